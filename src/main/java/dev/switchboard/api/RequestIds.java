@@ -1,0 +1,43 @@
+package dev.switchboard.api;
+
+import io.javalin.http.Context;
+
+import java.util.UUID;
+
+/**
+ * The {@code request-id} / {@code client-request-id} pair Graph puts on every response. The client's
+ * {@code client-request-id} is echoed (the Java SDK sends one per client, not per request, so it is
+ * never assumed unique); a fresh one is made when the client sent none.
+ */
+public final class RequestIds {
+    private static final String REQUEST_ID = "request-id";
+    private static final String CLIENT_REQUEST_ID = "client-request-id";
+    private static final int MAX_CLIENT_ID_LENGTH = 128;
+
+    private RequestIds() {
+    }
+
+    /** A before-handler: assigns the ids and sets both response headers. */
+    public static void assign(Context ctx) {
+        String requestId = UUID.randomUUID().toString();
+        String clientRequestId = ctx.header(CLIENT_REQUEST_ID);
+        if (clientRequestId == null || clientRequestId.isBlank() || clientRequestId.length() > MAX_CLIENT_ID_LENGTH
+                || !clientRequestId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            clientRequestId = requestId;
+        }
+        ctx.attribute(REQUEST_ID, requestId);
+        ctx.attribute(CLIENT_REQUEST_ID, clientRequestId);
+        ctx.header(REQUEST_ID, requestId);
+        ctx.header(CLIENT_REQUEST_ID, clientRequestId);
+    }
+
+    public static String requestId(Context ctx) {
+        String id = ctx.attribute(REQUEST_ID);
+        return id != null ? id : UUID.randomUUID().toString();
+    }
+
+    public static String clientRequestId(Context ctx) {
+        String id = ctx.attribute(CLIENT_REQUEST_ID);
+        return id != null ? id : requestId(ctx);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.switchboard.auth;
+
+import dev.switchboard.core.CallException;
+import dev.switchboard.core.ErrorCode;
+
+/**
+ * The permission rules of the Graph calls API (facts §9): roles are checked once, when a call is
+ * created or joined; later actions on the call only require the same app and tenant.
+ */
+public final class CallsPermission {
+    public static final String INITIATE = "Calls.Initiate.All";
+    public static final String INITIATE_GROUP_CALL = "Calls.InitiateGroupCall.All";
+    public static final String JOIN_GROUP_CALL = "Calls.JoinGroupCall.All";
+    public static final String JOIN_GROUP_CALL_AS_GUEST = "Calls.JoinGroupCallAsGuest.All";
+    public static final String ACCESS_MEDIA = "Calls.AccessMedia.All";
+
+    private CallsPermission() {
+    }
+
+    /** Requires an application (not delegated) token; the Graph calls API supports no delegated permission. */
+    public static void requireApp(Principal principal) {
+        if (!principal.appOnly()) {
+            throw new CallException(ErrorCode.FORBIDDEN,
+                    "Delegated permissions are not supported by the calls API; use an application token.");
+        }
+    }
+
+    /** Requires a delegated user token (the participants' client API). */
+    public static void requireUser(Principal principal) {
+        if (principal.appOnly()) {
+            throw new CallException(ErrorCode.FORBIDDEN,
+                    "Application tokens are not accepted by the participants' client API; use a user token.");
+        }
+    }
+
+    /**
+     * Checks the roles needed to create or join a call.
+     *
+     * @throws CallException {@link ErrorCode#FORBIDDEN} naming the missing permission
+     */
+    public static void checkCreate(Principal principal, CallKind kind, boolean appHostedMedia) {
+        requireApp(principal);
+        switch (kind) {
+            case PEER_TO_PEER -> require(principal, INITIATE);
+            case NEW_GROUP_CALL -> require(principal, INITIATE_GROUP_CALL);
+            case JOIN_MEETING -> {
+                if (!principal.hasRole(JOIN_GROUP_CALL) && !principal.hasRole(JOIN_GROUP_CALL_AS_GUEST)) {
+                    throw missing(JOIN_GROUP_CALL + " or " + JOIN_GROUP_CALL_AS_GUEST);
+                }
+            }
+        }
+        if (appHostedMedia) {
+            require(principal, ACCESS_MEDIA);
+        }
+    }
+
+    /** Inviting participants into a group call needs the group-call permission (facts §9.3). */
+    public static void checkInvite(Principal principal) {
+        requireApp(principal);
+        require(principal, INITIATE_GROUP_CALL);
+    }
+
+    private static void require(Principal principal, String role) {
+        if (!principal.hasRole(role)) {
+            throw missing(role);
+        }
+    }
+
+    private static CallException missing(String role) {
+        return new CallException(ErrorCode.FORBIDDEN,
+                "The application does not have the required permission: " + role + ".");
+    }
+}

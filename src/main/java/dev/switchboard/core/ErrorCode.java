@@ -1,0 +1,38 @@
+package dev.switchboard.core;
+
+/**
+ * Every failure the server reports, with the HTTP status and the Graph error {@code code} it maps to.
+ * The mapping to the wire happens once, in {@code dev.switchboard.api.GraphErrors}.
+ */
+public enum ErrorCode {
+    BAD_REQUEST(400, "BadRequest"),
+    INVALID_REQUEST(400, "invalidRequest"),
+    NOT_SUPPORTED_IN_P2P(400, "NotSupportedInPeerToPeerCall"),
+    INVALID_AUTHENTICATION_TOKEN(401, "InvalidAuthenticationToken"),
+    ACCESS_DENIED(403, "accessDenied"),
+    FORBIDDEN(403, "Forbidden"),
+    ITEM_NOT_FOUND(404, "itemNotFound"),
+    METHOD_NOT_ALLOWED(405, "MethodNotAllowed"),
+    CONFLICT(409, "Conflict"),
+    PAYLOAD_TOO_LARGE(413, "RequestEntityTooLarge"),
+    UNSUPPORTED_MEDIA_TYPE(415, "UnsupportedMediaType"),
+    TOO_MANY_REQUESTS(429, "TooManyRequests"),
+    INTERNAL(500, "generalException"),
+    SERVICE_UNAVAILABLE(503, "serviceNotAvailable");
+
+    private final int httpStatus;
+    private final String graphCode;
+
+    ErrorCode(int httpStatus, String graphCode) {
+        this.httpStatus = httpStatus;
+        this.graphCode = graphCode;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String graphCode() {
+        return graphCode;
+    }
+}

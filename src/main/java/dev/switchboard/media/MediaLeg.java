@@ -1,0 +1,28 @@
+package dev.switchboard.media;
+
+/**
+ * One participant's media in a room. Thread-safe; the mute setters are called from request threads
+ * while the packet thread reads the flags.
+ */
+public interface MediaLeg extends AutoCloseable {
+
+    String participantId();
+
+    /** The SDP answer for {@link MediaRoom#addLeg}, or null for a server-side leg. */
+    String sdpAnswer();
+
+    /**
+     * Sets the server mute. When {@code setServerMuted(true)} returns, every packet of this leg that the
+     * packet thread has not yet admitted is dropped (counted as {@code server_muted}) and every frame
+     * of this leg buffered before the call is discarded: nothing of it is mixed for anyone afterwards.
+     * Unmuting resets the leg's jitter buffer so no stale audio bursts out.
+     */
+    void setServerMuted(boolean muted);
+
+    /** Sets the participant's own (client) mute; same guarantees as the server mute, counted as {@code client_muted}. */
+    void setClientMuted(boolean muted);
+
+    /** Closes the leg and releases its port; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,55 @@
+package dev.switchboard.server;
+
+import java.nio.file.Path;
+
+/**
+ * Everything the server needs to start. The defaults are the embedded development setup: loopback
+ * HTTP on 8080, in-memory state, the embedded authority with its well-known identities.
+ *
+ * @param host          the HTTP bind address
+ * @param port          the HTTP port; 0 picks a free one
+ * @param dataDir       where durable files (signing keys) live
+ * @param mediaPortLow  lowest UDP port for media legs (inclusive)
+ * @param mediaPortHigh highest UDP port for media legs (inclusive)
+ * @param configFile    the identity/settings file, or null for the embedded development identities
+ * @param publicBaseUrl the base URL clients use (for {@code Location} and token issuers), or null to derive it
+ *                      from the bound host and port
+ */
+public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh,
+                           Path configFile, String publicBaseUrl) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MEDIA_PORT_LOW = 31000;
+    public static final int DEFAULT_MEDIA_PORT_HIGH = 31999;
+
+    public ServerConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, was " + port);
+        }
+        if (mediaPortLow < 1024 || mediaPortHigh > 65535 || mediaPortLow > mediaPortHigh) {
+            throw new IllegalArgumentException("media ports must be a range within 1024-65535, was "
+                    + mediaPortLow + "-" + mediaPortHigh);
+        }
+        if (publicBaseUrl != null && publicBaseUrl.endsWith("/")) {
+            publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
+        }
+    }
+
+    /** The embedded defaults with the given data directory. */
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, DEFAULT_MEDIA_PORT_LOW, DEFAULT_MEDIA_PORT_HIGH, null, null);
+    }
+
+    /** For tests and the in-process demo: any free HTTP port. */
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl);
+    }
+
+    public ServerConfig withMediaPorts(int low, int high) {
+        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl);
+    }
+
+    public ServerConfig withConfigFile(Path file) {
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl);
+    }
+}

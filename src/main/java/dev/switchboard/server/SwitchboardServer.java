@@ -1,0 +1,88 @@
+package dev.switchboard.server;
+
+import dev.switchboard.api.GraphErrors;
+import dev.switchboard.api.RequestIds;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Builds every part by hand and runs them in one process. Not reusable after {@link #close()}.
+ */
+public final class SwitchboardServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+    private static final long MAX_REQUEST_BYTES = 1024 * 1024;
+
+    private final ServerConfig config;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Javalin http;
+    private volatile String baseUrl;
+
+    public SwitchboardServer(ServerConfig config) {
+        this.config = config;
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        this.http = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            cfg.http.prefer405over404 = true;
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.router.caseInsensitiveRoutes = true;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            cfg.routes.before(RequestIds::assign);
+            GraphErrors.register(cfg.routes);
+            OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
+        });
+    }
+
+    /** Starts listening; returns once the HTTP port is bound. */
+    public SwitchboardServer start() {
+        http.start();
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        baseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : "http://" + host + ":" + http.port();
+        log.info("switchboard listening url={} dataDir={} mediaPorts={}-{}", baseUrl, config.dataDir(),
+                config.mediaPortLow(), config.mediaPortHigh());
+        return this;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** The base URL clients use, without a trailing slash, e.g. {@code http://127.0.0.1:8080}. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        draining.set(true);
+        http.stop();
+        metrics.close();
+        log.info("switchboard stopped");
+    }
+}
