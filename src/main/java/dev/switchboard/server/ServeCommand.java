@@ -30,8 +30,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--public-url", description = "Base URL clients use to reach this server (default: derived from host and port).")
     String publicUrl;
 
+    @Option(names = "--log-format", defaultValue = "text", description = "Log output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            converter = LogFormatConverter.class)
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         String[] range = mediaPorts.split("-", 2);
         if (range.length != 2) {
             throw new IllegalArgumentException("--media-ports must look like LOW-HIGH, e.g. 31000-31999");
