@@ -103,9 +103,9 @@ public final class TokenVerifier implements BearerAuthenticator {
             throw malformed();
         }
         JsonNode header = decodeJson(token, 0, dot1);
+        JsonNode claims = decodeJson(token, dot1 + 1, dot2);
         checkHeader(header);
         String kid = header.get("kid").asText();
-        JsonNode claims = decodeJson(token, dot1 + 1, dot2);
         String iss = text(claims, "iss");
         String tid = text(claims, "tid");
         if (iss == null) {

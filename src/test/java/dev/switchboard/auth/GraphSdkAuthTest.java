@@ -7,12 +7,9 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
-import dev.switchboard.api.GraphErrors;
-import dev.switchboard.api.RequestIds;
 import dev.switchboard.testsupport.AuthorityTokenProvider;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
-import io.javalin.Javalin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,32 +30,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class GraphSdkAuthTest {
     static TestServer server;
-    static Javalin probe;
-    static final AtomicReference<Principal> seen = new AtomicReference<>();
+    static ProbeApi probe;
+    static AtomicReference<Principal> seen;
 
     @BeforeAll
     static void start() {
         server = TestServer.start();
-        BearerAuthenticator authenticator = server.server().authenticator();
-        probe = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.jetty.host = "127.0.0.1";
-            cfg.jetty.port = 0;
-            cfg.routes.before(RequestIds::assign);
-            GraphErrors.register(cfg.routes);
-            cfg.routes.post("/v1.0/communications/calls/{callId}/mute", ctx -> {
-                Principal p = authenticator.authenticate(ctx.header("Authorization"));
-                CallsPermission.requireApp(p);
-                seen.set(p);
-                ctx.contentType("application/json").result("{\"@odata.type\":\"#microsoft.graph.muteParticipantOperation\","
-                        + "\"id\":\"op-1\",\"status\":\"Completed\",\"clientContext\":\"" + p.appId() + "\"}");
-            });
-        }).start();
+        probe = new ProbeApi(server.server().authenticator());
+        seen = probe.seen;
     }
 
     @AfterAll
     static void stop() {
-        probe.stop();
+        probe.close();
         server.close();
     }
 
@@ -69,7 +53,7 @@ class GraphSdkAuthTest {
 
     static GraphServiceClient graph(AccessTokenProvider tokens) {
         GraphServiceClient graph = new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(tokens));
-        graph.getRequestAdapter().setBaseUrl("http://localhost:" + probe.port() + "/v1.0");
+        graph.getRequestAdapter().setBaseUrl("http://localhost:" + probe.http.port() + "/v1.0");
         return graph;
     }
 

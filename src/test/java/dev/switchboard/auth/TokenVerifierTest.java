@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.switchboard.core.CallException;
 import dev.switchboard.core.ErrorCode;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +30,19 @@ class TokenVerifierTest {
     TokenVerifier verifier;
     IdentityDirectory directory = DevIdentities.directory();
 
+    /** One key file for the class: RSA key generation is the slow part of these tests. */
+    static String keyFile;
+
+    @BeforeAll
+    static void generateKeyOnce(@TempDir Path shared) throws Exception {
+        new SigningKeys(shared, java.time.Clock.systemUTC(), Duration.ofMinutes(61), null);
+        keyFile = java.nio.file.Files.readString(shared.resolve(SigningKeys.FILE_NAME));
+    }
+
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         clock = MutableClock.atNow();
+        java.nio.file.Files.writeString(dir.resolve(SigningKeys.FILE_NAME), keyFile);
         keys = new SigningKeys(dir, clock, Duration.ofMinutes(61), null);
         IssuerUrls urls = new IssuerUrls(() -> BASE);
         issuer = new TokenIssuer(keys, urls, clock, Duration.ofHours(1));
