@@ -54,6 +54,15 @@ public final class CallsPermission {
         }
     }
 
+    /**
+     * Whether the caller may act on an existing call (get, mute, unmute, delete, …): an application token of the same
+     * tenant and app that created it. No role is checked again (facts §9.4); callers answer 404 for a call the
+     * principal does not own, so that nothing about it leaks.
+     */
+    public static boolean owns(Principal principal, String callTenantId, String callAppId) {
+        return principal.appOnly() && principal.tenantId().equals(callTenantId) && principal.appId().equals(callAppId);
+    }
+
     /** Inviting participants into a group call needs the group-call permission (facts §9.3). */
     public static void checkInvite(Principal principal) {
         requireApp(principal);

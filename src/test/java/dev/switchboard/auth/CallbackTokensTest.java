@@ -1,0 +1,76 @@
+package dev.switchboard.auth;
+
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.testsupport.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CallbackTokensTest {
+    @TempDir
+    Path dir;
+
+    static byte[] sha256(String body) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void callbackTokenVerifiesAgainstTheTenantsPublishedKeys() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String body = "{\"value\":[{\"changeType\":\"updated\"}]}";
+            String token = server.server().callbackSigner().sign(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, sha256(body));
+
+            // what a bot does: fetch the tenant's JWKS over HTTP and check the signature and claims
+            HttpResponse<String> jwks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys")).build(), HttpResponse.BodyHandlers.ofString());
+            SignedJWT jwt = SignedJWT.parse(token);
+            assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+            RSAKey key = (RSAKey) JWKSet.parse(jwks.body()).getKeyByKeyId(jwt.getHeader().getKeyID());
+            assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
+
+            JWTClaimsSet c = jwt.getJWTClaimsSet();
+            assertThat(c.getIssuer()).isEqualTo("https://api.botframework.com");
+            assertThat(c.getAudience()).containsExactly(DevIdentities.DEV_BOT_APP_ID);
+            assertThat(jwt.getPayload().toJSONObject().get("aud")).isEqualTo(DevIdentities.DEV_BOT_APP_ID);
+            assertThat(c.getStringClaim("tid")).isEqualTo(DevIdentities.TENANT_ID);
+            assertThat(c.getExpirationTime().getTime() - c.getIssueTime().getTime()).isEqualTo(300_000);
+            assertThat(c.getIssueTime().getTime()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(10_000L));
+            assertThat(c.getStringClaim("sha256")).isEqualTo(Base64.getEncoder().encodeToString(sha256(body)));
+            assertThat(c.getStringClaim("sha256")).isNotEqualTo(Base64.getEncoder().encodeToString(sha256(body + " ")));
+        }
+    }
+
+    @Test
+    void callbackTokenIsNotAGraphToken() throws Exception {
+        MutableClock clock = MutableClock.atNow();
+        SigningKeys keys = new SigningKeys(dir, clock, Duration.ofMinutes(61), null);
+        IssuerUrls urls = new IssuerUrls(() -> "http://sb.test");
+        TokenIssuer issuer = new TokenIssuer(keys, urls, clock, Duration.ofHours(1));
+        CallbackTokens signer = new CallbackTokens(issuer, clock, "https://callbacks.example", Duration.ofMinutes(2));
+        String token = signer.sign(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, sha256("x"));
+        assertThat(SignedJWT.parse(token).getJWTClaimsSet().getIssuer()).isEqualTo("https://callbacks.example");
+        JWTClaimsSet c = SignedJWT.parse(token).getJWTClaimsSet();
+        assertThat(c.getExpirationTime().getTime() - c.getIssueTime().getTime()).isEqualTo(120_000);
+        TokenVerifier verifier = new TokenVerifier(java.util.List.of(new EmbeddedIssuer(DevIdentities.directory(), urls, keys)),
+                clock, Duration.ofSeconds(60), 10);
+        assertThatThrownBy(() -> verifier.verify(token)).hasMessageContaining("issuer");
+        assertThatThrownBy(() -> signer.sign(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, new byte[5]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

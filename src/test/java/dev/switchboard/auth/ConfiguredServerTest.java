@@ -1,0 +1,117 @@
+package dev.switchboard.auth;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.switchboard.server.ServerConfig;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Date;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Real servers started with a configuration file, and restarted on the same data directory. */
+class ConfiguredServerTest {
+    static final String TENANT = "11111111-1111-4111-8111-111111111111";
+    static final String APP = "22222222-2222-4222-8222-222222222222";
+    static final String USER = "44444444-4444-4444-8444-444444444444";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void configFileReplacesTheDevIdentitiesAndAcceptsHashedSecrets() throws Exception {
+        RSAKey extKey = JwtForge.freshKey("contoso-key");
+        try (IssuerStub stub = new IssuerStub(List.of(extKey), "{base}/{tenantid}/v2.0")) {
+            Path config = tmp.resolve("switchboard.json");
+            Files.writeString(config, """
+                    { "tenants": [ { "id": "%s", "displayName": "Contoso",
+                        "apps": [ { "appId": "%s", "displayName": "Contoso Bot", "secretHash": "%s",
+                                    "roles": ["Calls.Initiate.All"], "delegatedScopes": ["User.Read"] } ],
+                        "users": [ { "id": "%s", "username": "dana@contoso.test", "displayName": "Dana", "passwordHash": "%s" } ] } ],
+                      "trustedIssuers": [ { "openIdConfiguration": "%s" } ] }
+                    """.formatted(TENANT, APP, SecretHash.pbkdf2("contoso-secret", 10_000), USER,
+                    SecretHash.pbkdf2("dana-pw", 10_000), stub.openIdConfiguration()));
+            try (TestServer server = TestServer.start(cfg -> cfg.withConfigFile(config))) {
+                String base = server.baseUrl();
+                Principal app = server.server().authenticator().authenticate("Bearer " + Tokens.appToken(base, TENANT, APP, "contoso-secret"));
+                assertThat(app.appId()).isEqualTo(APP);
+                assertThat(app.displayName()).isEqualTo("Contoso Bot");
+                assertThat(app.roles()).containsExactly(CallsPermission.INITIATE);
+                Principal user = server.server().authenticator().authenticate("Bearer " + Tokens.post(base, TENANT,
+                                "grant_type=password&client_id=" + APP + "&client_secret=contoso-secret&username=dana%40contoso.test"
+                                        + "&password=dana-pw&scope=" + Tokens.enc(Tokens.GRAPH_DEFAULT_SCOPE))
+                        .body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1"));
+                assertThat(user.userId()).isEqualTo(USER);
+
+                assertThat(Tokens.post(base, TENANT, "grant_type=client_credentials&client_id=" + APP
+                        + "&client_secret=wrong&scope=" + Tokens.enc(Tokens.GRAPH_DEFAULT_SCOPE)).statusCode()).isEqualTo(401);
+                HttpResponse<String> devBot = Tokens.post(base, DevIdentities.TENANT_ID, "grant_type=client_credentials&client_id="
+                        + DevIdentities.DEV_BOT_APP_ID + "&client_secret=" + DevIdentities.DEV_BOT_SECRET + "&scope=" + Tokens.enc(Tokens.GRAPH_DEFAULT_SCOPE));
+                assertThat(devBot.statusCode()).isEqualTo(400);
+                assertThat(new ObjectMapper().readTree(devBot.body()).get("error").asText()).isEqualTo("invalid_tenant");
+
+                // a token of the configured outside issuer, checked by the same server's verifier
+                String ext = "99999999-9999-4999-8999-999999999999";
+                JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(stub.base() + "/" + ext + "/v2.0")
+                        .claim("aud", "https://graph.microsoft.com").claim("tid", ext).claim("appid", "ext-app")
+                        .claim("idtyp", "app").claim("roles", List.of("Calls.Initiate.All"))
+                        .expirationTime(new Date(System.currentTimeMillis() + 600_000)).build();
+                Principal external = server.server().authenticator().authenticate("Bearer " + JwtForge.rs256(extKey, "contoso-key", claims));
+                assertThat(external.tenantId()).isEqualTo(ext);
+                assertThat(external.appId()).isEqualTo("ext-app");
+
+                assertThat(server.server().authority().describe()).contains("Contoso Bot").contains(APP)
+                        .contains("dana@contoso.test").doesNotContain("contoso-secret").doesNotContain("dana-pw");
+            }
+        }
+    }
+
+    @Test
+    void devIdentitiesAreDescribedWithTheirSecrets() {
+        try (TestServer server = TestServer.start()) {
+            String text = server.server().authority().describe();
+            assertThat(text).contains(DevIdentities.TENANT_ID, DevIdentities.OTHER_TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
+                    DevIdentities.DEV_BOT_SECRET, DevIdentities.P2P_BOT_SECRET, DevIdentities.OTHER_TENANT_BOT_SECRET,
+                    DevIdentities.ALICE_USERNAME, DevIdentities.BOB_ID, DevIdentities.CAROL_ID,
+                    server.baseUrl() + "/" + DevIdentities.TENANT_ID + "/oauth2/v2.0/token");
+        }
+    }
+
+    @Test
+    void aBrokenConfigFileStopsTheStartWithItsReason() throws Exception {
+        Path config = tmp.resolve("broken.json");
+        Files.writeString(config, "{\"tenants\":[{\"id\":\"t1\",\"apps\":[{\"appId\":\"a1\"}]}]}");
+        assertThatThrownBy(() -> TestServer.start(cfg -> cfg.withConfigFile(config)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret");
+    }
+
+    @Test
+    void keysAndTokensSurviveAServerRestartOnTheSameDataDirectory() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        String publicUrl = "http://switchboard.restart.test";
+        java.util.function.UnaryOperator<ServerConfig> sameDirAndUrl = cfg -> new ServerConfig(cfg.host(), 0, data,
+                cfg.mediaPortLow(), cfg.mediaPortHigh(), null, publicUrl);
+        String token;
+        String jwks;
+        try (TestServer first = TestServer.start(sameDirAndUrl)) {
+            String realBase = "http://127.0.0.1:" + first.server().port();
+            token = Tokens.devBotToken(realBase);
+            jwks = first.server().authority().keys().jwksJson();
+            assertThat(TokenEndpointHttpTest.claims(token).get("iss").asText()).isEqualTo(publicUrl + "/" + DevIdentities.TENANT_ID + "/v2.0");
+        }
+        assertThat(data.resolve("auth").resolve(SigningKeys.FILE_NAME)).exists();
+        try (TestServer second = TestServer.start(sameDirAndUrl)) {
+            assertThat(second.server().authority().keys().jwksJson()).isEqualTo(jwks);
+            assertThat(second.server().authenticator().authenticate("Bearer " + token).appId()).isEqualTo(DevIdentities.DEV_BOT_APP_ID);
+        }
+    }
+}
