@@ -1,0 +1,399 @@
+package dev.switchboard.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivers notifications to bots' callback URIs: signed, ordered per call, at least once, bounded in memory.
+ *
+ * <p><b>Wire.</b> One notification per POST: body {@code {"@odata.type":"#microsoft.graph.commsNotifications",
+ * "value":[item]}} (never batched, so the headers below describe the body exactly), {@code Content-Type:
+ * application/json}, {@code Authorization: Bearer <signer.sign(tenant, botAppId, sha256(body))>} (signed
+ * afresh for every attempt), {@code X-Switchboard-Notification-Id} (a UUID, the same on every retry) and
+ * {@code X-Switchboard-Sequence} (per call 1, 2, 3…, given when a notification is first attempted, so rosters
+ * coalesced away leave no gap).
+ *
+ * <p><b>Order and concurrency.</b> Each call has a serial {@link CallQueue}: one request in flight at a time,
+ * in enqueue order. Calls proceed in parallel on a fixed pool of {@code workerThreads}; requests are
+ * asynchronous, so a slow bot holds no thread, and no call owns a thread.
+ *
+ * <p><b>Outcomes.</b> 2xx: delivered. Network error, timeout, 408, 429, 5xx, unresolvable host: retried with
+ * exponential backoff and jitter ({@link RetryTiming}); a {@code Retry-After} on 429/503 wins. 301/302/307/308:
+ * the same POST goes to {@code Location} (checked by {@link CallbackUriPolicy}), and the call's later
+ * notifications go there too. Any other status, an SSRF refusal at send time, or reaching the TTL: given up.
+ * Every give-up is counted ({@link NotifyMetrics}) and logged with callId and notificationId.
+ *
+ * <p><b>Memory.</b> See {@link CallQueue#offer} for what happens at the per-call and global limits.
+ *
+ * <p>Thread-safe. {@link #enqueue} never blocks on I/O: it serializes the body and returns.
+ */
+public final class WebhookNotifier implements NotificationSink, AutoCloseable {
+    public static final String NOTIFICATION_ID_HEADER = "X-Switchboard-Notification-Id";
+    public static final String SEQUENCE_HEADER = "X-Switchboard-Sequence";
+    static final String ENVELOPE_TYPE = "#microsoft.graph.commsNotifications";
+    static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
+    private static final long IDLE_CALL_RETENTION_NANOS = TimeUnit.HOURS.toNanos(24);
+    private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NotifierSettings settings;
+    private final CallbackTokenSigner signer;
+    private final CallbackUriPolicy policy;
+    private final RetryTiming timing;
+    private final NotifyMetrics metrics;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService timer;
+    private final HttpClient http;
+    private final ConcurrentHashMap<String, CallQueue> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Object drained = new Object();
+    private volatile boolean closed;
+    private volatile boolean closedHard;
+
+    public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters) {
+        this(settings, signer, meters, new CallbackUriPolicy(settings));
+    }
+
+    WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.timing = new RetryTiming(settings.firstRetryDelay(), settings.maxRetryDelay(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.metrics = new NotifyMetrics(meters, pending::get, calls::size);
+        AtomicInteger threadNo = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> daemon(r, "notify-worker-" + threadNo.incrementAndGet()),
+                new ThreadPoolExecutor.DiscardPolicy()); // rejects only after close, when nothing may run any more
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notify-timer"));
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.connectTimeout())
+                .executor(workers)
+                .build();
+        timer.scheduleWithFixedDelay(this::sweepIdleCalls, 1, 1, TimeUnit.MINUTES);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Queues {@code n} behind the call's earlier notifications and returns at once. After {@link #close()} the
+     * notification is given up (reason {@code closed}).
+     *
+     * @throws NullPointerException when a field of {@code n} is null
+     */
+    @Override
+    public void enqueue(OutboundNotification n) {
+        Objects.requireNonNull(n, "notification");
+        Objects.requireNonNull(n.callId(), "callId");
+        Objects.requireNonNull(n.tenantId(), "tenantId");
+        Objects.requireNonNull(n.botAppId(), "botAppId");
+        Objects.requireNonNull(n.callbackUri(), "callbackUri");
+        Objects.requireNonNull(n.kind(), "kind");
+        Objects.requireNonNull(n.commsNotification(), "commsNotification");
+        Pending p = freeze(n);
+        if (closed) {
+            giveUpUnqueued(p, "closed", "the notifier is shut down");
+            return;
+        }
+        while (true) {
+            CallQueue q = calls.computeIfAbsent(n.callId(), id -> new CallQueue(id, System.nanoTime()));
+            CallQueue.Offer offer = q.offer(p, settings.perCallQueueLimit(), pending, settings.globalQueueLimit());
+            switch (offer.outcome()) {
+                case RETIRED -> {
+                    calls.remove(n.callId(), q);
+                    continue;
+                }
+                case COALESCED -> metrics.coalesced();
+                case EVICTED_OLDEST -> giveUpUnqueued(offer.dropped(), offer.dropReason(), "evicted by a newer notification");
+                case REFUSED -> giveUpUnqueued(p, offer.dropReason(), "queue full, nothing older to evict");
+                case QUEUED -> { }
+            }
+            if (offer.startChain()) {
+                workers.execute(() -> pump(q));
+            }
+            return;
+        }
+    }
+
+    private Pending freeze(OutboundNotification n) {
+        ObjectNode item = n.commsNotification();
+        if (!item.has("@odata.type")) {
+            ObjectNode typed = JsonNodeFactory.instance.objectNode().put("@odata.type", ITEM_TYPE);
+            typed.setAll(item);
+            item = typed;
+        }
+        ObjectNode envelope = JsonNodeFactory.instance.objectNode().put("@odata.type", ENVELOPE_TYPE);
+        envelope.putArray("value").add(item);
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(envelope);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize notification of call " + n.callId(), e);
+        }
+        boolean terminal = n.kind() == NotificationKind.CALL_STATE && "deleted".equals(item.path("changeType").asText());
+        long now = System.nanoTime();
+        return new Pending(n, UUID.randomUUID().toString(), body, sha256(body), now,
+                now + settings.ttl().toNanos(), terminal);
+    }
+
+    static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** Delivers the call's head, if any. Runs on a worker; one chain per call at a time. */
+    private void pump(CallQueue q) {
+        Pending p = q.nextHead(System.nanoTime());
+        if (p == null) {
+            if (q.isRetired()) {
+                calls.remove(q.callId, q);
+            }
+            return;
+        }
+        if (System.nanoTime() - p.deadlineNanos >= 0) {
+            giveUp(q, p, "ttl_expired", "time to live reached before delivery");
+            return;
+        }
+        if (p.sequence == 0) {
+            p.sequence = q.assignSequence();
+        }
+        attempt(q, p, q.targetFor(p.notification.callbackUri()), 0, null);
+    }
+
+    /** One POST of {@code p} to {@code target}; {@code token} is reused across redirect hops of one attempt. */
+    private void attempt(CallQueue q, Pending p, URI target, int hops, String token) {
+        CallbackUriPolicy.Verdict verdict = policy.evaluate(target);
+        if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.REFUSED) {
+            giveUp(q, p, "ssrf_refused", verdict.message());
+            return;
+        }
+        if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.UNRESOLVED) {
+            retryLater(q, p, "dns", -1, verdict.message());
+            return;
+        }
+        if (token == null) {
+            try {
+                token = signer.sign(p.notification.tenantId(), p.notification.botAppId(), p.bodySha256);
+            } catch (RuntimeException e) {
+                log.warn("notification signing failed callId={} notificationId={} error={}", q.callId, p.id, e.toString());
+                retryLater(q, p, "signing", -1, "signing failed");
+                return;
+            }
+        }
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(target)
+                    .timeout(settings.requestTimeout())
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token)
+                    .header(NOTIFICATION_ID_HEADER, p.id)
+                    .header(SEQUENCE_HEADER, Long.toString(p.sequence))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(p.body))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            giveUp(q, p, "bad_redirect", "unusable callback URI");
+            return;
+        }
+        p.attempts++;
+        String signed = token;
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .whenCompleteAsync((response, error) -> onResponse(q, p, target, hops, signed, response, error), workers);
+    }
+
+    private void onResponse(CallQueue q, Pending p, URI target, int hops, String token,
+                            HttpResponse<Void> response, Throwable error) {
+        if (closedHard) {
+            return; // close() has already given up everything that was undelivered
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            retryLater(q, p, cause instanceof HttpTimeoutException ? "timeout" : "network", -1, cause.toString());
+            return;
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            if (q.finish(p, true)) {
+                release();
+                metrics.delivered(System.nanoTime() - p.enqueuedNanos);
+            }
+            workers.execute(() -> pump(q));
+        } else if (status == 301 || status == 302 || status == 307 || status == 308) {
+            followRedirect(q, p, target, hops, token, response);
+        } else if (status == 408 || status == 429 || status >= 500) {
+            long retryAfter = status == 429 || status == 503
+                    ? RetryTiming.retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null), Instant.now())
+                    : -1;
+            retryLater(q, p, status >= 500 ? "status_5xx" : "status_" + status, retryAfter, "status " + status);
+        } else if (status >= 400) {
+            giveUp(q, p, "rejected_4xx", "status " + status);
+        } else {
+            giveUp(q, p, "unexpected_status", "status " + status);
+        }
+    }
+
+    private void followRedirect(CallQueue q, Pending p, URI from, int hops, String token, HttpResponse<Void> response) {
+        String location = response.headers().firstValue("Location").orElse(null);
+        if (location == null || location.isBlank()) {
+            giveUp(q, p, "bad_redirect", "status " + response.statusCode() + " without Location");
+            return;
+        }
+        if (hops >= settings.maxRedirects()) {
+            giveUp(q, p, "redirect_limit", "more than " + settings.maxRedirects() + " redirects");
+            return;
+        }
+        URI to;
+        try {
+            to = from.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            giveUp(q, p, "bad_redirect", "unreadable Location");
+            return;
+        }
+        metrics.redirected();
+        q.redirect(p.notification.callbackUri(), to);
+        log.info("callback redirected callId={} notificationId={} status={} fromHost={} toHost={}",
+                q.callId, p.id, response.statusCode(), hostOf(from), hostOf(to));
+        attempt(q, p, to, hops + 1, token);
+    }
+
+    private void retryLater(CallQueue q, Pending p, String reason, long retryAfterNanos, String detail) {
+        int failures = q.failed();
+        long delay = retryAfterNanos >= 0 ? retryAfterNanos : timing.backoffNanos(failures);
+        long now = System.nanoTime();
+        if (delay > p.deadlineNanos - now) {
+            giveUp(q, p, "ttl_expired", "last failure: " + detail);
+            return;
+        }
+        metrics.retry(reason);
+        if (log.isDebugEnabled()) {
+            log.debug("notification retry callId={} notificationId={} sequence={} attempt={} reason={} delayMs={}",
+                    q.callId, p.id, p.sequence, p.attempts, reason, TimeUnit.NANOSECONDS.toMillis(delay));
+        }
+        if (!closedHard) {
+            timer.schedule(() -> workers.execute(() -> pump(q)), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void giveUp(CallQueue q, Pending p, String reason, String detail) {
+        if (!q.finish(p, false)) {
+            return;
+        }
+        release();
+        logGiveUp(q.callId, p, reason, detail);
+        workers.execute(() -> pump(q));
+    }
+
+    private void giveUpUnqueued(Pending p, String reason, String detail) {
+        logGiveUp(p.notification.callId(), p, reason, detail);
+    }
+
+    private void logGiveUp(String callId, Pending p, String reason, String detail) {
+        metrics.giveUp(reason);
+        log.warn("notification given up callId={} notificationId={} sequence={} kind={} reason={} attempts={} detail=\"{}\"",
+                callId, p.id, p.sequence, p.notification.kind(), reason, p.attempts, detail);
+    }
+
+    private void release() {
+        if (pending.decrementAndGet() == 0 && closed) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
+    private void sweepIdleCalls() {
+        long now = System.nanoTime();
+        calls.forEach((id, q) -> {
+            if (q.retireIfIdle(now, IDLE_CALL_RETENTION_NANOS)) {
+                calls.remove(id, q);
+            }
+        });
+    }
+
+    private static String hostOf(URI uri) {
+        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** Undelivered notifications over all calls. */
+    int queueDepth() {
+        return pending.get();
+    }
+
+    /**
+     * Stops accepting, keeps delivering (retries included) for at most {@code drainTimeout}, then gives up what is
+     * left (reason {@code shutdown}) and stops every thread. Idempotent; blocks the caller up to the drain timeout.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        synchronized (drained) {
+            long left;
+            while (pending.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        closedHard = true;
+        List<CallQueue> queues = List.copyOf(calls.values());
+        for (CallQueue q : queues) {
+            for (Pending p : q.drainAll()) {
+                pending.decrementAndGet();
+                logGiveUp(q.callId, p, "shutdown", "undelivered when the drain timeout ended");
+            }
+        }
+        calls.clear();
+        timer.shutdownNow();
+        http.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+            http.awaitTermination(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
