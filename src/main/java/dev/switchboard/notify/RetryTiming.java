@@ -40,6 +40,17 @@ final class RetryTiming {
     }
 
     /**
+     * The wait before the next attempt, or -1 to give up because it would start after the deadline (the TTL).
+     *
+     * @param failures        consecutive failures of the call so far, at least 1
+     * @param retryAfterNanos what a {@code Retry-After} asked for, or -1; when present it wins over the backoff
+     */
+    long nextDelayNanos(int failures, long retryAfterNanos, long nowNanos, long deadlineNanos) {
+        long delay = retryAfterNanos >= 0 ? retryAfterNanos : backoffNanos(failures);
+        return delay > deadlineNanos - nowNanos ? -1 : delay;
+    }
+
+    /**
      * The wait a {@code Retry-After} value asks for, in nanoseconds, or -1 when the header is absent or
      * unreadable. Accepts delta-seconds and an HTTP-date (a date in the past means "now", 0).
      */

@@ -294,9 +294,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
 
     private void retryLater(CallQueue q, Pending p, String reason, long retryAfterNanos, String detail) {
         int failures = q.failed();
-        long delay = retryAfterNanos >= 0 ? retryAfterNanos : timing.backoffNanos(failures);
-        long now = System.nanoTime();
-        if (delay > p.deadlineNanos - now) {
+        long delay = timing.nextDelayNanos(failures, retryAfterNanos, System.nanoTime(), p.deadlineNanos);
+        if (delay < 0) {
             giveUp(q, p, "ttl_expired", "last failure: " + detail);
             return;
         }
