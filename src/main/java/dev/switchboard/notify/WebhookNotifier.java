@@ -135,6 +135,10 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             switch (offer.outcome()) {
                 case RETIRED -> {
                     calls.remove(n.callId(), q);
+                    if (closedHard) {
+                        giveUpUnqueued(p, "closed", "the notifier is shut down");
+                        return;
+                    }
                     continue;
                 }
                 case COALESCED -> metrics.coalesced();
@@ -142,7 +146,9 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                 case REFUSED -> giveUpUnqueued(p, offer.dropReason(), "queue full, nothing older to evict");
                 case QUEUED -> { }
             }
-            if (offer.startChain()) {
+            if (closedHard) {
+                dropAll(q); // raced with close(): nothing will deliver it any more
+            } else if (offer.startChain()) {
                 workers.execute(() -> pump(q));
             }
             return;
@@ -194,7 +200,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         if (p.sequence == 0) {
             p.sequence = q.assignSequence();
         }
-        attempt(q, p, q.targetFor(p.notification.callbackUri()), 0, null);
+        attempt(q, p, q.targetFor(p.callbackUri), 0, null);
     }
 
     /** One POST of {@code p} to {@code target}; {@code token} is reused across redirect hops of one attempt. */
@@ -210,7 +216,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
         if (token == null) {
             try {
-                token = signer.sign(p.notification.tenantId(), p.notification.botAppId(), p.bodySha256);
+                token = signer.sign(p.tenantId, p.botAppId, p.bodySha256);
             } catch (RuntimeException e) {
                 log.warn("notification signing failed callId={} notificationId={} error={}", q.callId, p.id, e.toString());
                 retryLater(q, p, "signing", -1, "signing failed");
@@ -286,7 +292,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             return;
         }
         metrics.redirected();
-        q.redirect(p.notification.callbackUri(), to);
+        q.redirect(p.callbackUri, to);
         log.info("callback redirected callId={} notificationId={} status={} fromHost={} toHost={}",
                 q.callId, p.id, response.statusCode(), hostOf(from), hostOf(to));
         attempt(q, p, to, hops + 1, token);
@@ -319,13 +325,13 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     }
 
     private void giveUpUnqueued(Pending p, String reason, String detail) {
-        logGiveUp(p.notification.callId(), p, reason, detail);
+        logGiveUp(p.callId, p, reason, detail);
     }
 
     private void logGiveUp(String callId, Pending p, String reason, String detail) {
         metrics.giveUp(reason);
         log.warn("notification given up callId={} notificationId={} sequence={} kind={} reason={} attempts={} detail=\"{}\"",
-                callId, p.id, p.sequence, p.notification.kind(), reason, p.attempts, detail);
+                callId, p.id, p.sequence, p.kind, reason, p.attempts, detail);
     }
 
     private void release() {
@@ -333,6 +339,13 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             synchronized (drained) {
                 drained.notifyAll();
             }
+        }
+    }
+
+    private void dropAll(CallQueue q) {
+        for (Pending p : q.drainAll()) {
+            pending.decrementAndGet();
+            logGiveUp(q.callId, p, "shutdown", "undelivered when the drain timeout ended");
         }
     }
 
@@ -377,12 +390,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             }
         }
         closedHard = true;
-        List<CallQueue> queues = List.copyOf(calls.values());
-        for (CallQueue q : queues) {
-            for (Pending p : q.drainAll()) {
-                pending.decrementAndGet();
-                logGiveUp(q.callId, p, "shutdown", "undelivered when the drain timeout ended");
-            }
+        for (CallQueue q : List.copyOf(calls.values())) {
+            dropAll(q);
         }
         calls.clear();
         timer.shutdownNow();
