@@ -8,17 +8,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The serial queue of one call: at most one notification (the head) is being delivered; the rest wait in
- * enqueue order. Holds the call's sequence counter, its backoff state and its sticky redirect.
+ * The serial queue of one call: at most one {@link Delivery} (one POST of up to {@code maxBatch} consecutive
+ * notifications) is in progress; the rest wait in enqueue order. Holds the call's sequence counter, its backoff
+ * state and its sticky redirect.
  *
  * <p>Thread-safe: every method locks this object briefly and never does I/O while holding it. While
  * {@code active} is true exactly one delivery chain (a queued task, a request in flight or a scheduled
- * retry) owns the head; {@link #offer} starts a chain only when none is active.
+ * retry) owns the current delivery; {@link #offer} starts a chain only when none is active.
  */
 final class CallQueue {
     final String callId;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    private Pending head;
+    private Delivery current;
     private boolean active;
     private boolean failing;
     private int consecutiveFailures;
@@ -46,7 +47,7 @@ final class CallQueue {
      *   <li>Otherwise it is queued when the call has fewer than {@code perCallLimit} and the global budget has room.</li>
      *   <li>When full: a roster replaces a roster waiting right before it; else the first of two adjacent waiting
      *       rosters is dropped (coalesced); else the oldest waiting notification is evicted; when nothing waits
-     *       (only the head), the offered notification is refused.</li>
+     *       (only the delivery in progress), the offered notification is refused.</li>
      * </ol>
      * Never reorders: only a roster immediately followed by a newer roster is ever coalesced.
      */
@@ -58,7 +59,7 @@ final class CallQueue {
         if (failing && p.isRoster() && last != null && last.isRoster()) {
             return replaceLast(p);
         }
-        int size = waiting.size() + (head == null ? 0 : 1);
+        int size = waiting.size() + (current == null ? 0 : current.items.size());
         boolean callFull = size >= perCallLimit;
         if (!callFull && tryAcquire(global, globalLimit)) {
             waiting.addLast(p);
@@ -121,42 +122,56 @@ final class CallQueue {
     }
 
     /**
-     * The head to deliver, promoting the oldest waiting one if needed; null when the queue is empty, which
-     * ends the delivery chain (and retires the queue if its call has ended).
+     * The delivery in progress, or a new one made of up to {@code maxBatch} waiting notifications (at most
+     * {@code maxBytes} of items unless the first alone is larger, all with the same address); null when nothing
+     * waits, which ends the delivery chain (and retires the queue if its call has ended). Waiting notifications
+     * already past their TTL are moved to {@code expired} instead.
      */
-    synchronized Pending nextHead(long nowNanos) {
-        if (head == null) {
-            head = waiting.pollFirst();
+    synchronized Delivery nextDelivery(int maxBatch, long maxBytes, long nowNanos, List<Pending> expired) {
+        if (current != null) {
+            return current;
         }
-        if (head == null) {
+        List<Pending> items = new ArrayList<>(Math.min(maxBatch, waiting.size()));
+        long bytes = 0;
+        while (!waiting.isEmpty() && items.size() < maxBatch) {
+            Pending p = waiting.peekFirst();
+            if (nowNanos - p.deadlineNanos >= 0) {
+                expired.add(waiting.pollFirst());
+                continue;
+            }
+            if (!items.isEmpty() && (!items.get(0).sameAddress(p) || bytes + p.item.length > maxBytes)) {
+                break;
+            }
+            items.add(waiting.pollFirst());
+            bytes += p.item.length;
+        }
+        if (items.isEmpty()) {
             active = false;
             idleSinceNanos = nowNanos;
             if (ended) {
                 retired = true;
             }
+            return null;
         }
-        return head;
-    }
-
-    synchronized long assignSequence() {
-        return nextSequence++;
+        current = new Delivery(items, nextSequence++);
+        return current;
     }
 
     /**
-     * Removes {@code p} as the head after it was delivered or given up.
+     * Ends {@code d} after it was delivered or given up.
      *
-     * @return false when {@code p} is no longer the head (already dropped by shutdown); the caller then does nothing
+     * @return false when {@code d} is no longer current (already dropped by shutdown); the caller then does nothing
      */
-    synchronized boolean finish(Pending p, boolean delivered) {
-        if (head != p) {
+    synchronized boolean finish(Delivery d, boolean delivered) {
+        if (current != d) {
             return false;
         }
-        head = null;
+        current = null;
         if (delivered) {
             failing = false;
             consecutiveFailures = 0;
         }
-        if (p.terminal) {
+        if (d.terminal()) {
             ended = true;
         }
         return true;
@@ -181,7 +196,7 @@ final class CallQueue {
 
     /** Retires the queue when it is idle and its call ended, or it has been idle for {@code idleNanos}. */
     synchronized boolean retireIfIdle(long nowNanos, long idleNanos) {
-        if (!retired && !active && head == null && waiting.isEmpty() && (ended || nowNanos - idleSinceNanos >= idleNanos)) {
+        if (!retired && !active && current == null && waiting.isEmpty() && (ended || nowNanos - idleSinceNanos >= idleNanos)) {
             retired = true;
         }
         return retired;
@@ -191,12 +206,12 @@ final class CallQueue {
         return retired;
     }
 
-    /** Shutdown: removes and returns everything undelivered (head first); the queue accepts nothing more. */
+    /** Shutdown: removes and returns everything undelivered (in progress first); the queue accepts nothing more. */
     synchronized List<Pending> drainAll() {
         List<Pending> all = new ArrayList<>(waiting.size() + 1);
-        if (head != null) {
-            all.add(head);
-            head = null;
+        if (current != null) {
+            all.addAll(current.items);
+            current = null;
         }
         all.addAll(waiting);
         waiting.clear();

@@ -1,6 +1,7 @@
 package dev.switchboard.notify;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,6 +16,7 @@ import java.util.function.Supplier;
  * The notifier's meters (names as Micrometer writes them; Prometheus turns dots into underscores):
  * <ul>
  *   <li>{@code switchboard.notify.deliveries} counter: notifications answered 2xx</li>
+ *   <li>{@code switchboard.notify.batch.size} distribution summary: notifications per successful POST</li>
  *   <li>{@code switchboard.notify.retries{reason}} counter: attempts that failed and will be retried
  *       ({@code timeout, network, dns, signing, status_408, status_429, status_5xx})</li>
  *   <li>{@code switchboard.notify.giveups{reason}} counter: notifications that will never be delivered
@@ -34,6 +36,7 @@ final class NotifyMetrics {
     private final Counter coalesced;
     private final Counter redirects;
     private final Timer latency;
+    private final DistributionSummary batchSize;
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> giveUps = new ConcurrentHashMap<>();
 
@@ -51,6 +54,8 @@ final class NotifyMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
+        this.batchSize = DistributionSummary.builder("switchboard.notify.batch.size")
+                .description("Notifications per successful POST").register(registry);
         Gauge.builder("switchboard.notify.queue.depth", depth).description("Undelivered notifications").register(registry);
         Gauge.builder("switchboard.notify.calls", calls).description("Calls with a delivery queue").register(registry);
         // pre-register the common reasons so dashboards see zeros
@@ -62,6 +67,10 @@ final class NotifyMetrics {
     void delivered(long latencyNanos) {
         deliveries.increment();
         latency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void posted(int notifications) {
+        batchSize.record(notifications);
     }
 
     void retry(String reason) {

@@ -3,11 +3,9 @@ package dev.switchboard.notify;
 import java.net.URI;
 
 /**
- * One notification on its way: its addressing, the frozen request body and its delivery state (the caller's
- * JSON node is not kept). The body is serialized at
- * enqueue, so later changes to the caller's JSON node do not leak into it. {@code sequence} and
- * {@code attempts} are touched only by the one delivery chain of its call (one at a time, with
- * happens-before through the executors).
+ * One notification waiting for delivery: its addressing and its {@code commsNotification} item, serialized at
+ * enqueue (so later changes to the caller's JSON node cannot leak in, and the node itself is not kept).
+ * Immutable.
  */
 final class Pending {
     final String callId;
@@ -15,25 +13,22 @@ final class Pending {
     final String botAppId;
     final URI callbackUri;
     final NotificationKind kind;
-    final String id;
-    final byte[] body;
-    final byte[] bodySha256;
+    final String resourceUrl;
+    final byte[] item;
     final long enqueuedNanos;
     final long deadlineNanos;
+    /** A call-state {@code deleted}: the call's last notification. */
     final boolean terminal;
-    long sequence;
-    int attempts;
 
-    Pending(OutboundNotification notification, String id, byte[] body, byte[] bodySha256,
-            long enqueuedNanos, long deadlineNanos, boolean terminal) {
+    Pending(OutboundNotification notification, String resourceUrl, byte[] item, long enqueuedNanos, long deadlineNanos,
+            boolean terminal) {
         this.callId = notification.callId();
         this.tenantId = notification.tenantId();
         this.botAppId = notification.botAppId();
         this.callbackUri = notification.callbackUri();
         this.kind = notification.kind();
-        this.id = id;
-        this.body = body;
-        this.bodySha256 = bodySha256;
+        this.resourceUrl = resourceUrl;
+        this.item = item;
         this.enqueuedNanos = enqueuedNanos;
         this.deadlineNanos = deadlineNanos;
         this.terminal = terminal;
@@ -41,5 +36,10 @@ final class Pending {
 
     boolean isRoster() {
         return kind == NotificationKind.ROSTER;
+    }
+
+    /** Whether {@code other} may share one POST with this: same destination and same token audience/tenant. */
+    boolean sameAddress(Pending other) {
+        return callbackUri.equals(other.callbackUri) && tenantId.equals(other.tenantId) && botAppId.equals(other.botAppId);
     }
 }

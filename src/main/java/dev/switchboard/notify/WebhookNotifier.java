@@ -18,9 +18,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -34,15 +34,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Delivers notifications to bots' callback URIs: signed, ordered per call, at least once, bounded in memory.
  *
- * <p><b>Wire.</b> One notification per POST: body {@code {"@odata.type":"#microsoft.graph.commsNotifications",
- * "value":[item]}} (never batched, so the headers below describe the body exactly), {@code Content-Type:
- * application/json}, {@code Authorization: Bearer <signer.sign(tenant, botAppId, sha256(body))>} (signed
- * afresh for every attempt), {@code X-Switchboard-Notification-Id} (a UUID, the same on every retry) and
- * {@code X-Switchboard-Sequence} (per call 1, 2, 3…, given when a notification is first attempted, so rosters
- * coalesced away leave no gap).
+ * <p><b>Wire.</b> A POST body is {@code {"@odata.type":"#microsoft.graph.commsNotifications","value":[item…]}} with
+ * one or more consecutive notifications of one call (more than one only when they queued up behind that call's
+ * previous POST, at most {@code maxBatchSize}), {@code Content-Type: application/json}, {@code Authorization:
+ * Bearer <signer.sign(tenant, botAppId, sha256(body))>} (signed afresh for every attempt),
+ * {@code X-Switchboard-Notification-Id} (a UUID per POST, the same on every retry of it) and
+ * {@code X-Switchboard-Sequence} (per call 1, 2, 3…, +1 per new POST; a POST is frozen when first attempted, so
+ * a retry resends exactly the same body, and rosters coalesced away before that leave no gap).
  *
- * <p><b>Order and concurrency.</b> Each call has a serial {@link CallQueue}: one request in flight at a time,
- * in enqueue order. Calls proceed in parallel on a fixed pool of {@code workerThreads}; requests are
+ * <p><b>Order and concurrency.</b> Each call has a serial {@link CallQueue}: one POST in flight at a time, in
+ * enqueue order. Calls proceed in parallel on a fixed pool of {@code workerThreads}; requests are
  * asynchronous, so a slow bot holds no thread, and no call owns a thread.
  *
  * <p><b>Outcomes.</b> 2xx: delivered. Network error, timeout, 408, 429, 5xx, unresolvable host: retried with
@@ -61,6 +62,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     static final String ENVELOPE_TYPE = "#microsoft.graph.commsNotifications";
     static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
     private static final long IDLE_CALL_RETENTION_NANOS = TimeUnit.HOURS.toNanos(24);
+    /** A POST carries more than one notification only while their items fit in this many bytes. */
+    static final long MAX_BATCH_BYTES = 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -162,18 +165,15 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             typed.setAll(item);
             item = typed;
         }
-        ObjectNode envelope = JsonNodeFactory.instance.objectNode().put("@odata.type", ENVELOPE_TYPE);
-        envelope.putArray("value").add(item);
-        byte[] body;
+        byte[] bytes;
         try {
-            body = JSON.writeValueAsBytes(envelope);
+            bytes = JSON.writeValueAsBytes(item);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialize notification of call " + n.callId(), e);
         }
         boolean terminal = n.kind() == NotificationKind.CALL_STATE && "deleted".equals(item.path("changeType").asText());
         long now = System.nanoTime();
-        return new Pending(n, UUID.randomUUID().toString(), body, sha256(body), now,
-                now + settings.ttl().toNanos(), terminal);
+        return new Pending(n, item.path("resourceUrl").asText(""), bytes, now, now + settings.ttl().toNanos(), terminal);
     }
 
     static byte[] sha256(byte[] body) {
@@ -184,42 +184,46 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
     }
 
-    /** Delivers the call's head, if any. Runs on a worker; one chain per call at a time. */
+    /** Delivers the call's current POST, if any. Runs on a worker; one chain per call at a time. */
     private void pump(CallQueue q) {
-        Pending p = q.nextHead(System.nanoTime());
-        if (p == null) {
+        List<Pending> expired = new ArrayList<>(0);
+        Delivery d = q.nextDelivery(settings.effectiveBatchSize(), MAX_BATCH_BYTES, System.nanoTime(), expired);
+        for (Pending p : expired) {
+            pending.decrementAndGet();
+            logGiveUp(p, null, "ttl_expired", "time to live reached before the first attempt");
+        }
+        if (d == null) {
             if (q.isRetired()) {
                 calls.remove(q.callId, q);
             }
+            signalIfDrained();
             return;
         }
-        if (System.nanoTime() - p.deadlineNanos >= 0) {
-            giveUp(q, p, "ttl_expired", "time to live reached before delivery");
+        if (System.nanoTime() - d.deadlineNanos >= 0) {
+            giveUp(q, d, "ttl_expired", "time to live reached");
             return;
         }
-        if (p.sequence == 0) {
-            p.sequence = q.assignSequence();
-        }
-        attempt(q, p, q.targetFor(p.callbackUri), 0, null);
+        attempt(q, d, q.targetFor(d.callbackUri()), 0, null);
     }
 
-    /** One POST of {@code p} to {@code target}; {@code token} is reused across redirect hops of one attempt. */
-    private void attempt(CallQueue q, Pending p, URI target, int hops, String token) {
+    /** One POST of {@code d} to {@code target}; {@code token} is reused across the redirect hops of one attempt. */
+    private void attempt(CallQueue q, Delivery d, URI target, int hops, String token) {
         CallbackUriPolicy.Verdict verdict = policy.evaluate(target);
         if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.REFUSED) {
-            giveUp(q, p, "ssrf_refused", verdict.message());
+            giveUp(q, d, "ssrf_refused", verdict.message());
             return;
         }
         if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.UNRESOLVED) {
-            retryLater(q, p, "dns", -1, verdict.message());
+            retryLater(q, d, "dns", -1, verdict.message());
             return;
         }
+        byte[] body = d.body();
         if (token == null) {
             try {
-                token = signer.sign(p.tenantId, p.botAppId, p.bodySha256);
+                token = signer.sign(d.first().tenantId, d.first().botAppId, d.bodySha256());
             } catch (RuntimeException e) {
-                log.warn("notification signing failed callId={} notificationId={} error={}", q.callId, p.id, e.toString());
-                retryLater(q, p, "signing", -1, "signing failed");
+                log.warn("notification signing failed callId={} notificationId={} error={}", q.callId, d.id, e.toString());
+                retryLater(q, d, "signing", -1, "signing failed");
                 return;
             }
         }
@@ -229,113 +233,121 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                     .timeout(settings.requestTimeout())
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + token)
-                    .header(NOTIFICATION_ID_HEADER, p.id)
-                    .header(SEQUENCE_HEADER, Long.toString(p.sequence))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(p.body))
+                    .header(NOTIFICATION_ID_HEADER, d.id)
+                    .header(SEQUENCE_HEADER, Long.toString(d.sequence))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
         } catch (IllegalArgumentException e) {
-            giveUp(q, p, "bad_redirect", "unusable callback URI");
+            giveUp(q, d, "bad_redirect", "unusable callback URI");
             return;
         }
-        p.attempts++;
+        d.attempts++;
         String signed = token;
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .whenCompleteAsync((response, error) -> onResponse(q, p, target, hops, signed, response, error), workers);
+                .whenCompleteAsync((response, error) -> onResponse(q, d, target, hops, signed, response, error), workers);
     }
 
-    private void onResponse(CallQueue q, Pending p, URI target, int hops, String token,
+    private void onResponse(CallQueue q, Delivery d, URI target, int hops, String token,
                             HttpResponse<Void> response, Throwable error) {
         if (closedHard) {
             return; // close() has already given up everything that was undelivered
         }
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            retryLater(q, p, cause instanceof HttpTimeoutException ? "timeout" : "network", -1, cause.toString());
+            retryLater(q, d, cause instanceof HttpTimeoutException ? "timeout" : "network", -1, cause.toString());
             return;
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            if (q.finish(p, true)) {
-                release();
-                metrics.delivered(System.nanoTime() - p.enqueuedNanos);
+            if (q.finish(d, true)) {
+                long now = System.nanoTime();
+                for (Pending p : d.items) {
+                    pending.decrementAndGet();
+                    metrics.delivered(now - p.enqueuedNanos);
+                }
+                metrics.posted(d.items.size());
             }
             workers.execute(() -> pump(q));
         } else if (status == 301 || status == 302 || status == 307 || status == 308) {
-            followRedirect(q, p, target, hops, token, response);
+            followRedirect(q, d, target, hops, token, response);
         } else if (status == 408 || status == 429 || status >= 500) {
             long retryAfter = status == 429 || status == 503
                     ? RetryTiming.retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null), Instant.now())
                     : -1;
-            retryLater(q, p, status >= 500 ? "status_5xx" : "status_" + status, retryAfter, "status " + status);
+            retryLater(q, d, status >= 500 ? "status_5xx" : "status_" + status, retryAfter, "status " + status);
         } else if (status >= 400) {
-            giveUp(q, p, "rejected_4xx", "status " + status);
+            giveUp(q, d, "rejected_4xx", "status " + status);
         } else {
-            giveUp(q, p, "unexpected_status", "status " + status);
+            giveUp(q, d, "unexpected_status", "status " + status);
         }
     }
 
-    private void followRedirect(CallQueue q, Pending p, URI from, int hops, String token, HttpResponse<Void> response) {
+    private void followRedirect(CallQueue q, Delivery d, URI from, int hops, String token, HttpResponse<Void> response) {
         String location = response.headers().firstValue("Location").orElse(null);
         if (location == null || location.isBlank()) {
-            giveUp(q, p, "bad_redirect", "status " + response.statusCode() + " without Location");
+            giveUp(q, d, "bad_redirect", "status " + response.statusCode() + " without Location");
             return;
         }
         if (hops >= settings.maxRedirects()) {
-            giveUp(q, p, "redirect_limit", "more than " + settings.maxRedirects() + " redirects");
+            giveUp(q, d, "redirect_limit", "more than " + settings.maxRedirects() + " redirects");
             return;
         }
         URI to;
         try {
             to = from.resolve(location.trim());
         } catch (IllegalArgumentException e) {
-            giveUp(q, p, "bad_redirect", "unreadable Location");
+            giveUp(q, d, "bad_redirect", "unreadable Location");
             return;
         }
         metrics.redirected();
-        q.redirect(p.callbackUri, to);
+        q.redirect(d.callbackUri(), to);
         log.info("callback redirected callId={} notificationId={} status={} fromHost={} toHost={}",
-                q.callId, p.id, response.statusCode(), hostOf(from), hostOf(to));
-        attempt(q, p, to, hops + 1, token);
+                q.callId, d.id, response.statusCode(), hostOf(from), hostOf(to));
+        attempt(q, d, to, hops + 1, token);
     }
 
-    private void retryLater(CallQueue q, Pending p, String reason, long retryAfterNanos, String detail) {
+    private void retryLater(CallQueue q, Delivery d, String reason, long retryAfterNanos, String detail) {
         int failures = q.failed();
-        long delay = timing.nextDelayNanos(failures, retryAfterNanos, System.nanoTime(), p.deadlineNanos);
+        long delay = timing.nextDelayNanos(failures, retryAfterNanos, System.nanoTime(), d.deadlineNanos);
         if (delay < 0) {
-            giveUp(q, p, "ttl_expired", "last failure: " + detail);
+            giveUp(q, d, "ttl_expired", "last failure: " + detail);
             return;
         }
         metrics.retry(reason);
         if (log.isDebugEnabled()) {
             log.debug("notification retry callId={} notificationId={} sequence={} attempt={} reason={} delayMs={}",
-                    q.callId, p.id, p.sequence, p.attempts, reason, TimeUnit.NANOSECONDS.toMillis(delay));
+                    q.callId, d.id, d.sequence, d.attempts, reason, TimeUnit.NANOSECONDS.toMillis(delay));
         }
         if (!closedHard) {
             timer.schedule(() -> workers.execute(() -> pump(q)), delay, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void giveUp(CallQueue q, Pending p, String reason, String detail) {
-        if (!q.finish(p, false)) {
+    private void giveUp(CallQueue q, Delivery d, String reason, String detail) {
+        if (!q.finish(d, false)) {
             return;
         }
-        release();
-        logGiveUp(q.callId, p, reason, detail);
+        for (Pending p : d.items) {
+            pending.decrementAndGet();
+            logGiveUp(p, d, reason, detail);
+        }
         workers.execute(() -> pump(q));
     }
 
     private void giveUpUnqueued(Pending p, String reason, String detail) {
-        logGiveUp(p.callId, p, reason, detail);
+        logGiveUp(p, null, reason, detail);
     }
 
-    private void logGiveUp(String callId, Pending p, String reason, String detail) {
+    /** Counts and logs one notification that will never be delivered; {@code d} is its POST, null if never attempted. */
+    private void logGiveUp(Pending p, Delivery d, String reason, String detail) {
         metrics.giveUp(reason);
-        log.warn("notification given up callId={} notificationId={} sequence={} kind={} reason={} attempts={} detail=\"{}\"",
-                callId, p.id, p.sequence, p.kind, reason, p.attempts, detail);
+        log.warn("notification given up callId={} notificationId={} sequence={} kind={} resourceUrl={} reason={} attempts={} detail=\"{}\"",
+                p.callId, d == null ? "-" : d.id, d == null ? "-" : d.sequence, p.kind, p.resourceUrl, reason,
+                d == null ? 0 : d.attempts, detail);
     }
 
-    private void release() {
-        if (pending.decrementAndGet() == 0 && closed) {
+    private void signalIfDrained() {
+        if (closed && pending.get() == 0) {
             synchronized (drained) {
                 drained.notifyAll();
             }
@@ -345,7 +357,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private void dropAll(CallQueue q) {
         for (Pending p : q.drainAll()) {
             pending.decrementAndGet();
-            logGiveUp(q.callId, p, "shutdown", "undelivered when the drain timeout ended");
+            logGiveUp(p, null, "shutdown", "undelivered when the drain timeout ended");
         }
     }
 

@@ -41,9 +41,16 @@ final class BotReceiver implements AutoCloseable {
             return json().path("value").path(0);
         }
 
-        /** The test's own marker put in resourceData / the item. */
+        /** The test's own marker of the first item. */
         int marker() {
             return item().path("testMarker").asInt(-1);
+        }
+
+        /** The test markers of every item, in order. */
+        List<Integer> markers() {
+            List<Integer> out = new java.util.ArrayList<>();
+            json().path("value").forEach(i -> out.add(i.path("testMarker").asInt(-1)));
+            return out;
         }
     }
 
@@ -87,6 +94,11 @@ final class BotReceiver implements AutoCloseable {
 
     List<Received> accepted() {
         return List.copyOf(accepted);
+    }
+
+    /** The markers of every notification accepted (answered 2xx), in arrival order. */
+    List<Integer> acceptedMarkers() {
+        return accepted.stream().flatMap(r -> r.markers().stream()).toList();
     }
 
     static MockResponse status(int code) {

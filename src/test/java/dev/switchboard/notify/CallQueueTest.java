@@ -15,8 +15,23 @@ class CallQueueTest {
     private final CallQueue q = new CallQueue("call-1", 0);
 
     private static Pending pending(OutboundNotification n) {
-        return new Pending(n, "id-" + n.commsNotification().path("testMarker").asInt(), new byte[0], new byte[0], 0, Long.MAX_VALUE,
-                false);
+        return new Pending(n, "id-" + n.commsNotification().path("testMarker").asInt(), new byte[10], 0, Long.MAX_VALUE,
+                n.commsNotification().path("changeType").asText().equals("deleted") && n.kind() == NotificationKind.CALL_STATE);
+    }
+
+    private Delivery next(int maxBatch) {
+        return q.nextDelivery(maxBatch, 1 << 20, 0, new ArrayList<>());
+    }
+
+    /** Delivers everything one per POST, returning the item markers in delivery order. */
+    private List<String> deliverAll() {
+        List<String> out = new ArrayList<>();
+        Delivery d;
+        while ((d = next(1)) != null) {
+            d.items.forEach(p -> out.add(p.resourceUrl));
+            q.finish(d, true);
+        }
+        return out;
     }
 
     private static Pending r(int m) {
@@ -29,17 +44,6 @@ class CallQueueTest {
 
     private CallQueue.Offer offer(Pending p, int limit) {
         return q.offer(p, limit, global, 1000);
-    }
-
-    /** Delivers everything, returning the test markers in delivery order. */
-    private List<String> deliverAll() {
-        List<String> out = new ArrayList<>();
-        Pending p;
-        while ((p = q.nextHead(0)) != null) {
-            out.add(p.id);
-            q.finish(p, true);
-        }
-        return out;
     }
 
     @Test
@@ -63,24 +67,25 @@ class CallQueueTest {
     @Test
     void whileFailingOnlyAdjacentRostersCoalesce() {
         offer(c(1), 10);
-        q.nextHead(0);
+        q.finish(next(1), false);
+        offer(c(0), 10);
+        next(1);
         q.failed();
         offer(r(2), 10);
         assertThat(offer(r(3), 10).outcome()).isEqualTo(CallQueue.Offer.Outcome.COALESCED);
         offer(c(4), 10);
         offer(r(5), 10);
         CallQueue.Offer o = offer(r(6), 10);
-        assertThat(o.dropped().id).isEqualTo("id-5");
-        assertThat(global.get()).isEqualTo(4);
-        assertThat(deliverAll()).containsExactly("id-1", "id-3", "id-4", "id-6");
+        assertThat(o.dropped().resourceUrl).isEqualTo("id-5");
+        assertThat(deliverAll()).containsExactly("id-0", "id-3", "id-4", "id-6");
     }
 
     @Test
     void aSuccessEndsTheFailingState() {
         offer(c(1), 10);
-        Pending head = q.nextHead(0);
+        Delivery d = next(1);
         q.failed();
-        q.finish(head, true);
+        q.finish(d, true);
         offer(r(2), 10);
         assertThat(offer(r(3), 10).outcome()).isEqualTo(CallQueue.Offer.Outcome.QUEUED);
     }
@@ -88,12 +93,12 @@ class CallQueueTest {
     @Test
     void whenFullAndNothingCanBeCoalescedTheOldestWaitingIsEvictedNeverTheHead() {
         offer(c(1), 3);
-        q.nextHead(0);
+        next(1);
         offer(c(2), 3);
         offer(c(3), 3);
         CallQueue.Offer o = offer(c(4), 3);
         assertThat(o.outcome()).isEqualTo(CallQueue.Offer.Outcome.EVICTED_OLDEST);
-        assertThat(o.dropped().id).isEqualTo("id-2");
+        assertThat(o.dropped().resourceUrl).isEqualTo("id-2");
         assertThat(o.dropReason()).isEqualTo("call_queue_full");
         assertThat(global.get()).isEqualTo(3);
         assertThat(deliverAll()).containsExactly("id-1", "id-3", "id-4");
@@ -102,7 +107,7 @@ class CallQueueTest {
     @Test
     void whenOnlyTheHeadIsThereAndTheGlobalBudgetIsGoneTheNewOneIsRefused() {
         q.offer(c(1), 10, global, 1);
-        q.nextHead(0);
+        next(1);
         CallQueue.Offer o = q.offer(c(2), 10, global, 1);
         assertThat(o.outcome()).isEqualTo(CallQueue.Offer.Outcome.REFUSED);
         assertThat(o.dropReason()).isEqualTo("global_queue_full");
@@ -111,13 +116,44 @@ class CallQueueTest {
 
     @Test
     void anEndedCallRetiresWhenIdleAndRefusesFurtherOffers() {
-        Pending terminal = new Pending(Notifications.callState("call-1", CB, 1, "terminated"), "t", new byte[0], new byte[0],
-                0, Long.MAX_VALUE, true);
-        offer(terminal, 10);
-        q.finish(q.nextHead(0), true);
-        assertThat(q.nextHead(0)).isNull();
+        offer(pending(Notifications.callState("call-1", CB, 1, "terminated")), 10);
+        q.finish(next(1), true);
+        assertThat(next(1)).isNull();
         assertThat(q.isRetired()).isTrue();
         assertThat(offer(c(2), 10).outcome()).isEqualTo(CallQueue.Offer.Outcome.RETIRED);
+    }
+
+    @Test
+    void aDeliveryTakesConsecutiveWaitingNotificationsUpToTheBatchLimitAndGetsTheNextSequence() {
+        for (int i = 1; i <= 5; i++) {
+            offer(i % 2 == 0 ? r(i) : c(i), 10);
+        }
+        Delivery first = next(3);
+        assertThat(first.items).extracting(p -> p.resourceUrl).containsExactly("id-1", "id-2", "id-3");
+        assertThat(first.sequence).isEqualTo(1);
+        assertThat(next(3)).as("the same until finished").isSameAs(first);
+        q.finish(first, true);
+        Delivery second = next(3);
+        assertThat(second.items).extracting(p -> p.resourceUrl).containsExactly("id-4", "id-5");
+        assertThat(second.sequence).isEqualTo(2);
+        assertThat(new String(second.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("{\"@odata.type\":\"#microsoft.graph.commsNotifications\",\"value\":[").endsWith("]}");
+    }
+
+    @Test
+    void aDeliveryNeverMixesDestinationsAndSkipsExpiredNotifications() {
+        offer(c(1), 10);
+        offer(pending(Notifications.callState("call-1", URI.create("https://other.contoso.com/cb"), 2, "established")), 10);
+        Pending old = new Pending(Notifications.roster("call-1", CB, 3), "id-3", new byte[1], 0, 5, false);
+        offer(old, 10);
+        assertThat(next(10).items).hasSize(1);
+        q.finish(q.nextDelivery(10, 1 << 20, 0, new ArrayList<>()), true);
+        List<Pending> expired = new ArrayList<>();
+        Delivery d = q.nextDelivery(10, 1 << 20, 10, expired);
+        assertThat(d.items).extracting(p -> p.resourceUrl).containsExactly("id-2");
+        q.finish(d, true);
+        assertThat(q.nextDelivery(10, 1 << 20, 10, expired)).isNull();
+        assertThat(expired).containsExactly(old);
     }
 
     @Test

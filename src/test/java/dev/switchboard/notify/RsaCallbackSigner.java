@@ -16,14 +16,14 @@ import java.util.Base64;
 import java.util.Date;
 
 /** A real RS256 callback signer for tests, shaped like the embedded authority's: iss, aud, tid, iat, exp, sha256. */
-final class RsaCallbackSigner implements CallbackTokenSigner {
-    static final String ISSUER = "https://api.botframework.com";
+public final class RsaCallbackSigner implements CallbackTokenSigner {
+    public static final String ISSUER = "https://api.botframework.com";
     private final RSAKey key;
     private final RSASSASigner signer;
     private final String issuer;
     private final Duration lifetime;
 
-    RsaCallbackSigner() {
+    public RsaCallbackSigner() {
         this(ISSUER, Duration.ofMinutes(5));
     }
 
@@ -54,7 +54,7 @@ final class RsaCallbackSigner implements CallbackTokenSigner {
         return new RsaCallbackSigner(key, iss, life);
     }
 
-    JWKSet publicJwks() {
+    public JWKSet publicJwks() {
         return new JWKSet(key.toPublicJWK());
     }
 
