@@ -43,6 +43,7 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.routes.before(RequestIds::assign);
+            cfg.requestLogger.http(new HttpMetrics(metrics)::record);
             GraphErrors.register(cfg.routes);
             OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
         });

@@ -65,6 +65,15 @@ class ServerBasicsTest {
     }
 
     @Test
+    void httpRequestsAreTimedByRouteTemplateAndStatus() throws Exception {
+        get("/healthz", null);
+        get("/v1.0/no/such/thing", null);
+        String metrics = get("/metrics", null).body();
+        assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/healthz\"[^}]*status=\"200\"");
+        assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"unmatched\"[^}]*status=\"404\"");
+    }
+
+    @Test
     void wrongMethodIs405InGraphShape() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/healthz"))
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
