@@ -1,6 +1,5 @@
 package dev.switchboard.core;
 
-import dev.switchboard.auth.Principal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.MediaLeg;
 import dev.switchboard.notify.NotificationSink;
@@ -58,17 +57,17 @@ public final class CallService implements AutoCloseable {
      * @throws CallException BAD_REQUEST (media offer refused), FORBIDDEN (wrong passcode), CONFLICT (this identity
      *                       is already in the meeting)
      */
-    public CallView create(CreateCallRequest request, Principal app) {
+    public CallView create(CreateCallRequest request, Caller app) {
         return conferences.create(request, app);
     }
 
     /** @throws CallException ITEM_NOT_FOUND unless the call is live and owned by {@code app} */
-    public CallView get(String callId, Principal app) {
+    public CallView get(String callId, Caller app) {
         return withCall(callId, app, call -> call.view(call.conference.roster()));
     }
 
     /** The bot hangs up: its participant leaves; the call ends when no one else remained (a P2P call always ends). */
-    public void hangUp(String callId, Principal app) {
+    public void hangUp(String callId, Caller app) {
         withCall(callId, app, call -> {
             botLeave(call, ResultInfo.BOT_HUNG_UP);
             return null;
@@ -76,38 +75,38 @@ public final class CallService implements AutoCloseable {
     }
 
     /** Records a keep-alive; a call without one for {@link CallSettings#keepAliveTimeout()} ends in {@link #sweep()}. */
-    public void keepAlive(String callId, Principal app) {
+    public void keepAlive(String callId, Caller app) {
         withCall(callId, app, call -> {
             call.lastKeepAlive = clock.instant();
             return null;
         });
     }
 
-    public List<ParticipantView> participants(String callId, Principal app) {
+    public List<ParticipantView> participants(String callId, Caller app) {
         return withCall(callId, app, call -> call.conference.roster());
     }
 
-    public ParticipantView participant(String callId, String participantId, Principal app) {
+    public ParticipantView participant(String callId, String participantId, Caller app) {
         return withCall(callId, app, call -> participantOf(call.conference, participantId).view());
     }
 
     /** Server-mutes the bot itself ({@code call: mute}); group calls only. */
-    public Operation mute(String callId, Principal app, String clientContext) {
+    public Operation mute(String callId, Caller app, String clientContext) {
         return serverMute(callId, null, app, true, clientContext);
     }
 
     /** Server-unmutes the bot itself ({@code call: unmute}); group calls only. */
-    public Operation unmute(String callId, Principal app, String clientContext) {
+    public Operation unmute(String callId, Caller app, String clientContext) {
         return serverMute(callId, null, app, false, clientContext);
     }
 
     /** Server-mutes a participant ({@code participant: mute}); group calls only. */
-    public Operation muteParticipant(String callId, String participantId, Principal app, String clientContext) {
+    public Operation muteParticipant(String callId, String participantId, Caller app, String clientContext) {
         return serverMute(callId, requireId(participantId), app, true, clientContext);
     }
 
     /** Lifts a participant's server mute (a Switchboard extension; Graph v1.0 has no such action). */
-    public Operation unmuteParticipant(String callId, String participantId, Principal app, String clientContext) {
+    public Operation unmuteParticipant(String callId, String participantId, Caller app, String clientContext) {
         return serverMute(callId, requireId(participantId), app, false, clientContext);
     }
 
@@ -115,7 +114,7 @@ public final class CallService implements AutoCloseable {
      * Invites users into a group call. The operation stays {@code Running} until every invitee has joined
      * (then {@code Completed}, with a notification) or the invitation times out ({@code Failed}).
      */
-    public Operation invite(String callId, List<ParticipantIdentity> invitees, Principal app, String clientContext) {
+    public Operation invite(String callId, List<ParticipantIdentity> invitees, Caller app, String clientContext) {
         checkClientContext(clientContext);
         if (invitees.isEmpty() || invitees.size() > MAX_INVITEES) {
             throw CallException.badRequest("participants must list 1 to " + MAX_INVITEES + " invitees.");
@@ -138,7 +137,7 @@ public final class CallService implements AutoCloseable {
     }
 
     /** Removes a participant ({@code DELETE .../participants/{id}}); its media leg is closed. Group calls only. */
-    public void removeParticipant(String callId, String participantId, Principal app) {
+    public void removeParticipant(String callId, String participantId, Caller app) {
         withCall(callId, app, call -> {
             Conference c = call.conference;
             if (c.peerToPeer) {
@@ -159,7 +158,7 @@ public final class CallService implements AutoCloseable {
     }
 
     /** An operation of this call, among its running ones and its {@link CallSettings#operationRetention()} latest finished ones. */
-    public Operation operation(String callId, String operationId, Principal app) {
+    public Operation operation(String callId, String operationId, Caller app) {
         return withCall(callId, app, call -> {
             Operation op = call.operation(operationId);
             if (op == null) {
@@ -179,7 +178,7 @@ public final class CallService implements AutoCloseable {
      * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a user token, or not the
      *                       target of a P2P call), BAD_REQUEST (offer refused by the media plane)
      */
-    public JoinResult join(String callId, Principal user, String sdpOffer) {
+    public JoinResult join(String callId, Caller user, String sdpOffer) {
         requireUser(user);
         if (sdpOffer == null || sdpOffer.isBlank()) {
             throw CallException.badRequest("The SDP offer is empty.");
@@ -205,7 +204,7 @@ public final class CallService implements AutoCloseable {
     }
 
     /** The user leaves; its leg is closed. A peer-to-peer call ends with it; a group call ends when no one remains. */
-    public void leave(String callId, String participantId, Principal user) {
+    public void leave(String callId, String participantId, Caller user) {
         requireUser(user);
         withConference(callId, user, c -> {
             userLeave(c, ownParticipant(c, participantId, user), ResultInfo.P2P_PEER_LEFT);
@@ -217,7 +216,7 @@ public final class CallService implements AutoCloseable {
      * The participant's own (client) mute. A client unmute never lifts a server mute unless the call was created
      * with {@code callOptions.allowSelfUnmute: true}. Sends a roster update only when something changed.
      */
-    public ParticipantView setClientMuted(String callId, String participantId, boolean muted, Principal user) {
+    public ParticipantView setClientMuted(String callId, String participantId, boolean muted, Caller user) {
         requireUser(user);
         return withConference(callId, user, c -> {
             Participant p = ownParticipant(c, participantId, user);
@@ -242,7 +241,7 @@ public final class CallService implements AutoCloseable {
      *
      * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
      */
-    public RosterSubscription subscribeRoster(String callId, Principal user, RosterListener listener) {
+    public RosterSubscription subscribeRoster(String callId, Caller user, RosterListener listener) {
         requireUser(user);
         return withConference(callId, user, c -> {
             if (c.userParticipant(user.userId()) == null) {
@@ -253,6 +252,20 @@ public final class CallService implements AutoCloseable {
                     new RosterUpdate(c.aliases, c.id, c.rosterSequence, roster, roster, false));
             c.subscriptions.add(s);
             return s;
+        });
+    }
+
+    /**
+     * The current roster of a call a user may see (any user of the call's tenant), with its sequence number; for a
+     * stream that registers its listener first and then takes this snapshot.
+     *
+     * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant)
+     */
+    public RosterUpdate roster(String callId, Caller user) {
+        requireUser(user);
+        return withConference(callId, user, c -> {
+            List<ParticipantView> roster = c.roster();
+            return new RosterUpdate(c.aliases, c.id, c.rosterSequence, roster, roster, false);
         });
     }
 
@@ -342,7 +355,7 @@ public final class CallService implements AutoCloseable {
 
     // ---- internals (conference lock held unless stated) ------------------------------------------------------
 
-    private Operation serverMute(String callId, String participantId, Principal app, boolean muted, String clientContext) {
+    private Operation serverMute(String callId, String participantId, Caller app, boolean muted, String clientContext) {
         checkClientContext(clientContext);
         return withCall(callId, app, call -> {
             Conference c = call.conference;
@@ -524,9 +537,9 @@ public final class CallService implements AutoCloseable {
         }
     }
 
-    private <T> T withCall(String callId, Principal app, Function<Call, T> action) {
+    private <T> T withCall(String callId, Caller app, Function<Call, T> action) {
         Call call = callId == null ? null : calls.get(callId);
-        if (call == null || !call.tenantId.equals(app.tenantId()) || !call.appId.equals(app.appId())) {
+        if (call == null || app.isUser() || !call.tenantId.equals(app.tenantId()) || !call.appId.equals(app.appId())) {
             throw callNotFound(callId);
         }
         Conference c = call.conference;
@@ -541,7 +554,7 @@ public final class CallService implements AutoCloseable {
         }
     }
 
-    private <T> T withConference(String callId, Principal user, Function<Conference, T> action) {
+    private <T> T withConference(String callId, Caller user, Function<Conference, T> action) {
         Conference c = callId == null ? null : conferencesByCallId.get(callId);
         if (c == null || !c.tenantId.equals(user.tenantId())) {
             throw callNotFound(callId);
@@ -569,7 +582,7 @@ public final class CallService implements AutoCloseable {
         return p;
     }
 
-    private static Participant ownParticipant(Conference c, String participantId, Principal user) {
+    private static Participant ownParticipant(Conference c, String participantId, Caller user) {
         Participant p = participantOf(c, participantId);
         if (!p.isUser(user.userId())) {
             throw new CallException(ErrorCode.FORBIDDEN, "A participant can only act on itself.");
@@ -584,8 +597,8 @@ public final class CallService implements AutoCloseable {
         }
     }
 
-    private static void requireUser(Principal p) {
-        if (p.appOnly() || p.userId() == null) {
+    private static void requireUser(Caller p) {
+        if (!p.isUser()) {
             throw new CallException(ErrorCode.FORBIDDEN, "Joining a call and acting as its participant needs a user token.");
         }
     }

@@ -1,6 +1,5 @@
 package dev.switchboard.core;
 
-import dev.switchboard.auth.Principal;
 import dev.switchboard.media.MediaLeg;
 import dev.switchboard.media.MediaRoom;
 import org.slf4j.Logger;
@@ -22,7 +21,7 @@ final class Conferences {
         this.service = service;
     }
 
-    CallView create(CreateCallRequest request, Principal app) {
+    CallView create(CreateCallRequest request, Caller app) {
         if (request.meeting() == null && request.targets().isEmpty()) {
             throw CallException.badRequest("A call needs targets (one for a peer-to-peer call, two or more for a group "
                     + "call) or meeting coordinates (meetingInfo or chatInfo).");
@@ -86,7 +85,7 @@ final class Conferences {
     }
 
     /** Puts the bot into the conference; lock held. */
-    private CallView enter(Conference c, String callId, CreateCallRequest request, Principal app) {
+    private CallView enter(Conference c, String callId, CreateCallRequest request, Caller app) {
         for (Participant p : c.participants.values()) {
             if (p.botCall != null && p.identity.sameAs(request.sourceIdentity())) {
                 throw new CallException(ErrorCode.CONFLICT, "This identity is already in the call; join with another "
