@@ -78,6 +78,7 @@ final class ServeCommand implements Callable<Integer> {
         SwitchboardServer server = new SwitchboardServer(config).start();
         System.out.println("Switchboard listening on " + server.baseUrl());
         System.out.println("  Graph API:  " + server.baseUrl() + "/v1.0/communications/calls");
+        System.out.print(server.authority().describe());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

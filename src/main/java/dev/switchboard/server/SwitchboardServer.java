@@ -2,6 +2,10 @@ package dev.switchboard.server;
 
 import dev.switchboard.api.GraphErrors;
 import dev.switchboard.api.RequestIds;
+import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.auth.EmbeddedAuthority;
+import dev.switchboard.auth.IdentityRoutes;
+import dev.switchboard.notify.CallbackTokenSigner;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -26,6 +30,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Javalin http;
+    private final EmbeddedAuthority authority;
     private volatile String baseUrl;
 
     public SwitchboardServer(ServerConfig config) {
@@ -33,6 +38,7 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
+        this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -46,6 +52,7 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.requestLogger.http(new HttpMetrics(metrics)::record);
             GraphErrors.register(cfg.routes);
             OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
+            IdentityRoutes.register(cfg.routes, authority);
         });
     }
 
@@ -68,6 +75,21 @@ public final class SwitchboardServer implements AutoCloseable {
         return baseUrl;
     }
 
+    /** Verifies bearer tokens (the embedded authority plus configured external issuers). */
+    public BearerAuthenticator authenticator() {
+        return authority.authenticator();
+    }
+
+    /** Signs webhook callback tokens with a key published in the tenant's JWKS. */
+    public CallbackTokenSigner callbackSigner() {
+        return authority.callbackSigner();
+    }
+
+    /** The embedded token authority (identities, keys, issuer). */
+    public EmbeddedAuthority authority() {
+        return authority;
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -83,6 +105,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         draining.set(true);
         http.stop();
+        authority.close();
         metrics.close();
         log.info("switchboard stopped");
     }

@@ -1,0 +1,60 @@
+package dev.switchboard.auth;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The well-known development identities (like Azurite's development account): loaded when the server
+ * starts without {@code --config}, printed at start and listed in the README. Never use them for
+ * anything reachable from outside the machine.
+ */
+public final class DevIdentities {
+    public static final String TENANT_ID = "00000000-0000-4000-8000-000000000001";
+    public static final String OTHER_TENANT_ID = "00000000-0000-4000-8000-000000000002";
+
+    public static final String DEV_BOT_APP_ID = "00000000-0000-4000-8000-00000000b071";
+    public static final String DEV_BOT_SECRET = "dev-bot-secret";
+    public static final String DEV_BOT_NAME = "Dev Bot";
+    public static final String P2P_BOT_APP_ID = "00000000-0000-4000-8000-00000000b072";
+    public static final String P2P_BOT_SECRET = "dev-p2p-secret";
+    public static final String P2P_BOT_NAME = "Dev P2P Bot";
+    public static final String OTHER_TENANT_BOT_APP_ID = "00000000-0000-4000-8000-00000000b073";
+    public static final String OTHER_TENANT_BOT_SECRET = "other-tenant-secret";
+    public static final String OTHER_TENANT_BOT_NAME = "Other Tenant Bot";
+
+    public static final String ALICE_ID = "00000000-0000-4000-8000-0000000a11ce";
+    public static final String ALICE_USERNAME = "alice@switchboard.local";
+    public static final String ALICE_PASSWORD = "alice";
+    public static final String BOB_ID = "00000000-0000-4000-8000-000000000b0b";
+    public static final String BOB_USERNAME = "bob@switchboard.local";
+    public static final String BOB_PASSWORD = "bob";
+    public static final String CAROL_ID = "00000000-0000-4000-8000-00000000ca01";
+    public static final String CAROL_USERNAME = "carol@switchboard.local";
+    public static final String CAROL_PASSWORD = "carol";
+
+    /** The delegated scopes the development apps may obtain for users (with {@code .default}). */
+    public static final Set<String> DEV_DELEGATED_SCOPES = Set.of("User.Read", "Calls.JoinGroupCall");
+
+    private static final Set<String> ALL_CALLS_ROLES = Set.of(CallsPermission.INITIATE, CallsPermission.INITIATE_GROUP_CALL,
+            CallsPermission.JOIN_GROUP_CALL, CallsPermission.JOIN_GROUP_CALL_AS_GUEST, CallsPermission.ACCESS_MEDIA);
+
+    private DevIdentities() {
+    }
+
+    /** The development directory: two tenants, three apps, three users (all in the first tenant). */
+    public static IdentityDirectory directory() {
+        return new IdentityDirectory(List.of(
+                new TenantEntry(TENANT_ID, "Switchboard Dev",
+                        List.of(new AppRegistration(TENANT_ID, DEV_BOT_APP_ID, DEV_BOT_NAME, SecretHash.plain(DEV_BOT_SECRET),
+                                        ALL_CALLS_ROLES, DEV_DELEGATED_SCOPES),
+                                new AppRegistration(TENANT_ID, P2P_BOT_APP_ID, P2P_BOT_NAME, SecretHash.plain(P2P_BOT_SECRET),
+                                        Set.of(CallsPermission.INITIATE), DEV_DELEGATED_SCOPES)),
+                        List.of(new UserAccount(TENANT_ID, ALICE_ID, ALICE_USERNAME, "Alice", SecretHash.plain(ALICE_PASSWORD)),
+                                new UserAccount(TENANT_ID, BOB_ID, BOB_USERNAME, "Bob", SecretHash.plain(BOB_PASSWORD)),
+                                new UserAccount(TENANT_ID, CAROL_ID, CAROL_USERNAME, "Carol", SecretHash.plain(CAROL_PASSWORD)))),
+                new TenantEntry(OTHER_TENANT_ID, "Switchboard Dev (second tenant)",
+                        List.of(new AppRegistration(OTHER_TENANT_ID, OTHER_TENANT_BOT_APP_ID, OTHER_TENANT_BOT_NAME,
+                                SecretHash.plain(OTHER_TENANT_BOT_SECRET), ALL_CALLS_ROLES, DEV_DELEGATED_SCOPES)),
+                        List.of())));
+    }
+}

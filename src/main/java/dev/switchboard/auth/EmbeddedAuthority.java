@@ -1,0 +1,162 @@
+package dev.switchboard.auth;
+
+import dev.switchboard.notify.CallbackTokenSigner;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The identity part of the server, built by hand: the directory (development identities or the configuration
+ * file), the signing keys in the data directory, the issuer, the token endpoint, the verifier (embedded authority
+ * plus configured external issuers) and the webhook callback signer. Thread-safe once constructed.
+ */
+public final class EmbeddedAuthority implements AutoCloseable {
+    private final IdentityConfig config;
+    private final boolean development;
+    private final IssuerUrls urls;
+    private final SigningKeys keys;
+    private final TokenIssuer issuer;
+    private final TokenEndpoint tokenEndpoint;
+    private final TokenVerifier verifier;
+    private final CallbackTokens callbackTokens;
+    private final HttpClient http;
+
+    /**
+     * @param config      the identities and settings
+     * @param development whether {@code config} is the embedded development default (changes only the banner)
+     * @param dataDir     the server's data directory; keys live in {@code <dataDir>/auth}
+     * @param baseUrl     the server's public base URL; may return null until the server is started
+     * @param clock       the time source
+     */
+    public EmbeddedAuthority(IdentityConfig config, boolean development, Path dataDir, Supplier<String> baseUrl, Clock clock) {
+        this.config = config;
+        this.development = development;
+        TokenSettings t = config.tokens();
+        this.urls = new IssuerUrls(baseUrl);
+        this.keys = new SigningKeys(dataDir.resolve("auth"), clock, t.accessTokenLifetime().plus(t.clockSkew()), t.signingKeyMaxAge());
+        this.issuer = new TokenIssuer(keys, urls, clock, t.accessTokenLifetime());
+        this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer);
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        List<TrustedIssuer> trusted = new ArrayList<>();
+        trusted.add(new EmbeddedIssuer(config.directory(), urls, keys));
+        for (ExternalIssuerConfig e : config.externalIssuers()) {
+            trusted.add(new ExternalIssuer(e, http, clock));
+        }
+        this.verifier = new TokenVerifier(trusted, clock, t.clockSkew(), t.verifiedTokenCache());
+        this.callbackTokens = new CallbackTokens(issuer, clock, t.callbackIssuer(), t.callbackTokenLifetime());
+    }
+
+    /**
+     * The server's authority: the configuration file when given, the development identities otherwise.
+     *
+     * @param configFile null for the development identities
+     */
+    public static EmbeddedAuthority create(Path dataDir, Path configFile, Supplier<String> baseUrl) {
+        return configFile == null
+                ? new EmbeddedAuthority(IdentityConfig.development(), true, dataDir, baseUrl, Clock.systemUTC())
+                : new EmbeddedAuthority(IdentityConfig.load(configFile), false, dataDir, baseUrl, Clock.systemUTC());
+    }
+
+    public BearerAuthenticator authenticator() {
+        return verifier;
+    }
+
+    public TokenVerifier verifier() {
+        return verifier;
+    }
+
+    public CallbackTokenSigner callbackSigner() {
+        return callbackTokens;
+    }
+
+    public TokenIssuer issuer() {
+        return issuer;
+    }
+
+    public TokenEndpoint tokenEndpoint() {
+        return tokenEndpoint;
+    }
+
+    public SigningKeys keys() {
+        return keys;
+    }
+
+    public IssuerUrls urls() {
+        return urls;
+    }
+
+    public IdentityDirectory directory() {
+        return config.directory();
+    }
+
+    public IdentityConfig config() {
+        return config;
+    }
+
+    /** A human-readable list of the identities (secrets shown only for the development identities). */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        b.append(development ? "Development identities (no --config given; do not expose this server):\n"
+                : "Identities from the configuration file:\n");
+        for (TenantEntry t : config.directory().tenants()) {
+            b.append("  tenant ").append(t.id()).append("  (").append(t.displayName()).append(")\n");
+            b.append("    token endpoint ").append(safeUrl(() -> urls.tokenEndpoint(t.id()))).append('\n');
+            for (AppRegistration a : t.apps()) {
+                b.append("    app  ").append(a.appId()).append("  ").append(a.displayName());
+                if (development) {
+                    b.append("  secret=").append(devSecret(a.appId()));
+                }
+                b.append("  roles=").append(String.join(",", new TreeSet<>(a.roles()))).append('\n');
+            }
+            for (UserAccount u : t.users()) {
+                b.append("    user ").append(u.userId()).append("  ").append(u.username());
+                if (development) {
+                    b.append("  password=").append(devPassword(u.username()));
+                }
+                b.append('\n');
+            }
+        }
+        for (ExternalIssuerConfig e : config.externalIssuers()) {
+            b.append("  trusted issuer ").append(e.issuer() != null ? e.issuer() : e.openIdConfiguration()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String safeUrl(Supplier<String> url) {
+        try {
+            return url.get();
+        } catch (IllegalStateException e) {
+            return "(after start)";
+        }
+    }
+
+    private static String devSecret(String appId) {
+        return switch (appId) {
+            case DevIdentities.DEV_BOT_APP_ID -> DevIdentities.DEV_BOT_SECRET;
+            case DevIdentities.P2P_BOT_APP_ID -> DevIdentities.P2P_BOT_SECRET;
+            case DevIdentities.OTHER_TENANT_BOT_APP_ID -> DevIdentities.OTHER_TENANT_BOT_SECRET;
+            default -> "?";
+        };
+    }
+
+    private static String devPassword(String username) {
+        return switch (username) {
+            case DevIdentities.ALICE_USERNAME -> DevIdentities.ALICE_PASSWORD;
+            case DevIdentities.BOB_USERNAME -> DevIdentities.BOB_PASSWORD;
+            case DevIdentities.CAROL_USERNAME -> DevIdentities.CAROL_PASSWORD;
+            default -> "?";
+        };
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

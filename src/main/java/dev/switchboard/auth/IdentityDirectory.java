@@ -1,0 +1,72 @@
+package dev.switchboard.auth;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tenants, apps and users the embedded authority knows. Immutable and thread-safe.
+ */
+public final class IdentityDirectory {
+    private final List<TenantEntry> tenants;
+    private final Map<String, TenantEntry> tenantsById = new HashMap<>();
+    private final Map<String, AppRegistration> appsByKey = new HashMap<>();
+    private final Map<String, UserAccount> usersByKey = new HashMap<>();
+
+    /**
+     * @throws IllegalArgumentException on duplicate tenant ids, app ids within a tenant or user names within a tenant
+     */
+    public IdentityDirectory(List<TenantEntry> tenants) {
+        this.tenants = List.copyOf(tenants);
+        for (TenantEntry t : this.tenants) {
+            if (tenantsById.put(t.id(), t) != null) {
+                throw new IllegalArgumentException("duplicate tenant id " + t.id());
+            }
+            for (AppRegistration a : t.apps()) {
+                if (!a.tenantId().equals(t.id())) {
+                    throw new IllegalArgumentException("app " + a.appId() + " lists tenant " + a.tenantId() + " inside tenant " + t.id());
+                }
+                if (appsByKey.put(key(t.id(), a.appId()), a) != null) {
+                    throw new IllegalArgumentException("duplicate app id " + a.appId() + " in tenant " + t.id());
+                }
+            }
+            for (UserAccount u : t.users()) {
+                if (usersByKey.put(key(t.id(), u.username().toLowerCase(Locale.ROOT)), u) != null) {
+                    throw new IllegalArgumentException("duplicate user name " + u.username() + " in tenant " + t.id());
+                }
+            }
+        }
+    }
+
+    public List<TenantEntry> tenants() {
+        return tenants;
+    }
+
+    public Optional<TenantEntry> tenant(String tenantId) {
+        return Optional.ofNullable(tenantsById.get(tenantId));
+    }
+
+    public boolean hasTenant(String tenantId) {
+        return tenantsById.containsKey(tenantId);
+    }
+
+    public Optional<AppRegistration> app(String tenantId, String appId) {
+        return Optional.ofNullable(appsByKey.get(key(tenantId, appId)));
+    }
+
+    /** @param username matched case-insensitively */
+    public Optional<UserAccount> user(String tenantId, String username) {
+        return Optional.ofNullable(usersByKey.get(key(tenantId, username.toLowerCase(Locale.ROOT))));
+    }
+
+    public Collection<AppRegistration> apps() {
+        return appsByKey.values();
+    }
+
+    private static String key(String tenantId, String id) {
+        return tenantId + "\n" + id;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.switchboard.auth;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The grants of {@code POST /{tenant}/oauth2/v2.0/token}, independent of HTTP. Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code client_credentials}: an app token with the app's roles. Scope must be Graph's {@code .default}
+ *       ({@code https://graph.microsoft.com/.default} or {@code 00000003-0000-0000-c000-000000000000/.default});
+ *       the OpenID scopes MSAL adds ({@code openid profile offline_access}) and {@code client_info} are accepted
+ *       and ignored.</li>
+ *   <li>{@code password} (resource-owner password; a development convenience for participants): a delegated user
+ *       token for a user of the same tenant, obtained by a registered app with its secret. Scope {@code .default}
+ *       grants the app's delegated scopes; named Graph scopes ({@code https://graph.microsoft.com/User.Read}) must
+ *       be among them.</li>
+ * </ul>
+ */
+public final class TokenEndpoint {
+    static final Set<String> OPENID_SCOPES = Set.of("openid", "profile", "offline_access", "email");
+
+    private final IdentityDirectory directory;
+    private final TokenIssuer issuer;
+
+    public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer) {
+        this.directory = directory;
+        this.issuer = issuer;
+    }
+
+    /** The granted token and the scope string to report back. */
+    public record Grant(IssuedToken token, String scope) {
+    }
+
+    /**
+     * @param tenantId the tenant from the path
+     * @param form     the form parameters (first value of each); client credentials from a Basic header already merged
+     * @throws OAuthError for every failure
+     */
+    public Grant handle(String tenantId, Map<String, String> form) {
+        if (!directory.hasTenant(tenantId)) {
+            throw new OAuthError(400, "invalid_tenant", 90002, "Tenant '" + safe(tenantId) + "' not found. Check the tenant id in the URL.");
+        }
+        String grantType = form.get("grant_type");
+        if (grantType == null || grantType.isBlank()) {
+            throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'grant_type'.");
+        }
+        return switch (grantType) {
+            case "client_credentials" -> clientCredentials(tenantId, form);
+            case "password" -> password(tenantId, form);
+            default -> throw new OAuthError(400, "unsupported_grant_type", 70003,
+                    "The app requested an unsupported grant type '" + safe(grantType) + "'; supported: client_credentials, password.");
+        };
+    }
+
+    private Grant clientCredentials(String tenantId, Map<String, String> form) {
+        List<String> scopes = scopes(form);
+        AppRegistration app = authenticateClient(tenantId, form);
+        boolean graphDefault = false;
+        for (String s : scopes) {
+            if (GraphAudience.isGraphScope(s) && GraphAudience.permissionOf(s).equals(".default")) {
+                graphDefault = true;
+            } else if (!OPENID_SCOPES.contains(s)) {
+                throw new OAuthError(400, "invalid_scope", 1002012,
+                        "The provided value for scope " + safe(s) + " is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
+            }
+        }
+        if (!graphDefault) {
+            throw new OAuthError(400, "invalid_scope", 1002012,
+                    "The client credentials grant needs the scope https://graph.microsoft.com/.default.");
+        }
+        return new Grant(issuer.appToken(app), GraphAudience.URI + "/.default");
+    }
+
+    private Grant password(String tenantId, Map<String, String> form) {
+        List<String> scopes = scopes(form);
+        String username = form.get("username");
+        String password = form.get("password");
+        if (username == null || username.isBlank()) {
+            throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'username'.");
+        }
+        if (password == null) {
+            throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'password'.");
+        }
+        AppRegistration app = authenticateClient(tenantId, form);
+        Set<String> granted = new LinkedHashSet<>();
+        boolean graphScope = false;
+        for (String s : scopes) {
+            if (OPENID_SCOPES.contains(s)) {
+                continue;
+            }
+            if (!GraphAudience.isGraphScope(s)) {
+                throw new OAuthError(400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid: "
+                        + safe(s) + " is not a Microsoft Graph scope.");
+            }
+            graphScope = true;
+            String permission = GraphAudience.permissionOf(s);
+            if (permission.equals(".default")) {
+                granted.addAll(app.delegatedScopes());
+            } else if (app.delegatedScopes().contains(permission)) {
+                granted.add(permission);
+            } else {
+                throw new OAuthError(400, "invalid_scope", 65001, "The app has no consent for the delegated permission "
+                        + safe(permission) + ".");
+            }
+        }
+        if (!graphScope) {
+            throw new OAuthError(400, "invalid_scope", 70011, "The scope must name Microsoft Graph, e.g. https://graph.microsoft.com/.default.");
+        }
+        UserAccount user = directory.user(tenantId, username).orElse(null);
+        if (user == null || !user.password().matches(password)) {
+            throw new OAuthError(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+        }
+        List<String> reported = granted.stream().map(p -> GraphAudience.URI + "/" + p).toList();
+        return new Grant(issuer.userToken(app, user, granted), String.join(" ", reported));
+    }
+
+    private AppRegistration authenticateClient(String tenantId, Map<String, String> form) {
+        String clientId = form.get("client_id");
+        String secret = form.get("client_secret");
+        if (clientId == null || clientId.isBlank()) {
+            throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'client_id'.");
+        }
+        if (form.containsKey("client_assertion")) {
+            throw new OAuthError(400, "invalid_client", 7000218,
+                    "Client assertions (certificate credentials) are not supported here; use client_secret.");
+        }
+        if (secret == null || secret.isEmpty()) {
+            throw new OAuthError(401, "invalid_client", 7000218,
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+        }
+        AppRegistration app = directory.app(tenantId, clientId).orElse(null);
+        if (app == null || !app.secret().matches(secret)) {
+            throw new OAuthError(401, "invalid_client", 7000215,
+                    "Invalid client secret provided, or the application '" + safe(clientId) + "' is not registered in this tenant.");
+        }
+        return app;
+    }
+
+    private static List<String> scopes(Map<String, String> form) {
+        String scope = form.get("scope");
+        if (scope == null || scope.isBlank()) {
+            throw OAuthError.invalidRequest(90014, "The request body must contain the following parameter: 'scope'.");
+        }
+        return Arrays.stream(scope.strip().split("\\s+")).toList();
+    }
+
+    /** Keeps client-provided text in error descriptions short and printable. */
+    static String safe(String s) {
+        String t = s.length() > 100 ? s.substring(0, 100) + "…" : s;
+        StringBuilder b = new StringBuilder(t.length());
+        t.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        return b.toString();
+    }
+}
