@@ -28,6 +28,8 @@ public final class GraphRequests {
     private final BearerAuthenticator authenticator;
     private final String publicBaseUrl;
     private final Supplier<String> boundBaseUrl;
+    /** The last base that passed the Host check (a cache: clients keep using one host). */
+    private volatile String lastBase;
 
     /**
      * @param authenticator verifies bearer tokens
@@ -115,15 +117,29 @@ public final class GraphRequests {
         }
         String host = ctx.header("Host");
         String scheme = ctx.scheme();
-        if (host == null || !SAFE_HOST.matcher(host).matches() || !(scheme.equals("http") || scheme.equals("https"))) {
+        if (host == null || !(scheme.equals("http") || scheme.equals("https"))) {
             return boundBaseUrl.get();
         }
-        return scheme + "://" + host;
+        String base = scheme + "://" + host;
+        if (base.equals(lastBase)) {
+            return base;
+        }
+        if (!SAFE_HOST.matcher(host).matches()) {
+            return boundBaseUrl.get();
+        }
+        lastBase = base;
+        return base;
     }
 
     /** Writes a JSON answer. */
     static void json(Context ctx, int status, JsonNode body) {
-        ctx.status(status).contentType("application/json").result(body.toString());
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+        ctx.status(status).contentType("application/json").result(bytes);
     }
 
     private static boolean isBlank(byte[] bytes) {
