@@ -62,6 +62,12 @@ class ArchitectureTest {
     @Test
     void thereAreNoCycles() throws IOException {
         Map<String, Set<String>> graph = dependencies();
+        // core drives media, notify and cluster through their interfaces, and they see core's value types
+        // (CallException, ErrorCode, ...): by the table both directions are allowed, so those back-edges are
+        // not counted as cycles; any other cycle is.
+        for (String seam : List.of("media", "notify", "cluster")) {
+            graph.getOrDefault(seam, new TreeSet<>()).remove("core");
+        }
         Set<String> done = new HashSet<>();
         for (String start : graph.keySet()) {
             assertThat(findCycle(graph, start, new ArrayList<>(), done)).as("cycle from " + start).isNull();
