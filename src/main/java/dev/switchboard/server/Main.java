@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code switchboard} command. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "switchboard 0.1.0",
         description = "A self-hosted calling server that speaks the Microsoft Graph calls API.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, IdentityCommands.RotateKeys.class, IdentityCommands.HashSecret.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
