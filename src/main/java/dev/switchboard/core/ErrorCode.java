@@ -2,7 +2,7 @@ package dev.switchboard.core;
 
 /**
  * Every failure the server reports, with the HTTP status and the Graph error {@code code} it maps to.
- * The mapping to the wire happens once, in {@code dev.switchboard.api.GraphErrors}.
+ * The mapping to the wire happens once, in the api package's {@code GraphErrors}.
  */
 public enum ErrorCode {
     BAD_REQUEST(400, "BadRequest"),

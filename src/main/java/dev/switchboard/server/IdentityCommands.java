@@ -4,12 +4,14 @@ import dev.switchboard.auth.IdentityConfig;
 import dev.switchboard.auth.SecretHash;
 import dev.switchboard.auth.SigningKeys;
 import dev.switchboard.auth.TokenSettings;
+import dev.switchboard.tools.ToolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,10 +34,16 @@ final class IdentityCommands {
 
         @Override
         public Integer call() {
-            TokenSettings t = configFile == null ? IdentityConfig.development().tokens() : IdentityConfig.load(configFile).tokens();
-            SigningKeys keys = new SigningKeys(dataDir.resolve("auth"), Clock.systemUTC(),
-                    t.accessTokenLifetime().plus(t.clockSkew()), null);
-            SigningKeys.Entry fresh = keys.rotate();
+            TokenSettings t;
+            SigningKeys keys;
+            SigningKeys.Entry fresh;
+            try {
+                t = configFile == null ? IdentityConfig.development().tokens() : IdentityConfig.load(configFile).tokens();
+                keys = new SigningKeys(dataDir.resolve("auth"), Clock.systemUTC(), t.accessTokenLifetime().plus(t.clockSkew()), null);
+                fresh = keys.rotate();
+            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+                throw new ToolException(ToolException.LOCAL, e.getMessage());
+            }
             System.out.println("active signing key: " + fresh.kid());
             for (SigningKeys.Entry e : keys.entries()) {
                 if (e.retiredAt() != null) {
@@ -65,8 +73,7 @@ final class IdentityCommands {
                 secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             }
             if (secret == null || secret.isEmpty()) {
-                System.err.println("no secret given");
-                return 2;
+                throw new ToolException(2, "no secret given (type it at the prompt or pipe it to stdin)");
             }
             System.out.println(SecretHash.pbkdf2(secret, iterations));
             return 0;

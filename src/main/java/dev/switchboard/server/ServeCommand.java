@@ -1,51 +1,87 @@
 package dev.switchboard.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
-/** {@code switchboard serve}: runs the server until SIGTERM/SIGINT. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server on its embedded defaults.")
+/**
+ * {@code switchboard serve}: runs the server until SIGTERM/SIGINT. Each setting comes from its flag, else the
+ * environment variable {@code SWITCHBOARD_<FLAG>}, else the config file's {@code "server"} object, else the default.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {
+        "Run the server (embedded defaults: loopback HTTP on 8080, in-memory state, embedded authority).",
+        "Every setting may also come from an environment variable SWITCHBOARD_<FLAG> (e.g. SWITCHBOARD_PORT)",
+        "or from the \"server\" object of the --config file (e.g. \"mediaPorts\": \"31000-31999\")."})
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "HTTP bind address (default: ${DEFAULT-VALUE}).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", description = "HTTP bind address (default: 127.0.0.1).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "HTTP port; 0 picks a free one, printed at start (default: 8080).")
+    String port;
 
-    @Option(names = "--data-dir", defaultValue = "switchboard-data", description = "Directory for durable files such as signing keys (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Option(names = "--data-dir", description = "Directory for durable files such as signing keys (default: switchboard-data).")
+    String dataDir;
 
-    @Option(names = "--media-ports", defaultValue = "31000-31999", description = "UDP port range for media, LOW-HIGH (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--media-ports", description = "UDP port range for media legs, LOW-HIGH (default: 31000-31999).")
     String mediaPorts;
 
-    @Option(names = "--config", description = "Configuration file (tenants, apps, users); without it the development identities are used.")
+    @Option(names = "--config", description = "Configuration file (JSON: tenants, apps, users, \"server\" settings); without it the development identities are used.")
     Path configFile;
 
     @Option(names = "--public-url", description = "Base URL clients use to reach this server (default: derived from host and port).")
     String publicUrl;
 
-    @Option(names = "--log-format", defaultValue = "text", description = "Log output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            converter = LogFormatConverter.class)
-    LogFormat logFormat;
+    @Option(names = "--log-format", description = "Log output: text or json (default: text).")
+    String logFormat;
+
+    @Option(names = "--print-config", description = "Print the resolved settings as JSON and exit.")
+    boolean printConfig;
+
+    Map<String, String> environment = System.getenv();
 
     @Override
     public Integer call() throws Exception {
-        logFormat.apply();
-        String[] range = mediaPorts.split("-", 2);
-        if (range.length != 2) {
-            throw new IllegalArgumentException("--media-ports must look like LOW-HIGH, e.g. 31000-31999");
+        if (configFile == null && environment.get(SettingSources.envName("config")) != null) {
+            configFile = Path.of(environment.get(SettingSources.envName("config")));
         }
         if (configFile != null && !Files.isRegularFile(configFile)) {
-            throw new IllegalArgumentException("config file not found: " + configFile);
+            throw new ParameterException(spec.commandLine(), "config file not found: " + configFile);
         }
-        ServerConfig config = new ServerConfig(host, port, dataDir, Integer.parseInt(range[0].trim()),
-                Integer.parseInt(range[1].trim()), configFile, publicUrl);
+        SettingSources sources;
+        try {
+            sources = SettingSources.of(environment, configFile);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (configFile != null) {
+            try {
+                dev.switchboard.auth.IdentityConfig.load(configFile);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        ServerConfig config = resolve(sources);
+        LogFormat format = setting("log-format", logFormat, sources, "text", v -> new LogFormatConverter().convert(v));
+        if (printConfig) {
+            System.out.println(describe(config, format));
+            return 0;
+        }
+        format.apply();
         SwitchboardServer server = new SwitchboardServer(config).start();
         System.out.println("Switchboard listening on " + server.baseUrl());
         System.out.println("  Graph API:  " + server.baseUrl() + "/v1.0/communications/calls");
@@ -57,5 +93,59 @@ final class ServeCommand implements Callable<Integer> {
         }, "switchboard-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private ServerConfig resolve(SettingSources sources) {
+        String resolvedHost = setting("host", host, sources, "127.0.0.1", Function.identity());
+        int resolvedPort = setting("port", port, sources, Integer.toString(ServerConfig.DEFAULT_PORT), ServeCommand::parsePort);
+        Path resolvedDataDir = setting("data-dir", dataDir, sources, "switchboard-data", Path::of);
+        int[] range = setting("media-ports", mediaPorts, sources,
+                ServerConfig.DEFAULT_MEDIA_PORT_LOW + "-" + ServerConfig.DEFAULT_MEDIA_PORT_HIGH, ServeCommand::parseRange);
+        String resolvedPublicUrl = setting("public-url", publicUrl, sources, null, Function.identity());
+        try {
+            return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile, resolvedPublicUrl);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private <T> T setting(String flag, String fromFlag, SettingSources sources, String fallback, Function<String, T> parse) {
+        String raw = fromFlag != null ? fromFlag : sources.lookup(flag).orElse(fallback);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return parse.apply(raw);
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "invalid --" + flag + " '" + raw + "': " + e.getMessage());
+        }
+    }
+
+    private static int parsePort(String value) {
+        int p = Integer.parseInt(value.trim());
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("must be 0-65535");
+        }
+        return p;
+    }
+
+    private static int[] parseRange(String value) {
+        String[] parts = value.split("-", 2);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("must look like LOW-HIGH, e.g. 31000-31999");
+        }
+        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+    }
+
+    private static String describe(ServerConfig config, LogFormat format) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("host", config.host());
+        o.put("port", config.port());
+        o.put("dataDir", config.dataDir().toString());
+        o.put("mediaPorts", config.mediaPortLow() + "-" + config.mediaPortHigh());
+        o.put("config", config.configFile() == null ? null : config.configFile().toString());
+        o.put("publicUrl", config.publicBaseUrl());
+        o.put("logFormat", format.name().toLowerCase(java.util.Locale.ROOT));
+        return o.toPrettyString();
     }
 }

@@ -1,11 +1,20 @@
 package dev.switchboard.server;
 
+import dev.switchboard.api.CallsHandler;
 import dev.switchboard.api.GraphErrors;
+import dev.switchboard.api.GraphRequests;
+import dev.switchboard.api.GraphRoutes;
+import dev.switchboard.api.OperationsHandler;
+import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
+import dev.switchboard.core.CallService;
+import dev.switchboard.core.CallSettings;
+import dev.switchboard.media.MediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
+import dev.switchboard.notify.NotificationSink;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -16,6 +25,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,10 +44,27 @@ public final class SwitchboardServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Javalin http;
     private final EmbeddedAuthority authority;
+    private final MediaEngine media;
+    private final CallService calls;
+    private final ScheduledExecutorService sweeper;
     private volatile String baseUrl;
 
+    /** The server with the media plane and notification delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
+        this(config, new UnwiredMedia(), n -> log.debug("notification not delivered (no notifier wired) callId={} kind={}",
+                n.callId(), n.kind()));
+    }
+
+    /** The server with the given media plane and notification sink (tests pass recording fakes); it closes {@code media}. */
+    public SwitchboardServer(ServerConfig config, MediaEngine media, NotificationSink notifications) {
         this.config = config;
+        this.media = media;
+        this.calls = new CallService(media, notifications, Clock.systemUTC(), CallSettings.DEFAULTS);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "call-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
@@ -53,7 +83,25 @@ public final class SwitchboardServer implements AutoCloseable {
             GraphErrors.register(cfg.routes);
             OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
             IdentityRoutes.register(cfg.routes, authority);
+            GraphRequests requests = new GraphRequests(authority.authenticator(), config.publicBaseUrl(), this::baseUrl);
+            CallsHandler callsHandler = new CallsHandler(calls, requests, uri -> { });
+            GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
+                    new OperationsHandler(calls, requests));
         });
+        sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
+    }
+
+    private void sweep() {
+        try {
+            calls.sweep();
+        } catch (RuntimeException e) {
+            log.error("call sweep failed", e);
+        }
+    }
+
+    /** The call engine (the participants' client API and the roster stream use it). */
+    public CallService calls() {
+        return calls;
     }
 
     /** Starts listening; returns once the HTTP port is bound. */
@@ -105,6 +153,9 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         draining.set(true);
         http.stop();
+        sweeper.shutdownNow();
+        calls.close();
+        media.close();
         authority.close();
         metrics.close();
         log.info("switchboard stopped");

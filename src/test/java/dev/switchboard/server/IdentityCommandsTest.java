@@ -47,6 +47,19 @@ class IdentityCommandsTest {
     }
 
     @Test
+    void rotateKeysOnACorruptKeyFileFailsWithALocalProblem() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("auth"));
+        java.nio.file.Files.writeString(dir.resolve("auth").resolve("signing-keys.json"), "{\"keys\":[{}]}");
+        PrintStream err = System.err;
+        try {
+            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertThat(Main.run("rotate-keys", "--data-dir", dir.toString())).isEqualTo(74);
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    @Test
     void hashSecretPrintsAHashTheConfigAccepts() {
         String out = run("my-secret\n", "hash-secret", "--iterations", "1000").strip();
         assertThat(out).startsWith("pbkdf2-sha256$1000$");

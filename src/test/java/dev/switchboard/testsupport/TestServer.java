@@ -26,11 +26,21 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server from the test defaults (port 0, a media range picked for this JVM), adjusted by {@code tweak}. */
     public static TestServer start(java.util.function.UnaryOperator<ServerConfig> tweak) {
+        return start(tweak, SwitchboardServer::new);
+    }
+
+    /** Starts a server on the test defaults with the given media engine and notification sink (e.g. recording fakes). */
+    public static TestServer start(dev.switchboard.media.MediaEngine mediaEngine, dev.switchboard.notify.NotificationSink sink) {
+        return start(cfg -> cfg, config -> new SwitchboardServer(config, mediaEngine, sink));
+    }
+
+    private static TestServer start(java.util.function.UnaryOperator<ServerConfig> tweak,
+                                    java.util.function.Function<ServerConfig, SwitchboardServer> build) {
         try {
             Path dir = Files.createTempDirectory("switchboard-test");
             int[] media = MediaPorts.nextRange(200);
             ServerConfig config = tweak.apply(ServerConfig.defaults(dir).withPort(0).withMediaPorts(media[0], media[1]));
-            return new TestServer(dir, new SwitchboardServer(config).start());
+            return new TestServer(dir, build.apply(config).start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

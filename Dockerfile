@@ -1,0 +1,15 @@
+# Not built or tested in this project's CI (no Docker engine there); nothing depends on it.
+# docker build -t switchboard . && docker run -p 8080:8080 -p 31000-31099:31000-31099/udp switchboard
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q -ntp dependency:go-offline
+COPY src src
+RUN mvn -B -q -ntp -DskipTests package
+
+FROM eclipse-temurin:21-jre
+WORKDIR /app
+COPY --from=build /src/target/switchboard.jar /app/switchboard.jar
+VOLUME /data
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/app/switchboard.jar", "serve", "--host", "0.0.0.0", "--data-dir", "/data", "--media-ports", "31000-31099"]

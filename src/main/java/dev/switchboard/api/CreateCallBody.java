@@ -1,0 +1,203 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.CallKind;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.core.CallException;
+import dev.switchboard.core.CreateCallRequest;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.MeetingCoordinates;
+import dev.switchboard.core.ParticipantIdentity;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a {@code POST /communications/calls} body into a {@link CreateCallRequest}: required fields
+ * ({@code callbackUri}, {@code mediaConfig}, {@code requestedModalities}) named when missing, {@code @odata.type}
+ * honoured for {@code mediaConfig}, {@code meetingInfo} and {@code callOptions}, unknown properties ignored.
+ */
+final class CreateCallBody {
+    private static final Set<String> MODALITIES = Set.of("audio", "video", "videoBasedScreenSharing", "data");
+
+    private CreateCallBody() {
+    }
+
+    /** The validated request and the kind of call it asks for (for the permission check). */
+    record Parsed(CreateCallRequest request, CallKind kind) {
+    }
+
+    static Parsed parse(ObjectNode body, Principal app) {
+        String type = Json.odataType(body);
+        if (type != null && !type.equals("call")) {
+            throw CallException.badRequest("'@odata.type' must be #microsoft.graph.call.");
+        }
+        URI callbackUri = callbackUri(Json.requiredString(body, "callbackUri", "callbackUri"));
+        List<String> modalities = modalities(body);
+        ObjectNode media = Json.requiredObject(body, "mediaConfig");
+        boolean appHosted = appHosted(media);
+        String offer = appHosted ? Json.requiredString(media, "blob", "mediaConfig.blob") : null;
+        ObjectNode mediaEcho = media.deepCopy();
+        mediaEcho.remove("blob");
+
+        ArrayNode targetsJson = Json.optionalArray(body, "targets");
+        List<ParticipantIdentity> targets = targets(targetsJson);
+        ObjectNode chatInfo = Json.optionalObject(body, "chatInfo");
+        ObjectNode meetingInfo = Json.optionalObject(body, "meetingInfo");
+        MeetingCoordinates meeting = meeting(meetingInfo, chatInfo);
+        ObjectNode options = Json.optionalObject(body, "callOptions");
+        boolean delta = false;
+        boolean selfUnmute = false;
+        if (options != null) {
+            String optionsType = Json.odataType(options);
+            if (optionsType != null && !optionsType.equals("outgoingcalloptions") && !optionsType.equals("incomingcalloptions")) {
+                throw CallException.badRequest("callOptions '@odata.type' must be #microsoft.graph.outgoingCallOptions.");
+            }
+            delta = Json.optionalBoolean(options, "isDeltaRosterEnabled");
+            selfUnmute = Json.optionalBoolean(options, "allowSelfUnmute");
+        }
+        String tenantId = Json.optionalString(body, "tenantId");
+        if (tenantId != null && !tenantId.equals(app.tenantId())) {
+            throw new CallException(ErrorCode.FORBIDDEN, "'tenantId' does not match the tenant of the access token.");
+        }
+        if (meeting == null && targets.isEmpty()) {
+            throw CallException.badRequest("'targets' is required: one target for a peer-to-peer call, two or more for "
+                    + "a group call; or give 'meetingInfo'/'chatInfo' to join a meeting.");
+        }
+        CreateCallRequest request = new CreateCallRequest(callbackUri, modalities, appHosted, offer, mediaEcho, targets,
+                targetsJson == null ? null : targetsJson.deepCopy(), meeting,
+                meetingInfo == null ? null : meetingInfo.deepCopy(), chatInfo == null ? null : chatInfo.deepCopy(),
+                options == null ? null : options.deepCopy(), selfUnmute, delta, Json.optionalString(body, "subject"),
+                source(Json.optionalObject(body, "source"), app));
+        CallKind kind = meetingInfo != null ? CallKind.JOIN_MEETING
+                : request.peerToPeer() ? CallKind.PEER_TO_PEER : CallKind.NEW_GROUP_CALL;
+        return new Parsed(request, kind);
+    }
+
+    private static URI callbackUri(String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (uri.isAbsolute() && (scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // falls through to the 400
+        }
+        throw CallException.badRequest("'callbackUri' must be an absolute https (or http) URL.");
+    }
+
+    private static List<String> modalities(ObjectNode body) {
+        ArrayNode array = Json.optionalArray(body, "requestedModalities");
+        if (array == null || array.isEmpty()) {
+            throw CallException.badRequest("'requestedModalities' is required (e.g. [\"audio\"]).");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : array) {
+            if (!n.isTextual() || !MODALITIES.contains(n.asText())) {
+                throw CallException.badRequest("'requestedModalities' may contain only audio, video, "
+                        + "videoBasedScreenSharing and data.");
+            }
+            out.add(n.asText());
+        }
+        if (!out.contains("audio")) {
+            throw CallException.badRequest("'requestedModalities' must include audio: Switchboard carries audio only.");
+        }
+        return out;
+    }
+
+    private static boolean appHosted(ObjectNode media) {
+        String type = Json.odataType(media);
+        if (type == null) {
+            throw CallException.badRequest("'mediaConfig' needs an '@odata.type': #microsoft.graph.serviceHostedMediaConfig "
+                    + "or #microsoft.graph.appHostedMediaConfig.");
+        }
+        return switch (type) {
+            case "apphostedmediaconfig" -> true;
+            case "servicehostedmediaconfig" -> false;
+            default -> throw CallException.badRequest("Unknown mediaConfig '@odata.type'; expected "
+                    + "#microsoft.graph.serviceHostedMediaConfig or #microsoft.graph.appHostedMediaConfig.");
+        };
+    }
+
+    private static List<ParticipantIdentity> targets(ArrayNode array) {
+        List<ParticipantIdentity> out = new ArrayList<>();
+        if (array == null) {
+            return out;
+        }
+        for (JsonNode n : array) {
+            if (!n.isObject()) {
+                throw CallException.badRequest("Each entry of 'targets' must be an invitationParticipantInfo object.");
+            }
+            out.add(user(Json.requiredObject((ObjectNode) n, "identity"), "targets"));
+        }
+        return out;
+    }
+
+    /** The user of an identitySet; other identity kinds (phone, application, guest) are not supported here. */
+    static ParticipantIdentity user(ObjectNode identitySet, String where) {
+        ObjectNode user = Json.optionalObject(identitySet, "user");
+        if (user == null) {
+            throw CallException.badRequest("Each of '" + where + "' must name a user (identity.user.id); phone, "
+                    + "application and guest identities are not supported.");
+        }
+        return ParticipantIdentity.user(Json.requiredString(user, "id", where + "[].identity.user.id"),
+                Json.optionalString(user, "displayName"), Json.optionalString(user, "tenantId"));
+    }
+
+    private static MeetingCoordinates meeting(ObjectNode meetingInfo, ObjectNode chatInfo) {
+        String threadId = chatInfo == null ? null : Json.optionalString(chatInfo, "threadId");
+        if (meetingInfo == null) {
+            return threadId == null ? null : new MeetingCoordinates(MeetingCoordinates.THREAD, threadId, null);
+        }
+        String type = Json.odataType(meetingInfo);
+        if (type == null) {
+            type = meetingInfo.has("joinMeetingId") ? "joinmeetingidmeetinginfo"
+                    : meetingInfo.has("token") ? "tokenmeetinginfo" : "organizermeetinginfo";
+        }
+        return switch (type) {
+            case "joinmeetingidmeetinginfo" -> new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID,
+                    Json.requiredString(meetingInfo, "joinMeetingId", "meetingInfo.joinMeetingId"),
+                    Json.optionalString(meetingInfo, "passcode"));
+            case "tokenmeetinginfo" -> new MeetingCoordinates(MeetingCoordinates.TOKEN,
+                    Json.requiredString(meetingInfo, "token", "meetingInfo.token"), null);
+            case "organizermeetinginfo" -> {
+                Json.requiredObject(meetingInfo, "organizer");
+                if (threadId == null) {
+                    throw CallException.badRequest("'chatInfo.threadId' is required with organizerMeetingInfo.");
+                }
+                yield new MeetingCoordinates(MeetingCoordinates.THREAD, threadId, null);
+            }
+            default -> throw CallException.badRequest("Unknown meetingInfo '@odata.type'; expected "
+                    + "#microsoft.graph.joinMeetingIdMeetingInfo, #microsoft.graph.organizerMeetingInfo or "
+                    + "#microsoft.graph.tokenMeetingInfo.");
+        };
+    }
+
+    /** The bot's identity: the token's app, or the application instance the body names. */
+    private static ParticipantIdentity source(ObjectNode source, Principal app) {
+        ObjectNode identity = source == null ? null : Json.optionalObject(source, "identity");
+        ObjectNode instance = identity == null ? null : Json.optionalObject(identity, "applicationInstance");
+        if (instance != null) {
+            return new ParticipantIdentity(ParticipantIdentity.Kind.APPLICATION_INSTANCE,
+                    Json.requiredString(instance, "id", "source.identity.applicationInstance.id"),
+                    Json.optionalString(instance, "displayName"), app.tenantId());
+        }
+        ObjectNode application = identity == null ? null : Json.optionalObject(identity, "application");
+        String displayName = app.displayName();
+        if (application != null) {
+            String id = Json.optionalString(application, "id");
+            if (id != null && !id.equals(app.appId())) {
+                throw CallException.badRequest("'source.identity.application.id' must be the app id of the access token.");
+            }
+            String named = Json.optionalString(application, "displayName");
+            displayName = named != null ? named : displayName;
+        }
+        return ParticipantIdentity.application(app.appId(), displayName, app.tenantId());
+    }
+}

@@ -1,0 +1,157 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.auth.CallsPermission;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.core.CallException;
+import dev.switchboard.core.Caller;
+import dev.switchboard.core.ErrorCode;
+import io.javalin.http.Context;
+
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * What every Graph handler does with a request: authenticate the bot, read an optional or required JSON body
+ * (415 for a non-JSON body, 400 for malformed JSON or a non-object, 413 above the server's size limit), and build
+ * absolute URLs on this server's base. Thread-safe.
+ */
+public final class GraphRequests {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SAFE_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
+
+    private final BearerAuthenticator authenticator;
+    private final String publicBaseUrl;
+    private final Supplier<String> boundBaseUrl;
+    /** The last base that passed the Host check (a cache: clients keep using one host). */
+    private volatile String lastBase;
+
+    /**
+     * @param authenticator verifies bearer tokens
+     * @param publicBaseUrl the configured public base URL, or null to derive it from each request's Host
+     * @param boundBaseUrl  the server's own base URL, used when a request's Host header is unusable
+     */
+    public GraphRequests(BearerAuthenticator authenticator, String publicBaseUrl, Supplier<String> boundBaseUrl) {
+        this.authenticator = authenticator;
+        this.publicBaseUrl = publicBaseUrl;
+        this.boundBaseUrl = boundBaseUrl;
+    }
+
+    /** The verified app principal of the request (401 for a bad token, 403 for a user token). */
+    Principal appPrincipal(Context ctx) {
+        Principal p = authenticator.authenticate(ctx.header("Authorization"));
+        CallsPermission.requireApp(p);
+        return p;
+    }
+
+    /** The request's bot, as the engine sees it. */
+    Caller app(Context ctx) {
+        return caller(appPrincipal(ctx));
+    }
+
+    static Caller caller(Principal p) {
+        return Caller.app(p.tenantId(), p.appId());
+    }
+
+    /**
+     * The JSON object body, or null when the body is empty (with or without a Content-Type).
+     *
+     * @throws CallException UNSUPPORTED_MEDIA_TYPE, BAD_REQUEST, PAYLOAD_TOO_LARGE
+     */
+    static ObjectNode optionalBody(Context ctx) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length == 0 || isBlank(bytes)) {
+            return null;
+        }
+        String type = ctx.contentType();
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mime.equals("application/json")) {
+            throw new CallException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON with Content-Type "
+                    + "application/json" + (type == null ? "; none was sent." : ", not '" + abbreviate(type) + "'."));
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw CallException.badRequest("The request body is not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ").");
+        } catch (java.io.IOException e) {
+            throw CallException.badRequest("The request body could not be read.");
+        }
+        if (node == null || node.isMissingNode()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw CallException.badRequest("The request body must be a JSON object.");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** Like {@link #optionalBody} but an empty body is a 400. */
+    static ObjectNode requiredBody(Context ctx) {
+        ObjectNode body = optionalBody(ctx);
+        if (body == null) {
+            throw CallException.badRequest("A JSON request body is required.");
+        }
+        return body;
+    }
+
+    /** The optional {@code clientContext} of an action body; at most 256 characters is checked by the engine. */
+    static String clientContext(ObjectNode body) {
+        return body == null ? null : Json.optionalString(body, "clientContext");
+    }
+
+    /** {@code https://host:port/v1.0}: this server's Graph base, as the client reached it. */
+    String graphBase(Context ctx) {
+        return base(ctx) + "/v1.0";
+    }
+
+    String base(Context ctx) {
+        if (publicBaseUrl != null) {
+            return publicBaseUrl;
+        }
+        String host = ctx.header("Host");
+        String scheme = ctx.scheme();
+        if (host == null || !(scheme.equals("http") || scheme.equals("https"))) {
+            return boundBaseUrl.get();
+        }
+        String base = scheme + "://" + host;
+        if (base.equals(lastBase)) {
+            return base;
+        }
+        if (!SAFE_HOST.matcher(host).matches()) {
+            return boundBaseUrl.get();
+        }
+        lastBase = base;
+        return base;
+    }
+
+    /** Writes a JSON answer. */
+    static void json(Context ctx, int status, JsonNode body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+        ctx.status(status).contentType("application/json").result(bytes);
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.CallException;
+
+/** Typed reads of request JSON with Graph-style 400s naming the property; JSON null counts as absent. */
+final class Json {
+    private Json() {
+    }
+
+    static String optionalString(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw CallException.badRequest("'" + field + "' must be a string.");
+        }
+        return n.asText();
+    }
+
+    static String requiredString(ObjectNode o, String field, String path) {
+        String s = optionalString(o, field);
+        if (s == null || s.isBlank()) {
+            throw CallException.badRequest("'" + path + "' is required.");
+        }
+        return s;
+    }
+
+    static ObjectNode optionalObject(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw CallException.badRequest("'" + field + "' must be an object.");
+        }
+        return (ObjectNode) n;
+    }
+
+    static ObjectNode requiredObject(ObjectNode o, String field) {
+        ObjectNode n = optionalObject(o, field);
+        if (n == null) {
+            throw CallException.badRequest("'" + field + "' is required.");
+        }
+        return n;
+    }
+
+    static ArrayNode optionalArray(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isArray()) {
+            throw CallException.badRequest("'" + field + "' must be an array.");
+        }
+        return (ArrayNode) n;
+    }
+
+    static boolean optionalBoolean(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n == null || n.isNull()) {
+            return false;
+        }
+        if (!n.isBoolean()) {
+            throw CallException.badRequest("'" + field + "' must be true or false.");
+        }
+        return n.asBoolean();
+    }
+
+    /** The {@code @odata.type} without the leading {@code #microsoft.graph.}, lower-cased; null when absent. */
+    static String odataType(ObjectNode o) {
+        String t = optionalString(o, "@odata.type");
+        if (t == null) {
+            return null;
+        }
+        String s = t.startsWith("#") ? t.substring(1) : t;
+        if (s.regionMatches(true, 0, "microsoft.graph.", 0, "microsoft.graph.".length())) {
+            s = s.substring("microsoft.graph.".length());
+        }
+        return s.toLowerCase(java.util.Locale.ROOT);
+    }
+}

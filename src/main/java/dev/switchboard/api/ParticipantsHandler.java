@@ -1,0 +1,92 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.CallsPermission;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.core.CallException;
+import dev.switchboard.core.CallService;
+import dev.switchboard.core.GraphJson;
+import dev.switchboard.core.ParticipantIdentity;
+import dev.switchboard.core.ParticipantView;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /communications/calls/{id}/participants}: list, get, remove, invite, mute and the unmute extension. */
+public final class ParticipantsHandler {
+    private final CallService calls;
+    private final GraphRequests requests;
+    private final CallsHandler operations;
+
+    public ParticipantsHandler(CallService calls, GraphRequests requests, CallsHandler operations) {
+        this.calls = calls;
+        this.requests = requests;
+        this.operations = operations;
+    }
+
+    /** {@code GET .../participants}: {@code {"value":[participant...]}}. */
+    public void list(Context ctx) {
+        String callId = ctx.pathParam("callId");
+        List<ParticipantView> roster = calls.participants(callId, requests.app(ctx));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("@odata.context", requests.graphBase(ctx) + "/$metadata#communications/calls('" + callId + "')/participants");
+        out.set("value", GraphJson.participants(roster));
+        GraphRequests.json(ctx, 200, out);
+    }
+
+    /** {@code GET .../participants/{pid}}. */
+    public void get(Context ctx) {
+        String callId = ctx.pathParam("callId");
+        ParticipantView p = calls.participant(callId, ctx.pathParam("participantId"), requests.app(ctx));
+        ObjectNode out = GraphJson.participant(p);
+        out.put("@odata.context", requests.graphBase(ctx) + "/$metadata#communications/calls('" + callId
+                + "')/participants/$entity");
+        GraphRequests.json(ctx, 200, out);
+    }
+
+    /** {@code DELETE .../participants/{pid}}: 204; the participant's leg is closed. */
+    public void delete(Context ctx) {
+        calls.removeParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"), requests.app(ctx));
+        ctx.status(204);
+    }
+
+    /** {@code POST .../participants/invite}: 200 + Location + a running inviteParticipantsOperation. */
+    public void invite(Context ctx) {
+        Principal app = requests.appPrincipal(ctx);
+        ObjectNode body = GraphRequests.requiredBody(ctx);
+        CallsPermission.checkInvite(app);
+        ArrayNode list = Json.optionalArray(body, "participants");
+        if (list == null || list.isEmpty()) {
+            throw CallException.badRequest("'participants' is required: a list of invitationParticipantInfo.");
+        }
+        List<ParticipantIdentity> invitees = new ArrayList<>();
+        for (JsonNode n : list) {
+            if (!n.isObject()) {
+                throw CallException.badRequest("Each entry of 'participants' must be an invitationParticipantInfo object.");
+            }
+            invitees.add(CreateCallBody.user(Json.requiredObject((ObjectNode) n, "identity"), "participants"));
+        }
+        operations.operation(ctx, calls.invite(ctx.pathParam("callId"), invitees, GraphRequests.caller(app),
+                GraphRequests.clientContext(body)));
+    }
+
+    /** {@code POST .../participants/{pid}/mute}: server mute of another participant. */
+    public void mute(Context ctx) {
+        var app = requests.app(ctx);
+        ObjectNode body = GraphRequests.optionalBody(ctx);
+        operations.operation(ctx, calls.muteParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"), app,
+                GraphRequests.clientContext(body)));
+    }
+
+    /** {@code POST .../participants/{pid}/unmute}: Switchboard extension, lifts a server mute. */
+    public void unmute(Context ctx) {
+        var app = requests.app(ctx);
+        ObjectNode body = GraphRequests.optionalBody(ctx);
+        operations.operation(ctx, calls.unmuteParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"), app,
+                GraphRequests.clientContext(body)));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.switchboard.core;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One bot's call: the resource behind {@code /communications/calls/{id}}. Several bots' calls can share one
+ * {@link Conference} (a group call joined by meeting coordinates). Mutable fields are guarded by the
+ * conference's lock; the final ones are safe to read anywhere.
+ */
+final class Call {
+    final String id;
+    final Conference conference;
+    final String tenantId;
+    final String appId;
+    final CreateCallRequest request;
+    final ParticipantIdentity source;
+    final String myParticipantId;
+    String mediaAnswer;
+    CallState state = CallState.ESTABLISHING;
+    Instant lastKeepAlive;
+    ResultInfo resultInfo;
+    /** Finished operations, oldest first, bounded by the service's retention. */
+    final LinkedHashMap<String, Operation> finishedOperations = new LinkedHashMap<>();
+    /** Running operations (invitations); never evicted. */
+    final Map<String, Operation> runningOperations = new LinkedHashMap<>();
+
+    Call(String id, Conference conference, String tenantId, String appId, CreateCallRequest request,
+         ParticipantIdentity source, String myParticipantId, Instant now) {
+        this.id = id;
+        this.conference = conference;
+        this.tenantId = tenantId;
+        this.appId = appId;
+        this.request = request;
+        this.source = source;
+        this.myParticipantId = myParticipantId;
+        this.lastKeepAlive = now;
+    }
+
+    boolean live() {
+        return state == CallState.ESTABLISHING || state == CallState.ESTABLISHED;
+    }
+
+    void remember(Operation op, int retention) {
+        if (op.status() == OperationStatus.RUNNING || op.status() == OperationStatus.NOT_STARTED) {
+            runningOperations.put(op.id(), op);
+            return;
+        }
+        runningOperations.remove(op.id());
+        finishedOperations.put(op.id(), op);
+        while (finishedOperations.size() > retention) {
+            finishedOperations.remove(finishedOperations.keySet().iterator().next());
+        }
+    }
+
+    Operation operation(String opId) {
+        Operation op = runningOperations.get(opId);
+        return op != null ? op : finishedOperations.get(opId);
+    }
+
+    CallView view(List<ParticipantView> roster) {
+        return new CallView(id, conference.id, tenantId, state, myParticipantId, conference.peerToPeer, request, source,
+                mediaAnswer, conference.joinMeetingId, resultInfo, roster);
+    }
+}

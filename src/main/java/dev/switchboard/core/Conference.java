@@ -1,0 +1,64 @@
+package dev.switchboard.core;
+
+import dev.switchboard.media.MediaRoom;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What participants share: the roster, its sequence number, the media room. One lock guards all of it and
+ * the bots' {@link Call}s in it; no lock of another conference is ever taken while holding it.
+ */
+final class Conference {
+    final String id;
+    final String tenantId;
+    final boolean peerToPeer;
+    /** For a peer-to-peer call, the only user who may join; else null. */
+    final String peerUserId;
+    final String joinMeetingId;
+    final String passcode;
+    final boolean allowSelfUnmute;
+    final MediaRoom room;
+    final ReentrantLock lock = new ReentrantLock();
+    final LinkedHashMap<String, Participant> participants = new LinkedHashMap<>();
+    final List<Call> botCalls = new ArrayList<>();
+    /** Every call id users may address this conference by (kept until it ends), and the meeting keys it is found by. */
+    final List<String> aliases = new ArrayList<>();
+    final List<String> meetingKeys = new ArrayList<>();
+    final List<RosterSubscription> subscriptions = new ArrayList<>();
+    long rosterSequence;
+    int nextSourceId = 1;
+    boolean ended;
+
+    Conference(String id, String tenantId, boolean peerToPeer, String peerUserId, String joinMeetingId, String passcode,
+               boolean allowSelfUnmute, MediaRoom room) {
+        this.id = id;
+        this.tenantId = tenantId;
+        this.peerToPeer = peerToPeer;
+        this.peerUserId = peerUserId;
+        this.joinMeetingId = joinMeetingId;
+        this.passcode = passcode;
+        this.allowSelfUnmute = allowSelfUnmute;
+        this.room = room;
+    }
+
+    List<ParticipantView> roster() {
+        List<ParticipantView> views = new ArrayList<>(participants.size());
+        for (Participant p : participants.values()) {
+            views.add(p.view());
+        }
+        return views;
+    }
+
+    Participant userParticipant(String userId) {
+        for (Participant p : participants.values()) {
+            if (p.isUser(userId)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+}

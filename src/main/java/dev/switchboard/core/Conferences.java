@@ -1,0 +1,132 @@
+package dev.switchboard.core;
+
+import dev.switchboard.media.MediaLeg;
+import dev.switchboard.media.MediaRoom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Creating calls: finds or opens the conference a create-call request lands in, and puts the bot in it.
+ * Two requests with the same meeting coordinates in one tenant share a conference; a peer-to-peer call or a
+ * group call from targets opens a new one (a group call gets a joinMeetingId other bots can join by).
+ */
+final class Conferences {
+    private static final Logger log = LoggerFactory.getLogger(Conferences.class);
+    private final CallService service;
+
+    Conferences(CallService service) {
+        this.service = service;
+    }
+
+    CallView create(CreateCallRequest request, Caller app) {
+        if (request.meeting() == null && request.targets().isEmpty()) {
+            throw CallException.badRequest("A call needs targets (one for a peer-to-peer call, two or more for a group "
+                    + "call) or meeting coordinates (meetingInfo or chatInfo).");
+        }
+        String callId = Ids.next();
+        while (true) {
+            Conference c = request.meeting() != null ? meeting(request, app.tenantId(), callId) : fresh(request, app.tenantId(), callId);
+            c.lock.lock();
+            try {
+                if (c.ended) {
+                    continue; // the meeting ended between lookup and lock: look again
+                }
+                return enter(c, callId, request, app);
+            } finally {
+                c.lock.unlock();
+            }
+        }
+    }
+
+    private Conference fresh(CreateCallRequest request, String tenantId, String callId) {
+        boolean p2p = request.peerToPeer();
+        String peer = p2p ? request.targets().getFirst().id() : null;
+        MediaRoom room = service.media().openRoom(callId);
+        Conference c = new Conference(Ids.next(), tenantId, p2p, peer, p2p ? null : Ids.meetingId(), null,
+                request.allowSelfUnmute(), room);
+        if (!p2p) {
+            String key = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
+            c.meetingKeys.add(key);
+            service.meetings().put(key, c);
+        }
+        return c;
+    }
+
+    private Conference meeting(CreateCallRequest request, String tenantId, String callId) {
+        MeetingCoordinates m = request.meeting();
+        String key = m.key(tenantId);
+        Conference c = service.meetings().computeIfAbsent(key, k -> {
+            String joinId = m.kind().equals(MeetingCoordinates.JOIN_MEETING_ID) ? m.value() : Ids.meetingId();
+            Conference created = new Conference(Ids.next(), tenantId, false, null, joinId, m.passcode(),
+                    request.allowSelfUnmute(), service.media().openRoom(callId));
+            created.meetingKeys.add(k);
+            log.info("meeting opened callChainId={} joinMeetingId={}", created.id, joinId);
+            return created;
+        });
+        if (c.passcode != null && !Objects.equals(c.passcode, m.passcode())) {
+            throw new CallException(ErrorCode.FORBIDDEN, "The meeting passcode does not match.");
+        }
+        String idKey = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
+        if (!c.meetingKeys.contains(idKey)) {
+            c.lock.lock();
+            try {
+                if (!c.ended && !c.meetingKeys.contains(idKey)) {
+                    c.meetingKeys.add(idKey);
+                    service.meetings().putIfAbsent(idKey, c);
+                }
+            } finally {
+                c.lock.unlock();
+            }
+        }
+        return c;
+    }
+
+    /** Puts the bot into the conference; lock held. */
+    private CallView enter(Conference c, String callId, CreateCallRequest request, Caller app) {
+        for (Participant p : c.participants.values()) {
+            if (p.botCall != null && p.identity.sameAs(request.sourceIdentity())) {
+                throw new CallException(ErrorCode.CONFLICT, "This identity is already in the call; join with another "
+                        + "identity (source.identity.applicationInstance) to be in it twice.");
+            }
+        }
+        String participantId = Ids.next();
+        Call call = new Call(callId, c, app.tenantId(), app.appId(), request, request.sourceIdentity(), participantId,
+                service.clock().instant());
+        MediaLeg leg;
+        try {
+            leg = request.appHostedMedia() ? c.room.addLeg(participantId, request.mediaOffer())
+                    : c.room.addServerLeg(participantId);
+        } catch (RuntimeException e) {
+            if (c.participants.isEmpty()) {
+                abandon(c);
+            }
+            throw e;
+        }
+        call.mediaAnswer = leg.sdpAnswer();
+        Participant bot = new Participant(participantId, request.sourceIdentity(), Integer.toString(c.nextSourceId++), call, leg);
+        c.participants.put(participantId, bot);
+        c.botCalls.add(call);
+        c.aliases.add(callId);
+        service.register(call);
+        CallView created = call.view(c.roster());
+        service.notifications().callState(call);
+        call.state = CallState.ESTABLISHED;
+        service.notifications().callState(call);
+        service.rosterChanged(c, List.of(bot), List.of());
+        log.info("call created callId={} callChainId={} participantId={} appId={} tenantId={} peerToPeer={}",
+                callId, c.id, participantId, app.appId(), app.tenantId(), c.peerToPeer);
+        return created;
+    }
+
+    /** A conference nobody got into (its first bot's media failed): forget it. Lock held. */
+    private void abandon(Conference c) {
+        c.ended = true;
+        for (String key : c.meetingKeys) {
+            service.meetings().remove(key, c);
+        }
+        c.room.close();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.switchboard.core;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One {@code commsOperation}, immutable; a running operation that finishes is replaced by a new value.
+ *
+ * @param id            operation id
+ * @param callId        the call it belongs to
+ * @param kind          its type
+ * @param status        its status
+ * @param clientContext the caller's string, echoed; may be null
+ * @param resultInfo    how it finished; null while running and for mute/unmute
+ * @param invitees      the invited identities ({@link OperationKind#INVITE} only, else empty)
+ * @param createdAt     when it was made (invitation timeouts count from here)
+ */
+public record Operation(String id, String callId, OperationKind kind, OperationStatus status, String clientContext,
+                        ResultInfo resultInfo, List<ParticipantIdentity> invitees, Instant createdAt) {
+    public Operation {
+        invitees = List.copyOf(invitees);
+    }
+
+    Operation finish(OperationStatus newStatus, ResultInfo result) {
+        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt);
+    }
+}

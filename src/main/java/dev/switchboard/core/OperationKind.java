@@ -1,0 +1,23 @@
+package dev.switchboard.core;
+
+/** The operation types this server creates, with their {@code @odata.type}. */
+public enum OperationKind {
+    MUTE("#microsoft.graph.muteParticipantOperation"),
+    UNMUTE("#microsoft.graph.unmuteParticipantOperation"),
+    INVITE("#microsoft.graph.inviteParticipantsOperation");
+
+    private final String odataType;
+
+    OperationKind(String odataType) {
+        this.odataType = odataType;
+    }
+
+    public String odataType() {
+        return odataType;
+    }
+
+    /** The {@code $metadata#...} fragment of the type, e.g. {@code muteParticipantOperation}. */
+    public String typeName() {
+        return odataType.substring("#microsoft.graph.".length());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.switchboard.core;
+
+import dev.switchboard.media.MediaLeg;
+
+/**
+ * One roster entry with its media leg. Mutable; every field is guarded by its {@link Conference}'s lock.
+ */
+final class Participant {
+    final String id;
+    final ParticipantIdentity identity;
+    final String sourceId;
+    /** The bot call this participant is the bot of, or null for a user. */
+    final Call botCall;
+    MediaLeg leg;
+    boolean clientMuted;
+    boolean serverMuted;
+    long rosterSequenceNumber;
+
+    Participant(String id, ParticipantIdentity identity, String sourceId, Call botCall, MediaLeg leg) {
+        this.id = id;
+        this.identity = identity;
+        this.sourceId = sourceId;
+        this.botCall = botCall;
+        this.leg = leg;
+    }
+
+    boolean isUser(String userId) {
+        return identity.kind() == ParticipantIdentity.Kind.USER && identity.id().equals(userId);
+    }
+
+    ParticipantView view() {
+        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, rosterSequenceNumber, false);
+    }
+
+    ParticipantView removedView(long sequence) {
+        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, sequence, true);
+    }
+}

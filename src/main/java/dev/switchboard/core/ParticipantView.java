@@ -1,0 +1,22 @@
+package dev.switchboard.core;
+
+/**
+ * An immutable snapshot of one roster entry.
+ *
+ * @param id                   the participant id (the same in the Graph API, the client API and the roster stream)
+ * @param identity             who it is
+ * @param clientMuted          the participant's own mute
+ * @param serverMuted          the server mute ({@code mediaStreams[audio].serverMuted})
+ * @param inLobby              always false for now (no lobby)
+ * @param sourceId             the audio stream's {@code sourceId}
+ * @param rosterSequenceNumber the roster sequence number in which this entry last changed
+ * @param removed              true only in the delta of a change that removed the participant
+ */
+public record ParticipantView(String id, ParticipantIdentity identity, boolean clientMuted, boolean serverMuted,
+                              boolean inLobby, String sourceId, long rosterSequenceNumber, boolean removed) {
+
+    /** Graph's {@code isMuted}: client mute OR server mute. */
+    public boolean isMuted() {
+        return clientMuted || serverMuted;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.switchboard.core;
+
+/**
+ * Graph's {@code resultInfo}: why a call ended or how an operation finished (codes from the facts' table §4.3).
+ *
+ * @param code    HTTP-like code
+ * @param subcode supplementary detail
+ * @param message human-readable, may be null
+ */
+public record ResultInfo(int code, int subcode, String message) {
+    /** The bot hung up ({@code DELETE} on the call); the doc's example of call-delete. */
+    public static final ResultInfo BOT_HUNG_UP = new ResultInfo(200, 5001, "The conversation has ended.");
+    /** No keep-alive within the timeout. */
+    public static final ResultInfo KEEP_ALIVE_TIMEOUT = new ResultInfo(408, 8537,
+            "The call was inactive: no keep-alive was received in time.");
+    /** The other party of a peer-to-peer call left. */
+    public static final ResultInfo P2P_PEER_LEFT = new ResultInfo(200, 4521, "The other participant ended the call.");
+    /** Another bot in the call removed this bot's participant. */
+    public static final ResultInfo REMOVED_BY_PARTICIPANT = new ResultInfo(200, 5300,
+            "The participant was removed by another participant.");
+    /** The server stopped while the call was live. */
+    public static final ResultInfo SERVER_SHUTDOWN = new ResultInfo(503, 0, "The server is shutting down.");
+    /** An operation that finished well. */
+    public static final ResultInfo SUCCESS = new ResultInfo(200, 0, "Action completed successfully.");
+    /** An invitation nobody answered in time. */
+    public static final ResultInfo INVITE_TIMEOUT = new ResultInfo(408, 10057,
+            "The invited participant did not join before the invitation timed out.");
+}

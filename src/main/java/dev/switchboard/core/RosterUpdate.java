@@ -1,0 +1,22 @@
+package dev.switchboard.core;
+
+import java.util.List;
+
+/**
+ * One roster change (or, as the first message of a subscription, the current roster).
+ *
+ * @param callIds        every call id the call is known by (the bots' calls in it); a client addresses it by any
+ * @param callChainId    the id shared by those calls
+ * @param sequenceNumber the roster sequence number after the change; strictly increasing per call
+ * @param roster         the whole roster after the change
+ * @param changed        the entries that changed (removed ones flagged {@link ParticipantView#removed()})
+ * @param ended          true when the call ended with this update (the roster is then empty)
+ */
+public record RosterUpdate(List<String> callIds, String callChainId, long sequenceNumber, List<ParticipantView> roster,
+                           List<ParticipantView> changed, boolean ended) {
+    public RosterUpdate {
+        callIds = List.copyOf(callIds);
+        roster = List.copyOf(roster);
+        changed = List.copyOf(changed);
+    }
+}

@@ -1,0 +1,221 @@
+package dev.switchboard.notify;
+
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The serial queue of one call: at most one {@link Delivery} (one POST of up to {@code maxBatch} consecutive
+ * notifications) is in progress; the rest wait in enqueue order. Holds the call's sequence counter, its backoff
+ * state and its sticky redirect.
+ *
+ * <p>Thread-safe: every method locks this object briefly and never does I/O while holding it. While
+ * {@code active} is true exactly one delivery chain (a queued task, a request in flight or a scheduled
+ * retry) owns the current delivery; {@link #offer} starts a chain only when none is active.
+ */
+final class CallQueue {
+    final String callId;
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private Delivery current;
+    private boolean active;
+    private boolean failing;
+    private int consecutiveFailures;
+    private long nextSequence = 1;
+    private URI redirectedFrom;
+    private URI redirectedTo;
+    private boolean ended;
+    private boolean retired;
+    private long idleSinceNanos;
+
+    CallQueue(String callId, long nowNanos) {
+        this.callId = callId;
+        this.idleSinceNanos = nowNanos;
+    }
+
+    /** What {@link #offer} did. {@code dropped} left the queue: coalesced away, evicted, or the offered one refused. */
+    record Offer(Outcome outcome, boolean startChain, Pending dropped, String dropReason) {
+        enum Outcome { QUEUED, COALESCED, EVICTED_OLDEST, REFUSED, RETIRED }
+    }
+
+    /**
+     * Adds {@code p} at the tail, under the limits.
+     * <ol>
+     *   <li>While the call's deliveries are failing, a roster replaces a roster waiting right before it.</li>
+     *   <li>Otherwise it is queued when the call has fewer than {@code perCallLimit} and the global budget has room.</li>
+     *   <li>When full: a roster replaces a roster waiting right before it; else the first of two adjacent waiting
+     *       rosters is dropped (coalesced); else the oldest waiting notification is evicted; when nothing waits
+     *       (only the delivery in progress), the offered notification is refused.</li>
+     * </ol>
+     * Never reorders: only a roster immediately followed by a newer roster is ever coalesced.
+     */
+    synchronized Offer offer(Pending p, int perCallLimit, AtomicInteger global, int globalLimit) {
+        if (retired) {
+            return new Offer(Offer.Outcome.RETIRED, false, null, null);
+        }
+        Pending last = waiting.peekLast();
+        if (failing && p.isRoster() && last != null && last.isRoster()) {
+            return replaceLast(p);
+        }
+        int size = waiting.size() + (current == null ? 0 : current.items.size());
+        boolean callFull = size >= perCallLimit;
+        if (!callFull && tryAcquire(global, globalLimit)) {
+            waiting.addLast(p);
+            return new Offer(Offer.Outcome.QUEUED, startChain(), null, null);
+        }
+        String reason = callFull ? "call_queue_full" : "global_queue_full";
+        if (p.isRoster() && last != null && last.isRoster()) {
+            return replaceLast(p);
+        }
+        Pending olderRoster = firstRosterFollowedByRoster();
+        if (olderRoster != null) {
+            waiting.removeFirstOccurrence(olderRoster);
+            waiting.addLast(p);
+            return new Offer(Offer.Outcome.COALESCED, startChain(), olderRoster, null);
+        }
+        if (!waiting.isEmpty()) {
+            Pending oldest = waiting.pollFirst();
+            waiting.addLast(p);
+            return new Offer(Offer.Outcome.EVICTED_OLDEST, startChain(), oldest, reason);
+        }
+        return new Offer(Offer.Outcome.REFUSED, false, p, reason);
+    }
+
+    private Offer replaceLast(Pending p) {
+        Pending old = waiting.pollLast();
+        waiting.addLast(p);
+        return new Offer(Offer.Outcome.COALESCED, startChain(), old, null);
+    }
+
+    private boolean startChain() {
+        if (active) {
+            return false;
+        }
+        active = true;
+        return true;
+    }
+
+    private Pending firstRosterFollowedByRoster() {
+        Pending prev = null;
+        for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
+            Pending cur = it.next();
+            if (prev != null && prev.isRoster() && cur.isRoster()) {
+                return prev;
+            }
+            prev = cur;
+        }
+        return null;
+    }
+
+    private static boolean tryAcquire(AtomicInteger global, int limit) {
+        while (true) {
+            int n = global.get();
+            if (n >= limit) {
+                return false;
+            }
+            if (global.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * The delivery in progress, or a new one made of up to {@code maxBatch} waiting notifications (at most
+     * {@code maxBytes} of items unless the first alone is larger, all with the same address); null when nothing
+     * waits, which ends the delivery chain (and retires the queue if its call has ended). Waiting notifications
+     * already past their TTL are moved to {@code expired} instead.
+     */
+    synchronized Delivery nextDelivery(int maxBatch, long maxBytes, long nowNanos, List<Pending> expired) {
+        if (current != null) {
+            return current;
+        }
+        List<Pending> items = new ArrayList<>(Math.min(maxBatch, waiting.size()));
+        long bytes = 0;
+        while (!waiting.isEmpty() && items.size() < maxBatch) {
+            Pending p = waiting.peekFirst();
+            if (nowNanos - p.deadlineNanos >= 0) {
+                expired.add(waiting.pollFirst());
+                continue;
+            }
+            if (!items.isEmpty() && (!items.get(0).sameAddress(p) || bytes + p.item.length > maxBytes)) {
+                break;
+            }
+            items.add(waiting.pollFirst());
+            bytes += p.item.length;
+        }
+        if (items.isEmpty()) {
+            active = false;
+            idleSinceNanos = nowNanos;
+            if (ended) {
+                retired = true;
+            }
+            return null;
+        }
+        current = new Delivery(items, nextSequence++);
+        return current;
+    }
+
+    /**
+     * Ends {@code d} after it was delivered or given up.
+     *
+     * @return false when {@code d} is no longer current (already dropped by shutdown); the caller then does nothing
+     */
+    synchronized boolean finish(Delivery d, boolean delivered) {
+        if (current != d) {
+            return false;
+        }
+        current = null;
+        if (delivered) {
+            failing = false;
+            consecutiveFailures = 0;
+        }
+        if (d.terminal()) {
+            ended = true;
+        }
+        return true;
+    }
+
+    /** Records a failed attempt; returns the number of consecutive failures of this call. */
+    synchronized int failed() {
+        failing = true;
+        return ++consecutiveFailures;
+    }
+
+    /** Where to send a notification addressed to {@code callbackUri}: the sticky redirect target when there is one. */
+    synchronized URI targetFor(URI callbackUri) {
+        return callbackUri.equals(redirectedFrom) ? redirectedTo : callbackUri;
+    }
+
+    /** From now on, notifications of this call addressed to {@code from} go to {@code to}. */
+    synchronized void redirect(URI from, URI to) {
+        redirectedFrom = from;
+        redirectedTo = to;
+    }
+
+    /** Retires the queue when it is idle and its call ended, or it has been idle for {@code idleNanos}. */
+    synchronized boolean retireIfIdle(long nowNanos, long idleNanos) {
+        if (!retired && !active && current == null && waiting.isEmpty() && (ended || nowNanos - idleSinceNanos >= idleNanos)) {
+            retired = true;
+        }
+        return retired;
+    }
+
+    synchronized boolean isRetired() {
+        return retired;
+    }
+
+    /** Shutdown: removes and returns everything undelivered (in progress first); the queue accepts nothing more. */
+    synchronized List<Pending> drainAll() {
+        List<Pending> all = new ArrayList<>(waiting.size() + 1);
+        if (current != null) {
+            all.addAll(current.items);
+            current = null;
+        }
+        all.addAll(waiting);
+        waiting.clear();
+        retired = true;
+        return all;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.switchboard.notify;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One POST: consecutive notifications of one call, frozen when first attempted, so every retry sends the same
+ * body with the same {@code X-Switchboard-Notification-Id} and {@code X-Switchboard-Sequence}.
+ * Its deadline is the latest of its notifications' (each is retried for at least its own TTL).
+ * {@code attempts} and the body are touched only by the call's one delivery chain.
+ */
+final class Delivery {
+    private static final byte[] PREFIX = ("{\"@odata.type\":\"" + WebhookNotifier.ENVELOPE_TYPE + "\",\"value\":[")
+            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
+
+    final String id = UUID.randomUUID().toString();
+    final List<Pending> items;
+    final long sequence;
+    final long deadlineNanos;
+    private byte[] body;
+    private byte[] bodySha256;
+    int attempts;
+
+    /** @param items not empty, all with the same address */
+    Delivery(List<Pending> items, long sequence) {
+        this.items = List.copyOf(items);
+        this.sequence = sequence;
+        long deadline = items.get(0).deadlineNanos;
+        for (Pending p : items) {
+            if (p.deadlineNanos - deadline > 0) {
+                deadline = p.deadlineNanos;
+            }
+        }
+        this.deadlineNanos = deadline;
+    }
+
+    /** The request body, built on first use (by the delivery chain, outside the queue's lock). */
+    byte[] body() {
+        if (body == null) {
+            int size = PREFIX.length + SUFFIX.length + items.size();
+            for (Pending p : items) {
+                size += p.item.length;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+            out.writeBytes(PREFIX);
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.writeBytes(items.get(i).item);
+            }
+            out.writeBytes(SUFFIX);
+            body = out.toByteArray();
+            bodySha256 = WebhookNotifier.sha256(body);
+        }
+        return body;
+    }
+
+    byte[] bodySha256() {
+        body();
+        return bodySha256;
+    }
+
+    Pending first() {
+        return items.get(0);
+    }
+
+    String callId() {
+        return first().callId;
+    }
+
+    URI callbackUri() {
+        return first().callbackUri;
+    }
+
+    boolean terminal() {
+        for (Pending p : items) {
+            if (p.terminal) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.switchboard.notify;
+
+import java.net.URI;
+
+/**
+ * One notification waiting for delivery: its addressing and its {@code commsNotification} item, serialized at
+ * enqueue (so later changes to the caller's JSON node cannot leak in, and the node itself is not kept).
+ * Immutable.
+ */
+final class Pending {
+    final String callId;
+    final String tenantId;
+    final String botAppId;
+    final URI callbackUri;
+    final NotificationKind kind;
+    final String resourceUrl;
+    final byte[] item;
+    final long enqueuedNanos;
+    final long deadlineNanos;
+    /** A call-state {@code deleted}: the call's last notification. */
+    final boolean terminal;
+
+    Pending(OutboundNotification notification, String resourceUrl, byte[] item, long enqueuedNanos, long deadlineNanos,
+            boolean terminal) {
+        this.callId = notification.callId();
+        this.tenantId = notification.tenantId();
+        this.botAppId = notification.botAppId();
+        this.callbackUri = notification.callbackUri();
+        this.kind = notification.kind();
+        this.resourceUrl = resourceUrl;
+        this.item = item;
+        this.enqueuedNanos = enqueuedNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.terminal = terminal;
+    }
+
+    boolean isRoster() {
+        return kind == NotificationKind.ROSTER;
+    }
+
+    /** Whether {@code other} may share one POST with this: same destination and same token audience/tenant. */
+    boolean sameAddress(Pending other) {
+        return callbackUri.equals(other.callbackUri) && tenantId.equals(other.tenantId) && botAppId.equals(other.botAppId);
+    }
+}

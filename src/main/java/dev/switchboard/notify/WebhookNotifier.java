@@ -1,0 +1,419 @@
+package dev.switchboard.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivers notifications to bots' callback URIs: signed, ordered per call, at least once, bounded in memory.
+ *
+ * <p><b>Wire.</b> A POST body is {@code {"@odata.type":"#microsoft.graph.commsNotifications","value":[item…]}} with
+ * one or more consecutive notifications of one call (more than one only when they queued up behind that call's
+ * previous POST, at most {@code maxBatchSize}), {@code Content-Type: application/json}, {@code Authorization:
+ * Bearer <signer.sign(tenant, botAppId, sha256(body))>} (signed afresh for every attempt),
+ * {@code X-Switchboard-Notification-Id} (a UUID per POST, the same on every retry of it) and
+ * {@code X-Switchboard-Sequence} (per call 1, 2, 3…, +1 per new POST; a POST is frozen when first attempted, so
+ * a retry resends exactly the same body, and rosters coalesced away before that leave no gap).
+ *
+ * <p><b>Order and concurrency.</b> Each call has a serial {@link CallQueue}: one POST in flight at a time, in
+ * enqueue order. Calls proceed in parallel on a fixed pool of {@code workerThreads}; requests are
+ * asynchronous, so a slow bot holds no thread, and no call owns a thread.
+ *
+ * <p><b>Outcomes.</b> 2xx: delivered. Network error, timeout, 408, 429, 5xx, unresolvable host: retried with
+ * exponential backoff and jitter ({@link RetryTiming}); a {@code Retry-After} on 429/503 wins. 301/302/307/308:
+ * the same POST goes to {@code Location} (checked by {@link CallbackUriPolicy}), and the call's later
+ * notifications go there too. Any other status, an SSRF refusal at send time, or reaching the TTL: given up.
+ * Every give-up is counted ({@link NotifyMetrics}) and logged with callId and notificationId.
+ *
+ * <p><b>Memory.</b> See {@link CallQueue#offer} for what happens at the per-call and global limits.
+ *
+ * <p>Thread-safe. {@link #enqueue} never blocks on I/O: it serializes the body and returns.
+ */
+public final class WebhookNotifier implements NotificationSink, AutoCloseable {
+    public static final String NOTIFICATION_ID_HEADER = "X-Switchboard-Notification-Id";
+    public static final String SEQUENCE_HEADER = "X-Switchboard-Sequence";
+    static final String ENVELOPE_TYPE = "#microsoft.graph.commsNotifications";
+    static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
+    private static final long IDLE_CALL_RETENTION_NANOS = TimeUnit.HOURS.toNanos(24);
+    /** A POST carries more than one notification only while their items fit in this many bytes. */
+    static final long MAX_BATCH_BYTES = 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NotifierSettings settings;
+    private final CallbackTokenSigner signer;
+    private final CallbackUriPolicy policy;
+    private final RetryTiming timing;
+    private final NotifyMetrics metrics;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService timer;
+    private final HttpClient http;
+    private final ConcurrentHashMap<String, CallQueue> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Object drained = new Object();
+    private volatile boolean closed;
+    private volatile boolean closedHard;
+
+    public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters) {
+        this(settings, signer, meters, new CallbackUriPolicy(settings));
+    }
+
+    WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.timing = new RetryTiming(settings.firstRetryDelay(), settings.maxRetryDelay(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.metrics = new NotifyMetrics(meters, pending::get, calls::size);
+        AtomicInteger threadNo = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> daemon(r, "notify-worker-" + threadNo.incrementAndGet()),
+                new ThreadPoolExecutor.DiscardPolicy()); // rejects only after close, when nothing may run any more
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notify-timer"));
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.connectTimeout())
+                .executor(workers)
+                .build();
+        timer.scheduleWithFixedDelay(this::sweepIdleCalls, 1, 1, TimeUnit.MINUTES);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Queues {@code n} behind the call's earlier notifications and returns at once. After {@link #close()} the
+     * notification is given up (reason {@code closed}).
+     *
+     * @throws NullPointerException when a field of {@code n} is null
+     */
+    @Override
+    public void enqueue(OutboundNotification n) {
+        Objects.requireNonNull(n, "notification");
+        Objects.requireNonNull(n.callId(), "callId");
+        Objects.requireNonNull(n.tenantId(), "tenantId");
+        Objects.requireNonNull(n.botAppId(), "botAppId");
+        Objects.requireNonNull(n.callbackUri(), "callbackUri");
+        Objects.requireNonNull(n.kind(), "kind");
+        Objects.requireNonNull(n.commsNotification(), "commsNotification");
+        Pending p = freeze(n);
+        if (closed) {
+            giveUpUnqueued(p, "closed", "the notifier is shut down");
+            return;
+        }
+        while (true) {
+            CallQueue q = calls.computeIfAbsent(n.callId(), id -> new CallQueue(id, System.nanoTime()));
+            CallQueue.Offer offer = q.offer(p, settings.perCallQueueLimit(), pending, settings.globalQueueLimit());
+            switch (offer.outcome()) {
+                case RETIRED -> {
+                    calls.remove(n.callId(), q);
+                    if (closedHard) {
+                        giveUpUnqueued(p, "closed", "the notifier is shut down");
+                        return;
+                    }
+                    continue;
+                }
+                case COALESCED -> metrics.coalesced();
+                case EVICTED_OLDEST -> giveUpUnqueued(offer.dropped(), offer.dropReason(), "evicted by a newer notification");
+                case REFUSED -> giveUpUnqueued(p, offer.dropReason(), "queue full, nothing older to evict");
+                case QUEUED -> { }
+            }
+            if (closedHard) {
+                dropAll(q); // raced with close(): nothing will deliver it any more
+            } else if (offer.startChain()) {
+                workers.execute(() -> pump(q));
+            }
+            return;
+        }
+    }
+
+    private Pending freeze(OutboundNotification n) {
+        ObjectNode item = n.commsNotification();
+        if (!item.has("@odata.type")) {
+            ObjectNode typed = JsonNodeFactory.instance.objectNode().put("@odata.type", ITEM_TYPE);
+            typed.setAll(item);
+            item = typed;
+        }
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(item);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize notification of call " + n.callId(), e);
+        }
+        boolean terminal = n.kind() == NotificationKind.CALL_STATE && "deleted".equals(item.path("changeType").asText());
+        long now = System.nanoTime();
+        return new Pending(n, item.path("resourceUrl").asText(""), bytes, now, now + settings.ttl().toNanos(), terminal);
+    }
+
+    static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** Delivers the call's current POST, if any. Runs on a worker; one chain per call at a time. */
+    private void pump(CallQueue q) {
+        List<Pending> expired = new ArrayList<>(0);
+        Delivery d = q.nextDelivery(settings.effectiveBatchSize(), MAX_BATCH_BYTES, System.nanoTime(), expired);
+        for (Pending p : expired) {
+            pending.decrementAndGet();
+            logGiveUp(p, null, "ttl_expired", "time to live reached before the first attempt");
+        }
+        if (d == null) {
+            if (q.isRetired()) {
+                calls.remove(q.callId, q);
+            }
+            signalIfDrained();
+            return;
+        }
+        if (System.nanoTime() - d.deadlineNanos >= 0) {
+            giveUp(q, d, "ttl_expired", "time to live reached");
+            return;
+        }
+        attempt(q, d, q.targetFor(d.callbackUri()), 0, null);
+    }
+
+    /** One POST of {@code d} to {@code target}; {@code token} is reused across the redirect hops of one attempt. */
+    private void attempt(CallQueue q, Delivery d, URI target, int hops, String token) {
+        CallbackUriPolicy.Verdict verdict = policy.evaluate(target);
+        if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.REFUSED) {
+            giveUp(q, d, "ssrf_refused", verdict.message());
+            return;
+        }
+        if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.UNRESOLVED) {
+            retryLater(q, d, "dns", -1, verdict.message());
+            return;
+        }
+        byte[] body = d.body();
+        if (token == null) {
+            try {
+                token = signer.sign(d.first().tenantId, d.first().botAppId, d.bodySha256());
+            } catch (RuntimeException e) {
+                log.warn("notification signing failed callId={} notificationId={} error={}", q.callId, d.id, e.toString());
+                retryLater(q, d, "signing", -1, "signing failed");
+                return;
+            }
+        }
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(target)
+                    .timeout(settings.requestTimeout())
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token)
+                    .header(NOTIFICATION_ID_HEADER, d.id)
+                    .header(SEQUENCE_HEADER, Long.toString(d.sequence))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            giveUp(q, d, "bad_redirect", "unusable callback URI");
+            return;
+        }
+        d.attempts++;
+        String signed = token;
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .whenCompleteAsync((response, error) -> onResponse(q, d, target, hops, signed, response, error), workers);
+    }
+
+    private void onResponse(CallQueue q, Delivery d, URI target, int hops, String token,
+                            HttpResponse<Void> response, Throwable error) {
+        if (closedHard) {
+            return; // close() has already given up everything that was undelivered
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            retryLater(q, d, cause instanceof HttpTimeoutException ? "timeout" : "network", -1, cause.toString());
+            return;
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            if (q.finish(d, true)) {
+                long now = System.nanoTime();
+                for (Pending p : d.items) {
+                    pending.decrementAndGet();
+                    metrics.delivered(now - p.enqueuedNanos);
+                }
+                metrics.posted(d.items.size());
+            }
+            workers.execute(() -> pump(q));
+        } else if (status == 301 || status == 302 || status == 307 || status == 308) {
+            followRedirect(q, d, target, hops, token, response);
+        } else if (status == 408 || status == 429 || status >= 500) {
+            long retryAfter = status == 429 || status == 503
+                    ? RetryTiming.retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null), Instant.now())
+                    : -1;
+            retryLater(q, d, status >= 500 ? "status_5xx" : "status_" + status, retryAfter, "status " + status);
+        } else if (status >= 400) {
+            giveUp(q, d, "rejected_4xx", "status " + status);
+        } else {
+            giveUp(q, d, "unexpected_status", "status " + status);
+        }
+    }
+
+    private void followRedirect(CallQueue q, Delivery d, URI from, int hops, String token, HttpResponse<Void> response) {
+        String location = response.headers().firstValue("Location").orElse(null);
+        if (location == null || location.isBlank()) {
+            giveUp(q, d, "bad_redirect", "status " + response.statusCode() + " without Location");
+            return;
+        }
+        if (hops >= settings.maxRedirects()) {
+            giveUp(q, d, "redirect_limit", "more than " + settings.maxRedirects() + " redirects");
+            return;
+        }
+        URI to;
+        try {
+            to = from.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            giveUp(q, d, "bad_redirect", "unreadable Location");
+            return;
+        }
+        metrics.redirected();
+        q.redirect(d.callbackUri(), to);
+        log.info("callback redirected callId={} notificationId={} status={} fromHost={} toHost={}",
+                q.callId, d.id, response.statusCode(), hostOf(from), hostOf(to));
+        attempt(q, d, to, hops + 1, token);
+    }
+
+    private void retryLater(CallQueue q, Delivery d, String reason, long retryAfterNanos, String detail) {
+        int failures = q.failed();
+        long delay = timing.nextDelayNanos(failures, retryAfterNanos, System.nanoTime(), d.deadlineNanos);
+        if (delay < 0) {
+            giveUp(q, d, "ttl_expired", "last failure: " + detail);
+            return;
+        }
+        metrics.retry(reason);
+        if (log.isDebugEnabled()) {
+            log.debug("notification retry callId={} notificationId={} sequence={} attempt={} reason={} delayMs={}",
+                    q.callId, d.id, d.sequence, d.attempts, reason, TimeUnit.NANOSECONDS.toMillis(delay));
+        }
+        if (!closedHard) {
+            timer.schedule(() -> workers.execute(() -> pump(q)), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void giveUp(CallQueue q, Delivery d, String reason, String detail) {
+        if (!q.finish(d, false)) {
+            return;
+        }
+        for (Pending p : d.items) {
+            pending.decrementAndGet();
+            logGiveUp(p, d, reason, detail);
+        }
+        workers.execute(() -> pump(q));
+    }
+
+    private void giveUpUnqueued(Pending p, String reason, String detail) {
+        logGiveUp(p, null, reason, detail);
+    }
+
+    /** Counts and logs one notification that will never be delivered; {@code d} is its POST, null if never attempted. */
+    private void logGiveUp(Pending p, Delivery d, String reason, String detail) {
+        metrics.giveUp(reason);
+        log.warn("notification given up callId={} notificationId={} sequence={} kind={} resourceUrl={} reason={} attempts={} detail=\"{}\"",
+                p.callId, d == null ? "-" : d.id, d == null ? "-" : d.sequence, p.kind, p.resourceUrl, reason,
+                d == null ? 0 : d.attempts, detail);
+    }
+
+    private void signalIfDrained() {
+        if (closed && pending.get() == 0) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
+    private void dropAll(CallQueue q) {
+        for (Pending p : q.drainAll()) {
+            pending.decrementAndGet();
+            logGiveUp(p, null, "shutdown", "undelivered when the drain timeout ended");
+        }
+    }
+
+    private void sweepIdleCalls() {
+        long now = System.nanoTime();
+        calls.forEach((id, q) -> {
+            if (q.retireIfIdle(now, IDLE_CALL_RETENTION_NANOS)) {
+                calls.remove(id, q);
+            }
+        });
+    }
+
+    private static String hostOf(URI uri) {
+        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** Undelivered notifications over all calls. */
+    int queueDepth() {
+        return pending.get();
+    }
+
+    /**
+     * Stops accepting, keeps delivering (retries included) for at most {@code drainTimeout}, then gives up what is
+     * left (reason {@code shutdown}) and stops every thread. Idempotent; blocks the caller up to the drain timeout.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        synchronized (drained) {
+            long left;
+            while (pending.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        closedHard = true;
+        for (CallQueue q : List.copyOf(calls.values())) {
+            dropAll(q);
+        }
+        calls.clear();
+        timer.shutdownNow();
+        http.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+            http.awaitTermination(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.switchboard.tools;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Received audio as it arrives: a growing 16-bit mono PCM buffer at a fixed rate, readable while it is
+ * being written (levels over the last moments) and savable as WAV. Thread-safe.
+ */
+public final class PcmRecorder {
+    private final int sampleRate;
+    private short[] samples = new short[48000];
+    private int length;
+
+    public PcmRecorder(int sampleRate) {
+        this.sampleRate = sampleRate;
+    }
+
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    public synchronized void append(short[] pcm, int count) {
+        if (length + count > samples.length) {
+            samples = Arrays.copyOf(samples, Math.max(samples.length * 2, length + count));
+        }
+        System.arraycopy(pcm, 0, samples, length, count);
+        length += count;
+    }
+
+    /** How many samples were received so far. */
+    public synchronized int length() {
+        return length;
+    }
+
+    /** A copy of the samples in [from, to). */
+    public synchronized short[] copy(int from, int to) {
+        return Arrays.copyOfRange(samples, Math.max(0, from), Math.min(to, length));
+    }
+
+    /** The level of a frequency over the last {@code millis} of received audio, in dBFS. */
+    public double recentLevelDbfs(double hz, int millis) {
+        int n = sampleRate / 1000 * millis;
+        short[] recent;
+        synchronized (this) {
+            recent = copy(length - n, length);
+        }
+        return ToneMeter.levelDbfs(recent, sampleRate, hz);
+    }
+
+    /** The level of a frequency over samples received from {@code fromSample} on. */
+    public double levelSinceDbfs(double hz, int fromSample) {
+        short[] part = copy(fromSample, Integer.MAX_VALUE);
+        return ToneMeter.levelDbfs(part, sampleRate, hz);
+    }
+
+    public void writeWav(Path file) throws IOException {
+        short[] all;
+        synchronized (this) {
+            all = Arrays.copyOf(samples, length);
+        }
+        WavFiles.write(file, all, sampleRate);
+    }
+}

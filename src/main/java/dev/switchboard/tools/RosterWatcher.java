@@ -1,0 +1,85 @@
+package dev.switchboard.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/** A participant's view of the live roster: the roster WebSocket, each message parsed and kept. */
+public final class RosterWatcher implements AutoCloseable {
+    private final WebSocket socket;
+    private final List<JsonNode> messages;
+
+    private RosterWatcher(WebSocket socket, List<JsonNode> messages) {
+        this.socket = socket;
+        this.messages = messages;
+    }
+
+    /** Connects to a call's roster stream with a user token; {@code onMessage} sees each roster as it arrives. */
+    public static RosterWatcher connect(HttpClient client, ClientApi api, String callId, Consumer<JsonNode> onMessage) {
+        List<JsonNode> sink = new CopyOnWriteArrayList<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    JsonNode message = ServerHttp.json(partial.toString());
+                    partial.setLength(0);
+                    sink.add(message);
+                    onMessage.accept(message);
+                }
+                webSocket.request(1);
+                return null;
+            }
+        };
+        try {
+            WebSocket ws = client.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + api.userToken())
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .buildAsync(api.rosterUri(callId), listener).get();
+            return new RosterWatcher(ws, sink);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ToolException(ToolException.REFUSED, "cannot open the roster stream: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException(ToolException.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    public List<JsonNode> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** Waits for a roster message that matches. */
+    public JsonNode await(Predicate<JsonNode> matches, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode m : messages) {
+                if (matches.test(m)) {
+                    return m;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("no matching roster message within " + timeout.toMillis() + " ms");
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<WebSocket> closing = socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        try {
+            closing.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            socket.abort();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.switchboard.api;
+
+import com.microsoft.graph.models.Call;
+import com.microsoft.graph.models.Identity;
+import com.microsoft.graph.models.IdentitySet;
+import com.microsoft.graph.models.InvitationParticipantInfo;
+import com.microsoft.graph.models.JoinMeetingIdMeetingInfo;
+import com.microsoft.graph.models.Modality;
+import com.microsoft.graph.models.ServiceHostedMediaConfig;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.authentication.AccessTokenProvider;
+import com.microsoft.kiota.authentication.AllowedHostsValidator;
+import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
+import org.assertj.core.api.ThrowableAssert;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The official Graph SDK pointed at a Switchboard server, and request bodies built fresh for every call. */
+final class GraphSdk {
+    private GraphSdk() {
+    }
+
+    /** A client sending {@code token} as a static bearer token to {@code baseUrl + "/v1.0"} (SDK doc §1, option A). */
+    static GraphServiceClient client(String baseUrl, String token) {
+        AccessTokenProvider tokens = new AccessTokenProvider() {
+            private final AllowedHostsValidator hosts = new AllowedHostsValidator("127.0.0.1", "localhost");
+
+            @Override
+            public String getAuthorizationToken(URI uri, Map<String, Object> context) {
+                return hosts.isUrlHostValid(uri) ? token : "";
+            }
+
+            @Override
+            public AllowedHostsValidator getAllowedHostsValidator() {
+                return hosts;
+            }
+        };
+        GraphServiceClient graph = new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(tokens));
+        graph.getRequestAdapter().setBaseUrl(baseUrl + "/v1.0");
+        return graph;
+    }
+
+    static IdentitySet user(String id, String name) {
+        Identity user = new Identity();
+        user.setId(id);
+        user.setDisplayName(name);
+        IdentitySet set = new IdentitySet();
+        set.setUser(user);
+        return set;
+    }
+
+    static InvitationParticipantInfo target(String userId) {
+        InvitationParticipantInfo t = new InvitationParticipantInfo();
+        t.setIdentity(user(userId, null));
+        return t;
+    }
+
+    /** A new create-call body with service-hosted media and the given user targets. */
+    static Call call(String callbackUri, String... userIds) {
+        Call call = new Call();
+        call.setCallbackUri(callbackUri);
+        call.setRequestedModalities(List.of(Modality.Audio));
+        call.setMediaConfig(new ServiceHostedMediaConfig());
+        List<InvitationParticipantInfo> targets = new ArrayList<>();
+        for (String id : userIds) {
+            targets.add(target(id));
+        }
+        call.setTargets(targets);
+        return call;
+    }
+
+    /** A new body that joins the group call with this joinMeetingId. */
+    static Call joinMeeting(String callbackUri, String joinMeetingId) {
+        Call call = call(callbackUri);
+        JoinMeetingIdMeetingInfo info = new JoinMeetingIdMeetingInfo();
+        info.setJoinMeetingId(joinMeetingId);
+        call.setMeetingInfo(info);
+        return call;
+    }
+
+    /** Runs {@code action}, expecting the SDK to throw ODataError with this status and error code; returns it. */
+    static ODataError expectError(ThrowableAssert.ThrowingCallable action, int status, String code) {
+        ODataError e = catchThrowableOfType(ODataError.class, action);
+        assertThat(e).as("an ODataError").isNotNull();
+        assertThat(e.getResponseStatusCode()).isEqualTo(status);
+        assertThat(e.getError().getCode()).isEqualTo(code);
+        assertThat(e.getError().getInnerError().getRequestId()).isNotBlank();
+        return e;
+    }
+}

@@ -1,0 +1,399 @@
+package dev.switchboard.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.auth.DevIdentities;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load harness for the mute path, run in its own JVM against a running server on loopback: creates N live group
+ * calls with the dev bot's real token, then for a fixed time drives {@code POST .../mute} and {@code .../unmute}
+ * (random call, random action, a clientContext each time) from C keep-alive connections, closed loop, and reports
+ * throughput, latency percentiles, errors and the CPU both processes used. Every answer is checked (200 and
+ * {@code "status":"Completed"}); anything else counts as an error. A loopback webhook receiver answers 202 so a
+ * server with real notification delivery has somewhere to send the roster updates.
+ *
+ * <p>Usage: {@code GraphLoad BASE_URL [--calls 1000] [--connections 32] [--warmup 5] [--seconds 20] [--server-pid PID]}
+ */
+public final class GraphLoad {
+    private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+    private static final Pattern STATE_CALL = Pattern.compile("\"myParticipantId\":\"([^\"]+)\"");
+    private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
+
+    private final URI base;
+    private final String token;
+
+    private GraphLoad(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: GraphLoad BASE_URL [--calls N] [--connections C] [--warmup S] [--seconds S] [--server-pid PID]");
+            System.exit(2);
+        }
+        URI base = URI.create(args[0]);
+        if (!base.getHost().equals("127.0.0.1") && !base.getHost().equals("localhost")) {
+            throw new IllegalArgumentException("loopback only");
+        }
+        int calls = intArg(args, "--calls", 1000);
+        int connections = intArg(args, "--connections", 32);
+        int warmup = intArg(args, "--warmup", 5);
+        int seconds = Math.min(intArg(args, "--seconds", 20), 300);
+        long serverPid = intArg(args, "--server-pid", -1);
+
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        AtomicLong webhooks = new AtomicLong();
+        receiver.createContext("/cb", ex -> {
+            ex.getRequestBody().readAllBytes();
+            webhooks.incrementAndGet();
+            ex.sendResponseHeaders(202, -1);
+            ex.close();
+        });
+        receiver.setExecutor(Executors.newFixedThreadPool(4));
+        receiver.start();
+        String callback = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/cb";
+        try {
+            String token = fetchToken(base);
+            GraphLoad load = new GraphLoad(base, token);
+            long t0 = System.nanoTime();
+            List<String> callIds = load.createCalls(calls, callback, Math.min(connections, 8));
+            System.out.printf("created %d calls in %.1f s%n", callIds.size(), (System.nanoTime() - t0) / 1e9);
+            load.run(callIds, connections, warmup, false, serverPid);
+            Result r = load.run(callIds, connections, seconds, true, serverPid);
+            r.print(connections, webhooks.get());
+            System.exit(r.errors == 0 ? 0 : 1);
+        } finally {
+            receiver.stop(0);
+            ((ExecutorService) receiver.getExecutor()).shutdownNow();
+        }
+    }
+
+    private static int intArg(String[] args, String name, int dflt) {
+        for (int i = 1; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return dflt;
+    }
+
+    private static String fetchToken(URI base) throws IOException {
+        String form = "grant_type=client_credentials&client_id=" + enc(DevIdentities.DEV_BOT_APP_ID) + "&client_secret="
+                + enc(DevIdentities.DEV_BOT_SECRET) + "&scope=" + enc("https://graph.microsoft.com/.default");
+        try (Connection c = new Connection(base)) {
+            Response r = c.send("POST", "/" + DevIdentities.TENANT_ID + "/oauth2/v2.0/token", null,
+                    "application/x-www-form-urlencoded", form);
+            Matcher m = TOKEN.matcher(r.body);
+            if (r.status != 200 || !m.find()) {
+                throw new IllegalStateException("token endpoint answered " + r.status + ": " + r.body);
+            }
+            return m.group(1);
+        }
+    }
+
+    private List<String> createCalls(int n, String callback, int threads) throws Exception {
+        String body = "{\"callbackUri\":\"" + callback + "\",\"requestedModalities\":[\"audio\"],"
+                + "\"mediaConfig\":{\"@odata.type\":\"#microsoft.graph.serviceHostedMediaConfig\"},"
+                + "\"targets\":[{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.ALICE_ID + "\"}}},"
+                + "{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.BOB_ID + "\"}}}]}";
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<List<String>>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int share = n / threads + (t < n % threads ? 1 : 0);
+            parts.add(pool.submit(() -> {
+                List<String> ids = new ArrayList<>();
+                try (Connection c = new Connection(base)) {
+                    for (int i = 0; i < share; i++) {
+                        Response r = c.send("POST", "/v1.0/communications/calls", token, "application/json", body);
+                        Matcher m = ID.matcher(r.body);
+                        if (r.status != 201 || !STATE_CALL.matcher(r.body).find() || !m.find()) {
+                            throw new IllegalStateException("create call answered " + r.status + ": " + r.body);
+                        }
+                        ids.add(m.group(1));
+                    }
+                }
+                return ids;
+            }));
+        }
+        List<String> all = new ArrayList<>();
+        for (Future<List<String>> f : parts) {
+            all.addAll(f.get());
+        }
+        pool.shutdown();
+        return all;
+    }
+
+    private Result run(List<String> callIds, int connections, int seconds, boolean measure, long serverPid) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        long serverCpu0 = serverCpuNanos(serverPid);
+        long clientCpu0 = clientCpuNanos();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        List<Future<Worker>> workers = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            workers.add(pool.submit(() -> new Worker().run(callIds, end)));
+        }
+        Result total = new Result();
+        for (Future<Worker> f : workers) {
+            total.add(f.get());
+        }
+        total.elapsedNanos = System.nanoTime() - start;
+        total.serverCpuNanos = serverPid > 0 ? serverCpuNanos(serverPid) - serverCpu0 : -1;
+        total.clientCpuNanos = clientCpuNanos() - clientCpu0;
+        pool.shutdown();
+        if (!measure) {
+            System.out.printf("warm-up: %d ops, %d errors%n", total.ops, total.errors);
+        }
+        return total;
+    }
+
+    private final class Worker {
+        /** Latency histogram, 1 microsecond per bucket up to 200 ms; the last bucket holds everything slower. */
+        final long[] micros = new long[200_001];
+        long maxNanos;
+        long count;
+        long errors;
+        String firstError;
+
+        Worker run(List<String> callIds, long end) {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            Connection c = null;
+            while (System.nanoTime() < end) {
+                String callId = callIds.get(rnd.nextInt(callIds.size()));
+                String action = rnd.nextBoolean() ? "mute" : "unmute";
+                String body = "{\"clientContext\":\"load-" + rnd.nextInt(1_000_000) + "\"}";
+                long t = System.nanoTime();
+                try {
+                    if (c == null) {
+                        c = new Connection(base);
+                    }
+                    Response r = c.send("POST", "/v1.0/communications/calls/" + callId + "/" + action, token,
+                            "application/json", body);
+                    long took = System.nanoTime() - t;
+                    if (r.status != 200 || !r.body.contains("\"status\":\"Completed\"")) {
+                        error("HTTP " + r.status + " " + r.body);
+                    } else {
+                        micros[(int) Math.min(took / 1000, micros.length - 1)]++;
+                        maxNanos = Math.max(maxNanos, took);
+                        count++;
+                    }
+                } catch (IOException e) {
+                    error(e.toString());
+                    closeQuietly(c);
+                    c = null;
+                }
+            }
+            closeQuietly(c);
+            return this;
+        }
+
+        private void error(String what) {
+            errors++;
+            if (firstError == null) {
+                firstError = what;
+            }
+        }
+    }
+
+    private static final class Result {
+        long ops;
+        long errors;
+        String firstError;
+        long elapsedNanos;
+        long serverCpuNanos;
+        long clientCpuNanos;
+        final long[] micros = new long[200_001];
+        long timed;
+        long maxNanos;
+
+        void add(Worker w) {
+            ops += w.count + w.errors;
+            errors += w.errors;
+            timed += w.count;
+            maxNanos = Math.max(maxNanos, w.maxNanos);
+            if (firstError == null) {
+                firstError = w.firstError;
+            }
+            for (int i = 0; i < micros.length; i++) {
+                micros[i] += w.micros[i];
+            }
+        }
+
+        /** The p-th percentile in milliseconds (upper edge of its 1 us bucket). */
+        double pct(double p) {
+            if (timed == 0) {
+                return Double.NaN;
+            }
+            long rank = (long) Math.ceil(p / 100.0 * timed);
+            long seen = 0;
+            for (int i = 0; i < micros.length; i++) {
+                seen += micros[i];
+                if (seen >= rank) {
+                    return (i + 1) / 1000.0;
+                }
+            }
+            return maxNanos / 1e6;
+        }
+
+        void print(int connections, long webhooks) {
+            double secs = elapsedNanos / 1e9;
+            System.out.printf("mute/unmute: %d ops in %.1f s over %d connections = %.0f ops/s, errors %d%n",
+                    ops, secs, connections, ops / secs, errors);
+            System.out.printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                    pct(50), pct(90), pct(99), pct(99.9), maxNanos / 1e6);
+            if (serverCpuNanos >= 0) {
+                System.out.printf("cpu: server %.2f cores (%.0f us/op), load generator %.2f cores (of %d)%n",
+                        serverCpuNanos / 1e9 / secs, serverCpuNanos / 1e3 / Math.max(1, ops), clientCpuNanos / 1e9 / secs,
+                        Runtime.getRuntime().availableProcessors());
+            } else {
+                System.out.printf("cpu: load generator %.2f cores%n", clientCpuNanos / 1e9 / secs);
+            }
+            System.out.printf("webhooks received by the loopback receiver: %d%n", webhooks);
+            if (firstError != null) {
+                System.out.println("first error: " + firstError);
+            }
+        }
+    }
+
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** utime+stime of another process from /proc, in nanoseconds (USER_HZ = 100). */
+    private static long serverCpuNanos(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private record Response(int status, String body) {
+    }
+
+    /** A minimal HTTP/1.1 keep-alive client: cheap enough that the server, not the generator, is measured. */
+    private static final class Connection implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+        private final String host;
+
+        Connection(URI base) throws IOException {
+            socket = new Socket(base.getHost(), base.getPort());
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            host = base.getHost() + ":" + base.getPort();
+        }
+
+        Response send(String method, String path, String token, String contentType, String body) throws IOException {
+            byte[] payload = body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
+                    .append(host).append("\r\nContent-Type: ").append(contentType).append("\r\nContent-Length: ")
+                    .append(payload.length).append("\r\n");
+            if (token != null) {
+                head.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(payload);
+            out.flush();
+            return read();
+        }
+
+        private Response read() throws IOException {
+            String status = line();
+            if (status == null || !status.startsWith("HTTP/1.1 ")) {
+                throw new IOException("bad status line: " + status);
+            }
+            int code = Integer.parseInt(status.substring(9, 12));
+            int length = -1;
+            boolean chunked = false;
+            for (String h = line(); h != null && !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                String name = h.substring(0, colon).trim();
+                String value = h.substring(colon + 1).trim();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    length = Integer.parseInt(value);
+                } else if (name.equalsIgnoreCase("Transfer-Encoding") && value.equalsIgnoreCase("chunked")) {
+                    chunked = true;
+                }
+            }
+            byte[] body;
+            if (chunked) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+                    buf.write(in.readNBytes(size));
+                    line();
+                }
+                line();
+                body = buf.toByteArray();
+            } else {
+                body = length > 0 ? in.readNBytes(length) : new byte[0];
+            }
+            return new Response(code, new String(body, StandardCharsets.UTF_8));
+        }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            int b;
+            while ((b = in.read()) != -1) {
+                if (b == '\n') {
+                    int n = sb.length();
+                    return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+                }
+                sb.append((char) b);
+            }
+            return sb.isEmpty() ? null : sb.toString();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.switchboard.server;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+
+    record Result(int code, String err) {
+    }
+
+    static Result run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        int code = cl.execute(args);
+        return new Result(code, err.toString());
+    }
+
+    @Test
+    void unknownFlagIsOneClearLineAndExitCode2() {
+        Result r = run("serve", "--bogus");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().findFirst()).hasValue("switchboard: Unknown option: '--bogus'");
+        assertThat(r.err()).contains("Try 'switchboard serve --help'.");
+    }
+
+    @Test
+    void unknownCommandIsExitCode2() {
+        assertThat(run("fly").code()).isEqualTo(2);
+    }
+
+    @Test
+    void portInUseIsALocalProblem() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Result r = run("serve", "--port", Integer.toString(taken.getLocalPort()),
+                    "--data-dir", Files.createTempDirectory("sb").toString());
+            assertThat(r.code()).isEqualTo(74);
+            assertThat(r.err()).contains("switchboard: cannot listen").contains(Integer.toString(taken.getLocalPort()));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServeCommandTest {
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run serve(Map<String, String> env, String... args) {
+        ServeCommand command = new ServeCommand();
+        command.environment = env;
+        CommandLine cl = new CommandLine(command);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        java.io.PrintStream oldOut = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true));
+        try {
+            int code = cl.execute(args);
+            return new Run(code, captured + out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    @Test
+    void printConfigShowsEmbeddedDefaults() throws Exception {
+        Run run = serve(Map.of(), "--print-config");
+        assertThat(run.exitCode()).isZero();
+        JsonNode cfg = new ObjectMapper().readTree(run.out());
+        assertThat(cfg.get("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(cfg.get("port").asInt()).isEqualTo(8080);
+        assertThat(cfg.get("mediaPorts").asText()).isEqualTo("31000-31999");
+        assertThat(cfg.get("logFormat").asText()).isEqualTo("text");
+    }
+
+    @Test
+    void flagBeatsEnvironmentBeatsConfigFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("switchboard.json");
+        Files.writeString(file, "{\"server\":{\"port\":9001,\"mediaPorts\":\"40000-40099\",\"host\":\"127.0.0.2\"}}");
+        Run run = serve(Map.of("SWITCHBOARD_PORT", "9002", "SWITCHBOARD_LOG_FORMAT", "json"),
+                "--config", file.toString(), "--host", "127.0.0.3", "--print-config");
+        assertThat(run.exitCode()).isZero();
+        JsonNode cfg = new ObjectMapper().readTree(run.out());
+        assertThat(cfg.get("host").asText()).isEqualTo("127.0.0.3");
+        assertThat(cfg.get("port").asInt()).isEqualTo(9002);
+        assertThat(cfg.get("mediaPorts").asText()).isEqualTo("40000-40099");
+        assertThat(cfg.get("logFormat").asText()).isEqualTo("json");
+    }
+
+    @Test
+    void badSettingsGiveOneClearLineAndUsageExitCode(@TempDir Path dir) throws Exception {
+        assertThat(serve(Map.of(), "--port", "70000", "--print-config").err()).contains("invalid --port '70000'");
+        assertThat(serve(Map.of(), "--media-ports", "9000", "--print-config").exitCode()).isEqualTo(2);
+        assertThat(serve(Map.of(), "--config", dir.resolve("missing.json").toString()).err()).contains("config file not found");
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{not json");
+        assertThat(serve(Map.of(), "--config", bad.toString(), "--print-config").err()).contains("is not valid JSON");
+        assertThat(serve(Map.of(), "--bogus").exitCode()).isEqualTo(2);
+        assertThat(serve(Map.of("SWITCHBOARD_LOG_FORMAT", "xml"), "--print-config").err()).contains("expected text or json");
+    }
+}
