@@ -82,6 +82,7 @@ public final class JitterBuffer {
             ext = highest + (short) (sequence - (int) (highest & 0xFFFF));
             if (Math.abs(ext - highest) > RESYNC_GAP) {
                 clear();
+                hasSsrc = true;
                 ext = BASE + sequence;
                 highest = ext;
                 playout = ext;
