@@ -15,6 +15,7 @@ import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.core.CallService;
 import dev.switchboard.core.CallSettings;
 import dev.switchboard.media.MediaEngine;
+import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
 import dev.switchboard.notify.CallbackUriPolicy;
 import dev.switchboard.notify.NotificationSink;
@@ -45,7 +46,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private static final int ROSTER_BACKLOG = 256;
 
     private final ServerConfig config;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry metrics;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Javalin http;
@@ -56,9 +57,13 @@ public final class SwitchboardServer implements AutoCloseable {
     private final WebhookNotifier webhooks;
     private volatile String baseUrl;
 
-    /** The server with the media plane and notification delivery wired from the configuration. */
+    /** The server with the RTP media plane and webhook delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
-        this(config, new UnwiredMedia(), null);
+        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
+        this(config, metrics, new RtpMediaEngine(config.host(), config.mediaPortLow(), config.mediaPortHigh(), metrics), null);
     }
 
     /**
@@ -66,7 +71,13 @@ public final class SwitchboardServer implements AutoCloseable {
      * fakes. A null sink means real webhook delivery ({@link WebhookNotifier}, signed by the embedded authority).
      */
     public SwitchboardServer(ServerConfig config, MediaEngine media, NotificationSink notifications) {
+        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), media, notifications);
+    }
+
+    private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics, MediaEngine media,
+                              NotificationSink notifications) {
         this.config = config;
+        this.metrics = metrics;
         this.media = media;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "call-sweeper");

@@ -7,6 +7,7 @@ import dev.switchboard.testsupport.RecordingMediaEngine;
 import dev.switchboard.testsupport.RecordingNotificationSink;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
 import dev.switchboard.tools.ClientApi;
 import dev.switchboard.tools.RosterWatcher;
 import dev.switchboard.tools.ServerHttp;
@@ -36,9 +37,11 @@ class ClientApiTest {
     static String aliceToken;
     static String bobToken;
     static String carolToken;
+    static CallbackReceiver bot;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        bot = new CallbackReceiver();
         media = new RecordingMediaEngine();
         server = TestServer.start(media, new RecordingNotificationSink());
         botToken = Tokens.devBotToken(server.baseUrl());
@@ -50,14 +53,15 @@ class ClientApiTest {
     @AfterAll
     static void stop() {
         server.close();
+        bot.close();
     }
 
     static String groupCall() throws Exception {
         String body = """
-                {"callbackUri":"https://bot.example.com/callback","requestedModalities":["audio"],
+                {"callbackUri":"%s","requestedModalities":["audio"],
                  "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
                  "targets":[{"identity":{"user":{"id":"%s"}}},{"identity":{"user":{"id":"%s"}}}]}"""
-                .formatted(DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
+                .formatted(bot.url(), DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/communications/calls"))
                 .header("Authorization", "Bearer " + botToken).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
