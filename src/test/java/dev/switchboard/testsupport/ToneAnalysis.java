@@ -71,6 +71,20 @@ public final class ToneAnalysis {
         return db(goertzel(s.x(), from, to, s.rate(), frequency, true));
     }
 
+    /**
+     * The start of the first 100 ms block (Hann, 20 ms steps) at or after {@code fromSeconds} in which
+     * {@code frequency} is absent (≤ −60 dBFS), or NaN if it never disappears. Used to find where a known
+     * switch (e.g. a mute) landed in a recording whose start is not exactly known.
+     */
+    public static double firstAbsence(Samples s, double frequency, double fromSeconds) {
+        for (double t = Math.max(0, fromSeconds); t + 0.1 <= s.seconds(); t += 0.02) {
+            if (levelDbfs(s, frequency, t, t + 0.1) <= ABSENT_DBFS) {
+                return t;
+            }
+        }
+        return Double.NaN;
+    }
+
     public static Verdict verdict(double dbfs) {
         return dbfs >= PRESENT_DBFS ? Verdict.PRESENT : dbfs <= ABSENT_DBFS ? Verdict.ABSENT : Verdict.INCONCLUSIVE;
     }
