@@ -458,6 +458,15 @@ public final class RtpLeg implements MediaLeg {
         }
     }
 
+    /** Advances the outgoing RTP timestamp over frames the mixer skipped. Mixer thread. */
+    void skipFrames(long frames) {
+        if (writer != null) {
+            for (long i = 0; i < frames; i++) {
+                writer.skipFrame();
+            }
+        }
+    }
+
     /** After a tick's sends: counts this leg's frame as mixed, and as a leak if a mute had already returned. */
     void accountMixed(long tickEndNanos) {
         framesMixed.increment();

@@ -72,13 +72,13 @@ public final class ToneAnalysis {
     }
 
     /**
-     * The start of the first 100 ms block (Hann, 20 ms steps) at or after {@code fromSeconds} in which
-     * {@code frequency} is absent (≤ −60 dBFS), or NaN if it never disappears. Used to find where a known
-     * switch (e.g. a mute) landed in a recording whose start is not exactly known.
+     * The first instant (20 ms steps) where {@code frequency} was present (≥ −30 dBFS) for the 0.5 s before
+     * and is absent (≤ −60 dBFS) for the 0.5 s after a 0.1 s guard, or NaN if it never stops. Used to find
+     * where a known switch (e.g. a mute) landed in a recording whose start is not exactly known.
      */
-    public static double firstAbsence(Samples s, double frequency, double fromSeconds) {
-        for (double t = Math.max(0, fromSeconds); t + 0.1 <= s.seconds(); t += 0.02) {
-            if (levelDbfs(s, frequency, t, t + 0.1) <= ABSENT_DBFS) {
+    public static double firstFallingEdge(Samples s, double frequency) {
+        for (double t = 0.5; t + 0.6 <= s.seconds(); t += 0.02) {
+            if (levelDbfs(s, frequency, t - 0.5, t) >= PRESENT_DBFS && levelDbfs(s, frequency, t + 0.1, t + 0.6) <= ABSENT_DBFS) {
                 return t;
             }
         }
