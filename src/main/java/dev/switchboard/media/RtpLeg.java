@@ -105,8 +105,8 @@ public final class RtpLeg implements MediaLeg {
         this.remoteIp = parseIp(negotiation.remoteAddress());
         this.sendTarget = negotiation.weSend() ? new InetSocketAddress(remoteIp, negotiation.remotePort()) : null;
         this.acceptsMedia = negotiation.weReceive();
-        this.jitter = new JitterBuffer(codec == AudioCodec.OPUS ? JitterBuffer.MAX_PAYLOAD : 480);
-        this.playoutPayload = new byte[codec == AudioCodec.OPUS ? JitterBuffer.MAX_PAYLOAD : 480];
+        this.jitter = new JitterBuffer(maxPayload(codec));
+        this.playoutPayload = new byte[maxPayload(codec)];
         this.decoder = codec.newDecoder();
         this.writer = new RtpStreamWriter(payloadType, codec.samplesPerFrame());
         this.out = new byte[RtpPacket.HEADER_BYTES + (codec == AudioCodec.OPUS ? 1275 : 160)];
@@ -132,6 +132,14 @@ public final class RtpLeg implements MediaLeg {
         this.writer = null;
         this.out = null;
         this.outBuffer = null;
+    }
+
+    /**
+     * Largest payload buffered: 60 ms of G.711, or an Opus packet of up to 640 bytes (256 kbit/s at 20 ms,
+     * far above any voice bitrate); larger payloads are dropped as malformed. Keeps a leg's heap small.
+     */
+    static int maxPayload(AudioCodec codec) {
+        return codec == AudioCodec.OPUS ? 640 : 480;
     }
 
     private static InetAddress parseIp(String dotted) {
@@ -447,6 +455,15 @@ public final class RtpLeg implements MediaLeg {
             counters.packetsOut.increment();
         } catch (IOException e) {
             // closed under us or the peer is unreachable: the next tick tries again; nothing to log per packet
+        }
+    }
+
+    /** Advances the outgoing RTP timestamp over frames the mixer skipped. Mixer thread. */
+    void skipFrames(long frames) {
+        if (writer != null) {
+            for (long i = 0; i < frames; i++) {
+                writer.skipFrame();
+            }
         }
     }
 

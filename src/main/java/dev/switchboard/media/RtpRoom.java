@@ -185,6 +185,21 @@ public final class RtpRoom implements MediaRoom {
         }
     }
 
+    /**
+     * Accounts for ticks the mixer thread skipped (the process was stalled): every outgoing stream's RTP
+     * timestamp jumps by the missed frames, so receivers see the gap instead of a shortened timeline.
+     */
+    void skipTicks(long ticks) {
+        tickStarted = tickStarted + 1;
+        try {
+            for (RtpLeg l : legs) {
+                l.skipFrames(ticks);
+            }
+        } finally {
+            tickCompleted = tickStarted;
+        }
+    }
+
     /** One 20 ms tick: pull a frame from every leg, mix, send each leg its mix-minus. Mixer thread only. */
     void tick() {
         long seq = tickStarted + 1;
