@@ -212,6 +212,26 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void retryAfterOn503AsAnHttpDateIsHonouredAnd408IsRetried() throws Exception {
+        notifier(fast());
+        AtomicInteger n = new AtomicInteger();
+        bot.answer(r -> switch (n.incrementAndGet()) {
+            case 1 -> status(408);
+            case 2 -> status(503).setHeader("Retry-After", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                    .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2))); // >= 1 s after truncation
+            default -> status(200);
+        });
+        notifier.enqueue(roster("call-1", callback, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.accepted().size() == 1);
+        List<BotReceiver.Received> all = bot.all();
+        assertThat(all).hasSize(3);
+        long gapMs = TimeUnit.NANOSECONDS.toMillis(all.get(2).receivedNanos() - all.get(1).receivedNanos());
+        assertThat(gapMs).as("HTTP-date has second precision").isGreaterThanOrEqualTo(900);
+        assertThat(retries(meters, "status_408")).isEqualTo(1);
+        assertThat(retries(meters, "status_5xx")).isEqualTo(1);
+    }
+
+    @Test
     void redirectsAreFollowedAndStickForTheCall() throws Exception {
         try (BotReceiver region = new BotReceiver()) {
             URI moved = region.uri("/api/calls/westeurope");
