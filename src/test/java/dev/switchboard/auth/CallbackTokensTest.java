@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.testsupport.MutableClock;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -71,7 +72,7 @@ class CallbackTokensTest {
 
     @Test
     void callbackTokenIsNotAGraphToken() throws Exception {
-        MutableClock clock = MutableClock.atNow();
+        MutableClock clock = new MutableClock(java.time.Instant.now());
         SigningKeys keys = new SigningKeys(dir, clock, Duration.ofMinutes(61), null);
         IssuerUrls urls = new IssuerUrls(() -> "http://sb.test");
         TokenIssuer issuer = new TokenIssuer(keys, urls, clock, Duration.ofHours(1));

@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.testsupport.MutableClock;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.switchboard.core.CallException;
@@ -41,7 +42,7 @@ class ExternalIssuerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        clock = MutableClock.atNow();
+        clock = new MutableClock(java.time.Instant.now());
         stub = new IssuerStub(List.of(k1), "{base}/{tenantid}/v2.0");
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         embeddedKeys = new SigningKeys(dir, clock, Duration.ofMinutes(61), null);
