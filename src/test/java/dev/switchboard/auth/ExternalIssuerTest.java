@@ -133,6 +133,21 @@ class ExternalIssuerTest {
     }
 
     @Test
+    void keysOlderThanTheirMaximumAgeAreDownloadedAgainAndRevokedKeysStopVerifying() throws Exception {
+        TokenVerifier verifier = verifier(new ExternalIssuerConfig(null, stub.openIdConfiguration(), null, null,
+                Duration.ofMinutes(5), Duration.ofHours(24)));
+        String token = JwtForge.rs256(k1, "ext-key-1", extClaims(EXT_TENANT).expirationTime(Date.from(clock.instant().plus(Duration.ofDays(2)))).build());
+        assertThat(verifier.verify(token).appId()).isEqualTo(EXT_APP);
+        stub.published = List.of(k2);   // the issuer withdraws k1
+        clock.advance(Duration.ofHours(23));
+        assertThat(verifier.verify(token).appId()).isEqualTo(EXT_APP);
+        assertThat(stub.jwksHits.get()).isEqualTo(1);
+        clock.advance(Duration.ofHours(2));
+        assertThatThrownBy(() -> verifier.verify(token)).hasMessageContaining("signing key");
+        assertThat(stub.jwksHits.get()).isEqualTo(2);
+    }
+
+    @Test
     void keySetsAreNotInterchangeableBetweenIssuers() throws Exception {
         TokenVerifier verifier = verifier(byMetadata(Duration.ofMinutes(5)));
         // the external issuer's claims signed with the embedded authority's key and kid
