@@ -299,6 +299,11 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             giveUp(q, d, "bad_redirect", "unreadable Location");
             return;
         }
+        CallbackUriPolicy.Verdict verdict = policy.evaluate(to);
+        if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.REFUSED) {
+            giveUp(q, d, "ssrf_refused", "redirect refused: " + verdict.message()); // and the call does not stick to it
+            return;
+        }
         metrics.redirected();
         q.redirect(d.callbackUri(), to);
         log.info("callback redirected callId={} notificationId={} status={} fromHost={} toHost={}",

@@ -8,13 +8,19 @@ import dev.switchboard.api.OperationsHandler;
 import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
 import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.client.ClientHandler;
+import dev.switchboard.client.ClientRoutes;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.core.CallService;
 import dev.switchboard.core.CallSettings;
 import dev.switchboard.media.MediaEngine;
+import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
+import dev.switchboard.notify.CallbackUriPolicy;
 import dev.switchboard.notify.NotificationSink;
+import dev.switchboard.notify.NotifierSettings;
+import dev.switchboard.notify.WebhookNotifier;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -37,9 +43,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
+    private static final int ROSTER_BACKLOG = 256;
 
     private final ServerConfig config;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry metrics;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Javalin http;
@@ -47,19 +54,31 @@ public final class SwitchboardServer implements AutoCloseable {
     private final MediaEngine media;
     private final CallService calls;
     private final ScheduledExecutorService sweeper;
+    private final WebhookNotifier webhooks;
     private volatile String baseUrl;
 
-    /** The server with the media plane and notification delivery wired from the configuration. */
+    /** The server with the RTP media plane and webhook delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
-        this(config, new UnwiredMedia(), n -> log.debug("notification not delivered (no notifier wired) callId={} kind={}",
-                n.callId(), n.kind()));
+        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
-    /** The server with the given media plane and notification sink (tests pass recording fakes); it closes {@code media}. */
+    private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
+        this(config, metrics, new RtpMediaEngine(config.host(), config.mediaPortLow(), config.mediaPortHigh(), metrics), null);
+    }
+
+    /**
+     * The server with the given media plane (closed with the server) and notification sink; tests pass recording
+     * fakes. A null sink means real webhook delivery ({@link WebhookNotifier}, signed by the embedded authority).
+     */
     public SwitchboardServer(ServerConfig config, MediaEngine media, NotificationSink notifications) {
+        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), media, notifications);
+    }
+
+    private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics, MediaEngine media,
+                              NotificationSink notifications) {
         this.config = config;
+        this.metrics = metrics;
         this.media = media;
-        this.calls = new CallService(media, notifications, Clock.systemUTC(), CallSettings.DEFAULTS);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "call-sweeper");
             t.setDaemon(true);
@@ -69,6 +88,11 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl);
+        NotifierSettings notifierSettings = NotifierSettings.defaults();
+        this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
+        this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
+                CallSettings.DEFAULTS);
+        CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -84,9 +108,10 @@ public final class SwitchboardServer implements AutoCloseable {
             OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
             IdentityRoutes.register(cfg.routes, authority);
             GraphRequests requests = new GraphRequests(authority.authenticator(), config.publicBaseUrl(), this::baseUrl);
-            CallsHandler callsHandler = new CallsHandler(calls, requests, uri -> { });
+            CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
             GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
                     new OperationsHandler(calls, requests));
+            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
     }
@@ -155,6 +180,9 @@ public final class SwitchboardServer implements AutoCloseable {
         http.stop();
         sweeper.shutdownNow();
         calls.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         media.close();
         authority.close();
         metrics.close();

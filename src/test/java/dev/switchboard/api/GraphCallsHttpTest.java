@@ -34,7 +34,7 @@ class GraphCallsHttpTest {
     static String token;
 
     static final String GROUP_CALL = """
-            {"@odata.type":"#microsoft.graph.call","callbackUri":"https://bot.example/cb",
+            {"@odata.type":"#microsoft.graph.call","callbackUri":"http://127.0.0.1:9/cb",
              "requestedModalities":["audio"],
              "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig","preFetchMedia":[]},
              "targets":[{"identity":{"user":{"id":"%s"}}},{"identity":{"user":{"id":"%s"}}}],
@@ -173,15 +173,15 @@ class GraphCallsHttpTest {
         String appHostedNoBlob = GROUP_CALL.replace("serviceHostedMediaConfig", "appHostedMediaConfig");
         assertThat(graphError(post("/v1.0/communications/calls", "application/json", appHostedNoBlob), 400, "BadRequest")
                 .get("message").asText()).contains("mediaConfig.blob");
-        String badCallback = GROUP_CALL.replace("https://bot.example/cb", "ftp://bot.example/cb");
+        String badCallback = GROUP_CALL.replace("http://127.0.0.1:9/cb", "ftp://bot.example/cb");
         assertThat(graphError(post("/v1.0/communications/calls", "application/json", badCallback), 400, "BadRequest")
                 .get("message").asText()).contains("callbackUri");
-        String relativeCallback = GROUP_CALL.replace("https://bot.example/cb", "/cb");
+        String relativeCallback = GROUP_CALL.replace("http://127.0.0.1:9/cb", "/cb");
         graphError(post("/v1.0/communications/calls", "application/json", relativeCallback), 400, "BadRequest");
         String modalityNumber = GROUP_CALL.replace("[\"audio\"]", "[1]");
         assertThat(graphError(post("/v1.0/communications/calls", "application/json", modalityNumber), 400, "BadRequest")
                 .get("message").asText()).contains("requestedModalities");
-        String callbackNumber = GROUP_CALL.replace("\"https://bot.example/cb\"", "7");
+        String callbackNumber = GROUP_CALL.replace("\"http://127.0.0.1:9/cb\"", "7");
         assertThat(graphError(post("/v1.0/communications/calls", "application/json", callbackNumber), 400, "BadRequest")
                 .get("message").asText()).contains("callbackUri");
         String noTargets = GROUP_CALL.replace("\"targets\":[{\"identity\":{\"user\":{\"id\":\"%s\"}}},{\"identity\":{\"user\":{\"id\":\"%s\"}}}],"
@@ -200,9 +200,21 @@ class GraphCallsHttpTest {
     }
 
     @Test
+    void callbackUrisThatWouldForgeRequestsAreRefusedAtCreation() throws Exception {
+        int live = server.server().calls().liveCalls();
+        for (String uri : new String[] {"https://10.1.2.3/cb", "https://169.254.169.254/latest/meta-data",
+                "http://93.184.216.34/cb", "https://user:pw@127.0.0.1/cb"}) {
+            String body = GROUP_CALL.replace("http://127.0.0.1:9/cb", uri);
+            JsonNode e = graphError(post("/v1.0/communications/calls", "application/json", body), 400, "BadRequest");
+            assertThat(e.get("message").asText()).as(uri).containsIgnoringCase("callbackUri");
+        }
+        assertThat(server.server().calls().liveCalls()).isEqualTo(live);
+    }
+
+    @Test
     void meetingInfoOdataTypeIsHonoured() throws Exception {
         String join = """
-                {"callbackUri":"https://bot.example/cb","requestedModalities":["audio"],
+                {"callbackUri":"http://127.0.0.1:9/cb","requestedModalities":["audio"],
                  "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
                  "meetingInfo":{"@odata.type":"#microsoft.graph.joinMeetingIdMeetingInfo","joinMeetingId":"%s","passcode":null},
                  "tenantId":"%s"}""";
@@ -210,7 +222,7 @@ class GraphCallsHttpTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         assertThat(JSON.readTree(r.body()).at("/meetingInfo/joinMeetingId").asText()).isEqualTo("555123");
         String organizerWithoutChat = """
-                {"callbackUri":"https://bot.example/cb","requestedModalities":["audio"],
+                {"callbackUri":"http://127.0.0.1:9/cb","requestedModalities":["audio"],
                  "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
                  "meetingInfo":{"@odata.type":"#microsoft.graph.organizerMeetingInfo","organizer":{"user":{"id":"u"}}}}""";
         assertThat(graphError(post("/v1.0/communications/calls", "application/json", organizerWithoutChat), 400, "BadRequest")

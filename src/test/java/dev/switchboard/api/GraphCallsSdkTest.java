@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every Graph calls endpoint driven by the official Java SDK against the real server with real tokens. */
 class GraphCallsSdkTest {
-    static final String CALLBACK = "https://bot.example/callback";
+    static final String CALLBACK = "http://127.0.0.1:9/callback";
     static final RecordingMediaEngine media = new RecordingMediaEngine();
     static final RecordingNotificationSink sink = new RecordingNotificationSink(media);
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -427,11 +427,16 @@ class WebhookNotifierTest {
 
     @Test
     void aRedirectToTheMetadataAddressIsRefusedAtSendTime() throws Exception {
-        bot.answer(r -> status(307).setHeader("Location", "https://169.254.169.254/latest/meta-data/"));
+        AtomicInteger n = new AtomicInteger();
+        bot.answer(r -> n.incrementAndGet() == 1
+                ? status(307).setHeader("Location", "https://169.254.169.254/latest/meta-data/") : status(200));
         notifier(fast()).enqueue(roster("call-1", callback, 1));
         await().atMost(Duration.ofSeconds(5)).until(() -> giveUps(meters, "ssrf_refused") == 1);
         assertThat(bot.all()).hasSize(1);
         assertThat(notifier.queueDepth()).isZero();
+        notifier.enqueue(roster("call-1", callback, 2)); // the refused redirect did not stick
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.accepted().size() == 1);
+        assertThat(bot.acceptedMarkers()).containsExactly(2);
     }
 
     @Test

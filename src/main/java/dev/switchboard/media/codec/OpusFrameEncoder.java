@@ -1,0 +1,42 @@
+package dev.switchboard.media.codec;
+
+import io.github.jaredmdobson.concentus.OpusApplication;
+import io.github.jaredmdobson.concentus.OpusBandwidth;
+import io.github.jaredmdobson.concentus.OpusEncoder;
+import io.github.jaredmdobson.concentus.OpusException;
+
+/**
+ * 48 kHz mono PCM → Opus (Concentus), VoIP mode, 32 kbit/s, wideband, low complexity (the mixer
+ * encodes one stream per talking leg every 20 ms, so cost matters more than the last bit of quality).
+ */
+final class OpusFrameEncoder implements FrameEncoder {
+    static final int BITRATE = 32_000;
+    static final int COMPLEXITY = Integer.getInteger("switchboard.opus.complexity", 1);
+    private static final int MAX_BYTES = 1275;
+    private final OpusEncoder encoder;
+
+    OpusFrameEncoder() {
+        try {
+            encoder = new OpusEncoder(AudioCodec.MIX_RATE, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+        } catch (OpusException e) {
+            throw new IllegalStateException("Concentus refused 48 kHz mono", e);
+        }
+        encoder.setBitrate(BITRATE);
+        encoder.setComplexity(COMPLEXITY);
+        encoder.setMaxBandwidth(OpusBandwidth.OPUS_BANDWIDTH_WIDEBAND);
+    }
+
+    @Override
+    public int maxPayloadBytes() {
+        return MAX_BYTES;
+    }
+
+    @Override
+    public int encode(short[] pcm, byte[] out, int offset) {
+        try {
+            return encoder.encode(pcm, 0, AudioCodec.MIX_FRAME, out, offset, MAX_BYTES);
+        } catch (OpusException | RuntimeException e) {
+            return -1;
+        }
+    }
+}
