@@ -124,6 +124,11 @@ public final class SwitchboardServer implements AutoCloseable {
         }
     }
 
+    /** The media plane (tests read its per-leg statistics). */
+    public MediaEngine media() {
+        return media;
+    }
+
     /** The call engine (the participants' client API and the roster stream use it). */
     public CallService calls() {
         return calls;
