@@ -92,6 +92,9 @@ class ConfiguredServerTest {
         Files.writeString(config, "{\"tenants\":[{\"id\":\"t1\",\"apps\":[{\"appId\":\"a1\"}]}]}");
         assertThatThrownBy(() -> TestServer.start(cfg -> cfg.withConfigFile(config)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret");
+        // nothing the failed start had already opened keeps running
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && (t.getName().startsWith("switchboard-media-") || t.getName().equals("call-sweeper"))));
     }
 
     @Test
