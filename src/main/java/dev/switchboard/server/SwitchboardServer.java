@@ -87,7 +87,14 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl);
+        try {
+            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl);
+        } catch (RuntimeException e) {
+            // a bad identity config or key file: release what is already running (media ports and threads)
+            sweeper.shutdownNow();
+            media.close();
+            throw e;
+        }
         NotifierSettings notifierSettings = NotifierSettings.defaults();
         this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
         this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),

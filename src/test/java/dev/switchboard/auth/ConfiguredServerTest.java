@@ -90,8 +90,25 @@ class ConfiguredServerTest {
     void aBrokenConfigFileStopsTheStartWithItsReason() throws Exception {
         Path config = tmp.resolve("broken.json");
         Files.writeString(config, "{\"tenants\":[{\"id\":\"t1\",\"apps\":[{\"appId\":\"a1\"}]}]}");
+        java.util.Set<Thread> before = serverThreads();
         assertThatThrownBy(() -> TestServer.start(cfg -> cfg.withConfigFile(config)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret");
+        // nothing the failed start had already opened keeps running
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            java.util.Set<Thread> left = serverThreads();
+            left.removeAll(before);
+            assertThat(left).isEmpty();
+        });
+    }
+
+    static java.util.Set<Thread> serverThreads() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && (t.getName().startsWith("switchboard-media-") || t.getName().equals("call-sweeper"))) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     @Test

@@ -56,7 +56,7 @@ class GraphSdkRealRoutesTest {
 
     static Call call(String... userIds) {
         Call call = new Call();
-        call.setCallbackUri("https://bot.example/callback");
+        call.setCallbackUri("http://127.0.0.1:9/callback");   // loopback bots are allowed by default; nothing listens
         call.setRequestedModalities(List.of(Modality.Audio));
         call.setMediaConfig(new ServiceHostedMediaConfig());
         List<InvitationParticipantInfo> targets = new ArrayList<>();
