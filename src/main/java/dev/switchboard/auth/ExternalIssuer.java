@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An outside issuer (e.g. real Entra ID) trusted by its OpenID configuration or JWKS URL. Its keys are downloaded
@@ -32,7 +33,7 @@ import java.util.Map;
  * {@link ExternalIssuerConfig#minRefreshInterval()}, and a key set older than {@link ExternalIssuerConfig#maxKeyAge()}
  * is downloaded again on the next lookup. A failed download keeps the keys already known. Only RSA signing keys
  * usable for RS256 are taken. Thread-safe; downloads are serialized and happen on the verifying thread (bounded by
- * the HTTP timeouts).
+ * the HTTP timeouts); a refresh of a merely stale key set never makes another thread wait.
  */
 public final class ExternalIssuer implements TrustedIssuer {
     private static final Logger log = LoggerFactory.getLogger(ExternalIssuer.class);
@@ -44,7 +45,7 @@ public final class ExternalIssuer implements TrustedIssuer {
     private final ExternalIssuerConfig config;
     private final HttpClient http;
     private final Clock clock;
-    private final Object downloadLock = new Object();
+    private final ReentrantLock downloadLock = new ReentrantLock();
     private volatile String issuer;
     private volatile URI jwksUri;
     private volatile Map<String, RSAPublicKey> keys = Map.of();
@@ -99,12 +100,14 @@ public final class ExternalIssuer implements TrustedIssuer {
     @Override
     public RSAPublicKey key(String kid) {
         Instant fetched = keysFetchedAt;
-        if (fetched == null || fetched.plus(config.maxKeyAge()).isBefore(clock.instant())) {
-            download(fetched);
+        if (fetched == null) {
+            download(null, true);
+        } else if (fetched.plus(config.maxKeyAge()).isBefore(clock.instant())) {
+            download(fetched, false);   // stale but usable: never wait behind another thread's download
         }
         RSAPublicKey key = keys.get(kid);
         if (key == null) {
-            download(keysFetchedAt);
+            download(keysFetchedAt, true);
             key = keys.get(kid);
         }
         return key;
@@ -112,6 +115,10 @@ public final class ExternalIssuer implements TrustedIssuer {
 
     @Override
     public boolean stillPublishes(String kid) {
+        Instant fetched = keysFetchedAt;
+        if (fetched != null && fetched.plus(config.maxKeyAge()).isBefore(clock.instant())) {
+            download(fetched, false);
+        }
         return keys.containsKey(kid);
     }
 
@@ -119,7 +126,7 @@ public final class ExternalIssuer implements TrustedIssuer {
     public String issuer() {
         String i = issuer;
         if (i == null) {
-            download(keysFetchedAt);
+            download(keysFetchedAt, true);
             i = issuer;
         }
         return i;
@@ -134,8 +141,13 @@ public final class ExternalIssuer implements TrustedIssuer {
      * Downloads metadata and keys unless another thread did since {@code seen}, or the last attempt is more recent
      * than the minimum refresh interval.
      */
-    private void download(Instant seen) {
-        synchronized (downloadLock) {
+    private void download(Instant seen, boolean wait) {
+        if (wait) {
+            downloadLock.lock();
+        } else if (!downloadLock.tryLock()) {
+            return;
+        }
+        try {
             Instant fetched = keysFetchedAt;
             if (fetched != null && !fetched.equals(seen)) {
                 return;
@@ -166,6 +178,8 @@ public final class ExternalIssuer implements TrustedIssuer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        } finally {
+            downloadLock.unlock();
         }
     }
 

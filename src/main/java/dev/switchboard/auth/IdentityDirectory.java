@@ -13,6 +13,7 @@ import java.util.Optional;
 public final class IdentityDirectory {
     private final List<TenantEntry> tenants;
     private final Map<String, TenantEntry> tenantsById = new HashMap<>();
+    private final Map<String, String> tenantsByLowerCase = new HashMap<>();
     private final Map<String, AppRegistration> appsByKey = new HashMap<>();
     private final Map<String, UserAccount> usersByKey = new HashMap<>();
 
@@ -24,6 +25,10 @@ public final class IdentityDirectory {
         for (TenantEntry t : this.tenants) {
             if (tenantsById.put(t.id(), t) != null) {
                 throw new IllegalArgumentException("duplicate tenant id " + t.id());
+            }
+            if (tenantsByLowerCase.put(t.id().toLowerCase(Locale.ROOT), t.id()) != null) {
+                throw new IllegalArgumentException("tenant ids " + t.id() + " and " + tenantsByLowerCase.get(t.id().toLowerCase(Locale.ROOT))
+                        + " differ only in case");
             }
             for (AppRegistration a : t.apps()) {
                 if (!a.tenantId().equals(t.id())) {
@@ -51,6 +56,17 @@ public final class IdentityDirectory {
 
     public boolean hasTenant(String tenantId) {
         return tenantsById.containsKey(tenantId);
+    }
+
+    /**
+     * The tenant id as configured for an id given in a URL, where tenant GUIDs are case-insensitive as in Entra ID
+     * ({@code 0000…B071} finds {@code 0000…b071}).
+     */
+    public Optional<String> canonicalTenantId(String given) {
+        if (tenantsById.containsKey(given)) {
+            return Optional.of(given);
+        }
+        return Optional.ofNullable(tenantsByLowerCase.get(given.toLowerCase(Locale.ROOT)));
     }
 
     public Optional<AppRegistration> app(String tenantId, String appId) {

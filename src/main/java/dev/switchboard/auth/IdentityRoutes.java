@@ -34,13 +34,12 @@ public final class IdentityRoutes {
     public static void register(RoutesConfig routes, EmbeddedAuthority authority) {
         routes.post("/{tenant}/oauth2/v2.0/token", ctx -> token(ctx, authority));
         routes.get("/{tenant}/discovery/v2.0/keys", ctx -> oauth(ctx, () -> {
-            requireTenant(authority, ctx.pathParam("tenant"));
+            tenant(authority, ctx.pathParam("tenant"));
             ctx.header("Cache-Control", "public, max-age=3600");
             ctx.contentType("application/json").result(authority.keys().jwksJson());
         }));
         routes.get("/{tenant}/v2.0/.well-known/openid-configuration", ctx -> oauth(ctx, () -> {
-            String tenant = ctx.pathParam("tenant");
-            requireTenant(authority, tenant);
+            String tenant = tenant(authority, ctx.pathParam("tenant"));
             ctx.header("Cache-Control", "public, max-age=3600");
             ctx.contentType("application/json").result(openIdConfiguration(authority.urls(), tenant));
         }));
@@ -63,8 +62,8 @@ public final class IdentityRoutes {
             body.put("access_token", grant.token().accessToken());
             ctx.header("Cache-Control", "no-store, no-cache").header("Pragma", "no-cache");
             ctx.contentType("application/json; charset=utf-8").result(body.toString());
-            log.info("token issued tenant={} clientId={} grant={} requestId={}", tenant, form.get("client_id"),
-                    form.get("grant_type"), requestId(ctx));
+            log.info("token issued tenant={} clientId={} grant={} requestId={}", TokenEndpoint.safe(tenant),
+                    TokenEndpoint.safe(form.get("client_id")), form.get("grant_type"), requestId(ctx));
         });
     }
 
@@ -102,10 +101,9 @@ public final class IdentityRoutes {
         return form;
     }
 
-    private static void requireTenant(EmbeddedAuthority authority, String tenant) {
-        if (!authority.directory().hasTenant(tenant)) {
-            throw new OAuthError(400, "invalid_tenant", 90002, "Tenant '" + TokenEndpoint.safe(tenant) + "' not found.");
-        }
+    private static String tenant(EmbeddedAuthority authority, String tenant) {
+        return authority.directory().canonicalTenantId(tenant).orElseThrow(() ->
+                new OAuthError(400, "invalid_tenant", 90002, "Tenant '" + TokenEndpoint.safe(tenant) + "' not found."));
     }
 
     static String openIdConfiguration(IssuerUrls urls, String tenant) {
@@ -157,7 +155,7 @@ public final class IdentityRoutes {
             }
             ctx.header("Cache-Control", "no-store, no-cache");
             ctx.status(e.status()).contentType("application/json; charset=utf-8").result(body.toString());
-            log.info("token request refused tenant={} error={} code=AADSTS{} requestId={}", ctx.pathParam("tenant"),
+            log.info("token request refused tenant={} error={} code=AADSTS{} requestId={}", TokenEndpoint.safe(ctx.pathParam("tenant")),
                     e.error(), e.aadstsCode(), requestId(ctx));
         }
     }

@@ -104,10 +104,17 @@ public final class SigningKeys {
     public Entry active() {
         Snapshot s = snapshot;
         if (maxAge != null && s.active().createdAt().plus(maxAge).isBefore(clock.instant())) {
-            rotate();
+            rotateIfStale();
             s = snapshot;
         }
         return s.active();
+    }
+
+    /** Rotates once even when many threads find the active key stale at the same time. */
+    private synchronized void rotateIfStale() {
+        if (snapshot.active().createdAt().plus(maxAge).isBefore(clock.instant())) {
+            rotate();
+        }
     }
 
     /** The public key for a kid, if it is the active key or a retired key still within its verification window. */

@@ -36,14 +36,13 @@ public final class TokenEndpoint {
     }
 
     /**
-     * @param tenantId the tenant from the path
+     * @param tenantInPath the tenant from the path (matched case-insensitively)
      * @param form     the form parameters (first value of each); client credentials from a Basic header already merged
      * @throws OAuthError for every failure
      */
-    public Grant handle(String tenantId, Map<String, String> form) {
-        if (!directory.hasTenant(tenantId)) {
-            throw new OAuthError(400, "invalid_tenant", 90002, "Tenant '" + safe(tenantId) + "' not found. Check the tenant id in the URL.");
-        }
+    public Grant handle(String tenantInPath, Map<String, String> form) {
+        String tenantId = directory.canonicalTenantId(tenantInPath).orElseThrow(() -> new OAuthError(400, "invalid_tenant", 90002,
+                "Tenant '" + safe(tenantInPath) + "' not found. Check the tenant id in the URL."));
         String grantType = form.get("grant_type");
         if (grantType == null || grantType.isBlank()) {
             throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'grant_type'.");
@@ -150,6 +149,9 @@ public final class TokenEndpoint {
 
     /** Keeps client-provided text in error descriptions short and printable. */
     static String safe(String s) {
+        if (s == null) {
+            return "";
+        }
         String t = s.length() > 100 ? s.substring(0, 100) + "…" : s;
         StringBuilder b = new StringBuilder(t.length());
         t.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));

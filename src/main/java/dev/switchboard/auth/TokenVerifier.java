@@ -119,8 +119,8 @@ public final class TokenVerifier implements BearerAuthenticator {
         checkSignature(token, dot2, key);
         long exp = seconds(claims, "exp", true);
         long nbf = seconds(claims, "nbf", false);
-        long expMillis = exp * 1000;
-        long nbfMillis = nbf == Long.MIN_VALUE ? Long.MIN_VALUE : nbf * 1000;
+        long expMillis = toMillis(exp);
+        long nbfMillis = nbf == Long.MIN_VALUE ? Long.MIN_VALUE : toMillis(nbf);
         checkTimes(now, expMillis, nbfMillis);
         checkAudience(claims.get("aud"));
         return new Verified(principal(claims, tid, issuer), expMillis, nbfMillis, issuer, kid);
@@ -299,6 +299,17 @@ public final class TokenVerifier implements BearerAuthenticator {
             throw invalid("The token's " + name + " claim is not a number.");
         }
         return n.asLong();
+    }
+
+    /** Seconds to milliseconds, saturating instead of overflowing (a far-future date stays far in the future). */
+    private static long toMillis(long seconds) {
+        if (seconds > Long.MAX_VALUE / 1000) {
+            return Long.MAX_VALUE / 2;
+        }
+        if (seconds < Long.MIN_VALUE / 1000 + 1) {
+            return Long.MIN_VALUE / 2;
+        }
+        return seconds * 1000;
     }
 
     private void remember(String token, Verified v) {

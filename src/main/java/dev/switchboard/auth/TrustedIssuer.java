@@ -30,7 +30,10 @@ public interface TrustedIssuer {
      */
     RSAPublicKey key(String kid);
 
-    /** Whether the kid is still published, from cached state only (never blocks on I/O). */
+    /**
+     * Whether the kid is still published, from cached state; may refresh a key set past its maximum age, but never
+     * waits for another thread's download and never downloads because of an unknown kid.
+     */
     boolean stillPublishes(String kid);
 
     /** A display name for the app of an app token; by default the {@code app_displayname} claim. */

@@ -68,6 +68,13 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (configFile != null) {
+            try {
+                dev.switchboard.auth.IdentityConfig.load(configFile);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         ServerConfig config = resolve(sources);
         LogFormat format = setting("log-format", logFormat, sources, "text", v -> new LogFormatConverter().convert(v));
         if (printConfig) {

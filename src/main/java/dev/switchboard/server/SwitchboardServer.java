@@ -8,11 +8,14 @@ import dev.switchboard.api.OperationsHandler;
 import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
 import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.client.ClientHandler;
+import dev.switchboard.client.ClientRoutes;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.core.CallService;
 import dev.switchboard.core.CallSettings;
 import dev.switchboard.media.MediaEngine;
+import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
 import dev.switchboard.notify.CallbackUriPolicy;
 import dev.switchboard.notify.NotificationSink;
@@ -40,9 +43,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
+    private static final int ROSTER_BACKLOG = 256;
 
     private final ServerConfig config;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry metrics;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Javalin http;
@@ -53,9 +57,13 @@ public final class SwitchboardServer implements AutoCloseable {
     private final WebhookNotifier webhooks;
     private volatile String baseUrl;
 
-    /** The server with the media plane and notification delivery wired from the configuration. */
+    /** The server with the RTP media plane and webhook delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
-        this(config, new UnwiredMedia(), null);
+        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
+        this(config, metrics, new RtpMediaEngine(config.host(), config.mediaPortLow(), config.mediaPortHigh(), metrics), null);
     }
 
     /**
@@ -63,7 +71,13 @@ public final class SwitchboardServer implements AutoCloseable {
      * fakes. A null sink means real webhook delivery ({@link WebhookNotifier}, signed by the embedded authority).
      */
     public SwitchboardServer(ServerConfig config, MediaEngine media, NotificationSink notifications) {
+        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), media, notifications);
+    }
+
+    private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics, MediaEngine media,
+                              NotificationSink notifications) {
         this.config = config;
+        this.metrics = metrics;
         this.media = media;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "call-sweeper");
@@ -98,6 +112,7 @@ public final class SwitchboardServer implements AutoCloseable {
             CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
             GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
                     new OperationsHandler(calls, requests));
+            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
     }

@@ -48,7 +48,13 @@ public final class RosterWatcher implements AutoCloseable {
                     .buildAsync(api.rosterUri(callId), listener).get();
             return new RosterWatcher(ws, sink);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new ToolException(ToolException.REFUSED, "cannot open the roster stream: " + e.getCause().getMessage());
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                java.net.http.HttpResponse<?> response = refused.getResponse();
+                Object body = response.body();
+                throw new ToolException(ToolException.REFUSED, "cannot open the roster stream: the server answered "
+                        + response.statusCode() + (body instanceof String text ? ": " + ServerHttp.errorMessage(text) : ""));
+            }
+            throw new ToolException(ToolException.UNAVAILABLE, "cannot open the roster stream: " + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ToolException(ToolException.UNAVAILABLE, "interrupted");

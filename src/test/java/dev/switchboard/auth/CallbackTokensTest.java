@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.testsupport.MutableClock;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -57,8 +58,21 @@ class CallbackTokensTest {
     }
 
     @Test
+    void theNotifyPartsVerifierAcceptsOurCallbackTokens() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            byte[] body = "{\"value\":[]}".getBytes(StandardCharsets.UTF_8);
+            String token = server.server().callbackSigner().sign(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
+                    MessageDigest.getInstance("SHA-256").digest(body));
+            dev.switchboard.notify.NotificationVerifier verifier = dev.switchboard.notify.NotificationVerifier.forJwksUrl(
+                    URI.create(server.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys").toURL(),
+                    DevIdentities.DEV_BOT_APP_ID, dev.switchboard.notify.NotificationVerifier.DEFAULT_ISSUERS);
+            assertThat(verifier.verify("Bearer " + token, body)).isEqualTo(DevIdentities.TENANT_ID);
+        }
+    }
+
+    @Test
     void callbackTokenIsNotAGraphToken() throws Exception {
-        MutableClock clock = MutableClock.atNow();
+        MutableClock clock = new MutableClock(java.time.Instant.now());
         SigningKeys keys = new SigningKeys(dir, clock, Duration.ofMinutes(61), null);
         IssuerUrls urls = new IssuerUrls(() -> "http://sb.test");
         TokenIssuer issuer = new TokenIssuer(keys, urls, clock, Duration.ofHours(1));

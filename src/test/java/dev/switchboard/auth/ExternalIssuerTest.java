@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.testsupport.MutableClock;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.switchboard.core.CallException;
@@ -41,7 +42,7 @@ class ExternalIssuerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        clock = MutableClock.atNow();
+        clock = new MutableClock(java.time.Instant.now());
         stub = new IssuerStub(List.of(k1), "{base}/{tenantid}/v2.0");
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         embeddedKeys = new SigningKeys(dir, clock, Duration.ofMinutes(61), null);
@@ -128,6 +129,21 @@ class ExternalIssuerTest {
         assertThatThrownBy(() -> verifier.verify(rotated)).isInstanceOf(CallException.class);
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
         assertThat(verifier.verify(rotated).appId()).isEqualTo(EXT_APP);
+        assertThat(stub.jwksHits.get()).isEqualTo(2);
+    }
+
+    @Test
+    void keysOlderThanTheirMaximumAgeAreDownloadedAgainAndRevokedKeysStopVerifying() throws Exception {
+        TokenVerifier verifier = verifier(new ExternalIssuerConfig(null, stub.openIdConfiguration(), null, null,
+                Duration.ofMinutes(5), Duration.ofHours(24)));
+        String token = JwtForge.rs256(k1, "ext-key-1", extClaims(EXT_TENANT).expirationTime(Date.from(clock.instant().plus(Duration.ofDays(2)))).build());
+        assertThat(verifier.verify(token).appId()).isEqualTo(EXT_APP);
+        stub.published = List.of(k2);   // the issuer withdraws k1
+        clock.advance(Duration.ofHours(23));
+        assertThat(verifier.verify(token).appId()).isEqualTo(EXT_APP);
+        assertThat(stub.jwksHits.get()).isEqualTo(1);
+        clock.advance(Duration.ofHours(2));
+        assertThatThrownBy(() -> verifier.verify(token)).hasMessageContaining("signing key");
         assertThat(stub.jwksHits.get()).isEqualTo(2);
     }
 

@@ -71,7 +71,7 @@ class GraphSdkAuthTest {
 
         @Override
         public AllowedHostsValidator getAllowedHostsValidator() {
-            return new AllowedHostsValidator("localhost");
+            return new AllowedHostsValidator("localhost", "127.0.0.1");
         }
     }
 

@@ -46,6 +46,15 @@ final class JwtForge {
         return jwt.serialize();
     }
 
+    /** Signs an exact payload text (for claims Nimbus' typed builder would normalise). */
+    static String rs256Raw(RSAKey key, String kid, String payloadJson) throws Exception {
+        com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(kid).build(),
+                new com.nimbusds.jose.Payload(payloadJson));
+        jws.sign(new RSASSASigner(key));
+        return jws.serialize();
+    }
+
     static String withAlg(RSAKey key, JWSAlgorithm alg, JWTClaimsSet claims) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));

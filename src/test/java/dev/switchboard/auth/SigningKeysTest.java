@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.testsupport.MutableClock;
 import dev.switchboard.core.CallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ class SigningKeysTest {
 
     @TempDir
     Path dir;
-    final MutableClock clock = MutableClock.atNow();
+    final MutableClock clock = new MutableClock(java.time.Instant.now());
     final IdentityDirectory directory = DevIdentities.directory();
 
     TokenIssuer issuer(SigningKeys keys) {

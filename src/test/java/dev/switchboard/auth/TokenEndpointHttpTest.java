@@ -125,6 +125,15 @@ class TokenEndpointHttpTest {
     }
 
     @Test
+    void tenantIdInTheUrlIsCaseInsensitiveAndTheIssuerCanonical() throws Exception {
+        HttpResponse<String> r = Tokens.post(base, TENANT_ID.toUpperCase(), clientCredentials(DEV_BOT_APP_ID, DEV_BOT_SECRET));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(claims(JSON.readTree(r.body()).get("access_token").asText()).get("iss").asText())
+                .isEqualTo(base + "/" + TENANT_ID + "/v2.0");
+        assertThat(get("/" + TENANT_ID.toUpperCase() + "/discovery/v2.0/keys").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theParametersMsalSendsAreAccepted() throws Exception {
         String form = "client_info=1&grant_type=client_credentials&scope="
                 + enc("https://graph.microsoft.com/.default openid profile offline_access")

@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.testsupport.MutableClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -41,7 +42,7 @@ class TokenVerifierTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        clock = MutableClock.atNow();
+        clock = new MutableClock(java.time.Instant.now());
         java.nio.file.Files.writeString(dir.resolve(SigningKeys.FILE_NAME), keyFile);
         keys = new SigningKeys(dir, clock, Duration.ofMinutes(61), null);
         IssuerUrls urls = new IssuerUrls(() -> BASE);
@@ -165,6 +166,14 @@ class TokenVerifierTest {
         String withinSkew = JwtForge.rs256(activeKey(), keys.active().kid(),
                 claims().notBeforeTime(java.util.Date.from(clock.instant().plusSeconds(30))).build());
         assertThat(verifier.verify(withinSkew).appId()).isEqualTo(DEV_BOT_APP_ID);
+    }
+
+    @Test
+    void farFutureNotBeforeDoesNotOverflowIntoThePast() throws Exception {
+        String payload = JwtForge.payloadJson(issuer.appToken(devBot()).accessToken())
+                .replaceFirst("\"nbf\":\\d+", "\"nbf\":9300000000000000");
+        assertThat(payload).contains("\"nbf\":9300000000000000");
+        rejectsToken(JwtForge.rs256Raw(activeKey(), keys.active().kid(), payload), "not yet valid");
     }
 
     @Test

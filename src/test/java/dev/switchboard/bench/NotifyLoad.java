@@ -5,6 +5,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.notify.CallbackTokenSigner;
 import dev.switchboard.notify.NotificationKind;
 import dev.switchboard.notify.NotificationVerifier;
 import dev.switchboard.notify.NotifierSettings;
@@ -13,13 +24,11 @@ import dev.switchboard.notify.RsaCallbackSigner;
 import dev.switchboard.notify.WebhookNotifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryUsage;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -57,11 +66,14 @@ public final class NotifyLoad {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong badTokens = new AtomicLong();
     private final AtomicLongArray lastSequence;
+    private final AtomicLongArray lastPostSequence;
+    private final AtomicLong posts = new AtomicLong();
     private final NotificationVerifier verifier;
     private volatile boolean measuring;
 
     private NotifyLoad(int calls, NotificationVerifier verifier) {
         this.lastSequence = new AtomicLongArray(calls);
+        this.lastPostSequence = new AtomicLongArray(calls);
         this.verifier = verifier;
     }
 
@@ -71,7 +83,17 @@ public final class NotifyLoad {
         int seconds = intArg(args, "--seconds", 20);
         int warmup = intArg(args, "--warmup", 3);
         int participants = intArg(args, "--participants", 5);
-        System.exit(run(calls, rate, seconds, warmup, participants) ? 0 : 1);
+        String signer = stringArg(args, "--signer", "rs256");
+        System.exit(run(calls, rate, seconds, warmup, participants, signer) ? 0 : 1);
+    }
+
+    private static String stringArg(String[] args, String name, String dflt) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return dflt;
     }
 
     private static int intArg(String[] args, String name, int dflt) {
@@ -83,27 +105,41 @@ public final class NotifyLoad {
         return dflt;
     }
 
-    private static boolean run(int calls, int rate, int seconds, int warmup, int participants) throws Exception {
-        RsaCallbackSigner signer = new RsaCallbackSigner();
-        NotifyLoad load = new NotifyLoad(calls, NotificationVerifier.forJwkSet(signer.publicJwks(), APP,
-                NotificationVerifier.DEFAULT_ISSUERS));
+    private static boolean run(int calls, int rate, int seconds, int warmup, int participants, String signerName)
+            throws Exception {
+        CallbackTokenSigner signer;
+        JWKSet jwks;
+        if (signerName.equals("es256")) {
+            EcSigner ec = new EcSigner();
+            signer = ec;
+            jwks = ec.publicJwks();
+        } else {
+            RsaCallbackSigner rsa = new RsaCallbackSigner();
+            signer = rsa;
+            jwks = rsa.publicJwks();
+        }
+        NotifyLoad load = new NotifyLoad(calls, NotificationVerifier.forJwkSet(jwks, APP, NotificationVerifier.DEFAULT_ISSUERS));
         HttpServer bot = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        ExecutorService botThreads = Executors.newFixedThreadPool(4);
+        AtomicLong botThreadNo = new AtomicLong();
+        ExecutorService botThreads = Executors.newFixedThreadPool(4, r -> new Thread(r, "bot-" + botThreadNo.incrementAndGet()));
         bot.setExecutor(botThreads);
         bot.createContext("/", load::handle);
         bot.start();
         URI callback = URI.create("http://127.0.0.1:" + bot.getAddress().getPort() + "/api/calls");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         NotifierSettings settings = NotifierSettings.defaults();
-        System.out.printf("notify-load: calls=%d rate=%d/s seconds=%d (+%d warm-up) participants=%d workers=%d cores=%d%n",
-                calls, rate, seconds, warmup, participants, settings.workerThreads(), Runtime.getRuntime().availableProcessors());
+        System.out.printf("notify-load: calls=%d rate=%d/s seconds=%d (+%d warm-up) participants=%d signer=%s workers=%d cores=%d load=%.1f%n",
+                calls, rate, seconds, warmup, participants, signerName, settings.workerThreads(),
+                Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
+        java.util.Map<String, Long> cpuAtStart = java.util.Map.of();
+        long receivedAtStart = 0;
+        long postsAtStart = 0;
         long[] sentPerCall = new long[calls];
         long sent = 0;
         long maxDepth = 0;
         List<String> heapSamples = new ArrayList<>();
         try (WebhookNotifier notifier = new WebhookNotifier(settings, signer, meters)) {
-            Timer timer = meters.find("switchboard.notify.delivery.latency").timer();
             long start = System.nanoTime();
             long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
             long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
@@ -115,8 +151,14 @@ public final class NotifyLoad {
                     break;
                 }
                 if (!load.measuring && now >= measureFrom) {
+                    System.gc(); // once, at the start of the measured window: the baseline for "memory flat"
+                    heapSamples.add(String.format("start heapAfterFullGC=%.1f MB",
+                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6));
                     load.reset();
                     load.measuring = true;
+                    cpuAtStart = cpuByRole();
+                    receivedAtStart = load.totalReceived();
+                    postsAtStart = load.posts.get();
                 }
                 long due = (now - start) * rate / 1_000_000_000L;
                 while (sent < due) {
@@ -129,8 +171,8 @@ public final class NotifyLoad {
                 double depth = meters.find("switchboard.notify.queue.depth").gauge().value();
                 maxDepth = Math.max(maxDepth, (long) depth);
                 if (now >= nextSample) {
-                    heapSamples.add(String.format("t=%ds oldGenAfterGC=%s depth=%d", TimeUnit.NANOSECONDS.toSeconds(now - measureFrom),
-                            oldGenAfterGc(), (long) depth));
+                    heapSamples.add(String.format("t=%ds heapAfterLastGC=%s depth=%d", TimeUnit.NANOSECONDS.toSeconds(now - measureFrom),
+                            heapAfterLastGc(), (long) depth));
                     nextSample += TimeUnit.SECONDS.toNanos(Math.max(1, seconds / 5));
                 }
                 TimeUnit.MICROSECONDS.sleep(500);
@@ -139,11 +181,21 @@ public final class NotifyLoad {
             while (load.totalReceived() < sent && System.nanoTime() < waitUntil) {
                 TimeUnit.MILLISECONDS.sleep(10);
             }
-            heapSamples.add("end oldGenAfterGC=" + oldGenAfterGc());
+            java.util.Map<String, Long> cpuAtEnd = cpuByRole();
+            long n = load.totalReceived() - receivedAtStart;
+            long np = load.posts.get() - postsAtStart;
+            StringBuilder cpu = new StringBuilder("  cpu per notification (measured window, by thread role):");
+            for (var e : cpuAtEnd.entrySet()) {
+                long used = e.getValue() - cpuAtStart.getOrDefault(e.getKey(), 0L);
+                cpu.append(String.format(" %s=%.0fus", e.getKey(), used / 1e3 / Math.max(1, n)));
+            }
+            long signing = cpuAtEnd.getOrDefault("notifier", 0L) - cpuAtStart.getOrDefault("notifier", 0L);
+            cpu.append(String.format(" | notifier cpu per POST=%.0fus", signing / 1e3 / Math.max(1, np)));
+            System.out.println(cpu);
+            heapSamples.add("end heapAfterLastGC=" + heapAfterLastGc());
             System.gc();
             heapSamples.add(String.format("end heapAfterFullGC=%.1f MB", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6));
-            double timerP99 = percentile(timer, 0.99);
-            boolean ok = load.report(sent, maxDepth, timerP99, meters);
+            boolean ok = load.report(sent, maxDepth, meters);
             heapSamples.forEach(s -> System.out.println("  memory " + s));
             return ok;
         } finally {
@@ -152,23 +204,66 @@ public final class NotifyLoad {
         }
     }
 
-    private static double percentile(Timer timer, double p) {
-        for (ValueAtPercentile v : timer.takeSnapshot().percentileValues()) {
-            if (v.percentile() == p) {
-                return v.value(TimeUnit.MILLISECONDS);
-            }
+    /** An ES256 callback signer (same claims as the authority's RS256 one), to show what signing costs. */
+    private static final class EcSigner implements CallbackTokenSigner {
+        private final ECKey key;
+        private final ECDSASigner signer;
+
+        EcSigner() throws Exception {
+            key = new ECKeyGenerator(Curve.P_256).keyID("bench-ec").generate();
+            signer = new ECDSASigner(key);
         }
-        return Double.NaN;
+
+        JWKSet publicJwks() {
+            return new JWKSet(key.toPublicJWK());
+        }
+
+        @Override
+        public String sign(String tenantId, String botAppId, byte[] bodySha256) {
+            java.util.Date now = new java.util.Date();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://api.botframework.com").audience(botAppId)
+                    .claim("tid", tenantId).issueTime(now).notBeforeTime(now)
+                    .expirationTime(new java.util.Date(now.getTime() + 300_000))
+                    .claim("sha256", java.util.Base64.getEncoder().encodeToString(bodySha256)).build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+            try {
+                jwt.sign(signer);
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+            return jwt.serialize();
+        }
     }
 
-    private static String oldGenAfterGc() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getName().contains("Old Gen") || pool.getName().contains("Tenured")) {
-                MemoryUsage u = pool.getCollectionUsage();
-                return u == null ? "n/a" : String.format("%.1fMB", u.getUsed() / 1e6);
+    /** CPU time so far of the live threads, by role: notifier workers (sign, build, complete), HTTP client, bot, driver. */
+    private static java.util.Map<String, Long> cpuByRole() {
+        var threads = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (var info : threads.dumpAllThreads(false, false)) {
+            long t = threads.getThreadCpuTime(info.getThreadId());
+            if (t < 0) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String role = name.startsWith("notify-") ? "notifier" : name.startsWith("HttpClient") ? "httpclient"
+                    : name.startsWith("bot-") || name.startsWith("HTTP-Dispatcher") ? "bot" : name.equals("main") ? "driver" : "other";
+            out.merge(role, t, Long::sum);
+        }
+        return out;
+    }
+
+    /** Heap in use right after the most recent garbage collection (all pools), i.e. what survived it. */
+    private static String heapAfterLastGc() {
+        long latestEnd = -1;
+        long used = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof com.sun.management.GarbageCollectorMXBean sun && sun.getLastGcInfo() != null
+                    && sun.getLastGcInfo().getEndTime() > latestEnd) {
+                latestEnd = sun.getLastGcInfo().getEndTime();
+                used = sun.getLastGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed).sum();
             }
         }
-        return "n/a";
+        return latestEnd < 0 ? "n/a" : String.format("%.1fMB", used / 1e6);
     }
 
     /** A full roster of the call, as the call engine builds it, plus the enqueue time for the bot to measure. */
@@ -195,7 +290,7 @@ public final class NotifyLoad {
             p.put("isMuted", seq % 2 == 0 && i == 0);
             p.put("isInLobby", false);
         }
-        item.put("rosterSequenceNumber", seq);
+        item.put("rosterSequenceNumber", seq); // these three in this order: the bot scans for them
         item.put("benchCall", call);
         item.put("benchNanos", System.nanoTime());
         return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.ROSTER, item);
@@ -225,34 +320,47 @@ public final class NotifyLoad {
             ex.close();
             return;
         }
-        String call = field(body, "\"benchCall\":");
-        long enqueued = Long.parseLong(field(body, "\"benchNanos\":"));
-        long seq = Long.parseLong(ex.getRequestHeaders().getFirst(WebhookNotifier.SEQUENCE_HEADER));
-        int c = Integer.parseInt(call);
-        long prev = lastSequence.getAndSet(c, Math.max(seq, lastSequence.get(c)));
-        if (seq == prev) {
-            duplicates.incrementAndGet();
-        } else if (seq != prev + 1) {
-            outOfOrder.incrementAndGet();
+        long postSeq = Long.parseLong(ex.getRequestHeaders().getFirst(WebhookNotifier.SEQUENCE_HEADER));
+        String text = new String(body, StandardCharsets.UTF_8);
+        long now = System.nanoTime();
+        int from = 0;
+        int items = 0;
+        while ((from = text.indexOf("\"rosterSequenceNumber\":", from)) >= 0) {
+            long seq = number(text, from + "\"rosterSequenceNumber\":".length());
+            int c = (int) number(text, text.indexOf("\"benchCall\":", from) + "\"benchCall\":".length());
+            long enqueued = number(text, text.indexOf("\"benchNanos\":", from) + "\"benchNanos\":".length());
+            from++;
+            items++;
+            if (items == 1) {
+                long prevPost = lastPostSequence.getAndSet(c, postSeq);
+                if (postSeq == prevPost) {
+                    duplicates.incrementAndGet();
+                } else if (postSeq != prevPost + 1) {
+                    outOfOrder.incrementAndGet();
+                }
+            }
+            long prev = lastSequence.getAndSet(c, seq);
+            if (seq != prev + 1) {
+                outOfOrder.incrementAndGet();
+            }
+            received.incrementAndGet();
+            long latency = now - enqueued;
+            if (measuring) {
+                histogram.incrementAndGet((int) Math.min(BUCKETS, latency / 100_000));
+                maxLatencyNanos.accumulateAndGet(latency, Math::max);
+            }
         }
-        received.incrementAndGet();
-        long latency = System.nanoTime() - enqueued;
-        if (measuring) {
-            histogram.incrementAndGet((int) Math.min(BUCKETS, latency / 100_000));
-            maxLatencyNanos.accumulateAndGet(latency, Math::max);
-        }
+        posts.incrementAndGet();
         ex.sendResponseHeaders(200, -1);
         ex.close();
     }
 
-    private static String field(byte[] body, String name) {
-        String s = new String(body, StandardCharsets.UTF_8);
-        int i = s.indexOf(name) + name.length();
-        int j = i;
+    private static long number(String s, int at) {
+        int j = at;
         while (j < s.length() && (Character.isDigit(s.charAt(j)) || s.charAt(j) == '-')) {
             j++;
         }
-        return s.substring(i, j);
+        return Long.parseLong(s.substring(at, j));
     }
 
     private double histogramPercentileMs(double p) {
@@ -271,18 +379,21 @@ public final class NotifyLoad {
         return Double.NaN;
     }
 
-    private boolean report(long sent, long maxDepth, double timerP99, SimpleMeterRegistry meters) {
+    private boolean report(long sent, long maxDepth, SimpleMeterRegistry meters) {
         long lost = sent - received.get();
         double p50 = histogramPercentileMs(0.50);
         double p99 = histogramPercentileMs(0.99);
         double p999 = histogramPercentileMs(0.999);
         double giveUps = meters.find("switchboard.notify.giveups").counters().stream().mapToDouble(Counter::count).sum();
         double retries = meters.find("switchboard.notify.retries").counters().stream().mapToDouble(Counter::count).sum();
-        System.out.printf("  sent=%d received=%d lost=%d duplicates=%d outOfOrder=%d badTokens=%d giveUps=%.0f retries=%.0f maxQueueDepth=%d%n",
-                sent, received.get(), lost, duplicates.get(), outOfOrder.get(), badTokens.get(), giveUps, retries, maxDepth);
+        System.out.printf("  sent=%d received=%d lost=%d posts=%d (%.2f notifications/POST) duplicates=%d outOfOrder=%d badTokens=%d giveUps=%.0f retries=%.0f maxQueueDepth=%d%n",
+                sent, received.get(), lost, posts.get(), received.get() / (double) Math.max(1, posts.get()), duplicates.get(),
+                outOfOrder.get(), badTokens.get(), giveUps, retries, maxDepth);
         System.out.printf("  latency enqueue->bot 2xx (measured at the bot): p50=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms%n",
                 p50, p99, p999, maxLatencyNanos.get() / 1e6);
-        System.out.printf("  notifier timer switchboard.notify.delivery.latency p99 (histogram bucket, whole run)=%.1fms%n", timerP99);
+        Timer t = meters.find("switchboard.notify.delivery.latency").timer();
+        System.out.printf("  notifier timer switchboard.notify.delivery.latency (whole run, enqueue->2xx seen by the notifier): count=%d mean=%.1fms max=%.1fms%n",
+                t.count(), t.mean(TimeUnit.MILLISECONDS), t.max(TimeUnit.MILLISECONDS));
         boolean ok = p99 < 50 && lost == 0 && outOfOrder.get() == 0 && badTokens.get() == 0;
         System.out.println(ok ? "  RESULT PASS (p99 < 50 ms, no loss, in order)" : "  RESULT FAIL");
         return ok;

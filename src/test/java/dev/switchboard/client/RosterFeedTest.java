@@ -8,11 +8,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class RosterStreamTest {
+class RosterFeedTest {
 
     /** A channel whose writes complete only when the test says so (a slow network), or at once. */
     static final class FakeChannel implements RosterChannel {
@@ -52,24 +54,23 @@ class RosterStreamTest {
     }
 
     @Test
-    void snapshotFirstThenEachChangeInOrder() {
-        RosterStream stream = new RosterStream(16);
+    void messagesGoOutInSequenceOrderAndOlderOnesAreSkipped() {
         FakeChannel ch = new FakeChannel(true);
-        stream.subscribe("c1", ch, () -> new RosterStream.Snapshot(3, "s3"));
-        stream.publish("c1", 3, "dup-of-snapshot");
-        stream.publish("c1", 4, "m4");
-        stream.publish("c2", 5, "other-call");
-        stream.publish("c1", 5, "m5");
-        assertThat(ch.sent).containsExactly("s3", "m4", "m5");
+        RosterFeed feed = new RosterFeed(ch, 16);
+        feed.offer(4, "m4");
+        feed.offer(3, "m3-older-than-snapshot");
+        feed.offer(4, "m4-again");
+        feed.offer(5, "m5");
+        assertThat(ch.sent).containsExactly("m4", "m5");
     }
 
     @Test
-    void onlyOneWriteInFlightAndBacklogDrainsInOrder() {
-        RosterStream stream = new RosterStream(16);
+    void onlyOneWriteInFlightAndTheBacklogDrainsInOrder() {
         FakeChannel ch = new FakeChannel(false);
-        stream.subscribe("c1", ch, () -> new RosterStream.Snapshot(1, "m1"));
-        stream.publish("c1", 2, "m2");
-        stream.publish("c1", 3, "m3");
+        RosterFeed feed = new RosterFeed(ch, 16);
+        feed.offer(1, "m1");
+        feed.offer(2, "m2");
+        feed.offer(3, "m3");
         assertThat(ch.sent).containsExactly("m1");
         ch.completeOne();
         assertThat(ch.sent).containsExactly("m1", "m2");
@@ -79,57 +80,58 @@ class RosterStreamTest {
     }
 
     @Test
-    void slowReaderIsDisconnectedWithoutDisturbingOthers() {
-        RosterStream stream = new RosterStream(4);
+    void aSlowReaderIsDisconnectedAndOthersAreNotDisturbed() {
         FakeChannel slow = new FakeChannel(false);
         FakeChannel fast = new FakeChannel(true);
-        stream.subscribe("c1", slow, () -> new RosterStream.Snapshot(0, "m0"));
-        stream.subscribe("c1", fast, () -> new RosterStream.Snapshot(0, "m0"));
-        for (int seq = 1; seq <= 10; seq++) {
-            stream.publish("c1", seq, "m" + seq);
+        RosterFeed slowFeed = new RosterFeed(slow, 4);
+        RosterFeed fastFeed = new RosterFeed(fast, 4);
+        for (int seq = 0; seq <= 10; seq++) {
+            slowFeed.offer(seq, "m" + seq);
+            fastFeed.offer(seq, "m" + seq);
         }
-        assertThat(slow.closeCode).isEqualTo(RosterSubscriber.SLOW_READER_CLOSE_CODE);
+        assertThat(slow.closeCode).isEqualTo(RosterFeed.SLOW_READER_CLOSE_CODE);
+        assertThat(slowFeed.offer(11, "m11")).isFalse();
         assertThat(fast.closeCode).isNull();
         assertThat(fast.sent).hasSize(11);
-        assertThat(stream.subscriberCount("c1")).isEqualTo(1);
     }
 
     @Test
-    void concurrentPublishersNeverReorderMessages() throws Exception {
-        RosterStream stream = new RosterStream(10_000);
+    void concurrentOffersNeverReorder() throws Exception {
         FakeChannel ch = new FakeChannel(true);
-        stream.subscribe("c1", ch, () -> new RosterStream.Snapshot(0, "0"));
+        RosterFeed feed = new RosterFeed(ch, 100_000);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong seq = new AtomicLong();
         for (int t = 0; t < 8; t++) {
             pool.submit(() -> {
                 go.await();
                 for (int i = 0; i < 500; i++) {
-                    synchronized (seq) { // the call engine publishes under the call's lock, in sequence order
-                        long s = seq.incrementAndGet();
-                        stream.publish("c1", s, Long.toString(s));
-                    }
+                    long s = seq.incrementAndGet();
+                    feed.offer(s, Long.toString(s));
                 }
                 return null;
             });
         }
         go.countDown();
         pool.shutdown();
-        assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         List<Long> received = ch.sent.stream().map(Long::parseLong).toList();
-        assertThat(received).hasSize(4001).isSorted();
+        assertThat(received).isSorted().doesNotHaveDuplicates();
+        assertThat(received.get(received.size() - 1)).isEqualTo(4000L);
     }
 
     @Test
-    void endingTheCallClosesReadersNormally() {
-        RosterStream stream = new RosterStream(4);
-        FakeChannel ch = new FakeChannel(true);
-        stream.subscribe("c1", ch, () -> new RosterStream.Snapshot(0, "m0"));
-        stream.endCall("c1", "call ended");
+    void finishSendsWhatIsQueuedThenClosesNormally() {
+        FakeChannel ch = new FakeChannel(false);
+        RosterFeed feed = new RosterFeed(ch, 8);
+        feed.offer(1, "m1");
+        feed.offer(2, "ended");
+        feed.finish(RosterFeed.NORMAL_CLOSE_CODE, "call ended");
+        assertThat(ch.closeCode).isNull();
+        ch.completeOne();
+        ch.completeOne();
+        assertThat(ch.sent).containsExactly("m1", "ended");
         assertThat(ch.closeCode).isEqualTo(1000);
-        assertThat(stream.subscriberCount("c1")).isZero();
-        stream.publish("c1", 1, "m1");
-        assertThat(ch.sent).containsExactly("m0");
+        assertThat(feed.offer(3, "late")).isFalse();
     }
 }

@@ -1,0 +1,141 @@
+package dev.switchboard.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.auth.CallsPermission;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.core.CallException;
+import dev.switchboard.core.CallService;
+import dev.switchboard.core.Caller;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.core.GraphJson;
+import dev.switchboard.core.JoinResult;
+import dev.switchboard.core.ParticipantView;
+import dev.switchboard.core.RosterSubscription;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsCloseContext;
+import io.javalin.websocket.WsConnectContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * The participants' client API: join with an SDP offer (WHIP-style, RFC 9725's HTTP pattern with plain
+ * RTP/AVP), leave, self-mute, and the live roster over a WebSocket. Only delegated user tokens are accepted.
+ */
+public final class ClientHandler {
+    private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+    private static final String SUBSCRIPTION = "switchboard.rosterSubscription";
+
+    private final CallService calls;
+    private final BearerAuthenticator authenticator;
+    private final int maxBacklog;
+
+    /**
+     * @param maxBacklog roster messages a reader may leave unread before it is disconnected as too slow
+     */
+    public ClientHandler(CallService calls, BearerAuthenticator authenticator, int maxBacklog) {
+        this.calls = calls;
+        this.authenticator = authenticator;
+        this.maxBacklog = maxBacklog;
+    }
+
+    /** {@code POST /client/v1/calls/{callId}/participants}: 201, Location, the SDP answer. */
+    public void join(Context ctx) {
+        Caller user = user(ctx.header("Authorization"));
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
+            throw new CallException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "The join body must be an SDP offer with Content-Type: application/sdp.");
+        }
+        String callId = ctx.pathParam("callId");
+        JoinResult joined = calls.join(callId, user, ctx.body());
+        ctx.status(201);
+        ctx.header("Location", "/client/v1/calls/" + callId + "/participants/" + joined.participantId());
+        ctx.contentType("application/sdp");
+        ctx.result(joined.sdpAnswer());
+    }
+
+    /** {@code DELETE /client/v1/calls/{callId}/participants/{participantId}}: 204. */
+    public void leave(Context ctx) {
+        calls.leave(ctx.pathParam("callId"), ctx.pathParam("participantId"), user(ctx.header("Authorization")));
+        ctx.status(204);
+    }
+
+    /** {@code POST …/{participantId}/mute}: the participant's own mute; 200 with the participant. */
+    public void mute(Context ctx) {
+        setMuted(ctx, true);
+    }
+
+    /** {@code POST …/{participantId}/unmute}: lifts the own mute (never a server mute, unless the call allows it). */
+    public void unmute(Context ctx) {
+        setMuted(ctx, false);
+    }
+
+    private void setMuted(Context ctx, boolean muted) {
+        ParticipantView p = calls.setClientMuted(ctx.pathParam("callId"), ctx.pathParam("participantId"), muted,
+                user(ctx.header("Authorization")));
+        ObjectNode body = GraphJson.participant(p);
+        ctx.status(200).contentType("application/json").result(body.toString());
+    }
+
+    /**
+     * Before the roster WebSocket upgrade: a user token of a participant of that call (401/403/404 otherwise,
+     * as Graph errors). The token comes in the {@code Authorization} header, or in an {@code access_token} query
+     * parameter for clients that cannot set headers on a WebSocket (browsers).
+     */
+    public void beforeRosterUpgrade(Context ctx) {
+        Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
+        String callId = ctx.pathParam("callId");
+        boolean participant = calls.roster(callId, user).roster().stream()
+                .anyMatch(p -> !p.removed() && user.userId().equals(p.identity().id()));
+        if (!participant) {
+            throw new CallException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
+        }
+    }
+
+    /** The roster WebSocket connected: the whole roster first, then one message per change. */
+    public void rosterConnected(WsConnectContext ctx) {
+        String callId = ctx.pathParam("callId");
+        RosterFeed feed = new RosterFeed(new WebSocketRosterChannel(ctx.session), maxBacklog);
+        try {
+            Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
+            RosterSubscription subscription = calls.subscribeRoster(callId, user, update -> {
+                String message = RosterMessages.of(callId, update);
+                if (update.ended()) {
+                    feed.offer(update.sequenceNumber(), message);
+                    feed.finish(RosterFeed.NORMAL_CLOSE_CODE, "call ended");
+                } else {
+                    feed.offer(update.sequenceNumber(), message);
+                }
+            });
+            ctx.attribute(SUBSCRIPTION, subscription);
+            feed.offer(subscription.initial().sequenceNumber(), RosterMessages.of(callId, subscription.initial()));
+        } catch (CallException e) {
+            log.info("roster stream refused callId={} reason={}", callId, e.code());
+            ctx.closeSession(1008, e.getMessage());
+        }
+    }
+
+    /** The roster WebSocket closed: stop listening. */
+    public void rosterClosed(WsCloseContext ctx) {
+        RosterSubscription subscription = ctx.attribute(SUBSCRIPTION);
+        if (subscription != null) {
+            subscription.close();
+        }
+    }
+
+    private static String authorization(String header, String accessToken) {
+        if (header == null && accessToken != null && !accessToken.isBlank()) {
+            return "Bearer " + accessToken;
+        }
+        return header;
+    }
+
+    private Caller user(String authorizationHeader) {
+        Principal p = authenticator.authenticate(authorizationHeader);
+        CallsPermission.requireUser(p);
+        return Caller.user(p.tenantId(), p.appId(), p.userId(), p.displayName());
+    }
+}

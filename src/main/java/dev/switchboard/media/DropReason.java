@@ -1,0 +1,30 @@
+package dev.switchboard.media;
+
+/** Why a received packet (or a buffered frame) was not mixed; the {@code reason} tag of the drop counter. */
+public enum DropReason {
+    /** The leg is server-muted: dropped at ingress, or buffered before the mute and discarded by it. */
+    SERVER_MUTED("server_muted"),
+    /** The participant muted itself, or its SDP direction says it does not send (sendonly answer / inactive). */
+    CLIENT_MUTED("client_muted"),
+    /** Not valid RTP/RTCP, or a payload type that was not negotiated, or a payload too large to be audio. */
+    MALFORMED("malformed"),
+    /** From an address other than the negotiated one, or from another port while the latched one is active. */
+    UNEXPECTED_SOURCE("unexpected_source"),
+    /** Arrived after its playout time. */
+    LATE("late"),
+    /** A sequence number already buffered. */
+    DUPLICATE("duplicate"),
+    /** Over the leg's packet-rate budget, or pushed out of a full jitter buffer. */
+    QUEUE_FULL("queue_full");
+
+    private final String tag;
+
+    DropReason(String tag) {
+        this.tag = tag;
+    }
+
+    /** The metric tag value, e.g. {@code server_muted}. */
+    public String tag() {
+        return tag;
+    }
+}

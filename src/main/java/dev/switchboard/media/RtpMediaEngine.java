@@ -1,0 +1,155 @@
+package dev.switchboard.media;
+
+import dev.switchboard.core.CallException;
+import dev.switchboard.core.ErrorCode;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The RTP media plane: one UDP port per leg from {@code [portLow, portHigh]}, one room (mixer) per call.
+ *
+ * <p>Threads: one packet I/O thread ({@link PacketReceiver}, an NIO selector over all legs) and
+ * {@code min(4, cores)} mixer threads ({@link MixerThread}, 20 ms clock), rooms spread over them by
+ * count. All are daemon platform threads started by the constructor and stopped by {@link #close()}.
+ * Thread-safe.
+ */
+public final class RtpMediaEngine implements MediaEngine {
+    private static final Logger log = LoggerFactory.getLogger(RtpMediaEngine.class);
+
+    private final String bindHost;
+    private final PortAllocator ports;
+    private final MediaCounters counters;
+    private final PacketReceiver receiver;
+    private final MixerThread[] mixers;
+    private final ConcurrentHashMap<String, RtpRoom> rooms = new ConcurrentHashMap<>();
+    private final AtomicInteger legs = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * @param bindHost the IPv4 address legs bind to and advertise in SDP answers (e.g. {@code 127.0.0.1});
+     *                 it must be an address peers can reach, not a wildcard
+     * @param portLow  lowest UDP port of the range (inclusive)
+     * @param portHigh highest UDP port of the range (inclusive)
+     * @param meters   where the media meters are registered (removed again by {@link #close()})
+     */
+    public RtpMediaEngine(String bindHost, int portLow, int portHigh, MeterRegistry meters) {
+        if (portLow < 1 || portHigh > 65535 || portLow > portHigh) {
+            throw new IllegalArgumentException("bad media port range " + portLow + "-" + portHigh);
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bindHost);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown media bind host " + bindHost, e);
+        }
+        this.bindHost = address.getHostAddress();
+        this.ports = new PortAllocator(address, portLow, portHigh);
+        this.counters = new MediaCounters(meters, rooms::size, legs::get, ports::inUse);
+        this.receiver = new PacketReceiver("switchboard-media-rx");
+        int mixerCount = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        this.mixers = new MixerThread[mixerCount];
+        for (int i = 0; i < mixerCount; i++) {
+            mixers[i] = new MixerThread("switchboard-media-mixer-" + i, counters);
+        }
+        receiver.start();
+        for (MixerThread m : mixers) {
+            m.start();
+        }
+        log.info("media engine started bindHost={} ports={}-{} mixerThreads={}", this.bindHost, portLow, portHigh, mixerCount);
+    }
+
+    /**
+     * @throws CallException CONFLICT if the call already has a room, SERVICE_UNAVAILABLE after {@link #close()}
+     */
+    @Override
+    public MediaRoom openRoom(String callId) {
+        if (closed) {
+            throw new CallException(ErrorCode.SERVICE_UNAVAILABLE, "The media plane is shutting down.");
+        }
+        MixerThread least = mixers[0];
+        for (MixerThread m : mixers) {
+            if (m.roomCount() < least.roomCount()) {
+                least = m;
+            }
+        }
+        RtpRoom room = new RtpRoom(callId, this, least);
+        if (rooms.putIfAbsent(callId, room) != null) {
+            throw new CallException(ErrorCode.CONFLICT, "The call already has media.");
+        }
+        least.add(room);
+        return room;
+    }
+
+    /** The open room of a call, or null. */
+    public RtpRoom room(String callId) {
+        return rooms.get(callId);
+    }
+
+    /** The counters of one leg, if the call and participant have an open leg. */
+    public Optional<LegStats> legStats(String callId, String participantId) {
+        RtpRoom room = rooms.get(callId);
+        RtpLeg leg = room == null ? null : room.leg(participantId);
+        return Optional.ofNullable(leg).map(RtpLeg::stats);
+    }
+
+    /** A snapshot of the engine's counters. Any thread. */
+    public MediaStats stats() {
+        return new MediaStats(rooms.size(), legs.get(), ports.inUse(), counters.packetsIn.sum(),
+                counters.packetsOut.sum(), counters.rtcpIn.sum(), counters.droppedSnapshot(), counters.ticks.sum(),
+                counters.lateTicks.sum(), counters.mixedAfterMute.sum());
+    }
+
+    /** The address legs bind to and advertise. */
+    public String bindHost() {
+        return bindHost;
+    }
+
+    /** Closes every room (releasing every port), stops the threads and removes the meters. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (RtpRoom room : rooms.values()) {
+            room.close();
+        }
+        for (MixerThread m : mixers) {
+            m.stop();
+        }
+        receiver.stop();
+        counters.unbind();
+        log.info("media engine stopped");
+    }
+
+    PortAllocator ports() {
+        return ports;
+    }
+
+    MediaCounters counters() {
+        return counters;
+    }
+
+    PacketReceiver receiver() {
+        return receiver;
+    }
+
+    void legAdded() {
+        legs.incrementAndGet();
+    }
+
+    void legRemoved() {
+        legs.decrementAndGet();
+    }
+
+    void roomClosed(RtpRoom room) {
+        rooms.remove(room.callId(), room);
+    }
+}

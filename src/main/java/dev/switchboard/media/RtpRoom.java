@@ -1,0 +1,238 @@
+package dev.switchboard.media;
+
+import dev.switchboard.core.CallException;
+import dev.switchboard.core.ErrorCode;
+import dev.switchboard.media.mix.AudioMixer;
+import dev.switchboard.media.sdp.AudioNegotiation;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The media of one call: its legs and its mixer, ticked every 20 ms by one {@link MixerThread}.
+ * Thread-safe: legs are added and removed on request threads (copy-on-write array), {@link #tick()}
+ * runs on the mixer thread.
+ */
+public final class RtpRoom implements MediaRoom {
+    private final String callId;
+    private final RtpMediaEngine engine;
+    private final MixerThread mixerThread;
+    private final AudioMixer mixer = new AudioMixer();
+    private final short[] scratch = new short[dev.switchboard.media.codec.AudioCodec.MIX_FRAME];
+    private volatile RtpLeg[] legs = new RtpLeg[0];
+    private volatile boolean closed;
+    private volatile long tickStarted;
+    private volatile long tickCompleted;
+
+    RtpRoom(String callId, RtpMediaEngine engine, MixerThread mixerThread) {
+        this.callId = callId;
+        this.engine = engine;
+        this.mixerThread = mixerThread;
+    }
+
+    @Override
+    public String callId() {
+        return callId;
+    }
+
+    @Override
+    public MediaLeg addLeg(String participantId, String sdpOffer) {
+        AudioNegotiation negotiation = AudioNegotiation.negotiate(sdpOffer);
+        ensureOpen();
+        DatagramChannel channel = engine.ports().open();
+        int port = ((InetSocketAddress) localAddress(channel)).getPort();
+        RtpLeg leg = new RtpLeg(this, engine.counters(), participantId, channel, port, negotiation, engine.bindHost());
+        add(leg);
+        engine.receiver().register(leg);
+        return leg;
+    }
+
+    private static java.net.SocketAddress localAddress(DatagramChannel channel) {
+        try {
+            return channel.getLocalAddress();
+        } catch (java.io.IOException e) {
+            throw new CallException(ErrorCode.SERVICE_UNAVAILABLE, "A media port could not be opened.");
+        }
+    }
+
+    @Override
+    public MediaLeg addServerLeg(String participantId) {
+        ensureOpen();
+        RtpLeg leg = new RtpLeg(this, engine.counters(), participantId);
+        add(leg);
+        return leg;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new CallException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
+        }
+    }
+
+    /** Adds a leg; a participant that already has one is replaced (the old leg is closed). */
+    private void add(RtpLeg leg) {
+        RtpLeg replaced = null;
+        synchronized (this) {
+            if (closed) {
+                leg.release(engine.ports(), engine.receiver());
+                throw new CallException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
+            }
+            RtpLeg[] current = legs;
+            RtpLeg[] next = Arrays.copyOf(current, current.length + 1);
+            for (int i = 0; i < current.length; i++) {
+                if (current[i].participantId().equals(leg.participantId())) {
+                    replaced = current[i];
+                    next = without(current, i);
+                    next = Arrays.copyOf(next, next.length + 1);
+                    break;
+                }
+            }
+            next[next.length - 1] = leg;
+            legs = next;
+        }
+        engine.legAdded();
+        if (replaced != null) {
+            awaitTickBoundary();
+            replaced.release(engine.ports(), engine.receiver());
+            engine.legRemoved();
+        }
+    }
+
+    private static RtpLeg[] without(RtpLeg[] a, int i) {
+        RtpLeg[] r = new RtpLeg[a.length - 1];
+        System.arraycopy(a, 0, r, 0, i);
+        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
+        return r;
+    }
+
+    void removeLeg(RtpLeg leg) {
+        boolean removed = false;
+        synchronized (this) {
+            RtpLeg[] current = legs;
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] == leg) {
+                    legs = without(current, i);
+                    removed = true;
+                    break;
+                }
+            }
+        }
+        if (removed) {
+            awaitTickBoundary(); // the mixer may still be sending on the leg's channel
+            leg.release(engine.ports(), engine.receiver());
+            engine.legRemoved();
+        }
+    }
+
+    /** The leg of a participant, or null. */
+    public RtpLeg leg(String participantId) {
+        for (RtpLeg l : legs) {
+            if (l.participantId().equals(participantId)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    public int legCount() {
+        return legs.length;
+    }
+
+    @Override
+    public void close() {
+        RtpLeg[] toClose;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = legs;
+            legs = new RtpLeg[0];
+        }
+        mixerThread.remove(this);
+        awaitTickBoundary();
+        for (RtpLeg l : toClose) {
+            l.release(engine.ports(), engine.receiver());
+            engine.legRemoved();
+        }
+        engine.roomClosed(this);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Returns once no tick that started before this call is still running, so nothing a tick took from
+     * a leg before a mute can be sent after the mute returns. Bounded by one tick (microseconds); gives
+     * up after 100 ms if the mixer thread is stuck (it counts the tick as late anyway).
+     */
+    void awaitTickBoundary() {
+        long started = tickStarted;
+        if (tickCompleted >= started) {
+            return;
+        }
+        long deadline = System.nanoTime() + 100_000_000L;
+        int spins = 0;
+        while (tickCompleted < started && System.nanoTime() - deadline < 0) {
+            if (++spins < 1000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+    }
+
+    /**
+     * Accounts for ticks the mixer thread skipped (the process was stalled): every outgoing stream's RTP
+     * timestamp jumps by the missed frames, so receivers see the gap instead of a shortened timeline.
+     */
+    void skipTicks(long ticks) {
+        tickStarted = tickStarted + 1;
+        try {
+            for (RtpLeg l : legs) {
+                l.skipFrames(ticks);
+            }
+        } finally {
+            tickCompleted = tickStarted;
+        }
+    }
+
+    /** One 20 ms tick: pull a frame from every leg, mix, send each leg its mix-minus. Mixer thread only. */
+    void tick() {
+        long seq = tickStarted + 1;
+        tickStarted = seq;
+        try {
+            RtpLeg[] ls = legs;
+            mixer.begin();
+            for (RtpLeg l : ls) {
+                if (l.pullFrame()) {
+                    mixer.add(l.pcm());
+                }
+            }
+            for (RtpLeg l : ls) {
+                if (!l.receivesMix()) {
+                    continue;
+                }
+                if (l.contributing()) {
+                    mixer.mixMinus(l.pcm(), scratch);
+                    l.sendOwn(scratch);
+                } else {
+                    l.sendShared(mixer);
+                }
+            }
+            if (mixer.contributors() > 0) {
+                long end = System.nanoTime();
+                for (RtpLeg l : ls) {
+                    if (l.contributing()) {
+                        l.accountMixed(end);
+                    }
+                }
+            }
+        } finally {
+            tickCompleted = seq;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.media.codec;
+
+/**
+ * The audio codecs Switchboard negotiates, with their SDP names and RTP clock. Every leg sends and
+ * receives 20 ms frames; the mixer works on 48 kHz mono PCM whatever the leg's codec.
+ */
+public enum AudioCodec {
+    PCMU("PCMU", 8000, 1, 0),
+    PCMA("PCMA", 8000, 1, 8),
+    /** RFC 7587: always {@code opus/48000/2} in SDP, whatever is actually encoded; dynamic payload type. */
+    OPUS("opus", 48000, 2, -1);
+
+    /** Mixer sample rate. */
+    public static final int MIX_RATE = 48000;
+    /** Samples per 20 ms frame at {@link #MIX_RATE}. */
+    public static final int MIX_FRAME = 960;
+    public static final int FRAME_MILLIS = 20;
+
+    private final String sdpName;
+    private final int clockRate;
+    private final int sdpChannels;
+    private final int staticPayloadType;
+
+    AudioCodec(String sdpName, int clockRate, int sdpChannels, int staticPayloadType) {
+        this.sdpName = sdpName;
+        this.clockRate = clockRate;
+        this.sdpChannels = sdpChannels;
+        this.staticPayloadType = staticPayloadType;
+    }
+
+    public String sdpName() {
+        return sdpName;
+    }
+
+    public int clockRate() {
+        return clockRate;
+    }
+
+    /** The channel count written in {@code a=rtpmap} (2 for Opus per RFC 7587, 1 otherwise). */
+    public int sdpChannels() {
+        return sdpChannels;
+    }
+
+    /** The static RTP payload type, or -1 for a dynamic one. */
+    public int staticPayloadType() {
+        return staticPayloadType;
+    }
+
+    /** RTP timestamp increment of one 20 ms frame. */
+    public int samplesPerFrame() {
+        return clockRate / 1000 * FRAME_MILLIS;
+    }
+
+    /** The {@code a=rtpmap} value without the payload type, e.g. {@code PCMU/8000}. */
+    public String rtpmap() {
+        return sdpChannels == 1 ? sdpName + "/" + clockRate : sdpName + "/" + clockRate + "/" + sdpChannels;
+    }
+
+    /** Matches an {@code a=rtpmap} encoding name and clock rate (case-insensitive name, RFC 4566). */
+    public static AudioCodec fromRtpmap(String name, int rate) {
+        for (AudioCodec c : values()) {
+            if (c.sdpName.equalsIgnoreCase(name) && c.clockRate == rate) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The codec of a static payload type (0 = PCMU, 8 = PCMA), or null. */
+    public static AudioCodec fromStaticPayloadType(int pt) {
+        return pt == 0 ? PCMU : pt == 8 ? PCMA : null;
+    }
+
+    /** A new decoder for one leg's stream. */
+    public FrameDecoder newDecoder() {
+        return this == OPUS ? new OpusFrameDecoder() : new G711FrameDecoder(this == PCMU);
+    }
+
+    /** A new encoder for one outgoing stream. */
+    public FrameEncoder newEncoder() {
+        return this == OPUS ? new OpusFrameEncoder() : new G711FrameEncoder(this == PCMU);
+    }
+}

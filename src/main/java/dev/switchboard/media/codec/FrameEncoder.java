@@ -1,0 +1,18 @@
+package dev.switchboard.media.codec;
+
+/**
+ * Turns 20 ms of 48 kHz mono PCM into one RTP payload. Stateful (Opus), one per outgoing stream;
+ * used by one thread at a time (the mixer thread). Never allocates per frame.
+ */
+public interface FrameEncoder {
+
+    /** Largest payload this encoder writes. */
+    int maxPayloadBytes();
+
+    /**
+     * Encodes {@code pcm[0..960)} into {@code out[offset..)}.
+     *
+     * @return the payload length, or -1 if the frame could not be encoded (the caller sends nothing)
+     */
+    int encode(short[] pcm, byte[] out, int offset);
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.media.mix;
+
+import dev.switchboard.media.codec.AudioCodec;
+import dev.switchboard.media.codec.FrameEncoder;
+
+/**
+ * The arithmetic of one room's 20 ms tick at 48 kHz: the sum of every contributing leg, each
+ * talker's mix-minus (the sum without itself, saturated to 16 bits), and the encoded full mix that
+ * every non-contributing leg of a codec shares. Sharing is exact for G.711 (stateless) and for the
+ * content of Opus; an Opus leg that starts or stops talking switches between its own encoder and the
+ * shared one, which its decoder sees like a speaker switch in an SFU.
+ *
+ * <p>Not thread-safe: owned by the room's mixer thread. Allocation-free per tick (encoders are
+ * created on first use).
+ */
+public final class AudioMixer {
+    private static final int N = AudioCodec.MIX_FRAME;
+    private static final AudioCodec[] CODECS = AudioCodec.values();
+    private final int[] total = new int[N];
+    private final short[] fullMix = new short[N];
+    private final FrameEncoder[] sharedEncoders = new FrameEncoder[CODECS.length];
+    private final byte[][] sharedPayloads = new byte[CODECS.length][];
+    private final int[] sharedLengths = new int[CODECS.length];
+    private boolean fullMixReady;
+    private int contributors;
+
+    /** Starts a tick: empties the sum and the shared encodings. */
+    public void begin() {
+        java.util.Arrays.fill(total, 0);
+        for (int i = 0; i < CODECS.length; i++) {
+            sharedLengths[i] = -2;
+        }
+        fullMixReady = false;
+        contributors = 0;
+    }
+
+    /** Adds one contributing leg's frame. */
+    public void add(short[] pcm) {
+        for (int i = 0; i < N; i++) {
+            total[i] += pcm[i];
+        }
+        contributors++;
+    }
+
+    public int contributors() {
+        return contributors;
+    }
+
+    /** Writes the sum of all contributions except {@code own} into {@code out}, saturated. */
+    public void mixMinus(short[] own, short[] out) {
+        for (int i = 0; i < N; i++) {
+            out[i] = saturate(total[i] - own[i]);
+        }
+    }
+
+    /** The full mix (every contribution), saturated. Valid until the next {@link #begin()}. */
+    public short[] fullMix() {
+        if (!fullMixReady) {
+            for (int i = 0; i < N; i++) {
+                fullMix[i] = saturate(total[i]);
+            }
+            fullMixReady = true;
+        }
+        return fullMix;
+    }
+
+    /**
+     * The full mix encoded with {@code codec}, encoded at most once per tick and shared by every leg that
+     * receives it. Read the bytes from {@link #sharedPayload(AudioCodec)}.
+     *
+     * @return the payload length, or -1 if encoding failed
+     */
+    public int encodeShared(AudioCodec codec) {
+        int c = codec.ordinal();
+        if (sharedLengths[c] == -2) {
+            if (sharedEncoders[c] == null) {
+                sharedEncoders[c] = codec.newEncoder();
+                sharedPayloads[c] = new byte[sharedEncoders[c].maxPayloadBytes()];
+            }
+            sharedLengths[c] = sharedEncoders[c].encode(fullMix(), sharedPayloads[c], 0);
+        }
+        return sharedLengths[c];
+    }
+
+    public byte[] sharedPayload(AudioCodec codec) {
+        return sharedPayloads[codec.ordinal()];
+    }
+
+    static short saturate(int v) {
+        return (short) (v > Short.MAX_VALUE ? Short.MAX_VALUE : Math.max(v, Short.MIN_VALUE));
+    }
+}

@@ -1,0 +1,186 @@
+package dev.switchboard.media.rtp;
+
+import java.util.Arrays;
+
+/**
+ * A fixed-delay jitter buffer for one RTP stream of 20 ms frames, ordered by extended sequence number.
+ * It reorders, drops duplicates and late packets, conceals losses, survives sequence and timestamp
+ * wrap-around, and restarts on an SSRC change or a large sequence jump. Playout starts once
+ * {@link #PREFILL} frames are buffered and stops after {@link #MAX_CONCEAL} empty ticks (end of a talk
+ * spurt), so a silent sender costs nothing.
+ *
+ * <p>Not thread-safe: the owning leg guards it with its lock. Allocation-free after construction.
+ */
+public final class JitterBuffer {
+    /** Slots; the window of sequence numbers the buffer holds. Power of two. */
+    public static final int CAPACITY = 16;
+    /** Frames buffered before playout starts (40 ms of delay). */
+    public static final int PREFILL = 2;
+    /** Above this depth the oldest frames are dropped to keep the delay bounded. */
+    public static final int MAX_DEPTH = 8;
+    /** Ticks of concealment before playout stops. */
+    public static final int MAX_CONCEAL = 5;
+    /** A sequence jump larger than this is a restarted stream, not a burst. */
+    static final int RESYNC_GAP = 200;
+    /** Largest payload any buffer keeps (an Opus packet is at most 1275 bytes). */
+    public static final int MAX_PAYLOAD = 1280;
+
+    /** {@link #insert} results. */
+    public enum Insert { ACCEPTED, DUPLICATE, LATE, TOO_LARGE }
+
+    /** {@link #pop} returns this when nothing is playing (no audio, not a loss). */
+    public static final int NOTHING = -2;
+    /** {@link #pop} returns this when the frame due now was lost and must be concealed. */
+    public static final int LOST = -1;
+
+    private static final long BASE = 1L << 32;
+    private final byte[][] payloads;
+    private final int maxPayload;
+    private final int[] lengths = new int[CAPACITY];
+    private final long[] slotSeq = new long[CAPACITY];
+    private boolean hasSsrc;
+    private int ssrc;
+    private long highest;
+    private boolean started;
+    private long playout;
+    private int buffered;
+    private int emptyTicks;
+    private long trimmed;
+
+    /** @param maxPayload the largest payload kept (larger ones are refused as {@code TOO_LARGE}) */
+    public JitterBuffer(int maxPayload) {
+        if (maxPayload < 0 || maxPayload > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("maxPayload must be 0-" + MAX_PAYLOAD);
+        }
+        this.maxPayload = maxPayload;
+        this.payloads = new byte[CAPACITY][maxPayload];
+        Arrays.fill(slotSeq, -1);
+    }
+
+    /**
+     * Offers one packet's payload.
+     *
+     * Ordering uses the extended sequence number only (frames are a fixed 20 ms), so RTP timestamp
+     * wrap-around cannot disturb playout. Frames pushed out of the window to make room are counted in
+     * {@link #trimmed()}.
+     *
+     * @return ACCEPTED, or why this packet was dropped
+     */
+    public Insert insert(int sequence, int packetSsrc, byte[] src, int offset, int length) {
+        if (length > maxPayload) {
+            return Insert.TOO_LARGE;
+        }
+        long ext;
+        if (!hasSsrc || packetSsrc != ssrc) {
+            clear();
+            hasSsrc = true;
+            ssrc = packetSsrc;
+            ext = BASE + sequence;
+            highest = ext;
+            playout = ext;
+        } else {
+            ext = highest + (short) (sequence - (int) (highest & 0xFFFF));
+            if (Math.abs(ext - highest) > RESYNC_GAP) {
+                clear();
+                hasSsrc = true;
+                ext = BASE + sequence;
+                highest = ext;
+                playout = ext;
+            } else if (ext > highest) {
+                highest = ext;
+            }
+        }
+        if (ext < playout) {
+            if (started || buffered > 0 && highest - ext >= CAPACITY) {
+                return Insert.LATE;
+            }
+            playout = ext;
+        }
+        if (ext - playout >= CAPACITY) {
+            long newPlayout = ext - CAPACITY + 1;
+            while (playout < newPlayout) {
+                dropSlot(playout++);
+            }
+        }
+        int i = (int) (ext & (CAPACITY - 1));
+        if (slotSeq[i] == ext) {
+            return Insert.DUPLICATE;
+        }
+        if (slotSeq[i] >= 0) {
+            buffered--;
+        }
+        System.arraycopy(src, offset, payloads[i], 0, length);
+        lengths[i] = length;
+        slotSeq[i] = ext;
+        buffered++;
+        return Insert.ACCEPTED;
+    }
+
+    private void dropSlot(long seq) {
+        int i = (int) (seq & (CAPACITY - 1));
+        if (slotSeq[i] == seq) {
+            slotSeq[i] = -1;
+            buffered--;
+            trimmed++;
+        }
+    }
+
+    /**
+     * Takes the frame due at this 20 ms tick, copying its payload into {@code dst}.
+     *
+     * @return the payload length, {@link #LOST} (conceal one frame) or {@link #NOTHING} (not playing)
+     */
+    public int pop(byte[] dst) {
+        if (!started) {
+            if (buffered < PREFILL) {
+                return NOTHING;
+            }
+            started = true;
+            emptyTicks = 0;
+        }
+        while (buffered > MAX_DEPTH) {
+            dropSlot(playout++);
+        }
+        int i = (int) (playout & (CAPACITY - 1));
+        if (slotSeq[i] == playout) {
+            int n = lengths[i];
+            System.arraycopy(payloads[i], 0, dst, 0, n);
+            slotSeq[i] = -1;
+            buffered--;
+            playout++;
+            emptyTicks = 0;
+            return n;
+        }
+        playout++;
+        if (buffered == 0 && ++emptyTicks > MAX_CONCEAL) {
+            started = false;
+            emptyTicks = 0;
+            return NOTHING;
+        }
+        return LOST;
+    }
+
+    /** Discards every buffered frame and forgets the stream (next packet starts afresh). */
+    public int clear() {
+        int dropped = buffered;
+        Arrays.fill(slotSeq, -1);
+        buffered = 0;
+        started = false;
+        hasSsrc = false;
+        emptyTicks = 0;
+        return dropped;
+    }
+
+    public int buffered() {
+        return buffered;
+    }
+
+    public boolean playing() {
+        return started;
+    }
+
+    /** Frames dropped so far to keep the delay bounded or to make room. */
+    public long trimmed() {
+        return trimmed;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.switchboard.server;
+
+import dev.switchboard.auth.IdentityConfig;
+import dev.switchboard.auth.SecretHash;
+import dev.switchboard.auth.SigningKeys;
+import dev.switchboard.auth.TokenSettings;
+import dev.switchboard.tools.ToolException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+
+/** Offline helpers for the embedded authority: key rotation and secret hashing for the configuration file. */
+final class IdentityCommands {
+    private IdentityCommands() {
+    }
+
+    /** {@code switchboard rotate-keys}: makes a fresh signing key active; the old one keeps verifying until its tokens expire. */
+    @Command(name = "rotate-keys", mixinStandardHelpOptions = true,
+            description = "Rotate the token signing key in the data directory (run while the server is stopped, then start it).")
+    static final class RotateKeys implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "switchboard-data", description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--config", description = "The configuration file, for its token lifetime (default: the embedded defaults).")
+        Path configFile;
+
+        @Override
+        public Integer call() {
+            TokenSettings t;
+            SigningKeys keys;
+            SigningKeys.Entry fresh;
+            try {
+                t = configFile == null ? IdentityConfig.development().tokens() : IdentityConfig.load(configFile).tokens();
+                keys = new SigningKeys(dataDir.resolve("auth"), Clock.systemUTC(), t.accessTokenLifetime().plus(t.clockSkew()), null);
+                fresh = keys.rotate();
+            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+                throw new ToolException(ToolException.LOCAL, e.getMessage());
+            }
+            System.out.println("active signing key: " + fresh.kid());
+            for (SigningKeys.Entry e : keys.entries()) {
+                if (e.retiredAt() != null) {
+                    System.out.println("retired, verifies until " + e.retiredAt().plus(t.accessTokenLifetime()).plus(t.clockSkew())
+                            + ": " + e.kid());
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code switchboard hash-secret}: reads a secret from the terminal or stdin and prints its configuration-file hash. */
+    @Command(name = "hash-secret", mixinStandardHelpOptions = true,
+            description = "Hash a client secret or password for the configuration file (PBKDF2-HMAC-SHA256); reads it from the terminal or stdin.")
+    static final class HashSecret implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "" + SecretHash.DEFAULT_ITERATIONS, description = "PBKDF2 iterations (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Override
+        public Integer call() throws Exception {
+            Console console = System.console();
+            String secret;
+            if (console != null) {
+                char[] chars = console.readPassword("secret: ");
+                secret = chars == null ? null : new String(chars);
+            } else {
+                secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            }
+            if (secret == null || secret.isEmpty()) {
+                throw new ToolException(2, "no secret given (type it at the prompt or pipe it to stdin)");
+            }
+            System.out.println(SecretHash.pbkdf2(secret, iterations));
+            return 0;
+        }
+    }
+}

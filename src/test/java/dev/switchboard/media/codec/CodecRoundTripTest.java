@@ -1,0 +1,72 @@
+package dev.switchboard.media.codec;
+
+import dev.switchboard.testsupport.ToneAnalysis;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** 48 kHz PCM → encoder → decoder → 48 kHz PCM keeps a tone and adds no other. */
+class CodecRoundTripTest {
+
+    @ParameterizedTest
+    @EnumSource(AudioCodec.class)
+    void aToneSurvivesEncodeAndDecode(AudioCodec codec) {
+        FrameEncoder enc = codec.newEncoder();
+        FrameDecoder dec = codec.newDecoder();
+        short[] in = new short[AudioCodec.MIX_FRAME];
+        short[] out = new short[AudioCodec.MIX_FRAME];
+        byte[] payload = new byte[enc.maxPayloadBytes()];
+        int frames = 50;
+        double[] decoded = new double[frames * AudioCodec.MIX_FRAME];
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < in.length; i++) {
+                double t = (f * in.length + i) / 48000.0;
+                in[i] = (short) Math.round(4096 * Math.sin(2 * Math.PI * 440 * t));
+            }
+            int n = enc.encode(in, payload, 0);
+            assertThat(n).isPositive();
+            if (codec != AudioCodec.OPUS) {
+                assertThat(n).isEqualTo(160);
+            }
+            assertThat(dec.decode(payload, 0, n, out)).isTrue();
+            for (int i = 0; i < out.length; i++) {
+                decoded[f * out.length + i] = out[i] / 32768.0;
+            }
+        }
+        int skip = 10 * AudioCodec.MIX_FRAME; // codec start-up
+        double at440 = ToneAnalysis.db(ToneAnalysis.goertzel(decoded, skip, decoded.length, 48000, 440, true));
+        double at660 = ToneAnalysis.db(ToneAnalysis.goertzel(decoded, skip, decoded.length, 48000, 660, true));
+        assertThat(at440).as("440 Hz after %s", codec).isBetween(-20.0, -16.0);
+        assertThat(at660).as("660 Hz after %s", codec).isLessThan(-60.0);
+    }
+
+    @Test
+    void opusConcealmentAndGarbageNeverThrow() {
+        FrameDecoder dec = AudioCodec.OPUS.newDecoder();
+        short[] out = new short[AudioCodec.MIX_FRAME];
+        dec.conceal(out);
+        byte[] junk = new byte[200];
+        new java.util.Random(1).nextBytes(junk);
+        dec.decode(junk, 0, junk.length, out);
+        dec.decode(junk, 0, 1, out);
+        dec.reset();
+        assertThat(out).hasSize(AudioCodec.MIX_FRAME);
+    }
+
+    @Test
+    void g711ConcealmentFadesToSilence() {
+        FrameDecoder dec = AudioCodec.PCMU.newDecoder();
+        short[] out = new short[AudioCodec.MIX_FRAME];
+        byte[] loud = new byte[160];
+        java.util.Arrays.fill(loud, G711.linearToUlaw(8000));
+        dec.decode(loud, 0, 160, out);
+        for (int i = 0; i < 20; i++) {
+            dec.conceal(out);
+        }
+        for (short s : out) {
+            assertThat(Math.abs(s)).isLessThan(16);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.switchboard.media.mix;
+
+import dev.switchboard.media.codec.AudioCodec;
+import dev.switchboard.media.codec.G711;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AudioMixerTest {
+    private final AudioMixer mixer = new AudioMixer();
+
+    private static short[] constant(int v) {
+        short[] s = new short[AudioCodec.MIX_FRAME];
+        Arrays.fill(s, (short) v);
+        return s;
+    }
+
+    @Test
+    void eachTalkerHearsEveryoneButItself() {
+        short[] a = constant(100);
+        short[] b = constant(20);
+        short[] c = constant(3);
+        mixer.begin();
+        mixer.add(a);
+        mixer.add(b);
+        mixer.add(c);
+        short[] out = new short[AudioCodec.MIX_FRAME];
+        mixer.mixMinus(a, out);
+        assertThat(out).containsOnly((short) 23);
+        mixer.mixMinus(b, out);
+        assertThat(out).containsOnly((short) 103);
+        assertThat(mixer.fullMix()).containsOnly((short) 123);
+        assertThat(mixer.contributors()).isEqualTo(3);
+    }
+
+    @Test
+    void sumsSaturateInsteadOfWrapping() {
+        mixer.begin();
+        mixer.add(constant(30000));
+        mixer.add(constant(30000));
+        mixer.add(constant(-1));
+        short[] out = new short[AudioCodec.MIX_FRAME];
+        mixer.mixMinus(constant(-1), out);
+        assertThat(out).containsOnly(Short.MAX_VALUE);
+        mixer.begin();
+        mixer.add(constant(-30000));
+        mixer.add(constant(-30000));
+        assertThat(mixer.fullMix()).containsOnly(Short.MIN_VALUE);
+    }
+
+    @Test
+    void listenersShareOneEncodingPerCodecPerTick() {
+        mixer.begin();
+        mixer.add(constant(800));
+        int n = mixer.encodeShared(AudioCodec.PCMU);
+        byte[] first = mixer.sharedPayload(AudioCodec.PCMU);
+        assertThat(n).isEqualTo(160);
+        assertThat(mixer.encodeShared(AudioCodec.PCMU)).isEqualTo(160);
+        assertThat(mixer.sharedPayload(AudioCodec.PCMU)).isSameAs(first);
+        assertThat(G711.ulawToLinear(first[80])).isBetween((short) 780, (short) 820);
+        mixer.begin();
+        mixer.encodeShared(AudioCodec.PCMU);
+        assertThat(G711.ulawToLinear(mixer.sharedPayload(AudioCodec.PCMU)[80])).isZero();
+    }
+}
