@@ -253,14 +253,17 @@ public final class CallService implements AutoCloseable {
     }
 
     /**
-     * The current roster of a call a user may see (any user of the call's tenant), with its sequence number; for a
-     * stream that registers its listener first and then takes this snapshot.
+     * The current roster of a call, with its sequence number, for one of its participants; for a stream that
+     * registers a {@link #addRosterListener listener} first and then takes this snapshot.
      *
-     * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant)
+     * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
      */
     public RosterUpdate roster(String callId, Caller user) {
         CallRules.requireUser(user);
         return withConference(callId, user, c -> {
+            if (c.userParticipant(user.userId()) == null) {
+                throw new CallException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
+            }
             List<ParticipantView> roster = c.roster();
             return new RosterUpdate(c.aliases, c.id, c.rosterSequence, roster, roster, false);
         });

@@ -70,16 +70,14 @@ final class Conferences {
             throw new CallException(ErrorCode.FORBIDDEN, "The meeting passcode does not match.");
         }
         String idKey = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
-        if (!c.meetingKeys.contains(idKey)) {
-            c.lock.lock();
-            try {
-                if (!c.ended && !c.meetingKeys.contains(idKey)) {
-                    c.meetingKeys.add(idKey);
-                    service.registry().meetings().putIfAbsent(idKey, c);
-                }
-            } finally {
-                c.lock.unlock();
+        c.lock.lock();
+        try {
+            if (!c.ended && !c.meetingKeys.contains(idKey)) {
+                c.meetingKeys.add(idKey);
+                service.registry().meetings().putIfAbsent(idKey, c);
             }
+        } finally {
+            c.lock.unlock();
         }
         return c;
     }

@@ -102,6 +102,7 @@ public final class SwitchboardServer implements AutoCloseable {
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.http.prefer405over404 = true;
