@@ -417,6 +417,16 @@ public final class RtpLeg implements MediaLeg {
         return contributing;
     }
 
+    /** True if either mute flag is set now (volatile reads). */
+    boolean mutedNow() {
+        return serverMuted || clientMuted;
+    }
+
+    /** Takes this leg's frame out of the current tick (it was muted after its frame was pulled). */
+    void withdraw() {
+        contributing = false;
+    }
+
     /** True if the mixer sends this leg a stream (an RTP leg whose peer receives, not closed). */
     boolean receivesMix() {
         return sendTarget != null && !closed;
