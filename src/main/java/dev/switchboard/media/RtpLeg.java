@@ -75,7 +75,8 @@ public final class RtpLeg implements MediaLeg {
     // mixer thread only
     private final byte[] playoutPayload;
     private final short[] pcm = new short[AudioCodec.MIX_FRAME];
-    private final FrameDecoder decoder;
+    /** Created on the first frame to decode, so a leg that is muted or never talks costs no codec state. */
+    private FrameDecoder decoder;
     private FrameEncoder encoder;
     private final RtpStreamWriter writer;
     private final byte[] out;
@@ -107,7 +108,6 @@ public final class RtpLeg implements MediaLeg {
         this.acceptsMedia = negotiation.weReceive();
         this.jitter = new JitterBuffer(maxPayload(codec));
         this.playoutPayload = new byte[maxPayload(codec)];
-        this.decoder = codec.newDecoder();
         this.writer = new RtpStreamWriter(payloadType, codec.samplesPerFrame());
         this.out = new byte[RtpPacket.HEADER_BYTES + (codec == AudioCodec.OPUS ? 1275 : 160)];
         this.outBuffer = ByteBuffer.wrap(out);
@@ -128,7 +128,6 @@ public final class RtpLeg implements MediaLeg {
         this.acceptsMedia = false;
         this.jitter = new JitterBuffer(0);
         this.playoutPayload = new byte[0];
-        this.decoder = null;
         this.writer = null;
         this.out = null;
         this.outBuffer = null;
@@ -365,12 +364,14 @@ public final class RtpLeg implements MediaLeg {
      */
     boolean pullFrame() {
         contributing = false;
-        if (decoder == null) {
-            return false;
+        if (codec == null) {
+            return false; // a server-side leg is silent
         }
         if (decoderResetPending) {
             decoderResetPending = false;
-            decoder.reset();
+            if (decoder != null) {
+                decoder.reset();
+            }
             playing = false;
         }
         int n;
@@ -387,6 +388,9 @@ public final class RtpLeg implements MediaLeg {
             drop(DropReason.QUEUE_FULL, trimmed);
         }
         if (n >= 0) {
+            if (decoder == null) {
+                decoder = codec.newDecoder();
+            }
             decoder.decode(playoutPayload, 0, n, pcm);
             playing = true;
         } else if (n == JitterBuffer.LOST && playing) {
@@ -415,6 +419,16 @@ public final class RtpLeg implements MediaLeg {
 
     boolean contributing() {
         return contributing;
+    }
+
+    /** True if either mute flag is set now (volatile reads). */
+    boolean mutedNow() {
+        return serverMuted || clientMuted;
+    }
+
+    /** Takes this leg's frame out of the current tick (it was muted after its frame was pulled). */
+    void withdraw() {
+        contributing = false;
     }
 
     /** True if the mixer sends this leg a stream (an RTP leg whose peer receives, not closed). */

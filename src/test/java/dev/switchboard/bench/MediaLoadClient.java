@@ -210,6 +210,11 @@ public final class MediaLoadClient {
                 codec, legs, rooms, roomSize, Math.min(talkers, roomSize), wallSeconds);
         System.out.printf(Locale.ROOT, "server cpu=%.2f cores  => %.3f %% of a core per leg, %.0f legs per core%n",
                 cores, 100 * cores / (legs + 3), (legs + 3) / Math.max(cores, 1e-9));
+        long outDelta = field(stats1, "out") - field(stats0, "out");
+        double legsServed = outDelta / wallSeconds / 50.0;
+        System.out.printf(Locale.ROOT, "server sent %.0f packets/s = %.0f legs' worth of 50 pps (%.1f %% of the load)"
+                        + " => projected %.0f legs per core if the CPU had been there%n",
+                outDelta / wallSeconds, legsServed, 100 * legsServed / (legs + 3), legsServed / Math.max(cores, 1e-9));
         System.out.printf(Locale.ROOT, "late ticks=%d of %d room ticks (%.4f %%)%n", late, ticks, ticks > 0 ? 100.0 * late / ticks : 0);
         System.out.printf(Locale.ROOT, "checked listeners=%d received=%d lost=%d (%.4f %%)%n", listeners.size(), received, lost,
                 received + lost > 0 ? 100.0 * lost / (received + lost) : 0);

@@ -7,7 +7,6 @@ import dev.switchboard.testsupport.ToneAnalysis;
 import dev.switchboard.testsupport.ToneAnalysis.Samples;
 import dev.switchboard.testsupport.ToneAnalysis.Verdict;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,7 +33,7 @@ class FfmpegConferenceTest {
     @ParameterizedTest
     @EnumSource(value = Codec.class, names = {"PCMU", "OPUS"})
     void serverMuteRemovesOnlyTheMutedTalkerAndClientMuteTheOther(Codec codec) throws Exception {
-        Assumptions.assumeTrue(FfmpegPeer.available(), "ffmpeg is not installed");
+        assertThat(FfmpegPeer.available()).as("ffmpeg must be installed at /usr/bin/ffmpeg (./run-tests installs it)").isTrue();
         int[] range = MediaPorts.nextRange(20);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         List<FfmpegPeer> peers = new ArrayList<>();

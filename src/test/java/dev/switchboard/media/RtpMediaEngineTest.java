@@ -97,6 +97,29 @@ class RtpMediaEngineTest {
     }
 
     @Test
+    void repeatedMutesWhileTalkingNeverLetTheToneOut() {
+        RtpPeer talker = peer("127.0.0.1");
+        RtpPeer listener = peer("127.0.0.1");
+        RtpLeg t = join("talker", talker, "sendrecv");
+        join("listener", listener, "sendrecv");
+        talker.startTone(t.localPort(), 440);
+        for (int cycle = 0; cycle < 8; cycle++) {
+            awaitTone(listener, 440);
+            t.setServerMuted(true);
+            listener.drain();
+            for (int i = 0; i < 5; i++) {
+                RtpPeer.Packet p = listener.receive(40);
+                if (p != null) {
+                    assertThat(p.pcmuPeak()).as("cycle %d packet %d after the mute", cycle, i).isLessThan(0.001);
+                }
+            }
+            t.setServerMuted(false);
+        }
+        assertThat(t.stats().mixedAfterServerMute()).isZero();
+        assertThat(engine.stats().mixedAfterMute()).isZero();
+    }
+
+    @Test
     void framesBufferedBeforeTheMuteAreDiscardedAndCounted() {
         RtpPeer talker = peer("127.0.0.1");
         RtpPeer listener = peer("127.0.0.1");
