@@ -184,7 +184,7 @@ public final class RtpLeg implements MediaLeg {
             if (!wasMuted) {
                 serverMutedSince = System.nanoTime();
             }
-        } else {
+        } else if (serverMuted) {
             serverMutedSince = 0;
             synchronized (bufferLock) {
                 jitter.clear();
@@ -203,7 +203,7 @@ public final class RtpLeg implements MediaLeg {
             if (!wasMuted) {
                 clientMutedSince = System.nanoTime();
             }
-        } else {
+        } else if (clientMuted) {
             clientMutedSince = 0;
             synchronized (bufferLock) {
                 jitter.clear();

@@ -166,6 +166,22 @@ class RtpMediaEngineTest {
     }
 
     @Test
+    void unmutingALegThatIsNotMutedKeepsItsBufferedAudio() {
+        RtpPeer talker = peer("127.0.0.1");
+        RtpLeg t = join("talker", talker, "sendrecv");
+        t.setServerMuted(true);
+        t.setServerMuted(false);
+        for (int i = 0; i < 4; i++) {
+            talker.sendFrame(t.localPort(), RtpPeer.pcmuTone(440, i));
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> t.stats().packetsIn() == 4);
+        t.setServerMuted(false);
+        t.setClientMuted(false);
+        await().atMost(Duration.ofSeconds(2)).until(() -> t.stats().framesMixed() >= 4); // plus concealment after the last one
+        assertThat(t.stats().dropped(DropReason.SERVER_MUTED)).isZero();
+    }
+
+    @Test
     void clientMuteDropsAtIngressAndAMutedLegStillHears() {
         RtpPeer a = peer("127.0.0.1");
         RtpPeer b = peer("127.0.0.1");
