@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
@@ -30,10 +29,6 @@ import java.util.regex.Pattern;
         description = {"Join a call as a user: stream a tone or a WAV file, record what you hear, watch the live roster.",
                 "Example:  switchboard participant --call <callId> --user alice --tone 660 --record heard.wav"})
 final class ParticipantCommand implements Callable<Integer> {
-    private static final Map<String, String[]> DEV_USERS = Map.of(
-            "alice", new String[] {DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD},
-            "bob", new String[] {DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD},
-            "carol", new String[] {DevIdentities.CAROL_USERNAME, DevIdentities.CAROL_PASSWORD});
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
     @Option(names = "--call", required = true, description = "The call id (from POST /communications/calls).")
@@ -73,26 +68,16 @@ final class ParticipantCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AudioCodec audio = switch (codec.toLowerCase(Locale.ROOT)) {
-            case "pcmu" -> AudioCodec.PCMU;
-            case "pcma" -> AudioCodec.PCMA;
-            case "opus" -> AudioCodec.OPUS;
-            default -> throw new ToolException(2, "--codec must be pcmu, pcma or opus, not '" + codec + "'");
-        };
+        AudioCodec audio = CliValues.codec(codec);
         Duration stay = duration == null ? null : parseDuration(duration);
         AudioSource source = source();
         if (record != null && record.toAbsolutePath().getParent() != null && !Files.isDirectory(record.toAbsolutePath().getParent())) {
             throw new ToolException(ToolException.LOCAL, "cannot record to " + record + ": no such directory");
         }
-        String[] dev = DEV_USERS.get(user.toLowerCase(Locale.ROOT));
-        String username = dev != null ? dev[0] : user;
-        String userPassword = password != null ? password : dev != null ? dev[1] : null;
-        if (userPassword == null) {
-            throw new ToolException(ToolException.REFUSED, "--password is required for user " + username);
-        }
+        CliValues.Login login = CliValues.login(user, password);
         ServerHttp http = new ServerHttp(url);
         String token = new TokenClient(http).userToken(tenant, DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET,
-                username, userPassword);
+                login.username(), login.password());
         CountDownLatch stop = new CountDownLatch(1);
         TerminationSignals.onTermination(stop::countDown);
         new Participant(new Participant.Options(callId, new ClientApi(http, token), audio, source, record, stay), System.out)

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.testsupport.Cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.codec.AudioCodec;
@@ -16,18 +17,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -50,21 +45,8 @@ class ParticipantCommandTest {
         bot.close();
     }
 
-    record Result(int code, String out, String err) {
-    }
-
-    static synchronized Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Result(cl.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
+    static Cli.Result run(String... args) {
+        return Cli.run(Main::commandLine, args);
     }
 
     static String groupCall() throws Exception {
@@ -89,7 +71,7 @@ class ParticipantCommandTest {
             ClientApi.Joined bobJoined = bob.join(callId, bobPhone.sdpOffer());
             bobPhone.start(bobJoined.sdpAnswer());
             Path heard = dir.resolve("heard.wav");
-            Result r = run("participant", "--call", callId, "--user", "alice", "--tone", "660", "--duration", "2500ms",
+            Cli.Result r = run("participant", "--call", callId, "--user", "alice", "--tone", "660", "--duration", "2500ms",
                     "--record", heard.toString(), "--url", server.baseUrl());
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("joined call " + callId)
@@ -117,7 +99,7 @@ class ParticipantCommandTest {
 
     @Test
     void aBadCallIdIsOneLineAndExit65() {
-        Result r = run("participant", "--call", "no-such-call", "--user", "alice", "--duration", "1s", "--url", server.baseUrl());
+        Cli.Result r = run("participant", "--call", "no-such-call", "--user", "alice", "--duration", "1s", "--url", server.baseUrl());
         assertThat(r.code()).isEqualTo(65);
         assertThat(r.err().strip()).startsWith("switchboard: POST /client/v1/calls/no-such-call/participants answered 404")
                 .doesNotContain("\n");
@@ -125,7 +107,7 @@ class ParticipantCommandTest {
 
     @Test
     void aMissingWavFileIsALocalProblem(@TempDir Path dir) {
-        Result r = run("participant", "--call", "x", "--user", "alice", "--wav", dir.resolve("missing.wav").toString(),
+        Cli.Result r = run("participant", "--call", "x", "--user", "alice", "--wav", dir.resolve("missing.wav").toString(),
                 "--url", server.baseUrl());
         assertThat(r.code()).isEqualTo(74);
         assertThat(r.err()).contains("cannot read").contains("missing.wav");
@@ -137,7 +119,7 @@ class ParticipantCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Result r = run("participant", "--call", "x", "--user", "alice", "--url", "http://127.0.0.1:" + port);
+        Cli.Result r = run("participant", "--call", "x", "--user", "alice", "--url", "http://127.0.0.1:" + port);
         assertThat(r.code()).isEqualTo(69);
     }
 
