@@ -102,6 +102,8 @@ public final class SwitchboardServer implements AutoCloseable {
         this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
         this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
                 CallSettings.DEFAULTS);
+        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
+                .description("calls in progress").register(metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
