@@ -138,7 +138,12 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** Starts listening; returns once the HTTP port is bound. */
     public SwitchboardServer start() {
-        http.start();
+        try {
+            http.start();
+        } catch (RuntimeException e) {
+            close();   // e.g. the port is taken: release media ports and threads before reporting it
+            throw e;
+        }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         baseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : "http://" + host + ":" + http.port();
         log.info("switchboard listening url={} dataDir={} mediaPorts={}-{}", baseUrl, config.dataDir(),
