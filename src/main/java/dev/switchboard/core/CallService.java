@@ -7,10 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -26,22 +23,22 @@ import java.util.function.Function;
  */
 public final class CallService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallService.class);
-    static final int MAX_CLIENT_CONTEXT = 256;
     static final int MAX_INVITEES = 5;
 
     private final MediaEngine media;
     private final CallNotifications notifications;
     private final Clock clock;
     private final CallSettings settings;
-    private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Conference> conferencesByCallId = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Conference> meetings = new ConcurrentHashMap<>();
-    private final List<RosterListener> rosterListeners = new CopyOnWriteArrayList<>();
+    private final CallRegistry registry = new CallRegistry();
+    private final Departures departures;
+    private final Rosters rosters;
     private final Conferences conferences;
 
     public CallService(MediaEngine media, NotificationSink sink, Clock clock, CallSettings settings) {
         this.media = media;
         this.notifications = new CallNotifications(sink);
+        this.rosters = new Rosters(notifications);
+        this.departures = new Departures(registry, notifications, rosters);
         this.clock = clock;
         this.settings = settings;
         this.conferences = new Conferences(this);
@@ -69,7 +66,7 @@ public final class CallService implements AutoCloseable {
     /** The bot hangs up: its participant leaves; the call ends when no one else remained (a P2P call always ends). */
     public void hangUp(String callId, Caller app) {
         withCall(callId, app, call -> {
-            botLeave(call, ResultInfo.BOT_HUNG_UP);
+            departures.botLeave(call, ResultInfo.BOT_HUNG_UP);
             return null;
         });
     }
@@ -87,7 +84,7 @@ public final class CallService implements AutoCloseable {
     }
 
     public ParticipantView participant(String callId, String participantId, Caller app) {
-        return withCall(callId, app, call -> participantOf(call.conference, participantId).view());
+        return withCall(callId, app, call -> CallRules.participantOf(call.conference, participantId).view());
     }
 
     /** Server-mutes the bot itself ({@code call: mute}); group calls only. */
@@ -102,12 +99,12 @@ public final class CallService implements AutoCloseable {
 
     /** Server-mutes a participant ({@code participant: mute}); group calls only. */
     public Operation muteParticipant(String callId, String participantId, Caller app, String clientContext) {
-        return serverMute(callId, requireId(participantId), app, true, clientContext);
+        return serverMute(callId, CallRules.requireId(participantId), app, true, clientContext);
     }
 
     /** Lifts a participant's server mute (a Switchboard extension; Graph v1.0 has no such action). */
     public Operation unmuteParticipant(String callId, String participantId, Caller app, String clientContext) {
-        return serverMute(callId, requireId(participantId), app, false, clientContext);
+        return serverMute(callId, CallRules.requireId(participantId), app, false, clientContext);
     }
 
     /**
@@ -115,7 +112,7 @@ public final class CallService implements AutoCloseable {
      * (then {@code Completed}, with a notification) or the invitation times out ({@code Failed}).
      */
     public Operation invite(String callId, List<ParticipantIdentity> invitees, Caller app, String clientContext) {
-        checkClientContext(clientContext);
+        CallRules.checkClientContext(clientContext);
         if (invitees.isEmpty() || invitees.size() > MAX_INVITEES) {
             throw CallException.badRequest("participants must list 1 to " + MAX_INVITEES + " invitees.");
         }
@@ -125,7 +122,7 @@ public final class CallService implements AutoCloseable {
             }
         }
         return withCall(callId, app, call -> {
-            requireGroupCall(call.conference);
+            CallRules.requireGroupCall(call.conference);
             Operation op = new Operation(Ids.next(), call.id, OperationKind.INVITE, OperationStatus.RUNNING,
                     clientContext, null, invitees, clock.instant());
             if (allPresent(call.conference, op)) {
@@ -144,14 +141,14 @@ public final class CallService implements AutoCloseable {
                 throw new CallException(ErrorCode.NOT_SUPPORTED_IN_P2P, "Removing participants is supported for "
                         + "group calls only; to end a peer-to-peer call, DELETE the call.");
             }
-            Participant p = participantOf(c, participantId);
+            Participant p = CallRules.participantOf(c, participantId);
             if (p.botCall == call) {
                 throw CallException.badRequest("A bot cannot remove its own participant; to leave, DELETE the call.");
             }
             if (p.botCall != null) {
-                botLeave(p.botCall, ResultInfo.REMOVED_BY_PARTICIPANT);
+                departures.botLeave(p.botCall, ResultInfo.REMOVED_BY_PARTICIPANT);
             } else {
-                userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
+                departures.userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
             }
             return null;
         });
@@ -179,7 +176,7 @@ public final class CallService implements AutoCloseable {
      *                       target of a P2P call), BAD_REQUEST (offer refused by the media plane)
      */
     public JoinResult join(String callId, Caller user, String sdpOffer) {
-        requireUser(user);
+        CallRules.requireUser(user);
         if (sdpOffer == null || sdpOffer.isBlank()) {
             throw CallException.badRequest("The SDP offer is empty.");
         }
@@ -196,7 +193,7 @@ public final class CallService implements AutoCloseable {
             ParticipantIdentity who = ParticipantIdentity.user(user.userId(), user.displayName(), user.tenantId());
             Participant p = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
             c.participants.put(pid, p);
-            rosterChanged(c, List.of(p), List.of());
+            rosters.changed(c, List.of(p), List.of());
             completeInvitations(c);
             log.info("participant joined callChainId={} participantId={}", c.id, pid);
             return new JoinResult(pid, leg.sdpAnswer(), p.view(), false);
@@ -205,9 +202,9 @@ public final class CallService implements AutoCloseable {
 
     /** The user leaves; its leg is closed. A peer-to-peer call ends with it; a group call ends when no one remains. */
     public void leave(String callId, String participantId, Caller user) {
-        requireUser(user);
+        CallRules.requireUser(user);
         withConference(callId, user, c -> {
-            userLeave(c, ownParticipant(c, participantId, user), ResultInfo.P2P_PEER_LEFT);
+            departures.userLeave(c, CallRules.ownParticipant(c, participantId, user), ResultInfo.P2P_PEER_LEFT);
             return null;
         });
     }
@@ -217,9 +214,9 @@ public final class CallService implements AutoCloseable {
      * with {@code callOptions.allowSelfUnmute: true}. Sends a roster update only when something changed.
      */
     public ParticipantView setClientMuted(String callId, String participantId, boolean muted, Caller user) {
-        requireUser(user);
+        CallRules.requireUser(user);
         return withConference(callId, user, c -> {
-            Participant p = ownParticipant(c, participantId, user);
+            Participant p = CallRules.ownParticipant(c, participantId, user);
             p.leg.setClientMuted(muted);
             boolean changed = p.clientMuted != muted;
             p.clientMuted = muted;
@@ -229,7 +226,7 @@ public final class CallService implements AutoCloseable {
                 changed = true;
             }
             if (changed) {
-                rosterChanged(c, List.of(p), List.of());
+                rosters.changed(c, List.of(p), List.of());
             }
             return p.view();
         });
@@ -242,7 +239,7 @@ public final class CallService implements AutoCloseable {
      * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
      */
     public RosterSubscription subscribeRoster(String callId, Caller user, RosterListener listener) {
-        requireUser(user);
+        CallRules.requireUser(user);
         return withConference(callId, user, c -> {
             if (c.userParticipant(user.userId()) == null) {
                 throw new CallException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
@@ -256,14 +253,17 @@ public final class CallService implements AutoCloseable {
     }
 
     /**
-     * The current roster of a call a user may see (any user of the call's tenant), with its sequence number; for a
-     * stream that registers its listener first and then takes this snapshot.
+     * The current roster of a call, with its sequence number, for one of its participants; for a stream that
+     * registers a {@link #addRosterListener listener} first and then takes this snapshot.
      *
-     * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant)
+     * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
      */
     public RosterUpdate roster(String callId, Caller user) {
-        requireUser(user);
+        CallRules.requireUser(user);
         return withConference(callId, user, c -> {
+            if (c.userParticipant(user.userId()) == null) {
+                throw new CallException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
+            }
             List<ParticipantView> roster = c.roster();
             return new RosterUpdate(c.aliases, c.id, c.rosterSequence, roster, roster, false);
         });
@@ -271,11 +271,11 @@ public final class CallService implements AutoCloseable {
 
     /** Every roster change of every call, in order per call; see {@link RosterListener} for the threading contract. */
     public void addRosterListener(RosterListener listener) {
-        rosterListeners.add(listener);
+        rosters.addListener(listener);
     }
 
     public void removeRosterListener(RosterListener listener) {
-        rosterListeners.remove(listener);
+        rosters.removeListener(listener);
     }
 
     // ---- housekeeping ----------------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ public final class CallService implements AutoCloseable {
      */
     public void sweep() {
         var now = clock.instant();
-        for (Call call : List.copyOf(calls.values())) {
+        for (Call call : registry.liveCalls()) {
             Conference c = call.conference;
             c.lock.lock();
             try {
@@ -295,7 +295,7 @@ public final class CallService implements AutoCloseable {
                 }
                 if (!call.lastKeepAlive.plus(settings.keepAliveTimeout()).isAfter(now)) {
                     log.info("call expired callId={} reason=keepAliveTimeout", call.id);
-                    botLeave(call, ResultInfo.KEEP_ALIVE_TIMEOUT);
+                    departures.botLeave(call, ResultInfo.KEEP_ALIVE_TIMEOUT);
                     continue;
                 }
                 for (Operation op : List.copyOf(call.runningOperations.values())) {
@@ -311,17 +311,17 @@ public final class CallService implements AutoCloseable {
 
     /** Live bot calls. */
     public int liveCalls() {
-        return calls.size();
+        return registry.size();
     }
 
     /** Ends every call (notifying the bots) and closes every media room. */
     @Override
     public void close() {
-        for (Conference c : List.copyOf(conferencesByCallId.values())) {
+        for (Conference c : registry.conferences()) {
             c.lock.lock();
             try {
                 if (!c.ended) {
-                    endConference(c, ResultInfo.SERVER_SHUTDOWN);
+                    departures.endConference(c, ResultInfo.SERVER_SHUTDOWN);
                 }
             } finally {
                 c.lock.unlock();
@@ -339,33 +339,32 @@ public final class CallService implements AutoCloseable {
         return clock;
     }
 
-    ConcurrentHashMap<String, Conference> meetings() {
-        return meetings;
+    CallRegistry registry() {
+        return registry;
     }
 
     CallNotifications notifications() {
         return notifications;
     }
 
-    /** Registers a new bot call; conference lock held. */
-    void register(Call call) {
-        calls.put(call.id, call);
-        conferencesByCallId.put(call.id, call.conference);
+    Rosters rosters() {
+        return rosters;
     }
+
 
     // ---- internals (conference lock held unless stated) ------------------------------------------------------
 
     private Operation serverMute(String callId, String participantId, Caller app, boolean muted, String clientContext) {
-        checkClientContext(clientContext);
+        CallRules.checkClientContext(clientContext);
         return withCall(callId, app, call -> {
             Conference c = call.conference;
-            requireGroupCall(c);
-            Participant p = participantOf(c, participantId == null ? call.myParticipantId : participantId);
+            CallRules.requireGroupCall(c);
+            Participant p = CallRules.participantOf(c, participantId == null ? call.myParticipantId : participantId);
             // The leg first: once anyone can see serverMuted=true (roster, response), the media plane already drops.
             p.leg.setServerMuted(muted);
             if (p.serverMuted != muted) {
                 p.serverMuted = muted;
-                rosterChanged(c, List.of(p), List.of());
+                rosters.changed(c, List.of(p), List.of());
             }
             Operation op = new Operation(Ids.next(), call.id, muted ? OperationKind.MUTE : OperationKind.UNMUTE,
                     OperationStatus.COMPLETED, clientContext, null, List.of(), clock.instant());
@@ -385,7 +384,7 @@ public final class CallService implements AutoCloseable {
         try {
             leg = c.room.addLeg(p.id, sdpOffer);
         } catch (RuntimeException e) {
-            userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
+            departures.userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
             throw e;
         }
         leg.setServerMuted(p.serverMuted);
@@ -393,113 +392,6 @@ public final class CallService implements AutoCloseable {
         p.leg = leg;
         log.info("participant rejoined callChainId={} participantId={}", c.id, p.id);
         return new JoinResult(p.id, leg.sdpAnswer(), p.view(), true);
-    }
-
-    void botLeave(Call call, ResultInfo why) {
-        Conference c = call.conference;
-        call.state = CallState.TERMINATING;
-        notifications.callState(call);
-        Participant p = c.participants.remove(call.myParticipantId);
-        closeLeg(p);
-        c.botCalls.remove(call);
-        calls.remove(call.id);
-        call.state = CallState.TERMINATED;
-        call.resultInfo = why;
-        notifications.callState(call);
-        log.info("call terminated callId={} code={} subcode={}", call.id, why.code(), why.subcode());
-        if (c.peerToPeer || c.participants.isEmpty()) {
-            endConference(c, why);
-        } else if (p != null) {
-            rosterChanged(c, List.of(), List.of(p));
-        }
-    }
-
-    private void userLeave(Conference c, Participant p, ResultInfo p2pReason) {
-        c.participants.remove(p.id);
-        closeLeg(p);
-        if (c.peerToPeer) {
-            endConference(c, p2pReason);
-        } else if (c.participants.isEmpty()) {
-            endConference(c, ResultInfo.BOT_HUNG_UP);
-        } else {
-            rosterChanged(c, List.of(), List.of(p));
-        }
-    }
-
-    private void endConference(Conference c, ResultInfo why) {
-        for (Call bot : List.copyOf(c.botCalls)) {
-            if (bot.live()) {
-                c.participants.remove(bot.myParticipantId);
-                bot.state = CallState.TERMINATING;
-                notifications.callState(bot);
-                bot.state = CallState.TERMINATED;
-                bot.resultInfo = why;
-                notifications.callState(bot);
-            }
-            calls.remove(bot.id);
-        }
-        List<ParticipantView> removed = new ArrayList<>();
-        long seq = ++c.rosterSequence;
-        for (Participant p : c.participants.values()) {
-            closeLeg(p);
-            removed.add(p.removedView(seq));
-        }
-        c.participants.clear();
-        c.botCalls.clear();
-        c.ended = true;
-        publish(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true));
-        c.subscriptions.clear();
-        for (String alias : c.aliases) {
-            conferencesByCallId.remove(alias, c);
-        }
-        for (String key : c.meetingKeys) {
-            meetings.remove(key, c);
-        }
-        try {
-            c.room.close();
-        } catch (RuntimeException e) {
-            log.warn("media room did not close cleanly callChainId={}", c.id, e);
-        }
-        log.info("call ended callChainId={} code={} subcode={}", c.id, why.code(), why.subcode());
-    }
-
-    /** Bumps the sequence, stamps the changed entries, notifies the bots and the roster listeners. */
-    void rosterChanged(Conference c, List<Participant> changed, List<Participant> removed) {
-        long seq = ++c.rosterSequence;
-        List<ParticipantView> delta = new ArrayList<>(changed.size() + removed.size());
-        for (Participant p : changed) {
-            p.rosterSequenceNumber = seq;
-            delta.add(p.view());
-        }
-        for (Participant p : removed) {
-            delta.add(p.removedView(seq));
-        }
-        List<ParticipantView> roster = c.roster();
-        if (!c.peerToPeer) {
-            for (Call bot : c.botCalls) {
-                if (bot.live()) {
-                    notifications.roster(bot, roster, delta);
-                }
-            }
-        }
-        publish(c, new RosterUpdate(c.aliases, c.id, seq, roster, delta, false));
-    }
-
-    private void publish(Conference c, RosterUpdate update) {
-        for (RosterListener l : rosterListeners) {
-            deliver(l, update);
-        }
-        for (RosterSubscription s : c.subscriptions) {
-            deliver(s.listener(), update);
-        }
-    }
-
-    private static void deliver(RosterListener l, RosterUpdate update) {
-        try {
-            l.rosterChanged(update);
-        } catch (RuntimeException e) {
-            log.warn("roster listener failed callChainId={} sequence={}", update.callChainId(), update.sequenceNumber(), e);
-        }
     }
 
     private void completeInvitations(Conference c) {
@@ -526,27 +418,16 @@ public final class CallService implements AutoCloseable {
         return true;
     }
 
-    private static void closeLeg(Participant p) {
-        if (p != null && p.leg != null) {
-            try {
-                p.leg.close();
-            } catch (RuntimeException e) {
-                log.warn("media leg did not close cleanly participantId={}", p.id, e);
-            }
-            p.leg = null;
-        }
-    }
-
     private <T> T withCall(String callId, Caller app, Function<Call, T> action) {
-        Call call = callId == null ? null : calls.get(callId);
+        Call call = registry.call(callId);
         if (call == null || app.isUser() || !call.tenantId.equals(app.tenantId()) || !call.appId.equals(app.appId())) {
-            throw callNotFound(callId);
+            throw CallRules.callNotFound(callId);
         }
         Conference c = call.conference;
         c.lock.lock();
         try {
             if (!call.live()) {
-                throw callNotFound(callId);
+                throw CallRules.callNotFound(callId);
             }
             return action.apply(call);
         } finally {
@@ -555,65 +436,18 @@ public final class CallService implements AutoCloseable {
     }
 
     private <T> T withConference(String callId, Caller user, Function<Conference, T> action) {
-        Conference c = callId == null ? null : conferencesByCallId.get(callId);
+        Conference c = registry.conference(callId);
         if (c == null || !c.tenantId.equals(user.tenantId())) {
-            throw callNotFound(callId);
+            throw CallRules.callNotFound(callId);
         }
         c.lock.lock();
         try {
             if (c.ended) {
-                throw callNotFound(callId);
+                throw CallRules.callNotFound(callId);
             }
             return action.apply(c);
         } finally {
             c.lock.unlock();
-        }
-    }
-
-    private static CallException callNotFound(String callId) {
-        return CallException.notFound("Call '" + callId + "'");
-    }
-
-    private static Participant participantOf(Conference c, String participantId) {
-        Participant p = participantId == null ? null : c.participants.get(participantId);
-        if (p == null || p.leg == null) {
-            throw CallException.notFound("Participant '" + participantId + "'");
-        }
-        return p;
-    }
-
-    private static Participant ownParticipant(Conference c, String participantId, Caller user) {
-        Participant p = participantOf(c, participantId);
-        if (!p.isUser(user.userId())) {
-            throw new CallException(ErrorCode.FORBIDDEN, "A participant can only act on itself.");
-        }
-        return p;
-    }
-
-    private static void requireGroupCall(Conference c) {
-        if (c.peerToPeer) {
-            throw new CallException(ErrorCode.NOT_SUPPORTED_IN_P2P, "Mute, unmute, participant mute and invite are "
-                    + "supported for group calls only; this is a peer-to-peer call.");
-        }
-    }
-
-    private static void requireUser(Caller p) {
-        if (!p.isUser()) {
-            throw new CallException(ErrorCode.FORBIDDEN, "Joining a call and acting as its participant needs a user token.");
-        }
-    }
-
-    private static String requireId(String id) {
-        if (id == null || id.isBlank()) {
-            throw CallException.badRequest("A participant id is required.");
-        }
-        return id;
-    }
-
-    static void checkClientContext(String clientContext) {
-        if (clientContext != null && clientContext.length() > MAX_CLIENT_CONTEXT) {
-            throw CallException.badRequest("clientContext must be at most " + MAX_CLIENT_CONTEXT + " characters, was "
-                    + clientContext.length() + ".");
         }
     }
 }

@@ -50,7 +50,7 @@ final class Conferences {
         if (!p2p) {
             String key = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
             c.meetingKeys.add(key);
-            service.meetings().put(key, c);
+            service.registry().meetings().put(key, c);
         }
         return c;
     }
@@ -58,7 +58,7 @@ final class Conferences {
     private Conference meeting(CreateCallRequest request, String tenantId, String callId) {
         MeetingCoordinates m = request.meeting();
         String key = m.key(tenantId);
-        Conference c = service.meetings().computeIfAbsent(key, k -> {
+        Conference c = service.registry().meetings().computeIfAbsent(key, k -> {
             String joinId = m.kind().equals(MeetingCoordinates.JOIN_MEETING_ID) ? m.value() : Ids.meetingId();
             Conference created = new Conference(Ids.next(), tenantId, false, null, joinId, m.passcode(),
                     request.allowSelfUnmute(), service.media().openRoom(callId));
@@ -70,16 +70,14 @@ final class Conferences {
             throw new CallException(ErrorCode.FORBIDDEN, "The meeting passcode does not match.");
         }
         String idKey = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
-        if (!c.meetingKeys.contains(idKey)) {
-            c.lock.lock();
-            try {
-                if (!c.ended && !c.meetingKeys.contains(idKey)) {
-                    c.meetingKeys.add(idKey);
-                    service.meetings().putIfAbsent(idKey, c);
-                }
-            } finally {
-                c.lock.unlock();
+        c.lock.lock();
+        try {
+            if (!c.ended && !c.meetingKeys.contains(idKey)) {
+                c.meetingKeys.add(idKey);
+                service.registry().meetings().putIfAbsent(idKey, c);
             }
+        } finally {
+            c.lock.unlock();
         }
         return c;
     }
@@ -110,12 +108,12 @@ final class Conferences {
         c.participants.put(participantId, bot);
         c.botCalls.add(call);
         c.aliases.add(callId);
-        service.register(call);
+        service.registry().register(call);
         CallView created = call.view(c.roster());
         service.notifications().callState(call);
         call.state = CallState.ESTABLISHED;
         service.notifications().callState(call);
-        service.rosterChanged(c, List.of(bot), List.of());
+        service.rosters().changed(c, List.of(bot), List.of());
         log.info("call created callId={} callChainId={} participantId={} appId={} tenantId={} peerToPeer={}",
                 callId, c.id, participantId, app.appId(), app.tenantId(), c.peerToPeer);
         return created;
@@ -125,7 +123,7 @@ final class Conferences {
     private void abandon(Conference c) {
         c.ended = true;
         for (String key : c.meetingKeys) {
-            service.meetings().remove(key, c);
+            service.registry().meetings().remove(key, c);
         }
         c.room.close();
     }

@@ -83,6 +83,9 @@ final class MixerThread implements Runnable {
                 next += behind * PERIOD_NANOS;
                 counters.ticks.add(behind * rs.length);
                 counters.lateTicks.add(behind * rs.length);
+                for (RtpRoom room : rs) {
+                    room.skipTicks(behind);
+                }
             }
         }
     }

@@ -75,7 +75,8 @@ public final class RtpLeg implements MediaLeg {
     // mixer thread only
     private final byte[] playoutPayload;
     private final short[] pcm = new short[AudioCodec.MIX_FRAME];
-    private final FrameDecoder decoder;
+    /** Created on the first frame to decode, so a leg that is muted or never talks costs no codec state. */
+    private FrameDecoder decoder;
     private FrameEncoder encoder;
     private final RtpStreamWriter writer;
     private final byte[] out;
@@ -105,9 +106,8 @@ public final class RtpLeg implements MediaLeg {
         this.remoteIp = parseIp(negotiation.remoteAddress());
         this.sendTarget = negotiation.weSend() ? new InetSocketAddress(remoteIp, negotiation.remotePort()) : null;
         this.acceptsMedia = negotiation.weReceive();
-        this.jitter = new JitterBuffer(codec == AudioCodec.OPUS ? JitterBuffer.MAX_PAYLOAD : 480);
-        this.playoutPayload = new byte[codec == AudioCodec.OPUS ? JitterBuffer.MAX_PAYLOAD : 480];
-        this.decoder = codec.newDecoder();
+        this.jitter = new JitterBuffer(maxPayload(codec));
+        this.playoutPayload = new byte[maxPayload(codec)];
         this.writer = new RtpStreamWriter(payloadType, codec.samplesPerFrame());
         this.out = new byte[RtpPacket.HEADER_BYTES + (codec == AudioCodec.OPUS ? 1275 : 160)];
         this.outBuffer = ByteBuffer.wrap(out);
@@ -128,10 +128,17 @@ public final class RtpLeg implements MediaLeg {
         this.acceptsMedia = false;
         this.jitter = new JitterBuffer(0);
         this.playoutPayload = new byte[0];
-        this.decoder = null;
         this.writer = null;
         this.out = null;
         this.outBuffer = null;
+    }
+
+    /**
+     * Largest payload buffered: 60 ms of G.711, or an Opus packet of up to 640 bytes (256 kbit/s at 20 ms,
+     * far above any voice bitrate); larger payloads are dropped as malformed. Keeps a leg's heap small.
+     */
+    static int maxPayload(AudioCodec codec) {
+        return codec == AudioCodec.OPUS ? 640 : 480;
     }
 
     private static InetAddress parseIp(String dotted) {
@@ -177,7 +184,7 @@ public final class RtpLeg implements MediaLeg {
             if (!wasMuted) {
                 serverMutedSince = System.nanoTime();
             }
-        } else {
+        } else if (serverMuted) {
             serverMutedSince = 0;
             synchronized (bufferLock) {
                 jitter.clear();
@@ -196,7 +203,7 @@ public final class RtpLeg implements MediaLeg {
             if (!wasMuted) {
                 clientMutedSince = System.nanoTime();
             }
-        } else {
+        } else if (clientMuted) {
             clientMutedSince = 0;
             synchronized (bufferLock) {
                 jitter.clear();
@@ -357,12 +364,14 @@ public final class RtpLeg implements MediaLeg {
      */
     boolean pullFrame() {
         contributing = false;
-        if (decoder == null) {
-            return false;
+        if (codec == null) {
+            return false; // a server-side leg is silent
         }
         if (decoderResetPending) {
             decoderResetPending = false;
-            decoder.reset();
+            if (decoder != null) {
+                decoder.reset();
+            }
             playing = false;
         }
         int n;
@@ -379,6 +388,9 @@ public final class RtpLeg implements MediaLeg {
             drop(DropReason.QUEUE_FULL, trimmed);
         }
         if (n >= 0) {
+            if (decoder == null) {
+                decoder = codec.newDecoder();
+            }
             decoder.decode(playoutPayload, 0, n, pcm);
             playing = true;
         } else if (n == JitterBuffer.LOST && playing) {
@@ -407,6 +419,16 @@ public final class RtpLeg implements MediaLeg {
 
     boolean contributing() {
         return contributing;
+    }
+
+    /** True if either mute flag is set now (volatile reads). */
+    boolean mutedNow() {
+        return serverMuted || clientMuted;
+    }
+
+    /** Takes this leg's frame out of the current tick (it was muted after its frame was pulled). */
+    void withdraw() {
+        contributing = false;
     }
 
     /** True if the mixer sends this leg a stream (an RTP leg whose peer receives, not closed). */
@@ -447,6 +469,15 @@ public final class RtpLeg implements MediaLeg {
             counters.packetsOut.increment();
         } catch (IOException e) {
             // closed under us or the peer is unreachable: the next tick tries again; nothing to log per packet
+        }
+    }
+
+    /** Advances the outgoing RTP timestamp over frames the mixer skipped. Mixer thread. */
+    void skipFrames(long frames) {
+        if (writer != null) {
+            for (long i = 0; i < frames; i++) {
+                writer.skipFrame();
+            }
         }
     }
 

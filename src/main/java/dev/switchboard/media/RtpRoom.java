@@ -22,6 +22,8 @@ public final class RtpRoom implements MediaRoom {
     private final AudioMixer mixer = new AudioMixer();
     private final short[] scratch = new short[dev.switchboard.media.codec.AudioCodec.MIX_FRAME];
     private volatile RtpLeg[] legs = new RtpLeg[0];
+    /** The legs contributing to the current tick (mixer thread only). */
+    private RtpLeg[] talkers = new RtpLeg[0];
     private volatile boolean closed;
     private volatile long tickStarted;
     private volatile long tickCompleted;
@@ -166,15 +168,16 @@ public final class RtpRoom implements MediaRoom {
 
     /**
      * Returns once no tick that started before this call is still running, so nothing a tick took from
-     * a leg before a mute can be sent after the mute returns. Bounded by one tick (microseconds); gives
-     * up after 100 ms if the mixer thread is stuck (it counts the tick as late anyway).
+     * a leg before a mute can be sent after the mute returns. Normally bounded by one tick (microseconds);
+     * on a starved machine by however long the mixer thread is descheduled, with a 2 s safety limit (past
+     * it the leak counter would show any frame that got out).
      */
     void awaitTickBoundary() {
         long started = tickStarted;
         if (tickCompleted >= started) {
             return;
         }
-        long deadline = System.nanoTime() + 100_000_000L;
+        long deadline = System.nanoTime() + 2_000_000_000L;
         int spins = 0;
         while (tickCompleted < started && System.nanoTime() - deadline < 0) {
             if (++spins < 1000) {
@@ -185,22 +188,43 @@ public final class RtpRoom implements MediaRoom {
         }
     }
 
+    /**
+     * Accounts for ticks the mixer thread skipped (the process was stalled): every outgoing stream's RTP
+     * timestamp jumps by the missed frames, so receivers see the gap instead of a shortened timeline.
+     */
+    void skipTicks(long ticks) {
+        tickStarted = tickStarted + 1;
+        try {
+            for (RtpLeg l : legs) {
+                l.skipFrames(ticks);
+            }
+        } finally {
+            tickCompleted = tickStarted;
+        }
+    }
+
     /** One 20 ms tick: pull a frame from every leg, mix, send each leg its mix-minus. Mixer thread only. */
     void tick() {
         long seq = tickStarted + 1;
         tickStarted = seq;
+        int n = 0;
         try {
             RtpLeg[] ls = legs;
+            if (talkers.length < ls.length) {
+                talkers = new RtpLeg[ls.length]; // only when the room grows
+            }
             mixer.begin();
             for (RtpLeg l : ls) {
                 if (l.pullFrame()) {
                     mixer.add(l.pcm());
+                    talkers[n++] = l;
                 }
             }
             for (RtpLeg l : ls) {
                 if (!l.receivesMix()) {
                     continue;
                 }
+                n = withdrawMuted(n);
                 if (l.contributing()) {
                     mixer.mixMinus(l.pcm(), scratch);
                     l.sendOwn(scratch);
@@ -208,16 +232,33 @@ public final class RtpRoom implements MediaRoom {
                     l.sendShared(mixer);
                 }
             }
-            if (mixer.contributors() > 0) {
+            if (n > 0) {
                 long end = System.nanoTime();
-                for (RtpLeg l : ls) {
-                    if (l.contributing()) {
-                        l.accountMixed(end);
-                    }
+                for (int i = 0; i < n; i++) {
+                    talkers[i].accountMixed(end);
                 }
             }
         } finally {
+            java.util.Arrays.fill(talkers, 0, n, null);
             tickCompleted = seq;
         }
+    }
+
+    /**
+     * Before each send: a talker muted since its frame was pulled is taken out of the mix, so a mute
+     * that lands mid-tick stops its audio at the next send (the mute's wait covers the send in flight).
+     */
+    private int withdrawMuted(int n) {
+        for (int i = 0; i < n; i++) {
+            RtpLeg t = talkers[i];
+            if (t.mutedNow()) {
+                mixer.remove(t.pcm());
+                t.withdraw();
+                talkers[i] = talkers[--n];
+                talkers[n] = null;
+                i--;
+            }
+        }
+        return n;
     }
 }

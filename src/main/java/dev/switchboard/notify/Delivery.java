@@ -3,6 +3,8 @@ package dev.switchboard.notify;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.UUID;
 
@@ -55,7 +57,7 @@ final class Delivery {
             }
             out.writeBytes(SUFFIX);
             body = out.toByteArray();
-            bodySha256 = WebhookNotifier.sha256(body);
+            bodySha256 = sha256(body);
         }
         return body;
     }
@@ -63,6 +65,14 @@ final class Delivery {
     byte[] bodySha256() {
         body();
         return bodySha256;
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     Pending first() {

@@ -108,7 +108,7 @@ public final class NotificationVerifier {
         } catch (ParseException e) {
             throw new NotificationVerificationException("notification token claims tid/sha256 must be strings", e);
         }
-        byte[] expected = WebhookNotifier.sha256(body);
+        byte[] expected = Delivery.sha256(body);
         if (!MessageDigest.isEqual(expected, decode(claimedHash))) {
             throw new NotificationVerificationException("notification body does not match the token's sha256 claim");
         }

@@ -65,8 +65,8 @@ final class NotifyMetrics {
     }
 
     void delivered(long latencyNanos) {
-        deliveries.increment();
         latency.record(latencyNanos, TimeUnit.NANOSECONDS);
+        deliveries.increment();
     }
 
     void posted(int notifications) {

@@ -1,5 +1,11 @@
 package dev.switchboard.notify;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 
 /**
@@ -8,6 +14,7 @@ import java.net.URI;
  * Immutable.
  */
 final class Pending {
+    private static final ObjectMapper JSON = new ObjectMapper();
     final String callId;
     final String tenantId;
     final String botAppId;
@@ -32,6 +39,28 @@ final class Pending {
         this.enqueuedNanos = enqueuedNanos;
         this.deadlineNanos = deadlineNanos;
         this.terminal = terminal;
+    }
+
+    /**
+     * Serializes the item now (adding {@code "@odata.type":"#microsoft.graph.commsNotification"} when missing).
+     *
+     * @throws UncheckedIOException when the node cannot be serialized
+     */
+    static Pending freeze(OutboundNotification n, long nowNanos, long ttlNanos) {
+        ObjectNode item = n.commsNotification();
+        if (!item.has("@odata.type")) {
+            ObjectNode typed = JsonNodeFactory.instance.objectNode().put("@odata.type", WebhookNotifier.ITEM_TYPE);
+            typed.setAll(item);
+            item = typed;
+        }
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(item);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize notification of call " + n.callId(), e);
+        }
+        boolean terminal = n.kind() == NotificationKind.CALL_STATE && "deleted".equals(item.path("changeType").asText());
+        return new Pending(n, item.path("resourceUrl").asText(""), bytes, nowNanos, nowNanos + ttlNanos, terminal);
     }
 
     boolean isRoster() {

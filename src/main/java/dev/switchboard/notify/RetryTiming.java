@@ -43,10 +43,12 @@ final class RetryTiming {
      * The wait before the next attempt, or -1 to give up because it would start after the deadline (the TTL).
      *
      * @param failures        consecutive failures of the call so far, at least 1
-     * @param retryAfterNanos what a {@code Retry-After} asked for, or -1; when present it wins over the backoff
+     * @param retryAfterNanos what a {@code Retry-After} asked for, or -1; when present it wins over the backoff, but
+     *                        is never shorter than half the first retry delay (a {@code Retry-After: 0} from a bot
+     *                        that keeps failing must not become a busy loop)
      */
     long nextDelayNanos(int failures, long retryAfterNanos, long nowNanos, long deadlineNanos) {
-        long delay = retryAfterNanos >= 0 ? retryAfterNanos : backoffNanos(failures);
+        long delay = retryAfterNanos >= 0 ? Math.max(retryAfterNanos, firstNanos / 2) : backoffNanos(failures);
         return delay > deadlineNanos - nowNanos ? -1 : delay;
     }
 

@@ -1,21 +1,14 @@
 package dev.switchboard.notify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +58,6 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     /** A POST carries more than one notification only while their items fit in this many bytes. */
     static final long MAX_BATCH_BYTES = 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NotifierSettings settings;
     private final CallbackTokenSigner signer;
@@ -127,7 +119,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         Objects.requireNonNull(n.callbackUri(), "callbackUri");
         Objects.requireNonNull(n.kind(), "kind");
         Objects.requireNonNull(n.commsNotification(), "commsNotification");
-        Pending p = freeze(n);
+        Pending p = Pending.freeze(n, System.nanoTime(), settings.ttl().toNanos());
         if (closed) {
             giveUpUnqueued(p, "closed", "the notifier is shut down");
             return;
@@ -155,32 +147,6 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                 workers.execute(() -> pump(q));
             }
             return;
-        }
-    }
-
-    private Pending freeze(OutboundNotification n) {
-        ObjectNode item = n.commsNotification();
-        if (!item.has("@odata.type")) {
-            ObjectNode typed = JsonNodeFactory.instance.objectNode().put("@odata.type", ITEM_TYPE);
-            typed.setAll(item);
-            item = typed;
-        }
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(item);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize notification of call " + n.callId(), e);
-        }
-        boolean terminal = n.kind() == NotificationKind.CALL_STATE && "deleted".equals(item.path("changeType").asText());
-        long now = System.nanoTime();
-        return new Pending(n, item.path("resourceUrl").asText(""), bytes, now, now + settings.ttl().toNanos(), terminal);
-    }
-
-    static byte[] sha256(byte[] body) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(body);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
@@ -377,6 +343,11 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
 
     private static String hostOf(URI uri) {
         return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** The destination rules this notifier applies at send time; give it to whoever checks {@code callbackUri} at call creation. */
+    public CallbackUriPolicy callbackPolicy() {
+        return policy;
     }
 
     /** Undelivered notifications over all calls. */

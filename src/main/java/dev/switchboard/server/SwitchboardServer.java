@@ -102,6 +102,7 @@ public final class SwitchboardServer implements AutoCloseable {
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.http.prefer405over404 = true;
@@ -129,6 +130,11 @@ public final class SwitchboardServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("call sweep failed", e);
         }
+    }
+
+    /** The media plane (tests read its per-leg statistics). */
+    public MediaEngine media() {
+        return media;
     }
 
     /** The call engine (the participants' client API and the roster stream use it). */

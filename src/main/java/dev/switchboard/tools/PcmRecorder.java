@@ -22,11 +22,23 @@ public final class PcmRecorder {
     }
 
     public synchronized void append(short[] pcm, int count) {
-        if (length + count > samples.length) {
-            samples = Arrays.copyOf(samples, Math.max(samples.length * 2, length + count));
+        put(length, pcm, count);
+    }
+
+    /**
+     * Writes samples at a position of the timeline (e.g. derived from RTP timestamps); a gap before it stays
+     * silent, so what was received keeps its timing and phase even when packets were lost.
+     */
+    public synchronized void put(int position, short[] pcm, int count) {
+        if (position < 0) {
+            return;
         }
-        System.arraycopy(pcm, 0, samples, length, count);
-        length += count;
+        int end = position + count;
+        if (end > samples.length) {
+            samples = Arrays.copyOf(samples, Math.max(samples.length * 2, end));
+        }
+        System.arraycopy(pcm, 0, samples, position, count);
+        length = Math.max(length, end);
     }
 
     /** How many samples were received so far. */

@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GraphCallsHttpTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final RecordingMediaEngine media = new RecordingMediaEngine();
+    static final RecordingNotificationSink sink = new RecordingNotificationSink();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static TestServer server;
     static String token;
@@ -43,7 +44,7 @@ class GraphCallsHttpTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(media, new RecordingNotificationSink());
+        server = TestServer.start(media, sink);
         token = Tokens.devBotToken(server.baseUrl());
     }
 
@@ -270,6 +271,51 @@ class GraphCallsHttpTest {
         HttpResponse<String> user = send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/communications/calls/" + callId))
                 .header("Authorization", "Bearer " + Tokens.aliceToken(server.baseUrl())).GET());
         graphError(user, 403, "Forbidden");
+    }
+
+    @Test
+    void concurrentMutesAndUnmutesOverHttpGiveOneRosterUpdatePerChangeWithUniqueSequenceNumbers() throws Exception {
+        String body = GROUP_CALL.replace("\"futureProperty\"", "\"callOptions\":{\"isDeltaRosterEnabled\":true},\"x\"");
+        HttpResponse<String> created = post("/v1.0/communications/calls", "application/json", body);
+        String callId = JSON.readTree(created.body()).get("id").asText();
+        java.util.List<String> pids = new java.util.ArrayList<>();
+        for (String user : new String[] {DevIdentities.ALICE_ID, DevIdentities.BOB_ID, DevIdentities.CAROL_ID}) {
+            pids.add(server.server().calls().join(callId, dev.switchboard.core.Caller.user(DevIdentities.TENANT_ID,
+                    DevIdentities.DEV_BOT_APP_ID, user, user), "v=0").participantId());
+        }
+        int before = sink.of(callId, dev.switchboard.notify.NotificationKind.ROSTER).size();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.List<CompletableFuture<Integer>> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String pid = pids.get(i % pids.size());
+            String action = (i / 3) % 2 == 0 ? "mute" : "unmute";
+            statuses.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post("/v1.0/communications/calls/" + callId + "/participants/" + pid + "/" + action, null, "").statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, pool));
+        }
+        for (CompletableFuture<Integer> f : statuses) {
+            assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+        }
+        pool.shutdown();
+        java.util.List<Long> sequences = sink.of(callId, dev.switchboard.notify.NotificationKind.ROSTER).stream().skip(before)
+                .map(n -> n.commsNotification().at("/resourceData/0/rosterSequenceNumber").asLong()).toList();
+        assertThat(sequences).isNotEmpty().doesNotHaveDuplicates().isSorted();
+        // each roster update is a real change: consecutive updates of one participant alternate muted/unmuted
+        java.util.Map<String, Boolean> last = new java.util.HashMap<>();
+        for (var n : sink.of(callId, dev.switchboard.notify.NotificationKind.ROSTER).stream().skip(before).toList()) {
+            JsonNode p = n.commsNotification().at("/resourceData/0");
+            Boolean previous = last.put(p.get("id").asText(), p.at("/mediaStreams/0/serverMuted").asBoolean());
+            assertThat(previous).isNotEqualTo(p.at("/mediaStreams/0/serverMuted").asBoolean());
+        }
+        for (String pid : pids) {
+            var view = server.server().calls().participant(callId, pid, dev.switchboard.core.Caller.app(DevIdentities.TENANT_ID,
+                    DevIdentities.DEV_BOT_APP_ID));
+            assertThat(media.leg(pid).serverMuted()).isEqualTo(view.serverMuted());
+        }
     }
 
     @Test

@@ -67,9 +67,13 @@ public final class GraphLoad {
 
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         AtomicLong webhooks = new AtomicLong();
+        AtomicLong items = new AtomicLong();
         receiver.createContext("/cb", ex -> {
-            ex.getRequestBody().readAllBytes();
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             webhooks.incrementAndGet();
+            for (int i = body.indexOf("\"changeType\""); i >= 0; i = body.indexOf("\"changeType\"", i + 1)) {
+                items.incrementAndGet();
+            }
             ex.sendResponseHeaders(202, -1);
             ex.close();
         });
@@ -84,7 +88,7 @@ public final class GraphLoad {
             System.out.printf("created %d calls in %.1f s%n", callIds.size(), (System.nanoTime() - t0) / 1e9);
             load.run(callIds, connections, warmup, false, serverPid);
             Result r = load.run(callIds, connections, seconds, true, serverPid);
-            r.print(connections, webhooks.get());
+            r.print(connections, webhooks.get(), items.get());
             System.exit(r.errors == 0 ? 0 : 1);
         } finally {
             receiver.stop(0);
@@ -259,7 +263,7 @@ public final class GraphLoad {
             return maxNanos / 1e6;
         }
 
-        void print(int connections, long webhooks) {
+        void print(int connections, long webhooks, long items) {
             double secs = elapsedNanos / 1e9;
             System.out.printf("mute/unmute: %d ops in %.1f s over %d connections = %.0f ops/s, errors %d%n",
                     ops, secs, connections, ops / secs, errors);
@@ -272,7 +276,7 @@ public final class GraphLoad {
             } else {
                 System.out.printf("cpu: load generator %.2f cores%n", clientCpuNanos / 1e9 / secs);
             }
-            System.out.printf("webhooks received by the loopback receiver: %d%n", webhooks);
+            System.out.printf("webhooks received by the loopback receiver (whole run): %d POSTs, %d notifications%n", webhooks, items);
             if (firstError != null) {
                 System.out.println("first error: " + firstError);
             }

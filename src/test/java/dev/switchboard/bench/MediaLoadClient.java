@@ -138,9 +138,19 @@ public final class MediaLoadClient {
         // the mute-to-silence probe room (PCMU): talker T, listener L (timed), third leg silent
         call("ROOM probe");
         DatagramChannel probeCh = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        probeCh.configureBlocking(false);
         Listener probe = new Listener(true);
-        probeCh.register(selector, SelectionKey.OP_READ, probe);
+        Thread probeThread = Thread.ofPlatform().name("load-probe").daemon(true).start(() -> {
+            ByteBuffer pb = ByteBuffer.allocate(2048);
+            try {
+                while (true) {
+                    pb.clear();
+                    probeCh.receive(pb); // blocking, its own thread: arrival times are not delayed by the other listeners
+                    probe.onPacket(pb.array(), pb.position(), System.nanoTime());
+                }
+            } catch (IOException e) {
+                // closed at the end
+            }
+        });
         int probePort = ((InetSocketAddress) probeCh.getLocalAddress()).getPort();
         InetSocketAddress probeTalker = new InetSocketAddress("127.0.0.1",
                 Integer.parseInt(call("LEG probe T PCMU " + discardPort + " sendrecv").trim()));
@@ -181,6 +191,8 @@ public final class MediaLoadClient {
         senderThread.join();
         receiverThread.interrupt();
         selector.wakeup();
+        probeCh.close();
+        probeThread.join(1000);
 
         long received = 0;
         long lost = 0;
@@ -198,14 +210,21 @@ public final class MediaLoadClient {
                 codec, legs, rooms, roomSize, Math.min(talkers, roomSize), wallSeconds);
         System.out.printf(Locale.ROOT, "server cpu=%.2f cores  => %.3f %% of a core per leg, %.0f legs per core%n",
                 cores, 100 * cores / (legs + 3), (legs + 3) / Math.max(cores, 1e-9));
+        long outDelta = field(stats1, "out") - field(stats0, "out");
+        double legsServed = outDelta / wallSeconds / 50.0;
+        System.out.printf(Locale.ROOT, "server sent %.0f packets/s = %.0f legs' worth of 50 pps (%.1f %% of the load)"
+                        + " => projected %.0f legs per core if the CPU had been there%n",
+                outDelta / wallSeconds, legsServed, 100 * legsServed / (legs + 3), legsServed / Math.max(cores, 1e-9));
         System.out.printf(Locale.ROOT, "late ticks=%d of %d room ticks (%.4f %%)%n", late, ticks, ticks > 0 ? 100.0 * late / ticks : 0);
         System.out.printf(Locale.ROOT, "checked listeners=%d received=%d lost=%d (%.4f %%)%n", listeners.size(), received, lost,
                 received + lost > 0 ? 100.0 * lost / (received + lost) : 0);
         System.out.printf(Locale.ROOT, "heap per leg=%.1f KiB (%.1f MiB for %d legs)%n",
                 (heapAfter - heapBefore) / 1024.0 / (legs + 3), (heapAfter - heapBefore) / 1048576.0, legs + 3);
-        System.out.printf(Locale.ROOT, "mute-to-silence at a listener after setServerMuted returned: n=%d median=%.3f ms max=%.3f ms%n",
+        System.out.printf(Locale.ROOT, "mute-to-silence at a listener after setServerMuted returned: n=%d median=%.3f ms max=%.3f ms"
+                        + " (>1 ms: %d, >20 ms: %d; upper bound: includes the load client's own wake-up delay)%n",
                 muteLatencies.size(), muteLatencies.isEmpty() ? 0 : muteLatencies.get(muteLatencies.size() / 2),
-                muteLatencies.isEmpty() ? 0 : muteLatencies.get(muteLatencies.size() - 1));
+                muteLatencies.isEmpty() ? 0 : muteLatencies.get(muteLatencies.size() - 1),
+                muteLatencies.stream().filter(x -> x > 1).count(), muteLatencies.stream().filter(x -> x > 20).count());
         System.out.printf(Locale.ROOT, "load client cpu=%.2f cores (same machine, not the server)%n", (self1 - self0) / 100.0 / wallSeconds);
         System.out.println("server stats at end:" + stats1);
         call("QUIT");

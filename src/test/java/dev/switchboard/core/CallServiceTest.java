@@ -218,10 +218,12 @@ class CallServiceTest {
     @Test
     void aRefusedOfferChangesNothing() {
         CallView call = calls.create(Calls.group(), BOT);
-        long seq = calls.roster(call.id(), ALICE).sequenceNumber();
+        List<RosterUpdate> updates = new ArrayList<>();
+        calls.addRosterListener(updates::add);
         assertCode(() -> calls.join(call.id(), ALICE, "bad offer"), ErrorCode.BAD_REQUEST, "codec");
         assertThat(calls.participants(call.id(), BOT)).hasSize(1);
-        assertThat(calls.roster(call.id(), ALICE).sequenceNumber()).isEqualTo(seq);
+        assertThat(updates).isEmpty();
+        assertCode(() -> calls.roster(call.id(), ALICE), ErrorCode.FORBIDDEN, "participants");
     }
 
     @Test

@@ -19,7 +19,7 @@ class NotificationVerifierTest {
             NotificationVerifier.DEFAULT_ISSUERS);
 
     private String bearer(RsaCallbackSigner s, String app, byte[] body) {
-        return "Bearer " + s.sign(TENANT, app, WebhookNotifier.sha256(body));
+        return "Bearer " + s.sign(TENANT, app, Delivery.sha256(body));
     }
 
     @Test

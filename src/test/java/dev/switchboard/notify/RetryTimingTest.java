@@ -65,6 +65,8 @@ class RetryTimingTest {
         assertThat(timing.nextDelayNanos(1, Duration.ofSeconds(5).toNanos(), 0, deadline)).isEqualTo(Duration.ofSeconds(5).toNanos());
         assertThat(timing.nextDelayNanos(1, Duration.ofSeconds(11).toNanos(), 0, deadline)).isEqualTo(-1);
         assertThat(timing.nextDelayNanos(1, -1, Duration.ofMillis(9_990).toNanos(), deadline)).isEqualTo(-1);
+        assertThat(timing.nextDelayNanos(1, 0, 0, deadline)).as("Retry-After: 0 is not a busy loop")
+                .isEqualTo(Duration.ofMillis(25).toNanos());
     }
 
     @Test

@@ -71,6 +71,20 @@ public final class ToneAnalysis {
         return db(goertzel(s.x(), from, to, s.rate(), frequency, true));
     }
 
+    /**
+     * The first instant (20 ms steps) where {@code frequency} was present (≥ −30 dBFS) for the 0.5 s before
+     * and is absent (≤ −60 dBFS) for the 0.5 s after a 0.1 s guard, or NaN if it never stops. Used to find
+     * where a known switch (e.g. a mute) landed in a recording whose start is not exactly known.
+     */
+    public static double firstFallingEdge(Samples s, double frequency) {
+        for (double t = 0.5; t + 0.6 <= s.seconds(); t += 0.02) {
+            if (levelDbfs(s, frequency, t - 0.5, t) >= PRESENT_DBFS && levelDbfs(s, frequency, t + 0.1, t + 0.6) <= ABSENT_DBFS) {
+                return t;
+            }
+        }
+        return Double.NaN;
+    }
+
     public static Verdict verdict(double dbfs) {
         return dbfs >= PRESENT_DBFS ? Verdict.PRESENT : dbfs <= ABSENT_DBFS ? Verdict.ABSENT : Verdict.INCONCLUSIVE;
     }

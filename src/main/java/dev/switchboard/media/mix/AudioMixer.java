@@ -42,6 +42,21 @@ public final class AudioMixer {
         contributors++;
     }
 
+    /**
+     * Takes a frame added this tick out of the sum again (its leg was muted mid-tick); shared encodings
+     * made so far are dropped and re-encoded on demand.
+     */
+    public void remove(short[] pcm) {
+        for (int i = 0; i < N; i++) {
+            total[i] -= pcm[i];
+        }
+        contributors--;
+        fullMixReady = false;
+        for (int i = 0; i < CODECS.length; i++) {
+            sharedLengths[i] = -2;
+        }
+    }
+
     public int contributors() {
         return contributors;
     }

@@ -64,4 +64,19 @@ class AudioMixerTest {
         mixer.encodeShared(AudioCodec.PCMU);
         assertThat(G711.ulawToLinear(mixer.sharedPayload(AudioCodec.PCMU)[80])).isZero();
     }
+
+    @Test
+    void aFrameTakenOutMidTickLeavesNoTraceInTheMixOrTheSharedEncoding() {
+        short[] a = constant(1000);
+        short[] b = constant(300);
+        mixer.begin();
+        mixer.add(a);
+        mixer.add(b);
+        mixer.encodeShared(AudioCodec.PCMU);
+        mixer.remove(a);
+        assertThat(mixer.fullMix()).containsOnly((short) 300);
+        assertThat(mixer.contributors()).isEqualTo(1);
+        mixer.encodeShared(AudioCodec.PCMU);
+        assertThat(G711.ulawToLinear(mixer.sharedPayload(AudioCodec.PCMU)[80])).isBetween((short) 290, (short) 310);
+    }
 }

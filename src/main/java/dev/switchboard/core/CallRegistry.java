@@ -1,0 +1,58 @@
+package dev.switchboard.core;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where calls are found: live bot calls by id, conferences by any of their call ids (kept until the conference
+ * ends, so participants can still reach a group call whose bot left), and group calls by meeting key. Thread-safe;
+ * changes happen with the conference's lock held.
+ */
+final class CallRegistry {
+    private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Conference> conferencesByCallId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Conference> meetings = new ConcurrentHashMap<>();
+
+    void register(Call call) {
+        calls.put(call.id, call);
+        conferencesByCallId.put(call.id, call.conference);
+    }
+
+    /** The bot call ended; its id still leads participants to the conference while it lasts. */
+    void forget(Call call) {
+        calls.remove(call.id);
+    }
+
+    void forget(Conference c) {
+        for (String alias : c.aliases) {
+            conferencesByCallId.remove(alias, c);
+        }
+        for (String key : c.meetingKeys) {
+            meetings.remove(key, c);
+        }
+    }
+
+    Call call(String callId) {
+        return callId == null ? null : calls.get(callId);
+    }
+
+    Conference conference(String callId) {
+        return callId == null ? null : conferencesByCallId.get(callId);
+    }
+
+    ConcurrentHashMap<String, Conference> meetings() {
+        return meetings;
+    }
+
+    List<Call> liveCalls() {
+        return List.copyOf(calls.values());
+    }
+
+    List<Conference> conferences() {
+        return List.copyOf(conferencesByCallId.values());
+    }
+
+    int size() {
+        return calls.size();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.switchboard.core;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Leaving and ending: a bot hangs up or is removed or expires, a user leaves or is removed, a call ends. Called
+ * with the conference lock held. A peer-to-peer call ends when either side leaves; a group call when no one remains.
+ */
+final class Departures {
+    private static final Logger log = LoggerFactory.getLogger(Departures.class);
+    private final CallRegistry registry;
+    private final CallNotifications notifications;
+    private final Rosters rosters;
+
+    Departures(CallRegistry registry, CallNotifications notifications, Rosters rosters) {
+        this.registry = registry;
+        this.notifications = notifications;
+        this.rosters = rosters;
+    }
+
+    /** The bot's call goes terminating, then terminated with {@code why}; its participant and leg go. */
+    void botLeave(Call call, ResultInfo why) {
+        Conference c = call.conference;
+        call.state = CallState.TERMINATING;
+        notifications.callState(call);
+        Participant p = c.participants.remove(call.myParticipantId);
+        closeLeg(p);
+        c.botCalls.remove(call);
+        registry.forget(call);
+        call.state = CallState.TERMINATED;
+        call.resultInfo = why;
+        notifications.callState(call);
+        log.info("call terminated callId={} code={} subcode={}", call.id, why.code(), why.subcode());
+        if (c.peerToPeer || c.participants.isEmpty()) {
+            endConference(c, why);
+        } else if (p != null) {
+            rosters.changed(c, List.of(), List.of(p));
+        }
+    }
+
+    /** A user leaves or is removed; {@code p2pReason} ends a peer-to-peer call. */
+    void userLeave(Conference c, Participant p, ResultInfo p2pReason) {
+        c.participants.remove(p.id);
+        closeLeg(p);
+        if (c.peerToPeer) {
+            endConference(c, p2pReason);
+        } else if (c.participants.isEmpty()) {
+            endConference(c, ResultInfo.BOT_HUNG_UP);
+        } else {
+            rosters.changed(c, List.of(), List.of(p));
+        }
+    }
+
+    /** Ends the call for everyone: every bot's call terminates with {@code why}, every leg and the room close. */
+    void endConference(Conference c, ResultInfo why) {
+        for (Call bot : List.copyOf(c.botCalls)) {
+            if (bot.live()) {
+                c.participants.remove(bot.myParticipantId);
+                bot.state = CallState.TERMINATING;
+                notifications.callState(bot);
+                bot.state = CallState.TERMINATED;
+                bot.resultInfo = why;
+                notifications.callState(bot);
+            }
+            registry.forget(bot);
+        }
+        List<ParticipantView> removed = new ArrayList<>();
+        long seq = ++c.rosterSequence;
+        for (Participant p : c.participants.values()) {
+            closeLeg(p);
+            removed.add(p.removedView(seq));
+        }
+        c.participants.clear();
+        c.botCalls.clear();
+        c.ended = true;
+        rosters.publish(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true));
+        c.subscriptions.clear();
+        registry.forget(c);
+        try {
+            c.room.close();
+        } catch (RuntimeException e) {
+            log.warn("media room did not close cleanly callChainId={}", c.id, e);
+        }
+        log.info("call ended callChainId={} code={} subcode={}", c.id, why.code(), why.subcode());
+    }
+
+    static void closeLeg(Participant p) {
+        if (p != null && p.leg != null) {
+            try {
+                p.leg.close();
+            } catch (RuntimeException e) {
+                log.warn("media leg did not close cleanly participantId={}", p.id, e);
+            }
+            p.leg = null;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.switchboard.server;
+
+import dev.switchboard.media.codec.AudioCodec;
+import dev.switchboard.tools.Demo;
+import dev.switchboard.tools.ToolException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * {@code switchboard demo}: a real group call in which a mute really silences someone. Starts a server in this
+ * process on free ports (or uses {@code --url}), runs {@link Demo}, exits 0 only if every step behaved.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run a group call end to end: a Graph bot with real RTP audio, two participants, mutes and",
+                "unmutes, with the roster notifications the bot receives and the tone levels each listener measures."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--url", description = "Use a running server instead of starting one in this process.")
+    String url;
+
+    @Option(names = "--codec", defaultValue = "pcmu", description = "pcmu, pcma or opus (default: ${DEFAULT-VALUE}).")
+    String codec;
+
+    @Override
+    public Integer call() throws Exception {
+        AudioCodec audio = switch (codec.toLowerCase(Locale.ROOT)) {
+            case "pcmu" -> AudioCodec.PCMU;
+            case "pcma" -> AudioCodec.PCMA;
+            case "opus" -> AudioCodec.OPUS;
+            default -> throw new ToolException(2, "--codec must be pcmu, pcma or opus, not '" + codec + "'");
+        };
+        if (url != null) {
+            return verdict(new Demo(url, audio, System.out).run());
+        }
+        Path dataDir = Files.createTempDirectory("switchboard-demo");
+        int low = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 10000);
+        ServerConfig config = ServerConfig.defaults(dataDir).withPort(0).withMediaPorts(low, low + 99);
+        try (SwitchboardServer server = new SwitchboardServer(config).start()) {
+            return verdict(new Demo(server.baseUrl(), audio, System.out).run());
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static int verdict(List<String> failures) {
+        if (!failures.isEmpty()) {
+            throw new ToolException(ToolException.CHECK_FAILED, "demo failed: " + String.join("; ", failures));
+        }
+        return 0;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

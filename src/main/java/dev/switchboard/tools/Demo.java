@@ -1,0 +1,250 @@
+package dev.switchboard.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.media.codec.AudioCodec;
+import dev.switchboard.notify.NotificationVerificationException;
+import dev.switchboard.notify.NotificationVerifier;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one-command demo: a Graph bot (the Dev Bot, app-hosted media playing 440 Hz) creates a group call, alice
+ * (660 Hz) and bob (880 Hz) join through the client API, then the bot mutes itself, mutes alice, alice tries to
+ * unmute herself, and the bot unmutes itself. At each step it prints the roster notifications the bot received
+ * (signature checked) and the tone levels each listener measured, and checks them against what must hold.
+ */
+public final class Demo {
+    static final double BOT_HZ = 440;
+    static final double ALICE_HZ = 660;
+    static final double BOB_HZ = 880;
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final int SETTLE_MILLIS = 600;
+    private static final int MARGIN_MILLIS = 60;
+
+    private final ServerHttp http;
+    private final AudioCodec codec;
+    private final PrintStream out;
+    private final List<String> failures = new ArrayList<>();
+    /** How many callback POSTs earlier steps already looked at: each step waits for a newer notification. */
+    private int consumedPosts;
+
+    public Demo(String baseUrl, AudioCodec codec, PrintStream out) {
+        this.http = new ServerHttp(baseUrl);
+        this.codec = codec;
+        this.out = out;
+    }
+
+    /** Runs every step; returns the failed checks (empty when the demo behaved). */
+    public List<String> run() throws IOException, InterruptedException {
+        TokenClient tokens = new TokenClient(http);
+        String botToken = tokens.appToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET);
+        ClientApi alice = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
+                DevIdentities.DEV_BOT_SECRET, DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD));
+        ClientApi bob = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
+                DevIdentities.DEV_BOT_SECRET, DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD));
+        NotificationVerifier verifier = NotificationVerifier.forJwksUrl(
+                URI.create(http.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys").toURL(),
+                DevIdentities.DEV_BOT_APP_ID, NotificationVerifier.DEFAULT_ISSUERS);
+
+        try (CallbackReceiver callback = new CallbackReceiver();
+             Softphone botPhone = new Softphone("127.0.0.1", codec, new ToneSource(BOT_HZ, AudioCodec.MIX_RATE));
+             Softphone alicePhone = new Softphone("127.0.0.1", codec, new ToneSource(ALICE_HZ, AudioCodec.MIX_RATE));
+             Softphone bobPhone = new Softphone("127.0.0.1", codec, new ToneSource(BOB_HZ, AudioCodec.MIX_RATE))) {
+            out.printf("Switchboard demo on %s (codec %s)%n", http.baseUrl(), codec.sdpName());
+
+            step("1. The Dev Bot creates a group call with app-hosted media (it plays %.0f Hz)", BOT_HZ);
+            JsonNode call = graph(botToken, "POST", "/v1.0/communications/calls", createCallBody(callback.url(), botPhone.sdpOffer()));
+            String callId = call.get("id").asText();
+            String botParticipant = call.get("myParticipantId").asText();
+            out.printf("   call %s, state %s, bot participant %s%n", callId, call.get("state").asText(), botParticipant);
+            botPhone.start(call.at("/mediaConfig/blob").asText());
+
+            step("2. alice (%.0f Hz) and bob (%.0f Hz) join through the client API with SDP offers", ALICE_HZ, BOB_HZ);
+            ClientApi.Joined aliceJoined = alice.join(callId, alicePhone.sdpOffer());
+            alicePhone.start(aliceJoined.sdpAnswer());
+            ClientApi.Joined bobJoined = bob.join(callId, bobPhone.sdpOffer());
+            bobPhone.start(bobJoined.sdpAnswer());
+            awaitRoster(callback, verifier, callId, roster -> roster.size() == 3, "the bot, alice and bob in the roster");
+            Thread.sleep(SETTLE_MILLIS);
+            int mark = bobPhone.recording().length();
+            Thread.sleep(SETTLE_MILLIS);
+            expect(bobPhone, "bob", BOT_HZ, "the bot", true, mark);
+            expect(bobPhone, "bob", ALICE_HZ, "alice", true, mark);
+            expect(alicePhone, "alice", BOT_HZ, "the bot", true, alicePhone.recording().length() - ms(SETTLE_MILLIS - MARGIN_MILLIS));
+
+            step("3. The bot mutes itself: POST /communications/calls/%s/mute", callId);
+            JsonNode op = graph(botToken, "POST", "/v1.0/communications/calls/" + callId + "/mute",
+                    "{\"clientContext\":\"demo-mute-bot\"}");
+            mark = markAfter(bobPhone);
+            int aliceMark = markAfter(alicePhone);
+            out.printf("   200 OK: %s status=%s clientContext=%s%n", op.get("@odata.type").asText(), op.get("status").asText(),
+                    op.path("clientContext").asText());
+            awaitRoster(callback, verifier, callId, roster -> serverMuted(roster, botParticipant), "the bot server-muted");
+            Thread.sleep(SETTLE_MILLIS);
+            expect(bobPhone, "bob", BOT_HZ, "the bot", false, mark);
+            expect(alicePhone, "alice", BOT_HZ, "the bot", false, aliceMark);
+            expect(bobPhone, "bob", ALICE_HZ, "alice", true, mark);
+            expect(botPhone, "the muted bot", ALICE_HZ, "alice", true, markAfter(botPhone) - ms(SETTLE_MILLIS));
+
+            step("4. The bot mutes alice: POST …/participants/%s/mute", aliceJoined.participantId());
+            graph(botToken, "POST", "/v1.0/communications/calls/" + callId + "/participants/" + aliceJoined.participantId()
+                    + "/mute", "");
+            mark = markAfter(bobPhone);
+            awaitRoster(callback, verifier, callId, roster -> serverMuted(roster, aliceJoined.participantId()), "alice server-muted");
+            Thread.sleep(SETTLE_MILLIS);
+            expect(bobPhone, "bob", ALICE_HZ, "alice", false, mark);
+            expect(alicePhone, "the muted alice", BOB_HZ, "bob", true, markAfter(alicePhone) - ms(SETTLE_MILLIS));
+
+            step("5. alice unmutes herself (client API): a server mute is not hers to lift");
+            JsonNode aliceView = alice.setMuted(aliceJoined, false);
+            mark = markAfter(bobPhone);
+            out.printf("   alice: isMuted=%s serverMuted=%s%n", aliceView.get("isMuted").asBoolean(),
+                    aliceView.at("/mediaStreams/0/serverMuted").asBoolean());
+            check(aliceView.get("isMuted").asBoolean(), "alice stays muted after her own unmute");
+            Thread.sleep(SETTLE_MILLIS);
+            expect(bobPhone, "bob", ALICE_HZ, "alice", false, mark);
+
+            step("6. The bot unmutes itself: POST /communications/calls/%s/unmute", callId);
+            graph(botToken, "POST", "/v1.0/communications/calls/" + callId + "/unmute", "{}");
+            awaitRoster(callback, verifier, callId, roster -> !serverMuted(roster, botParticipant), "the bot unmuted");
+            mark = markAfter(bobPhone);
+            Thread.sleep(SETTLE_MILLIS);
+            expect(bobPhone, "bob", BOT_HZ, "the bot", true, mark + ms(MARGIN_MILLIS));
+
+            step("7. Everyone leaves; the bot hangs up");
+            alice.leave(aliceJoined);
+            bob.leave(bobJoined);
+            graph(botToken, "DELETE", "/v1.0/communications/calls/" + callId, null);
+            JsonNode ended = callback.awaitItem(item -> "deleted".equals(item.path("changeType").asText())
+                    && item.at("/resourceData/state").asText().equals("terminated"), WAIT);
+            out.printf("   the bot was told: terminated, resultInfo %s%n", ended.at("/resourceData/resultInfo"));
+            out.printf("   notifications received by the bot: %d POSTs, every signature verified%n", callback.received().size());
+        }
+        out.println(failures.isEmpty() ? "Demo passed: every step behaved." : "Demo FAILED: " + failures.size() + " check(s) did not hold.");
+        return List.copyOf(failures);
+    }
+
+    private static String createCallBody(String callbackUri, String sdpOffer) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("@odata.type", "#microsoft.graph.call");
+        body.put("callbackUri", callbackUri);
+        body.putArray("requestedModalities").add("audio");
+        ObjectNode media = body.putObject("mediaConfig");
+        media.put("@odata.type", "#microsoft.graph.appHostedMediaConfig");
+        media.put("blob", sdpOffer);
+        for (String[] user : new String[][] {{DevIdentities.ALICE_ID, "Alice"}, {DevIdentities.BOB_ID, "Bob"}}) {
+            ObjectNode identity = body.withArray("targets").addObject().putObject("identity").putObject("user");
+            identity.put("id", user[0]);
+            identity.put("displayName", user[1]);
+        }
+        body.put("tenantId", DevIdentities.TENANT_ID);
+        return body.toString();
+    }
+
+    private JsonNode graph(String token, String method, String path, String json) {
+        HttpRequest.Builder b = http.request(path).header("Authorization", "Bearer " + token);
+        if (json != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response = http.send(b.build());
+        return response.body().isEmpty() ? JsonNodeFactory.instance.objectNode() : ServerHttp.json(response.body());
+    }
+
+    /** Waits for a verified roster notification whose participants satisfy the condition, and prints it. */
+    private void awaitRoster(CallbackReceiver callback, NotificationVerifier verifier, String callId,
+                             java.util.function.Predicate<JsonNode> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<CallbackReceiver.Received> received = callback.received();
+            for (; consumedPosts < received.size(); consumedPosts++) {
+                CallbackReceiver.Received r = received.get(consumedPosts);
+                try {
+                    verifier.verify(r.header("Authorization"), r.body());
+                } catch (NotificationVerificationException e) {
+                    check(false, "notification signature: " + e.getMessage());
+                    continue;
+                }
+                for (JsonNode item : r.json().path("value")) {
+                    if (item.path("resourceUrl").asText().equals("/communications/calls/" + callId + "/participants")
+                            && condition.test(item.get("resourceData"))) {
+                        out.printf("   bot <- roster notification (POST #%s, signature ok): %s%n",
+                                r.header("X-Switchboard-Sequence"), describe(item.get("resourceData")));
+                        consumedPosts++;
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(10);
+        }
+        check(false, "no roster notification showing " + what + " within " + WAIT.toSeconds() + " s");
+    }
+
+    private static String describe(JsonNode roster) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode p : roster) {
+            JsonNode identity = p.at("/info/identity");
+            String name = identity.has("application") && !identity.get("application").isNull()
+                    ? identity.at("/application/displayName").asText("bot") : identity.at("/user/displayName").asText("user");
+            boolean serverMuted = p.at("/mediaStreams/0/serverMuted").asBoolean();
+            parts.add(name + (p.path("isMuted").asBoolean() ? (serverMuted ? " muted(server)" : " muted(self)") : " unmuted"));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static boolean serverMuted(JsonNode roster, String participantId) {
+        for (JsonNode p : roster) {
+            if (p.path("id").asText().equals(participantId)) {
+                return p.at("/mediaStreams/0/serverMuted").asBoolean();
+            }
+        }
+        return false;
+    }
+
+    private void expect(Softphone phone, String listener, double hz, String talker, boolean present, int fromSample) {
+        double level = phone.recording().levelSinceDbfs(hz, Math.max(0, fromSample));
+        ToneMeter.Verdict verdict = ToneMeter.verdict(level);
+        boolean ok = present ? verdict == ToneMeter.Verdict.PRESENT : verdict == ToneMeter.Verdict.ABSENT;
+        out.printf(Locale.ROOT, "   %-4s %s %s %s (%.0f Hz): %.1f dBFS%n", ok ? "ok" : "FAIL", listener,
+                present ? "hears" : "does not hear", talker, hz, level);
+        if (!ok) {
+            failures.add(listener + (present ? " should hear " : " should not hear ") + talker + " (" + level + " dBFS)");
+        }
+    }
+
+    private void check(boolean ok, String what) {
+        out.printf("   %-4s %s%n", ok ? "ok" : "FAIL", what);
+        if (!ok) {
+            failures.add(what);
+        }
+    }
+
+    private void step(String format, Object... args) {
+        out.println();
+        out.printf(Locale.ROOT, format + "%n", args);
+    }
+
+    /**
+     * The recording position now plus a small margin: audio the server mixed before an action's 200 OK may still
+     * be on its way (one 20 ms tick plus loopback), and must not count against the action.
+     */
+    private static int markAfter(Softphone phone) {
+        return phone.recording().length() + ms(MARGIN_MILLIS);
+    }
+
+    private static int ms(int millis) {
+        return AudioCodec.MIX_RATE / 1000 * millis;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.switchboard.tools;
+
+import dev.switchboard.core.CallException;
+import dev.switchboard.media.codec.AudioCodec;
+import dev.switchboard.media.codec.FrameDecoder;
+import dev.switchboard.media.codec.FrameEncoder;
+import dev.switchboard.media.rtp.RtpPacket;
+import dev.switchboard.media.rtp.RtpStreamWriter;
+import dev.switchboard.media.sdp.SdpOffer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A participant's audio endpoint: offers one RTP/AVP audio stream, sends 20 ms frames from an
+ * {@link AudioSource} (or nothing), and decodes what it receives into a recording and a level meter.
+ * Runs two threads (a 20 ms sender tick and a receiver) until closed.
+ */
+public final class Softphone implements AutoCloseable {
+    private static final int DYNAMIC_OPUS_PT = 111;
+
+    private final AudioCodec codec;
+    private final int payloadType;
+    private final AudioSource source;
+    private final DatagramChannel channel;
+    private final String host;
+    private final PcmRecorder recording = new PcmRecorder(AudioCodec.MIX_RATE);
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "softphone-send"));
+    private Thread receiver;
+    private volatile InetSocketAddress remote;
+    private volatile boolean sending = true;
+    private volatile long packetsSent;
+    private volatile long packetsReceived;
+
+    /**
+     * @param host   the local address to bind and advertise (e.g. 127.0.0.1)
+     * @param source the audio to send at 48 kHz ({@link AudioCodec#MIX_RATE}), or null to send nothing (a listener)
+     */
+    public Softphone(String host, AudioCodec codec, AudioSource source) throws IOException {
+        this.host = host;
+        this.codec = codec;
+        this.payloadType = codec.staticPayloadType() >= 0 ? codec.staticPayloadType() : DYNAMIC_OPUS_PT;
+        if (source != null && source.sampleRate() != AudioCodec.MIX_RATE) {
+            throw new IllegalArgumentException("the audio source must be " + AudioCodec.MIX_RATE + " Hz");
+        }
+        this.source = source;
+        this.channel = DatagramChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+        channel.bind(new InetSocketAddress(host, 0));
+    }
+
+    public int localPort() {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The SDP offer: one sendrecv audio stream of this codec at 20 ms. */
+    public String sdpOffer() {
+        String direction = source == null ? "recvonly" : "sendrecv";
+        StringBuilder sdp = new StringBuilder()
+                .append("v=0\r\n")
+                .append("o=- ").append(System.nanoTime() & 0xffffffL).append(" 1 IN IP4 ").append(host).append("\r\n")
+                .append("s=switchboard participant\r\n")
+                .append("c=IN IP4 ").append(host).append("\r\n")
+                .append("t=0 0\r\n")
+                .append("m=audio ").append(localPort()).append(" RTP/AVP ").append(payloadType).append("\r\n")
+                .append("a=rtpmap:").append(payloadType).append(' ').append(codec.rtpmap()).append("\r\n");
+        if (codec == AudioCodec.OPUS) {
+            sdp.append("a=fmtp:").append(payloadType).append(" minptime=20;useinbandfec=0\r\n");
+        }
+        return sdp.append("a=ptime:20\r\n").append("a=").append(direction).append("\r\n").toString();
+    }
+
+    /** Starts media towards the address of the SDP answer. */
+    public void start(String sdpAnswer) {
+        remote = remoteOf(sdpAnswer);
+        receiver = daemon(this::receiveLoop, "softphone-recv");
+        receiver.start();
+        if (source != null) {
+            FrameEncoder encoder = codec.newEncoder();
+            RtpStreamWriter stream = new RtpStreamWriter(payloadType, codec.samplesPerFrame());
+            short[] frame = new short[AudioCodec.MIX_FRAME];
+            byte[] packet = new byte[RtpPacket.HEADER_BYTES + encoder.maxPayloadBytes()];
+            sender.scheduleAtFixedRate(() -> sendFrame(encoder, stream, frame, packet), 0, 20, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sendFrame(FrameEncoder encoder, RtpStreamWriter stream, short[] frame, byte[] packet) {
+        if (!sending) {
+            stream.skipFrame();
+            return;
+        }
+        source.nextFrame(frame);
+        int length = encoder.encode(frame, packet, RtpPacket.HEADER_BYTES);
+        if (length < 0) {
+            stream.skipFrame();
+            return;
+        }
+        stream.writeNextHeader(packet);
+        try {
+            channel.send(ByteBuffer.wrap(packet, 0, RtpPacket.HEADER_BYTES + length), remote);
+            packetsSent++;
+        } catch (IOException ignored) {
+            // the server is gone or the channel closed; the receiver side reports it
+        }
+    }
+
+    private void receiveLoop() {
+        FrameDecoder decoder = codec.newDecoder();
+        RtpPacket parsed = new RtpPacket();
+        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        short[] pcm = new short[AudioCodec.MIX_FRAME];
+        int samplesPerTick = AudioCodec.MIX_RATE / codec.clockRate();
+        Timeline timeline = new Timeline();
+        while (channel.isOpen()) {
+            try {
+                buffer.clear();
+                channel.receive(buffer);
+                if (parsed.parse(buffer.array(), buffer.position()) != RtpPacket.Kind.RTP) {
+                    continue;
+                }
+                packetsReceived++;
+                decoder.decode(buffer.array(), parsed.payloadOffset(), parsed.payloadLength(), pcm);
+                long position = timeline.position(parsed.ssrc(), parsed.timestamp(), recording.length(), samplesPerTick);
+                recording.put((int) position, pcm, pcm.length);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Maps RTP timestamps onto the recording's timeline, so lost packets leave silent gaps instead of shifting
+     * everything after them. A new SSRC or a jump of more than 10 s starts again at the end of the recording.
+     */
+    static final class Timeline {
+        private static final long MAX_JUMP_SAMPLES = 10L * AudioCodec.MIX_RATE;
+        private boolean started;
+        private int ssrc;
+        private int lastTimestamp;
+        private long lastPosition;
+
+        long position(int packetSsrc, int timestamp, int recordingEnd, int samplesPerTick) {
+            long delta = (long) (timestamp - lastTimestamp) * samplesPerTick;
+            if (!started || packetSsrc != ssrc || Math.abs(delta) > MAX_JUMP_SAMPLES) {
+                started = true;
+                ssrc = packetSsrc;
+                lastTimestamp = timestamp;
+                lastPosition = recordingEnd;
+                return lastPosition;
+            }
+            lastTimestamp = timestamp;
+            lastPosition += delta;
+            return lastPosition;
+        }
+    }
+
+    /** Pauses or resumes sending, as a participant who stops talking would. */
+    public void setSending(boolean on) {
+        sending = on;
+    }
+
+    /** Everything received so far, decoded at 48 kHz. */
+    public PcmRecorder recording() {
+        return recording;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    public long packetsReceived() {
+        return packetsReceived;
+    }
+
+    static InetSocketAddress remoteOf(String sdpAnswer) {
+        try {
+            SdpOffer answer = SdpOffer.parse(sdpAnswer);
+            for (SdpOffer.Media m : answer.media()) {
+                String address = m.connection() != null ? m.connection() : answer.sessionConnection();
+                if ("audio".equals(m.type()) && m.port() > 0 && address != null) {
+                    return new InetSocketAddress(address, m.port());
+                }
+            }
+        } catch (CallException e) {
+            throw new ToolException(ToolException.UNAVAILABLE, "the server's SDP answer is not valid: " + e.getMessage());
+        }
+        throw new ToolException(ToolException.UNAVAILABLE, "the server's SDP answer has no audio address");
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        sender.shutdownNow();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        if (receiver != null) {
+            try {
+                receiver.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
