@@ -86,12 +86,12 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Switchboard listening on " + server.baseUrl());
         System.out.println("  Graph API:  " + server.baseUrl() + "/v1.0/communications/calls");
         System.out.print(server.authority().describe());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "switchboard-shutdown"));
-        stopped.await();
+        CountDownLatch stop = new CountDownLatch(1);
+        TerminationSignals.onTermination(stop::countDown);
+        stop.await();
+        System.out.println("Switchboard stopping: ending live calls, delivering their notifications ...");
+        server.close();
+        System.out.println("Switchboard stopped.");
         return 0;
     }
 

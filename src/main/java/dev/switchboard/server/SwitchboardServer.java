@@ -44,6 +44,9 @@ public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
     private static final int ROSTER_BACKLOG = 256;
+    /** Requests that start a call or join one: refused while draining. */
+    private static final java.util.regex.Pattern NEW_CALL = java.util.regex.Pattern.compile(
+            "(?i)/v1\\.0/(communications|app)/calls/?|/client/v1/calls/[^/]+/participants/?");
 
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -111,6 +114,8 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.routes.before(RequestIds::assign);
+            cfg.routes.after(RequestIds::release);
+            cfg.routes.before(ctx -> refuseNewCallsWhileDraining(ctx));
             cfg.requestLogger.http(new HttpMetrics(metrics)::record);
             GraphErrors.register(cfg.routes);
             OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
@@ -122,6 +127,14 @@ public final class SwitchboardServer implements AutoCloseable {
             ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
+    }
+
+    private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
+        if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
+            ctx.header("Retry-After", "30");
+            throw new dev.switchboard.core.CallException(dev.switchboard.core.ErrorCode.SERVICE_UNAVAILABLE,
+                    "The server is shutting down and takes no new calls.");
+        }
     }
 
     private void sweep() {
@@ -142,12 +155,12 @@ public final class SwitchboardServer implements AutoCloseable {
         return calls;
     }
 
-    /** Starts listening; returns once the HTTP port is bound. */
+    /** Starts listening; returns once the HTTP port is bound. On failure (e.g. port in use) everything is released. */
     public SwitchboardServer start() {
         try {
             http.start();
         } catch (RuntimeException e) {
-            close();   // e.g. the port is taken: release media ports and threads before reporting it
+            close();
             throw e;
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
@@ -189,18 +202,32 @@ public final class SwitchboardServer implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * Stops taking calls: {@code /readyz} answers 503 and new calls and joins are refused with 503, while live
+     * calls go on. {@link #close()} begins with this.
+     */
+    public void beginDraining() {
+        if (draining.compareAndSet(false, true)) {
+            log.info("draining: no new calls");
+        }
+    }
+
+    /**
+     * Graceful stop: drain, end every live call (each bot is told {@code terminated} with a resultInfo), deliver the
+     * queued notifications for a bounded time, then stop HTTP and release every media port and thread.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        draining.set(true);
-        http.stop();
+        beginDraining();
         sweeper.shutdownNow();
         calls.close();
         if (webhooks != null) {
             webhooks.close();
         }
+        http.stop();
         media.close();
         authority.close();
         metrics.close();

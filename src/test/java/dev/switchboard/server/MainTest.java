@@ -45,6 +45,9 @@ class MainTest {
                     "--data-dir", Files.createTempDirectory("sb").toString());
             assertThat(r.code()).isEqualTo(74);
             assertThat(r.err()).contains("switchboard: cannot listen").contains(Integer.toString(taken.getLocalPort()));
+            assertThat(Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                    .map(Thread::getName).filter(n -> n.startsWith("switchboard-media-")))
+                    .as("the failed start released the media engine").isEmpty();
         }
     }
 }
