@@ -91,7 +91,7 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         try {
-            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl);
+            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl, metrics);
         } catch (RuntimeException e) {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
