@@ -63,8 +63,8 @@ public final class IdentityRoutes {
             ctx.header("Cache-Control", "no-store, no-cache").header("Pragma", "no-cache");
             ctx.contentType("application/json; charset=utf-8").result(body.toString());
             authority.metrics().issued(form.get("grant_type"));
-            log.info("token issued tenant={} clientId={} grant={} requestId={}", TokenEndpoint.safe(tenant),
-                    TokenEndpoint.safe(form.get("client_id")), form.get("grant_type"), requestId(ctx));
+            log.info("token issued tenant={} clientId={} grant={}", TokenEndpoint.safe(tenant),
+                    TokenEndpoint.safe(form.get("client_id")), form.get("grant_type"));
         });
     }
 
@@ -157,8 +157,8 @@ public final class IdentityRoutes {
             }
             ctx.header("Cache-Control", "no-store, no-cache");
             ctx.status(e.status()).contentType("application/json; charset=utf-8").result(body.toString());
-            log.info("token request refused tenant={} error={} code=AADSTS{} requestId={}", TokenEndpoint.safe(ctx.pathParam("tenant")),
-                    e.error(), e.aadstsCode(), requestId(ctx));
+            log.info("token request refused tenant={} error={} code=AADSTS{}", TokenEndpoint.safe(ctx.pathParam("tenant")),
+                    e.error(), e.aadstsCode());
         }
     }
 }
