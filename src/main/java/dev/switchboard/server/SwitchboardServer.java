@@ -98,7 +98,8 @@ public final class SwitchboardServer implements AutoCloseable {
             media.close();
             throw e;
         }
-        NotifierSettings notifierSettings = NotifierSettings.defaults();
+        NotifierSettings notifierSettings = config.callbackAllowedHosts() == null ? NotifierSettings.defaults()
+                : NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
         this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
                 CallSettings.DEFAULTS);
