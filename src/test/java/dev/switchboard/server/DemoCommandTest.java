@@ -17,7 +17,7 @@ class DemoCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pcmu"})
+    @ValueSource(strings = {"pcmu", "opus"})
     void theDemoPassesEveryStep(String codec) {
         Cli.Result r = run("demo", "--codec", codec);
         assertThat(r.code()).as(r.out() + r.err()).isZero();
