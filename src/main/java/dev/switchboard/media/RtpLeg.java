@@ -15,10 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One participant's RTP leg: its UDP port, ingress filter, jitter buffer, decoder and outgoing stream.
@@ -37,15 +33,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RtpLeg implements MediaLeg {
     static final long RELATCH_NANOS = 2_000_000_000L;
-    /** Packet budget: bursts of {@code BURST} packets, then {@code RATE_PER_SECOND} (3x a 20 ms stream). */
-    static final int BURST = 50;
-    static final int RATE_PER_SECOND = 150;
     /** A frame whose peak is below this (about -66 dBFS) counts as silence: the leg does not contribute. */
     static final int SILENCE_PEAK = 16;
-    private static final DropReason[] REASONS = DropReason.values();
 
     private final RtpRoom room;
-    private final MediaCounters counters;
     private final String participantId;
     private final DatagramChannel channel;
     private final int localPort;
@@ -66,8 +57,7 @@ public final class RtpLeg implements MediaLeg {
     // packet thread only
     private int latchedPort;
     private long latchedSeenNanos;
-    private long tokens = BURST;
-    private long tokenNanos;
+    private final PacketBudget budget = new PacketBudget();
 
     private final Object bufferLock = new Object();
     private final JitterBuffer jitter;
@@ -84,19 +74,13 @@ public final class RtpLeg implements MediaLeg {
     private boolean contributing;
     private boolean playing;
 
-    private final AtomicLongArray dropped = new AtomicLongArray(REASONS.length);
-    private final LongAdder packetsIn = new LongAdder();
-    private final LongAdder packetsOut = new LongAdder();
-    private final LongAdder framesMixed = new LongAdder();
-    private final LongAdder framesConcealed = new LongAdder();
-    private final LongAdder mixedAfterServerMute = new LongAdder();
-    private final LongAdder mixedAfterClientMute = new LongAdder();
+    private final LegCounters stats;
 
     /** An RTP leg on {@code channel} for a negotiated offer. */
     RtpLeg(RtpRoom room, MediaCounters counters, String participantId, DatagramChannel channel, int localPort,
            AudioNegotiation negotiation, String localAddress) {
         this.room = room;
-        this.counters = counters;
+        this.stats = new LegCounters(counters);
         this.participantId = participantId;
         this.channel = channel;
         this.localPort = localPort;
@@ -116,7 +100,7 @@ public final class RtpLeg implements MediaLeg {
     /** A server-side leg: no port, no peer; silent, but mutable like any leg. */
     RtpLeg(RtpRoom room, MediaCounters counters, String participantId) {
         this.room = room;
-        this.counters = counters;
+        this.stats = new LegCounters(counters);
         this.participantId = participantId;
         this.channel = null;
         this.localPort = 0;
@@ -257,8 +241,7 @@ public final class RtpLeg implements MediaLeg {
 
     /** Ingress: filters one datagram and, if it passes, buffers its payload. Never throws, never blocks on I/O. */
     void onDatagram(byte[] buf, int length, InetSocketAddress source, RtpPacket packet, long now) {
-        packetsIn.increment();
-        counters.packetsIn.increment();
+        stats.packetIn();
         RtpPacket.Kind kind = packet.parse(buf, length);
         if (kind == RtpPacket.Kind.MALFORMED) {
             drop(DropReason.MALFORMED, 1);
@@ -269,7 +252,7 @@ public final class RtpLeg implements MediaLeg {
             return;
         }
         if (kind == RtpPacket.Kind.RTCP) {
-            counters.rtcpIn.increment();
+            stats.rtcpIn();
             return;
         }
         if (packet.payloadType() != payloadType) {
@@ -293,7 +276,7 @@ public final class RtpLeg implements MediaLeg {
             drop(DropReason.CLIENT_MUTED, 1);
             return;
         }
-        if (!takeToken(now)) {
+        if (!budget.take(now)) {
             drop(DropReason.QUEUE_FULL, 1);
             return;
         }
@@ -331,28 +314,8 @@ public final class RtpLeg implements MediaLeg {
         }
     }
 
-    private boolean takeToken(long now) {
-        if (tokenNanos == 0) {
-            tokenNanos = now;
-        }
-        long elapsed = now - tokenNanos;
-        long refill = elapsed * RATE_PER_SECOND / 1_000_000_000L;
-        if (refill > 0) {
-            tokens = Math.min(BURST, tokens + refill);
-            tokenNanos += refill * 1_000_000_000L / RATE_PER_SECOND;
-        }
-        if (tokens <= 0) {
-            return false;
-        }
-        tokens--;
-        return true;
-    }
-
     private void drop(DropReason reason, long n) {
-        if (n > 0) {
-            dropped.addAndGet(reason.ordinal(), n);
-            counters.drop(reason, n);
-        }
+        stats.drop(reason, n);
     }
 
     // ---------------------------------------------------------------- mixer thread
@@ -395,7 +358,7 @@ public final class RtpLeg implements MediaLeg {
             playing = true;
         } else if (n == JitterBuffer.LOST && playing) {
             decoder.conceal(pcm);
-            framesConcealed.increment();
+            stats.frameConcealed();
         } else {
             playing = false;
             return false;
@@ -465,8 +428,7 @@ public final class RtpLeg implements MediaLeg {
         outBuffer.clear().limit(RtpPacket.HEADER_BYTES + payloadLength);
         try {
             channel.send(outBuffer, sendTarget);
-            packetsOut.increment();
-            counters.packetsOut.increment();
+            stats.packetOut();
         } catch (IOException e) {
             // closed under us or the peer is unreachable: the next tick tries again; nothing to log per packet
         }
@@ -483,26 +445,19 @@ public final class RtpLeg implements MediaLeg {
 
     /** After a tick's sends: counts this leg's frame as mixed, and as a leak if a mute had already returned. */
     void accountMixed(long tickEndNanos) {
-        framesMixed.increment();
+        stats.frameMixed();
         long s = serverMutedSince;
         if (s != 0 && s - tickEndNanos < 0) {
-            mixedAfterServerMute.increment();
-            counters.mixedAfterMute.increment();
+            stats.mixedAfterMute(true);
         }
         long c = clientMutedSince;
         if (c != 0 && c - tickEndNanos < 0) {
-            mixedAfterClientMute.increment();
-            counters.mixedAfterMute.increment();
+            stats.mixedAfterMute(false);
         }
     }
 
     /** A snapshot of this leg's counters. Any thread. */
     public LegStats stats() {
-        Map<DropReason, Long> d = new EnumMap<>(DropReason.class);
-        for (DropReason r : REASONS) {
-            d.put(r, dropped.get(r.ordinal()));
-        }
-        return new LegStats(participantId, localPort, codec, packetsIn.sum(), packetsOut.sum(), framesMixed.sum(),
-                framesConcealed.sum(), d, mixedAfterServerMute.sum(), mixedAfterClientMute.sum(), serverMuted, clientMuted);
+        return stats.snapshot(participantId, localPort, codec, serverMuted, clientMuted);
     }
 }

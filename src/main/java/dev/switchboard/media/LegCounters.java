@@ -1,0 +1,72 @@
+package dev.switchboard.media;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One leg's counters, each also added to the engine's totals ({@link MediaCounters}). Written by the packet and
+ * mixer threads without locks or allocation; read by any thread as a {@link LegStats} snapshot.
+ */
+final class LegCounters {
+    private static final DropReason[] REASONS = DropReason.values();
+
+    private final MediaCounters engine;
+    private final AtomicLongArray dropped = new AtomicLongArray(REASONS.length);
+    private final LongAdder packetsIn = new LongAdder();
+    private final LongAdder packetsOut = new LongAdder();
+    private final LongAdder framesMixed = new LongAdder();
+    private final LongAdder framesConcealed = new LongAdder();
+    private final LongAdder mixedAfterServerMute = new LongAdder();
+    private final LongAdder mixedAfterClientMute = new LongAdder();
+
+    LegCounters(MediaCounters engine) {
+        this.engine = engine;
+    }
+
+    void packetIn() {
+        packetsIn.increment();
+        engine.packetsIn.increment();
+    }
+
+    void packetOut() {
+        packetsOut.increment();
+        engine.packetsOut.increment();
+    }
+
+    void rtcpIn() {
+        engine.rtcpIn.increment();
+    }
+
+    void drop(DropReason reason, long n) {
+        if (n > 0) {
+            dropped.addAndGet(reason.ordinal(), n);
+            engine.drop(reason, n);
+        }
+    }
+
+    void frameMixed() {
+        framesMixed.increment();
+    }
+
+    void frameConcealed() {
+        framesConcealed.increment();
+    }
+
+    /** A frame of the leg was mixed after its server (or client) mute had returned: a leak, must never happen. */
+    void mixedAfterMute(boolean server) {
+        (server ? mixedAfterServerMute : mixedAfterClientMute).increment();
+        engine.mixedAfterMute.increment();
+    }
+
+    LegStats snapshot(String participantId, int localPort, dev.switchboard.media.codec.AudioCodec codec,
+                      boolean serverMuted, boolean clientMuted) {
+        Map<DropReason, Long> d = new EnumMap<>(DropReason.class);
+        for (DropReason r : REASONS) {
+            d.put(r, dropped.get(r.ordinal()));
+        }
+        return new LegStats(participantId, localPort, codec, packetsIn.sum(), packetsOut.sum(), framesMixed.sum(),
+                framesConcealed.sum(), d, mixedAfterServerMute.sum(), mixedAfterClientMute.sum(), serverMuted, clientMuted);
+    }
+}
