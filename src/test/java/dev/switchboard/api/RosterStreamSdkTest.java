@@ -40,7 +40,8 @@ class RosterStreamSdkTest {
                         .byParticipantId(aliceJoined.participantId()).mute().post(new MutePostRequestBody());
                 for (RosterWatcher view : new RosterWatcher[] {aliceView, bobView}) {
                     JsonNode muted = view.await(m -> serverMuted(m, aliceJoined.participantId()), Duration.ofSeconds(5));
-                    assertThat(muted.get("changed").get(0).get("id").asText()).isEqualTo(aliceJoined.participantId());
+                    // a reader whose subscription raced the mute gets it in its first message (whose "changed" is everyone)
+                    assertThat(muted.get("changed").findValuesAsText("id")).contains(aliceJoined.participantId());
                 }
             }
         }
