@@ -36,7 +36,7 @@ public final class GraphErrors {
             write(ctx, code, messageFor(code, ctx));
         });
         routes.exception(Exception.class, (e, ctx) -> {
-            log.error("unhandled error method={} path={} requestId={}", ctx.method(), ctx.path(), RequestIds.requestId(ctx), e);
+            log.error("unhandled error method={} path={}", ctx.method(), ctx.path(), e);
             write(ctx, ErrorCode.INTERNAL, "An internal server error occurred.");
         });
     }

@@ -1,13 +1,15 @@
 package dev.switchboard.api;
 
 import io.javalin.http.Context;
+import org.slf4j.MDC;
 
 import java.util.UUID;
 
 /**
  * The {@code request-id} / {@code client-request-id} pair Graph puts on every response. The client's
  * {@code client-request-id} is echoed (the Java SDK sends one per client, not per request, so it is
- * never assumed unique); a fresh one is made when the client sent none.
+ * never assumed unique); a fresh one is made when the client sent none. The request id is also put into the
+ * logging context (MDC {@code requestId}) for every log line written while the request is handled.
  */
 public final class RequestIds {
     private static final String REQUEST_ID = "request-id";
@@ -29,6 +31,12 @@ public final class RequestIds {
         ctx.attribute(CLIENT_REQUEST_ID, clientRequestId);
         ctx.header(REQUEST_ID, requestId);
         ctx.header(CLIENT_REQUEST_ID, clientRequestId);
+        MDC.put("requestId", requestId);
+    }
+
+    /** An after-handler: the request's thread forgets its id (threads are pooled or virtual and reused). */
+    public static void release(Context ctx) {
+        MDC.remove("requestId");
     }
 
     public static String requestId(Context ctx) {

@@ -1,6 +1,7 @@
 package dev.switchboard.auth;
 
 import dev.switchboard.notify.CallbackTokenSigner;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
     private final TokenVerifier verifier;
     private final CallbackTokens callbackTokens;
     private final HttpClient http;
+    private final AuthMetrics metrics;
 
     /**
      * @param config      the identities and settings
@@ -35,7 +37,14 @@ public final class EmbeddedAuthority implements AutoCloseable {
      * @param clock       the time source
      */
     public EmbeddedAuthority(IdentityConfig config, boolean development, Path dataDir, Supplier<String> baseUrl, Clock clock) {
+        this(config, development, dataDir, baseUrl, clock, AuthMetrics.none());
+    }
+
+    /** As above, counting issued and refused tokens in {@code metrics}. */
+    public EmbeddedAuthority(IdentityConfig config, boolean development, Path dataDir, Supplier<String> baseUrl, Clock clock,
+                             AuthMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.development = development;
         TokenSettings t = config.tokens();
         this.urls = new IssuerUrls(baseUrl);
@@ -49,7 +58,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
         for (ExternalIssuerConfig e : config.externalIssuers()) {
             trusted.add(new ExternalIssuer(e, http, clock));
         }
-        this.verifier = new TokenVerifier(trusted, clock, t.clockSkew(), t.verifiedTokenCache());
+        this.verifier = new TokenVerifier(trusted, clock, t.clockSkew(), t.verifiedTokenCache(), metrics);
         this.callbackTokens = new CallbackTokens(issuer, clock, t.callbackIssuer(), t.callbackTokenLifetime());
     }
 
@@ -59,9 +68,19 @@ public final class EmbeddedAuthority implements AutoCloseable {
      * @param configFile null for the development identities
      */
     public static EmbeddedAuthority create(Path dataDir, Path configFile, Supplier<String> baseUrl) {
+        return create(dataDir, configFile, baseUrl, null);
+    }
+
+    /** As above, with the identity counters registered in {@code registry} (null for none). */
+    public static EmbeddedAuthority create(Path dataDir, Path configFile, Supplier<String> baseUrl, MeterRegistry registry) {
+        AuthMetrics metrics = registry == null ? AuthMetrics.none() : new AuthMetrics(registry);
         return configFile == null
-                ? new EmbeddedAuthority(IdentityConfig.development(), true, dataDir, baseUrl, Clock.systemUTC())
-                : new EmbeddedAuthority(IdentityConfig.load(configFile), false, dataDir, baseUrl, Clock.systemUTC());
+                ? new EmbeddedAuthority(IdentityConfig.development(), true, dataDir, baseUrl, Clock.systemUTC(), metrics)
+                : new EmbeddedAuthority(IdentityConfig.load(configFile), false, dataDir, baseUrl, Clock.systemUTC(), metrics);
+    }
+
+    AuthMetrics metrics() {
+        return metrics;
     }
 
     public BearerAuthenticator authenticator() {

@@ -33,12 +33,12 @@ public final class IdentityRoutes {
 
     public static void register(RoutesConfig routes, EmbeddedAuthority authority) {
         routes.post("/{tenant}/oauth2/v2.0/token", ctx -> token(ctx, authority));
-        routes.get("/{tenant}/discovery/v2.0/keys", ctx -> oauth(ctx, () -> {
+        routes.get("/{tenant}/discovery/v2.0/keys", ctx -> oauth(ctx, authority, () -> {
             tenant(authority, ctx.pathParam("tenant"));
             ctx.header("Cache-Control", "public, max-age=3600");
             ctx.contentType("application/json").result(authority.keys().jwksJson());
         }));
-        routes.get("/{tenant}/v2.0/.well-known/openid-configuration", ctx -> oauth(ctx, () -> {
+        routes.get("/{tenant}/v2.0/.well-known/openid-configuration", ctx -> oauth(ctx, authority, () -> {
             String tenant = tenant(authority, ctx.pathParam("tenant"));
             ctx.header("Cache-Control", "public, max-age=3600");
             ctx.contentType("application/json").result(openIdConfiguration(authority.urls(), tenant));
@@ -46,7 +46,7 @@ public final class IdentityRoutes {
     }
 
     private static void token(Context ctx, EmbeddedAuthority authority) {
-        oauth(ctx, () -> {
+        oauth(ctx, authority, () -> {
             String contentType = ctx.contentType();
             if (contentType == null || !contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
                 throw OAuthError.invalidRequest(900144, "The request body must be form-encoded (application/x-www-form-urlencoded).");
@@ -62,8 +62,9 @@ public final class IdentityRoutes {
             body.put("access_token", grant.token().accessToken());
             ctx.header("Cache-Control", "no-store, no-cache").header("Pragma", "no-cache");
             ctx.contentType("application/json; charset=utf-8").result(body.toString());
-            log.info("token issued tenant={} clientId={} grant={} requestId={}", TokenEndpoint.safe(tenant),
-                    TokenEndpoint.safe(form.get("client_id")), form.get("grant_type"), requestId(ctx));
+            authority.metrics().issued(form.get("grant_type"));
+            log.info("token issued tenant={} clientId={} grant={}", TokenEndpoint.safe(tenant),
+                    TokenEndpoint.safe(form.get("client_id")), form.get("grant_type"));
         });
     }
 
@@ -139,10 +140,11 @@ public final class IdentityRoutes {
         void run();
     }
 
-    private static void oauth(Context ctx, Action action) {
+    private static void oauth(Context ctx, EmbeddedAuthority authority, Action action) {
         try {
             action.run();
         } catch (OAuthError e) {
+            authority.metrics().refused(e.error());
             ObjectNode body = JSON.createObjectNode();
             body.put("error", e.error());
             body.put("error_description", e.description());
@@ -155,8 +157,8 @@ public final class IdentityRoutes {
             }
             ctx.header("Cache-Control", "no-store, no-cache");
             ctx.status(e.status()).contentType("application/json; charset=utf-8").result(body.toString());
-            log.info("token request refused tenant={} error={} code=AADSTS{} requestId={}", TokenEndpoint.safe(ctx.pathParam("tenant")),
-                    e.error(), e.aadstsCode(), requestId(ctx));
+            log.info("token request refused tenant={} error={} code=AADSTS{}", TokenEndpoint.safe(ctx.pathParam("tenant")),
+                    e.error(), e.aadstsCode());
         }
     }
 }

@@ -40,10 +40,27 @@ public final class TokenVerifier implements BearerAuthenticator {
     });
 
     private final List<TrustedIssuer> issuers;
+    private final AuthMetrics metrics;
     private final Clock clock;
     private final long skewMillis;
     private final int cacheLimit;
     private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
+
+    /** Why a token was refused; the tag of the {@code switchboard.auth.bearer.rejected} counter. */
+    public enum Reason {
+        MISSING, SCHEME, MALFORMED, ALGORITHM, HEADER, ISSUER, TENANT, UNKNOWN_KEY, SIGNATURE, EXPIRED, NOT_YET_VALID,
+        AUDIENCE, CLAIMS
+    }
+
+    /** Internal carrier of a refusal until it becomes the one public error type at the boundary. */
+    private static final class Rejected extends RuntimeException {
+        final Reason reason;
+
+        Rejected(Reason reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
 
     private record Verified(Principal principal, long expMillis, long nbfMillis, TrustedIssuer issuer, String kid) {
     }
@@ -55,6 +72,12 @@ public final class TokenVerifier implements BearerAuthenticator {
      * @param cacheLimit how many verified tokens to remember; 0 disables remembering
      */
     public TokenVerifier(List<TrustedIssuer> issuers, Clock clock, Duration clockSkew, int cacheLimit) {
+        this(issuers, clock, clockSkew, cacheLimit, AuthMetrics.none());
+    }
+
+    /** @param metrics counts refusals by {@link Reason} */
+    public TokenVerifier(List<TrustedIssuer> issuers, Clock clock, Duration clockSkew, int cacheLimit, AuthMetrics metrics) {
+        this.metrics = metrics;
         this.issuers = List.copyOf(issuers);
         this.clock = clock;
         this.skewMillis = clockSkew.toMillis();
@@ -63,17 +86,11 @@ public final class TokenVerifier implements BearerAuthenticator {
 
     @Override
     public Principal authenticate(String authorizationHeader) {
-        if (authorizationHeader == null || authorizationHeader.isBlank()) {
-            throw invalid("Access token is empty: the request has no Authorization header.");
+        try {
+            return fromHeader(authorizationHeader);
+        } catch (Rejected r) {
+            throw reject(r);
         }
-        String h = authorizationHeader.strip();
-        if (h.equalsIgnoreCase("Bearer")) {
-            throw invalid("Access token is empty: the Bearer scheme carries no token.");
-        }
-        if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw invalid("The Authorization header must use the Bearer scheme.");
-        }
-        return verify(h.substring(7).strip());
     }
 
     /**
@@ -82,6 +99,33 @@ public final class TokenVerifier implements BearerAuthenticator {
      * @throws CallException {@code INVALID_AUTHENTICATION_TOKEN} saying what was wrong
      */
     public Principal verify(String token) {
+        try {
+            return fromToken(token);
+        } catch (Rejected r) {
+            throw reject(r);
+        }
+    }
+
+    private CallException reject(Rejected r) {
+        metrics.rejected(r.reason);
+        return new CallException(ErrorCode.INVALID_AUTHENTICATION_TOKEN, r.getMessage());
+    }
+
+    private Principal fromHeader(String authorizationHeader) {
+        if (authorizationHeader == null || authorizationHeader.isBlank()) {
+            throw invalid(Reason.MISSING, "Access token is empty: the request has no Authorization header.");
+        }
+        String h = authorizationHeader.strip();
+        if (h.equalsIgnoreCase("Bearer")) {
+            throw invalid(Reason.MISSING, "Access token is empty: the Bearer scheme carries no token.");
+        }
+        if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw invalid(Reason.SCHEME, "The Authorization header must use the Bearer scheme.");
+        }
+        return fromToken(h.substring(7).strip());
+    }
+
+    private Principal fromToken(String token) {
         long now = clock.millis();
         Verified known = cache.get(token);
         if (known != null && known.issuer().stillPublishes(known.kid())) {
@@ -109,12 +153,12 @@ public final class TokenVerifier implements BearerAuthenticator {
         String iss = text(claims, "iss");
         String tid = text(claims, "tid");
         if (iss == null) {
-            throw invalid("The token has no issuer (iss).");
+            throw invalid(Reason.ISSUER, "The token has no issuer (iss).");
         }
         TrustedIssuer issuer = findIssuer(iss, tid);
         RSAPublicKey key = issuer.key(kid);
         if (key == null) {
-            throw invalid("The token's signing key (kid) is not published by its issuer.");
+            throw invalid(Reason.UNKNOWN_KEY, "The token's signing key (kid) is not published by its issuer.");
         }
         checkSignature(token, dot2, key);
         long exp = seconds(claims, "exp", true);
@@ -129,24 +173,24 @@ public final class TokenVerifier implements BearerAuthenticator {
     private static void checkHeader(JsonNode header) {
         JsonNode alg = header.get("alg");
         if (alg == null || !alg.isTextual()) {
-            throw invalid("The token header has no signing algorithm (alg).");
+            throw invalid(Reason.ALGORITHM, "The token header has no signing algorithm (alg).");
         }
         if (!"RS256".equals(alg.asText())) {
             if ("none".equalsIgnoreCase(alg.asText())) {
-                throw invalid("Unsigned tokens (alg none) are not accepted.");
+                throw invalid(Reason.ALGORITHM, "Unsigned tokens (alg none) are not accepted.");
             }
-            throw invalid("The token's signing algorithm is not accepted; tokens must be signed with RS256.");
+            throw invalid(Reason.ALGORITHM, "The token's signing algorithm is not accepted; tokens must be signed with RS256.");
         }
         if (header.has("crit")) {
-            throw invalid("The token header has critical extensions (crit) that are not supported.");
+            throw invalid(Reason.HEADER, "The token header has critical extensions (crit) that are not supported.");
         }
         JsonNode typ = header.get("typ");
         if (typ != null && !(typ.isTextual() && (typ.asText().equalsIgnoreCase("JWT") || typ.asText().equalsIgnoreCase("at+jwt")))) {
-            throw invalid("The token's type (typ) is not JWT.");
+            throw invalid(Reason.HEADER, "The token's type (typ) is not JWT.");
         }
         JsonNode kid = header.get("kid");
         if (kid == null || !kid.isTextual() || kid.asText().isEmpty()) {
-            throw invalid("The token header has no key id (kid).");
+            throw invalid(Reason.HEADER, "The token header has no key id (kid).");
         }
     }
 
@@ -163,9 +207,9 @@ public final class TokenVerifier implements BearerAuthenticator {
             }
         }
         if (mismatch) {
-            throw invalid("The token's tenant (tid) does not match its issuer.");
+            throw invalid(Reason.TENANT, "The token's tenant (tid) does not match its issuer.");
         }
-        throw invalid("The token's issuer (iss) is not trusted.");
+        throw invalid(Reason.ISSUER, "The token's issuer (iss) is not trusted.");
     }
 
     private static void checkSignature(String token, int dot2, RSAPublicKey key) {
@@ -176,7 +220,7 @@ public final class TokenVerifier implements BearerAuthenticator {
             throw malformed();
         }
         if (sig.length != (key.getModulus().bitLength() + 7) / 8) {
-            throw invalid("The token's signature is invalid.");
+            throw invalid(Reason.SIGNATURE, "The token's signature is invalid.");
         }
         boolean ok;
         try {
@@ -188,16 +232,16 @@ public final class TokenVerifier implements BearerAuthenticator {
             ok = false;
         }
         if (!ok) {
-            throw invalid("The token's signature is invalid.");
+            throw invalid(Reason.SIGNATURE, "The token's signature is invalid.");
         }
     }
 
     private void checkTimes(long now, long expMillis, long nbfMillis) {
         if (now > expMillis + skewMillis) {
-            throw invalid("The token is expired.");
+            throw invalid(Reason.EXPIRED, "The token is expired.");
         }
         if (nbfMillis != Long.MIN_VALUE && now < nbfMillis - skewMillis) {
-            throw invalid("The token is not yet valid (nbf is in the future).");
+            throw invalid(Reason.NOT_YET_VALID, "The token is not yet valid (nbf is in the future).");
         }
     }
 
@@ -212,38 +256,38 @@ public final class TokenVerifier implements BearerAuthenticator {
                 }
             }
         }
-        throw invalid("The token's audience (aud) is not Microsoft Graph.");
+        throw invalid(Reason.AUDIENCE, "The token's audience (aud) is not Microsoft Graph.");
     }
 
     private static Principal principal(JsonNode claims, String tid, TrustedIssuer issuer) {
         if (tid == null || tid.isEmpty()) {
-            throw invalid("The token has no tenant (tid).");
+            throw invalid(Reason.CLAIMS, "The token has no tenant (tid).");
         }
         String appId = text(claims, "appid");
         if (appId == null) {
             appId = text(claims, "azp");
         }
         if (appId == null) {
-            throw invalid("The token names no client application (appid/azp).");
+            throw invalid(Reason.CLAIMS, "The token names no client application (appid/azp).");
         }
         String idtyp = text(claims, "idtyp");
         String scp = text(claims, "scp");
         boolean appOnly = idtyp != null ? "app".equals(idtyp) : scp == null;
         if (idtyp != null && !idtyp.equals("app") && !idtyp.equals("user")) {
-            throw invalid("The token's identity type (idtyp) is not supported.");
+            throw invalid(Reason.CLAIMS, "The token's identity type (idtyp) is not supported.");
         }
         if (appOnly) {
             if (scp != null) {
-                throw invalid("An application token must not carry delegated scopes (scp).");
+                throw invalid(Reason.CLAIMS, "An application token must not carry delegated scopes (scp).");
             }
             return Principal.app(tid, appId, issuer.appDisplayName(tid, appId, claims), stringSet(claims.get("roles")));
         }
         String oid = text(claims, "oid");
         if (oid == null) {
-            throw invalid("A user token must name its user (oid).");
+            throw invalid(Reason.CLAIMS, "A user token must name its user (oid).");
         }
         if (claims.has("roles")) {
-            throw invalid("A user token must not carry application roles.");
+            throw invalid(Reason.CLAIMS, "A user token must not carry application roles.");
         }
         Set<String> scopes = scp == null || scp.isBlank() ? Set.of() : Set.of(scp.strip().split("\\s+"));
         return Principal.user(tid, appId, oid, text(claims, "name"), scopes);
@@ -254,12 +298,12 @@ public final class TokenVerifier implements BearerAuthenticator {
             return Set.of();
         }
         if (!array.isArray()) {
-            throw invalid("The token's roles claim is not a list.");
+            throw invalid(Reason.CLAIMS, "The token's roles claim is not a list.");
         }
         Set<String> out = new HashSet<>();
         for (JsonNode n : array) {
             if (!n.isTextual()) {
-                throw invalid("The token's roles claim is not a list of strings.");
+                throw invalid(Reason.CLAIMS, "The token's roles claim is not a list of strings.");
             }
             out.add(n.asText());
         }
@@ -291,12 +335,12 @@ public final class TokenVerifier implements BearerAuthenticator {
         JsonNode n = claims.get(name);
         if (n == null) {
             if (required) {
-                throw invalid("The token has no expiry (" + name + ").");
+                throw invalid(Reason.CLAIMS, "The token has no expiry (" + name + ").");
             }
             return Long.MIN_VALUE;
         }
         if (!n.isNumber()) {
-            throw invalid("The token's " + name + " claim is not a number.");
+            throw invalid(Reason.CLAIMS, "The token's " + name + " claim is not a number.");
         }
         return n.asLong();
     }
@@ -326,11 +370,11 @@ public final class TokenVerifier implements BearerAuthenticator {
         cache.put(token, v);
     }
 
-    private static CallException malformed() {
-        return invalid("The token is malformed: it is not a compact JWS (header.payload.signature) of JSON objects.");
+    private static Rejected malformed() {
+        return invalid(Reason.MALFORMED, "The token is malformed: it is not a compact JWS (header.payload.signature) of JSON objects.");
     }
 
-    private static CallException invalid(String message) {
-        return new CallException(ErrorCode.INVALID_AUTHENTICATION_TOKEN, message);
+    private static Rejected invalid(Reason reason, String message) {
+        return new Rejected(reason, message);
     }
 }

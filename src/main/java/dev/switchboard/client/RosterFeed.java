@@ -1,6 +1,7 @@
 package dev.switchboard.client;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One participant's roster stream: messages in roster-sequence order, at most one write in flight, and a
@@ -92,25 +93,42 @@ final class RosterFeed {
         return closed;
     }
 
+    /**
+     * Writes queued messages one at a time. A channel may complete a write inside {@code send} (on this thread):
+     * then the loop goes on here instead of recursing, so a long backlog never deepens the stack.
+     */
     private void writeNext() {
-        String next;
-        int code = 0;
-        String reason = null;
-        synchronized (this) {
-            next = closed ? null : backlog.poll();
-            if (next == null) {
-                writing = false;
-                if (!closed && closeAfterDrainReason != null) {
-                    closed = true;
-                    code = closeAfterDrainCode;
-                    reason = closeAfterDrainReason;
+        while (true) {
+            String next;
+            int code = 0;
+            String reason = null;
+            synchronized (this) {
+                next = closed ? null : backlog.poll();
+                if (next == null) {
+                    writing = false;
+                    if (!closed && closeAfterDrainReason != null) {
+                        closed = true;
+                        code = closeAfterDrainCode;
+                        reason = closeAfterDrainReason;
+                    }
                 }
             }
-        }
-        if (next != null) {
-            channel.send(next, this::writeNext, failure -> markClosed());
-        } else if (reason != null) {
-            channel.close(code, reason);
+            if (next == null) {
+                if (reason != null) {
+                    channel.close(code, reason);
+                }
+                return;
+            }
+            // 0: send() still running, 1: completed inside send(), 2: send() returned first (completion comes later)
+            AtomicInteger phase = new AtomicInteger();
+            channel.send(next, () -> {
+                if (!phase.compareAndSet(0, 1)) {
+                    writeNext();
+                }
+            }, failure -> markClosed());
+            if (phase.compareAndSet(0, 2)) {
+                return;
+            }
         }
     }
 }

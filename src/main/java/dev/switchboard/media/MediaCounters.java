@@ -55,7 +55,8 @@ final class MediaCounters {
         meters.add(Gauge.builder("switchboard.media.legs", legs).description("open media legs").register(registry));
         meters.add(Gauge.builder("switchboard.media.ports", ports).description("media UDP ports held").register(registry));
         tickTimer = Timer.builder("switchboard.media.mixer.tick").description("duration of one mixer-thread tick")
-                .register(registry);
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofNanos(10_000))
+                .maximumExpectedValue(java.time.Duration.ofMillis(100)).register(registry);
         meters.add(tickTimer);
     }
 

@@ -62,6 +62,9 @@ final class NotifyMetrics {
         for (String r : new String[] {"ttl_expired", "rejected_4xx", "ssrf_refused", "call_queue_full", "global_queue_full", "shutdown"}) {
             giveUp(r, 0);
         }
+        for (String r : new String[] {"timeout", "network", "status_429", "status_5xx"}) {
+            retryCounter(r);
+        }
     }
 
     void delivered(long latencyNanos) {
@@ -74,8 +77,12 @@ final class NotifyMetrics {
     }
 
     void retry(String reason) {
-        retries.computeIfAbsent(reason, r -> Counter.builder("switchboard.notify.retries").tag("reason", r)
-                .description("Failed attempts that will be retried").register(registry)).increment();
+        retryCounter(reason).increment();
+    }
+
+    private Counter retryCounter(String reason) {
+        return retries.computeIfAbsent(reason, r -> Counter.builder("switchboard.notify.retries").tag("reason", r)
+                .description("Failed attempts that will be retried").register(registry));
     }
 
     void giveUp(String reason) {

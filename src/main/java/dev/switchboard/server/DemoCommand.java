@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -33,12 +32,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AudioCodec audio = switch (codec.toLowerCase(Locale.ROOT)) {
-            case "pcmu" -> AudioCodec.PCMU;
-            case "pcma" -> AudioCodec.PCMA;
-            case "opus" -> AudioCodec.OPUS;
-            default -> throw new ToolException(2, "--codec must be pcmu, pcma or opus, not '" + codec + "'");
-        };
+        AudioCodec audio = CliValues.codec(codec);
         if (url != null) {
             return verdict(new Demo(url, audio, System.out).run());
         }

@@ -46,6 +46,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--public-url", description = "Base URL clients use to reach this server (default: derived from host and port).")
     String publicUrl;
 
+    @Option(names = "--callback-allow", description = "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private addresses (default: localhost,127.0.0.0/8,::1/128).")
+    String callbackAllow;
+
     @Option(names = "--log-format", description = "Log output: text or json (default: text).")
     String logFormat;
 
@@ -102,8 +105,10 @@ final class ServeCommand implements Callable<Integer> {
         int[] range = setting("media-ports", mediaPorts, sources,
                 ServerConfig.DEFAULT_MEDIA_PORT_LOW + "-" + ServerConfig.DEFAULT_MEDIA_PORT_HIGH, ServeCommand::parseRange);
         String resolvedPublicUrl = setting("public-url", publicUrl, sources, null, Function.identity());
+        java.util.Set<String> allowed = setting("callback-allow", callbackAllow, sources, null, ServeCommand::parseHostList);
         try {
-            return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile, resolvedPublicUrl);
+            return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile,
+                    resolvedPublicUrl, allowed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -129,6 +134,16 @@ final class ServeCommand implements Callable<Integer> {
         return p;
     }
 
+    private static java.util.Set<String> parseHostList(String value) {
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                hosts.add(part.trim());
+            }
+        }
+        return hosts;
+    }
+
     private static int[] parseRange(String value) {
         String[] parts = value.split("-", 2);
         if (parts.length != 2) {
@@ -145,6 +160,8 @@ final class ServeCommand implements Callable<Integer> {
         o.put("mediaPorts", config.mediaPortLow() + "-" + config.mediaPortHigh());
         o.put("config", config.configFile() == null ? null : config.configFile().toString());
         o.put("publicUrl", config.publicBaseUrl());
+        o.put("callbackAllow", config.callbackAllowedHosts() == null ? "localhost,127.0.0.0/8,::1/128"
+                : String.join(",", new java.util.TreeSet<>(config.callbackAllowedHosts())));
         o.put("logFormat", format.name().toLowerCase(java.util.Locale.ROOT));
         return o.toPrettyString();
     }

@@ -14,9 +14,11 @@ import java.nio.file.Path;
  * @param configFile    the identity/settings file, or null for the embedded development identities
  * @param publicBaseUrl the base URL clients use (for {@code Location} and token issuers), or null to derive it
  *                      from the bound host and port
+ * @param callbackAllowedHosts hosts, IPs or CIDR ranges a {@code callbackUri} may use although they are private or
+ *                      plain http (the SSRF rule's exemptions), or null for the default: loopback only
  */
 public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh,
-                           Path configFile, String publicBaseUrl) {
+                           Path configFile, String publicBaseUrl, java.util.Set<String> callbackAllowedHosts) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT_LOW = 31000;
@@ -33,6 +35,13 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
         if (publicBaseUrl != null && publicBaseUrl.endsWith("/")) {
             publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
         }
+        callbackAllowedHosts = callbackAllowedHosts == null ? null : java.util.Set.copyOf(callbackAllowedHosts);
+    }
+
+    /** A configuration with the default callback exemptions (loopback only). */
+    public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
+                        String publicBaseUrl) {
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, null);
     }
 
     /** The embedded defaults with the given data directory. */
@@ -42,14 +51,14 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
 
     /** For tests and the in-process demo: any free HTTP port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl);
+        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts);
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
-        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl);
+        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts);
     }
 
     public ServerConfig withConfigFile(Path file) {
-        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl);
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts);
     }
 }

@@ -91,17 +91,20 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         try {
-            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl);
+            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl, metrics);
         } catch (RuntimeException e) {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
             media.close();
             throw e;
         }
-        NotifierSettings notifierSettings = NotifierSettings.defaults();
+        NotifierSettings notifierSettings = config.callbackAllowedHosts() == null ? NotifierSettings.defaults()
+                : NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
         this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
                 CallSettings.DEFAULTS);
+        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
+                .description("calls in progress").register(metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -114,6 +117,7 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.routes.before(RequestIds::assign);
+            cfg.routes.after(RequestIds::release);
             cfg.routes.before(ctx -> refuseNewCallsWhileDraining(ctx));
             cfg.requestLogger.http(new HttpMetrics(metrics)::record);
             GraphErrors.register(cfg.routes);

@@ -11,8 +11,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,16 +22,6 @@ import java.util.concurrent.Callable;
         description = {"Print an access token from a running server's authority.",
                 "Examples:  switchboard token --app dev-bot        switchboard token --user alice --decode"})
 final class TokenCommand implements Callable<Integer> {
-
-    private static final Map<String, String[]> DEV_APPS = Map.of(
-            "dev-bot", new String[] {DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET, DevIdentities.TENANT_ID},
-            "p2p-bot", new String[] {DevIdentities.P2P_BOT_APP_ID, DevIdentities.P2P_BOT_SECRET, DevIdentities.TENANT_ID},
-            "other-tenant-bot", new String[] {DevIdentities.OTHER_TENANT_BOT_APP_ID, DevIdentities.OTHER_TENANT_BOT_SECRET,
-                    DevIdentities.OTHER_TENANT_ID});
-    private static final Map<String, String[]> DEV_USERS = Map.of(
-            "alice", new String[] {DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD},
-            "bob", new String[] {DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD},
-            "carol", new String[] {DevIdentities.CAROL_USERNAME, DevIdentities.CAROL_PASSWORD});
 
     static final class Who {
         @Option(names = "--app", required = true, description = "Application (client) id, or dev-bot | p2p-bot | other-tenant-bot: an app token.")
@@ -69,27 +57,22 @@ final class TokenCommand implements Callable<Integer> {
         TokenClient tokens = new TokenClient(new ServerHttp(url));
         String token;
         if (who.app != null) {
-            String[] dev = DEV_APPS.get(who.app.toLowerCase(Locale.ROOT));
-            String appId = dev != null ? dev[0] : who.app;
-            String appSecret = secret != null ? secret : dev != null ? dev[1] : null;
+            CliValues.App dev = CliValues.devApp(who.app);
+            String appId = dev != null ? dev.appId() : who.app;
+            String appSecret = secret != null ? secret : dev != null ? dev.secret() : null;
             if (appSecret == null) {
                 throw new ToolException(ToolException.REFUSED, "--secret is required for app " + appId);
             }
-            token = tokens.appToken(tenantOr(dev != null ? dev[2] : DevIdentities.TENANT_ID), appId, appSecret);
+            token = tokens.appToken(tenantOr(dev != null ? dev.tenantId() : DevIdentities.TENANT_ID), appId, appSecret);
         } else {
-            String[] dev = DEV_USERS.get(who.user.toLowerCase(Locale.ROOT));
-            String username = dev != null ? dev[0] : who.user;
-            String userPassword = password != null ? password : dev != null ? dev[1] : null;
-            if (userPassword == null) {
-                throw new ToolException(ToolException.REFUSED, "--password is required for user " + username);
-            }
-            String[] via = clientId == null ? DEV_APPS.get("dev-bot") : DEV_APPS.get(clientId.toLowerCase(Locale.ROOT));
-            String viaId = via != null ? via[0] : clientId;
-            String viaSecret = secret != null ? secret : via != null ? via[1] : null;
+            CliValues.Login login = CliValues.login(who.user, password);
+            CliValues.App via = CliValues.devApp(clientId == null ? "dev-bot" : clientId);
+            String viaId = via != null ? via.appId() : clientId;
+            String viaSecret = secret != null ? secret : via != null ? via.secret() : null;
             if (viaSecret == null) {
                 throw new ToolException(ToolException.REFUSED, "--secret (of --client-id " + viaId + ") is required");
             }
-            token = tokens.userToken(tenantOr(DevIdentities.TENANT_ID), viaId, viaSecret, username, userPassword);
+            token = tokens.userToken(tenantOr(DevIdentities.TENANT_ID), viaId, viaSecret, login.username(), login.password());
         }
         System.out.println(token);
         if (decode) {

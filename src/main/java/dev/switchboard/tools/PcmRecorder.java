@@ -61,6 +61,21 @@ public final class PcmRecorder {
         return ToneMeter.levelDbfs(recent, sampleRate, hz);
     }
 
+    /** The RMS level of the last {@code millis} of received audio, in dBFS (a full-scale sine is −3 dBFS). */
+    public double recentRmsDbfs(int millis) {
+        int n = sampleRate / 1000 * millis;
+        short[] recent;
+        synchronized (this) {
+            recent = copy(length - n, length);
+        }
+        double sum = 0;
+        for (short s : recent) {
+            sum += (double) s * s;
+        }
+        double rms = recent.length == 0 ? 0 : Math.sqrt(sum / recent.length) / 32768.0;
+        return rms > 1e-9 ? 20 * Math.log10(rms) : ToneMeter.SILENCE_DBFS;
+    }
+
     /** The level of a frequency over samples received from {@code fromSample} on. */
     public double levelSinceDbfs(double hz, int fromSample) {
         short[] part = copy(fromSample, Integer.MAX_VALUE);

@@ -110,6 +110,16 @@ class BearerHttpTest {
             assertThat(r.body()).as(c.getKey()).doesNotContain("Exception").doesNotContain("at dev.");
         }
         assertThat(probe.seen.get()).isNull();
+
+        var registry = server.server().metrics();
+        for (String reason : java.util.List.of("expired", "not_yet_valid", "audience", "issuer", "tenant", "unknown_key",
+                "signature", "algorithm", "malformed", "missing", "scheme")) {
+            assertThat(registry.get("switchboard.auth.bearer.rejected").tag("reason", reason).counter().count())
+                    .as(reason).isGreaterThanOrEqualTo(1.0);
+        }
+        assertThat(registry.scrape()).contains("switchboard_auth_bearer_rejected_total{reason=\"expired\"}");
+        assertThat(registry.get("switchboard.auth.tokens.issued").tag("grant", "client_credentials").counter().count())
+                .isGreaterThanOrEqualTo(1.0);
     }
 
     @Test

@@ -72,6 +72,11 @@ class TokenEndpointHttpTest {
         return body;
     }
 
+    static double refusedCount(String error) {
+        var c = server.server().metrics().find("switchboard.auth.token.requests.refused").tag("error", error).counter();
+        return c == null ? 0 : c.count();
+    }
+
     static String clientCredentials(String clientId, String secret) {
         return "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(secret)
                 + "&scope=" + enc("https://graph.microsoft.com/.default");
@@ -163,7 +168,9 @@ class TokenEndpointHttpTest {
 
     @Test
     void wrongSecretIsInvalidClient() throws Exception {
+        double before = refusedCount("invalid_client");
         JsonNode e = oauthError(Tokens.post(base, TENANT_ID, clientCredentials(DEV_BOT_APP_ID, "wrong")), 401, "invalid_client");
+        assertThat(refusedCount("invalid_client")).isEqualTo(before + 1);
         assertThat(e.get("error_description").asText()).doesNotContain("wrong").doesNotContain(DEV_BOT_SECRET);
         assertThat(e.get("error_codes").get(0).asInt()).isEqualTo(7000215);
     }

@@ -20,7 +20,7 @@ class RosterFeedTest {
     static final class FakeChannel implements RosterChannel {
         final List<String> sent = new CopyOnWriteArrayList<>();
         final List<Runnable> pending = new ArrayList<>();
-        final boolean completeAtOnce;
+        volatile boolean completeAtOnce;
         volatile Integer closeCode;
 
         FakeChannel(boolean completeAtOnce) {
@@ -118,6 +118,20 @@ class RosterFeedTest {
         List<Long> received = ch.sent.stream().map(Long::parseLong).toList();
         assertThat(received).isSorted().doesNotHaveDuplicates();
         assertThat(received.get(received.size() - 1)).isEqualTo(4000L);
+    }
+
+    @Test
+    void aChannelThatCompletesWritesInlineDrainsALongBacklogWithoutDeepeningTheStack() {
+        FakeChannel ch = new FakeChannel(false);
+        RosterFeed feed = new RosterFeed(ch, 200_000);
+        for (int seq = 0; seq <= 100_000; seq++) {
+            feed.offer(seq, Integer.toString(seq));
+        }
+        assertThat(ch.sent).hasSize(1);
+        ch.completeAtOnce = true; // from now on every write completes inside send(), as Jetty may do
+        ch.completeOne();          // a recursive writer would overflow the stack draining the 100,000 left
+        assertThat(ch.sent).hasSize(100_001);
+        assertThat(ch.sent.get(100_000)).isEqualTo("100000");
     }
 
     @Test

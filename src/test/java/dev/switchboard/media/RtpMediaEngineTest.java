@@ -270,6 +270,8 @@ class RtpMediaEngineTest {
             }
         });
         listener.drain();
+        long talkerInBefore = t.stats().packetsIn();
+        long talkerMixedBefore = t.stats().framesMixed();
         int tonePackets = 0;
         long end = System.nanoTime() + 1_000_000_000L;
         while (System.nanoTime() < end) {
@@ -279,7 +281,14 @@ class RtpMediaEngineTest {
             }
         }
         flood.join();
-        assertThat(tonePackets).as("440 Hz packets in one second of flooding").isGreaterThan(40);
+        // on a busy 2-core machine the test's own talker thread competes with the flooder, so the verdict is
+        // relative to what the talker managed to send: none of it may be lost to the flood
+        long talkerIn = t.stats().packetsIn() - talkerInBefore;
+        long talkerMixed = t.stats().framesMixed() - talkerMixedBefore;
+        assertThat(talkerIn).as("talker packets received during the flood").isGreaterThan(10);
+        assertThat(t.stats().dropped(DropReason.QUEUE_FULL)).as("talker packets dropped for queue space").isZero();
+        assertThat(talkerMixed).as("talker frames mixed vs received during the flood").isGreaterThanOrEqualTo(talkerIn * 8 / 10);
+        assertThat(tonePackets).as("440 Hz packets at the listener in one second of flooding").isGreaterThan(10);
         assertThat(f.stats().dropped(DropReason.QUEUE_FULL)).isGreaterThan(100);
     }
 

@@ -163,7 +163,7 @@ class WebhookNotifierTest {
 
     @Test
     void anOutageOf503ThenRecoveryDeliversEverythingInOrderAndEachOnceAccepted() throws Exception {
-        long outageMs = Long.getLong("switchboard.test.outageMs", 3_000);
+        long outageMs = Long.getLong("switchboard.test.outageMs", 30_000); // the 30 s; -D to shorten locally
         notifier(fast());
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(outageMs);
         bot.answer(r -> System.nanoTime() < until ? status(503) : status(200));

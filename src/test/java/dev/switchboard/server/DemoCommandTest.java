@@ -1,43 +1,25 @@
 package dev.switchboard.server;
 
+import dev.switchboard.testsupport.Cli;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The README's demo, run as a user runs it: a real in-process server, real RTP, real webhooks. */
 class DemoCommandTest {
 
-    record Result(int code, String out, String err) {
-    }
-
-    static synchronized Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Result(cl.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
+    static Cli.Result run(String... args) {
+        return Cli.run(Main::commandLine, args);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"pcmu"})
     void theDemoPassesEveryStep(String codec) {
-        Result r = run("demo", "--codec", codec);
+        Cli.Result r = run("demo", "--codec", codec);
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("Demo passed: every step behaved.")
                 .contains("ok   bob does not hear the bot (440 Hz)")
@@ -53,14 +35,14 @@ class DemoCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Result r = run("demo", "--url", "http://127.0.0.1:" + port);
+        Cli.Result r = run("demo", "--url", "http://127.0.0.1:" + port);
         assertThat(r.code()).isEqualTo(69);
         assertThat(r.err()).startsWith("switchboard: cannot reach the server");
     }
 
     @Test
     void aBadCodecIsUsageError() {
-        Result r = run("demo", "--codec", "g729");
+        Cli.Result r = run("demo", "--codec", "g729");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--codec must be pcmu, pcma or opus");
     }

@@ -48,7 +48,8 @@ class GracefulShutdownTest {
         int[] media = MediaPorts.nextRange(20);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1])
+                "serve", "--port", "0", "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1],
+                "--log-format", "json")
                 .redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();
         CompletableFuture<String> url = new CompletableFuture<>();
@@ -69,7 +70,8 @@ class GracefulShutdownTest {
         reader.start();
         try (CallbackReceiver bot = new CallbackReceiver()) {
             String baseUrl = url.get(60, TimeUnit.SECONDS);
-            HttpResponse<String> created = createCall(baseUrl, Tokens.devBotToken(baseUrl), bot.url());
+            String token = Tokens.devBotToken(baseUrl);
+            HttpResponse<String> created = createCall(baseUrl, token, bot.url());
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String callId = JSON.readTree(created.body()).get("id").asText();
             bot.awaitItem(item -> item.at("/resourceData/state").asText().equals("established"), Duration.ofSeconds(10));
@@ -84,6 +86,19 @@ class GracefulShutdownTest {
             assertThat(terminated.at("/resourceData/state").asText()).isEqualTo("terminated");
             assertThat(terminated.at("/resourceData/resultInfo/code").asInt()).isEqualTo(503);
             assertThat(output).anyMatch(l -> l.contains("Switchboard stopped."));
+            // logs are JSON lines; a line about a call carries its callId, and lines of a request its requestId
+            List<JsonNode> logs = new java.util.ArrayList<>();
+            for (String line : output) {
+                if (line.startsWith("{")) {
+                    logs.add(JSON.readTree(line));
+                }
+            }
+            assertThat(logs).isNotEmpty();
+            JsonNode callCreated = logs.stream().filter(l -> l.path("formattedMessage").asText().startsWith("call created"))
+                    .findFirst().orElseThrow();
+            assertThat(callCreated.path("formattedMessage").asText()).contains("callId=" + callId);
+            assertThat(callCreated.at("/mdc/requestId").asText()).isNotBlank();
+            assertThat(String.join("\n", output)).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
         } finally {
             server.destroyForcibly();
             reader.join(5000);

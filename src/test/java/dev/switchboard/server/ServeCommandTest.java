@@ -64,6 +64,15 @@ class ServeCommandTest {
     }
 
     @Test
+    void callbackExemptionsComeFromFlagOrEnvironment() throws Exception {
+        JsonNode byDefault = new ObjectMapper().readTree(serve(Map.of(), "--print-config").out());
+        assertThat(byDefault.get("callbackAllow").asText()).isEqualTo("localhost,127.0.0.0/8,::1/128");
+        JsonNode fromEnv = new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_CALLBACK_ALLOW", "bot.internal, 10.0.0.0/8"),
+                "--print-config").out());
+        assertThat(fromEnv.get("callbackAllow").asText()).isEqualTo("10.0.0.0/8,bot.internal");
+    }
+
+    @Test
     void badSettingsGiveOneClearLineAndUsageExitCode(@TempDir Path dir) throws Exception {
         assertThat(serve(Map.of(), "--port", "70000", "--print-config").err()).contains("invalid --port '70000'");
         assertThat(serve(Map.of(), "--media-ports", "9000", "--print-config").exitCode()).isEqualTo(2);

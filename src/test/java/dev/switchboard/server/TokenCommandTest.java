@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.testsupport.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.auth.DevIdentities;
@@ -7,14 +8,8 @@ import dev.switchboard.testsupport.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,22 +27,8 @@ class TokenCommandTest {
         server.close();
     }
 
-    record Result(int code, String out, String err) {
-    }
-
-    static synchronized Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = cl.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
+    static Cli.Result run(String... args) {
+        return Cli.run(Main::commandLine, args);
     }
 
     static JsonNode claims(String jwt) throws Exception {
@@ -56,7 +37,7 @@ class TokenCommandTest {
 
     @Test
     void devBotTokenByShortName() throws Exception {
-        Result r = run("token", "--app", "dev-bot", "--url", server.baseUrl());
+        Cli.Result r = run("token", "--app", "dev-bot", "--url", server.baseUrl());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode claims = claims(r.out().strip());
         assertThat(claims.get("appid").asText()).isEqualTo(DevIdentities.DEV_BOT_APP_ID);
@@ -66,7 +47,7 @@ class TokenCommandTest {
 
     @Test
     void userTokenDecoded() throws Exception {
-        Result r = run("token", "--user", "alice", "--url", server.baseUrl(), "--decode");
+        Cli.Result r = run("token", "--user", "alice", "--url", server.baseUrl(), "--decode");
         assertThat(r.code()).as(r.err()).isZero();
         String token = r.out().lines().findFirst().orElseThrow();
         assertThat(claims(token).get("oid").asText()).isEqualTo(DevIdentities.ALICE_ID);
@@ -75,13 +56,13 @@ class TokenCommandTest {
 
     @Test
     void otherTenantBotGetsItsOwnTenant() throws Exception {
-        Result r = run("token", "--app", "other-tenant-bot", "--url", server.baseUrl());
+        Cli.Result r = run("token", "--app", "other-tenant-bot", "--url", server.baseUrl());
         assertThat(claims(r.out().strip()).get("tid").asText()).isEqualTo(DevIdentities.OTHER_TENANT_ID);
     }
 
     @Test
     void wrongSecretIsRefusedInOneLine() {
-        Result r = run("token", "--app", "dev-bot", "--secret", "nope", "--url", server.baseUrl());
+        Cli.Result r = run("token", "--app", "dev-bot", "--secret", "nope", "--url", server.baseUrl());
         assertThat(r.code()).isEqualTo(65);
         assertThat(r.err()).startsWith("switchboard: POST ").contains("invalid_client");
         assertThat(r.err().strip().lines()).hasSize(1);
@@ -90,7 +71,7 @@ class TokenCommandTest {
 
     @Test
     void unknownAppNeedsASecret() {
-        Result r = run("token", "--app", "some-app-id", "--url", server.baseUrl());
+        Cli.Result r = run("token", "--app", "some-app-id", "--url", server.baseUrl());
         assertThat(r.code()).isEqualTo(65);
         assertThat(r.err()).contains("--secret is required");
     }
@@ -101,7 +82,7 @@ class TokenCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Result r = run("token", "--app", "dev-bot", "--url", "http://127.0.0.1:" + port);
+        Cli.Result r = run("token", "--app", "dev-bot", "--url", "http://127.0.0.1:" + port);
         assertThat(r.code()).isEqualTo(69);
         assertThat(r.err()).contains("cannot reach the server");
     }

@@ -1,0 +1,53 @@
+package dev.switchboard.auth;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The identity part's counters: {@code switchboard.auth.tokens.issued{grant}},
+ * {@code switchboard.auth.token.requests.refused{error}} (OAuth error of the token endpoint) and
+ * {@code switchboard.auth.bearer.rejected{reason}} (bearer tokens refused by the verifier). Thread-safe.
+ */
+public final class AuthMetrics {
+    private static final AuthMetrics NONE = new AuthMetrics(null);
+    private final MeterRegistry registry;
+    private final Map<TokenVerifier.Reason, Counter> rejected = new EnumMap<>(TokenVerifier.Reason.class);
+
+    /** @param registry where to register; null counts nothing */
+    public AuthMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        if (registry != null) {
+            for (TokenVerifier.Reason r : TokenVerifier.Reason.values()) {
+                rejected.put(r, Counter.builder("switchboard.auth.bearer.rejected")
+                        .description("Bearer tokens refused, by reason").tag("reason", r.name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry));
+            }
+        }
+    }
+
+    public static AuthMetrics none() {
+        return NONE;
+    }
+
+    void rejected(TokenVerifier.Reason reason) {
+        Counter c = rejected.get(reason);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    void issued(String grantType) {
+        if (registry != null) {
+            registry.counter("switchboard.auth.tokens.issued", "grant", grantType).increment();
+        }
+    }
+
+    void refused(String oauthError) {
+        if (registry != null) {
+            registry.counter("switchboard.auth.token.requests.refused", "error", oauthError).increment();
+        }
+    }
+}
