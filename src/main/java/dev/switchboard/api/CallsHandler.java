@@ -29,7 +29,7 @@ public final class CallsHandler {
     /** {@code POST /communications/calls}: 201, {@code Location} of the call, the call ({@code establishing}). */
     public void create(Context ctx) {
         Principal app = requests.appPrincipal(ctx);
-        CreateCallBody.Parsed parsed = CreateCallBody.parse(GraphRequests.requiredBody(ctx), app);
+        CreateCallBody.Parsed parsed = CreateCallBody.parse(requests.requiredBody(ctx), app);
         CallsPermission.checkCreate(app, parsed.kind(), parsed.request().appHostedMedia());
         callbackCheck.accept(parsed.request().callbackUri());
         CallView call = calls.create(parsed.request(), GraphRequests.caller(app));
@@ -59,14 +59,14 @@ public final class CallsHandler {
     /** {@code POST /communications/calls/{id}/mute}: the bot mutes itself. */
     public void mute(Context ctx) {
         var app = requests.app(ctx);
-        ObjectNode body = GraphRequests.optionalBody(ctx);
+        ObjectNode body = requests.optionalBody(ctx);
         operation(ctx, calls.mute(ctx.pathParam("callId"), app, GraphRequests.clientContext(body)));
     }
 
     /** {@code POST /communications/calls/{id}/unmute}: the bot unmutes itself. */
     public void unmute(Context ctx) {
         var app = requests.app(ctx);
-        ObjectNode body = GraphRequests.optionalBody(ctx);
+        ObjectNode body = requests.optionalBody(ctx);
         operation(ctx, calls.unmute(ctx.pathParam("callId"), app, GraphRequests.clientContext(body)));
     }
 

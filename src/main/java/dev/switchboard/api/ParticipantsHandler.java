@@ -57,7 +57,7 @@ public final class ParticipantsHandler {
     /** {@code POST .../participants/invite}: 200 + Location + a running inviteParticipantsOperation. */
     public void invite(Context ctx) {
         Principal app = requests.appPrincipal(ctx);
-        ObjectNode body = GraphRequests.requiredBody(ctx);
+        ObjectNode body = requests.requiredBody(ctx);
         CallsPermission.checkInvite(app);
         ArrayNode list = Json.optionalArray(body, "participants");
         if (list == null || list.isEmpty()) {
@@ -77,7 +77,7 @@ public final class ParticipantsHandler {
     /** {@code POST .../participants/{pid}/mute}: server mute of another participant. */
     public void mute(Context ctx) {
         var app = requests.app(ctx);
-        ObjectNode body = GraphRequests.optionalBody(ctx);
+        ObjectNode body = requests.optionalBody(ctx);
         operations.operation(ctx, calls.muteParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"), app,
                 GraphRequests.clientContext(body)));
     }
@@ -85,7 +85,7 @@ public final class ParticipantsHandler {
     /** {@code POST .../participants/{pid}/unmute}: Switchboard extension, lifts a server mute. */
     public void unmute(Context ctx) {
         var app = requests.app(ctx);
-        ObjectNode body = GraphRequests.optionalBody(ctx);
+        ObjectNode body = requests.optionalBody(ctx);
         operations.operation(ctx, calls.unmuteParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"), app,
                 GraphRequests.clientContext(body)));
     }

@@ -123,7 +123,8 @@ public final class SwitchboardServer implements AutoCloseable {
             GraphErrors.register(cfg.routes);
             OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
             IdentityRoutes.register(cfg.routes, authority);
-            GraphRequests requests = new GraphRequests(authority.authenticator(), config.publicBaseUrl(), this::baseUrl);
+            GraphRequests requests = new GraphRequests(authority.authenticator(), config.publicBaseUrl(), this::baseUrl,
+                    (int) MAX_REQUEST_BYTES);
             CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
             GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
                     new OperationsHandler(calls, requests));

@@ -35,7 +35,11 @@ import java.util.regex.Pattern;
  * {@code "status":"Completed"}); anything else counts as an error. A loopback webhook receiver answers 202 so a
  * server with real notification delivery has somewhere to send the roster updates.
  *
- * <p>Usage: {@code GraphLoad BASE_URL [--calls 1000] [--connections 32] [--warmup 5] [--seconds 20] [--server-pid PID]}
+ * <p>With {@code --rate R} the load is open-loop instead: each connection sends on a fixed schedule (R ops/s in total)
+ * and latency is measured from the scheduled send time, so time spent queued behind a slow answer counts
+ * (no coordinated omission); the run reports whether the rate was held.
+ *
+ * <p>Usage: {@code GraphLoad BASE_URL [--calls 1000] [--connections 32] [--rate R] [--warmup 5] [--seconds 20] [--server-pid PID]}
  */
 public final class GraphLoad {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
@@ -44,10 +48,12 @@ public final class GraphLoad {
 
     private final URI base;
     private final String token;
+    private final int rate;
 
-    private GraphLoad(URI base, String token) {
+    private GraphLoad(URI base, String token, int rate) {
         this.base = base;
         this.token = token;
+        this.rate = rate;
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,6 +70,7 @@ public final class GraphLoad {
         int warmup = intArg(args, "--warmup", 5);
         int seconds = Math.min(intArg(args, "--seconds", 20), 300);
         long serverPid = intArg(args, "--server-pid", -1);
+        int rate = intArg(args, "--rate", 0);
 
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         AtomicLong webhooks = new AtomicLong();
@@ -82,13 +89,16 @@ public final class GraphLoad {
         String callback = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/cb";
         try {
             String token = fetchToken(base);
-            GraphLoad load = new GraphLoad(base, token);
+            GraphLoad load = new GraphLoad(base, token, rate);
             long t0 = System.nanoTime();
             List<String> callIds = load.createCalls(calls, callback, Math.min(connections, 8));
             System.out.printf("created %d calls in %.1f s%n", callIds.size(), (System.nanoTime() - t0) / 1e9);
             load.run(callIds, connections, warmup, false, serverPid);
             Result r = load.run(callIds, connections, seconds, true, serverPid);
             r.print(connections, webhooks.get(), items.get());
+            if (rate > 0) {
+                System.out.printf("open loop: target %d ops/s, achieved %.0f ops/s%n", rate, r.ops / (r.elapsedNanos / 1e9));
+            }
             System.exit(r.errors == 0 ? 0 : 1);
         } finally {
             receiver.stop(0);
@@ -159,7 +169,9 @@ public final class GraphLoad {
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         List<Future<Worker>> workers = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            workers.add(pool.submit(() -> new Worker().run(callIds, end)));
+            long intervalNanos = rate > 0 ? (long) (1e9 * connections / rate) : 0;
+            long firstSend = start + (rate > 0 ? i * intervalNanos / connections : 0);
+            workers.add(pool.submit(() -> new Worker().run(callIds, end, firstSend, intervalNanos)));
         }
         Result total = new Result();
         for (Future<Worker> f : workers) {
@@ -183,14 +195,29 @@ public final class GraphLoad {
         long errors;
         String firstError;
 
-        Worker run(List<String> callIds, long end) {
+        /** Closed loop when {@code intervalNanos} is 0; else one request per interval, timed from its scheduled start. */
+        Worker run(List<String> callIds, long end, long firstSend, long intervalNanos) {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             Connection c = null;
+            long scheduled = firstSend;
             while (System.nanoTime() < end) {
                 String callId = callIds.get(rnd.nextInt(callIds.size()));
                 String action = rnd.nextBoolean() ? "mute" : "unmute";
                 String body = "{\"clientContext\":\"load-" + rnd.nextInt(1_000_000) + "\"}";
-                long t = System.nanoTime();
+                long t;
+                if (intervalNanos > 0) {
+                    long wait = scheduled - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    t = scheduled;
+                    scheduled += intervalNanos;
+                    if (t >= end) {
+                        break;
+                    }
+                } else {
+                    t = System.nanoTime();
+                }
                 try {
                     if (c == null) {
                         c = new Connection(base);
