@@ -26,6 +26,8 @@ public final class EmbeddedAuthority implements AutoCloseable {
     private final TokenEndpoint tokenEndpoint;
     private final TokenVerifier verifier;
     private final CallbackTokens callbackTokens;
+    private final CallbackSigningKey callbackKey;
+    private volatile String[] jwksCache;
     private final HttpClient http;
     private final AuthMetrics metrics;
 
@@ -59,7 +61,8 @@ public final class EmbeddedAuthority implements AutoCloseable {
             trusted.add(new ExternalIssuer(e, http, clock));
         }
         this.verifier = new TokenVerifier(trusted, clock, t.clockSkew(), t.verifiedTokenCache(), metrics);
-        this.callbackTokens = new CallbackTokens(issuer, clock, t.callbackIssuer(), t.callbackTokenLifetime());
+        this.callbackKey = CallbackSigningKey.loadOrCreate(dataDir.resolve("auth"));
+        this.callbackTokens = new CallbackTokens(callbackKey, clock, t.callbackIssuer(), t.callbackTokenLifetime());
     }
 
     /**
@@ -105,6 +108,27 @@ public final class EmbeddedAuthority implements AutoCloseable {
 
     public SigningKeys keys() {
         return keys;
+    }
+
+    /**
+     * The JWKS every tenant publishes: the RSA keys that verify access tokens and the EC key of callback tokens.
+     * Any thread; recomposed only when the RSA key set changed.
+     */
+    public String jwksJson() {
+        String rsa = keys.jwksJson();
+        String[] cached = jwksCache;
+        if (cached != null && cached[0].equals(rsa)) {
+            return cached[1];
+        }
+        try {
+            java.util.List<com.nimbusds.jose.jwk.JWK> all = new java.util.ArrayList<>(com.nimbusds.jose.jwk.JWKSet.parse(rsa).getKeys());
+            all.add(callbackKey.publicJwk());
+            String composed = new com.nimbusds.jose.jwk.JWKSet(all).toString();
+            jwksCache = new String[] {rsa, composed};
+            return composed;
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("the signing keys' JWKS does not parse", e);
+        }
     }
 
     public IssuerUrls urls() {

@@ -36,7 +36,7 @@ public final class IdentityRoutes {
         routes.get("/{tenant}/discovery/v2.0/keys", ctx -> oauth(ctx, authority, () -> {
             tenant(authority, ctx.pathParam("tenant"));
             ctx.header("Cache-Control", "public, max-age=3600");
-            ctx.contentType("application/json").result(authority.keys().jwksJson());
+            ctx.contentType("application/json").result(authority.jwksJson());
         }));
         routes.get("/{tenant}/v2.0/.well-known/openid-configuration", ctx -> oauth(ctx, authority, () -> {
             String tenant = tenant(authority, ctx.pathParam("tenant"));

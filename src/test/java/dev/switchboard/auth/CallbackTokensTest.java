@@ -1,9 +1,9 @@
 package dev.switchboard.auth;
 
 import dev.switchboard.testsupport.MutableClock;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.switchboard.testsupport.TestServer;
@@ -41,9 +41,12 @@ class CallbackTokensTest {
             HttpResponse<String> jwks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(server.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys")).build(), HttpResponse.BodyHandlers.ofString());
             SignedJWT jwt = SignedJWT.parse(token);
-            assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
-            RSAKey key = (RSAKey) JWKSet.parse(jwks.body()).getKeyByKeyId(jwt.getHeader().getKeyID());
-            assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
+            assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+            ECKey key = (ECKey) JWKSet.parse(jwks.body()).getKeyByKeyId(jwt.getHeader().getKeyID());
+            assertThat(key.isPrivate()).as("only the public half is published").isFalse();
+            assertThat(jwt.verify(new ECDSAVerifier(key))).isTrue();
+            assertThat(JWKSet.parse(jwks.body()).getKeys()).anyMatch(k -> k instanceof com.nimbusds.jose.jwk.RSAKey)
+                    .as("the RSA keys of access tokens are published too");
 
             JWTClaimsSet c = jwt.getJWTClaimsSet();
             assertThat(c.getIssuer()).isEqualTo("https://api.botframework.com");
@@ -76,15 +79,27 @@ class CallbackTokensTest {
         SigningKeys keys = new SigningKeys(dir, clock, Duration.ofMinutes(61), null);
         IssuerUrls urls = new IssuerUrls(() -> "http://sb.test");
         TokenIssuer issuer = new TokenIssuer(keys, urls, clock, Duration.ofHours(1));
-        CallbackTokens signer = new CallbackTokens(issuer, clock, "https://callbacks.example", Duration.ofMinutes(2));
+        CallbackTokens signer = new CallbackTokens(CallbackSigningKey.loadOrCreate(dir), clock, "https://callbacks.example",
+                Duration.ofMinutes(2));
         String token = signer.sign(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, sha256("x"));
         assertThat(SignedJWT.parse(token).getJWTClaimsSet().getIssuer()).isEqualTo("https://callbacks.example");
         JWTClaimsSet c = SignedJWT.parse(token).getJWTClaimsSet();
         assertThat(c.getExpirationTime().getTime() - c.getIssueTime().getTime()).isEqualTo(120_000);
         TokenVerifier verifier = new TokenVerifier(java.util.List.of(new EmbeddedIssuer(DevIdentities.directory(), urls, keys)),
                 clock, Duration.ofSeconds(60), 10);
-        assertThatThrownBy(() -> verifier.verify(token)).hasMessageContaining("issuer");
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(dev.switchboard.core.CallException.class)
+                .as("a callback token is never accepted as a Graph access token");
         assertThatThrownBy(() -> signer.sign(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, new byte[5]))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theCallbackKeySurvivesARestartAndACorruptFileStopsTheStart() throws Exception {
+        CallbackSigningKey first = CallbackSigningKey.loadOrCreate(dir);
+        CallbackSigningKey again = CallbackSigningKey.loadOrCreate(dir);
+        assertThat(again.kid()).isEqualTo(first.kid());
+        assertThat(again.publicJwk()).isEqualTo(first.publicJwk());
+        java.nio.file.Files.writeString(dir.resolve(CallbackSigningKey.FILE_NAME), "{broken");
+        assertThatThrownBy(() -> CallbackSigningKey.loadOrCreate(dir)).hasMessageContaining("not a valid key");
     }
 }

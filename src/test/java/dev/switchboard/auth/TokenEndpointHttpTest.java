@@ -299,7 +299,7 @@ class TokenEndpointHttpTest {
         JsonNode keys = JSON.readTree(r.body()).get("keys");
         assertThat(keys.size()).isGreaterThanOrEqualTo(1);
         for (JsonNode k : keys) {
-            assertThat(k.get("kty").asText()).isEqualTo("RSA");
+            assertThat(k.get("kty").asText()).isIn("RSA", "EC"); // RSA: access tokens; EC P-256: webhook callback tokens
             assertThat(k.get("use").asText()).isEqualTo("sig");
             assertThat(k.has("d")).isFalse();
             assertThat(k.has("p")).isFalse();
