@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * order, queue depth and old-generation heap after GC over time. Bounded in time; loopback only.
  *
  * <p>Run: {@code bench/notify-load [--calls 100] [--rate 1000] [--seconds 20] [--signer rs256|es256|none]} ({@code none}
- * isolates the pipeline from signing and verification cost; rs256 is what the embedded authority uses). Exit status 1 when a target is missed
+ * isolates the pipeline from signing and verification cost; es256 is what the embedded authority uses). Exit status 1 when a target is missed
  * (p99 >= 50 ms, any loss, any reordering).
  */
 public final class NotifyLoad {
@@ -84,7 +84,7 @@ public final class NotifyLoad {
         int seconds = intArg(args, "--seconds", 20);
         int warmup = intArg(args, "--warmup", 3);
         int participants = intArg(args, "--participants", 5);
-        String signer = stringArg(args, "--signer", "rs256");
+        String signer = stringArg(args, "--signer", "es256");
         System.exit(run(calls, rate, seconds, warmup, participants, signer) ? 0 : 1);
     }
 
