@@ -324,17 +324,7 @@ class WebhookNotifierTest {
 
     @Test
     void aFullCallQueueEvictsItsOldestWaitingNotificationAndCountsIt() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        bot.answer(r -> {
-            if (r.marker() == 1) {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return status(200);
-        });
+        CountDownLatch release = holdTheFirstPostUntilReleased();
         notifier(fast().withQueueLimits(4, 100)).enqueue(callState("call-1", callback, 1, "established"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() == 1); // 1 is in flight
         for (int i = 2; i <= 6; i++) {
@@ -349,17 +339,7 @@ class WebhookNotifierTest {
 
     @Test
     void aFullCallQueueCoalescesRostersBeforeEvictingAnything() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        bot.answer(r -> {
-            if (r.marker() == 1) {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return status(200);
-        });
+        CountDownLatch release = holdTheFirstPostUntilReleased();
         notifier(fast().withQueueLimits(4, 100)).enqueue(callState("call-1", callback, 1, "established"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() == 1);
         notifier.enqueue(roster("call-1", callback, 2));
@@ -472,5 +452,21 @@ class WebhookNotifierTest {
         notifier.enqueue(roster("call-1", uri, 1));
         await().atMost(Duration.ofSeconds(5)).until(() -> giveUps(meters, "ssrf_refused") == 1);
         assertThat(lookups.get()).isEqualTo(2);
+    }
+
+    /** The bot answers the POST of marker 1 only once the returned latch is released (a POST stuck in flight); others at once. */
+    private CountDownLatch holdTheFirstPostUntilReleased() {
+        CountDownLatch release = new CountDownLatch(1);
+        bot.answer(r -> {
+            if (r.marker() == 1) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return status(200);
+        });
+        return release;
     }
 }
