@@ -77,20 +77,15 @@ public final class MixerCpuTime {
             decoders = new FrameDecoder[talkers];
             encoders = new FrameEncoder[talkers];
             pcm = new short[talkers][AudioCodec.MIX_FRAME];
-            payloads = new byte[talkers][];
-            lengths = new int[talkers];
             FrameEncoder source = codec.newEncoder();
             out = new byte[source.maxPayloadBytes()];
             for (int l = 0; l < talkers; l++) {
                 decoders[l] = codec.newDecoder();
                 encoders[l] = codec.newEncoder();
-                short[] tone = new short[AudioCodec.MIX_FRAME];
-                for (int s = 0; s < tone.length; s++) {
-                    tone[s] = (short) (3000 * Math.sin(2 * Math.PI * (300 + 110 * l) * s / 48000.0));
-                }
-                payloads[l] = new byte[source.maxPayloadBytes()];
-                lengths[l] = source.encode(tone, payloads[l], 0);
             }
+            EncodedTones tones = EncodedTones.of(codec, talkers);
+            payloads = tones.payloads();
+            lengths = tones.lengths();
         }
 
         void tick() {

@@ -48,20 +48,15 @@ public class MixerTickBenchmark {
         decoders = new FrameDecoder[legs];
         encoders = new FrameEncoder[legs];
         pcm = new short[legs][AudioCodec.MIX_FRAME];
-        payloads = new byte[legs][];
-        lengths = new int[legs];
         FrameEncoder source = codec.newEncoder();
         out = new byte[source.maxPayloadBytes()];
         for (int l = 0; l < legs; l++) {
             decoders[l] = codec.newDecoder();
             encoders[l] = codec.newEncoder();
-            short[] tone = new short[AudioCodec.MIX_FRAME];
-            for (int s = 0; s < tone.length; s++) {
-                tone[s] = (short) (3000 * Math.sin(2 * Math.PI * (300 + 110 * l) * s / 48000.0));
-            }
-            payloads[l] = new byte[source.maxPayloadBytes()];
-            lengths[l] = source.encode(tone, payloads[l], 0);
         }
+        EncodedTones tones = EncodedTones.of(codec, legs);
+        payloads = tones.payloads();
+        lengths = tones.lengths();
     }
 
     @Benchmark
