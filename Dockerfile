@@ -1,5 +1,6 @@
 # Not built or tested in this project's CI (no Docker engine there); nothing depends on it.
-# docker build -t switchboard . && docker run -p 8080:8080 -p 31000-31099:31000-31099/udp switchboard
+# docker build -t switchboard .
+# docker run -p 8080:8080 -p 31000-31099:31000-31099/udp -e SWITCHBOARD_MEDIA_ADDRESS=<this host's IP> switchboard
 FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /src
 COPY pom.xml .

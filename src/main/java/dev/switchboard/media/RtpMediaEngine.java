@@ -24,6 +24,7 @@ public final class RtpMediaEngine implements MediaEngine {
     private static final Logger log = LoggerFactory.getLogger(RtpMediaEngine.class);
 
     private final String bindHost;
+    private final String advertisedHost;
     private final PortAllocator ports;
     private final MediaCounters counters;
     private final PacketReceiver receiver;
@@ -40,6 +41,16 @@ public final class RtpMediaEngine implements MediaEngine {
      * @param meters   where the media meters are registered (removed again by {@link #close()})
      */
     public RtpMediaEngine(String bindHost, int portLow, int portHigh, MeterRegistry meters) {
+        this(bindHost, bindHost, portLow, portHigh, meters);
+    }
+
+    /**
+     * @param bindHost       the IPv4 address legs bind to; may be the wildcard {@code 0.0.0.0}
+     * @param advertisedHost the IPv4 address written into SDP answers ({@code c=}): the one peers reach the legs at
+     *                       (e.g. the host's address behind a container's port mapping); never a wildcard
+     * @throws IllegalArgumentException for a bad port range, an unknown host or a wildcard advertised address
+     */
+    public RtpMediaEngine(String bindHost, String advertisedHost, int portLow, int portHigh, MeterRegistry meters) {
         if (portLow < 1 || portHigh > 65535 || portLow > portHigh) {
             throw new IllegalArgumentException("bad media port range " + portLow + "-" + portHigh);
         }
@@ -50,6 +61,16 @@ public final class RtpMediaEngine implements MediaEngine {
             throw new IllegalArgumentException("unknown media bind host " + bindHost, e);
         }
         this.bindHost = address.getHostAddress();
+        try {
+            InetAddress advertised = InetAddress.getByName(advertisedHost);
+            if (advertised.isAnyLocalAddress()) {
+                throw new IllegalArgumentException("the media address written into SDP answers cannot be the wildcard "
+                        + advertisedHost + "; give the address participants reach this server at (--media-address)");
+            }
+            this.advertisedHost = advertised.getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown media address " + advertisedHost, e);
+        }
         this.ports = new PortAllocator(address, portLow, portHigh);
         this.counters = new MediaCounters(meters, rooms::size, legs::get, ports::inUse);
         this.receiver = new PacketReceiver("switchboard-media-rx");
@@ -62,7 +83,8 @@ public final class RtpMediaEngine implements MediaEngine {
         for (MixerThread m : mixers) {
             m.start();
         }
-        log.info("media engine started bindHost={} ports={}-{} mixerThreads={}", this.bindHost, portLow, portHigh, mixerCount);
+        log.info("media engine started bindHost={} advertisedHost={} ports={}-{} mixerThreads={}", this.bindHost,
+                this.advertisedHost, portLow, portHigh, mixerCount);
     }
 
     /**
@@ -109,6 +131,11 @@ public final class RtpMediaEngine implements MediaEngine {
     /** The address legs bind to and advertise. */
     public String bindHost() {
         return bindHost;
+    }
+
+    /** The address SDP answers advertise. */
+    public String advertisedHost() {
+        return advertisedHost;
     }
 
     /** Closes every room (releasing every port), stops the threads and removes the meters. Idempotent. */

@@ -45,7 +45,7 @@ public final class RtpRoom implements MediaRoom {
         ensureOpen();
         DatagramChannel channel = engine.ports().open();
         int port = ((InetSocketAddress) localAddress(channel)).getPort();
-        RtpLeg leg = new RtpLeg(this, engine.counters(), participantId, channel, port, negotiation, engine.bindHost());
+        RtpLeg leg = new RtpLeg(this, engine.counters(), participantId, channel, port, negotiation, engine.advertisedHost());
         add(leg);
         engine.receiver().register(leg);
         return leg;

@@ -46,6 +46,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--public-url", description = "Base URL clients use to reach this server (default: derived from host and port).")
     String publicUrl;
 
+    @Option(names = "--media-address", description = "The address written into SDP answers for media (default: --host); required when --host is 0.0.0.0.")
+    String mediaAddress;
+
     @Option(names = "--callback-allow", description = "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private addresses (default: localhost,127.0.0.0/8,::1/128).")
     String callbackAllow;
 
@@ -106,9 +109,14 @@ final class ServeCommand implements Callable<Integer> {
                 ServerConfig.DEFAULT_MEDIA_PORT_LOW + "-" + ServerConfig.DEFAULT_MEDIA_PORT_HIGH, ServeCommand::parseRange);
         String resolvedPublicUrl = setting("public-url", publicUrl, sources, null, Function.identity());
         java.util.Set<String> allowed = setting("callback-allow", callbackAllow, sources, null, ServeCommand::parseHostList);
+        String resolvedMediaAddress = setting("media-address", mediaAddress, sources, null, Function.identity());
+        if (isWildcard(resolvedMediaAddress != null ? resolvedMediaAddress : resolvedHost)) {
+            throw new ParameterException(spec.commandLine(), "media legs must advertise an address participants can reach: "
+                    + "with --host " + resolvedHost + " give --media-address (e.g. this machine's IP)");
+        }
         try {
             return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile,
-                    resolvedPublicUrl, allowed);
+                    resolvedPublicUrl, allowed, resolvedMediaAddress);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -132,6 +140,14 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("must be 0-65535");
         }
         return p;
+    }
+
+    private static boolean isWildcard(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isAnyLocalAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false; // reported where the address is used
+        }
     }
 
     private static java.util.Set<String> parseHostList(String value) {
@@ -158,6 +174,7 @@ final class ServeCommand implements Callable<Integer> {
         o.put("port", config.port());
         o.put("dataDir", config.dataDir().toString());
         o.put("mediaPorts", config.mediaPortLow() + "-" + config.mediaPortHigh());
+        o.put("mediaAddress", config.advertisedMediaAddress());
         o.put("config", config.configFile() == null ? null : config.configFile().toString());
         o.put("publicUrl", config.publicBaseUrl());
         o.put("callbackAllow", config.callbackAllowedHosts() == null ? "localhost,127.0.0.0/8,::1/128"

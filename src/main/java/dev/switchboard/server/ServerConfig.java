@@ -16,9 +16,12 @@ import java.nio.file.Path;
  *                      from the bound host and port
  * @param callbackAllowedHosts hosts, IPs or CIDR ranges a {@code callbackUri} may use although they are private or
  *                      plain http (the SSRF rule's exemptions), or null for the default: loopback only
+ * @param mediaAddress  the address SDP answers advertise for media legs (legs bind to {@code host}), or null for
+ *                      {@code host} itself; required when {@code host} is a wildcard such as 0.0.0.0
  */
 public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh,
-                           Path configFile, String publicBaseUrl, java.util.Set<String> callbackAllowedHosts) {
+                           Path configFile, String publicBaseUrl, java.util.Set<String> callbackAllowedHosts,
+                           String mediaAddress) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT_LOW = 31000;
@@ -41,7 +44,18 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
     /** A configuration with the default callback exemptions (loopback only). */
     public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
                         String publicBaseUrl) {
-        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, null);
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, null, null);
+    }
+
+    /** A configuration whose media legs advertise {@code host}. */
+    public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
+                        String publicBaseUrl, java.util.Set<String> callbackAllowedHosts) {
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, null);
+    }
+
+    /** The address media legs advertise in SDP answers. */
+    public String advertisedMediaAddress() {
+        return mediaAddress != null ? mediaAddress : host;
     }
 
     /** The embedded defaults with the given data directory. */
@@ -51,14 +65,14 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
 
     /** For tests and the in-process demo: any free HTTP port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts);
+        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
-        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts);
+        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
     }
 
     public ServerConfig withConfigFile(Path file) {
-        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts);
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress);
     }
 }

@@ -66,7 +66,8 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
-        this(config, metrics, new RtpMediaEngine(config.host(), config.mediaPortLow(), config.mediaPortHigh(), metrics), null);
+        this(config, metrics, new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
+                config.mediaPortHigh(), metrics), null);
     }
 
     /**

@@ -253,6 +253,23 @@ class RtpMediaEngineTest {
     }
 
     @Test
+    void legsBoundToTheWildcardAdvertiseTheGivenAddressAndCarryAudio() throws Exception {
+        engine.close();
+        int[] range = MediaPorts.nextRange(10);
+        engine = new RtpMediaEngine("0.0.0.0", "127.0.0.1", range[0], range[1], meters);
+        room = engine.openRoom("wildcard");
+        RtpPeer talker = peer("127.0.0.1");
+        RtpPeer listener = peer("127.0.0.1");
+        RtpLeg t = join("talker", talker, "sendrecv");
+        join("listener", listener, "sendrecv");
+        assertThat(t.sdpAnswer()).contains("c=IN IP4 127.0.0.1").doesNotContain("0.0.0.0");
+        talker.startTone(t.localPort(), 440);
+        awaitTone(listener, 440);
+        assertThatThrownBy(() -> new RtpMediaEngine("0.0.0.0", "0.0.0.0", range[0], range[1], meters))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--media-address");
+    }
+
+    @Test
     void aFloodingLegDoesNotStarveTheOthers() throws Exception {
         RtpPeer talker = peer("127.0.0.1");
         RtpPeer listener = peer("127.0.0.1");

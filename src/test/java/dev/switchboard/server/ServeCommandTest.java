@@ -64,6 +64,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void aWildcardHostNeedsAMediaAddress() throws Exception {
+        ServeCommandTest.Run refused = serve(Map.of(), "--host", "0.0.0.0", "--print-config");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--media-address");
+        JsonNode cfg = new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_MEDIA_ADDRESS", "127.0.0.1"),
+                "--host", "0.0.0.0", "--print-config").out());
+        assertThat(cfg.get("host").asText()).isEqualTo("0.0.0.0");
+        assertThat(cfg.get("mediaAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("mediaAddress").asText())
+                .isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void callbackExemptionsComeFromFlagOrEnvironment() throws Exception {
         JsonNode byDefault = new ObjectMapper().readTree(serve(Map.of(), "--print-config").out());
         assertThat(byDefault.get("callbackAllow").asText()).isEqualTo("localhost,127.0.0.0/8,::1/128");
