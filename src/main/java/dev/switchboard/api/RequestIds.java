@@ -34,9 +34,27 @@ public final class RequestIds {
         MDC.put("requestId", requestId);
     }
 
-    /** An after-handler: the request's thread forgets its id (threads are pooled or virtual and reused). */
+    /**
+     * A before-matched handler: a request addressed to a call or a participant puts its {@code callId} and
+     * {@code participantId} path parameters into the logging context too.
+     */
+    public static void tagCall(Context ctx) {
+        java.util.Map<String, String> params = ctx.pathParamMap();
+        String callId = params.get("callId");
+        if (callId != null) {
+            MDC.put("callId", callId);
+        }
+        String participantId = params.get("participantId");
+        if (participantId != null) {
+            MDC.put("participantId", participantId);
+        }
+    }
+
+    /** An after-handler: the request's thread forgets its ids (threads are pooled or virtual and reused). */
     public static void release(Context ctx) {
         MDC.remove("requestId");
+        MDC.remove("callId");
+        MDC.remove("participantId");
     }
 
     public static String requestId(Context ctx) {

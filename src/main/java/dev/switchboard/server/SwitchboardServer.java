@@ -118,6 +118,7 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.routes.before(RequestIds::assign);
+            cfg.routes.beforeMatched(RequestIds::tagCall);
             cfg.routes.after(RequestIds::release);
             cfg.routes.before(ctx -> refuseNewCallsWhileDraining(ctx));
             cfg.requestLogger.http(new HttpMetrics(metrics)::record);

@@ -75,6 +75,10 @@ class GracefulShutdownTest {
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String callId = JSON.readTree(created.body()).get("id").asText();
             bot.awaitItem(item -> item.at("/resourceData/state").asText().equals("established"), Duration.ofSeconds(10));
+            dev.switchboard.tools.ClientApi alice = new dev.switchboard.tools.ClientApi(
+                    new dev.switchboard.tools.ServerHttp(baseUrl), Tokens.aliceToken(baseUrl));
+            String aliceId = alice.join(callId, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n").participantId();
 
             server.toHandle().destroy(); // SIGTERM (Process.destroy() would also close our end of its output)
             assertThat(server.waitFor(40, TimeUnit.SECONDS)).as(String.join("\n", output)).isTrue();
@@ -98,6 +102,10 @@ class GracefulShutdownTest {
                     .findFirst().orElseThrow();
             assertThat(callCreated.path("formattedMessage").asText()).contains("callId=" + callId);
             assertThat(callCreated.at("/mdc/requestId").asText()).isNotBlank();
+            JsonNode joined = logs.stream().filter(l -> l.path("formattedMessage").asText().startsWith("participant joined"))
+                    .findFirst().orElseThrow();
+            assertThat(joined.at("/mdc/callId").asText()).as("a request on a call tags its log lines").isEqualTo(callId);
+            assertThat(joined.path("formattedMessage").asText()).contains("participantId=" + aliceId);
             assertThat(String.join("\n", output)).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
         } finally {
             server.destroyForcibly();
