@@ -324,7 +324,7 @@ class WebhookNotifierTest {
 
     @Test
     void aFullCallQueueEvictsItsOldestWaitingNotificationAndCountsIt() throws Exception {
-        CountDownLatch release = holdTheFirstPostUntilReleased();
+        CountDownLatch release = holdTheFirstPostUntilReleased(200);
         notifier(fast().withQueueLimits(4, 100)).enqueue(callState("call-1", callback, 1, "established"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() == 1); // 1 is in flight
         for (int i = 2; i <= 6; i++) {
@@ -339,7 +339,7 @@ class WebhookNotifierTest {
 
     @Test
     void aFullCallQueueCoalescesRostersBeforeEvictingAnything() throws Exception {
-        CountDownLatch release = holdTheFirstPostUntilReleased();
+        CountDownLatch release = holdTheFirstPostUntilReleased(200);
         notifier(fast().withQueueLimits(4, 100)).enqueue(callState("call-1", callback, 1, "established"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() == 1);
         notifier.enqueue(roster("call-1", callback, 2));
@@ -371,17 +371,7 @@ class WebhookNotifierTest {
 
     @Test
     void notificationsThatQueueBehindAnInFlightPostTravelTogetherInOrder() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        bot.answer(r -> {
-            if (r.marker() == 1) {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return status(204);
-        });
+        CountDownLatch release = holdTheFirstPostUntilReleased(204);
         notifier(fast().withMaxBatchSize(4)).enqueue(callState("call-1", callback, 1, "established"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() == 1);
         for (int i = 2; i <= 7; i++) {
@@ -454,8 +444,11 @@ class WebhookNotifierTest {
         assertThat(lookups.get()).isEqualTo(2);
     }
 
-    /** The bot answers the POST of marker 1 only once the returned latch is released (a POST stuck in flight); others at once. */
-    private CountDownLatch holdTheFirstPostUntilReleased() {
+    /**
+     * The bot answers {@code answer} to the POST of marker 1 only once the returned latch is released (a POST stuck
+     * in flight), and to the others at once.
+     */
+    private CountDownLatch holdTheFirstPostUntilReleased(int answer) {
         CountDownLatch release = new CountDownLatch(1);
         bot.answer(r -> {
             if (r.marker() == 1) {
@@ -465,7 +458,7 @@ class WebhookNotifierTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return status(200);
+            return status(answer);
         });
         return release;
     }
