@@ -18,7 +18,7 @@ public final class CallsHandler {
     private final Consumer<java.net.URI> callbackCheck;
 
     /**
-     * @param callbackCheck refuses a callback URI the server must not call (throws CallException BAD_REQUEST)
+     * @param callbackCheck refuses a callback URI the server must not call (throws SwitchboardException BAD_REQUEST)
      */
     public CallsHandler(CallService calls, GraphRequests requests, Consumer<java.net.URI> callbackCheck) {
         this.calls = calls;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.CallKind;
 import dev.switchboard.auth.Principal;
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.core.CreateCallRequest;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.ErrorCode;
 import dev.switchboard.core.MeetingCoordinates;
 import dev.switchboard.core.ParticipantIdentity;
 
@@ -35,7 +35,7 @@ final class CreateCallBody {
     static Parsed parse(ObjectNode body, Principal app) {
         String type = Json.odataType(body);
         if (type != null && !type.equals("call")) {
-            throw CallException.badRequest("'@odata.type' must be #microsoft.graph.call.");
+            throw SwitchboardException.badRequest("'@odata.type' must be #microsoft.graph.call.");
         }
         URI callbackUri = callbackUri(Json.requiredString(body, "callbackUri", "callbackUri"));
         List<String> modalities = modalities(body);
@@ -56,17 +56,17 @@ final class CreateCallBody {
         if (options != null) {
             String optionsType = Json.odataType(options);
             if (optionsType != null && !optionsType.equals("outgoingcalloptions") && !optionsType.equals("incomingcalloptions")) {
-                throw CallException.badRequest("callOptions '@odata.type' must be #microsoft.graph.outgoingCallOptions.");
+                throw SwitchboardException.badRequest("callOptions '@odata.type' must be #microsoft.graph.outgoingCallOptions.");
             }
             delta = Json.optionalBoolean(options, "isDeltaRosterEnabled");
             selfUnmute = Json.optionalBoolean(options, "allowSelfUnmute");
         }
         String tenantId = Json.optionalString(body, "tenantId");
         if (tenantId != null && !tenantId.equals(app.tenantId())) {
-            throw new CallException(ErrorCode.FORBIDDEN, "'tenantId' does not match the tenant of the access token.");
+            throw new SwitchboardException(ErrorCode.FORBIDDEN, "'tenantId' does not match the tenant of the access token.");
         }
         if (meeting == null && targets.isEmpty()) {
-            throw CallException.badRequest("'targets' is required: one target for a peer-to-peer call, two or more for "
+            throw SwitchboardException.badRequest("'targets' is required: one target for a peer-to-peer call, two or more for "
                     + "a group call; or give 'meetingInfo'/'chatInfo' to join a meeting.");
         }
         CreateCallRequest request = new CreateCallRequest(callbackUri, modalities, appHosted, offer, mediaEcho, targets,
@@ -89,24 +89,24 @@ final class CreateCallBody {
         } catch (URISyntaxException e) {
             // falls through to the 400
         }
-        throw CallException.badRequest("'callbackUri' must be an absolute https (or http) URL.");
+        throw SwitchboardException.badRequest("'callbackUri' must be an absolute https (or http) URL.");
     }
 
     private static List<String> modalities(ObjectNode body) {
         ArrayNode array = Json.optionalArray(body, "requestedModalities");
         if (array == null || array.isEmpty()) {
-            throw CallException.badRequest("'requestedModalities' is required (e.g. [\"audio\"]).");
+            throw SwitchboardException.badRequest("'requestedModalities' is required (e.g. [\"audio\"]).");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode n : array) {
             if (!n.isTextual() || !MODALITIES.contains(n.asText())) {
-                throw CallException.badRequest("'requestedModalities' may contain only audio, video, "
+                throw SwitchboardException.badRequest("'requestedModalities' may contain only audio, video, "
                         + "videoBasedScreenSharing and data.");
             }
             out.add(n.asText());
         }
         if (!out.contains("audio")) {
-            throw CallException.badRequest("'requestedModalities' must include audio: Switchboard carries audio only.");
+            throw SwitchboardException.badRequest("'requestedModalities' must include audio: Switchboard carries audio only.");
         }
         return out;
     }
@@ -114,13 +114,13 @@ final class CreateCallBody {
     private static boolean appHosted(ObjectNode media) {
         String type = Json.odataType(media);
         if (type == null) {
-            throw CallException.badRequest("'mediaConfig' needs an '@odata.type': #microsoft.graph.serviceHostedMediaConfig "
+            throw SwitchboardException.badRequest("'mediaConfig' needs an '@odata.type': #microsoft.graph.serviceHostedMediaConfig "
                     + "or #microsoft.graph.appHostedMediaConfig.");
         }
         return switch (type) {
             case "apphostedmediaconfig" -> true;
             case "servicehostedmediaconfig" -> false;
-            default -> throw CallException.badRequest("Unknown mediaConfig '@odata.type'; expected "
+            default -> throw SwitchboardException.badRequest("Unknown mediaConfig '@odata.type'; expected "
                     + "#microsoft.graph.serviceHostedMediaConfig or #microsoft.graph.appHostedMediaConfig.");
         };
     }
@@ -132,7 +132,7 @@ final class CreateCallBody {
         }
         for (JsonNode n : array) {
             if (!n.isObject()) {
-                throw CallException.badRequest("Each entry of 'targets' must be an invitationParticipantInfo object.");
+                throw SwitchboardException.badRequest("Each entry of 'targets' must be an invitationParticipantInfo object.");
             }
             out.add(user(Json.requiredObject((ObjectNode) n, "identity"), "targets"));
         }
@@ -143,7 +143,7 @@ final class CreateCallBody {
     static ParticipantIdentity user(ObjectNode identitySet, String where) {
         ObjectNode user = Json.optionalObject(identitySet, "user");
         if (user == null) {
-            throw CallException.badRequest("Each of '" + where + "' must name a user (identity.user.id); phone, "
+            throw SwitchboardException.badRequest("Each of '" + where + "' must name a user (identity.user.id); phone, "
                     + "application and guest identities are not supported.");
         }
         return ParticipantIdentity.user(Json.requiredString(user, "id", where + "[].identity.user.id"),
@@ -169,11 +169,11 @@ final class CreateCallBody {
             case "organizermeetinginfo" -> {
                 Json.requiredObject(meetingInfo, "organizer");
                 if (threadId == null) {
-                    throw CallException.badRequest("'chatInfo.threadId' is required with organizerMeetingInfo.");
+                    throw SwitchboardException.badRequest("'chatInfo.threadId' is required with organizerMeetingInfo.");
                 }
                 yield new MeetingCoordinates(MeetingCoordinates.THREAD, threadId, null);
             }
-            default -> throw CallException.badRequest("Unknown meetingInfo '@odata.type'; expected "
+            default -> throw SwitchboardException.badRequest("Unknown meetingInfo '@odata.type'; expected "
                     + "#microsoft.graph.joinMeetingIdMeetingInfo, #microsoft.graph.organizerMeetingInfo or "
                     + "#microsoft.graph.tokenMeetingInfo.");
         };
@@ -193,7 +193,7 @@ final class CreateCallBody {
         if (application != null) {
             String id = Json.optionalString(application, "id");
             if (id != null && !id.equals(app.appId())) {
-                throw CallException.badRequest("'source.identity.application.id' must be the app id of the access token.");
+                throw SwitchboardException.badRequest("'source.identity.application.id' must be the app id of the access token.");
             }
             String named = Json.optionalString(application, "displayName");
             displayName = named != null ? named : displayName;

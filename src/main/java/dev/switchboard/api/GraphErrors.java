@@ -2,8 +2,8 @@ package dev.switchboard.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -30,7 +30,7 @@ public final class GraphErrors {
 
     /** Registers the exception mappers on the server's routes. */
     public static void register(RoutesConfig routes) {
-        routes.exception(CallException.class, (e, ctx) -> write(ctx, e.code(), e.getMessage()));
+        routes.exception(SwitchboardException.class, (e, ctx) -> write(ctx, e.code(), e.getMessage()));
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             ErrorCode code = fromStatus(e.getStatus());
             write(ctx, code, messageFor(code, ctx));

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.core.Caller;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.ErrorCode;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -75,7 +75,7 @@ public final class GraphRequests {
     /**
      * The JSON object body, or null when the body is empty (with or without a Content-Type).
      *
-     * @throws CallException UNSUPPORTED_MEDIA_TYPE, BAD_REQUEST, PAYLOAD_TOO_LARGE
+     * @throws SwitchboardException UNSUPPORTED_MEDIA_TYPE, BAD_REQUEST, PAYLOAD_TOO_LARGE
      */
     ObjectNode optionalBody(Context ctx) {
         byte[] bytes = body(ctx);
@@ -85,23 +85,23 @@ public final class GraphRequests {
         String type = ctx.contentType();
         String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mime.equals("application/json")) {
-            throw new CallException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON with Content-Type "
+            throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON with Content-Type "
                     + "application/json" + (type == null ? "; none was sent." : ", not '" + abbreviate(type) + "'."));
         }
         JsonNode node;
         try {
             node = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw CallException.badRequest("The request body is not valid JSON (line " + e.getLocation().getLineNr()
+            throw SwitchboardException.badRequest("The request body is not valid JSON (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ").");
         } catch (IOException e) {
-            throw CallException.badRequest("The request body could not be read.");
+            throw SwitchboardException.badRequest("The request body could not be read.");
         }
         if (node == null || node.isMissingNode()) {
             return null;
         }
         if (!node.isObject()) {
-            throw CallException.badRequest("The request body must be a JSON object.");
+            throw SwitchboardException.badRequest("The request body must be a JSON object.");
         }
         return (ObjectNode) node;
     }
@@ -110,7 +110,7 @@ public final class GraphRequests {
     ObjectNode requiredBody(Context ctx) {
         ObjectNode body = optionalBody(ctx);
         if (body == null) {
-            throw CallException.badRequest("A JSON request body is required.");
+            throw SwitchboardException.badRequest("A JSON request body is required.");
         }
         return body;
     }
@@ -149,7 +149,7 @@ public final class GraphRequests {
      * The request body, at most {@code maxBodyBytes}. Read here rather than by the framework so that a body of known
      * length costs one array of exactly its size (the framework copies through growing buffers).
      *
-     * @throws CallException PAYLOAD_TOO_LARGE above the limit, BAD_REQUEST when the body cannot be read
+     * @throws SwitchboardException PAYLOAD_TOO_LARGE above the limit, BAD_REQUEST when the body cannot be read
      */
     private byte[] body(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
@@ -160,7 +160,7 @@ public final class GraphRequests {
             if (declared >= 0) {
                 byte[] bytes = in.readNBytes((int) declared);
                 if (bytes.length < declared) {
-                    throw CallException.badRequest("The request body ended before its Content-Length.");
+                    throw SwitchboardException.badRequest("The request body ended before its Content-Length.");
                 }
                 return bytes;
             }
@@ -170,12 +170,12 @@ public final class GraphRequests {
             }
             return bytes;
         } catch (IOException e) {
-            throw CallException.badRequest("The request body could not be read.");
+            throw SwitchboardException.badRequest("The request body could not be read.");
         }
     }
 
-    private CallException tooLarge() {
-        return new CallException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than " + maxBodyBytes + " bytes.");
+    private SwitchboardException tooLarge() {
+        return new SwitchboardException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than " + maxBodyBytes + " bytes.");
     }
 
     /**

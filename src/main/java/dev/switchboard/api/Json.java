@@ -3,7 +3,7 @@ package dev.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 
 /** Typed reads of request JSON with Graph-style 400s naming the property; JSON null counts as absent. */
 final class Json {
@@ -16,7 +16,7 @@ final class Json {
             return null;
         }
         if (!n.isTextual()) {
-            throw CallException.badRequest("'" + field + "' must be a string.");
+            throw SwitchboardException.badRequest("'" + field + "' must be a string.");
         }
         return n.asText();
     }
@@ -24,7 +24,7 @@ final class Json {
     static String requiredString(ObjectNode o, String field, String path) {
         String s = optionalString(o, field);
         if (s == null || s.isBlank()) {
-            throw CallException.badRequest("'" + path + "' is required.");
+            throw SwitchboardException.badRequest("'" + path + "' is required.");
         }
         return s;
     }
@@ -35,7 +35,7 @@ final class Json {
             return null;
         }
         if (!n.isObject()) {
-            throw CallException.badRequest("'" + field + "' must be an object.");
+            throw SwitchboardException.badRequest("'" + field + "' must be an object.");
         }
         return (ObjectNode) n;
     }
@@ -43,7 +43,7 @@ final class Json {
     static ObjectNode requiredObject(ObjectNode o, String field) {
         ObjectNode n = optionalObject(o, field);
         if (n == null) {
-            throw CallException.badRequest("'" + field + "' is required.");
+            throw SwitchboardException.badRequest("'" + field + "' is required.");
         }
         return n;
     }
@@ -54,7 +54,7 @@ final class Json {
             return null;
         }
         if (!n.isArray()) {
-            throw CallException.badRequest("'" + field + "' must be an array.");
+            throw SwitchboardException.badRequest("'" + field + "' must be an array.");
         }
         return (ArrayNode) n;
     }
@@ -65,7 +65,7 @@ final class Json {
             return false;
         }
         if (!n.isBoolean()) {
-            throw CallException.badRequest("'" + field + "' must be true or false.");
+            throw SwitchboardException.badRequest("'" + field + "' must be true or false.");
         }
         return n.asBoolean();
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.core.CallService;
 import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.ParticipantIdentity;
@@ -61,12 +61,12 @@ public final class ParticipantsHandler {
         CallsPermission.checkInvite(app);
         ArrayNode list = Json.optionalArray(body, "participants");
         if (list == null || list.isEmpty()) {
-            throw CallException.badRequest("'participants' is required: a list of invitationParticipantInfo.");
+            throw SwitchboardException.badRequest("'participants' is required: a list of invitationParticipantInfo.");
         }
         List<ParticipantIdentity> invitees = new ArrayList<>();
         for (JsonNode n : list) {
             if (!n.isObject()) {
-                throw CallException.badRequest("Each entry of 'participants' must be an invitationParticipantInfo object.");
+                throw SwitchboardException.badRequest("Each entry of 'participants' must be an invitationParticipantInfo object.");
             }
             invitees.add(CreateCallBody.user(Json.requiredObject((ObjectNode) n, "identity"), "participants"));
         }

@@ -9,7 +9,7 @@ public interface BearerAuthenticator {
     /**
      * @param authorizationHeader the raw header value, possibly null
      * @return the verified principal
-     * @throws dev.switchboard.core.CallException {@code INVALID_AUTHENTICATION_TOKEN} with a message saying what
+     * @throws dev.switchboard.error.SwitchboardException {@code INVALID_AUTHENTICATION_TOKEN} with a message saying what
      *         was wrong (missing, wrong scheme, malformed, expired, not yet valid, bad signature, wrong audience,
      *         unknown issuer, tenant mismatch); the token itself is never echoed
      */

@@ -1,7 +1,7 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 
 /**
  * The permission rules of the Graph calls API (facts §9): roles are checked once, when a call is
@@ -20,7 +20,7 @@ public final class CallsPermission {
     /** Requires an application (not delegated) token; the Graph calls API supports no delegated permission. */
     public static void requireApp(Principal principal) {
         if (!principal.appOnly()) {
-            throw new CallException(ErrorCode.FORBIDDEN,
+            throw new SwitchboardException(ErrorCode.FORBIDDEN,
                     "Delegated permissions are not supported by the calls API; use an application token.");
         }
     }
@@ -28,7 +28,7 @@ public final class CallsPermission {
     /** Requires a delegated user token (the participants' client API). */
     public static void requireUser(Principal principal) {
         if (principal.appOnly()) {
-            throw new CallException(ErrorCode.FORBIDDEN,
+            throw new SwitchboardException(ErrorCode.FORBIDDEN,
                     "Application tokens are not accepted by the participants' client API; use a user token.");
         }
     }
@@ -36,7 +36,7 @@ public final class CallsPermission {
     /**
      * Checks the roles needed to create or join a call.
      *
-     * @throws CallException {@link ErrorCode#FORBIDDEN} naming the missing permission
+     * @throws SwitchboardException {@link ErrorCode#FORBIDDEN} naming the missing permission
      */
     public static void checkCreate(Principal principal, CallKind kind, boolean appHostedMedia) {
         requireApp(principal);
@@ -75,8 +75,8 @@ public final class CallsPermission {
         }
     }
 
-    private static CallException missing(String role) {
-        return new CallException(ErrorCode.FORBIDDEN,
+    private static SwitchboardException missing(String role) {
+        return new SwitchboardException(ErrorCode.FORBIDDEN,
                 "The application does not have the required permission: " + role + ".");
     }
 }

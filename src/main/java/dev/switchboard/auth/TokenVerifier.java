@@ -3,8 +3,8 @@ package dev.switchboard.auth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -96,7 +96,7 @@ public final class TokenVerifier implements BearerAuthenticator {
     /**
      * Verifies a compact JWS.
      *
-     * @throws CallException {@code INVALID_AUTHENTICATION_TOKEN} saying what was wrong
+     * @throws SwitchboardException {@code INVALID_AUTHENTICATION_TOKEN} saying what was wrong
      */
     public Principal verify(String token) {
         try {
@@ -106,9 +106,9 @@ public final class TokenVerifier implements BearerAuthenticator {
         }
     }
 
-    private CallException reject(Rejected r) {
+    private SwitchboardException reject(Rejected r) {
         metrics.rejected(r.reason);
-        return new CallException(ErrorCode.INVALID_AUTHENTICATION_TOKEN, r.getMessage());
+        return new SwitchboardException(ErrorCode.INVALID_AUTHENTICATION_TOKEN, r.getMessage());
     }
 
     private Principal fromHeader(String authorizationHeader) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.core.CallService;
 import dev.switchboard.core.Caller;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.ErrorCode;
 import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.ParticipantView;
@@ -46,7 +46,7 @@ public final class ClientHandler {
         Caller user = user(ctx.header("Authorization"));
         String contentType = ctx.contentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
-            throw new CallException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "The join body must be an SDP offer with Content-Type: application/sdp.");
         }
         String callId = ctx.pathParam("callId");
@@ -91,7 +91,7 @@ public final class ClientHandler {
         boolean participant = calls.roster(callId, user).roster().stream()
                 .anyMatch(p -> !p.removed() && user.userId().equals(p.identity().id()));
         if (!participant) {
-            throw new CallException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
+            throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
         }
     }
 
@@ -112,7 +112,7 @@ public final class ClientHandler {
             });
             ctx.attribute(SUBSCRIPTION, subscription);
             feed.offer(subscription.initial().sequenceNumber(), RosterMessages.of(callId, subscription.initial()));
-        } catch (CallException e) {
+        } catch (SwitchboardException e) {
             log.info("roster stream refused callId={} reason={}", callId, e.code());
             ctx.closeSession(1008, e.getMessage());
         }

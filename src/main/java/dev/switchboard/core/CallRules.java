@@ -1,20 +1,23 @@
 package dev.switchboard.core;
 
-/** The engine's checks, each failing with the {@link CallException} the API shows. Stateless. */
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
+
+/** The engine's checks, each failing with the {@link SwitchboardException} the API shows. Stateless. */
 final class CallRules {
     static final int MAX_CLIENT_CONTEXT = 256;
 
     private CallRules() {
     }
 
-    static CallException callNotFound(String callId) {
-        return CallException.notFound("Call '" + callId + "'");
+    static SwitchboardException callNotFound(String callId) {
+        return SwitchboardException.notFound("Call '" + callId + "'");
     }
 
     static Participant participantOf(Conference c, String participantId) {
         Participant p = participantId == null ? null : c.participants.get(participantId);
         if (p == null || p.leg == null) {
-            throw CallException.notFound("Participant '" + participantId + "'");
+            throw SwitchboardException.notFound("Participant '" + participantId + "'");
         }
         return p;
     }
@@ -22,34 +25,34 @@ final class CallRules {
     static Participant ownParticipant(Conference c, String participantId, Caller user) {
         Participant p = participantOf(c, participantId);
         if (!p.isUser(user.userId())) {
-            throw new CallException(ErrorCode.FORBIDDEN, "A participant can only act on itself.");
+            throw new SwitchboardException(ErrorCode.FORBIDDEN, "A participant can only act on itself.");
         }
         return p;
     }
 
     static void requireGroupCall(Conference c) {
         if (c.peerToPeer) {
-            throw new CallException(ErrorCode.NOT_SUPPORTED_IN_P2P, "Mute, unmute, participant mute and invite are "
+            throw new SwitchboardException(ErrorCode.NOT_SUPPORTED_IN_P2P, "Mute, unmute, participant mute and invite are "
                     + "supported for group calls only; this is a peer-to-peer call.");
         }
     }
 
     static void requireUser(Caller p) {
         if (!p.isUser()) {
-            throw new CallException(ErrorCode.FORBIDDEN, "Joining a call and acting as its participant needs a user token.");
+            throw new SwitchboardException(ErrorCode.FORBIDDEN, "Joining a call and acting as its participant needs a user token.");
         }
     }
 
     static String requireId(String id) {
         if (id == null || id.isBlank()) {
-            throw CallException.badRequest("A participant id is required.");
+            throw SwitchboardException.badRequest("A participant id is required.");
         }
         return id;
     }
 
     static void checkClientContext(String clientContext) {
         if (clientContext != null && clientContext.length() > MAX_CLIENT_CONTEXT) {
-            throw CallException.badRequest("clientContext must be at most " + MAX_CLIENT_CONTEXT + " characters, was "
+            throw SwitchboardException.badRequest("clientContext must be at most " + MAX_CLIENT_CONTEXT + " characters, was "
                     + clientContext.length() + ".");
         }
     }

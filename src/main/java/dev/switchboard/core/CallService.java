@@ -1,5 +1,8 @@
 package dev.switchboard.core;
 
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
+
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.MediaLeg;
 import dev.switchboard.notify.NotificationSink;
@@ -19,7 +22,7 @@ import java.util.function.Function;
  *
  * <p>Tenancy: a bot's call is visible only to the app and tenant that created it; anyone else gets the same
  * {@code itemNotFound} as for an id that never existed. Participants (users) reach a call by any of its call ids,
- * within the call's tenant. Every failure is a {@link CallException}.
+ * within the call's tenant. Every failure is a {@link SwitchboardException}.
  */
 public final class CallService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallService.class);
@@ -51,14 +54,14 @@ public final class CallService implements AutoCloseable {
      * coordinates). The caller has already checked the permissions for the kind of call. The returned view is
      * {@code establishing}; the call becomes {@code established} before this returns, once its media leg exists.
      *
-     * @throws CallException BAD_REQUEST (media offer refused), FORBIDDEN (wrong passcode), CONFLICT (this identity
+     * @throws SwitchboardException BAD_REQUEST (media offer refused), FORBIDDEN (wrong passcode), CONFLICT (this identity
      *                       is already in the meeting)
      */
     public CallView create(CreateCallRequest request, Caller app) {
         return conferences.create(request, app);
     }
 
-    /** @throws CallException ITEM_NOT_FOUND unless the call is live and owned by {@code app} */
+    /** @throws SwitchboardException ITEM_NOT_FOUND unless the call is live and owned by {@code app} */
     public CallView get(String callId, Caller app) {
         return withCall(callId, app, call -> call.view(call.conference.roster()));
     }
@@ -114,11 +117,11 @@ public final class CallService implements AutoCloseable {
     public Operation invite(String callId, List<ParticipantIdentity> invitees, Caller app, String clientContext) {
         CallRules.checkClientContext(clientContext);
         if (invitees.isEmpty() || invitees.size() > MAX_INVITEES) {
-            throw CallException.badRequest("participants must list 1 to " + MAX_INVITEES + " invitees.");
+            throw SwitchboardException.badRequest("participants must list 1 to " + MAX_INVITEES + " invitees.");
         }
         for (ParticipantIdentity who : invitees) {
             if (who.kind() != ParticipantIdentity.Kind.USER) {
-                throw CallException.badRequest("Only users can be invited (identity.user.id).");
+                throw SwitchboardException.badRequest("Only users can be invited (identity.user.id).");
             }
         }
         return withCall(callId, app, call -> {
@@ -138,12 +141,12 @@ public final class CallService implements AutoCloseable {
         withCall(callId, app, call -> {
             Conference c = call.conference;
             if (c.peerToPeer) {
-                throw new CallException(ErrorCode.NOT_SUPPORTED_IN_P2P, "Removing participants is supported for "
+                throw new SwitchboardException(ErrorCode.NOT_SUPPORTED_IN_P2P, "Removing participants is supported for "
                         + "group calls only; to end a peer-to-peer call, DELETE the call.");
             }
             Participant p = CallRules.participantOf(c, participantId);
             if (p.botCall == call) {
-                throw CallException.badRequest("A bot cannot remove its own participant; to leave, DELETE the call.");
+                throw SwitchboardException.badRequest("A bot cannot remove its own participant; to leave, DELETE the call.");
             }
             if (p.botCall != null) {
                 departures.botLeave(p.botCall, ResultInfo.REMOVED_BY_PARTICIPANT);
@@ -159,7 +162,7 @@ public final class CallService implements AutoCloseable {
         return withCall(callId, app, call -> {
             Operation op = call.operation(operationId);
             if (op == null) {
-                throw CallException.notFound("Operation '" + operationId + "'");
+                throw SwitchboardException.notFound("Operation '" + operationId + "'");
             }
             return op;
         });
@@ -172,17 +175,17 @@ public final class CallService implements AutoCloseable {
      * tenant. A user already in the call keeps their participant id and mute state, and gets a new leg in place
      * of the old one. Completes the invitations waiting for this user.
      *
-     * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a user token, or not the
+     * @throws SwitchboardException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a user token, or not the
      *                       target of a P2P call), BAD_REQUEST (offer refused by the media plane)
      */
     public JoinResult join(String callId, Caller user, String sdpOffer) {
         CallRules.requireUser(user);
         if (sdpOffer == null || sdpOffer.isBlank()) {
-            throw CallException.badRequest("The SDP offer is empty.");
+            throw SwitchboardException.badRequest("The SDP offer is empty.");
         }
         return withConference(callId, user, c -> {
             if (c.peerToPeer && !user.userId().equals(c.peerUserId)) {
-                throw new CallException(ErrorCode.FORBIDDEN, "Only the target of this peer-to-peer call may join it.");
+                throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only the target of this peer-to-peer call may join it.");
             }
             Participant existing = c.userParticipant(user.userId());
             if (existing != null) {
@@ -236,13 +239,13 @@ public final class CallService implements AutoCloseable {
      * Subscribes a participant of the call to its roster: the returned subscription's {@link RosterSubscription#initial()}
      * is the current roster, and {@code listener} hears every later change in order.
      *
-     * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
+     * @throws SwitchboardException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
      */
     public RosterSubscription subscribeRoster(String callId, Caller user, RosterListener listener) {
         CallRules.requireUser(user);
         return withConference(callId, user, c -> {
             if (c.userParticipant(user.userId()) == null) {
-                throw new CallException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
+                throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
             }
             List<ParticipantView> roster = c.roster();
             RosterSubscription s = new RosterSubscription(c, listener,
@@ -256,13 +259,13 @@ public final class CallService implements AutoCloseable {
      * The current roster of a call, with its sequence number, for one of its participants; for a stream that
      * registers a {@link #addRosterListener listener} first and then takes this snapshot.
      *
-     * @throws CallException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
+     * @throws SwitchboardException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
      */
     public RosterUpdate roster(String callId, Caller user) {
         CallRules.requireUser(user);
         return withConference(callId, user, c -> {
             if (c.userParticipant(user.userId()) == null) {
-                throw new CallException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
+                throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
             }
             List<ParticipantView> roster = c.roster();
             return new RosterUpdate(c.aliases, c.id, c.rosterSequence, roster, roster, false);

@@ -1,5 +1,8 @@
 package dev.switchboard.core;
 
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
+
 import dev.switchboard.media.MediaLeg;
 import dev.switchboard.media.MediaRoom;
 import org.slf4j.Logger;
@@ -23,7 +26,7 @@ final class Conferences {
 
     CallView create(CreateCallRequest request, Caller app) {
         if (request.meeting() == null && request.targets().isEmpty()) {
-            throw CallException.badRequest("A call needs targets (one for a peer-to-peer call, two or more for a group "
+            throw SwitchboardException.badRequest("A call needs targets (one for a peer-to-peer call, two or more for a group "
                     + "call) or meeting coordinates (meetingInfo or chatInfo).");
         }
         String callId = Ids.next();
@@ -67,7 +70,7 @@ final class Conferences {
             return created;
         });
         if (c.passcode != null && !Objects.equals(c.passcode, m.passcode())) {
-            throw new CallException(ErrorCode.FORBIDDEN, "The meeting passcode does not match.");
+            throw new SwitchboardException(ErrorCode.FORBIDDEN, "The meeting passcode does not match.");
         }
         String idKey = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
         c.lock.lock();
@@ -86,7 +89,7 @@ final class Conferences {
     private CallView enter(Conference c, String callId, CreateCallRequest request, Caller app) {
         for (Participant p : c.participants.values()) {
             if (p.botCall != null && p.identity.sameAs(request.sourceIdentity())) {
-                throw new CallException(ErrorCode.CONFLICT, "This identity is already in the call; join with another "
+                throw new SwitchboardException(ErrorCode.CONFLICT, "This identity is already in the call; join with another "
                         + "identity (source.identity.applicationInstance) to be in it twice.");
             }
         }

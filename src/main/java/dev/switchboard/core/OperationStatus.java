@@ -1,5 +1,7 @@
 package dev.switchboard.core;
 
+import dev.switchboard.error.SwitchboardException;
+
 import java.util.Locale;
 
 /**
@@ -24,7 +26,7 @@ public enum OperationStatus {
 
     /**
      * @return the status named by {@code value} in any casing ({@code completed}, {@code Completed}, {@code COMPLETED})
-     * @throws CallException BAD_REQUEST for an unknown name
+     * @throws SwitchboardException BAD_REQUEST for an unknown name
      */
     public static OperationStatus parse(String value) {
         String lower = value == null ? "" : value.toLowerCase(Locale.ROOT);
@@ -33,7 +35,7 @@ public enum OperationStatus {
                 return s;
             }
         }
-        throw CallException.badRequest("Unknown operation status '" + value
+        throw SwitchboardException.badRequest("Unknown operation status '" + value
                 + "'; expected one of NotStarted, Running, Completed, Failed.");
     }
 }

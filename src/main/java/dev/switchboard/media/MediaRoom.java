@@ -12,7 +12,7 @@ public interface MediaRoom extends AutoCloseable {
      * Adds an RTP leg for a participant that sent an SDP offer.
      *
      * @return the leg, whose {@link MediaLeg#sdpAnswer()} is the SDP answer to send back
-     * @throws dev.switchboard.core.CallException BAD_REQUEST for an unparseable offer or no common codec
+     * @throws dev.switchboard.error.SwitchboardException BAD_REQUEST for an unparseable offer or no common codec
      *         (the message says which), SERVICE_UNAVAILABLE when no media port is free
      */
     MediaLeg addLeg(String participantId, String sdpOffer);

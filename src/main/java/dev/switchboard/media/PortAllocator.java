@@ -1,7 +1,7 @@
 package dev.switchboard.media;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,7 +32,7 @@ final class PortAllocator {
     /**
      * Opens a non-blocking channel bound to a free port of the range.
      *
-     * @throws CallException SERVICE_UNAVAILABLE when every port is taken
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when every port is taken
      */
     DatagramChannel open() {
         for (int attempt = 0; attempt < size; attempt++) {
@@ -51,7 +51,7 @@ final class PortAllocator {
                 release(port);
             }
         }
-        throw new CallException(ErrorCode.SERVICE_UNAVAILABLE,
+        throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE,
                 "No media port is free (range " + low + "-" + (low + size - 1) + ").");
     }
 

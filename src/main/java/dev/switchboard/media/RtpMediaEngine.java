@@ -1,7 +1,7 @@
 package dev.switchboard.media;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,12 +88,12 @@ public final class RtpMediaEngine implements MediaEngine {
     }
 
     /**
-     * @throws CallException CONFLICT if the call already has a room, SERVICE_UNAVAILABLE after {@link #close()}
+     * @throws SwitchboardException CONFLICT if the call already has a room, SERVICE_UNAVAILABLE after {@link #close()}
      */
     @Override
     public MediaRoom openRoom(String callId) {
         if (closed) {
-            throw new CallException(ErrorCode.SERVICE_UNAVAILABLE, "The media plane is shutting down.");
+            throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "The media plane is shutting down.");
         }
         MixerThread least = mixers[0];
         for (MixerThread m : mixers) {
@@ -103,7 +103,7 @@ public final class RtpMediaEngine implements MediaEngine {
         }
         RtpRoom room = new RtpRoom(callId, this, least);
         if (rooms.putIfAbsent(callId, room) != null) {
-            throw new CallException(ErrorCode.CONFLICT, "The call already has media.");
+            throw new SwitchboardException(ErrorCode.CONFLICT, "The call already has media.");
         }
         least.add(room);
         return room;

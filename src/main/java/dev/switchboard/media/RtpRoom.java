@@ -1,7 +1,7 @@
 package dev.switchboard.media;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 import dev.switchboard.media.mix.AudioMixer;
 import dev.switchboard.media.sdp.AudioNegotiation;
 
@@ -55,7 +55,7 @@ public final class RtpRoom implements MediaRoom {
         try {
             return channel.getLocalAddress();
         } catch (java.io.IOException e) {
-            throw new CallException(ErrorCode.SERVICE_UNAVAILABLE, "A media port could not be opened.");
+            throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "A media port could not be opened.");
         }
     }
 
@@ -69,7 +69,7 @@ public final class RtpRoom implements MediaRoom {
 
     private void ensureOpen() {
         if (closed) {
-            throw new CallException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
+            throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
         }
     }
 
@@ -79,7 +79,7 @@ public final class RtpRoom implements MediaRoom {
         synchronized (this) {
             if (closed) {
                 leg.release(engine.ports(), engine.receiver());
-                throw new CallException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
+                throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
             }
             RtpLeg[] current = legs;
             RtpLeg[] next = Arrays.copyOf(current, current.length + 1);

@@ -1,7 +1,7 @@
 package dev.switchboard.notify;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -39,13 +39,13 @@ public final class CallbackUriPolicy {
     }
 
     /**
-     * @throws CallException {@link ErrorCode#BAD_REQUEST} with a message for the API client when the URI is refused
+     * @throws SwitchboardException {@link ErrorCode#BAD_REQUEST} with a message for the API client when the URI is refused
      *                       or its host does not resolve
      */
     public void check(URI callbackUri) {
         Verdict v = evaluate(callbackUri);
         if (v.kind() != Verdict.Kind.ALLOWED) {
-            throw new CallException(ErrorCode.BAD_REQUEST, v.message());
+            throw new SwitchboardException(ErrorCode.BAD_REQUEST, v.message());
         }
     }
 

@@ -138,7 +138,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
         if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
             ctx.header("Retry-After", "30");
-            throw new dev.switchboard.core.CallException(dev.switchboard.core.ErrorCode.SERVICE_UNAVAILABLE,
+            throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
                     "The server is shutting down and takes no new calls.");
         }
     }

@@ -1,6 +1,6 @@
 package dev.switchboard.tools;
 
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.media.codec.FrameDecoder;
 import dev.switchboard.media.codec.FrameEncoder;
@@ -191,7 +191,7 @@ public final class Softphone implements AutoCloseable {
                     return new InetSocketAddress(address, m.port());
                 }
             }
-        } catch (CallException e) {
+        } catch (SwitchboardException e) {
             throw new ToolException(ToolException.UNAVAILABLE, "the server's SDP answer is not valid: " + e.getMessage());
         }
         throw new ToolException(ToolException.UNAVAILABLE, "the server's SDP answer has no audio address");

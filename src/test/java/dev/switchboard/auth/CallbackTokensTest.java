@@ -87,7 +87,7 @@ class CallbackTokensTest {
         assertThat(c.getExpirationTime().getTime() - c.getIssueTime().getTime()).isEqualTo(120_000);
         TokenVerifier verifier = new TokenVerifier(java.util.List.of(new EmbeddedIssuer(DevIdentities.directory(), urls, keys)),
                 clock, Duration.ofSeconds(60), 10);
-        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(dev.switchboard.core.CallException.class)
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(dev.switchboard.error.SwitchboardException.class)
                 .as("a callback token is never accepted as a Graph access token");
         assertThatThrownBy(() -> signer.sign(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, new byte[5]))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -1,7 +1,7 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,7 +29,7 @@ class CallsPermissionTest {
     }
 
     static void forbidden(Runnable r, String messagePart) {
-        assertThatThrownBy(r::run).isInstanceOfSatisfying(CallException.class, e -> {
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(SwitchboardException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
             assertThat(e.code().httpStatus()).isEqualTo(403);
             assertThat(e.getMessage()).contains(messagePart);
@@ -94,7 +94,7 @@ class CallsPermissionTest {
                     try {
                         checkCreate(p, kind, appHosted);
                         allowed = true;
-                    } catch (CallException e) {
+                    } catch (SwitchboardException e) {
                         assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
                         allowed = false;
                     }

@@ -3,7 +3,7 @@ package dev.switchboard.auth;
 import dev.switchboard.testsupport.MutableClock;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,13 +120,13 @@ class ExternalIssuerTest {
         RSAKey stranger = JwtForge.freshKey("never-published");
         for (int i = 0; i < 20; i++) {
             String token = JwtForge.rs256(stranger, "never-published-" + i, extClaims(EXT_TENANT).build());
-            assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(CallException.class).hasMessageContaining("signing key");
+            assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(SwitchboardException.class).hasMessageContaining("signing key");
         }
         assertThat(stub.jwksHits.get()).isEqualTo(1);
         // a rotation inside the window is seen once the window has passed
         stub.published = List.of(k2);
         String rotated = JwtForge.rs256(k2, "ext-key-2", extClaims(EXT_TENANT).build());
-        assertThatThrownBy(() -> verifier.verify(rotated)).isInstanceOf(CallException.class);
+        assertThatThrownBy(() -> verifier.verify(rotated)).isInstanceOf(SwitchboardException.class);
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
         assertThat(verifier.verify(rotated).appId()).isEqualTo(EXT_APP);
         assertThat(stub.jwksHits.get()).isEqualTo(2);
@@ -193,7 +193,7 @@ class ExternalIssuerTest {
         stub.jwksStatus = 500;
         TokenVerifier verifier = verifier(byMetadata(Duration.ofMinutes(5)));
         String token = JwtForge.rs256(k1, "ext-key-1", extClaims(EXT_TENANT).build());
-        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(CallException.class).hasMessageContaining("signing key");
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(SwitchboardException.class).hasMessageContaining("signing key");
         stub.jwksStatus = 200;
         clock.advance(Duration.ofMinutes(6));
         assertThat(verifier.verify(token).appId()).isEqualTo(EXT_APP);

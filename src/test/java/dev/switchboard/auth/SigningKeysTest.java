@@ -1,7 +1,7 @@
 package dev.switchboard.auth;
 
 import dev.switchboard.testsupport.MutableClock;
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +82,7 @@ class SigningKeysTest {
         // after the old key's window only the new key is published, and a restart drops the old one from the file
         clock.advance(KEEP.plusSeconds(1));
         assertThat(keys.publicKey(oldKid)).isEmpty();
-        assertThatThrownBy(() -> verifier(keys).verify(oldToken)).isInstanceOf(CallException.class);
+        assertThatThrownBy(() -> verifier(keys).verify(oldToken)).isInstanceOf(SwitchboardException.class);
         SigningKeys later = new SigningKeys(dir, clock, KEEP, null);
         assertThat(later.entries()).extracting(SigningKeys.Entry::kid).containsExactly(fresh.kid());
         assertThat(later.jwksJson()).doesNotContain(oldKid);
@@ -98,7 +98,7 @@ class SigningKeysTest {
         assertThat(verifier.verify(token).appId()).isEqualTo(DevIdentities.DEV_BOT_APP_ID);
         keys.rotate();
         clock.advance(Duration.ofSeconds(1));
-        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(CallException.class).hasMessageContaining("signing key");
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(SwitchboardException.class).hasMessageContaining("signing key");
     }
 
     @Test

@@ -4,8 +4,8 @@ import dev.switchboard.testsupport.MutableClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class TokenVerifierTest {
 
     void rejects(String authorizationHeader, String messagePart) {
         assertThatThrownBy(() -> verifier.authenticate(authorizationHeader))
-                .isInstanceOfSatisfying(CallException.class, e -> {
+                .isInstanceOfSatisfying(SwitchboardException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_AUTHENTICATION_TOKEN);
                     assertThat(e.getMessage()).containsIgnoringCase(messagePart);
                     if (authorizationHeader != null && authorizationHeader.length() > 20) {

@@ -1,5 +1,8 @@
 package dev.switchboard.core;
 
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.notify.NotificationKind;
 import dev.switchboard.notify.OutboundNotification;
@@ -35,8 +38,8 @@ class CallServiceTest {
     }
 
     static void assertCode(Runnable action, ErrorCode code, String messagePart) {
-        assertThatThrownBy(action::run).isInstanceOf(CallException.class)
-                .satisfies(e -> assertThat(((CallException) e).code()).isEqualTo(code))
+        assertThatThrownBy(action::run).isInstanceOf(SwitchboardException.class)
+                .satisfies(e -> assertThat(((SwitchboardException) e).code()).isEqualTo(code))
                 .hasMessageContaining(messagePart);
     }
 
@@ -152,7 +155,7 @@ class CallServiceTest {
     private static String messageOf(Runnable r) {
         try {
             r.run();
-        } catch (CallException e) {
+        } catch (SwitchboardException e) {
             assertThat(e.code()).isEqualTo(ErrorCode.ITEM_NOT_FOUND);
             return e.getMessage();
         }

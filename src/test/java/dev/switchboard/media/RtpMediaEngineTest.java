@@ -1,7 +1,7 @@
 package dev.switchboard.media;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 import dev.switchboard.testsupport.MediaPorts;
 import dev.switchboard.testsupport.RtpPeer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -335,12 +335,12 @@ class RtpMediaEngineTest {
     @Test
     void badOffersAreBadRequestsThatSayWhy() {
         assertThatThrownBy(() -> room.addLeg("x", "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n"))
-                .isInstanceOfSatisfying(CallException.class, e -> {
+                .isInstanceOfSatisfying(SwitchboardException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
                     assertThat(e.getMessage()).contains("No common audio codec").contains("G729/8000").contains("PCMU/8000");
                 });
         assertThatThrownBy(() -> room.addLeg("x", "hello"))
-                .isInstanceOfSatisfying(CallException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+                .isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
         assertThat(engine.stats().portsInUse()).isZero();
     }
 
@@ -392,7 +392,7 @@ class RtpMediaEngineTest {
             MediaLeg l1 = r.addLeg("1", p.offer("sendrecv"));
             r.addLeg("2", p.offer("sendrecv"));
             assertThatThrownBy(() -> r.addLeg("3", p.offer("sendrecv")))
-                    .isInstanceOfSatisfying(CallException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+                    .isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
             l1.close();
             await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(r.addLeg("3", p.offer("sendrecv"))).isNotNull());
         }

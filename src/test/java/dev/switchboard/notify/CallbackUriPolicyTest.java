@@ -1,7 +1,7 @@
 package dev.switchboard.notify;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,8 +47,8 @@ class CallbackUriPolicyTest {
 
     private static void refused(CallbackUriPolicy p, String uri, String messagePart) {
         assertThatThrownBy(() -> p.check(URI.create(uri)))
-                .isInstanceOf(CallException.class)
-                .satisfies(e -> assertThat(((CallException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST))
+                .isInstanceOf(SwitchboardException.class)
+                .satisfies(e -> assertThat(((SwitchboardException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST))
                 .hasMessageContaining(messagePart);
     }
 
@@ -131,7 +131,7 @@ class CallbackUriPolicyTest {
         refused(STRICT, "mailto:bot@contoso.com", "absolute https URL");
         refused(STRICT, "https://user:secret@bot.contoso.com/cb", "credentials");
         refused(STRICT, "https:///cb", "host");
-        assertThatThrownBy(() -> STRICT.check(null)).isInstanceOf(CallException.class).hasMessageContaining("required");
+        assertThatThrownBy(() -> STRICT.check(null)).isInstanceOf(SwitchboardException.class).hasMessageContaining("required");
     }
 
     @Test

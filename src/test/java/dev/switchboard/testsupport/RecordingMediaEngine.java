@@ -1,6 +1,6 @@
 package dev.switchboard.testsupport;
 
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.MediaLeg;
 import dev.switchboard.media.MediaRoom;
@@ -85,7 +85,7 @@ public final class RecordingMediaEngine implements MediaEngine {
         @Override
         public MediaLeg addLeg(String participantId, String sdpOffer) {
             if (sdpOffer.contains("bad")) {
-                throw CallException.badRequest("The SDP offer has no codec in common with the server (PCMU, PCMA, opus).");
+                throw SwitchboardException.badRequest("The SDP offer has no codec in common with the server (PCMU, PCMA, opus).");
             }
             record("addLeg " + participantId);
             FakeLeg leg = new FakeLeg(participantId, "v=0\r\ns=answer-to-" + participantId + "\r\n");

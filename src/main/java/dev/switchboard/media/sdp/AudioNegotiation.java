@@ -1,6 +1,6 @@
 package dev.switchboard.media.sdp;
 
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.media.codec.AudioCodec;
 
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ public record AudioNegotiation(AudioCodec codec, int payloadType, String remoteA
     /**
      * Negotiates the first usable audio m-line of an offer.
      *
-     * @throws CallException BAD_REQUEST: unparseable offer, no audio m-line, not RTP/AVP, no connection
+     * @throws SwitchboardException BAD_REQUEST: unparseable offer, no audio m-line, not RTP/AVP, no connection
      *         address, or no common codec (the message lists what was offered and what is supported)
      */
     public static AudioNegotiation negotiate(String sdpOffer) {
@@ -41,19 +41,19 @@ public record AudioNegotiation(AudioCodec codec, int payloadType, String remoteA
             }
         }
         if (index < 0) {
-            throw CallException.badRequest("The SDP offer has no audio m-line.");
+            throw SwitchboardException.badRequest("The SDP offer has no audio m-line.");
         }
         SdpOffer.Media audio = offer.media().get(index);
         if (!audio.proto().equals("RTP/AVP")) {
-            throw CallException.badRequest("The audio m-line uses " + SdpOffer.abbreviate(audio.proto())
+            throw SwitchboardException.badRequest("The audio m-line uses " + SdpOffer.abbreviate(audio.proto())
                     + "; only RTP/AVP is supported.");
         }
         if (audio.port() == 0) {
-            throw CallException.badRequest("The SDP offer's audio stream is disabled (port 0).");
+            throw SwitchboardException.badRequest("The SDP offer's audio stream is disabled (port 0).");
         }
         String address = audio.connection() != null ? audio.connection() : offer.sessionConnection();
         if (address == null) {
-            throw CallException.badRequest("The SDP offer has no c= line for its audio stream.");
+            throw SwitchboardException.badRequest("The SDP offer has no c= line for its audio stream.");
         }
         Direction offered = audio.direction() != null ? audio.direction()
                 : offer.sessionDirection() != null ? offer.sessionDirection() : Direction.SENDRECV;
@@ -73,7 +73,7 @@ public record AudioNegotiation(AudioCodec codec, int payloadType, String remoteA
                 return new AudioNegotiation(codec, pt, address, audio.port(), offered.answer(), offer, index);
             }
         }
-        throw CallException.badRequest("No common audio codec: the offer has " + String.join(", ", seen)
+        throw SwitchboardException.badRequest("No common audio codec: the offer has " + String.join(", ", seen)
                 + "; Switchboard supports " + SUPPORTED + ".");
     }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.media.sdp;
 
-import dev.switchboard.core.CallException;
+import dev.switchboard.error.SwitchboardException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,17 +37,17 @@ public record SdpOffer(String sessionConnection, Direction sessionDirection, Lis
                         Map<Integer, String> rtpmaps, Direction direction, int ptime) {
     }
 
-    /** @throws CallException BAD_REQUEST naming what is wrong */
+    /** @throws SwitchboardException BAD_REQUEST naming what is wrong */
     public static SdpOffer parse(String sdp) {
         if (sdp == null || sdp.isBlank()) {
-            throw CallException.badRequest("The SDP offer is empty.");
+            throw SwitchboardException.badRequest("The SDP offer is empty.");
         }
         if (sdp.length() > MAX_LENGTH) {
-            throw CallException.badRequest("The SDP offer is larger than " + MAX_LENGTH + " characters.");
+            throw SwitchboardException.badRequest("The SDP offer is larger than " + MAX_LENGTH + " characters.");
         }
         String[] lines = sdp.split("\r?\n");
         if (!lines[0].strip().equals("v=0")) {
-            throw CallException.badRequest("The SDP offer must start with v=0.");
+            throw SwitchboardException.badRequest("The SDP offer must start with v=0.");
         }
         String sessionConnection = null;
         Direction sessionDirection = null;
@@ -59,7 +59,7 @@ public record SdpOffer(String sessionConnection, Direction sessionDirection, Lis
                 continue;
             }
             if (line.length() < 2 || line.charAt(1) != '=') {
-                throw CallException.badRequest("The SDP offer has a malformed line: " + abbreviate(line));
+                throw SwitchboardException.badRequest("The SDP offer has a malformed line: " + abbreviate(line));
             }
             char key = line.charAt(0);
             String value = line.substring(2);
@@ -104,10 +104,10 @@ public record SdpOffer(String sessionConnection, Direction sessionDirection, Lis
     private static String parseConnection(String value) {
         String[] p = value.trim().split("\\s+");
         if (p.length != 3 || !p[0].equals("IN")) {
-            throw CallException.badRequest("The SDP offer has a malformed c= line: " + abbreviate(value));
+            throw SwitchboardException.badRequest("The SDP offer has a malformed c= line: " + abbreviate(value));
         }
         if (!p[1].equals("IP4")) {
-            throw CallException.badRequest("Only IPv4 media addresses (c=IN IP4) are supported; the offer has " + p[1] + ".");
+            throw SwitchboardException.badRequest("Only IPv4 media addresses (c=IN IP4) are supported; the offer has " + p[1] + ".");
         }
         String address = p[2];
         int slash = address.indexOf('/');
@@ -115,11 +115,11 @@ public record SdpOffer(String sessionConnection, Direction sessionDirection, Lis
             address = address.substring(0, slash); // multicast TTL: the address is what matters
         }
         if (!address.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            throw CallException.badRequest("The SDP offer's c= address must be a dotted IPv4 address, was " + abbreviate(address) + ".");
+            throw SwitchboardException.badRequest("The SDP offer's c= address must be a dotted IPv4 address, was " + abbreviate(address) + ".");
         }
         for (String octet : address.split("\\.")) {
             if (Integer.parseInt(octet) > 255) {
-                throw CallException.badRequest("The SDP offer's c= address is not a valid IPv4 address: " + address + ".");
+                throw SwitchboardException.badRequest("The SDP offer's c= address is not a valid IPv4 address: " + address + ".");
             }
         }
         return address;
@@ -142,7 +142,7 @@ public record SdpOffer(String sessionConnection, Direction sessionDirection, Lis
         static MediaBuilder parse(String value) {
             String[] p = value.trim().split("\\s+");
             if (p.length < 4) {
-                throw CallException.badRequest("The SDP offer has a malformed m= line: " + abbreviate(value));
+                throw SwitchboardException.badRequest("The SDP offer has a malformed m= line: " + abbreviate(value));
             }
             MediaBuilder b = new MediaBuilder();
             b.type = p[0].toLowerCase(Locale.ROOT);
@@ -167,7 +167,7 @@ public record SdpOffer(String sessionConnection, Direction sessionDirection, Lis
             if (name.equals("rtpmap")) {
                 String[] p = rest.split("\\s+", 2);
                 if (p.length != 2) {
-                    throw CallException.badRequest("The SDP offer has a malformed a=rtpmap: " + abbreviate(value));
+                    throw SwitchboardException.badRequest("The SDP offer has a malformed a=rtpmap: " + abbreviate(value));
                 }
                 rtpmaps.put(parseInt(p[0], 0, 127, "rtpmap payload type"), p[1]);
             } else if (name.equals("ptime")) {
@@ -184,11 +184,11 @@ public record SdpOffer(String sessionConnection, Direction sessionDirection, Lis
         try {
             int v = Integer.parseInt(s);
             if (v < min || v > max) {
-                throw CallException.badRequest("The SDP offer's " + what + " is out of range: " + abbreviate(s) + ".");
+                throw SwitchboardException.badRequest("The SDP offer's " + what + " is out of range: " + abbreviate(s) + ".");
             }
             return v;
         } catch (NumberFormatException e) {
-            throw CallException.badRequest("The SDP offer's " + what + " is not a number: " + abbreviate(s) + ".");
+            throw SwitchboardException.badRequest("The SDP offer's " + what + " is not a number: " + abbreviate(s) + ".");
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.switchboard.media.sdp;
 
-import dev.switchboard.core.CallException;
-import dev.switchboard.core.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.error.ErrorCode;
 import dev.switchboard.media.codec.AudioCodec;
 import org.junit.jupiter.api.Test;
 
@@ -90,7 +90,7 @@ class AudioNegotiationTest {
 
     private static void bad(String offer, String messagePart) {
         assertThatThrownBy(() -> AudioNegotiation.negotiate(offer))
-                .isInstanceOfSatisfying(CallException.class, e -> {
+                .isInstanceOfSatisfying(SwitchboardException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
                     assertThat(e.getMessage()).contains(messagePart);
                 });

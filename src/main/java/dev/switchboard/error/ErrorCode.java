@@ -1,4 +1,4 @@
-package dev.switchboard.core;
+package dev.switchboard.error;
 
 /**
  * Every failure the server reports, with the HTTP status and the Graph error {@code code} it maps to.
