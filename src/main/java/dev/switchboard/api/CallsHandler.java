@@ -50,10 +50,12 @@ public final class CallsHandler {
         ctx.status(204);
     }
 
-    /** {@code POST /communications/calls/{id}/keepAlive}: 200, no body; 404 once the call ended. */
+    /** {@code POST /communications/calls/{id}/keepAlive}: 200, no body and no {@code Content-Type}; 404 once the call ended. */
     public void keepAlive(Context ctx) {
         calls.keepAlive(ctx.pathParam("callId"), requests.app(ctx));
         ctx.status(200);
+        ctx.res().setContentType(null);
+        ctx.res().setContentLength(0);
     }
 
     /** {@code POST /communications/calls/{id}/mute}: the bot mutes itself. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.auth.PublicOrigins;
 import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
@@ -18,8 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * What every Graph handler does with a request: authenticate the bot, read an optional or required JSON body
@@ -33,26 +32,19 @@ public final class GraphRequests {
      */
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
-    private static final Pattern SAFE_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
 
     private final BearerAuthenticator authenticator;
-    private final String publicBaseUrl;
-    private final Supplier<String> boundBaseUrl;
+    private final PublicOrigins origins;
     private final int maxBodyBytes;
-    /** The last base that passed the Host check (a cache: clients keep using one host). */
-    private volatile String lastBase;
 
     /**
      * @param authenticator verifies bearer tokens
-     * @param publicBaseUrl the configured public base URL, or null to derive it from each request's Host
-     * @param boundBaseUrl  the server's own base URL, used when a request's Host header is unusable
+     * @param origins       the base URL each client used (for {@code Location})
      * @param maxBodyBytes  the largest request body accepted (413 above)
      */
-    public GraphRequests(BearerAuthenticator authenticator, String publicBaseUrl, Supplier<String> boundBaseUrl,
-                         int maxBodyBytes) {
+    public GraphRequests(BearerAuthenticator authenticator, PublicOrigins origins, int maxBodyBytes) {
         this.authenticator = authenticator;
-        this.publicBaseUrl = publicBaseUrl;
-        this.boundBaseUrl = boundBaseUrl;
+        this.origins = origins;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -126,23 +118,7 @@ public final class GraphRequests {
     }
 
     String base(Context ctx) {
-        if (publicBaseUrl != null) {
-            return publicBaseUrl;
-        }
-        String host = ctx.header("Host");
-        String scheme = ctx.scheme();
-        if (host == null || !(scheme.equals("http") || scheme.equals("https"))) {
-            return boundBaseUrl.get();
-        }
-        String base = scheme + "://" + host;
-        if (base.equals(lastBase)) {
-            return base;
-        }
-        if (!SAFE_HOST.matcher(host).matches()) {
-            return boundBaseUrl.get();
-        }
-        lastBase = base;
-        return base;
+        return origins.of(ctx);
     }
 
     /**

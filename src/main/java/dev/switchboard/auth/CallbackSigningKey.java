@@ -2,11 +2,16 @@ package dev.switchboard.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,45 +25,60 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 
 /**
- * The EC P-256 key that signs webhook callback tokens (ES256), kept in {@code <data-dir>/auth/callback-signing-key.json}
- * (created on first start, owner-only, survives restarts) and published in every tenant's JWKS next to the RSA keys.
- * Callback tokens need one signature per POST (their {@code sha256} claim covers the body), and ES256 signs about
- * seven times faster than RS256 here (about 150 µs against 1.1 ms), which decides how many notifications a core can
- * send. Access tokens stay RS256. Thread-safe.
+ * The key that signs webhook callback tokens: RSA 2048 for RS256 (as Graph's, the default) in
+ * {@code <data-dir>/auth/callback-signing-rsa-key.json}, or EC P-256 for ES256 in
+ * {@code <data-dir>/auth/callback-signing-key.json} (created on first start, owner-only, survives restarts). It is
+ * published in every tenant's JWKS next to the access-token keys and in the Bot Framework-style JWKS. Callback tokens
+ * need one signature per POST (their {@code sha256} claim covers the body); ES256 signs several times faster than
+ * RS256, which decides how many notifications a core can send ({@code bench/notify-load}). Thread-safe.
  */
 public final class CallbackSigningKey {
     private static final Logger log = LoggerFactory.getLogger(CallbackSigningKey.class);
     static final String FILE_NAME = "callback-signing-key.json";
+    static final String RSA_FILE_NAME = "callback-signing-rsa-key.json";
 
-    private final ECKey key;
-    private final ECDSASigner signer;
+    private final JWK key;
+    private final JWSAlgorithm algorithm;
+    private final JWSSigner signer;
 
-    private CallbackSigningKey(ECKey key) {
+    private CallbackSigningKey(JWK key, JWSAlgorithm algorithm) {
         this.key = key;
+        this.algorithm = algorithm;
         try {
-            this.signer = new ECDSASigner(key);
+            this.signer = key instanceof RSAKey rsa ? new RSASSASigner(rsa) : new ECDSASigner((ECKey) key);
         } catch (JOSEException e) {
             throw new IllegalStateException("unusable callback signing key", e);
         }
     }
 
-    /** Loads the key from {@code dir}, or creates and stores a new one. A corrupt file stops the start. */
+    /** The ES256 key: loads it from {@code dir}, or creates and stores a new one. A corrupt file stops the start. */
     public static CallbackSigningKey loadOrCreate(Path dir) {
-        Path file = dir.resolve(FILE_NAME);
+        return loadOrCreate(dir, CallbackAlgorithm.ES256);
+    }
+
+    /** The key for {@code algorithm}: loads it from {@code dir}, or creates and stores a new one. */
+    public static CallbackSigningKey loadOrCreate(Path dir, CallbackAlgorithm algorithm) {
+        boolean rsa = algorithm == CallbackAlgorithm.RS256;
+        Path file = dir.resolve(rsa ? RSA_FILE_NAME : FILE_NAME);
+        JWSAlgorithm alg = rsa ? JWSAlgorithm.RS256 : JWSAlgorithm.ES256;
         try {
             if (Files.exists(file)) {
-                ECKey loaded = ECKey.parse(Files.readString(file));
-                if (!loaded.isPrivate() || !Curve.P_256.equals(loaded.getCurve())) {
-                    throw new IllegalStateException("callback signing key file " + file + " holds no private P-256 key");
+                JWK loaded = JWK.parse(Files.readString(file));
+                boolean fits = rsa ? loaded instanceof RSAKey r && r.size() >= 2048
+                        : loaded instanceof ECKey ec && Curve.P_256.equals(ec.getCurve());
+                if (!loaded.isPrivate() || !fits) {
+                    throw new IllegalStateException("callback signing key file " + file + " holds no private "
+                            + (rsa ? "RSA 2048" : "P-256") + " key");
                 }
-                return new CallbackSigningKey(loaded);
+                return new CallbackSigningKey(loaded, alg);
             }
             Files.createDirectories(dir);
-            ECKey created = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-                    .keyIDFromThumbprint(true).generate();
+            JWK created = rsa
+                    ? new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(alg).keyIDFromThumbprint(true).generate()
+                    : new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(alg).keyIDFromThumbprint(true).generate();
             write(file, created.toJSONString());
-            log.info("callback signing key created kid={} file={}", created.getKeyID(), file);
-            return new CallbackSigningKey(created);
+            log.info("callback signing key created kid={} alg={} file={}", created.getKeyID(), alg, file);
+            return new CallbackSigningKey(created, alg);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the callback signing key " + file, e);
         } catch (ParseException | JOSEException e) {
@@ -66,8 +86,12 @@ public final class CallbackSigningKey {
         }
     }
 
-    ECDSASigner signer() {
+    JWSSigner signer() {
         return signer;
+    }
+
+    public JWSAlgorithm algorithm() {
+        return algorithm;
     }
 
     public String kid() {
@@ -75,7 +99,7 @@ public final class CallbackSigningKey {
     }
 
     /** The public half, for the JWKS. */
-    public ECKey publicJwk() {
+    public JWK publicJwk() {
         return key.toPublicJWK();
     }
 

@@ -2,7 +2,6 @@ package dev.switchboard.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -16,7 +15,7 @@ import java.util.Date;
 import java.util.UUID;
 
 /**
- * Signs the bearer tokens of webhook requests to a bot's {@code callbackUri}, ES256 with the {@link CallbackSigningKey}
+ * Signs the bearer tokens of webhook requests to a bot's {@code callbackUri} with the {@link CallbackSigningKey} (RS256 or ES256)
  * (published in every tenant's JWKS, {@code /{tenant}/discovery/v2.0/keys}). Claims: {@code iss} (configurable,
  * default {@code https://api.botframework.com}), {@code aud} = the bot's app id, {@code tid}, {@code iat},
  * {@code nbf}, {@code exp} (default 5 min), {@code jti} and {@code sha256} = base64 (standard, padded) of the
@@ -51,7 +50,7 @@ public final class CallbackTokens implements CallbackTokenSigner {
                 .jwtID(UUID.randomUUID().toString())
                 .claim("sha256", Base64.getEncoder().encodeToString(bodySha256))
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm()).type(JOSEObjectType.JWT)
                 .keyID(key.kid()).build(), claims);
         try {
             jwt.sign(key.signer());

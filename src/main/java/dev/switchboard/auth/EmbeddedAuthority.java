@@ -30,6 +30,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
     private volatile String[] jwksCache;
     private final HttpClient http;
     private final AuthMetrics metrics;
+    private final PublicOrigins origins;
 
     /**
      * @param config      the identities and settings
@@ -45,11 +46,21 @@ public final class EmbeddedAuthority implements AutoCloseable {
     /** As above, counting issued and refused tokens in {@code metrics}. */
     public EmbeddedAuthority(IdentityConfig config, boolean development, Path dataDir, Supplier<String> baseUrl, Clock clock,
                              AuthMetrics metrics) {
+        this(config, development, dataDir, PublicOrigins.of(baseUrl), clock, metrics, CallbackAlgorithm.RS256);
+    }
+
+    /**
+     * @param origins         the addresses clients reach the server by (token issuers and documents follow them)
+     * @param callbackSigning how webhook callback tokens are signed
+     */
+    public EmbeddedAuthority(IdentityConfig config, boolean development, Path dataDir, PublicOrigins origins, Clock clock,
+                             AuthMetrics metrics, CallbackAlgorithm callbackSigning) {
         this.config = config;
+        this.origins = origins;
         this.metrics = metrics;
         this.development = development;
         TokenSettings t = config.tokens();
-        this.urls = new IssuerUrls(baseUrl);
+        this.urls = new IssuerUrls(origins::fallback, origins::isOwn);
         this.keys = new SigningKeys(dataDir.resolve("auth"), clock, t.accessTokenLifetime().plus(t.clockSkew()), t.signingKeyMaxAge());
         this.issuer = new TokenIssuer(keys, urls, clock, t.accessTokenLifetime());
         this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer);
@@ -61,7 +72,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
             trusted.add(new ExternalIssuer(e, http, clock));
         }
         this.verifier = new TokenVerifier(trusted, clock, t.clockSkew(), t.verifiedTokenCache(), metrics);
-        this.callbackKey = CallbackSigningKey.loadOrCreate(dataDir.resolve("auth"));
+        this.callbackKey = CallbackSigningKey.loadOrCreate(dataDir.resolve("auth"), callbackSigning);
         this.callbackTokens = new CallbackTokens(callbackKey, clock, t.callbackIssuer(), t.callbackTokenLifetime());
     }
 
@@ -76,10 +87,29 @@ public final class EmbeddedAuthority implements AutoCloseable {
 
     /** As above, with the identity counters registered in {@code registry} (null for none). */
     public static EmbeddedAuthority create(Path dataDir, Path configFile, Supplier<String> baseUrl, MeterRegistry registry) {
+        return create(dataDir, configFile, PublicOrigins.of(baseUrl), registry, CallbackAlgorithm.RS256);
+    }
+
+    /** The server's authority, reached at {@code origins}, signing callbacks with {@code callbackSigning}. */
+    public static EmbeddedAuthority create(Path dataDir, Path configFile, PublicOrigins origins, MeterRegistry registry,
+                                           CallbackAlgorithm callbackSigning) {
         AuthMetrics metrics = registry == null ? AuthMetrics.none() : new AuthMetrics(registry);
-        return configFile == null
-                ? new EmbeddedAuthority(IdentityConfig.development(), true, dataDir, baseUrl, Clock.systemUTC(), metrics)
-                : new EmbeddedAuthority(IdentityConfig.load(configFile), false, dataDir, baseUrl, Clock.systemUTC(), metrics);
+        IdentityConfig config = configFile == null ? IdentityConfig.development() : IdentityConfig.load(configFile);
+        return new EmbeddedAuthority(config, configFile == null, dataDir, origins, Clock.systemUTC(), metrics, callbackSigning);
+    }
+
+    /** The addresses clients reach the server by. */
+    public PublicOrigins origins() {
+        return origins;
+    }
+
+    /** The JWKS of the Bot Framework-style OpenID document: the key that signs webhook callback tokens. */
+    public String callbackJwksJson() {
+        return new com.nimbusds.jose.jwk.JWKSet(callbackKey.publicJwk()).toString();
+    }
+
+    public CallbackSigningKey callbackKey() {
+        return callbackKey;
     }
 
     AuthMetrics metrics() {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.security.interfaces.RSAPublicKey;
 
-/** The embedded authority as a trusted issuer: {@code iss = {base}/{tid}/v2.0} for each tenant of its directory. */
+/**
+ * The embedded authority as a trusted issuer: {@code iss = {base}/{tid}/v2.0} for each tenant of its directory, where
+ * {@code base} is any address the server is reached by (tokens carry the scheme and host their client used).
+ */
 public final class EmbeddedIssuer implements TrustedIssuer {
     private final IdentityDirectory directory;
     private final IssuerUrls urls;
@@ -18,13 +21,17 @@ public final class EmbeddedIssuer implements TrustedIssuer {
 
     @Override
     public Match match(String iss, String tid) {
-        String prefix = urls.base() + "/";
         String suffix = "/v2.0";
-        if (!iss.startsWith(prefix) || !iss.endsWith(suffix) || iss.length() <= prefix.length() + suffix.length()) {
+        if (!iss.endsWith(suffix)) {
             return Match.NOT_MINE;
         }
-        String issTenant = iss.substring(prefix.length(), iss.length() - suffix.length());
-        if (!directory.hasTenant(issTenant)) {
+        String rest = iss.substring(0, iss.length() - suffix.length());
+        int slash = rest.lastIndexOf('/');
+        if (slash < 0 || slash == rest.length() - 1) {
+            return Match.NOT_MINE;
+        }
+        String issTenant = rest.substring(slash + 1);
+        if (!urls.isOwnBase(rest.substring(0, slash)) || !directory.hasTenant(issTenant)) {
             return Match.NOT_MINE;
         }
         return issTenant.equals(tid) ? Match.ACCEPTED : Match.TENANT_MISMATCH;

@@ -41,8 +41,22 @@ public final class IdentityRoutes {
         routes.get("/{tenant}/v2.0/.well-known/openid-configuration", ctx -> oauth(ctx, authority, () -> {
             String tenant = tenant(authority, ctx.pathParam("tenant"));
             ctx.header("Cache-Control", "public, max-age=3600");
-            ctx.contentType("application/json").result(openIdConfiguration(authority.urls(), tenant));
+            ctx.contentType("application/json").result(openIdConfiguration(urls(ctx, authority), tenant));
         }));
+        routes.get("/botframework/v1/.well-known/openidconfiguration", ctx -> {
+            ctx.header("Cache-Control", "public, max-age=3600");
+            ctx.contentType("application/json").result(botFrameworkConfiguration(urls(ctx, authority),
+                    authority.config().tokens().callbackIssuer(), authority.callbackKey().algorithm().getName()));
+        });
+        routes.get("/botframework/v1/.well-known/keys", ctx -> {
+            ctx.header("Cache-Control", "public, max-age=3600");
+            ctx.contentType("application/json").result(authority.callbackJwksJson());
+        });
+    }
+
+    /** The authority's URLs as the client of {@code ctx} reached the server. */
+    static IssuerUrls urls(Context ctx, EmbeddedAuthority authority) {
+        return authority.urls().at(authority.origins().of(ctx));
     }
 
     private static void token(Context ctx, EmbeddedAuthority authority) {
@@ -53,7 +67,7 @@ public final class IdentityRoutes {
             }
             String tenant = ctx.pathParam("tenant");
             Map<String, String> form = form(ctx);
-            TokenEndpoint.Grant grant = authority.tokenEndpoint().handle(tenant, form);
+            TokenEndpoint.Grant grant = authority.tokenEndpoint().handle(urls(ctx, authority), tenant, form);
             ObjectNode body = JSON.createObjectNode();
             body.put("token_type", "Bearer");
             body.put("scope", grant.scope());
@@ -107,21 +121,49 @@ public final class IdentityRoutes {
                 new OAuthError(400, "invalid_tenant", 90002, "Tenant '" + TokenEndpoint.safe(tenant) + "' not found."));
     }
 
+    /** Entra's v2.0 discovery document, with what MSAL checks ({@code authorization_endpoint}, {@code token_endpoint}, {@code issuer}). */
     static String openIdConfiguration(IssuerUrls urls, String tenant) {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("issuer", urls.issuer(tenant));
+        doc.put("authorization_endpoint", urls.authorizationEndpoint(tenant));
         doc.put("token_endpoint", urls.tokenEndpoint(tenant));
+        doc.put("device_authorization_endpoint", urls.deviceAuthorizationEndpoint(tenant));
+        doc.put("end_session_endpoint", urls.endSessionEndpoint(tenant));
+        doc.put("userinfo_endpoint", urls.userInfoEndpoint());
         doc.put("jwks_uri", urls.jwksUri(tenant));
+        doc.put("tenant_region_scope", "WW");
+        doc.put("cloud_instance_name", "switchboard.local");
+        doc.put("http_logout_supported", true);
+        doc.put("frontchannel_logout_supported", true);
+        doc.put("request_uri_parameter_supported", false);
         ArrayNode auth = doc.putArray("token_endpoint_auth_methods_supported");
         auth.add("client_secret_post").add("client_secret_basic");
-        doc.putArray("grant_types_supported").add("client_credentials").add("password");
-        doc.putArray("response_types_supported").add("token");
-        doc.putArray("scopes_supported").add("openid").add("profile").add("offline_access").add(GraphAudience.URI + "/.default");
+        doc.putArray("grant_types_supported").add("client_credentials").add("password").add("authorization_code")
+                .add("refresh_token").add("urn:ietf:params:oauth:grant-type:device_code");
+        doc.putArray("response_types_supported").add("code").add("id_token").add("code id_token").add("id_token token");
+        doc.putArray("response_modes_supported").add("query").add("fragment").add("form_post");
+        doc.putArray("code_challenge_methods_supported").add("S256");
+        doc.putArray("scopes_supported").add("openid").add("profile").add("email").add("offline_access")
+                .add(GraphAudience.URI + "/.default");
         doc.putArray("subject_types_supported").add("pairwise");
         doc.putArray("id_token_signing_alg_values_supported").add("RS256");
         doc.putArray("claims_supported").add("iss").add("aud").add("tid").add("appid").add("azp").add("oid")
                 .add("idtyp").add("roles").add("scp").add("name").add("preferred_username").add("iat").add("nbf")
                 .add("exp").add("jti");
+        return doc.toString();
+    }
+
+    /**
+     * The Bot Framework-style document ({@code https://login.botframework.com/v1/.well-known/openidconfiguration}'s
+     * shape) that {@code botframework-connector} reads: issuer of webhook callback tokens and the JWKS that signs them.
+     */
+    static String botFrameworkConfiguration(IssuerUrls urls, String callbackIssuer, String algorithm) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("issuer", callbackIssuer);
+        doc.put("authorization_endpoint", urls.base() + "/botframework/v1/authorize");
+        doc.put("jwks_uri", urls.botFrameworkJwksUri());
+        doc.putArray("id_token_signing_alg_values_supported").add(algorithm);
+        doc.putArray("token_endpoint_auth_methods_supported").add("private_key_jwt");
         return doc.toString();
     }
 

@@ -41,6 +41,14 @@ public final class TokenEndpoint {
      * @throws OAuthError for every failure
      */
     public Grant handle(String tenantInPath, Map<String, String> form) {
+        return handle(null, tenantInPath, form);
+    }
+
+    /**
+     * @param at the authority's URLs as the client reached it (the token's {@code iss}), or null for the default
+     * @throws OAuthError for every failure
+     */
+    public Grant handle(IssuerUrls at, String tenantInPath, Map<String, String> form) {
         String tenantId = directory.canonicalTenantId(tenantInPath).orElseThrow(() -> new OAuthError(400, "invalid_tenant", 90002,
                 "Tenant '" + safe(tenantInPath) + "' not found. Check the tenant id in the URL."));
         String grantType = form.get("grant_type");
@@ -48,14 +56,14 @@ public final class TokenEndpoint {
             throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'grant_type'.");
         }
         return switch (grantType) {
-            case "client_credentials" -> clientCredentials(tenantId, form);
-            case "password" -> password(tenantId, form);
+            case "client_credentials" -> clientCredentials(at, tenantId, form);
+            case "password" -> password(at, tenantId, form);
             default -> throw new OAuthError(400, "unsupported_grant_type", 70003,
                     "The app requested an unsupported grant type '" + safe(grantType) + "'; supported: client_credentials, password.");
         };
     }
 
-    private Grant clientCredentials(String tenantId, Map<String, String> form) {
+    private Grant clientCredentials(IssuerUrls at, String tenantId, Map<String, String> form) {
         List<String> scopes = scopes(form);
         AppRegistration app = authenticateClient(tenantId, form);
         boolean graphDefault = false;
@@ -71,10 +79,10 @@ public final class TokenEndpoint {
             throw new OAuthError(400, "invalid_scope", 1002012,
                     "The client credentials grant needs the scope https://graph.microsoft.com/.default.");
         }
-        return new Grant(issuer.appToken(app), GraphAudience.URI + "/.default");
+        return new Grant(at == null ? issuer.appToken(app) : issuer.appToken(at, app), GraphAudience.URI + "/.default");
     }
 
-    private Grant password(String tenantId, Map<String, String> form) {
+    private Grant password(IssuerUrls at, String tenantId, Map<String, String> form) {
         List<String> scopes = scopes(form);
         String username = form.get("username");
         String password = form.get("password");
@@ -114,7 +122,7 @@ public final class TokenEndpoint {
             throw new OAuthError(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
         }
         List<String> reported = granted.stream().map(p -> GraphAudience.URI + "/" + p).toList();
-        return new Grant(issuer.userToken(app, user, granted), String.join(" ", reported));
+        return new Grant(at == null ? issuer.userToken(app, user, granted) : issuer.userToken(at, app, user, granted), String.join(" ", reported));
     }
 
     private AppRegistration authenticateClient(String tenantId, Map<String, String> form) {

@@ -49,7 +49,12 @@ public final class TokenIssuer {
     }
 
     public IssuedToken appToken(AppRegistration app) {
-        JWTClaimsSet.Builder claims = common(app.tenantId())
+        return appToken(urls, app);
+    }
+
+    /** @param at the authority's URLs as the requesting client reached it (the token's {@code iss}) */
+    public IssuedToken appToken(IssuerUrls at, AppRegistration app) {
+        JWTClaimsSet.Builder claims = common(at, app.tenantId())
                 .claim("appid", app.appId())
                 .claim("azp", app.appId())
                 .claim("oid", app.appId())
@@ -62,7 +67,12 @@ public final class TokenIssuer {
 
     /** @param scopes the granted delegated scopes, e.g. {@code User.Read}; carried space-separated as {@code scp} */
     public IssuedToken userToken(AppRegistration app, UserAccount user, Set<String> scopes) {
-        JWTClaimsSet.Builder claims = common(user.tenantId())
+        return userToken(urls, app, user, scopes);
+    }
+
+    /** @param at the authority's URLs as the requesting client reached it (the token's {@code iss}) */
+    public IssuedToken userToken(IssuerUrls at, AppRegistration app, UserAccount user, Set<String> scopes) {
+        JWTClaimsSet.Builder claims = common(at, user.tenantId())
                 .claim("appid", app.appId())
                 .claim("azp", app.appId())
                 .claim("oid", user.userId())
@@ -78,11 +88,11 @@ public final class TokenIssuer {
         return signCompact(claims);
     }
 
-    private JWTClaimsSet.Builder common(String tenantId) {
+    private JWTClaimsSet.Builder common(IssuerUrls at, String tenantId) {
         Instant now = clock.instant();
         return new JWTClaimsSet.Builder()
                 .claim("aud", GraphAudience.URI)
-                .issuer(urls.issuer(tenantId))
+                .issuer(at.issuer(tenantId))
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)))

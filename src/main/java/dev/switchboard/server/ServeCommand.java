@@ -52,6 +52,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--callback-allow", description = "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private addresses (default: localhost,127.0.0.0/8,::1/128).")
     String callbackAllow;
 
+    @Option(names = "--https-port", description = "HTTPS port (HTTP/2 and HTTP/1.1, TLS 1.2+); 0 picks a free one; off for none (default: 8443).")
+    String httpsPort;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain for https (default: one issued by the local development CA in the data dir; see 'switchboard ca').")
+    String tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+    String tlsKey;
+
+    @Option(names = "--trusted-proxies", description = "Comma-separated addresses or CIDR ranges whose X-Forwarded-Proto/X-Forwarded-Host are honoured (default: none).")
+    String trustedProxies;
+
+    @Option(names = "--callback-signing", description = "Algorithm of webhook callback tokens: rs256 (as Graph's) or es256 (cheaper to sign) (default: rs256).")
+    String callbackSigning;
+
+    @Option(names = "--ringing-timeout", description = "Seconds a peer-to-peer call rings before it ends unanswered (default: 60).")
+    String ringingTimeout;
+
     @Option(names = "--log-format", description = "Log output: text or json (default: text).")
     String logFormat;
 
@@ -89,8 +107,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         format.apply();
         SwitchboardServer server = new SwitchboardServer(config).start();
-        System.out.println("Switchboard listening on " + server.baseUrl());
-        System.out.println("  Graph API:  " + server.baseUrl() + "/v1.0/communications/calls");
+        System.out.println("Switchboard listening on " + server.baseUrl()
+                + (server.httpsBaseUrl() != null ? " and " + server.httpsBaseUrl() : ""));
+        String api = server.httpsBaseUrl() != null ? server.httpsBaseUrl() : server.baseUrl();
+        System.out.println("  Graph API:  " + api + "/v1.0/communications/calls");
+        if (server.httpsBaseUrl() != null && config.https().certFile() == null) {
+            System.out.println("  https certificate from the local development CA: run 'switchboard ca' to trust it");
+        }
         System.out.print(server.authority().describe());
         CountDownLatch stop = new CountDownLatch(1);
         TerminationSignals.onTermination(stop::countDown);
@@ -114,9 +137,19 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "media legs must advertise an address participants can reach: "
                     + "with --host " + resolvedHost + " give --media-address (e.g. this machine's IP)");
         }
+        Integer resolvedHttpsPort = setting("https-port", httpsPort, sources, Integer.toString(HttpsSettings.DEFAULT_PORT),
+                v -> v.trim().equalsIgnoreCase("off") ? null : parsePort(v));
+        Path cert = setting("tls-cert", tlsCert, sources, null, Path::of);
+        Path key = setting("tls-key", tlsKey, sources, null, Path::of);
+        java.util.List<String> proxies = setting("trusted-proxies", trustedProxies, sources, "", v -> java.util.List.copyOf(parseHostList(v)));
+        dev.switchboard.auth.CallbackAlgorithm signing = setting("callback-signing", callbackSigning, sources, "rs256",
+                dev.switchboard.auth.CallbackAlgorithm::parse);
+        java.time.Duration ringing = setting("ringing-timeout", ringingTimeout, sources, "60", ServeCommand::parseSeconds);
         try {
+            new dev.switchboard.auth.PublicOrigins(null, proxies, () -> null);
             return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile,
-                    resolvedPublicUrl, allowed, resolvedMediaAddress);
+                    resolvedPublicUrl, allowed, resolvedMediaAddress, new HttpsSettings(resolvedHttpsPort, cert, key, proxies),
+                    signing, ringing);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -140,6 +173,14 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("must be 0-65535");
         }
         return p;
+    }
+
+    private static java.time.Duration parseSeconds(String value) {
+        long seconds = Long.parseLong(value.trim());
+        if (seconds < 1) {
+            throw new IllegalArgumentException("must be at least 1 second");
+        }
+        return java.time.Duration.ofSeconds(seconds);
     }
 
     private static boolean isWildcard(String address) {
@@ -179,6 +220,12 @@ final class ServeCommand implements Callable<Integer> {
         o.put("publicUrl", config.publicBaseUrl());
         o.put("callbackAllow", config.callbackAllowedHosts() == null ? "localhost,127.0.0.0/8,::1/128"
                 : String.join(",", new java.util.TreeSet<>(config.callbackAllowedHosts())));
+        o.put("httpsPort", config.https().port());
+        o.put("tlsCert", config.https().certFile() == null ? null : config.https().certFile().toString());
+        o.put("tlsKey", config.https().keyFile() == null ? null : config.https().keyFile().toString());
+        o.put("trustedProxies", String.join(",", config.https().trustedProxies()));
+        o.put("callbackSigning", config.callbackSigning().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("ringingTimeout", config.ringingTimeout().toSeconds());
         o.put("logFormat", format.name().toLowerCase(java.util.Locale.ROOT));
         return o.toPrettyString();
     }

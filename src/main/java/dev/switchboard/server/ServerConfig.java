@@ -1,5 +1,8 @@
 package dev.switchboard.server;
 
+import dev.switchboard.auth.CallbackAlgorithm;
+import dev.switchboard.core.CallSettings;
+
 import java.nio.file.Path;
 
 /**
@@ -18,10 +21,14 @@ import java.nio.file.Path;
  *                      plain http (the SSRF rule's exemptions), or null for the default: loopback only
  * @param mediaAddress  the address SDP answers advertise for media legs (legs bind to {@code host}), or null for
  *                      {@code host} itself; required when {@code host} is a wildcard such as 0.0.0.0
+ * @param https         the https listener and the trusted proxies ({@link HttpsSettings#OFF} for none)
+ * @param callbackSigning the algorithm of webhook callback tokens (RS256 as Graph's, or ES256)
+ * @param ringingTimeout how long a peer-to-peer call rings before it ends unanswered
  */
 public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh,
                            Path configFile, String publicBaseUrl, java.util.Set<String> callbackAllowedHosts,
-                           String mediaAddress) {
+                           String mediaAddress, HttpsSettings https, CallbackAlgorithm callbackSigning,
+                           java.time.Duration ringingTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT_LOW = 31000;
@@ -39,6 +46,16 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
             publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
         }
         callbackAllowedHosts = callbackAllowedHosts == null ? null : java.util.Set.copyOf(callbackAllowedHosts);
+        https = https == null ? HttpsSettings.OFF : https;
+        callbackSigning = callbackSigning == null ? CallbackAlgorithm.RS256 : callbackSigning;
+        ringingTimeout = ringingTimeout == null ? CallSettings.DEFAULTS.ringingTimeout() : ringingTimeout;
+    }
+
+    /** Everything but https, the callback algorithm and the ringing timeout, which take their defaults. */
+    public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
+                        String publicBaseUrl, java.util.Set<String> callbackAllowedHosts, String mediaAddress) {
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress,
+                null, null, null);
     }
 
     /** A configuration with the default callback exemptions (loopback only). */
@@ -65,14 +82,26 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
 
     /** For tests and the in-process demo: any free HTTP port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, https, callbackSigning, ringingTimeout);
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
-        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, https, callbackSigning, ringingTimeout);
     }
 
     public ServerConfig withConfigFile(Path file) {
-        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress, https, callbackSigning, ringingTimeout);
+    }
+
+    public ServerConfig withHttps(HttpsSettings settings) {
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, settings, callbackSigning, ringingTimeout);
+    }
+
+    public ServerConfig withCallbackSigning(CallbackAlgorithm algorithm) {
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, https, algorithm, ringingTimeout);
+    }
+
+    public ServerConfig withRingingTimeout(java.time.Duration timeout) {
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, https, callbackSigning, timeout);
     }
 }

@@ -12,6 +12,7 @@ import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
+import dev.switchboard.auth.PublicOrigins;
 import dev.switchboard.core.CallService;
 import dev.switchboard.core.CallSettings;
 import dev.switchboard.media.MediaEngine;
@@ -58,6 +59,9 @@ public final class SwitchboardServer implements AutoCloseable {
     private final CallService calls;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
+    private final PublicOrigins origins;
+    private volatile org.eclipse.jetty.server.ServerConnector httpsConnector;
+    private volatile org.eclipse.jetty.server.ServerConnector httpConnector;
     private volatile String baseUrl;
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
@@ -91,8 +95,12 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
+        LocalCa.ServerCertificate certificate;
         try {
-            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl, metrics);
+            this.origins = new PublicOrigins(config.publicBaseUrl(), config.https().trustedProxies(), this::baseUrl);
+            certificate = config.https().enabled() ? ServerCertificates.resolve(config) : null;
+            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), origins, metrics,
+                    config.callbackSigning());
         } catch (RuntimeException e) {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
@@ -103,7 +111,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 : NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
         this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
-                CallSettings.DEFAULTS);
+                CallSettings.DEFAULTS.withRingingTimeout(config.ringingTimeout()));
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
                 .description("calls in progress").register(metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
@@ -117,6 +125,18 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.router.caseInsensitiveRoutes = true;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
+            if (certificate != null) {
+                // Javalin adds its own http connector only when none is added: add both, http first (Javalin's port())
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    org.eclipse.jetty.server.ServerConnector plain = new org.eclipse.jetty.server.ServerConnector(server,
+                            new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
+                    plain.setHost(config.host());
+                    plain.setPort(config.port());
+                    return httpConnector = plain;
+                });
+                cfg.jetty.addConnector((server, httpConfig) ->
+                        httpsConnector = TlsConnector.create(server, httpConfig, config.host(), config.https().port(), certificate));
+            }
             cfg.routes.before(RequestIds::assign);
             cfg.routes.beforeMatched(RequestIds::tagCall);
             cfg.routes.after(RequestIds::release);
@@ -125,8 +145,7 @@ public final class SwitchboardServer implements AutoCloseable {
             GraphErrors.register(cfg.routes);
             OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
             IdentityRoutes.register(cfg.routes, authority);
-            GraphRequests requests = new GraphRequests(authority.authenticator(), config.publicBaseUrl(), this::baseUrl,
-                    (int) MAX_REQUEST_BYTES);
+            GraphRequests requests = new GraphRequests(authority.authenticator(), origins, (int) MAX_REQUEST_BYTES);
             CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
             GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
                     new OperationsHandler(calls, requests));
@@ -170,14 +189,41 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        baseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : "http://" + host + ":" + http.port();
-        log.info("switchboard listening url={} dataDir={} mediaPorts={}-{}", baseUrl, config.dataDir(),
-                config.mediaPortLow(), config.mediaPortHigh());
+        baseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : "http://" + host + ":" + port();
+        origins.listeningOn(port());
+        if (httpsConnector != null) {
+            origins.listeningOn(httpsConnector.getLocalPort());
+        }
+        log.info("switchboard listening url={} httpsUrl={} dataDir={} mediaPorts={}-{}", baseUrl, httpsBaseUrl(),
+                config.dataDir(), config.mediaPortLow(), config.mediaPortHigh());
         return this;
     }
 
+    /** The plain http port. */
     public int port() {
-        return http.port();
+        org.eclipse.jetty.server.ServerConnector c = httpConnector;
+        return c != null ? c.getLocalPort() : http.port();
+    }
+
+    /** The https port, or -1 without an https listener. */
+    public int httpsPort() {
+        org.eclipse.jetty.server.ServerConnector c = httpsConnector;
+        return c == null ? -1 : c.getLocalPort();
+    }
+
+    /**
+     * The https base URL with a name the certificate covers ({@code https://localhost:8443}, or the bound host when it
+     * is not loopback), or null without an https listener.
+     */
+    public String httpsBaseUrl() {
+        int p = httpsPort();
+        if (p < 0) {
+            return null;
+        }
+        String h = config.host();
+        boolean loopbackOrAny = h.equals("127.0.0.1") || h.equals("::1") || h.equals("0.0.0.0") || h.equals("::")
+                || h.equalsIgnoreCase("localhost");
+        return "https://" + (loopbackOrAny ? "localhost" : h.contains(":") ? "[" + h + "]" : h) + ":" + p;
     }
 
     /** The base URL clients use, without a trailing slash, e.g. {@code http://127.0.0.1:8080}. */

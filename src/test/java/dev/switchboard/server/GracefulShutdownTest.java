@@ -48,7 +48,7 @@ class GracefulShutdownTest {
         int[] media = MediaPorts.nextRange(20);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1],
+                "serve", "--port", "0", "--https-port", "0", "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1],
                 "--log-format", "json")
                 .redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();

@@ -41,7 +41,7 @@ class MainTest {
     @Test
     void portInUseIsALocalProblem() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Result r = run("serve", "--port", Integer.toString(taken.getLocalPort()),
+            Result r = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--https-port", "0",
                     "--data-dir", Files.createTempDirectory("sb").toString());
             assertThat(r.code()).isEqualTo(74);
             assertThat(r.err()).contains("switchboard: cannot listen").contains(Integer.toString(taken.getLocalPort()));
