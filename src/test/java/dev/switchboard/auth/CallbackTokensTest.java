@@ -1,8 +1,6 @@
 package dev.switchboard.auth;
 
 import dev.switchboard.testsupport.MutableClock;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -41,10 +39,10 @@ class CallbackTokensTest {
             HttpResponse<String> jwks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(server.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys")).build(), HttpResponse.BodyHandlers.ofString());
             SignedJWT jwt = SignedJWT.parse(token);
-            assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
-            ECKey key = (ECKey) JWKSet.parse(jwks.body()).getKeyByKeyId(jwt.getHeader().getKeyID());
+            assertThat(jwt.getHeader().getAlgorithm().getName()).as("RS256 by default, as Graph's").isEqualTo("RS256");
+            com.nimbusds.jose.jwk.RSAKey key = (com.nimbusds.jose.jwk.RSAKey) JWKSet.parse(jwks.body()).getKeyByKeyId(jwt.getHeader().getKeyID());
             assertThat(key.isPrivate()).as("only the public half is published").isFalse();
-            assertThat(jwt.verify(new ECDSAVerifier(key))).isTrue();
+            assertThat(jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key))).isTrue();
             assertThat(JWKSet.parse(jwks.body()).getKeys()).anyMatch(k -> k instanceof com.nimbusds.jose.jwk.RSAKey)
                     .as("the RSA keys of access tokens are published too");
 
