@@ -21,6 +21,8 @@ final class Call {
     String mediaAnswer;
     CallState state = CallState.ESTABLISHING;
     Instant lastKeepAlive;
+    /** When the bot created the call: a peer-to-peer call rings from here. */
+    final Instant createdAt;
     ResultInfo resultInfo;
     /** Finished operations, oldest first, bounded by the service's retention. */
     final LinkedHashMap<String, Operation> finishedOperations = new LinkedHashMap<>();
@@ -37,6 +39,7 @@ final class Call {
         this.source = source;
         this.myParticipantId = myParticipantId;
         this.lastKeepAlive = now;
+        this.createdAt = now;
     }
 
     boolean live() {

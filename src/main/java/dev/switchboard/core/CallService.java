@@ -52,7 +52,7 @@ public final class CallService implements AutoCloseable {
     /**
      * Creates a call (peer-to-peer, new group call, or a join of an existing group call by its meeting
      * coordinates). The caller has already checked the permissions for the kind of call. The returned view is
-     * {@code establishing}; the call becomes {@code established} before this returns, once its media leg exists.
+     * {@code establishing}; a group call becomes {@code established} before this returns, once its media leg exists; a peer-to-peer call when its callee joins.
      *
      * @throws SwitchboardException BAD_REQUEST (media offer refused), FORBIDDEN (wrong passcode), CONFLICT (this identity
      *                       is already in the meeting)
@@ -198,9 +198,24 @@ public final class CallService implements AutoCloseable {
             c.participants.put(pid, p);
             rosters.changed(c, List.of(p), List.of());
             completeInvitations(c);
+            answered(c);
             log.info("participant joined callChainId={} participantId={}", c.id, pid);
             return new JoinResult(pid, leg.sdpAnswer(), p.view(), false);
         });
+    }
+
+    /** The callee of a peer-to-peer call joined: the ringing call becomes {@code established}. Lock held. */
+    private void answered(Conference c) {
+        if (!c.peerToPeer) {
+            return;
+        }
+        for (Call call : List.copyOf(c.botCalls)) {
+            if (call.state == CallState.ESTABLISHING) {
+                call.state = CallState.ESTABLISHED;
+                notifications.callState(call);
+                log.info("call answered callId={}", call.id);
+            }
+        }
     }
 
     /** The user leaves; its leg is closed. A peer-to-peer call ends with it; a group call ends when no one remains. */
@@ -284,7 +299,8 @@ public final class CallService implements AutoCloseable {
     // ---- housekeeping ----------------------------------------------------------------------------------------
 
     /**
-     * Ends calls whose keep-alive expired (408/8537) and fails invitations that timed out. Run periodically by the
+     * Ends calls whose keep-alive expired (408/8537) and peer-to-peer calls nobody answered within the ringing timeout
+     * (408/10057), and fails invitations that timed out. Run periodically by the
      * server; tests call it after moving their clock.
      */
     public void sweep() {
@@ -299,6 +315,12 @@ public final class CallService implements AutoCloseable {
                 if (!call.lastKeepAlive.plus(settings.keepAliveTimeout()).isAfter(now)) {
                     log.info("call expired callId={} reason=keepAliveTimeout", call.id);
                     departures.botLeave(call, ResultInfo.KEEP_ALIVE_TIMEOUT);
+                    continue;
+                }
+                if (c.peerToPeer && call.state == CallState.ESTABLISHING
+                        && !call.createdAt.plus(settings.ringingTimeout()).isAfter(now)) {
+                    log.info("call expired callId={} reason=ringingTimeout", call.id);
+                    departures.botLeave(call, ResultInfo.RINGING_TIMEOUT);
                     continue;
                 }
                 for (Operation op : List.copyOf(call.runningOperations.values())) {

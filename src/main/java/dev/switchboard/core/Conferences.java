@@ -114,8 +114,10 @@ final class Conferences {
         service.registry().register(call);
         CallView created = call.view(c.roster());
         service.notifications().callState(call);
-        call.state = CallState.ESTABLISHED;
-        service.notifications().callState(call);
+        if (!c.peerToPeer) { // a peer-to-peer call stays establishing until its callee joins (CallService.join)
+            call.state = CallState.ESTABLISHED;
+            service.notifications().callState(call);
+        }
         service.rosters().changed(c, List.of(bot), List.of());
         log.info("call created callId={} callChainId={} participantId={} appId={} tenantId={} peerToPeer={}",
                 callId, c.id, participantId, app.appId(), app.tenantId(), c.peerToPeer);

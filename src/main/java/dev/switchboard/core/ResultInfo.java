@@ -22,6 +22,9 @@ public record ResultInfo(int code, int subcode, String message) {
     public static final ResultInfo SERVER_SHUTDOWN = new ResultInfo(503, 0, "The server is shutting down.");
     /** An operation that finished well. */
     public static final ResultInfo SUCCESS = new ResultInfo(200, 0, "Action completed successfully.");
+    /** A peer-to-peer call whose callee did not join within the ringing timeout (same code as an unanswered invitation). */
+    public static final ResultInfo RINGING_TIMEOUT = new ResultInfo(408, 10057,
+            "The callee did not answer before the call timed out.");
     /** An invitation nobody answered in time. */
     public static final ResultInfo INVITE_TIMEOUT = new ResultInfo(408, 10057,
             "The invited participant did not join before the invitation timed out.");

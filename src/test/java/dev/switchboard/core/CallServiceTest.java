@@ -244,6 +244,58 @@ class CallServiceTest {
     }
 
     @Test
+    void aPeerToPeerCallIsEstablishingUntilItsCalleeJoins() {
+        CallView call = calls.create(Calls.p2p("alice"), BOT);
+        assertThat(call.state()).isEqualTo(CallState.ESTABLISHING);
+        assertThat(calls.get(call.id(), BOT).state()).isEqualTo(CallState.ESTABLISHING);
+        assertThat(states(sink.of(call.id(), NotificationKind.CALL_STATE))).containsExactly("establishing");
+
+        calls.join(call.id(), ALICE, OFFER);
+        assertThat(calls.get(call.id(), BOT).state()).isEqualTo(CallState.ESTABLISHED);
+        assertThat(states(sink.of(call.id(), NotificationKind.CALL_STATE))).containsExactly("establishing", "established");
+
+        clock.advance(CallSettings.DEFAULTS.ringingTimeout().plusSeconds(1));
+        calls.sweep();
+        assertThat(calls.get(call.id(), BOT).state()).as("an answered call does not time out ringing").isEqualTo(CallState.ESTABLISHED);
+    }
+
+    @Test
+    void aGroupCallIsEstablishedAtOnce() {
+        CallView call = calls.create(Calls.group(), BOT);
+        assertThat(calls.get(call.id(), BOT).state()).isEqualTo(CallState.ESTABLISHED);
+        assertThat(states(sink.of(call.id(), NotificationKind.CALL_STATE))).containsExactly("establishing", "established");
+    }
+
+    @Test
+    void anUnansweredPeerToPeerCallEndsAfterTheRingingTimeoutWithAResultInfo() {
+        CallView call = calls.create(Calls.p2p("alice"), BOT);
+        clock.advance(CallSettings.DEFAULTS.ringingTimeout().minusSeconds(1));
+        calls.sweep();
+        assertThat(calls.get(call.id(), BOT).state()).isEqualTo(CallState.ESTABLISHING);
+
+        clock.advance(Duration.ofSeconds(1));
+        calls.sweep();
+        assertCode(() -> calls.get(call.id(), BOT), ErrorCode.ITEM_NOT_FOUND, "was not found");
+        OutboundNotification last = sink.of(call.id(), NotificationKind.CALL_STATE).getLast();
+        assertThat(last.commsNotification().get("changeType").asText()).isEqualTo("deleted");
+        assertThat(last.commsNotification().at("/resourceData/state").asText()).isEqualTo("terminated");
+        assertThat(last.commsNotification().at("/resourceData/resultInfo/code").asInt()).isEqualTo(408);
+        assertThat(last.commsNotification().at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(10057);
+        assertThat(media.openRooms()).isZero();
+        assertCode(() -> calls.join(call.id(), ALICE, OFFER), ErrorCode.ITEM_NOT_FOUND, "was not found");
+    }
+
+    @Test
+    void theRingingTimeoutIsConfigurable() {
+        try (CallService quick = new CallService(media, sink, clock, CallSettings.DEFAULTS.withRingingTimeout(Duration.ofSeconds(5)))) {
+            CallView call = quick.create(Calls.p2p("alice"), BOT);
+            clock.advance(Duration.ofSeconds(5));
+            quick.sweep();
+            assertCode(() -> quick.get(call.id(), BOT), ErrorCode.ITEM_NOT_FOUND, "was not found");
+        }
+    }
+
+    @Test
     void aCallWithoutKeepAliveFor45MinutesEndsWith408And8537() {
         CallView call = calls.create(Calls.group(), BOT);
         clock.advance(Duration.ofMinutes(44));
