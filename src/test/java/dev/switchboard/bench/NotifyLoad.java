@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * order, queue depth and old-generation heap after GC over time. Bounded in time; loopback only.
  *
  * <p>Run: {@code bench/notify-load [--calls 100] [--rate 1000] [--seconds 20] [--signer rs256|es256|none]} ({@code none}
- * isolates the pipeline from signing and verification cost; es256 is what the embedded authority uses). Exit status 1 when a target is missed
+ * isolates the pipeline from signing and verification cost; rs256 is the embedded authority's default, es256 its
+ * {@code --callback-signing es256}; both sign with the authority's own {@code CallbackTokens}). Exit status 1 when a target is missed
  * (p99 >= 50 ms, any loss, any reordering).
  */
 public final class NotifyLoad {
@@ -90,7 +91,7 @@ public final class NotifyLoad {
         int seconds = intArg(args, "--seconds", 20);
         int warmup = intArg(args, "--warmup", 3);
         int participants = intArg(args, "--participants", 5);
-        String signer = stringArg(args, "--signer", "es256");
+        String signer = stringArg(args, "--signer", "rs256");
         verifyEvery = intArg(args, "--verify-every", 1);
         System.exit(run(calls, rate, seconds, warmup, participants, signer) ? 0 : 1);
     }
@@ -121,14 +122,13 @@ public final class NotifyLoad {
             // isolates the delivery pipeline from crypto: a constant token, and the bot does not verify
             signer = (tenant, app, sha) -> "unsigned";
             jwks = null;
-        } else if (signerName.equals("es256")) {
-            EcSigner ec = new EcSigner();
-            signer = ec;
-            jwks = ec.publicJwks();
         } else {
-            RsaCallbackSigner rsa = new RsaCallbackSigner();
-            signer = rsa;
-            jwks = rsa.publicJwks();
+            // the embedded authority's own signer and key (RS256 by default, ES256 with --callback-signing es256)
+            dev.switchboard.auth.CallbackSigningKey key = dev.switchboard.auth.CallbackSigningKey.loadOrCreate(
+                    java.nio.file.Files.createTempDirectory("notify-load-key"), dev.switchboard.auth.CallbackAlgorithm.parse(signerName));
+            signer = new dev.switchboard.auth.CallbackTokens(key, java.time.Clock.systemUTC(), "https://api.botframework.com",
+                    java.time.Duration.ofMinutes(5));
+            jwks = new JWKSet(key.publicJwk());
         }
         NotifyLoad load = new NotifyLoad(calls, jwks == null ? null
                 : NotificationVerifier.forJwkSet(jwks, APP, NotificationVerifier.DEFAULT_ISSUERS));
