@@ -33,6 +33,9 @@ public final class DevIdentities {
     public static final String CAROL_PASSWORD = "carol";
 
     /** The delegated scopes the development apps may obtain for users (with {@code .default}). */
+    /** The "Dev SPA": a public client (no secret) for the authorization code flow with PKCE from a browser or a CLI. */
+    public static final String DEV_SPA_APP_ID = "00000000-0000-4000-8000-0000000005fa";
+    public static final String DEV_SPA_NAME = "Dev SPA";
     public static final Set<String> DEV_DELEGATED_SCOPES = Set.of("User.Read", "Calls.JoinGroupCall");
 
     private static final Set<String> ALL_CALLS_ROLES = Set.of(CallsPermission.INITIATE, CallsPermission.INITIATE_GROUP_CALL,
@@ -48,7 +51,9 @@ public final class DevIdentities {
                         List.of(new AppRegistration(TENANT_ID, DEV_BOT_APP_ID, DEV_BOT_NAME, SecretHash.plain(DEV_BOT_SECRET),
                                         ALL_CALLS_ROLES, DEV_DELEGATED_SCOPES),
                                 new AppRegistration(TENANT_ID, P2P_BOT_APP_ID, P2P_BOT_NAME, SecretHash.plain(P2P_BOT_SECRET),
-                                        Set.of(CallsPermission.INITIATE), DEV_DELEGATED_SCOPES)),
+                                        Set.of(CallsPermission.INITIATE), DEV_DELEGATED_SCOPES),
+                                new AppRegistration(TENANT_ID, DEV_SPA_APP_ID, DEV_SPA_NAME, null, Set.of(),
+                                        DEV_DELEGATED_SCOPES, AppRegistration.LOCALHOST_REDIRECTS)),
                         List.of(new UserAccount(TENANT_ID, ALICE_ID, ALICE_USERNAME, "Alice", SecretHash.plain(ALICE_PASSWORD)),
                                 new UserAccount(TENANT_ID, BOB_ID, BOB_USERNAME, "Bob", SecretHash.plain(BOB_PASSWORD)),
                                 new UserAccount(TENANT_ID, CAROL_ID, CAROL_USERNAME, "Carol", SecretHash.plain(CAROL_PASSWORD)))),

@@ -63,7 +63,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
         this.urls = new IssuerUrls(origins::fallback, origins::isOwn);
         this.keys = new SigningKeys(dataDir.resolve("auth"), clock, t.accessTokenLifetime().plus(t.clockSkew()), t.signingKeyMaxAge());
         this.issuer = new TokenIssuer(keys, urls, clock, t.accessTokenLifetime());
-        this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer);
+        this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer, new GrantStore(clock));
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         List<TrustedIssuer> trusted = new ArrayList<>();
@@ -183,7 +183,9 @@ public final class EmbeddedAuthority implements AutoCloseable {
             b.append("    token endpoint ").append(safeUrl(() -> urls.tokenEndpoint(t.id()))).append('\n');
             for (AppRegistration a : t.apps()) {
                 b.append("    app  ").append(a.appId()).append("  ").append(a.displayName());
-                if (development) {
+                if (a.publicClient()) {
+                    b.append("  (public client: authorization code + PKCE, device code)");
+                } else if (development) {
                     b.append("  secret=").append(devSecret(a.appId()));
                 }
                 b.append("  roles=").append(String.join(",", new TreeSet<>(a.roles()))).append('\n');

@@ -109,7 +109,7 @@ public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerCon
 
     private static AppRegistration app(JsonNode a, String tenantId) {
         String where = "an app of tenant " + tenantId;
-        only(a, where, "appId", "displayName", "secret", "secretHash", "roles", "delegatedScopes");
+        only(a, where, "appId", "displayName", "secret", "secretHash", "roles", "delegatedScopes", "redirectUris");
         String appId = id(a, "appId", where);
         where = "app " + appId;
         Set<String> roles = strings(a, "roles", where);
@@ -119,7 +119,8 @@ public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerCon
             }
         }
         return new AppRegistration(tenantId, appId, optText(a, "displayName", where, appId),
-                secret(a, "secret", "secretHash", where), roles, strings(a, "delegatedScopes", where));
+                secret(a, "secret", "secretHash", where), roles, strings(a, "delegatedScopes", where),
+                java.util.List.copyOf(strings(a, "redirectUris", where)));
     }
 
     private static UserAccount user(JsonNode u, String tenantId) {

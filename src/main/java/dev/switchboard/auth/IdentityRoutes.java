@@ -32,7 +32,20 @@ public final class IdentityRoutes {
     }
 
     public static void register(RoutesConfig routes, EmbeddedAuthority authority) {
-        routes.post("/{tenant}/oauth2/v2.0/token", ctx -> token(ctx, authority));
+        AuthorizeEndpoint authorize = new AuthorizeEndpoint(authority);
+        routes.get("/{tenant}/oauth2/v2.0/authorize", authorize::show);
+        routes.post("/{tenant}/oauth2/v2.0/authorize", authorize::signIn);
+        routes.get("/{tenant}/oauth2/v2.0/logout", ctx -> logout(ctx, authority));
+        routes.post("/{tenant}/oauth2/v2.0/token", ctx -> {
+            cors(ctx);
+            token(ctx, authority);
+        });
+        // browsers (MSAL Browser) call the token endpoint and read the documents cross-origin
+        routes.options("/{tenant}/oauth2/v2.0/token", IdentityRoutes::preflight);
+        routes.options("/{tenant}/discovery/v2.0/keys", IdentityRoutes::preflight);
+        routes.options("/{tenant}/v2.0/.well-known/openid-configuration", IdentityRoutes::preflight);
+        routes.before("/{tenant}/discovery/v2.0/keys", IdentityRoutes::cors);
+        routes.before("/{tenant}/v2.0/.well-known/openid-configuration", IdentityRoutes::cors);
         routes.get("/{tenant}/discovery/v2.0/keys", ctx -> oauth(ctx, authority, () -> {
             tenant(authority, ctx.pathParam("tenant"));
             ctx.header("Cache-Control", "public, max-age=3600");
@@ -52,6 +65,37 @@ public final class IdentityRoutes {
             ctx.header("Cache-Control", "public, max-age=3600");
             ctx.contentType("application/json").result(authority.callbackJwksJson());
         });
+    }
+
+    private static void cors(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin != null) {
+            ctx.header("Access-Control-Allow-Origin", "*");
+            ctx.header("Access-Control-Expose-Headers", "client-request-id, request-id, x-ms-request-id");
+        }
+    }
+
+    private static void preflight(Context ctx) {
+        ctx.header("Access-Control-Allow-Origin", "*");
+        ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        String asked = ctx.header("Access-Control-Request-Headers");
+        ctx.header("Access-Control-Allow-Headers", asked != null && asked.matches("[A-Za-z0-9, -]{0,1000}") ? asked : "content-type");
+        ctx.header("Access-Control-Max-Age", "600");
+        ctx.status(204);
+    }
+
+    /** End session: nothing to forget (no server sessions); back to an allowed {@code post_logout_redirect_uri}. */
+    private static void logout(Context ctx, EmbeddedAuthority authority) {
+        String target = ctx.queryParam("post_logout_redirect_uri");
+        String tenant = authority.directory().canonicalTenantId(ctx.pathParam("tenant")).orElse(null);
+        boolean allowed = target != null && tenant != null && authority.directory().tenants().stream()
+                .filter(t -> t.id().equals(tenant)).flatMap(t -> t.apps().stream()).anyMatch(a -> a.allowsRedirect(target));
+        if (allowed) {
+            ctx.status(302).header("Location", target);
+        } else {
+            ctx.html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signed out</title></head>"
+                    + "<body><h1>You signed out of your account.</h1></body></html>");
+        }
     }
 
     /** The authority's URLs as the client of {@code ctx} reached the server. */
@@ -74,6 +118,12 @@ public final class IdentityRoutes {
             body.put("expires_in", grant.token().expiresIn());
             body.put("ext_expires_in", grant.token().expiresIn());
             body.put("access_token", grant.token().accessToken());
+            if (grant.idToken() != null) {
+                body.put("id_token", grant.idToken());
+                body.put("refresh_token", grant.refreshToken());
+                body.put("refresh_token_expires_in", GrantStore.REFRESH_LIFETIME.toSeconds());
+                body.put("client_info", grant.clientInfo());
+            }
             ctx.header("Cache-Control", "no-store, no-cache").header("Pragma", "no-cache");
             ctx.contentType("application/json; charset=utf-8").result(body.toString());
             authority.metrics().issued(form.get("grant_type"));

@@ -25,14 +25,30 @@ public final class TokenEndpoint {
 
     private final IdentityDirectory directory;
     private final TokenIssuer issuer;
+    private final GrantStore grants;
 
     public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer) {
-        this.directory = directory;
-        this.issuer = issuer;
+        this(directory, issuer, new GrantStore(java.time.Clock.systemUTC()));
     }
 
-    /** The granted token and the scope string to report back. */
-    public record Grant(IssuedToken token, String scope) {
+    public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer, GrantStore grants) {
+        this.directory = directory;
+        this.issuer = issuer;
+        this.grants = grants;
+    }
+
+    /**
+     * The granted token and the scope string to report back; for the authorization code and refresh token grants
+     * also an ID token, a refresh token and MSAL's {@code client_info} (otherwise null).
+     */
+    public record Grant(IssuedToken token, String scope, String idToken, String refreshToken, String clientInfo) {
+        Grant(IssuedToken token, String scope) {
+            this(token, scope, null, null, null);
+        }
+    }
+
+    public GrantStore grants() {
+        return grants;
     }
 
     /**
@@ -58,8 +74,10 @@ public final class TokenEndpoint {
         return switch (grantType) {
             case "client_credentials" -> clientCredentials(at, tenantId, form);
             case "password" -> password(at, tenantId, form);
+            case "authorization_code" -> authorizationCode(at == null ? issuer.urls() : at, tenantId, form);
+            case "refresh_token" -> refreshToken(at == null ? issuer.urls() : at, tenantId, form);
             default -> throw new OAuthError(400, "unsupported_grant_type", 70003,
-                    "The app requested an unsupported grant type '" + safe(grantType) + "'; supported: client_credentials, password.");
+                    "The app requested an unsupported grant type '" + safe(grantType) + "'; supported: client_credentials, password, authorization_code, refresh_token.");
         };
     }
 
@@ -93,6 +111,17 @@ public final class TokenEndpoint {
             throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'password'.");
         }
         AppRegistration app = authenticateClient(tenantId, form);
+        Set<String> granted = delegatedScopes(app, scopes);
+        UserAccount user = directory.user(tenantId, username).orElse(null);
+        if (user == null || !user.password().matches(password)) {
+            throw new OAuthError(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+        }
+        List<String> reported = granted.stream().map(p -> GraphAudience.URI + "/" + p).toList();
+        return new Grant(at == null ? issuer.userToken(app, user, granted) : issuer.userToken(at, app, user, granted), String.join(" ", reported));
+    }
+
+    /** The delegated scopes {@code app} gets for the requested ones; {@code .default} means all it was consented. */
+    Set<String> delegatedScopes(AppRegistration app, List<String> scopes) {
         Set<String> granted = new LinkedHashSet<>();
         boolean graphScope = false;
         for (String s : scopes) {
@@ -117,12 +146,73 @@ public final class TokenEndpoint {
         if (!graphScope) {
             throw new OAuthError(400, "invalid_scope", 70011, "The scope must name Microsoft Graph, e.g. https://graph.microsoft.com/.default.");
         }
-        UserAccount user = directory.user(tenantId, username).orElse(null);
-        if (user == null || !user.password().matches(password)) {
-            throw new OAuthError(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+        return granted;
+    }
+
+    private Grant authorizationCode(IssuerUrls at, String tenantId, Map<String, String> form) {
+        AppRegistration app = client(tenantId, form);
+        String code = require(form, "code");
+        String redirectUri = require(form, "redirect_uri");
+        GrantStore.Code c = grants.redeemCode(code).orElseThrow(() -> new OAuthError(400, "invalid_grant", 70008,
+                "The provided authorization code or refresh token has expired or was already used."));
+        if (!c.clientId().equals(app.appId()) || !c.tenantId().equals(tenantId)) {
+            throw new OAuthError(400, "invalid_grant", 70000, "The authorization code was issued to another client.");
         }
-        List<String> reported = granted.stream().map(p -> GraphAudience.URI + "/" + p).toList();
-        return new Grant(at == null ? issuer.userToken(app, user, granted) : issuer.userToken(at, app, user, granted), String.join(" ", reported));
+        if (!c.redirectUri().equals(redirectUri)) {
+            throw new OAuthError(400, "invalid_grant", 70000, "The redirect_uri does not match the one of the authorization request.");
+        }
+        if (c.codeChallenge() != null) {
+            String verifier = form.get("code_verifier");
+            if (verifier == null || !Pkce.matches(verifier, c.codeChallenge())) {
+                throw new OAuthError(400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+            }
+        }
+        return userGrant(at, app, tenantId, c.userId(), c.scopes(), c.nonce());
+    }
+
+    private Grant refreshToken(IssuerUrls at, String tenantId, Map<String, String> form) {
+        AppRegistration app = client(tenantId, form);
+        GrantStore.Refresh r = grants.redeemRefreshToken(require(form, "refresh_token")).orElseThrow(() ->
+                new OAuthError(400, "invalid_grant", 70008, "The provided authorization code or refresh token has expired or was already used."));
+        if (!r.clientId().equals(app.appId()) || !r.tenantId().equals(tenantId)) {
+            throw new OAuthError(400, "invalid_grant", 70000, "The refresh token was issued to another client.");
+        }
+        Set<String> scopes = r.scopes();
+        if (form.get("scope") != null && !form.get("scope").isBlank()) {
+            Set<String> asked = delegatedScopes(app, scopes(form));
+            if (!scopes.containsAll(asked)) {
+                throw new OAuthError(400, "invalid_grant", 65001, "The refresh token does not cover the requested scopes.");
+            }
+            scopes = asked;
+        }
+        return userGrant(at, app, tenantId, r.userId(), scopes, null);
+    }
+
+    private Grant userGrant(IssuerUrls at, AppRegistration app, String tenantId, String userId, Set<String> scopes, String nonce) {
+        UserAccount user = directory.tenants().stream().filter(t -> t.id().equals(tenantId)).flatMap(t -> t.users().stream())
+                .filter(u -> u.userId().equals(userId)).findFirst().orElseThrow(() ->
+                        new OAuthError(400, "invalid_grant", 50034, "The user account does not exist any more."));
+        List<String> reported = scopes.stream().map(p -> GraphAudience.URI + "/" + p).toList();
+        String clientInfo = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"uid\":\"" + user.userId() + "\",\"utid\":\"" + tenantId + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Grant(issuer.userToken(at, app, user, scopes), String.join(" ", reported),
+                issuer.idToken(at, app, user, nonce), grants.issueRefreshToken(tenantId, app.appId(), userId, scopes), clientInfo);
+    }
+
+    /** The requesting client: a public client by its id alone, a confidential one by its secret too. */
+    private AppRegistration client(String tenantId, Map<String, String> form) {
+        String clientId = require(form, "client_id");
+        AppRegistration app = directory.app(tenantId, clientId).orElseThrow(() -> new OAuthError(400, "unauthorized_client", 700016,
+                "Application with identifier '" + safe(clientId) + "' was not found in the directory '" + safe(tenantId) + "'."));
+        return app.publicClient() ? app : authenticateClient(tenantId, form);
+    }
+
+    private static String require(Map<String, String> form, String name) {
+        String v = form.get(name);
+        if (v == null || v.isBlank()) {
+            throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: '" + name + "'.");
+        }
+        return v;
     }
 
     private AppRegistration authenticateClient(String tenantId, Map<String, String> form) {
@@ -140,6 +230,10 @@ public final class TokenEndpoint {
                     "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
         }
         AppRegistration app = directory.app(tenantId, clientId).orElse(null);
+        if (app != null && app.publicClient()) {
+            throw new OAuthError(401, "invalid_client", 700025,
+                    "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+        }
         if (app == null || !app.secret().matches(secret)) {
             throw new OAuthError(401, "invalid_client", 7000215,
                     "Invalid client secret provided, or the application '" + safe(clientId) + "' is not registered in this tenant.");

@@ -44,6 +44,11 @@ public final class TokenIssuer {
         this.lifetime = lifetime;
     }
 
+    /** The authority's URLs at its default base. */
+    public IssuerUrls urls() {
+        return urls;
+    }
+
     public Duration lifetime() {
         return lifetime;
     }
@@ -81,6 +86,30 @@ public final class TokenIssuer {
                 .claim("scp", String.join(" ", new TreeSet<>(scopes)))
                 .claim("idtyp", "user");
         return sign(claims);
+    }
+
+    /**
+     * The OpenID Connect ID token of a user signing in to {@code app}: {@code aud} = the app's client id, {@code sub}
+     * and {@code oid} = the user id, {@code nonce} when the sign-in request carried one.
+     */
+    public String idToken(IssuerUrls at, AppRegistration app, UserAccount user, String nonce) {
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(at.issuer(user.tenantId()))
+                .audience(app.appId())
+                .subject(user.userId())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .claim("tid", user.tenantId())
+                .claim("oid", user.userId())
+                .claim("name", user.displayName())
+                .claim("preferred_username", user.username())
+                .claim("ver", "2.0");
+        if (nonce != null) {
+            claims.claim("nonce", nonce);
+        }
+        return signCompact(claims.build());
     }
 
     /** Signs arbitrary claims with the active key (callback tokens). */

@@ -55,6 +55,7 @@ class JsClientsCompatTest {
             env.put("SWITCHBOARD_ALICE_USERNAME", DevIdentities.ALICE_USERNAME);
             env.put("SWITCHBOARD_ALICE_PASSWORD", DevIdentities.ALICE_PASSWORD);
             env.put("SWITCHBOARD_BOB_ID", DevIdentities.BOB_ID);
+            env.put("SWITCHBOARD_SPA_ID", DevIdentities.DEV_SPA_APP_ID);
             env.put("SWITCHBOARD_CAROL_ID", DevIdentities.CAROL_ID);
             Process p = node.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
