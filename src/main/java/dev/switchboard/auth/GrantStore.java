@@ -30,7 +30,19 @@ public final class GrantStore {
     public record Refresh(String tenantId, String clientId, String userId, Set<String> scopes, Instant expiresAt) {
     }
 
+    static final Duration DEVICE_LIFETIME = Duration.ofMinutes(15);
+
+    /** A device authorization: pending until a user approves it with the user code (then {@code userId} is set). */
+    public record Device(String tenantId, String clientId, Set<String> scopes, String userCode, Instant expiresAt,
+                         String userId) {
+        Device approvedBy(String user) {
+            return new Device(tenantId, clientId, scopes, userCode, expiresAt, user);
+        }
+    }
+
     private final Clock clock;
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, String> deviceByUserCode = new ConcurrentHashMap<>();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
     private final Map<String, Refresh> refreshTokens = new ConcurrentHashMap<>();
 
@@ -66,6 +78,54 @@ public final class GrantStore {
         return r == null || !r.expiresAt().isAfter(clock.instant()) ? Optional.empty() : Optional.of(r);
     }
 
+    /** Starts a device authorization; returns the device code (the user code is in {@link #device}). */
+    public String startDevice(String tenantId, String clientId, Set<String> scopes) {
+        prune(devices);
+        String deviceCode = random();
+        String userCode = userCode();
+        devices.put(deviceCode, new Device(tenantId, clientId, Set.copyOf(scopes), userCode, clock.instant().plus(DEVICE_LIFETIME), null));
+        deviceByUserCode.put(userCode, deviceCode);
+        return deviceCode;
+    }
+
+    public Optional<Device> device(String deviceCode) {
+        Device d = deviceCode == null ? null : devices.get(deviceCode);
+        if (d != null && !d.expiresAt().isAfter(clock.instant())) {
+            devices.remove(deviceCode);
+            deviceByUserCode.remove(d.userCode());
+            return Optional.empty();
+        }
+        return Optional.ofNullable(d);
+    }
+
+    /** A signed-in user approves the device authorization of {@code userCode}; false when no such pending code. */
+    public boolean approve(String userCode, String tenantId, String userId) {
+        String deviceCode = userCode == null ? null : deviceByUserCode.remove(userCode.strip().toUpperCase(java.util.Locale.ROOT));
+        if (deviceCode == null) {
+            return false;
+        }
+        Device d = device(deviceCode).orElse(null);
+        if (d == null || !d.tenantId().equals(tenantId) || d.userId() != null) {
+            return false;
+        }
+        devices.put(deviceCode, d.approvedBy(userId));
+        return true;
+    }
+
+    /** Ends an approved device authorization (its tokens are being issued): a device code works once. */
+    public boolean finishDevice(String deviceCode, Device approved) {
+        return devices.remove(deviceCode, approved);
+    }
+
+    private static String userCode() {
+        String alphabet = "BCDFGHJKLMNPQRSTVWXZ";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
     private <T> void prune(Map<String, T> map) {
         if (map.size() < MAX_ENTRIES) {
             return;
@@ -73,7 +133,7 @@ public final class GrantStore {
         Instant now = clock.instant();
         for (Iterator<Map.Entry<String, T>> it = map.entrySet().iterator(); it.hasNext(); ) {
             T v = it.next().getValue();
-            Instant exp = v instanceof Code c ? c.expiresAt() : ((Refresh) v).expiresAt();
+            Instant exp = v instanceof Code c ? c.expiresAt() : v instanceof Device d ? d.expiresAt() : ((Refresh) v).expiresAt();
             if (!exp.isAfter(now)) {
                 it.remove();
             }

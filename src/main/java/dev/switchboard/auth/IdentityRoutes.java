@@ -36,6 +36,12 @@ public final class IdentityRoutes {
         routes.get("/{tenant}/oauth2/v2.0/authorize", authorize::show);
         routes.post("/{tenant}/oauth2/v2.0/authorize", authorize::signIn);
         routes.get("/{tenant}/oauth2/v2.0/logout", ctx -> logout(ctx, authority));
+        routes.post("/{tenant}/oauth2/v2.0/devicecode", ctx -> oauth(ctx, authority, () -> {
+            requireForm(ctx);
+            DeviceLogin.start(ctx, authority, form(ctx));
+        }));
+        routes.get("/{tenant}/oauth2/v2.0/devicelogin", DeviceLogin::show);
+        routes.post("/{tenant}/oauth2/v2.0/devicelogin", ctx -> DeviceLogin.approve(ctx, authority));
         routes.post("/{tenant}/oauth2/v2.0/token", ctx -> {
             cors(ctx);
             token(ctx, authority);
@@ -105,10 +111,7 @@ public final class IdentityRoutes {
 
     private static void token(Context ctx, EmbeddedAuthority authority) {
         oauth(ctx, authority, () -> {
-            String contentType = ctx.contentType();
-            if (contentType == null || !contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-                throw OAuthError.invalidRequest(900144, "The request body must be form-encoded (application/x-www-form-urlencoded).");
-            }
+            requireForm(ctx);
             String tenant = ctx.pathParam("tenant");
             Map<String, String> form = form(ctx);
             TokenEndpoint.Grant grant = authority.tokenEndpoint().handle(urls(ctx, authority), tenant, form);
@@ -130,6 +133,13 @@ public final class IdentityRoutes {
             log.info("token issued tenant={} clientId={} grant={}", TokenEndpoint.safe(tenant),
                     TokenEndpoint.safe(form.get("client_id")), form.get("grant_type"));
         });
+    }
+
+    private static void requireForm(Context ctx) {
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            throw OAuthError.invalidRequest(900144, "The request body must be form-encoded (application/x-www-form-urlencoded).");
+        }
     }
 
     /** First value of each form parameter; client credentials from an HTTP Basic header (RFC 6749 §2.3.1) merged in. */

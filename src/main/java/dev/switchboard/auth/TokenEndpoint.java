@@ -21,6 +21,7 @@ import java.util.Set;
  * </ul>
  */
 public final class TokenEndpoint {
+    static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
     static final Set<String> OPENID_SCOPES = Set.of("openid", "profile", "offline_access", "email");
 
     private final IdentityDirectory directory;
@@ -76,8 +77,9 @@ public final class TokenEndpoint {
             case "password" -> password(at, tenantId, form);
             case "authorization_code" -> authorizationCode(at == null ? issuer.urls() : at, tenantId, form);
             case "refresh_token" -> refreshToken(at == null ? issuer.urls() : at, tenantId, form);
+            case DEVICE_CODE_GRANT, "device_code" -> deviceCode(at == null ? issuer.urls() : at, tenantId, form);
             default -> throw new OAuthError(400, "unsupported_grant_type", 70003,
-                    "The app requested an unsupported grant type '" + safe(grantType) + "'; supported: client_credentials, password, authorization_code, refresh_token.");
+                    "The app requested an unsupported grant type '" + safe(grantType) + "'; supported: client_credentials, password, authorization_code, refresh_token, device_code.");
         };
     }
 
@@ -168,6 +170,38 @@ public final class TokenEndpoint {
             }
         }
         return userGrant(at, app, tenantId, c.userId(), c.scopes(), c.nonce());
+    }
+
+    /** {@code POST /{tenant}/oauth2/v2.0/devicecode}: starts a device authorization for a (public) client. */
+    public DeviceStart startDevice(String tenantInPath, Map<String, String> form) {
+        String tenantId = directory.canonicalTenantId(tenantInPath).orElseThrow(() -> new OAuthError(400, "invalid_tenant", 90002,
+                "Tenant '" + safe(tenantInPath) + "' not found. Check the tenant id in the URL."));
+        AppRegistration app = client(tenantId, form);
+        Set<String> scopes = delegatedScopes(app, scopes(form));
+        String deviceCode = grants.startDevice(tenantId, app.appId(), scopes);
+        return new DeviceStart(deviceCode, grants.device(deviceCode).orElseThrow());
+    }
+
+    /** A started device authorization: the code the device polls with, and what the user types. */
+    public record DeviceStart(String deviceCode, GrantStore.Device device) {
+    }
+
+    private Grant deviceCode(IssuerUrls at, String tenantId, Map<String, String> form) {
+        AppRegistration app = client(tenantId, form);
+        String deviceCode = require(form, "device_code");
+        GrantStore.Device d = grants.device(deviceCode).orElseThrow(() -> new OAuthError(400, "expired_token", 70020,
+                "The provided device code has expired or is unknown."));
+        if (!d.clientId().equals(app.appId()) || !d.tenantId().equals(tenantId)) {
+            throw new OAuthError(400, "invalid_grant", 70000, "The device code was issued to another client.");
+        }
+        if (d.userId() == null) {
+            throw new OAuthError(400, "authorization_pending", 70016,
+                    "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
+        }
+        if (!grants.finishDevice(deviceCode, d)) {
+            throw new OAuthError(400, "expired_token", 70020, "The provided device code has expired or is unknown.");
+        }
+        return userGrant(at, app, tenantId, d.userId(), d.scopes(), null);
     }
 
     private Grant refreshToken(IssuerUrls at, String tenantId, Map<String, String> form) {

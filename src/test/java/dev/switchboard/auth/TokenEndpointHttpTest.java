@@ -201,8 +201,12 @@ class TokenEndpointHttpTest {
     @Test
     void missingOrUnsupportedGrantTypeIsRefused() throws Exception {
         oauthError(Tokens.post(base, TENANT_ID, "client_id=" + DEV_BOT_APP_ID + "&client_secret=" + DEV_BOT_SECRET), 400, "invalid_request");
-        oauthError(Tokens.post(base, TENANT_ID, "grant_type=authorization_code&code=abc&client_id=" + DEV_BOT_APP_ID),
-                400, "unsupported_grant_type");
+        oauthError(Tokens.post(base, TENANT_ID, "grant_type=" + enc("urn:ietf:params:oauth:grant-type:saml2-bearer")
+                + "&client_id=" + DEV_BOT_APP_ID), 400, "unsupported_grant_type");
+        oauthError(Tokens.post(base, TENANT_ID, "grant_type=authorization_code&code=abc&redirect_uri=" + enc("http://localhost:1/cb")
+                + "&client_id=" + DEV_BOT_APP_ID), 401, "invalid_client");
+        oauthError(Tokens.post(base, TENANT_ID, "grant_type=authorization_code&code=abc&redirect_uri=" + enc("http://localhost:1/cb")
+                + "&client_id=" + DEV_BOT_APP_ID + "&client_secret=" + DEV_BOT_SECRET), 400, "invalid_grant");
     }
 
     @Test
