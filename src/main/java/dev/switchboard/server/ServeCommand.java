@@ -1,6 +1,5 @@
 package dev.switchboard.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -169,7 +168,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static String describe(ServerConfig config, LogFormat format) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = CliJson.JSON.createObjectNode();
         o.put("host", config.host());
         o.put("port", config.port());
         o.put("dataDir", config.dataDir().toString());

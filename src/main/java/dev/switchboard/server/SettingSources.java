@@ -1,7 +1,6 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +20,7 @@ final class SettingSources {
 
     SettingSources(Map<String, String> environment, JsonNode serverSection) {
         this.environment = environment;
-        this.serverSection = serverSection == null ? new ObjectMapper().createObjectNode() : serverSection;
+        this.serverSection = serverSection == null ? CliJson.JSON.createObjectNode() : serverSection;
     }
 
     /** Reads the {@code "server"} object of a JSON configuration file; an absent file or section means none. */
@@ -30,7 +29,7 @@ final class SettingSources {
             return new SettingSources(environment, null);
         }
         try {
-            JsonNode root = new ObjectMapper().readTree(configFile.toFile());
+            JsonNode root = CliJson.JSON.readTree(configFile.toFile());
             if (root == null || !root.isObject()) {
                 throw new IllegalArgumentException("config file " + configFile + " must hold a JSON object");
             }
