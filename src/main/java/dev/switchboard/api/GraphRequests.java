@@ -1,8 +1,6 @@
 package dev.switchboard.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +9,9 @@ import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.core.Caller;
+import dev.switchboard.core.Operation;
+import dev.switchboard.graph.CallJson;
+import dev.switchboard.graph.GraphWire;
 import dev.switchboard.error.ErrorCode;
 import io.javalin.http.Context;
 
@@ -25,14 +26,11 @@ import java.util.regex.Pattern;
  * What every Graph handler does with a request: authenticate the bot, read an optional or required JSON body
  * (415 for a non-JSON body, 400 for malformed JSON or a non-object, 413 above the server's size limit), and build
  * absolute URLs on this server's base. Thread-safe.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 public final class GraphRequests {
-    /**
-     * Shared buffer pool instead of Jackson's per-thread one: requests run on virtual threads, where a thread-local
-     * pool never gets reused and every request would allocate fresh 8-16 KiB buffers.
-     */
-    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
+    private static final ObjectMapper JSON = GraphWire.JSON;
     private static final Pattern SAFE_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
 
     private final BearerAuthenticator authenticator;
@@ -183,12 +181,7 @@ public final class GraphRequests {
      * fresh 8 KiB buffer, which was most of this server's garbage under load).
      */
     static void json(Context ctx, int status, JsonNode body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
+        byte[] bytes = GraphWire.bytes(body);
         ctx.status(status).contentType("application/json");
         ctx.res().setContentLength(bytes.length);
         try {
@@ -196,6 +189,13 @@ public final class GraphRequests {
         } catch (IOException e) {
             throw new UncheckedIOException("the client went away", e);
         }
+    }
+
+    /** 200 + {@code Location} of the operation + the operation: the answer of every action that makes one. */
+    void answerOperation(Context ctx, Operation op) {
+        String base = graphBase(ctx);
+        ctx.header("Location", base + "/communications/calls/" + op.callId() + "/operations/" + op.id());
+        json(ctx, 200, CallJson.operation(op, base));
     }
 
     private static boolean isBlank(byte[] bytes) {

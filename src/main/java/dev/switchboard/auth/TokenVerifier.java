@@ -25,10 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Verified tokens are remembered by their complete compact form (header, payload and signature, so a changed
  * byte anywhere is a different entry and goes through full verification); a remembered token is still checked for
- * {@code exp}/{@code nbf} and for its key still being published on every use. Thread-safe.
+ * {@code exp}/{@code nbf} and for its key still being published on every use. Thread-safe; request threads
+ * (docs/concurrency.md).
+ *
+ * <p>Why this class is longer than ~300 lines: every refusal has its own reason (a metric tag) and a message that
+ * tells the bot's developer what to fix, and Graph's checks are many; they read as one ordered list here.
  */
 public final class TokenVerifier implements BearerAuthenticator {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AuthJson.JSON;
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
     private static final ThreadLocal<Signature> RS256 = ThreadLocal.withInitial(() -> {

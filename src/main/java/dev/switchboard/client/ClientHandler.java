@@ -1,17 +1,17 @@
 package dev.switchboard.client;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
-import dev.switchboard.core.CallService;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.core.CallCommand;
 import dev.switchboard.core.Caller;
 import dev.switchboard.error.ErrorCode;
-import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.ParticipantView;
-import dev.switchboard.core.RosterSubscription;
+import dev.switchboard.graph.CallJson;
+import dev.switchboard.graph.GraphWire;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConnectContext;
@@ -23,21 +23,25 @@ import java.util.Locale;
 /**
  * The participants' client API: join with an SDP offer (WHIP-style, RFC 9725's HTTP pattern with plain
  * RTP/AVP), leave, self-mute, and the live roster over a WebSocket. Only delegated user tokens are accepted.
+ * Request threads and WebSocket callbacks (docs/concurrency.md).
  */
 public final class ClientHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
-    private static final String SUBSCRIPTION = "switchboard.rosterSubscription";
+    private static final String FOLLOWER = "switchboard.rosterFollower";
 
-    private final CallService calls;
+    private final CallRouter calls;
     private final BearerAuthenticator authenticator;
     private final int maxBacklog;
+    private final RosterStreams rosterStreams;
 
     /**
-     * @param maxBacklog roster messages a reader may leave unread before it is disconnected as too slow
+     * @param rosterStreams the streams the engine's roster events reach (the server connects them)
+     * @param maxBacklog    roster messages a reader may leave unread before it is disconnected as too slow
      */
-    public ClientHandler(CallService calls, BearerAuthenticator authenticator, int maxBacklog) {
+    public ClientHandler(CallRouter calls, BearerAuthenticator authenticator, RosterStreams rosterStreams, int maxBacklog) {
         this.calls = calls;
         this.authenticator = authenticator;
+        this.rosterStreams = rosterStreams;
         this.maxBacklog = maxBacklog;
     }
 
@@ -50,7 +54,7 @@ public final class ClientHandler {
                     "The join body must be an SDP offer with Content-Type: application/sdp.");
         }
         String callId = ctx.pathParam("callId");
-        JoinResult joined = calls.join(callId, user, ctx.body());
+        JoinResult joined = calls.send(new CallCommand.Join(callId, user, ctx.body()));
         ctx.status(201);
         ctx.header("Location", "/client/v1/calls/" + callId + "/participants/" + joined.participantId());
         ctx.contentType("application/sdp");
@@ -59,7 +63,8 @@ public final class ClientHandler {
 
     /** {@code DELETE /client/v1/calls/{callId}/participants/{participantId}}: 204. */
     public void leave(Context ctx) {
-        calls.leave(ctx.pathParam("callId"), ctx.pathParam("participantId"), user(ctx.header("Authorization")));
+        calls.send(new CallCommand.Leave(ctx.pathParam("callId"), ctx.pathParam("participantId"),
+                user(ctx.header("Authorization"))));
         ctx.status(204);
     }
 
@@ -74,10 +79,9 @@ public final class ClientHandler {
     }
 
     private void setMuted(Context ctx, boolean muted) {
-        ParticipantView p = calls.setClientMuted(ctx.pathParam("callId"), ctx.pathParam("participantId"), muted,
-                user(ctx.header("Authorization")));
-        ObjectNode body = GraphJson.participant(p);
-        ctx.status(200).contentType("application/json").result(body.toString());
+        ParticipantView p = calls.send(new CallCommand.SetClientMuted(ctx.pathParam("callId"),
+                ctx.pathParam("participantId"), muted, user(ctx.header("Authorization"))));
+        ctx.status(200).contentType("application/json").result(GraphWire.bytes(CallJson.participant(p)));
     }
 
     /**
@@ -88,41 +92,36 @@ public final class ClientHandler {
     public void beforeRosterUpgrade(Context ctx) {
         Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
         String callId = ctx.pathParam("callId");
-        boolean participant = calls.roster(callId, user).roster().stream()
-                .anyMatch(p -> !p.removed() && user.userId().equals(p.identity().id()));
-        if (!participant) {
-            throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
-        }
+        calls.send(new CallCommand.GetRoster(callId, user)); // FORBIDDEN unless a participant
     }
 
-    /** The roster WebSocket connected: the whole roster first, then one message per change. */
+    /**
+     * The roster WebSocket connected: the whole roster first, then one message per change. The stream follows the
+     * call's roster events before it takes the snapshot, so no change falls between the two (an event newer than the
+     * snapshot makes the feed skip the snapshot: every message carries the whole roster).
+     */
     public void rosterConnected(WsConnectContext ctx) {
         String callId = ctx.pathParam("callId");
-        RosterFeed feed = new RosterFeed(new WebSocketRosterChannel(ctx.session), maxBacklog);
+        RosterStreams.Follower follower = new RosterStreams.Follower(callId,
+                new RosterFeed(new WebSocketRosterChannel(ctx.session), maxBacklog));
         try {
             Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
-            RosterSubscription subscription = calls.subscribeRoster(callId, user, update -> {
-                String message = RosterMessages.of(callId, update);
-                if (update.ended()) {
-                    feed.offer(update.sequenceNumber(), message);
-                    feed.finish(RosterFeed.NORMAL_CLOSE_CODE, "call ended");
-                } else {
-                    feed.offer(update.sequenceNumber(), message);
-                }
-            });
-            ctx.attribute(SUBSCRIPTION, subscription);
-            feed.offer(subscription.initial().sequenceNumber(), RosterMessages.of(callId, subscription.initial()));
+            calls.send(new CallCommand.GetRoster(callId, user)); // a participant, before anything is sent
+            rosterStreams.follow(follower);
+            ctx.attribute(FOLLOWER, follower);
+            RosterStreams.offer(follower, calls.send(new CallCommand.GetRoster(callId, user)));
         } catch (SwitchboardException e) {
+            rosterStreams.unfollow(follower);
             log.info("roster stream refused callId={} reason={}", callId, e.code());
             ctx.closeSession(1008, e.getMessage());
         }
     }
 
-    /** The roster WebSocket closed: stop listening. */
+    /** The roster WebSocket closed: stop following. */
     public void rosterClosed(WsCloseContext ctx) {
-        RosterSubscription subscription = ctx.attribute(SUBSCRIPTION);
-        if (subscription != null) {
-            subscription.close();
+        RosterStreams.Follower follower = ctx.attribute(FOLLOWER);
+        if (follower != null) {
+            rosterStreams.unfollow(follower);
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bounded backlog. Every message carries the whole roster, so a message older than one already queued is
  * simply skipped. A reader too slow to keep its backlog under the bound is disconnected (close code 1008),
  * so it never holds memory or delays anyone else. Thread-safe; {@link #offer} never blocks.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class RosterFeed {
     static final int SLOW_READER_CLOSE_CODE = 1008;

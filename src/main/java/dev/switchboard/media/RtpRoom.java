@@ -14,6 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * The media of one call: its legs and its mixer, ticked every 20 ms by one {@link MixerThread}.
  * Thread-safe: legs are added and removed on request threads (copy-on-write array), {@link #tick()}
  * runs on the mixer thread.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 public final class RtpRoom implements MediaRoom {
     private final String callId;

@@ -1,8 +1,5 @@
 package dev.switchboard.notify;
 
-import dev.switchboard.error.SwitchboardException;
-import dev.switchboard.error.ErrorCode;
-
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,8 +19,9 @@ import java.util.Locale;
  * metadata address (169.254.169.254, fd00:ec2::254, 100.100.100.200, 192.0.0.192). IPv6 forms that
  * embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by the embedded address.
  *
- * <p>The call engine checks at call creation; {@link WebhookNotifier} checks again before every attempt
- * and every redirect hop, because DNS can change. Thread-safe; {@link #check} may block on DNS.
+ * <p>The API layer applies it at call creation (refusing the request); {@link WebhookNotifier} applies it again
+ * before every attempt and every redirect hop, because DNS can change. Thread-safe; {@link #evaluate} may block on
+ * DNS.
  */
 public final class CallbackUriPolicy {
     private final List<HostRule> allowed;
@@ -39,18 +37,10 @@ public final class CallbackUriPolicy {
     }
 
     /**
-     * @throws SwitchboardException {@link ErrorCode#BAD_REQUEST} with a message for the API client when the URI is refused
-     *                       or its host does not resolve
+     * Whether notifications may go to {@code uri}: ALLOWED, or REFUSED / UNRESOLVED with a message for the API
+     * client. UNRESOLVED is transient at send time; at call creation the API refuses both.
      */
-    public void check(URI callbackUri) {
-        Verdict v = evaluate(callbackUri);
-        if (v.kind() != Verdict.Kind.ALLOWED) {
-            throw new SwitchboardException(ErrorCode.BAD_REQUEST, v.message());
-        }
-    }
-
-    /** What {@link #check} decides, without throwing; UNRESOLVED is transient at send time. */
-    Verdict evaluate(URI uri) {
+    public Verdict evaluate(URI uri) {
         if (uri == null) {
             return Verdict.refused("callbackUri is required.");
         }
@@ -227,13 +217,18 @@ public final class CallbackUriPolicy {
     }
 
     /** The outcome of {@link #evaluate}. */
-    record Verdict(Kind kind, String message) {
-        enum Kind { ALLOWED, REFUSED, UNRESOLVED }
+    /** @param message why it is not allowed (for the API client), null when allowed */
+    public record Verdict(Kind kind, String message) {
+        public enum Kind { ALLOWED, REFUSED, UNRESOLVED }
 
         static final Verdict ALLOWED = new Verdict(Kind.ALLOWED, null);
 
         static Verdict refused(String message) {
             return new Verdict(Kind.REFUSED, message);
+        }
+
+        public boolean allowed() {
+            return kind == Kind.ALLOWED;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.api.CallbackCheck;
 import dev.switchboard.api.CallsHandler;
 import dev.switchboard.api.GraphErrors;
 import dev.switchboard.api.GraphRequests;
@@ -10,10 +11,15 @@ import dev.switchboard.api.RequestIds;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
+import dev.switchboard.client.RosterStreams;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
-import dev.switchboard.core.CallService;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.cluster.LocalCallRouter;
+import dev.switchboard.core.CallEngine;
+import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.CallSettings;
+import dev.switchboard.graph.BotNotifications;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
@@ -32,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Builds every part by hand and runs them in one process. Not reusable after {@link #close()}.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
@@ -55,7 +64,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Javalin http;
     private final EmbeddedAuthority authority;
     private final MediaEngine media;
-    private final CallService calls;
+    private final CallEngine calls;
+    private final CallRouter router;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
     private volatile String baseUrl;
@@ -101,12 +111,18 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         NotifierSettings notifierSettings = config.callbackAllowedHosts() == null ? NotifierSettings.defaults()
                 : NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
-        this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
-        this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
-                CallSettings.DEFAULTS);
-        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
-                .description("calls in progress").register(metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
+        this.webhooks = notifications == null
+                ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
+        // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
+        RosterStreams rosterStreams = new RosterStreams();
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(
+                new BotNotifications(notifications != null ? notifications : webhooks), rosterStreams)),
+                Clock.systemUTC(), CallSettings.DEFAULTS);
+        this.router = new LocalCallRouter(calls);
+        ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams, ROSTER_BACKLOG);
+        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
+                .description("calls in progress").register(metrics);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -127,10 +143,9 @@ public final class SwitchboardServer implements AutoCloseable {
             IdentityRoutes.register(cfg.routes, authority);
             GraphRequests requests = new GraphRequests(authority.authenticator(), config.publicBaseUrl(), this::baseUrl,
                     (int) MAX_REQUEST_BYTES);
-            CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
-            GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
-                    new OperationsHandler(calls, requests));
-            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
+            GraphRoutes.register(cfg.routes, new CallsHandler(router, requests, new CallbackCheck(callbackPolicy)),
+                    new ParticipantsHandler(router, requests), new OperationsHandler(router, requests));
+            ClientRoutes.register(cfg.routes, clientHandler);
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
     }
@@ -156,9 +171,14 @@ public final class SwitchboardServer implements AutoCloseable {
         return media;
     }
 
-    /** The call engine (the participants' client API and the roster stream use it). */
-    public CallService calls() {
+    /** The call engine of this node (tests drive participants through it). */
+    public CallEngine calls() {
         return calls;
+    }
+
+    /** Where requests on calls go. */
+    public CallRouter router() {
+        return router;
     }
 
     /** Starts listening; returns once the HTTP port is bound. On failure (e.g. port in use) everything is released. */
@@ -192,7 +212,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** Signs webhook callback tokens with a key published in the tenant's JWKS. */
     public CallbackTokenSigner callbackSigner() {
-        return authority.callbackSigner();
+        return authority.callbackSigner()::sign;
     }
 
     /** The embedded token authority (identities, keys, issuer). */
