@@ -69,6 +69,16 @@ public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerCon
             throw new IllegalArgumentException("config file is not valid JSON: " + e.getOriginalMessage()
                     + " (line " + e.getLocation().getLineNr() + ")");
         }
+        return fromJson(root);
+    }
+
+    /**
+     * Reads the identity part of an already parsed configuration file (the server reads the file once and hands
+     * each part its section); see {@link #load(Path)}.
+     *
+     * @throws IllegalArgumentException with a message naming the offending entry
+     */
+    public static IdentityConfig fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("config file must hold a JSON object");
         }
@@ -184,7 +194,8 @@ public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerCon
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!ok.contains(f)) {
-                throw new IllegalArgumentException("config " + where + " has an unknown key '" + f + "'; allowed: " + String.join(", ", allowed));
+                throw new IllegalArgumentException("config " + where + " has an unknown key '" + f + "'"
+                        + dev.switchboard.error.ClosestName.hint(f, ok) + " (allowed: " + String.join(", ", allowed) + ")");
             }
         }
     }
