@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * trusted external issuers and token settings. The sections it reads are the top-level keys {@code tenants},
  * {@code trustedIssuers} and {@code tokens}; other top-level keys belong to other parts and are ignored here.
  * Inside its sections unknown keys are errors (a typo must not silently drop a secret or a role).
- * The format is documented in the README, section "Identity and tokens".
+ * The format is documented in {@code docs/identity.md}, section "Configuration file".
  *
  * @param directory       the tenants, apps and users (replaces the development identities)
  * @param externalIssuers outside issuers to trust besides the embedded authority
