@@ -17,10 +17,10 @@ sb_progress() {
   local prefix="$1" line
   while IFS= read -r line; do
     case "$line" in
-      *"Compiling "*" source file"*) echo "$prefix  ${line#*\] }" ;;
-      *"--- maven-jar-plugin"*|*"--- jar:"*) echo "$prefix  packaging the jar" ;;
-      *"--- maven-shade-plugin"*|*"--- shade:"*) echo "$prefix  bundling the libraries into it" ;;
-      *"Downloading from"*) [ -n "${sb_said_download:-}" ] || { echo "$prefix  downloading Maven plugins and libraries (first time only)"; sb_said_download=1; } ;;
+      *"Compiling "*" source file"*) echo "$prefix   ${line#*\] }" ;;
+      *"--- maven-jar-plugin"*|*"--- jar:"*) echo "$prefix   packaging the jar" ;;
+      *"--- maven-shade-plugin"*|*"--- shade:"*) echo "$prefix   bundling the libraries into it" ;;
+      *"Downloading from"*) [ -n "${sb_said_download:-}" ] || { echo "$prefix   downloading Maven plugins and libraries (first time only)"; sb_said_download=1; } ;;
     esac
   done
 }
