@@ -8,6 +8,7 @@ import dev.switchboard.api.GraphRoutes;
 import dev.switchboard.api.OperationsHandler;
 import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
+import dev.switchboard.auth.AuthMetrics;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
@@ -102,15 +103,15 @@ public final class SwitchboardServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         try {
-            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl, metrics);
+            this.authority = new EmbeddedAuthority(config.identity().identities(), config.identity().development(),
+                    config.dataDir(), this::baseUrl, Clock.systemUTC(), new AuthMetrics(metrics));
         } catch (RuntimeException e) {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
             media.close();
             throw e;
         }
-        NotifierSettings notifierSettings = config.callbackAllowedHosts() == null ? NotifierSettings.defaults()
-                : NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
+        NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.webhooks = notifications == null
                 ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
@@ -189,8 +190,7 @@ public final class SwitchboardServer implements AutoCloseable {
             close();
             throw e;
         }
-        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        baseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : "http://" + host + ":" + http.port();
+        baseUrl = config.baseUrl(http.port());
         log.info("switchboard listening url={} dataDir={} mediaPorts={}-{}", baseUrl, config.dataDir(),
                 config.mediaPortLow(), config.mediaPortHigh());
         return this;
