@@ -30,15 +30,16 @@ class ArchitectureTest {
     private static final Pattern REFERENCE = Pattern.compile("dev\\.switchboard\\.([a-z]+)\\.");
 
     private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "server", Set.of("error", "api", "client", "core", "auth", "media", "notify", "cluster", "tools"),
+            "server", Set.of("error", "api", "client", "core", "auth", "media", "notify", "cluster", "tools", "journal"),
             "api", Set.of("error", "core", "auth", "notify", "cluster"),
             "client", Set.of("error", "core", "auth"),
-            "core", Set.of("error", "media", "notify", "cluster"),
+            "core", Set.of("error", "media", "notify", "cluster", "journal"),
             "auth", Set.of("error", "core", "notify"),
             "media", Set.of("error", "core"),
             "notify", Set.of("error", "core"),
             "cluster", Set.of("error", "core"),
             "tools", Set.of("error", "media", "auth", "core", "notify"),
+            "journal", Set.of("error"),
             "error", Set.of());
 
     @Test
