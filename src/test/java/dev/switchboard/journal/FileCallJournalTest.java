@@ -152,10 +152,10 @@ class FileCallJournalTest {
 
     @Test
     void compactionKeepsTheFileSmallAndTheLiveCallsIntact() throws IOException {
-        long limit = 16 * 1024;
+        long limit = 4 * 1024;
         try (FileCallJournal j = FileCallJournal.open(file(), limit)) {
             j.callCreated(call("keep-1"));
-            for (int i = 0; i < 2_000; i++) {
+            for (int i = 0; i < 400; i++) {
                 j.callCreated(call("gone-" + i));
                 j.participantsChanged("gone-" + i, List.of("bot-gone-" + i, "alice"));
                 j.callEnded("gone-" + i);
