@@ -92,6 +92,16 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
         }
     }
 
+    /**
+     * The live calls a journal file describes, read without changing it (for tools and tests; a running server's
+     * own view is {@link #live()}).
+     *
+     * @throws IOException when the file cannot be read or is not a journal
+     */
+    public static List<JournaledCall> read(Path file) throws IOException {
+        return replay(JournalFile.read(file).records());
+    }
+
     /** The live calls the records describe, in the order they were created. */
     static List<JournaledCall> replay(List<JournalRecord> records) {
         LinkedHashMap<String, JournaledCall> calls = new LinkedHashMap<>();
