@@ -52,6 +52,10 @@ public final class SwitchboardServer implements AutoCloseable {
     private static final java.util.regex.Pattern NEW_CALL = java.util.regex.Pattern.compile(
             "(?i)/v1\\.0/(communications|app)/calls/?|/client/v1/calls/[^/]+/participants/?");
 
+    static {
+        WebhookNotifier.allowPinnedHostHeader(); // before any HTTP client of this JVM exists
+    }
+
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
     private final AtomicBoolean draining = new AtomicBoolean();
