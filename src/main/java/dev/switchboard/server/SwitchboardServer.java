@@ -15,6 +15,8 @@ import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.core.CallService;
 import dev.switchboard.core.CallSettings;
+import dev.switchboard.core.LostCalls;
+import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
@@ -45,9 +47,15 @@ public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
     private static final int ROSTER_BACKLOG = 256;
+    /** The live calls, in the data directory (docs/durability.md). */
+    public static final String JOURNAL_FILE = "calls.journal";
     /** Requests that start a call or join one: refused while draining. */
     private static final java.util.regex.Pattern NEW_CALL = java.util.regex.Pattern.compile(
             "(?i)/v1\\.0/(communications|app)/calls/?|/client/v1/calls/[^/]+/participants/?");
+
+    static {
+        WebhookNotifier.allowPinnedHostHeader(); // before any HTTP client of this JVM exists
+    }
 
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -59,6 +67,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final CallService calls;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
+    private final FileCallJournal journal;
     private volatile String baseUrl;
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
@@ -101,10 +110,20 @@ public final class SwitchboardServer implements AutoCloseable {
             media.close();
             throw e;
         }
+        try {
+            this.journal = FileCallJournal.open(config.dataDir().resolve(JOURNAL_FILE));
+        } catch (RuntimeException e) {
+            sweeper.shutdownNow();
+            media.close();
+            authority.close();
+            throw e;
+        }
         NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
-        this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
-                CallSettings.DEFAULTS);
+        NotificationSink sink = notifications != null ? notifications : webhooks;
+        this.calls = new CallService(media, sink, Clock.systemUTC(), CallSettings.DEFAULTS, journal);
+        new LostCalls(sink).announce(journal.orphans()); // a crash ended them: their bots hear it now
+        journal.releaseOrphans();
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
                 .description("calls in progress").register(metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
@@ -230,6 +249,7 @@ public final class SwitchboardServer implements AutoCloseable {
         beginDraining();
         sweeper.shutdownNow();
         calls.close();
+        journal.close();
         if (webhooks != null) {
             webhooks.close();
         }
