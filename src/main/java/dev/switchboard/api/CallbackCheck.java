@@ -19,7 +19,7 @@ public final class CallbackCheck {
      */
     public void require(URI uri) {
         CallbackUriPolicy.Verdict v = policy.evaluate(uri);
-        if (!v.allowed()) {
+        if (!v.isAllowed()) {
             throw SwitchboardException.badRequest(v.message());
         }
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.journal.CallJournal;
 import dev.switchboard.media.MediaEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +28,22 @@ public final class CallEngine implements AutoCloseable {
     private final ParticipantCalls participants;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
+        this(media, sink, clock, settings, CallJournal.NONE);
+    }
+
+    /** @param journal where live calls are written down, for a restart after a crash (docs/durability.md) */
+    public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings, CallJournal journal) {
         this.clock = clock;
         this.settings = settings;
         CallEvents events = new CallEvents(sink);
         Rosters rosters = new Rosters(events);
         CallAccess access = new CallAccess(registry);
-        this.departures = new Departures(registry, events, rosters);
+        Journaling journaling = new Journaling(journal);
+        this.departures = new Departures(registry, events, rosters, journaling);
         this.invitations = new Invitations(events, settings.operationRetention());
-        Conferences conferences = new Conferences(registry, media, clock, events, rosters);
+        Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention());
-        this.participants = new ParticipantCalls(access, departures, rosters, invitations);
+        this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling);
     }
 
     /** What bots do. */

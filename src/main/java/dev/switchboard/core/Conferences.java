@@ -27,13 +27,16 @@ final class Conferences {
     private final Clock clock;
     private final CallEvents events;
     private final Rosters rosters;
+    private final Journaling journal;
 
-    Conferences(CallRegistry registry, MediaEngine media, Clock clock, CallEvents events, Rosters rosters) {
+    Conferences(CallRegistry registry, MediaEngine media, Clock clock, CallEvents events, Rosters rosters,
+                Journaling journal) {
         this.registry = registry;
         this.media = media;
         this.clock = clock;
         this.events = events;
         this.rosters = rosters;
+        this.journal = journal;
     }
 
     CallView create(CreateCallRequest request, Caller app) {
@@ -121,6 +124,17 @@ final class Conferences {
         call.mediaAnswer = leg.sdpAnswer();
         Participant bot = new Participant(participantId, request.sourceIdentity(), Integer.toString(c.nextSourceId++), call, leg);
         c.participants.put(participantId, bot);
+        try {
+            journal.created(call); // durable before anyone can learn the call id (the 201)
+        } catch (RuntimeException e) {
+            c.participants.remove(participantId);
+            Departures.closeLeg(bot);
+            if (c.participants.isEmpty()) {
+                abandon(c);
+            }
+            throw e;
+        }
+        journal.participantsChanged(c, call);
         c.botCalls.add(call);
         c.aliases.add(callId);
         registry.register(call);

@@ -17,11 +17,13 @@ final class Departures {
     private final CallRegistry registry;
     private final CallEvents events;
     private final Rosters rosters;
+    private final Journaling journal;
 
-    Departures(CallRegistry registry, CallEvents events, Rosters rosters) {
+    Departures(CallRegistry registry, CallEvents events, Rosters rosters, Journaling journal) {
         this.registry = registry;
         this.events = events;
         this.rosters = rosters;
+        this.journal = journal;
     }
 
     /** The bot's call goes terminating, then terminated with {@code why}; its participant and leg go. */
@@ -36,11 +38,13 @@ final class Departures {
         call.state = CallState.TERMINATED;
         call.resultInfo = why;
         events.callState(call);
+        journal.ended(call);
         log.info("call terminated callId={} code={} subcode={}", call.id, why.code(), why.subcode());
         if (c.peerToPeer || c.participants.isEmpty()) {
             endConference(c, why);
         } else if (p != null) {
             rosters.changed(c, List.of(), List.of(p));
+            journal.participantsChanged(c, null);
         }
     }
 
@@ -54,6 +58,7 @@ final class Departures {
             endConference(c, ResultInfo.BOT_HUNG_UP);
         } else {
             rosters.changed(c, List.of(), List.of(p));
+            journal.participantsChanged(c, null);
         }
     }
 
@@ -68,6 +73,7 @@ final class Departures {
                 bot.resultInfo = why;
                 events.callState(bot);
             }
+            journal.ended(bot);
             registry.forget(bot);
         }
         List<ParticipantView> removed = new ArrayList<>();

@@ -22,12 +22,15 @@ public final class ParticipantCalls {
     private final Departures departures;
     private final Rosters rosters;
     private final Invitations invitations;
+    private final Journaling journal;
 
-    ParticipantCalls(CallAccess access, Departures departures, Rosters rosters, Invitations invitations) {
+    ParticipantCalls(CallAccess access, Departures departures, Rosters rosters, Invitations invitations,
+                     Journaling journal) {
         this.access = access;
         this.departures = departures;
         this.rosters = rosters;
         this.invitations = invitations;
+        this.journal = journal;
     }
 
     /**
@@ -57,6 +60,7 @@ public final class ParticipantCalls {
             Participant p = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
             c.participants.put(pid, p);
             rosters.changed(c, List.of(p), List.of());
+            journal.participantsChanged(c, null);
             invitations.completeReady(c);
             log.info("participant joined callChainId={} participantId={}", c.id, pid);
             return new JoinResult(pid, leg.sdpAnswer(), p.view(), false);

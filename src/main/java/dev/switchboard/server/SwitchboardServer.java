@@ -20,7 +20,9 @@ import dev.switchboard.cluster.LocalCallRouter;
 import dev.switchboard.core.CallEngine;
 import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.CallSettings;
+import dev.switchboard.core.LostCalls;
 import dev.switchboard.graph.BotNotifications;
+import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
@@ -54,9 +56,15 @@ public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
     private static final int ROSTER_BACKLOG = 256;
+    /** The live calls, in the data directory (docs/durability.md). */
+    public static final String JOURNAL_FILE = "calls.journal";
     /** Requests that start a call or join one: refused while draining. */
     private static final java.util.regex.Pattern NEW_CALL = java.util.regex.Pattern.compile(
             "(?i)/v1\\.0/(communications|app)/calls/?|/client/v1/calls/[^/]+/participants/?");
+
+    static {
+        WebhookNotifier.allowPinnedHostHeader(); // before any HTTP client of this JVM exists
+    }
 
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -69,6 +77,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final CallRouter router;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
+    private final FileCallJournal journal;
     private volatile String baseUrl;
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
@@ -111,15 +120,25 @@ public final class SwitchboardServer implements AutoCloseable {
             media.close();
             throw e;
         }
+        try {
+            this.journal = FileCallJournal.open(config.dataDir().resolve(JOURNAL_FILE));
+        } catch (RuntimeException e) {
+            sweeper.shutdownNow();
+            media.close();
+            authority.close();
+            throw e;
+        }
         NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.webhooks = notifications == null
                 ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
+        BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         RosterStreams rosterStreams = new RosterStreams();
-        this.calls = new CallEngine(media, CallEventSink.all(List.of(
-                new BotNotifications(notifications != null ? notifications : webhooks), rosterStreams)),
-                Clock.systemUTC(), CallSettings.DEFAULTS);
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
+                CallSettings.DEFAULTS, journal);
+        new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
+        journal.releaseOrphans();
         this.router = new LocalCallRouter(calls);
         ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams, ROSTER_BACKLOG);
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
@@ -250,6 +269,7 @@ public final class SwitchboardServer implements AutoCloseable {
         beginDraining();
         sweeper.shutdownNow();
         calls.close();
+        journal.close();
         if (webhooks != null) {
             webhooks.close();
         }
