@@ -18,14 +18,17 @@ import java.nio.file.Path;
  *                      plain http (the SSRF rule's exemptions), or null for the default: loopback only
  * @param mediaAddress  the address SDP answers advertise for media legs (legs bind to {@code host}), or null for
  *                      {@code host} itself; required when {@code host} is a wildcard such as 0.0.0.0
+ * @param headerTimeout the longest a client may take to send a request's line and headers, from its first byte (a
+ *                      slower client is disconnected: slow-loris), or null for {@link #DEFAULT_HEADER_TIMEOUT}
  */
 public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh,
                            Path configFile, String publicBaseUrl, java.util.Set<String> callbackAllowedHosts,
-                           String mediaAddress) {
+                           String mediaAddress, java.time.Duration headerTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT_LOW = 31000;
     public static final int DEFAULT_MEDIA_PORT_HIGH = 31999;
+    public static final java.time.Duration DEFAULT_HEADER_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     public ServerConfig {
         if (port < 0 || port > 65535) {
@@ -39,18 +42,29 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
             publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
         }
         callbackAllowedHosts = callbackAllowedHosts == null ? null : java.util.Set.copyOf(callbackAllowedHosts);
+        headerTimeout = headerTimeout == null ? DEFAULT_HEADER_TIMEOUT : headerTimeout;
+        if (headerTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("header timeout must be at least 1 ms, was " + headerTimeout);
+        }
+    }
+
+    /** A configuration with the default header timeout. */
+    public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
+                        String publicBaseUrl, java.util.Set<String> callbackAllowedHosts, String mediaAddress) {
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts,
+                mediaAddress, null);
     }
 
     /** A configuration with the default callback exemptions (loopback only). */
     public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
                         String publicBaseUrl) {
-        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, null, null);
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, null, null, null);
     }
 
     /** A configuration whose media legs advertise {@code host}. */
     public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
                         String publicBaseUrl, java.util.Set<String> callbackAllowedHosts) {
-        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, null);
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, null, null);
     }
 
     /** The address media legs advertise in SDP answers. */
@@ -65,14 +79,18 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
 
     /** For tests and the in-process demo: any free HTTP port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, headerTimeout);
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
-        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, headerTimeout);
+    }
+
+    public ServerConfig withHeaderTimeout(java.time.Duration timeout) {
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, timeout);
     }
 
     public ServerConfig withConfigFile(Path file) {
-        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress, headerTimeout);
     }
 }

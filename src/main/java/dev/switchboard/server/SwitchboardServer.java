@@ -23,6 +23,7 @@ import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.notify.WebhookNotifier;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -58,6 +59,9 @@ public final class SwitchboardServer implements AutoCloseable {
     private final CallService calls;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+    private volatile org.eclipse.jetty.server.Server jetty;
     private volatile String baseUrl;
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
@@ -90,6 +94,8 @@ public final class SwitchboardServer implements AutoCloseable {
         });
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
+        gcMetrics.bindTo(metrics);
+        heapPressure.bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         try {
             this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl, metrics);
@@ -97,6 +103,8 @@ public final class SwitchboardServer implements AutoCloseable {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
             media.close();
+            gcMetrics.close();
+            heapPressure.close();
             throw e;
         }
         NotifierSettings notifierSettings = config.callbackAllowedHosts() == null ? NotifierSettings.defaults()
@@ -117,6 +125,14 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.router.caseInsensitiveRoutes = true;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(GraphErrorPages.forServer());
+                this.jetty = server;
+            });
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(GraphErrorPages.forServlets());
+                context.addFilter(new NoMethodOverride(), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            });
             cfg.routes.before(RequestIds::assign);
             cfg.routes.beforeMatched(RequestIds::tagCall);
             cfg.routes.after(RequestIds::release);
@@ -133,13 +149,15 @@ public final class SwitchboardServer implements AutoCloseable {
             ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
+        HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
+        long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
+        sweeper.scheduleWithFixedDelay(headerDeadline::sweep, headerSweep, headerSweep, TimeUnit.MILLISECONDS);
     }
 
     private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
         if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
-            ctx.header("Retry-After", "30");
             throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
-                    "The server is shutting down and takes no new calls.");
+                    "The server is shutting down and takes no new calls.", java.time.Duration.ofSeconds(30));
         }
     }
 
@@ -236,6 +254,8 @@ public final class SwitchboardServer implements AutoCloseable {
         http.stop();
         media.close();
         authority.close();
+        gcMetrics.close();
+        heapPressure.close();
         metrics.close();
         log.info("switchboard stopped");
     }
