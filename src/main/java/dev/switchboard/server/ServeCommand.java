@@ -52,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--callback-allow", description = "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private addresses (default: localhost,127.0.0.0/8,::1/128).")
     String callbackAllow;
 
+    @Option(names = "--header-timeout", description = "Longest a client may take to send a request's line and headers, "
+            + "e.g. 10s or 500ms (a bare number is seconds); a slower client is disconnected (default: 10s).")
+    String headerTimeout;
+
     @Option(names = "--log-format", description = "Log output: text or json (default: text).")
     String logFormat;
 
@@ -110,13 +114,15 @@ final class ServeCommand implements Callable<Integer> {
         String resolvedPublicUrl = setting("public-url", publicUrl, sources, null, Function.identity());
         java.util.Set<String> allowed = setting("callback-allow", callbackAllow, sources, null, ServeCommand::parseHostList);
         String resolvedMediaAddress = setting("media-address", mediaAddress, sources, null, Function.identity());
+        java.time.Duration resolvedHeaderTimeout = setting("header-timeout", headerTimeout, sources,
+                ServerConfig.DEFAULT_HEADER_TIMEOUT.toSeconds() + "s", ServeCommand::parseDuration);
         if (isWildcard(resolvedMediaAddress != null ? resolvedMediaAddress : resolvedHost)) {
             throw new ParameterException(spec.commandLine(), "media legs must advertise an address participants can reach: "
                     + "with --host " + resolvedHost + " give --media-address (e.g. this machine's IP)");
         }
         try {
             return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile,
-                    resolvedPublicUrl, allowed, resolvedMediaAddress);
+                    resolvedPublicUrl, allowed, resolvedMediaAddress, resolvedHeaderTimeout);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -140,6 +146,17 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("must be 0-65535");
         }
         return p;
+    }
+
+    /** {@code 500ms}, {@code 10s} or a bare number of seconds; must be positive. */
+    static java.time.Duration parseDuration(String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        java.time.Duration d = v.endsWith("ms") ? java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()))
+                : java.time.Duration.ofMillis(Math.round(Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1).trim() : v) * 1000));
+        if (d.toMillis() < 1) {
+            throw new IllegalArgumentException("must be positive, e.g. 10s or 500ms");
+        }
+        return d;
     }
 
     private static boolean isWildcard(String address) {
@@ -179,6 +196,7 @@ final class ServeCommand implements Callable<Integer> {
         o.put("publicUrl", config.publicBaseUrl());
         o.put("callbackAllow", config.callbackAllowedHosts() == null ? "localhost,127.0.0.0/8,::1/128"
                 : String.join(",", new java.util.TreeSet<>(config.callbackAllowedHosts())));
+        o.put("headerTimeout", config.headerTimeout().toMillis() + "ms");
         o.put("logFormat", format.name().toLowerCase(java.util.Locale.ROOT));
         return o.toPrettyString();
     }
