@@ -7,6 +7,7 @@ import dev.switchboard.api.GraphRoutes;
 import dev.switchboard.api.OperationsHandler;
 import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
+import dev.switchboard.api.UnimplementedActions;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
@@ -145,7 +146,7 @@ public final class SwitchboardServer implements AutoCloseable {
                     (int) MAX_REQUEST_BYTES);
             CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
             GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
-                    new OperationsHandler(calls, requests));
+                    new OperationsHandler(calls, requests), new UnimplementedActions(calls, requests));
             ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
