@@ -28,7 +28,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +66,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
-        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        this(config, MetricsRegistry.create());
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
@@ -80,7 +79,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * fakes. A null sink means real webhook delivery ({@link WebhookNotifier}, signed by the embedded authority).
      */
     public SwitchboardServer(ServerConfig config, MediaEngine media, NotificationSink notifications) {
-        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), media, notifications);
+        this(config, MetricsRegistry.create(), media, notifications);
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics, MediaEngine media,
