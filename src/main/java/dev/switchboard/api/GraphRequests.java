@@ -1,5 +1,8 @@
 package dev.switchboard.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,13 +27,18 @@ import java.util.regex.Pattern;
 
 /**
  * What every Graph handler does with a request: authenticate the bot, read an optional or required JSON body
- * (415 for a non-JSON body, 400 for malformed JSON or a non-object, 413 above the server's size limit), and build
+ * (415 for a non-JSON body, 400 for malformed JSON, a non-object, content after the value, nesting deeper than
+ * {@value #MAX_NESTING_DEPTH} or a number longer than {@value #MAX_NUMBER_LENGTH} digits, 413 above the server's size
+ * limit), and build
  * absolute URLs on this server's base. Thread-safe.
  *
  * <p>Threads and locks: docs/concurrency.md.
  */
 public final class GraphRequests {
+    /** Graph's one wire mapper: shared buffer pool, strict reads (see {@link GraphWire}). */
     private static final ObjectMapper JSON = GraphWire.JSON;
+    static final int MAX_NESTING_DEPTH = GraphWire.MAX_NESTING_DEPTH;
+    static final int MAX_NUMBER_LENGTH = GraphWire.MAX_NUMBER_LENGTH;
     private static final Pattern SAFE_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
 
     private final BearerAuthenticator authenticator;
@@ -89,9 +97,14 @@ public final class GraphRequests {
         JsonNode node;
         try {
             node = JSON.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            throw SwitchboardException.badRequest("The request body is not acceptable JSON: it nests deeper than "
+                    + MAX_NESTING_DEPTH + " levels or has a number longer than " + MAX_NUMBER_LENGTH + " digits.");
+        } catch (MismatchedInputException e) {
+            throw SwitchboardException.badRequest("The request body is not valid JSON: it has content after its JSON value"
+                    + at(e) + ".");
         } catch (JsonProcessingException e) {
-            throw SwitchboardException.badRequest("The request body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ").");
+            throw SwitchboardException.badRequest("The request body is not valid JSON" + at(e) + ".");
         } catch (IOException e) {
             throw SwitchboardException.badRequest("The request body could not be read.");
         }
@@ -102,6 +115,11 @@ public final class GraphRequests {
             throw SwitchboardException.badRequest("The request body must be a JSON object.");
         }
         return (ObjectNode) node;
+    }
+
+    private static String at(JsonProcessingException e) {
+        JsonLocation where = e.getLocation();
+        return where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
     }
 
     /** Like {@link #optionalBody} but an empty body is a 400. */

@@ -2,6 +2,8 @@ package dev.switchboard.server;
 
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
+
 /**
  * The HTTP listener and the URL clients use to reach it.
  *
@@ -9,10 +11,13 @@ import picocli.CommandLine.Option;
  * @param port      the HTTP port; 0 picks a free one
  * @param publicUrl the base URL clients use (token issuer, {@code Location} headers), without a trailing slash, or
  *                  null to derive it when the server starts (see {@link ServerConfig#urlHost()})
+ * @param headerTimeout the longest a client may take to send a request's line and headers, from its first byte; a
+ *                  slower client is disconnected (slow-loris)
  */
-public record HttpSettings(String host, int port, String publicUrl) {
+public record HttpSettings(String host, int port, String publicUrl, Duration headerTimeout) {
     public static final int DEFAULT_PORT = 8080;
-    public static final HttpSettings DEFAULTS = new HttpSettings("127.0.0.1", DEFAULT_PORT, null);
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final HttpSettings DEFAULTS = new HttpSettings("127.0.0.1", DEFAULT_PORT, null, DEFAULT_HEADER_TIMEOUT);
 
     public HttpSettings {
         java.util.Objects.requireNonNull(host, "host");
@@ -22,6 +27,26 @@ public record HttpSettings(String host, int port, String publicUrl) {
         if (publicUrl != null && publicUrl.endsWith("/")) {
             publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
         }
+        java.util.Objects.requireNonNull(headerTimeout, "headerTimeout");
+        if (headerTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("header timeout must be at least 1 ms, was " + headerTimeout);
+        }
+    }
+
+    public HttpSettings withHost(String value) {
+        return new HttpSettings(value, port, publicUrl, headerTimeout);
+    }
+
+    public HttpSettings withPort(int value) {
+        return new HttpSettings(host, value, publicUrl, headerTimeout);
+    }
+
+    public HttpSettings withPublicUrl(String value) {
+        return new HttpSettings(host, port, value, headerTimeout);
+    }
+
+    public HttpSettings withHeaderTimeout(Duration value) {
+        return new HttpSettings(host, port, publicUrl, value);
     }
 
     /** The {@code serve} flags of this part (a picocli mixin). */
@@ -41,8 +66,13 @@ public record HttpSettings(String host, int port, String publicUrl) {
                 "headers). Default: http://HOST:PORT, where HOST is --host, or --media-address when --host is 0.0.0.0."})
         String publicUrl;
 
+        @Option(names = "--header-timeout", defaultValue = "10s", converter = SettingConverters.DurationConverter.class,
+                description = "Longest a client may take to send a request's line and headers, e.g. 10s or 500ms (a bare "
+                        + "number is seconds); a slower client is disconnected (default: 10s).")
+        Duration headerTimeout;
+
         HttpSettings settings() {
-            return new HttpSettings(host, port, publicUrl);
+            return new HttpSettings(host, port, publicUrl, headerTimeout);
         }
     }
 }

@@ -131,6 +131,7 @@ final class ServeCommand implements Callable<Integer> {
                 case Integer i -> o.put(key, i);
                 case Boolean b -> o.put(key, b);
                 case Enum<?> e -> o.put(key, e.name().toLowerCase(Locale.ROOT));
+                case java.time.Duration d -> o.put(key, d.toMillis() + "ms");
                 default -> o.put(key, value.toString());
             }
         }

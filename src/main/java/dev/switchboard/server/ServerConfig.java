@@ -54,15 +54,19 @@ public record ServerConfig(HttpSettings http, StorageSettings storage, MediaSett
 
     /** For tests and the in-process demo: any free HTTP port. */
     public ServerConfig withPort(int newPort) {
-        return withHttp(new HttpSettings(http.host(), newPort, http.publicUrl()));
+        return withHttp(http.withPort(newPort));
     }
 
     public ServerConfig withHost(String host) {
-        return withHttp(new HttpSettings(host, http.port(), http.publicUrl()));
+        return withHttp(http.withHost(host));
     }
 
     public ServerConfig withPublicUrl(String url) {
-        return withHttp(new HttpSettings(http.host(), http.port(), url));
+        return withHttp(http.withPublicUrl(url));
+    }
+
+    public ServerConfig withHeaderTimeout(java.time.Duration timeout) {
+        return withHttp(http.withHeaderTimeout(timeout));
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
@@ -90,6 +94,10 @@ public record ServerConfig(HttpSettings http, StorageSettings storage, MediaSett
 
     public int port() {
         return http.port();
+    }
+
+    public java.time.Duration headerTimeout() {
+        return http.headerTimeout();
     }
 
     public Path dataDir() {

@@ -29,6 +29,24 @@ final class SettingConverters {
         }
     }
 
+    /** {@code 500ms}, {@code 10s} or a bare number of seconds; positive. */
+    static final class DurationConverter implements ITypeConverter<java.time.Duration> {
+        @Override
+        public java.time.Duration convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            try {
+                java.time.Duration d = v.endsWith("ms") ? java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()))
+                        : java.time.Duration.ofMillis(Math.round(Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1).trim() : v) * 1000));
+                if (d.toMillis() >= 1) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new TypeConversionException("'" + value + "' is not a positive duration (e.g. 10s or 500ms)");
+        }
+    }
+
     /** {@code LOW-HIGH} within 1024-65535. */
     static final class PortRangeConverter implements ITypeConverter<MediaSettings.PortRange> {
         @Override

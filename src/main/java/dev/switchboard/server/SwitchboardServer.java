@@ -9,6 +9,7 @@ import dev.switchboard.api.OperationsHandler;
 import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
 import dev.switchboard.auth.AuthMetrics;
+import dev.switchboard.api.UnimplementedActions;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
@@ -32,10 +33,10 @@ import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.notify.WebhookNotifier;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,11 +79,14 @@ public final class SwitchboardServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
     private final FileCallJournal journal;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+    private volatile org.eclipse.jetty.server.Server jetty;
     private volatile String baseUrl;
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
-        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        this(config, MetricsRegistry.create());
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
@@ -95,7 +99,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * fakes. A null sink means real webhook delivery ({@link WebhookNotifier}, signed by the embedded authority).
      */
     public SwitchboardServer(ServerConfig config, MediaEngine media, NotificationSink notifications) {
-        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), media, notifications);
+        this(config, MetricsRegistry.create(), media, notifications);
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics, MediaEngine media,
@@ -110,6 +114,8 @@ public final class SwitchboardServer implements AutoCloseable {
         });
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
+        gcMetrics.bindTo(metrics);
+        heapPressure.bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         try {
             this.authority = new EmbeddedAuthority(config.identity().identities(), config.identity().development(),
@@ -118,6 +124,8 @@ public final class SwitchboardServer implements AutoCloseable {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
             media.close();
+            gcMetrics.close();
+            heapPressure.close();
             throw e;
         }
         try {
@@ -153,6 +161,14 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.router.caseInsensitiveRoutes = true;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(GraphErrorPages.forServer());
+                this.jetty = server;
+            });
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(GraphErrorPages.forServlets());
+                context.addFilter(new NoMethodOverride(), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            });
             cfg.routes.before(RequestIds::assign);
             cfg.routes.beforeMatched(RequestIds::tagCall);
             cfg.routes.after(RequestIds::release);
@@ -164,17 +180,20 @@ public final class SwitchboardServer implements AutoCloseable {
             GraphRequests requests = new GraphRequests(authority.authenticator(), config.publicBaseUrl(), this::baseUrl,
                     (int) MAX_REQUEST_BYTES);
             GraphRoutes.register(cfg.routes, new CallsHandler(router, requests, new CallbackCheck(callbackPolicy)),
-                    new ParticipantsHandler(router, requests), new OperationsHandler(router, requests));
+                    new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
+                    new UnimplementedActions(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
+        HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
+        long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
+        sweeper.scheduleWithFixedDelay(headerDeadline::sweep, headerSweep, headerSweep, TimeUnit.MILLISECONDS);
     }
 
     private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
         if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
-            ctx.header("Retry-After", "30");
             throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
-                    "The server is shutting down and takes no new calls.");
+                    "The server is shutting down and takes no new calls.", java.time.Duration.ofSeconds(30));
         }
     }
 
@@ -276,6 +295,8 @@ public final class SwitchboardServer implements AutoCloseable {
         http.stop();
         media.close();
         authority.close();
+        gcMetrics.close();
+        heapPressure.close();
         metrics.close();
         log.info("switchboard stopped");
     }

@@ -76,6 +76,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void theHeaderTimeoutComesFromFlagOrEnvironmentAndDefaultsToTenSeconds() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("headerTimeout").asText())
+                .isEqualTo("10000ms");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--header-timeout", "500ms", "--print-config").out())
+                .get("headerTimeout").asText()).isEqualTo("500ms");
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_HEADER_TIMEOUT", "3"), "--print-config").out())
+                .get("headerTimeout").asText()).isEqualTo("3000ms");
+        Run bad = serve(Map.of(), "--header-timeout", "0s", "--print-config");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--header-timeout").contains("'0s' is not a positive duration");
+    }
+
+    @Test
     void badSettingsGiveOneClearLineAndUsageExitCode(@TempDir Path dir) throws Exception {
         assertThat(serve(Map.of(), "--port", "70000", "--print-config").err()).contains("--port").contains("'70000' is not a port");
         assertThat(serve(Map.of(), "--media-ports", "9000", "--print-config").exitCode()).isEqualTo(2);
