@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.client.RosterStreamSettings;
+
 import java.nio.file.Path;
 
 /**
@@ -18,10 +20,12 @@ import java.nio.file.Path;
  *                      plain http (the SSRF rule's exemptions), or null for the default: loopback only
  * @param mediaAddress  the address SDP answers advertise for media legs (legs bind to {@code host}), or null for
  *                      {@code host} itself; required when {@code host} is a wildcard such as 0.0.0.0
+ * @param rosterStreams the roster WebSocket limits (queued bytes, stall timeout, streams per user and per call);
+ *                      null means {@link RosterStreamSettings#DEFAULTS}
  */
 public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh,
                            Path configFile, String publicBaseUrl, java.util.Set<String> callbackAllowedHosts,
-                           String mediaAddress) {
+                           String mediaAddress, RosterStreamSettings rosterStreams) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT_LOW = 31000;
@@ -39,6 +43,14 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
             publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
         }
         callbackAllowedHosts = callbackAllowedHosts == null ? null : java.util.Set.copyOf(callbackAllowedHosts);
+        rosterStreams = rosterStreams == null ? RosterStreamSettings.DEFAULTS : rosterStreams;
+    }
+
+    /** A configuration with the default roster stream limits. */
+    public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
+                        String publicBaseUrl, java.util.Set<String> callbackAllowedHosts, String mediaAddress) {
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress,
+                null);
     }
 
     /** A configuration with the default callback exemptions (loopback only). */
@@ -65,14 +77,18 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
 
     /** For tests and the in-process demo: any free HTTP port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, rosterStreams);
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
-        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, rosterStreams);
+    }
+
+    public ServerConfig withRosterStreams(RosterStreamSettings settings) {
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, settings);
     }
 
     public ServerConfig withConfigFile(Path file) {
-        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress, rosterStreams);
     }
 }

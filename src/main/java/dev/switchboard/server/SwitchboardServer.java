@@ -10,6 +10,7 @@ import dev.switchboard.api.RequestIds;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
+import dev.switchboard.client.RosterStreams;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.core.CallService;
@@ -43,7 +44,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
-    private static final int ROSTER_BACKLOG = 256;
     /** Requests that start a call or join one: refused while draining. */
     private static final java.util.regex.Pattern NEW_CALL = java.util.regex.Pattern.compile(
             "(?i)/v1\\.0/(communications|app)/calls/?|/client/v1/calls/[^/]+/participants/?");
@@ -58,6 +58,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final CallService calls;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
+    private final RosterStreams rosterStreams;
     private volatile String baseUrl;
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
@@ -106,6 +107,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 CallSettings.DEFAULTS);
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
                 .description("calls in progress").register(metrics);
+        this.rosterStreams = new RosterStreams(calls, config.rosterStreams(), metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -130,7 +132,7 @@ public final class SwitchboardServer implements AutoCloseable {
             CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
             GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
                     new OperationsHandler(calls, requests));
-            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
+            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), rosterStreams));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
     }
@@ -233,6 +235,7 @@ public final class SwitchboardServer implements AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
         }
+        rosterStreams.close(); // after the calls ended: their last roster messages are handed to the sockets
         http.stop();
         media.close();
         authority.close();
