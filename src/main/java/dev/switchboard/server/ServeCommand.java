@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.client.RosterStreamSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,6 +52,18 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--callback-allow", description = "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private addresses (default: localhost,127.0.0.0/8,::1/128).")
     String callbackAllow;
+
+    @Option(names = "--roster-max-per-user", description = "Roster WebSockets one user may hold open on one call; more get 429 (default: 4).")
+    String rosterMaxPerUser;
+
+    @Option(names = "--roster-max-per-call", description = "Roster WebSockets one call may have open; more get 429 (default: 1000).")
+    String rosterMaxPerCall;
+
+    @Option(names = "--roster-max-queued-bytes", description = "Unwritten roster bytes one WebSocket may hold before it is closed with 1008 (default: 1048576).")
+    String rosterMaxQueuedBytes;
+
+    @Option(names = "--roster-stall-timeout", description = "How long a roster WebSocket may take nothing before it is closed with 1008, e.g. 10s or 500ms (default: 10s).")
+    String rosterStallTimeout;
 
     @Option(names = "--log-format", description = "Log output: text or json (default: text).")
     String logFormat;
@@ -114,9 +127,15 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "media legs must advertise an address participants can reach: "
                     + "with --host " + resolvedHost + " give --media-address (e.g. this machine's IP)");
         }
+        RosterStreamSettings roster = RosterStreamSettings.DEFAULTS;
         try {
+            roster = new RosterStreamSettings(
+                    setting("roster-max-queued-bytes", rosterMaxQueuedBytes, sources, Long.toString(roster.maxQueuedBytes()), Long::parseLong),
+                    setting("roster-stall-timeout", rosterStallTimeout, sources, roster.stallTimeout().toMillis() + "ms", ServeCommand::parseDuration),
+                    setting("roster-max-per-user", rosterMaxPerUser, sources, Integer.toString(roster.maxPerUserPerCall()), Integer::parseInt),
+                    setting("roster-max-per-call", rosterMaxPerCall, sources, Integer.toString(roster.maxPerCall()), Integer::parseInt));
             return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile,
-                    resolvedPublicUrl, allowed, resolvedMediaAddress);
+                    resolvedPublicUrl, allowed, resolvedMediaAddress, roster);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -160,6 +179,15 @@ final class ServeCommand implements Callable<Integer> {
         return hosts;
     }
 
+    /** {@code 10s}, {@code 500ms}, or a plain number of seconds. */
+    private static java.time.Duration parseDuration(String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.endsWith("ms")) {
+            return java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+        }
+        return java.time.Duration.ofMillis(Math.round(Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1) : v) * 1000));
+    }
+
     private static int[] parseRange(String value) {
         String[] parts = value.split("-", 2);
         if (parts.length != 2) {
@@ -179,6 +207,10 @@ final class ServeCommand implements Callable<Integer> {
         o.put("publicUrl", config.publicBaseUrl());
         o.put("callbackAllow", config.callbackAllowedHosts() == null ? "localhost,127.0.0.0/8,::1/128"
                 : String.join(",", new java.util.TreeSet<>(config.callbackAllowedHosts())));
+        o.put("rosterMaxPerUser", config.rosterStreams().maxPerUserPerCall());
+        o.put("rosterMaxPerCall", config.rosterStreams().maxPerCall());
+        o.put("rosterMaxQueuedBytes", config.rosterStreams().maxQueuedBytes());
+        o.put("rosterStallTimeout", config.rosterStreams().stallTimeout().toMillis() + "ms");
         o.put("logFormat", format.name().toLowerCase(java.util.Locale.ROOT));
         return o.toPrettyString();
     }
