@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * the sockets still open. Prints both phases' latency percentiles and the targets: heap after GC under 100 MB above
  * the idle baseline, attack p99 within 1.5x of the no-attack p99.
  *
- * <p>Usage: {@code RosterAttack BASE_URL --server-pid PID [--sockets 2000] [--changes 400] [--rate 50] [--rcvbuf 4096]}
+ * <p>Usage: {@code RosterAttack BASE_URL --server-pid PID [--sockets 2000] [--changes 400] [--rate 20] [--rcvbuf 4096]}
  */
 public final class RosterAttack {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -72,7 +72,7 @@ public final class RosterAttack {
         long pid = intArg(args, "--server-pid", -1);
         int sockets = intArg(args, "--sockets", 2000);
         int changes = intArg(args, "--changes", 400);
-        int rate = intArg(args, "--rate", 50);
+        int rate = intArg(args, "--rate", 20);
         int rcvbuf = intArg(args, "--rcvbuf", 4096);
         HttpServer bot = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         bot.createContext("/cb", ex -> {
