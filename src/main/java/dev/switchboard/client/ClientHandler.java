@@ -23,26 +23,20 @@ import java.util.Locale;
 /**
  * The participants' client API: join with an SDP offer (WHIP-style, RFC 9725's HTTP pattern with plain
  * RTP/AVP), leave, self-mute, and the live roster over a WebSocket. Only delegated user tokens are accepted.
- * Request threads and WebSocket callbacks (docs/concurrency.md).
+ * Request threads and WebSocket callbacks (docs/concurrency.md); every request on a call goes through the router.
  */
 public final class ClientHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
-    private static final String FOLLOWER = "switchboard.rosterFollower";
+    private static final String SLOT = "switchboard.rosterSlot";
 
     private final CallRouter calls;
     private final BearerAuthenticator authenticator;
-    private final int maxBacklog;
     private final RosterStreams rosterStreams;
 
-    /**
-     * @param rosterStreams the streams the engine's roster events reach (the server connects them)
-     * @param maxBacklog    roster messages a reader may leave unread before it is disconnected as too slow
-     */
-    public ClientHandler(CallRouter calls, BearerAuthenticator authenticator, RosterStreams rosterStreams, int maxBacklog) {
+    public ClientHandler(CallRouter calls, BearerAuthenticator authenticator, RosterStreams rosterStreams) {
         this.calls = calls;
         this.authenticator = authenticator;
         this.rosterStreams = rosterStreams;
-        this.maxBacklog = maxBacklog;
     }
 
     /** {@code POST /client/v1/calls/{callId}/participants}: 201, Location, the SDP answer. */
@@ -86,42 +80,35 @@ public final class ClientHandler {
 
     /**
      * Before the roster WebSocket upgrade: a user token of a participant of that call (401/403/404 otherwise,
-     * as Graph errors). The token comes in the {@code Authorization} header, or in an {@code access_token} query
-     * parameter for clients that cannot set headers on a WebSocket (browsers).
+     * as Graph errors), within the roster stream limits (429 with {@code Retry-After} otherwise). The token comes in
+     * the {@code Authorization} header, or in an {@code access_token} query parameter for clients that cannot set
+     * headers on a WebSocket (browsers).
      */
     public void beforeRosterUpgrade(Context ctx) {
         Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
         String callId = ctx.pathParam("callId");
-        calls.send(new CallCommand.GetRoster(callId, user)); // FORBIDDEN unless a participant
+        // a refusal for too many streams carries its Retry-After (the Graph error mapper writes it)
+        ctx.attribute(SLOT, rosterStreams.reserve(callId, user, calls.send(new CallCommand.GetRoster(callId, user))));
     }
 
-    /**
-     * The roster WebSocket connected: the whole roster first, then one message per change. The stream follows the
-     * call's roster events before it takes the snapshot, so no change falls between the two (an event newer than the
-     * snapshot makes the feed skip the snapshot: every message carries the whole roster).
-     */
+    /** The roster WebSocket connected: the whole roster first, then the changes (see {@link RosterStreams}). */
     public void rosterConnected(WsConnectContext ctx) {
-        String callId = ctx.pathParam("callId");
-        RosterStreams.Follower follower = new RosterStreams.Follower(callId,
-                new RosterFeed(new WebSocketRosterChannel(ctx.session), maxBacklog));
+        RosterSlot slot = ctx.attribute(SLOT);
+        WebSocketRosterChannel channel = new WebSocketRosterChannel(ctx.session);
         try {
-            Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
-            calls.send(new CallCommand.GetRoster(callId, user)); // a participant, before anything is sent
-            rosterStreams.follow(follower);
-            ctx.attribute(FOLLOWER, follower);
-            RosterStreams.offer(follower, calls.send(new CallCommand.GetRoster(callId, user)));
+            rosterStreams.open(slot, channel, () -> calls.send(new CallCommand.GetRoster(slot.callId(), slot.user())));
         } catch (SwitchboardException e) {
-            rosterStreams.unfollow(follower);
-            log.info("roster stream refused callId={} reason={}", callId, e.code());
-            ctx.closeSession(1008, e.getMessage());
+            // only a race gets here: the call ended (or the participant left) since the upgrade was allowed
+            log.info("roster stream refused callId={} reason={}", slot.callId(), e.code());
+            channel.close(RosterFeed.SLOW_READER_CLOSE_CODE, e.getMessage());
         }
     }
 
-    /** The roster WebSocket closed: stop following. */
+    /** The roster WebSocket closed (either side): free its slot. */
     public void rosterClosed(WsCloseContext ctx) {
-        RosterStreams.Follower follower = ctx.attribute(FOLLOWER);
-        if (follower != null) {
-            rosterStreams.unfollow(follower);
+        RosterSlot slot = ctx.attribute(SLOT);
+        if (slot != null) {
+            rosterStreams.close(slot);
         }
     }
 

@@ -56,7 +56,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
-    private static final int ROSTER_BACKLOG = 256;
     /** The live calls, in the data directory (docs/durability.md). */
     public static final String JOURNAL_FILE = "calls.journal";
     /** Requests that start a call or join one: refused while draining. */
@@ -79,6 +78,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
     private final FileCallJournal journal;
+    private final RosterStreams rosterStreams;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
     private volatile org.eclipse.jetty.server.Server jetty;
@@ -142,13 +142,13 @@ public final class SwitchboardServer implements AutoCloseable {
                 ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
-        RosterStreams rosterStreams = new RosterStreams();
+        this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
         this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
                 CallSettings.DEFAULTS, journal);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         journal.releaseOrphans();
         this.router = new LocalCallRouter(calls);
-        ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams, ROSTER_BACKLOG);
+        ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams);
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
                 .description("calls in progress").register(metrics);
         this.http = Javalin.create(cfg -> {
@@ -292,6 +292,7 @@ public final class SwitchboardServer implements AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
         }
+        rosterStreams.close(); // after the calls ended: their last roster messages are handed to the sockets
         http.stop();
         media.close();
         authority.close();
