@@ -52,6 +52,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--callback-allow", description = "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private addresses (default: localhost,127.0.0.0/8,::1/128).")
     String callbackAllow;
 
+    @Option(names = "--media-allow", description = "Comma-separated IPs or CIDR ranges an SDP offer's media address may name besides the joining client's own address (default: 127.0.0.0/8,::1/128).")
+    String mediaAllow;
+
     @Option(names = "--log-format", description = "Log output: text or json (default: text).")
     String logFormat;
 
@@ -110,13 +113,21 @@ final class ServeCommand implements Callable<Integer> {
         String resolvedPublicUrl = setting("public-url", publicUrl, sources, null, Function.identity());
         java.util.Set<String> allowed = setting("callback-allow", callbackAllow, sources, null, ServeCommand::parseHostList);
         String resolvedMediaAddress = setting("media-address", mediaAddress, sources, null, Function.identity());
+        String resolvedMediaAllow = setting("media-allow", mediaAllow, sources, null, Function.identity());
+        if (resolvedMediaAllow != null) {
+            try {
+                dev.switchboard.media.MediaAllowList.parse(resolvedMediaAllow);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--media-allow: " + e.getMessage());
+            }
+        }
         if (isWildcard(resolvedMediaAddress != null ? resolvedMediaAddress : resolvedHost)) {
             throw new ParameterException(spec.commandLine(), "media legs must advertise an address participants can reach: "
                     + "with --host " + resolvedHost + " give --media-address (e.g. this machine's IP)");
         }
         try {
             return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile,
-                    resolvedPublicUrl, allowed, resolvedMediaAddress);
+                    resolvedPublicUrl, allowed, resolvedMediaAddress, resolvedMediaAllow);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -175,6 +186,7 @@ final class ServeCommand implements Callable<Integer> {
         o.put("dataDir", config.dataDir().toString());
         o.put("mediaPorts", config.mediaPortLow() + "-" + config.mediaPortHigh());
         o.put("mediaAddress", config.advertisedMediaAddress());
+        o.put("mediaAllow", config.mediaAllow() == null ? dev.switchboard.media.MediaAllowList.DEFAULT : config.mediaAllow());
         o.put("config", config.configFile() == null ? null : config.configFile().toString());
         o.put("publicUrl", config.publicBaseUrl());
         o.put("callbackAllow", config.callbackAllowedHosts() == null ? "localhost,127.0.0.0/8,::1/128"

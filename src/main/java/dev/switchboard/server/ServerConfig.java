@@ -18,10 +18,12 @@ import java.nio.file.Path;
  *                      plain http (the SSRF rule's exemptions), or null for the default: loopback only
  * @param mediaAddress  the address SDP answers advertise for media legs (legs bind to {@code host}), or null for
  *                      {@code host} itself; required when {@code host} is a wildcard such as 0.0.0.0
+ * @param mediaAllow    comma-separated IPs and CIDR ranges an SDP offer's media address may name besides the joining
+ *                      client's own address ({@code --media-allow}), or null for the default, loopback only
  */
 public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh,
                            Path configFile, String publicBaseUrl, java.util.Set<String> callbackAllowedHosts,
-                           String mediaAddress) {
+                           String mediaAddress, String mediaAllow) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT_LOW = 31000;
@@ -39,6 +41,12 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
             publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
         }
         callbackAllowedHosts = callbackAllowedHosts == null ? null : java.util.Set.copyOf(callbackAllowedHosts);
+    }
+
+    /** A configuration with the default media allow-list (loopback plus each request's own address). */
+    public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
+                        String publicBaseUrl, java.util.Set<String> callbackAllowedHosts, String mediaAddress) {
+        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, null);
     }
 
     /** A configuration with the default callback exemptions (loopback only). */
@@ -65,14 +73,18 @@ public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow
 
     /** For tests and the in-process demo: any free HTTP port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, mediaAllow);
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
-        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, mediaAllow);
+    }
+
+    public ServerConfig withMediaAllow(String allow) {
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress, allow);
     }
 
     public ServerConfig withConfigFile(Path file) {
-        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress, mediaAllow);
     }
 }

@@ -67,7 +67,9 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
         this(config, metrics, new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
-                config.mediaPortHigh(), metrics), null);
+                config.mediaPortHigh(), dev.switchboard.media.MediaAllowList.parse(
+                        config.mediaAllow() == null ? dev.switchboard.media.MediaAllowList.DEFAULT : config.mediaAllow()),
+                metrics), null);
     }
 
     /**

@@ -92,6 +92,19 @@ public final class Softphone implements AutoCloseable {
             byte[] packet = new byte[RtpPacket.HEADER_BYTES + encoder.maxPayloadBytes()];
             sender.scheduleAtFixedRate(() -> sendFrame(encoder, stream, frame, packet), 0, 20, TimeUnit.MILLISECONDS);
         }
+        // RTCP receiver reports, as RFC 3550 peers send them: the server sends us nothing until our address has sent
+        // it valid RTP or RTCP (latching), and a listener or a paused sender has no RTP to send
+        sender.scheduleAtFixedRate(this::sendReceiverReport, 0, 2, TimeUnit.SECONDS);
+    }
+
+    /** An empty RTCP receiver report (RFC 3550 §6.4.2: V=2, RC=0, PT=201, length 1, our SSRC). */
+    private void sendReceiverReport() {
+        byte[] rr = {(byte) 0x80, (byte) 201, 0, 1, 0x53, 0x57, 0x42, 0x44};
+        try {
+            channel.send(ByteBuffer.wrap(rr), remote);
+        } catch (IOException ignored) {
+            // the server is gone or the channel closed; the receiver side reports it
+        }
     }
 
     private void sendFrame(FrameEncoder encoder, RtpStreamWriter stream, short[] frame, byte[] packet) {

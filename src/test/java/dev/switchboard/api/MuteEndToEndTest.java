@@ -94,6 +94,9 @@ class MuteEndToEndTest {
         int botServerPort = audioPort(((AppHostedMediaConfig) call.getMediaConfig()).getBlob());
         ClientApi.Joined aliceJoined = alice.join(callId, FfmpegPeer.offer(aliceRx, codec, "sendrecv"));
         ClientApi.Joined bobJoined = bob.join(callId, FfmpegPeer.offer(bobRx, codec, "recvonly"));
+        for (int port : new int[] {botServerPort, audioPort(aliceJoined.sdpAnswer()), audioPort(bobJoined.sdpAnswer())}) {
+            FfmpegPeer.sendReceiverReport(port); // latches each leg, so each recording starts when its ffmpeg is ready
+        }
 
         double total = 5 * PHASE_SECONDS + 1.0;
         Path bobWav = dir.resolve("bob.wav");
@@ -164,6 +167,8 @@ class MuteEndToEndTest {
         body.setMediaConfig(media);
         Call call = p2pBot.communications().calls().post(body);
         ClientApi.Joined joined = alice.join(call.getId(), FfmpegPeer.offer(aliceRx, codec, "sendrecv"));
+        FfmpegPeer.sendReceiverReport(audioPort(((AppHostedMediaConfig) call.getMediaConfig()).getBlob()));
+        FfmpegPeer.sendReceiverReport(audioPort(joined.sdpAnswer()));
         Path botWav = dir.resolve("bot.wav");
         Path aliceWav = dir.resolve("alice.wav");
         try (FfmpegPeer botEar = FfmpegPeer.receiveWav(botRx, codec, botWav, 2.5);

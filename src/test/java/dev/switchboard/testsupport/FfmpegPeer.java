@@ -80,6 +80,22 @@ public final class FfmpegPeer implements AutoCloseable {
     }
 
     /**
+     * Sends the server's leg at {@code serverPort} one empty RTCP receiver report from 127.0.0.1, as an RTP peer's
+     * RTCP would: the server sends a leg nothing until its address has sent valid RTP or RTCP (latching). ffmpeg's
+     * own receiver reports go to port+1 of the address it reads from its SDP file (without rtcp-mux), not to the
+     * server, so a test that wants audio at a recording ffmpeg before that peer talks (or when it never talks) sends
+     * this on its behalf, before the recorder starts.
+     */
+    public static void sendReceiverReport(int serverPort) {
+        byte[] rr = {(byte) 0x80, (byte) 201, 0, 1, 0x46, 0x46, 0x4D, 0x50};
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            s.send(new java.net.DatagramPacket(rr, rr.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Sends a sine tone (−18 dBFS, 20 ms packets) as RTP to {@code host:port}, paced in real time.
      */
     public static FfmpegPeer sendTone(String host, int port, Codec codec, int frequencyHz, double seconds, Path workDir) {
