@@ -11,13 +11,16 @@ import java.util.List;
  * Where the server may be asked to send media: the address of an SDP offer ({@code c=}) must be the address the
  * offer came from (the HTTP request's remote address) or lie within this list of addresses and CIDR ranges
  * ({@code --media-allow}). Together with latching ({@link IngressFilter}: nothing is sent before the address has
- * sent valid RTP or RTCP) this keeps a participant from pointing the server's audio at someone else.
+ * sent valid RTP or RTCP) this keeps a participant from pointing the server's audio at someone else. The hold address
+ * {@code 0.0.0.0} is always accepted: nothing is sent to it.
  *
  * <p>Immutable and thread-safe; called on request threads when a leg is added, never on the packet path.
  */
 public final class MediaAllowList {
     /** The default: loopback only ({@code 127.0.0.0/8}, {@code ::1}); the requester's own address is always allowed. */
     public static final String DEFAULT = "127.0.0.0/8,::1/128";
+
+    private static final String HOLD = "0.0.0.0";
 
     private final List<Range> ranges;
     private final String text;
@@ -55,11 +58,14 @@ public final class MediaAllowList {
     /**
      * Checks an offer's media address.
      *
-     * @param offered   the offer's {@code c=} address, a dotted IPv4 literal
+     * @param offered   the offer's {@code c=} address, a dotted IPv4 literal ({@code 0.0.0.0}, hold, always passes)
      * @param requester the HTTP request's remote address, or null when the offer did not come over HTTP
      * @throws SwitchboardException BAD_REQUEST naming the address and why it is refused
      */
     public void check(String offered, InetAddress requester) {
+        if (HOLD.equals(offered)) {
+            return; // RFC 3264 hold: nothing is ever sent there
+        }
         InetAddress address = literal(offered);
         if (address == null) {
             throw SwitchboardException.badRequest("The SDP offer's media address " + offered + " is not an IP address.");

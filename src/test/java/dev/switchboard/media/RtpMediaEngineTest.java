@@ -350,6 +350,7 @@ class RtpMediaEngineTest {
         assertThat(room.addLeg("a", offerAt("10.200.3.4"), remote)).isNotNull();
         assertThat(room.addLeg("b", offerAt("192.0.2.7"), remote)).isNotNull();
         assertThat(room.addLeg("c", offerAt("203.0.113.9"), remote)).isNotNull();
+        assertThat(room.addLeg("hold", offerAt("0.0.0.0"), remote)).as("hold: nothing is sent").isNotNull();
         for (String refused : List.of("127.0.0.1", "192.0.2.8", "11.0.0.1")) {
             assertThatThrownBy(() -> room.addLeg("d", offerAt(refused), remote)).as(refused)
                     .isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
