@@ -110,7 +110,9 @@ public final class FfmpegPeer implements AutoCloseable {
 
     /**
      * Receives RTP on {@code 127.0.0.1:port} (and binds port+1 for RTCP) and writes a WAV; stops after
-     * {@code seconds} of audio or 1 s without packets. Returns once the port is bound.
+     * {@code seconds} of audio or 1 s without packets. Returns once the port is bound. Gaps in the stream's RTP
+     * timestamps (packets lost, or ticks a starved server skipped) are filled with silence, so the WAV's timeline stays
+     * the sender's clock on a busy machine too, and phases measured by wall clock still line up.
      */
     public static FfmpegPeer receiveWav(int port, Codec codec, Path wav, double seconds) {
         Path dir = wav.toAbsolutePath().getParent();
@@ -125,7 +127,8 @@ public final class FfmpegPeer implements AutoCloseable {
         }
         List<String> cmd = List.of(FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin",
                 "-protocol_whitelist", "file,udp,rtp", "-localaddr", "127.0.0.1", "-listen_timeout", "1",
-                "-i", sdp.toString(), "-t", String.format(Locale.ROOT, "%.3f", seconds), "-y", wav.toString());
+                "-i", sdp.toString(), "-af", "aresample=async=1:min_hard_comp=0.03",
+                "-t", String.format(Locale.ROOT, "%.3f", seconds), "-y", wav.toString());
         FfmpegPeer peer = start(cmd, dir.resolve(wav.getFileName() + ".log"));
         peer.awaitUdpBound(port, Duration.ofSeconds(5));
         return peer;
@@ -205,6 +208,12 @@ public final class FfmpegPeer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no free UDP port pair found");
+    }
+
+    /** Asks the process to finish (SIGTERM: a recorder writes out its WAV) and waits up to {@code timeout} for it. */
+    public boolean finish(Duration timeout) {
+        process.destroy();
+        return awaitExit(timeout);
     }
 
     /** Stops the process (SIGTERM, then SIGKILL) and its descendants. */
