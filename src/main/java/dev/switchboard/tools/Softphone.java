@@ -37,6 +37,9 @@ public final class Softphone implements AutoCloseable {
     private volatile boolean sending = true;
     private volatile long packetsSent;
     private volatile long packetsReceived;
+    private static final long NANOS_PER_SAMPLE = 1_000_000_000L / AudioCodec.MIX_RATE;
+    private volatile boolean timed;
+    private volatile long leastOffset;
 
     /**
      * @param host   the local address to bind and advertise (e.g. 127.0.0.1)
@@ -144,6 +147,11 @@ public final class Softphone implements AutoCloseable {
                 packetsReceived++;
                 decoder.decode(buffer.array(), parsed.payloadOffset(), parsed.payloadLength(), pcm);
                 long position = timeline.position(parsed.ssrc(), parsed.timestamp(), recording.length(), samplesPerTick);
+                long offset = System.nanoTime() / NANOS_PER_SAMPLE - position;
+                if (!timed || offset < leastOffset) {
+                    leastOffset = offset; // the packet that waited least: the best estimate of the stream's clock
+                    timed = true;
+                }
                 recording.put((int) position, pcm, pcm.length);
             } catch (IOException e) {
                 return;
@@ -175,6 +183,20 @@ public final class Softphone implements AutoCloseable {
             lastPosition += delta;
             return lastPosition;
         }
+    }
+
+    /**
+     * Where in {@link #recording()} the audio the server sends now will land: the recording's timeline follows the
+     * stream's RTP clock, so this is the wall time now mapped through the packet that was read with the least delay.
+     * On a busy machine the receiver may lag behind; audio sent before now (still in the socket) lands before it.
+     */
+    public int streamPositionNow() {
+        int length = recording.length();
+        if (!timed) {
+            return length;
+        }
+        long now = System.nanoTime() / NANOS_PER_SAMPLE - leastOffset;
+        return (int) Math.max(length, Math.min(now, Integer.MAX_VALUE));
     }
 
     /** Pauses or resumes sending, as a participant who stops talking would. */
