@@ -30,7 +30,7 @@ public final class Demo {
     static final double BOB_HZ = 880;
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final int SETTLE_MILLIS = 600;
-    private static final int MARGIN_MILLIS = 60;
+    private static final int MARGIN_MILLIS = 200;
 
     private final ServerHttp http;
     private final AudioCodec codec;
