@@ -84,9 +84,11 @@ public sealed interface CallCommand<R> {
 
     // ---- participants ------------------------------------------------------------------------------------------
 
-    record Join(String callId, Caller user, String sdpOffer) implements CallCommand<JoinResult> {
+    /** @param offeredFrom where the offer came from (the HTTP remote address), or null */
+    record Join(String callId, Caller user, String sdpOffer, java.net.InetAddress offeredFrom)
+            implements CallCommand<JoinResult> {
         public JoinResult runOn(CallEngine e) {
-            return e.participants().join(callId, user, sdpOffer);
+            return e.participants().join(callId, user, sdpOffer, offeredFrom);
         }
     }
 

@@ -18,12 +18,14 @@ import java.util.List;
  * @param deltaRoster         {@code callOptions.isDeltaRosterEnabled}: roster notifications carry only what changed
  * @param subject             may be null
  * @param sourceIdentity      the bot's identity in this call (the token's app, or an application instance)
+ * @param mediaOfferFrom      the address the request came from (the HTTP remote address): the offer's media address
+ *                            must be this one or allowed by the media plane; null if unknown
  * @param echo                what to show back unread (owned by the API layer), or null
  */
 public record CreateCallRequest(URI callbackUri, List<String> requestedModalities, boolean appHostedMedia,
                                 String mediaOffer, List<ParticipantIdentity> targets, MeetingCoordinates meeting,
                                 boolean allowSelfUnmute, boolean deltaRoster, String subject,
-                                ParticipantIdentity sourceIdentity, Echo echo) {
+                                ParticipantIdentity sourceIdentity, java.net.InetAddress mediaOfferFrom, Echo echo) {
     public CreateCallRequest {
         requestedModalities = List.copyOf(requestedModalities);
         targets = List.copyOf(targets);

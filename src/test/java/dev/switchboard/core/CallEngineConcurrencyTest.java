@@ -56,7 +56,7 @@ class CallEngineConcurrencyTest {
                     for (int i = 0; i < rounds; i++) {
                         int pick = ThreadLocalRandom.current().nextInt(5);
                         if (pid == null) {
-                            pid = calls.participants().join(call.id(), me, Calls.OFFER).participantId();
+                            pid = calls.participants().join(call.id(), me, Calls.OFFER, Calls.FROM).participantId();
                             changes++;
                         } else if (pick == 0) {
                             calls.participants().leave(call.id(), pid, me);

@@ -156,7 +156,7 @@ class CallEngineTest {
             assertCode(() -> calls.bots().serverMute(call.id(), MuteTarget.BOT_ITSELF, true, stranger, null), ErrorCode.ITEM_NOT_FOUND, "was not found");
             assertCode(() -> calls.bots().hangUp(call.id(), stranger), ErrorCode.ITEM_NOT_FOUND, "was not found");
         }
-        assertCode(() -> calls.participants().join(call.id(), MALLORY, OFFER), ErrorCode.ITEM_NOT_FOUND, "was not found");
+        assertCode(() -> calls.participants().join(call.id(), MALLORY, OFFER, Calls.FROM), ErrorCode.ITEM_NOT_FOUND, "was not found");
         assertThat(media.leg(call.myParticipantId()).serverMuted()).isFalse();
     }
 
@@ -180,7 +180,7 @@ class CallEngineTest {
     @Test
     void aClientUnmuteNeverLiftsAServerMuteByDefault() {
         CallView call = calls.bots().create(Calls.group(), BOT);
-        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM);
         assertThat(alice.sdpAnswer()).contains(alice.participantId());
         calls.bots().serverMute(call.id(), MuteTarget.participant(alice.participantId()), true, BOT, null);
         assertThat(media.leg(alice.participantId()).serverMuted()).isTrue();
@@ -200,7 +200,7 @@ class CallEngineTest {
     @Test
     void thePerCallOptionLetsAClientUnmuteLiftTheServerMute() {
         CallView call = calls.bots().create(Calls.request(null, true, false, null, "alice", "bob"), BOT);
-        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM);
         calls.bots().serverMute(call.id(), MuteTarget.participant(alice.participantId()), true, BOT, null);
         ParticipantView after = calls.participants().setClientMuted(call.id(), alice.participantId(), false, ALICE);
         assertThat(after.serverMuted()).isFalse();
@@ -211,11 +211,11 @@ class CallEngineTest {
     @Test
     void joiningAgainReplacesTheLegAndKeepsIdAndServerMute() {
         CallView call = calls.bots().create(Calls.group(), BOT);
-        JoinResult first = calls.participants().join(call.id(), ALICE, OFFER);
+        JoinResult first = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM);
         calls.bots().serverMute(call.id(), MuteTarget.participant(first.participantId()), true, BOT, null);
         var oldLeg = media.leg(first.participantId());
         long seq = calls.participants().roster(call.id(), ALICE).sequenceNumber();
-        JoinResult again = calls.participants().join(call.id(), ALICE, OFFER);
+        JoinResult again = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM);
         assertThat(again.replaced()).isTrue();
         assertThat(again.participantId()).isEqualTo(first.participantId());
         assertThat(oldLeg.closed()).isTrue();
@@ -231,7 +231,7 @@ class CallEngineTest {
         CallView call = calls.bots().create(Calls.group(), BOT);
         rosterUpdates.clear();
         List<RosterUpdate> updates = rosterUpdates;
-        assertCode(() -> calls.participants().join(call.id(), ALICE, "bad offer"), ErrorCode.BAD_REQUEST, "codec");
+        assertCode(() -> calls.participants().join(call.id(), ALICE, "bad offer", Calls.FROM), ErrorCode.BAD_REQUEST, "codec");
         assertThat(calls.bots().participants(call.id(), BOT)).hasSize(1);
         assertThat(updates).isEmpty();
         assertCode(() -> calls.participants().roster(call.id(), ALICE), ErrorCode.FORBIDDEN, "participants");
@@ -240,8 +240,8 @@ class CallEngineTest {
     @Test
     void onlyTheTargetMayJoinAPeerToPeerCallAndItsLeavingEndsTheCall() {
         CallView call = calls.bots().create(Calls.p2p("alice"), BOT);
-        assertCode(() -> calls.participants().join(call.id(), BOB, OFFER), ErrorCode.FORBIDDEN, "target");
-        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER);
+        assertCode(() -> calls.participants().join(call.id(), BOB, OFFER, Calls.FROM), ErrorCode.FORBIDDEN, "target");
+        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM);
         assertThat(calls.bots().participants(call.id(), BOT)).hasSize(2);
         calls.participants().leave(call.id(), alice.participantId(), ALICE);
         assertCode(() -> calls.bots().get(call.id(), BOT), ErrorCode.ITEM_NOT_FOUND, "was not found");
@@ -275,7 +275,7 @@ class CallEngineTest {
     @Test
     void hangingUpLeavesAGroupCallToTheOthersAndTheLastOneOutEndsIt() {
         CallView call = calls.bots().create(Calls.group(), BOT);
-        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM);
         calls.bots().hangUp(call.id(), BOT);
         assertCode(() -> calls.bots().get(call.id(), BOT), ErrorCode.ITEM_NOT_FOUND, "was not found");
         assertThat(media.leg(call.myParticipantId()).closed()).isTrue();
@@ -295,7 +295,7 @@ class CallEngineTest {
         Operation invite = calls.bots().invite(call.id(), List.of(ParticipantIdentity.user("bob", "Bob", null)), BOT, "inv");
         assertThat(invite.status()).isEqualTo(OperationStatus.RUNNING);
         assertThat(calls.bots().operation(call.id(), invite.id(), BOT).status()).isEqualTo(OperationStatus.RUNNING);
-        calls.participants().join(call.id(), BOB, OFFER);
+        calls.participants().join(call.id(), BOB, OFFER, Calls.FROM);
         assertThat(calls.bots().operation(call.id(), invite.id(), BOT).status()).isEqualTo(OperationStatus.COMPLETED);
         List<Recorded> ops = sink.of(call.id(), NotificationKind.OPERATION);
         assertThat(ops).hasSize(1);
@@ -353,7 +353,7 @@ class CallEngineTest {
     @Test
     void removingAParticipantClosesItsLegAndUpdatesTheRoster() {
         CallView call = calls.bots().create(Calls.request(null, false, true, null, "alice", "bob"), BOT);
-        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM);
         sink.clear();
         calls.bots().removeParticipant(call.id(), alice.participantId(), BOT);
         assertThat(media.leg(alice.participantId()).closed()).isTrue();
@@ -370,14 +370,14 @@ class CallEngineTest {
     @Test
     void aRosterSnapshotIsForParticipantsAndTheEventsContinueItWithoutAGap() {
         CallView call = calls.bots().create(Calls.group(), BOT);
-        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM);
         assertCode(() -> calls.participants().roster(call.id(), BOB), ErrorCode.FORBIDDEN, "participants");
         RosterUpdate initial = calls.participants().roster(call.id(), ALICE);
         rosterUpdates.clear();
         List<RosterUpdate> seen = rosterUpdates;
         assertThat(initial.roster()).hasSize(2);
         calls.bots().serverMute(call.id(), MuteTarget.participant(alice.participantId()), true, BOT, null);
-        calls.participants().join(call.id(), BOB, OFFER);
+        calls.participants().join(call.id(), BOB, OFFER, Calls.FROM);
         assertThat(seen).extracting(RosterUpdate::sequenceNumber)
                 .containsExactly(initial.sequenceNumber() + 1, initial.sequenceNumber() + 2);
         assertThat(seen.getFirst().changed()).singleElement().satisfies(p -> assertThat(p.serverMuted()).isTrue());

@@ -77,8 +77,8 @@ class CallJournalingTest {
     @Test
     void joinsAndLeavesChangeTheParticipantsButMuteNeverTouchesTheJournal() {
         CallView call = calls.bots().create(Calls.group(), BOT);
-        String alice = calls.participants().join(call.id(), ALICE, OFFER).participantId();
-        String bob = calls.participants().join(call.id(), BOB, OFFER).participantId();
+        String alice = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM).participantId();
+        String bob = calls.participants().join(call.id(), BOB, OFFER, Calls.FROM).participantId();
         int before = journal.events.size();
 
         calls.bots().serverMute(call.id(), MuteTarget.participant(alice), true, BOT, null);
@@ -86,7 +86,7 @@ class CallJournalingTest {
         calls.bots().serverMute(call.id(), MuteTarget.participant(alice), false, BOT, null);
         calls.bots().serverMute(call.id(), MuteTarget.BOT_ITSELF, true, BOT, null);
         calls.participants().setClientMuted(call.id(), bob, true, BOB);
-        calls.participants().join(call.id(), BOB, OFFER); // a rejoin keeps bob's id
+        calls.participants().join(call.id(), BOB, OFFER, Calls.FROM); // a rejoin keeps bob's id
         assertThat(journal.events).hasSize(before);
 
         calls.participants().leave(call.id(), alice, ALICE);
