@@ -52,6 +52,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Builds every part by hand and runs them in one process. Not reusable after {@link #close()}.
  *
  * <p>Threads and locks: docs/concurrency.md.
+ *
+ * <p>Why this class is a little longer than ~300 lines: it is the one place that builds every part by hand
+ * (ARCHITECTURE.md: no DI container), in dependency order, and releases them in reverse on a failed start.
  */
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
