@@ -97,14 +97,7 @@ public final class ClientHandler {
      */
     public void beforeRosterUpgrade(Context ctx) {
         Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
-        try {
-            ctx.attribute(SLOT, rosterStreams.reserve(ctx.pathParam("callId"), user));
-        } catch (SwitchboardException e) {
-            if (e.code() == ErrorCode.TOO_MANY_REQUESTS) {
-                ctx.header("Retry-After", Integer.toString(RosterStreams.RETRY_AFTER_SECONDS));
-            }
-            throw e;
-        }
+        ctx.attribute(SLOT, rosterStreams.reserve(ctx.pathParam("callId"), user));
     }
 
     /** The roster WebSocket connected: the whole roster first, then the changes (see {@link RosterStreams}). */

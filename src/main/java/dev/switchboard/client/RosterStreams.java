@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  */
 public final class RosterStreams implements AutoCloseable {
     /** Seconds a client refused for too many streams is told to wait ({@code Retry-After}). */
-    static final int RETRY_AFTER_SECONDS = 5;
+    static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(5);
     private static final long MIN_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Seconds a slot reserved before the upgrade waits to be claimed by the connected socket. */
     static final int RESERVATION_SECONDS = 30;
@@ -115,12 +115,12 @@ public final class RosterStreams implements AutoCloseable {
             case OVER_USER_LIMIT -> {
                 refusedPerUser.increment();
                 throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "At most " + settings.maxPerUserPerCall()
-                        + " roster streams per user per call are allowed; close one first.");
+                        + " roster streams per user per call are allowed; close one first.", RETRY_AFTER);
             }
             case OVER_CALL_LIMIT -> {
                 refusedPerCall.increment();
                 throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "At most " + settings.maxPerCall()
-                        + " roster streams per call are allowed.");
+                        + " roster streams per call are allowed.", RETRY_AFTER);
             }
             case ENDED -> throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call ended.");
             case ADMITTED -> {
