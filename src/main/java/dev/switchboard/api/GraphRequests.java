@@ -1,8 +1,9 @@
 package dev.switchboard.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,9 @@ import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.core.Caller;
+import dev.switchboard.core.Operation;
+import dev.switchboard.graph.CallJson;
+import dev.switchboard.graph.GraphWire;
 import dev.switchboard.error.ErrorCode;
 import io.javalin.http.Context;
 
@@ -22,16 +26,18 @@ import java.util.Locale;
 
 /**
  * What every Graph handler does with a request: authenticate the bot, read an optional or required JSON body
- * (415 for a non-JSON body, 400 for malformed JSON or a non-object, 413 above the server's size limit), and build
+ * (415 for a non-JSON body, 400 for malformed JSON, a non-object, content after the value, nesting deeper than
+ * {@value #MAX_NESTING_DEPTH} or a number longer than {@value #MAX_NUMBER_LENGTH} digits, 413 above the server's size
+ * limit), and build
  * absolute URLs on this server's base. Thread-safe.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 public final class GraphRequests {
-    /**
-     * Shared buffer pool instead of Jackson's per-thread one: requests run on virtual threads, where a thread-local
-     * pool never gets reused and every request would allocate fresh 8-16 KiB buffers.
-     */
-    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
+    /** Graph's one wire mapper: shared buffer pool, strict reads (see {@link GraphWire}). */
+    private static final ObjectMapper JSON = GraphWire.JSON;
+    static final int MAX_NESTING_DEPTH = GraphWire.MAX_NESTING_DEPTH;
+    static final int MAX_NUMBER_LENGTH = GraphWire.MAX_NUMBER_LENGTH;
 
     private final BearerAuthenticator authenticator;
     private final PublicOrigins origins;
@@ -60,6 +66,23 @@ public final class GraphRequests {
         return caller(appPrincipal(ctx));
     }
 
+    /** The request's remote address (the TCP peer; proxies' headers are not trusted), or null if it is not an IP literal. */
+    static java.net.InetAddress remoteAddress(Context ctx) {
+        return ipLiteral(ctx.req().getRemoteAddr());
+    }
+
+    /** An IP literal as an address, without a name lookup; null for anything else. */
+    static java.net.InetAddress ipLiteral(String text) {
+        if (text == null || text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     static Caller caller(Principal p) {
         return Caller.app(p.tenantId(), p.appId());
     }
@@ -83,9 +106,14 @@ public final class GraphRequests {
         JsonNode node;
         try {
             node = JSON.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            throw SwitchboardException.badRequest("The request body is not acceptable JSON: it nests deeper than "
+                    + MAX_NESTING_DEPTH + " levels or has a number longer than " + MAX_NUMBER_LENGTH + " digits.");
+        } catch (MismatchedInputException e) {
+            throw SwitchboardException.badRequest("The request body is not valid JSON: it has content after its JSON value"
+                    + at(e) + ".");
         } catch (JsonProcessingException e) {
-            throw SwitchboardException.badRequest("The request body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ").");
+            throw SwitchboardException.badRequest("The request body is not valid JSON" + at(e) + ".");
         } catch (IOException e) {
             throw SwitchboardException.badRequest("The request body could not be read.");
         }
@@ -96,6 +124,11 @@ public final class GraphRequests {
             throw SwitchboardException.badRequest("The request body must be a JSON object.");
         }
         return (ObjectNode) node;
+    }
+
+    private static String at(JsonProcessingException e) {
+        JsonLocation where = e.getLocation();
+        return where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
     }
 
     /** Like {@link #optionalBody} but an empty body is a 400. */
@@ -159,12 +192,7 @@ public final class GraphRequests {
      * fresh 8 KiB buffer, which was most of this server's garbage under load).
      */
     static void json(Context ctx, int status, JsonNode body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
+        byte[] bytes = GraphWire.bytes(body);
         ctx.status(status).contentType("application/json");
         ctx.res().setContentLength(bytes.length);
         try {
@@ -172,6 +200,13 @@ public final class GraphRequests {
         } catch (IOException e) {
             throw new UncheckedIOException("the client went away", e);
         }
+    }
+
+    /** 200 + {@code Location} of the operation + the operation: the answer of every action that makes one. */
+    void answerOperation(Context ctx, Operation op) {
+        String base = graphBase(ctx);
+        ctx.header("Location", base + "/communications/calls/" + op.callId() + "/operations/" + op.id());
+        json(ctx, 200, CallJson.operation(op, base));
     }
 
     private static boolean isBlank(byte[] bytes) {

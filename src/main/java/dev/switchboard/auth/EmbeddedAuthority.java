@@ -1,6 +1,5 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.notify.CallbackTokenSigner;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.net.http.HttpClient;
@@ -124,7 +123,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
         return verifier;
     }
 
-    public CallbackTokenSigner callbackSigner() {
+    public CallbackTokens callbackSigner() {
         return callbackTokens;
     }
 

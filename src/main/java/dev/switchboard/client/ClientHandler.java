@@ -1,17 +1,17 @@
 package dev.switchboard.client;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
-import dev.switchboard.core.CallService;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.core.CallCommand;
 import dev.switchboard.core.Caller;
 import dev.switchboard.error.ErrorCode;
-import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.ParticipantView;
-import dev.switchboard.core.RosterSubscription;
+import dev.switchboard.graph.CallJson;
+import dev.switchboard.graph.GraphWire;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConnectContext;
@@ -23,22 +23,20 @@ import java.util.Locale;
 /**
  * The participants' client API: join with an SDP offer (WHIP-style, RFC 9725's HTTP pattern with plain
  * RTP/AVP), leave, self-mute, and the live roster over a WebSocket. Only delegated user tokens are accepted.
+ * Request threads and WebSocket callbacks (docs/concurrency.md); every request on a call goes through the router.
  */
 public final class ClientHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
-    private static final String SUBSCRIPTION = "switchboard.rosterSubscription";
+    private static final String SLOT = "switchboard.rosterSlot";
 
-    private final CallService calls;
+    private final CallRouter calls;
     private final BearerAuthenticator authenticator;
-    private final int maxBacklog;
+    private final RosterStreams rosterStreams;
 
-    /**
-     * @param maxBacklog roster messages a reader may leave unread before it is disconnected as too slow
-     */
-    public ClientHandler(CallService calls, BearerAuthenticator authenticator, int maxBacklog) {
+    public ClientHandler(CallRouter calls, BearerAuthenticator authenticator, RosterStreams rosterStreams) {
         this.calls = calls;
         this.authenticator = authenticator;
-        this.maxBacklog = maxBacklog;
+        this.rosterStreams = rosterStreams;
     }
 
     /** {@code POST /client/v1/calls/{callId}/participants}: 201, Location, the SDP answer. */
@@ -50,16 +48,30 @@ public final class ClientHandler {
                     "The join body must be an SDP offer with Content-Type: application/sdp.");
         }
         String callId = ctx.pathParam("callId");
-        JoinResult joined = calls.join(callId, user, ctx.body());
+        JoinResult joined = calls.send(new CallCommand.Join(callId, user, ctx.body(), remoteAddress(ctx)));
         ctx.status(201);
         ctx.header("Location", "/client/v1/calls/" + callId + "/participants/" + joined.participantId());
         ctx.contentType("application/sdp");
         ctx.result(joined.sdpAnswer());
     }
 
+    /** The TCP peer's address (proxies' headers are not trusted): where the joining client's media may go. Null if odd. */
+    private static java.net.InetAddress remoteAddress(Context ctx) {
+        String text = ctx.req().getRemoteAddr();
+        if (text == null || text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(text); // a literal: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     /** {@code DELETE /client/v1/calls/{callId}/participants/{participantId}}: 204. */
     public void leave(Context ctx) {
-        calls.leave(ctx.pathParam("callId"), ctx.pathParam("participantId"), user(ctx.header("Authorization")));
+        calls.send(new CallCommand.Leave(ctx.pathParam("callId"), ctx.pathParam("participantId"),
+                user(ctx.header("Authorization"))));
         ctx.status(204);
     }
 
@@ -74,55 +86,42 @@ public final class ClientHandler {
     }
 
     private void setMuted(Context ctx, boolean muted) {
-        ParticipantView p = calls.setClientMuted(ctx.pathParam("callId"), ctx.pathParam("participantId"), muted,
-                user(ctx.header("Authorization")));
-        ObjectNode body = GraphJson.participant(p);
-        ctx.status(200).contentType("application/json").result(body.toString());
+        ParticipantView p = calls.send(new CallCommand.SetClientMuted(ctx.pathParam("callId"),
+                ctx.pathParam("participantId"), muted, user(ctx.header("Authorization"))));
+        ctx.status(200).contentType("application/json").result(GraphWire.bytes(CallJson.participant(p)));
     }
 
     /**
      * Before the roster WebSocket upgrade: a user token of a participant of that call (401/403/404 otherwise,
-     * as Graph errors). The token comes in the {@code Authorization} header, or in an {@code access_token} query
-     * parameter for clients that cannot set headers on a WebSocket (browsers).
+     * as Graph errors), within the roster stream limits (429 with {@code Retry-After} otherwise). The token comes in
+     * the {@code Authorization} header, or in an {@code access_token} query parameter for clients that cannot set
+     * headers on a WebSocket (browsers).
      */
     public void beforeRosterUpgrade(Context ctx) {
         Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
         String callId = ctx.pathParam("callId");
-        boolean participant = calls.roster(callId, user).roster().stream()
-                .anyMatch(p -> !p.removed() && user.userId().equals(p.identity().id()));
-        if (!participant) {
-            throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
-        }
+        // a refusal for too many streams carries its Retry-After (the Graph error mapper writes it)
+        ctx.attribute(SLOT, rosterStreams.reserve(callId, user, calls.send(new CallCommand.GetRoster(callId, user))));
     }
 
-    /** The roster WebSocket connected: the whole roster first, then one message per change. */
+    /** The roster WebSocket connected: the whole roster first, then the changes (see {@link RosterStreams}). */
     public void rosterConnected(WsConnectContext ctx) {
-        String callId = ctx.pathParam("callId");
-        RosterFeed feed = new RosterFeed(new WebSocketRosterChannel(ctx.session), maxBacklog);
+        RosterSlot slot = ctx.attribute(SLOT);
+        WebSocketRosterChannel channel = new WebSocketRosterChannel(ctx.session);
         try {
-            Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
-            RosterSubscription subscription = calls.subscribeRoster(callId, user, update -> {
-                String message = RosterMessages.of(callId, update);
-                if (update.ended()) {
-                    feed.offer(update.sequenceNumber(), message);
-                    feed.finish(RosterFeed.NORMAL_CLOSE_CODE, "call ended");
-                } else {
-                    feed.offer(update.sequenceNumber(), message);
-                }
-            });
-            ctx.attribute(SUBSCRIPTION, subscription);
-            feed.offer(subscription.initial().sequenceNumber(), RosterMessages.of(callId, subscription.initial()));
+            rosterStreams.open(slot, channel, () -> calls.send(new CallCommand.GetRoster(slot.callId(), slot.user())));
         } catch (SwitchboardException e) {
-            log.info("roster stream refused callId={} reason={}", callId, e.code());
-            ctx.closeSession(1008, e.getMessage());
+            // only a race gets here: the call ended (or the participant left) since the upgrade was allowed
+            log.info("roster stream refused callId={} reason={}", slot.callId(), e.code());
+            channel.close(RosterFeed.SLOW_READER_CLOSE_CODE, e.getMessage());
         }
     }
 
-    /** The roster WebSocket closed: stop listening. */
+    /** The roster WebSocket closed (either side): free its slot. */
     public void rosterClosed(WsCloseContext ctx) {
-        RosterSubscription subscription = ctx.attribute(SUBSCRIPTION);
-        if (subscription != null) {
-            subscription.close();
+        RosterSlot slot = ctx.attribute(SLOT);
+        if (slot != null) {
+            rosterStreams.close(slot);
         }
     }
 

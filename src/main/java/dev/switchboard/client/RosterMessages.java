@@ -3,9 +3,11 @@ package dev.switchboard.client;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.ParticipantView;
 import dev.switchboard.core.RosterUpdate;
+import dev.switchboard.graph.CallJson;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * The roster stream's message: the whole roster (participants as the Graph API shows them, with
@@ -16,18 +18,19 @@ final class RosterMessages {
     private RosterMessages() {
     }
 
-    static String of(String callId, RosterUpdate update) {
+    static RosterMessage render(String callId, RosterUpdate update) {
         ObjectNode message = JsonNodeFactory.instance.objectNode();
         message.put("type", update.ended() ? "ended" : "roster");
         message.put("callId", callId);
         message.put("rosterSequenceNumber", update.sequenceNumber());
-        message.set("participants", GraphJson.participants(update.roster()));
+        message.set("participants", CallJson.participants(update.roster()));
         ArrayNode changed = message.putArray("changed");
         for (ParticipantView p : update.changed()) {
             ObjectNode entry = changed.addObject();
             entry.put("id", p.id());
             entry.put("removed", p.removed());
         }
-        return message.toString();
+        return new RosterMessage(update.sequenceNumber(), message.toString().getBytes(StandardCharsets.UTF_8),
+                update.ended());
     }
 }

@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param inviteTimeout      an invitation nobody answers fails after this long
  * @param operationRetention how many finished operations per call stay readable through {@code operations/{id}}
  * @param ringingTimeout     a peer-to-peer call whose callee has not joined after this long ends {@code terminated}
- *                           (resultInfo 408/10004), as an unanswered invitation does after {@code inviteTimeout}
+ *                           (resultInfo 408/10057), as an unanswered invitation does after {@code inviteTimeout}
  */
 public record CallSettings(Duration keepAliveTimeout, Duration inviteTimeout, int operationRetention, Duration ringingTimeout) {
     public static final CallSettings DEFAULTS = new CallSettings(Duration.ofMinutes(45), Duration.ofSeconds(60), 100,

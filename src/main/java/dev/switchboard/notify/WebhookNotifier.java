@@ -45,15 +45,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * notifications go there too. Any other status, an SSRF refusal at send time, or reaching the TTL: given up.
  * Every give-up is counted ({@link NotifyMetrics}) and logged with callId and notificationId.
  *
+ * <p><b>Address.</b> Each attempt (and each redirect hop) is checked by {@link CallbackUriPolicy}, and an
+ * {@code http} attempt connects to an address that check resolved and passed, with the name in {@code Host}: the
+ * name is looked up once per attempt, so DNS cannot change between the check and the connection
+ * ({@link PinnedTarget}; https: see there).
+ *
  * <p><b>Memory.</b> See {@link CallQueue#offer} for what happens at the per-call and global limits.
  *
- * <p>Thread-safe. {@link #enqueue} never blocks on I/O: it serializes the body and returns.
+ * <p>Thread-safe. {@link #enqueue} never blocks on I/O. Threads (notifier workers, notifier timer) and what they own:
+ * docs/concurrency.md.
+ *
+ * <p>Why this class is longer than ~300 lines: it is the delivery state machine of one POST (attempt → answer →
+ * deliver, retry, redirect or give up) plus its shutdown drain; the states hand over to each other through private
+ * methods that share the executor, the HTTP client and the counters, and reading them in one place is what makes
+ * "ordered, at least once, nothing lost silently" checkable. The per-call queue ({@link CallQueue}), one POST
+ * ({@link Delivery}), the backoff ({@link RetryTiming}) and the destination rules ({@link CallbackUriPolicy}) are
+ * already their own classes.
  */
 public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     public static final String NOTIFICATION_ID_HEADER = "X-Switchboard-Notification-Id";
     public static final String SEQUENCE_HEADER = "X-Switchboard-Sequence";
     static final String ENVELOPE_TYPE = "#microsoft.graph.commsNotifications";
-    static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
     private static final long IDLE_CALL_RETENTION_NANOS = TimeUnit.HOURS.toNanos(24);
     /** A POST carries more than one notification only while their items fit in this many bytes. */
     static final long MAX_BATCH_BYTES = 1024 * 1024;
@@ -72,12 +84,14 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private final Object drained = new Object();
     private volatile boolean closed;
     private volatile boolean closedHard;
+    private final boolean hostHeaderAllowed;
 
     public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters) {
         this(settings, signer, meters, new CallbackUriPolicy(settings));
     }
 
-    WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy) {
+    /** @param policy the destination rules applied before every attempt and redirect hop (the same the API checks) */
+    public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -96,6 +110,19 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                 .executor(workers)
                 .build();
         timer.scheduleWithFixedDelay(this::sweepIdleCalls, 1, 1, TimeUnit.MINUTES);
+        this.hostHeaderAllowed = PinnedTarget.hostHeaderAllowed();
+        if (!hostHeaderAllowed) {
+            log.error("callback connections are not pinned to the checked address (DNS rebinding is possible): this JVM"
+                    + " made an HTTP client before {}=host was set; set it on the command line", PinnedTarget.RESTRICTED_HEADERS_PROPERTY);
+        }
+    }
+
+    /**
+     * Lets the JDK HTTP client send the {@code Host} header that pinning needs ({@link PinnedTarget}). Call before
+     * anything in the JVM makes an HTTP client; the server does so when its class loads.
+     */
+    public static void allowPinnedHostHeader() {
+        PinnedTarget.allowHostHeader();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -105,8 +132,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     }
 
     /**
-     * Queues {@code n} behind the call's earlier notifications and returns at once. After {@link #close()} the
-     * notification is given up (reason {@code closed}).
+     * Queues {@code n} behind the call's earlier notifications and returns at once; never blocks on I/O. After
+     * {@link #close()} the notification is given up (reason {@code closed}).
      *
      * @throws NullPointerException when a field of {@code n} is null
      */
@@ -119,6 +146,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         Objects.requireNonNull(n.callbackUri(), "callbackUri");
         Objects.requireNonNull(n.kind(), "kind");
         Objects.requireNonNull(n.commsNotification(), "commsNotification");
+        Objects.requireNonNull(n.resourceUrl(), "resourceUrl");
         Pending p = Pending.freeze(n, System.nanoTime(), settings.ttl().toNanos());
         if (closed) {
             giveUpUnqueued(p, "closed", "the notifier is shut down");
@@ -183,6 +211,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             retryLater(q, d, "dns", -1, verdict.message());
             return;
         }
+        PinnedTarget connect = hostHeaderAllowed && !verdict.addresses().isEmpty()
+                ? PinnedTarget.of(target, verdict.addresses().getFirst()) : PinnedTarget.unpinned(target);
         byte[] body = d.body();
         if (token == null) {
             try {
@@ -195,7 +225,11 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(target)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(connect.connectUri());
+            if (connect.pinned()) {
+                builder.header("Host", connect.hostHeader());
+            }
+            request = builder
                     .timeout(settings.requestTimeout())
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + token)
@@ -343,11 +377,6 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
 
     private static String hostOf(URI uri) {
         return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-    }
-
-    /** The destination rules this notifier applies at send time; give it to whoever checks {@code callbackUri} at call creation. */
-    public CallbackUriPolicy callbackPolicy() {
-        return policy;
     }
 
     /** Undelivered notifications over all calls. */

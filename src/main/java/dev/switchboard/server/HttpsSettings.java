@@ -1,7 +1,12 @@
 package dev.switchboard.server;
 
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The https listener and how the server learns the address a client used.
@@ -13,7 +18,7 @@ import java.util.List;
  */
 public record HttpsSettings(Integer port, Path certFile, Path keyFile, List<String> trustedProxies) {
     public static final int DEFAULT_PORT = 8443;
-    /** No https listener, no trusted proxies: the embedded defaults tests start from. */
+    /** No https listener, no trusted proxies: the embedded defaults tests start from ({@code serve} listens on 8443). */
     public static final HttpsSettings OFF = new HttpsSettings(null, null, null, List.of());
 
     public HttpsSettings {
@@ -24,6 +29,7 @@ public record HttpsSettings(Integer port, Path certFile, Path keyFile, List<Stri
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        new dev.switchboard.auth.PublicOrigins(null, trustedProxies, () -> null); // a bad address or range fails here
     }
 
     public boolean enabled() {
@@ -32,5 +38,43 @@ public record HttpsSettings(Integer port, Path certFile, Path keyFile, List<Stri
 
     public HttpsSettings withPort(Integer newPort) {
         return new HttpsSettings(newPort, certFile, keyFile, trustedProxies);
+    }
+
+    /** The {@code serve} flags of this part (a picocli mixin). */
+    static final class Options {
+        @Option(names = "--https-port", defaultValue = "" + DEFAULT_PORT, converter = HttpsPort.class,
+                description = "HTTPS port (HTTP/2 and HTTP/1.1, TLS 1.2+); 0 picks a free one; off for none (default: 8443).")
+        Integer port;
+
+        @Option(names = "--tls-cert", description = {
+                "PEM certificate chain for https (default: one issued by the local development CA in the data dir;",
+                "see 'switchboard ca')."})
+        Path certFile;
+
+        @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+        Path keyFile;
+
+        @Option(names = "--trusted-proxies", defaultValue = "", converter = SettingConverters.HostListConverter.class,
+                description = "Comma-separated addresses or CIDR ranges whose X-Forwarded-Proto/X-Forwarded-Host are honoured (default: none).")
+        CallbackSettings.HostList trustedProxies;
+
+        HttpsSettings settings() {
+            return new HttpsSettings(port, certFile, keyFile, trustedProxies.hosts());
+        }
+    }
+
+    /** A port, or {@code off} (null: no https listener). */
+    static final class HttpsPort implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.trim().toLowerCase(Locale.ROOT).equals("off")) {
+                return null;
+            }
+            try {
+                return new SettingConverters.Port().convert(value);
+            } catch (TypeConversionException e) {
+                throw new TypeConversionException("'" + value + "' is not a port (0-65535) or off");
+            }
+        }
     }
 }

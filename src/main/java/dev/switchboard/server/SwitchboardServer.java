@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.api.CallbackCheck;
 import dev.switchboard.api.CallsHandler;
 import dev.switchboard.api.GraphErrors;
 import dev.switchboard.api.GraphRequests;
@@ -7,14 +8,22 @@ import dev.switchboard.api.GraphRoutes;
 import dev.switchboard.api.OperationsHandler;
 import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
+import dev.switchboard.auth.AuthMetrics;
+import dev.switchboard.api.UnimplementedActions;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
+import dev.switchboard.client.RosterStreams;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.auth.PublicOrigins;
-import dev.switchboard.core.CallService;
-import dev.switchboard.core.CallSettings;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.cluster.LocalCallRouter;
+import dev.switchboard.core.CallEngine;
+import dev.switchboard.core.CallEventSink;
+import dev.switchboard.core.LostCalls;
+import dev.switchboard.graph.BotNotifications;
+import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
@@ -24,15 +33,16 @@ import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.notify.WebhookNotifier;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,14 +50,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Builds every part by hand and runs them in one process. Not reusable after {@link #close()}.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
+ *
+ * <p>Why this class is a little longer than ~300 lines: it is the one place that builds every part by hand
+ * (ARCHITECTURE.md: no DI container), in dependency order, and releases them in reverse on a failed start.
  */
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
-    private static final int ROSTER_BACKLOG = 256;
+    /** The live calls, in the data directory (docs/durability.md). */
+    public static final String JOURNAL_FILE = "calls.journal";
     /** Requests that start a call or join one: refused while draining. */
     private static final java.util.regex.Pattern NEW_CALL = java.util.regex.Pattern.compile(
             "(?i)/v1\\.0/(communications|app)/calls/?|/client/v1/calls/[^/]+/participants/?");
+
+    static {
+        WebhookNotifier.allowPinnedHostHeader(); // before any HTTP client of this JVM exists
+    }
 
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -56,9 +76,15 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Javalin http;
     private final EmbeddedAuthority authority;
     private final MediaEngine media;
-    private final CallService calls;
+    private final CallEngine calls;
+    private final CallRouter router;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
+    private final FileCallJournal journal;
+    private final RosterStreams rosterStreams;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+    private volatile org.eclipse.jetty.server.Server jetty;
     private final PublicOrigins origins;
     private volatile org.eclipse.jetty.server.ServerConnector httpsConnector;
     private volatile org.eclipse.jetty.server.ServerConnector httpConnector;
@@ -66,12 +92,12 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
-        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        this(config, MetricsRegistry.create());
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
         this(config, metrics, new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
-                config.mediaPortHigh(), metrics), null);
+                config.mediaPortHigh(), config.media().allow(), metrics), null);
     }
 
     /**
@@ -79,7 +105,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * fakes. A null sink means real webhook delivery ({@link WebhookNotifier}, signed by the embedded authority).
      */
     public SwitchboardServer(ServerConfig config, MediaEngine media, NotificationSink notifications) {
-        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), media, notifications);
+        this(config, MetricsRegistry.create(), media, notifications);
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics, MediaEngine media,
@@ -94,27 +120,46 @@ public final class SwitchboardServer implements AutoCloseable {
         });
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
+        gcMetrics.bindTo(metrics);
+        heapPressure.bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         LocalCa.ServerCertificate certificate;
         try {
             this.origins = new PublicOrigins(config.publicBaseUrl(), config.https().trustedProxies(), this::baseUrl);
             certificate = config.https().enabled() ? ServerCertificates.resolve(config) : null;
-            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), origins, metrics,
-                    config.callbackSigning());
+            this.authority = new EmbeddedAuthority(config.identity().identities(), config.identity().development(),
+                    config.dataDir(), origins, Clock.systemUTC(), new AuthMetrics(metrics), config.callbacks().signing());
         } catch (RuntimeException e) {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
             media.close();
+            gcMetrics.close();
+            heapPressure.close();
             throw e;
         }
-        NotifierSettings notifierSettings = config.callbackAllowedHosts() == null ? NotifierSettings.defaults()
-                : NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
-        this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
-        this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
-                CallSettings.DEFAULTS.withRingingTimeout(config.ringingTimeout()));
-        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
-                .description("calls in progress").register(metrics);
+        try {
+            this.journal = FileCallJournal.open(config.dataDir().resolve(JOURNAL_FILE));
+        } catch (RuntimeException e) {
+            sweeper.shutdownNow();
+            media.close();
+            authority.close();
+            throw e;
+        }
+        NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
+        this.webhooks = notifications == null
+                ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
+        // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
+        BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
+        this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
+                config.calls(), journal);
+        new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
+        journal.releaseOrphans();
+        this.router = new LocalCallRouter(calls);
+        ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams);
+        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
+                .description("calls in progress").register(metrics);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -137,6 +182,14 @@ public final class SwitchboardServer implements AutoCloseable {
                 cfg.jetty.addConnector((server, httpConfig) ->
                         httpsConnector = TlsConnector.create(server, httpConfig, config.host(), config.https().port(), certificate));
             }
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(GraphErrorPages.forServer());
+                this.jetty = server;
+            });
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(GraphErrorPages.forServlets());
+                context.addFilter(new NoMethodOverride(), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            });
             cfg.routes.before(RequestIds::assign);
             cfg.routes.beforeMatched(RequestIds::tagCall);
             cfg.routes.after(RequestIds::release);
@@ -146,19 +199,21 @@ public final class SwitchboardServer implements AutoCloseable {
             OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
             IdentityRoutes.register(cfg.routes, authority);
             GraphRequests requests = new GraphRequests(authority.authenticator(), origins, (int) MAX_REQUEST_BYTES);
-            CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
-            GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
-                    new OperationsHandler(calls, requests));
-            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
+            GraphRoutes.register(cfg.routes, new CallsHandler(router, requests, new CallbackCheck(callbackPolicy)),
+                    new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
+                    new UnimplementedActions(router, requests));
+            ClientRoutes.register(cfg.routes, clientHandler);
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
+        HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
+        long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
+        sweeper.scheduleWithFixedDelay(headerDeadline::sweep, headerSweep, headerSweep, TimeUnit.MILLISECONDS);
     }
 
     private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
         if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
-            ctx.header("Retry-After", "30");
             throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
-                    "The server is shutting down and takes no new calls.");
+                    "The server is shutting down and takes no new calls.", java.time.Duration.ofSeconds(30));
         }
     }
 
@@ -175,9 +230,14 @@ public final class SwitchboardServer implements AutoCloseable {
         return media;
     }
 
-    /** The call engine (the participants' client API and the roster stream use it). */
-    public CallService calls() {
+    /** The call engine of this node (tests drive participants through it). */
+    public CallEngine calls() {
         return calls;
+    }
+
+    /** Where requests on calls go. */
+    public CallRouter router() {
+        return router;
     }
 
     /** Starts listening; returns once the HTTP port is bound. On failure (e.g. port in use) everything is released. */
@@ -188,8 +248,7 @@ public final class SwitchboardServer implements AutoCloseable {
             close();
             throw e;
         }
-        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        baseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : "http://" + host + ":" + port();
+        baseUrl = config.baseUrl(port());
         origins.listeningOn(port());
         if (httpsConnector != null) {
             origins.listeningOn(httpsConnector.getLocalPort());
@@ -238,7 +297,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** Signs webhook callback tokens with a key published in the tenant's JWKS. */
     public CallbackTokenSigner callbackSigner() {
-        return authority.callbackSigner();
+        return authority.callbackSigner()::sign;
     }
 
     /** The embedded token authority (identities, keys, issuer). */
@@ -276,12 +335,16 @@ public final class SwitchboardServer implements AutoCloseable {
         beginDraining();
         sweeper.shutdownNow();
         calls.close();
+        journal.close();
         if (webhooks != null) {
             webhooks.close();
         }
+        rosterStreams.close(); // after the calls ended: their last roster messages are handed to the sockets
         http.stop();
         media.close();
         authority.close();
+        gcMetrics.close();
+        heapPressure.close();
         metrics.close();
         log.info("switchboard stopped");
     }

@@ -127,7 +127,7 @@ public final class NotifyLoad {
             dev.switchboard.auth.CallbackSigningKey key = dev.switchboard.auth.CallbackSigningKey.loadOrCreate(
                     java.nio.file.Files.createTempDirectory("notify-load-key"), dev.switchboard.auth.CallbackAlgorithm.parse(signerName));
             signer = new dev.switchboard.auth.CallbackTokens(key, java.time.Clock.systemUTC(), "https://api.botframework.com",
-                    java.time.Duration.ofMinutes(5));
+                    java.time.Duration.ofMinutes(5))::sign;
             jwks = new JWKSet(key.publicJwk());
         }
         NotifyLoad load = new NotifyLoad(calls, jwks == null ? null
@@ -306,7 +306,12 @@ public final class NotifyLoad {
         item.put("rosterSequenceNumber", seq); // these three in this order: the bot scans for them
         item.put("benchCall", call);
         item.put("benchNanos", System.nanoTime());
-        return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.ROSTER, item);
+        try { // rendered by the producer, as the graph renderer does for the engine
+            return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.ROSTER,
+                    "/communications/calls/" + callId + "/participants", false, JSON.writeValueAsBytes(item));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void reset() {

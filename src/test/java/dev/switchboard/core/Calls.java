@@ -3,6 +3,8 @@ package dev.switchboard.core;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.graph.GraphEcho;
+
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +20,8 @@ final class Calls {
     static final Caller BOB = Caller.user(TENANT, "client-app", "bob", "Bob");
     static final Caller CAROL = Caller.user(TENANT, "client-app", "carol", "Carol");
     static final Caller MALLORY = Caller.user(OTHER_TENANT, "client-app", "alice", "Alice elsewhere");
+    /** Where test offers come from (the HTTP remote address a real request would carry). */
+    static final java.net.InetAddress FROM = java.net.InetAddress.getLoopbackAddress();
     static final String OFFER = "v=0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
     private Calls() {
@@ -39,20 +43,20 @@ final class Calls {
                                      ParticipantIdentity source, String... userIds) {
         List<ParticipantIdentity> targets = Arrays.stream(userIds).map(u -> ParticipantIdentity.user(u, u, TENANT)).toList();
         ObjectNode media = JsonNodeFactory.instance.objectNode().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig");
-        return new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"), false, null, media,
-                targets, null, meeting, null, null, null, allowSelfUnmute, deltaRoster, "test",
-                source != null ? source : ParticipantIdentity.application("bot-app", "Bot", TENANT));
+        return new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"), false, null, targets,
+                meeting, allowSelfUnmute, deltaRoster, "test",
+                source != null ? source : ParticipantIdentity.application("bot-app", "Bot", TENANT), FROM,
+                new GraphEcho(media, null, null, null, null));
     }
 
     static CreateCallRequest appHosted(String offer, String... userIds) {
         CreateCallRequest r = group(userIds);
-        return new CreateCallRequest(r.callbackUri(), r.requestedModalities(), true, offer, r.mediaConfig(), r.targets(),
-                null, null, null, null, null, false, false, null, r.sourceIdentity());
+        return new CreateCallRequest(r.callbackUri(), r.requestedModalities(), true, offer, r.targets(), null, false, false,
+                null, r.sourceIdentity(), FROM, r.echo());
     }
 
     static CreateCallRequest withSource(CreateCallRequest r, ParticipantIdentity source) {
         return new CreateCallRequest(r.callbackUri(), r.requestedModalities(), r.appHostedMedia(), r.mediaOffer(),
-                r.mediaConfig(), r.targets(), null, r.meeting(), null, null, null, r.allowSelfUnmute(), r.deltaRoster(),
-                null, source);
+                r.targets(), r.meeting(), r.allowSelfUnmute(), r.deltaRoster(), null, source, r.mediaOfferFrom(), r.echo());
     }
 }

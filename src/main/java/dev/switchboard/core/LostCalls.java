@@ -1,0 +1,33 @@
+package dev.switchboard.core;
+
+import dev.switchboard.journal.JournaledCall;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Tells the bots of calls that a crash took away: for each call the journal found live at start, one
+ * {@link CallEvent.CallStateChanged} to {@code terminated} with {@link ResultInfo#SERVER_RESTARTED}, published like
+ * any other (rendered as a {@code changeType: deleted} call notification, signed, retried). Called once by the
+ * server at start, before it listens. See {@code docs/durability.md}.
+ */
+public final class LostCalls {
+    private static final Logger log = LoggerFactory.getLogger(LostCalls.class);
+    private final CallEventSink sink;
+
+    public LostCalls(CallEventSink sink) {
+        this.sink = sink;
+    }
+
+    /** Queues the {@code terminated} notification of every call in {@code lost}; never blocks on I/O. */
+    public void announce(List<JournaledCall> lost) {
+        for (JournaledCall c : lost) {
+            log.warn("call lost in a crash, telling the bot callId={} callChainId={} appId={} tenantId={} participantIds={}",
+                    c.callId(), c.callChainId(), c.appId(), c.tenantId(), c.participantIds());
+            sink.publish(new CallEvent.CallStateChanged(
+                    new CallEvent.BotAddress(c.callId(), c.tenantId(), c.appId(), c.callbackUri(), false),
+                    c.callChainId(), c.myParticipantId(), CallState.TERMINATED, ResultInfo.SERVER_RESTARTED));
+        }
+    }
+}

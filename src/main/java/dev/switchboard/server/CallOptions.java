@@ -1,0 +1,18 @@
+package dev.switchboard.server;
+
+import dev.switchboard.core.CallSettings;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** The {@code serve} flags of the call engine's limits (a picocli mixin for core's {@link CallSettings}). */
+final class CallOptions {
+    @Option(names = "--ringing-timeout", defaultValue = "60s", converter = SettingConverters.DurationConverter.class,
+            description = "How long a peer-to-peer call rings before it ends unanswered (408/10057), e.g. 60s (a bare "
+                    + "number is seconds) (default: 60s).")
+    Duration ringingTimeout;
+
+    CallSettings settings() {
+        return CallSettings.DEFAULTS.withRingingTimeout(ringingTimeout);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.switchboard.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.media.codec.AudioCodec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real participant from the terminal: joins a call through the client API, streams a tone or a WAV file as
+ * RTP, records what it hears, prints the live roster (who is muted, and whether by the server) and a level
+ * meter, and leaves cleanly when told to stop or when its time is up.
+ */
+public final class TerminalParticipant {
+
+    /**
+     * @param source  what to send (null: listen only)
+     * @param record  where to write what was heard as WAV, or null
+     * @param duration how long to stay, or null until stopped
+     */
+    public record Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    public TerminalParticipant(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Runs until {@code stop} is counted down or the duration passes; then leaves and saves the recording. */
+    public void run(CountDownLatch stop, java.net.http.HttpClient http) throws IOException, InterruptedException {
+        try (Softphone phone = new Softphone("127.0.0.1", options.codec(), options.source())) {
+            ClientApi.Joined joined = options.api().join(options.callId(), phone.sdpOffer());
+            phone.start(joined.sdpAnswer());
+            out.printf("joined call %s as participant %s (%s, local RTP port %d)%n", options.callId(), joined.participantId(),
+                    options.codec().sdpName(), phone.localPort());
+            try (RosterWatcher roster = RosterWatcher.connect(http, options.api(), options.callId(),
+                    message -> out.println(describe(message, joined.participantId())))) {
+                long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
+                while (System.nanoTime() < deadline && !stop.await(Math.min(1000, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
+                    out.printf(Locale.ROOT, "level %6.1f dBFS  %s  (sent %d, received %d packets)%n",
+                            phone.recording().recentRmsDbfs(1000), meter(phone.recording().recentRmsDbfs(1000)),
+                            phone.packetsSent(), phone.packetsReceived());
+                }
+            } finally {
+                try {
+                    options.api().leave(joined);
+                    out.println("left the call");
+                } catch (ToolException e) {
+                    out.println("leaving: " + e.getMessage());
+                }
+            }
+            if (options.record() != null) {
+                phone.recording().writeWav(options.record());
+                out.printf(Locale.ROOT, "recorded %.1f s of what was heard to %s%n",
+                        phone.recording().length() / (double) phone.recording().sampleRate(), options.record());
+            }
+        }
+    }
+
+    private static long remainingMillis(long deadline) {
+        return deadline == Long.MAX_VALUE ? 1000 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    static String meter(double dbfs) {
+        int bars = (int) Math.max(0, Math.min(30, (dbfs + 60) / 2));
+        return "[" + "#".repeat(bars) + " ".repeat(30 - bars) + "]";
+    }
+
+    /** One line per roster message: sequence number and each participant with its mute state. */
+    static String describe(JsonNode message, String self) {
+        List<String> entries = new ArrayList<>();
+        for (JsonNode p : message.path("participants")) {
+            JsonNode identity = p.at("/info/identity");
+            String name = identity.path("user").isObject() ? identity.at("/user/displayName").asText(identity.at("/user/id").asText())
+                    : identity.path("application").isObject() ? identity.at("/application/displayName").asText("bot") : "participant";
+            if (p.path("id").asText().equals(self)) {
+                name += " (you)";
+            }
+            boolean serverMuted = p.at("/mediaStreams/0/serverMuted").asBoolean();
+            String state = !p.path("isMuted").asBoolean() ? "unmuted" : serverMuted ? "muted by the server" : "muted (self)";
+            entries.add(name + ": " + state);
+        }
+        String kind = "ended".equals(message.path("type").asText()) ? "call ended" : "roster";
+        return kind + " #" + message.path("rosterSequenceNumber").asLong() + "  " + String.join(", ", entries);
+    }
+}
