@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
  * Debian/Ubuntu (needs root); the CA's private key never leaves the data directory.
  */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = {
-        "Show the local development CA that issues the https certificate, and how to trust it",
-        "(Node, Java, curl, browsers, the OS store)."})
+        "Show the local development CA that issues the https certificate, and how to trust it.",
+        "Covers Node, Java, curl, browsers and the OS store."})
 final class CaCommand implements Callable<Integer> {
     private static final Path DEBIAN_STORE = Path.of("/usr/local/share/ca-certificates");
 

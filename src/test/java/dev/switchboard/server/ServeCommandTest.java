@@ -76,6 +76,36 @@ class ServeCommandTest {
     }
 
     @Test
+    void theHttpsCallbackSigningAndRingingSettingsAreSettingsLikeTheOthers(@TempDir Path dir) throws Exception {
+        JsonNode byDefault = new ObjectMapper().readTree(serve(Map.of(), "--print-config").out());
+        assertThat(byDefault.get("httpsPort").asInt()).as("serve listens for https by default").isEqualTo(8443);
+        assertThat(byDefault.get("tlsCert").isNull()).isTrue();
+        assertThat(byDefault.get("tlsKey").isNull()).isTrue();
+        assertThat(byDefault.get("trustedProxies").asText()).isEmpty();
+        assertThat(byDefault.get("callbackSigning").asText()).isEqualTo("rs256");
+        assertThat(byDefault.get("ringingTimeout").asText()).isEqualTo("60000ms");
+
+        JsonNode off = new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_HTTPS_PORT", "off"), "--print-config").out());
+        assertThat(off.get("httpsPort").isNull()).isTrue();
+        Path file = dir.resolve("switchboard.json");
+        Files.writeString(file, "{\"server\":{\"httpsPort\":9443,\"trustedProxies\":\"10.0.0.0/8\",\"callbackSigning\":\"ES256\","
+                + "\"ringingTimeout\":\"30\"}}");
+        JsonNode fromFile = new ObjectMapper().readTree(serve(Map.of(), "--config", file.toString(), "--print-config").out());
+        assertThat(fromFile.get("httpsPort").asInt()).isEqualTo(9443);
+        assertThat(fromFile.get("trustedProxies").asText()).isEqualTo("10.0.0.0/8");
+        assertThat(fromFile.get("callbackSigning").asText()).isEqualTo("es256");
+        assertThat(fromFile.get("ringingTimeout").asText()).isEqualTo("30000ms");
+
+        assertThat(serve(Map.of(), "--https-port", "soon", "--print-config").err()).contains("--https-port").contains("'soon' is not a port");
+        assertThat(serve(Map.of(), "--callback-signing", "hs256", "--print-config").err()).contains("expected rs256 or es256");
+        Run halfPair = serve(Map.of(), "--tls-cert", dir.resolve("c.pem").toString(), "--print-config");
+        assertThat(halfPair.exitCode()).isEqualTo(2);
+        assertThat(halfPair.err()).contains("--tls-cert and --tls-key go together");
+        Run badProxy = serve(Map.of(), "--trusted-proxies", "not an address", "--print-config");
+        assertThat(badProxy.exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void theHeaderTimeoutComesFromFlagOrEnvironmentAndDefaultsToTenSeconds() throws Exception {
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("headerTimeout").asText())
                 .isEqualTo("10000ms");
