@@ -17,7 +17,7 @@ public final class WebRtcCounters {
     final LongAdder dtlsHandshakes = new LongAdder();
     final LongAdder dtlsFailed = new LongAdder();
     final LongAdder dtlsFingerprintMismatch = new LongAdder();
-    final LongAdder consentExpired = new LongAdder();
+    final LongAdder legsEnded = new LongAdder();
 
     public WebRtcCounters() {
         for (int i = 0; i < REASONS.length; i++) {
@@ -61,8 +61,8 @@ public final class WebRtcCounters {
         return dtlsFingerprintMismatch.sum();
     }
 
-    /** Legs ended because consent lapsed for longer than the policy allows. */
-    public long consentExpired() {
-        return consentExpired.sum();
+    /** Legs the transport ended: ICE never connected, consent expired, DTLS failed or the browser closed it. */
+    public long legsEnded() {
+        return legsEnded.sum();
     }
 }
