@@ -14,9 +14,9 @@ import java.util.zip.CRC32;
  * pair; media goes only to the pair the browser nominated (USE-CANDIDATE), or before that to the pair checked
  * last, and only while consent is fresh ({@link ConsentPolicy}).
  *
- * <p>Threads: {@link #onBindingRequest} runs on the WebRTC port's packet thread only; {@link #sendAddress},
- * {@link #isValidated} and {@link #isExpired} may be called from any thread (the selected pair and its last
- * check time are published through volatile fields). Allocates only for a new candidate pair (at most
+ * <p>Threads: {@link #onBindingRequest} and {@link #isValidated} run on the WebRTC port's packet thread only;
+ * {@link #sendAddress}, {@link #isNominated} and {@link #isExpired} may be called from any thread (the selected
+ * pair and its last check time are published through volatile fields). Allocates only for a new candidate pair (at most
  * {@value #MAX_PAIRS}).
  */
 public final class IceLiteResponder {
