@@ -78,10 +78,12 @@ class ChromiumWebRtcTest {
             JsonNode state = chromium.executeAsync("const done = arguments[arguments.length - 1];"
                     + "window.acceptAnswer(arguments[0]).then(done, e => done('ERR ' + e));", answer);
             assertThat(state.asText()).isEqualTo("connected");
-            assertThat(leg.isSecured()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(leg::isSecured);
             JsonNode transport = chromium.executeAsync("const done = arguments[arguments.length - 1];"
                     + "window.dtlsVersion().then(done, e => done('ERR ' + e));");
             Files.writeString(dir.resolve("transport-stats.json"), transport.toString());
+            assertThat(transport.path("dtls").asText()).as("Chromium fell back to DTLS 1.2").isEqualTo("FEFD");
+            assertThat(transport.path("srtp").asText()).isEqualTo("SRTP_AEAD_AES_128_GCM");
 
             sender.scheduleAtFixedRate(new ToneSender(leg, offer.payloadType(), 440), 0, 20, TimeUnit.MILLISECONDS);
 
@@ -108,6 +110,44 @@ class ChromiumWebRtcTest {
             leg.close();
         } finally {
             sender.shutdownNow();
+        }
+    }
+
+    @Test
+    void anOfferWhoseFingerprintIsNotTheBrowsersGetsNoMediaAndTheLegEnds() throws Exception {
+        assumeThat(Chromium.available()).as("chromium and chromium-driver installed").isTrue();
+        Path dir = Files.createDirectories(Path.of("target/webrtc-chromium-mismatch"));
+        Path wav = dir.resolve("tone-660.wav");
+        writeTone(wav, 660, 2);
+        Path page = dir.resolve("peer.html");
+        try (InputStream in = getClass().getResourceAsStream("/webrtc/peer.html")) {
+            Files.write(page, in.readAllBytes());
+        }
+        DtlsCertificate certificate = DtlsCertificate.generate("switchboard", Duration.ofDays(30), RANDOM);
+        DtlsCertificate someoneElse = DtlsCertificate.generate("someone-else", Duration.ofDays(30), RANDOM);
+        WebRtcDemux demux = new WebRtcDemux(counters);
+        try (WebRtcPort port = WebRtcPort.open(new InetSocketAddress("127.0.0.1", 0), demux);
+             Chromium chromium = new Chromium(wav.toAbsolutePath(), dir)) {
+            chromium.open(page.toAbsolutePath().toUri().toString());
+            String offerSdp = chromium.executeAsync("const done = arguments[arguments.length - 1];"
+                    + "window.startCall().then(done, e => done('ERR ' + e));").asText();
+            // the signalling was tampered with: the offer names another certificate than the browser's
+            WebRtcOffer offer = WebRtcOffer.parse(offerSdp.replaceAll("a=fingerprint:[^\r]*",
+                    "a=fingerprint:" + someoneElse.fingerprint().toSdp()));
+            IceCredentials local = IceCredentials.random(RANDOM);
+            WebRtcTransport leg = new WebRtcTransport(local, offer.iceUfrag(), offer.fingerprint(), certificate,
+                    ConsentPolicy.DEFAULT, counters, port, new Collector(), RANDOM, "chromium", System.nanoTime());
+            demux.register(leg);
+            String answer = new WebRtcAnswer("127.0.0.1", port.localPort(), local.ufrag(), local.password(),
+                    certificate.fingerprint(), SSRC).render(offer);
+            String state = chromium.executeAsync("const done = arguments[arguments.length - 1];"
+                    + "window.acceptAnswer(arguments[0]).then(done, e => done('ERR ' + e));", answer).asText();
+            assertThat(state).startsWith("ERR");
+            await().atMost(Duration.ofSeconds(10)).until(() -> leg.isFinished(System.nanoTime()));
+            assertThat(counters.dtlsFingerprintMismatch()).isEqualTo(1);
+            assertThat(leg.isSecured()).isFalse();
+            assertThat(received()).isZero();
+            leg.close();
         }
     }
 
