@@ -1,6 +1,9 @@
 # Not built or tested in this project's CI (no Docker engine there); nothing depends on it.
 # docker build -t switchboard .
-# docker run -p 8080:8080 -p 31000-31099:31000-31099/udp -e SWITCHBOARD_MEDIA_ADDRESS=<this host's IP> switchboard
+# docker run -p 8080:8080 -p 31000-31099:31000-31099/udp -e SWITCHBOARD_MEDIA_ADDRESS=<this host's IP> \
+#   -e SWITCHBOARD_DEV_IDENTITIES=true switchboard          (or your own tenants: -e SWITCHBOARD_CONFIG=/config.json -v ...)
+# On 0.0.0.0 the server needs the address participants reach (SWITCHBOARD_MEDIA_ADDRESS) and refuses the published
+# development identities unless SWITCHBOARD_DEV_IDENTITIES=true or a config file replaces them (docs/operations.md).
 FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /src
 COPY pom.xml .

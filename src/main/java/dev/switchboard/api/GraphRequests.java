@@ -1,6 +1,12 @@
 package dev.switchboard.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,16 +29,28 @@ import java.util.regex.Pattern;
 
 /**
  * What every Graph handler does with a request: authenticate the bot, read an optional or required JSON body
- * (415 for a non-JSON body, 400 for malformed JSON or a non-object, 413 above the server's size limit), and build
+ * (415 for a non-JSON body, 400 for malformed JSON, a non-object, content after the value, nesting deeper than
+ * {@value #MAX_NESTING_DEPTH} or a number longer than {@value #MAX_NUMBER_LENGTH} digits, 413 above the server's size
+ * limit), and build
  * absolute URLs on this server's base. Thread-safe.
  */
 public final class GraphRequests {
+    /** Deeper than any Graph body (they nest a handful of levels); deeper input is refused before it costs much. */
+    static final int MAX_NESTING_DEPTH = 64;
+    /** Digits in one JSON number: Graph's numbers are counts and timeouts. */
+    static final int MAX_NUMBER_LENGTH = 100;
     /**
      * Shared buffer pool instead of Jackson's per-thread one: requests run on virtual threads, where a thread-local
-     * pool never gets reused and every request would allocate fresh 8-16 KiB buffers.
+     * pool never gets reused and every request would allocate fresh 8-16 KiB buffers. Reads are strict: nesting and
+     * number length are bounded, and content after the JSON value is an error.
      */
-    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final Pattern SAFE_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
 
     private final BearerAuthenticator authenticator;
@@ -91,9 +109,14 @@ public final class GraphRequests {
         JsonNode node;
         try {
             node = JSON.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            throw SwitchboardException.badRequest("The request body is not acceptable JSON: it nests deeper than "
+                    + MAX_NESTING_DEPTH + " levels or has a number longer than " + MAX_NUMBER_LENGTH + " digits.");
+        } catch (MismatchedInputException e) {
+            throw SwitchboardException.badRequest("The request body is not valid JSON: it has content after its JSON value"
+                    + at(e) + ".");
         } catch (JsonProcessingException e) {
-            throw SwitchboardException.badRequest("The request body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ").");
+            throw SwitchboardException.badRequest("The request body is not valid JSON" + at(e) + ".");
         } catch (IOException e) {
             throw SwitchboardException.badRequest("The request body could not be read.");
         }
@@ -104,6 +127,11 @@ public final class GraphRequests {
             throw SwitchboardException.badRequest("The request body must be a JSON object.");
         }
         return (ObjectNode) node;
+    }
+
+    private static String at(JsonProcessingException e) {
+        JsonLocation where = e.getLocation();
+        return where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
     }
 
     /** Like {@link #optionalBody} but an empty body is a 400. */

@@ -1,39 +1,70 @@
 package dev.switchboard.api;
 
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
 
 /**
  * The Graph calls API route table, read top to bottom. Every route exists under {@code /v1.0/communications/calls}
  * and under the deprecated alias {@code /v1.0/app/calls}, which Graph still maps. Paths match case-insensitively
- * (the server's router setting), so {@code keepalive} and {@code keepAlive} both work.
+ * (the server's router setting), so {@code keepalive} and {@code keepAlive} both work. Every action is also routed
+ * under its qualified OData name ({@code microsoft.graph.mute}), the form the .NET SDK sends.
  */
 public final class GraphRoutes {
     private static final String[] ROOTS = {"/v1.0/communications/calls", "/v1.0/app/calls"};
+    private static final String QUALIFIED = "microsoft.graph.";
 
     private GraphRoutes() {
     }
 
     public static void register(RoutesConfig routes, CallsHandler calls, ParticipantsHandler participants,
-                                OperationsHandler operations) {
+                                OperationsHandler operations, UnimplementedActions unimplemented) {
         for (String root : ROOTS) {
             String call = root + "/{callId}";
-            String participant = call + "/participants/{participantId}";
+            String participantList = call + "/participants";
+            String participant = participantList + "/{participantId}";
 
             routes.post(root, calls::create);
             routes.get(call, calls::get);
             routes.delete(call, calls::delete);
-            routes.post(call + "/keepAlive", calls::keepAlive);
-            routes.post(call + "/mute", calls::mute);
-            routes.post(call + "/unmute", calls::unmute);
+            action(routes, call, "keepAlive", calls::keepAlive);
+            action(routes, call, "mute", calls::mute);
+            action(routes, call, "unmute", calls::unmute);
 
-            routes.get(call + "/participants", participants::list);
-            routes.post(call + "/participants/invite", participants::invite);
+            routes.get(participantList, participants::list);
+            action(routes, participantList, "invite", participants::invite);
             routes.get(participant, participants::get);
             routes.delete(participant, participants::delete);
-            routes.post(participant + "/mute", participants::mute);
-            routes.post(participant + "/unmute", participants::unmute);   // Switchboard extension
+            action(routes, participant, "mute", participants::mute);
+            action(routes, participant, "unmute", participants::unmute);   // Switchboard extension
 
             routes.get(call + "/operations/{operationId}", operations::get);
+
+            // Graph features not implemented yet: 501 NotImplemented on the caller's own call, 404 on any other
+            String collectionAction = UnimplementedActions.COLLECTION_ACTION;
+            action(routes, root, collectionAction, ctx -> unimplemented.onCollection(ctx, collectionAction));
+            for (String name : UnimplementedActions.CALL_ACTIONS) {
+                action(routes, call, name, ctx -> unimplemented.onCall(ctx, name));
+            }
+            for (String name : UnimplementedActions.PARTICIPANT_ACTIONS) {
+                action(routes, participant, name, ctx -> unimplemented.onParticipant(ctx, name));
+            }
+            String groups = UnimplementedActions.AUDIO_ROUTING_GROUPS;
+            Handler routing = ctx -> unimplemented.onCall(ctx, groups);
+            routes.get(call + "/" + groups, routing);
+            routes.post(call + "/" + groups, routing);
+            routes.get(call + "/" + groups + "/{groupId}", routing);
+            routes.patch(call + "/" + groups + "/{groupId}", routing);
+            routes.delete(call + "/" + groups + "/{groupId}", routing);
+            String sessions = UnimplementedActions.CONTENT_SHARING_SESSIONS;
+            Handler sharing = ctx -> unimplemented.onCall(ctx, sessions);
+            routes.get(call + "/" + sessions, sharing);
+            routes.get(call + "/" + sessions + "/{sessionId}", sharing);
         }
+    }
+
+    /** A POST action under its short name and its qualified name. */
+    private static void action(RoutesConfig routes, String on, String name, Handler handler) {
+        routes.post(on + "/" + name, handler);
+        routes.post(on + "/" + QUALIFIED + name, handler);
     }
 }

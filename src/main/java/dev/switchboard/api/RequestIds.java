@@ -22,11 +22,7 @@ public final class RequestIds {
     /** A before-handler: assigns the ids and sets both response headers. */
     public static void assign(Context ctx) {
         String requestId = UUID.randomUUID().toString();
-        String clientRequestId = ctx.header(CLIENT_REQUEST_ID);
-        if (clientRequestId == null || clientRequestId.isBlank() || clientRequestId.length() > MAX_CLIENT_ID_LENGTH
-                || !clientRequestId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            clientRequestId = requestId;
-        }
+        String clientRequestId = clientRequestId(ctx.header(CLIENT_REQUEST_ID), requestId);
         ctx.attribute(REQUEST_ID, requestId);
         ctx.attribute(CLIENT_REQUEST_ID, clientRequestId);
         ctx.header(REQUEST_ID, requestId);
@@ -55,6 +51,15 @@ public final class RequestIds {
         MDC.remove("requestId");
         MDC.remove("callId");
         MDC.remove("participantId");
+    }
+
+    /** The {@code client-request-id} to echo: the client's when it is short printable ASCII, else {@code fallback}. */
+    public static String clientRequestId(String sent, String fallback) {
+        if (sent == null || sent.isBlank() || sent.length() > MAX_CLIENT_ID_LENGTH
+                || !sent.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return fallback;
+        }
+        return sent;
     }
 
     public static String requestId(Context ctx) {

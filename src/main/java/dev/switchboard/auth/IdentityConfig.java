@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * trusted external issuers and token settings. The sections it reads are the top-level keys {@code tenants},
  * {@code trustedIssuers} and {@code tokens}; other top-level keys belong to other parts and are ignored here.
  * Inside its sections unknown keys are errors (a typo must not silently drop a secret or a role).
- * The format is documented in the README, section "Identity and tokens".
+ * The format is documented in {@code docs/identity.md}, section "Configuration file".
  *
  * @param directory       the tenants, apps and users (replaces the development identities)
  * @param externalIssuers outside issuers to trust besides the embedded authority
@@ -69,6 +69,16 @@ public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerCon
             throw new IllegalArgumentException("config file is not valid JSON: " + e.getOriginalMessage()
                     + " (line " + e.getLocation().getLineNr() + ")");
         }
+        return fromJson(root);
+    }
+
+    /**
+     * Reads the identity part of an already parsed configuration file (the server reads the file once and hands
+     * each part its section); see {@link #load(Path)}.
+     *
+     * @throws IllegalArgumentException with a message naming the offending entry
+     */
+    public static IdentityConfig fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("config file must hold a JSON object");
         }
@@ -184,7 +194,8 @@ public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerCon
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!ok.contains(f)) {
-                throw new IllegalArgumentException("config " + where + " has an unknown key '" + f + "'; allowed: " + String.join(", ", allowed));
+                throw new IllegalArgumentException("config " + where + " has an unknown key '" + f + "'"
+                        + dev.switchboard.error.ClosestName.hint(f, ok) + " (allowed: " + String.join(", ", allowed) + ")");
             }
         }
     }

@@ -30,6 +30,18 @@ final class CallNotifications {
         send(call, NotificationKind.CALL_STATE, item(changeType, "/communications/calls/" + call.id, data));
     }
 
+    /** A call the journal found live after a crash: {@code terminated} with {@link ResultInfo#SERVER_RESTARTED}. */
+    void callLost(dev.switchboard.journal.JournaledCall c) {
+        ObjectNode data = GraphJson.callState(c.callId(), c.callChainId(), c.myParticipantId(), CallState.TERMINATED,
+                ResultInfo.SERVER_RESTARTED);
+        try {
+            sink.enqueue(new OutboundNotification(c.callId(), c.tenantId(), c.appId(), c.callbackUri(),
+                    NotificationKind.CALL_STATE, item("deleted", "/communications/calls/" + c.callId(), data)));
+        } catch (RuntimeException e) {
+            log.error("notification not queued callId={} kind={}", c.callId(), NotificationKind.CALL_STATE, e);
+        }
+    }
+
     /** A roster {@code updated} on the call's participants; the array is the whole roster or the delta. */
     void roster(Call call, List<ParticipantView> fullRoster, List<ParticipantView> delta) {
         List<ParticipantView> shown = call.request.deltaRoster() ? delta : fullRoster;

@@ -3,6 +3,7 @@ package dev.switchboard.core;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
 
+import dev.switchboard.journal.CallJournal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.MediaLeg;
 import dev.switchboard.notify.NotificationSink;
@@ -36,12 +37,19 @@ public final class CallService implements AutoCloseable {
     private final Departures departures;
     private final Rosters rosters;
     private final Conferences conferences;
+    private final Journaling journal;
 
     public CallService(MediaEngine media, NotificationSink sink, Clock clock, CallSettings settings) {
+        this(media, sink, clock, settings, CallJournal.NONE);
+    }
+
+    /** @param journal where live calls are written down, for a restart after a crash (docs/durability.md) */
+    public CallService(MediaEngine media, NotificationSink sink, Clock clock, CallSettings settings, CallJournal journal) {
         this.media = media;
         this.notifications = new CallNotifications(sink);
         this.rosters = new Rosters(notifications);
-        this.departures = new Departures(registry, notifications, rosters);
+        this.journal = new Journaling(journal);
+        this.departures = new Departures(registry, notifications, rosters, this.journal);
         this.clock = clock;
         this.settings = settings;
         this.conferences = new Conferences(this);
@@ -197,6 +205,7 @@ public final class CallService implements AutoCloseable {
             Participant p = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
             c.participants.put(pid, p);
             rosters.changed(c, List.of(p), List.of());
+            journal.participantsChanged(c, null);
             completeInvitations(c);
             log.info("participant joined callChainId={} participantId={}", c.id, pid);
             return new JoinResult(pid, leg.sdpAnswer(), p.view(), false);
@@ -352,6 +361,10 @@ public final class CallService implements AutoCloseable {
 
     Rosters rosters() {
         return rosters;
+    }
+
+    Journaling journal() {
+        return journal;
     }
 
 

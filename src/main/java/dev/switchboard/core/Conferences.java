@@ -109,6 +109,17 @@ final class Conferences {
         call.mediaAnswer = leg.sdpAnswer();
         Participant bot = new Participant(participantId, request.sourceIdentity(), Integer.toString(c.nextSourceId++), call, leg);
         c.participants.put(participantId, bot);
+        try {
+            service.journal().created(call); // durable before anyone can learn the call id (the 201)
+        } catch (RuntimeException e) {
+            c.participants.remove(participantId);
+            Departures.closeLeg(bot);
+            if (c.participants.isEmpty()) {
+                abandon(c);
+            }
+            throw e;
+        }
+        service.journal().participantsChanged(c, call);
         c.botCalls.add(call);
         c.aliases.add(callId);
         service.registry().register(call);

@@ -15,11 +15,13 @@ final class Departures {
     private final CallRegistry registry;
     private final CallNotifications notifications;
     private final Rosters rosters;
+    private final Journaling journal;
 
-    Departures(CallRegistry registry, CallNotifications notifications, Rosters rosters) {
+    Departures(CallRegistry registry, CallNotifications notifications, Rosters rosters, Journaling journal) {
         this.registry = registry;
         this.notifications = notifications;
         this.rosters = rosters;
+        this.journal = journal;
     }
 
     /** The bot's call goes terminating, then terminated with {@code why}; its participant and leg go. */
@@ -34,11 +36,13 @@ final class Departures {
         call.state = CallState.TERMINATED;
         call.resultInfo = why;
         notifications.callState(call);
+        journal.ended(call);
         log.info("call terminated callId={} code={} subcode={}", call.id, why.code(), why.subcode());
         if (c.peerToPeer || c.participants.isEmpty()) {
             endConference(c, why);
         } else if (p != null) {
             rosters.changed(c, List.of(), List.of(p));
+            journal.participantsChanged(c, null);
         }
     }
 
@@ -52,6 +56,7 @@ final class Departures {
             endConference(c, ResultInfo.BOT_HUNG_UP);
         } else {
             rosters.changed(c, List.of(), List.of(p));
+            journal.participantsChanged(c, null);
         }
     }
 
@@ -66,6 +71,7 @@ final class Departures {
                 bot.resultInfo = why;
                 notifications.callState(bot);
             }
+            journal.ended(bot);
             registry.forget(bot);
         }
         List<ParticipantView> removed = new ArrayList<>();

@@ -20,6 +20,8 @@ public record ResultInfo(int code, int subcode, String message) {
             "The participant was removed by another participant.");
     /** The server stopped while the call was live. */
     public static final ResultInfo SERVER_SHUTDOWN = new ResultInfo(503, 0, "The server is shutting down.");
+    /** The server died (crash, kill -9) while the call was live; told by the restarted server (docs/durability.md). */
+    public static final ResultInfo SERVER_RESTARTED = new ResultInfo(500, 9001, "The server restarted; the call was lost.");
     /** An operation that finished well. */
     public static final ResultInfo SUCCESS = new ResultInfo(200, 0, "Action completed successfully.");
     /** An invitation nobody answered in time. */

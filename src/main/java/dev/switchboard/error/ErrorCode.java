@@ -14,10 +14,14 @@ public enum ErrorCode {
     ITEM_NOT_FOUND(404, "itemNotFound"),
     METHOD_NOT_ALLOWED(405, "MethodNotAllowed"),
     CONFLICT(409, "Conflict"),
+    REQUEST_TIMEOUT(408, "RequestTimeout"),
     PAYLOAD_TOO_LARGE(413, "RequestEntityTooLarge"),
+    URI_TOO_LONG(414, "UriTooLong"),
     UNSUPPORTED_MEDIA_TYPE(415, "UnsupportedMediaType"),
     TOO_MANY_REQUESTS(429, "TooManyRequests"),
+    HEADERS_TOO_LARGE(431, "RequestHeaderFieldsTooLarge"),
     INTERNAL(500, "generalException"),
+    NOT_IMPLEMENTED(501, "NotImplemented"),
     SERVICE_UNAVAILABLE(503, "serviceNotAvailable");
 
     private final int httpStatus;

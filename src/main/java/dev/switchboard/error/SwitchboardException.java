@@ -6,14 +6,29 @@ package dev.switchboard.error;
  */
 public final class SwitchboardException extends RuntimeException {
     private final ErrorCode code;
+    private final java.time.Duration retryAfter;
 
     public SwitchboardException(ErrorCode code, String message) {
+        this(code, message, null);
+    }
+
+    /**
+     * @param retryAfter how long the client should wait before trying again (sent as {@code Retry-After}), or null
+     *                   for the default of the code (429 and 503 always carry one)
+     */
+    public SwitchboardException(ErrorCode code, String message, java.time.Duration retryAfter) {
         super(message, null, false, false);
         this.code = code;
+        this.retryAfter = retryAfter;
     }
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** The wait this failure asks the client for, or null when it named none. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public static SwitchboardException notFound(String what) {

@@ -23,7 +23,10 @@ import java.util.Locale;
  * embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by the embedded address.
  *
  * <p>The call engine checks at call creation; {@link WebhookNotifier} checks again before every attempt
- * and every redirect hop, because DNS can change. Thread-safe; {@link #check} may block on DNS.
+ * and every redirect hop, because DNS can change, and connects to an address this check returned
+ * ({@link Verdict#addresses()}), never looking the name up a second time (see {@link PinnedTarget}).
+ * Hosts allowed by name are resolved too (for that pin) but not judged by address.
+ * Thread-safe; {@link #check} may block on DNS.
  */
 public final class CallbackUriPolicy {
     private final List<HostRule> allowed;
@@ -65,10 +68,9 @@ public final class CallbackUriPolicy {
         if (uri.getRawUserInfo() != null) {
             return Verdict.refused("callbackUri must not carry user credentials.");
         }
+        boolean allowedByName = false;
         for (HostRule rule : allowed) {
-            if (rule.matchesName(host)) {
-                return Verdict.ALLOWED;
-            }
+            allowedByName |= rule.matchesName(host);
         }
         InetAddress literal = HostRule.literal(host);
         InetAddress[] addresses;
@@ -78,18 +80,22 @@ public final class CallbackUriPolicy {
             try {
                 addresses = resolver.resolve(host);
             } catch (UnknownHostException | SecurityException e) {
-                return new Verdict(Verdict.Kind.UNRESOLVED, "callbackUri host '" + host + "' does not resolve.");
+                addresses = null;
             }
             if (addresses == null || addresses.length == 0) {
-                return new Verdict(Verdict.Kind.UNRESOLVED, "callbackUri host '" + host + "' does not resolve.");
+                return allowedByName ? Verdict.allowed(List.of()) // trusted by name; its DNS may come back by send time
+                        : new Verdict(Verdict.Kind.UNRESOLVED, "callbackUri host '" + host + "' does not resolve.", List.of());
             }
+        }
+        if (allowedByName) {
+            return Verdict.allowed(List.of(addresses));
         }
         boolean allInAllowedRanges = true;
         for (InetAddress a : addresses) {
             allInAllowedRanges &= inAllowedRange(a);
         }
         if (allInAllowedRanges) {
-            return Verdict.ALLOWED;
+            return Verdict.allowed(List.of(addresses));
         }
         if (!scheme.equals("https")) {
             return Verdict.refused("callbackUri must use https; plain http is accepted only for hosts allowed in the"
@@ -103,7 +109,7 @@ public final class CallbackUriPolicy {
                         + " cloud metadata addresses unless the host is allowed in the server's notification settings.");
             }
         }
-        return Verdict.ALLOWED;
+        return Verdict.allowed(List.of(addresses));
     }
 
     private boolean inAllowedRange(InetAddress a) {
@@ -226,14 +232,26 @@ public final class CallbackUriPolicy {
         return true;
     }
 
-    /** The outcome of {@link #evaluate}. */
-    record Verdict(Kind kind, String message) {
+    /**
+     * The outcome of {@link #evaluate}.
+     *
+     * @param addresses when ALLOWED, the addresses the host resolved to in this very check, all of which passed
+     *                  it (the one a connection may use without looking the name up again); empty for an
+     *                  allowed-by-name host that did not resolve
+     */
+    record Verdict(Kind kind, String message, List<InetAddress> addresses) {
         enum Kind { ALLOWED, REFUSED, UNRESOLVED }
 
-        static final Verdict ALLOWED = new Verdict(Kind.ALLOWED, null);
+        Verdict {
+            addresses = List.copyOf(addresses);
+        }
+
+        static Verdict allowed(List<InetAddress> addresses) {
+            return new Verdict(Kind.ALLOWED, null, addresses);
+        }
 
         static Verdict refused(String message) {
-            return new Verdict(Kind.REFUSED, message);
+            return new Verdict(Kind.REFUSED, message, List.of());
         }
     }
 }

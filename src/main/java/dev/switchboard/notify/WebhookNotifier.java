@@ -45,6 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * notifications go there too. Any other status, an SSRF refusal at send time, or reaching the TTL: given up.
  * Every give-up is counted ({@link NotifyMetrics}) and logged with callId and notificationId.
  *
+ * <p><b>Address.</b> Each attempt (and each redirect hop) is checked by {@link CallbackUriPolicy}, and an
+ * {@code http} attempt connects to an address that check resolved and passed, with the name in {@code Host}: the
+ * name is looked up once per attempt, so DNS cannot change between the check and the connection
+ * ({@link PinnedTarget}; https: see there).
+ *
  * <p><b>Memory.</b> See {@link CallQueue#offer} for what happens at the per-call and global limits.
  *
  * <p>Thread-safe. {@link #enqueue} never blocks on I/O: it serializes the body and returns.
@@ -72,6 +77,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private final Object drained = new Object();
     private volatile boolean closed;
     private volatile boolean closedHard;
+    private final boolean hostHeaderAllowed;
 
     public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters) {
         this(settings, signer, meters, new CallbackUriPolicy(settings));
@@ -96,6 +102,19 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                 .executor(workers)
                 .build();
         timer.scheduleWithFixedDelay(this::sweepIdleCalls, 1, 1, TimeUnit.MINUTES);
+        this.hostHeaderAllowed = PinnedTarget.hostHeaderAllowed();
+        if (!hostHeaderAllowed) {
+            log.error("callback connections are not pinned to the checked address (DNS rebinding is possible): this JVM"
+                    + " made an HTTP client before {}=host was set; set it on the command line", PinnedTarget.RESTRICTED_HEADERS_PROPERTY);
+        }
+    }
+
+    /**
+     * Lets the JDK HTTP client send the {@code Host} header that pinning needs ({@link PinnedTarget}). Call before
+     * anything in the JVM makes an HTTP client; the server does so when its class loads.
+     */
+    public static void allowPinnedHostHeader() {
+        PinnedTarget.allowHostHeader();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -183,6 +202,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             retryLater(q, d, "dns", -1, verdict.message());
             return;
         }
+        PinnedTarget connect = hostHeaderAllowed && !verdict.addresses().isEmpty()
+                ? PinnedTarget.of(target, verdict.addresses().getFirst()) : PinnedTarget.unpinned(target);
         byte[] body = d.body();
         if (token == null) {
             try {
@@ -195,7 +216,11 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(target)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(connect.connectUri());
+            if (connect.pinned()) {
+                builder.header("Host", connect.hostHeader());
+            }
+            request = builder
                     .timeout(settings.requestTimeout())
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + token)

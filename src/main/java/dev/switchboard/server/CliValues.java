@@ -36,7 +36,7 @@ final class CliValues {
             case "pcmu" -> AudioCodec.PCMU;
             case "pcma" -> AudioCodec.PCMA;
             case "opus" -> AudioCodec.OPUS;
-            default -> throw new ToolException(2, "--codec must be pcmu, pcma or opus, not '" + name + "'");
+            default -> throw new ToolException(ToolException.USAGE, "--codec must be pcmu, pcma or opus, not '" + name + "'");
         };
     }
 
@@ -55,8 +55,17 @@ final class CliValues {
         return new Login(username, pass);
     }
 
-    /** A development app by short name (dev-bot, p2p-bot, other-tenant-bot), or null. */
-    static App devApp(String name) {
-        return DEV_APPS.get(name.toLowerCase(Locale.ROOT));
+    /** A development app by short name (dev-bot, p2p-bot, other-tenant-bot) or by its app id, or null. */
+    static App devApp(String nameOrId) {
+        App byName = DEV_APPS.get(nameOrId.toLowerCase(Locale.ROOT));
+        if (byName != null) {
+            return byName;
+        }
+        for (App app : DEV_APPS.values()) {
+            if (app.appId().equalsIgnoreCase(nameOrId)) {
+                return app;
+            }
+        }
+        return null;
     }
 }

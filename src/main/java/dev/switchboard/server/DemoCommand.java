@@ -4,6 +4,7 @@ import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.tools.Demo;
 import dev.switchboard.tools.ToolException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -20,26 +21,29 @@ import java.util.stream.Stream;
  * process on free ports (or uses {@code --url}), runs {@link Demo}, exits 0 only if every step behaved.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run a group call end to end: a Graph bot with real RTP audio, two participants, mutes and",
-                "unmutes, with the roster notifications the bot receives and the tone levels each listener measures."})
+        description = {"Run a real group call end to end and check that every mute really silences.",
+                "A Graph bot with real RTP audio and two participants; mutes and unmutes, with the roster notifications",
+                "the bot receives and the tone levels each listener measures. Exit 0 only if every step behaved.",
+                "The in-process server's log shows warnings and errors only (on stderr)."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--url", description = "Use a running server instead of starting one in this process.")
     String url;
 
-    @Option(names = "--codec", defaultValue = "pcmu", description = "pcmu, pcma or opus (default: ${DEFAULT-VALUE}).")
-    String codec;
+    @Mixin
+    CodecOption codec;
 
     @Override
     public Integer call() throws Exception {
-        AudioCodec audio = CliValues.codec(codec);
+        AudioCodec audio = codec.codec();
         if (url != null) {
             return verdict(new Demo(url, audio, System.out).run());
         }
         Path dataDir = Files.createTempDirectory("switchboard-demo");
         int low = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 10000);
         ServerConfig config = ServerConfig.defaults(dataDir).withPort(0).withMediaPorts(low, low + 99);
-        try (SwitchboardServer server = new SwitchboardServer(config).start()) {
+        try (LogFormat.Quiet quiet = LogFormat.warningsOnly();
+             SwitchboardServer server = new SwitchboardServer(config).start()) {
             return verdict(new Demo(server.baseUrl(), audio, System.out).run());
         } finally {
             deleteTree(dataDir);

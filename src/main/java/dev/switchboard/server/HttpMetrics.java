@@ -5,13 +5,21 @@ import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Records {@code http.server.requests} (Prometheus: {@code http_server_requests_seconds}) by method, route
- * template (not the concrete path, so ids do not explode the series) and status.
+ * template (not the concrete path, so ids do not explode the series) and status. The histogram has a few fixed
+ * buckets around the mute path's objectives (p50 ~1 ms, p99 &lt; 10 ms) instead of a percentile histogram's ~70 per
+ * series, so {@code /metrics} stays small however many routes and statuses are seen.
  */
 final class HttpMetrics {
+    /** The {@code le} bounds of the latency histogram. */
+    static final Duration[] BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(50),
+            Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5)};
+
     private final MeterRegistry registry;
 
     HttpMetrics(MeterRegistry registry) {
@@ -25,7 +33,7 @@ final class HttpMetrics {
                 .tag("method", ctx.method().name())
                 .tag("route", route(ctx))
                 .tag("status", Integer.toString(ctx.statusCode()))
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry)
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
     }

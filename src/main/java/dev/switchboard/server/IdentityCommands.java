@@ -73,7 +73,7 @@ final class IdentityCommands {
                 secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             }
             if (secret == null || secret.isEmpty()) {
-                throw new ToolException(2, "no secret given (type it at the prompt or pipe it to stdin)");
+                throw new ToolException(ToolException.USAGE, "no secret given (type it at the prompt or pipe it to stdin)");
             }
             System.out.println(SecretHash.pbkdf2(secret, iterations));
             return 0;

@@ -18,6 +18,24 @@ public enum LogFormat {
         this.resource = resource;
     }
 
+    /** Restores the log level {@link #warningsOnly()} lowered. */
+    public interface Quiet extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Until closed, the whole process logs warnings and errors only (the in-process demo keeps the server's
+     * informational lines out of its narrative). Not for concurrent use by two callers.
+     */
+    public static Quiet warningsOnly() {
+        ch.qos.logback.classic.Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory())
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Level before = root.getLevel();
+        root.setLevel(ch.qos.logback.classic.Level.WARN);
+        return () -> root.setLevel(before);
+    }
+
     /** Reconfigures logging for the whole process. Call once, before the server starts. */
     public void apply() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();

@@ -33,6 +33,9 @@ public final class Main implements Runnable {
             CommandLine failed = ex.getCommandLine();
             PrintWriter err = failed.getErr();
             err.println("switchboard: " + ex.getMessage());
+            if (ex.getCause() instanceof ToolException tool) {
+                return tool.exitCode(); // a bad or missing --config file: the message says it all
+            }
             err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
             return failed.getCommandSpec().exitCodeOnInvalidInput();
         });

@@ -1,6 +1,5 @@
 package dev.switchboard.server;
 
-import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.tools.AudioSource;
 import dev.switchboard.tools.ClientApi;
@@ -9,9 +8,11 @@ import dev.switchboard.tools.ServerHttp;
 import dev.switchboard.tools.TokenClient;
 import dev.switchboard.tools.ToneSource;
 import dev.switchboard.tools.ToolException;
+import dev.switchboard.tools.WavFiles;
 import dev.switchboard.tools.WavSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -27,7 +28,8 @@ import java.util.regex.Pattern;
 /** {@code switchboard participant}: a real participant you can run in a terminal. */
 @Command(name = "participant", mixinStandardHelpOptions = true,
         description = {"Join a call as a user: stream a tone or a WAV file, record what you hear, watch the live roster.",
-                "Example:  switchboard participant --call <callId> --user alice --tone 660 --record heard.wav"})
+                "Example:  switchboard participant --call <callId> --user alice --tone 660 --record heard.wav",
+                "A user of a configured tenant: --user dana@contoso.test --password P --tenant T --client-id APP --secret S"})
 final class ParticipantCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
@@ -37,14 +39,11 @@ final class ParticipantCommand implements Callable<Integer> {
     @Option(names = "--user", required = true, description = "alice | bob | carol, or a user name of a configured tenant.")
     String user;
 
-    @Option(names = "--password", description = "The user's password (not needed for the development users).")
-    String password;
+    @Mixin
+    SignInOptions signIn;
 
-    @Option(names = "--tenant", defaultValue = DevIdentities.TENANT_ID, description = "The user's tenant (default: the development tenant).")
-    String tenant;
-
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "The server (default: ${DEFAULT-VALUE}).")
-    String url;
+    @Mixin
+    ServerUrlOption server;
 
     static final class Sound {
         @Option(names = "--tone", description = "Send a sine tone of this frequency in Hz (e.g. 440).")
@@ -60,24 +59,25 @@ final class ParticipantCommand implements Callable<Integer> {
     @Option(names = "--record", description = "Write what you hear to this WAV file when you leave.")
     Path record;
 
-    @Option(names = "--codec", defaultValue = "pcmu", description = "pcmu, pcma or opus (default: ${DEFAULT-VALUE}).")
-    String codec;
+    @Mixin
+    CodecOption codec;
 
     @Option(names = "--duration", description = "How long to stay, e.g. 30s, 2m, 500ms (default: until Ctrl-C).")
     String duration;
 
     @Override
     public Integer call() throws Exception {
-        AudioCodec audio = CliValues.codec(codec);
+        AudioCodec audio = codec.codec();
         Duration stay = duration == null ? null : parseDuration(duration);
         AudioSource source = source();
         if (record != null && record.toAbsolutePath().getParent() != null && !Files.isDirectory(record.toAbsolutePath().getParent())) {
             throw new ToolException(ToolException.LOCAL, "cannot record to " + record + ": no such directory");
         }
-        CliValues.Login login = CliValues.login(user, password);
-        ServerHttp http = new ServerHttp(url);
-        String token = new TokenClient(http).userToken(tenant, DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET,
-                login.username(), login.password());
+        CliValues.Login login = signIn.login(user);
+        CliValues.App via = signIn.client();
+        ServerHttp http = new ServerHttp(server.url);
+        String token = new TokenClient(http).userToken(via.tenantId(), via.appId(), via.secret(), login.username(),
+                login.password());
         CountDownLatch stop = new CountDownLatch(1);
         TerminationSignals.onTermination(stop::countDown);
         new Participant(new Participant.Options(callId, new ClientApi(http, token), audio, source, record, stay), System.out)
@@ -93,20 +93,20 @@ final class ParticipantCommand implements Callable<Integer> {
             try {
                 return new WavSource(sound.wav, AudioCodec.MIX_RATE);
             } catch (IOException e) {
-                throw new ToolException(ToolException.LOCAL, "cannot read " + sound.wav + ": " + e.getMessage());
+                throw new ToolException(ToolException.LOCAL, "cannot read " + sound.wav + ": " + WavFiles.why(e));
             }
         }
         try {
             return new ToneSource(sound.toneHz, AudioCodec.MIX_RATE);
         } catch (IllegalArgumentException e) {
-            throw new ToolException(2, "--tone: " + e.getMessage());
+            throw new ToolException(ToolException.USAGE, "--tone: " + e.getMessage());
         }
     }
 
     static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new ToolException(2, "--duration must look like 30s, 2m or 500ms, not '" + text + "'");
+            throw new ToolException(ToolException.USAGE, "--duration must look like 30s, 2m or 500ms, not '" + text + "'");
         }
         double value = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

@@ -2,92 +2,69 @@ package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.tools.ToolException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
 
 /**
  * {@code switchboard serve}: runs the server until SIGTERM/SIGINT. Each setting comes from its flag, else the
- * environment variable {@code SWITCHBOARD_<FLAG>}, else the config file's {@code "server"} object, else the default.
+ * environment variable {@code SWITCHBOARD_<FLAG>}, else the config file's {@code "server"} object, else the default
+ * ({@link SettingSources}); the result is one {@link ServerConfig}, built once.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = {
-        "Run the server (embedded defaults: loopback HTTP on 8080, in-memory state, embedded authority).",
-        "Every setting may also come from an environment variable SWITCHBOARD_<FLAG> (e.g. SWITCHBOARD_PORT)",
-        "or from the \"server\" object of the --config file (e.g. \"mediaPorts\": \"31000-31999\")."})
+@Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = SettingSources.class,
+        description = {"Run the server (embedded defaults: loopback HTTP on 8080, in-memory state, embedded authority).",
+                "Every setting may also come from an environment variable SWITCHBOARD_<FLAG> (e.g. SWITCHBOARD_PORT)",
+                "or from the \"server\" object of the --config file (e.g. \"mediaPorts\": \"31000-31999\")."})
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", description = "HTTP bind address (default: 127.0.0.1).")
-    String host;
+    @Mixin
+    HttpSettings.Options http;
 
-    @Option(names = "--port", description = "HTTP port; 0 picks a free one, printed at start (default: 8080).")
-    String port;
+    @Mixin
+    StorageSettings.Options storage;
 
-    @Option(names = "--data-dir", description = "Directory for durable files such as signing keys (default: switchboard-data).")
-    String dataDir;
+    @Mixin
+    MediaSettings.Options media;
 
-    @Option(names = "--media-ports", description = "UDP port range for media legs, LOW-HIGH (default: 31000-31999).")
-    String mediaPorts;
+    @Mixin
+    IdentitySettings.Options identity;
 
-    @Option(names = "--config", description = "Configuration file (JSON: tenants, apps, users, \"server\" settings); without it the development identities are used.")
-    Path configFile;
+    @Mixin
+    CallbackSettings.Options callbacks;
 
-    @Option(names = "--public-url", description = "Base URL clients use to reach this server (default: derived from host and port).")
-    String publicUrl;
+    @Mixin
+    LogSettings.Options log;
 
-    @Option(names = "--media-address", description = "The address written into SDP answers for media (default: --host); required when --host is 0.0.0.0.")
-    String mediaAddress;
-
-    @Option(names = "--callback-allow", description = "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private addresses (default: localhost,127.0.0.0/8,::1/128).")
-    String callbackAllow;
-
-    @Option(names = "--log-format", description = "Log output: text or json (default: text).")
-    String logFormat;
-
-    @Option(names = "--print-config", description = "Print the resolved settings as JSON and exit.")
+    @Option(names = "--print-config", description = "Print the resolved settings as JSON (the form of the config file's \"server\" object) and exit.")
     boolean printConfig;
 
     Map<String, String> environment = System.getenv();
 
+    private ConfigFile file;
+    private boolean fileRead;
+
     @Override
     public Integer call() throws Exception {
-        if (configFile == null && environment.get(SettingSources.envName("config")) != null) {
-            configFile = Path.of(environment.get(SettingSources.envName("config")));
-        }
-        if (configFile != null && !Files.isRegularFile(configFile)) {
-            throw new ParameterException(spec.commandLine(), "config file not found: " + configFile);
-        }
-        SettingSources sources;
-        try {
-            sources = SettingSources.of(environment, configFile);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (configFile != null) {
-            try {
-                dev.switchboard.auth.IdentityConfig.load(configFile);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
-        ServerConfig config = resolve(sources);
-        LogFormat format = setting("log-format", logFormat, sources, "text", v -> new LogFormatConverter().convert(v));
+        ServerConfig config = config();
         if (printConfig) {
-            System.out.println(describe(config, format));
+            System.out.println(describe(config));
             return 0;
         }
-        format.apply();
+        config.log().format().apply();
         SwitchboardServer server = new SwitchboardServer(config).start();
         System.out.println("Switchboard listening on " + server.baseUrl());
         System.out.println("  Graph API:  " + server.baseUrl() + "/v1.0/communications/calls");
@@ -101,85 +78,66 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ServerConfig resolve(SettingSources sources) {
-        String resolvedHost = setting("host", host, sources, "127.0.0.1", Function.identity());
-        int resolvedPort = setting("port", port, sources, Integer.toString(ServerConfig.DEFAULT_PORT), ServeCommand::parsePort);
-        Path resolvedDataDir = setting("data-dir", dataDir, sources, "switchboard-data", Path::of);
-        int[] range = setting("media-ports", mediaPorts, sources,
-                ServerConfig.DEFAULT_MEDIA_PORT_LOW + "-" + ServerConfig.DEFAULT_MEDIA_PORT_HIGH, ServeCommand::parseRange);
-        String resolvedPublicUrl = setting("public-url", publicUrl, sources, null, Function.identity());
-        java.util.Set<String> allowed = setting("callback-allow", callbackAllow, sources, null, ServeCommand::parseHostList);
-        String resolvedMediaAddress = setting("media-address", mediaAddress, sources, null, Function.identity());
-        if (isWildcard(resolvedMediaAddress != null ? resolvedMediaAddress : resolvedHost)) {
-            throw new ParameterException(spec.commandLine(), "media legs must advertise an address participants can reach: "
-                    + "with --host " + resolvedHost + " give --media-address (e.g. this machine's IP)");
-        }
+    /** The one typed configuration, from the parsed options; usage errors (exit 2) for what does not fit together. */
+    ServerConfig config() {
+        ConfigFile configFile = configFile();
+        ServerConfig config;
         try {
-            return new ServerConfig(resolvedHost, resolvedPort, resolvedDataDir, range[0], range[1], configFile,
-                    resolvedPublicUrl, allowed, resolvedMediaAddress);
+            config = new ServerConfig(http.settings(), storage.settings(), media.settings(), identity.settings(configFile),
+                    callbacks.settings(), log.settings());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new ToolException(ToolException.USAGE, e.getMessage());
         }
+        if (ServerConfig.isWildcard(config.advertisedMediaAddress())) {
+            throw new ToolException(ToolException.USAGE, "media legs must advertise an address participants can reach: "
+                    + "with --host " + config.host() + " give --media-address (e.g. this machine's IP)");
+        }
+        if (config.identity().development() && !config.identity().devIdentities() && !ServerConfig.isLoopback(config.host())) {
+            throw new ToolException(ToolException.USAGE, "refusing to serve the development identities, whose secrets are "
+                    + "published, on --host " + config.host() + ": give --config with your own tenants, "
+                    + "or --dev-identities to allow them anyway");
+        }
+        return config;
     }
 
-    private <T> T setting(String flag, String fromFlag, SettingSources sources, String fallback, Function<String, T> parse) {
-        String raw = fromFlag != null ? fromFlag : sources.lookup(flag).orElse(fallback);
-        if (raw == null) {
-            return null;
+    /**
+     * The configuration file ({@code --config}, else {@code SWITCHBOARD_CONFIG}), read once and checked against the
+     * settings' names; null when there is none. Called while options are parsed, so errors are parameter errors.
+     */
+    ConfigFile configFile() {
+        if (!fileRead) {
+            Path path = identity.configFile;
+            String fromEnv = environment.get(SettingSources.envName("config"));
+            if (path == null && fromEnv != null && !fromEnv.isBlank()) {
+                path = Path.of(fromEnv.trim());
+            }
+            try {
+                file = path == null ? null : ConfigFile.read(path, SettingSources.serverKeys(spec));
+            } catch (ToolException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+            fileRead = true;
         }
-        try {
-            return parse.apply(raw);
-        } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), "invalid --" + flag + " '" + raw + "': " + e.getMessage());
-        }
+        return file;
     }
 
-    private static int parsePort(String value) {
-        int p = Integer.parseInt(value.trim());
-        if (p < 0 || p > 65535) {
-            throw new IllegalArgumentException("must be 0-65535");
-        }
-        return p;
-    }
-
-    private static boolean isWildcard(String address) {
-        try {
-            return java.net.InetAddress.getByName(address).isAnyLocalAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false; // reported where the address is used
-        }
-    }
-
-    private static java.util.Set<String> parseHostList(String value) {
-        java.util.Set<String> hosts = new java.util.LinkedHashSet<>();
-        for (String part : value.split(",")) {
-            if (!part.isBlank()) {
-                hosts.add(part.trim());
+    /** The settings as JSON in the config file's {@code "server"} form, with derived values filled in. */
+    private String describe(ServerConfig config) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        for (OptionSpec option : SettingSources.settings(spec)) {
+            String key = SettingSources.jsonName(SettingSources.flagName(option));
+            Object value = option.getValue();
+            switch (value) {
+                case null -> o.putNull(key);
+                case Integer i -> o.put(key, i);
+                case Boolean b -> o.put(key, b);
+                case Enum<?> e -> o.put(key, e.name().toLowerCase(Locale.ROOT));
+                case java.time.Duration d -> o.put(key, d.toMillis() + "ms");
+                default -> o.put(key, value.toString());
             }
         }
-        return hosts;
-    }
-
-    private static int[] parseRange(String value) {
-        String[] parts = value.split("-", 2);
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("must look like LOW-HIGH, e.g. 31000-31999");
-        }
-        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
-    }
-
-    private static String describe(ServerConfig config, LogFormat format) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
-        o.put("host", config.host());
-        o.put("port", config.port());
-        o.put("dataDir", config.dataDir().toString());
-        o.put("mediaPorts", config.mediaPortLow() + "-" + config.mediaPortHigh());
         o.put("mediaAddress", config.advertisedMediaAddress());
-        o.put("config", config.configFile() == null ? null : config.configFile().toString());
-        o.put("publicUrl", config.publicBaseUrl());
-        o.put("callbackAllow", config.callbackAllowedHosts() == null ? "localhost,127.0.0.0/8,::1/128"
-                : String.join(",", new java.util.TreeSet<>(config.callbackAllowedHosts())));
-        o.put("logFormat", format.name().toLowerCase(java.util.Locale.ROOT));
+        o.put("publicUrl", config.port() == 0 ? config.publicBaseUrl() : config.baseUrl(config.port()));
         return o.toPrettyString();
     }
 }

@@ -1,78 +1,176 @@
 package dev.switchboard.server;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Everything the server needs to start. The defaults are the embedded development setup: loopback
- * HTTP on 8080, in-memory state, the embedded authority with its well-known identities.
+ * Everything the server needs to start, one record per concern. {@code serve} builds it once from flags,
+ * {@code SWITCHBOARD_*} variables, the config file's {@code "server"} object and the defaults (see
+ * {@link SettingSources}); tests and embedders start from {@link #defaults(Path)} and change what they need.
+ * The defaults are the embedded development setup: loopback HTTP on 8080, in-memory state, the embedded authority
+ * with its well-known identities.
  *
- * @param host          the HTTP bind address
- * @param port          the HTTP port; 0 picks a free one
- * @param dataDir       where durable files (signing keys) live
- * @param mediaPortLow  lowest UDP port for media legs (inclusive)
- * @param mediaPortHigh highest UDP port for media legs (inclusive)
- * @param configFile    the identity/settings file, or null for the embedded development identities
- * @param publicBaseUrl the base URL clients use (for {@code Location} and token issuers), or null to derive it
- *                      from the bound host and port
- * @param callbackAllowedHosts hosts, IPs or CIDR ranges a {@code callbackUri} may use although they are private or
- *                      plain http (the SSRF rule's exemptions), or null for the default: loopback only
- * @param mediaAddress  the address SDP answers advertise for media legs (legs bind to {@code host}), or null for
- *                      {@code host} itself; required when {@code host} is a wildcard such as 0.0.0.0
+ * <p>To add a setting: add an {@code @Option} to the {@code Options} mixin of its concern's record (or a new record
+ * with its mixin, added here and to {@link ServeCommand}), a component to that record, and map it in the mixin's
+ * {@code settings()}. The environment variable, the config-file key, the unknown-key check and
+ * {@code --print-config} follow from the option's name.
  */
-public record ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh,
-                           Path configFile, String publicBaseUrl, java.util.Set<String> callbackAllowedHosts,
-                           String mediaAddress) {
-
-    public static final int DEFAULT_PORT = 8080;
-    public static final int DEFAULT_MEDIA_PORT_LOW = 31000;
-    public static final int DEFAULT_MEDIA_PORT_HIGH = 31999;
+public record ServerConfig(HttpSettings http, StorageSettings storage, MediaSettings media, IdentitySettings identity,
+                           CallbackSettings callbacks, LogSettings log) {
 
     public ServerConfig {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0-65535, was " + port);
-        }
-        if (mediaPortLow < 1024 || mediaPortHigh > 65535 || mediaPortLow > mediaPortHigh) {
-            throw new IllegalArgumentException("media ports must be a range within 1024-65535, was "
-                    + mediaPortLow + "-" + mediaPortHigh);
-        }
-        if (publicBaseUrl != null && publicBaseUrl.endsWith("/")) {
-            publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
-        }
-        callbackAllowedHosts = callbackAllowedHosts == null ? null : java.util.Set.copyOf(callbackAllowedHosts);
-    }
-
-    /** A configuration with the default callback exemptions (loopback only). */
-    public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
-                        String publicBaseUrl) {
-        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, null, null);
-    }
-
-    /** A configuration whose media legs advertise {@code host}. */
-    public ServerConfig(String host, int port, Path dataDir, int mediaPortLow, int mediaPortHigh, Path configFile,
-                        String publicBaseUrl, java.util.Set<String> callbackAllowedHosts) {
-        this(host, port, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, null);
-    }
-
-    /** The address media legs advertise in SDP answers. */
-    public String advertisedMediaAddress() {
-        return mediaAddress != null ? mediaAddress : host;
+        java.util.Objects.requireNonNull(http, "http");
+        java.util.Objects.requireNonNull(storage, "storage");
+        java.util.Objects.requireNonNull(media, "media");
+        java.util.Objects.requireNonNull(identity, "identity");
+        java.util.Objects.requireNonNull(callbacks, "callbacks");
+        java.util.Objects.requireNonNull(log, "log");
     }
 
     /** The embedded defaults with the given data directory. */
     public static ServerConfig defaults(Path dataDir) {
-        return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, DEFAULT_MEDIA_PORT_LOW, DEFAULT_MEDIA_PORT_HIGH, null, null);
+        return new ServerConfig(HttpSettings.DEFAULTS, new StorageSettings(dataDir), MediaSettings.DEFAULTS,
+                IdentitySettings.DEVELOPMENT, CallbackSettings.DEFAULTS, LogSettings.DEFAULTS);
+    }
+
+    public ServerConfig withHttp(HttpSettings value) {
+        return new ServerConfig(value, storage, media, identity, callbacks, log);
+    }
+
+    public ServerConfig withMedia(MediaSettings value) {
+        return new ServerConfig(http, storage, value, identity, callbacks, log);
+    }
+
+    public ServerConfig withIdentity(IdentitySettings value) {
+        return new ServerConfig(http, storage, media, value, callbacks, log);
+    }
+
+    public ServerConfig withCallbacks(CallbackSettings value) {
+        return new ServerConfig(http, storage, media, identity, value, log);
     }
 
     /** For tests and the in-process demo: any free HTTP port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, mediaPortLow, mediaPortHigh, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return withHttp(http.withPort(newPort));
+    }
+
+    public ServerConfig withHost(String host) {
+        return withHttp(http.withHost(host));
+    }
+
+    public ServerConfig withPublicUrl(String url) {
+        return withHttp(http.withPublicUrl(url));
+    }
+
+    public ServerConfig withHeaderTimeout(java.time.Duration timeout) {
+        return withHttp(http.withHeaderTimeout(timeout));
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
-        return new ServerConfig(host, port, dataDir, low, high, configFile, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return withMedia(new MediaSettings(new MediaSettings.PortRange(low, high), media.address()));
     }
 
+    public ServerConfig withMediaAddress(String address) {
+        return withMedia(new MediaSettings(media.ports(), address));
+    }
+
+    /** The identities of this configuration file (read now). */
     public ServerConfig withConfigFile(Path file) {
-        return new ServerConfig(host, port, dataDir, mediaPortLow, mediaPortHigh, file, publicBaseUrl, callbackAllowedHosts, mediaAddress);
+        return withIdentity(file == null ? IdentitySettings.DEVELOPMENT : IdentitySettings.load(file));
+    }
+
+    public ServerConfig withCallbackAllow(List<String> hosts) {
+        return withCallbacks(new CallbackSettings(new CallbackSettings.HostList(hosts)));
+    }
+
+    // shortcuts to the values most parts need
+
+    public String host() {
+        return http.host();
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public java.time.Duration headerTimeout() {
+        return http.headerTimeout();
+    }
+
+    public Path dataDir() {
+        return storage.dataDir();
+    }
+
+    public int mediaPortLow() {
+        return media.ports().low();
+    }
+
+    public int mediaPortHigh() {
+        return media.ports().high();
+    }
+
+    /** The configured public base URL, or null to derive it (see {@link #baseUrl(int)}). */
+    public String publicBaseUrl() {
+        return http.publicUrl();
+    }
+
+    public Set<String> callbackAllowedHosts() {
+        return Set.copyOf(callbacks.allow().hosts());
+    }
+
+    /** The address media legs advertise in SDP answers. */
+    public String advertisedMediaAddress() {
+        return media.address() != null ? media.address() : http.host();
+    }
+
+    /**
+     * The host a derived base URL names: {@code --host} itself, or when that is a wildcard (0.0.0.0, ::) the media
+     * address (required with a wildcard: the address participants reach this machine at), else this machine's name.
+     */
+    public String urlHost() {
+        if (!isWildcard(http.host())) {
+            return http.host();
+        }
+        if (media.address() != null && !isWildcard(media.address())) {
+            return media.address();
+        }
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The base URL clients use: {@code --public-url}, else {@code http://urlHost:boundPort}. */
+    public String baseUrl(int boundPort) {
+        if (http.publicUrl() != null) {
+            return http.publicUrl();
+        }
+        String h = urlHost();
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + boundPort;
+    }
+
+    static boolean isWildcard(String address) {
+        try {
+            return InetAddress.getByName(address).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false; // reported where the address is used
+        }
+    }
+
+    static boolean isLoopback(String address) {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(address)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -1,62 +1,70 @@
 package dev.switchboard.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-import java.io.IOException;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
- * Where a server setting comes from, strongest first: a command-line flag, an environment variable
- * ({@code SWITCHBOARD_} + the flag name in upper case with {@code _}, e.g. {@code SWITCHBOARD_MEDIA_PORTS}),
- * the {@code "server"} object of the configuration file (the flag name in camelCase, e.g. {@code "mediaPorts"}),
- * then the built-in default.
+ * Where a {@code serve} setting comes from when its flag is not given (picocli's default-value provider, so every
+ * value passes the option's type converter whatever its source): the environment variable {@code SWITCHBOARD_} +
+ * the flag in upper case with {@code _} (e.g. {@code SWITCHBOARD_MEDIA_PORTS}), else the {@code "server"} object of
+ * the configuration file (the flag in camelCase, e.g. {@code "mediaPorts"}), else the option's own default.
+ * Every option of {@code serve} is a setting except the ones in {@link #NOT_SETTINGS}; {@code --config} itself comes
+ * from its flag or {@code SWITCHBOARD_CONFIG} only.
  */
-final class SettingSources {
-    private final Map<String, String> environment;
-    private final JsonNode serverSection;
+final class SettingSources implements IDefaultValueProvider {
+    static final Set<String> NOT_SETTINGS = Set.of("help", "version", "print-config");
 
-    SettingSources(Map<String, String> environment, JsonNode serverSection) {
-        this.environment = environment;
-        this.serverSection = serverSection == null ? new ObjectMapper().createObjectNode() : serverSection;
-    }
-
-    /** Reads the {@code "server"} object of a JSON configuration file; an absent file or section means none. */
-    static SettingSources of(Map<String, String> environment, Path configFile) {
-        if (configFile == null) {
-            return new SettingSources(environment, null);
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option) || !(arg.command().userObject() instanceof ServeCommand serve)) {
+            return null;
         }
-        try {
-            JsonNode root = new ObjectMapper().readTree(configFile.toFile());
-            if (root == null || !root.isObject()) {
-                throw new IllegalArgumentException("config file " + configFile + " must hold a JSON object");
-            }
-            JsonNode server = root.get("server");
-            if (server != null && !server.isObject()) {
-                throw new IllegalArgumentException("config file " + configFile + ": \"server\" must be an object");
-            }
-            return new SettingSources(environment, server);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("config file " + configFile + " is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("config file " + configFile + " cannot be read: " + e.getMessage());
+        String flag = flagName(option);
+        if (NOT_SETTINGS.contains(flag)) {
+            return null;
         }
-    }
-
-    /** The value of a setting not given as a flag: environment, then config file, else empty. */
-    Optional<String> lookup(String flagName) {
-        String env = environment.get(envName(flagName));
+        String env = serve.environment.get(envName(flag));
         if (env != null && !env.isBlank()) {
-            return Optional.of(env.trim());
+            return env.trim();
         }
-        JsonNode node = serverSection.get(jsonName(flagName));
-        if (node != null && !node.isNull()) {
-            return Optional.of(node.asText());
+        if ("config".equals(flag)) {
+            return null;
         }
-        return Optional.empty();
+        ConfigFile file = serve.configFile();
+        return file == null ? null : file.serverSetting(jsonName(flag));
+    }
+
+    /** The options of {@code serve} that are settings. */
+    static List<OptionSpec> settings(CommandSpec serve) {
+        List<OptionSpec> out = new ArrayList<>();
+        for (OptionSpec o : serve.options()) {
+            if (!NOT_SETTINGS.contains(flagName(o))) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** The keys the config file's {@code "server"} object may use: every setting but {@code config}. */
+    static List<String> serverKeys(CommandSpec serve) {
+        List<String> keys = new ArrayList<>();
+        for (OptionSpec o : settings(serve)) {
+            if (!"config".equals(flagName(o))) {
+                keys.add(jsonName(flagName(o)));
+            }
+        }
+        return keys;
+    }
+
+    static String flagName(OptionSpec option) {
+        return option.longestName().replaceFirst("^-+", "");
     }
 
     static String envName(String flagName) {

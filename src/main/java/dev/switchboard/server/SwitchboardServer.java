@@ -7,6 +7,8 @@ import dev.switchboard.api.GraphRoutes;
 import dev.switchboard.api.OperationsHandler;
 import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
+import dev.switchboard.auth.AuthMetrics;
+import dev.switchboard.api.UnimplementedActions;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
@@ -14,6 +16,8 @@ import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.core.CallService;
 import dev.switchboard.core.CallSettings;
+import dev.switchboard.core.LostCalls;
+import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackTokenSigner;
@@ -23,10 +27,10 @@ import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.notify.WebhookNotifier;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +48,15 @@ public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
     private static final int ROSTER_BACKLOG = 256;
+    /** The live calls, in the data directory (docs/durability.md). */
+    public static final String JOURNAL_FILE = "calls.journal";
     /** Requests that start a call or join one: refused while draining. */
     private static final java.util.regex.Pattern NEW_CALL = java.util.regex.Pattern.compile(
             "(?i)/v1\\.0/(communications|app)/calls/?|/client/v1/calls/[^/]+/participants/?");
+
+    static {
+        WebhookNotifier.allowPinnedHostHeader(); // before any HTTP client of this JVM exists
+    }
 
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -58,11 +68,15 @@ public final class SwitchboardServer implements AutoCloseable {
     private final CallService calls;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
+    private final FileCallJournal journal;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+    private volatile org.eclipse.jetty.server.Server jetty;
     private volatile String baseUrl;
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
-        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        this(config, MetricsRegistry.create());
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
@@ -75,7 +89,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * fakes. A null sink means real webhook delivery ({@link WebhookNotifier}, signed by the embedded authority).
      */
     public SwitchboardServer(ServerConfig config, MediaEngine media, NotificationSink notifications) {
-        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), media, notifications);
+        this(config, MetricsRegistry.create(), media, notifications);
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics, MediaEngine media,
@@ -90,20 +104,34 @@ public final class SwitchboardServer implements AutoCloseable {
         });
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
+        gcMetrics.bindTo(metrics);
+        heapPressure.bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         try {
-            this.authority = EmbeddedAuthority.create(config.dataDir(), config.configFile(), this::baseUrl, metrics);
+            this.authority = new EmbeddedAuthority(config.identity().identities(), config.identity().development(),
+                    config.dataDir(), this::baseUrl, Clock.systemUTC(), new AuthMetrics(metrics));
         } catch (RuntimeException e) {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
             media.close();
+            gcMetrics.close();
+            heapPressure.close();
             throw e;
         }
-        NotifierSettings notifierSettings = config.callbackAllowedHosts() == null ? NotifierSettings.defaults()
-                : NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
+        try {
+            this.journal = FileCallJournal.open(config.dataDir().resolve(JOURNAL_FILE));
+        } catch (RuntimeException e) {
+            sweeper.shutdownNow();
+            media.close();
+            authority.close();
+            throw e;
+        }
+        NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
-        this.calls = new CallService(media, notifications != null ? notifications : webhooks, Clock.systemUTC(),
-                CallSettings.DEFAULTS);
+        NotificationSink sink = notifications != null ? notifications : webhooks;
+        this.calls = new CallService(media, sink, Clock.systemUTC(), CallSettings.DEFAULTS, journal);
+        new LostCalls(sink).announce(journal.orphans()); // a crash ended them: their bots hear it now
+        journal.releaseOrphans();
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
                 .description("calls in progress").register(metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
@@ -117,6 +145,14 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.router.caseInsensitiveRoutes = true;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(GraphErrorPages.forServer());
+                this.jetty = server;
+            });
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(GraphErrorPages.forServlets());
+                context.addFilter(new NoMethodOverride(), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            });
             cfg.routes.before(RequestIds::assign);
             cfg.routes.beforeMatched(RequestIds::tagCall);
             cfg.routes.after(RequestIds::release);
@@ -129,17 +165,19 @@ public final class SwitchboardServer implements AutoCloseable {
                     (int) MAX_REQUEST_BYTES);
             CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
             GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
-                    new OperationsHandler(calls, requests));
+                    new OperationsHandler(calls, requests), new UnimplementedActions(calls, requests));
             ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
+        HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
+        long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
+        sweeper.scheduleWithFixedDelay(headerDeadline::sweep, headerSweep, headerSweep, TimeUnit.MILLISECONDS);
     }
 
     private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
         if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
-            ctx.header("Retry-After", "30");
             throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
-                    "The server is shutting down and takes no new calls.");
+                    "The server is shutting down and takes no new calls.", java.time.Duration.ofSeconds(30));
         }
     }
 
@@ -169,8 +207,7 @@ public final class SwitchboardServer implements AutoCloseable {
             close();
             throw e;
         }
-        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        baseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : "http://" + host + ":" + http.port();
+        baseUrl = config.baseUrl(http.port());
         log.info("switchboard listening url={} dataDir={} mediaPorts={}-{}", baseUrl, config.dataDir(),
                 config.mediaPortLow(), config.mediaPortHigh());
         return this;
@@ -230,12 +267,15 @@ public final class SwitchboardServer implements AutoCloseable {
         beginDraining();
         sweeper.shutdownNow();
         calls.close();
+        journal.close();
         if (webhooks != null) {
             webhooks.close();
         }
         http.stop();
         media.close();
         authority.close();
+        gcMetrics.close();
+        heapPressure.close();
         metrics.close();
         log.info("switchboard stopped");
     }

@@ -1,12 +1,12 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.tools.ServerHttp;
 import dev.switchboard.tools.TokenClient;
 import dev.switchboard.tools.ToolException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 final class TokenCommand implements Callable<Integer> {
 
     static final class Who {
-        @Option(names = "--app", required = true, description = "Application (client) id, or dev-bot | p2p-bot | other-tenant-bot: an app token.")
+        @Option(names = "--app", required = true, description = "Application (client) id, or dev-bot | p2p-bot | other-tenant-bot: an app token for the app's own tenant.")
         String app;
 
         @Option(names = "--user", required = true, description = "User name (e.g. alice@switchboard.local), or alice | bob | carol: a delegated user token.")
@@ -34,45 +34,26 @@ final class TokenCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Who who;
 
-    @Option(names = "--secret", description = "The app's client secret (not needed for the development apps).")
-    String secret;
+    @Mixin
+    SignInOptions signIn;
 
-    @Option(names = "--password", description = "The user's password (not needed for the development users).")
-    String password;
-
-    @Option(names = "--client-id", description = "With --user: the app the user signs in through (default: the Dev Bot).")
-    String clientId;
-
-    @Option(names = "--tenant", description = "Tenant id (default: the app's tenant, else the development tenant).")
-    String tenant;
-
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "The server (default: ${DEFAULT-VALUE}).")
-    String url;
+    @Mixin
+    ServerUrlOption server;
 
     @Option(names = "--decode", description = "Also print the token's header and claims as JSON.")
     boolean decode;
 
     @Override
     public Integer call() {
-        TokenClient tokens = new TokenClient(new ServerHttp(url));
+        TokenClient tokens = new TokenClient(new ServerHttp(server.url));
         String token;
         if (who.app != null) {
-            CliValues.App dev = CliValues.devApp(who.app);
-            String appId = dev != null ? dev.appId() : who.app;
-            String appSecret = secret != null ? secret : dev != null ? dev.secret() : null;
-            if (appSecret == null) {
-                throw new ToolException(ToolException.REFUSED, "--secret is required for app " + appId);
-            }
-            token = tokens.appToken(tenantOr(dev != null ? dev.tenantId() : DevIdentities.TENANT_ID), appId, appSecret);
+            CliValues.App app = signIn.app(who.app);
+            token = tokens.appToken(app.tenantId(), app.appId(), app.secret());
         } else {
-            CliValues.Login login = CliValues.login(who.user, password);
-            CliValues.App via = CliValues.devApp(clientId == null ? "dev-bot" : clientId);
-            String viaId = via != null ? via.appId() : clientId;
-            String viaSecret = secret != null ? secret : via != null ? via.secret() : null;
-            if (viaSecret == null) {
-                throw new ToolException(ToolException.REFUSED, "--secret (of --client-id " + viaId + ") is required");
-            }
-            token = tokens.userToken(tenantOr(DevIdentities.TENANT_ID), viaId, viaSecret, login.username(), login.password());
+            CliValues.Login login = signIn.login(who.user);
+            CliValues.App via = signIn.client();
+            token = tokens.userToken(via.tenantId(), via.appId(), via.secret(), login.username(), login.password());
         }
         System.out.println(token);
         if (decode) {
@@ -87,9 +68,5 @@ final class TokenCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private String tenantOr(String fallback) {
-        return tenant != null ? tenant : fallback;
     }
 }

@@ -8,6 +8,8 @@ public final class ToolException extends RuntimeException {
     public static final int REFUSED = 65;
     /** A local problem: missing file, port in use. */
     public static final int LOCAL = 74;
+    /** Bad usage: an unknown flag, a bad value, a wrong setting. */
+    public static final int USAGE = 2;
     /** The demo ran but a step did not behave. */
     public static final int CHECK_FAILED = 1;
 

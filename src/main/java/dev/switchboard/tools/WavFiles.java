@@ -30,11 +30,33 @@ public final class WavFiles {
      * @throws IOException when the file is missing, unreadable or not PCM/µ-law/A-law audio
      */
     public static Pcm read(Path file) throws IOException {
-        try (InputStream raw = Files.newInputStream(file);
-             AudioInputStream in = AudioSystem.getAudioInputStream(new java.io.BufferedInputStream(raw))) {
+        if (Files.isDirectory(file)) {
+            throw new IOException("it is a directory, not a WAV file");
+        }
+        try (InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            raw.mark(12);
+            byte[] head = raw.readNBytes(12);
+            raw.reset();
+            String riff = new String(head, 0, Math.min(4, head.length), java.nio.charset.StandardCharsets.US_ASCII);
+            String wave = head.length < 12 ? "" : new String(head, 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            if (!"RIFF".equals(riff) || !"WAVE".equals(wave)) {
+                throw new IOException("not a WAV file (it does not start with a RIFF/WAVE header)");
+            }
+            AudioInputStream in;
+            try {
+                in = AudioSystem.getAudioInputStream(raw);
+            } catch (UnsupportedAudioFileException e) {
+                throw new IOException("unsupported WAV format (use PCM, µ-law or A-law)");
+            }
             AudioFormat source = in.getFormat();
             AudioFormat target = new AudioFormat(source.getSampleRate(), 16, source.getChannels(), true, false);
-            byte[] bytes = AudioSystem.getAudioInputStream(target, in).readAllBytes();
+            byte[] bytes;
+            try {
+                bytes = AudioSystem.getAudioInputStream(target, in).readAllBytes();
+            } catch (IllegalArgumentException e) {
+                throw new IOException("unsupported WAV format " + source.getEncoding() + " " + source.getSampleSizeInBits()
+                        + "-bit (use PCM, µ-law or A-law)");
+            }
             int channels = source.getChannels();
             short[] samples = new short[bytes.length / 2 / channels];
             for (int i = 0; i < samples.length; i++) {
@@ -42,9 +64,18 @@ public final class WavFiles {
                 samples[i] = (short) ((bytes[at] & 0xff) | (bytes[at + 1] << 8));
             }
             return new Pcm(samples, Math.round(source.getSampleRate()));
-        } catch (UnsupportedAudioFileException | IllegalArgumentException e) {
-            throw new IOException("not a readable WAV file: " + file + " (" + e.getMessage() + ")");
         }
+    }
+
+    /** Why a WAV file could not be read, in words: no such file, permission denied, not a WAV file, its format. */
+    public static String why(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Writes 16-bit mono PCM as a WAV file. */

@@ -115,8 +115,8 @@ class ConfiguredServerTest {
     void keysAndTokensSurviveAServerRestartOnTheSameDataDirectory() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         String publicUrl = "http://switchboard.restart.test";
-        java.util.function.UnaryOperator<ServerConfig> sameDirAndUrl = cfg -> new ServerConfig(cfg.host(), 0, data,
-                cfg.mediaPortLow(), cfg.mediaPortHigh(), null, publicUrl);
+        java.util.function.UnaryOperator<ServerConfig> sameDirAndUrl = cfg -> ServerConfig.defaults(data).withPort(0)
+                .withMediaPorts(cfg.mediaPortLow(), cfg.mediaPortHigh()).withPublicUrl(publicUrl);
         String token;
         String jwks;
         try (TestServer first = TestServer.start(sameDirAndUrl)) {

@@ -27,7 +27,7 @@ final class BotReceiver implements AutoCloseable {
 
     /** One POST as the bot saw it. */
     record Received(String path, String notificationId, long sequence, String authorization, String contentType,
-                    byte[] body, long receivedNanos) {
+                    byte[] body, long receivedNanos, String host) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -64,7 +64,8 @@ final class BotReceiver implements AutoCloseable {
                 String seq = request.getHeader(WebhookNotifier.SEQUENCE_HEADER);
                 Received r = new Received(request.getPath(), request.getHeader(WebhookNotifier.NOTIFICATION_ID_HEADER),
                         seq == null ? -1 : Long.parseLong(seq), request.getHeader("Authorization"),
-                        request.getHeader("Content-Type"), request.getBody().readByteArray(), System.nanoTime());
+                        request.getHeader("Content-Type"), request.getBody().readByteArray(), System.nanoTime(),
+                        request.getHeader("Host"));
                 all.add(r);
                 MockResponse response = answer.apply(r);
                 if (response.getStatus().contains(" 2")) {

@@ -6,7 +6,7 @@ import dev.switchboard.testsupport.Tokens;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.util.Set;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,8 +15,7 @@ class CallbackAllowTest {
 
     @Test
     void configuredExemptionsReplaceTheLoopbackDefault() throws Exception {
-        try (TestServer server = TestServer.start(cfg -> new ServerConfig(cfg.host(), cfg.port(), cfg.dataDir(),
-                cfg.mediaPortLow(), cfg.mediaPortHigh(), cfg.configFile(), cfg.publicBaseUrl(), Set.of("10.1.2.0/24")))) {
+        try (TestServer server = TestServer.start(cfg -> cfg.withCallbackAllow(List.of("10.1.2.0/24")))) {
             HttpResponse<String> r = GracefulShutdownTest.createCall(server.baseUrl(), Tokens.devBotToken(server.baseUrl()),
                     "http://127.0.0.1:9/callback");
             assertThat(r.statusCode()).isEqualTo(400);

@@ -19,8 +19,19 @@ class DemoCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"pcmu", "opus"})
     void theDemoPassesEveryStep(String codec) {
-        Cli.Result r = run("demo", "--codec", codec);
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Cli.Result r;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r = run("demo", "--codec", codec);
+        } finally {
+            System.setErr(oldErr);
+        }
         assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .as("the server's informational log stays out of the demo's narrative").doesNotContain(" INFO ");
+        assertThat(r.out()).doesNotContain(" INFO ");
         assertThat(r.out()).contains("Demo passed: every step behaved.")
                 .contains("ok   bob does not hear the bot (440 Hz)")
                 .contains("ok   bob does not hear alice (660 Hz)")

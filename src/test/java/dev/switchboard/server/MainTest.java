@@ -34,6 +34,19 @@ class MainTest {
     }
 
     @Test
+    void theTopLevelHelpShowsEveryCommandsSummaryAsAWholeSentence() {
+        CommandLine cl = Main.commandLine();
+        cl.getSubcommands().forEach((name, sub) -> {
+            String summary = sub.getCommandSpec().usageMessage().description()[0];
+            assertThat(summary).as(name + "'s summary in 'switchboard --help'").endsWith(".");
+        });
+        StringWriter help = new StringWriter();
+        cl.usage(new PrintWriter(help));
+        assertThat(help.toString().replaceAll("\\s+", " "))
+                .contains("demo Run a real group call end to end and check that every mute really silences.");
+    }
+
+    @Test
     void unknownCommandIsExitCode2() {
         assertThat(run("fly").code()).isEqualTo(2);
     }

@@ -55,7 +55,58 @@ class MetricsTest {
                     .containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/v1.0/communications/calls/\\{callId}/participants/\\{participantId}/mute\"[^}]*status=\"200\"")
                     .contains("jvm_memory_used_bytes").contains("jvm_threads_live_threads");
             assertThat(counter(m, "switchboard_media_dropped_packets_total\\{reason=\"malformed\"}")).isZero();
+            assertHistogramsAreSmall(m);
         }
+    }
+
+    /**
+     * Histograms keep a handful of buckets per series (a percentile histogram has ~70, which made {@code /metrics}
+     * 180 KB), and the buckets the objectives are judged by are there.
+     */
+    @Test
+    void histogramsKeepAFewBucketsEachAndTheScrapeStaysSmall() throws Exception {
+        try (CallbackReceiver bot = new CallbackReceiver(); TestServer server = TestServer.start()) {
+            String token = Tokens.devBotToken(server.baseUrl());
+            String callId = createGroupCall(server.baseUrl(), token, bot.url());
+            String call = server.baseUrl() + "/v1.0/communications/calls/" + callId;
+            for (String suffix : new String[] {"/mute", "/unmute", "/keepAlive", "/playPrompt", "/nothing", ""}) {
+                post(call + suffix, token);
+            }
+            post(server.baseUrl() + "/v1.0/communications/calls/no-such-call/mute", token);
+            post(call + "/mute", "not-a-token");
+            await().atMost(Duration.ofSeconds(10)).until(() -> counter(scrape(server), "switchboard_notify_deliveries_total") >= 1);
+
+            String m = scrape(server);
+            assertHistogramsAreSmall(m);
+            assertThat(m.length()).as("bytes of /metrics").isLessThan(48 * 1024);
+            assertThat(m).contains("http_server_requests_seconds_bucket{method=\"POST\",route=\"/v1.0/communications/calls/{callId}/mute\",status=\"200\",le=\"0.01\"}")
+                    .containsPattern("switchboard_notify_delivery_latency_seconds_bucket\\{le=\"0\\.05\"}")
+                    .containsPattern("switchboard_media_mixer_tick_seconds_bucket\\{le=\"0\\.02\"}")
+                    .contains("http_server_requests_seconds_count{").contains("http_server_requests_seconds_sum{");
+        }
+    }
+
+    @Test
+    void jvmGarbageCollectionIsMeasured() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String m = scrape(server);
+            assertThat(m).contains("jvm_gc_memory_allocated_bytes_total").contains("jvm_gc_max_data_size_bytes")
+                    .contains("jvm_gc_live_data_size_bytes").contains("jvm_gc_overhead").contains("jvm_memory_usage_after_gc");
+            System.gc();
+            await().atMost(Duration.ofSeconds(20)).until(() -> scrape(server).contains("jvm_gc_pause_seconds_count{"));
+        }
+    }
+
+    /** At most 10 bucket lines ({@code le} values, +Inf included) per histogram series. */
+    static void assertHistogramsAreSmall(String metrics) {
+        java.util.Map<String, Integer> buckets = new java.util.HashMap<>();
+        for (String line : metrics.split("\n")) {
+            if (line.contains("_bucket{")) {
+                buckets.merge(line.substring(0, line.lastIndexOf(' ')).replaceAll("le=\"[^\"]*\",?", ""), 1, Integer::sum);
+            }
+        }
+        assertThat(buckets).isNotEmpty();
+        assertThat(buckets).allSatisfy((series, count) -> assertThat(count).as(series).isLessThanOrEqualTo(10));
     }
 
     static String createGroupCall(String baseUrl, String token, String callbackUri) throws Exception {

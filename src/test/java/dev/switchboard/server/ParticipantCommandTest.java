@@ -110,7 +110,18 @@ class ParticipantCommandTest {
         Cli.Result r = run("participant", "--call", "x", "--user", "alice", "--wav", dir.resolve("missing.wav").toString(),
                 "--url", server.baseUrl());
         assertThat(r.code()).isEqualTo(74);
-        assertThat(r.err()).contains("cannot read").contains("missing.wav");
+        assertThat(r.err().strip()).isEqualTo("switchboard: cannot read " + dir.resolve("missing.wav") + ": no such file");
+    }
+
+    @Test
+    void aFileThatIsNotAWavSaysSo(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("notes.wav");
+        java.nio.file.Files.writeString(text, "just some text, long enough to be read");
+        Cli.Result r = run("participant", "--call", "x", "--user", "alice", "--wav", text.toString(), "--url", server.baseUrl());
+        assertThat(r.code()).isEqualTo(74);
+        assertThat(r.err()).contains("cannot read " + text + ": not a WAV file");
+        Cli.Result dirAsWav = run("participant", "--call", "x", "--user", "alice", "--wav", dir.toString(), "--url", server.baseUrl());
+        assertThat(dirAsWav.err()).contains("it is a directory");
     }
 
     @Test

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,23 +17,15 @@ class ServeCommandTest {
     record Run(int exitCode, String out, String err) {
     }
 
+    /** {@code switchboard serve ARGS} in-process with this environment, through the real command line (exit codes and all). */
     static Run serve(Map<String, String> env, String... args) {
-        ServeCommand command = new ServeCommand();
-        command.environment = env;
-        CommandLine cl = new CommandLine(command);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        java.io.PrintStream oldOut = System.out;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(captured, true));
-        try {
-            int code = cl.execute(args);
-            return new Run(code, captured + out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
+        CommandLine cl = Main.commandLine();
+        ((ServeCommand) cl.getSubcommands().get("serve").getCommand()).environment = env;
+        String[] all = new String[args.length + 1];
+        all[0] = "serve";
+        System.arraycopy(args, 0, all, 1, args.length);
+        dev.switchboard.testsupport.Cli.Result r = dev.switchboard.testsupport.Cli.run(() -> cl, all);
+        return new Run(r.code(), r.out(), r.err());
     }
 
     @Test
@@ -69,7 +59,7 @@ class ServeCommandTest {
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("--media-address");
         JsonNode cfg = new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_MEDIA_ADDRESS", "127.0.0.1"),
-                "--host", "0.0.0.0", "--print-config").out());
+                "--host", "0.0.0.0", "--dev-identities", "--print-config").out());
         assertThat(cfg.get("host").asText()).isEqualTo("0.0.0.0");
         assertThat(cfg.get("mediaAddress").asText()).isEqualTo("127.0.0.1");
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("mediaAddress").asText())
@@ -82,18 +72,91 @@ class ServeCommandTest {
         assertThat(byDefault.get("callbackAllow").asText()).isEqualTo("localhost,127.0.0.0/8,::1/128");
         JsonNode fromEnv = new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_CALLBACK_ALLOW", "bot.internal, 10.0.0.0/8"),
                 "--print-config").out());
-        assertThat(fromEnv.get("callbackAllow").asText()).isEqualTo("10.0.0.0/8,bot.internal");
+        assertThat(fromEnv.get("callbackAllow").asText()).isEqualTo("bot.internal,10.0.0.0/8");
+    }
+
+    @Test
+    void theHeaderTimeoutComesFromFlagOrEnvironmentAndDefaultsToTenSeconds() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("headerTimeout").asText())
+                .isEqualTo("10000ms");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--header-timeout", "500ms", "--print-config").out())
+                .get("headerTimeout").asText()).isEqualTo("500ms");
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_HEADER_TIMEOUT", "3"), "--print-config").out())
+                .get("headerTimeout").asText()).isEqualTo("3000ms");
+        Run bad = serve(Map.of(), "--header-timeout", "0s", "--print-config");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--header-timeout").contains("'0s' is not a positive duration");
     }
 
     @Test
     void badSettingsGiveOneClearLineAndUsageExitCode(@TempDir Path dir) throws Exception {
-        assertThat(serve(Map.of(), "--port", "70000", "--print-config").err()).contains("invalid --port '70000'");
+        assertThat(serve(Map.of(), "--port", "70000", "--print-config").err()).contains("--port").contains("'70000' is not a port");
         assertThat(serve(Map.of(), "--media-ports", "9000", "--print-config").exitCode()).isEqualTo(2);
-        assertThat(serve(Map.of(), "--config", dir.resolve("missing.json").toString()).err()).contains("config file not found");
+        Run missing = serve(Map.of(), "--config", dir.resolve("missing.json").toString());
+        assertThat(missing.err()).contains("config file not found");
+        assertThat(missing.exitCode()).as("a missing file is a local problem, as documented").isEqualTo(74);
+        assertThat(missing.err().strip().lines()).hasSize(1);
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{not json");
         assertThat(serve(Map.of(), "--config", bad.toString(), "--print-config").err()).contains("is not valid JSON");
         assertThat(serve(Map.of(), "--bogus").exitCode()).isEqualTo(2);
         assertThat(serve(Map.of("SWITCHBOARD_LOG_FORMAT", "xml"), "--print-config").err()).contains("expected text or json");
+    }
+
+    @Test
+    void anUnknownServerKeyInTheConfigFileIsAnErrorNamingItAndTheClosestKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("switchboard.json");
+        Files.writeString(file, "{\"server\":{\"prot\":9001}}");
+        Run run = serve(Map.of(), "--config", file.toString(), "--print-config");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown key 'prot'").contains("did you mean 'port'?");
+        assertThat(run.err().strip().lines()).hasSize(1);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void anIdentityTypoNamesTheClosestKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("switchboard.json");
+        Files.writeString(file, "{\"tenants\":[{\"id\":\"t1\",\"aps\":[]}]}");
+        Run run = serve(Map.of(), "--config", file.toString(), "--print-config");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown key 'aps'").contains("did you mean 'apps'?");
+    }
+
+    @Test
+    void everySettingComesFromTheFileTypedOnce(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("switchboard.json");
+        Files.writeString(file, """
+                {"server":{"host":"127.0.0.1","port":9100,"dataDir":"d","mediaPorts":"40000-40010","mediaAddress":"127.0.0.1",
+                 "publicUrl":"https://calls.example.test/","callbackAllow":"bot.test","logFormat":"JSON","devIdentities":true}}""");
+        JsonNode cfg = new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_CONFIG", file.toString()), "--print-config").out());
+        assertThat(cfg.get("port").asInt()).isEqualTo(9100);
+        assertThat(cfg.get("dataDir").asText()).isEqualTo("d");
+        assertThat(cfg.get("mediaPorts").asText()).isEqualTo("40000-40010");
+        assertThat(cfg.get("publicUrl").asText()).isEqualTo("https://calls.example.test");
+        assertThat(cfg.get("callbackAllow").asText()).isEqualTo("bot.test");
+        assertThat(cfg.get("logFormat").asText()).isEqualTo("json");
+        assertThat(cfg.get("devIdentities").asBoolean()).isTrue();
+        assertThat(cfg.get("config").asText()).isEqualTo(file.toString());
+        Files.writeString(file, "{\"server\":{\"port\":\"eighty\"}}");
+        Run bad = serve(Map.of(), "--config", file.toString(), "--print-config");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--port").contains("'eighty' is not a port");
+    }
+
+    @Test
+    void theDevelopmentIdentitiesAreRefusedOnANonLoopbackAddress(@TempDir Path dir) throws Exception {
+        Run refused = serve(Map.of(), "--host", "0.0.0.0", "--media-address", "192.0.2.10", "--print-config");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("refusing to serve the development identities").contains("--dev-identities")
+                .contains("--config");
+        JsonNode allowed = new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_DEV_IDENTITIES", "true"),
+                "--host", "0.0.0.0", "--media-address", "192.0.2.10", "--print-config").out());
+        assertThat(allowed.get("publicUrl").asText()).as("a usable URL, not 0.0.0.0").isEqualTo("http://192.0.2.10:8080");
+        Path file = dir.resolve("own.json");
+        Files.writeString(file, "{\"tenants\":[{\"id\":\"t1\",\"apps\":[{\"appId\":\"a1\",\"secret\":\"s\"}]}]}");
+        assertThat(serve(Map.of(), "--host", "0.0.0.0", "--media-address", "192.0.2.10", "--config", file.toString(),
+                "--print-config").exitCode()).as("own identities may be served anywhere").isZero();
+        assertThat(serve(Map.of(), "--host", "localhost", "--print-config").exitCode()).isZero();
     }
 }

@@ -61,6 +61,13 @@ class TokenCommandTest {
     }
 
     @Test
+    void aDevelopmentAppNamedByItsIdGetsItsOwnTenant() throws Exception {
+        Cli.Result r = run("token", "--app", DevIdentities.OTHER_TENANT_BOT_APP_ID, "--url", server.baseUrl());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(claims(r.out().strip()).get("tid").asText()).isEqualTo(DevIdentities.OTHER_TENANT_ID);
+    }
+
+    @Test
     void wrongSecretIsRefusedInOneLine() {
         Cli.Result r = run("token", "--app", "dev-bot", "--secret", "nope", "--url", server.baseUrl());
         assertThat(r.code()).isEqualTo(65);

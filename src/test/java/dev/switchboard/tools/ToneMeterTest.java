@@ -67,6 +67,6 @@ class ToneMeterTest {
         assertThat(src.nextFrame(frame)).isFalse();
         Path junk = dir.resolve("junk.wav");
         Files.writeString(junk, "not audio");
-        assertThatThrownBy(() -> WavFiles.read(junk)).hasMessageContaining("not a readable WAV file");
+        assertThatThrownBy(() -> WavFiles.read(junk)).hasMessageContaining("not a WAV file");
     }
 }

@@ -1,0 +1,58 @@
+package dev.switchboard.api;
+
+import dev.switchboard.core.CallService;
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import io.javalin.http.Context;
+
+import java.util.List;
+
+/**
+ * The Graph calls API's actions and resources that Switchboard does not implement yet. Addressed to the caller's
+ * own call (or participant) each answers {@code 501 NotImplemented} naming what was asked for, so a bot can tell
+ * "not here yet" from "no such call"; addressed to any other call, the same 404 as every call route. Thread-safe.
+ */
+public final class UnimplementedActions {
+    /** Actions bound to a call in Graph v1.0 (CSDL) that Switchboard does not implement. */
+    public static final List<String> CALL_ACTIONS = List.of("answer", "reject", "redirect", "transfer",
+            "changeScreenSharingRole", "playPrompt", "recordResponse", "cancelMediaProcessing", "subscribeToTone",
+            "sendDtmfTones", "updateRecordingStatus", "addLargeGalleryView");
+    /** Actions bound to a participant in Graph v1.0 that Switchboard does not implement. */
+    public static final List<String> PARTICIPANT_ACTIONS = List.of("startHoldMusic", "stopHoldMusic");
+    /** The action bound to the calls collection. */
+    public static final String COLLECTION_ACTION = "logTeleconferenceDeviceQuality";
+    /** Resources contained in a call (read and written under it) that Switchboard does not implement. */
+    public static final String AUDIO_ROUTING_GROUPS = "audioRoutingGroups";
+    public static final String CONTENT_SHARING_SESSIONS = "contentSharingSessions";
+
+    private final CallService calls;
+    private final GraphRequests requests;
+
+    public UnimplementedActions(CallService calls, GraphRequests requests) {
+        this.calls = calls;
+        this.requests = requests;
+    }
+
+    /** {@code POST /communications/calls/logTeleconferenceDeviceQuality}: 501 for any app. */
+    public void onCollection(Context ctx, String name) {
+        requests.app(ctx);
+        throw notImplemented(name);
+    }
+
+    /** An action or resource of a call: 404 unless it is the caller's call, then 501. */
+    public void onCall(Context ctx, String name) {
+        calls.get(ctx.pathParam("callId"), requests.app(ctx));
+        throw notImplemented(name);
+    }
+
+    /** An action of a participant: 404 unless the participant is in the caller's call, then 501. */
+    public void onParticipant(Context ctx, String name) {
+        calls.participant(ctx.pathParam("callId"), ctx.pathParam("participantId"), requests.app(ctx));
+        throw notImplemented(name);
+    }
+
+    private static SwitchboardException notImplemented(String name) {
+        return new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "'" + name + "' is a Graph calls API feature that "
+                + "Switchboard does not implement yet.");
+    }
+}

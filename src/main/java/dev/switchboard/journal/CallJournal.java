@@ -1,0 +1,45 @@
+package dev.switchboard.journal;
+
+import dev.switchboard.error.SwitchboardException;
+
+import java.util.List;
+
+/**
+ * Where the call engine writes down its live calls, so that a restart after a crash can tell their bots that
+ * they are gone. The engine calls it at exactly three points, with the call's conference lock held (so one
+ * call's records are in order): a call was created (before its {@code 201}), the participants of a live call
+ * changed (join, leave, another bot in or out; never mute), a call ended.
+ *
+ * <p>Implementations are thread-safe. See {@code docs/durability.md}.
+ */
+public interface CallJournal {
+
+    /** Writes nothing: for tests and embedders that want no durability. */
+    CallJournal NONE = new CallJournal() {
+        @Override
+        public void callCreated(JournaledCall call) {
+        }
+
+        @Override
+        public void participantsChanged(String callId, List<String> participantIds) {
+        }
+
+        @Override
+        public void callEnded(String callId) {
+        }
+    };
+
+    /**
+     * Records a new live call; when this returns, the record survives a process crash and a power loss.
+     * May block for one disk flush.
+     *
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when it cannot be made durable (the call must not be created)
+     */
+    void callCreated(JournaledCall call);
+
+    /** The live call's participants are now {@code participantIds}. Never throws; a failure is logged. */
+    void participantsChanged(String callId, List<String> participantIds);
+
+    /** The call ended and its bot was told; a restart must not announce it. Never throws; a failure is logged. */
+    void callEnded(String callId);
+}

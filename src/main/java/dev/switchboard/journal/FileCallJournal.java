@@ -1,0 +1,335 @@
+package dev.switchboard.journal;
+
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The call journal as an append-only file in the data directory ({@link JournalFile} is the format).
+ *
+ * <p><b>Durability.</b> {@link #callCreated} appends and then forces the file ({@code fsync}) before it returns;
+ * concurrent creators share one force (group commit: whoever forces covers every record appended before it).
+ * {@link #participantsChanged} and {@link #callEnded} append without forcing: their bytes are in the operating
+ * system once they return, so they survive a process crash ({@code kill -9}); a power loss may lose the latest of
+ * them, and a restart then announces a call that had already ended (a second {@code terminated} for that call id).
+ *
+ * <p><b>Size.</b> The file is rewritten with only the live calls (atomically, see {@link JournalFile#replace}) when
+ * it has grown past {@code compactAtBytes} and to more than four times what the live calls need.
+ *
+ * <p><b>Recovery.</b> {@link #open} reads the intact prefix, cuts a torn tail, and keeps the calls that were live
+ * as {@link #orphans()} until {@link #releaseOrphans()}.
+ *
+ * <p>Thread-safe: appends are serialized by one lock, forcing by another, taken in that order never the reverse.
+ * An I/O failure while appending is cut back out of the file; if even that fails, the journal refuses every
+ * later {@link #callCreated}, so no call is created that a crash could lose silently.
+ */
+public final class FileCallJournal implements CallJournal, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FileCallJournal.class);
+    /** The default size past which the file is compacted. */
+    public static final long COMPACT_AT_BYTES = 1 << 20;
+
+    private final Path file;
+    private final long compactAtBytes;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final Object forceLock = new Object();
+    private final LinkedHashMap<String, JournaledCall> live = new LinkedHashMap<>();
+    private final List<JournaledCall> orphans;
+    private FileChannel channel;
+    private long appended;
+    private final AtomicLong forced = new AtomicLong();
+    private long compactions;
+    private boolean broken;
+
+    private FileCallJournal(Path file, long compactAtBytes, List<JournaledCall> orphans) {
+        this.file = file;
+        this.compactAtBytes = compactAtBytes;
+        this.orphans = List.copyOf(orphans);
+        for (JournaledCall c : orphans) {
+            live.put(c.callId(), c);
+        }
+    }
+
+    /** Opens (or creates) the journal at {@code file} with the default compaction size. */
+    public static FileCallJournal open(Path file) {
+        return open(file, COMPACT_AT_BYTES);
+    }
+
+    /**
+     * Opens (or creates) the journal at {@code file}: reads its intact prefix, logs and drops a torn tail, and
+     * rewrites the file compactly. Called once, at start, before any call exists.
+     *
+     * @throws SwitchboardException INTERNAL when the file cannot be read or written, or is not a journal
+     */
+    public static FileCallJournal open(Path file, long compactAtBytes) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            JournalFile.Contents contents = JournalFile.read(file);
+            if (contents.tornTail()) {
+                log.warn("call journal had a torn or corrupt tail, dropped file={} keptBytes={} droppedBytes={}",
+                        file, contents.validLength(), contents.fileLength() - contents.validLength());
+            }
+            FileCallJournal journal = new FileCallJournal(file, compactAtBytes, replay(contents.records()));
+            journal.rewrite();
+            return journal;
+        } catch (IOException e) {
+            log.error("call journal unusable file={} error={}", file, e.toString());
+            throw new SwitchboardException(ErrorCode.INTERNAL, "The call journal " + file + " cannot be used: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The live calls a journal file describes, read without changing it (for tools and tests; a running server's
+     * own view is {@link #live()}).
+     *
+     * @throws IOException when the file cannot be read or is not a journal
+     */
+    public static List<JournaledCall> read(Path file) throws IOException {
+        return replay(JournalFile.read(file).records());
+    }
+
+    /** The live calls the records describe, in the order they were created. */
+    static List<JournaledCall> replay(List<JournalRecord> records) {
+        LinkedHashMap<String, JournaledCall> calls = new LinkedHashMap<>();
+        for (JournalRecord r : records) {
+            switch (r) {
+                case JournalRecord.Opened(JournaledCall c) -> calls.put(c.callId(), c);
+                case JournalRecord.Participants(String id, List<String> ids) -> calls.computeIfPresent(id,
+                        (k, c) -> c.withParticipants(ids));
+                case JournalRecord.Ended(String id) -> calls.remove(id);
+            }
+        }
+        return new ArrayList<>(calls.values());
+    }
+
+    /** The calls that were live when the previous process stopped without ending them, as found by {@link #open}. */
+    public List<JournaledCall> orphans() {
+        return orphans;
+    }
+
+    /** Forgets the orphans (their bots have been told) and rewrites the file without them. */
+    public void releaseOrphans() {
+        appendLock.lock();
+        try {
+            for (JournaledCall c : orphans) {
+                live.remove(c.callId());
+            }
+            rewrite();
+        } catch (IOException e) {
+            log.warn("call journal not compacted file={} error={}", file, e.toString());
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    @Override
+    public void callCreated(JournaledCall call) {
+        long mine;
+        appendLock.lock();
+        try {
+            if (broken) {
+                throw unavailable();
+            }
+            mine = append(new JournalRecord.Opened(call));
+            live.put(call.callId(), call);
+        } catch (IOException e) {
+            throw unavailable();
+        } finally {
+            appendLock.unlock();
+        }
+        force(mine);
+    }
+
+    @Override
+    public void participantsChanged(String callId, List<String> participantIds) {
+        appendLock.lock();
+        try {
+            JournaledCall c = live.get(callId);
+            if (c == null || broken) {
+                return;
+            }
+            append(new JournalRecord.Participants(callId, participantIds));
+            live.put(callId, c.withParticipants(participantIds));
+        } catch (IOException e) {
+            // logged by append
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    @Override
+    public void callEnded(String callId) {
+        appendLock.lock();
+        try {
+            if (live.remove(callId) == null || broken) {
+                return;
+            }
+            append(new JournalRecord.Ended(callId));
+            maybeCompact();
+        } catch (IOException e) {
+            // logged by append
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Live calls as this journal knows them (orphans included until released). */
+    public List<JournaledCall> live() {
+        appendLock.lock();
+        try {
+            return List.copyOf(live.values());
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** How many times the file was compacted since open (for tests and metrics). */
+    public long compactions() {
+        appendLock.lock();
+        try {
+            return compactions;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        appendLock.lock();
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            log.warn("call journal did not close cleanly file={} error={}", file, e.toString());
+        } finally {
+            broken = true;
+            appendLock.unlock();
+        }
+    }
+
+    // ---- internals ---------------------------------------------------------------------------------------
+
+    /** Appends one frame; returns its sequence number. Append lock held. */
+    private long append(JournalRecord record) throws IOException {
+        ByteBuffer frame = JournalFile.frame(record);
+        long before = channel.position();
+        try {
+            JournalFile.writeFully(channel, frame);
+        } catch (IOException e) {
+            log.error("call journal write failed file={} error={}", file, e.toString());
+            try {
+                channel.truncate(before);
+                channel.position(before);
+            } catch (IOException again) {
+                broken = true;
+                log.error("call journal cannot cut a failed write; new calls are refused file={}", file);
+            }
+            throw e;
+        }
+        return ++appended;
+    }
+
+    /** Returns once every record up to {@code sequence} is on disk. Called without the append lock. */
+    private void force(long sequence) {
+        if (forced.get() >= sequence) {
+            return;
+        }
+        synchronized (forceLock) {
+            if (forced.get() >= sequence) {
+                return; // another creator's force covered this record
+            }
+            FileChannel ch;
+            long upTo;
+            appendLock.lock();
+            try {
+                ch = channel;
+                upTo = appended;
+            } finally {
+                appendLock.unlock();
+            }
+            try {
+                ch.force(false);
+            } catch (ClosedChannelException e) {
+                if (forced.get() < sequence) { // not a compaction that replaced (and forced) the file
+                    throw unavailable();
+                }
+                return;
+            } catch (IOException e) {
+                log.error("call journal force failed file={} error={}", file, e.toString());
+                throw unavailable();
+            }
+            forced.accumulateAndGet(upTo, Math::max);
+        }
+    }
+
+    /** Append lock held. */
+    private void maybeCompact() {
+        try {
+            long size = channel.size();
+            if (size >= compactAtBytes && size > 4 * liveBytes()) {
+                rewrite();
+                compactions++;
+            }
+        } catch (IOException e) {
+            log.warn("call journal not compacted file={} error={}", file, e.toString());
+        }
+    }
+
+    private long liveBytes() {
+        long bytes = JournalFile.HEADER_BYTES;
+        for (JournaledCall c : live.values()) {
+            bytes += JournalFile.frame(new JournalRecord.Opened(c)).remaining();
+        }
+        return bytes;
+    }
+
+    /** Replaces the file with the live calls only, forced, and appends to the new one. Append lock held (or open). */
+    private void rewrite() throws IOException {
+        List<JournalRecord> records = new ArrayList<>(live.size());
+        for (JournaledCall c : live.values()) {
+            records.add(new JournalRecord.Opened(c));
+        }
+        long length = JournalFile.replace(file, records);
+        FileChannel old = channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            channel.position(length);
+        } catch (IOException e) {
+            broken = true; // the old channel now writes to a file that is no longer the journal
+            throw e;
+        }
+        forced.accumulateAndGet(appended, Math::max); // everything appended so far is in the forced new file
+        if (old != null) {
+            try {
+                old.close();
+            } catch (IOException e) {
+                log.debug("old journal channel did not close error={}", e.toString());
+            }
+        }
+        log.debug("call journal rewritten file={} liveCalls={} bytes={}", file, live.size(), length);
+    }
+
+    private SwitchboardException unavailable() {
+        return new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE,
+                "The server cannot record the call durably right now; try again later.");
+    }
+}

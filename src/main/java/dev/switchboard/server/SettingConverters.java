@@ -1,0 +1,87 @@
+package dev.switchboard.server;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.net.URI;
+
+/**
+ * picocli type converters for the {@code serve} settings. They apply to a value from any source (flag,
+ * {@code SWITCHBOARD_*} variable, config file), so a message names the value, never where it came from.
+ */
+final class SettingConverters {
+    private SettingConverters() {
+    }
+
+    /** A TCP/UDP port, 0-65535. */
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int p = Integer.parseInt(value.trim());
+                if (p >= 0 && p <= 65535) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new TypeConversionException("'" + value + "' is not a port (0-65535)");
+        }
+    }
+
+    /** {@code 500ms}, {@code 10s} or a bare number of seconds; positive. */
+    static final class DurationConverter implements ITypeConverter<java.time.Duration> {
+        @Override
+        public java.time.Duration convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            try {
+                java.time.Duration d = v.endsWith("ms") ? java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()))
+                        : java.time.Duration.ofMillis(Math.round(Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1).trim() : v) * 1000));
+                if (d.toMillis() >= 1) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new TypeConversionException("'" + value + "' is not a positive duration (e.g. 10s or 500ms)");
+        }
+    }
+
+    /** {@code LOW-HIGH} within 1024-65535. */
+    static final class PortRangeConverter implements ITypeConverter<MediaSettings.PortRange> {
+        @Override
+        public MediaSettings.PortRange convert(String value) {
+            try {
+                return MediaSettings.PortRange.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "': " + e.getMessage());
+            }
+        }
+    }
+
+    /** A comma-separated list of hosts, IPs or CIDR ranges. */
+    static final class HostListConverter implements ITypeConverter<CallbackSettings.HostList> {
+        @Override
+        public CallbackSettings.HostList convert(String value) {
+            return CallbackSettings.HostList.parse(value);
+        }
+    }
+
+    /** An absolute http(s) URL without a path beyond {@code /}. */
+    static final class BaseUrl implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            URI u;
+            try {
+                u = URI.create(value.trim());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not a URL");
+            }
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new TypeConversionException("'" + value + "' must be an http(s) URL such as https://calls.example.com");
+            }
+            String s = u.toString();
+            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        }
+    }
+}

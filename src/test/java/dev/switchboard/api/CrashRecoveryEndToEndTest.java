@@ -1,0 +1,172 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.models.Call;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.journal.FileCallJournal;
+import dev.switchboard.notify.NotificationVerifier;
+import dev.switchboard.server.Main;
+import dev.switchboard.server.SwitchboardServer;
+import dev.switchboard.testsupport.MediaPorts;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code kill -9} and a restart on the same data directory: the bot of every call that was live hears a signed
+ * {@code terminated} (500/9001), a call that had ended is not announced again, and the journal is empty after.
+ */
+class CrashRecoveryEndToEndTest {
+    static final String OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
+
+    /** A server in its own JVM, its output collected. */
+    record Child(Process process, String baseUrl, List<String> output, Thread reader) implements AutoCloseable {
+        static Child start(Path dataDir) throws Exception {
+            int[] media = MediaPorts.nextRange(20);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "serve", "--port", "0", "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1])
+                    .redirectErrorStream(true).start();
+            List<String> output = new CopyOnWriteArrayList<>();
+            CompletableFuture<String> url = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    Pattern listening = Pattern.compile("Switchboard listening on (http://\\S+)");
+                    for (String line; (line = in.readLine()) != null; ) {
+                        output.add(line);
+                        Matcher m = listening.matcher(line);
+                        if (m.find()) {
+                            url.complete(m.group(1));
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // the process ended
+                }
+                url.completeExceptionally(new IllegalStateException("server exited:\n" + String.join("\n", output)));
+            });
+            reader.start();
+            try {
+                return new Child(p, url.get(60, TimeUnit.SECONDS), output, reader);
+            } catch (Exception e) {
+                p.destroyForcibly();
+                throw e;
+            }
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful end of calls
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(5000);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            reader.join(5000);
+        }
+    }
+
+    static boolean isCall(JsonNode item, String callId) {
+        return item.path("resourceUrl").asText().equals("/communications/calls/" + callId);
+    }
+
+    @Test
+    void afterKillNineTheRestartedServerTellsTheBotOfEachLiveCallItWasLostAndOnlyThose(@TempDir Path dataDir)
+            throws Exception {
+        String liveId;
+        String endedId;
+        ClientApi.Joined alice;
+        try (CallbackReceiver bot = new CallbackReceiver()) {
+            try (Child first = Child.start(dataDir)) {
+                GraphServiceClient graph = GraphSdk.client(first.baseUrl(), Tokens.devBotToken(first.baseUrl()));
+                Call live = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                        DevIdentities.BOB_ID));
+                liveId = live.getId();
+                alice = new ClientApi(new ServerHttp(first.baseUrl()), Tokens.aliceToken(first.baseUrl())).join(liveId, OFFER);
+                Call ended = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                        DevIdentities.BOB_ID));
+                endedId = ended.getId();
+                graph.communications().calls().byCallId(endedId).delete();
+                bot.awaitItem(i -> isCall(i, endedId) && i.path("changeType").asText().equals("deleted"), Duration.ofSeconds(10));
+                bot.awaitItem(i -> isCall(i, liveId) && i.at("/resourceData/state").asText().equals("established"),
+                        Duration.ofSeconds(10));
+                assertThat(FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)))
+                        .as("the journal holds the live call with its participants, not the ended one")
+                        .singleElement().satisfies(c -> {
+                            assertThat(c.callId()).isEqualTo(liveId);
+                            assertThat(c.participantIds()).containsExactly(live.getMyParticipantId(), alice.participantId());
+                        });
+
+                first.kill();
+                assertThat(first.output()).noneMatch(l -> l.contains("Switchboard stopped"));
+            }
+            int beforeRestart = bot.received().size();
+            assertThat(bot.items()).noneMatch(i -> isCall(i, liveId) && i.path("changeType").asText().equals("deleted"));
+
+            try (Child second = Child.start(dataDir)) {
+                JsonNode terminated = bot.awaitItem(i -> isCall(i, liveId) && i.path("changeType").asText().equals("deleted"),
+                        Duration.ofSeconds(30));
+                assertThat(terminated.at("/resourceData/state").asText()).isEqualTo("terminated");
+                assertThat(terminated.at("/resourceData/resultInfo/code").asInt()).isEqualTo(500);
+                assertThat(terminated.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9001);
+                assertThat(terminated.at("/resourceData/resultInfo/message").asText()).contains("restarted");
+                assertThat(terminated.at("/resourceData/myParticipantId").asText()).isNotBlank();
+
+                // the POST is signed by the restarted server with the keys kept in the data directory
+                CallbackReceiver.Received post = bot.received().stream().skip(beforeRestart)
+                        .filter(r -> r.json().path("value").findValues("resourceUrl").stream()
+                                .anyMatch(u -> u.asText().equals("/communications/calls/" + liveId)))
+                        .findFirst().orElseThrow();
+                NotificationVerifier verifier = NotificationVerifier.forJwksUrl(URI.create(second.baseUrl() + "/"
+                        + DevIdentities.TENANT_ID + "/discovery/v2.0/keys").toURL(), DevIdentities.DEV_BOT_APP_ID,
+                        NotificationVerifier.DEFAULT_ISSUERS);
+                assertThat(verifier.verify(post.header("Authorization"), post.body())).isEqualTo(DevIdentities.TENANT_ID);
+
+                // only the live call is announced: the server announces lost calls before it listens, once each
+                assertThat(second.output()).filteredOn(l -> l.contains("call lost in a crash")).singleElement()
+                        .satisfies(l -> assertThat(l).contains("callId=" + liveId).contains(alice.participantId()));
+                List<JsonNode> afterRestart = bot.received().stream().skip(beforeRestart)
+                        .flatMap(r -> r.json().path("value").valueStream()).toList();
+                assertThat(afterRestart).isNotEmpty().allMatch(i -> isCall(i, liveId));
+                assertThat(FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)))
+                        .as("after recovery the journal is empty").isEmpty();
+
+                // the call is gone for its bot and for its participant
+                String botToken = Tokens.devBotToken(second.baseUrl());
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(second.baseUrl()
+                        + "/v1.0/communications/calls/" + liveId)).header("Authorization", "Bearer " + botToken).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(get.statusCode()).isEqualTo(404);
+                HttpResponse<String> leave = http.send(HttpRequest.newBuilder(URI.create(second.baseUrl()
+                        + alice.location().getPath())).header("Authorization", "Bearer " + Tokens.aliceToken(second.baseUrl()))
+                        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(leave.statusCode()).isEqualTo(404);
+            }
+        }
+    }
+}

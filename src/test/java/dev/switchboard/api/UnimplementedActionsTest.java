@@ -1,0 +1,159 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.graph.communications.calls.item.playprompt.PlayPromptPostRequestBody;
+import com.microsoft.graph.communications.calls.item.participants.item.startholdmusic.StartHoldMusicPostRequestBody;
+import com.microsoft.graph.models.Call;
+import com.microsoft.graph.models.Prompt;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.testsupport.RecordingMediaEngine;
+import dev.switchboard.testsupport.RecordingNotificationSink;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Graph actions Switchboard does not implement answer 501 NotImplemented naming the action on the caller's own call,
+ * and 404 on anyone else's; every implemented action also answers under its qualified name
+ * ({@code microsoft.graph.mute}).
+ */
+class UnimplementedActionsTest {
+    static final String CALLBACK = "http://127.0.0.1:9/callback";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final List<String> CALL_ACTIONS = List.of("answer", "reject", "redirect", "transfer", "changeScreenSharingRole",
+            "playPrompt", "recordResponse", "cancelMediaProcessing", "subscribeToTone", "sendDtmfTones",
+            "updateRecordingStatus", "addLargeGalleryView");
+    static TestServer server;
+    static String token;
+    static String otherTenantToken;
+    static GraphServiceClient bot;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(new RecordingMediaEngine(), new RecordingNotificationSink());
+        token = Tokens.devBotToken(server.baseUrl());
+        otherTenantToken = Tokens.otherTenantBotToken(server.baseUrl());
+        bot = GraphSdk.client(server.baseUrl(), token);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void everyUnimplementedCallActionIs501NamingItOnTheCallersOwnCall() throws Exception {
+        Call call = groupCall();
+        for (String action : CALL_ACTIONS) {
+            for (String name : List.of(action, "microsoft.graph." + action)) {
+                String path = "/v1.0/communications/calls/" + call.getId() + "/" + name;
+                JsonNode error = graphError(post(path, token, "{}"), 501, "NotImplemented");
+                assertThat(error.get("message").asText()).contains("'" + action + "'");
+            }
+        }
+        graphError(post("/v1.0/app/calls/" + call.getId() + "/playPrompt", token, "{}"), 501, "NotImplemented");
+        graphError(post("/v1.0/communications/calls/logTeleconferenceDeviceQuality", token, "{}"), 501, "NotImplemented");
+    }
+
+    @Test
+    void unimplementedActionsOnSomeoneElsesCallOrNoCallAre404() throws Exception {
+        Call call = groupCall();
+        graphError(post("/v1.0/communications/calls/" + call.getId() + "/playPrompt", otherTenantToken, "{}"), 404, "itemNotFound");
+        graphError(post("/v1.0/communications/calls/no-such-call/playPrompt", token, "{}"), 404, "itemNotFound");
+        graphError(post("/v1.0/communications/calls/" + call.getId() + "/participants/" + call.getMyParticipantId()
+                + "/startHoldMusic", otherTenantToken, "{}"), 404, "itemNotFound");
+        graphError(post("/v1.0/communications/calls/" + call.getId() + "/participants/no-such-participant/startHoldMusic",
+                token, "{}"), 404, "itemNotFound");
+        graphError(get("/v1.0/communications/calls/" + call.getId() + "/audioRoutingGroups", otherTenantToken), 404, "itemNotFound");
+    }
+
+    @Test
+    void participantActionsAndCallResourcesAre501() throws Exception {
+        Call call = groupCall();
+        String callPath = "/v1.0/communications/calls/" + call.getId();
+        String participant = callPath + "/participants/" + call.getMyParticipantId();
+        for (String action : List.of("startHoldMusic", "stopHoldMusic", "microsoft.graph.startHoldMusic")) {
+            graphError(post(participant + "/" + action, token, "{}"), 501, "NotImplemented");
+        }
+        graphError(get(callPath + "/audioRoutingGroups", token), 501, "NotImplemented");
+        graphError(post(callPath + "/audioRoutingGroups", token, "{\"routingMode\":\"oneToOne\"}"), 501, "NotImplemented");
+        graphError(get(callPath + "/audioRoutingGroups/oneToOne", token), 501, "NotImplemented");
+        graphError(get(callPath + "/contentSharingSessions", token), 501, "NotImplemented");
+        graphError(get(callPath + "/contentSharingSessions/s1", token), 501, "NotImplemented");
+    }
+
+    @Test
+    void theSdkSeesNotImplementedAsAnODataErrorWith501() {
+        Call call = groupCall();
+        PlayPromptPostRequestBody prompt = new PlayPromptPostRequestBody();
+        prompt.setPrompts(List.<Prompt>of());
+        prompt.setClientContext("c");
+        ODataError e = GraphSdk.expectError(() -> bot.communications().calls().byCallId(call.getId()).playPrompt().post(prompt),
+                501, "NotImplemented");
+        assertThat(e.getError().getMessage()).contains("playPrompt");
+        GraphSdk.expectError(() -> bot.communications().calls().byCallId(call.getId()).participants()
+                .byParticipantId(call.getMyParticipantId()).startHoldMusic().post(new StartHoldMusicPostRequestBody()),
+                501, "NotImplemented");
+        GraphSdk.expectError(() -> bot.communications().calls().byCallId(call.getId()).audioRoutingGroups().get(),
+                501, "NotImplemented");
+    }
+
+    @Test
+    void implementedActionsAnswerUnderTheirQualifiedNames() throws Exception {
+        Call call = groupCall();
+        String callPath = "/v1.0/communications/calls/" + call.getId();
+        HttpResponse<String> mute = post(callPath + "/microsoft.graph.mute", token, "{\"clientContext\":\"q\"}");
+        assertThat(mute.statusCode()).as(mute.body()).isEqualTo(200);
+        assertThat(JSON.readTree(mute.body()).get("@odata.type").asText()).isEqualTo("#microsoft.graph.muteParticipantOperation");
+        HttpResponse<String> unmute = post(callPath + "/microsoft.graph.unmute", token, "{}");
+        assertThat(unmute.statusCode()).as(unmute.body()).isEqualTo(200);
+        assertThat(JSON.readTree(unmute.body()).get("@odata.type").asText()).isEqualTo("#microsoft.graph.unmuteParticipantOperation");
+        assertThat(post(callPath + "/microsoft.graph.keepAlive", token, "").statusCode()).isEqualTo(200);
+        HttpResponse<String> participantMute = post(callPath + "/participants/" + call.getMyParticipantId()
+                + "/microsoft.graph.mute", token, "{}");
+        assertThat(participantMute.statusCode()).as(participantMute.body()).isEqualTo(200);
+        String invite = """
+                {"participants":[{"@odata.type":"#microsoft.graph.invitationParticipantInfo",
+                  "identity":{"user":{"id":"%s"}}}],"clientContext":"i"}""".formatted(DevIdentities.CAROL_ID);
+        HttpResponse<String> invited = post(callPath + "/participants/microsoft.graph.invite", token, invite);
+        assertThat(invited.statusCode()).as(invited.body()).isEqualTo(200);
+        assertThat(JSON.readTree(invited.body()).get("@odata.type").asText()).isEqualTo("#microsoft.graph.inviteParticipantsOperation");
+    }
+
+    static Call groupCall() {
+        return bot.communications().calls().post(GraphSdk.call(CALLBACK, DevIdentities.ALICE_ID, DevIdentities.BOB_ID));
+    }
+
+    static HttpResponse<String> post(String path, String bearer, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + bearer)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String path, String bearer) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + bearer)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode graphError(HttpResponse<String> r, int status, String code) throws Exception {
+        assertThat(r.statusCode()).as("%s %s", r.request().uri(), r.body()).isEqualTo(status);
+        JsonNode error = JSON.readTree(r.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo(code);
+        assertThat(error.at("/innerError/request-id").asText()).isEqualTo(r.headers().firstValue("request-id").orElseThrow());
+        return error;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.switchboard.server;
+
+import dev.switchboard.testsupport.EchoMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ./switchboard} as a new user meets it: the first run builds the jar, says so with progress, and passes on
+ * none of Maven's noise (colour codes, the JDK's sun.misc.Unsafe warnings). Maven is a stand-in here that behaves
+ * like Maven 3.8 on JDK 25 (colour codes in batch mode; the warnings unless MAVEN_OPTS allows the access).
+ */
+class LauncherScriptTest {
+
+    @Test
+    void theFirstRunSaysItIsBuildingAndPrintsNoWarningsOrEscapeCodes(@TempDir Path dir) throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.copy(Path.of("switchboard"), project.resolve("switchboard"));
+        Files.createDirectories(project.resolve("bin"));
+        for (String f : new String[] {"find-jdk.sh", "maven.sh"}) {
+            Files.copy(Path.of("bin", f), project.resolve("bin").resolve(f));
+        }
+        Files.writeString(project.resolve("pom.xml"), "<project/>");
+        Files.createDirectories(project.resolve("src/main"));
+        Path fakeJar = fakeJar(dir.resolve("fake.jar"));
+        Path tools = Files.createDirectories(dir.resolve("tools"));
+        Path mvn = tools.resolve("mvn");
+        Files.writeString(mvn, """
+                #!/usr/bin/env bash
+                echo "$*" > "%s/mvn-args"
+                case " ${MAVEN_OPTS:-} " in
+                  *" --sun-misc-unsafe-memory-access=allow "*) ;;
+                  *) echo "WARNING: A terminally deprecated method in sun.misc.Unsafe has been called" >&2 ;;
+                esac
+                printf '\\033[1m[INFO] Scanning for projects...\\033[m\\n'
+                printf '[INFO] --- maven-compiler-plugin:3.14.0:compile (default-compile) @ switchboard ---\\n'
+                printf '[INFO] Compiling 140 source files with javac [debug release 21] to target/classes\\n'
+                printf '[INFO] --- maven-shade-plugin:3.6.0:shade (default) @ switchboard ---\\n'
+                mkdir -p target && cp "%s" target/switchboard.jar
+                printf '\\033[0m\\033[0m'
+                """.formatted(dir, fakeJar));
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        ProcessBuilder pb = new ProcessBuilder(project.resolve("switchboard").toString(), "--version");
+        pb.environment().put("PATH", tools + ":" + System.getenv("PATH"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("MAVEN_OPTS");
+        Path out = dir.resolve("out");
+        Path err = dir.resolve("err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String stderr = Files.readString(err);
+        assertThat(p.exitValue()).as(stderr).isZero();
+        assertThat(Files.readString(out)).isEqualTo("echo --version\n");
+        assertThat(stderr).contains("switchboard: building target/switchboard.jar")
+                .contains("switchboard:   Compiling 140 source files")
+                .contains("switchboard:   bundling the libraries into it")
+                .containsPattern("switchboard: built in \\d+ s")
+                .doesNotContain("\u001b").doesNotContain("sun.misc.Unsafe").doesNotContain("[INFO]");
+        assertThat(Files.readString(dir.resolve("mvn-args"))).contains("-Dstyle.color=never").contains("-B");
+
+        Process again = new ProcessBuilder(project.resolve("switchboard").toString(), "demo")
+                .redirectErrorStream(true).start();
+        assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .as("an up-to-date jar is not rebuilt").isEqualTo("echo demo\n");
+    }
+
+    private static Path fakeJar(Path jar) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, EchoMain.class.getName());
+        String entry = EchoMain.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+            out.putNextEntry(new JarEntry(entry));
+            try (var in = EchoMain.class.getClassLoader().getResourceAsStream(entry)) {
+                in.transferTo(out);
+            }
+            out.closeEntry();
+        }
+        return jar;
+    }
+}
