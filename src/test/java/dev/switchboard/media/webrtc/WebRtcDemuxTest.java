@@ -164,6 +164,17 @@ class WebRtcDemuxTest {
         assertThat(perPacket).isLessThan(256);
     }
 
+    @Test
+    void dropsAreExposedAsMediaDropReasons() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        java.util.List<io.micrometer.core.instrument.Meter> meters = WebRtcMeters.bind(registry, counters);
+        byte[] check = IceLiteResponderTest.check("srvufrag:brw1", "a-guessed-password-0123", true);
+        demux.onDatagram(check, check.length, BROWSER, 1);
+        assertThat(registry.get("switchboard.media.dropped.packets").tag("reason", "stun_unauthenticated").functionCounter().count()).isEqualTo(1);
+        meters.forEach(registry::remove);
+        assertThat(registry.find("switchboard.webrtc.stun.answered").meter()).isNull();
+    }
+
     private void check() throws Exception {
         byte[] check = IceLiteResponderTest.check("srvufrag:brw1", "server-password-0123456789", true);
         demux.onDatagram(check, check.length, BROWSER, 1);
