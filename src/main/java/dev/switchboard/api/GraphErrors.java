@@ -69,7 +69,24 @@ public final class GraphErrors {
         }
         ctx.status(code.httpStatus());
         ctx.contentType("application/json");
-        ctx.result(body(code, message, RequestIds.requestId(ctx), RequestIds.clientRequestId(ctx)));
+        String body = body(code, message, RequestIds.requestId(ctx), RequestIds.clientRequestId(ctx));
+        if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+            writeRefusedUpgrade(ctx, body);
+        } else {
+            ctx.result(body);
+        }
+    }
+
+    /** Javalin sends no result for a refused WebSocket upgrade, so the error body goes straight to the response. */
+    private static void writeRefusedUpgrade(Context ctx, String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            ctx.res().setContentLength(bytes.length);
+            ctx.res().getOutputStream().write(bytes);
+            ctx.res().flushBuffer();
+        } catch (java.io.IOException e) {
+            log.debug("refused upgrade: the client went away before the error body", e);
+        }
     }
 
     /** The Graph error body as a string. */

@@ -11,7 +11,6 @@ import dev.switchboard.error.ErrorCode;
 import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.ParticipantView;
-import dev.switchboard.core.RosterSubscription;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConnectContext;
@@ -26,19 +25,16 @@ import java.util.Locale;
  */
 public final class ClientHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
-    private static final String SUBSCRIPTION = "switchboard.rosterSubscription";
+    private static final String SLOT = "switchboard.rosterSlot";
 
     private final CallService calls;
     private final BearerAuthenticator authenticator;
-    private final int maxBacklog;
+    private final RosterStreams rosterStreams;
 
-    /**
-     * @param maxBacklog roster messages a reader may leave unread before it is disconnected as too slow
-     */
-    public ClientHandler(CallService calls, BearerAuthenticator authenticator, int maxBacklog) {
+    public ClientHandler(CallService calls, BearerAuthenticator authenticator, RosterStreams rosterStreams) {
         this.calls = calls;
         this.authenticator = authenticator;
-        this.maxBacklog = maxBacklog;
+        this.rosterStreams = rosterStreams;
     }
 
     /** {@code POST /client/v1/calls/{callId}/participants}: 201, Location, the SDP answer. */
@@ -82,47 +78,40 @@ public final class ClientHandler {
 
     /**
      * Before the roster WebSocket upgrade: a user token of a participant of that call (401/403/404 otherwise,
-     * as Graph errors). The token comes in the {@code Authorization} header, or in an {@code access_token} query
-     * parameter for clients that cannot set headers on a WebSocket (browsers).
+     * as Graph errors), within the roster stream limits (429 with {@code Retry-After} otherwise). The token comes in
+     * the {@code Authorization} header, or in an {@code access_token} query parameter for clients that cannot set
+     * headers on a WebSocket (browsers).
      */
     public void beforeRosterUpgrade(Context ctx) {
         Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
-        String callId = ctx.pathParam("callId");
-        boolean participant = calls.roster(callId, user).roster().stream()
-                .anyMatch(p -> !p.removed() && user.userId().equals(p.identity().id()));
-        if (!participant) {
-            throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
-        }
-    }
-
-    /** The roster WebSocket connected: the whole roster first, then one message per change. */
-    public void rosterConnected(WsConnectContext ctx) {
-        String callId = ctx.pathParam("callId");
-        RosterFeed feed = new RosterFeed(new WebSocketRosterChannel(ctx.session), maxBacklog);
         try {
-            Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
-            RosterSubscription subscription = calls.subscribeRoster(callId, user, update -> {
-                String message = RosterMessages.of(callId, update);
-                if (update.ended()) {
-                    feed.offer(update.sequenceNumber(), message);
-                    feed.finish(RosterFeed.NORMAL_CLOSE_CODE, "call ended");
-                } else {
-                    feed.offer(update.sequenceNumber(), message);
-                }
-            });
-            ctx.attribute(SUBSCRIPTION, subscription);
-            feed.offer(subscription.initial().sequenceNumber(), RosterMessages.of(callId, subscription.initial()));
+            ctx.attribute(SLOT, rosterStreams.reserve(ctx.pathParam("callId"), user));
         } catch (SwitchboardException e) {
-            log.info("roster stream refused callId={} reason={}", callId, e.code());
-            ctx.closeSession(1008, e.getMessage());
+            if (e.code() == ErrorCode.TOO_MANY_REQUESTS) {
+                ctx.header("Retry-After", Integer.toString(RosterStreams.RETRY_AFTER_SECONDS));
+            }
+            throw e;
         }
     }
 
-    /** The roster WebSocket closed: stop listening. */
+    /** The roster WebSocket connected: the whole roster first, then the changes (see {@link RosterStreams}). */
+    public void rosterConnected(WsConnectContext ctx) {
+        RosterSlot slot = ctx.attribute(SLOT);
+        WebSocketRosterChannel channel = new WebSocketRosterChannel(ctx.session);
+        try {
+            rosterStreams.open(slot, channel);
+        } catch (SwitchboardException e) {
+            // only a race gets here: the call ended (or the participant left) since the upgrade was allowed
+            log.info("roster stream refused callId={} reason={}", slot.callId(), e.code());
+            channel.close(RosterFeed.SLOW_READER_CLOSE_CODE, e.getMessage());
+        }
+    }
+
+    /** The roster WebSocket closed (either side): free its slot. */
     public void rosterClosed(WsCloseContext ctx) {
-        RosterSubscription subscription = ctx.attribute(SUBSCRIPTION);
-        if (subscription != null) {
-            subscription.close();
+        RosterSlot slot = ctx.attribute(SLOT);
+        if (slot != null) {
+            rosterStreams.close(slot);
         }
     }
 

@@ -1,13 +1,19 @@
 package dev.switchboard.client;
 
+import java.util.function.Consumer;
+
 /**
- * One participant's connection that receives roster messages (a WebSocket session in production).
- * {@link #send} is asynchronous: exactly one of the callbacks runs when the message is written or failed.
+ * One participant's connection that receives roster messages: a WebSocket in production, a fake in tests.
+ * {@link #send} never blocks: exactly one of the callbacks runs when the message is written or failed, possibly
+ * inside {@code send} on the calling thread.
  */
-public interface RosterChannel {
+interface RosterChannel {
 
-    void send(String message, Runnable onSent, java.util.function.Consumer<Throwable> onFailed);
+    void send(RosterMessage message, Runnable onSent, Consumer<Throwable> onFailed);
 
-    /** Closes the connection with a WebSocket close code and reason. */
+    /** Starts the closing handshake with a WebSocket close code and reason (queued behind a write in progress). */
     void close(int code, String reason);
+
+    /** Drops the connection without a handshake (for a peer that cannot even take the close frame). */
+    void disconnect();
 }

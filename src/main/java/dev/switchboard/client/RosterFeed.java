@@ -1,134 +1,213 @@
 package dev.switchboard.client;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * One participant's roster stream: messages in roster-sequence order, at most one write in flight, and a
- * bounded backlog. Every message carries the whole roster, so a message older than one already queued is
- * simply skipped. A reader too slow to keep its backlog under the bound is disconnected (close code 1008),
- * so it never holds memory or delays anyone else. Thread-safe; {@link #offer} never blocks.
+ * One participant's roster stream: at most one write in flight and at most one message waiting behind it. Every
+ * message carries the whole roster, so a newer message simply replaces the waiting one (the reader skips to the
+ * newest state, losing none) and a message not newer than one already queued is dropped. A stream over its byte
+ * bound, or whose write has not finished within the stall timeout ({@link #closeIfStalled}), is closed with 1008;
+ * one that cannot even take the close frame is then disconnected. So a reader never holds more than two shared
+ * messages and never delays anyone else.
+ *
+ * <p>Thread-safe and non-blocking: {@link #offer} runs on a roster fan-out thread, write completions on Jetty's
+ * threads, {@link #closeIfStalled} on the roster watchdog (see {@code docs/roster-stream.md}). The channel is called
+ * outside the lock.
  */
 final class RosterFeed {
     static final int SLOW_READER_CLOSE_CODE = 1008;
     static final int NORMAL_CLOSE_CODE = 1000;
 
-    private final RosterChannel channel;
-    private final int maxBacklog;
-    private final ArrayDeque<String> backlog = new ArrayDeque<>();
-    private long lastQueuedSequence = -1;
-    private boolean writing;
-    private boolean closed;
-    private int closeAfterDrainCode;
-    private String closeAfterDrainReason;
+    /** Why the server closed a stream for its reader's sake (a metric tag). */
+    enum SlowReason { OVER_BOUND, STALLED }
 
-    RosterFeed(RosterChannel channel, int maxBacklog) {
-        if (maxBacklog < 1) {
-            throw new IllegalArgumentException("maxBacklog must be positive");
+    private enum State { OPEN, FINISHING, CLOSING, CLOSED }
+
+    private final RosterChannel channel;
+    private final long maxQueuedBytes;
+    private final LongSupplier nanoTime;
+    private final Consumer<SlowReason> onSlow;
+    private RosterMessage inFlight;
+    private long inFlightSince;
+    private RosterMessage waiting;
+    private long lastQueuedSequence = -1;
+    private State state = State.OPEN;
+    private long closingSince;
+    private int finishCode;
+    private String finishReason;
+
+    /**
+     * @param maxQueuedBytes bytes the message in flight plus the waiting one may hold before the stream is closed
+     * @param nanoTime       the clock for stall detection ({@link System#nanoTime} in production)
+     * @param onSlow         told once when this stream is closed because its reader is too slow
+     */
+    RosterFeed(RosterChannel channel, long maxQueuedBytes, LongSupplier nanoTime, Consumer<SlowReason> onSlow) {
+        if (maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("maxQueuedBytes must be positive");
         }
         this.channel = channel;
-        this.maxBacklog = maxBacklog;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.nanoTime = nanoTime;
+        this.onSlow = onSlow;
     }
 
     /**
-     * Queues a roster message unless one with the same or a newer sequence number was queued already.
+     * Queues a roster message unless one with the same or a newer sequence number was queued already; a message
+     * still waiting (not yet handed to the channel) is replaced.
      *
-     * @return false when the feed is closed (now or before)
+     * @return false when the stream is closed or closing (now or before)
      */
-    boolean offer(long sequence, String message) {
-        boolean startWrite = false;
-        boolean tooSlow = false;
+    boolean offer(RosterMessage message) {
+        boolean start = false;
+        boolean overBound = false;
         synchronized (this) {
-            if (closed || closeAfterDrainReason != null) {
+            if (state != State.OPEN) {
                 return false;
             }
-            if (sequence <= lastQueuedSequence) {
+            if (message.sequence() <= lastQueuedSequence) {
                 return true;
             }
-            if (backlog.size() >= maxBacklog) {
-                closed = true;
-                backlog.clear();
-                tooSlow = true;
+            long queued = (inFlight == null ? 0 : inFlight.size()) + message.size();
+            if (queued > maxQueuedBytes) {
+                beginClose();
+                overBound = true;
             } else {
-                lastQueuedSequence = sequence;
-                backlog.add(message);
-                startWrite = !writing;
-                writing |= startWrite;
+                lastQueuedSequence = message.sequence();
+                if (inFlight == null) {
+                    inFlight = message;
+                    inFlightSince = nanoTime.getAsLong();
+                    start = true;
+                } else {
+                    waiting = message;
+                }
             }
         }
-        if (tooSlow) {
-            channel.close(SLOW_READER_CLOSE_CODE, "roster backlog over " + maxBacklog + " messages: reader too slow");
+        if (overBound) {
+            closeSlow(SlowReason.OVER_BOUND, "roster stream over " + maxQueuedBytes + " queued bytes: reader too slow");
             return false;
         }
-        if (startWrite) {
-            writeNext();
+        if (start) {
+            write(message);
         }
         return true;
     }
 
-    /** Sends what is queued, then closes the connection (the call ended). */
+    /** Sends what is queued, then closes the stream with the given code (the call ended). */
     void finish(int code, String reason) {
         boolean closeNow;
         synchronized (this) {
-            if (closed) {
+            if (state != State.OPEN) {
                 return;
             }
-            closeAfterDrainCode = code;
-            closeAfterDrainReason = reason;
-            closeNow = !writing;
-            closed |= closeNow;
+            finishCode = code;
+            finishReason = reason;
+            closeNow = inFlight == null;
+            state = closeNow ? State.CLOSED : State.FINISHING;
         }
         if (closeNow) {
             channel.close(code, reason);
         }
     }
 
-    /** Forgets the feed (its connection closed); queued messages are dropped. */
+    /**
+     * Closes the stream with 1008 if a write has been unfinished for longer than {@code stallNanos}; disconnects it if
+     * it was closed for being slow over {@code graceNanos} ago and still is not gone.
+     */
+    void closeIfStalled(long stallNanos, long graceNanos) {
+        long now = nanoTime.getAsLong();
+        boolean stalled = false;
+        boolean disconnect = false;
+        synchronized (this) {
+            if (state == State.CLOSING) {
+                disconnect = now - closingSince > graceNanos;
+                if (disconnect) {
+                    state = State.CLOSED;
+                }
+            } else if (state != State.CLOSED && inFlight != null && now - inFlightSince > stallNanos) {
+                beginClose();
+                stalled = true;
+            }
+        }
+        if (stalled) {
+            closeSlow(SlowReason.STALLED, "roster stream stalled: the reader took nothing for "
+                    + stallNanos / 1_000_000 + " ms");
+        } else if (disconnect) {
+            channel.disconnect();
+        }
+    }
+
+    /** The connection is gone: forget what is queued. */
     synchronized void markClosed() {
-        closed = true;
-        backlog.clear();
+        state = State.CLOSED;
+        inFlight = null;
+        waiting = null;
     }
 
     synchronized boolean closed() {
-        return closed;
+        return state == State.CLOSED || state == State.CLOSING;
+    }
+
+    /** Under the lock: nothing more goes out; the channel keeps only the write already in flight. */
+    private void beginClose() {
+        state = State.CLOSING;
+        closingSince = nanoTime.getAsLong();
+        waiting = null;
+    }
+
+    private void closeSlow(SlowReason reason, String text) {
+        onSlow.accept(reason);
+        channel.close(SLOW_READER_CLOSE_CODE, text);
     }
 
     /**
-     * Writes queued messages one at a time. A channel may complete a write inside {@code send} (on this thread):
-     * then the loop goes on here instead of recursing, so a long backlog never deepens the stack.
+     * Writes {@code first}, then whatever waits, one at a time. A channel may complete a write inside {@code send}
+     * (on this thread): then the loop goes on here instead of recursing, so the stack never deepens.
      */
-    private void writeNext() {
-        while (true) {
-            String next;
-            int code = 0;
-            String reason = null;
-            synchronized (this) {
-                next = closed ? null : backlog.poll();
-                if (next == null) {
-                    writing = false;
-                    if (!closed && closeAfterDrainReason != null) {
-                        closed = true;
-                        code = closeAfterDrainCode;
-                        reason = closeAfterDrainReason;
-                    }
-                }
-            }
-            if (next == null) {
-                if (reason != null) {
-                    channel.close(code, reason);
-                }
-                return;
-            }
+    private void write(RosterMessage first) {
+        RosterMessage next = first;
+        while (next != null) {
             // 0: send() still running, 1: completed inside send(), 2: send() returned first (completion comes later)
             AtomicInteger phase = new AtomicInteger();
             channel.send(next, () -> {
                 if (!phase.compareAndSet(0, 1)) {
-                    writeNext();
+                    RosterMessage after = written();
+                    if (after != null) {
+                        write(after);
+                    }
                 }
             }, failure -> markClosed());
             if (phase.compareAndSet(0, 2)) {
                 return;
             }
+            next = written();
         }
+    }
+
+    /** The write in flight finished: the waiting message goes next, or a finishing stream closes. */
+    private RosterMessage written() {
+        int code = 0;
+        String reason = null;
+        RosterMessage next;
+        synchronized (this) {
+            if (state == State.CLOSED || state == State.CLOSING) {
+                inFlight = null;
+                return null;
+            }
+            next = waiting;
+            waiting = null;
+            inFlight = next;
+            inFlightSince = nanoTime.getAsLong();
+            if (next == null && state == State.FINISHING) {
+                state = State.CLOSED;
+                code = finishCode;
+                reason = finishReason;
+            }
+        }
+        if (reason != null) {
+            channel.close(code, reason);
+        }
+        return next;
     }
 }

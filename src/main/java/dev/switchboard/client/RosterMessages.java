@@ -7,6 +7,8 @@ import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.ParticipantView;
 import dev.switchboard.core.RosterUpdate;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The roster stream's message: the whole roster (participants as the Graph API shows them, with
  * {@code isMuted} and {@code mediaStreams[].serverMuted}), its sequence number, which entries changed, and
@@ -16,7 +18,7 @@ final class RosterMessages {
     private RosterMessages() {
     }
 
-    static String of(String callId, RosterUpdate update) {
+    static RosterMessage render(String callId, RosterUpdate update) {
         ObjectNode message = JsonNodeFactory.instance.objectNode();
         message.put("type", update.ended() ? "ended" : "roster");
         message.put("callId", callId);
@@ -28,6 +30,7 @@ final class RosterMessages {
             entry.put("id", p.id());
             entry.put("removed", p.removed());
         }
-        return message.toString();
+        return new RosterMessage(update.sequenceNumber(), message.toString().getBytes(StandardCharsets.UTF_8),
+                update.ended());
     }
 }

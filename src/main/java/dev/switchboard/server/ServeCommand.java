@@ -49,6 +49,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     LogSettings.Options log;
 
+    @Mixin
+    RosterStreamOptions roster;
+
     @Option(names = "--print-config", description = "Print the resolved settings as JSON (the form of the config file's \"server\" object) and exit.")
     boolean printConfig;
 
@@ -84,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(http.settings(), storage.settings(), media.settings(), identity.settings(configFile),
-                    callbacks.settings(), log.settings());
+                    callbacks.settings(), log.settings(), roster.settings());
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.client.RosterStreamSettings;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import java.util.Set;
  * {@code --print-config} follow from the option's name.
  */
 public record ServerConfig(HttpSettings http, StorageSettings storage, MediaSettings media, IdentitySettings identity,
-                           CallbackSettings callbacks, LogSettings log) {
+                           CallbackSettings callbacks, LogSettings log, RosterStreamSettings rosterStreams) {
 
     public ServerConfig {
         java.util.Objects.requireNonNull(http, "http");
@@ -28,28 +30,33 @@ public record ServerConfig(HttpSettings http, StorageSettings storage, MediaSett
         java.util.Objects.requireNonNull(identity, "identity");
         java.util.Objects.requireNonNull(callbacks, "callbacks");
         java.util.Objects.requireNonNull(log, "log");
+        java.util.Objects.requireNonNull(rosterStreams, "rosterStreams");
     }
 
     /** The embedded defaults with the given data directory. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(HttpSettings.DEFAULTS, new StorageSettings(dataDir), MediaSettings.DEFAULTS,
-                IdentitySettings.DEVELOPMENT, CallbackSettings.DEFAULTS, LogSettings.DEFAULTS);
+                IdentitySettings.DEVELOPMENT, CallbackSettings.DEFAULTS, LogSettings.DEFAULTS, RosterStreamSettings.DEFAULTS);
     }
 
     public ServerConfig withHttp(HttpSettings value) {
-        return new ServerConfig(value, storage, media, identity, callbacks, log);
+        return new ServerConfig(value, storage, media, identity, callbacks, log, rosterStreams);
     }
 
     public ServerConfig withMedia(MediaSettings value) {
-        return new ServerConfig(http, storage, value, identity, callbacks, log);
+        return new ServerConfig(http, storage, value, identity, callbacks, log, rosterStreams);
     }
 
     public ServerConfig withIdentity(IdentitySettings value) {
-        return new ServerConfig(http, storage, media, value, callbacks, log);
+        return new ServerConfig(http, storage, media, value, callbacks, log, rosterStreams);
     }
 
     public ServerConfig withCallbacks(CallbackSettings value) {
-        return new ServerConfig(http, storage, media, identity, value, log);
+        return new ServerConfig(http, storage, media, identity, value, log, rosterStreams);
+    }
+
+    public ServerConfig withRosterStreams(RosterStreamSettings value) {
+        return new ServerConfig(http, storage, media, identity, callbacks, log, value);
     }
 
     /** For tests and the in-process demo: any free HTTP port. */

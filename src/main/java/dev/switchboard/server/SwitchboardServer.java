@@ -12,6 +12,7 @@ import dev.switchboard.api.UnimplementedActions;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.client.ClientHandler;
 import dev.switchboard.client.ClientRoutes;
+import dev.switchboard.client.RosterStreams;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.core.CallService;
@@ -47,7 +48,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
-    private static final int ROSTER_BACKLOG = 256;
     /** The live calls, in the data directory (docs/durability.md). */
     public static final String JOURNAL_FILE = "calls.journal";
     /** Requests that start a call or join one: refused while draining. */
@@ -69,6 +69,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
     private final FileCallJournal journal;
+    private final RosterStreams rosterStreams;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
     private volatile org.eclipse.jetty.server.Server jetty;
@@ -134,6 +135,7 @@ public final class SwitchboardServer implements AutoCloseable {
         journal.releaseOrphans();
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
                 .description("calls in progress").register(metrics);
+        this.rosterStreams = new RosterStreams(calls, config.rosterStreams(), metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -166,7 +168,7 @@ public final class SwitchboardServer implements AutoCloseable {
             CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
             GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
                     new OperationsHandler(calls, requests), new UnimplementedActions(calls, requests));
-            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), ROSTER_BACKLOG));
+            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), rosterStreams));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
@@ -271,6 +273,7 @@ public final class SwitchboardServer implements AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
         }
+        rosterStreams.close(); // after the calls ended: their last roster messages are handed to the sockets
         http.stop();
         media.close();
         authority.close();

@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,21 +16,26 @@ import java.util.function.Consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RosterFeedTest {
+    static final long STALL = TimeUnit.SECONDS.toNanos(10);
+    static final long GRACE = TimeUnit.SECONDS.toNanos(10);
 
     /** A channel whose writes complete only when the test says so (a slow network), or at once. */
     static final class FakeChannel implements RosterChannel {
         final List<String> sent = new CopyOnWriteArrayList<>();
+        final List<Thread> sendingThreads = new CopyOnWriteArrayList<>();
         final List<Runnable> pending = new ArrayList<>();
         volatile boolean completeAtOnce;
         volatile Integer closeCode;
+        volatile boolean disconnected;
 
         FakeChannel(boolean completeAtOnce) {
             this.completeAtOnce = completeAtOnce;
         }
 
         @Override
-        public void send(String message, Runnable onSent, Consumer<Throwable> onFailed) {
-            sent.add(message);
+        public void send(RosterMessage message, Runnable onSent, Consumer<Throwable> onFailed) {
+            sent.add(message.text());
+            sendingThreads.add(Thread.currentThread());
             if (completeAtOnce) {
                 onSent.run();
             } else {
@@ -44,6 +50,11 @@ class RosterFeedTest {
             closeCode = code;
         }
 
+        @Override
+        public void disconnect() {
+            disconnected = true;
+        }
+
         void completeOne() {
             Runnable r;
             synchronized (pending) {
@@ -53,52 +64,100 @@ class RosterFeedTest {
         }
     }
 
+    final AtomicLong clock = new AtomicLong();
+    final List<RosterFeed.SlowReason> slow = new CopyOnWriteArrayList<>();
+
+    RosterFeed feed(FakeChannel ch, long maxQueuedBytes) {
+        return new RosterFeed(ch, maxQueuedBytes, clock::get, slow::add);
+    }
+
+    static RosterMessage m(long seq, String text) {
+        return new RosterMessage(seq, text.getBytes(StandardCharsets.UTF_8), false);
+    }
+
     @Test
     void messagesGoOutInSequenceOrderAndOlderOnesAreSkipped() {
         FakeChannel ch = new FakeChannel(true);
-        RosterFeed feed = new RosterFeed(ch, 16);
-        feed.offer(4, "m4");
-        feed.offer(3, "m3-older-than-snapshot");
-        feed.offer(4, "m4-again");
-        feed.offer(5, "m5");
+        RosterFeed feed = feed(ch, 1024);
+        feed.offer(m(4, "m4"));
+        feed.offer(m(3, "m3-older-than-snapshot"));
+        feed.offer(m(4, "m4-again"));
+        feed.offer(m(5, "m5"));
         assertThat(ch.sent).containsExactly("m4", "m5");
     }
 
     @Test
-    void onlyOneWriteInFlightAndTheBacklogDrainsInOrder() {
+    void aReaderThatFallsBehindSkipsToTheNewestRoster() {
         FakeChannel ch = new FakeChannel(false);
-        RosterFeed feed = new RosterFeed(ch, 16);
-        feed.offer(1, "m1");
-        feed.offer(2, "m2");
-        feed.offer(3, "m3");
+        RosterFeed feed = feed(ch, 1024);
+        for (int seq = 1; seq <= 50; seq++) {
+            assertThat(feed.offer(m(seq, "m" + seq))).isTrue();
+        }
         assertThat(ch.sent).containsExactly("m1");
         ch.completeOne();
-        assertThat(ch.sent).containsExactly("m1", "m2");
+        assertThat(ch.sent).containsExactly("m1", "m50");
         ch.completeOne();
-        ch.completeOne();
-        assertThat(ch.sent).containsExactly("m1", "m2", "m3");
+        feed.offer(m(51, "m51"));
+        assertThat(ch.sent).containsExactly("m1", "m50", "m51");
+        assertThat(ch.closeCode).isNull();
+        assertThat(slow).isEmpty();
     }
 
     @Test
-    void aSlowReaderIsDisconnectedAndOthersAreNotDisturbed() {
-        FakeChannel slow = new FakeChannel(false);
-        FakeChannel fast = new FakeChannel(true);
-        RosterFeed slowFeed = new RosterFeed(slow, 4);
-        RosterFeed fastFeed = new RosterFeed(fast, 4);
-        for (int seq = 0; seq <= 10; seq++) {
-            slowFeed.offer(seq, "m" + seq);
-            fastFeed.offer(seq, "m" + seq);
+    void aStreamOverItsByteBoundIsClosedWith1008() {
+        FakeChannel ch = new FakeChannel(false);
+        RosterFeed feed = feed(ch, 100);
+        assertThat(feed.offer(m(1, "x".repeat(60)))).isTrue();
+        assertThat(feed.offer(m(2, "y".repeat(40)))).isTrue(); // 100 bytes: at the bound, not over
+        assertThat(ch.closeCode).isNull();
+        assertThat(feed.offer(m(3, "z".repeat(41)))).isFalse();
+        assertThat(ch.closeCode).isEqualTo(RosterFeed.SLOW_READER_CLOSE_CODE);
+        assertThat(slow).containsExactly(RosterFeed.SlowReason.OVER_BOUND);
+        ch.completeOne();
+        assertThat(ch.sent).hasSize(1); // nothing more goes out once closing
+        assertThat(feed.offer(m(4, "late"))).isFalse();
+    }
+
+    @Test
+    void aStalledWriteIsClosedWith1008ThenDisconnectedIfEvenTheCloseCannotGoOut() {
+        FakeChannel ch = new FakeChannel(false);
+        RosterFeed feed = feed(ch, 1024);
+        feed.offer(m(1, "m1"));
+        clock.addAndGet(STALL);
+        feed.closeIfStalled(STALL, GRACE);
+        assertThat(ch.closeCode).isNull();
+        clock.addAndGet(1);
+        feed.closeIfStalled(STALL, GRACE);
+        assertThat(ch.closeCode).isEqualTo(RosterFeed.SLOW_READER_CLOSE_CODE);
+        assertThat(slow).containsExactly(RosterFeed.SlowReason.STALLED);
+        assertThat(feed.offer(m(2, "m2"))).isFalse();
+        assertThat(ch.disconnected).isFalse();
+        clock.addAndGet(GRACE + 1);
+        feed.closeIfStalled(STALL, GRACE);
+        assertThat(ch.disconnected).isTrue();
+        assertThat(slow).hasSize(1);
+    }
+
+    @Test
+    void aReaderThatKeepsUpIsNeverClosedHoweverLongTheCallLasts() {
+        FakeChannel ch = new FakeChannel(false);
+        RosterFeed feed = feed(ch, 1024);
+        for (int seq = 1; seq <= 20; seq++) {
+            feed.offer(m(seq, "m" + seq));
+            clock.addAndGet(STALL / 2);
+            ch.completeOne();
+            clock.addAndGet(STALL * 3); // quiet: nothing in flight
+            feed.closeIfStalled(STALL, GRACE);
         }
-        assertThat(slow.closeCode).isEqualTo(RosterFeed.SLOW_READER_CLOSE_CODE);
-        assertThat(slowFeed.offer(11, "m11")).isFalse();
-        assertThat(fast.closeCode).isNull();
-        assertThat(fast.sent).hasSize(11);
+        assertThat(ch.sent).hasSize(20);
+        assertThat(ch.closeCode).isNull();
+        assertThat(slow).isEmpty();
     }
 
     @Test
     void concurrentOffersNeverReorder() throws Exception {
         FakeChannel ch = new FakeChannel(true);
-        RosterFeed feed = new RosterFeed(ch, 100_000);
+        RosterFeed feed = feed(ch, 1024);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
         AtomicLong seq = new AtomicLong();
@@ -107,7 +166,7 @@ class RosterFeedTest {
                 go.await();
                 for (int i = 0; i < 500; i++) {
                     long s = seq.incrementAndGet();
-                    feed.offer(s, Long.toString(s));
+                    feed.offer(m(s, Long.toString(s)));
                 }
                 return null;
             });
@@ -121,31 +180,28 @@ class RosterFeedTest {
     }
 
     @Test
-    void aChannelThatCompletesWritesInlineDrainsALongBacklogWithoutDeepeningTheStack() {
-        FakeChannel ch = new FakeChannel(false);
-        RosterFeed feed = new RosterFeed(ch, 200_000);
-        for (int seq = 0; seq <= 100_000; seq++) {
-            feed.offer(seq, Integer.toString(seq));
+    void aChannelThatCompletesWritesInlineGetsEveryMessage() {
+        FakeChannel ch = new FakeChannel(true);
+        RosterFeed feed = feed(ch, 1024);
+        for (int seq = 0; seq <= 10_000; seq++) {
+            feed.offer(m(seq, Integer.toString(seq)));
         }
-        assertThat(ch.sent).hasSize(1);
-        ch.completeAtOnce = true; // from now on every write completes inside send(), as Jetty may do
-        ch.completeOne();          // a recursive writer would overflow the stack draining the 100,000 left
-        assertThat(ch.sent).hasSize(100_001);
-        assertThat(ch.sent.get(100_000)).isEqualTo("100000");
+        assertThat(ch.sent).hasSize(10_001);
+        assertThat(ch.sent.get(10_000)).isEqualTo("10000");
     }
 
     @Test
     void finishSendsWhatIsQueuedThenClosesNormally() {
         FakeChannel ch = new FakeChannel(false);
-        RosterFeed feed = new RosterFeed(ch, 8);
-        feed.offer(1, "m1");
-        feed.offer(2, "ended");
+        RosterFeed feed = feed(ch, 1024);
+        feed.offer(m(1, "m1"));
+        feed.offer(m(2, "ended"));
         feed.finish(RosterFeed.NORMAL_CLOSE_CODE, "call ended");
         assertThat(ch.closeCode).isNull();
         ch.completeOne();
         ch.completeOne();
         assertThat(ch.sent).containsExactly("m1", "ended");
         assertThat(ch.closeCode).isEqualTo(1000);
-        assertThat(feed.offer(3, "late")).isFalse();
+        assertThat(feed.offer(m(3, "late"))).isFalse();
     }
 }

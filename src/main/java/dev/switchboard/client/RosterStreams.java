@@ -1,0 +1,218 @@
+package dev.switchboard.client;
+
+import dev.switchboard.core.CallService;
+import dev.switchboard.core.Caller;
+import dev.switchboard.core.RosterListener;
+import dev.switchboard.core.RosterUpdate;
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Every call's roster streams, with their limits. One listener on the call engine hears every roster change and
+ * hands it to that call's {@link CallRoster} (a map lookup: no work per stream on the thread that applied the
+ * change); fan-out runs on virtual threads, and a watchdog closes streams whose reader stalled.
+ *
+ * <p>Thread-safe. {@link #admit} and {@link #open} run on request threads, the listener on whatever thread changed
+ * a roster, the fan-out on the {@code roster-fanout} virtual threads, the stall checks on {@code roster-watchdog}
+ * (see {@code docs/roster-stream.md}).
+ */
+public final class RosterStreams implements AutoCloseable {
+    /** Seconds a client refused for too many streams is told to wait ({@code Retry-After}). */
+    static final int RETRY_AFTER_SECONDS = 5;
+    private static final long MIN_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Seconds a slot reserved before the upgrade waits to be claimed by the connected socket. */
+    static final int RESERVATION_SECONDS = 30;
+
+    private final CallService calls;
+    private final RosterStreamSettings settings;
+    private final Executor fanOut;
+    private final LongSupplier nanoTime;
+    private final ConcurrentMap<String, CallRoster> rosters = new ConcurrentHashMap<>();
+    private final RosterListener listener = this::rosterChanged;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong slotIds = new AtomicLong();
+    private final Counter stalled;
+    private final Counter overBound;
+    private final Counter refusedPerUser;
+    private final Counter refusedPerCall;
+    private final ExecutorService ownFanOut;
+    private final ScheduledExecutorService watchdog;
+
+    /** Production: fan-out on virtual threads, a watchdog thread checking for stalls. Close it with the server. */
+    public RosterStreams(CallService calls, RosterStreamSettings settings, MeterRegistry metrics) {
+        this(calls, settings, metrics, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("roster-fanout-", 0).factory()),
+                System::nanoTime, true);
+    }
+
+    /** For tests: the given fan-out executor and clock, no watchdog thread (call {@link #closeStalled} yourself). */
+    RosterStreams(CallService calls, RosterStreamSettings settings, MeterRegistry metrics, Executor fanOut,
+                  LongSupplier nanoTime) {
+        this(calls, settings, metrics, fanOut, nanoTime, false);
+    }
+
+    private RosterStreams(CallService calls, RosterStreamSettings settings, MeterRegistry metrics, Executor fanOut,
+                          LongSupplier nanoTime, boolean ownThreads) {
+        this.calls = calls;
+        this.settings = settings;
+        this.fanOut = fanOut;
+        this.nanoTime = nanoTime;
+        this.ownFanOut = ownThreads ? (ExecutorService) fanOut : null;
+        Gauge.builder("switchboard.roster.streams", open, AtomicInteger::get).description("open roster streams")
+                .register(metrics);
+        stalled = closedCounter(metrics, "stalled");
+        overBound = closedCounter(metrics, "over_bound");
+        refusedPerUser = refusedCounter(metrics, "per_user_per_call");
+        refusedPerCall = refusedCounter(metrics, "per_call");
+        calls.addRosterListener(listener);
+        if (ownThreads) {
+            watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "roster-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.clamp(settings.stallTimeout().toMillis() / 4, 25, 1000);
+            watchdog.scheduleWithFixedDelay(this::closeStalled, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            watchdog = null;
+        }
+    }
+
+    public RosterStreamSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Before the WebSocket upgrade: the user must be a participant of the call and within the stream limits; a slot
+     * is reserved for the stream from now on (so concurrent upgrades cannot overshoot). Hand it to {@link #open}
+     * once connected, or to {@link #close}; a slot never claimed expires after {@value #RESERVATION_SECONDS} s.
+     *
+     * @throws SwitchboardException ITEM_NOT_FOUND, FORBIDDEN (not a participant), TOO_MANY_REQUESTS (a limit)
+     */
+    public RosterSlot reserve(String callId, Caller user) {
+        String chainId = calls.roster(callId, user).callChainId();
+        RosterSlot slot = new RosterSlot(slotIds.incrementAndGet(), chainId, callId, user, nanoTime.getAsLong());
+        CallRoster.Admission[] admission = new CallRoster.Admission[1];
+        rosters.compute(chainId, (id, existing) -> {
+            CallRoster roster = existing != null ? existing : new CallRoster(id, fanOut);
+            admission[0] = roster.reserve(slot, settings);
+            return roster.size() == 0 ? null : roster;
+        });
+        switch (admission[0]) {
+            case OVER_USER_LIMIT -> {
+                refusedPerUser.increment();
+                throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "At most " + settings.maxPerUserPerCall()
+                        + " roster streams per user per call are allowed; close one first.");
+            }
+            case OVER_CALL_LIMIT -> {
+                refusedPerCall.increment();
+                throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "At most " + settings.maxPerCall()
+                        + " roster streams per call are allowed.");
+            }
+            case ENDED -> throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call ended.");
+            case ADMITTED -> {
+                return slot;
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /**
+     * Opens the stream of a reserved slot on its connected channel: it first gets the current roster, then every
+     * change (skipping to the newest when the reader falls behind).
+     *
+     * @throws SwitchboardException ITEM_NOT_FOUND (the call ended, or the slot expired), FORBIDDEN (no longer a
+     *                              participant); the caller closes the channel
+     */
+    void open(RosterSlot slot, RosterChannel channel) {
+        RosterFeed feed = new RosterFeed(channel, settings.maxQueuedBytes(), nanoTime, this::countSlow);
+        CallRoster roster = rosters.get(slot.callChainId());
+        if (roster == null || !roster.attach(slot, feed)) {
+            throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call ended.");
+        }
+        open.incrementAndGet();
+        try {
+            roster.publish(calls.roster(slot.callId(), slot.user())); // attached first: no change can fall in between
+        } catch (SwitchboardException e) {
+            close(slot);
+            throw e;
+        }
+    }
+
+    /** The stream's connection closed (either side), or its upgrade failed: free the slot. Harmless twice. */
+    void close(RosterSlot slot) {
+        RosterFeed[] feed = new RosterFeed[1];
+        rosters.computeIfPresent(slot.callChainId(), (id, roster) -> {
+            feed[0] = roster.release(slot);
+            return roster.size() == 0 ? null : roster;
+        });
+        if (feed[0] != null) {
+            feed[0].markClosed();
+            open.decrementAndGet();
+        }
+    }
+
+    /** One watchdog round: closes streams whose write has been unfinished longer than the stall timeout. */
+    void closeStalled() {
+        long stall = settings.stallTimeout().toNanos();
+        long grace = Math.max(stall, MIN_CLOSE_GRACE_NANOS);
+        long now = nanoTime.getAsLong();
+        for (CallRoster roster : rosters.values()) {
+            for (RosterFeed feed : roster.feeds()) {
+                feed.closeIfStalled(stall, grace);
+            }
+            roster.expireReservations(now, TimeUnit.SECONDS.toNanos(RESERVATION_SECONDS));
+        }
+    }
+
+    private void rosterChanged(RosterUpdate update) {
+        CallRoster roster = rosters.get(update.callChainId());
+        if (roster != null) {
+            roster.publish(update);
+        }
+    }
+
+    private void countSlow(RosterFeed.SlowReason reason) {
+        (reason == RosterFeed.SlowReason.STALLED ? stalled : overBound).increment();
+    }
+
+    private static Counter closedCounter(MeterRegistry metrics, String reason) {
+        return Counter.builder("switchboard.roster.streams.closed.slow").tag("reason", reason)
+                .description("roster streams closed with 1008 because the reader was too slow").register(metrics);
+    }
+
+    private static Counter refusedCounter(MeterRegistry metrics, String limit) {
+        return Counter.builder("switchboard.roster.streams.refused").tag("limit", limit)
+                .description("roster streams refused with 429 before the upgrade").register(metrics);
+    }
+
+    /** Stops listening; fan-out passes already started (e.g. the ended calls' last messages) get two seconds to finish. */
+    @Override
+    public void close() {
+        calls.removeRosterListener(listener);
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
+        if (ownFanOut != null) {
+            ownFanOut.shutdown();
+            try {
+                ownFanOut.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.switchboard.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.switchboard.core.CallService;
+import dev.switchboard.core.CallSettings;
+import dev.switchboard.core.CallView;
+import dev.switchboard.core.Caller;
+import dev.switchboard.core.CreateCallRequest;
+import dev.switchboard.core.ParticipantIdentity;
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.testsupport.RecordingMediaEngine;
+import dev.switchboard.testsupport.RecordingNotificationSink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The roster streams against the real call engine, with fake channels, a held fan-out executor and a fake clock. */
+class RosterStreamsTest {
+    static final String TENANT = "tenant-a";
+    static final Caller BOT = Caller.app(TENANT, "bot-app");
+    static final Caller ALICE = Caller.user(TENANT, "client-app", "alice", "Alice");
+    static final Caller BOB = Caller.user(TENANT, "client-app", "bob", "Bob");
+    static final String OFFER = "v=0\r\nm=audio 4000 RTP/AVP 0\r\n";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Runs nothing until the test says so: shows what the thread that changes the roster does by itself. */
+    static final class HeldExecutor implements Executor {
+        final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            for (Runnable r; (r = tasks.poll()) != null; ) {
+                r.run();
+            }
+        }
+    }
+
+    final CallService calls = new CallService(new RecordingMediaEngine(), new RecordingNotificationSink(),
+            Clock.systemUTC(), CallSettings.DEFAULTS);
+    final HeldExecutor fanOut = new HeldExecutor();
+    final AtomicLong clock = new AtomicLong();
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+    RosterStreams streams(RosterStreamSettings settings) {
+        return new RosterStreams(calls, settings, metrics, fanOut, clock::get);
+    }
+
+    static RosterSlot open(RosterStreams streams, String callId, Caller user, RosterChannel channel) {
+        RosterSlot slot = streams.reserve(callId, user);
+        streams.open(slot, channel);
+        return slot;
+    }
+
+    String groupCallWithAliceAndBob() {
+        List<ParticipantIdentity> targets = List.of(ParticipantIdentity.user("alice", "Alice", TENANT),
+                ParticipantIdentity.user("bob", "Bob", TENANT));
+        CreateCallRequest request = new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"),
+                false, null, JsonNodeFactory.instance.objectNode().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig"),
+                targets, null, null, null, null, null, false, false, "test",
+                ParticipantIdentity.application("bot-app", "Bot", TENANT));
+        CallView call = calls.create(request, BOT);
+        calls.join(call.id(), ALICE, OFFER);
+        calls.join(call.id(), BOB, OFFER);
+        return call.id();
+    }
+
+    static long lastSequence(RosterFeedTest.FakeChannel ch) throws Exception {
+        JsonNode last = JSON.readTree(ch.sent.getLast());
+        return last.get("rosterSequenceNumber").asLong();
+    }
+
+    @AfterEach
+    void close() {
+        calls.close();
+    }
+
+    @Test
+    void theThreadThatMutesOnlyPublishesAndEveryStreamThenGetsTheNewestRosterOnce() throws Exception {
+        RosterStreams streams = streams(RosterStreamSettings.DEFAULTS.withLimits(500, 500));
+        String callId = groupCallWithAliceAndBob();
+        List<RosterFeedTest.FakeChannel> channels = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            RosterFeedTest.FakeChannel ch = new RosterFeedTest.FakeChannel(true);
+            channels.add(ch);
+            open(streams, callId, ALICE, ch);
+        }
+        fanOut.runAll();
+        channels.forEach(ch -> assertThat(ch.sent).hasSize(1));
+
+        for (int i = 0; i < 50; i++) {
+            if (i % 2 == 0) {
+                calls.mute(callId, BOT, "c" + i);
+            } else {
+                calls.unmute(callId, BOT, "c" + i);
+            }
+        }
+        // 50 roster changes done, yet no stream was written: the muting thread only woke the fan-out, once
+        channels.forEach(ch -> assertThat(ch.sent).hasSize(1));
+        assertThat(fanOut.tasks).hasSize(1);
+
+        fanOut.runAll();
+        long newest = calls.roster(callId, ALICE).sequenceNumber();
+        for (RosterFeedTest.FakeChannel ch : channels) {
+            assertThat(ch.sent).hasSize(2);
+            assertThat(lastSequence(ch)).isEqualTo(newest);
+        }
+        // one rendering shared by every stream of the call
+        assertThat(channels.stream().map(ch -> ch.sent.getLast()).distinct()).hasSize(1);
+    }
+
+    @Test
+    void perUserAndPerCallLimitsRefuseWithTooManyRequestsCountingUpgradesStillInProgress() {
+        RosterStreams streams = streams(RosterStreamSettings.DEFAULTS.withLimits(2, 3));
+        String callId = groupCallWithAliceAndBob();
+        RosterSlot first = open(streams, callId, ALICE, new RosterFeedTest.FakeChannel(true));
+        RosterSlot upgrading = streams.reserve(callId, ALICE); // not connected yet, but it counts
+        assertThatThrownBy(() -> streams.reserve(callId, ALICE)).isInstanceOfSatisfying(SwitchboardException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_REQUESTS)).hasMessageContaining("per user");
+        streams.open(upgrading, new RosterFeedTest.FakeChannel(true));
+        open(streams, callId, BOB, new RosterFeedTest.FakeChannel(true));
+        assertThatThrownBy(() -> streams.reserve(callId, BOB)).isInstanceOfSatisfying(SwitchboardException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_REQUESTS)).hasMessageContaining("per call");
+        assertThat(metrics.get("switchboard.roster.streams.refused").tag("limit", "per_call").counter().count()).isEqualTo(1);
+
+        streams.close(first);
+        streams.close(first); // twice is harmless
+        open(streams, callId, ALICE, new RosterFeedTest.FakeChannel(true));
+        assertThat(metrics.get("switchboard.roster.streams").gauge().value()).isEqualTo(3);
+    }
+
+    @Test
+    void aSlotWhoseUpgradeNeverCompletesIsFreedAfterItExpires() {
+        RosterStreams streams = streams(RosterStreamSettings.DEFAULTS.withLimits(1, 10));
+        String callId = groupCallWithAliceAndBob();
+        RosterSlot lost = streams.reserve(callId, ALICE);
+        assertThatThrownBy(() -> streams.reserve(callId, ALICE)).isInstanceOf(SwitchboardException.class);
+        clock.addAndGet(Duration.ofSeconds(RosterStreams.RESERVATION_SECONDS + 1).toNanos());
+        streams.closeStalled();
+        open(streams, callId, ALICE, new RosterFeedTest.FakeChannel(true));
+        assertThatThrownBy(() -> streams.open(lost, new RosterFeedTest.FakeChannel(true))).isInstanceOf(SwitchboardException.class);
+    }
+
+    @Test
+    void aStalledStreamIsClosedWith1008AndTheOthersKeepReceivingInOrder() throws Exception {
+        RosterStreams streams = streams(RosterStreamSettings.DEFAULTS.withStallTimeout(Duration.ofSeconds(2)));
+        String callId = groupCallWithAliceAndBob();
+        RosterFeedTest.FakeChannel stuck = new RosterFeedTest.FakeChannel(false);
+        RosterFeedTest.FakeChannel reader = new RosterFeedTest.FakeChannel(true);
+        open(streams, callId, ALICE, stuck);
+        open(streams, callId, BOB, reader);
+        fanOut.runAll();
+        for (int i = 0; i < 10; i++) {
+            calls.mute(callId, BOT, null);
+            fanOut.runAll();
+            calls.unmute(callId, BOT, null);
+            fanOut.runAll();
+            clock.addAndGet(Duration.ofMillis(300).toNanos());
+            streams.closeStalled();
+        }
+        assertThat(stuck.closeCode).isEqualTo(RosterFeed.SLOW_READER_CLOSE_CODE);
+        assertThat(stuck.sent).hasSize(1);
+        assertThat(reader.closeCode).isNull();
+        List<Long> sequences = new ArrayList<>();
+        for (String m : reader.sent) {
+            sequences.add(JSON.readTree(m).get("rosterSequenceNumber").asLong());
+        }
+        assertThat(sequences).hasSize(21).isSorted().doesNotHaveDuplicates();
+        assertThat(metrics.get("switchboard.roster.streams.closed.slow").tag("reason", "stalled").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheCallEndsEveryStreamGetsTheEndAndClosesNormally() throws Exception {
+        RosterStreams streams = streams(RosterStreamSettings.DEFAULTS);
+        String callId = groupCallWithAliceAndBob();
+        RosterFeedTest.FakeChannel ch = new RosterFeedTest.FakeChannel(true);
+        open(streams, callId, ALICE, ch);
+        fanOut.runAll();
+        calls.close(); // ends every live call, as a server shutdown does
+        fanOut.runAll();
+        assertThat(JSON.readTree(ch.sent.getLast()).get("type").asText()).isEqualTo("ended");
+        assertThat(ch.closeCode).isEqualTo(RosterFeed.NORMAL_CLOSE_CODE);
+        assertThatThrownBy(() -> open(streams, callId, ALICE, new RosterFeedTest.FakeChannel(true)))
+                .isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ITEM_NOT_FOUND));
+    }
+}
