@@ -29,7 +29,8 @@ public final class CallsHandler {
     /** {@code POST /communications/calls}: 201, {@code Location} of the call, the call ({@code establishing}). */
     public void create(Context ctx) {
         Principal app = requests.appPrincipal(ctx);
-        CreateCallBody.Parsed parsed = CreateCallBody.parse(requests.requiredBody(ctx), app);
+        CreateCallBody.Parsed parsed = CreateCallBody.parse(requests.requiredBody(ctx), app,
+                GraphRequests.remoteAddress(ctx));
         CallsPermission.checkCreate(app, parsed.kind(), parsed.request().appHostedMedia());
         callbackCheck.accept(parsed.request().callbackUri());
         CallView call = calls.create(parsed.request(), GraphRequests.caller(app));

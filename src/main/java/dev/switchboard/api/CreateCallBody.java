@@ -32,7 +32,8 @@ final class CreateCallBody {
     record Parsed(CreateCallRequest request, CallKind kind) {
     }
 
-    static Parsed parse(ObjectNode body, Principal app) {
+    /** @param from the request's remote address: where app-hosted media may go besides the allow-list */
+    static Parsed parse(ObjectNode body, Principal app, java.net.InetAddress from) {
         String type = Json.odataType(body);
         if (type != null && !type.equals("call")) {
             throw SwitchboardException.badRequest("'@odata.type' must be #microsoft.graph.call.");
@@ -73,7 +74,7 @@ final class CreateCallBody {
                 targetsJson == null ? null : targetsJson.deepCopy(), meeting,
                 meetingInfo == null ? null : meetingInfo.deepCopy(), chatInfo == null ? null : chatInfo.deepCopy(),
                 options == null ? null : options.deepCopy(), selfUnmute, delta, Json.optionalString(body, "subject"),
-                source(Json.optionalObject(body, "source"), app));
+                source(Json.optionalObject(body, "source"), app), from);
         CallKind kind = meetingInfo != null ? CallKind.JOIN_MEETING
                 : request.peerToPeer() ? CallKind.PEER_TO_PEER : CallKind.NEW_GROUP_CALL;
         return new Parsed(request, kind);

@@ -86,6 +86,23 @@ public final class GraphRequests {
         return caller(appPrincipal(ctx));
     }
 
+    /** The request's remote address (the TCP peer; proxies' headers are not trusted), or null if it is not an IP literal. */
+    static java.net.InetAddress remoteAddress(Context ctx) {
+        return ipLiteral(ctx.req().getRemoteAddr());
+    }
+
+    /** An IP literal as an address, without a name lookup; null for anything else. */
+    static java.net.InetAddress ipLiteral(String text) {
+        if (text == null || text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     static Caller caller(Principal p) {
         return Caller.app(p.tenantId(), p.appId());
     }

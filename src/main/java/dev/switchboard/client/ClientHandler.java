@@ -46,11 +46,24 @@ public final class ClientHandler {
                     "The join body must be an SDP offer with Content-Type: application/sdp.");
         }
         String callId = ctx.pathParam("callId");
-        JoinResult joined = calls.join(callId, user, ctx.body());
+        JoinResult joined = calls.join(callId, user, ctx.body(), remoteAddress(ctx));
         ctx.status(201);
         ctx.header("Location", "/client/v1/calls/" + callId + "/participants/" + joined.participantId());
         ctx.contentType("application/sdp");
         ctx.result(joined.sdpAnswer());
+    }
+
+    /** The TCP peer's address (proxies' headers are not trusted): where the joining client's media may go. Null if odd. */
+    private static java.net.InetAddress remoteAddress(Context ctx) {
+        String text = ctx.req().getRemoteAddr();
+        if (text == null || text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(text); // a literal: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
     }
 
     /** {@code DELETE /client/v1/calls/{callId}/participants/{participantId}}: 204. */

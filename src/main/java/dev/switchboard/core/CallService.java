@@ -184,9 +184,12 @@ public final class CallService implements AutoCloseable {
      * of the old one. Completes the invitations waiting for this user.
      *
      * @throws SwitchboardException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a user token, or not the
-     *                       target of a P2P call), BAD_REQUEST (offer refused by the media plane)
+     *                       target of a P2P call), BAD_REQUEST (offer refused by the media plane, e.g. its media
+     *                       address is neither {@code offeredFrom} nor allowed)
+     * @param offeredFrom the address the offer came from (the HTTP request's remote address); media goes only there
+     *                    or to the media plane's allow-list
      */
-    public JoinResult join(String callId, Caller user, String sdpOffer) {
+    public JoinResult join(String callId, Caller user, String sdpOffer, java.net.InetAddress offeredFrom) {
         CallRules.requireUser(user);
         if (sdpOffer == null || sdpOffer.isBlank()) {
             throw SwitchboardException.badRequest("The SDP offer is empty.");
@@ -197,10 +200,10 @@ public final class CallService implements AutoCloseable {
             }
             Participant existing = c.userParticipant(user.userId());
             if (existing != null) {
-                return rejoin(c, existing, sdpOffer);
+                return rejoin(c, existing, sdpOffer, offeredFrom);
             }
             String pid = Ids.next();
-            MediaLeg leg = c.room.addLeg(pid, sdpOffer);
+            MediaLeg leg = c.room.addLeg(pid, sdpOffer, offeredFrom);
             ParticipantIdentity who = ParticipantIdentity.user(user.userId(), user.displayName(), user.tenantId());
             Participant p = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
             c.participants.put(pid, p);
@@ -390,7 +393,7 @@ public final class CallService implements AutoCloseable {
         });
     }
 
-    private JoinResult rejoin(Conference c, Participant p, String sdpOffer) {
+    private JoinResult rejoin(Conference c, Participant p, String sdpOffer, java.net.InetAddress offeredFrom) {
         MediaLeg old = p.leg;
         p.leg = null;
         if (old != null) {
@@ -398,7 +401,7 @@ public final class CallService implements AutoCloseable {
         }
         MediaLeg leg;
         try {
-            leg = c.room.addLeg(p.id, sdpOffer);
+            leg = c.room.addLeg(p.id, sdpOffer, offeredFrom);
         } catch (RuntimeException e) {
             departures.userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
             throw e;

@@ -98,7 +98,7 @@ final class Conferences {
                 service.clock().instant());
         MediaLeg leg;
         try {
-            leg = request.appHostedMedia() ? c.room.addLeg(participantId, request.mediaOffer())
+            leg = request.appHostedMedia() ? c.room.addLeg(participantId, request.mediaOffer(), request.mediaOfferFrom())
                     : c.room.addServerLeg(participantId);
         } catch (RuntimeException e) {
             if (c.participants.isEmpty()) {

@@ -26,12 +26,15 @@ import java.util.List;
  * @param deltaRoster         {@code callOptions.isDeltaRosterEnabled}: roster notifications carry only what changed
  * @param subject             may be null
  * @param sourceIdentity      the bot's identity in this call (the token's app, or an application instance)
+ * @param mediaOfferFrom      the address the request came from (the HTTP remote address): the offer's media address
+ *                            must be this one or allowed by the media plane; null if unknown
  */
 public record CreateCallRequest(URI callbackUri, List<String> requestedModalities, boolean appHostedMedia,
                                 String mediaOffer, ObjectNode mediaConfig, List<ParticipantIdentity> targets,
                                 ArrayNode targetsJson, MeetingCoordinates meeting, ObjectNode meetingInfoJson,
                                 ObjectNode chatInfoJson, ObjectNode callOptionsJson, boolean allowSelfUnmute,
-                                boolean deltaRoster, String subject, ParticipantIdentity sourceIdentity) {
+                                boolean deltaRoster, String subject, ParticipantIdentity sourceIdentity,
+                                java.net.InetAddress mediaOfferFrom) {
     public CreateCallRequest {
         requestedModalities = List.copyOf(requestedModalities);
         targets = List.copyOf(targets);

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  * One leg's counters, each also added to the engine's totals ({@link MediaCounters}). Written by the packet and
  * mixer threads without locks or allocation; read by any thread as a {@link LegStats} snapshot.
  */
-final class LegCounters {
+final class LegCounters implements DropSink {
     private static final DropReason[] REASONS = DropReason.values();
 
     private final MediaCounters engine;
@@ -17,7 +17,7 @@ final class LegCounters {
     private final LongAdder packetsIn = new LongAdder();
     private final LongAdder packetsOut = new LongAdder();
     private final LongAdder framesMixed = new LongAdder();
-    private final LongAdder framesConcealed = new LongAdder();
+    private final LongAdder packetsWithheld = new LongAdder();
     private final LongAdder mixedAfterServerMute = new LongAdder();
     private final LongAdder mixedAfterClientMute = new LongAdder();
 
@@ -35,11 +35,18 @@ final class LegCounters {
         engine.packetsOut.increment();
     }
 
+    /** A packet the mixer did not send because the leg's peer has not sent valid RTP or RTCP yet. */
+    void packetWithheld() {
+        packetsWithheld.increment();
+        engine.packetsWithheld.increment();
+    }
+
     void rtcpIn() {
         engine.rtcpIn.increment();
     }
 
-    void drop(DropReason reason, long n) {
+    @Override
+    public void drop(DropReason reason, long n) {
         if (n > 0) {
             dropped.addAndGet(reason.ordinal(), n);
             engine.drop(reason, n);
@@ -50,10 +57,6 @@ final class LegCounters {
         framesMixed.increment();
     }
 
-    void frameConcealed() {
-        framesConcealed.increment();
-    }
-
     /** A frame of the leg was mixed after its server (or client) mute had returned: a leak, must never happen. */
     void mixedAfterMute(boolean server) {
         (server ? mixedAfterServerMute : mixedAfterClientMute).increment();
@@ -61,12 +64,12 @@ final class LegCounters {
     }
 
     LegStats snapshot(String participantId, int localPort, dev.switchboard.media.codec.AudioCodec codec,
-                      boolean serverMuted, boolean clientMuted) {
+                      long framesConcealed, boolean serverMuted, boolean clientMuted) {
         Map<DropReason, Long> d = new EnumMap<>(DropReason.class);
         for (DropReason r : REASONS) {
             d.put(r, dropped.get(r.ordinal()));
         }
-        return new LegStats(participantId, localPort, codec, packetsIn.sum(), packetsOut.sum(), framesMixed.sum(),
-                framesConcealed.sum(), d, mixedAfterServerMute.sum(), mixedAfterClientMute.sum(), serverMuted, clientMuted);
+        return new LegStats(participantId, localPort, codec, packetsIn.sum(), packetsOut.sum(), packetsWithheld.sum(),
+                framesMixed.sum(), framesConcealed, d, mixedAfterServerMute.sum(), mixedAfterClientMute.sum(), serverMuted, clientMuted);
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param codec                the negotiated codec, null for a server-side leg
  * @param packetsIn            datagrams received on the leg's port (all of them, dropped or not)
  * @param packetsOut           RTP packets sent to the peer
+ * @param packetsWithheld      RTP packets not sent because the peer's address had not yet sent valid RTP or RTCP
  * @param framesMixed          frames of this leg that went into the room's mix
  * @param framesConcealed      lost frames replaced by concealment
  * @param dropped              drops by reason (every reason present, zero if none)
@@ -22,6 +23,7 @@ import java.util.Map;
  * @param clientMuted          the client-mute flag now
  */
 public record LegStats(String participantId, int localPort, AudioCodec codec, long packetsIn, long packetsOut,
+                       long packetsWithheld,
                        long framesMixed, long framesConcealed, Map<DropReason, Long> dropped,
                        long mixedAfterServerMute, long mixedAfterClientMute, boolean serverMuted, boolean clientMuted) {
 

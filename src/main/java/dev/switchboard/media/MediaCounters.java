@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * function counters (so a meter registry adds no cost per packet). Thread-safe.
  *
  * <p>Meters: {@code switchboard.media.dropped.packets{reason}}, {@code switchboard.media.packets.in},
- * {@code switchboard.media.packets.out}, {@code switchboard.media.rtcp.packets},
+ * {@code switchboard.media.packets.out}, {@code switchboard.media.packets.withheld}, {@code switchboard.media.rtcp.packets},
  * {@code switchboard.media.mixer.ticks}, {@code switchboard.media.mixer.late.ticks},
  * {@code switchboard.media.mixed.after.mute}, gauges {@code switchboard.media.legs},
  * {@code switchboard.media.rooms}, {@code switchboard.media.ports}, and the timer
@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 final class MediaCounters {
     final LongAdder packetsIn = new LongAdder();
     final LongAdder packetsOut = new LongAdder();
+    final LongAdder packetsWithheld = new LongAdder();
     final LongAdder rtcpIn = new LongAdder();
     final LongAdder ticks = new LongAdder();
     final LongAdder lateTicks = new LongAdder();
@@ -47,6 +48,8 @@ final class MediaCounters {
         }
         counter("switchboard.media.packets.in", packetsIn, "datagrams received on media ports");
         counter("switchboard.media.packets.out", packetsOut, "RTP packets sent");
+        counter("switchboard.media.packets.withheld", packetsWithheld,
+                "RTP packets not sent because the leg's peer has not yet sent valid RTP or RTCP (latching)");
         counter("switchboard.media.rtcp.packets", rtcpIn, "RTCP packets received and ignored");
         counter("switchboard.media.mixer.ticks", ticks, "room mixer ticks");
         counter("switchboard.media.mixer.late.ticks", lateTicks, "room mixer ticks started late");

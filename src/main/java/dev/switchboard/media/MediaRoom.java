@@ -9,13 +9,17 @@ public interface MediaRoom extends AutoCloseable {
     String callId();
 
     /**
-     * Adds an RTP leg for a participant that sent an SDP offer.
+     * Adds an RTP leg for a participant that sent an SDP offer. The offer's media address must be
+     * {@code offeredFrom} or within the engine's {@link MediaAllowList}; the leg sends nothing until that address
+     * has sent it valid RTP or RTCP.
      *
+     * @param offeredFrom the address the offer came from (the HTTP request's remote address); null if unknown, in
+     *                    which case only the allow-list decides
      * @return the leg, whose {@link MediaLeg#sdpAnswer()} is the SDP answer to send back
-     * @throws dev.switchboard.error.SwitchboardException BAD_REQUEST for an unparseable offer or no common codec
-     *         (the message says which), SERVICE_UNAVAILABLE when no media port is free
+     * @throws dev.switchboard.error.SwitchboardException BAD_REQUEST for an unparseable offer, no common codec or a
+     *         media address that is not allowed (the message says which), SERVICE_UNAVAILABLE when no media port is free
      */
-    MediaLeg addLeg(String participantId, String sdpOffer);
+    MediaLeg addLeg(String participantId, String sdpOffer, java.net.InetAddress offeredFrom);
 
     /**
      * Adds a leg with no remote peer, for a bot with service-hosted media: it sends nothing (silent)

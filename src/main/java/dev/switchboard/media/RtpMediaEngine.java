@@ -25,6 +25,7 @@ public final class RtpMediaEngine implements MediaEngine {
 
     private final String bindHost;
     private final String advertisedHost;
+    private final MediaAllowList allowList;
     private final PortAllocator ports;
     private final MediaCounters counters;
     private final PacketReceiver receiver;
@@ -51,6 +52,16 @@ public final class RtpMediaEngine implements MediaEngine {
      * @throws IllegalArgumentException for a bad port range, an unknown host or a wildcard advertised address
      */
     public RtpMediaEngine(String bindHost, String advertisedHost, int portLow, int portHigh, MeterRegistry meters) {
+        this(bindHost, advertisedHost, portLow, portHigh, MediaAllowList.loopback(), meters);
+    }
+
+    /**
+     * @param allowList where offers may ask for media besides the requester's own address ({@code --media-allow})
+     * @see #RtpMediaEngine(String, String, int, int, MeterRegistry)
+     */
+    public RtpMediaEngine(String bindHost, String advertisedHost, int portLow, int portHigh, MediaAllowList allowList,
+                          MeterRegistry meters) {
+        this.allowList = java.util.Objects.requireNonNull(allowList, "allowList");
         if (portLow < 1 || portHigh > 65535 || portLow > portHigh) {
             throw new IllegalArgumentException("bad media port range " + portLow + "-" + portHigh);
         }
@@ -83,8 +94,8 @@ public final class RtpMediaEngine implements MediaEngine {
         for (MixerThread m : mixers) {
             m.start();
         }
-        log.info("media engine started bindHost={} advertisedHost={} ports={}-{} mixerThreads={}", this.bindHost,
-                this.advertisedHost, portLow, portHigh, mixerCount);
+        log.info("media engine started bindHost={} advertisedHost={} ports={}-{} mixerThreads={} mediaAllow={}",
+                this.bindHost, this.advertisedHost, portLow, portHigh, mixerCount, allowList);
     }
 
     /**
@@ -124,7 +135,7 @@ public final class RtpMediaEngine implements MediaEngine {
     /** A snapshot of the engine's counters. Any thread. */
     public MediaStats stats() {
         return new MediaStats(rooms.size(), legs.get(), ports.inUse(), counters.packetsIn.sum(),
-                counters.packetsOut.sum(), counters.rtcpIn.sum(), counters.droppedSnapshot(), counters.ticks.sum(),
+                counters.packetsOut.sum(), counters.packetsWithheld.sum(), counters.rtcpIn.sum(), counters.droppedSnapshot(), counters.ticks.sum(),
                 counters.lateTicks.sum(), counters.mixedAfterMute.sum());
     }
 
@@ -154,6 +165,10 @@ public final class RtpMediaEngine implements MediaEngine {
         receiver.stop();
         counters.unbind();
         log.info("media engine stopped");
+    }
+
+    MediaAllowList allowList() {
+        return allowList;
     }
 
     PortAllocator ports() {

@@ -5,6 +5,7 @@ import dev.switchboard.error.ErrorCode;
 import dev.switchboard.media.mix.AudioMixer;
 import dev.switchboard.media.sdp.AudioNegotiation;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
@@ -13,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The media of one call: its legs and its mixer, ticked every 20 ms by one {@link MixerThread}.
  * Thread-safe: legs are added and removed on request threads (copy-on-write array), {@link #tick()}
- * runs on the mixer thread.
+ * runs on the mixer thread (see docs/concurrency.md). An RTP leg is only added for an offer whose address the
+ * engine's {@link MediaAllowList} allows, and is sent nothing until its peer's address has sent it valid RTP or RTCP.
  */
 public final class RtpRoom implements MediaRoom {
     private final String callId;
@@ -22,6 +24,8 @@ public final class RtpRoom implements MediaRoom {
     private final AudioMixer mixer = new AudioMixer();
     private final short[] scratch = new short[dev.switchboard.media.codec.AudioCodec.MIX_FRAME];
     private volatile RtpLeg[] legs = new RtpLeg[0];
+    /** Legs of bots with service-hosted media: in the room, never mixed. */
+    private final java.util.Set<ServerLeg> serverLegs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The legs contributing to the current tick (mixer thread only). */
     private RtpLeg[] talkers = new RtpLeg[0];
     private volatile boolean closed;
@@ -40,8 +44,9 @@ public final class RtpRoom implements MediaRoom {
     }
 
     @Override
-    public MediaLeg addLeg(String participantId, String sdpOffer) {
+    public MediaLeg addLeg(String participantId, String sdpOffer, InetAddress offeredFrom) {
         AudioNegotiation negotiation = AudioNegotiation.negotiate(sdpOffer);
+        engine.allowList().check(negotiation.remoteAddress(), offeredFrom);
         ensureOpen();
         DatagramChannel channel = engine.ports().open();
         int port = ((InetSocketAddress) localAddress(channel)).getPort();
@@ -61,10 +66,19 @@ public final class RtpRoom implements MediaRoom {
 
     @Override
     public MediaLeg addServerLeg(String participantId) {
-        ensureOpen();
-        RtpLeg leg = new RtpLeg(this, engine.counters(), participantId);
-        add(leg);
+        ServerLeg leg = new ServerLeg(this, participantId);
+        synchronized (this) {
+            ensureOpen();
+            serverLegs.add(leg);
+        }
+        engine.legAdded();
         return leg;
+    }
+
+    void removeServerLeg(ServerLeg leg) {
+        if (serverLegs.remove(leg)) {
+            engine.legRemoved();
+        }
     }
 
     private void ensureOpen() {
@@ -153,6 +167,9 @@ public final class RtpRoom implements MediaRoom {
             toClose = legs;
             legs = new RtpLeg[0];
         }
+        for (ServerLeg l : java.util.List.copyOf(serverLegs)) {
+            removeServerLeg(l);
+        }
         mixerThread.remove(this);
         awaitTickBoundary();
         for (RtpLeg l : toClose) {
@@ -222,6 +239,10 @@ public final class RtpRoom implements MediaRoom {
             }
             for (RtpLeg l : ls) {
                 if (!l.receivesMix()) {
+                    continue;
+                }
+                if (!l.latched()) {
+                    l.withheld(); // its address has not sent us valid RTP or RTCP yet: it gets nothing
                     continue;
                 }
                 n = withdrawMuted(n);

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.media.MediaAllowList;
 import picocli.CommandLine.Option;
 
 /**
@@ -8,12 +9,23 @@ import picocli.CommandLine.Option;
  * @param ports   the UDP port range, one port per leg
  * @param address the address SDP answers advertise (legs bind to {@link HttpSettings#host()}), or null for the host
  *                itself; required when the host is a wildcard such as 0.0.0.0
+ * @param allow   where an SDP offer's media address may point besides the joining client's own address
+ *                ({@code --media-allow}; docs/media.md)
  */
-public record MediaSettings(PortRange ports, String address) {
-    public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null);
+public record MediaSettings(PortRange ports, String address, MediaAllowList allow) {
+    public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null, MediaAllowList.loopback());
 
     public MediaSettings {
         java.util.Objects.requireNonNull(ports, "ports");
+        java.util.Objects.requireNonNull(allow, "allow");
+    }
+
+    public MediaSettings withPorts(PortRange value) {
+        return new MediaSettings(value, address, allow);
+    }
+
+    public MediaSettings withAllow(MediaAllowList value) {
+        return new MediaSettings(ports, address, value);
     }
 
     /** An inclusive UDP port range within 1024-65535. */
@@ -53,8 +65,13 @@ public record MediaSettings(PortRange ports, String address) {
                 "The address written into SDP answers for media (default: --host); required when --host is 0.0.0.0."})
         String address;
 
+        @Option(names = "--media-allow", defaultValue = MediaAllowList.DEFAULT, converter = SettingConverters.MediaAllowConverter.class,
+                description = {"Comma-separated IPs or CIDR ranges an SDP offer's media address may name besides the",
+                        "joining client's own address (default: " + MediaAllowList.DEFAULT + ")."})
+        MediaAllowList allow;
+
         MediaSettings settings() {
-            return new MediaSettings(ports, address);
+            return new MediaSettings(ports, address, allow);
         }
     }
 }

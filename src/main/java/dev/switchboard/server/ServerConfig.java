@@ -77,11 +77,15 @@ public record ServerConfig(HttpSettings http, StorageSettings storage, MediaSett
     }
 
     public ServerConfig withMediaPorts(int low, int high) {
-        return withMedia(new MediaSettings(new MediaSettings.PortRange(low, high), media.address()));
+        return withMedia(media.withPorts(new MediaSettings.PortRange(low, high)));
     }
 
     public ServerConfig withMediaAddress(String address) {
-        return withMedia(new MediaSettings(media.ports(), address));
+        return withMedia(new MediaSettings(media.ports(), address, media.allow()));
+    }
+
+    public ServerConfig withMediaAllow(String commaSeparated) {
+        return withMedia(media.withAllow(dev.switchboard.media.MediaAllowList.parse(commaSeparated)));
     }
 
     /** The identities of this configuration file (read now). */

@@ -47,6 +47,18 @@ final class SettingConverters {
         }
     }
 
+    /** {@code --media-allow}: comma-separated IPs and CIDR ranges. */
+    static final class MediaAllowConverter implements ITypeConverter<dev.switchboard.media.MediaAllowList> {
+        @Override
+        public dev.switchboard.media.MediaAllowList convert(String value) {
+            try {
+                return dev.switchboard.media.MediaAllowList.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "': " + e.getMessage());
+            }
+        }
+    }
+
     /** {@code LOW-HIGH} within 1024-65535. */
     static final class PortRangeConverter implements ITypeConverter<MediaSettings.PortRange> {
         @Override

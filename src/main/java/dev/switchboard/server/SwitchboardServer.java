@@ -82,7 +82,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
         this(config, metrics, new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
-                config.mediaPortHigh(), metrics), null);
+                config.mediaPortHigh(), config.media().allow(), metrics), null);
     }
 
     /**

@@ -82,6 +82,35 @@ public final class PcmRecorder {
         return ToneMeter.levelDbfs(part, sampleRate, hz);
     }
 
+    /**
+     * Like {@link #levelSinceDbfs}, over the audio that arrived only: stretches of at least 20 ms of exact zeros (the
+     * gaps the timeline leaves for packets that never came, e.g. ticks a starved server skipped) are left out, so a
+     * busy machine's losses do not read as a quieter tone. A tone that is there is measured at its level; one that is
+     * not stays absent.
+     */
+    public double receivedLevelSinceDbfs(double hz, int fromSample) {
+        short[] part = copy(fromSample, Integer.MAX_VALUE);
+        int gap = sampleRate / 50;
+        short[] kept = new short[part.length];
+        int n = 0;
+        int i = 0;
+        while (i < part.length) {
+            int run = 0;
+            while (i + run < part.length && part[i + run] == 0) {
+                run++;
+            }
+            if (run >= gap) {
+                i += run;
+                continue;
+            }
+            int end = Math.min(part.length, i + Math.max(run, 1));
+            for (; i < end; i++) {
+                kept[n++] = part[i];
+            }
+        }
+        return ToneMeter.levelDbfs(Arrays.copyOf(kept, n), sampleRate, hz);
+    }
+
     public void writeWav(Path file) throws IOException {
         short[] all;
         synchronized (this) {

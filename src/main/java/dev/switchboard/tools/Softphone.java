@@ -37,6 +37,9 @@ public final class Softphone implements AutoCloseable {
     private volatile boolean sending = true;
     private volatile long packetsSent;
     private volatile long packetsReceived;
+    private static final long NANOS_PER_SAMPLE = 1_000_000_000L / AudioCodec.MIX_RATE;
+    private volatile boolean timed;
+    private volatile long leastOffset;
 
     /**
      * @param host   the local address to bind and advertise (e.g. 127.0.0.1)
@@ -92,6 +95,19 @@ public final class Softphone implements AutoCloseable {
             byte[] packet = new byte[RtpPacket.HEADER_BYTES + encoder.maxPayloadBytes()];
             sender.scheduleAtFixedRate(() -> sendFrame(encoder, stream, frame, packet), 0, 20, TimeUnit.MILLISECONDS);
         }
+        // RTCP receiver reports, as RFC 3550 peers send them: the server sends us nothing until our address has sent
+        // it valid RTP or RTCP (latching), and a listener or a paused sender has no RTP to send
+        sender.scheduleAtFixedRate(this::sendReceiverReport, 0, 2, TimeUnit.SECONDS);
+    }
+
+    /** An empty RTCP receiver report (RFC 3550 §6.4.2: V=2, RC=0, PT=201, length 1, our SSRC). */
+    private void sendReceiverReport() {
+        byte[] rr = {(byte) 0x80, (byte) 201, 0, 1, 0x53, 0x57, 0x42, 0x44};
+        try {
+            channel.send(ByteBuffer.wrap(rr), remote);
+        } catch (IOException ignored) {
+            // the server is gone or the channel closed; the receiver side reports it
+        }
     }
 
     private void sendFrame(FrameEncoder encoder, RtpStreamWriter stream, short[] frame, byte[] packet) {
@@ -131,6 +147,11 @@ public final class Softphone implements AutoCloseable {
                 packetsReceived++;
                 decoder.decode(buffer.array(), parsed.payloadOffset(), parsed.payloadLength(), pcm);
                 long position = timeline.position(parsed.ssrc(), parsed.timestamp(), recording.length(), samplesPerTick);
+                long offset = System.nanoTime() / NANOS_PER_SAMPLE - position;
+                if (!timed || offset < leastOffset) {
+                    leastOffset = offset; // the packet that waited least: the best estimate of the stream's clock
+                    timed = true;
+                }
                 recording.put((int) position, pcm, pcm.length);
             } catch (IOException e) {
                 return;
@@ -162,6 +183,20 @@ public final class Softphone implements AutoCloseable {
             lastPosition += delta;
             return lastPosition;
         }
+    }
+
+    /**
+     * Where in {@link #recording()} the audio the server sends now will land: the recording's timeline follows the
+     * stream's RTP clock, so this is the wall time now mapped through the packet that was read with the least delay.
+     * On a busy machine the receiver may lag behind; audio sent before now (still in the socket) lands before it.
+     */
+    public int streamPositionNow() {
+        int length = recording.length();
+        if (!timed) {
+            return length;
+        }
+        long now = System.nanoTime() / NANOS_PER_SAMPLE - leastOffset;
+        return (int) Math.max(length, Math.min(now, Integer.MAX_VALUE));
     }
 
     /** Pauses or resumes sending, as a participant who stops talking would. */

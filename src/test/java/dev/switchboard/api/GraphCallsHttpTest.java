@@ -281,7 +281,7 @@ class GraphCallsHttpTest {
         java.util.List<String> pids = new java.util.ArrayList<>();
         for (String user : new String[] {DevIdentities.ALICE_ID, DevIdentities.BOB_ID, DevIdentities.CAROL_ID}) {
             pids.add(server.server().calls().join(callId, dev.switchboard.core.Caller.user(DevIdentities.TENANT_ID,
-                    DevIdentities.DEV_BOT_APP_ID, user, user), "v=0").participantId());
+                    DevIdentities.DEV_BOT_APP_ID, user, user), "v=0", java.net.InetAddress.getLoopbackAddress()).participantId());
         }
         int before = sink.of(callId, dev.switchboard.notify.NotificationKind.ROSTER).size();
         var pool = java.util.concurrent.Executors.newFixedThreadPool(8);

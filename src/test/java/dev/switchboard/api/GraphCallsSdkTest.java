@@ -69,7 +69,8 @@ class GraphCallsSdkTest {
 
     static JoinResult join(Call call, String userId, String name) {
         return server.server().calls().join(call.getId(),
-                Caller.user(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, userId, name), "v=0 offer");
+                Caller.user(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, userId, name), "v=0 offer",
+                java.net.InetAddress.getLoopbackAddress());
     }
 
     static Participant participant(Call call, String participantId) {

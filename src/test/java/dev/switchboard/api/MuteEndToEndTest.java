@@ -94,20 +94,25 @@ class MuteEndToEndTest {
         int botServerPort = audioPort(((AppHostedMediaConfig) call.getMediaConfig()).getBlob());
         ClientApi.Joined aliceJoined = alice.join(callId, FfmpegPeer.offer(aliceRx, codec, "sendrecv"));
         ClientApi.Joined bobJoined = bob.join(callId, FfmpegPeer.offer(bobRx, codec, "recvonly"));
+        for (int port : new int[] {botServerPort, audioPort(aliceJoined.sdpAnswer()), audioPort(bobJoined.sdpAnswer())}) {
+            FfmpegPeer.sendReceiverReport(port); // latches each leg, so each recording starts when its ffmpeg is ready
+        }
 
         double total = 5 * PHASE_SECONDS + 1.0;
         Path bobWav = dir.resolve("bob.wav");
         Path aliceWav = dir.resolve("alice.wav");
         Path botWav = dir.resolve("bot.wav");
-        try (FfmpegPeer bobEar = FfmpegPeer.receiveWav(bobRx, codec, bobWav, total);
-             FfmpegPeer aliceEar = FfmpegPeer.receiveWav(aliceRx, codec, aliceWav, total);
-             FfmpegPeer botEar = FfmpegPeer.receiveWav(botRx, codec, botWav, total);
-             FfmpegPeer botVoice = FfmpegPeer.sendTone("127.0.0.1", botServerPort, codec, BOT_HZ, total, dir);
-             FfmpegPeer aliceVoice = FfmpegPeer.sendTone("127.0.0.1", audioPort(aliceJoined.sdpAnswer()), codec, ALICE_HZ, total, dir)) {
-            // the server sends every listener a packet every 20 ms (silence too), so a recording's time 0 is when its
-            // ffmpeg got ready; the first phase starts once both voices reach the server (ffmpeg may start slowly)
+        // the voices first (they talk longer than the scenario: ffmpeg may take seconds to start on a busy machine),
+        // then, once both are mixed, the recorders; the server sends every listener a packet every 20 ms (silence too),
+        // so a recording's time 0 is when its ffmpeg got ready
+        try (FfmpegPeer botVoice = FfmpegPeer.sendTone("127.0.0.1", botServerPort, codec, BOT_HZ, total + 20, dir);
+             FfmpegPeer aliceVoice = FfmpegPeer.sendTone("127.0.0.1", audioPort(aliceJoined.sdpAnswer()), codec, ALICE_HZ, total + 20, dir);
+             FfmpegPeer bobEar = onceMixed(callId, List.of(call.getMyParticipantId(), aliceJoined.participantId()),
+                     () -> FfmpegPeer.receiveWav(bobRx, codec, bobWav, total + 20));
+             FfmpegPeer aliceEar = FfmpegPeer.receiveWav(aliceRx, codec, aliceWav, total + 20);
+             FfmpegPeer botEar = FfmpegPeer.receiveWav(botRx, codec, botWav, total + 20)) {
+            // the recorders run until stopped below: on a busy machine starting three ffmpegs takes seconds
             long t0 = bobEar.readyNanos();
-            awaitPackets(callId, List.of(call.getMyParticipantId(), aliceJoined.participantId()));
             List<Phase> phases = new ArrayList<>();
             phases.add(phase("both talk", t0, () -> { }));
             phases.add(phase("bot server-muted", t0, () -> {
@@ -124,10 +129,9 @@ class MuteEndToEndTest {
             phases.add(phase("alice's own unmute", t0, () -> assertThat(alice.setMuted(aliceJoined, false)
                     .get("isMuted").asBoolean()).as("a client unmute does not lift a server mute").isTrue()));
             Thread.sleep((long) (PHASE_SECONDS * 1000));
-            aliceVoice.awaitExit(Duration.ofSeconds(3));
-            bobEar.awaitExit(Duration.ofSeconds(5));
-            aliceEar.awaitExit(Duration.ofSeconds(5));
-            botEar.awaitExit(Duration.ofSeconds(5));
+            for (FfmpegPeer ear : List.of(bobEar, aliceEar, botEar)) {
+                assertThat(ear.finish(Duration.ofSeconds(15))).as("the recorder finished its WAV").isTrue();
+            }
             String context = codec + " bob=" + ToneAnalysis.durationSeconds(bobWav) + "s " + bobEar.log() + " phases=" + phases;
 
             expect(bobWav, BOT_HZ, phases.get(0), true, context);
@@ -164,15 +168,21 @@ class MuteEndToEndTest {
         body.setMediaConfig(media);
         Call call = p2pBot.communications().calls().post(body);
         ClientApi.Joined joined = alice.join(call.getId(), FfmpegPeer.offer(aliceRx, codec, "sendrecv"));
+        FfmpegPeer.sendReceiverReport(audioPort(((AppHostedMediaConfig) call.getMediaConfig()).getBlob()));
+        FfmpegPeer.sendReceiverReport(audioPort(joined.sdpAnswer()));
         Path botWav = dir.resolve("bot.wav");
         Path aliceWav = dir.resolve("alice.wav");
-        try (FfmpegPeer botEar = FfmpegPeer.receiveWav(botRx, codec, botWav, 2.5);
-             FfmpegPeer aliceEar = FfmpegPeer.receiveWav(aliceRx, codec, aliceWav, 2.5);
-             FfmpegPeer botVoice = FfmpegPeer.sendTone("127.0.0.1", audioPort(((AppHostedMediaConfig) call.getMediaConfig()).getBlob()),
-                     codec, BOT_HZ, 3, dir);
-             FfmpegPeer aliceVoice = FfmpegPeer.sendTone("127.0.0.1", audioPort(joined.sdpAnswer()), codec, ALICE_HZ, 3, dir)) {
-            botEar.awaitExit(Duration.ofSeconds(8));
-            aliceEar.awaitExit(Duration.ofSeconds(8));
+        // the voices first, and the recordings once both reach the server: ffmpeg may take seconds to start on a busy
+        // machine, and a recording that began before would hold only the silence before them
+        try (FfmpegPeer botVoice = FfmpegPeer.sendTone("127.0.0.1", audioPort(((AppHostedMediaConfig) call.getMediaConfig()).getBlob()),
+                     codec, BOT_HZ, 20, dir);
+             FfmpegPeer aliceVoice = FfmpegPeer.sendTone("127.0.0.1", audioPort(joined.sdpAnswer()), codec, ALICE_HZ, 20, dir)) {
+            awaitPackets(call.getId(), List.of(call.getMyParticipantId(), joined.participantId()));
+            try (FfmpegPeer botEar = FfmpegPeer.receiveWav(botRx, codec, botWav, 2.5);
+                 FfmpegPeer aliceEar = FfmpegPeer.receiveWav(aliceRx, codec, aliceWav, 2.5)) {
+                botEar.awaitExit(Duration.ofSeconds(15));
+                aliceEar.awaitExit(Duration.ofSeconds(15));
+            }
         }
         assertThat(ToneAnalysis.verdict(ToneAnalysis.levelDbfs(botWav, ALICE_HZ))).as("the bot hears alice").isEqualTo(ToneAnalysis.Verdict.PRESENT);
         assertThat(ToneAnalysis.verdict(ToneAnalysis.levelDbfs(aliceWav, BOT_HZ))).as("alice hears the bot").isEqualTo(ToneAnalysis.Verdict.PRESENT);
@@ -181,13 +191,20 @@ class MuteEndToEndTest {
         p2pBot.communications().calls().byCallId(call.getId()).delete();
     }
 
-    /** Waits until every given leg has received RTP. */
+    /** Waits until audio of every given leg has been mixed (its RTCP receiver report alone does not count). */
+    /** Starts {@code recorder} once audio of every given leg has been mixed. */
+    static FfmpegPeer onceMixed(String callId, List<String> participantIds, java.util.function.Supplier<FfmpegPeer> recorder)
+            throws InterruptedException {
+        awaitPackets(callId, participantIds);
+        return recorder.get();
+    }
+
     static void awaitPackets(String callId, List<String> participantIds) throws InterruptedException {
         RtpMediaEngine media = (RtpMediaEngine) server.server().media();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             long flowing = participantIds.stream()
-                    .filter(p -> media.legStats(callId, p).map(s -> s.packetsIn() > 0).orElse(false)).count();
+                    .filter(p -> media.legStats(callId, p).map(s -> s.framesMixed() > 0).orElse(false)).count();
             if (flowing == participantIds.size()) {
                 return;
             }

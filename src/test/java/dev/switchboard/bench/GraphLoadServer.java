@@ -48,7 +48,7 @@ public final class GraphLoadServer {
                 }
 
                 @Override
-                public MediaLeg addLeg(String participantId, String sdpOffer) {
+                public MediaLeg addLeg(String participantId, String sdpOffer, java.net.InetAddress offeredFrom) {
                     return new FlagLeg(participantId);
                 }
 

@@ -154,8 +154,13 @@ public final class MediaLoadClient {
         int probePort = ((InetSocketAddress) probeCh.getLocalAddress()).getPort();
         InetSocketAddress probeTalker = new InetSocketAddress("127.0.0.1",
                 Integer.parseInt(call("LEG probe T PCMU " + discardPort + " sendrecv").trim()));
-        call("LEG probe L PCMU " + probePort + " sendrecv");
-        call("LEG probe X PCMU " + discardPort + " sendrecv");
+        int listenerPort = Integer.parseInt(call("LEG probe L PCMU " + probePort + " sendrecv").trim());
+        int silentPort = Integer.parseInt(call("LEG probe X PCMU " + discardPort + " sendrecv").trim());
+        // L and X never send RTP: an RTCP receiver report each latches them (the server sends nothing to a leg before)
+        byte[] rr = {(byte) 0x80, (byte) 201, 0, 1, 0x4C, 0x4F, 0x41, 0x44};
+        for (int port : new int[] {listenerPort, silentPort}) {
+            discard.send(ByteBuffer.wrap(rr), new InetSocketAddress("127.0.0.1", port));
+        }
         long heapAfter = Long.parseLong(call("HEAP").trim());
 
         Sender sender = new Sender(pt, mode, target, tone, silence, probeTalker, frames(AudioCodec.PCMU, 440, 50));

@@ -52,7 +52,8 @@ public final class MediaLoadServer {
                             out.println("OK");
                         }
                         case "LEG" -> {
-                            MediaLeg leg = rooms.get(c[1]).addLeg(c[2], offer(c[3], Integer.parseInt(c[4]), c[5]));
+                            MediaLeg leg = rooms.get(c[1]).addLeg(c[2], offer(c[3], Integer.parseInt(c[4]), c[5]),
+                                    java.net.InetAddress.getLoopbackAddress());
                             legs.put(c[1] + "/" + c[2], leg);
                             out.println("OK " + ((dev.switchboard.media.RtpLeg) leg).localPort());
                         }

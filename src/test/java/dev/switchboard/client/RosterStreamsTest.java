@@ -76,10 +76,10 @@ class RosterStreamsTest {
         CreateCallRequest request = new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"),
                 false, null, JsonNodeFactory.instance.objectNode().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig"),
                 targets, null, null, null, null, null, false, false, "test",
-                ParticipantIdentity.application("bot-app", "Bot", TENANT));
+                ParticipantIdentity.application("bot-app", "Bot", TENANT), java.net.InetAddress.getLoopbackAddress());
         CallView call = calls.create(request, BOT);
-        calls.join(call.id(), ALICE, OFFER);
-        calls.join(call.id(), BOB, OFFER);
+        calls.join(call.id(), ALICE, OFFER, java.net.InetAddress.getLoopbackAddress());
+        calls.join(call.id(), BOB, OFFER, java.net.InetAddress.getLoopbackAddress());
         return call.id();
     }
 

@@ -75,8 +75,8 @@ class CallJournalingTest {
     @Test
     void joinsAndLeavesChangeTheParticipantsButMuteNeverTouchesTheJournal() {
         CallView call = calls.create(Calls.group(), BOT);
-        String alice = calls.join(call.id(), ALICE, OFFER).participantId();
-        String bob = calls.join(call.id(), BOB, OFFER).participantId();
+        String alice = calls.join(call.id(), ALICE, OFFER, Calls.FROM).participantId();
+        String bob = calls.join(call.id(), BOB, OFFER, Calls.FROM).participantId();
         int before = journal.events.size();
 
         calls.muteParticipant(call.id(), alice, BOT, null);
@@ -84,7 +84,7 @@ class CallJournalingTest {
         calls.unmuteParticipant(call.id(), alice, BOT, null);
         calls.mute(call.id(), BOT, null);
         calls.setClientMuted(call.id(), bob, true, BOB);
-        calls.join(call.id(), BOB, OFFER); // a rejoin keeps bob's id
+        calls.join(call.id(), BOB, OFFER, Calls.FROM); // a rejoin keeps bob's id
         assertThat(journal.events).hasSize(before);
 
         calls.leave(call.id(), alice, ALICE);

@@ -47,7 +47,7 @@ class CallServiceConcurrencyTest {
                     for (int i = 0; i < rounds; i++) {
                         int pick = ThreadLocalRandom.current().nextInt(5);
                         if (pid == null) {
-                            pid = calls.join(call.id(), me, Calls.OFFER).participantId();
+                            pid = calls.join(call.id(), me, Calls.OFFER, Calls.FROM).participantId();
                             changes++;
                         } else if (pick == 0) {
                             calls.leave(call.id(), pid, me);

@@ -148,7 +148,7 @@ class CallServiceTest {
             assertCode(() -> calls.mute(call.id(), stranger, null), ErrorCode.ITEM_NOT_FOUND, "was not found");
             assertCode(() -> calls.hangUp(call.id(), stranger), ErrorCode.ITEM_NOT_FOUND, "was not found");
         }
-        assertCode(() -> calls.join(call.id(), MALLORY, OFFER), ErrorCode.ITEM_NOT_FOUND, "was not found");
+        assertCode(() -> calls.join(call.id(), MALLORY, OFFER, Calls.FROM), ErrorCode.ITEM_NOT_FOUND, "was not found");
         assertThat(media.leg(call.myParticipantId()).serverMuted()).isFalse();
     }
 
@@ -172,7 +172,7 @@ class CallServiceTest {
     @Test
     void aClientUnmuteNeverLiftsAServerMuteByDefault() {
         CallView call = calls.create(Calls.group(), BOT);
-        JoinResult alice = calls.join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.join(call.id(), ALICE, OFFER, Calls.FROM);
         assertThat(alice.sdpAnswer()).contains(alice.participantId());
         calls.muteParticipant(call.id(), alice.participantId(), BOT, null);
         assertThat(media.leg(alice.participantId()).serverMuted()).isTrue();
@@ -192,7 +192,7 @@ class CallServiceTest {
     @Test
     void thePerCallOptionLetsAClientUnmuteLiftTheServerMute() {
         CallView call = calls.create(Calls.request(null, true, false, null, "alice", "bob"), BOT);
-        JoinResult alice = calls.join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.join(call.id(), ALICE, OFFER, Calls.FROM);
         calls.muteParticipant(call.id(), alice.participantId(), BOT, null);
         ParticipantView after = calls.setClientMuted(call.id(), alice.participantId(), false, ALICE);
         assertThat(after.serverMuted()).isFalse();
@@ -203,11 +203,11 @@ class CallServiceTest {
     @Test
     void joiningAgainReplacesTheLegAndKeepsIdAndServerMute() {
         CallView call = calls.create(Calls.group(), BOT);
-        JoinResult first = calls.join(call.id(), ALICE, OFFER);
+        JoinResult first = calls.join(call.id(), ALICE, OFFER, Calls.FROM);
         calls.muteParticipant(call.id(), first.participantId(), BOT, null);
         var oldLeg = media.leg(first.participantId());
         long seq = calls.roster(call.id(), ALICE).sequenceNumber();
-        JoinResult again = calls.join(call.id(), ALICE, OFFER);
+        JoinResult again = calls.join(call.id(), ALICE, OFFER, Calls.FROM);
         assertThat(again.replaced()).isTrue();
         assertThat(again.participantId()).isEqualTo(first.participantId());
         assertThat(oldLeg.closed()).isTrue();
@@ -223,7 +223,7 @@ class CallServiceTest {
         CallView call = calls.create(Calls.group(), BOT);
         List<RosterUpdate> updates = new ArrayList<>();
         calls.addRosterListener(updates::add);
-        assertCode(() -> calls.join(call.id(), ALICE, "bad offer"), ErrorCode.BAD_REQUEST, "codec");
+        assertCode(() -> calls.join(call.id(), ALICE, "bad offer", Calls.FROM), ErrorCode.BAD_REQUEST, "codec");
         assertThat(calls.participants(call.id(), BOT)).hasSize(1);
         assertThat(updates).isEmpty();
         assertCode(() -> calls.roster(call.id(), ALICE), ErrorCode.FORBIDDEN, "participants");
@@ -232,8 +232,8 @@ class CallServiceTest {
     @Test
     void onlyTheTargetMayJoinAPeerToPeerCallAndItsLeavingEndsTheCall() {
         CallView call = calls.create(Calls.p2p("alice"), BOT);
-        assertCode(() -> calls.join(call.id(), BOB, OFFER), ErrorCode.FORBIDDEN, "target");
-        JoinResult alice = calls.join(call.id(), ALICE, OFFER);
+        assertCode(() -> calls.join(call.id(), BOB, OFFER, Calls.FROM), ErrorCode.FORBIDDEN, "target");
+        JoinResult alice = calls.join(call.id(), ALICE, OFFER, Calls.FROM);
         assertThat(calls.participants(call.id(), BOT)).hasSize(2);
         calls.leave(call.id(), alice.participantId(), ALICE);
         assertCode(() -> calls.get(call.id(), BOT), ErrorCode.ITEM_NOT_FOUND, "was not found");
@@ -267,7 +267,7 @@ class CallServiceTest {
     @Test
     void hangingUpLeavesAGroupCallToTheOthersAndTheLastOneOutEndsIt() {
         CallView call = calls.create(Calls.group(), BOT);
-        JoinResult alice = calls.join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.join(call.id(), ALICE, OFFER, Calls.FROM);
         calls.hangUp(call.id(), BOT);
         assertCode(() -> calls.get(call.id(), BOT), ErrorCode.ITEM_NOT_FOUND, "was not found");
         assertThat(media.leg(call.myParticipantId()).closed()).isTrue();
@@ -287,7 +287,7 @@ class CallServiceTest {
         Operation invite = calls.invite(call.id(), List.of(ParticipantIdentity.user("bob", "Bob", null)), BOT, "inv");
         assertThat(invite.status()).isEqualTo(OperationStatus.RUNNING);
         assertThat(calls.operation(call.id(), invite.id(), BOT).status()).isEqualTo(OperationStatus.RUNNING);
-        calls.join(call.id(), BOB, OFFER);
+        calls.join(call.id(), BOB, OFFER, Calls.FROM);
         assertThat(calls.operation(call.id(), invite.id(), BOT).status()).isEqualTo(OperationStatus.COMPLETED);
         List<OutboundNotification> ops = sink.of(call.id(), NotificationKind.OPERATION);
         assertThat(ops).hasSize(1);
@@ -345,7 +345,7 @@ class CallServiceTest {
     @Test
     void removingAParticipantClosesItsLegAndUpdatesTheRoster() {
         CallView call = calls.create(Calls.request(null, false, true, null, "alice", "bob"), BOT);
-        JoinResult alice = calls.join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.join(call.id(), ALICE, OFFER, Calls.FROM);
         sink.clear();
         calls.removeParticipant(call.id(), alice.participantId(), BOT);
         assertThat(media.leg(alice.participantId()).closed()).isTrue();
@@ -362,13 +362,13 @@ class CallServiceTest {
     @Test
     void aRosterSubscriptionStartsWithTheRosterAndContinuesWithoutAGap() {
         CallView call = calls.create(Calls.group(), BOT);
-        JoinResult alice = calls.join(call.id(), ALICE, OFFER);
+        JoinResult alice = calls.join(call.id(), ALICE, OFFER, Calls.FROM);
         assertCode(() -> calls.subscribeRoster(call.id(), BOB, u -> { }), ErrorCode.FORBIDDEN, "participants");
         List<RosterUpdate> seen = new ArrayList<>();
         try (RosterSubscription s = calls.subscribeRoster(call.id(), ALICE, seen::add)) {
             assertThat(s.initial().roster()).hasSize(2);
             calls.muteParticipant(call.id(), alice.participantId(), BOT, null);
-            calls.join(call.id(), BOB, OFFER);
+            calls.join(call.id(), BOB, OFFER, Calls.FROM);
             assertThat(seen).extracting(RosterUpdate::sequenceNumber)
                     .containsExactly(s.initial().sequenceNumber() + 1, s.initial().sequenceNumber() + 2);
             assertThat(seen.getFirst().changed()).singleElement().satisfies(p -> assertThat(p.serverMuted()).isTrue());

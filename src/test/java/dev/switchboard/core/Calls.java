@@ -18,6 +18,8 @@ final class Calls {
     static final Caller BOB = Caller.user(TENANT, "client-app", "bob", "Bob");
     static final Caller CAROL = Caller.user(TENANT, "client-app", "carol", "Carol");
     static final Caller MALLORY = Caller.user(OTHER_TENANT, "client-app", "alice", "Alice elsewhere");
+    /** Where test offers come from (the HTTP remote address a real request would carry). */
+    static final java.net.InetAddress FROM = java.net.InetAddress.getLoopbackAddress();
     static final String OFFER = "v=0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
     private Calls() {
@@ -41,18 +43,18 @@ final class Calls {
         ObjectNode media = JsonNodeFactory.instance.objectNode().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig");
         return new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"), false, null, media,
                 targets, null, meeting, null, null, null, allowSelfUnmute, deltaRoster, "test",
-                source != null ? source : ParticipantIdentity.application("bot-app", "Bot", TENANT));
+                source != null ? source : ParticipantIdentity.application("bot-app", "Bot", TENANT), FROM);
     }
 
     static CreateCallRequest appHosted(String offer, String... userIds) {
         CreateCallRequest r = group(userIds);
         return new CreateCallRequest(r.callbackUri(), r.requestedModalities(), true, offer, r.mediaConfig(), r.targets(),
-                null, null, null, null, null, false, false, null, r.sourceIdentity());
+                null, null, null, null, null, false, false, null, r.sourceIdentity(), FROM);
     }
 
     static CreateCallRequest withSource(CreateCallRequest r, ParticipantIdentity source) {
         return new CreateCallRequest(r.callbackUri(), r.requestedModalities(), r.appHostedMedia(), r.mediaOffer(),
                 r.mediaConfig(), r.targets(), null, r.meeting(), null, null, null, r.allowSelfUnmute(), r.deltaRoster(),
-                null, source);
+                null, source, r.mediaOfferFrom());
     }
 }

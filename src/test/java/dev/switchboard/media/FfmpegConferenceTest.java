@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * listens; the server mutes A and B client-mutes, and Goertzel on the WAVs says what each one heard.
  */
 class FfmpegConferenceTest {
+    private static final java.net.InetAddress LOOPBACK = java.net.InetAddress.getLoopbackAddress();
     private static final double PHASE = 1.5;
     private static final int PHASES = 4;
 
@@ -42,10 +43,13 @@ class FfmpegConferenceTest {
             int rxA = FfmpegPeer.freeEvenPortPair();
             int rxB = FfmpegPeer.freeEvenPortPair();
             int rxC = FfmpegPeer.freeEvenPortPair();
-            RtpLeg a = (RtpLeg) room.addLeg("A", FfmpegPeer.offer(rxA, codec, "sendrecv"));
-            RtpLeg b = (RtpLeg) room.addLeg("B", FfmpegPeer.offer(rxB, codec, "sendrecv"));
-            RtpLeg c = (RtpLeg) room.addLeg("C", FfmpegPeer.offer(rxC, codec, "recvonly"));
+            RtpLeg a = (RtpLeg) room.addLeg("A", FfmpegPeer.offer(rxA, codec, "sendrecv"), LOOPBACK);
+            RtpLeg b = (RtpLeg) room.addLeg("B", FfmpegPeer.offer(rxB, codec, "sendrecv"), LOOPBACK);
+            RtpLeg c = (RtpLeg) room.addLeg("C", FfmpegPeer.offer(rxC, codec, "recvonly"), LOOPBACK);
             assertThat(c.sdpAnswer()).contains("a=sendonly");
+            for (RtpLeg leg : List.of(a, b, c)) {
+                FfmpegPeer.sendReceiverReport(leg.localPort()); // latches the leg: the server sends nothing before
+            }
 
             double total = PHASE * PHASES;
             Path wavA = dir.resolve("a.wav");

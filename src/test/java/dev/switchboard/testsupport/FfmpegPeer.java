@@ -80,6 +80,22 @@ public final class FfmpegPeer implements AutoCloseable {
     }
 
     /**
+     * Sends the server's leg at {@code serverPort} one empty RTCP receiver report from 127.0.0.1, as an RTP peer's
+     * RTCP would: the server sends a leg nothing until its address has sent valid RTP or RTCP (latching). ffmpeg's
+     * own receiver reports go to port+1 of the address it reads from its SDP file (without rtcp-mux), not to the
+     * server, so a test that wants audio at a recording ffmpeg before that peer talks (or when it never talks) sends
+     * this on its behalf, before the recorder starts.
+     */
+    public static void sendReceiverReport(int serverPort) {
+        byte[] rr = {(byte) 0x80, (byte) 201, 0, 1, 0x46, 0x46, 0x4D, 0x50};
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            s.send(new java.net.DatagramPacket(rr, rr.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Sends a sine tone (−18 dBFS, 20 ms packets) as RTP to {@code host:port}, paced in real time.
      */
     public static FfmpegPeer sendTone(String host, int port, Codec codec, int frequencyHz, double seconds, Path workDir) {
@@ -94,7 +110,9 @@ public final class FfmpegPeer implements AutoCloseable {
 
     /**
      * Receives RTP on {@code 127.0.0.1:port} (and binds port+1 for RTCP) and writes a WAV; stops after
-     * {@code seconds} of audio or 1 s without packets. Returns once the port is bound.
+     * {@code seconds} of audio or 1 s without packets. Returns once the port is bound. Gaps in the stream's RTP
+     * timestamps (packets lost, or ticks a starved server skipped) are filled with silence, so the WAV's timeline stays
+     * the sender's clock on a busy machine too, and phases measured by wall clock still line up.
      */
     public static FfmpegPeer receiveWav(int port, Codec codec, Path wav, double seconds) {
         Path dir = wav.toAbsolutePath().getParent();
@@ -109,7 +127,8 @@ public final class FfmpegPeer implements AutoCloseable {
         }
         List<String> cmd = List.of(FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin",
                 "-protocol_whitelist", "file,udp,rtp", "-localaddr", "127.0.0.1", "-listen_timeout", "1",
-                "-i", sdp.toString(), "-t", String.format(Locale.ROOT, "%.3f", seconds), "-y", wav.toString());
+                "-i", sdp.toString(), "-af", "aresample=async=1:min_hard_comp=0.03",
+                "-t", String.format(Locale.ROOT, "%.3f", seconds), "-y", wav.toString());
         FfmpegPeer peer = start(cmd, dir.resolve(wav.getFileName() + ".log"));
         peer.awaitUdpBound(port, Duration.ofSeconds(5));
         return peer;
@@ -189,6 +208,12 @@ public final class FfmpegPeer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no free UDP port pair found");
+    }
+
+    /** Asks the process to finish (SIGTERM: a recorder writes out its WAV) and waits up to {@code timeout} for it. */
+    public boolean finish(Duration timeout) {
+        process.destroy();
+        return awaitExit(timeout);
     }
 
     /** Stops the process (SIGTERM, then SIGKILL) and its descendants. */

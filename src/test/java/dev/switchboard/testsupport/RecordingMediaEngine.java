@@ -83,7 +83,7 @@ public final class RecordingMediaEngine implements MediaEngine {
         }
 
         @Override
-        public MediaLeg addLeg(String participantId, String sdpOffer) {
+        public MediaLeg addLeg(String participantId, String sdpOffer, java.net.InetAddress offeredFrom) {
             if (sdpOffer.contains("bad")) {
                 throw SwitchboardException.badRequest("The SDP offer has no codec in common with the server (PCMU, PCMA, opus).");
             }

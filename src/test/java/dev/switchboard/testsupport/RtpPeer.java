@@ -22,6 +22,7 @@ public final class RtpPeer implements AutoCloseable {
     private volatile Thread talker;
     private volatile boolean talking;
     private int seq = 1000;
+    private volatile long framesSent;
     private int ts = 0x7FFF0000;
     private final int ssrc = 0x5EC0DE01;
 
@@ -100,6 +101,20 @@ public final class RtpPeer implements AutoCloseable {
         sendRaw(toPort, rtp(0, seq, ts, ssrc, payload));
         seq = (seq + 1) & 0xFFFF;
         ts += 160;
+        framesSent++;
+    }
+
+    /** RTP frames sent so far by {@link #sendFrame} (and so by {@link #startTone}). */
+    public long framesSent() {
+        return framesSent;
+    }
+
+    /**
+     * Sends an empty RTCP receiver report (RFC 3550 §6.4.2) to {@code toPort}, as a peer that only listens would: the
+     * server sends a leg nothing until its address has sent valid RTP or RTCP.
+     */
+    public void sendReceiverReport(int toPort) {
+        sendRaw(toPort, new byte[] {(byte) 0x80, (byte) 201, 0, 1, 0x50, 0x45, 0x45, 0x52});
     }
 
     public void sendRaw(int toPort, byte[] datagram) {

@@ -7,10 +7,13 @@ package dev.switchboard.media.rtp;
  */
 public final class RtpPacket {
     public static final int HEADER_BYTES = 12;
+    /** The shortest valid RTCP packet: an empty receiver report (header and SSRC). */
+    static final int RTCP_MIN_BYTES = 8;
 
     /** What a datagram turned out to be. */
     public enum Kind { RTP, RTCP, MALFORMED }
 
+    private Kind kind = Kind.MALFORMED;
     private int payloadType;
     private boolean marker;
     private int sequence;
@@ -25,7 +28,17 @@ public final class RtpPacket {
      * and RTCP whose length field disagrees with the datagram.
      */
     public Kind parse(byte[] buf, int length) {
-        if (length < HEADER_BYTES || length > buf.length) {
+        kind = classify(buf, length);
+        return kind;
+    }
+
+    /** What the last {@link #parse} found ({@link Kind#MALFORMED} before the first). */
+    public Kind kind() {
+        return kind;
+    }
+
+    private Kind classify(byte[] buf, int length) {
+        if (length < RTCP_MIN_BYTES || length > buf.length) {
             return Kind.MALFORMED;
         }
         int b0 = buf[0] & 0xFF;
@@ -35,6 +48,9 @@ public final class RtpPacket {
         int b1 = buf[1] & 0xFF;
         if (b1 >= 192 && b1 <= 223) {
             return validRtcp(buf, length) ? Kind.RTCP : Kind.MALFORMED;
+        }
+        if (length < HEADER_BYTES) {
+            return Kind.MALFORMED;
         }
         int offset = HEADER_BYTES + 4 * (b0 & 0x0F);
         if (offset > length) {

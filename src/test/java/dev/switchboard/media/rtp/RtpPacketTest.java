@@ -70,6 +70,9 @@ class RtpPacketTest {
         byte[] twelve = new byte[12];
         System.arraycopy(rr, 0, twelve, 0, 8);
         assertThat(p.parse(twelve, 12)).as("RR + 4 stray bytes").isEqualTo(RtpPacket.Kind.MALFORMED);
+        assertThat(p.parse(rr, 8)).as("an empty receiver report, as a listening peer sends").isEqualTo(RtpPacket.Kind.RTCP);
+        assertThat(p.kind()).isEqualTo(RtpPacket.Kind.RTCP);
+        assertThat(p.parse(new byte[] {(byte) 0x80, 0, 0, 1, 0, 0, 0, 1}, 8)).as("8 bytes of RTP").isEqualTo(RtpPacket.Kind.MALFORMED);
         assertThat(p.parse(sr, 28)).isEqualTo(RtpPacket.Kind.RTCP);
         assertThat(p.parse(compound, 36)).isEqualTo(RtpPacket.Kind.RTCP);
         byte[] lying = compound.clone();

@@ -1,0 +1,103 @@
+package dev.switchboard.media;
+
+import dev.switchboard.media.rtp.RtpPacket;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The first stage of a leg's packet path: one datagram and its source in, a verdict out. Accepts only what the
+ * leg negotiated, from where it negotiated it, at a rate a voice stream can use:
+ * <ol>
+ *   <li>not valid RTP or RTCP → {@code malformed};</li>
+ *   <li>from another IP than the offer's {@code c=} address → {@code unexpected_source};</li>
+ *   <li>RTCP from that address (any port) → accepted (the caller reads {@link RtpPacket#kind()} and ignores it);</li>
+ *   <li>an RTP payload type that was not negotiated → {@code malformed};</li>
+ *   <li>RTP from another port than the latched one while that port is active → {@code unexpected_source}: the first
+ *       valid RTP packet latches its source port; another port takes over after {@link #RELATCH_NANOS} of silence
+ *       (a NAT rebinding);</li>
+ *   <li>the leg is muted → {@code server_muted} / {@code client_muted}; the peer's SDP says it does not send →
+ *       {@code client_muted};</li>
+ *   <li>over the leg's {@link PacketBudget} → {@code queue_full}.</li>
+ * </ol>
+ * The first valid RTP or RTCP packet from the offer's address also runs the latch action: the leg's sender sends
+ * nothing before it, so an offer cannot point the server's audio at an address that never asked for it.
+ *
+ * <p>Threads (see docs/concurrency.md): the packet thread only, one instance per leg; no locks, no allocation.
+ */
+public final class IngressFilter {
+    /** How long the latched source port must be silent before another port of the same address takes over. */
+    public static final long RELATCH_NANOS = 2_000_000_000L;
+
+    private final InetAddress remoteIp;
+    private final int payloadType;
+    private final boolean acceptsMedia;
+    private final MuteState mute;
+    private final Runnable onLatch;
+    private final PacketBudget budget = new PacketBudget();
+    private boolean latched;
+    private int latchedPort;
+    private long latchedSeenNanos;
+
+    /**
+     * @param remoteIp     the offer's media address: the only source accepted
+     * @param payloadType  the negotiated RTP payload type
+     * @param acceptsMedia false if the peer's SDP direction says it does not send (its RTP is refused as client_muted)
+     * @param mute         the leg's mute flags
+     * @param onLatch      run once, on the first valid RTP or RTCP packet from {@code remoteIp}
+     */
+    public IngressFilter(InetAddress remoteIp, int payloadType, boolean acceptsMedia, MuteState mute, Runnable onLatch) {
+        this.remoteIp = remoteIp;
+        this.payloadType = payloadType;
+        this.acceptsMedia = acceptsMedia;
+        this.mute = mute;
+        this.onLatch = onLatch;
+    }
+
+    /**
+     * Judges {@code buf[0..length)} from {@code source} at {@code now} ({@link System#nanoTime()}), leaving it parsed
+     * in {@code packet}.
+     *
+     * @return null to accept (RTP for the playout, or RTCP to ignore: see {@code packet.kind()}), else why it is dropped
+     */
+    public DropReason admit(byte[] buf, int length, InetSocketAddress source, RtpPacket packet, long now) {
+        RtpPacket.Kind kind = packet.parse(buf, length);
+        if (kind == RtpPacket.Kind.MALFORMED) {
+            return DropReason.MALFORMED;
+        }
+        if (!remoteIp.equals(source.getAddress())) {
+            return DropReason.UNEXPECTED_SOURCE;
+        }
+        if (kind == RtpPacket.Kind.RTCP) {
+            latch();
+            return null;
+        }
+        if (packet.payloadType() != payloadType) {
+            return DropReason.MALFORMED;
+        }
+        int port = source.getPort();
+        if (port != latchedPort) {
+            if (latchedPort != 0 && now - latchedSeenNanos < RELATCH_NANOS) {
+                return DropReason.UNEXPECTED_SOURCE;
+            }
+            latchedPort = port;
+        }
+        latchedSeenNanos = now;
+        latch();
+        DropReason muted = mute.reason();
+        if (muted != null) {
+            return muted;
+        }
+        if (!acceptsMedia) {
+            return DropReason.CLIENT_MUTED;
+        }
+        return budget.take(now) ? null : DropReason.QUEUE_FULL;
+    }
+
+    private void latch() {
+        if (!latched) {
+            latched = true;
+            onLatch.run();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.switchboard.media;
+
+import dev.switchboard.media.codec.AudioCodec;
+import dev.switchboard.media.codec.FrameDecoder;
+import dev.switchboard.media.rtp.JitterBuffer;
+import dev.switchboard.media.rtp.RtpPacket;
+
+/**
+ * A leg's playout: its jitter buffer and decoder. The packet thread {@link #insert}s admitted RTP payloads; the mixer
+ * thread {@link #pull}s one decoded 20 ms frame per tick into {@link #pcm()}. The buffer is the only state the two
+ * share, guarded by one lock held only for a copy (never across I/O); the mute flags are re-checked under it, so a
+ * packet cannot slip into the buffer after a mute's {@link #clear()}.
+ *
+ * <p>Threads (see docs/concurrency.md): {@link #insert} on the packet thread; {@link #pull}, {@link #pcm()},
+ * {@link #contributing()} and {@link #withdraw()} on the room's mixer thread; {@link #clear()} and
+ * {@link #clearAndUnmute} on request threads (through {@link MuteState}).
+ */
+public final class Playout {
+    /** A frame whose peak is below this (about -66 dBFS) counts as silence: the leg does not contribute. */
+    static final int SILENCE_PEAK = 16;
+
+    private final AudioCodec codec;
+    private final DropSink drops;
+    private final Object lock = new Object();
+    private final JitterBuffer jitter;
+    private final java.util.concurrent.atomic.LongAdder concealed = new java.util.concurrent.atomic.LongAdder();
+    private volatile boolean decoderResetPending;
+
+    // mixer thread only
+    private final byte[] payload;
+    private final short[] pcm = new short[AudioCodec.MIX_FRAME];
+    /** Created on the first frame to decode, so a leg that is muted or never talks costs no codec state. */
+    private FrameDecoder decoder;
+    private boolean playing;
+    private boolean contributing;
+
+    public Playout(AudioCodec codec, DropSink drops) {
+        this.codec = codec;
+        this.drops = drops;
+        this.jitter = new JitterBuffer(maxPayload(codec));
+        this.payload = new byte[maxPayload(codec)];
+    }
+
+    /**
+     * Largest payload buffered: 60 ms of G.711, or an Opus packet of up to 640 bytes (256 kbit/s at 20 ms,
+     * far above any voice bitrate); larger payloads are dropped as malformed. Keeps a leg's heap small.
+     */
+    static int maxPayload(AudioCodec codec) {
+        return codec == AudioCodec.OPUS ? 640 : 480;
+    }
+
+    /**
+     * Buffers the payload of an admitted RTP packet (parsed in {@code packet} from {@code buf}) unless the leg was
+     * muted meanwhile; counts frames pushed out of a full buffer as {@code queue_full}. Packet thread.
+     *
+     * @return null if buffered, else why not (muted, duplicate, late, or too large = malformed)
+     */
+    public DropReason insert(RtpPacket packet, byte[] buf, MuteState mute) {
+        JitterBuffer.Insert result;
+        long trimmed;
+        synchronized (lock) {
+            DropReason muted = mute.reason();
+            if (muted != null) {
+                return muted;
+            }
+            long before = jitter.trimmed();
+            result = jitter.insert(packet.sequence(), packet.ssrc(), buf, packet.payloadOffset(), packet.payloadLength());
+            trimmed = jitter.trimmed() - before;
+        }
+        drops.drop(DropReason.QUEUE_FULL, trimmed);
+        return switch (result) {
+            case DUPLICATE -> DropReason.DUPLICATE;
+            case LATE -> DropReason.LATE;
+            case TOO_LARGE -> DropReason.MALFORMED;
+            case ACCEPTED -> null;
+        };
+    }
+
+    /**
+     * Takes this tick's frame and decodes it into {@link #pcm()} (or conceals a lost one). Mixer thread.
+     *
+     * @return true if the leg contributes audible audio to this tick's mix
+     */
+    public boolean pull(MuteState mute) {
+        contributing = false;
+        if (decoderResetPending) {
+            decoderResetPending = false;
+            if (decoder != null) {
+                decoder.reset();
+            }
+            playing = false;
+        }
+        int n;
+        long trimmed;
+        synchronized (lock) {
+            if (mute.muted()) {
+                return false;
+            }
+            long before = jitter.trimmed();
+            n = jitter.pop(payload);
+            trimmed = jitter.trimmed() - before;
+        }
+        drops.drop(DropReason.QUEUE_FULL, trimmed);
+        if (n >= 0) {
+            if (decoder == null) {
+                decoder = codec.newDecoder();
+            }
+            decoder.decode(payload, 0, n, pcm);
+            playing = true;
+        } else if (n == JitterBuffer.LOST && playing) {
+            decoder.conceal(pcm);
+            concealed.increment();
+        } else {
+            playing = false;
+            return false;
+        }
+        contributing = !silent(pcm);
+        return contributing;
+    }
+
+    private static boolean silent(short[] pcm) {
+        for (short s : pcm) {
+            if (s >= SILENCE_PEAK || s <= -SILENCE_PEAK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The frame of the last {@link #pull}. Mixer thread. */
+    public short[] pcm() {
+        return pcm;
+    }
+
+    /** True if the last {@link #pull} contributed and the frame was not {@link #withdraw() withdrawn}. Mixer thread. */
+    public boolean contributing() {
+        return contributing;
+    }
+
+    /** Takes this tick's frame out of the mix (the leg was muted after its frame was pulled). Mixer thread. */
+    public void withdraw() {
+        contributing = false;
+    }
+
+    /** Frames concealed so far. Any thread. */
+    long concealed() {
+        return concealed.sum();
+    }
+
+    /** Discards every buffered frame; returns how many. Any thread (takes the lock briefly). */
+    public int clear() {
+        synchronized (lock) {
+            return jitter.clear();
+        }
+    }
+
+    /** Clears the buffer and lifts a mute under one lock hold, and has the decoder start afresh at the next pull. */
+    void clearAndUnmute(MuteState mute, MuteState.Side side) {
+        synchronized (lock) {
+            jitter.clear();
+            mute.unmuteUnderPlayoutLock(side);
+        }
+        decoderResetPending = true;
+    }
+}
