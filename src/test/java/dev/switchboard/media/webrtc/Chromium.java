@@ -20,7 +20,7 @@ import java.util.Map;
  * Debian's headless Chromium driven through Debian's chromedriver over plain WebDriver HTTP (W3C), for tests:
  * a fake microphone playing a WAV file, loopback WebRTC allowed. Nothing is downloaded. One session per instance.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     static final Path BROWSER = Path.of("/usr/lib/chromium/chromium");
 
@@ -30,12 +30,12 @@ final class Chromium implements AutoCloseable {
     private final String base;
     private final String session;
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(DRIVER) && Files.isExecutable(BROWSER);
     }
 
     /** Starts chromedriver and a browser whose fake microphone plays {@code wav} (looping). */
-    Chromium(Path wav, Path logDir) throws IOException, InterruptedException {
+    public Chromium(Path wav, Path logDir) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -55,20 +55,20 @@ final class Chromium implements AutoCloseable {
         session = created.path("value").path("sessionId").asText();
     }
 
-    void open(String url) throws IOException, InterruptedException {
+    public void open(String url) throws IOException, InterruptedException {
         call("POST", "/session/" + session + "/url", Map.of("url", url));
     }
 
     /** Runs an async script (its last argument is the callback); returns its value. */
-    JsonNode executeAsync(String script, Object... args) throws IOException, InterruptedException {
+    public JsonNode executeAsync(String script, Object... args) throws IOException, InterruptedException {
         return call("POST", "/session/" + session + "/execute/async", Map.of("script", script, "args", List.of(args))).path("value");
     }
 
-    JsonNode execute(String script, Object... args) throws IOException, InterruptedException {
+    public JsonNode execute(String script, Object... args) throws IOException, InterruptedException {
         return call("POST", "/session/" + session + "/execute/sync", Map.of("script", script, "args", List.of(args))).path("value");
     }
 
-    void screenshot(Path png) throws IOException, InterruptedException {
+    public void screenshot(Path png) throws IOException, InterruptedException {
         Files.write(png, Base64.getDecoder().decode(call("GET", "/session/" + session + "/screenshot", null).path("value").asText()));
     }
 

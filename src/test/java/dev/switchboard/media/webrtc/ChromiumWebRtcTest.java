@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * that decodes to 660 Hz, and the 440 Hz Opus this side protects and sends is heard in the page (WebAudio).
  * Skipped when Debian's chromium and chromium-driver are not installed.
  */
-class ChromiumWebRtcTest {
+public class ChromiumWebRtcTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long SSRC = 0x5357_4254L;
 
@@ -221,7 +221,7 @@ class ChromiumWebRtcTest {
     }
 
     /** A 16-bit mono 48 kHz WAV of a tone at -6 dBFS. */
-    static void writeTone(Path wav, double frequency, int seconds) throws Exception {
+    public static void writeTone(Path wav, double frequency, int seconds) throws Exception {
         int n = 48_000 * seconds;
         ByteBuffer data = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
