@@ -6,22 +6,17 @@ import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.media.webrtc.Chromium;
 import dev.switchboard.media.webrtc.ChromiumWebRtcTest;
-import dev.switchboard.media.webrtc.ConsentPolicy;
 import dev.switchboard.media.webrtc.WebRtcDropReason;
 import dev.switchboard.media.webrtc.WebRtcGateway;
-import dev.switchboard.testsupport.MediaPorts;
-import dev.switchboard.testsupport.RecordingNotificationSink;
 import dev.switchboard.testsupport.RtpPeer;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
 import dev.switchboard.tools.ClientApi;
 import dev.switchboard.tools.ServerHttp;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,14 +52,11 @@ class BrowserJoinsCallTest {
         try (InputStream in = getClass().getResourceAsStream("/webrtc/peer.html")) {
             Files.write(page, in.readAllBytes());
         }
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        int[] ports = MediaPorts.nextRange(100);
-        RtpMediaEngine engine = new RtpMediaEngine("127.0.0.1", ports[0], ports[1], meters);
-        WebRtcGateway gateway = engine.enableWebRtc(new InetSocketAddress("127.0.0.1", 0), ConsentPolicy.DEFAULT, meters);
         try (CallbackReceiver bot = new CallbackReceiver();
-             TestServer server = TestServer.start(engine, new RecordingNotificationSink());
+             TestServer server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0))); // --webrtc-port 0
              RtpPeer bob = new RtpPeer("127.0.0.1");
              Chromium chromium = new Chromium(wav.toAbsolutePath(), dir)) {
+            WebRtcGateway gateway = ((RtpMediaEngine) server.server().media()).webRtc();
             String botToken = Tokens.devBotToken(server.baseUrl());
             String callId = groupCall(server, bot, botToken);
             ClientApi bobApi = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));
@@ -107,8 +99,6 @@ class BrowserJoinsCallTest {
             assertThat(gateway.legs()).isZero();
             assertThat(gateway.counters().dropped(WebRtcDropReason.SRTP_AUTH_FAILED)).isZero();
             bob.stopTone();
-        } finally {
-            engine.close();
         }
     }
 
