@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,33 +20,144 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Dependencies between the top-level packages point one way (ARCHITECTURE.md): server → {api, client} →
- * core → {media, notify, cluster}; auth is used by api and client; media, notify and cluster see only core's
- * value types; the tools (participant, demo, token) are clients of the server that reuse media codecs and the notification verifier. Read from the
- * main sources' imports and fully qualified names.
+ * The floor plan of ARCHITECTURE.md, enforced on the main sources' imports and fully qualified names:
+ *
+ * <pre>
+ *   server → {api, client, web} → {graph, cluster} → core → {media, journal}
+ * </pre>
+ *
+ * A package may use any package in a row below its own (never one in its own row or above); {@code notify} and
+ * {@code auth} are used from above core (server, api, client, web, graph, cluster) and use nothing of ours but
+ * {@code error}; every package may use {@code error}, which uses nothing. Two edges are outside the rows, on purpose:
+ * <ul>
+ *   <li>{@code tools} is the client side (softphone, demo bot, token client): it is no layer of the server and may use
+ *       only what a client needs: media's codecs/RTP/SDP, notify's {@code NotificationVerifier} (a bot checks its
+ *       callbacks), auth's {@code DevIdentities} (the demo's well-known identities) and {@code error}.</li>
+ *   <li>{@code server} owns the command line, whose {@code participant} and {@code demo} subcommands run the tools.</li>
+ * </ul>
+ * Libraries are confined too: core and media import neither Jackson nor Javalin (see {@link #LIBRARIES}).
+ * No exemptions: the edges read are the edges checked.
  */
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/dev/switchboard");
     private static final Pattern REFERENCE = Pattern.compile("dev\\.switchboard\\.([a-z]+)\\.");
 
-    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-            Map.entry("server", Set.of("error", "api", "client", "core", "auth", "media", "notify", "cluster", "tools", "journal")),
-            Map.entry("api", Set.of("error", "core", "auth", "notify", "cluster")),
-            Map.entry("client", Set.of("error", "core", "auth")),
-            Map.entry("core", Set.of("error", "media", "notify", "cluster", "journal")),
-            Map.entry("auth", Set.of("error", "core", "notify")),
-            Map.entry("media", Set.of("error", "core")),
-            Map.entry("notify", Set.of("error", "core")),
-            Map.entry("cluster", Set.of("error", "core")),
-            Map.entry("tools", Set.of("error", "media", "auth", "core", "notify")),
-            Map.entry("journal", Set.of("error")),
-            Map.entry("error", Set.of()));
+    /** The rows of the drawing, top first. ({@code web} joins the second row when it exists.) */
+    private static final List<List<String>> ROWS = List.of(
+            List.of("server"),
+            List.of("api", "client"),
+            List.of("graph", "cluster"),
+            List.of("core"),
+            List.of("media", "journal"));
+    /** Used from above core; they themselves use nothing of ours but error. */
+    private static final List<String> SHARED = List.of("notify", "auth");
+    private static final String LEAF = "error";
+
+    /** Each package and the packages it may use. */
+    static final Map<String, Set<String>> ALLOWED = allowed();
+
+    /** Which packages may import a library, by the package prefix of the library. */
+    static final Map<String, Set<String>> LIBRARIES = Map.of(
+            "com.fasterxml.jackson", Set.of("server", "api", "client", "graph", "auth", "tools"),
+            // auth serves the token and JWKS endpoints itself (IdentityRoutes)
+            "io.javalin", Set.of("server", "api", "client", "auth"),
+            "org.eclipse.jetty", Set.of("server", "api", "client", "auth"),
+            // notify's NotificationVerifier checks callback tokens for bots
+            "com.nimbusds", Set.of("auth", "notify"),
+            // webhooks, external issuers' JWKS, and the client-side tools
+            "java.net.http", Set.of("notify", "auth", "tools"));
+
+    private static Map<String, Set<String>> allowed() {
+        Map<String, Set<String>> allowed = new LinkedHashMap<>();
+        int coreRow = ROWS.indexOf(List.of("core"));
+        for (int row = 0; row < ROWS.size(); row++) {
+            Set<String> below = new TreeSet<>(Set.of(LEAF));
+            for (int lower = row + 1; lower < ROWS.size(); lower++) {
+                below.addAll(ROWS.get(lower));
+            }
+            if (row < coreRow) {
+                below.addAll(SHARED);
+            }
+            for (String pkg : ROWS.get(row)) {
+                allowed.put(pkg, below);
+            }
+        }
+        for (String shared : SHARED) {
+            allowed.put(shared, Set.of(LEAF));
+        }
+        allowed.put(LEAF, Set.of());
+        allowed.put("tools", Set.of("media", "notify", "auth", LEAF));
+        Set<String> server = new TreeSet<>(allowed.get("server"));
+        server.add("tools");
+        allowed.put("server", server);
+        return allowed;
+    }
+
+    @Test
+    void everyPackageIsInTheTableAndEveryPackageInTheTableExists() throws IOException {
+        assertThat(ALLOWED.keySet()).containsExactlyInAnyOrderElementsOf(dependencies().keySet());
+    }
 
     @Test
     void packagesDependOnlyInTheAllowedDirection() throws IOException {
-        Map<String, Set<String>> actual = dependencies();
+        assertThat(violations(dependencies())).as("forbidden package dependencies").isEmpty();
+    }
+
+    @Test
+    void thereAreNoCycles() throws IOException {
+        assertThat(cycle(dependencies())).as("a cycle between packages").isEmpty();
+    }
+
+    @Test
+    void theTableItselfPointsOneWay() {
+        assertThat(cycle(ALLOWED)).as("a cycle the table would allow").isEmpty();
+    }
+
+    @Test
+    void librariesStayInTheirPackages() throws IOException {
         List<String> violations = new ArrayList<>();
-        actual.forEach((from, targets) -> {
+        libraryUses().forEach((pkg, libs) -> {
+            for (String lib : libs) {
+                if (!LIBRARIES.get(lib).contains(pkg)) {
+                    violations.add(pkg + " imports " + lib);
+                }
+            }
+        });
+        assertThat(violations).as("library imports outside their packages").isEmpty();
+    }
+
+    @Test
+    void theCheckerFailsWhenMediaUsesCore() throws IOException {
+        Map<String, Set<String>> deps = copy(dependencies());
+        deps.get("media").add("core");
+        assertThat(violations(deps)).containsExactly("media -> core");
+        assertThat(cycle(deps)).containsSubsequence("core", "media", "core");
+    }
+
+    @Test
+    void theCheckerFailsForAnUnknownPackageAndAnUpwardEdge() throws IOException {
+        Map<String, Set<String>> deps = copy(dependencies());
+        deps.put("helpers", new TreeSet<>(Set.of("core")));
+        deps.get("notify").add("core");
+        deps.get("cluster").add("graph");
+        assertThat(violations(deps)).containsExactlyInAnyOrder(
+                "package helpers is not in the architecture's table; add it on purpose", "notify -> core", "cluster -> graph");
+    }
+
+    @Test
+    void theReaderSeesRealEdgesAndLibraries() throws IOException {
+        Map<String, Set<String>> deps = dependencies();
+        assertThat(deps.get("server")).contains("api", "core");
+        assertThat(deps.get("api")).contains("graph", "cluster", "core", "error");
+        assertThat(deps.get("core")).contains("media", "error");
+        assertThat(libraryUses().get("api")).contains("com.fasterxml.jackson", "io.javalin");
+    }
+
+    // ---- the checker -------------------------------------------------------------------------------------------
+
+    static List<String> violations(Map<String, Set<String>> deps) {
+        List<String> violations = new ArrayList<>();
+        deps.forEach((from, targets) -> {
             Set<String> allowed = ALLOWED.get(from);
             if (allowed == null) {
                 violations.add("package " + from + " is not in the architecture's table; add it on purpose");
@@ -58,70 +169,88 @@ class ArchitectureTest {
                 }
             }
         });
-        assertThat(violations).as("forbidden package dependencies").isEmpty();
+        return violations;
     }
 
-    @Test
-    void thereAreNoCycles() throws IOException {
-        Map<String, Set<String>> graph = dependencies();
-        // core drives media, notify and cluster through their interfaces, and they see core's value types
-        // (SwitchboardException, ErrorCode, ...): by the table both directions are allowed, so those back-edges are
-        // not counted as cycles; any other cycle is.
-        for (String seam : List.of("media", "notify", "cluster")) {
-            graph.getOrDefault(seam, new TreeSet<>()).remove("core");
-        }
+    /** A cycle as the list of packages on it (first = last), or empty. */
+    static List<String> cycle(Map<String, Set<String>> graph) {
         Set<String> done = new HashSet<>();
-        for (String start : graph.keySet()) {
-            assertThat(findCycle(graph, start, new ArrayList<>(), done)).as("cycle from " + start).isNull();
+        for (String start : new TreeSet<>(graph.keySet())) {
+            List<String> found = cycleFrom(graph, start, new ArrayList<>(), done);
+            if (!found.isEmpty()) {
+                return found;
+            }
         }
+        return List.of();
     }
 
-    private static List<String> findCycle(Map<String, Set<String>> graph, String node, List<String> path, Set<String> done) {
+    private static List<String> cycleFrom(Map<String, Set<String>> graph, String node, List<String> path, Set<String> done) {
         if (path.contains(node)) {
             List<String> cycle = new ArrayList<>(path.subList(path.indexOf(node), path.size()));
             cycle.add(node);
             return cycle;
         }
-        if (!done.add(node)) {
-            return null;
+        if (done.contains(node)) {
+            return List.of();
         }
         path.add(node);
-        for (String next : graph.getOrDefault(node, Set.of())) {
-            List<String> cycle = findCycle(graph, next, path, new HashSet<>(done) {{ remove(next); }});
-            if (cycle != null) {
+        for (String next : new TreeSet<>(graph.getOrDefault(node, Set.of()))) {
+            List<String> cycle = cycleFrom(graph, next, path, done);
+            if (!cycle.isEmpty()) {
                 return cycle;
             }
         }
-        path.remove(path.size() - 1);
-        return null;
+        path.removeLast();
+        done.add(node);
+        return List.of();
     }
+
+    // ---- the reader --------------------------------------------------------------------------------------------
 
     static Map<String, Set<String>> dependencies() throws IOException {
         Map<String, Set<String>> deps = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(MAIN)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Path relative = MAIN.relativize(file);
-                if (relative.getNameCount() < 2) {
-                    continue;
-                }
-                String from = relative.getName(0).toString();
-                Set<String> targets = deps.computeIfAbsent(from, k -> new TreeSet<>());
-                Matcher m = REFERENCE.matcher(Files.readString(file));
-                while (m.find()) {
-                    if (!m.group(1).equals(from)) {
-                        targets.add(m.group(1));
-                    }
+        forEachSource((from, text) -> {
+            Set<String> targets = deps.computeIfAbsent(from, k -> new TreeSet<>());
+            Matcher m = REFERENCE.matcher(text);
+            while (m.find()) {
+                if (!m.group(1).equals(from)) {
+                    targets.add(m.group(1));
                 }
             }
-        }
+        });
         return deps;
     }
 
-    @Test
-    void theDependencyReaderSeesRealEdges() throws IOException {
-        // guards against a test that cannot fail: the server package certainly uses api
-        assertThat(dependencies()).containsKey("server");
-        assertThat(dependencies().get("server")).contains("api");
-        assertThat(new HashMap<>(ALLOWED)).isNotEmpty();
+    static Map<String, Set<String>> libraryUses() throws IOException {
+        Map<String, Set<String>> uses = new TreeMap<>();
+        forEachSource((from, text) -> {
+            for (String lib : LIBRARIES.keySet()) {
+                if (Pattern.compile("\\b" + Pattern.quote(lib) + "\\.").matcher(text).find()) {
+                    uses.computeIfAbsent(from, k -> new TreeSet<>()).add(lib);
+                }
+            }
+        });
+        return uses;
+    }
+
+    private interface SourceVisitor {
+        void visit(String topPackage, String text) throws IOException;
+    }
+
+    private static void forEachSource(SourceVisitor visitor) throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Path relative = MAIN.relativize(file);
+                if (relative.getNameCount() >= 2) {
+                    visitor.visit(relative.getName(0).toString(), Files.readString(file));
+                }
+            }
+        }
+    }
+
+    private static Map<String, Set<String>> copy(Map<String, Set<String>> deps) {
+        Map<String, Set<String>> copy = new TreeMap<>();
+        deps.forEach((k, v) -> copy.put(k, new TreeSet<>(v)));
+        return copy;
     }
 }

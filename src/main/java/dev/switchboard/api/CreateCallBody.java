@@ -10,6 +10,7 @@ import dev.switchboard.core.CreateCallRequest;
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.core.MeetingCoordinates;
 import dev.switchboard.core.ParticipantIdentity;
+import dev.switchboard.graph.GraphEcho;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -70,11 +71,12 @@ final class CreateCallBody {
             throw SwitchboardException.badRequest("'targets' is required: one target for a peer-to-peer call, two or more for "
                     + "a group call; or give 'meetingInfo'/'chatInfo' to join a meeting.");
         }
-        CreateCallRequest request = new CreateCallRequest(callbackUri, modalities, appHosted, offer, mediaEcho, targets,
-                targetsJson == null ? null : targetsJson.deepCopy(), meeting,
+        GraphEcho echo = new GraphEcho(mediaEcho, targetsJson == null ? null : targetsJson.deepCopy(),
                 meetingInfo == null ? null : meetingInfo.deepCopy(), chatInfo == null ? null : chatInfo.deepCopy(),
-                options == null ? null : options.deepCopy(), selfUnmute, delta, Json.optionalString(body, "subject"),
-                source(Json.optionalObject(body, "source"), app), from);
+                options == null ? null : options.deepCopy());
+        CreateCallRequest request = new CreateCallRequest(callbackUri, modalities, appHosted, offer, targets, meeting,
+                selfUnmute, delta, Json.optionalString(body, "subject"), source(Json.optionalObject(body, "source"), app),
+                from, echo);
         CallKind kind = meetingInfo != null ? CallKind.JOIN_MEETING
                 : request.peerToPeer() ? CallKind.PEER_TO_PEER : CallKind.NEW_GROUP_CALL;
         return new Parsed(request, kind);

@@ -1,9 +1,9 @@
 package dev.switchboard.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
+import dev.switchboard.graph.GraphWire;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -26,7 +26,6 @@ import java.time.temporal.ChronoUnit;
  */
 public final class GraphErrors {
     private static final Logger log = LoggerFactory.getLogger(GraphErrors.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     /** The {@code Retry-After} of a 429 or 503 whose cause named no wait of its own. */
@@ -91,7 +90,7 @@ public final class GraphErrors {
 
     /** The Graph error body as a string. */
     public static String body(ErrorCode code, String message, String requestId, String clientRequestId) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = GraphWire.JSON.createObjectNode();
         ObjectNode error = root.putObject("error");
         error.put("code", code.graphCode());
         error.put("message", message);

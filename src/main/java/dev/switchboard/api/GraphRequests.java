@@ -1,14 +1,9 @@
 package dev.switchboard.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +12,9 @@ import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.core.Caller;
+import dev.switchboard.core.Operation;
+import dev.switchboard.graph.CallJson;
+import dev.switchboard.graph.GraphWire;
 import dev.switchboard.error.ErrorCode;
 import io.javalin.http.Context;
 
@@ -33,24 +31,14 @@ import java.util.regex.Pattern;
  * {@value #MAX_NESTING_DEPTH} or a number longer than {@value #MAX_NUMBER_LENGTH} digits, 413 above the server's size
  * limit), and build
  * absolute URLs on this server's base. Thread-safe.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 public final class GraphRequests {
-    /** Deeper than any Graph body (they nest a handful of levels); deeper input is refused before it costs much. */
-    static final int MAX_NESTING_DEPTH = 64;
-    /** Digits in one JSON number: Graph's numbers are counts and timeouts. */
-    static final int MAX_NUMBER_LENGTH = 100;
-    /**
-     * Shared buffer pool instead of Jackson's per-thread one: requests run on virtual threads, where a thread-local
-     * pool never gets reused and every request would allocate fresh 8-16 KiB buffers. Reads are strict: nesting and
-     * number length are bounded, and content after the JSON value is an error.
-     */
-    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build())
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    /** Graph's one wire mapper: shared buffer pool, strict reads (see {@link GraphWire}). */
+    private static final ObjectMapper JSON = GraphWire.JSON;
+    static final int MAX_NESTING_DEPTH = GraphWire.MAX_NESTING_DEPTH;
+    static final int MAX_NUMBER_LENGTH = GraphWire.MAX_NUMBER_LENGTH;
     private static final Pattern SAFE_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
 
     private final BearerAuthenticator authenticator;
@@ -228,12 +216,7 @@ public final class GraphRequests {
      * fresh 8 KiB buffer, which was most of this server's garbage under load).
      */
     static void json(Context ctx, int status, JsonNode body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
+        byte[] bytes = GraphWire.bytes(body);
         ctx.status(status).contentType("application/json");
         ctx.res().setContentLength(bytes.length);
         try {
@@ -241,6 +224,13 @@ public final class GraphRequests {
         } catch (IOException e) {
             throw new UncheckedIOException("the client went away", e);
         }
+    }
+
+    /** 200 + {@code Location} of the operation + the operation: the answer of every action that makes one. */
+    void answerOperation(Context ctx, Operation op) {
+        String base = graphBase(ctx);
+        ctx.header("Location", base + "/communications/calls/" + op.callId() + "/operations/" + op.id());
+        json(ctx, 200, CallJson.operation(op, base));
     }
 
     private static boolean isBlank(byte[] bytes) {

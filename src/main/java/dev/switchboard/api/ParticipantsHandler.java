@@ -7,42 +7,45 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
-import dev.switchboard.core.CallService;
-import dev.switchboard.core.GraphJson;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.core.CallCommand;
+import dev.switchboard.core.MuteTarget;
 import dev.switchboard.core.ParticipantIdentity;
 import dev.switchboard.core.ParticipantView;
+import dev.switchboard.graph.CallJson;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code /communications/calls/{id}/participants}: list, get, remove, invite, mute and the unmute extension. */
+/**
+ * {@code /communications/calls/{id}/participants}: list, get, remove, invite, mute and the unmute extension.
+ * Request threads (docs/concurrency.md).
+ */
 public final class ParticipantsHandler {
-    private final CallService calls;
+    private final CallRouter calls;
     private final GraphRequests requests;
-    private final CallsHandler operations;
 
-    public ParticipantsHandler(CallService calls, GraphRequests requests, CallsHandler operations) {
+    public ParticipantsHandler(CallRouter calls, GraphRequests requests) {
         this.calls = calls;
         this.requests = requests;
-        this.operations = operations;
     }
 
     /** {@code GET .../participants}: {@code {"value":[participant...]}}. */
     public void list(Context ctx) {
         String callId = ctx.pathParam("callId");
-        List<ParticipantView> roster = calls.participants(callId, requests.app(ctx));
+        List<ParticipantView> roster = calls.send(new CallCommand.ListParticipants(callId, requests.app(ctx)));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("@odata.context", requests.graphBase(ctx) + "/$metadata#communications/calls('" + callId + "')/participants");
-        out.set("value", GraphJson.participants(roster));
+        out.set("value", CallJson.participants(roster));
         GraphRequests.json(ctx, 200, out);
     }
 
     /** {@code GET .../participants/{pid}}. */
     public void get(Context ctx) {
         String callId = ctx.pathParam("callId");
-        ParticipantView p = calls.participant(callId, ctx.pathParam("participantId"), requests.app(ctx));
-        ObjectNode out = GraphJson.participant(p);
+        ParticipantView p = calls.send(new CallCommand.GetParticipant(callId, ctx.pathParam("participantId"), requests.app(ctx)));
+        ObjectNode out = CallJson.participant(p);
         out.put("@odata.context", requests.graphBase(ctx) + "/$metadata#communications/calls('" + callId
                 + "')/participants/$entity");
         GraphRequests.json(ctx, 200, out);
@@ -50,7 +53,8 @@ public final class ParticipantsHandler {
 
     /** {@code DELETE .../participants/{pid}}: 204; the participant's leg is closed. */
     public void delete(Context ctx) {
-        calls.removeParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"), requests.app(ctx));
+        calls.send(new CallCommand.RemoveParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"),
+                requests.app(ctx)));
         ctx.status(204);
     }
 
@@ -70,23 +74,25 @@ public final class ParticipantsHandler {
             }
             invitees.add(CreateCallBody.user(Json.requiredObject((ObjectNode) n, "identity"), "participants"));
         }
-        operations.operation(ctx, calls.invite(ctx.pathParam("callId"), invitees, GraphRequests.caller(app),
-                GraphRequests.clientContext(body)));
+        requests.answerOperation(ctx, calls.send(new CallCommand.Invite(ctx.pathParam("callId"), invitees,
+                GraphRequests.caller(app), GraphRequests.clientContext(body))));
     }
 
     /** {@code POST .../participants/{pid}/mute}: server mute of another participant. */
     public void mute(Context ctx) {
-        var app = requests.app(ctx);
-        ObjectNode body = requests.optionalBody(ctx);
-        operations.operation(ctx, calls.muteParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"), app,
-                GraphRequests.clientContext(body)));
+        muteParticipant(ctx, true);
     }
 
     /** {@code POST .../participants/{pid}/unmute}: Switchboard extension, lifts a server mute. */
     public void unmute(Context ctx) {
+        muteParticipant(ctx, false);
+    }
+
+    private void muteParticipant(Context ctx, boolean muted) {
         var app = requests.app(ctx);
         ObjectNode body = requests.optionalBody(ctx);
-        operations.operation(ctx, calls.unmuteParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"), app,
-                GraphRequests.clientContext(body)));
+        MuteTarget target = MuteTarget.participant(ctx.pathParam("participantId"));
+        requests.answerOperation(ctx, calls.send(new CallCommand.ServerMute(ctx.pathParam("callId"), target, muted, app,
+                GraphRequests.clientContext(body))));
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.api;
 
-import dev.switchboard.core.CallService;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.core.CallCommand;
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
 import io.javalin.http.Context;
@@ -25,10 +26,10 @@ public final class UnimplementedActions {
     public static final String AUDIO_ROUTING_GROUPS = "audioRoutingGroups";
     public static final String CONTENT_SHARING_SESSIONS = "contentSharingSessions";
 
-    private final CallService calls;
+    private final CallRouter calls;
     private final GraphRequests requests;
 
-    public UnimplementedActions(CallService calls, GraphRequests requests) {
+    public UnimplementedActions(CallRouter calls, GraphRequests requests) {
         this.calls = calls;
         this.requests = requests;
     }
@@ -41,13 +42,14 @@ public final class UnimplementedActions {
 
     /** An action or resource of a call: 404 unless it is the caller's call, then 501. */
     public void onCall(Context ctx, String name) {
-        calls.get(ctx.pathParam("callId"), requests.app(ctx));
+        calls.send(new CallCommand.GetCall(ctx.pathParam("callId"), requests.app(ctx)));
         throw notImplemented(name);
     }
 
     /** An action of a participant: 404 unless the participant is in the caller's call, then 501. */
     public void onParticipant(Context ctx, String name) {
-        calls.participant(ctx.pathParam("callId"), ctx.pathParam("participantId"), requests.app(ctx));
+        calls.send(new CallCommand.GetParticipant(ctx.pathParam("callId"), ctx.pathParam("participantId"),
+                requests.app(ctx)));
         throw notImplemented(name);
     }
 

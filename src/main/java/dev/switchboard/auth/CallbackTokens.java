@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.switchboard.notify.CallbackTokenSigner;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +21,7 @@ import java.util.UUID;
  * {@code nbf}, {@code exp} (default 5 min), {@code jti} and {@code sha256} = base64 (standard, padded) of the
  * SHA-256 of the exact request body. Thread-safe.
  */
-public final class CallbackTokens implements CallbackTokenSigner {
+public final class CallbackTokens {
     private final CallbackSigningKey key;
     private final Clock clock;
     private final String issuer;
@@ -35,7 +34,6 @@ public final class CallbackTokens implements CallbackTokenSigner {
         this.lifetime = lifetime;
     }
 
-    @Override
     public String sign(String tenantId, String botAppId, byte[] bodySha256) {
         if (bodySha256 == null || bodySha256.length != 32) {
             throw new IllegalArgumentException("bodySha256 must be a 32-byte SHA-256 digest");

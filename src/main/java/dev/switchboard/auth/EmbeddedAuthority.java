@@ -1,6 +1,5 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.notify.CallbackTokenSigner;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.net.http.HttpClient;
@@ -94,7 +93,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
         return verifier;
     }
 
-    public CallbackTokenSigner callbackSigner() {
+    public CallbackTokens callbackSigner() {
         return callbackTokens;
     }
 

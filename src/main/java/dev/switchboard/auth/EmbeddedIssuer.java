@@ -1,8 +1,8 @@
 package dev.switchboard.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.security.interfaces.RSAPublicKey;
+import java.util.Map;
 
 /** The embedded authority as a trusted issuer: {@code iss = {base}/{tid}/v2.0} for each tenant of its directory. */
 public final class EmbeddedIssuer implements TrustedIssuer {
@@ -41,7 +41,7 @@ public final class EmbeddedIssuer implements TrustedIssuer {
     }
 
     @Override
-    public String appDisplayName(String tenantId, String appId, JsonNode claims) {
+    public String appDisplayName(String tenantId, String appId, Map<String, Object> claims) {
         return directory.app(tenantId, appId).map(AppRegistration::displayName).orElse(null);
     }
 }

@@ -37,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ExternalIssuer implements TrustedIssuer {
     private static final Logger log = LoggerFactory.getLogger(ExternalIssuer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AuthJson.JSON;
     private static final String TENANT_PLACEHOLDER = "{tenantid}";
     private static final int MAX_DOCUMENT_BYTES = 512 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerConfig> externalIssuers, TokenSettings tokens) {
     private static final Logger log = LoggerFactory.getLogger(IdentityConfig.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AuthJson.JSON;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Set<String> CANONICAL_CALLS_ROLES = Set.of(CallsPermission.INITIATE, CallsPermission.INITIATE_GROUP_CALL,
             CallsPermission.JOIN_GROUP_CALL, CallsPermission.JOIN_GROUP_CALL_AS_GUEST, CallsPermission.ACCESS_MEDIA);

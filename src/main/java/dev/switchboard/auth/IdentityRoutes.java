@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class IdentityRoutes {
     private static final Logger log = LoggerFactory.getLogger(IdentityRoutes.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AuthJson.JSON;
 
     private IdentityRoutes() {
     }

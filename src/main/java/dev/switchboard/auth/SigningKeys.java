@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  */
 public final class SigningKeys {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AuthJson.JSON;
     static final String FILE_NAME = "signing-keys.json";
     private static final int KEY_BITS = 2048;
 

@@ -1,20 +1,26 @@
 package dev.switchboard.auth;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,21 +29,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code none}, no HMAC, no other RSA/EC variant) by a key of a trusted issuer, {@code iss} trusted and {@code tid}
  * matching it, {@code exp}/{@code nbf} within the clock skew, {@code aud} Graph's (either form).
  *
+ * <p>Nimbus does the JOSE work: {@link DefaultJWTProcessor} with a key selector that accepts only RS256 and only the
+ * key its trusted issuer publishes under the token's {@code kid}, and a claims verifier for times and audience.
+ * What Nimbus would answer with one generic message (a malformed part, {@code alg none}, {@code crit}) is checked
+ * before it, so every refusal keeps its own {@link Reason} and message.
+ *
  * <p>Verified tokens are remembered by their complete compact form (header, payload and signature, so a changed
  * byte anywhere is a different entry and goes through full verification); a remembered token is still checked for
- * {@code exp}/{@code nbf} and for its key still being published on every use. Thread-safe.
+ * {@code exp}/{@code nbf} and for its key still being published on every use. Thread-safe; request threads
+ * (docs/concurrency.md).
+ *
+ * <p>Why this class is longer than ~300 lines: every refusal has its own reason (a metric tag) and a message that
+ * tells the bot's developer what to fix, and Graph's checks are many; they read as one ordered list here, around
+ * the Nimbus processor that does the JOSE part.
  */
 public final class TokenVerifier implements BearerAuthenticator {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
-    private static final ThreadLocal<Signature> RS256 = ThreadLocal.withInitial(() -> {
-        try {
-            return Signature.getInstance("SHA256withRSA");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA256withRSA is not available", e);
-        }
-    });
 
     private final List<TrustedIssuer> issuers;
     private final AuthMetrics metrics;
@@ -45,6 +53,7 @@ public final class TokenVerifier implements BearerAuthenticator {
     private final long skewMillis;
     private final int cacheLimit;
     private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
+    private final DefaultJWTProcessor<Checking> processor = new DefaultJWTProcessor<>();
 
     /** Why a token was refused; the tag of the {@code switchboard.auth.bearer.rejected} counter. */
     public enum Reason {
@@ -66,6 +75,40 @@ public final class TokenVerifier implements BearerAuthenticator {
     }
 
     /**
+     * A compact JWS whose claims were read once, from the raw JSON this verifier checks: Nimbus gets them from here
+     * instead of parsing the payload a second time.
+     */
+    private static final class ReadJwt extends SignedJWT {
+        private final JWTClaimsSet claims;
+
+        ReadJwt(String token, int dot1, int dot2, Map<String, Object> rawClaims) throws ParseException {
+            super(new Base64URL(token.substring(0, dot1)), new Base64URL(token.substring(dot1 + 1, dot2)),
+                    new Base64URL(token.substring(dot2 + 1)));
+            this.claims = JWTClaimsSet.parse(rawClaims);
+        }
+
+        @Override
+        public JWTClaimsSet getJWTClaimsSet() {
+            return claims;
+        }
+    }
+
+    /**
+     * One verification in progress, handed through Nimbus to the key selector and the claims verifier: the raw
+     * claims (numbers as JSON gave them, so far-future dates cannot overflow), the time, and the issuer found.
+     */
+    private static final class Checking implements SecurityContext {
+        final Map<String, Object> claims;
+        final long now;
+        TrustedIssuer issuer;
+
+        Checking(Map<String, Object> claims, long now) {
+            this.claims = claims;
+            this.now = now;
+        }
+    }
+
+    /**
      * @param issuers    the trusted issuers, asked in order
      * @param clock      the time source
      * @param clockSkew  tolerance for {@code exp} and {@code nbf}
@@ -82,6 +125,14 @@ public final class TokenVerifier implements BearerAuthenticator {
         this.clock = clock;
         this.skewMillis = clockSkew.toMillis();
         this.cacheLimit = cacheLimit;
+        processor.setJWSTypeVerifier((type, context) -> { }); // typ is checked with the header, case-insensitively
+        processor.setJWTClaimsSetAwareJWSKeySelector((header, claimsSet, context) -> {
+            if (!JWSAlgorithm.RS256.equals(header.getAlgorithm())) {
+                throw invalid(Reason.ALGORITHM, "The token's signing algorithm is not accepted; tokens must be signed with RS256.");
+            }
+            return List.of(keyOf(context, header.getKeyID()));
+        });
+        processor.setJWTClaimsSetVerifier((claimsSet, context) -> checkClaims(context));
     }
 
     @Override
@@ -146,50 +197,85 @@ public final class TokenVerifier implements BearerAuthenticator {
         if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
             throw malformed();
         }
-        JsonNode header = decodeJson(token, 0, dot1);
-        JsonNode claims = decodeJson(token, dot1 + 1, dot2);
-        checkHeader(header);
-        String kid = header.get("kid").asText();
-        String iss = text(claims, "iss");
-        String tid = text(claims, "tid");
+        Checking checking = new Checking(decodeJson(token, dot1 + 1, dot2), now);
+        SignedJWT jwt;
+        try {
+            B64URL.decode(token.substring(dot2 + 1)); // Nimbus decodes leniently: refuse what is not base64url
+            jwt = new ReadJwt(token, dot1, dot2, checking.claims);
+        } catch (ParseException e) {
+            checkHeader(decodeJson(token, 0, dot1)); // not a JWS header: say why when it is alg none, no alg, ...
+            throw malformed();
+        } catch (IllegalArgumentException e) {
+            throw malformed();
+        }
+        checkHeader(jwt.getHeader());
+        long exp = seconds(checking.claims, "exp", true);
+        seconds(checking.claims, "nbf", false);
+        try {
+            processor.process(jwt, checking);
+        } catch (BadJWSException e) {
+            throw invalid(Reason.SIGNATURE, "The token's signature is invalid.");
+        } catch (BadJOSEException | JOSEException e) {
+            throw malformed();
+        }
+        String tid = text(checking.claims, "tid");
+        long nbf = seconds(checking.claims, "nbf", false);
+        return new Verified(principal(checking.claims, tid, checking.issuer), toMillis(exp),
+                nbf == Long.MIN_VALUE ? Long.MIN_VALUE : toMillis(nbf), checking.issuer, jwt.getHeader().getKeyID());
+    }
+
+    /** The key selector's work: the trusted issuer of {@code iss}/{@code tid}, and its key for {@code kid}. */
+    private RSAPublicKey keyOf(Checking checking, String kid) {
+        String iss = text(checking.claims, "iss");
         if (iss == null) {
             throw invalid(Reason.ISSUER, "The token has no issuer (iss).");
         }
-        TrustedIssuer issuer = findIssuer(iss, tid);
+        TrustedIssuer issuer = findIssuer(iss, text(checking.claims, "tid"));
         RSAPublicKey key = issuer.key(kid);
         if (key == null) {
             throw invalid(Reason.UNKNOWN_KEY, "The token's signing key (kid) is not published by its issuer.");
         }
-        checkSignature(token, dot2, key);
-        long exp = seconds(claims, "exp", true);
-        long nbf = seconds(claims, "nbf", false);
-        long expMillis = toMillis(exp);
-        long nbfMillis = nbf == Long.MIN_VALUE ? Long.MIN_VALUE : toMillis(nbf);
-        checkTimes(now, expMillis, nbfMillis);
-        checkAudience(claims.get("aud"));
-        return new Verified(principal(claims, tid, issuer), expMillis, nbfMillis, issuer, kid);
+        checking.issuer = issuer;
+        return key;
     }
 
-    private static void checkHeader(JsonNode header) {
-        JsonNode alg = header.get("alg");
-        if (alg == null || !alg.isTextual()) {
+    /** The claims verifier's work, after the signature: times within the skew, Graph's audience. */
+    private void checkClaims(Checking checking) {
+        long exp = seconds(checking.claims, "exp", true);
+        long nbf = seconds(checking.claims, "nbf", false);
+        checkTimes(checking.now, toMillis(exp), nbf == Long.MIN_VALUE ? Long.MIN_VALUE : toMillis(nbf));
+        checkAudience(checking.claims.get("aud"));
+    }
+
+    private static void checkHeader(JWSHeader header) {
+        String typ = header.getType() == null ? null : header.getType().getType();
+        check(header.getAlgorithm().getName(), header.getCriticalParams() != null, typ, header.getKeyID());
+    }
+
+    private static void checkHeader(Map<String, Object> header) {
+        Object typ = header.get("typ");
+        check(header.get("alg") instanceof String a ? a : null, header.containsKey("crit"),
+                typ == null ? null : typ instanceof String t ? t : "", header.get("kid") instanceof String k ? k : null);
+    }
+
+    /** @param typ null when absent, "" when not a string */
+    private static void check(String alg, boolean crit, String typ, String kid) {
+        if (alg == null) {
             throw invalid(Reason.ALGORITHM, "The token header has no signing algorithm (alg).");
         }
-        if (!"RS256".equals(alg.asText())) {
-            if ("none".equalsIgnoreCase(alg.asText())) {
+        if (!"RS256".equals(alg)) {
+            if ("none".equalsIgnoreCase(alg)) {
                 throw invalid(Reason.ALGORITHM, "Unsigned tokens (alg none) are not accepted.");
             }
             throw invalid(Reason.ALGORITHM, "The token's signing algorithm is not accepted; tokens must be signed with RS256.");
         }
-        if (header.has("crit")) {
+        if (crit) {
             throw invalid(Reason.HEADER, "The token header has critical extensions (crit) that are not supported.");
         }
-        JsonNode typ = header.get("typ");
-        if (typ != null && !(typ.isTextual() && (typ.asText().equalsIgnoreCase("JWT") || typ.asText().equalsIgnoreCase("at+jwt")))) {
+        if (typ != null && !(typ.equalsIgnoreCase("JWT") || typ.equalsIgnoreCase("at+jwt"))) {
             throw invalid(Reason.HEADER, "The token's type (typ) is not JWT.");
         }
-        JsonNode kid = header.get("kid");
-        if (kid == null || !kid.isTextual() || kid.asText().isEmpty()) {
+        if (kid == null || kid.isEmpty()) {
             throw invalid(Reason.HEADER, "The token header has no key id (kid).");
         }
     }
@@ -212,30 +298,6 @@ public final class TokenVerifier implements BearerAuthenticator {
         throw invalid(Reason.ISSUER, "The token's issuer (iss) is not trusted.");
     }
 
-    private static void checkSignature(String token, int dot2, RSAPublicKey key) {
-        byte[] sig;
-        try {
-            sig = B64URL.decode(token.substring(dot2 + 1));
-        } catch (IllegalArgumentException e) {
-            throw malformed();
-        }
-        if (sig.length != (key.getModulus().bitLength() + 7) / 8) {
-            throw invalid(Reason.SIGNATURE, "The token's signature is invalid.");
-        }
-        boolean ok;
-        try {
-            Signature s = RS256.get();
-            s.initVerify(key);
-            s.update(token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII));
-            ok = s.verify(sig);
-        } catch (GeneralSecurityException e) {
-            ok = false;
-        }
-        if (!ok) {
-            throw invalid(Reason.SIGNATURE, "The token's signature is invalid.");
-        }
-    }
-
     private void checkTimes(long now, long expMillis, long nbfMillis) {
         if (now > expMillis + skewMillis) {
             throw invalid(Reason.EXPIRED, "The token is expired.");
@@ -245,13 +307,13 @@ public final class TokenVerifier implements BearerAuthenticator {
         }
     }
 
-    private static void checkAudience(JsonNode aud) {
-        if (aud != null && aud.isTextual() && GraphAudience.ALL.contains(aud.asText())) {
+    private static void checkAudience(Object aud) {
+        if (aud instanceof String a && GraphAudience.ALL.contains(a)) {
             return;
         }
-        if (aud != null && aud.isArray()) {
-            for (JsonNode a : aud) {
-                if (a.isTextual() && GraphAudience.ALL.contains(a.asText())) {
+        if (aud instanceof List<?> list) {
+            for (Object a : list) {
+                if (a instanceof String s && GraphAudience.ALL.contains(s)) {
                     return;
                 }
             }
@@ -259,7 +321,7 @@ public final class TokenVerifier implements BearerAuthenticator {
         throw invalid(Reason.AUDIENCE, "The token's audience (aud) is not Microsoft Graph.");
     }
 
-    private static Principal principal(JsonNode claims, String tid, TrustedIssuer issuer) {
+    private static Principal principal(Map<String, Object> claims, String tid, TrustedIssuer issuer) {
         if (tid == null || tid.isEmpty()) {
             throw invalid(Reason.CLAIMS, "The token has no tenant (tid).");
         }
@@ -286,63 +348,62 @@ public final class TokenVerifier implements BearerAuthenticator {
         if (oid == null) {
             throw invalid(Reason.CLAIMS, "A user token must name its user (oid).");
         }
-        if (claims.has("roles")) {
+        if (claims.containsKey("roles")) {
             throw invalid(Reason.CLAIMS, "A user token must not carry application roles.");
         }
         Set<String> scopes = scp == null || scp.isBlank() ? Set.of() : Set.of(scp.strip().split("\\s+"));
         return Principal.user(tid, appId, oid, text(claims, "name"), scopes);
     }
 
-    private static Set<String> stringSet(JsonNode array) {
+    private static Set<String> stringSet(Object array) {
         if (array == null) {
             return Set.of();
         }
-        if (!array.isArray()) {
+        if (!(array instanceof List<?> list)) {
             throw invalid(Reason.CLAIMS, "The token's roles claim is not a list.");
         }
         Set<String> out = new HashSet<>();
-        for (JsonNode n : array) {
-            if (!n.isTextual()) {
+        for (Object n : list) {
+            if (!(n instanceof String s)) {
                 throw invalid(Reason.CLAIMS, "The token's roles claim is not a list of strings.");
             }
-            out.add(n.asText());
+            out.add(s);
         }
         return out;
     }
 
-    private static JsonNode decodeJson(String token, int from, int to) {
+    /** A JSON object of the token (header or payload), numbers as written (int, long or double). */
+    private static Map<String, Object> decodeJson(String token, int from, int to) {
         try {
-            byte[] bytes = B64URL.decode(token.substring(from, to));
-            JsonNode n = JSON.readTree(bytes);
-            if (n == null || !n.isObject()) {
-                throw malformed();
+            Object parsed = AuthJson.JSON.readValue(B64URL.decode(token.substring(from, to)), Object.class);
+            if (!(parsed instanceof Map<?, ?> map)) {
+                throw malformed(); // a JSON array, string or number is no JOSE object
             }
-            return n;
-        } catch (IllegalArgumentException | JsonProcessingException e) {
-            throw malformed();
-        } catch (java.io.IOException e) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> object = (Map<String, Object>) map;
+            return object;
+        } catch (IllegalArgumentException | java.io.IOException e) {
             throw malformed();
         }
     }
 
-    private static String text(JsonNode claims, String name) {
-        JsonNode n = claims.get(name);
-        return n != null && n.isTextual() ? n.asText() : null;
+    private static String text(Map<String, Object> claims, String name) {
+        return claims.get(name) instanceof String s ? s : null;
     }
 
     /** @return the numeric date in seconds, or {@code Long.MIN_VALUE} when optional and absent */
-    private static long seconds(JsonNode claims, String name, boolean required) {
-        JsonNode n = claims.get(name);
+    private static long seconds(Map<String, Object> claims, String name, boolean required) {
+        Object n = claims.get(name);
         if (n == null) {
             if (required) {
                 throw invalid(Reason.CLAIMS, "The token has no expiry (" + name + ").");
             }
             return Long.MIN_VALUE;
         }
-        if (!n.isNumber()) {
+        if (!(n instanceof Number number)) {
             throw invalid(Reason.CLAIMS, "The token's " + name + " claim is not a number.");
         }
-        return n.asLong();
+        return number.longValue();
     }
 
     /** Seconds to milliseconds, saturating instead of overflowing (a far-future date stays far in the future). */

@@ -1,8 +1,8 @@
 package dev.switchboard.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.security.interfaces.RSAPublicKey;
+import java.util.Map;
 
 /**
  * An issuer whose tokens the verifier accepts, with its signing keys. Two kinds: the embedded authority and
@@ -37,8 +37,7 @@ public interface TrustedIssuer {
     boolean stillPublishes(String kid);
 
     /** A display name for the app of an app token; by default the {@code app_displayname} claim. */
-    default String appDisplayName(String tenantId, String appId, JsonNode claims) {
-        JsonNode n = claims.get("app_displayname");
-        return n != null && n.isTextual() ? n.asText() : null;
+    default String appDisplayName(String tenantId, String appId, Map<String, Object> claims) {
+        return claims.get("app_displayname") instanceof String s ? s : null;
     }
 }

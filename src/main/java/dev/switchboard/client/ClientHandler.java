@@ -1,16 +1,17 @@
 package dev.switchboard.client;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.CallsPermission;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
-import dev.switchboard.core.CallService;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.core.CallCommand;
 import dev.switchboard.core.Caller;
 import dev.switchboard.error.ErrorCode;
-import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.core.ParticipantView;
+import dev.switchboard.graph.CallJson;
+import dev.switchboard.graph.GraphWire;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConnectContext;
@@ -22,16 +23,17 @@ import java.util.Locale;
 /**
  * The participants' client API: join with an SDP offer (WHIP-style, RFC 9725's HTTP pattern with plain
  * RTP/AVP), leave, self-mute, and the live roster over a WebSocket. Only delegated user tokens are accepted.
+ * Request threads and WebSocket callbacks (docs/concurrency.md); every request on a call goes through the router.
  */
 public final class ClientHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
     private static final String SLOT = "switchboard.rosterSlot";
 
-    private final CallService calls;
+    private final CallRouter calls;
     private final BearerAuthenticator authenticator;
     private final RosterStreams rosterStreams;
 
-    public ClientHandler(CallService calls, BearerAuthenticator authenticator, RosterStreams rosterStreams) {
+    public ClientHandler(CallRouter calls, BearerAuthenticator authenticator, RosterStreams rosterStreams) {
         this.calls = calls;
         this.authenticator = authenticator;
         this.rosterStreams = rosterStreams;
@@ -46,7 +48,7 @@ public final class ClientHandler {
                     "The join body must be an SDP offer with Content-Type: application/sdp.");
         }
         String callId = ctx.pathParam("callId");
-        JoinResult joined = calls.join(callId, user, ctx.body(), remoteAddress(ctx));
+        JoinResult joined = calls.send(new CallCommand.Join(callId, user, ctx.body(), remoteAddress(ctx)));
         ctx.status(201);
         ctx.header("Location", "/client/v1/calls/" + callId + "/participants/" + joined.participantId());
         ctx.contentType("application/sdp");
@@ -68,7 +70,8 @@ public final class ClientHandler {
 
     /** {@code DELETE /client/v1/calls/{callId}/participants/{participantId}}: 204. */
     public void leave(Context ctx) {
-        calls.leave(ctx.pathParam("callId"), ctx.pathParam("participantId"), user(ctx.header("Authorization")));
+        calls.send(new CallCommand.Leave(ctx.pathParam("callId"), ctx.pathParam("participantId"),
+                user(ctx.header("Authorization"))));
         ctx.status(204);
     }
 
@@ -83,10 +86,9 @@ public final class ClientHandler {
     }
 
     private void setMuted(Context ctx, boolean muted) {
-        ParticipantView p = calls.setClientMuted(ctx.pathParam("callId"), ctx.pathParam("participantId"), muted,
-                user(ctx.header("Authorization")));
-        ObjectNode body = GraphJson.participant(p);
-        ctx.status(200).contentType("application/json").result(body.toString());
+        ParticipantView p = calls.send(new CallCommand.SetClientMuted(ctx.pathParam("callId"),
+                ctx.pathParam("participantId"), muted, user(ctx.header("Authorization"))));
+        ctx.status(200).contentType("application/json").result(GraphWire.bytes(CallJson.participant(p)));
     }
 
     /**
@@ -97,14 +99,9 @@ public final class ClientHandler {
      */
     public void beforeRosterUpgrade(Context ctx) {
         Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
-        try {
-            ctx.attribute(SLOT, rosterStreams.reserve(ctx.pathParam("callId"), user));
-        } catch (SwitchboardException e) {
-            if (e.code() == ErrorCode.TOO_MANY_REQUESTS) {
-                ctx.header("Retry-After", Integer.toString(RosterStreams.RETRY_AFTER_SECONDS));
-            }
-            throw e;
-        }
+        String callId = ctx.pathParam("callId");
+        // a refusal for too many streams carries its Retry-After (the Graph error mapper writes it)
+        ctx.attribute(SLOT, rosterStreams.reserve(callId, user, calls.send(new CallCommand.GetRoster(callId, user))));
     }
 
     /** The roster WebSocket connected: the whole roster first, then the changes (see {@link RosterStreams}). */
@@ -112,7 +109,7 @@ public final class ClientHandler {
         RosterSlot slot = ctx.attribute(SLOT);
         WebSocketRosterChannel channel = new WebSocketRosterChannel(ctx.session);
         try {
-            rosterStreams.open(slot, channel);
+            rosterStreams.open(slot, channel, () -> calls.send(new CallCommand.GetRoster(slot.callId(), slot.user())));
         } catch (SwitchboardException e) {
             // only a race gets here: the call ended (or the participant left) since the upgrade was allowed
             log.info("roster stream refused callId={} reason={}", slot.callId(), e.code());

@@ -3,9 +3,9 @@ package dev.switchboard.client;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.core.GraphJson;
 import dev.switchboard.core.ParticipantView;
 import dev.switchboard.core.RosterUpdate;
+import dev.switchboard.graph.CallJson;
 
 import java.nio.charset.StandardCharsets;
 
@@ -23,7 +23,7 @@ final class RosterMessages {
         message.put("type", update.ended() ? "ended" : "roster");
         message.put("callId", callId);
         message.put("rosterSequenceNumber", update.sequenceNumber());
-        message.set("participants", GraphJson.participants(update.roster()));
+        message.set("participants", CallJson.participants(update.roster()));
         ArrayNode changed = message.putArray("changed");
         for (ParticipantView p : update.changed()) {
             ObjectNode entry = changed.addObject();

@@ -1,8 +1,8 @@
 package dev.switchboard.client;
 
-import dev.switchboard.core.CallService;
+import dev.switchboard.core.CallEvent;
+import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.Caller;
-import dev.switchboard.core.RosterListener;
 import dev.switchboard.core.RosterUpdate;
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
@@ -20,29 +20,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * Every call's roster streams, with their limits. One listener on the call engine hears every roster change and
- * hands it to that call's {@link CallRoster} (a map lookup: no work per stream on the thread that applied the
- * change); fan-out runs on virtual threads, and a watchdog closes streams whose reader stalled.
+ * Every call's roster streams, with their limits. As a {@link CallEventSink} of the call engine it hears every
+ * roster change ({@link CallEvent.RosterChanged}) and hands it to that call's {@link CallRoster} (a map lookup: no
+ * work per stream on the thread that applied the change); fan-out runs on virtual threads, and a watchdog closes
+ * streams whose reader stalled. It never calls the engine: the client API hands it the roster snapshots.
  *
  * <p>Thread-safe. {@link #admit} and {@link #open} run on request threads, the listener on whatever thread changed
  * a roster, the fan-out on the {@code roster-fanout} virtual threads, the stall checks on {@code roster-watchdog}
- * (see {@code docs/roster-stream.md}).
+ * (see {@code docs/roster-stream.md} and {@code docs/concurrency.md}).
  */
-public final class RosterStreams implements AutoCloseable {
+public final class RosterStreams implements CallEventSink, AutoCloseable {
     /** Seconds a client refused for too many streams is told to wait ({@code Retry-After}). */
     static final int RETRY_AFTER_SECONDS = 5;
+    private static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(RETRY_AFTER_SECONDS);
     private static final long MIN_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Seconds a slot reserved before the upgrade waits to be claimed by the connected socket. */
     static final int RESERVATION_SECONDS = 30;
 
-    private final CallService calls;
     private final RosterStreamSettings settings;
     private final Executor fanOut;
     private final LongSupplier nanoTime;
     private final ConcurrentMap<String, CallRoster> rosters = new ConcurrentHashMap<>();
-    private final RosterListener listener = this::rosterChanged;
+    private volatile boolean closed;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong slotIds = new AtomicLong();
     private final Counter stalled;
@@ -53,20 +55,18 @@ public final class RosterStreams implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
 
     /** Production: fan-out on virtual threads, a watchdog thread checking for stalls. Close it with the server. */
-    public RosterStreams(CallService calls, RosterStreamSettings settings, MeterRegistry metrics) {
-        this(calls, settings, metrics, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("roster-fanout-", 0).factory()),
+    public RosterStreams(RosterStreamSettings settings, MeterRegistry metrics) {
+        this(settings, metrics, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("roster-fanout-", 0).factory()),
                 System::nanoTime, true);
     }
 
     /** For tests: the given fan-out executor and clock, no watchdog thread (call {@link #closeStalled} yourself). */
-    RosterStreams(CallService calls, RosterStreamSettings settings, MeterRegistry metrics, Executor fanOut,
-                  LongSupplier nanoTime) {
-        this(calls, settings, metrics, fanOut, nanoTime, false);
+    RosterStreams(RosterStreamSettings settings, MeterRegistry metrics, Executor fanOut, LongSupplier nanoTime) {
+        this(settings, metrics, fanOut, nanoTime, false);
     }
 
-    private RosterStreams(CallService calls, RosterStreamSettings settings, MeterRegistry metrics, Executor fanOut,
-                          LongSupplier nanoTime, boolean ownThreads) {
-        this.calls = calls;
+    private RosterStreams(RosterStreamSettings settings, MeterRegistry metrics, Executor fanOut, LongSupplier nanoTime,
+                          boolean ownThreads) {
         this.settings = settings;
         this.fanOut = fanOut;
         this.nanoTime = nanoTime;
@@ -77,7 +77,6 @@ public final class RosterStreams implements AutoCloseable {
         overBound = closedCounter(metrics, "over_bound");
         refusedPerUser = refusedCounter(metrics, "per_user_per_call");
         refusedPerCall = refusedCounter(metrics, "per_call");
-        calls.addRosterListener(listener);
         if (ownThreads) {
             watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "roster-watchdog");
@@ -100,10 +99,11 @@ public final class RosterStreams implements AutoCloseable {
      * is reserved for the stream from now on (so concurrent upgrades cannot overshoot). Hand it to {@link #open}
      * once connected, or to {@link #close}; a slot never claimed expires after {@value #RESERVATION_SECONDS} s.
      *
-     * @throws SwitchboardException ITEM_NOT_FOUND, FORBIDDEN (not a participant), TOO_MANY_REQUESTS (a limit)
+     * @param current the call's roster as the user may see it now (getting it checked that the user is a participant)
+     * @throws SwitchboardException ITEM_NOT_FOUND (the call ended), TOO_MANY_REQUESTS (a limit)
      */
-    public RosterSlot reserve(String callId, Caller user) {
-        String chainId = calls.roster(callId, user).callChainId();
+    public RosterSlot reserve(String callId, Caller user, RosterUpdate current) {
+        String chainId = current.callChainId();
         RosterSlot slot = new RosterSlot(slotIds.incrementAndGet(), chainId, callId, user, nanoTime.getAsLong());
         CallRoster.Admission[] admission = new CallRoster.Admission[1];
         rosters.compute(chainId, (id, existing) -> {
@@ -115,12 +115,12 @@ public final class RosterStreams implements AutoCloseable {
             case OVER_USER_LIMIT -> {
                 refusedPerUser.increment();
                 throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "At most " + settings.maxPerUserPerCall()
-                        + " roster streams per user per call are allowed; close one first.");
+                        + " roster streams per user per call are allowed; close one first.", RETRY_AFTER);
             }
             case OVER_CALL_LIMIT -> {
                 refusedPerCall.increment();
                 throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "At most " + settings.maxPerCall()
-                        + " roster streams per call are allowed.");
+                        + " roster streams per call are allowed.", RETRY_AFTER);
             }
             case ENDED -> throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call ended.");
             case ADMITTED -> {
@@ -134,10 +134,11 @@ public final class RosterStreams implements AutoCloseable {
      * Opens the stream of a reserved slot on its connected channel: it first gets the current roster, then every
      * change (skipping to the newest when the reader falls behind).
      *
+     * @param current the call's roster now, for the slot's user (taken after the stream is attached)
      * @throws SwitchboardException ITEM_NOT_FOUND (the call ended, or the slot expired), FORBIDDEN (no longer a
      *                              participant); the caller closes the channel
      */
-    void open(RosterSlot slot, RosterChannel channel) {
+    void open(RosterSlot slot, RosterChannel channel, Supplier<RosterUpdate> current) {
         RosterFeed feed = new RosterFeed(channel, settings.maxQueuedBytes(), nanoTime, this::countSlow);
         CallRoster roster = rosters.get(slot.callChainId());
         if (roster == null || !roster.attach(slot, feed)) {
@@ -145,7 +146,7 @@ public final class RosterStreams implements AutoCloseable {
         }
         open.incrementAndGet();
         try {
-            roster.publish(calls.roster(slot.callId(), slot.user())); // attached first: no change can fall in between
+            roster.publish(current.get()); // attached first: no change can fall in between
         } catch (SwitchboardException e) {
             close(slot);
             throw e;
@@ -178,10 +179,15 @@ public final class RosterStreams implements AutoCloseable {
         }
     }
 
-    private void rosterChanged(RosterUpdate update) {
-        CallRoster roster = rosters.get(update.callChainId());
+    /** Runs on the thread that changed the roster, conference lock held: a map lookup and a hand-off, nothing more. */
+    @Override
+    public void publish(CallEvent event) {
+        if (closed || !(event instanceof CallEvent.RosterChanged changed)) {
+            return;
+        }
+        CallRoster roster = rosters.get(changed.update().callChainId());
         if (roster != null) {
-            roster.publish(update);
+            roster.publish(changed.update());
         }
     }
 
@@ -202,7 +208,7 @@ public final class RosterStreams implements AutoCloseable {
     /** Stops listening; fan-out passes already started (e.g. the ended calls' last messages) get two seconds to finish. */
     @Override
     public void close() {
-        calls.removeRosterListener(listener);
+        closed = true;
         if (watchdog != null) {
             watchdog.shutdownNow();
         }

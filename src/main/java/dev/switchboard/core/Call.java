@@ -60,6 +60,10 @@ final class Call {
         return op != null ? op : finishedOperations.get(opId);
     }
 
+    CallEvent.BotAddress address() {
+        return new CallEvent.BotAddress(id, tenantId, appId, request.callbackUri(), request.deltaRoster());
+    }
+
     CallView view(List<ParticipantView> roster) {
         return new CallView(id, conference.id, tenantId, state, myParticipantId, conference.peerToPeer, request, source,
                 mediaAnswer, conference.joinMeetingId, resultInfo, roster);

@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where calls are found: live bot calls by id, conferences by any of their call ids (kept until the conference
  * ends, so participants can still reach a group call whose bot left), and group calls by meeting key. Thread-safe;
  * changes happen with the conference's lock held.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class CallRegistry {
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();

@@ -30,6 +30,15 @@ final class CallRules {
         return p;
     }
 
+    /** The one "is this user a participant of the call" check (the roster is for participants only). */
+    static Participant requireParticipant(Conference c, Caller user) {
+        Participant p = c.userParticipant(user.userId());
+        if (p == null) {
+            throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
+        }
+        return p;
+    }
+
     static void requireGroupCall(Conference c) {
         if (c.peerToPeer) {
             throw new SwitchboardException(ErrorCode.NOT_SUPPORTED_IN_P2P, "Mute, unmute, participant mute and invite are "

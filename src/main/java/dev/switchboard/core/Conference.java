@@ -10,6 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * What participants share: the roster, its sequence number, the media room. One lock guards all of it and
  * the bots' {@link Call}s in it; no lock of another conference is ever taken while holding it.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class Conference {
     final String id;
@@ -27,7 +29,6 @@ final class Conference {
     /** Every call id users may address this conference by (kept until it ends), and the meeting keys it is found by. */
     final List<String> aliases = new ArrayList<>();
     final List<String> meetingKeys = new ArrayList<>();
-    final List<RosterSubscription> subscriptions = new ArrayList<>();
     long rosterSequence;
     int nextSourceId = 1;
     boolean ended;
@@ -52,6 +53,7 @@ final class Conference {
         return views;
     }
 
+    /** The participant of user {@code userId}, or null: the one "is this user in the call" check. */
     Participant userParticipant(String userId) {
         for (Participant p : participants.values()) {
             if (p.isUser(userId)) {

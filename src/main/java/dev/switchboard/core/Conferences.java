@@ -3,11 +3,13 @@ package dev.switchboard.core;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
 
+import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.MediaLeg;
 import dev.switchboard.media.MediaRoom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,13 +17,26 @@ import java.util.Objects;
  * Creating calls: finds or opens the conference a create-call request lands in, and puts the bot in it.
  * Two requests with the same meeting coordinates in one tenant share a conference; a peer-to-peer call or a
  * group call from targets opens a new one (a group call gets a joinMeetingId other bots can join by).
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class Conferences {
     private static final Logger log = LoggerFactory.getLogger(Conferences.class);
-    private final CallService service;
+    private final CallRegistry registry;
+    private final MediaEngine media;
+    private final Clock clock;
+    private final CallEvents events;
+    private final Rosters rosters;
+    private final Journaling journal;
 
-    Conferences(CallService service) {
-        this.service = service;
+    Conferences(CallRegistry registry, MediaEngine media, Clock clock, CallEvents events, Rosters rosters,
+                Journaling journal) {
+        this.registry = registry;
+        this.media = media;
+        this.clock = clock;
+        this.events = events;
+        this.rosters = rosters;
+        this.journal = journal;
     }
 
     CallView create(CreateCallRequest request, Caller app) {
@@ -47,13 +62,13 @@ final class Conferences {
     private Conference fresh(CreateCallRequest request, String tenantId, String callId) {
         boolean p2p = request.peerToPeer();
         String peer = p2p ? request.targets().getFirst().id() : null;
-        MediaRoom room = service.media().openRoom(callId);
+        MediaRoom room = media.openRoom(callId);
         Conference c = new Conference(Ids.next(), tenantId, p2p, peer, p2p ? null : Ids.meetingId(), null,
                 request.allowSelfUnmute(), room);
         if (!p2p) {
             String key = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
             c.meetingKeys.add(key);
-            service.registry().meetings().put(key, c);
+            registry.meetings().put(key, c);
         }
         return c;
     }
@@ -61,10 +76,10 @@ final class Conferences {
     private Conference meeting(CreateCallRequest request, String tenantId, String callId) {
         MeetingCoordinates m = request.meeting();
         String key = m.key(tenantId);
-        Conference c = service.registry().meetings().computeIfAbsent(key, k -> {
+        Conference c = registry.meetings().computeIfAbsent(key, k -> {
             String joinId = m.kind().equals(MeetingCoordinates.JOIN_MEETING_ID) ? m.value() : Ids.meetingId();
             Conference created = new Conference(Ids.next(), tenantId, false, null, joinId, m.passcode(),
-                    request.allowSelfUnmute(), service.media().openRoom(callId));
+                    request.allowSelfUnmute(), media.openRoom(callId));
             created.meetingKeys.add(k);
             log.info("meeting opened callChainId={} joinMeetingId={}", created.id, joinId);
             return created;
@@ -77,7 +92,7 @@ final class Conferences {
         try {
             if (!c.ended && !c.meetingKeys.contains(idKey)) {
                 c.meetingKeys.add(idKey);
-                service.registry().meetings().putIfAbsent(idKey, c);
+                registry.meetings().putIfAbsent(idKey, c);
             }
         } finally {
             c.lock.unlock();
@@ -95,7 +110,7 @@ final class Conferences {
         }
         String participantId = Ids.next();
         Call call = new Call(callId, c, app.tenantId(), app.appId(), request, request.sourceIdentity(), participantId,
-                service.clock().instant());
+                clock.instant());
         MediaLeg leg;
         try {
             leg = request.appHostedMedia() ? c.room.addLeg(participantId, request.mediaOffer(), request.mediaOfferFrom())
@@ -110,7 +125,7 @@ final class Conferences {
         Participant bot = new Participant(participantId, request.sourceIdentity(), Integer.toString(c.nextSourceId++), call, leg);
         c.participants.put(participantId, bot);
         try {
-            service.journal().created(call); // durable before anyone can learn the call id (the 201)
+            journal.created(call); // durable before anyone can learn the call id (the 201)
         } catch (RuntimeException e) {
             c.participants.remove(participantId);
             Departures.closeLeg(bot);
@@ -119,15 +134,15 @@ final class Conferences {
             }
             throw e;
         }
-        service.journal().participantsChanged(c, call);
+        journal.participantsChanged(c, call);
         c.botCalls.add(call);
         c.aliases.add(callId);
-        service.registry().register(call);
+        registry.register(call);
         CallView created = call.view(c.roster());
-        service.notifications().callState(call);
+        events.callState(call);
         call.state = CallState.ESTABLISHED;
-        service.notifications().callState(call);
-        service.rosters().changed(c, List.of(bot), List.of());
+        events.callState(call);
+        rosters.changed(c, List.of(bot), List.of());
         log.info("call created callId={} callChainId={} participantId={} appId={} tenantId={} peerToPeer={}",
                 callId, c.id, participantId, app.appId(), app.tenantId(), c.peerToPeer);
         return created;
@@ -137,7 +152,7 @@ final class Conferences {
     private void abandon(Conference c) {
         c.ended = true;
         for (String key : c.meetingKeys) {
-            service.registry().meetings().remove(key, c);
+            registry.meetings().remove(key, c);
         }
         c.room.close();
     }

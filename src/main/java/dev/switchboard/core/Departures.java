@@ -9,17 +9,19 @@ import java.util.List;
 /**
  * Leaving and ending: a bot hangs up or is removed or expires, a user leaves or is removed, a call ends. Called
  * with the conference lock held. A peer-to-peer call ends when either side leaves; a group call when no one remains.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class Departures {
     private static final Logger log = LoggerFactory.getLogger(Departures.class);
     private final CallRegistry registry;
-    private final CallNotifications notifications;
+    private final CallEvents events;
     private final Rosters rosters;
     private final Journaling journal;
 
-    Departures(CallRegistry registry, CallNotifications notifications, Rosters rosters, Journaling journal) {
+    Departures(CallRegistry registry, CallEvents events, Rosters rosters, Journaling journal) {
         this.registry = registry;
-        this.notifications = notifications;
+        this.events = events;
         this.rosters = rosters;
         this.journal = journal;
     }
@@ -28,14 +30,14 @@ final class Departures {
     void botLeave(Call call, ResultInfo why) {
         Conference c = call.conference;
         call.state = CallState.TERMINATING;
-        notifications.callState(call);
+        events.callState(call);
         Participant p = c.participants.remove(call.myParticipantId);
         closeLeg(p);
         c.botCalls.remove(call);
         registry.forget(call);
         call.state = CallState.TERMINATED;
         call.resultInfo = why;
-        notifications.callState(call);
+        events.callState(call);
         journal.ended(call);
         log.info("call terminated callId={} code={} subcode={}", call.id, why.code(), why.subcode());
         if (c.peerToPeer || c.participants.isEmpty()) {
@@ -66,10 +68,10 @@ final class Departures {
             if (bot.live()) {
                 c.participants.remove(bot.myParticipantId);
                 bot.state = CallState.TERMINATING;
-                notifications.callState(bot);
+                events.callState(bot);
                 bot.state = CallState.TERMINATED;
                 bot.resultInfo = why;
-                notifications.callState(bot);
+                events.callState(bot);
             }
             journal.ended(bot);
             registry.forget(bot);
@@ -83,8 +85,7 @@ final class Departures {
         c.participants.clear();
         c.botCalls.clear();
         c.ended = true;
-        rosters.publish(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true));
-        c.subscriptions.clear();
+        rosters.ended(c, removed, seq);
         registry.forget(c);
         try {
             c.room.close();

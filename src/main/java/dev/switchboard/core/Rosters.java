@@ -1,34 +1,22 @@
 package dev.switchboard.core;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Roster changes: the next sequence number, the stamps on the changed entries, the bots' roster notifications and
- * the listeners. Called with the conference lock held, which is what orders everything per call.
+ * Roster changes: the next sequence number, the stamps on the changed entries, and the {@link CallEvent.RosterChanged}
+ * event. Called with the conference lock held, which is what orders everything per call.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class Rosters {
-    private static final Logger log = LoggerFactory.getLogger(Rosters.class);
-    private final CallNotifications notifications;
-    private final List<RosterListener> listeners = new CopyOnWriteArrayList<>();
+    private final CallEvents events;
 
-    Rosters(CallNotifications notifications) {
-        this.notifications = notifications;
+    Rosters(CallEvents events) {
+        this.events = events;
     }
 
-    void addListener(RosterListener listener) {
-        listeners.add(listener);
-    }
-
-    void removeListener(RosterListener listener) {
-        listeners.remove(listener);
-    }
-
-    /** Bumps the sequence, stamps the changed entries, notifies the bots and the roster listeners. */
+    /** Bumps the sequence, stamps the changed entries, publishes the change. */
     void changed(Conference c, List<Participant> changed, List<Participant> removed) {
         long seq = ++c.rosterSequence;
         List<ParticipantView> delta = new ArrayList<>(changed.size() + removed.size());
@@ -39,32 +27,11 @@ final class Rosters {
         for (Participant p : removed) {
             delta.add(p.removedView(seq));
         }
-        List<ParticipantView> roster = c.roster();
-        if (!c.peerToPeer) {
-            for (Call bot : c.botCalls) {
-                if (bot.live()) {
-                    notifications.roster(bot, roster, delta);
-                }
-            }
-        }
-        publish(c, new RosterUpdate(c.aliases, c.id, seq, roster, delta, false));
+        events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, c.roster(), delta, false));
     }
 
-    void publish(Conference c, RosterUpdate update) {
-        for (RosterListener l : listeners) {
-            deliver(l, update);
-        }
-        for (RosterSubscription s : c.subscriptions) {
-            deliver(s.listener(), update);
-        }
+    /** The call ended: everyone still in it is removed, with one last sequence number. */
+    void ended(Conference c, List<ParticipantView> removed, long seq) {
+        events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true));
     }
-
-    private static void deliver(RosterListener l, RosterUpdate update) {
-        try {
-            l.rosterChanged(update);
-        } catch (RuntimeException e) {
-            log.warn("roster listener failed callChainId={} sequence={}", update.callChainId(), update.sequenceNumber(), e);
-        }
-    }
-
 }

@@ -36,6 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: appends are serialized by one lock, forcing by another, taken in that order never the reverse.
  * An I/O failure while appending is cut back out of the file; if even that fails, the journal refuses every
  * later {@link #callCreated}, so no call is created that a crash could lose silently.
+ *
+ * <p>Why this class is longer than ~300 lines: appending, group-committed forcing, recovery and compaction share
+ * one file handle and two locks whose order is the whole correctness argument; the record format is already its own
+ * class ({@link JournalFile}, {@link JournalRecord}).
  */
 public final class FileCallJournal implements CallJournal, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileCallJournal.class);

@@ -3,6 +3,8 @@ package dev.switchboard.media;
 /**
  * One participant's media in a room. Thread-safe; the mute setters are called from request threads
  * while the packet thread reads the flags.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 public interface MediaLeg extends AutoCloseable {
 

@@ -8,6 +8,8 @@ import java.util.concurrent.locks.LockSupport;
  * timing does not drift when a tick runs long. A room tick that starts more than {@link #LATE_MILLIS}
  * after its slot counts as late; when the thread falls more than {@link #MAX_CATCH_UP} ticks behind
  * (the process was stopped), the missed ticks are skipped and counted as late instead of bursting.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class MixerThread implements Runnable {
     static final long PERIOD_NANOS = 20_000_000L;

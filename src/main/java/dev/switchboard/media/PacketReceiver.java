@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * one channel per selection round, so a flooding leg's excess stays in (and overflows) its own socket
  * buffer while every other ready leg is served. One reusable receive buffer; no allocation per packet
  * (the JDK caches the sender address when it repeats).
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class PacketReceiver implements Runnable {
     static final int READS_PER_WAKEUP = 8;

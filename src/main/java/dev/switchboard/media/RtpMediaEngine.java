@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code min(4, cores)} mixer threads ({@link MixerThread}, 20 ms clock), rooms spread over them by
  * count. All are daemon platform threads started by the constructor and stopped by {@link #close()}.
  * Thread-safe.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 public final class RtpMediaEngine implements MediaEngine {
     private static final Logger log = LoggerFactory.getLogger(RtpMediaEngine.class);

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: every method locks this object briefly and never does I/O while holding it. While
  * {@code active} is true exactly one delivery chain (a queued task, a request in flight or a scheduled
  * retry) owns the current delivery; {@link #offer} starts a chain only when none is active.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class CallQueue {
     final String callId;

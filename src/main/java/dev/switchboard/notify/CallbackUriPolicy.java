@@ -1,8 +1,5 @@
 package dev.switchboard.notify;
 
-import dev.switchboard.error.SwitchboardException;
-import dev.switchboard.error.ErrorCode;
-
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,11 +19,11 @@ import java.util.Locale;
  * metadata address (169.254.169.254, fd00:ec2::254, 100.100.100.200, 192.0.0.192). IPv6 forms that
  * embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by the embedded address.
  *
- * <p>The call engine checks at call creation; {@link WebhookNotifier} checks again before every attempt
- * and every redirect hop, because DNS can change, and connects to an address this check returned
- * ({@link Verdict#addresses()}), never looking the name up a second time (see {@link PinnedTarget}).
+ * <p>The API layer applies it at call creation (refusing the request); {@link WebhookNotifier} applies it again
+ * before every attempt and every redirect hop, because DNS can change, and connects to an address this check
+ * returned ({@link Verdict#addresses()}), never looking the name up a second time (see {@link PinnedTarget}).
  * Hosts allowed by name are resolved too (for that pin) but not judged by address.
- * Thread-safe; {@link #check} may block on DNS.
+ * Thread-safe; {@link #evaluate} may block on DNS.
  */
 public final class CallbackUriPolicy {
     private final List<HostRule> allowed;
@@ -42,18 +39,10 @@ public final class CallbackUriPolicy {
     }
 
     /**
-     * @throws SwitchboardException {@link ErrorCode#BAD_REQUEST} with a message for the API client when the URI is refused
-     *                       or its host does not resolve
+     * Whether notifications may go to {@code uri}: ALLOWED, or REFUSED / UNRESOLVED with a message for the API
+     * client. UNRESOLVED is transient at send time; at call creation the API refuses both.
      */
-    public void check(URI callbackUri) {
-        Verdict v = evaluate(callbackUri);
-        if (v.kind() != Verdict.Kind.ALLOWED) {
-            throw new SwitchboardException(ErrorCode.BAD_REQUEST, v.message());
-        }
-    }
-
-    /** What {@link #check} decides, without throwing; UNRESOLVED is transient at send time. */
-    Verdict evaluate(URI uri) {
+    public Verdict evaluate(URI uri) {
         if (uri == null) {
             return Verdict.refused("callbackUri is required.");
         }
@@ -235,14 +224,15 @@ public final class CallbackUriPolicy {
     /**
      * The outcome of {@link #evaluate}.
      *
+     * @param message   why it is not allowed (for the API client), null when allowed
      * @param addresses when ALLOWED, the addresses the host resolved to in this very check, all of which passed
      *                  it (the one a connection may use without looking the name up again); empty for an
      *                  allowed-by-name host that did not resolve
      */
-    record Verdict(Kind kind, String message, List<InetAddress> addresses) {
-        enum Kind { ALLOWED, REFUSED, UNRESOLVED }
+    public record Verdict(Kind kind, String message, List<InetAddress> addresses) {
+        public enum Kind { ALLOWED, REFUSED, UNRESOLVED }
 
-        Verdict {
+        public Verdict {
             addresses = List.copyOf(addresses);
         }
 
@@ -252,6 +242,10 @@ public final class CallbackUriPolicy {
 
         static Verdict refused(String message) {
             return new Verdict(Kind.REFUSED, message, List.of());
+        }
+
+        public boolean isAllowed() {
+            return kind == Kind.ALLOWED;
         }
     }
 }

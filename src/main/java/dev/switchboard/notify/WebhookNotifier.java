@@ -52,13 +52,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Memory.</b> See {@link CallQueue#offer} for what happens at the per-call and global limits.
  *
- * <p>Thread-safe. {@link #enqueue} never blocks on I/O: it serializes the body and returns.
+ * <p>Thread-safe. {@link #enqueue} never blocks on I/O. Threads (notifier workers, notifier timer) and what they own:
+ * docs/concurrency.md.
+ *
+ * <p>Why this class is longer than ~300 lines: it is the delivery state machine of one POST (attempt → answer →
+ * deliver, retry, redirect or give up) plus its shutdown drain; the states hand over to each other through private
+ * methods that share the executor, the HTTP client and the counters, and reading them in one place is what makes
+ * "ordered, at least once, nothing lost silently" checkable. The per-call queue ({@link CallQueue}), one POST
+ * ({@link Delivery}), the backoff ({@link RetryTiming}) and the destination rules ({@link CallbackUriPolicy}) are
+ * already their own classes.
  */
 public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     public static final String NOTIFICATION_ID_HEADER = "X-Switchboard-Notification-Id";
     public static final String SEQUENCE_HEADER = "X-Switchboard-Sequence";
     static final String ENVELOPE_TYPE = "#microsoft.graph.commsNotifications";
-    static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
     private static final long IDLE_CALL_RETENTION_NANOS = TimeUnit.HOURS.toNanos(24);
     /** A POST carries more than one notification only while their items fit in this many bytes. */
     static final long MAX_BATCH_BYTES = 1024 * 1024;
@@ -83,7 +90,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         this(settings, signer, meters, new CallbackUriPolicy(settings));
     }
 
-    WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy) {
+    /** @param policy the destination rules applied before every attempt and redirect hop (the same the API checks) */
+    public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -124,8 +132,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     }
 
     /**
-     * Queues {@code n} behind the call's earlier notifications and returns at once. After {@link #close()} the
-     * notification is given up (reason {@code closed}).
+     * Queues {@code n} behind the call's earlier notifications and returns at once; never blocks on I/O. After
+     * {@link #close()} the notification is given up (reason {@code closed}).
      *
      * @throws NullPointerException when a field of {@code n} is null
      */
@@ -138,6 +146,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         Objects.requireNonNull(n.callbackUri(), "callbackUri");
         Objects.requireNonNull(n.kind(), "kind");
         Objects.requireNonNull(n.commsNotification(), "commsNotification");
+        Objects.requireNonNull(n.resourceUrl(), "resourceUrl");
         Pending p = Pending.freeze(n, System.nanoTime(), settings.ttl().toNanos());
         if (closed) {
             giveUpUnqueued(p, "closed", "the notifier is shut down");
@@ -368,11 +377,6 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
 
     private static String hostOf(URI uri) {
         return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-    }
-
-    /** The destination rules this notifier applies at send time; give it to whoever checks {@code callbackUri} at call creation. */
-    public CallbackUriPolicy callbackPolicy() {
-        return policy;
     }
 
     /** Undelivered notifications over all calls. */

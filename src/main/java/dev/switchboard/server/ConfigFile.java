@@ -22,7 +22,7 @@ import java.util.Iterator;
  * @param root its JSON object
  */
 record ConfigFile(Path path, JsonNode root) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = CliJson.JSON;
 
     /**
      * Reads and checks the file: a JSON object whose {@code "server"} object holds only known setting keys.

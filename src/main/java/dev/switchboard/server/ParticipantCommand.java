@@ -3,7 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.tools.AudioSource;
 import dev.switchboard.tools.ClientApi;
-import dev.switchboard.tools.Participant;
+import dev.switchboard.tools.TerminalParticipant;
 import dev.switchboard.tools.ServerHttp;
 import dev.switchboard.tools.TokenClient;
 import dev.switchboard.tools.ToneSource;
@@ -80,7 +80,7 @@ final class ParticipantCommand implements Callable<Integer> {
                 login.password());
         CountDownLatch stop = new CountDownLatch(1);
         TerminationSignals.onTermination(stop::countDown);
-        new Participant(new Participant.Options(callId, new ClientApi(http, token), audio, source, record, stay), System.out)
+        new TerminalParticipant(new TerminalParticipant.Options(callId, new ClientApi(http, token), audio, source, record, stay), System.out)
                 .run(stop, http.client());
         return 0;
     }

@@ -1,6 +1,5 @@
 package dev.switchboard.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.tools.ToolException;
 import picocli.CommandLine.Command;
@@ -126,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The settings as JSON in the config file's {@code "server"} form, with derived values filled in. */
     private String describe(ServerConfig config) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = CliJson.JSON.createObjectNode();
         for (OptionSpec option : SettingSources.settings(spec)) {
             String key = SettingSources.jsonName(SettingSources.flagName(option));
             Object value = option.getValue();

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.api.CallbackCheck;
 import dev.switchboard.api.CallsHandler;
 import dev.switchboard.api.GraphErrors;
 import dev.switchboard.api.GraphRequests;
@@ -15,9 +16,13 @@ import dev.switchboard.client.ClientRoutes;
 import dev.switchboard.client.RosterStreams;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
-import dev.switchboard.core.CallService;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.cluster.LocalCallRouter;
+import dev.switchboard.core.CallEngine;
+import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.CallSettings;
 import dev.switchboard.core.LostCalls;
+import dev.switchboard.graph.BotNotifications;
 import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
@@ -41,6 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +54,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Builds every part by hand and runs them in one process. Not reusable after {@link #close()}.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
+ *
+ * <p>Why this class is a little longer than ~300 lines: it is the one place that builds every part by hand
+ * (ARCHITECTURE.md: no DI container), in dependency order, and releases them in reverse on a failed start.
  */
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
@@ -69,7 +80,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Javalin http;
     private final EmbeddedAuthority authority;
     private final MediaEngine media;
-    private final CallService calls;
+    private final CallEngine calls;
+    private final CallRouter router;
     private final ScheduledExecutorService sweeper;
     private final WebhookNotifier webhooks;
     private final FileCallJournal journal;
@@ -147,15 +159,20 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
-        this.webhooks = notifications == null ? new WebhookNotifier(notifierSettings, authority.callbackSigner(), metrics) : null;
-        NotificationSink sink = notifications != null ? notifications : webhooks;
-        this.calls = new CallService(media, sink, Clock.systemUTC(), CallSettings.DEFAULTS, journal);
-        new LostCalls(sink).announce(journal.orphans()); // a crash ended them: their bots hear it now
-        journal.releaseOrphans();
-        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallService::liveCalls)
-                .description("calls in progress").register(metrics);
-        this.rosterStreams = new RosterStreams(calls, config.rosterStreams(), metrics);
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
+        this.webhooks = notifications == null
+                ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
+        // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
+        BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
+        this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
+                CallSettings.DEFAULTS, journal);
+        new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
+        journal.releaseOrphans();
+        this.router = new LocalCallRouter(calls);
+        ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams);
+        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
+                .description("calls in progress").register(metrics);
         this.http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -184,10 +201,10 @@ public final class SwitchboardServer implements AutoCloseable {
             IdentityRoutes.register(cfg.routes, authority);
             GraphRequests requests = new GraphRequests(authority.authenticator(), config.publicBaseUrl(), this::baseUrl,
                     (int) MAX_REQUEST_BYTES);
-            CallsHandler callsHandler = new CallsHandler(calls, requests, callbackPolicy::check);
-            GraphRoutes.register(cfg.routes, callsHandler, new ParticipantsHandler(calls, requests, callsHandler),
-                    new OperationsHandler(calls, requests), new UnimplementedActions(calls, requests));
-            ClientRoutes.register(cfg.routes, new ClientHandler(calls, authority.authenticator(), rosterStreams));
+            GraphRoutes.register(cfg.routes, new CallsHandler(router, requests, new CallbackCheck(callbackPolicy)),
+                    new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
+                    new UnimplementedActions(router, requests));
+            ClientRoutes.register(cfg.routes, clientHandler);
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
@@ -215,9 +232,14 @@ public final class SwitchboardServer implements AutoCloseable {
         return media;
     }
 
-    /** The call engine (the participants' client API and the roster stream use it). */
-    public CallService calls() {
+    /** The call engine of this node (tests drive participants through it). */
+    public CallEngine calls() {
         return calls;
+    }
+
+    /** Where requests on calls go. */
+    public CallRouter router() {
+        return router;
     }
 
     /** Starts listening; returns once the HTTP port is bound. On failure (e.g. port in use) everything is released. */
@@ -250,7 +272,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** Signs webhook callback tokens with a key published in the tenant's JWKS. */
     public CallbackTokenSigner callbackSigner() {
-        return authority.callbackSigner();
+        return authority.callbackSigner()::sign;
     }
 
     /** The embedded token authority (identities, keys, issuer). */

@@ -5,6 +5,8 @@ import sun.misc.Signal;
 /**
  * SIGTERM and SIGINT as a graceful stop with exit code 0, instead of the JVM's default (run shutdown hooks,
  * exit 143/130). Uses {@code sun.misc.Signal} (module jdk.unsupported, present in every JDK).
+ *
+ * <p>Threads and locks: docs/concurrency.md.
  */
 final class TerminationSignals {
     private TerminationSignals() {

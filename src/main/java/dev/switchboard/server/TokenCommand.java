@@ -58,7 +58,7 @@ final class TokenCommand implements Callable<Integer> {
         System.out.println(token);
         if (decode) {
             String[] parts = token.split("\\.");
-            ObjectMapper json = new ObjectMapper();
+            ObjectMapper json = CliJson.JSON;
             for (int i = 0; i < 2 && i < parts.length; i++) {
                 try {
                     System.out.println(json.readTree(new String(Base64.getUrlDecoder().decode(parts[i]), StandardCharsets.UTF_8)).toPrettyString());

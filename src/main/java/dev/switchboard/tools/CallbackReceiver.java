@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * (body bytes, headers) and answers 200. Used by the demo and by tests as the real receiving side.
  */
 public final class CallbackReceiver implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ToolJson.JSON;
 
     /** One request as received. Header names are lower case. */
     public record Received(byte[] body, Map<String, String> headers, JsonNode json) {

@@ -17,7 +17,7 @@ import java.time.Duration;
  * turned into one-line {@link ToolException}s.
  */
 public final class ServerHttp {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ToolJson.JSON;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;

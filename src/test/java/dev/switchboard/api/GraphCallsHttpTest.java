@@ -280,7 +280,7 @@ class GraphCallsHttpTest {
         String callId = JSON.readTree(created.body()).get("id").asText();
         java.util.List<String> pids = new java.util.ArrayList<>();
         for (String user : new String[] {DevIdentities.ALICE_ID, DevIdentities.BOB_ID, DevIdentities.CAROL_ID}) {
-            pids.add(server.server().calls().join(callId, dev.switchboard.core.Caller.user(DevIdentities.TENANT_ID,
+            pids.add(server.server().calls().participants().join(callId, dev.switchboard.core.Caller.user(DevIdentities.TENANT_ID,
                     DevIdentities.DEV_BOT_APP_ID, user, user), "v=0", java.net.InetAddress.getLoopbackAddress()).participantId());
         }
         int before = sink.of(callId, dev.switchboard.notify.NotificationKind.ROSTER).size();
@@ -312,7 +312,7 @@ class GraphCallsHttpTest {
             assertThat(previous).isNotEqualTo(p.at("/mediaStreams/0/serverMuted").asBoolean());
         }
         for (String pid : pids) {
-            var view = server.server().calls().participant(callId, pid, dev.switchboard.core.Caller.app(DevIdentities.TENANT_ID,
+            var view = server.server().calls().bots().participant(callId, pid, dev.switchboard.core.Caller.app(DevIdentities.TENANT_ID,
                     DevIdentities.DEV_BOT_APP_ID));
             assertThat(media.leg(pid).serverMuted()).isEqualTo(view.serverMuted());
         }

@@ -18,7 +18,7 @@ import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.core.Caller;
 import dev.switchboard.core.JoinResult;
 import dev.switchboard.notify.NotificationKind;
-import dev.switchboard.notify.OutboundNotification;
+import dev.switchboard.testsupport.RecordingNotificationSink.Recorded;
 import dev.switchboard.testsupport.RecordingMediaEngine;
 import dev.switchboard.testsupport.RecordingNotificationSink;
 import dev.switchboard.testsupport.TestServer;
@@ -68,9 +68,7 @@ class GraphCallsSdkTest {
     }
 
     static JoinResult join(Call call, String userId, String name) {
-        return server.server().calls().join(call.getId(),
-                Caller.user(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, userId, name), "v=0 offer",
-                java.net.InetAddress.getLoopbackAddress());
+        return server.server().calls().participants().join(call.getId(), Caller.user(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, userId, name), "v=0 offer", java.net.InetAddress.getLoopbackAddress());
     }
 
     static Participant participant(Call call, String participantId) {
@@ -148,7 +146,7 @@ class GraphCallsSdkTest {
         assertThat(op.getClientContext()).isEqualTo("ctx-p");
         assertThat(media.leg(alice.participantId()).serverMuted()).isTrue();
 
-        server.server().calls().setClientMuted(call.getId(), alice.participantId(), false,
+        server.server().calls().participants().setClientMuted(call.getId(), alice.participantId(), false,
                 Caller.user(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, DevIdentities.ALICE_ID, "Alice"));
         List<Participant> roster = bot.communications().calls().byCallId(call.getId()).participants().get().getValue();
         Participant seen = roster.stream().filter(p -> p.getId().equals(alice.participantId())).findFirst().orElseThrow();
@@ -177,7 +175,7 @@ class GraphCallsSdkTest {
         var calls = bot.communications().calls().byCallId(call.getId());
         calls.mute().post(new com.microsoft.graph.communications.calls.item.mute.MutePostRequestBody());
         calls.mute().post(new com.microsoft.graph.communications.calls.item.mute.MutePostRequestBody());
-        List<OutboundNotification> roster = sink.of(call.getId(), NotificationKind.ROSTER);
+        List<Recorded> roster = sink.of(call.getId(), NotificationKind.ROSTER);
         assertThat(roster).hasSize(before + 1);
         assertThat(roster.getLast().commsNotification().at("/resourceData/0/isMuted").asBoolean()).isTrue();
         assertThat(roster.getLast().callbackUri()).isEqualTo(URI.create(CALLBACK));
@@ -218,7 +216,7 @@ class GraphCallsSdkTest {
         expectError(() -> calls.get(), 404, "itemNotFound");
         expectError(() -> calls.keepAlive().post(), 404, "itemNotFound");
         expectError(() -> calls.mute().post(new com.microsoft.graph.communications.calls.item.mute.MutePostRequestBody()), 404, "itemNotFound");
-        OutboundNotification last = sink.of(call.getId(), NotificationKind.CALL_STATE).getLast();
+        Recorded last = sink.of(call.getId(), NotificationKind.CALL_STATE).getLast();
         assertThat(last.commsNotification().get("changeType").asText()).isEqualTo("deleted");
         assertThat(last.commsNotification().at("/resourceData/resultInfo/code").asInt()).isEqualTo(200);
         assertThat(media.leg(call.getMyParticipantId()).closed()).isTrue();
@@ -331,7 +329,7 @@ class GraphCallsSdkTest {
         JoinResult alice = join(call, DevIdentities.ALICE_ID, "Alice");
         bot.communications().calls().byCallId(call.getId()).participants().byParticipantId(alice.participantId()).mute()
                 .post(new com.microsoft.graph.communications.calls.item.participants.item.mute.MutePostRequestBody());
-        server.server().calls().setClientMuted(call.getId(), alice.participantId(), false,
+        server.server().calls().participants().setClientMuted(call.getId(), alice.participantId(), false,
                 Caller.user(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, DevIdentities.ALICE_ID, "Alice"));
         assertThat(participant(call, alice.participantId()).getIsMuted()).isFalse();
         assertThat(bot.communications().calls().byCallId(call.getId()).get().getCallOptions()).isInstanceOf(OutgoingCallOptions.class);

@@ -306,7 +306,12 @@ public final class NotifyLoad {
         item.put("rosterSequenceNumber", seq); // these three in this order: the bot scans for them
         item.put("benchCall", call);
         item.put("benchNanos", System.nanoTime());
-        return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.ROSTER, item);
+        try { // rendered by the producer, as the graph renderer does for the engine
+            return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.ROSTER,
+                    "/communications/calls/" + callId + "/participants", false, JSON.writeValueAsBytes(item));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void reset() {

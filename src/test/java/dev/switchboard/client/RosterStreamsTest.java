@@ -3,16 +3,17 @@ package dev.switchboard.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.switchboard.core.CallService;
+import dev.switchboard.core.CallEngine;
+import dev.switchboard.core.MuteTarget;
 import dev.switchboard.core.CallSettings;
 import dev.switchboard.core.CallView;
 import dev.switchboard.core.Caller;
 import dev.switchboard.core.CreateCallRequest;
 import dev.switchboard.core.ParticipantIdentity;
 import dev.switchboard.error.ErrorCode;
+import dev.switchboard.graph.GraphEcho;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.testsupport.RecordingMediaEngine;
-import dev.switchboard.testsupport.RecordingNotificationSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,32 +55,46 @@ class RosterStreamsTest {
         }
     }
 
-    final CallService calls = new CallService(new RecordingMediaEngine(), new RecordingNotificationSink(),
+    /** The streams made by this test hear the engine's events, as the server wires them. */
+    final List<RosterStreams> following = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final CallEngine calls = new CallEngine(new RecordingMediaEngine(), e -> following.forEach(s -> s.publish(e)),
             Clock.systemUTC(), CallSettings.DEFAULTS);
     final HeldExecutor fanOut = new HeldExecutor();
     final AtomicLong clock = new AtomicLong();
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     RosterStreams streams(RosterStreamSettings settings) {
-        return new RosterStreams(calls, settings, metrics, fanOut, clock::get);
+        RosterStreams streams = new RosterStreams(settings, metrics, fanOut, clock::get);
+        following.add(streams);
+        return streams;
     }
 
-    static RosterSlot open(RosterStreams streams, String callId, Caller user, RosterChannel channel) {
-        RosterSlot slot = streams.reserve(callId, user);
-        streams.open(slot, channel);
+    RosterSlot open(RosterStreams streams, String callId, Caller user, RosterChannel channel) {
+        RosterSlot slot = reserve(streams, callId, user);
+        open(streams, slot, channel);
         return slot;
+    }
+
+    /** What the client API does before the upgrade: the snapshot (participants only), then the slot. */
+    RosterSlot reserve(RosterStreams streams, String callId, Caller user) {
+        return streams.reserve(callId, user, calls.participants().roster(callId, user));
+    }
+
+    /** What the client API does once connected. */
+    void open(RosterStreams streams, RosterSlot slot, RosterChannel channel) {
+        streams.open(slot, channel, () -> calls.participants().roster(slot.callId(), slot.user()));
     }
 
     String groupCallWithAliceAndBob() {
         List<ParticipantIdentity> targets = List.of(ParticipantIdentity.user("alice", "Alice", TENANT),
                 ParticipantIdentity.user("bob", "Bob", TENANT));
         CreateCallRequest request = new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"),
-                false, null, JsonNodeFactory.instance.objectNode().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig"),
-                targets, null, null, null, null, null, false, false, "test",
-                ParticipantIdentity.application("bot-app", "Bot", TENANT), java.net.InetAddress.getLoopbackAddress());
-        CallView call = calls.create(request, BOT);
-        calls.join(call.id(), ALICE, OFFER, java.net.InetAddress.getLoopbackAddress());
-        calls.join(call.id(), BOB, OFFER, java.net.InetAddress.getLoopbackAddress());
+                false, null, targets, null, false, false, "test", ParticipantIdentity.application("bot-app", "Bot", TENANT),
+                java.net.InetAddress.getLoopbackAddress(), new GraphEcho(JsonNodeFactory.instance.objectNode()
+                        .put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig"), null, null, null, null));
+        CallView call = calls.bots().create(request, BOT);
+        calls.participants().join(call.id(), ALICE, OFFER, java.net.InetAddress.getLoopbackAddress());
+        calls.participants().join(call.id(), BOB, OFFER, java.net.InetAddress.getLoopbackAddress());
         return call.id();
     }
 
@@ -108,9 +123,9 @@ class RosterStreamsTest {
 
         for (int i = 0; i < 50; i++) {
             if (i % 2 == 0) {
-                calls.mute(callId, BOT, "c" + i);
+                calls.bots().serverMute(callId, MuteTarget.BOT_ITSELF, true, BOT, "c" + i);
             } else {
-                calls.unmute(callId, BOT, "c" + i);
+                calls.bots().serverMute(callId, MuteTarget.BOT_ITSELF, false, BOT, "c" + i);
             }
         }
         // 50 roster changes done, yet no stream was written: the muting thread only woke the fan-out, once
@@ -118,7 +133,7 @@ class RosterStreamsTest {
         assertThat(fanOut.tasks).hasSize(1);
 
         fanOut.runAll();
-        long newest = calls.roster(callId, ALICE).sequenceNumber();
+        long newest = calls.participants().roster(callId, ALICE).sequenceNumber();
         for (RosterFeedTest.FakeChannel ch : channels) {
             assertThat(ch.sent).hasSize(2);
             assertThat(lastSequence(ch)).isEqualTo(newest);
@@ -132,12 +147,12 @@ class RosterStreamsTest {
         RosterStreams streams = streams(RosterStreamSettings.DEFAULTS.withLimits(2, 3));
         String callId = groupCallWithAliceAndBob();
         RosterSlot first = open(streams, callId, ALICE, new RosterFeedTest.FakeChannel(true));
-        RosterSlot upgrading = streams.reserve(callId, ALICE); // not connected yet, but it counts
-        assertThatThrownBy(() -> streams.reserve(callId, ALICE)).isInstanceOfSatisfying(SwitchboardException.class,
+        RosterSlot upgrading = reserve(streams, callId, ALICE); // not connected yet, but it counts
+        assertThatThrownBy(() -> reserve(streams, callId, ALICE)).isInstanceOfSatisfying(SwitchboardException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_REQUESTS)).hasMessageContaining("per user");
-        streams.open(upgrading, new RosterFeedTest.FakeChannel(true));
+        open(streams, upgrading, new RosterFeedTest.FakeChannel(true));
         open(streams, callId, BOB, new RosterFeedTest.FakeChannel(true));
-        assertThatThrownBy(() -> streams.reserve(callId, BOB)).isInstanceOfSatisfying(SwitchboardException.class,
+        assertThatThrownBy(() -> reserve(streams, callId, BOB)).isInstanceOfSatisfying(SwitchboardException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_REQUESTS)).hasMessageContaining("per call");
         assertThat(metrics.get("switchboard.roster.streams.refused").tag("limit", "per_call").counter().count()).isEqualTo(1);
 
@@ -151,12 +166,12 @@ class RosterStreamsTest {
     void aSlotWhoseUpgradeNeverCompletesIsFreedAfterItExpires() {
         RosterStreams streams = streams(RosterStreamSettings.DEFAULTS.withLimits(1, 10));
         String callId = groupCallWithAliceAndBob();
-        RosterSlot lost = streams.reserve(callId, ALICE);
-        assertThatThrownBy(() -> streams.reserve(callId, ALICE)).isInstanceOf(SwitchboardException.class);
+        RosterSlot lost = reserve(streams, callId, ALICE);
+        assertThatThrownBy(() -> reserve(streams, callId, ALICE)).isInstanceOf(SwitchboardException.class);
         clock.addAndGet(Duration.ofSeconds(RosterStreams.RESERVATION_SECONDS + 1).toNanos());
         streams.closeStalled();
         open(streams, callId, ALICE, new RosterFeedTest.FakeChannel(true));
-        assertThatThrownBy(() -> streams.open(lost, new RosterFeedTest.FakeChannel(true))).isInstanceOf(SwitchboardException.class);
+        assertThatThrownBy(() -> open(streams, lost, new RosterFeedTest.FakeChannel(true))).isInstanceOf(SwitchboardException.class);
     }
 
     @Test
@@ -169,9 +184,9 @@ class RosterStreamsTest {
         open(streams, callId, BOB, reader);
         fanOut.runAll();
         for (int i = 0; i < 10; i++) {
-            calls.mute(callId, BOT, null);
+            calls.bots().serverMute(callId, MuteTarget.BOT_ITSELF, true, BOT, null);
             fanOut.runAll();
-            calls.unmute(callId, BOT, null);
+            calls.bots().serverMute(callId, MuteTarget.BOT_ITSELF, false, BOT, null);
             fanOut.runAll();
             clock.addAndGet(Duration.ofMillis(300).toNanos());
             streams.closeStalled();

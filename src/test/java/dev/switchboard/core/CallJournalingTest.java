@@ -2,6 +2,7 @@ package dev.switchboard.core;
 
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.graph.BotNotifications;
 import dev.switchboard.journal.CallJournal;
 import dev.switchboard.journal.JournaledCall;
 import dev.switchboard.testsupport.MutableClock;
@@ -52,7 +53,8 @@ class CallJournalingTest {
     final RecordingMediaEngine media = new RecordingMediaEngine();
     final RecordingNotificationSink sink = new RecordingNotificationSink(media);
     final RecordingJournal journal = new RecordingJournal();
-    final CallService calls = new CallService(media, sink, new MutableClock(), CallSettings.DEFAULTS, journal);
+    final CallEngine calls = new CallEngine(media, new BotNotifications(sink), new MutableClock(), CallSettings.DEFAULTS,
+            journal);
 
     @AfterEach
     void close() {
@@ -61,7 +63,7 @@ class CallJournalingTest {
 
     @Test
     void creationIsJournaledWithWhatTheBotMustBeToldAndTheParticipants() {
-        CallView call = calls.create(Calls.group(), BOT);
+        CallView call = calls.bots().create(Calls.group(), BOT);
         JournaledCall j = journal.created.getFirst();
         assertThat(j.callId()).isEqualTo(call.id());
         assertThat(j.callChainId()).isEqualTo(call.callChainId());
@@ -74,33 +76,33 @@ class CallJournalingTest {
 
     @Test
     void joinsAndLeavesChangeTheParticipantsButMuteNeverTouchesTheJournal() {
-        CallView call = calls.create(Calls.group(), BOT);
-        String alice = calls.join(call.id(), ALICE, OFFER, Calls.FROM).participantId();
-        String bob = calls.join(call.id(), BOB, OFFER, Calls.FROM).participantId();
+        CallView call = calls.bots().create(Calls.group(), BOT);
+        String alice = calls.participants().join(call.id(), ALICE, OFFER, Calls.FROM).participantId();
+        String bob = calls.participants().join(call.id(), BOB, OFFER, Calls.FROM).participantId();
         int before = journal.events.size();
 
-        calls.muteParticipant(call.id(), alice, BOT, null);
-        calls.muteParticipant(call.id(), alice, BOT, null);
-        calls.unmuteParticipant(call.id(), alice, BOT, null);
-        calls.mute(call.id(), BOT, null);
-        calls.setClientMuted(call.id(), bob, true, BOB);
-        calls.join(call.id(), BOB, OFFER, Calls.FROM); // a rejoin keeps bob's id
+        calls.bots().serverMute(call.id(), MuteTarget.participant(alice), true, BOT, null);
+        calls.bots().serverMute(call.id(), MuteTarget.participant(alice), true, BOT, null);
+        calls.bots().serverMute(call.id(), MuteTarget.participant(alice), false, BOT, null);
+        calls.bots().serverMute(call.id(), MuteTarget.BOT_ITSELF, true, BOT, null);
+        calls.participants().setClientMuted(call.id(), bob, true, BOB);
+        calls.participants().join(call.id(), BOB, OFFER, Calls.FROM); // a rejoin keeps bob's id
         assertThat(journal.events).hasSize(before);
 
-        calls.leave(call.id(), alice, ALICE);
+        calls.participants().leave(call.id(), alice, ALICE);
         assertThat(journal.events).containsExactly(
                 "created " + call.id() + " [" + call.myParticipantId() + "]",
                 "participants " + call.id() + " [" + call.myParticipantId() + ", " + alice + "]",
                 "participants " + call.id() + " [" + call.myParticipantId() + ", " + alice + ", " + bob + "]",
                 "participants " + call.id() + " [" + call.myParticipantId() + ", " + bob + "]");
-        calls.hangUp(call.id(), BOT);
+        calls.bots().hangUp(call.id(), BOT);
         assertThat(journal.events.getLast()).isEqualTo("ended " + call.id());
     }
 
     @Test
     void aSecondBotInAMeetingChangesTheFirstBotsParticipantsAndEveryBotEndsInTheJournal() {
-        CallView first = calls.create(Calls.group(), BOT);
-        CallView second = calls.create(Calls.withSource(Calls.meeting(first.joinMeetingId(), null),
+        CallView first = calls.bots().create(Calls.group(), BOT);
+        CallView second = calls.bots().create(Calls.withSource(Calls.meeting(first.joinMeetingId(), null),
                 ParticipantIdentity.application("other-app", "Other", Calls.TENANT)), OTHER_BOT);
         assertThat(journal.events).containsExactly(
                 "created " + first.id() + " [" + first.myParticipantId() + "]",
@@ -113,7 +115,7 @@ class CallJournalingTest {
     @Test
     void whenTheJournalRefusesTheCallIsNotCreatedAndNobodyIsTold() {
         journal.refuse = true;
-        assertThatThrownBy(() -> calls.create(Calls.group(), BOT)).isInstanceOf(SwitchboardException.class)
+        assertThatThrownBy(() -> calls.bots().create(Calls.group(), BOT)).isInstanceOf(SwitchboardException.class)
                 .satisfies(e -> assertThat(((SwitchboardException) e).code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
         assertThat(calls.liveCalls()).isZero();
         assertThat(sink.all()).isEmpty();

@@ -3,6 +3,8 @@ package dev.switchboard.core;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.graph.GraphEcho;
+
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -41,20 +43,20 @@ final class Calls {
                                      ParticipantIdentity source, String... userIds) {
         List<ParticipantIdentity> targets = Arrays.stream(userIds).map(u -> ParticipantIdentity.user(u, u, TENANT)).toList();
         ObjectNode media = JsonNodeFactory.instance.objectNode().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig");
-        return new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"), false, null, media,
-                targets, null, meeting, null, null, null, allowSelfUnmute, deltaRoster, "test",
-                source != null ? source : ParticipantIdentity.application("bot-app", "Bot", TENANT), FROM);
+        return new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"), false, null, targets,
+                meeting, allowSelfUnmute, deltaRoster, "test",
+                source != null ? source : ParticipantIdentity.application("bot-app", "Bot", TENANT), FROM,
+                new GraphEcho(media, null, null, null, null));
     }
 
     static CreateCallRequest appHosted(String offer, String... userIds) {
         CreateCallRequest r = group(userIds);
-        return new CreateCallRequest(r.callbackUri(), r.requestedModalities(), true, offer, r.mediaConfig(), r.targets(),
-                null, null, null, null, null, false, false, null, r.sourceIdentity(), FROM);
+        return new CreateCallRequest(r.callbackUri(), r.requestedModalities(), true, offer, r.targets(), null, false, false,
+                null, r.sourceIdentity(), FROM, r.echo());
     }
 
     static CreateCallRequest withSource(CreateCallRequest r, ParticipantIdentity source) {
         return new CreateCallRequest(r.callbackUri(), r.requestedModalities(), r.appHostedMedia(), r.mediaOffer(),
-                r.mediaConfig(), r.targets(), null, r.meeting(), null, null, null, r.allowSelfUnmute(), r.deltaRoster(),
-                null, source, r.mediaOfferFrom());
+                r.targets(), r.meeting(), r.allowSelfUnmute(), r.deltaRoster(), null, source, r.mediaOfferFrom(), r.echo());
     }
 }

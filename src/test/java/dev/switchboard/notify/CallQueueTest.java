@@ -15,8 +15,8 @@ class CallQueueTest {
     private final CallQueue q = new CallQueue("call-1", 0);
 
     private static Pending pending(OutboundNotification n) {
-        return new Pending(n, "id-" + n.commsNotification().path("testMarker").asInt(), new byte[10], 0, Long.MAX_VALUE,
-                n.commsNotification().path("changeType").asText().equals("deleted") && n.kind() == NotificationKind.CALL_STATE);
+        return new Pending(n, "id-" + Notifications.item(n).path("testMarker").asInt(), new byte[10], 0, Long.MAX_VALUE,
+                Notifications.item(n).path("changeType").asText().equals("deleted") && n.kind() == NotificationKind.CALL_STATE);
     }
 
     private Delivery next(int maxBatch) {

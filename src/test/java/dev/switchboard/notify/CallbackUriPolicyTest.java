@@ -45,8 +45,13 @@ class CallbackUriPolicyTest {
     private static final CallbackUriPolicy EMBEDDED = new CallbackUriPolicy(NotifierSettings.defaults(), FAKE_DNS);
     private static final CallbackUriPolicy STRICT = policy(Set.of());
 
+    /** What the API does at call creation (the notifier itself never throws). */
+    private static void check(CallbackUriPolicy p, URI uri) {
+        new dev.switchboard.api.CallbackCheck(p).require(uri);
+    }
+
     private static void refused(CallbackUriPolicy p, String uri, String messagePart) {
-        assertThatThrownBy(() -> p.check(URI.create(uri)))
+        assertThatThrownBy(() -> check(p, URI.create(uri)))
                 .isInstanceOf(SwitchboardException.class)
                 .satisfies(e -> assertThat(((SwitchboardException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST))
                 .hasMessageContaining(messagePart);
@@ -54,8 +59,8 @@ class CallbackUriPolicyTest {
 
     @Test
     void httpsToAPublicHostIsAccepted() {
-        assertThatCode(() -> STRICT.check(URI.create("https://bot.contoso.com/api/calls"))).doesNotThrowAnyException();
-        assertThatCode(() -> STRICT.check(URI.create("https://20.50.2.1:8443/cb"))).doesNotThrowAnyException();
+        assertThatCode(() -> check(STRICT, URI.create("https://bot.contoso.com/api/calls"))).doesNotThrowAnyException();
+        assertThatCode(() -> check(STRICT, URI.create("https://20.50.2.1:8443/cb"))).doesNotThrowAnyException();
     }
 
     @Test
@@ -68,7 +73,7 @@ class CallbackUriPolicyTest {
     void loopbackOverHttpIsAllowedByTheEmbeddedDefaultOnly() {
         for (String uri : new String[] {"http://localhost:9000/cb", "http://127.0.0.1:9000/cb", "http://[::1]:9000/cb",
                 "http://127.0.0.2/cb", "https://localhost/cb"}) {
-            assertThatCode(() -> EMBEDDED.check(URI.create(uri))).as(uri).doesNotThrowAnyException();
+            assertThatCode(() -> check(EMBEDDED, URI.create(uri))).as(uri).doesNotThrowAnyException();
         }
         refused(STRICT, "https://127.0.0.1/cb", "loopback");
         refused(STRICT, "https://[::1]/cb", "loopback");
@@ -117,9 +122,9 @@ class CallbackUriPolicyTest {
     @Test
     void configuredHostsAndRangesAreAllowedOverHttpAndPrivateAddresses() {
         CallbackUriPolicy lab = policy(Set.of("lab.contoso.com", "10.20.0.0/16"));
-        assertThatCode(() -> lab.check(URI.create("http://lab.contoso.com:8080/cb"))).doesNotThrowAnyException();
-        assertThatCode(() -> lab.check(URI.create("http://intranet.contoso.com/cb"))).doesNotThrowAnyException(); // 10.20.30.40
-        assertThatCode(() -> lab.check(URI.create("https://10.20.1.1/cb"))).doesNotThrowAnyException();
+        assertThatCode(() -> check(lab, URI.create("http://lab.contoso.com:8080/cb"))).doesNotThrowAnyException();
+        assertThatCode(() -> check(lab, URI.create("http://intranet.contoso.com/cb"))).doesNotThrowAnyException(); // 10.20.30.40
+        assertThatCode(() -> check(lab, URI.create("https://10.20.1.1/cb"))).doesNotThrowAnyException();
         refused(lab, "https://10.21.0.1/cb", "private");
         refused(lab, "https://169.254.169.254/", "metadata");
     }
@@ -131,7 +136,7 @@ class CallbackUriPolicyTest {
         refused(STRICT, "mailto:bot@contoso.com", "absolute https URL");
         refused(STRICT, "https://user:secret@bot.contoso.com/cb", "credentials");
         refused(STRICT, "https:///cb", "host");
-        assertThatThrownBy(() -> STRICT.check(null)).isInstanceOf(SwitchboardException.class).hasMessageContaining("required");
+        assertThatThrownBy(() -> check(STRICT, null)).isInstanceOf(SwitchboardException.class).hasMessageContaining("required");
     }
 
     @Test

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 
-/** Builders of commsNotification items as the call engine makes them, each carrying a test marker. */
+/** Builders of rendered commsNotification items as the graph renderer makes them, each carrying a test marker. */
 final class Notifications {
     static final String TENANT = "11111111-2222-3333-4444-555555555555";
     static final String APP = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
@@ -36,7 +36,7 @@ final class Notifications {
         p.put("id", "participant-1");
         p.put("isMuted", marker % 2 == 0);
         p.put("rosterSequenceNumber", marker);
-        return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.ROSTER, item);
+        return rendered(callId, callback, NotificationKind.ROSTER, item);
     }
 
     static OutboundNotification callState(String callId, URI callback, int marker, String state) {
@@ -49,18 +49,39 @@ final class Notifications {
         call.put("@odata.type", "#microsoft.graph.call");
         call.put("id", callId);
         call.put("state", state);
-        return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.CALL_STATE, item);
+        return rendered(callId, callback, NotificationKind.CALL_STATE, item);
     }
 
     static OutboundNotification operation(String callId, URI callback, int marker) {
         ObjectNode item = JSON.createObjectNode();
-        item.put("changeType", "deleted"); // no @odata.type: the notifier adds it
+        item.put("@odata.type", "#microsoft.graph.commsNotification"); // the renderer's job, not the notifier's
+        item.put("changeType", "deleted");
         item.put("resourceUrl", "/communications/calls/" + callId + "/operations/op-" + marker);
         item.put("testMarker", marker);
         ObjectNode op = item.putObject("resourceData");
         op.put("@odata.type", "#microsoft.graph.inviteParticipantsOperation");
         op.put("status", "completed");
-        return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.OPERATION, item);
+        return rendered(callId, callback, NotificationKind.OPERATION, item);
+    }
+
+    /** As the renderer hands it over: the item's bytes, its resourceUrl, and whether it is the call's last. */
+    static OutboundNotification rendered(String callId, URI callback, NotificationKind kind, ObjectNode item) {
+        boolean last = kind == NotificationKind.CALL_STATE && item.path("changeType").asText().equals("deleted");
+        try {
+            return new OutboundNotification(callId, TENANT, APP, callback, kind, item.path("resourceUrl").asText(), last,
+                    JSON.writeValueAsBytes(item));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The item of {@code n}, parsed back. */
+    static com.fasterxml.jackson.databind.JsonNode item(OutboundNotification n) {
+        try {
+            return JSON.readTree(n.commsNotification());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static double giveUps(MeterRegistry meters, String reason) {

@@ -1,7 +1,8 @@
 package dev.switchboard.core;
 
+import dev.switchboard.graph.BotNotifications;
 import dev.switchboard.notify.NotificationKind;
-import dev.switchboard.notify.OutboundNotification;
+import dev.switchboard.testsupport.RecordingNotificationSink.Recorded;
 import dev.switchboard.testsupport.MutableClock;
 import dev.switchboard.testsupport.RecordingMediaEngine;
 import dev.switchboard.testsupport.RecordingNotificationSink;
@@ -16,19 +17,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CallServiceConcurrencyTest {
+class CallEngineConcurrencyTest {
 
     @Test
     void concurrentMutesJoinsAndLeavesNeverLoseAnUpdateNorRepeatASequenceNumber() throws Exception {
         RecordingMediaEngine media = new RecordingMediaEngine();
         RecordingNotificationSink sink = new RecordingNotificationSink();
-        try (CallService calls = new CallService(media, sink, new MutableClock(), CallSettings.DEFAULTS)) {
-            CallView call = calls.create(Calls.request(null, false, true, null, "user-0", "user-1"), Calls.BOT);
-            ConcurrentLinkedQueue<RosterUpdate> updates = new ConcurrentLinkedQueue<>();
-            calls.addRosterListener(updates::add);
+        ConcurrentLinkedQueue<RosterUpdate> rosterUpdates = new ConcurrentLinkedQueue<>();
+        AtomicBoolean listening = new AtomicBoolean();
+        CallEventSink events = CallEventSink.all(List.of(new BotNotifications(sink), e -> {
+            if (listening.get() && e instanceof CallEvent.RosterChanged r) {
+                rosterUpdates.add(r.update());
+            }
+        }));
+        try (CallEngine calls = new CallEngine(media, events, new MutableClock(), CallSettings.DEFAULTS)) {
+            CallView call = calls.bots().create(Calls.request(null, false, true, null, "user-0", "user-1"), Calls.BOT);
+            ConcurrentLinkedQueue<RosterUpdate> updates = rosterUpdates;
+            listening.set(true);
             List<Caller> users = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 users.add(Caller.user(Calls.TENANT, "client", "user-" + i, "User " + i));
@@ -47,20 +56,20 @@ class CallServiceConcurrencyTest {
                     for (int i = 0; i < rounds; i++) {
                         int pick = ThreadLocalRandom.current().nextInt(5);
                         if (pid == null) {
-                            pid = calls.join(call.id(), me, Calls.OFFER, Calls.FROM).participantId();
+                            pid = calls.participants().join(call.id(), me, Calls.OFFER, Calls.FROM).participantId();
                             changes++;
                         } else if (pick == 0) {
-                            calls.leave(call.id(), pid, me);
+                            calls.participants().leave(call.id(), pid, me);
                             pid = null;
                             changes++;
                         } else if (pick == 1) {
-                            calls.muteParticipant(call.id(), pid, Calls.BOT, null);
+                            calls.bots().serverMute(call.id(), MuteTarget.participant(pid), true, Calls.BOT, null);
                         } else if (pick == 2) {
-                            calls.unmuteParticipant(call.id(), pid, Calls.BOT, null);
+                            calls.bots().serverMute(call.id(), MuteTarget.participant(pid), false, Calls.BOT, null);
                         } else if (pick == 3) {
-                            calls.mute(call.id(), Calls.BOT, null);
+                            calls.bots().serverMute(call.id(), MuteTarget.BOT_ITSELF, true, Calls.BOT, null);
                         } else {
-                            calls.setClientMuted(call.id(), pid, ThreadLocalRandom.current().nextBoolean(), me);
+                            calls.participants().setClientMuted(call.id(), pid, ThreadLocalRandom.current().nextBoolean(), me);
                         }
                     }
                     return changes;
@@ -80,16 +89,16 @@ class CallServiceConcurrencyTest {
             }
             // the last update is the roster as it is now
             RosterUpdate last = updates.stream().reduce((a, b) -> b).orElseThrow();
-            assertThat(last.roster()).isEqualTo(calls.participants(call.id(), Calls.BOT));
+            assertThat(last.roster()).isEqualTo(calls.bots().participants(call.id(), Calls.BOT));
             // every leg's flags agree with the roster
-            for (ParticipantView p : calls.participants(call.id(), Calls.BOT)) {
+            for (ParticipantView p : calls.bots().participants(call.id(), Calls.BOT)) {
                 assertThat(media.leg(p.id()).serverMuted()).isEqualTo(p.serverMuted());
                 assertThat(media.leg(p.id()).clientMuted()).isEqualTo(p.clientMuted());
                 assertThat(media.leg(p.id()).closed()).isFalse();
             }
             // the bot got exactly one roster notification per change, in sequence order (delta roster: each carries its number)
             List<Long> notified = sink.of(call.id(), NotificationKind.ROSTER).stream()
-                    .map(OutboundNotification::commsNotification)
+                    .map(Recorded::commsNotification)
                     .map(n -> maxSequence(n.get("resourceData")))
                     .toList();
             assertThat(notified.subList(notified.size() - seqs.size(), notified.size())).isEqualTo(seqs);

@@ -1,20 +1,28 @@
-package dev.switchboard.core;
+package dev.switchboard.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.CallState;
+import dev.switchboard.core.CallView;
+import dev.switchboard.core.CreateCallRequest;
+import dev.switchboard.core.Operation;
+import dev.switchboard.core.OperationKind;
+import dev.switchboard.core.ParticipantIdentity;
+import dev.switchboard.core.ParticipantView;
+import dev.switchboard.core.ResultInfo;
 
 import java.util.List;
 
 /**
- * The Graph JSON shapes of calls, participants and operations, shared by the API's responses and the
- * notifications so both always agree. Stateless and thread-safe.
+ * The Graph JSON shapes of calls, participants and operations, rendered from core's values and shared by the API's
+ * responses, the notifications and the roster stream so all always agree. Stateless and thread-safe.
  */
-public final class GraphJson {
+public final class CallJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private GraphJson() {
+    private CallJson() {
     }
 
     /** A {@code #microsoft.graph.participant}. */
@@ -114,6 +122,7 @@ public final class GraphJson {
      */
     public static ObjectNode call(CallView c, String metadataBase) {
         CreateCallRequest r = c.request();
+        GraphEcho echo = GraphEcho.of(r);
         ObjectNode n = F.objectNode();
         n.put("@odata.type", "#microsoft.graph.call");
         if (metadataBase != null) {
@@ -130,14 +139,14 @@ public final class GraphJson {
         ObjectNode source = n.putObject("source");
         source.put("@odata.type", "#microsoft.graph.participantInfo");
         source.set("identity", identitySet(c.source()));
-        n.set("targets", r.targetsJson() != null ? r.targetsJson().deepCopy() : F.arrayNode());
+        n.set("targets", echo.targets() != null ? echo.targets().deepCopy() : F.arrayNode());
         ArrayNode modalities = n.putArray("requestedModalities");
         r.requestedModalities().forEach(modalities::add);
-        n.set("mediaConfig", mediaConfig(c));
+        n.set("mediaConfig", mediaConfig(c, echo));
         n.putObject("mediaState").put("audio", c.state() == CallState.TERMINATED ? "inactive" : "active");
-        n.set("meetingInfo", meetingInfo(c));
-        n.set("chatInfo", r.chatInfoJson() != null ? r.chatInfoJson().deepCopy() : F.nullNode());
-        n.set("callOptions", r.callOptionsJson() != null ? r.callOptionsJson().deepCopy() : F.nullNode());
+        n.set("meetingInfo", meetingInfo(c, echo));
+        n.set("chatInfo", echo.chatInfo() != null ? echo.chatInfo().deepCopy() : F.nullNode());
+        n.set("callOptions", echo.callOptions() != null ? echo.callOptions().deepCopy() : F.nullNode());
         n.set("resultInfo", resultInfo(c.resultInfo()));
         n.putNull("toneInfo");
         n.putNull("transcription");
@@ -162,8 +171,8 @@ public final class GraphJson {
         return n;
     }
 
-    private static ObjectNode mediaConfig(CallView c) {
-        ObjectNode m = c.request().mediaConfig() != null ? c.request().mediaConfig().deepCopy() : F.objectNode();
+    private static ObjectNode mediaConfig(CallView c, GraphEcho echo) {
+        ObjectNode m = echo.mediaConfig() != null ? echo.mediaConfig().deepCopy() : F.objectNode();
         if (c.request().appHostedMedia()) {
             m.put("@odata.type", "#microsoft.graph.appHostedMediaConfig");
             m.put("blob", c.mediaAnswer());
@@ -173,9 +182,9 @@ public final class GraphJson {
         return m;
     }
 
-    private static JsonNode meetingInfo(CallView c) {
-        if (c.request().meetingInfoJson() != null) {
-            return c.request().meetingInfoJson().deepCopy();
+    private static JsonNode meetingInfo(CallView c, GraphEcho echo) {
+        if (echo.meetingInfo() != null) {
+            return echo.meetingInfo().deepCopy();
         }
         if (c.joinMeetingId() == null) {
             return F.nullNode();

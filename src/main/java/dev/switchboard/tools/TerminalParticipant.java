@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * RTP, records what it hears, prints the live roster (who is muted, and whether by the server) and a level
  * meter, and leaves cleanly when told to stop or when its time is up.
  */
-public final class Participant {
+public final class TerminalParticipant {
 
     /**
      * @param source  what to send (null: listen only)
@@ -31,7 +31,7 @@ public final class Participant {
     private final Options options;
     private final PrintStream out;
 
-    public Participant(Options options, PrintStream out) {
+    public TerminalParticipant(Options options, PrintStream out) {
         this.options = options;
         this.out = out;
     }

@@ -1,0 +1,53 @@
+package dev.switchboard.core;
+
+import java.util.function.Function;
+
+/**
+ * Finds a call for whoever asks and runs an action under its conference lock: a bot reaches only its own live calls,
+ * a user any live conference of its tenant by any of its call ids; everyone else gets the same {@code itemNotFound}
+ * as for an id that never existed. Stateless apart from the registry; thread-safe.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
+ */
+final class CallAccess {
+    private final CallRegistry registry;
+
+    CallAccess(CallRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Runs {@code action} on the bot's live call {@code callId}, lock held. */
+    <T> T withCall(String callId, Caller app, Function<Call, T> action) {
+        Call call = registry.call(callId);
+        if (call == null || app.isUser() || !call.tenantId.equals(app.tenantId()) || !call.appId.equals(app.appId())) {
+            throw CallRules.callNotFound(callId);
+        }
+        Conference c = call.conference;
+        c.lock.lock();
+        try {
+            if (!call.live()) {
+                throw CallRules.callNotFound(callId);
+            }
+            return action.apply(call);
+        } finally {
+            c.lock.unlock();
+        }
+    }
+
+    /** Runs {@code action} on the live conference a user addresses by {@code callId}, lock held. */
+    <T> T withConference(String callId, Caller user, Function<Conference, T> action) {
+        Conference c = registry.conference(callId);
+        if (c == null || !c.tenantId.equals(user.tenantId())) {
+            throw CallRules.callNotFound(callId);
+        }
+        c.lock.lock();
+        try {
+            if (c.ended) {
+                throw CallRules.callNotFound(callId);
+            }
+            return action.apply(c);
+        } finally {
+            c.lock.unlock();
+        }
+    }
+}

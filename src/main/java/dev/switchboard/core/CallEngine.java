@@ -1,0 +1,107 @@
+package dev.switchboard.core;
+
+import dev.switchboard.journal.CallJournal;
+import dev.switchboard.media.MediaEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The call engine of one node: builds the use cases ({@link BotCalls}, {@link ParticipantCalls}) over one shared
+ * registry, and does the housekeeping (expiry sweep, shutdown). Its state changes are published to the
+ * {@link CallEventSink} it is given; it never knows who listens.
+ *
+ * <p>Thread-safe. {@link #sweep()} runs on the sweeper thread, the use cases on request threads; see
+ * docs/concurrency.md.
+ */
+public final class CallEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CallEngine.class);
+
+    private final Clock clock;
+    private final CallSettings settings;
+    private final CallRegistry registry = new CallRegistry();
+    private final Departures departures;
+    private final Invitations invitations;
+    private final BotCalls bots;
+    private final ParticipantCalls participants;
+
+    public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
+        this(media, sink, clock, settings, CallJournal.NONE);
+    }
+
+    /** @param journal where live calls are written down, for a restart after a crash (docs/durability.md) */
+    public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings, CallJournal journal) {
+        this.clock = clock;
+        this.settings = settings;
+        CallEvents events = new CallEvents(sink);
+        Rosters rosters = new Rosters(events);
+        CallAccess access = new CallAccess(registry);
+        Journaling journaling = new Journaling(journal);
+        this.departures = new Departures(registry, events, rosters, journaling);
+        this.invitations = new Invitations(events, settings.operationRetention());
+        Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
+        this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention());
+        this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling);
+    }
+
+    /** What bots do. */
+    public BotCalls bots() {
+        return bots;
+    }
+
+    /** What participants do. */
+    public ParticipantCalls participants() {
+        return participants;
+    }
+
+    /**
+     * Ends calls whose keep-alive expired (408/8537) and fails invitations that timed out. Run periodically by the
+     * server's sweeper thread; tests call it after moving their clock.
+     */
+    public void sweep() {
+        var now = clock.instant();
+        for (Call call : registry.liveCalls()) {
+            Conference c = call.conference;
+            c.lock.lock();
+            try {
+                if (!call.live()) {
+                    continue;
+                }
+                if (!call.lastKeepAlive.plus(settings.keepAliveTimeout()).isAfter(now)) {
+                    log.info("call expired callId={} reason=keepAliveTimeout", call.id);
+                    departures.botLeave(call, ResultInfo.KEEP_ALIVE_TIMEOUT);
+                    continue;
+                }
+                for (Operation op : List.copyOf(call.runningOperations.values())) {
+                    if (!op.createdAt().plus(settings.inviteTimeout()).isAfter(now)) {
+                        invitations.finish(call, op.finish(OperationStatus.FAILED, ResultInfo.INVITE_TIMEOUT));
+                    }
+                }
+            } finally {
+                c.lock.unlock();
+            }
+        }
+    }
+
+    /** Live bot calls. */
+    public int liveCalls() {
+        return registry.size();
+    }
+
+    /** Ends every call (the bots hear {@code terminated}) and closes every media room. */
+    @Override
+    public void close() {
+        for (Conference c : registry.conferences()) {
+            c.lock.lock();
+            try {
+                if (!c.ended) {
+                    departures.endConference(c, ResultInfo.SERVER_SHUTDOWN);
+                }
+            } finally {
+                c.lock.unlock();
+            }
+        }
+    }
+}

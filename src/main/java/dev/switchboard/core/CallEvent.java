@@ -1,0 +1,51 @@
+package dev.switchboard.core;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * What the engine tells the world, in its own values: a bot's call changed state, a roster changed, an operation
+ * finished. Published to a {@link CallEventSink} with the call's conference lock held, so the events of one call
+ * arrive in the order they happened. Who renders them (Graph's {@code commsNotification}s, roster stream messages) or
+ * delivers them is not core's business.
+ */
+public sealed interface CallEvent {
+
+    /**
+     * Where a bot hears about its call.
+     *
+     * @param callId      the bot's call
+     * @param tenantId    the call's tenant
+     * @param appId       the app that owns the call
+     * @param callbackUri the call's callback URI
+     * @param deltaRoster the bot asked for roster changes only ({@code callOptions.isDeltaRosterEnabled})
+     */
+    record BotAddress(String callId, String tenantId, String appId, URI callbackUri, boolean deltaRoster) {
+    }
+
+    /**
+     * A bot's call went to {@code state}.
+     *
+     * @param resultInfo why it ended; set only when {@code state} is {@link CallState#TERMINATED}
+     */
+    record CallStateChanged(BotAddress bot, String callChainId, String myParticipantId, CallState state,
+                            ResultInfo resultInfo) implements CallEvent {
+    }
+
+    /**
+     * A roster changed (or the call ended: {@link RosterUpdate#ended()}).
+     *
+     * @param update the change, for everyone following the roster
+     * @param bots   the live bots of a group call that are told about it (empty for a peer-to-peer call and for
+     *               the update that ends a call)
+     */
+    record RosterChanged(RosterUpdate update, List<BotAddress> bots) implements CallEvent {
+        public RosterChanged {
+            bots = List.copyOf(bots);
+        }
+    }
+
+    /** An asynchronous operation of a bot's call finished (an invitation completed or timed out). */
+    record OperationFinished(BotAddress bot, Operation operation) implements CallEvent {
+    }
+}

@@ -1,0 +1,53 @@
+package dev.switchboard.core;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Publishes the engine's {@link CallEvent}s from its mutable state. Called with the conference lock held, so a
+ * call's events reach the sink in the order they happened; a failing sink is logged and never fails the action.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
+ */
+final class CallEvents {
+    private static final Logger log = LoggerFactory.getLogger(CallEvents.class);
+    private final CallEventSink sink;
+
+    CallEvents(CallEventSink sink) {
+        this.sink = sink;
+    }
+
+    /** The bot's call is now in {@code call.state}. */
+    void callState(Call call) {
+        publish(new CallEvent.CallStateChanged(call.address(), call.conference.id, call.myParticipantId, call.state,
+                call.state == CallState.TERMINATED ? call.resultInfo : null));
+    }
+
+    /** A roster change of {@code c}; the live bots of a group call hear about it unless the call ended with it. */
+    void rosterChanged(Conference c, RosterUpdate update) {
+        List<CallEvent.BotAddress> bots = new ArrayList<>(c.botCalls.size());
+        if (!c.peerToPeer && !update.ended()) {
+            for (Call bot : c.botCalls) {
+                if (bot.live()) {
+                    bots.add(bot.address());
+                }
+            }
+        }
+        publish(new CallEvent.RosterChanged(update, bots));
+    }
+
+    void operationFinished(Call call, Operation op) {
+        publish(new CallEvent.OperationFinished(call.address(), op));
+    }
+
+    private void publish(CallEvent event) {
+        try {
+            sink.publish(event);
+        } catch (RuntimeException e) {
+            log.error("call event not published event={}", event.getClass().getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.switchboard.core;
+
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.media.MediaLeg;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * What participants (users) do through the client API: join with an SDP offer, leave, mute themselves, read the
+ * roster. A user reaches a call by any of its call ids, within the call's tenant.
+ *
+ * <p>Thread-safe; called on request threads, one conference lock per action (docs/concurrency.md). Every failure
+ * is a {@link SwitchboardException}.
+ */
+public final class ParticipantCalls {
+    private static final Logger log = LoggerFactory.getLogger(ParticipantCalls.class);
+
+    private final CallAccess access;
+    private final Departures departures;
+    private final Rosters rosters;
+    private final Invitations invitations;
+    private final Journaling journal;
+
+    ParticipantCalls(CallAccess access, Departures departures, Rosters rosters, Invitations invitations,
+                     Journaling journal) {
+        this.access = access;
+        this.departures = departures;
+        this.rosters = rosters;
+        this.invitations = invitations;
+        this.journal = journal;
+    }
+
+    /**
+     * A user joins with an SDP offer. A peer-to-peer call accepts only its target; a group call any user of its
+     * tenant. A user already in the call keeps their participant id and mute state, and gets a new leg in place
+     * of the old one. Completes the invitations waiting for this user.
+     *
+     * @param offeredFrom the address the offer came from (the HTTP request's remote address); media goes only there
+     *                    or to the media plane's allow-list
+     * @throws SwitchboardException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a user token, or
+     *                              not the target of a P2P call), BAD_REQUEST (offer refused by the media plane, e.g.
+     *                              its media address is neither {@code offeredFrom} nor allowed)
+     */
+    public JoinResult join(String callId, Caller user, String sdpOffer, java.net.InetAddress offeredFrom) {
+        CallRules.requireUser(user);
+        if (sdpOffer == null || sdpOffer.isBlank()) {
+            throw SwitchboardException.badRequest("The SDP offer is empty.");
+        }
+        return access.withConference(callId, user, c -> {
+            if (c.peerToPeer && !user.userId().equals(c.peerUserId)) {
+                throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only the target of this peer-to-peer call may join it.");
+            }
+            Participant existing = c.userParticipant(user.userId());
+            if (existing != null) {
+                return rejoin(c, existing, sdpOffer, offeredFrom);
+            }
+            String pid = Ids.next();
+            MediaLeg leg = c.room.addLeg(pid, sdpOffer, offeredFrom);
+            ParticipantIdentity who = ParticipantIdentity.user(user.userId(), user.displayName(), user.tenantId());
+            Participant p = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
+            c.participants.put(pid, p);
+            rosters.changed(c, List.of(p), List.of());
+            journal.participantsChanged(c, null);
+            invitations.completeReady(c);
+            log.info("participant joined callChainId={} participantId={}", c.id, pid);
+            return new JoinResult(pid, leg.sdpAnswer(), p.view(), false);
+        });
+    }
+
+    /** The user leaves; its leg is closed. A peer-to-peer call ends with it; a group call ends when no one remains. */
+    public void leave(String callId, String participantId, Caller user) {
+        CallRules.requireUser(user);
+        access.withConference(callId, user, c -> {
+            departures.userLeave(c, CallRules.ownParticipant(c, participantId, user), ResultInfo.P2P_PEER_LEFT);
+            return null;
+        });
+    }
+
+    /**
+     * The participant's own (client) mute. A client unmute never lifts a server mute unless the call was created
+     * with {@code callOptions.allowSelfUnmute: true}. Changes the roster only when something changed.
+     */
+    public ParticipantView setClientMuted(String callId, String participantId, boolean muted, Caller user) {
+        CallRules.requireUser(user);
+        return access.withConference(callId, user, c -> {
+            Participant p = CallRules.ownParticipant(c, participantId, user);
+            p.leg.setClientMuted(muted);
+            boolean changed = p.clientMuted != muted;
+            p.clientMuted = muted;
+            if (!muted && p.serverMuted && c.allowSelfUnmute) {
+                p.leg.setServerMuted(false);
+                p.serverMuted = false;
+                changed = true;
+            }
+            if (changed) {
+                rosters.changed(c, List.of(p), List.of());
+            }
+            return p.view();
+        });
+    }
+
+    /**
+     * The current roster of a call, with its sequence number, for one of its participants. A roster stream starts
+     * listening to {@link CallEvent.RosterChanged} first and then takes this snapshot, so it misses nothing.
+     *
+     * @throws SwitchboardException ITEM_NOT_FOUND (no such call in the user's tenant), FORBIDDEN (not a participant of it)
+     */
+    public RosterUpdate roster(String callId, Caller user) {
+        CallRules.requireUser(user);
+        return access.withConference(callId, user, c -> {
+            CallRules.requireParticipant(c, user);
+            List<ParticipantView> roster = c.roster();
+            return new RosterUpdate(c.aliases, c.id, c.rosterSequence, roster, roster, false);
+        });
+    }
+
+    private JoinResult rejoin(Conference c, Participant p, String sdpOffer, java.net.InetAddress offeredFrom) {
+        MediaLeg old = p.leg;
+        p.leg = null;
+        if (old != null) {
+            old.close();
+        }
+        MediaLeg leg;
+        try {
+            leg = c.room.addLeg(p.id, sdpOffer, offeredFrom);
+        } catch (RuntimeException e) {
+            departures.userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
+            throw e;
+        }
+        leg.setServerMuted(p.serverMuted);
+        leg.setClientMuted(p.clientMuted);
+        p.leg = leg;
+        log.info("participant rejoined callChainId={} participantId={}", c.id, p.id);
+        return new JoinResult(p.id, leg.sdpAnswer(), p.view(), true);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.switchboard.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.CallEvent;
+import dev.switchboard.core.CallState;
+import dev.switchboard.core.ParticipantView;
+import dev.switchboard.notify.NotificationKind;
+import dev.switchboard.notify.OutboundNotification;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders the engine's {@link CallEvent}s as Graph {@code commsNotification} items (facts §6.3) for the bots'
+ * callback URIs: call states as {@code updated} ({@code terminated} as {@code deleted}), rosters as {@code updated}
+ * on the participants (the whole roster, or the delta when the bot asked for it), finished operations as
+ * {@code deleted}. Stateless and thread-safe.
+ *
+ * <p>Threads and locks: docs/concurrency.md.
+ */
+public final class NotificationRenderer {
+    static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
+
+    /** The notifications {@code event} makes, in delivery order; none for a roster change no bot hears about. */
+    public List<OutboundNotification> render(CallEvent event) {
+        return switch (event) {
+            case CallEvent.CallStateChanged s -> List.of(callState(s));
+            case CallEvent.RosterChanged r -> roster(r);
+            case CallEvent.OperationFinished o -> List.of(notification(o.bot(), NotificationKind.OPERATION, "deleted",
+                    "/communications/calls/" + o.bot().callId() + "/operations/" + o.operation().id(), false,
+                    CallJson.operation(o.operation(), null)));
+        };
+    }
+
+    private static OutboundNotification callState(CallEvent.CallStateChanged s) {
+        boolean terminated = s.state() == CallState.TERMINATED;
+        return notification(s.bot(), NotificationKind.CALL_STATE, terminated ? "deleted" : "updated",
+                "/communications/calls/" + s.bot().callId(), terminated,
+                CallJson.callState(s.bot().callId(), s.callChainId(), s.myParticipantId(), s.state(), s.resultInfo()));
+    }
+
+    private static List<OutboundNotification> roster(CallEvent.RosterChanged r) {
+        List<OutboundNotification> out = new ArrayList<>(r.bots().size());
+        for (CallEvent.BotAddress bot : r.bots()) {
+            List<ParticipantView> shown = bot.deltaRoster() ? r.update().changed() : r.update().roster();
+            out.add(notification(bot, NotificationKind.ROSTER, "updated",
+                    "/communications/calls/" + bot.callId() + "/participants", false, CallJson.participants(shown)));
+        }
+        return out;
+    }
+
+    private static OutboundNotification notification(CallEvent.BotAddress bot, NotificationKind kind, String changeType,
+                                                     String resourceUrl, boolean last, JsonNode data) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("@odata.type", ITEM_TYPE);
+        n.put("changeType", changeType);
+        n.put("resourceUrl", resourceUrl);
+        n.set("resourceData", data);
+        return new OutboundNotification(bot.callId(), bot.tenantId(), bot.appId(), bot.callbackUri(), kind, resourceUrl,
+                last, GraphWire.bytes(n));
+    }
+}

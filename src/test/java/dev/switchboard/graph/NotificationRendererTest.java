@@ -1,0 +1,79 @@
+package dev.switchboard.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.CallEvent;
+import dev.switchboard.core.CallState;
+import dev.switchboard.core.Operation;
+import dev.switchboard.core.OperationKind;
+import dev.switchboard.core.OperationStatus;
+import dev.switchboard.core.ParticipantIdentity;
+import dev.switchboard.core.ParticipantView;
+import dev.switchboard.core.ResultInfo;
+import dev.switchboard.core.RosterUpdate;
+import dev.switchboard.notify.NotificationKind;
+import dev.switchboard.notify.OutboundNotification;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NotificationRendererTest {
+    private static final CallEvent.BotAddress BOT = new CallEvent.BotAddress("call-1", "tenant", "app",
+            URI.create("https://bot.example/cb"), false);
+    private static final CallEvent.BotAddress DELTA_BOT = new CallEvent.BotAddress("call-2", "tenant", "app2",
+            URI.create("https://bot2.example/cb"), true);
+    private final NotificationRenderer renderer = new NotificationRenderer();
+
+    private static JsonNode item(OutboundNotification n) throws IOException {
+        return new ObjectMapper().readTree(n.commsNotification());
+    }
+
+    @Test
+    void aTerminatedCallIsTheCallsLastNotificationADeletedWithItsResult() throws IOException {
+        OutboundNotification n = renderer.render(new CallEvent.CallStateChanged(BOT, "chain", "p-bot", CallState.TERMINATED,
+                ResultInfo.BOT_HUNG_UP)).getFirst();
+        assertThat(n.kind()).isEqualTo(NotificationKind.CALL_STATE);
+        assertThat(n.last()).isTrue();
+        assertThat(n.resourceUrl()).isEqualTo("/communications/calls/call-1");
+        assertThat(n.callbackUri()).isEqualTo(BOT.callbackUri());
+        JsonNode item = item(n);
+        assertThat(item.path("@odata.type").asText()).isEqualTo("#microsoft.graph.commsNotification");
+        assertThat(item.path("changeType").asText()).isEqualTo("deleted");
+        assertThat(item.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(5001);
+        assertThat(renderer.render(new CallEvent.CallStateChanged(BOT, "chain", "p-bot", CallState.ESTABLISHED, null))
+                .getFirst().last()).isFalse();
+    }
+
+    @Test
+    void eachBotHearsARosterChangeAsItAskedWholeOrDelta() throws IOException {
+        ParticipantView a = new ParticipantView("a", ParticipantIdentity.user("a", "A", "tenant"), false, false, false, "1", 3, false);
+        ParticipantView b = new ParticipantView("b", ParticipantIdentity.user("b", "B", "tenant"), true, false, false, "2", 4, false);
+        List<OutboundNotification> ns = renderer.render(new CallEvent.RosterChanged(
+                new RosterUpdate(List.of("call-1", "call-2"), "chain", 4, List.of(a, b), List.of(b), false), List.of(BOT, DELTA_BOT)));
+        assertThat(ns).extracting(OutboundNotification::callId).containsExactly("call-1", "call-2");
+        assertThat(item(ns.get(0)).path("resourceData").size()).isEqualTo(2);
+        assertThat(item(ns.get(1)).path("resourceData").size()).isEqualTo(1);
+        assertThat(item(ns.get(1)).at("/resourceData/0/isMuted").asBoolean()).isTrue();
+        assertThat(item(ns.get(1)).path("resourceUrl").asText()).isEqualTo("/communications/calls/call-2/participants");
+        assertThat(renderer.render(new CallEvent.RosterChanged(
+                new RosterUpdate(List.of("call-1"), "chain", 5, List.of(), List.of(), true), List.of()))).isEmpty();
+    }
+
+    @Test
+    void aFinishedOperationIsADeletedOnTheOperation() throws IOException {
+        Operation op = new Operation("op-1", "call-1", OperationKind.INVITE, OperationStatus.COMPLETED, "ctx",
+                ResultInfo.SUCCESS, List.of(ParticipantIdentity.user("a", "A", "tenant")), Instant.EPOCH);
+        OutboundNotification n = renderer.render(new CallEvent.OperationFinished(BOT, op)).getFirst();
+        JsonNode item = item(n);
+        assertThat(n.kind()).isEqualTo(NotificationKind.OPERATION);
+        assertThat(item.path("@odata.type").asText()).isEqualTo("#microsoft.graph.commsNotification");
+        assertThat(item.path("changeType").asText()).isEqualTo("deleted");
+        assertThat(item.path("resourceUrl").asText()).isEqualTo("/communications/calls/call-1/operations/op-1");
+        assertThat(item.at("/resourceData/status").asText()).isEqualTo("Completed");
+    }
+}
