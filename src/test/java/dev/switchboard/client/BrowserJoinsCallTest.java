@@ -29,7 +29,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -44,7 +43,7 @@ class BrowserJoinsCallTest {
 
     @Test
     void aBrowserJoinsIsHeardIsMutedByTheBotAndLeaves() throws Exception {
-        assumeThat(Chromium.available()).as("chromium and chromium-driver installed").isTrue();
+        Chromium.requireOrSkip();
         Path dir = Files.createDirectories(Path.of("target/webrtc-browser-join"));
         Path wav = dir.resolve("tone-660.wav");
         ChromiumWebRtcTest.writeTone(wav, 660, 2);

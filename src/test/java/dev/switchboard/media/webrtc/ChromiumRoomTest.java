@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -33,7 +32,7 @@ class ChromiumRoomTest {
 
     @Test
     void aBrowserInARoomIsHeardMutedAndHears() throws Exception {
-        assumeThat(Chromium.available()).as("chromium and chromium-driver installed").isTrue();
+        Chromium.requireOrSkip();
         Path dir = Files.createDirectories(Path.of("target/webrtc-chromium-room"));
         Path wav = dir.resolve("tone-660.wav");
         ChromiumWebRtcTest.writeTone(wav, 660, 2);

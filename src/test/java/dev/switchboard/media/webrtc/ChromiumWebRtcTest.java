@@ -27,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -46,7 +45,7 @@ public class ChromiumWebRtcTest {
 
     @Test
     void chromiumConnectsSendsItsMicrophoneAndHearsTheServer() throws Exception {
-        assumeThat(Chromium.available()).as("chromium and chromium-driver installed").isTrue();
+        Chromium.requireOrSkip();
         Path dir = Files.createDirectories(Path.of("target/webrtc-chromium"));
         Path wav = dir.resolve("tone-660.wav");
         writeTone(wav, 660, 2);
@@ -115,7 +114,7 @@ public class ChromiumWebRtcTest {
 
     @Test
     void anOfferWhoseFingerprintIsNotTheBrowsersGetsNoMediaAndTheLegEnds() throws Exception {
-        assumeThat(Chromium.available()).as("chromium and chromium-driver installed").isTrue();
+        Chromium.requireOrSkip();
         Path dir = Files.createDirectories(Path.of("target/webrtc-chromium-mismatch"));
         Path wav = dir.resolve("tone-660.wav");
         writeTone(wav, 660, 2);
