@@ -126,6 +126,7 @@ public final class TokenVerifier implements BearerAuthenticator {
         this.skewMillis = clockSkew.toMillis();
         this.cacheLimit = cacheLimit;
         processor.setJWSTypeVerifier((type, context) -> { }); // typ is checked with the header, case-insensitively
+        processor.setJWSVerifierFactory(new Rs256Verifiers());
         processor.setJWTClaimsSetAwareJWSKeySelector((header, claimsSet, context) -> {
             if (!JWSAlgorithm.RS256.equals(header.getAlgorithm())) {
                 throw invalid(Reason.ALGORITHM, "The token's signing algorithm is not accepted; tokens must be signed with RS256.");

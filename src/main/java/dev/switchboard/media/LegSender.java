@@ -5,6 +5,7 @@ import dev.switchboard.media.codec.FrameEncoder;
 import dev.switchboard.media.mix.AudioMixer;
 import dev.switchboard.media.rtp.RtpPacket;
 import dev.switchboard.media.rtp.RtpStreamWriter;
+import dev.switchboard.media.webrtc.WebRtcTransport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,6 +31,8 @@ final class LegSender {
     private final byte[] out;
     private final ByteBuffer outBuffer;
     private FrameEncoder encoder;
+    /** A WebRTC leg's transport: RTP goes out SRTP-protected through it instead of {@link #channel}. */
+    private WebRtcTransport webRtc;
     private volatile boolean latched;
 
     LegSender(DatagramChannel channel, InetSocketAddress target, AudioCodec codec, int payloadType, LegCounters stats) {
@@ -40,6 +43,16 @@ final class LegSender {
         this.writer = new RtpStreamWriter(payloadType, codec.samplesPerFrame());
         this.out = new byte[RtpPacket.HEADER_BYTES + (codec == AudioCodec.OPUS ? 1275 : 160)];
         this.outBuffer = ByteBuffer.wrap(out);
+    }
+
+    /** Sends through a WebRTC transport (SRTP protect, ICE-checked address, consent) instead of a plain channel. */
+    void sendVia(WebRtcTransport transport) {
+        this.webRtc = transport;
+    }
+
+    /** The SSRC this sender writes. */
+    int ssrc() {
+        return writer.ssrc();
     }
 
     /** The peer's address has sent valid RTP or RTCP: from now on the leg's stream goes out. Packet thread. */
@@ -78,6 +91,12 @@ final class LegSender {
 
     private void transmit(int payloadLength) {
         writer.writeNextHeader(out);
+        if (webRtc != null) {
+            if (webRtc.sendRtp(out, RtpPacket.HEADER_BYTES + payloadLength, System.nanoTime())) {
+                stats.packetOut();
+            }
+            return;
+        }
         outBuffer.clear().limit(RtpPacket.HEADER_BYTES + payloadLength);
         try {
             channel.send(outBuffer, target);

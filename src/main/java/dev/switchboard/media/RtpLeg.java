@@ -4,6 +4,11 @@ import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.media.mix.AudioMixer;
 import dev.switchboard.media.rtp.RtpPacket;
 import dev.switchboard.media.sdp.AudioNegotiation;
+import dev.switchboard.media.sdp.Direction;
+import dev.switchboard.media.sdp.WebRtcOffer;
+import dev.switchboard.media.webrtc.MediaSink;
+import dev.switchboard.media.webrtc.WebRtcGateway;
+import dev.switchboard.media.webrtc.WebRtcTransport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +36,16 @@ public final class RtpLeg implements MediaLeg {
     private final IngressFilter filter;
     /** Null when the peer does not receive (its offer was sendonly or inactive). */
     private final LegSender sender;
+    /** The WebRTC transport (ICE-lite, DTLS-SRTP) of a browser's leg, or null for a plain RTP leg. */
+    private final WebRtcTransport webRtc;
+    private final WebRtcGateway gateway;
     private volatile boolean closed;
+
+    /**
+     * The source a WebRTC leg's packets show its ingress filter: the transport already authenticated the real one
+     * (ICE check, then SRTP), so the filter's address and port-latch checks pass on this constant.
+     */
+    private static final InetSocketAddress ICE_AUTHENTICATED = new InetSocketAddress(parseIp("0.0.0.0"), 9);
 
     /** An RTP leg on {@code channel} for a negotiated offer whose address was allowed. */
     RtpLeg(RtpRoom room, MediaCounters counters, String participantId, DatagramChannel channel, int localPort,
@@ -53,6 +67,61 @@ public final class RtpLeg implements MediaLeg {
         LegSender s = sender;
         this.filter = new IngressFilter(remoteIp, negotiation.payloadType(), negotiation.weReceive(), mute,
                 s == null ? () -> { } : s::latch);
+        this.webRtc = null;
+        this.gateway = null;
+    }
+
+    /**
+     * A browser's leg on the gateway's shared port: the same pipeline, with SRTP unprotect before the
+     * {@link IngressFilter} and SRTP protect after the {@link LegSender}. When the transport ends (ICE consent
+     * expired, DTLS failed or closed) the leg leaves the room.
+     */
+    private RtpLeg(RtpRoom room, MediaCounters counters, String participantId, WebRtcOffer offer, WebRtcGateway gateway) {
+        this.room = room;
+        this.participantId = participantId;
+        this.channel = null;
+        this.localPort = gateway.localPort();
+        this.codec = offer.codec();
+        this.stats = new LegCounters(counters);
+        this.playout = new Playout(codec, stats);
+        this.mute = new MuteState(playout, room::awaitTickBoundary, stats);
+        Direction ours = offer.direction().answer();
+        LegSender s = ours.sends() ? new LegSender(null, null, codec, offer.payloadType(), stats) : null;
+        this.sender = s;
+        this.filter = new IngressFilter(ICE_AUTHENTICATED.getAddress(), offer.payloadType(), ours.receives(), mute,
+                s == null ? () -> { } : s::latch);
+        this.gateway = gateway;
+        WebRtcGateway.Session session = gateway.open(offer, s == null ? 0 : s.ssrc(), new SrtpIngress(), participantId,
+                t -> close());
+        this.webRtc = session.transport();
+        this.sdpAnswer = session.answer();
+        if (s != null) {
+            s.sendVia(webRtc);
+        }
+    }
+
+    static RtpLeg webRtc(RtpRoom room, MediaCounters counters, String participantId, WebRtcOffer offer, WebRtcGateway gateway) {
+        return new RtpLeg(room, counters, participantId, offer, gateway);
+    }
+
+    /** Decrypted packets from the WebRTC port's packet thread into the leg's pipeline. */
+    private final class SrtpIngress implements MediaSink {
+        private final RtpPacket packet = new RtpPacket();
+
+        @Override
+        public void onRtp(byte[] buf, int length, long nowNanos) {
+            onDatagram(buf, length, ICE_AUTHENTICATED, packet, nowNanos);
+        }
+
+        @Override
+        public void onRtcp(byte[] buf, int length, long nowNanos) {
+            onDatagram(buf, length, ICE_AUTHENTICATED, packet, nowNanos);
+        }
+    }
+
+    /** True for a browser's (WebRTC) leg. */
+    public boolean isWebRtc() {
+        return webRtc != null;
     }
 
     private static InetAddress parseIp(String dotted) {
@@ -118,6 +187,10 @@ public final class RtpLeg implements MediaLeg {
             return;
         }
         closed = true;
+        if (webRtc != null) {
+            gateway.close(webRtc);
+            return;
+        }
         PortAllocator.closeQuietly(channel);
         receiver.wakeup(); // lets the selector deregister the key, which frees the socket
         ports.release(localPort);

@@ -2,10 +2,15 @@ package dev.switchboard.media;
 
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
+import dev.switchboard.media.webrtc.ConsentPolicy;
+import dev.switchboard.media.webrtc.WebRtcGateway;
+import dev.switchboard.media.webrtc.WebRtcMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -35,6 +40,8 @@ public final class RtpMediaEngine implements MediaEngine {
     private final ConcurrentHashMap<String, RtpRoom> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger legs = new AtomicInteger();
     private volatile boolean closed;
+    private volatile WebRtcGateway webRtc;
+    private volatile Runnable unbindWebRtcMeters = () -> { };
 
     /**
      * @param bindHost the IPv4 address legs bind to and advertise in SDP answers (e.g. {@code 127.0.0.1});
@@ -151,6 +158,27 @@ public final class RtpMediaEngine implements MediaEngine {
         return advertisedHost;
     }
 
+    /**
+     * Opens the single WebRTC port ({@code --webrtc-port}) and its gateway; from then on rooms accept browser offers
+     * ({@code UDP/TLS/RTP/SAVPF}) as WebRTC legs. Its drop counters join {@code switchboard.media.dropped.packets}.
+     *
+     * @param bind where the port binds (port 0: any free port)
+     * @throws IOException if the port cannot be bound
+     */
+    public synchronized WebRtcGateway enableWebRtc(InetSocketAddress bind, ConsentPolicy consent, MeterRegistry meters) throws IOException {
+        if (webRtc == null) {
+            webRtc = WebRtcGateway.start(bind, advertisedHost, consent);
+            java.util.List<io.micrometer.core.instrument.Meter> bound = WebRtcMeters.bind(meters, webRtc.counters());
+            unbindWebRtcMeters = () -> bound.forEach(meters::remove);
+        }
+        return webRtc;
+    }
+
+    /** The WebRTC gateway, or null when WebRTC is not enabled. */
+    public WebRtcGateway webRtc() {
+        return webRtc;
+    }
+
     /** Closes every room (releasing every port), stops the threads and removes the meters. Idempotent. */
     @Override
     public void close() {
@@ -166,6 +194,15 @@ public final class RtpMediaEngine implements MediaEngine {
         }
         receiver.stop();
         counters.unbind();
+        WebRtcGateway g = webRtc;
+        unbindWebRtcMeters.run();
+        if (g != null) {
+            try {
+                g.close();
+            } catch (IOException e) {
+                log.debug("webrtc port close failed", e);
+            }
+        }
         log.info("media engine stopped");
     }
 

@@ -4,6 +4,8 @@ import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.media.mix.AudioMixer;
 import dev.switchboard.media.sdp.AudioNegotiation;
+import dev.switchboard.media.sdp.WebRtcOffer;
+import dev.switchboard.media.webrtc.WebRtcGateway;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,6 +47,9 @@ public final class RtpRoom implements MediaRoom {
 
     @Override
     public MediaLeg addLeg(String participantId, String sdpOffer, InetAddress offeredFrom) {
+        if (WebRtcOffer.isWebRtc(sdpOffer)) {
+            return addWebRtcLeg(participantId, WebRtcOffer.parse(sdpOffer));
+        }
         AudioNegotiation negotiation = AudioNegotiation.negotiate(sdpOffer);
         engine.allowList().check(negotiation.remoteAddress(), offeredFrom);
         ensureOpen();
@@ -53,6 +58,21 @@ public final class RtpRoom implements MediaRoom {
         RtpLeg leg = new RtpLeg(this, engine.counters(), participantId, channel, port, negotiation, engine.advertisedHost());
         add(leg);
         engine.receiver().register(leg);
+        return leg;
+    }
+
+    /**
+     * A browser's leg on the shared WebRTC port. No allow-list check: nothing is sent before the browser passes an
+     * authenticated ICE check from the address media goes to (RFC 8445 / RFC 7675 consent).
+     */
+    private MediaLeg addWebRtcLeg(String participantId, WebRtcOffer offer) {
+        WebRtcGateway gateway = engine.webRtc();
+        if (gateway == null) {
+            throw SwitchboardException.badRequest("This server does not accept WebRTC offers (UDP/TLS/RTP/SAVPF); start it with --webrtc-port.");
+        }
+        ensureOpen();
+        RtpLeg leg = RtpLeg.webRtc(this, engine.counters(), participantId, offer, gateway);
+        add(leg);
         return leg;
     }
 

@@ -7,15 +7,12 @@ import java.net.http.HttpRequest;
 import java.util.Locale;
 
 /**
- * Where one delivery attempt connects: for an {@code http} callback, the URI with its host replaced by the address
+ * Where one delivery attempt connects: the callback URI with its host replaced by the address
  * {@link CallbackUriPolicy} has just checked, and a {@code Host} header that keeps the name (virtual hosts still
  * work). The JDK client then opens the connection to that literal address and never resolves the name again, which
- * closes the DNS-rebinding window between the check and the connect.
- *
- * <p>{@code https} callbacks are not pinned yet: connecting to a literal address would also drop SNI and check the
- * certificate against the address. The way to pin them keeps both: one client per host name whose
- * {@code SSLParameters.setServerNames(SNIHostName(name))} the JDK uses for a literal-address URI, and whose
- * trust manager then checks the certificate against that SNI name (docs/durability.md, "Callback address").
+ * closes the DNS-rebinding window between the check and the connect. For {@code https} the attempt goes out on a
+ * client of the host name ({@link CallbackClients}), so SNI still names the host and the certificate is still
+ * checked against the name, not the address (docs/durability.md, "Callback address").
  *
  * <p>The JDK refuses a {@code Host} header unless the system property {@code jdk.httpclient.allowRestrictedHeaders}
  * names it before the JVM's first HTTP client exists; {@link #allowHostHeader()} sets it (the server does so when its
@@ -29,15 +26,15 @@ record PinnedTarget(URI connectUri, String hostHeader) {
         return hostHeader != null;
     }
 
-    /** {@code uri} as it is when nothing is pinned (https, a literal host, or no address). */
+    /** {@code uri} as it is when nothing is pinned (a literal host, another scheme, or no address). */
     static PinnedTarget unpinned(URI uri) {
         return new PinnedTarget(uri, null);
     }
 
     /** The attempt to {@code uri} connecting to {@code address}, which the policy checked for {@code uri}'s host. */
     static PinnedTarget of(URI uri, InetAddress address) {
-        if (address == null || !"http".equals(uri.getScheme().toLowerCase(Locale.ROOT))
-                || HostRule.literal(uri.getHost()) != null) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (address == null || !("http".equals(scheme) || "https".equals(scheme)) || HostRule.literal(uri.getHost()) != null) {
             return unpinned(uri);
         }
         String literal = address instanceof Inet6Address

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -48,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Address.</b> Each attempt (and each redirect hop) is checked by {@link CallbackUriPolicy}, and an
  * {@code http} attempt connects to an address that check resolved and passed, with the name in {@code Host}: the
  * name is looked up once per attempt, so DNS cannot change between the check and the connection
- * ({@link PinnedTarget}; https: see there).
+ * ({@link PinnedTarget}); an {@code https} one also keeps SNI and the certificate check on the name
+ * ({@link CallbackClients}).
  *
  * <p><b>Memory.</b> See {@link CallQueue#offer} for what happens at the per-call and global limits.
  *
@@ -78,7 +78,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private final NotifyMetrics metrics;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
-    private final HttpClient http;
+    private final CallbackClients clients;
     private final ConcurrentHashMap<String, CallQueue> calls = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Object drained = new Object();
@@ -92,6 +92,12 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
 
     /** @param policy the destination rules applied before every attempt and redirect hop (the same the API checks) */
     public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy) {
+        this(settings, signer, meters, policy, defaultTls());
+    }
+
+    /** @param tls the trust (and client keys, if any) for https callbacks; the JDK default in production */
+    public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy,
+                           javax.net.ssl.SSLContext tls) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -103,12 +109,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                 new LinkedBlockingQueue<>(), r -> daemon(r, "notify-worker-" + threadNo.incrementAndGet()),
                 new ThreadPoolExecutor.DiscardPolicy()); // rejects only after close, when nothing may run any more
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notify-timer"));
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.connectTimeout())
-                .executor(workers)
-                .build();
+        this.clients = new CallbackClients(Objects.requireNonNull(tls, "tls"), settings.connectTimeout(), workers);
         timer.scheduleWithFixedDelay(this::sweepIdleCalls, 1, 1, TimeUnit.MINUTES);
         this.hostHeaderAllowed = PinnedTarget.hostHeaderAllowed();
         if (!hostHeaderAllowed) {
@@ -123,6 +124,14 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
      */
     public static void allowPinnedHostHeader() {
         PinnedTarget.allowHostHeader();
+    }
+
+    private static javax.net.ssl.SSLContext defaultTls() {
+        try {
+            return javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context in this JVM", e);
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -243,7 +252,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
         d.attempts++;
         String signed = token;
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        clients.forAttempt(connect, target.getHost()).sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .whenCompleteAsync((response, error) -> onResponse(q, d, target, hops, signed, response, error), workers);
     }
 
@@ -412,11 +421,10 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
         calls.clear();
         timer.shutdownNow();
-        http.shutdownNow();
+        clients.close();
         workers.shutdownNow();
         try {
             workers.awaitTermination(1, TimeUnit.SECONDS);
-            http.awaitTermination(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -11,21 +11,33 @@ import picocli.CommandLine.Option;
  *                itself; required when the host is a wildcard such as 0.0.0.0
  * @param allow   where an SDP offer's media address may point besides the joining client's own address
  *                ({@code --media-allow}; docs/media.md)
+ * @param webrtcPort the one UDP port all WebRTC (browser) legs share ({@code --webrtc-port}; docs/webrtc.md): 0 for
+ *                any free port, -1 for no WebRTC; {@code serve} defaults to {@value #DEFAULT_WEBRTC_PORT}, embedded
+ *                servers and tests to -1
  */
-public record MediaSettings(PortRange ports, String address, MediaAllowList allow) {
-    public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null, MediaAllowList.loopback());
+public record MediaSettings(PortRange ports, String address, MediaAllowList allow, int webrtcPort) {
+    public static final int DEFAULT_WEBRTC_PORT = 10000;
+    public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null, MediaAllowList.loopback(), -1);
 
     public MediaSettings {
         java.util.Objects.requireNonNull(ports, "ports");
         java.util.Objects.requireNonNull(allow, "allow");
+        if (webrtcPort < -1 || webrtcPort > 65535) {
+            throw new IllegalArgumentException("the WebRTC port must be 0-65535, or -1 for none; was " + webrtcPort);
+        }
     }
 
     public MediaSettings withPorts(PortRange value) {
-        return new MediaSettings(value, address, allow);
+        return new MediaSettings(value, address, allow, webrtcPort);
     }
 
     public MediaSettings withAllow(MediaAllowList value) {
-        return new MediaSettings(ports, address, value);
+        return new MediaSettings(ports, address, value, webrtcPort);
+    }
+
+    /** With WebRTC on {@code port} (0: any free port; -1: off). */
+    public MediaSettings withWebRtcPort(int port) {
+        return new MediaSettings(ports, address, allow, port);
     }
 
     /** An inclusive UDP port range within 1024-65535. */
@@ -70,8 +82,13 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
                         "joining client's own address (default: " + MediaAllowList.DEFAULT + ")."})
         MediaAllowList allow;
 
+        @Option(names = "--webrtc-port", defaultValue = "" + DEFAULT_WEBRTC_PORT,
+                description = {"The one UDP port browsers' WebRTC legs share (ICE-lite, DTLS-SRTP; default: "
+                        + DEFAULT_WEBRTC_PORT + "); 0 for any free port, -1 for no WebRTC."})
+        int webrtcPort;
+
         MediaSettings settings() {
-            return new MediaSettings(ports, address, allow);
+            return new MediaSettings(ports, address, allow, webrtcPort);
         }
     }
 }

@@ -98,7 +98,7 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
     }
 
     public ServerConfig withMediaAddress(String address) {
-        return withMedia(new MediaSettings(media.ports(), address, media.allow()));
+        return withMedia(new MediaSettings(media.ports(), address, media.allow(), media.webrtcPort()));
     }
 
     public ServerConfig withMediaAllow(String commaSeparated) {

@@ -26,6 +26,10 @@ import dev.switchboard.graph.BotNotifications;
 import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import dev.switchboard.media.webrtc.ConsentPolicy;
 import dev.switchboard.notify.CallbackTokenSigner;
 import dev.switchboard.notify.CallbackUriPolicy;
 import dev.switchboard.notify.NotificationSink;
@@ -96,8 +100,23 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
-        this(config, metrics, new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
-                config.mediaPortHigh(), config.media().allow(), metrics), null);
+        this(config, metrics, mediaEngine(config, metrics), null);
+    }
+
+    /** The RTP media plane, with the shared WebRTC port when {@code --webrtc-port} is not -1. */
+    private static RtpMediaEngine mediaEngine(ServerConfig config, PrometheusMeterRegistry metrics) {
+        RtpMediaEngine engine = new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
+                config.mediaPortHigh(), config.media().allow(), metrics);
+        int webrtcPort = config.media().webrtcPort();
+        if (webrtcPort >= 0) {
+            try {
+                engine.enableWebRtc(new InetSocketAddress(config.host(), webrtcPort), ConsentPolicy.DEFAULT, metrics);
+            } catch (IOException e) {
+                engine.close();
+                throw new UncheckedIOException("cannot bind the WebRTC port " + config.host() + ":" + webrtcPort, e);
+            }
+        }
+        return engine;
     }
 
     /**

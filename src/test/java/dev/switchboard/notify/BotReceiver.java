@@ -55,6 +55,14 @@ final class BotReceiver implements AutoCloseable {
     }
 
     BotReceiver() throws IOException {
+        this(null);
+    }
+
+    /** A receiver that speaks https with the given server TLS socket factory (null: plain http). */
+    BotReceiver(javax.net.ssl.SSLSocketFactory tls) throws IOException {
+        if (tls != null) {
+            server.useHttps(tls, false);
+        }
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {

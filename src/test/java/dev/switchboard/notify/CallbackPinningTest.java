@@ -5,7 +5,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -110,7 +114,35 @@ class CallbackPinningTest {
     }
 
     @Test
-    void httpTargetsAreRewrittenToTheLiteralAndHttpsOnesAreNotYet() throws Exception {
+    void anHttpsCallbackConnectsToTheCheckedAddressWithSniAndTheCertificateCheckedAgainstTheName(@TempDir Path dir) throws Exception {
+        SSLContext tls = TestCertificates.selfSigned(dir, "callback.test");
+        try (BotReceiver secure = new BotReceiver(tls.getSocketFactory())) {
+            NotifierSettings settings = fast().withAllowedHosts(Set.of("callback.test")).withMaxBatchSize(1);
+            notifier = new WebhookNotifier(settings, signer, meters, new CallbackUriPolicy(settings, counting), tls);
+            int port = secure.uri("/").getPort();
+            // callback.test is in no DNS: a delivery that arrives went to the checked address; the TLS handshake
+            // succeeds only if SNI/identity used the name (the certificate does not name 127.0.0.1)
+            notifier.enqueue(roster("call-1", URI.create("https://callback.test:" + port + "/api/calls"), 1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> secure.accepted().size() == 1);
+            assertThat(lookups).containsExactly("callback.test");
+            assertThat(secure.accepted().getFirst().host()).isEqualTo("callback.test:" + port);
+        }
+    }
+
+    @Test
+    void anHttpsCallbackWhoseCertificateNamesAnotherHostIsNeverDelivered(@TempDir Path dir) throws Exception {
+        SSLContext tls = TestCertificates.selfSigned(dir, "other.test");
+        try (BotReceiver impostor = new BotReceiver(tls.getSocketFactory())) {
+            NotifierSettings settings = fast().withAllowedHosts(Set.of("callback.test"));
+            notifier = new WebhookNotifier(settings, signer, meters, new CallbackUriPolicy(settings, counting), tls);
+            notifier.enqueue(roster("call-1", URI.create("https://callback.test:" + impostor.uri("/").getPort() + "/cb"), 1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Notifications.retries(meters, "network") >= 1);
+            assertThat(impostor.all()).as("the handshake fails before any request is sent").isEmpty();
+        }
+    }
+
+    @Test
+    void httpAndHttpsTargetsAreRewrittenToTheCheckedLiteral() throws Exception {
         PinnedTarget v4 = PinnedTarget.of(URI.create("http://bot.example:8080/cb/x%20y?a=1&b=%26"),
                 InetAddress.getByName("203.0.113.9"));
         assertThat(v4.connectUri()).hasToString("http://203.0.113.9:8080/cb/x%20y?a=1&b=%26");
@@ -118,8 +150,9 @@ class CallbackPinningTest {
         PinnedTarget v6 = PinnedTarget.of(URI.create("http://bot.example/cb"), InetAddress.getByName("2001:db8::1"));
         assertThat(v6.connectUri()).hasToString("http://[2001:db8:0:0:0:0:0:1]/cb");
         assertThat(v6.hostHeader()).isEqualTo("bot.example");
-        URI https = URI.create("https://bot.example/cb");
-        assertThat(PinnedTarget.of(https, InetAddress.getByName("203.0.113.9")).pinned()).isFalse();
+        PinnedTarget https = PinnedTarget.of(URI.create("https://bot.example/cb"), InetAddress.getByName("203.0.113.9"));
+        assertThat(https.connectUri()).hasToString("https://203.0.113.9/cb");
+        assertThat(https.hostHeader()).isEqualTo("bot.example");
         URI literal = URI.create("http://127.0.0.1:9/cb");
         assertThat(PinnedTarget.of(literal, InetAddress.getByName("127.0.0.1"))).isEqualTo(PinnedTarget.unpinned(literal));
     }

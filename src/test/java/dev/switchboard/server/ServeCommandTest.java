@@ -37,6 +37,14 @@ class ServeCommandTest {
         assertThat(cfg.get("port").asInt()).isEqualTo(8080);
         assertThat(cfg.get("mediaPorts").asText()).isEqualTo("31000-31999");
         assertThat(cfg.get("logFormat").asText()).isEqualTo("text");
+        assertThat(cfg.get("webrtcPort").asInt()).isEqualTo(10000);
+    }
+
+    @Test
+    void theWebRtcPortIsASettingLikeTheOthers() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--webrtc-port", "0", "--print-config").out()).get("webrtcPort").asInt()).isZero();
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_WEBRTC_PORT", "-1"), "--print-config").out()).get("webrtcPort").asInt()).isEqualTo(-1);
+        assertThat(serve(Map.of(), "--webrtc-port", "70000", "--print-config").exitCode()).isEqualTo(2);
     }
 
     @Test

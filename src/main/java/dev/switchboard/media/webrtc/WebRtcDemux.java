@@ -1,0 +1,93 @@
+package dev.switchboard.media.webrtc;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routes every datagram of the single WebRTC port to its leg (the single-port mode of LiveKit and
+ * jitsi-videobridge). The first byte says what it is (RFC 7983): 0–3 STUN, routed by the USERNAME's local ufrag;
+ * 20–63 DTLS and 128–191 RTP/RTCP, routed by the source address, which must have passed that leg's ICE check.
+ * Anything else, and anything from an unchecked address, is dropped and counted.
+ *
+ * <p>Threads: {@link #onDatagram} on the port's one packet thread (it owns the STUN scratch buffers);
+ * {@link #register}/{@link #unregister} from any thread. The RTP path is two hash lookups and no allocation (a
+ * STUN check allocates its ufrag String).
+ */
+public final class WebRtcDemux {
+    private final ConcurrentHashMap<String, WebRtcTransport> byUfrag = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, WebRtcTransport> byAddress = new ConcurrentHashMap<>();
+    private final WebRtcCounters counters;
+    private final StunMessage stun = new StunMessage();
+    private final byte[] stunOut = new byte[1500];
+    private final ByteBuffer stunOutBuffer = ByteBuffer.wrap(stunOut);
+
+    public WebRtcDemux(WebRtcCounters counters) {
+        this.counters = counters;
+    }
+
+    /** Makes a leg reachable by its ufrag. @throws IllegalStateException if the ufrag is taken */
+    public void register(WebRtcTransport transport) {
+        if (byUfrag.putIfAbsent(transport.localUfrag(), transport) != null) {
+            throw new IllegalStateException("ICE ufrag already in use");
+        }
+    }
+
+    /** Forgets a leg: its ufrag and every address that was checked for it. */
+    public void unregister(WebRtcTransport transport) {
+        byUfrag.remove(transport.localUfrag(), transport);
+        byAddress.values().removeIf(t -> t == transport);
+    }
+
+    /** Legs registered. */
+    public int size() {
+        return byUfrag.size();
+    }
+
+    /** One received datagram {@code buf[0..length)} from {@code from} at {@code now} (nanoTime scale). */
+    public void onDatagram(byte[] buf, int length, InetSocketAddress from, long now) {
+        if (length < 1) {
+            counters.drop(WebRtcDropReason.UNKNOWN_PROTOCOL);
+            return;
+        }
+        int first = buf[0] & 0xFF;
+        if (first <= 3) {
+            onStun(buf, length, from, now);
+        } else if (first >= 20 && first <= 63) {
+            WebRtcTransport t = byAddress.get(from);
+            if (t == null) {
+                counters.drop(WebRtcDropReason.UNKNOWN_SOURCE);
+            } else {
+                t.onDtls(buf, length);
+            }
+        } else if (first >= 128 && first <= 191) {
+            WebRtcTransport t = byAddress.get(from);
+            if (t == null) {
+                counters.drop(WebRtcDropReason.UNKNOWN_SOURCE);
+            } else {
+                t.onSrtp(buf, length, now);
+            }
+        } else {
+            counters.drop(WebRtcDropReason.UNKNOWN_PROTOCOL);
+        }
+    }
+
+    private void onStun(byte[] buf, int length, InetSocketAddress from, long now) {
+        if (!stun.parse(buf, length)) {
+            counters.drop(WebRtcDropReason.STUN_MALFORMED);
+            return;
+        }
+        if (stun.type() == StunMessage.BINDING_INDICATION) {
+            return; // a keepalive: nothing to do
+        }
+        String ufrag = stun.localUfrag();
+        WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
+        if (t == null) {
+            counters.drop(ufrag == null ? WebRtcDropReason.STUN_UNAUTHENTICATED : WebRtcDropReason.UNKNOWN_UFRAG);
+            return;
+        }
+        if (t.onStun(buf, length, from, now, stunOut, stunOutBuffer) && byAddress.get(from) != t) {
+            byAddress.put(from, t); // a later leg checked from the same address takes it over
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.switchboard.media.webrtc;
+
+import dev.switchboard.media.sdp.WebRtcAnswer;
+import dev.switchboard.media.sdp.WebRtcOffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Everything WebRTC legs share: the one UDP port and its demultiplexer, the server certificate, the counters,
+ * the consent policy, and a sweeper (thread {@code webrtc-sweeper}, once a second) that finds legs whose ICE
+ * consent expired, whose DTLS failed or whose browser closed DTLS, and hands each to its {@code onFinished}
+ * callback once. Thread-safe.
+ */
+public final class WebRtcGateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebRtcGateway.class);
+
+    /** A leg's transport and the answer to send back for it. */
+    public record Session(WebRtcTransport transport, String answer) {
+    }
+
+    private final SecureRandom random = new SecureRandom();
+    private final String advertisedAddress;
+    private final ConsentPolicy consent;
+    private final DtlsCertificate certificate;
+    private final WebRtcCounters counters = new WebRtcCounters();
+    private final WebRtcDemux demux = new WebRtcDemux(counters);
+    private final WebRtcPort port;
+    private final ScheduledExecutorService sweeper;
+    private final Set<Open> open = ConcurrentHashMap.newKeySet();
+
+    private record Open(WebRtcTransport transport, Consumer<WebRtcTransport> onFinished) {
+    }
+
+    private WebRtcGateway(InetSocketAddress bind, String advertisedAddress, ConsentPolicy consent) throws IOException {
+        this.advertisedAddress = advertisedAddress;
+        this.consent = consent;
+        this.certificate = DtlsCertificate.generate("switchboard", Duration.ofDays(365), random);
+        this.port = WebRtcPort.open(bind, demux);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("webrtc-sweeper").daemon().unstarted(r));
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Binds the WebRTC port and generates the server certificate.
+     *
+     * @param advertisedAddress the address written in answers' host candidate (what browsers can reach)
+     */
+    public static WebRtcGateway start(InetSocketAddress bind, String advertisedAddress, ConsentPolicy consent) throws IOException {
+        WebRtcGateway g = new WebRtcGateway(bind, advertisedAddress, consent);
+        log.info("webrtc port open port={} advertised={} fingerprint={}", g.port.localPort(), advertisedAddress, g.certificate.fingerprint());
+        return g;
+    }
+
+    /**
+     * Opens a leg's transport for a parsed offer and renders the answer.
+     *
+     * @param ssrc       the SSRC the leg sends with (for {@code a=ssrc})
+     * @param media      where the leg's decrypted packets go (packet thread)
+     * @param onFinished called once (sweeper thread) when the leg should end; the leg then calls {@link #close(WebRtcTransport)}
+     */
+    public Session open(WebRtcOffer offer, long ssrc, MediaSink media, String name, Consumer<WebRtcTransport> onFinished) {
+        IceCredentials local = IceCredentials.random(random);
+        WebRtcTransport transport = new WebRtcTransport(local, offer.iceUfrag(), offer.fingerprint(), certificate, consent,
+                counters, port, media, random, name, System.nanoTime());
+        demux.register(transport);
+        open.add(new Open(transport, onFinished));
+        String answer = new WebRtcAnswer(advertisedAddress, port.localPort(), local.ufrag(), local.password(),
+                certificate.fingerprint(), ssrc & 0xFFFF_FFFFL).render(offer);
+        return new Session(transport, answer);
+    }
+
+    /** Ends a leg's transport: it is unreachable and sends nothing more. Idempotent. */
+    public void close(WebRtcTransport transport) {
+        open.removeIf(o -> o.transport == transport);
+        demux.unregister(transport);
+        transport.close();
+    }
+
+    public int localPort() {
+        return port.localPort();
+    }
+
+    public DtlsFingerprint fingerprint() {
+        return certificate.fingerprint();
+    }
+
+    public WebRtcCounters counters() {
+        return counters;
+    }
+
+    /** Legs open on the port. */
+    public int legs() {
+        return demux.size();
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Open o : open) {
+            if (o.transport.isFinished(now) && open.remove(o)) {
+                counters.legsEnded.increment();
+                try {
+                    o.onFinished.accept(o.transport);
+                } catch (RuntimeException e) {
+                    log.warn("webrtc leg end handler failed reason={}", e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        sweeper.shutdownNow();
+        for (Open o : open) {
+            o.transport.close();
+        }
+        open.clear();
+        port.close();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.media.webrtc;
+
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.UDPTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The WebRTC port on loopback UDP against a browser simulated with Bouncy Castle: ICE check, DTLS-SRTP handshake,
+ * SRTP both ways through the single port; a client with the wrong certificate gets no media and ends the leg.
+ */
+class WebRtcPortTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final DtlsCertificate SERVER = DtlsCertificate.generate("switchboard", Duration.ofDays(1), RANDOM);
+    private static final DtlsCertificate BROWSER = DtlsCertificate.generate("browser", Duration.ofDays(1), RANDOM);
+    private static final DtlsCertificate IMPOSTOR = DtlsCertificate.generate("browser", Duration.ofDays(1), RANDOM);
+
+    private final WebRtcCounters counters = new WebRtcCounters();
+    private final WebRtcDemux demux = new WebRtcDemux(counters);
+    private final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+    private WebRtcPort port;
+    private DatagramSocket browser;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        port = WebRtcPort.open(new InetSocketAddress("127.0.0.1", 0), demux);
+        browser = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        browser.connect(new InetSocketAddress("127.0.0.1", port.localPort()));
+        browser.setSoTimeout(5000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        browser.close();
+        port.close();
+    }
+
+    @Test
+    void aSimulatedBrowserConnectsAndSrtpFlowsBothWays() throws Exception {
+        WebRtcTransport leg = leg("srvA", BROWSER.fingerprint());
+        iceCheck("srvA");
+
+        DtlsSrtpClient client = new DtlsSrtpClient(BROWSER, SERVER.fingerprint(), RANDOM,
+                SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+        DTLSTransport dtls = client.connect(new UDPTransport(browser, 1500));
+        await().atMost(Duration.ofSeconds(5)).until(leg::isSecured);
+        assertThat(client.profile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
+
+        SrtpContext browserOut = SrtpContext.create(client.outboundKeys());
+        byte[] rtp = rtp(1000);
+        byte[] buf = Arrays.copyOf(rtp, 200);
+        int n = browserOut.protectRtp(buf, rtp.length);
+        browser.send(new DatagramPacket(buf, n));
+        assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
+
+        assertThat(leg.sendRtp(rtp(7), 52, System.nanoTime())).isTrue();
+        DatagramPacket back = new DatagramPacket(new byte[1500], 1500);
+        browser.receive(back);
+        SrtpContext browserIn = SrtpContext.create(client.inboundKeys());
+        assertThat(browserIn.unprotectRtp(back.getData(), back.getLength())).isEqualTo(52);
+        assertThat(Arrays.copyOf(back.getData(), 52)).isEqualTo(rtp(7));
+        assertThat(counters.dtlsHandshakes()).isEqualTo(1);
+
+        dtls.close(); // close_notify: the browser left
+        await().atMost(Duration.ofSeconds(5)).until(() -> leg.isFinished(System.nanoTime()));
+        leg.close();
+    }
+
+    @Test
+    void aBrowserWhoseCertificateDoesNotMatchTheOfferGetsNoMediaAndTheLegEnds() throws Exception {
+        WebRtcTransport leg = leg("srvB", BROWSER.fingerprint());
+        iceCheck("srvB");
+        DtlsSrtpClient impostor = new DtlsSrtpClient(IMPOSTOR, SERVER.fingerprint(), RANDOM, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+        assertThatThrownBy(() -> impostor.connect(new UDPTransport(browser, 1500))).isInstanceOf(java.io.IOException.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> leg.isFinished(System.nanoTime()));
+        assertThat(counters.dtlsFingerprintMismatch()).isEqualTo(1);
+        assertThat(leg.isSecured()).isFalse();
+        assertThat(leg.sendRtp(rtp(1), 52, System.nanoTime())).isFalse();
+        leg.close();
+    }
+
+    private WebRtcTransport leg(String ufrag, DtlsFingerprint expected) {
+        WebRtcTransport leg = new WebRtcTransport(new IceCredentials(ufrag, "server-password-0123456789"), "brw1",
+                expected, SERVER, ConsentPolicy.DEFAULT, counters, port, new MediaSink() {
+                    @Override
+                    public void onRtp(byte[] buf, int length, long nowNanos) {
+                        received.add(Arrays.copyOf(buf, length));
+                    }
+
+                    @Override
+                    public void onRtcp(byte[] buf, int length, long nowNanos) {
+                    }
+                }, RANDOM, ufrag, System.nanoTime());
+        demux.register(leg);
+        return leg;
+    }
+
+    /** A nominating connectivity check, and the server's authenticated answer. */
+    private void iceCheck(String serverUfrag) throws Exception {
+        byte[] check = IceLiteResponderTest.check(serverUfrag + ":brw1", "server-password-0123456789", true);
+        browser.send(new DatagramPacket(check, check.length));
+        DatagramPacket response = new DatagramPacket(new byte[1500], 1500);
+        browser.receive(response);
+        StunMessage m = new StunMessage();
+        assertThat(m.parse(response.getData(), response.getLength())).isTrue();
+        assertThat(m.type()).isEqualTo(StunMessage.BINDING_SUCCESS);
+        assertThat(m.verifyIntegrity(StunMessageTest.mac("server-password-0123456789"), new byte[20])).isTrue();
+        assertThat(m.verifyFingerprint(new CRC32())).isTrue();
+        assertThat(m.xorMappedAddress()).isEqualTo(browser.getLocalSocketAddress());
+        assertThat(new String(check, 8, 12, StandardCharsets.ISO_8859_1))
+                .isEqualTo(new String(response.getData(), 8, 12, StandardCharsets.ISO_8859_1));
+    }
+
+    private static byte[] rtp(int seq) {
+        byte[] b = new byte[52];
+        b[0] = (byte) 0x80;
+        b[1] = 111;
+        Bytes.putShort(b, 2, seq);
+        Bytes.putInt(b, 8, 0x51C0FFEE);
+        return b;
+    }
+}
