@@ -6,9 +6,8 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.notify.NotificationVerifier;
-import dev.switchboard.server.Main;
 import dev.switchboard.server.SwitchboardServer;
-import dev.switchboard.testsupport.MediaPorts;
+import dev.switchboard.testsupport.ServerProcess;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
 import dev.switchboard.tools.ClientApi;
@@ -16,21 +15,13 @@ import dev.switchboard.tools.ServerHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,54 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrashRecoveryEndToEndTest {
     static final String OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
-
-    /** A server in its own JVM, its output collected. */
-    record Child(Process process, String baseUrl, List<String> output, Thread reader) implements AutoCloseable {
-        static Child start(Path dataDir) throws Exception {
-            int[] media = MediaPorts.nextRange(20);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "serve", "--port", "0", "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1])
-                    .redirectErrorStream(true).start();
-            List<String> output = new CopyOnWriteArrayList<>();
-            CompletableFuture<String> url = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    Pattern listening = Pattern.compile("Switchboard listening on (http://\\S+)");
-                    for (String line; (line = in.readLine()) != null; ) {
-                        output.add(line);
-                        Matcher m = listening.matcher(line);
-                        if (m.find()) {
-                            url.complete(m.group(1));
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // the process ended
-                }
-                url.completeExceptionally(new IllegalStateException("server exited:\n" + String.join("\n", output)));
-            });
-            reader.start();
-            try {
-                return new Child(p, url.get(60, TimeUnit.SECONDS), output, reader);
-            } catch (Exception e) {
-                p.destroyForcibly();
-                throw e;
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful end of calls
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            reader.join(5000);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-            reader.join(5000);
-        }
-    }
 
     static boolean isCall(JsonNode item, String callId) {
         return item.path("resourceUrl").asText().equals("/communications/calls/" + callId);
@@ -101,7 +44,7 @@ class CrashRecoveryEndToEndTest {
         String endedId;
         ClientApi.Joined alice;
         try (CallbackReceiver bot = new CallbackReceiver()) {
-            try (Child first = Child.start(dataDir)) {
+            try (ServerProcess first = ServerProcess.start(dataDir)) {
                 GraphServiceClient graph = GraphSdk.client(first.baseUrl(), Tokens.devBotToken(first.baseUrl()));
                 Call live = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
                         DevIdentities.BOB_ID));
@@ -127,7 +70,7 @@ class CrashRecoveryEndToEndTest {
             int beforeRestart = bot.received().size();
             assertThat(bot.items()).noneMatch(i -> isCall(i, liveId) && i.path("changeType").asText().equals("deleted"));
 
-            try (Child second = Child.start(dataDir)) {
+            try (ServerProcess second = ServerProcess.start(dataDir)) {
                 JsonNode terminated = bot.awaitItem(i -> isCall(i, liveId) && i.path("changeType").asText().equals("deleted"),
                         Duration.ofSeconds(30));
                 assertThat(terminated.at("/resourceData/state").asText()).isEqualTo("terminated");

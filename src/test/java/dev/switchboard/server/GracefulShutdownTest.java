@@ -3,28 +3,21 @@ package dev.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.auth.DevIdentities;
-import dev.switchboard.testsupport.MediaPorts;
+import dev.switchboard.testsupport.ServerProcess;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,31 +38,11 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermEndsLiveCallsTellsTheBotAndExitsZero(@TempDir Path dataDir) throws Exception {
-        int[] media = MediaPorts.nextRange(20);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", "0", "--https-port", "0", "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1],
-                "--log-format", "json")
-                .redirectErrorStream(true).start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        CompletableFuture<String> url = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                Pattern listening = Pattern.compile("Switchboard listening on (http://\\S+)");
-                for (String line; (line = in.readLine()) != null; ) {
-                    output.add(line);
-                    Matcher m = listening.matcher(line);
-                    if (m.find()) {
-                        url.complete(m.group(1));
-                    }
-                }
-            } catch (Exception ignored) {
-                // the process ended
-            }
-        });
-        reader.start();
-        try (CallbackReceiver bot = new CallbackReceiver()) {
-            String baseUrl = url.get(60, TimeUnit.SECONDS);
+        try (ServerProcess process = ServerProcess.start(dataDir, "--log-format", "json");
+             CallbackReceiver bot = new CallbackReceiver()) {
+            Process server = process.process();
+            List<String> output = process.output();
+            String baseUrl = process.baseUrl();
             String token = Tokens.devBotToken(baseUrl);
             HttpResponse<String> created = createCall(baseUrl, token, bot.url());
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -80,10 +53,10 @@ class GracefulShutdownTest {
             String aliceId = alice.join(callId, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                     + "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n").participantId();
 
-            server.toHandle().destroy(); // SIGTERM (Process.destroy() would also close our end of its output)
+            process.terminate(); // SIGTERM
             assertThat(server.waitFor(40, TimeUnit.SECONDS)).as(String.join("\n", output)).isTrue();
             assertThat(server.exitValue()).as(String.join("\n", output)).isZero();
-            reader.join(5000); // the whole output has been read once the process is gone
+            process.reader().join(5000); // the whole output has been read once the process is gone
 
             JsonNode terminated = bot.awaitItem(item -> "deleted".equals(item.path("changeType").asText())
                     && item.path("resourceUrl").asText().equals("/communications/calls/" + callId), Duration.ofSeconds(1));
@@ -107,9 +80,6 @@ class GracefulShutdownTest {
             assertThat(joined.at("/mdc/callId").asText()).as("a request on a call tags its log lines").isEqualTo(callId);
             assertThat(joined.path("formattedMessage").asText()).contains("participantId=" + aliceId);
             assertThat(String.join("\n", output)).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
-        } finally {
-            server.destroyForcibly();
-            reader.join(5000);
         }
     }
 

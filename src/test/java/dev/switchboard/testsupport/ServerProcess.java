@@ -1,0 +1,78 @@
+package dev.switchboard.testsupport;
+
+import dev.switchboard.server.Main;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code switchboard serve} in its own JVM on free ports only (HTTP, https, WebRTC, a media range of its own), its
+ * output collected line by line. For the tests that must signal or kill a real server process.
+ */
+public record ServerProcess(Process process, String baseUrl, List<String> output, Thread reader) implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("Switchboard listening on (http://\\S+)");
+
+    /** Starts a server on {@code dataDir}; {@code extraArgs} are more {@code serve} flags. */
+    public static ServerProcess start(Path dataDir, String... extraArgs) throws Exception {
+        int[] media = MediaPorts.nextRange(20);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+                "--port", "0", "--https-port", "0", "--webrtc-port", "0",
+                "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1]));
+        command.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> url = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    output.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        url.complete(m.group(1));
+                    }
+                }
+            } catch (Exception ignored) {
+                // the process ended
+            }
+            url.completeExceptionally(new IllegalStateException("server exited:\n" + String.join("\n", output)));
+        }, "server-process-output");
+        reader.start();
+        try {
+            return new ServerProcess(p, url.get(60, TimeUnit.SECONDS), output, reader);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful end of calls; returns once the process and its output are gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server did not die");
+        }
+        reader.join(5000);
+    }
+
+    /** SIGTERM (through the handle: {@code Process.destroy()} would also close our end of its output). */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        reader.join(5000);
+    }
+}
