@@ -70,6 +70,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config = config();
         if (printConfig) {
+            if (configFile() != null) {
+                spec.commandLine().getErr().println("switchboard: settings read from " + configFile().path());
+            }
             System.out.println(describe(config));
             return 0;
         }
@@ -139,10 +142,14 @@ final class ServeCommand implements Callable<Integer> {
     private String describe(ServerConfig config) {
         ObjectNode o = CliJson.JSON.createObjectNode();
         for (OptionSpec option : SettingSources.settings(spec)) {
-            String key = SettingSources.jsonName(SettingSources.flagName(option));
+            String flag = SettingSources.flagName(option);
             Object value = option.getValue();
+            if ("config".equals(flag) || (value == null && option.defaultValue() == null)) {
+                continue; // the file is not a setting of itself; an unset option is left out, so the output pastes back
+            }
+            String key = SettingSources.jsonName(flag);
             switch (value) {
-                case null -> o.putNull(key);
+                case null -> o.put(key, "off"); // a setting with a default that was turned off (--https-port off)
                 case Integer i -> o.put(key, i);
                 case Boolean b -> o.put(key, b);
                 case Enum<?> e -> o.put(key, e.name().toLowerCase(Locale.ROOT));
