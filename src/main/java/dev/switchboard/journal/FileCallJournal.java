@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * it has grown past {@code compactAtBytes} and to more than four times what the live calls need.
  *
  * <p><b>Recovery.</b> {@link #open} reads the intact prefix, cuts a torn tail, and keeps the calls that were live
- * as {@link #orphans()} until {@link #releaseOrphans()}.
+ * as {@link #orphans()}; each stays live until {@link #callEnded} (the server calls it once the bot heard of the
+ * loss) or {@link #releaseOrphans()}.
  *
  * <p>Thread-safe: appends are serialized by one lock, forcing by another, taken in that order never the reverse.
  * An I/O failure while appending is cut back out of the file; if even that fails, the journal refuses every

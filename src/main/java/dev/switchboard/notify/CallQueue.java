@@ -159,6 +159,11 @@ final class CallQueue {
         return current;
     }
 
+    /** True when no delivery chain is active: nothing waits, nothing is in flight or scheduled for a retry. */
+    synchronized boolean isIdle() {
+        return !active;
+    }
+
     /**
      * Ends {@code d} after it was delivered or given up.
      *

@@ -80,6 +80,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final CallbackClients clients;
     private final ConcurrentHashMap<String, CallQueue> calls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Runnable> settledActions = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Object drained = new Object();
     private volatile boolean closed;
@@ -187,6 +188,30 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
     }
 
+    @Override
+    public void whenSettled(String callId, Runnable action) {
+        Objects.requireNonNull(action, "action");
+        settledActions.merge(callId, action, (first, then) -> () -> {
+            first.run();
+            then.run();
+        });
+        CallQueue q = calls.get(callId);
+        if (q == null || q.isIdle()) { // else the chain's end runs it; whichever removes it first runs it, once
+            runSettledAction(callId);
+        }
+    }
+
+    private void runSettledAction(String callId) {
+        Runnable action = settledActions.remove(callId);
+        if (action != null && !closedHard) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("action after the call's notifications settled failed callId={} error={}", callId, e.toString());
+            }
+        }
+    }
+
     /** Delivers the call's current POST, if any. Runs on a worker; one chain per call at a time. */
     private void pump(CallQueue q) {
         List<Pending> expired = new ArrayList<>(0);
@@ -200,6 +225,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                 calls.remove(q.callId, q);
             }
             signalIfDrained();
+            runSettledAction(q.callId);
             return;
         }
         if (System.nanoTime() - d.deadlineNanos >= 0) {

@@ -24,6 +24,7 @@ import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.LostCalls;
 import dev.switchboard.graph.BotNotifications;
 import dev.switchboard.journal.FileCallJournal;
+import dev.switchboard.journal.JournaledCall;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
 import java.io.IOException;
@@ -174,7 +175,10 @@ public final class SwitchboardServer implements AutoCloseable {
         this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
                 config.calls(), journal);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
-        journal.releaseOrphans();
+        NotificationSink botSink = notifications != null ? notifications : webhooks;
+        for (JournaledCall lost : journal.orphans()) { // kept until the bot heard it: a second crash re-announces it
+            botSink.whenSettled(lost.callId(), () -> journal.callEnded(lost.callId()));
+        }
         this.router = new LocalCallRouter(calls);
         ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams);
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)

@@ -95,8 +95,9 @@ class CrashRecoveryEndToEndTest {
                 List<JsonNode> afterRestart = bot.received().stream().skip(beforeRestart)
                         .flatMap(r -> r.json().path("value").valueStream()).toList();
                 assertThat(afterRestart).isNotEmpty().allMatch(i -> isCall(i, liveId));
-                assertThat(FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)))
-                        .as("after recovery the journal is empty").isEmpty();
+                org.awaitility.Awaitility.await("after its bot heard it, the journal forgets the lost call")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)).isEmpty());
 
                 // the call is gone for its bot and for its participant
                 String botToken = Tokens.devBotToken(second.baseUrl());
@@ -109,6 +110,42 @@ class CrashRecoveryEndToEndTest {
                         + alice.location().getPath())).header("Authorization", "Bearer " + Tokens.aliceToken(second.baseUrl()))
                         .DELETE().build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(leave.statusCode()).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void aLostCallStaysInTheJournalUntilItsBotHearsItSoASecondCrashDoesNotLoseTheNews(@TempDir Path dataDir)
+            throws Exception {
+        String liveId;
+        try (CallbackReceiver bot = new CallbackReceiver()) {
+            try (ServerProcess first = ServerProcess.start(dataDir)) {
+                GraphServiceClient graph = GraphSdk.client(first.baseUrl(), Tokens.devBotToken(first.baseUrl()));
+                liveId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                        DevIdentities.BOB_ID)).getId();
+                bot.awaitItem(i -> isCall(i, liveId) && i.at("/resourceData/state").asText().equals("established"),
+                        Duration.ofSeconds(10));
+                first.kill();
+            }
+            bot.answerWith(503); // the bot is down while the server comes back, and the server crashes again
+            try (ServerProcess second = ServerProcess.start(dataDir)) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> second.output().stream().anyMatch(l -> l.contains("call lost in a crash")
+                                && l.contains("callId=" + liveId)));
+                second.kill();
+            }
+            assertThat(FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)))
+                    .as("the undelivered news of the lost call is still in the journal")
+                    .extracting(c -> c.callId()).containsExactly(liveId);
+            assertThat(bot.items()).noneMatch(i -> isCall(i, liveId) && i.path("changeType").asText().equals("deleted"));
+
+            bot.answerWith(202);
+            try (ServerProcess third = ServerProcess.start(dataDir)) {
+                JsonNode terminated = bot.awaitItem(i -> isCall(i, liveId) && i.path("changeType").asText().equals("deleted"),
+                        Duration.ofSeconds(30));
+                assertThat(terminated.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9001);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)).isEmpty());
             }
         }
     }

@@ -113,6 +113,26 @@ class WebhookNotifierTest {
         assertThat(meters.find("switchboard.notify.delivery.latency").timer().count()).isEqualTo(2);
     }
 
+    @Test
+    void whenSettledRunsOnceTheCallsNotificationsAreDeliveredAfterRetriesAndAtOnceWhenNothingIsPending() throws Exception {
+        AtomicInteger answered = new AtomicInteger();
+        bot.answer(r -> answered.incrementAndGet() <= 2 ? status(503) : status(200));
+        notifier(fast().withMaxBatchSize(1)).enqueue(callState("call-s", callback, 1, "terminated"));
+        AtomicInteger settled = new AtomicInteger();
+        notifier.whenSettled("call-s", settled::incrementAndGet);
+        assertThat(settled).as("not while the bot still answers 503").hasValue(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> settled.get() == 1);
+        assertThat(bot.accepted()).hasSize(1);
+        assertThat(answered.get()).isEqualTo(3);
+
+        AtomicInteger idle = new AtomicInteger();
+        notifier.whenSettled("call-s", idle::incrementAndGet);
+        notifier.whenSettled("never-queued", idle::incrementAndGet);
+        assertThat(idle).as("nothing pending: at once").hasValue(2);
+        Thread.sleep(200);
+        assertThat(settled).as("once").hasValue(1);
+    }
+
     private static boolean UUID(String s) {
         return s != null && s.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     }
