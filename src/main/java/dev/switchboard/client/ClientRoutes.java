@@ -21,4 +21,10 @@ public final class ClientRoutes {
             ws.onClose(handler::rosterClosed);
         });
     }
+
+    /** Users calling bots (docs/inbound-calls.md). */
+    public static void registerDial(RoutesConfig routes, DialHandler handler) {
+        routes.post("/client/v1/apps/{appId}/calls", handler::dial);
+        routes.get(PARTICIPANT, handler::legStatus);
+    }
 }

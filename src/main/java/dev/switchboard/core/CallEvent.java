@@ -48,4 +48,12 @@ public sealed interface CallEvent {
     /** An asynchronous operation of a bot's call finished (an invitation completed or timed out). */
     record OperationFinished(BotAddress bot, Operation operation) implements CallEvent {
     }
+
+    /**
+     * A user dialed a bot: the call rings at the bot's calling webhook ({@code state: incoming}); rendered as Graph's
+     * incoming-call notification ({@code changeType: created}, the whole call with {@code source}, {@code targets},
+     * {@code incomingContext}). See docs/inbound-calls.md.
+     */
+    record IncomingCall(BotAddress bot, CallView call) implements CallEvent {
+    }
 }

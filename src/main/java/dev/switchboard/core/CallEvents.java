@@ -26,6 +26,16 @@ final class CallEvents {
                 call.state == CallState.TERMINATED ? call.resultInfo : null));
     }
 
+    /** The bot's call is now in {@code call.state}, with {@code result} (a failed transfer's call back to established). */
+    void callState(Call call, ResultInfo result) {
+        publish(new CallEvent.CallStateChanged(call.address(), call.conference.id, call.myParticipantId, call.state, result));
+    }
+
+    /** A user's call rings at the bot (docs/inbound-calls.md). */
+    void incoming(Call call) {
+        publish(new CallEvent.IncomingCall(call.address(), call.view(call.conference.roster())));
+    }
+
     /** A roster change of {@code c}; the live bots of a group call hear about it unless the call ended with it. */
     void rosterChanged(Conference c, RosterUpdate update) {
         List<CallEvent.BotAddress> bots = new ArrayList<>(c.botCalls.size());

@@ -32,6 +32,8 @@ final class Conference {
     long rosterSequence;
     int nextSourceId = 1;
     boolean ended;
+    /** Why the call ended (set with {@link #ended}); what a caller's leg reports after the end. */
+    ResultInfo endReason;
 
     Conference(String id, String tenantId, boolean peerToPeer, String peerUserId, String joinMeetingId, String passcode,
                boolean allowSelfUnmute, MediaRoom room) {

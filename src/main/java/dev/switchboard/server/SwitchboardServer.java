@@ -86,6 +86,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final WebhookNotifier webhooks;
     private final FileCallJournal journal;
     private final RosterStreams rosterStreams;
+    private final dev.switchboard.core.CallingBots callingBots;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
     private volatile org.eclipse.jetty.server.Server jetty;
@@ -157,6 +158,8 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         try {
+            this.callingBots = config.inbound().bots(config.identity().identities().directory(), new CallbackUriPolicy(
+                    NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts())));
             this.journal = FileCallJournal.open(config.dataDir().resolve(JOURNAL_FILE));
         } catch (RuntimeException e) {
             sweeper.shutdownNow();
@@ -222,7 +225,13 @@ public final class SwitchboardServer implements AutoCloseable {
                     new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                     new UnimplementedActions(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
+            // people call bots (docs/inbound-calls.md)
+            GraphRoutes.registerIncoming(cfg.routes, new dev.switchboard.api.IncomingCallsHandler(router, requests,
+                    new CallbackCheck(callbackPolicy), callingBots, config.inbound().answerWindow()));
+            ClientRoutes.registerDial(cfg.routes, new dev.switchboard.client.DialHandler(router, authority.authenticator(),
+                    callingBots, config.inbound().answerWindow()));
         });
+        sweeper.scheduleWithFixedDelay(this::expireRinging, RINGING_SWEEP_MS, RINGING_SWEEP_MS, TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
         long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
@@ -233,6 +242,17 @@ public final class SwitchboardServer implements AutoCloseable {
         if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
             throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
                     "The server is shutting down and takes no new calls.", java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    /** How often unanswered incoming calls are looked for: the answer window is kept to within this. */
+    private static final long RINGING_SWEEP_MS = 250;
+
+    private void expireRinging() {
+        try {
+            calls.incoming().expireUnanswered();
+        } catch (RuntimeException e) {
+            log.error("ringing sweep failed", e);
         }
     }
 
