@@ -10,6 +10,7 @@ import dev.switchboard.core.AnswerRequest;
 import dev.switchboard.core.CallCommand;
 import dev.switchboard.core.CallingBot;
 import dev.switchboard.core.CallingBots;
+import dev.switchboard.core.ParticipantIdentity;
 import dev.switchboard.core.RejectReason;
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
@@ -87,7 +88,7 @@ public final class IncomingCallsHandler {
         accepted(ctx);
     }
 
-    /** {@code POST .../calls/{id}/redirect}: one target, another bot that takes calls. */
+    /** {@code POST .../calls/{id}/redirect}: one target, another bot that takes calls or a user. */
     public void redirect(Context ctx) {
         Principal app = requests.appPrincipal(ctx);
         ObjectNode body = requests.requiredBody(ctx);
@@ -109,13 +110,19 @@ public final class IncomingCallsHandler {
             }
             seconds = timeout.asInt();
         }
-        CallingBot target = botTarget(targets.get(0), "targets", app);
-        calls.send(new CallCommand.Redirect(ctx.pathParam("callId"), GraphRequests.caller(app), target,
-                Duration.ofSeconds(seconds), callback(body)));
+        Target target = target(targets.get(0), "targets", app);
+        String callId = ctx.pathParam("callId");
+        if (target.bot() != null) {
+            calls.send(new CallCommand.Redirect(callId, GraphRequests.caller(app), target.bot(), Duration.ofSeconds(seconds),
+                    callback(body)));
+        } else {
+            calls.send(new CallCommand.RedirectToUser(callId, GraphRequests.caller(app), target.user(),
+                    Duration.ofSeconds(seconds), callback(body)));
+        }
         accepted(ctx);
     }
 
-    /** {@code POST .../calls/{id}/transfer}: blind transfer of a peer-to-peer call to another bot. */
+    /** {@code POST .../calls/{id}/transfer}: blind transfer of a peer-to-peer call to another bot or a user. */
     public void transfer(Context ctx) {
         Principal app = requests.appPrincipal(ctx);
         ObjectNode body = requests.requiredBody(ctx);
@@ -125,23 +132,37 @@ public final class IncomingCallsHandler {
             throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "Consultative transfer (transferTarget.replacesCallId) "
                     + "is not implemented; omit it for a blind transfer.");
         }
-        CallingBot bot = botTarget(target, "transferTarget", app);
-        calls.send(new CallCommand.Transfer(ctx.pathParam("callId"), GraphRequests.caller(app), bot, answerWindow));
+        Target to = target(target, "transferTarget", app);
+        String callId = ctx.pathParam("callId");
+        if (to.bot() != null) {
+            calls.send(new CallCommand.Transfer(callId, GraphRequests.caller(app), to.bot(), answerWindow));
+        } else {
+            calls.send(new CallCommand.TransferToUser(callId, GraphRequests.caller(app), to.user(), answerWindow));
+        }
         accepted(ctx);
     }
 
-    /** The bot an invitationParticipantInfo names ({@code identity.application.id}); users are not implemented yet. */
-    private CallingBot botTarget(JsonNode info, String where, Principal app) {
+    /** Who a redirect or transfer goes to: another bot that takes calls, or a user. */
+    private record Target(CallingBot bot, ParticipantIdentity user) {
+    }
+
+    /** The bot ({@code identity.application.id}) or user ({@code identity.user.id}) an invitationParticipantInfo names. */
+    private Target target(JsonNode info, String where, Principal app) {
         if (!info.isObject()) {
             throw SwitchboardException.badRequest("'" + where + "' must hold invitationParticipantInfo objects.");
         }
         ObjectNode identity = Json.requiredObject((ObjectNode) info, "identity");
         ObjectNode application = Json.optionalObject(identity, "application");
-        if (application == null) {
-            throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "Only another bot (identity.application.id) can be "
-                    + "the target of '" + where + "' here; users, phones and application instances are not implemented yet.");
+        if (application != null) {
+            return new Target(bots.require(Json.requiredString(application, "id", where + ".identity.application.id"),
+                    app.tenantId()), null);
         }
-        return bots.require(Json.requiredString(application, "id", where + ".identity.application.id"), app.tenantId());
+        if (Json.optionalObject(identity, "user") == null) {
+            throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "The target of '" + where + "' must be a user "
+                    + "(identity.user.id) or a bot (identity.application.id); phones and application instances are not "
+                    + "implemented.");
+        }
+        return new Target(null, CreateCallBody.user(identity, where));
     }
 
     private URI callback(ObjectNode body) {

@@ -68,6 +68,48 @@ public final class DialHandler {
         ctx.status(200).contentType("application/json").result(GraphWire.bytes(out));
     }
 
+    /** {@code POST /client/v1/calls/{callId}/decline}: a rung user declines ({@code {"reason":"busy"}} optional); 204. */
+    public void decline(Context ctx) {
+        Caller user = user(ctx);
+        String reason = null;
+        String body = ctx.body();
+        if (!body.isBlank()) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode json = GraphWire.JSON.readTree(body);
+                reason = json.hasNonNull("reason") ? json.get("reason").asText() : null;
+            } catch (java.io.IOException e) {
+                throw SwitchboardException.badRequest("The decline body must be JSON like {\"reason\":\"busy\"}.");
+            }
+        }
+        calls.send(new CallCommand.Decline(ctx.pathParam("callId"), user, dev.switchboard.core.RejectReason.parse(reason)));
+        ctx.status(204);
+    }
+
+    /** Before the ring WebSocket upgrade: a user token, in the header or an {@code access_token} query parameter. */
+    public void beforeRingUpgrade(Context ctx) {
+        String header = ctx.header("Authorization");
+        String token = ctx.queryParam("access_token");
+        Principal p = authenticator.authenticate(header == null && token != null ? "Bearer " + token : header);
+        CallsPermission.requireUser(p);
+        ctx.attribute(RING_USER, Caller.user(p.tenantId(), p.appId(), p.userId(), p.displayName()));
+    }
+
+    public void ringConnected(io.javalin.websocket.WsConnectContext ctx, RingStreams rings) {
+        Caller user = ctx.attribute(RING_USER);
+        ctx.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
+        rings.opened(user, ctx.session);
+        ctx.send("{\"type\":\"listening\"}");
+    }
+
+    public void ringClosed(io.javalin.websocket.WsCloseContext ctx, RingStreams rings) {
+        Caller user = ctx.attribute(RING_USER);
+        if (user != null) {
+            rings.closed(user, ctx.session);
+        }
+    }
+
+    private static final String RING_USER = "switchboard.ringUser";
+
     private Caller user(Context ctx) {
         Principal p = authenticator.authenticate(ctx.header("Authorization"));
         CallsPermission.requireUser(p);

@@ -165,4 +165,28 @@ public sealed interface CallCommand<R> {
             return e.incoming().legStatus(callId, participantId, user);
         }
     }
+
+    record RedirectToUser(String callId, Caller app, ParticipantIdentity user, java.time.Duration timeout,
+                          java.net.URI callbackUri) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().redirectToUser(callId, app, user, timeout, callbackUri);
+            return null;
+        }
+    }
+
+    record TransferToUser(String callId, Caller app, ParticipantIdentity user, java.time.Duration window)
+            implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().transferToUser(callId, app, user, window);
+            return null;
+        }
+    }
+
+    /** A rung user declines the call. */
+    record Decline(String callId, Caller user, RejectReason reason) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().decline(callId, user, reason);
+            return null;
+        }
+    }
 }

@@ -45,7 +45,10 @@ public final class CallEngine implements AutoCloseable {
         Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention());
         this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
-        this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling);
+        Rings rings = new Rings(events);
+        conferences.ringTargets(rings, settings.ringingTimeout());
+        bots.ringInvitees(rings, settings.inviteTimeout());
+        this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling, rings);
     }
 
     /** Calls users place to bots, and what bots do with them (docs/inbound-calls.md). */

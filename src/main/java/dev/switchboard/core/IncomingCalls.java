@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * unanswered, the call ends with 408/1106. A dialed call is a peer-to-peer conference whose first participant is the
  * caller; the bot's participant joins at the answer.
  *
- * <p>A little over 300 lines: the ringing machinery (ring, expire, end a ringing leg) is shared by dial, redirect and
- * transfer, and splitting it would expose Call internals across classes.
+ * <p>Over 300 lines: the ringing machinery (ring a bot or a user, expire, end a ringing leg, complete or fail a
+ * transfer) is shared by dial, redirect, transfer and decline; splitting it would spread one state machine over
+ * classes that all need the same Call internals.
  *
  * <p>Thread-safe; one conference lock per action, as everywhere in the engine (docs/concurrency.md). The ringing
  * calls are also kept in a concurrent map so the frequent expiry check ({@link #expireUnanswered}) touches only them.
@@ -41,6 +42,7 @@ public final class IncomingCalls {
     private final Rosters rosters;
     private final Departures departures;
     private final Journaling journal;
+    private final Rings rings;
     private final Map<String, Call> ringing = new ConcurrentHashMap<>();
     /** The conferences callers dialed, by call id, kept a while after they end so a caller can read why. */
     private final Map<String, Conference> dialed = new LinkedHashMap<>(16, 0.75f, false) {
@@ -51,7 +53,8 @@ public final class IncomingCalls {
     };
 
     IncomingCalls(CallRegistry registry, CallAccess access, dev.switchboard.media.MediaEngine media, Clock clock, CallEvents events,
-                  Rosters rosters, Departures departures, Journaling journal) {
+                  Rosters rosters, Departures departures, Journaling journal, Rings rings) {
+        this.rings = rings;
         this.registry = registry;
         this.access = access;
         this.media = media;
@@ -223,6 +226,76 @@ public final class IncomingCalls {
     }
 
     /**
+     * The bot forwards the ringing call to a user: its own call ends ({@code terminated}, 200/5001), and the user is
+     * rung ({@link CallEvent.Ringing}) for {@code timeout}; they answer by joining the call with its id. Nobody
+     * answering ends the call with 408/10057.
+     */
+    public void redirectToUser(String callId, Caller app, ParticipantIdentity user, Duration timeout, java.net.URI callbackUri) {
+        access.withCall(callId, app, call -> {
+            requireRinging(call, "redirected");
+            if (callbackUri != null) {
+                call.request = withCallback(call.request, callbackUri);
+            }
+            Conference c = call.conference;
+            Call.Inbound was = call.inbound;
+            leaveRinging(call, ResultInfo.REDIRECTED);
+            rings.ring(c, call.id, was.caller, user.id(), clock.instant().plus(timeout), was.transferFrom,
+                    ResultInfo.REDIRECT_TIMEOUT);
+            log.info("call redirected callId={} to userId={}", call.id, user.id());
+            return null;
+        });
+    }
+
+    /**
+     * Blind transfer of a peer-to-peer call to a user: the call goes {@code transferring} and the user is rung; their
+     * join completes the transfer ({@code transferAccepted}, then {@code terminated} 0/7015); declined or unanswered,
+     * the call goes back to {@code established} with 500/7000.
+     */
+    public void transferToUser(String callId, Caller app, ParticipantIdentity user, Duration window) {
+        access.withCall(callId, app, call -> {
+            Participant transferee = requireTransferable(call);
+            if (user.id().equals(transferee.identity.id())) {
+                throw SwitchboardException.badRequest("The transfer target is already the other party of the call.");
+            }
+            call.state = CallState.TRANSFERRING;
+            events.callState(call);
+            rings.ring(call.conference, call.id, transferee.identity, user.id(), clock.instant().plus(window), call, null);
+            log.info("call transferring callId={} to userId={}", call.id, user.id());
+            return null;
+        });
+    }
+
+    /**
+     * A rung user declines: a transfer to them fails, a call redirected to them or a bot's peer-to-peer call to them
+     * ends with the reason's result; an invitation stays running until it times out.
+     *
+     * @throws SwitchboardException ITEM_NOT_FOUND when this user is not being rung for that call
+     */
+    public void decline(String callId, Caller user, RejectReason reason) {
+        CallRules.requireUser(user);
+        Conference c = registry.conference(callId);
+        if (c == null || !c.tenantId.equals(user.tenantId())) {
+            throw CallRules.callNotFound(callId);
+        }
+        c.lock.lock();
+        try {
+            Rings.Ring ring = c.ended ? null : rings.find(callId, user.userId());
+            if (ring == null) {
+                throw SwitchboardException.notFound("Ring of call '" + callId + "' for this user");
+            }
+            log.info("ring declined callId={} userId={} reason={}", callId, user.userId(), reason.wireName());
+            ringFailed(ring, reason.result());
+            Call bot = registry.call(callId);
+            if (ring.transferFrom() == null && bot != null && bot.conference == c && c.peerToPeer
+                    && bot.state == CallState.ESTABLISHING && user.userId().equals(c.peerUserId)) {
+                departures.botLeave(bot, reason.result());
+            }
+        } finally {
+            c.lock.unlock();
+        }
+    }
+
+    /**
      * Blind transfer of a peer-to-peer call to another bot: the call goes {@code transferring} and a new call rings at
      * the target's calling webhook with the same caller ({@code incomingContext.transferor} = this bot). Answered,
      * this call goes {@code transferAccepted} and ends with 0/7015; rejected or unanswered, it goes back to
@@ -234,20 +307,10 @@ public final class IncomingCalls {
     public void transfer(String callId, Caller app, CallingBot target, Duration window) {
         access.withCall(callId, app, call -> {
             Conference c = call.conference;
-            if (!c.peerToPeer) {
-                throw SwitchboardException.badRequest("Transfer is supported for peer-to-peer calls only; this is a group call.");
-            }
-            if (call.state != CallState.ESTABLISHED) {
-                throw new SwitchboardException(ErrorCode.CONFLICT, "Only an established call can be transferred; this one is "
-                        + call.state.wireName() + ".");
-            }
             if (!target.tenantId().equals(c.tenantId)) {
                 throw SwitchboardException.notFound("Bot '" + target.appId() + "'");
             }
-            Participant transferee = c.userParticipant(c.peerUserId);
-            if (transferee == null) {
-                throw new SwitchboardException(ErrorCode.CONFLICT, "The other party of the call is not connected.");
-            }
+            Participant transferee = requireTransferable(call);
             call.state = CallState.TRANSFERRING;
             events.callState(call);
             Call.Inbound inbound = new Call.Inbound(transferee.identity, transferee.id, call.source,
@@ -257,6 +320,24 @@ public final class IncomingCalls {
             log.info("call transferring callId={} to callId={} appId={}", call.id, next.id, target.appId());
             return null;
         });
+    }
+
+    /** The user on the other side of an established peer-to-peer call; lock held. */
+    private static Participant requireTransferable(Call call) {
+        Conference c = call.conference;
+        if (!c.peerToPeer) {
+            throw SwitchboardException.badRequest("Transfer is supported for peer-to-peer calls only; this is a group call.");
+        }
+        if (call.state != CallState.ESTABLISHED) {
+            throw new SwitchboardException(ErrorCode.CONFLICT, "Only an established call can be transferred; this one is "
+                    + call.state.wireName() + ".");
+        }
+        for (Participant p : c.participants.values()) {
+            if (p.botCall == null) {
+                return p;
+            }
+        }
+        throw new SwitchboardException(ErrorCode.CONFLICT, "The other party of the call is not connected.");
     }
 
     /**
@@ -314,6 +395,44 @@ public final class IncomingCalls {
             } finally {
                 c.lock.unlock();
             }
+        }
+        for (Rings.Ring ring : rings.all()) {
+            Conference c = ring.conference();
+            c.lock.lock();
+            try {
+                resolve(ring, now);
+            } finally {
+                c.lock.unlock();
+            }
+        }
+    }
+
+    /** A user's ring: answered once they joined, cancelled when the call ended, failed when it timed out. Lock held. */
+    private void resolve(Rings.Ring ring, Instant now) {
+        Conference c = ring.conference();
+        if (c.ended) {
+            rings.end(ring, false, c.endReason);
+        } else if (c.userParticipant(ring.userId()) != null) {
+            rings.end(ring, true, null);
+            if (ring.transferFrom() != null && ring.transferFrom().live()) {
+                completeTransfer(ring.transferFrom());
+            }
+        } else if (!now.isBefore(ring.deadline())) {
+            log.info("ring timed out callId={} userId={}", ring.callId(), ring.userId());
+            ringFailed(ring, ring.onTimeout() != null ? ring.onTimeout() : ResultInfo.RINGING_TIMEOUT);
+        }
+    }
+
+    /** A ring ends unanswered: a transfer fails, a redirected call ends; a bot's own call times out alone. Lock held. */
+    private void ringFailed(Rings.Ring ring, ResultInfo why) {
+        Conference c = ring.conference();
+        rings.end(ring, false, why);
+        Call transferor = ring.transferFrom();
+        if (transferor != null && transferor.live()) {
+            transferor.state = CallState.ESTABLISHED;
+            events.callState(transferor, ResultInfo.TRANSFER_FAILED);
+        } else if (ring.onTimeout() != null && c.botCalls.isEmpty() && c.participants.size() <= 1) {
+            departures.endConference(c, why); // redirected to this user, and nobody else will answer
         }
     }
 

@@ -33,6 +33,8 @@ public final class NotificationRenderer {
                     CallJson.operation(o.operation(), null)));
             case CallEvent.IncomingCall i -> List.of(notification(i.bot(), NotificationKind.CALL_STATE, "created",
                     "/communications/calls/" + i.bot().callId(), false, CallJson.call(i.call(), null)));
+            case CallEvent.Ringing r -> List.of();     // for users: the client API's ring stream
+            case CallEvent.RingEnded r -> List.of();
         };
     }
 

@@ -174,7 +174,8 @@ public final class SwitchboardServer implements AutoCloseable {
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
-        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
+        dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(); // users rung (docs/inbound-calls.md)
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, ringStreams)), Clock.systemUTC(),
                 config.calls(), journal);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         journal.releaseOrphans();
@@ -229,7 +230,7 @@ public final class SwitchboardServer implements AutoCloseable {
             GraphRoutes.registerIncoming(cfg.routes, new dev.switchboard.api.IncomingCallsHandler(router, requests,
                     new CallbackCheck(callbackPolicy), callingBots, config.inbound().answerWindow()));
             ClientRoutes.registerDial(cfg.routes, new dev.switchboard.client.DialHandler(router, authority.authenticator(),
-                    callingBots, config.inbound().answerWindow()));
+                    callingBots, config.inbound().answerWindow()), ringStreams);
         });
         sweeper.scheduleWithFixedDelay(this::expireRinging, RINGING_SWEEP_MS, RINGING_SWEEP_MS, TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);

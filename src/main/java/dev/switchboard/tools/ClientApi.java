@@ -78,6 +78,18 @@ public final class ClientApi {
         return URI.create(http.baseUrl().replaceFirst("^http", "ws") + "/client/v1/calls/" + callId + "/roster");
     }
 
+    /** The user's ring stream's WebSocket URL (docs/inbound-calls.md). */
+    public URI ringUri() {
+        return URI.create(http.baseUrl().replaceFirst("^http", "ws") + "/client/v1/ring");
+    }
+
+    /** Declines a call that rings this user ({@code reason}: none, busy, forbidden). */
+    public void decline(String callId, String reason) {
+        http.send(http.request("/client/v1/calls/" + callId + "/decline")
+                .header("Authorization", "Bearer " + userToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"" + reason + "\"}")).build());
+    }
+
     public String userToken() {
         return userToken;
     }

@@ -156,7 +156,7 @@ class InboundCallsEndToEndTest {
         Path aliceWav = dir.resolve("alice.wav");
         try (FfmpegPeer botVoice = FfmpegPeer.sendTone("127.0.0.1", botServerPort, codec, BOT_HZ, 20, dir);
              FfmpegPeer aliceVoice = FfmpegPeer.sendTone("127.0.0.1", aliceServerPort, codec, ALICE_HZ, 20, dir)) {
-            awaitMixed(leg.callId(), List.of(established.getMyParticipantId(), leg.participantId()));
+            awaitMixed(server, leg.callId(), List.of(established.getMyParticipantId(), leg.participantId()));
             try (FfmpegPeer botEar = FfmpegPeer.receiveWav(botRx, codec, botWav, 2.5);
                  FfmpegPeer aliceEar = FfmpegPeer.receiveWav(aliceRx, codec, aliceWav, 2.5)) {
                 botEar.awaitExit(Duration.ofSeconds(15));
@@ -421,8 +421,8 @@ class InboundCallsEndToEndTest {
         return seen.stream().flatMap(s -> s.states().stream()).toList();
     }
 
-    static void awaitMixed(String callId, List<String> participantIds) throws InterruptedException {
-        dev.switchboard.media.RtpMediaEngine media = (dev.switchboard.media.RtpMediaEngine) server.server().media();
+    static void awaitMixed(TestServer on, String callId, List<String> participantIds) throws InterruptedException {
+        dev.switchboard.media.RtpMediaEngine media = (dev.switchboard.media.RtpMediaEngine) on.server().media();
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
             long flowing = participantIds.stream()
