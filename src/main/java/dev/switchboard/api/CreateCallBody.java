@@ -82,7 +82,7 @@ final class CreateCallBody {
         return new Parsed(request, kind);
     }
 
-    private static URI callbackUri(String value) {
+    static URI callbackUri(String value) {
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -95,26 +95,31 @@ final class CreateCallBody {
         throw SwitchboardException.badRequest("'callbackUri' must be an absolute https (or http) URL.");
     }
 
-    private static List<String> modalities(ObjectNode body) {
-        ArrayNode array = Json.optionalArray(body, "requestedModalities");
+    static List<String> modalities(ObjectNode body) {
+        return modalities(body, "requestedModalities");
+    }
+
+    /** The modality list {@code field} of {@code body}: required, known values, audio among them. */
+    static List<String> modalities(ObjectNode body, String field) {
+        ArrayNode array = Json.optionalArray(body, field);
         if (array == null || array.isEmpty()) {
-            throw SwitchboardException.badRequest("'requestedModalities' is required (e.g. [\"audio\"]).");
+            throw SwitchboardException.badRequest("'" + field + "' is required (e.g. [\"audio\"]).");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode n : array) {
             if (!n.isTextual() || !MODALITIES.contains(n.asText())) {
-                throw SwitchboardException.badRequest("'requestedModalities' may contain only audio, video, "
+                throw SwitchboardException.badRequest("'" + field + "' may contain only audio, video, "
                         + "videoBasedScreenSharing and data.");
             }
             out.add(n.asText());
         }
         if (!out.contains("audio")) {
-            throw SwitchboardException.badRequest("'requestedModalities' must include audio: Switchboard carries audio only.");
+            throw SwitchboardException.badRequest("'" + field + "' must include audio: Switchboard carries audio only.");
         }
         return out;
     }
 
-    private static boolean appHosted(ObjectNode media) {
+    static boolean appHosted(ObjectNode media) {
         String type = Json.odataType(media);
         if (type == null) {
             throw SwitchboardException.badRequest("'mediaConfig' needs an '@odata.type': #microsoft.graph.serviceHostedMediaConfig "

@@ -62,6 +62,17 @@ public final class GraphRoutes {
         }
     }
 
+    /** The actions on incoming calls (docs/inbound-calls.md), under every root, short and qualified. */
+    public static void registerIncoming(RoutesConfig routes, IncomingCallsHandler incoming) {
+        for (String root : ROOTS) {
+            String call = root + "/{callId}";
+            action(routes, call, "answer", incoming::answer);
+            action(routes, call, "reject", incoming::reject);
+            action(routes, call, "redirect", incoming::redirect);
+            action(routes, call, "transfer", incoming::transfer);
+        }
+    }
+
     /** A POST action under its short name and its qualified name. */
     private static void action(RoutesConfig routes, String on, String name, Handler handler) {
         routes.post(on + "/" + name, handler);

@@ -69,6 +69,23 @@ public final class CallsPermission {
         require(principal, INITIATE_GROUP_CALL);
     }
 
+    /**
+     * Answering an incoming call needs no role for service-hosted media ("the bot doesn't need any additional
+     * permissions in order to respond to the P2P call", facts IVR §2.1); app-hosted media needs AccessMedia.
+     */
+    public static void checkAnswer(Principal principal, boolean appHostedMedia) {
+        requireApp(principal);
+        if (appHostedMedia) {
+            require(principal, ACCESS_MEDIA);
+        }
+    }
+
+    /** Redirecting or transferring a call needs {@code Calls.Initiate.All} (facts IVR §0). */
+    public static void checkRedirectOrTransfer(Principal principal) {
+        requireApp(principal);
+        require(principal, INITIATE);
+    }
+
     private static void require(Principal principal, String role) {
         if (!principal.hasRole(role)) {
             throw missing(role);

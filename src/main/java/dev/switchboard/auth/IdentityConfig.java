@@ -119,7 +119,8 @@ public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerCon
 
     private static AppRegistration app(JsonNode a, String tenantId) {
         String where = "an app of tenant " + tenantId;
-        only(a, where, "appId", "displayName", "secret", "secretHash", "roles", "delegatedScopes", "redirectUris");
+        only(a, where, "appId", "displayName", "secret", "secretHash", "roles", "delegatedScopes", "redirectUris",
+                "callingWebhook"); // callingWebhook: read by the server's InboundSettings (docs/inbound-calls.md)
         String appId = id(a, "appId", where);
         where = "app " + appId;
         Set<String> roles = strings(a, "roles", where);

@@ -21,4 +21,16 @@ public final class ClientRoutes {
             ws.onClose(handler::rosterClosed);
         });
     }
+
+    /** Users calling bots (docs/inbound-calls.md). */
+    public static void registerDial(RoutesConfig routes, DialHandler handler, RingStreams rings) {
+        routes.post("/client/v1/apps/{appId}/calls", handler::dial);
+        routes.get(PARTICIPANT, handler::legStatus);
+        routes.post(CALL + "/decline", handler::decline);
+        routes.wsBeforeUpgrade("/client/v1/ring", handler::beforeRingUpgrade);
+        routes.ws("/client/v1/ring", ws -> {
+            ws.onConnect(ctx -> handler.ringConnected(ctx, rings));
+            ws.onClose(ctx -> handler.ringClosed(ctx, rings));
+        });
+    }
 }

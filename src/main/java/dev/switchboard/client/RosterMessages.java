@@ -24,6 +24,9 @@ final class RosterMessages {
         message.put("callId", callId);
         message.put("rosterSequenceNumber", update.sequenceNumber());
         message.set("participants", CallJson.participants(update.roster()));
+        if (update.ended() && update.endReason() != null) {
+            message.set("endReason", CallJson.resultInfo(update.endReason())); // why, for a caller (docs/inbound-calls.md)
+        }
         ArrayNode changed = message.putArray("changed");
         for (ParticipantView p : update.changed()) {
             ObjectNode entry = changed.addObject();

@@ -27,6 +27,8 @@ public final class BotCalls {
     private final Invitations invitations;
     private final Clock clock;
     private final int retention;
+    private Rings rings;
+    private java.time.Duration ringFor;
 
     BotCalls(CallAccess access, Conferences conferences, Departures departures, Rosters rosters,
              Invitations invitations, Clock clock, int retention) {
@@ -37,6 +39,12 @@ public final class BotCalls {
         this.invitations = invitations;
         this.clock = clock;
         this.retention = retention;
+    }
+
+    /** Rings invitees for {@code ringFor} (docs/inbound-calls.md); set once, before any request. */
+    void ringInvitees(Rings rings, java.time.Duration ringFor) {
+        this.rings = rings;
+        this.ringFor = ringFor;
     }
 
     /**
@@ -128,6 +136,13 @@ public final class BotCalls {
                 op = op.finish(OperationStatus.COMPLETED, ResultInfo.SUCCESS);
             }
             call.remember(op, retention);
+            if (rings != null && op.status() == OperationStatus.RUNNING) {
+                for (ParticipantIdentity who : invitees) {
+                    if (call.conference.userParticipant(who.id()) == null) {
+                        rings.ring(call.conference, call.id, call.source, who.id(), clock.instant().plus(ringFor), null, null);
+                    }
+                }
+            }
             return op;
         });
     }

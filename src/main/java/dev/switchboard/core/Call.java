@@ -15,7 +15,8 @@ final class Call {
     final Conference conference;
     final String tenantId;
     final String appId;
-    final CreateCallRequest request;
+    /** What the bot asked for; an incoming call's is replaced by its answer's (callbackUri, mediaConfig). */
+    CreateCallRequest request;
     final ParticipantIdentity source;
     final String myParticipantId;
     String mediaAnswer;
@@ -24,6 +25,8 @@ final class Call {
     /** When the bot created the call: a peer-to-peer call rings from here. */
     final Instant createdAt;
     ResultInfo resultInfo;
+    /** Set for an incoming call (dialed by a user): who called; else null. */
+    Inbound inbound;
     /** Finished operations, oldest first, bounded by the service's retention. */
     final LinkedHashMap<String, Operation> finishedOperations = new LinkedHashMap<>();
     /** Running operations (invitations); never evicted. */
@@ -43,7 +46,8 @@ final class Call {
     }
 
     boolean live() {
-        return state == CallState.ESTABLISHING || state == CallState.ESTABLISHED;
+        return state == CallState.ESTABLISHING || state == CallState.ESTABLISHED || state == CallState.INCOMING
+                || state == CallState.TRANSFERRING || state == CallState.TRANSFER_ACCEPTED;
     }
 
     void remember(Operation op, int retention) {
@@ -69,6 +73,30 @@ final class Call {
 
     CallView view(List<ParticipantView> roster) {
         return new CallView(id, conference.id, tenantId, state, myParticipantId, conference.peerToPeer, request, source,
-                mediaAnswer, conference.joinMeetingId, resultInfo, roster);
+                mediaAnswer, conference.joinMeetingId, resultInfo, roster, inbound == null ? null
+                : new CallView.Inbound(inbound.caller, inbound.callerParticipantId, inbound.transferor));
+    }
+
+    /**
+     * The incoming side of a call a user dialed (docs/inbound-calls.md). Guarded by the conference lock.
+     */
+    static final class Inbound {
+        final ParticipantIdentity caller;
+        final String callerParticipantId;
+        /** Who transferred the caller here (a transfer's new call), or null. */
+        final ParticipantIdentity transferor;
+        /** The answer window closes here; unanswered then, the call ends with 408/1106. */
+        java.time.Instant answerBy;
+        /** For the target's call of a transfer: the transferring bot's call, which ends once this one is answered. */
+        Call transferFrom;
+        /** Set once the call was redirected here: it times out with 408/10057 instead of 408/1106. */
+        boolean redirected;
+
+        Inbound(ParticipantIdentity caller, String callerParticipantId, ParticipantIdentity transferor, java.time.Instant answerBy) {
+            this.caller = caller;
+            this.callerParticipantId = callerParticipantId;
+            this.transferor = transferor;
+            this.answerBy = answerBy;
+        }
     }
 }

@@ -111,4 +111,82 @@ public sealed interface CallCommand<R> {
             return e.participants().roster(callId, user);
         }
     }
+
+    // ---- incoming calls (docs/inbound-calls.md) -----------------------------------------------------------------
+
+    /**
+     * A user dials a bot: creates a new call (a router places it on a node, like a bot's create) whose id is
+     * {@link #callId}, fixed here so the router can place it.
+     */
+    record Dial(String callId, Caller user, CallingBot bot, String sdpOffer, java.net.InetAddress offeredFrom,
+                java.time.Duration window) implements CallCommand<IncomingCalls.Dialed> {
+        public static Dial of(Caller user, CallingBot bot, String sdpOffer, java.net.InetAddress offeredFrom,
+                              java.time.Duration window) {
+            return new Dial(Ids.next(), user, bot, sdpOffer, offeredFrom, window);
+        }
+
+        public IncomingCalls.Dialed runOn(CallEngine e) {
+            return e.incoming().dial(callId, user, bot, sdpOffer, offeredFrom, window);
+        }
+    }
+
+    record Answer(String callId, Caller app, AnswerRequest answer) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().answer(callId, app, answer);
+            return null;
+        }
+    }
+
+    /** @param callbackUri where the bot hears the end, or null */
+    record Reject(String callId, Caller app, RejectReason reason, java.net.URI callbackUri) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().reject(callId, app, reason, callbackUri);
+            return null;
+        }
+    }
+
+    record Redirect(String callId, Caller app, CallingBot target, java.time.Duration timeout, java.net.URI callbackUri)
+            implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().redirect(callId, app, target, timeout, callbackUri);
+            return null;
+        }
+    }
+
+    record Transfer(String callId, Caller app, CallingBot target, java.time.Duration window) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().transfer(callId, app, target, window);
+            return null;
+        }
+    }
+
+    record GetLegStatus(String callId, String participantId, Caller user) implements CallCommand<LegStatus> {
+        public LegStatus runOn(CallEngine e) {
+            return e.incoming().legStatus(callId, participantId, user);
+        }
+    }
+
+    record RedirectToUser(String callId, Caller app, ParticipantIdentity user, java.time.Duration timeout,
+                          java.net.URI callbackUri) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().redirectToUser(callId, app, user, timeout, callbackUri);
+            return null;
+        }
+    }
+
+    record TransferToUser(String callId, Caller app, ParticipantIdentity user, java.time.Duration window)
+            implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().transferToUser(callId, app, user, window);
+            return null;
+        }
+    }
+
+    /** A rung user declines the call. */
+    record Decline(String callId, Caller user, RejectReason reason) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().decline(callId, user, reason);
+            return null;
+        }
+    }
 }

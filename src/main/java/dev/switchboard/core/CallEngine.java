@@ -26,6 +26,7 @@ public final class CallEngine implements AutoCloseable {
     private final Invitations invitations;
     private final BotCalls bots;
     private final ParticipantCalls participants;
+    private final IncomingCalls incoming;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
         this(media, sink, clock, settings, CallJournal.NONE);
@@ -44,6 +45,15 @@ public final class CallEngine implements AutoCloseable {
         Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention());
         this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
+        Rings rings = new Rings(events);
+        conferences.ringTargets(rings, settings.ringingTimeout());
+        bots.ringInvitees(rings, settings.inviteTimeout());
+        this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling, rings);
+    }
+
+    /** Calls users place to bots, and what bots do with them (docs/inbound-calls.md). */
+    public IncomingCalls incoming() {
+        return incoming;
     }
 
     /** What bots do. */
@@ -62,6 +72,7 @@ public final class CallEngine implements AutoCloseable {
      * server's sweeper thread; tests call it after moving their clock.
      */
     public void sweep() {
+        incoming.expireUnanswered();
         var now = clock.instant();
         for (Call call : registry.liveCalls()) {
             Conference c = call.conference;

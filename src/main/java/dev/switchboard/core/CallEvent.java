@@ -48,4 +48,31 @@ public sealed interface CallEvent {
     /** An asynchronous operation of a bot's call finished (an invitation completed or timed out). */
     record OperationFinished(BotAddress bot, Operation operation) implements CallEvent {
     }
+
+    /**
+     * A user dialed a bot: the call rings at the bot's calling webhook ({@code state: incoming}); rendered as Graph's
+     * incoming-call notification ({@code changeType: created}, the whole call with {@code source}, {@code targets},
+     * {@code incomingContext}). See docs/inbound-calls.md.
+     */
+    record IncomingCall(BotAddress bot, CallView call) implements CallEvent {
+    }
+
+    /**
+     * A user is rung for a call (a bot called them, invited them, redirected or transferred a call to them): the
+     * client API's ring stream tells them; they answer by joining the call with an SDP offer.
+     *
+     * @param from     who is calling (the bot, or the caller of a redirected or transferred call)
+     * @param deadline when the ring stops unanswered
+     */
+    record Ringing(String tenantId, String userId, String callId, String callChainId, ParticipantIdentity from,
+                   java.time.Instant deadline) implements CallEvent {
+    }
+
+    /**
+     * A ring is over: the user answered (joined), or it was cancelled (the call ended, the ring timed out) or declined.
+     *
+     * @param reason why it was cancelled or declined; null when answered
+     */
+    record RingEnded(String tenantId, String userId, String callId, boolean answered, ResultInfo reason) implements CallEvent {
+    }
 }

@@ -26,6 +26,26 @@ final class CallEvents {
                 call.state == CallState.TERMINATED ? call.resultInfo : null));
     }
 
+    /** The bot's call is now in {@code call.state}, with {@code result} (a failed transfer's call back to established). */
+    void callState(Call call, ResultInfo result) {
+        publish(new CallEvent.CallStateChanged(call.address(), call.conference.id, call.myParticipantId, call.state, result));
+    }
+
+    /** A user's call rings at the bot (docs/inbound-calls.md). */
+    void incoming(Call call) {
+        publish(new CallEvent.IncomingCall(call.address(), call.view(call.conference.roster())));
+    }
+
+    /** A user is rung for a call of {@code c}. */
+    void ringing(Conference c, String callId, String userId, ParticipantIdentity from, java.time.Instant deadline) {
+        publish(new CallEvent.Ringing(c.tenantId, userId, callId, c.id, from, deadline));
+    }
+
+    /** A user's ring for a call of {@code c} is over. */
+    void ringEnded(Conference c, String callId, String userId, boolean answered, ResultInfo why) {
+        publish(new CallEvent.RingEnded(c.tenantId, userId, callId, answered, why));
+    }
+
     /** A roster change of {@code c}; the live bots of a group call hear about it unless the call ended with it. */
     void rosterChanged(Conference c, RosterUpdate update) {
         List<CallEvent.BotAddress> bots = new ArrayList<>(c.botCalls.size());

@@ -5,7 +5,13 @@ public enum CallState {
     ESTABLISHING("establishing"),
     ESTABLISHED("established"),
     TERMINATING("terminating"),
-    TERMINATED("terminated");
+    TERMINATED("terminated"),
+    /** An incoming call ringing at the bot, not yet answered, rejected or redirected (docs/inbound-calls.md). */
+    INCOMING("incoming"),
+    /** A blind transfer is under way; the call still carries audio. */
+    TRANSFERRING("transferring"),
+    /** The transfer target answered; the bot's call is about to end with 7015. */
+    TRANSFER_ACCEPTED("transferAccepted");
 
     private final String wireName;
 

@@ -32,6 +32,10 @@ final class Conference {
     long rosterSequence;
     int nextSourceId = 1;
     boolean ended;
+    /** Users being rung for this call (docs/inbound-calls.md): besides {@link #peerUserId}, they may join a peer-to-peer call. */
+    final java.util.Set<String> ringingUsers = new java.util.HashSet<>();
+    /** Why the call ended (set with {@link #ended}); what a caller's leg reports after the end. */
+    ResultInfo endReason;
 
     Conference(String id, String tenantId, boolean peerToPeer, String peerUserId, String joinMeetingId, String passcode,
                boolean allowSelfUnmute, MediaRoom room) {

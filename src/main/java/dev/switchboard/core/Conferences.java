@@ -28,6 +28,8 @@ final class Conferences {
     private final CallEvents events;
     private final Rosters rosters;
     private final Journaling journal;
+    private Rings rings;
+    private java.time.Duration ringFor;
 
     Conferences(CallRegistry registry, MediaEngine media, Clock clock, CallEvents events, Rosters rosters,
                 Journaling journal) {
@@ -37,6 +39,12 @@ final class Conferences {
         this.events = events;
         this.rosters = rosters;
         this.journal = journal;
+    }
+
+    /** Rings the user targets of new calls for {@code ringFor} (docs/inbound-calls.md); set once, before any request. */
+    void ringTargets(Rings rings, java.time.Duration ringFor) {
+        this.rings = rings;
+        this.ringFor = ringFor;
     }
 
     CallView create(CreateCallRequest request, Caller app) {
@@ -145,6 +153,9 @@ final class Conferences {
             events.callState(call);
         }
         rosters.changed(c, List.of(bot), List.of());
+        if (rings != null && request.meeting() == null) {
+            rings.ringTargets(c, call, clock.instant().plus(ringFor));
+        }
         log.info("call created callId={} callChainId={} participantId={} appId={} tenantId={} peerToPeer={}",
                 callId, c.id, participantId, app.appId(), app.tenantId(), c.peerToPeer);
         return created;

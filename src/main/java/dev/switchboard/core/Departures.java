@@ -85,7 +85,8 @@ final class Departures {
         c.participants.clear();
         c.botCalls.clear();
         c.ended = true;
-        rosters.ended(c, removed, seq);
+        c.endReason = why;
+        rosters.ended(c, removed, seq, why);
         registry.forget(c);
         try {
             c.room.close();

@@ -53,7 +53,7 @@ public final class ParticipantCalls {
             throw SwitchboardException.badRequest("The SDP offer is empty.");
         }
         return access.withConference(callId, user, c -> {
-            if (c.peerToPeer && !user.userId().equals(c.peerUserId)) {
+            if (c.peerToPeer && !user.userId().equals(c.peerUserId) && !c.ringingUsers.contains(user.userId())) {
                 throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only the target of this peer-to-peer call may join it.");
             }
             Participant existing = c.userParticipant(user.userId());

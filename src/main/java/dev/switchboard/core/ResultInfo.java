@@ -30,4 +30,23 @@ public record ResultInfo(int code, int subcode, String message) {
     /** An invitation nobody answered in time. */
     public static final ResultInfo INVITE_TIMEOUT = new ResultInfo(408, 10057,
             "The invited participant did not join before the invitation timed out.");
+
+    /** An incoming call the bot neither answered, rejected nor redirected within the answer window (facts §4.3: 408/1106). */
+    public static final ResultInfo NOT_ANSWERED_IN_TIME = new ResultInfo(408, 1106,
+            "The call was not answered, rejected or redirected within the answer window.");
+    /** The bot rejected an incoming call with reason {@code none} (SIP's 603 Decline). */
+    public static final ResultInfo REJECTED = new ResultInfo(603, 0, "The call was declined.");
+    /** The bot rejected an incoming call with reason {@code busy} (SIP's 486 Busy Here). */
+    public static final ResultInfo REJECTED_BUSY = new ResultInfo(486, 0, "The callee is busy.");
+    /** The bot rejected an incoming call with reason {@code forbidden} (SIP's 403). */
+    public static final ResultInfo REJECTED_FORBIDDEN = new ResultInfo(403, 0, "The callee refused the call.");
+    /** The bot redirected the incoming call elsewhere: its own leg ends (the caller's call goes on ringing). */
+    public static final ResultInfo REDIRECTED = new ResultInfo(200, 5001, "The call was redirected.");
+    /** A redirected call nobody answered before the redirect's timeout. */
+    public static final ResultInfo REDIRECT_TIMEOUT = new ResultInfo(408, 10057,
+            "The redirect target did not answer before the timeout.");
+    /** A blind transfer completed: the bot's call ends (facts IVR §3: code 0, subcode 7015). */
+    public static final ResultInfo TRANSFER_COMPLETED = new ResultInfo(0, 7015, "GracefulTransferCompleted");
+    /** A transfer failed: the target refused or did not answer; the call stays established (facts IVR §3: 500/7000). */
+    public static final ResultInfo TRANSFER_FAILED = new ResultInfo(500, 7000, "The transfer target did not accept the call.");
 }

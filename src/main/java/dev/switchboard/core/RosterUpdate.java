@@ -11,12 +11,19 @@ import java.util.List;
  * @param roster         the whole roster after the change
  * @param changed        the entries that changed (removed ones flagged {@link ParticipantView#removed()})
  * @param ended          true when the call ended with this update (the roster is then empty)
+ * @param endReason      why the call ended (with {@code ended}), or null
  */
 public record RosterUpdate(List<String> callIds, String callChainId, long sequenceNumber, List<ParticipantView> roster,
-                           List<ParticipantView> changed, boolean ended) {
+                           List<ParticipantView> changed, boolean ended, ResultInfo endReason) {
     public RosterUpdate {
         callIds = List.copyOf(callIds);
         roster = List.copyOf(roster);
         changed = List.copyOf(changed);
+    }
+
+    /** A change without an end reason. */
+    public RosterUpdate(List<String> callIds, String callChainId, long sequenceNumber, List<ParticipantView> roster,
+                        List<ParticipantView> changed, boolean ended) {
+        this(callIds, callChainId, sequenceNumber, roster, changed, ended, null);
     }
 }

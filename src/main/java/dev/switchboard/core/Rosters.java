@@ -34,4 +34,9 @@ final class Rosters {
     void ended(Conference c, List<ParticipantView> removed, long seq) {
         events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true));
     }
+
+    /** The call ended for {@code why}: as {@link #ended(Conference, List, long)}, with the reason for the callers. */
+    void ended(Conference c, List<ParticipantView> removed, long seq, ResultInfo why) {
+        events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true, why));
+    }
 }

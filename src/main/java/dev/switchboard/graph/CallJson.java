@@ -65,7 +65,9 @@ public final class CallJson {
     /** A {@code #microsoft.graph.identitySet} with the identity in its slot. */
     public static ObjectNode identitySet(ParticipantIdentity identity) {
         ObjectNode set = F.objectNode();
-        set.put("@odata.type", "#microsoft.graph.identitySet");
+        // the Java SDK binds applicationInstance only under communicationsIdentitySet (facts IVR §2.2)
+        set.put("@odata.type", identity.kind() == ParticipantIdentity.Kind.APPLICATION_INSTANCE
+                ? "#microsoft.graph.communicationsIdentitySet" : "#microsoft.graph.identitySet");
         ObjectNode id = set.putObject(identity.kind().slot());
         id.put("@odata.type", "#microsoft.graph.identity");
         id.put("id", identity.id());
@@ -130,7 +132,7 @@ public final class CallJson {
         }
         n.put("id", c.id());
         n.put("state", c.state().wireName());
-        n.put("direction", "outgoing");
+        n.put("direction", c.inbound() != null ? "incoming" : "outgoing");
         n.put("callbackUri", r.callbackUri().toString());
         n.put("callChainId", c.callChainId());
         n.put("myParticipantId", c.myParticipantId());
@@ -138,19 +140,24 @@ public final class CallJson {
         n.put("subject", r.subject());
         ObjectNode source = n.putObject("source");
         source.put("@odata.type", "#microsoft.graph.participantInfo");
-        source.set("identity", identitySet(c.source()));
-        n.set("targets", echo.targets() != null ? echo.targets().deepCopy() : F.arrayNode());
+        source.set("identity", identitySet(c.inbound() != null ? c.inbound().caller() : c.source()));
+        if (c.inbound() != null) {
+            IncomingCallJson.sourceAndTargets(c, source, n.putArray("targets"));
+        } else {
+            n.set("targets", echo.targets() != null ? echo.targets().deepCopy() : F.arrayNode());
+        }
         ArrayNode modalities = n.putArray("requestedModalities");
         r.requestedModalities().forEach(modalities::add);
-        n.set("mediaConfig", mediaConfig(c, echo));
-        n.putObject("mediaState").put("audio", c.state() == CallState.TERMINATED ? "inactive" : "active");
+        n.set("mediaConfig", c.state() == CallState.INCOMING ? F.nullNode() : mediaConfig(c, echo));
+        n.putObject("mediaState").put("audio", c.state() == CallState.TERMINATED || c.state() == CallState.INCOMING
+                ? "inactive" : "active");
         n.set("meetingInfo", meetingInfo(c, echo));
         n.set("chatInfo", echo.chatInfo() != null ? echo.chatInfo().deepCopy() : F.nullNode());
         n.set("callOptions", echo.callOptions() != null ? echo.callOptions().deepCopy() : F.nullNode());
         n.set("resultInfo", resultInfo(c.resultInfo()));
         n.putNull("toneInfo");
         n.putNull("transcription");
-        n.putNull("incomingContext");
+        n.set("incomingContext", c.inbound() != null ? IncomingCallJson.incomingContext(c.inbound()) : F.nullNode());
         n.putArray("callRoutes");
         return n;
     }

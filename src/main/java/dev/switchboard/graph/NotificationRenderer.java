@@ -16,7 +16,7 @@ import java.util.List;
  * Renders the engine's {@link CallEvent}s as Graph {@code commsNotification} items (facts §6.3) for the bots'
  * callback URIs: call states as {@code updated} ({@code terminated} as {@code deleted}), rosters as {@code updated}
  * on the participants (the whole roster, or the delta when the bot asked for it), finished operations as
- * {@code deleted}. Stateless and thread-safe.
+ * {@code deleted}, an incoming call as {@code created} with the whole call (docs/inbound-calls.md). Stateless and thread-safe.
  *
  * <p>Threads and locks: docs/concurrency.md.
  */
@@ -31,6 +31,10 @@ public final class NotificationRenderer {
             case CallEvent.OperationFinished o -> List.of(notification(o.bot(), NotificationKind.OPERATION, "deleted",
                     "/communications/calls/" + o.bot().callId() + "/operations/" + o.operation().id(), false,
                     CallJson.operation(o.operation(), null)));
+            case CallEvent.IncomingCall i -> List.of(notification(i.bot(), NotificationKind.CALL_STATE, "created",
+                    "/communications/calls/" + i.bot().callId(), false, CallJson.call(i.call(), null)));
+            case CallEvent.Ringing r -> List.of();     // for users: the client API's ring stream
+            case CallEvent.RingEnded r -> List.of();
         };
     }
 

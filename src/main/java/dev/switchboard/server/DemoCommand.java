@@ -33,9 +33,15 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     CodecOption codec;
 
+    @Option(names = "--inbound", description = "Instead: alice calls the Dev Bot, which answers (docs/inbound-calls.md).")
+    boolean inbound;
+
     @Override
     public Integer call() throws Exception {
         AudioCodec audio = codec.codec();
+        if (inbound) {
+            return inbound(audio);
+        }
         if (url != null) {
             return verdict(new Demo(url, audio, System.out).run());
         }
@@ -45,6 +51,27 @@ final class DemoCommand implements Callable<Integer> {
         try (LogFormat.Quiet quiet = LogFormat.warningsOnly();
              SwitchboardServer server = new SwitchboardServer(config).start()) {
             return verdict(new Demo(server.baseUrl(), audio, System.out).run());
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    /** alice calls the Dev Bot of an in-process server whose calling webhook is this process's receiver. */
+    private int inbound(AudioCodec audio) throws Exception {
+        if (url != null) {
+            throw new ToolException(ToolException.USAGE, "--inbound runs its own server (the bot's calling webhook is in "
+                    + "this process); leave out --url");
+        }
+        Path dataDir = Files.createTempDirectory("switchboard-demo");
+        int low = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 10000);
+        try (dev.switchboard.tools.CallbackReceiver webhook = new dev.switchboard.tools.CallbackReceiver()) {
+            ServerConfig config = ServerConfig.defaults(dataDir).withPort(0).withMediaPorts(low, low + 99)
+                    .withInbound(InboundSettings.DEFAULTS.withWebhook(dev.switchboard.auth.DevIdentities.DEV_BOT_APP_ID,
+                            webhook.url()));
+            try (LogFormat.Quiet quiet = LogFormat.warningsOnly();
+                 SwitchboardServer server = new SwitchboardServer(config).start()) {
+                return verdict(new dev.switchboard.tools.InboundDemo(server.baseUrl(), audio, webhook, System.out).run());
+            }
         } finally {
             deleteTree(dataDir);
         }

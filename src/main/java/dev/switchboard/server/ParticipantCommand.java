@@ -29,12 +29,27 @@ import java.util.regex.Pattern;
 @Command(name = "participant", mixinStandardHelpOptions = true,
         description = {"Join a call as a user: stream a tone or a WAV file, record what you hear, watch the live roster.",
                 "Example:  switchboard participant --call <callId> --user alice --tone 660 --record heard.wav",
+                "Call a bot:  switchboard participant --dial dev-bot --user alice --tone 660",
+                "Be called:   switchboard participant --answer --user bob --record heard.wav",
                 "A user of a configured tenant: --user dana@contoso.test --password P --tenant T --client-id APP --secret S"})
 final class ParticipantCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
-    @Option(names = "--call", required = true, description = "The call id (from POST /communications/calls).")
-    String callId;
+    static final class Target {
+        @Option(names = "--call", required = true, description = "The call id (from POST /communications/calls).")
+        String callId;
+
+        @Option(names = "--dial", required = true, paramLabel = "appId|dev-bot",
+                description = "Call a bot that has a calling webhook (docs/inbound-calls.md).")
+        String dial;
+
+        @Option(names = "--answer", required = true,
+                description = "Wait on your ring stream for a call that rings you, and join it.")
+        boolean answer;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
 
     @Option(names = "--user", required = true, description = "alice | bob | carol, or a user name of a configured tenant.")
     String user;
@@ -80,7 +95,10 @@ final class ParticipantCommand implements Callable<Integer> {
                 login.password());
         CountDownLatch stop = new CountDownLatch(1);
         TerminationSignals.onTermination(stop::countDown);
-        new TerminalParticipant(new TerminalParticipant.Options(callId, new ClientApi(http, token), audio, source, record, stay), System.out)
+        String dial = target.dial == null ? null
+                : target.dial.equalsIgnoreCase("dev-bot") ? dev.switchboard.auth.DevIdentities.DEV_BOT_APP_ID : target.dial;
+        new TerminalParticipant(new TerminalParticipant.Options(target.callId, new ClientApi(http, token), audio, source,
+                record, stay, dial, target.answer), System.out)
                 .run(stop, http.client());
         return 0;
     }

@@ -58,6 +58,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     RosterStreamOptions roster;
 
+    @Mixin
+    InboundSettings.Options inbound;
+
     @Option(names = "--print-config", description = "Print the resolved settings as JSON (the form of the config file's \"server\" object) and exit.")
     boolean printConfig;
 
@@ -101,7 +104,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(http.settings(), https.settings(), storage.settings(), media.settings(),
-                    identity.settings(configFile), callbacks.settings(), calls.settings(), log.settings(), roster.settings());
+                    identity.settings(configFile), callbacks.settings(), calls.settings(), log.settings(), roster.settings(),
+                    inbound.settings(configFile));
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, e.getMessage());
         }

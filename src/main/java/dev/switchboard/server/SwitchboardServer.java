@@ -87,6 +87,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final WebhookNotifier webhooks;
     private final FileCallJournal journal;
     private final RosterStreams rosterStreams;
+    private final dev.switchboard.core.CallingBots callingBots;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
     private volatile org.eclipse.jetty.server.Server jetty;
@@ -158,6 +159,8 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         try {
+            this.callingBots = config.inbound().bots(config.identity().identities().directory(), new CallbackUriPolicy(
+                    NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts())));
             this.journal = FileCallJournal.open(config.dataDir().resolve(JOURNAL_FILE));
         } catch (RuntimeException e) {
             sweeper.shutdownNow();
@@ -172,7 +175,8 @@ public final class SwitchboardServer implements AutoCloseable {
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
-        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
+        dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(); // users rung (docs/inbound-calls.md)
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, ringStreams)), Clock.systemUTC(),
                 config.calls(), journal);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         NotificationSink botSink = notifications != null ? notifications : webhooks;
@@ -226,7 +230,13 @@ public final class SwitchboardServer implements AutoCloseable {
                     new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                     new UnimplementedActions(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
+            // people call bots (docs/inbound-calls.md)
+            GraphRoutes.registerIncoming(cfg.routes, new dev.switchboard.api.IncomingCallsHandler(router, requests,
+                    new CallbackCheck(callbackPolicy), callingBots, config.inbound().answerWindow()));
+            ClientRoutes.registerDial(cfg.routes, new dev.switchboard.client.DialHandler(router, authority.authenticator(),
+                    callingBots, config.inbound().answerWindow()), ringStreams);
         });
+        sweeper.scheduleWithFixedDelay(this::expireRinging, RINGING_SWEEP_MS, RINGING_SWEEP_MS, TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
         long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
@@ -237,6 +247,17 @@ public final class SwitchboardServer implements AutoCloseable {
         if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
             throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
                     "The server is shutting down and takes no new calls.", java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    /** How often unanswered incoming calls are looked for: the answer window is kept to within this. */
+    private static final long RINGING_SWEEP_MS = 250;
+
+    private void expireRinging() {
+        try {
+            calls.incoming().expireUnanswered();
+        } catch (RuntimeException e) {
+            log.error("ringing sweep failed", e);
         }
     }
 

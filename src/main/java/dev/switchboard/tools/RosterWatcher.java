@@ -24,6 +24,19 @@ public final class RosterWatcher implements AutoCloseable {
 
     /** Connects to a call's roster stream with a user token; {@code onMessage} sees each roster as it arrives. */
     public static RosterWatcher connect(HttpClient client, ClientApi api, String callId, Consumer<JsonNode> onMessage) {
+        return open(client, api, api.rosterUri(callId), "roster stream", onMessage);
+    }
+
+    /**
+     * Connects to the user's ring stream (docs/inbound-calls.md): {@code ringing}, {@code answered} and
+     * {@code cancelled} messages for every call that rings this user.
+     */
+    public static RosterWatcher ringStream(HttpClient client, ClientApi api, Consumer<JsonNode> onMessage) {
+        return open(client, api, api.ringUri(), "ring stream", onMessage);
+    }
+
+    private static RosterWatcher open(HttpClient client, ClientApi api, java.net.URI uri, String what,
+                                      Consumer<JsonNode> onMessage) {
         List<JsonNode> sink = new CopyOnWriteArrayList<>();
         WebSocket.Listener listener = new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
@@ -45,16 +58,16 @@ public final class RosterWatcher implements AutoCloseable {
             WebSocket ws = client.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + api.userToken())
                     .connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(api.rosterUri(callId), listener).get();
+                    .buildAsync(uri, listener).get();
             return new RosterWatcher(ws, sink);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
                 java.net.http.HttpResponse<?> response = refused.getResponse();
                 Object body = response.body();
-                throw new ToolException(ToolException.REFUSED, "cannot open the roster stream: the server answered "
+                throw new ToolException(ToolException.REFUSED, "cannot open the " + what + ": the server answered "
                         + response.statusCode() + (body instanceof String text ? ": " + ServerHttp.errorMessage(text) : ""));
             }
-            throw new ToolException(ToolException.UNAVAILABLE, "cannot open the roster stream: " + e.getCause());
+            throw new ToolException(ToolException.UNAVAILABLE, "cannot open the " + what + ": " + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ToolException(ToolException.UNAVAILABLE, "interrupted");

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real participant from the terminal: joins a call through the client API, streams a tone or a WAV file as
  * RTP, records what it hears, prints the live roster (who is muted, and whether by the server) and a level
- * meter, and leaves cleanly when told to stop or when its time is up.
+ * meter, and leaves cleanly when told to stop or when its time is up. Instead of joining a call it can dial a bot
+ * ({@code dialAppId}) or wait on its ring stream for a call that rings it and answer that ({@code answer}); see
+ * docs/inbound-calls.md.
  */
 public final class TerminalParticipant {
 
@@ -25,7 +27,12 @@ public final class TerminalParticipant {
      * @param record  where to write what was heard as WAV, or null
      * @param duration how long to stay, or null until stopped
      */
-    public record Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration) {
+    public record Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration,
+                          String dialAppId, boolean answer) {
+        /** Joins the call {@code callId}. */
+        public Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration) {
+            this(callId, api, codec, source, record, duration, null, false);
+        }
     }
 
     private final Options options;
@@ -39,14 +46,36 @@ public final class TerminalParticipant {
     /** Runs until {@code stop} is counted down or the duration passes; then leaves and saves the recording. */
     public void run(CountDownLatch stop, java.net.http.HttpClient http) throws IOException, InterruptedException {
         try (Softphone phone = new Softphone("127.0.0.1", options.codec(), options.source())) {
-            ClientApi.Joined joined = options.api().join(options.callId(), phone.sdpOffer());
+            ClientApi.Joined joined;
+            if (options.dialAppId() != null) {
+                joined = options.api().dial(options.dialAppId(), phone.sdpOffer());
+                out.printf("dialed bot %s: call %s, ringing (you hear silence until it answers)%n", options.dialAppId(),
+                        joined.callId());
+            } else {
+                String callId = options.answer() ? awaitRing(stop, http) : options.callId();
+                if (callId == null) {
+                    return;
+                }
+                joined = options.api().join(callId, phone.sdpOffer());
+            }
+            String callId = joined.callId();
             phone.start(joined.sdpAnswer());
-            out.printf("joined call %s as participant %s (%s, local RTP port %d)%n", options.callId(), joined.participantId(),
+            out.printf("joined call %s as participant %s (%s, local RTP port %d)%n", callId, joined.participantId(),
                     options.codec().sdpName(), phone.localPort());
-            try (RosterWatcher roster = RosterWatcher.connect(http, options.api(), options.callId(),
-                    message -> out.println(describe(message, joined.participantId())))) {
+            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+            try (RosterWatcher roster = RosterWatcher.connect(http, options.api(), callId, message -> {
+                out.println(describe(message, joined.participantId()));
+                if ("ended".equals(message.path("type").asText())) {
+                    JsonNode why = message.path("endReason");
+                    if (why.isObject()) {
+                        out.printf("call ended: %d/%d %s%n", why.path("code").asInt(), why.path("subcode").asInt(),
+                                why.path("message").asText());
+                    }
+                    ended.set(true);
+                }
+            })) {
                 long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
-                while (System.nanoTime() < deadline && !stop.await(Math.min(1000, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
+                while (System.nanoTime() < deadline && !ended.get() && !stop.await(Math.min(1000, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
                     out.printf(Locale.ROOT, "level %6.1f dBFS  %s  (sent %d, received %d packets)%n",
                             phone.recording().recentRmsDbfs(1000), meter(phone.recording().recentRmsDbfs(1000)),
                             phone.packetsSent(), phone.packetsReceived());
@@ -64,6 +93,27 @@ public final class TerminalParticipant {
                 out.printf(Locale.ROOT, "recorded %.1f s of what was heard to %s%n",
                         phone.recording().length() / (double) phone.recording().sampleRate(), options.record());
             }
+        }
+    }
+
+    /** Waits on the ring stream for a call that rings this user; its call id, or null when stopped first. */
+    private String awaitRing(CountDownLatch stop, java.net.http.HttpClient http) throws InterruptedException {
+        java.util.concurrent.BlockingQueue<String> rung = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (RosterWatcher rings = RosterWatcher.ringStream(http, options.api(), m -> {
+            if ("ringing".equals(m.path("type").asText())) {
+                rung.add(m.path("callId").asText());
+            }
+        })) {
+            out.println("waiting for a call (ring stream open)");
+            long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
+            while (System.nanoTime() < deadline && stop.getCount() > 0) {
+                String callId = rung.poll(200, TimeUnit.MILLISECONDS);
+                if (callId != null) {
+                    out.printf("ringing: call %s, answering%n", callId);
+                    return callId;
+                }
+            }
+            return null;
         }
     }
 

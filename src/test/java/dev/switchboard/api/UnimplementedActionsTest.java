@@ -34,7 +34,7 @@ class UnimplementedActionsTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    static final List<String> CALL_ACTIONS = List.of("answer", "reject", "redirect", "transfer", "changeScreenSharingRole",
+    static final List<String> CALL_ACTIONS = List.of("changeScreenSharingRole",
             "playPrompt", "recordResponse", "cancelMediaProcessing", "subscribeToTone", "sendDtmfTones",
             "updateRecordingStatus", "addLargeGalleryView");
     static TestServer server;

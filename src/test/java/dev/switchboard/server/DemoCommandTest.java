@@ -16,6 +16,18 @@ class DemoCommandTest {
         return Cli.run(Main::commandLine, args);
     }
 
+    @Test
+    void theInboundDemoCallsTheBotWhichAnswers() {
+        Cli.Result r = run("demo", "--inbound");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Inbound demo passed: every step behaved.")
+                .contains("state=incoming direction=incoming")
+                .contains("ok   alice hears the bot (440 Hz)")
+                .contains("ok   the bot hears alice (660 Hz)")
+                .contains("every signature verified")
+                .doesNotContain("FAIL");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"pcmu", "opus"})
     void theDemoPassesEveryStep(String codec) {

@@ -1,0 +1,184 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.CallsPermission;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.core.AnswerRequest;
+import dev.switchboard.core.CallCommand;
+import dev.switchboard.core.CallingBot;
+import dev.switchboard.core.CallingBots;
+import dev.switchboard.core.ParticipantIdentity;
+import dev.switchboard.core.RejectReason;
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.graph.GraphEcho;
+import io.javalin.http.Context;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The actions on incoming calls (docs/inbound-calls.md): {@code answer}, {@code reject}, {@code redirect} and
+ * {@code transfer}, each {@code 202} with no body (facts IVR §0). Request threads; every command goes through the router.
+ */
+public final class IncomingCallsHandler {
+    static final int MIN_REDIRECT_SECONDS = 15;
+    static final int MAX_REDIRECT_SECONDS = 90;
+    static final int DEFAULT_REDIRECT_SECONDS = 55;
+
+    private final CallRouter calls;
+    private final GraphRequests requests;
+    private final CallbackCheck callbackCheck;
+    private final CallingBots bots;
+    private final Duration answerWindow;
+
+    /**
+     * @param bots         the bots a call can be redirected or transferred to
+     * @param answerWindow how long a transfer's target rings
+     */
+    public IncomingCallsHandler(CallRouter calls, GraphRequests requests, CallbackCheck callbackCheck, CallingBots bots,
+                                Duration answerWindow) {
+        this.calls = calls;
+        this.requests = requests;
+        this.callbackCheck = callbackCheck;
+        this.bots = bots;
+        this.answerWindow = answerWindow;
+    }
+
+    /** {@code POST .../calls/{id}/answer}. */
+    public void answer(Context ctx) {
+        Principal app = requests.appPrincipal(ctx);
+        ObjectNode body = requests.requiredBody(ctx);
+        String callback = Json.optionalString(body, "callbackUri");
+        URI callbackUri = callback == null ? null : CreateCallBody.callbackUri(callback);
+        List<String> modalities = body.has("acceptedModalities") && !body.get("acceptedModalities").isNull()
+                ? CreateCallBody.modalities(body, "acceptedModalities") : List.of("audio");
+        ObjectNode media = Json.requiredObject(body, "mediaConfig");
+        boolean appHosted = CreateCallBody.appHosted(media);
+        String offer = appHosted ? Json.requiredString(media, "blob", "mediaConfig.blob") : null;
+        ObjectNode mediaEcho = media.deepCopy();
+        mediaEcho.remove("blob");
+        ObjectNode options = Json.optionalObject(body, "callOptions");
+        boolean delta = options != null && Json.optionalBoolean(options, "isDeltaRosterEnabled");
+        CallsPermission.checkAnswer(app, appHosted);
+        String callId = ctx.pathParam("callId");
+        if (callbackUri == null) {
+            // Graph: "If this property has not been set, the bot's global callback URI will be used instead"
+            callbackUri = bots.require(app.appId(), app.tenantId()).callingWebhook();
+        } else {
+            callbackCheck.require(callbackUri);
+        }
+        AnswerRequest answer = new AnswerRequest(callbackUri, modalities, appHosted, offer, GraphRequests.remoteAddress(ctx),
+                delta, new GraphEcho(mediaEcho, null, null, null, options == null ? null : options.deepCopy()));
+        calls.send(new CallCommand.Answer(callId, GraphRequests.caller(app), answer));
+        accepted(ctx);
+    }
+
+    /** {@code POST .../calls/{id}/reject}. */
+    public void reject(Context ctx) {
+        Principal app = requests.appPrincipal(ctx);
+        ObjectNode body = requests.optionalBody(ctx);
+        RejectReason reason = RejectReason.parse(body == null ? null : Json.optionalString(body, "reason"));
+        URI callbackUri = callback(body);
+        calls.send(new CallCommand.Reject(ctx.pathParam("callId"), GraphRequests.caller(app), reason, callbackUri));
+        accepted(ctx);
+    }
+
+    /** {@code POST .../calls/{id}/redirect}: one target, another bot that takes calls or a user. */
+    public void redirect(Context ctx) {
+        Principal app = requests.appPrincipal(ctx);
+        ObjectNode body = requests.requiredBody(ctx);
+        CallsPermission.checkRedirectOrTransfer(app);
+        ArrayNode targets = Json.optionalArray(body, "targets");
+        if (targets == null || targets.isEmpty()) {
+            throw SwitchboardException.badRequest("'targets' is required: a list of invitationParticipantInfo.");
+        }
+        if (targets.size() > 1) {
+            throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "Simultaneous ring (more than one redirect target) "
+                    + "is not implemented; give one target.");
+        }
+        int seconds = DEFAULT_REDIRECT_SECONDS;
+        JsonNode timeout = body.get("timeout");
+        if (timeout != null && !timeout.isNull()) {
+            if (!timeout.canConvertToInt() || timeout.asInt() < MIN_REDIRECT_SECONDS || timeout.asInt() > MAX_REDIRECT_SECONDS) {
+                throw SwitchboardException.badRequest("'timeout' must be a number of seconds from " + MIN_REDIRECT_SECONDS
+                        + " to " + MAX_REDIRECT_SECONDS + ".");
+            }
+            seconds = timeout.asInt();
+        }
+        Target target = target(targets.get(0), "targets", app);
+        String callId = ctx.pathParam("callId");
+        if (target.bot() != null) {
+            calls.send(new CallCommand.Redirect(callId, GraphRequests.caller(app), target.bot(), Duration.ofSeconds(seconds),
+                    callback(body)));
+        } else {
+            calls.send(new CallCommand.RedirectToUser(callId, GraphRequests.caller(app), target.user(),
+                    Duration.ofSeconds(seconds), callback(body)));
+        }
+        accepted(ctx);
+    }
+
+    /** {@code POST .../calls/{id}/transfer}: blind transfer of a peer-to-peer call to another bot or a user. */
+    public void transfer(Context ctx) {
+        Principal app = requests.appPrincipal(ctx);
+        ObjectNode body = requests.requiredBody(ctx);
+        CallsPermission.checkRedirectOrTransfer(app);
+        ObjectNode target = Json.requiredObject(body, "transferTarget");
+        if (Json.optionalString(target, "replacesCallId") != null) {
+            throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "Consultative transfer (transferTarget.replacesCallId) "
+                    + "is not implemented; omit it for a blind transfer.");
+        }
+        Target to = target(target, "transferTarget", app);
+        String callId = ctx.pathParam("callId");
+        if (to.bot() != null) {
+            calls.send(new CallCommand.Transfer(callId, GraphRequests.caller(app), to.bot(), answerWindow));
+        } else {
+            calls.send(new CallCommand.TransferToUser(callId, GraphRequests.caller(app), to.user(), answerWindow));
+        }
+        accepted(ctx);
+    }
+
+    /** Who a redirect or transfer goes to: another bot that takes calls, or a user. */
+    private record Target(CallingBot bot, ParticipantIdentity user) {
+    }
+
+    /** The bot ({@code identity.application.id}) or user ({@code identity.user.id}) an invitationParticipantInfo names. */
+    private Target target(JsonNode info, String where, Principal app) {
+        if (!info.isObject()) {
+            throw SwitchboardException.badRequest("'" + where + "' must hold invitationParticipantInfo objects.");
+        }
+        ObjectNode identity = Json.requiredObject((ObjectNode) info, "identity");
+        ObjectNode application = Json.optionalObject(identity, "application");
+        if (application != null) {
+            return new Target(bots.require(Json.requiredString(application, "id", where + ".identity.application.id"),
+                    app.tenantId()), null);
+        }
+        if (Json.optionalObject(identity, "user") == null) {
+            throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "The target of '" + where + "' must be a user "
+                    + "(identity.user.id) or a bot (identity.application.id); phones and application instances are not "
+                    + "implemented.");
+        }
+        return new Target(null, CreateCallBody.user(identity, where));
+    }
+
+    private URI callback(ObjectNode body) {
+        String value = body == null ? null : Json.optionalString(body, "callbackUri");
+        if (value == null) {
+            return null;
+        }
+        URI uri = CreateCallBody.callbackUri(value);
+        callbackCheck.require(uri);
+        return uri;
+    }
+
+    /** 202, no body and no Content-Type (the SDKs' void actions). */
+    private static void accepted(Context ctx) {
+        ctx.status(202);
+        ctx.res().setContentType(null);
+        ctx.res().setContentLength(0);
+    }
+}

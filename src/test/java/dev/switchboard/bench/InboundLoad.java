@@ -1,0 +1,260 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.media.codec.G711;
+import dev.switchboard.media.sdp.SdpOffer;
+import dev.switchboard.server.InboundSettings;
+import dev.switchboard.server.ServerConfig;
+import dev.switchboard.server.SwitchboardServer;
+import dev.switchboard.testsupport.FfmpegPeer;
+import dev.switchboard.testsupport.Tokens;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Load harness for incoming calls (issue 12, docs/inbound-calls.md): callers dial the Dev Bot at a fixed rate through
+ * the client API with real RTP sockets; a loopback bot (the JDK HTTP server as its calling webhook, verifying nothing
+ * but doing the real work) answers each call with app-hosted media as soon as the signed incoming-call notification
+ * arrives, reads its media answer and streams a 440 Hz tone. Each caller measures dial → the first mixed packet that
+ * carries the bot's tone (non-silent PCMU), then hangs up. One in-process server with the real media plane, webhook
+ * notifier (RS256 signing) and call engine; loopback only.
+ *
+ * <p>Run: {@code bench/inbound-load [--calls 1000] [--rate 100]}. Reports setups/s, p50/p99 and calls that never
+ * heard the bot within 5 s (lost). Exit status 1 when a target is missed (≥ 100 setups/s, p99 < 200 ms, 0 lost).
+ */
+public final class InboundLoad {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FRAME = 160;
+
+    private final Map<String, DatagramChannel> botSockets = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> hungUp = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(threads).build();
+    private final AtomicInteger answerFailures = new AtomicInteger();
+    private String base;
+    private String botToken;
+    private String aliceToken;
+    private String webhook;
+
+    public static void main(String[] args) throws Exception {
+        int calls = 1000;
+        int rate = 100;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--calls" -> calls = Integer.parseInt(args[i + 1]);
+                case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        System.exit(new InboundLoad().run(calls, rate) ? 0 : 1);
+    }
+
+    boolean run(int calls, int rate) throws Exception {
+        HttpServer bot = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        bot.setExecutor(threads);
+        bot.createContext("/", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+            for (JsonNode item : JSON.readTree(body).path("value")) {
+                if ("created".equals(item.path("changeType").asText())
+                        && "incoming".equals(item.path("resourceData").path("state").asText())) {
+                    answer(item.path("resourceData").path("id").asText());
+                }
+            }
+        });
+        bot.start();
+        webhook = "http://127.0.0.1:" + bot.getAddress().getPort() + "/calling";
+        ServerConfig config = ServerConfig.defaults(Files.createTempDirectory("inbound-load")).withPort(0)
+                .withMediaPorts(42000, 47999)
+                .withInbound(InboundSettings.DEFAULTS.withWebhook(DevIdentities.DEV_BOT_APP_ID, webhook));
+        try (SwitchboardServer server = new SwitchboardServer(config).start()) {
+            base = server.baseUrl();
+            botToken = Tokens.devBotToken(base);
+            aliceToken = Tokens.aliceToken(base);
+            // warm-up: the JIT and the connection pools
+            runCalls(Math.min(100, calls), Math.min(rate, 50));
+            long t0 = System.nanoTime();
+            List<Long> latencies = runCalls(calls, rate);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long heard = latencies.stream().filter(l -> l >= 0).count();
+            List<Long> ok = new ArrayList<>(latencies.stream().filter(l -> l >= 0).toList());
+            Collections.sort(ok);
+            double p50 = ok.isEmpty() ? Double.NaN : ok.get(ok.size() / 2) / 1e6;
+            double p99 = ok.isEmpty() ? Double.NaN : ok.get(Math.min(ok.size() - 1, (int) Math.ceil(ok.size() * 0.99) - 1)) / 1e6;
+            long lost = calls - heard;
+            double setups = heard / seconds;
+            System.out.printf("inbound-load: %d calls dialed at %d/s on %d cores: %.1f setups/s, dial->hears-bot p50 %.1f ms, "
+                            + "p99 %.1f ms, lost %d, answer failures %d%n", calls, rate,
+                    Runtime.getRuntime().availableProcessors(), setups, p50, p99, lost, answerFailures.get());
+            boolean met = setups >= 100 * 0.98 * Math.min(1.0, rate / 100.0) && p99 < 200 && lost == 0;
+            System.out.println(met ? "targets met" : "TARGET MISSED (>= 100 setups/s, p99 < 200 ms, 0 lost)");
+            return met;
+        } finally {
+            bot.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    /** Dials {@code calls} calls at {@code rate}/s; each entry is dial → hears the bot in ns, or -1. */
+    private List<Long> runCalls(int calls, int rate) throws Exception {
+        List<java.util.concurrent.Future<Long>> futures = new ArrayList<>();
+        long start = System.nanoTime();
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        for (int i = 0; i < calls; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            futures.add(threads.submit(this::oneCall));
+        }
+        List<Long> out = new ArrayList<>();
+        for (var f : futures) {
+            out.add(f.get(30, TimeUnit.SECONDS));
+        }
+        return out;
+    }
+
+    /** One caller: dial, latch, wait for the bot's tone, hang up. */
+    private long oneCall() throws Exception {
+        try (DatagramChannel caller = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = ((InetSocketAddress) caller.getLocalAddress()).getPort();
+            long t0 = System.nanoTime();
+            HttpResponse<String> dialed = http.send(HttpRequest.newBuilder(URI.create(base + "/client/v1/apps/"
+                            + DevIdentities.DEV_BOT_APP_ID + "/calls")).header("Authorization", "Bearer " + aliceToken)
+                    .header("Content-Type", "application/sdp")
+                    .POST(HttpRequest.BodyPublishers.ofString(FfmpegPeer.offer(port, FfmpegPeer.Codec.PCMU, "sendrecv"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (dialed.statusCode() != 201) {
+                return -1;
+            }
+            String location = dialed.headers().firstValue("Location").orElseThrow();
+            String callId = location.split("/")[4];
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    SdpOffer.parse(dialed.body()).media().get(0).port());
+            caller.send(rtp(0, (byte) 0xFF), server); // latches the caller's leg
+            caller.configureBlocking(false);
+            ByteBuffer in = ByteBuffer.allocate(2048);
+            long heard = -1;
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                in.clear();
+                if (caller.receive(in) != null) {
+                    in.flip();
+                    if (carriesTone(in)) {
+                        heard = System.nanoTime() - t0;
+                        break;
+                    }
+                } else {
+                    Thread.sleep(1);
+                }
+            }
+            hungUp.put(callId, true);
+            http.send(HttpRequest.newBuilder(URI.create(base + location)).header("Authorization", "Bearer " + aliceToken)
+                    .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            DatagramChannel botSocket = botSockets.remove(callId);
+            if (botSocket != null) {
+                botSocket.close();
+            }
+            return heard;
+        }
+    }
+
+    /** The bot: answer with app-hosted media, read the media answer, stream the tone until the caller hung up. */
+    private void answer(String callId) {
+        threads.submit(() -> {
+            try (DatagramChannel socket = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                botSockets.put(callId, socket);
+                int port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
+                String offer = FfmpegPeer.offer(port, FfmpegPeer.Codec.PCMU, "sendrecv");
+                String body = JSON.createObjectNode().put("callbackUri", webhook)
+                        .set("mediaConfig", JSON.createObjectNode().put("@odata.type", "#microsoft.graph.appHostedMediaConfig")
+                                .put("blob", offer)).toString();
+                HttpResponse<String> answered = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.0/communications/calls/"
+                                + callId + "/answer")).header("Authorization", "Bearer " + botToken)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answered.statusCode() != 202) {
+                    answerFailures.incrementAndGet();
+                    return null;
+                }
+                HttpResponse<String> call = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.0/communications/calls/"
+                        + callId)).header("Authorization", "Bearer " + botToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+                String blob = JSON.readTree(call.body()).path("mediaConfig").path("blob").asText();
+                InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        SdpOffer.parse(blob).media().get(0).port());
+                for (int seq = 0; seq < 250 && !hungUp.containsKey(callId); seq++) {
+                    socket.send(toneFrame(seq), server);
+                    Thread.sleep(20);
+                }
+            } catch (Exception e) {
+                if (!hungUp.containsKey(callId)) {
+                    answerFailures.incrementAndGet();
+                }
+            } finally {
+                hungUp.remove(callId);
+            }
+            return null;
+        });
+    }
+
+    private static ByteBuffer toneFrame(int seq) {
+        ByteBuffer b = rtp(seq, (byte) 0);
+        for (int i = 0; i < FRAME; i++) {
+            double t = (seq * FRAME + i) / 8000.0;
+            b.put(12 + i, G711.linearToUlaw((int) (8000 * Math.sin(2 * Math.PI * 440 * t))));
+        }
+        return b;
+    }
+
+    private static ByteBuffer rtp(int seq, byte fill) {
+        ByteBuffer b = ByteBuffer.allocate(12 + FRAME);
+        b.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * FRAME).putInt(0x1234_5678);
+        for (int i = 0; i < FRAME; i++) {
+            b.put(fill);
+        }
+        b.flip();
+        return b;
+    }
+
+    /** An RTP packet whose PCMU payload is not silence: the bot's tone came through the mix. */
+    private static boolean carriesTone(ByteBuffer packet) {
+        if (packet.remaining() <= 12 || (packet.get(1) & 0x7F) >= 72) {
+            return false; // RTCP or empty
+        }
+        int loud = 0;
+        for (int i = 12; i < packet.limit(); i++) {
+            if (Math.abs(G711.ulawToLinear(packet.get(i))) > 1000) {
+                loud++;
+            }
+        }
+        return loud > 10;
+    }
+}
