@@ -33,6 +33,7 @@ public final class RtpRoom implements MediaRoom {
     private volatile boolean closed;
     private volatile long tickStarted;
     private volatile long tickCompleted;
+    private final java.util.List<DigitListener> digitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RtpRoom(String callId, RtpMediaEngine engine, MixerThread mixerThread) {
         this.callId = callId;
@@ -82,6 +83,32 @@ public final class RtpRoom implements MediaRoom {
         } catch (java.io.IOException e) {
             throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "A media port could not be opened.");
         }
+    }
+
+    @Override
+    public void addDigitListener(DigitListener listener) {
+        digitListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** A leg recognised a key press (packet thread): the listeners hear it on the DTMF thread. */
+    void digitReceived(String participantId, DtmfTone tone) {
+        if (digitListeners.isEmpty()) {
+            return;
+        }
+        engine.dtmf().post(() -> {
+            for (DigitListener l : digitListeners) {
+                try {
+                    l.onDigit(participantId, tone);
+                } catch (RuntimeException e) {
+                    // the listener's own failure; the others still hear the digit
+                }
+            }
+        });
+    }
+
+    /** Runs a DTMF completion on the DTMF thread. */
+    void dtmfTask(Runnable task) {
+        engine.dtmf().post(task);
     }
 
     @Override
