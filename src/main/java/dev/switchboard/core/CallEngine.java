@@ -26,6 +26,9 @@ public final class CallEngine implements AutoCloseable {
     private final Invitations invitations;
     private final BotCalls bots;
     private final ParticipantCalls participants;
+    private final ToneRelay toneRelay;
+    private final DtmfCalls dtmf;
+    private final RecordingStatusCalls recordingStatus;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
         this(media, sink, clock, settings, CallJournal.NONE);
@@ -44,6 +47,19 @@ public final class CallEngine implements AutoCloseable {
         Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention());
         this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
+        this.toneRelay = new ToneRelay(events);
+        this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
+        this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
+    }
+
+    /** What bots do with DTMF: subscribeToTone, sendDtmfTones. */
+    public DtmfCalls dtmf() {
+        return dtmf;
+    }
+
+    /** The bots' updateRecordingStatus. */
+    public RecordingStatusCalls recordingStatus() {
+        return recordingStatus;
     }
 
     /** What bots do. */
@@ -82,7 +98,7 @@ public final class CallEngine implements AutoCloseable {
                     continue;
                 }
                 for (Operation op : List.copyOf(call.runningOperations.values())) {
-                    if (!op.createdAt().plus(settings.inviteTimeout()).isAfter(now)) {
+                    if (op.kind() == OperationKind.INVITE && !op.createdAt().plus(settings.inviteTimeout()).isAfter(now)) {
                         invitations.finish(call, op.finish(OperationStatus.FAILED, ResultInfo.INVITE_TIMEOUT));
                     }
                 }

@@ -221,6 +221,7 @@ public final class SwitchboardServer implements AutoCloseable {
             GraphRoutes.register(cfg.routes, new CallsHandler(router, requests, new CallbackCheck(callbackPolicy)),
                     new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                     new UnimplementedActions(router, requests));
+            GraphRoutes.registerDtmf(cfg.routes, new dev.switchboard.api.DtmfHandler(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
