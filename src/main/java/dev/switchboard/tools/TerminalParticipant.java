@@ -24,8 +24,15 @@ public final class TerminalParticipant {
      * @param source  what to send (null: listen only)
      * @param record  where to write what was heard as WAV, or null
      * @param duration how long to stay, or null until stopped
+     * @param dtmf     DTMF keys to send (e.g. {@code 1234#}), or null
+     * @param dtmfAt   when to send them, counted from joining
+     * @param keypad   true to send the DTMF keys of every line typed on standard input
      */
-    public record Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration) {
+    public record Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration,
+                          String dtmf, Duration dtmfAt, boolean keypad) {
+        public Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration) {
+            this(callId, api, codec, source, record, duration, null, Duration.ZERO, false);
+        }
     }
 
     private final Options options;
@@ -38,11 +45,20 @@ public final class TerminalParticipant {
 
     /** Runs until {@code stop} is counted down or the duration passes; then leaves and saves the recording. */
     public void run(CountDownLatch stop, java.net.http.HttpClient http) throws IOException, InterruptedException {
-        try (Softphone phone = new Softphone("127.0.0.1", options.codec(), options.source())) {
+        boolean sendsDtmf = options.dtmf() != null || options.keypad();
+        try (Softphone phone = new Softphone("127.0.0.1", options.codec(), options.source(), sendsDtmf)) {
             ClientApi.Joined joined = options.api().join(options.callId(), phone.sdpOffer());
             phone.start(joined.sdpAnswer());
             out.printf("joined call %s as participant %s (%s, local RTP port %d)%n", options.callId(), joined.participantId(),
                     options.codec().sdpName(), phone.localPort());
+            phone.onDtmf(tone -> out.println("DTMF received: " + tone.symbol()));
+            Keypad keypad = new Keypad(phone, out);
+            if (options.dtmf() != null) {
+                keypad.sendLater(options.dtmf(), options.dtmfAt());
+            }
+            if (options.keypad()) {
+                keypad.readLines(System.in);
+            }
             try (RosterWatcher roster = RosterWatcher.connect(http, options.api(), options.callId(),
                     message -> out.println(describe(message, joined.participantId())))) {
                 long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
