@@ -22,6 +22,9 @@ import java.nio.channels.DatagramChannel;
  *
  * <p>Threads (see docs/concurrency.md): {@link #onDatagram} on the engine's packet thread; {@link #pullFrame} and the
  * send methods on the room's mixer thread; the mute setters, {@link #stats()} and {@link #close()} on any thread.
+ *
+ * <p>Over 300 lines because it is where a leg's stages meet (two constructors, plain RTP and WebRTC, and the entry
+ * points of the packet, mixer and control threads, DTMF included); each stage's logic lives in its own class.
  */
 public final class RtpLeg implements MediaLeg {
     private final RtpRoom room;

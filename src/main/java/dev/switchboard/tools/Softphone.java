@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * {@link AudioSource} (or nothing), and decodes what it receives into a recording and a level meter.
  * Runs two threads (a 20 ms sender tick and a receiver) until closed. DTMF: offers RFC 4733 telephone-events at the
  * codec's clock rate, sends key presses ({@link #sendDtmf}) and hears them ({@link #onDtmf}, {@link #dtmfReceived}).
+ * (Over 300 lines: one endpoint's SDP, send tick, receive loop and timeline; the RFC 4733 work is in
+ * {@link DtmfSender} and {@link DtmfReceiver}.)
  */
 public final class Softphone implements AutoCloseable {
     private static final int DYNAMIC_OPUS_PT = 111;
