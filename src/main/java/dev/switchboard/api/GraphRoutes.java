@@ -73,6 +73,16 @@ public final class GraphRoutes {
         }
     }
 
+    /** The DTMF and recording-status actions of a call (docs/dtmf.md), under both roots and both name forms. */
+    public static void registerDtmf(RoutesConfig routes, DtmfHandler dtmf) {
+        for (String root : ROOTS) {
+            String call = root + "/{callId}";
+            action(routes, call, "subscribeToTone", dtmf::subscribeToTone);
+            action(routes, call, "sendDtmfTones", dtmf::sendDtmfTones);
+            action(routes, call, "updateRecordingStatus", dtmf::updateRecordingStatus);
+        }
+    }
+
     /** A POST action under its short name and its qualified name. */
     private static void action(RoutesConfig routes, String on, String name, Handler handler) {
         routes.post(on + "/" + name, handler);

@@ -15,8 +15,8 @@ import java.util.List;
  */
 public final class UnimplementedActions {
     /** Actions bound to a call in Graph v1.0 (CSDL) that Switchboard does not implement. */
-    public static final List<String> CALL_ACTIONS = List.of("changeScreenSharingRole", "playPrompt", "recordResponse", "cancelMediaProcessing", "subscribeToTone",
-            "sendDtmfTones", "updateRecordingStatus", "addLargeGalleryView");
+    public static final List<String> CALL_ACTIONS = List.of("changeScreenSharingRole", "playPrompt", "recordResponse",
+            "cancelMediaProcessing", "addLargeGalleryView");
     /** Actions bound to a participant in Graph v1.0 that Switchboard does not implement. */
     public static final List<String> PARTICIPANT_ACTIONS = List.of("startHoldMusic", "stopHoldMusic");
     /** The action bound to the calls collection. */

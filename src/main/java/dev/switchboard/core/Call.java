@@ -29,6 +29,10 @@ final class Call {
     Inbound inbound;
     /** Finished operations, oldest first, bounded by the service's retention. */
     final LinkedHashMap<String, Operation> finishedOperations = new LinkedHashMap<>();
+    /** The bot called {@code subscribeToTone}: key presses reach it as {@code toneInfo}. */
+    boolean toneSubscribed;
+    /** The last {@code toneInfo.sequenceId} sent to the bot (the first is 1). */
+    long toneSequence;
     /** Running operations (invitations); never evicted. */
     final Map<String, Operation> runningOperations = new LinkedHashMap<>();
 

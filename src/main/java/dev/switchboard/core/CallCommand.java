@@ -82,6 +82,31 @@ public sealed interface CallCommand<R> {
         }
     }
 
+    record SubscribeToTone(String callId, Caller app, String clientContext) implements CallCommand<Operation> {
+        public Operation runOn(CallEngine e) {
+            return e.dtmf().subscribeToTone(callId, app, clientContext);
+        }
+    }
+
+    /** @param delayMs {@code delayBetweenTonesMs}, or null for the default */
+    record SendDtmfTones(String callId, List<dev.switchboard.media.DtmfTone> tones, Integer delayMs, Caller app,
+                         String clientContext) implements CallCommand<Operation> {
+        public SendDtmfTones {
+            tones = List.copyOf(tones);
+        }
+
+        public Operation runOn(CallEngine e) {
+            return e.dtmf().sendDtmfTones(callId, tones, delayMs, app, clientContext);
+        }
+    }
+
+    record UpdateRecordingStatus(String callId, RecordingStatus status, Caller app, String clientContext)
+            implements CallCommand<Operation> {
+        public Operation runOn(CallEngine e) {
+            return e.recordingStatus().update(callId, status, app, clientContext);
+        }
+    }
+
     // ---- participants ------------------------------------------------------------------------------------------
 
     /** @param offeredFrom where the offer came from (the HTTP remote address), or null */

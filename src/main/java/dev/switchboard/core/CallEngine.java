@@ -27,6 +27,9 @@ public final class CallEngine implements AutoCloseable {
     private final BotCalls bots;
     private final ParticipantCalls participants;
     private final IncomingCalls incoming;
+    private final ToneRelay toneRelay;
+    private final DtmfCalls dtmf;
+    private final RecordingStatusCalls recordingStatus;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
         this(media, sink, clock, settings, CallJournal.NONE);
@@ -49,11 +52,24 @@ public final class CallEngine implements AutoCloseable {
         conferences.ringTargets(rings, settings.ringingTimeout());
         bots.ringInvitees(rings, settings.inviteTimeout());
         this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling, rings);
+        this.toneRelay = new ToneRelay(events);
+        this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
+        this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
     }
 
     /** Calls users place to bots, and what bots do with them (docs/inbound-calls.md). */
     public IncomingCalls incoming() {
         return incoming;
+    }
+
+    /** What bots do with DTMF: subscribeToTone, sendDtmfTones. */
+    public DtmfCalls dtmf() {
+        return dtmf;
+    }
+
+    /** The bots' updateRecordingStatus. */
+    public RecordingStatusCalls recordingStatus() {
+        return recordingStatus;
     }
 
     /** What bots do. */
@@ -93,7 +109,7 @@ public final class CallEngine implements AutoCloseable {
                     continue;
                 }
                 for (Operation op : List.copyOf(call.runningOperations.values())) {
-                    if (!op.createdAt().plus(settings.inviteTimeout()).isAfter(now)) {
+                    if (op.kind() == OperationKind.INVITE && !op.createdAt().plus(settings.inviteTimeout()).isAfter(now)) {
                         invitations.finish(call, op.finish(OperationStatus.FAILED, ResultInfo.INVITE_TIMEOUT));
                     }
                 }

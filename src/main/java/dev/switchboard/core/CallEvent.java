@@ -45,6 +45,15 @@ public sealed interface CallEvent {
         }
     }
 
+    /**
+     * A participant pressed a key and the bot subscribed to tones: Graph's call update with {@code toneInfo}.
+     *
+     * @param sequenceId strictly increasing per bot call, from 1
+     */
+    record ToneReceived(BotAddress bot, String callChainId, String myParticipantId, CallState state,
+                        dev.switchboard.media.DtmfTone tone, long sequenceId) implements CallEvent {
+    }
+
     /** An asynchronous operation of a bot's call finished (an invitation completed or timed out). */
     record OperationFinished(BotAddress bot, Operation operation) implements CallEvent {
     }

@@ -59,6 +59,12 @@ final class CallEvents {
         publish(new CallEvent.RosterChanged(update, bots));
     }
 
+    /** A key press for a bot that subscribed to tones. */
+    void tone(Call call, dev.switchboard.media.DtmfTone tone, long sequenceId) {
+        publish(new CallEvent.ToneReceived(call.address(), call.conference.id, call.myParticipantId, call.state, tone,
+                sequenceId));
+    }
+
     void operationFinished(Call call, Operation op) {
         publish(new CallEvent.OperationFinished(call.address(), op));
     }

@@ -30,6 +30,8 @@ final class Conference {
     final List<String> aliases = new ArrayList<>();
     final List<String> meetingKeys = new ArrayList<>();
     long rosterSequence;
+    /** True once the {@link ToneRelay} listens to the room's key presses. */
+    boolean digitsRelayed;
     int nextSourceId = 1;
     boolean ended;
     /** Users being rung for this call (docs/inbound-calls.md): besides {@link #peerUserId}, they may join a peer-to-peer call. */

@@ -14,14 +14,27 @@ import java.util.List;
  * @param resultInfo    how it finished; null while running and for mute/unmute
  * @param invitees      the invited identities ({@link OperationKind#INVITE} only, else empty)
  * @param createdAt     when it was made (invitation timeouts count from here)
+ * @param completionReason the operation type's {@code completionReason} (e.g. {@code sendDtmfCompletionReason}'s
+ *                      {@code completedSuccessfully}), or null
  */
 public record Operation(String id, String callId, OperationKind kind, OperationStatus status, String clientContext,
-                        ResultInfo resultInfo, List<ParticipantIdentity> invitees, Instant createdAt) {
+                        ResultInfo resultInfo, List<ParticipantIdentity> invitees, Instant createdAt,
+                        String completionReason) {
     public Operation {
         invitees = List.copyOf(invitees);
     }
 
+    /** An operation without a completion reason. */
+    public Operation(String id, String callId, OperationKind kind, OperationStatus status, String clientContext,
+                     ResultInfo resultInfo, List<ParticipantIdentity> invitees, Instant createdAt) {
+        this(id, callId, kind, status, clientContext, resultInfo, invitees, createdAt, null);
+    }
+
+    Operation finish(OperationStatus newStatus, ResultInfo result, String reason) {
+        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt, reason);
+    }
+
     Operation finish(OperationStatus newStatus, ResultInfo result) {
-        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt);
+        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt, completionReason);
     }
 }

@@ -4,7 +4,10 @@ package dev.switchboard.core;
 public enum OperationKind {
     MUTE("#microsoft.graph.muteParticipantOperation"),
     UNMUTE("#microsoft.graph.unmuteParticipantOperation"),
-    INVITE("#microsoft.graph.inviteParticipantsOperation");
+    INVITE("#microsoft.graph.inviteParticipantsOperation"),
+    SUBSCRIBE_TO_TONE("#microsoft.graph.subscribeToToneOperation"),
+    SEND_DTMF_TONES("#microsoft.graph.sendDtmfTonesOperation"),
+    UPDATE_RECORDING_STATUS("#microsoft.graph.updateRecordingStatusOperation");
 
     private final String odataType;
 

@@ -15,6 +15,8 @@ final class Participant {
     boolean clientMuted;
     boolean serverMuted;
     long rosterSequenceNumber;
+    /** Set by the bot's {@code updateRecordingStatus}; null until then. */
+    RecordingStatus recordingStatus;
 
     Participant(String id, ParticipantIdentity identity, String sourceId, Call botCall, MediaLeg leg) {
         this.id = id;
@@ -29,10 +31,11 @@ final class Participant {
     }
 
     ParticipantView view() {
-        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, rosterSequenceNumber, false);
+        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, rosterSequenceNumber, false,
+                recordingStatus);
     }
 
     ParticipantView removedView(long sequence) {
-        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, sequence, true);
+        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, sequence, true, recordingStatus);
     }
 }

@@ -11,9 +11,18 @@ package dev.switchboard.core;
  * @param sourceId             the audio stream's {@code sourceId}
  * @param rosterSequenceNumber the roster sequence number in which this entry last changed
  * @param removed              true only in the delta of a change that removed the participant
+ * @param recordingStatus      what the participant (a bot) said with {@code updateRecordingStatus}, shown as its
+ *                             {@code recordingInfo}; null when it never said
  */
 public record ParticipantView(String id, ParticipantIdentity identity, boolean clientMuted, boolean serverMuted,
-                              boolean inLobby, String sourceId, long rosterSequenceNumber, boolean removed) {
+                              boolean inLobby, String sourceId, long rosterSequenceNumber, boolean removed,
+                              RecordingStatus recordingStatus) {
+
+    /** An entry without a recording status. */
+    public ParticipantView(String id, ParticipantIdentity identity, boolean clientMuted, boolean serverMuted,
+                           boolean inLobby, String sourceId, long rosterSequenceNumber, boolean removed) {
+        this(id, identity, clientMuted, serverMuted, inLobby, sourceId, rosterSequenceNumber, removed, null);
+    }
 
     /** Graph's {@code isMuted}: client mute OR server mute. */
     public boolean isMuted() {

@@ -47,6 +47,12 @@ public final class CallJson {
         n.put("isInLobby", p.inLobby());
         n.put("rosterSequenceNumber", p.rosterSequenceNumber());
         n.putNull("metadata");
+        if (p.recordingStatus() != null) {
+            ObjectNode rec = n.putObject("recordingInfo");
+            rec.put("@odata.type", "#microsoft.graph.recordingInfo");
+            rec.set("initiator", identitySet(p.identity()));
+            rec.put("recordingStatus", p.recordingStatus().wireName());
+        }
         if (p.removed()) {
             n.putObject("removedState").put("reason", "removed");
         }
@@ -106,6 +112,9 @@ public final class CallJson {
         n.put("status", op.status().wireName());
         n.put("clientContext", op.clientContext());
         n.set("resultInfo", resultInfo(op.resultInfo()));
+        if (op.completionReason() != null) {
+            n.put("completionReason", op.completionReason());
+        }
         if (op.kind() == OperationKind.INVITE) {
             ArrayNode ps = n.putArray("participants");
             for (ParticipantIdentity who : op.invitees()) {
@@ -159,6 +168,15 @@ public final class CallJson {
         n.putNull("transcription");
         n.set("incomingContext", c.inbound() != null ? IncomingCallJson.incomingContext(c.inbound()) : F.nullNode());
         n.putArray("callRoutes");
+        return n;
+    }
+
+    /** A {@code #microsoft.graph.toneInfo}. */
+    public static ObjectNode toneInfo(dev.switchboard.media.DtmfTone tone, long sequenceId) {
+        ObjectNode n = F.objectNode();
+        n.put("@odata.type", "#microsoft.graph.toneInfo");
+        n.put("sequenceId", sequenceId);
+        n.put("tone", GraphTones.name(tone));
         return n;
     }
 

@@ -28,6 +28,7 @@ public final class NotificationRenderer {
         return switch (event) {
             case CallEvent.CallStateChanged s -> List.of(callState(s));
             case CallEvent.RosterChanged r -> roster(r);
+            case CallEvent.ToneReceived t -> List.of(tone(t));
             case CallEvent.OperationFinished o -> List.of(notification(o.bot(), NotificationKind.OPERATION, "deleted",
                     "/communications/calls/" + o.bot().callId() + "/operations/" + o.operation().id(), false,
                     CallJson.operation(o.operation(), null)));
@@ -43,6 +44,14 @@ public final class NotificationRenderer {
         return notification(s.bot(), NotificationKind.CALL_STATE, terminated ? "deleted" : "updated",
                 "/communications/calls/" + s.bot().callId(), terminated,
                 CallJson.callState(s.bot().callId(), s.callChainId(), s.myParticipantId(), s.state(), s.resultInfo()));
+    }
+
+    /** A key press: Graph's call update carrying {@code state} and {@code toneInfo} (facts §7.1). */
+    private static OutboundNotification tone(CallEvent.ToneReceived t) {
+        ObjectNode call = CallJson.callState(t.bot().callId(), t.callChainId(), t.myParticipantId(), t.state(), null);
+        call.set("toneInfo", CallJson.toneInfo(t.tone(), t.sequenceId()));
+        return notification(t.bot(), NotificationKind.CALL_STATE, "updated", "/communications/calls/" + t.bot().callId(),
+                false, call);
     }
 
     private static List<OutboundNotification> roster(CallEvent.RosterChanged r) {

@@ -31,6 +31,8 @@ public final class IngressFilter {
 
     private final InetAddress remoteIp;
     private final int payloadType;
+    /** The negotiated RFC 4733 telephone-event payload type, or -1. */
+    private final int dtmfPayloadType;
     private final boolean acceptsMedia;
     private final MuteState mute;
     private final Runnable onLatch;
@@ -47,8 +49,19 @@ public final class IngressFilter {
      * @param onLatch      run once, on the first valid RTP or RTCP packet from {@code remoteIp}
      */
     public IngressFilter(InetAddress remoteIp, int payloadType, boolean acceptsMedia, MuteState mute, Runnable onLatch) {
+        this(remoteIp, payloadType, -1, acceptsMedia, mute, onLatch);
+    }
+
+    /**
+     * A filter that also accepts RFC 4733 telephone-events of {@code dtmfPayloadType} (-1: none). Events pass the same
+     * address, port-latch, direction and rate checks as audio, but not the mute checks: a key press is signalling,
+     * not audio, and a muted participant can still answer an IVR (docs/dtmf.md).
+     */
+    public IngressFilter(InetAddress remoteIp, int payloadType, int dtmfPayloadType, boolean acceptsMedia, MuteState mute,
+                         Runnable onLatch) {
         this.remoteIp = remoteIp;
         this.payloadType = payloadType;
+        this.dtmfPayloadType = dtmfPayloadType;
         this.acceptsMedia = acceptsMedia;
         this.mute = mute;
         this.onLatch = onLatch;
@@ -72,7 +85,8 @@ public final class IngressFilter {
             latch();
             return null;
         }
-        if (packet.payloadType() != payloadType) {
+        boolean event = packet.payloadType() == dtmfPayloadType;
+        if (packet.payloadType() != payloadType && !event) {
             return DropReason.MALFORMED;
         }
         int port = source.getPort();
@@ -84,6 +98,9 @@ public final class IngressFilter {
         }
         latchedSeenNanos = now;
         latch();
+        if (event) {
+            return !acceptsMedia ? DropReason.CLIENT_MUTED : budget.take(now) ? null : DropReason.QUEUE_FULL;
+        }
         DropReason muted = mute.reason();
         if (muted != null) {
             return muted;

@@ -20,6 +20,7 @@ final class LegCounters implements DropSink {
     private final LongAdder packetsWithheld = new LongAdder();
     private final LongAdder mixedAfterServerMute = new LongAdder();
     private final LongAdder mixedAfterClientMute = new LongAdder();
+    private final LongAdder dtmfDigitsIn = new LongAdder();
 
     LegCounters(MediaCounters engine) {
         this.engine = engine;
@@ -39,6 +40,27 @@ final class LegCounters implements DropSink {
     void packetWithheld() {
         packetsWithheld.increment();
         engine.packetsWithheld.increment();
+    }
+
+    /** An RFC 4733 telephone-event packet received (any: first, update, redundant end, duplicate). */
+    void dtmfPacketIn() {
+        engine.dtmfPacketsIn.increment();
+    }
+
+    /** A key press recognised (one per event, however many packets carried it). */
+    void dtmfDigitIn() {
+        dtmfDigitsIn.increment();
+        engine.dtmfDigitsIn.increment();
+    }
+
+    /** Key presses this leg received. */
+    long dtmfDigitsIn() {
+        return dtmfDigitsIn.sum();
+    }
+
+    /** A telephone-event packet sent in the place of an audio frame. */
+    void dtmfPacketOut() {
+        engine.dtmfPacketsOut.increment();
     }
 
     void rtcpIn() {

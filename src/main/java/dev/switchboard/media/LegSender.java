@@ -33,9 +33,18 @@ final class LegSender {
     private FrameEncoder encoder;
     /** A WebRTC leg's transport: RTP goes out SRTP-protected through it instead of {@link #channel}. */
     private WebRtcTransport webRtc;
+    /** The leg's RFC 4733 sender, or null when the peer negotiated no telephone-event. */
+    private final DtmfSender dtmf;
     private volatile boolean latched;
 
     LegSender(DatagramChannel channel, InetSocketAddress target, AudioCodec codec, int payloadType, LegCounters stats) {
+        this(channel, target, codec, payloadType, -1, null, stats);
+    }
+
+    /** @param dtmfPayloadType the peer's telephone-event payload type, or -1; completions run on {@code dtmfCompletions} */
+    LegSender(DatagramChannel channel, InetSocketAddress target, AudioCodec codec, int payloadType, int dtmfPayloadType,
+              java.util.concurrent.Executor dtmfCompletions, LegCounters stats) {
+        this.dtmf = dtmfPayloadType >= 0 ? new DtmfSender(dtmfPayloadType, codec.samplesPerFrame(), dtmfCompletions) : null;
         this.channel = channel;
         this.target = target;
         this.codec = codec;
@@ -65,8 +74,31 @@ final class LegSender {
         return latched;
     }
 
+    /** The leg's RFC 4733 sender, or null. */
+    DtmfSender dtmf() {
+        return dtmf;
+    }
+
+    /** Sends this frame's telephone-event instead of audio if one is due; true if it did. */
+    private boolean sentEvent() {
+        if (dtmf == null) {
+            return false;
+        }
+        int n = dtmf.nextPacket(out, writer);
+        if (n == 0) {
+            return false;
+        }
+        if (send(n)) {
+            stats.dtmfPacketOut();
+        }
+        return true;
+    }
+
     /** Sends this leg its own mix-minus, encoded with its own encoder. */
     void sendOwn(short[] mix) {
+        if (sentEvent()) {
+            return;
+        }
         if (encoder == null) {
             encoder = codec.newEncoder();
         }
@@ -80,6 +112,9 @@ final class LegSender {
 
     /** Sends this leg the room's shared encoding of the full mix. */
     void sendShared(AudioMixer mixer) {
+        if (sentEvent()) {
+            return;
+        }
         int n = mixer.encodeShared(codec);
         if (n < 0) {
             writer.skipFrame();
@@ -91,18 +126,26 @@ final class LegSender {
 
     private void transmit(int payloadLength) {
         writer.writeNextHeader(out);
+        send(RtpPacket.HEADER_BYTES + payloadLength);
+    }
+
+    /** Sends {@code out[0..length)}; true if it went out. */
+    private boolean send(int length) {
         if (webRtc != null) {
-            if (webRtc.sendRtp(out, RtpPacket.HEADER_BYTES + payloadLength, System.nanoTime())) {
+            if (webRtc.sendRtp(out, length, System.nanoTime())) {
                 stats.packetOut();
+                return true;
             }
-            return;
+            return false;
         }
-        outBuffer.clear().limit(RtpPacket.HEADER_BYTES + payloadLength);
+        outBuffer.clear().limit(length);
         try {
             channel.send(outBuffer, target);
             stats.packetOut();
+            return true;
         } catch (IOException e) {
             // closed under us or the peer is unreachable: the next tick tries again; nothing to log per packet
+            return false;
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * <p>Meters: {@code switchboard.media.dropped.packets{reason}}, {@code switchboard.media.packets.in},
  * {@code switchboard.media.packets.out}, {@code switchboard.media.packets.withheld}, {@code switchboard.media.rtcp.packets},
  * {@code switchboard.media.mixer.ticks}, {@code switchboard.media.mixer.late.ticks},
- * {@code switchboard.media.mixed.after.mute}, gauges {@code switchboard.media.legs},
+ * {@code switchboard.media.mixed.after.mute}, {@code switchboard.media.dtmf.packets.in},
+ * {@code switchboard.media.dtmf.digits.in}, {@code switchboard.media.dtmf.packets.out}, gauges {@code switchboard.media.legs},
  * {@code switchboard.media.rooms}, {@code switchboard.media.ports}, and the timer
  * {@code switchboard.media.mixer.tick} (one sample per mixer-thread tick over all its rooms).
  */
@@ -33,6 +34,9 @@ final class MediaCounters {
     final LongAdder ticks = new LongAdder();
     final LongAdder lateTicks = new LongAdder();
     final LongAdder mixedAfterMute = new LongAdder();
+    final LongAdder dtmfPacketsIn = new LongAdder();
+    final LongAdder dtmfDigitsIn = new LongAdder();
+    final LongAdder dtmfPacketsOut = new LongAdder();
     private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
     private final List<Meter> meters = new ArrayList<>();
     private final MeterRegistry registry;
@@ -54,6 +58,9 @@ final class MediaCounters {
         counter("switchboard.media.mixer.ticks", ticks, "room mixer ticks");
         counter("switchboard.media.mixer.late.ticks", lateTicks, "room mixer ticks started late");
         counter("switchboard.media.mixed.after.mute", mixedAfterMute, "frames mixed after their leg's mute returned (must be 0)");
+        counter("switchboard.media.dtmf.packets.in", dtmfPacketsIn, "RFC 4733 telephone-event packets received");
+        counter("switchboard.media.dtmf.digits.in", dtmfDigitsIn, "DTMF key presses recognised (one per event)");
+        counter("switchboard.media.dtmf.packets.out", dtmfPacketsOut, "RFC 4733 telephone-event packets sent");
         meters.add(Gauge.builder("switchboard.media.rooms", rooms).description("open media rooms").register(registry));
         meters.add(Gauge.builder("switchboard.media.legs", legs).description("open media legs").register(registry));
         meters.add(Gauge.builder("switchboard.media.ports", ports).description("media UDP ports held").register(registry));

@@ -24,6 +24,23 @@ public interface MediaLeg extends AutoCloseable {
     /** Sets the participant's own (client) mute; same guarantees as the server mute, counted as {@code client_muted}. */
     void setClientMuted(boolean muted);
 
+    /**
+     * True if the leg's peer negotiated RFC 4733 telephone-events and takes a stream from us, so {@link #sendDtmf}
+     * reaches it. A server leg never does.
+     */
+    default boolean receivesDtmf() {
+        return false;
+    }
+
+    /**
+     * Sends key presses to the leg's peer as RFC 4733 telephone-events, after any queued before, with
+     * {@code gapMillis} between two tones; returns at once. {@code whenDone} hears (on the media's DTMF thread) true
+     * once the last end packet went out, false if nothing could be sent (no telephone-event negotiated, leg closed).
+     */
+    default void sendDtmf(java.util.List<DtmfTone> tones, int gapMillis, java.util.function.Consumer<Boolean> whenDone) {
+        whenDone.accept(false);
+    }
+
     /** Closes the leg and releases its port; idempotent. */
     @Override
     void close();

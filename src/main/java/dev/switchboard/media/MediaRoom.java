@@ -27,6 +27,13 @@ public interface MediaRoom extends AutoCloseable {
      */
     MediaLeg addServerLeg(String participantId);
 
+    /**
+     * Adds a listener for the DTMF key presses every leg of the room receives as RFC 4733 telephone-events (see
+     * {@link DigitListener} for its thread). A room without DTMF support never calls it.
+     */
+    default void addDigitListener(DigitListener listener) {
+    }
+
     @Override
     void close();
 }

@@ -22,6 +22,9 @@ import java.nio.channels.DatagramChannel;
  *
  * <p>Threads (see docs/concurrency.md): {@link #onDatagram} on the engine's packet thread; {@link #pullFrame} and the
  * send methods on the room's mixer thread; the mute setters, {@link #stats()} and {@link #close()} on any thread.
+ *
+ * <p>Over 300 lines because it is where a leg's stages meet (two constructors, plain RTP and WebRTC, and the entry
+ * points of the packet, mixer and control threads, DTMF included); each stage's logic lives in its own class.
  */
 public final class RtpLeg implements MediaLeg {
     private final RtpRoom room;
@@ -39,6 +42,10 @@ public final class RtpLeg implements MediaLeg {
     /** The WebRTC transport (ICE-lite, DTLS-SRTP) of a browser's leg, or null for a plain RTP leg. */
     private final WebRtcTransport webRtc;
     private final WebRtcGateway gateway;
+    /** The RFC 4733 telephone-event payload type the peer negotiated, or -1. */
+    private final int dtmfPayloadType;
+    /** Turns received telephone-events into key presses for the room's listeners; null without telephone-event. */
+    private final DtmfReceiver dtmfIn;
     private volatile boolean closed;
 
     /**
@@ -60,13 +67,15 @@ public final class RtpLeg implements MediaLeg {
         this.playout = new Playout(codec, stats);
         this.mute = new MuteState(playout, room::awaitTickBoundary, stats);
         InetAddress remoteIp = parseIp(negotiation.remoteAddress());
+        this.dtmfPayloadType = negotiation.dtmfPayloadType();
+        this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
         this.sender = negotiation.weSend()
                 ? new LegSender(channel, new InetSocketAddress(remoteIp, negotiation.remotePort()), codec,
-                        negotiation.payloadType(), stats)
+                        negotiation.payloadType(), dtmfPayloadType, room::dtmfTask, stats)
                 : null;
         LegSender s = sender;
-        this.filter = new IngressFilter(remoteIp, negotiation.payloadType(), negotiation.weReceive(), mute,
-                s == null ? () -> { } : s::latch);
+        this.filter = new IngressFilter(remoteIp, negotiation.payloadType(), dtmfPayloadType, negotiation.weReceive(),
+                mute, s == null ? () -> { } : s::latch);
         this.webRtc = null;
         this.gateway = null;
     }
@@ -86,10 +95,13 @@ public final class RtpLeg implements MediaLeg {
         this.playout = new Playout(codec, stats);
         this.mute = new MuteState(playout, room::awaitTickBoundary, stats);
         Direction ours = offer.direction().answer();
-        LegSender s = ours.sends() ? new LegSender(null, null, codec, offer.payloadType(), stats) : null;
+        this.dtmfPayloadType = offer.dtmfPayloadType();
+        this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
+        LegSender s = ours.sends() ? new LegSender(null, null, codec, offer.payloadType(), dtmfPayloadType,
+                room::dtmfTask, stats) : null;
         this.sender = s;
-        this.filter = new IngressFilter(ICE_AUTHENTICATED.getAddress(), offer.payloadType(), ours.receives(), mute,
-                s == null ? () -> { } : s::latch);
+        this.filter = new IngressFilter(ICE_AUTHENTICATED.getAddress(), offer.payloadType(), dtmfPayloadType,
+                ours.receives(), mute, s == null ? () -> { } : s::latch);
         this.gateway = gateway;
         WebRtcGateway.Session session = gateway.open(offer, s == null ? 0 : s.ssrc(), new SrtpIngress(), participantId,
                 t -> close());
@@ -177,6 +189,29 @@ public final class RtpLeg implements MediaLeg {
     }
 
     @Override
+    public boolean receivesDtmf() {
+        return sender != null && sender.dtmf() != null && !closed;
+    }
+
+    @Override
+    public void sendDtmf(java.util.List<DtmfTone> tones, int gapMillis, java.util.function.Consumer<Boolean> whenDone) {
+        DtmfSender out = sender == null ? null : sender.dtmf();
+        if (out == null || closed) {
+            room.dtmfTask(() -> whenDone.accept(false));
+            return;
+        }
+        out.enqueue(tones, gapMillis, whenDone);
+        if (closed) {
+            out.cancel(); // released while we queued: nobody will send it
+        }
+    }
+
+    /** Key presses this leg has received. Any thread. */
+    public long dtmfDigitsReceived() {
+        return stats.dtmfDigitsIn();
+    }
+
+    @Override
     public void close() {
         room.removeLeg(this);
     }
@@ -187,6 +222,9 @@ public final class RtpLeg implements MediaLeg {
             return;
         }
         closed = true;
+        if (sender != null && sender.dtmf() != null) {
+            sender.dtmf().cancel();
+        }
         if (webRtc != null) {
             gateway.close(webRtc);
             return;
@@ -210,6 +248,13 @@ public final class RtpLeg implements MediaLeg {
             if (packet.kind() == RtpPacket.Kind.RTCP) {
                 stats.rtcpIn();
                 return;
+            }
+            if (packet.payloadType() == dtmfPayloadType) {
+                stats.dtmfPacketIn();
+                if (dtmfIn.onPacket(packet, buf) == DtmfReceiver.Verdict.MALFORMED) {
+                    stats.drop(DropReason.MALFORMED, 1);
+                }
+                return; // signalling, never audio: it does not reach the playout
             }
             verdict = playout.insert(packet, buf, mute);
         }
@@ -256,6 +301,15 @@ public final class RtpLeg implements MediaLeg {
     /** Counts a packet not sent this tick because the leg has not latched. */
     void withheld() {
         stats.packetWithheld();
+        if (sender != null && sender.dtmf() != null) {
+            sender.dtmf().skipFrame(); // queued tones still finish (unheard), so their operation cannot hang
+        }
+    }
+
+    /** A key press recognised on the packet thread: counted, then handed to the DTMF thread. */
+    private void digit(DtmfTone tone) {
+        stats.dtmfDigitIn();
+        room.digitReceived(participantId, tone);
     }
 
     /** Sends this leg its own mix-minus. */

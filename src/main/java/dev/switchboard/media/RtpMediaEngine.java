@@ -37,6 +37,7 @@ public final class RtpMediaEngine implements MediaEngine {
     private final MediaCounters counters;
     private final PacketReceiver receiver;
     private final MixerThread[] mixers;
+    private final DtmfDispatch dtmf = new DtmfDispatch("switchboard-media-dtmf");
     private final ConcurrentHashMap<String, RtpRoom> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger legs = new AtomicInteger();
     private volatile boolean closed;
@@ -193,6 +194,7 @@ public final class RtpMediaEngine implements MediaEngine {
             m.stop();
         }
         receiver.stop();
+        dtmf.close();
         counters.unbind();
         WebRtcGateway g = webRtc;
         unbindWebRtcMeters.run();
@@ -216,6 +218,11 @@ public final class RtpMediaEngine implements MediaEngine {
 
     MediaCounters counters() {
         return counters;
+    }
+
+    /** The DTMF thread: digit listeners and tone completions run there. */
+    DtmfDispatch dtmf() {
+        return dtmf;
     }
 
     PacketReceiver receiver() {

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * Thread-safe: legs are added and removed on request threads (copy-on-write array), {@link #tick()}
  * runs on the mixer thread (see docs/concurrency.md). An RTP leg is only added for an offer whose address the
  * engine's {@link MediaAllowList} allows, and is sent nothing until its peer's address has sent it valid RTP or RTCP.
+ * Key presses its legs recognise go to its {@link DigitListener}s on the engine's DTMF thread. (Slightly over 300
+ * lines: the copy-on-write leg list, the tick and the tick-boundary wait belong together.)
  */
 public final class RtpRoom implements MediaRoom {
     private final String callId;
@@ -33,6 +35,7 @@ public final class RtpRoom implements MediaRoom {
     private volatile boolean closed;
     private volatile long tickStarted;
     private volatile long tickCompleted;
+    private final java.util.List<DigitListener> digitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RtpRoom(String callId, RtpMediaEngine engine, MixerThread mixerThread) {
         this.callId = callId;
@@ -82,6 +85,32 @@ public final class RtpRoom implements MediaRoom {
         } catch (java.io.IOException e) {
             throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "A media port could not be opened.");
         }
+    }
+
+    @Override
+    public void addDigitListener(DigitListener listener) {
+        digitListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** A leg recognised a key press (packet thread): the listeners hear it on the DTMF thread. */
+    void digitReceived(String participantId, DtmfTone tone) {
+        if (digitListeners.isEmpty()) {
+            return;
+        }
+        engine.dtmf().post(() -> {
+            for (DigitListener l : digitListeners) {
+                try {
+                    l.onDigit(participantId, tone);
+                } catch (RuntimeException e) {
+                    // the listener's own failure; the others still hear the digit
+                }
+            }
+        });
+    }
+
+    /** Runs a DTMF completion on the DTMF thread. */
+    void dtmfTask(Runnable task) {
+        engine.dtmf().post(task);
     }
 
     @Override

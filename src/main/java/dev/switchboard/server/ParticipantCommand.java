@@ -80,6 +80,15 @@ final class ParticipantCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "How long to stay, e.g. 30s, 2m, 500ms (default: until Ctrl-C).")
     String duration;
 
+    @Option(names = "--dtmf", description = "Send these DTMF keys as RFC 4733 telephone-events, e.g. \"1234#\" (0-9 * # A-D).")
+    String dtmf;
+
+    @Option(names = "--dtmf-at", description = "When to send --dtmf, counted from joining, e.g. 2s (default: 1s).")
+    String dtmfAt;
+
+    @Option(names = "--keypad", description = "Send the DTMF keys of every line typed on standard input.")
+    boolean keypad;
+
     @Override
     public Integer call() throws Exception {
         AudioCodec audio = codec.codec();
@@ -97,8 +106,16 @@ final class ParticipantCommand implements Callable<Integer> {
         TerminationSignals.onTermination(stop::countDown);
         String dial = target.dial == null ? null
                 : target.dial.equalsIgnoreCase("dev-bot") ? dev.switchboard.auth.DevIdentities.DEV_BOT_APP_ID : target.dial;
+        if (dtmf != null) {
+            try {
+                dev.switchboard.tools.Softphone.parseKeys(dtmf);
+            } catch (IllegalArgumentException e) {
+                throw new ToolException(ToolException.USAGE, "--dtmf: " + e.getMessage());
+            }
+        }
+        Duration sendAt = dtmfAt == null ? Duration.ofSeconds(1) : parseDuration(dtmfAt);
         new TerminalParticipant(new TerminalParticipant.Options(target.callId, new ClientApi(http, token), audio, source,
-                record, stay, dial, target.answer), System.out)
+                record, stay, dial, target.answer, dtmf, sendAt, keypad), System.out)
                 .run(stop, http.client());
         return 0;
     }

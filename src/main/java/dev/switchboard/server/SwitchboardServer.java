@@ -229,6 +229,7 @@ public final class SwitchboardServer implements AutoCloseable {
             GraphRoutes.register(cfg.routes, new CallsHandler(router, requests, new CallbackCheck(callbackPolicy)),
                     new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                     new UnimplementedActions(router, requests));
+            GraphRoutes.registerDtmf(cfg.routes, new dev.switchboard.api.DtmfHandler(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
             // people call bots (docs/inbound-calls.md)
             GraphRoutes.registerIncoming(cfg.routes, new dev.switchboard.api.IncomingCallsHandler(router, requests,

@@ -26,12 +26,15 @@ public final class TerminalParticipant {
      * @param source  what to send (null: listen only)
      * @param record  where to write what was heard as WAV, or null
      * @param duration how long to stay, or null until stopped
+     * @param dtmf     DTMF keys to send (e.g. {@code 1234#}), or null
+     * @param dtmfAt   when to send them, counted from joining
+     * @param keypad   true to send the DTMF keys of every line typed on standard input
      */
     public record Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration,
-                          String dialAppId, boolean answer) {
+                          String dialAppId, boolean answer, String dtmf, Duration dtmfAt, boolean keypad) {
         /** Joins the call {@code callId}. */
         public Options(String callId, ClientApi api, AudioCodec codec, AudioSource source, Path record, Duration duration) {
-            this(callId, api, codec, source, record, duration, null, false);
+            this(callId, api, codec, source, record, duration, null, false, null, Duration.ZERO, false);
         }
     }
 
@@ -45,7 +48,8 @@ public final class TerminalParticipant {
 
     /** Runs until {@code stop} is counted down or the duration passes; then leaves and saves the recording. */
     public void run(CountDownLatch stop, java.net.http.HttpClient http) throws IOException, InterruptedException {
-        try (Softphone phone = new Softphone("127.0.0.1", options.codec(), options.source())) {
+        boolean sendsDtmf = options.dtmf() != null || options.keypad();
+        try (Softphone phone = new Softphone("127.0.0.1", options.codec(), options.source(), sendsDtmf)) {
             ClientApi.Joined joined;
             if (options.dialAppId() != null) {
                 joined = options.api().dial(options.dialAppId(), phone.sdpOffer());
@@ -62,6 +66,14 @@ public final class TerminalParticipant {
             phone.start(joined.sdpAnswer());
             out.printf("joined call %s as participant %s (%s, local RTP port %d)%n", callId, joined.participantId(),
                     options.codec().sdpName(), phone.localPort());
+            phone.onDtmf(tone -> out.println("DTMF received: " + tone.symbol()));
+            Keypad keypad = new Keypad(phone, out);
+            if (options.dtmf() != null) {
+                keypad.sendLater(options.dtmf(), options.dtmfAt());
+            }
+            if (options.keypad()) {
+                keypad.readLines(System.in);
+            }
             java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
             try (RosterWatcher roster = RosterWatcher.connect(http, options.api(), callId, message -> {
                 out.println(describe(message, joined.participantId()));

@@ -35,8 +35,7 @@ class UnimplementedActionsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final List<String> CALL_ACTIONS = List.of("changeScreenSharingRole",
-            "playPrompt", "recordResponse", "cancelMediaProcessing", "subscribeToTone", "sendDtmfTones",
-            "updateRecordingStatus", "addLargeGalleryView");
+            "playPrompt", "recordResponse", "cancelMediaProcessing", "addLargeGalleryView");
     static TestServer server;
     static String token;
     static String otherTenantToken;

@@ -40,6 +40,28 @@ public final class RtpStreamWriter {
         timestamp += timestampStep;
     }
 
+    /** The RTP timestamp the next packet of the stream carries. */
+    public int nextTimestamp() {
+        return timestamp;
+    }
+
+    /**
+     * Writes the header of a packet of another payload type sent in this stream's place for one frame (an RFC 4733
+     * telephone-event): the next sequence number, the given timestamp (the event's start) and marker; the stream's
+     * clock advances by one frame as if audio had been sent.
+     */
+    public void writeHeader(byte[] buf, int otherPayloadType, int packetTimestamp, boolean marker) {
+        buf[0] = (byte) 0x80;
+        buf[1] = (byte) ((marker ? 0x80 : 0) | otherPayloadType);
+        buf[2] = (byte) (sequence >>> 8);
+        buf[3] = (byte) sequence;
+        writeInt(buf, 4, packetTimestamp);
+        writeInt(buf, 8, ssrc);
+        first = false;
+        sequence = (sequence + 1) & 0xFFFF;
+        timestamp += timestampStep;
+    }
+
     /** Advances the timestamp over a frame that was not sent (keeps the clock honest across gaps). */
     public void skipFrame() {
         timestamp += timestampStep;

@@ -2,6 +2,7 @@ package dev.switchboard.media.sdp;
 
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.media.codec.AudioCodec;
+import dev.switchboard.media.rtp.TelephoneEvent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param direction     the answer's direction (ours): {@code sends()} = we send, {@code receives()} = we accept
  * @param offer         the parsed offer (for echoing rejected m-lines)
  * @param audioIndex    index of the accepted audio m-line in the offer
+ * @param dtmfPayloadType the offer's RFC 4733 {@code telephone-event} payload type at the codec's clock rate
+ *                      (8000 for G.711, 48000 for Opus), or -1 when it offered none: DTMF is then neither
+ *                      received nor sent on the leg
  */
 public record AudioNegotiation(AudioCodec codec, int payloadType, String remoteAddress, int remotePort,
-                               Direction direction, SdpOffer offer, int audioIndex) {
+                               Direction direction, SdpOffer offer, int audioIndex, int dtmfPayloadType) {
 
     /** The codecs this server supports, for error messages. */
     public static final String SUPPORTED = "PCMU/8000, PCMA/8000, opus/48000/2";
@@ -70,11 +74,42 @@ public record AudioNegotiation(AudioCodec codec, int payloadType, String remoteA
                 seen.add(codec != null ? codec.rtpmap() : "payload type " + pt + " (no rtpmap)");
             }
             if (codec != null) {
-                return new AudioNegotiation(codec, pt, address, audio.port(), offered.answer(), offer, index);
+                return new AudioNegotiation(codec, pt, address, audio.port(), offered.answer(), offer, index,
+                        telephoneEvent(audio, codec));
             }
         }
         throw SwitchboardException.badRequest("No common audio codec: the offer has " + String.join(", ", seen)
                 + "; Switchboard supports " + SUPPORTED + ".");
+    }
+
+    /**
+     * The payload type of the audio m-line's {@code telephone-event} at the codec's clock rate (RFC 4733 §2.1: the
+     * events use the audio stream's clock), or -1.
+     */
+    static int telephoneEvent(SdpOffer.Media audio, AudioCodec codec) {
+        for (String format : audio.formats()) {
+            int pt;
+            try {
+                pt = Integer.parseInt(format.trim());
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            String map = audio.rtpmaps().get(pt);
+            if (map == null) {
+                continue;
+            }
+            String[] p = map.split("/");
+            if (p.length >= 2 && p[0].trim().equalsIgnoreCase(TelephoneEvent.ENCODING)
+                    && p[1].trim().equals(Integer.toString(codec.clockRate()))) {
+                return pt;
+            }
+        }
+        return -1;
+    }
+
+    /** True when DTMF (RFC 4733) was negotiated. */
+    public boolean dtmf() {
+        return dtmfPayloadType >= 0;
     }
 
     private static AudioCodec fromRtpmap(String map) {
@@ -110,7 +145,8 @@ public record AudioNegotiation(AudioCodec codec, int payloadType, String remoteA
 
     /**
      * The SDP answer: the same number of m-lines as the offer (others rejected with port 0), the chosen
-     * codec only, {@code a=ptime:20}, and the answer's direction.
+     * codec only (and {@code telephone-event} when the offer had it at the codec's rate), {@code a=ptime:20}, and the
+     * answer's direction.
      */
     public String answer(String localAddress, int localPort) {
         long session = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
@@ -127,10 +163,20 @@ public record AudioNegotiation(AudioCodec codec, int payloadType, String remoteA
                         .append(m.formats().get(0)).append("\r\n");
                 continue;
             }
-            b.append("m=audio ").append(localPort).append(" RTP/AVP ").append(payloadType).append("\r\n")
+            b.append("m=audio ").append(localPort).append(" RTP/AVP ").append(payloadType);
+            if (dtmf()) {
+                b.append(' ').append(dtmfPayloadType);
+            }
+            b.append("\r\n")
                     .append("a=rtpmap:").append(payloadType).append(' ').append(codec.rtpmap()).append("\r\n");
             if (codec == AudioCodec.OPUS) {
                 b.append("a=fmtp:").append(payloadType).append(" stereo=0;sprop-stereo=0;useinbandfec=0\r\n");
+            }
+            if (dtmf()) {
+                b.append("a=rtpmap:").append(dtmfPayloadType).append(' ').append(TelephoneEvent.ENCODING).append('/')
+                        .append(codec.clockRate()).append("\r\n")
+                        .append("a=fmtp:").append(dtmfPayloadType).append(' ').append(TelephoneEvent.FMTP_EVENTS)
+                        .append("\r\n");
             }
             b.append("a=ptime:20\r\n")
                     .append("a=").append(direction.attribute()).append("\r\n");
