@@ -27,6 +27,13 @@ public interface MediaRoom extends AutoCloseable {
      */
     MediaLeg addServerLeg(String participantId);
 
+    /**
+     * The call's service-hosted media (prompts, recording, hold music), or null when this media plane has none.
+     */
+    default dev.switchboard.media.ivr.IvrChannel ivr() {
+        return null;
+    }
+
     @Override
     void close();
 }
