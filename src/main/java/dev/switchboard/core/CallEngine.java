@@ -26,6 +26,9 @@ public final class CallEngine implements AutoCloseable {
     private final Invitations invitations;
     private final BotCalls bots;
     private final ParticipantCalls participants;
+    private final CallAccess access;
+    private final CallEvents events;
+    private volatile IvrCalls ivr;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
         this(media, sink, clock, settings, CallJournal.NONE);
@@ -37,7 +40,9 @@ public final class CallEngine implements AutoCloseable {
         this.settings = settings;
         CallEvents events = new CallEvents(sink);
         Rosters rosters = new Rosters(events);
+        this.events = events;
         CallAccess access = new CallAccess(registry);
+        this.access = access;
         Journaling journaling = new Journaling(journal);
         this.departures = new Departures(registry, events, rosters, journaling);
         this.invitations = new Invitations(events, settings.operationRetention());
@@ -49,6 +54,39 @@ public final class CallEngine implements AutoCloseable {
     /** What bots do. */
     public BotCalls bots() {
         return bots;
+    }
+
+    /**
+     * Turns on service-hosted media (playPrompt, recordResponse, hold music); the server does it once at start.
+     *
+     * @param workers runs prompt downloads and the ends of media jobs (never the mixer or request threads)
+     */
+    public IvrCalls startIvr(IvrSettings ivrSettings, PromptFetcher fetcher,
+                             dev.switchboard.media.ivr.RecordingStore recordings, java.util.concurrent.Executor workers) {
+        ivr = new IvrCalls(access, registry, events, clock, settings.operationRetention(), ivrSettings, fetcher,
+                recordings, workers);
+        return ivr;
+    }
+
+    /** What bots with service-hosted media do. @throws dev.switchboard.error.SwitchboardException NOT_IMPLEMENTED if off */
+    public IvrCalls ivr() {
+        IvrCalls i = ivr;
+        if (i == null) {
+            throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.NOT_IMPLEMENTED,
+                    "Service-hosted media (playPrompt, recordResponse, hold music) is not enabled on this server.");
+        }
+        return i;
+    }
+
+    /**
+     * The DTMF hook: a participant of call {@code callId} (any of its ids) sent {@code digit} ({@code 0-9 * # A-D}).
+     * A running recordResponse with it among its stopTones ends. Any thread; a no-op without service-hosted media.
+     */
+    public void onDigit(String callId, String participantId, char digit) {
+        IvrCalls i = ivr;
+        if (i != null) {
+            i.onDigit(callId, participantId, digit);
+        }
     }
 
     /** What participants do. */

@@ -14,14 +14,25 @@ import java.util.List;
  * @param resultInfo    how it finished; null while running and for mute/unmute
  * @param invitees      the invited identities ({@link OperationKind#INVITE} only, else empty)
  * @param createdAt     when it was made (invitation timeouts count from here)
+ * @param media         how a service-hosted media operation ended (completion reason, recording), or null
  */
 public record Operation(String id, String callId, OperationKind kind, OperationStatus status, String clientContext,
-                        ResultInfo resultInfo, List<ParticipantIdentity> invitees, Instant createdAt) {
+                        ResultInfo resultInfo, List<ParticipantIdentity> invitees, Instant createdAt,
+                        MediaOutcome media) {
     public Operation {
         invitees = List.copyOf(invitees);
     }
 
+    public Operation(String id, String callId, OperationKind kind, OperationStatus status, String clientContext,
+                     ResultInfo resultInfo, List<ParticipantIdentity> invitees, Instant createdAt) {
+        this(id, callId, kind, status, clientContext, resultInfo, invitees, createdAt, null);
+    }
+
     Operation finish(OperationStatus newStatus, ResultInfo result) {
-        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt);
+        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt, media);
+    }
+
+    Operation finish(OperationStatus newStatus, ResultInfo result, MediaOutcome outcome) {
+        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt, outcome);
     }
 }

@@ -4,7 +4,12 @@ package dev.switchboard.core;
 public enum OperationKind {
     MUTE("#microsoft.graph.muteParticipantOperation"),
     UNMUTE("#microsoft.graph.unmuteParticipantOperation"),
-    INVITE("#microsoft.graph.inviteParticipantsOperation");
+    INVITE("#microsoft.graph.inviteParticipantsOperation"),
+    PLAY_PROMPT("#microsoft.graph.playPromptOperation"),
+    RECORD_RESPONSE("#microsoft.graph.recordOperation"),
+    CANCEL_MEDIA_PROCESSING("#microsoft.graph.cancelMediaProcessingOperation"),
+    START_HOLD_MUSIC("#microsoft.graph.startHoldMusicOperation"),
+    STOP_HOLD_MUSIC("#microsoft.graph.stopHoldMusicOperation");
 
     private final String odataType;
 

@@ -104,6 +104,9 @@ public final class CallJson {
         n.put("status", op.status().wireName());
         n.put("clientContext", op.clientContext());
         n.set("resultInfo", resultInfo(op.resultInfo()));
+        if (op.media() != null || op.kind() == OperationKind.RECORD_RESPONSE) {
+            GraphMediaOutcome.write(n, op);
+        }
         if (op.kind() == OperationKind.INVITE) {
             ArrayNode ps = n.putArray("participants");
             for (ParticipantIdentity who : op.invitees()) {

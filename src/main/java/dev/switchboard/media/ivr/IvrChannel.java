@@ -94,6 +94,12 @@ public final class IvrChannel {
         }
     }
 
+    /** The participant on hold, or null (the first one if several). */
+    public String heldParticipant() {
+        HoldLoop[] hs = holds;
+        return hs.length == 0 ? null : hs[0].participantId;
+    }
+
     /** Whether anything is queued or playing (for tests and metrics). */
     public boolean busy() {
         return active != null || !queue.isEmpty();

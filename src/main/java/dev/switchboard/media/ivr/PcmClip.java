@@ -6,6 +6,8 @@ package dev.switchboard.media.ivr;
  * @param samples the audio at {@link dev.switchboard.media.codec.AudioCodec#MIX_RATE}; never written after creation
  */
 public record PcmClip(short[] samples) {
+    /** The built-in hold music (no customPrompt): a soft 4-note arpeggio, 2 s, looped. */
+    public static final PcmClip HOLD_MUSIC = arpeggio(new int[] {523, 659, 784, 659}, 500);
 
     /** How long it plays, in 20 ms frames (a partial last frame counts). */
     public int frames() {
@@ -29,5 +31,14 @@ public record PcmClip(short[] samples) {
             s[i] = (short) Math.round(8000 * gain * Math.sin(2 * Math.PI * hz * i / rate));
         }
         return new PcmClip(s);
+    }
+
+    private static PcmClip arpeggio(int[] notes, int millis) {
+        int n = dev.switchboard.media.codec.AudioCodec.MIX_RATE * millis / 1000;
+        short[] all = new short[n * notes.length];
+        for (int i = 0; i < notes.length; i++) {
+            System.arraycopy(tone(notes[i], millis).samples(), 0, all, i * n, n);
+        }
+        return new PcmClip(all);
     }
 }
