@@ -16,10 +16,10 @@ import java.util.List;
 public final class UnimplementedActions {
     /** Actions bound to a call in Graph v1.0 (CSDL) that Switchboard does not implement. */
     public static final List<String> CALL_ACTIONS = List.of("answer", "reject", "redirect", "transfer",
-            "changeScreenSharingRole", "playPrompt", "recordResponse", "cancelMediaProcessing", "subscribeToTone",
+            "changeScreenSharingRole", "subscribeToTone",
             "sendDtmfTones", "updateRecordingStatus", "addLargeGalleryView");
     /** Actions bound to a participant in Graph v1.0 that Switchboard does not implement. */
-    public static final List<String> PARTICIPANT_ACTIONS = List.of("startHoldMusic", "stopHoldMusic");
+    public static final List<String> PARTICIPANT_ACTIONS = List.of();
     /** The action bound to the calls collection. */
     public static final String COLLECTION_ACTION = "logTeleconferenceDeviceQuality";
     /** Resources contained in a call (read and written under it) that Switchboard does not implement. */

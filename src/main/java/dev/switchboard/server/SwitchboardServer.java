@@ -83,6 +83,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final CallEngine calls;
     private final CallRouter router;
     private final ScheduledExecutorService sweeper;
+    private final IvrWiring ivr;
     private final WebhookNotifier webhooks;
     private final FileCallJournal journal;
     private final RosterStreams rosterStreams;
@@ -173,6 +174,7 @@ public final class SwitchboardServer implements AutoCloseable {
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
         this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
                 config.calls(), journal);
+        this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         journal.releaseOrphans();
         this.router = new LocalCallRouter(calls);
@@ -222,6 +224,7 @@ public final class SwitchboardServer implements AutoCloseable {
                     new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                     new UnimplementedActions(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
+            dev.switchboard.api.IvrRoutes.register(cfg.routes, new dev.switchboard.api.IvrHandler(router, requests, calls));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
@@ -354,6 +357,7 @@ public final class SwitchboardServer implements AutoCloseable {
         beginDraining();
         sweeper.shutdownNow();
         calls.close();
+        ivr.close();
         journal.close();
         if (webhooks != null) {
             webhooks.close();
