@@ -45,8 +45,8 @@ final class IvrBodies {
             throw SwitchboardException.badRequest(path + " must be a mediaPrompt object.");
         }
         String type = Json.odataType(o);
-        if (type != null && !type.equalsIgnoreCase("#microsoft.graph.mediaPrompt")) {
-            throw SwitchboardException.badRequest(path + " must be a #microsoft.graph.mediaPrompt, not " + type + ".");
+        if (type != null && !type.equalsIgnoreCase("mediaPrompt")) {
+            throw SwitchboardException.badRequest(path + " must be a #microsoft.graph.mediaPrompt, not " + o.get("@odata.type") + ".");
         }
         JsonNode info = o.get("mediaInfo");
         if (!(info instanceof ObjectNode mediaInfo)) {

@@ -52,9 +52,8 @@ final class PromptCache {
                 }
             }
         }
-        PcmClip ready = clip.getNow(null);
-        if (ready != null) {
-            return PromptSlot.of(ready);
+        if (clip.isDone() && !clip.isCompletedExceptionally()) {
+            return PromptSlot.of(clip.join());
         }
         PromptSlot slot = new PromptSlot();
         clip.whenComplete((c, e) -> {
@@ -101,7 +100,8 @@ final class PromptCache {
             bytes += clip.bytes();
             Iterator<Map.Entry<Key, CompletableFuture<PcmClip>>> it = clips.entrySet().iterator();
             while (bytes > maxBytes && it.hasNext()) {
-                PcmClip old = it.next().getValue().getNow(null);
+                CompletableFuture<PcmClip> f = it.next().getValue();
+                PcmClip old = f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
                 if (old != null) {
                     bytes -= old.bytes();
                     it.remove();
