@@ -125,8 +125,8 @@ public final class IvrCalls {
                                     String clientContext) {
         CallRules.checkClientContext(clientContext);
         return access.withCall(callId, app, call -> {
-            IvrChannel ivr = channel(call);
             Participant p = CallRules.participantOf(call.conference, participantId);
+            IvrChannel ivr = channel(call);
             if (p.botCall != null) {
                 throw SwitchboardException.badRequest("Only a user participant can be put on hold; '" + participantId
                         + "' is a bot.");
@@ -147,8 +147,8 @@ public final class IvrCalls {
     public Operation stopHoldMusic(String callId, String participantId, Caller app, String clientContext) {
         CallRules.checkClientContext(clientContext);
         return access.withCall(callId, app, call -> {
-            IvrChannel ivr = channel(call);
             Participant p = CallRules.participantOf(call.conference, participantId);
+            IvrChannel ivr = channel(call);
             if (!ivr.unhold(p.id)) {
                 throw SwitchboardException.badRequest("Participant '" + participantId + "' is not on hold.");
             }
