@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * 20 ms on absolute deadlines) and drains what the server sends back. The server plays a PROMPT_S prompt to every
  * call, then records RECORD_S seconds of every caller, and prints its own CPU, heap, late ticks and the frames in the
  * recordings (a talking caller: every recorded frame should be voice).
- * usage: IvrLoad [--calls 200] [--prompt 10] [--record 10] [--port-low 46000] [--port-high 46999]
+ * usage: IvrLoad [--calls 200] [--prompt 10] [--record 10] [--port-low 46000] [--port-high 46999] [--baseline]
+ * ({@code --baseline}: the same calls and callers for the same time, no prompt and no recording)
  */
 public final class IvrLoad {
     private IvrLoad() {
@@ -30,7 +31,13 @@ public final class IvrLoad {
         int record = 10;
         int low = 46000;
         int high = 46999;
+        boolean baseline = false;
         for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--baseline")) {
+                baseline = true;
+                i--;
+                continue;
+            }
             switch (args[i]) {
                 case "--calls" -> calls = Integer.parseInt(args[i + 1]);
                 case "--prompt" -> prompt = Integer.parseInt(args[i + 1]);
@@ -45,7 +52,8 @@ public final class IvrLoad {
             socket.configureBlocking(false);
             int callerPort = ((InetSocketAddress) socket.getLocalAddress()).getPort();
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process server = new ProcessBuilder(java, System.getProperty("ivrload.serverOpts", "-Xmx1g"), "-cp",
+            Process server = new ProcessBuilder(java, System.getProperty("ivrload.serverOpts", "-Xmx1g"),
+                    "-Divrload.baseline=" + baseline, "-cp",
                     System.getProperty("java.class.path"), IvrLoadServer.class.getName(), Integer.toString(calls),
                     Integer.toString(callerPort), Integer.toString(prompt), Integer.toString(record),
                     Integer.toString(low), Integer.toString(high)).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -66,20 +66,27 @@ public final class IvrLoadServer {
         long ticks0 = engine.stats().ticks();
         long late0 = engine.stats().lateTicks();
         long wall0 = System.nanoTime();
-        for (MediaRoom room : rooms) {
+        boolean baseline = Boolean.getBoolean("ivrload.baseline");
+        if (baseline) { // the same calls and callers, no IVR jobs: what the machine and the mixer cost without them
+            Thread.sleep((promptSeconds + recordSeconds) * 1000L);
+            for (int i = 0; i < calls; i++) {
+                done.countDown();
+            }
+        }
+        for (MediaRoom room : baseline ? List.<MediaRoom>of() : rooms) {
             room.ivr().enqueue(new PlayJob(List.of(PromptSlot.of(prompt)), r -> playEndings.add(r.ending().name())));
             room.ivr().enqueue(new RecordJob(List.of(), null, "", 120_000, 120_000, recordSeconds * 1000, r -> {
                 recordings.add(r);
                 done.countDown();
             }));
         }
-        Thread.sleep((promptSeconds + recordSeconds - 1) * 1000L);
-        long heapDuring = heap(); // every call alive, every recording nearly full
-        boolean all = done.await(60, TimeUnit.SECONDS);
+        boolean all = done.await(120, TimeUnit.SECONDS);
         long cpu = os.getProcessCpuTime() - cpu0;
         long wall = System.nanoTime() - wall0;
         long ticks = engine.stats().ticks() - ticks0;
         long late = engine.stats().lateTicks() - late0;
+        // every call alive and every finished recording still held (as a bot's calls hold them until stored)
+        long heapDuring = heap();
         long expectedFrames = (long) recordSeconds * 50 * calls;
         long frames = 0;
         long voiced = 0;
@@ -96,11 +103,11 @@ public final class IvrLoadServer {
                 }
             }
         }
-        System.out.printf(java.util.Locale.ROOT, "RESULT calls=%d allEnded=%s playsCompleted=%d cpuMsPerCallPerSecond=%.3f "
-                        + "cpuPercentOfOneCore=%.1f heapBytesPerCall=%d ticks=%d lateTicks=%d latePercent=%.4f "
+        System.out.printf(java.util.Locale.ROOT, "RESULT baseline=%s calls=%d allEnded=%s playsCompleted=%d cpuMsPerCallPerSecond=%.3f "
+                        + "cpuPercentOfOneCore=%.1f wallSeconds=%.1f heapBytesPerCallWithItsRecording=%d ticks=%d lateTicks=%d latePercent=%.4f "
                         + "recordedFrames=%d expectedFrames=%d silentRecordedFrames=%d packetsIn=%d droppedQueueFull=%d droppedLate=%d loadAverage=%.2f%n",
-                calls, all, playEndings.stream().filter("COMPLETED"::equals).count(),
-                cpu / 1e6 / calls / (wall / 1e9), 100.0 * cpu / wall, (heapDuring - heapBefore) / calls, ticks, late,
+                baseline, calls, all, playEndings.stream().filter("COMPLETED"::equals).count(),
+                cpu / 1e6 / calls / (wall / 1e9), 100.0 * cpu / wall, wall / 1e9, (heapDuring - heapBefore) / calls, ticks, late,
                 ticks == 0 ? 0 : 100.0 * late / ticks, frames, expectedFrames, frames - voiced, engine.stats().packetsIn(),
                 engine.stats().dropped(dev.switchboard.media.DropReason.QUEUE_FULL),
                 engine.stats().dropped(dev.switchboard.media.DropReason.LATE), os.getSystemLoadAverage());
