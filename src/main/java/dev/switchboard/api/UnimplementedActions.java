@@ -15,10 +15,9 @@ import java.util.List;
  */
 public final class UnimplementedActions {
     /** Actions bound to a call in Graph v1.0 (CSDL) that Switchboard does not implement. */
-    public static final List<String> CALL_ACTIONS = List.of("changeScreenSharingRole", "playPrompt", "recordResponse",
-            "cancelMediaProcessing", "addLargeGalleryView");
+    public static final List<String> CALL_ACTIONS = List.of("changeScreenSharingRole", "addLargeGalleryView");
     /** Actions bound to a participant in Graph v1.0 that Switchboard does not implement. */
-    public static final List<String> PARTICIPANT_ACTIONS = List.of("startHoldMusic", "stopHoldMusic");
+    public static final List<String> PARTICIPANT_ACTIONS = List.of();
     /** The action bound to the calls collection. */
     public static final String COLLECTION_ACTION = "logTeleconferenceDeviceQuality";
     /** Resources contained in a call (read and written under it) that Switchboard does not implement. */

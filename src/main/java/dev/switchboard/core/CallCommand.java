@@ -214,4 +214,40 @@ public sealed interface CallCommand<R> {
             return null;
         }
     }
+
+    // ---- service-hosted media (issue 13) --------------------------------------------------------------------------
+
+    record PlayPrompt(String callId, List<MediaPrompt> prompts, Caller app, String clientContext)
+            implements CallCommand<Operation> {
+        public Operation runOn(CallEngine e) {
+            return e.ivr().playPrompt(callId, prompts, app, clientContext);
+        }
+    }
+
+    record RecordResponse(String callId, RecordRequest request, Caller app) implements CallCommand<Operation> {
+        public Operation runOn(CallEngine e) {
+            return e.ivr().recordResponse(callId, request, app);
+        }
+    }
+
+    record CancelMediaProcessing(String callId, Caller app, String clientContext) implements CallCommand<Operation> {
+        public Operation runOn(CallEngine e) {
+            return e.ivr().cancelMediaProcessing(callId, app, clientContext);
+        }
+    }
+
+    /** @param prompt the custom prompt, or null for the built-in music */
+    record StartHoldMusic(String callId, String participantId, MediaPrompt prompt, Caller app, String clientContext)
+            implements CallCommand<Operation> {
+        public Operation runOn(CallEngine e) {
+            return e.ivr().startHoldMusic(callId, participantId, prompt, app, clientContext);
+        }
+    }
+
+    record StopHoldMusic(String callId, String participantId, Caller app, String clientContext)
+            implements CallCommand<Operation> {
+        public Operation runOn(CallEngine e) {
+            return e.ivr().stopHoldMusic(callId, participantId, app, clientContext);
+        }
+    }
 }

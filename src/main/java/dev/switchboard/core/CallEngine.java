@@ -30,6 +30,9 @@ public final class CallEngine implements AutoCloseable {
     private final ToneRelay toneRelay;
     private final DtmfCalls dtmf;
     private final RecordingStatusCalls recordingStatus;
+    private final CallAccess access;
+    private final CallEvents events;
+    private volatile IvrCalls ivr;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
         this(media, sink, clock, settings, CallJournal.NONE);
@@ -41,7 +44,9 @@ public final class CallEngine implements AutoCloseable {
         this.settings = settings;
         CallEvents events = new CallEvents(sink);
         Rosters rosters = new Rosters(events);
+        this.events = events;
         CallAccess access = new CallAccess(registry);
+        this.access = access;
         Journaling journaling = new Journaling(journal);
         this.departures = new Departures(registry, events, rosters, journaling);
         this.invitations = new Invitations(events, settings.operationRetention());
@@ -53,6 +58,7 @@ public final class CallEngine implements AutoCloseable {
         bots.ringInvitees(rings, settings.inviteTimeout());
         this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling, rings);
         this.toneRelay = new ToneRelay(events);
+        toneRelay.addHook((call, participantId, tone) -> onDigit(call.id, participantId, tone.symbol())); // stopTones
         this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
         this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
     }
@@ -75,6 +81,39 @@ public final class CallEngine implements AutoCloseable {
     /** What bots do. */
     public BotCalls bots() {
         return bots;
+    }
+
+    /**
+     * Turns on service-hosted media (playPrompt, recordResponse, hold music); the server does it once at start.
+     *
+     * @param workers runs prompt downloads and the ends of media jobs (never the mixer or request threads)
+     */
+    public IvrCalls startIvr(IvrSettings ivrSettings, PromptFetcher fetcher,
+                             dev.switchboard.media.ivr.RecordingStore recordings, java.util.concurrent.Executor workers) {
+        ivr = new IvrCalls(access, registry, events, clock, settings.operationRetention(), ivrSettings, fetcher,
+                recordings, workers, toneRelay);
+        return ivr;
+    }
+
+    /** What bots with service-hosted media do. @throws dev.switchboard.error.SwitchboardException NOT_IMPLEMENTED if off */
+    public IvrCalls ivr() {
+        IvrCalls i = ivr;
+        if (i == null) {
+            throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.NOT_IMPLEMENTED,
+                    "Service-hosted media (playPrompt, recordResponse, hold music) is not enabled on this server.");
+        }
+        return i;
+    }
+
+    /**
+     * The DTMF hook: a participant of call {@code callId} (any of its ids) sent {@code digit} ({@code 0-9 * # A-D}).
+     * A running recordResponse with it among its stopTones ends. Any thread; a no-op without service-hosted media.
+     */
+    public void onDigit(String callId, String participantId, char digit) {
+        IvrCalls i = ivr;
+        if (i != null) {
+            i.onDigit(callId, participantId, digit);
+        }
     }
 
     /** What participants do. */

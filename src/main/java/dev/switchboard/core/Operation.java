@@ -14,12 +14,12 @@ import java.util.List;
  * @param resultInfo    how it finished; null while running and for mute/unmute
  * @param invitees      the invited identities ({@link OperationKind#INVITE} only, else empty)
  * @param createdAt     when it was made (invitation timeouts count from here)
- * @param completionReason the operation type's {@code completionReason} (e.g. {@code sendDtmfCompletionReason}'s
- *                      {@code completedSuccessfully}), or null
+ * @param media         how a media operation ended: its {@code completionReason} (as an extra property where v1.0
+ *                      has no typed one, e.g. play/record; typed for {@code sendDtmfTones}) and a recording, or null
  */
 public record Operation(String id, String callId, OperationKind kind, OperationStatus status, String clientContext,
                         ResultInfo resultInfo, List<ParticipantIdentity> invitees, Instant createdAt,
-                        String completionReason) {
+                        MediaOutcome media) {
     public Operation {
         invitees = List.copyOf(invitees);
     }
@@ -30,11 +30,21 @@ public record Operation(String id, String callId, OperationKind kind, OperationS
         this(id, callId, kind, status, clientContext, resultInfo, invitees, createdAt, null);
     }
 
-    Operation finish(OperationStatus newStatus, ResultInfo result, String reason) {
-        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt, reason);
+    Operation finish(OperationStatus newStatus, ResultInfo result) {
+        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt, media);
     }
 
-    Operation finish(OperationStatus newStatus, ResultInfo result) {
-        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt, completionReason);
+    Operation finish(OperationStatus newStatus, ResultInfo result, MediaOutcome outcome) {
+        return new Operation(id, callId, kind, newStatus, clientContext, result, invitees, createdAt, outcome);
+    }
+
+    /** Finishes with a {@code completionReason} and no recording. */
+    Operation finish(OperationStatus newStatus, ResultInfo result, String completionReason) {
+        return finish(newStatus, result, completionReason == null ? null : new MediaOutcome(completionReason, null, null));
+    }
+
+    /** The operation's {@code completionReason}, or null. */
+    public String completionReason() {
+        return media == null ? null : media.completionReason();
     }
 }

@@ -7,7 +7,12 @@ public enum OperationKind {
     INVITE("#microsoft.graph.inviteParticipantsOperation"),
     SUBSCRIBE_TO_TONE("#microsoft.graph.subscribeToToneOperation"),
     SEND_DTMF_TONES("#microsoft.graph.sendDtmfTonesOperation"),
-    UPDATE_RECORDING_STATUS("#microsoft.graph.updateRecordingStatusOperation");
+    UPDATE_RECORDING_STATUS("#microsoft.graph.updateRecordingStatusOperation"),
+    PLAY_PROMPT("#microsoft.graph.playPromptOperation"),
+    RECORD_RESPONSE("#microsoft.graph.recordOperation"),
+    CANCEL_MEDIA_PROCESSING("#microsoft.graph.cancelMediaProcessingOperation"),
+    START_HOLD_MUSIC("#microsoft.graph.startHoldMusicOperation"),
+    STOP_HOLD_MUSIC("#microsoft.graph.stopHoldMusicOperation");
 
     private final String odataType;
 

@@ -112,8 +112,8 @@ public final class CallJson {
         n.put("status", op.status().wireName());
         n.put("clientContext", op.clientContext());
         n.set("resultInfo", resultInfo(op.resultInfo()));
-        if (op.completionReason() != null) {
-            n.put("completionReason", op.completionReason());
+        if (op.media() != null || op.kind() == OperationKind.RECORD_RESPONSE) {
+            GraphMediaOutcome.write(n, op);
         }
         if (op.kind() == OperationKind.INVITE) {
             ArrayNode ps = n.putArray("participants");

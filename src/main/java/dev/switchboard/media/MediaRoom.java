@@ -32,6 +32,14 @@ public interface MediaRoom extends AutoCloseable {
      * {@link DigitListener} for its thread). A room without DTMF support never calls it.
      */
     default void addDigitListener(DigitListener listener) {
+        // a room without DTMF support never calls it
+    }
+
+    /**
+     * The call's service-hosted media (prompts, recording, hold music), or null when this media plane has none.
+     */
+    default dev.switchboard.media.ivr.IvrChannel ivr() {
+        return null;
     }
 
     @Override

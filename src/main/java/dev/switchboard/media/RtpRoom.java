@@ -26,6 +26,8 @@ public final class RtpRoom implements MediaRoom {
     private final RtpMediaEngine engine;
     private final MixerThread mixerThread;
     private final AudioMixer mixer = new AudioMixer();
+    /** Service-hosted media: prompts, recordings, hold music (mixer hooks marked "ivr" in {@link #tick()}). */
+    private final dev.switchboard.media.ivr.IvrChannel ivr = new dev.switchboard.media.ivr.IvrChannel();
     private final short[] scratch = new short[dev.switchboard.media.codec.AudioCodec.MIX_FRAME];
     private volatile RtpLeg[] legs = new RtpLeg[0];
     /** Legs of bots with service-hosted media: in the room, never mixed. */
@@ -191,6 +193,11 @@ public final class RtpRoom implements MediaRoom {
         }
     }
 
+    @Override
+    public dev.switchboard.media.ivr.IvrChannel ivr() {
+        return ivr;
+    }
+
     /** The leg of a participant, or null. */
     public RtpLeg leg(String participantId) {
         for (RtpLeg l : legs) {
@@ -221,6 +228,7 @@ public final class RtpRoom implements MediaRoom {
         }
         mixerThread.remove(this);
         awaitTickBoundary();
+        ivr.close();
         for (RtpLeg l : toClose) {
             l.release(engine.ports(), engine.receiver());
             engine.legRemoved();
@@ -280,11 +288,20 @@ public final class RtpRoom implements MediaRoom {
                 talkers = new RtpLeg[ls.length]; // only when the room grows
             }
             mixer.begin();
+            ivr.begin();
             for (RtpLeg l : ls) {
                 if (l.pullFrame()) {
+                    if (ivr.held(l.participantId())) {
+                        continue; // ivr: a held participant is heard by nobody
+                    }
                     mixer.add(l.pcm());
                     talkers[n++] = l;
+                    ivr.hear(l.pcm());
                 }
+            }
+            short[] voice = ivr.voice(); // ivr: the bot's prompt, heard by every leg
+            if (voice != null) {
+                mixer.add(voice);
             }
             for (RtpLeg l : ls) {
                 if (!l.receivesMix()) {
@@ -295,7 +312,10 @@ public final class RtpRoom implements MediaRoom {
                     continue;
                 }
                 n = withdrawMuted(n);
-                if (l.contributing()) {
+                short[] hold = ivr.holdFrame(l.participantId());
+                if (hold != null) {
+                    l.sendOwn(hold); // ivr: a held participant hears its music instead of the call
+                } else if (l.contributing()) {
                     mixer.mixMinus(l.pcm(), scratch);
                     l.sendOwn(scratch);
                 } else {

@@ -84,6 +84,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final CallEngine calls;
     private final CallRouter router;
     private final ScheduledExecutorService sweeper;
+    private final IvrWiring ivr;
     private final WebhookNotifier webhooks;
     private final FileCallJournal journal;
     private final RosterStreams rosterStreams;
@@ -178,6 +179,7 @@ public final class SwitchboardServer implements AutoCloseable {
         dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(); // users rung (docs/inbound-calls.md)
         this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, ringStreams)), Clock.systemUTC(),
                 config.calls(), journal);
+        this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         NotificationSink botSink = notifications != null ? notifications : webhooks;
         for (JournaledCall lost : journal.orphans()) { // kept until the bot heard it: a second crash re-announces it
@@ -236,6 +238,7 @@ public final class SwitchboardServer implements AutoCloseable {
                     new CallbackCheck(callbackPolicy), callingBots, config.inbound().answerWindow()));
             ClientRoutes.registerDial(cfg.routes, new dev.switchboard.client.DialHandler(router, authority.authenticator(),
                     callingBots, config.inbound().answerWindow()), ringStreams);
+            dev.switchboard.api.IvrRoutes.register(cfg.routes, new dev.switchboard.api.IvrHandler(router, requests, calls));
         });
         sweeper.scheduleWithFixedDelay(this::expireRinging, RINGING_SWEEP_MS, RINGING_SWEEP_MS, TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
@@ -380,6 +383,7 @@ public final class SwitchboardServer implements AutoCloseable {
         beginDraining();
         sweeper.shutdownNow();
         calls.close();
+        ivr.close();
         journal.close();
         if (webhooks != null) {
             webhooks.close();

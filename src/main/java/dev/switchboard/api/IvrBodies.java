@@ -1,0 +1,112 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.MediaPrompt;
+import dev.switchboard.core.RecordRequest;
+import dev.switchboard.error.SwitchboardException;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses the bodies of the service-hosted media actions into core's values: {@code prompts} / {@code customPrompt}
+ * ({@code mediaPrompt} with {@code mediaInfo.uri} and {@code resourceId}) and recordResponse's parameters. Limits
+ * (counts, seconds) are the engine's; a wrong shape is a 400 naming the field. Stateless.
+ */
+final class IvrBodies {
+    private IvrBodies() {
+    }
+
+    /** {@code prompts} of playPrompt: required. */
+    static List<MediaPrompt> prompts(ObjectNode body) {
+        if (body == null || !body.has("prompts")) {
+            throw SwitchboardException.badRequest("prompts is required: a list of mediaPrompt with mediaInfo.uri.");
+        }
+        return promptList(body);
+    }
+
+    static List<MediaPrompt> promptList(ObjectNode body) {
+        ArrayNode list = Json.optionalArray(body, "prompts");
+        List<MediaPrompt> out = new ArrayList<>();
+        if (list != null) {
+            for (int i = 0; i < list.size(); i++) {
+                out.add(prompt(list.get(i), "prompts[" + i + "]"));
+            }
+        }
+        return out;
+    }
+
+    /** One {@code mediaPrompt}. */
+    static MediaPrompt prompt(JsonNode node, String path) {
+        if (!(node instanceof ObjectNode o)) {
+            throw SwitchboardException.badRequest(path + " must be a mediaPrompt object.");
+        }
+        String type = Json.odataType(o);
+        if (type != null && !type.equalsIgnoreCase("mediaPrompt")) {
+            throw SwitchboardException.badRequest(path + " must be a #microsoft.graph.mediaPrompt, not " + o.get("@odata.type") + ".");
+        }
+        JsonNode info = o.get("mediaInfo");
+        if (!(info instanceof ObjectNode mediaInfo)) {
+            throw SwitchboardException.badRequest(path + ".mediaInfo is required.");
+        }
+        JsonNode uri = mediaInfo.get("uri");
+        if (uri == null || !uri.isTextual() || uri.asText().isBlank()) {
+            throw SwitchboardException.badRequest(path + ".mediaInfo.uri is required (an http or https URL of a WAV file).");
+        }
+        URI parsed;
+        try {
+            parsed = new URI(uri.asText().trim());
+        } catch (java.net.URISyntaxException e) {
+            throw SwitchboardException.badRequest(path + ".mediaInfo.uri is not a valid URI.");
+        }
+        JsonNode id = mediaInfo.get("resourceId");
+        if (id != null && !id.isNull() && !id.isTextual()) {
+            throw SwitchboardException.badRequest(path + ".mediaInfo.resourceId must be a string.");
+        }
+        return new MediaPrompt(parsed, id == null || id.isNull() ? null : id.asText());
+    }
+
+    /** {@code customPrompt} of startHoldMusic, or null. */
+    static MediaPrompt customPrompt(ObjectNode body) {
+        JsonNode p = body == null ? null : body.get("customPrompt");
+        return p == null || p.isNull() ? null : prompt(p, "customPrompt");
+    }
+
+    static RecordRequest record(ObjectNode body, String downloadBase) {
+        ObjectNode b = body == null ? GraphWireless.EMPTY : body;
+        List<String> stops = new ArrayList<>();
+        ArrayNode tones = Json.optionalArray(b, "stopTones");
+        if (tones != null) {
+            for (JsonNode t : tones) {
+                if (!t.isTextual()) {
+                    throw SwitchboardException.badRequest("stopTones must be a list of strings such as \"#\".");
+                }
+                stops.add(t.asText());
+            }
+        }
+        return new RecordRequest(promptList(b), Json.optionalBoolean(b, "bargeInAllowed"),
+                integer(b, "initialSilenceTimeoutInSeconds"), integer(b, "maxSilenceTimeoutInSeconds"),
+                integer(b, "maxRecordDurationInSeconds"), b.has("playBeep") && !b.get("playBeep").isNull()
+                        ? Json.optionalBoolean(b, "playBeep") : null,
+                stops, GraphRequests.clientContext(body), downloadBase);
+    }
+
+    private static Integer integer(ObjectNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw SwitchboardException.badRequest(field + " must be a whole number of seconds.");
+        }
+        return v.intValue();
+    }
+
+    /** An empty body to read defaults from. */
+    private static final class GraphWireless {
+        static final ObjectNode EMPTY = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.media.ivr;
+
+import dev.switchboard.media.codec.AudioCodec;
+
+/**
+ * Plays prompt slots one after another in 20 ms frames, waiting (silence) while the next one is still being fetched.
+ * Mixer thread only; one frame buffer per player, nothing allocated per frame.
+ */
+final class ClipPlayer {
+    private static final int N = AudioCodec.MIX_FRAME;
+    private final PromptSlot[] slots;
+    private final boolean loop;
+    private final short[] frame = new short[N];
+    private int index;
+    private int offset;
+
+    ClipPlayer(PromptSlot[] slots, boolean loop) {
+        this.slots = slots.clone();
+        this.loop = loop;
+    }
+
+    /** Every slot played (never for a loop). */
+    boolean done() {
+        return index >= slots.length;
+    }
+
+    /** The failure of the slot it is at, or null. */
+    String failure() {
+        return done() ? null : slots[index].failure();
+    }
+
+    /** The clip it is waiting for has arrived (or it is done). */
+    boolean started() {
+        return done() || slots[index].clip() != null;
+    }
+
+    /** The next frame, or null while waiting, failed or done. */
+    short[] next() {
+        if (done()) {
+            return null;
+        }
+        PcmClip clip = slots[index].clip();
+        if (clip == null) {
+            return null;
+        }
+        short[] s = clip.samples();
+        int n = Math.min(N, s.length - offset);
+        System.arraycopy(s, offset, frame, 0, n);
+        java.util.Arrays.fill(frame, n, N, (short) 0);
+        offset += n;
+        if (offset >= s.length) {
+            offset = 0;
+            if (!loop) {
+                index++;
+            }
+        }
+        return frame;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.switchboard.media.ivr;
+
+import dev.switchboard.media.codec.AudioCodec;
+
+/**
+ * Hold music for one participant: its prompt in a loop, which that participant hears instead of the call. Tells
+ * its listener once: {@link Ending#COMPLETED} when the music starts, or {@link Ending#PROMPT_FAILED} (the participant
+ * then stays held and hears silence). Mixer thread, apart from construction and {@link #stop}.
+ */
+final class HoldLoop {
+    private static final short[] SILENCE = new short[AudioCodec.MIX_FRAME];
+    final String participantId;
+    private final ClipPlayer player;
+    private final JobListener listener;
+    private final java.util.concurrent.atomic.AtomicBoolean told = new java.util.concurrent.atomic.AtomicBoolean();
+    private short[] current = SILENCE;
+
+    HoldLoop(String participantId, PromptSlot prompt, JobListener listener) {
+        this.participantId = participantId;
+        this.player = new ClipPlayer(new PromptSlot[] {prompt}, true);
+        this.listener = listener;
+    }
+
+    /** Moves on by one frame (once per tick). */
+    void advance() {
+        String failure = player.failure();
+        if (failure != null) {
+            tell(Ending.PROMPT_FAILED, failure);
+            current = SILENCE;
+            return;
+        }
+        short[] f = player.next();
+        if (f != null) {
+            tell(Ending.COMPLETED, null);
+        }
+        current = f == null ? SILENCE : f;
+    }
+
+    short[] frame() {
+        return current;
+    }
+
+    /** Ends it without a verdict yet (stopped or the call ended before the music started). */
+    void stop(Ending why) {
+        tell(why, null);
+    }
+
+    private void tell(Ending e, String failure) {
+        if (told.compareAndSet(false, true)) {
+            listener.finished(new JobResult(e, failure, null));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.switchboard.media.ivr;
+
+import dev.switchboard.media.codec.AudioCodec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A recordResponse: its prompt, then the beep, then a recording of what the bot hears (the mix of every other
+ * participant, without the bot's own prompts) until a stop condition.
+ *
+ * <p>Voice activity rule (docs/ivr-media.md): each 20 ms frame, taken at 16 kHz, is <em>voice</em> when its RMS level
+ * is at least {@value #VOICE_RMS} (about −40 dBFS), else silence. No voice within the initial silence timeout ends
+ * the recording ({@link Ending#INITIAL_SILENCE}); after voice, an unbroken run of silence as long as the max silence
+ * timeout ends it ({@link Ending#MAX_SILENCE}) and that run is trimmed from the file. A stop tone, the max duration,
+ * a cancel and the call's end also end it.
+ *
+ * <p>Mixer thread, apart from construction and {@link #tone}. Allocates one 1 s chunk per second of recording.
+ */
+public final class RecordJob extends MediaJob {
+    /** The recording's sample rate: Graph's documented prompt format, so a recording can be replayed as a prompt. */
+    public static final int RATE = 16000;
+    static final int FRAME = RATE / 50;
+    static final int VOICE_RMS = 328;
+    private static final int CHUNK = RATE;
+    private final ClipPlayer prompt;
+    private final String stopTones;
+    private final int initialSilenceFrames;
+    private final int maxSilenceFrames;
+    private final int maxFrames;
+    private final int[] heard = new int[AudioCodec.MIX_FRAME];
+    private final List<short[]> chunks = new ArrayList<>();
+    private volatile boolean stopToneHeard;
+    private boolean recording;
+    private boolean voiceHeard;
+    private int frames;
+    private int silentRun;
+
+    /**
+     * @param prompts          played first (may be empty)
+     * @param beep             played after the prompts, or null for none
+     * @param stopTones        DTMF characters that end the recording ({@code "#*1"}), may be empty
+     * @param initialSilenceMs how long to wait for the first voice
+     * @param maxSilenceMs     how much silence after voice ends it
+     * @param maxDurationMs    the longest recording
+     */
+    public RecordJob(List<PromptSlot> prompts, PcmClip beep, String stopTones, int initialSilenceMs, int maxSilenceMs,
+                     int maxDurationMs, JobListener listener) {
+        super(listener);
+        List<PromptSlot> all = new ArrayList<>(prompts);
+        if (beep != null) {
+            all.add(PromptSlot.of(beep));
+        }
+        this.prompt = new ClipPlayer(all.toArray(PromptSlot[]::new), false);
+        this.stopTones = stopTones;
+        this.initialSilenceFrames = Math.max(1, initialSilenceMs / AudioCodec.FRAME_MILLIS);
+        this.maxSilenceFrames = Math.max(1, maxSilenceMs / AudioCodec.FRAME_MILLIS);
+        this.maxFrames = Math.max(1, maxDurationMs / AudioCodec.FRAME_MILLIS);
+    }
+
+    /** A DTMF digit from a participant; a stop tone ends the recording at the next tick. Any thread. */
+    public void tone(char digit) {
+        if (stopTones.indexOf(digit) >= 0) {
+            stopToneHeard = true;
+        }
+    }
+
+    /** Whether this tick's audio is being recorded (the prompt and beep are over). */
+    boolean recording() {
+        return recording;
+    }
+
+    /** Starts this tick's frame of what the bot hears. */
+    void beginFrame() {
+        java.util.Arrays.fill(heard, 0);
+    }
+
+    /** Adds one participant's 48 kHz frame to what the bot hears this tick. */
+    void hear(short[] pcm) {
+        for (int i = 0; i < heard.length; i++) {
+            heard[i] += pcm[i];
+        }
+    }
+
+    @Override
+    short[] frame() {
+        if (stopToneHeard) {
+            end(Ending.STOP_TONE, null);
+            return null;
+        }
+        if (!recording) {
+            String failure = prompt.failure();
+            if (failure != null) {
+                end(Ending.PROMPT_FAILED, failure);
+                return null;
+            }
+            short[] f = prompt.next();
+            recording = prompt.done();
+            return f;
+        }
+        boolean voice = store();
+        frames++;
+        if (voice) {
+            voiceHeard = true;
+            silentRun = 0;
+        } else {
+            silentRun++;
+        }
+        if (frames >= maxFrames) {
+            end(Ending.MAX_DURATION, null);
+        } else if (!voiceHeard && frames >= initialSilenceFrames) {
+            end(Ending.INITIAL_SILENCE, null);
+        } else if (voiceHeard && silentRun >= maxSilenceFrames) {
+            end(Ending.MAX_SILENCE, null);
+        }
+        return null;
+    }
+
+    /** Appends this tick's frame at 16 kHz (3-sample average of the 48 kHz mix, saturated); true if it is voice. */
+    private boolean store() {
+        int at = (frames * FRAME) % CHUNK;
+        if (at == 0) {
+            chunks.add(new short[CHUNK]);
+        }
+        short[] chunk = chunks.getLast();
+        long energy = 0;
+        for (int i = 0; i < FRAME; i++) {
+            int v = (heard[3 * i] + heard[3 * i + 1] + heard[3 * i + 2]) / 3;
+            v = Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+            chunk[at + i] = (short) v;
+            energy += (long) v * v;
+        }
+        return energy >= (long) VOICE_RMS * VOICE_RMS * FRAME;
+    }
+
+    @Override
+    short[] recording(Ending ending) {
+        int keep = frames - (ending == Ending.MAX_SILENCE ? silentRun : 0);
+        short[] out = new short[Math.max(0, keep) * FRAME];
+        for (int i = 0, off = 0; off < out.length; i++, off += CHUNK) {
+            System.arraycopy(chunks.get(i), 0, out, off, Math.min(CHUNK, out.length - off));
+        }
+        return out;
+    }
+}

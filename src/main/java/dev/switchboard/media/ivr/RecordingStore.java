@@ -1,0 +1,181 @@
+package dev.switchboard.media.ivr;
+
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The recordings of recordResponse on disk: one 16 kHz mono 16-bit WAV per recording, readable with its own random
+ * access token, deleted after {@code ttl} (by {@link #sweep()}) and bounded to {@code maxBytes} in all (a recording
+ * that would pass the bound is refused). Files left by an earlier process are deleted at start: their tokens died
+ * with it. Thread-safe.
+ */
+public final class RecordingStore {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Path dir;
+    private final long maxBytes;
+    private final Duration ttl;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private long usedBytes;
+
+    /** A stored recording and how to read it. */
+    public record Stored(String id, String token, Instant expiresAt, long bytes, double seconds) {
+    }
+
+    private record Entry(Path file, byte[] tokenHash, Instant expiresAt, long bytes) {
+    }
+
+    public RecordingStore(Path dir, long maxBytes, Duration ttl, Clock clock) {
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+        this.ttl = ttl;
+        this.clock = clock;
+        try {
+            Files.createDirectories(dir);
+            try (var old = Files.list(dir)) {
+                for (Path p : old.filter(f -> f.toString().endsWith(".wav")).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("recordings directory " + dir, e);
+        }
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /**
+     * Writes a recording.
+     *
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when the store is full (or the disk refused the write)
+     */
+    public Stored save(short[] pcm) {
+        byte[] wav = wav(pcm, RecordJob.RATE);
+        synchronized (this) {
+            if (usedBytes + wav.length > maxBytes) {
+                throw full(wav.length);
+            }
+            usedBytes += wav.length;
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Path file = dir.resolve(id + ".wav");
+        try {
+            Files.write(file, wav);
+        } catch (IOException e) {
+            release(wav.length);
+            throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "The recording could not be stored: " + e.getMessage());
+        }
+        Instant expires = clock.instant().plus(ttl);
+        entries.put(id, new Entry(file, hash(token), expires, wav.length));
+        return new Stored(id, token, expires, wav.length, pcm.length / (double) RecordJob.RATE);
+    }
+
+    /** Whether a recording of {@code seconds} would fit now. */
+    public synchronized boolean fits(double seconds) {
+        return usedBytes + 44 + (long) (seconds * RecordJob.RATE * 2) <= maxBytes;
+    }
+
+    /** A message for a bot whose recording does not fit. */
+    public synchronized SwitchboardException full(long wanted) {
+        return new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "Recording storage is full: " + usedBytes
+                + " of " + maxBytes + " bytes in use, " + wanted + " more needed. Download and let older recordings "
+                + "expire (they are deleted " + ttl.toMinutes() + " minutes after they are made).");
+    }
+
+    /**
+     * The file of recording {@code id} for the holder of its token.
+     *
+     * @throws SwitchboardException INVALID_AUTHENTICATION_TOKEN (401) without the right token, ITEM_NOT_FOUND when
+     *                              there is no such (unexpired) recording and the token cannot be checked
+     */
+    public Path open(String id, String token) {
+        Entry e = entries.get(id);
+        if (e == null || !e.expiresAt.isAfter(clock.instant())) {
+            if (token == null) {
+                throw unauthorized();
+            }
+            throw SwitchboardException.notFound("Recording '" + id + "'");
+        }
+        if (token == null || !MessageDigest.isEqual(e.tokenHash, hash(token))) {
+            throw unauthorized();
+        }
+        return e.file;
+    }
+
+    /** Deletes expired recordings; returns how many. */
+    public int sweep() {
+        Instant now = clock.instant();
+        int n = 0;
+        for (var it : List.copyOf(entries.entrySet())) {
+            if (!it.getValue().expiresAt.isAfter(now) && entries.remove(it.getKey(), it.getValue())) {
+                delete(it.getValue());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Bytes on disk now. */
+    public synchronized long usedBytes() {
+        return usedBytes;
+    }
+
+    private void delete(Entry e) {
+        try {
+            Files.deleteIfExists(e.file);
+        } catch (IOException ignored) {
+            // counted as released: a file the disk would not delete is gone for readers anyway
+        }
+        release(e.bytes);
+    }
+
+    private synchronized void release(long bytes) {
+        usedBytes -= bytes;
+    }
+
+    private static SwitchboardException unauthorized() {
+        return new SwitchboardException(ErrorCode.INVALID_AUTHENTICATION_TOKEN,
+                "A recording is read with its recordingAccessToken as a bearer token.");
+    }
+
+    private static byte[] hash(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A mono 16-bit PCM WAV file of {@code pcm} at {@code rate}. */
+    public static byte[] wav(short[] pcm, int rate) {
+        ByteBuffer b = ByteBuffer.allocate(44 + 2 * pcm.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x46464952).putInt(36 + 2 * pcm.length).putInt(0x45564157);
+        b.putInt(0x20746d66).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2)
+                .putShort((short) 2).putShort((short) 16);
+        b.putInt(0x61746164).putInt(2 * pcm.length);
+        for (short s : pcm) {
+            b.putShort(s);
+        }
+        return b.array();
+    }
+}
