@@ -58,7 +58,7 @@ public final class RtpLeg implements MediaLeg {
         this.sdpAnswer = negotiation.answer(localAddress, localPort);
         this.stats = new LegCounters(counters);
         this.playout = new Playout(codec, stats);
-        this.mute = new MuteState(playout, room::awaitTickBoundary, stats);
+        this.mute = new MuteState(playout, room::awaitSendBoundary, stats);
         InetAddress remoteIp = parseIp(negotiation.remoteAddress());
         this.sender = negotiation.weSend()
                 ? new LegSender(channel, new InetSocketAddress(remoteIp, negotiation.remotePort()), codec,
@@ -84,7 +84,7 @@ public final class RtpLeg implements MediaLeg {
         this.codec = offer.codec();
         this.stats = new LegCounters(counters);
         this.playout = new Playout(codec, stats);
-        this.mute = new MuteState(playout, room::awaitTickBoundary, stats);
+        this.mute = new MuteState(playout, room::awaitSendBoundary, stats);
         Direction ours = offer.direction().answer();
         LegSender s = ours.sends() ? new LegSender(null, null, codec, offer.payloadType(), stats) : null;
         this.sender = s;

@@ -33,6 +33,12 @@ public final class RtpRoom implements MediaRoom {
     private volatile boolean closed;
     private volatile long tickStarted;
     private volatile long tickCompleted;
+    /** Odd while the mixer sends one leg its packet: a mute waits only for that send, not for the whole tick. */
+    private volatile long sendEpoch;
+    /** Counts mutes of this room's legs; the mixer re-checks its talkers' flags only when it moved. */
+    private final java.util.concurrent.atomic.AtomicLong mutes = new java.util.concurrent.atomic.AtomicLong();
+    /** {@link #mutes} as the mixer last acted on it (mixer thread only). */
+    private long mutesSeen;
 
     RtpRoom(String callId, RtpMediaEngine engine, MixerThread mixerThread) {
         this.callId = callId;
@@ -226,6 +232,31 @@ public final class RtpRoom implements MediaRoom {
     }
 
     /**
+     * The mute's fence (see docs/concurrency.md, "Mute under load"): returns once no send that may still carry a frame
+     * of a leg muted before this call is in flight. The mixer opens a send epoch, then (if a mute was announced since it
+     * last looked) takes every muted talker out of the mix, then sends; the caller set the leg's flag, announces the
+     * mute, then waits only while the epoch it sees is open. Either the mixer sees the flag before the send, or this
+     * call sees the send open and waits for it: one packet's encode and send (microseconds), not the room's whole tick.
+     * On a starved machine bounded by how long the mixer thread is descheduled, with the same 2 s safety limit.
+     */
+    void awaitSendBoundary() {
+        mutes.incrementAndGet();
+        long open = sendEpoch;
+        if ((open & 1) == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        int spins = 0;
+        while (sendEpoch == open && System.nanoTime() - deadline < 0) {
+            if (++spins < 1000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+    }
+
+    /**
      * Accounts for ticks the mixer thread skipped (the process was stalled): every outgoing stream's RTP
      * timestamp jumps by the missed frames, so receivers see the gap instead of a shortened timeline.
      */
@@ -245,6 +276,8 @@ public final class RtpRoom implements MediaRoom {
         long seq = tickStarted + 1;
         tickStarted = seq;
         int n = 0;
+        long lastSend = 0;
+        mutesSeen = mutes.get(); // frames pulled below are checked against the flags under the playout lock
         try {
             RtpLeg[] ls = legs;
             if (talkers.length < ls.length) {
@@ -265,18 +298,27 @@ public final class RtpRoom implements MediaRoom {
                     l.withheld(); // its address has not sent us valid RTP or RTCP yet: it gets nothing
                     continue;
                 }
-                n = withdrawMuted(n);
-                if (l.contributing()) {
-                    mixer.mixMinus(l.pcm(), scratch);
-                    l.sendOwn(scratch);
-                } else {
-                    l.sendShared(mixer);
+                sendEpoch++; // odd: a send is open
+                try {
+                    lastSend = System.nanoTime();
+                    long m = mutes.get();
+                    if (m != mutesSeen) {
+                        mutesSeen = m;
+                        n = withdrawMuted(n);
+                    }
+                    if (l.contributing()) {
+                        mixer.mixMinus(l.pcm(), scratch);
+                        l.sendOwn(scratch);
+                    } else {
+                        l.sendShared(mixer);
+                    }
+                } finally {
+                    sendEpoch++; // even: closed
                 }
             }
-            if (n > 0) {
-                long end = System.nanoTime();
+            if (n > 0 && lastSend != 0) {
                 for (int i = 0; i < n; i++) {
-                    talkers[i].accountMixed(end);
+                    talkers[i].accountMixed(lastSend); // every remaining talker was in every send, the last included
                 }
             }
         } finally {
@@ -286,8 +328,9 @@ public final class RtpRoom implements MediaRoom {
     }
 
     /**
-     * Before each send: a talker muted since its frame was pulled is taken out of the mix, so a mute
-     * that lands mid-tick stops its audio at the next send (the mute's wait covers the send in flight).
+     * Before a send, when a mute was announced since the mixer last looked: a talker muted since its frame was pulled is
+     * taken out of the mix, so a mute that lands mid-tick stops its audio at the next send (the mute's wait covers the
+     * send in flight, {@link #awaitSendBoundary()}).
      */
     private int withdrawMuted(int n) {
         for (int i = 0; i < n; i++) {

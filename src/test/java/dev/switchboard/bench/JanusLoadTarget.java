@@ -28,7 +28,7 @@ final class JanusLoadTarget implements LoadTarget {
     private final URI base;
     private final long session;
     private final long controlHandle;
-    private final GraphLoad.Connection control;
+    private GraphLoad.Connection control;
     private final Map<String, CompletableFuture<JsonNode>> events;
     private final Thread poller;
 
@@ -88,11 +88,22 @@ final class JanusLoadTarget implements LoadTarget {
         }
     }
 
+    /** A request on the keep-alive connection; once more on a new one if Janus had closed it while idle. */
+    private JsonNode send(String path, ObjectNode request) throws IOException {
+        try {
+            return call(control, path, request);
+        } catch (IOException e) {
+            control.close();
+            control = new GraphLoad.Connection(base);
+            return call(control, path, request);
+        }
+    }
+
     /** A synchronous AudioBridge request on the control handle; returns its plugin data. */
     private JsonNode plugin(ObjectNode body) throws IOException {
         ObjectNode msg = janus("message");
         msg.set("body", body);
-        JsonNode data = call(control, base.getPath() + "/" + session + "/" + controlHandle, msg).path("plugindata").path("data");
+        JsonNode data = send(base.getPath() + "/" + session + "/" + controlHandle, msg).path("plugindata").path("data");
         if (data.has("error_code")) {
             throw new IOException("audiobridge: " + data);
         }
@@ -109,7 +120,7 @@ final class JanusLoadTarget implements LoadTarget {
 
     @Override
     public Leg join(Leg first, int index, String codec, int localPort) throws IOException {
-        long handle = call(control, base.getPath() + "/" + session, janus("attach").put("plugin", "janus.plugin.audiobridge"))
+        long handle = send(base.getPath() + "/" + session, janus("attach").put("plugin", "janus.plugin.audiobridge"))
                 .path("data").path("id").asLong();
         ObjectNode body = SwitchboardLoadTarget.JSON.createObjectNode().put("request", "join").put("room", Long.parseLong(first.room()))
                 .put("display", "p" + index).put("codec", codec.equals("OPUS") ? "opus" : "pcmu").put("muted", false);
@@ -118,7 +129,7 @@ final class JanusLoadTarget implements LoadTarget {
         msg.set("body", body);
         String tx = msg.get("transaction").asText();
         CompletableFuture<JsonNode> event = events.computeIfAbsent(tx, k -> new CompletableFuture<>());
-        call(control, base.getPath() + "/" + session + "/" + handle, msg);
+        send(base.getPath() + "/" + session + "/" + handle, msg);
         JsonNode joined;
         try {
             joined = event.get(30, TimeUnit.SECONDS).path("plugindata").path("data");

@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * is a leak) and unmute → first tone.
  *
  * <p>Two mute streams run during the window: the probe room's talker, unmuted and muted every 250 ms (the audible
- * figures), and a second room's talker muted and unmuted every 50 ms from a second connection (round-trip samples).
+ * figures), and the first talker of the first loaded room muted and unmuted every 50 ms from a second connection
+ * (round-trip samples in the busy room itself: its tick, its roster).
  * Before the window: warm-up seconds and {@code --warmup-mutes} mute/unmute pairs.
  *
  * <p>usage: MuteUnderLoad --target switchboard|janus --url URL --server-pid PID --codec PCMU|OPUS --legs N
@@ -64,6 +65,9 @@ public final class MuteUnderLoad {
         int warmupMutes = Integer.parseInt(arg(args, "--warmup-mutes", "200"));
         try (LoadTarget target = targetName.equals("janus") ? JanusLoadTarget.connect(url) : SwitchboardLoadTarget.connect(url)) {
             run(target, targetName, pid, codec, legs, roomSize, seconds, warmup, warmupMutes);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1); // the sender thread must not keep a failed run alive
         }
         System.exit(0);
     }
@@ -90,6 +94,7 @@ public final class MuteUnderLoad {
         long t0 = System.nanoTime();
         int rooms = (legs + roomSize - 1) / roomSize;
         int done = 0;
+        LoadTarget.Leg firstOfRoom0 = null;
         for (int r = 0; r < rooms; r++) {
             int size = Math.min(roomSize, legs - done);
             LoadTarget.Leg first = null;
@@ -97,6 +102,9 @@ public final class MuteUnderLoad {
                 DatagramChannel ch = open();
                 int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                 LoadTarget.Leg leg = i == 0 ? (first = target.openRoom("r" + r, codec, port)) : target.join(first, i, codec, port);
+                if (firstOfRoom0 == null) {
+                    firstOfRoom0 = leg;
+                }
                 peers.add(new Peer(ch, new InetSocketAddress("127.0.0.1", leg.serverPort()), payloadType(codec),
                         new byte[][] {tones[(done + i) % tones.length]}, done + i + 1));
                 if (i == size - 1) {
@@ -117,15 +125,8 @@ public final class MuteUnderLoad {
         peers.add(new Peer(probeTalker, new InetSocketAddress("127.0.0.1", probe.serverPort()), 0, pcmuTone, 0x7000_0001));
         peers.add(new Peer(probeThird, new InetSocketAddress("127.0.0.1", third.serverPort()), 0, pcmuSilence, 0x7000_0003));
         peers.add(new Peer(probeEar, new InetSocketAddress("127.0.0.1", earLeg.serverPort()), 0, pcmuSilence, 0x7000_0002));
-        DatagramChannel rtTalker = open();
-        LoadTarget.Leg rt = target.openRoom("rt", "PCMU", port(rtTalker));
-        peers.add(new Peer(rtTalker, new InetSocketAddress("127.0.0.1", rt.serverPort()), 0, pcmuTone, 0x7000_0010));
-        for (int i = 1; i < 3; i++) {
-            DatagramChannel ch = open();
-            LoadTarget.Leg l = target.join(rt, i, "PCMU", port(ch));
-            peers.add(new Peer(ch, new InetSocketAddress("127.0.0.1", l.serverPort()), 0, pcmuSilence, 0x7000_0010 + i));
-        }
-        System.out.printf(Locale.ROOT, "set up %d rooms, %d legs (+6 probe legs) in %.1f s%n", rooms, legs, (System.nanoTime() - t0) / 1e9);
+        LoadTarget.Leg rt = firstOfRoom0; // the round-trip mutes hit the loaded room itself (its first leg, a talker)
+        System.out.printf(Locale.ROOT, "set up %d rooms, %d legs (+3 probe legs) in %.1f s%n", rooms, legs, (System.nanoTime() - t0) / 1e9);
         Listener ear = new Listener(true);
         Thread earThread = Thread.ofPlatform().daemon(true).name("probe-ear").start(() -> listen(probeEar, ear));
         Sender sender = new Sender(peers);
@@ -139,6 +140,7 @@ public final class MuteUnderLoad {
                 second.setMuted(rt, false);
             }
         }
+        target.setMuted(probe, false); // the probe's connection was idle through the warm-up (a no-op: it is unmuted)
         listeners.forEach(Listener::reset);
         String figures0 = target.serverFigures();
         long cpu0 = cpuTicks(pid);
@@ -208,7 +210,7 @@ public final class MuteUnderLoad {
         earThread.interrupt();
 
         double cores = (cpu1 - cpu0) / 100.0 / (wall / 1e9);
-        int participants = legs + 6;
+        int participants = legs + 3;
         long ticks = field(figures1, "ticks") - field(figures0, "ticks");
         long late = field(figures1, "late") - field(figures0, "late");
         Collections.sort(toSilence);

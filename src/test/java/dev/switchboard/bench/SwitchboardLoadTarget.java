@@ -31,7 +31,7 @@ final class SwitchboardLoadTarget implements LoadTarget {
 
     private final URI base;
     private final String botToken;
-    private final GraphLoad.Connection control;
+    private GraphLoad.Connection control;
     private final HttpServer webhooks;
     private final Map<Integer, String> userTokens;
     private final String callback;
@@ -90,7 +90,7 @@ final class SwitchboardLoadTarget implements LoadTarget {
                 + "\"mediaConfig\":{\"@odata.type\":\"#microsoft.graph.appHostedMediaConfig\",\"blob\":"
                 + JSON.writeValueAsString(MuteUnderLoad.offer(codec, firstLocalPort)) + "},"
                 + "\"targets\":[{\"identity\":{\"user\":{\"id\":\"u0\"}}},{\"identity\":{\"user\":{\"id\":\"u1\"}}}]}";
-        GraphLoad.Response r = control.send("POST", "/v1.0/communications/calls", botToken, "application/json", body);
+        GraphLoad.Response r = send("POST", "/v1.0/communications/calls", botToken, "application/json", body);
         if (r.status() != 201) {
             throw new IOException("create call answered " + r.status() + ": " + r.body());
         }
@@ -100,12 +100,23 @@ final class SwitchboardLoadTarget implements LoadTarget {
 
     @Override
     public Leg join(Leg first, int index, String codec, int localPort) throws IOException {
-        GraphLoad.Response r = control.send("POST", "/client/v1/calls/" + first.room() + "/participants",
+        GraphLoad.Response r = send("POST", "/client/v1/calls/" + first.room() + "/participants",
                 userToken(index - 1), "application/sdp", MuteUnderLoad.offer(codec, localPort));
         if (r.status() != 201 && r.status() != 200) {
             throw new IOException("join answered " + r.status() + ": " + r.body());
         }
         return new Leg(port(r.body()), first.room(), "u" + (index - 1));
+    }
+
+    /** A request on the keep-alive connection; once more on a new one if the server had closed it while idle. */
+    private GraphLoad.Response send(String method, String path, String token, String type, String body) throws IOException {
+        try {
+            return control.send(method, path, token, type, body);
+        } catch (IOException e) {
+            control.close();
+            control = new GraphLoad.Connection(base);
+            return send(method, path, token, type, body);
+        }
     }
 
     private static int port(String sdp) throws IOException {
@@ -118,7 +129,7 @@ final class SwitchboardLoadTarget implements LoadTarget {
 
     @Override
     public void setMuted(Leg first, boolean muted) throws IOException {
-        GraphLoad.Response r = control.send("POST", "/v1.0/communications/calls/" + first.room() + (muted ? "/mute" : "/unmute"),
+        GraphLoad.Response r = send("POST", "/v1.0/communications/calls/" + first.room() + (muted ? "/mute" : "/unmute"),
                 botToken, "application/json", "{\"clientContext\":\"bench\"}");
         if (r.status() != 200 || !r.body().contains("\"Completed\"")) {
             throw new IOException((muted ? "mute" : "unmute") + " answered " + r.status() + ": " + r.body());
@@ -132,7 +143,7 @@ final class SwitchboardLoadTarget implements LoadTarget {
 
     @Override
     public String serverFigures() throws IOException {
-        GraphLoad.Response r = control.send("GET", "/metrics", null, "text/plain", "");
+        GraphLoad.Response r = send("GET", "/metrics", null, "text/plain", "");
         double ticks = 0;
         double late = 0;
         double heap = 0;
