@@ -223,7 +223,15 @@ public final class MuteUnderLoad {
         System.out.printf(Locale.ROOT, "server cpu=%.3f cores = %.3f %% of a core per participant; RSS %.0f MB%s%n", cores,
                 100 * cores / participants, rss, figures1.isEmpty() ? "" : "; " + figures1);
         if (ticks > 0) {
-            System.out.printf(Locale.ROOT, "late ticks=%d of %d (%.3f %%)%n", late, ticks, 100.0 * late / ticks);
+            long threadTicks = field(figures1, "tickCount") - field(figures0, "tickCount");
+            System.out.printf(Locale.ROOT, "late ticks=%d of %d (%.3f %%); a mixer thread's tick (all its rooms) took %.2f ms on average%n",
+                    late, ticks, 100.0 * late / ticks, threadTicks > 0
+                            ? (field(figures1, "tickMicros") - field(figures0, "tickMicros")) / 1000.0 / threadTicks : Double.NaN);
+        }
+        long handled = field(figures1, "muteHandled") - field(figures0, "muteHandled");
+        if (handled > 0) {
+            System.out.printf(Locale.ROOT, "inside the server (its http.server.requests timer, Javalin handler): %d mutes, mean %.2f ms%n",
+                    handled, (field(figures1, "muteHandlerMicros") - field(figures0, "muteHandlerMicros")) / 1000.0 / handled);
         }
         System.out.printf(Locale.ROOT, "listeners=%d packets/s min=%.1f mean=%.1f%n", listeners.size(), rate, rateSum / listeners.size());
         System.out.printf(Locale.ROOT, "mute round trip n=%d p50=%.2f p99=%.2f max=%.2f ms%n", rts.size(), pct(rts, 50), pct(rts, 99),

@@ -148,6 +148,10 @@ final class SwitchboardLoadTarget implements LoadTarget {
         double late = 0;
         double heap = 0;
         double leak = 0;
+        double tickCount = 0;
+        double tickSum = 0;
+        double muteCount = 0;
+        double muteSum = 0;
         Matcher m = METRIC.matcher(r.body());
         while (m.find()) {
             double v = Double.parseDouble(m.group(3));
@@ -155,11 +159,21 @@ final class SwitchboardLoadTarget implements LoadTarget {
                 case "switchboard_media_mixer_ticks_total" -> ticks += v;
                 case "switchboard_media_mixer_late_ticks_total" -> late += v;
                 case "switchboard_media_mixed_after_mute_total" -> leak += v;
+                case "switchboard_media_mixer_tick_seconds_count" -> tickCount += v;
+                case "switchboard_media_mixer_tick_seconds_sum" -> tickSum += v;
+                case "http_server_requests_seconds_count" -> muteCount += muteRoute(m.group(2)) ? v : 0;
+                case "http_server_requests_seconds_sum" -> muteSum += muteRoute(m.group(2)) ? v : 0;
                 case "jvm_memory_used_bytes" -> heap += m.group(2) != null && m.group(2).contains("area=\"heap\"") ? v : 0;
                 default -> { }
             }
         }
-        return String.format(java.util.Locale.ROOT, "ticks=%.0f late=%.0f heapUsed=%.0f mixedAfterMute=%.0f", ticks, late, heap, leak);
+        return String.format(java.util.Locale.ROOT, "ticks=%.0f late=%.0f heapUsed=%.0f mixedAfterMute=%.0f tickCount=%.0f tickMicros=%.0f"
+                + " muteHandled=%.0f muteHandlerMicros=%.0f", ticks, late, heap, leak, tickCount, tickSum * 1e6, muteCount, muteSum * 1e6);
+    }
+
+    /** The Graph mute and unmute routes (the server's own handler time is {@code http.server.requests} by route). */
+    private static boolean muteRoute(String labels) {
+        return labels != null && labels.contains("method=\"POST\"") && (labels.contains("}/mute\"") || labels.contains("}/unmute\""));
     }
 
     private static String enc(String s) {
