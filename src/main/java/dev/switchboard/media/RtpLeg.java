@@ -275,9 +275,16 @@ public final class RtpLeg implements MediaLeg {
         }
     }
 
-    /** After a tick's sends: counts this leg's frame as mixed, and as a leak if a mute had already returned. */
-    void accountMixed(long tickEndNanos) {
+    /**
+     * After a tick's sends: counts this leg's frame as mixed, and as a leak if a mute had already returned when the
+     * tick's last send (which carried the frame) started; {@code lastSendNanos} 0: nothing was sent, nothing leaked.
+     */
+    void accountMixed(long lastSendNanos) {
         stats.frameMixed();
+        if (lastSendNanos == 0) {
+            return;
+        }
+        long tickEndNanos = lastSendNanos;
         long s = mute.since(MuteState.Side.SERVER);
         if (s != 0 && s - tickEndNanos < 0) {
             stats.mixedAfterMute(true);

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 final class SwitchboardLoadTarget implements LoadTarget {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern AUDIO_PORT = Pattern.compile("m=audio (\\d+) ");
-    private static final Pattern METRIC = Pattern.compile("^([a-z_]+)(\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
+    private static final Pattern METRIC = Pattern.compile("^([a-z_]+)(\\{.*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
 
     private final URI base;
     private final String botToken;
