@@ -5,7 +5,8 @@ package dev.switchboard.media;
  *
  * <p>Contract of {@link #set}: when muting returns, every packet the packet thread has not yet buffered is refused
  * (the flag is volatile and re-checked under the playout lock), the frames buffered before the call are discarded and
- * counted with the side's reason, and a mixer tick that may already hold one of the leg's frames has finished.
+ * counted with the side's reason, and a mixer send that may already carry one of the leg's frames has finished
+ * (the room's send fence; the tick's later sends leave the frame out).
  * Unmuting clears the buffer under the same lock and asks the decoder to start afresh, so no stale audio bursts out.
  *
  * <p>Threads (see docs/concurrency.md): {@link #set} on request threads; {@link #reason()} and {@link #muted()} on the
@@ -33,7 +34,7 @@ public final class MuteState {
 
     /**
      * @param playout        the leg's playout, whose buffered frames a mute discards; null for a leg that buffers nothing
-     * @param awaitMixerTick returns once a mixer tick running at the call has finished (the room's tick boundary)
+     * @param awaitMixerTick returns once no mixer send that may carry the leg's frame is in flight (the room's send fence)
      * @param drops          counts the frames a mute discards
      */
     public MuteState(Playout playout, Runnable awaitMixerTick, DropSink drops) {

@@ -157,7 +157,7 @@ public final class Playout {
     /** Clears the buffer and lifts a mute under one lock hold, and has the decoder start afresh at the next pull. */
     void clearAndUnmute(MuteState mute, MuteState.Side side) {
         synchronized (lock) {
-            jitter.clear();
+            jitter.clearForUnmute(); // the next talk spurt plays from its first frame: the unmute is heard sooner
             mute.unmuteUnderPlayoutLock(side);
         }
         decoderResetPending = true;

@@ -65,7 +65,7 @@ public final class RtpLeg implements MediaLeg {
         this.sdpAnswer = negotiation.answer(localAddress, localPort);
         this.stats = new LegCounters(counters);
         this.playout = new Playout(codec, stats);
-        this.mute = new MuteState(playout, room::awaitTickBoundary, stats);
+        this.mute = new MuteState(playout, room::awaitSendBoundary, stats);
         InetAddress remoteIp = parseIp(negotiation.remoteAddress());
         this.dtmfPayloadType = negotiation.dtmfPayloadType();
         this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
@@ -93,7 +93,7 @@ public final class RtpLeg implements MediaLeg {
         this.codec = offer.codec();
         this.stats = new LegCounters(counters);
         this.playout = new Playout(codec, stats);
-        this.mute = new MuteState(playout, room::awaitTickBoundary, stats);
+        this.mute = new MuteState(playout, room::awaitSendBoundary, stats);
         Direction ours = offer.direction().answer();
         this.dtmfPayloadType = offer.dtmfPayloadType();
         this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
@@ -329,9 +329,16 @@ public final class RtpLeg implements MediaLeg {
         }
     }
 
-    /** After a tick's sends: counts this leg's frame as mixed, and as a leak if a mute had already returned. */
-    void accountMixed(long tickEndNanos) {
+    /**
+     * After a tick's sends: counts this leg's frame as mixed, and as a leak if a mute had already returned when the
+     * tick's last send (which carried the frame) started; {@code lastSendNanos} 0: nothing was sent, nothing leaked.
+     */
+    void accountMixed(long lastSendNanos) {
         stats.frameMixed();
+        if (lastSendNanos == 0) {
+            return;
+        }
+        long tickEndNanos = lastSendNanos;
         long s = mute.since(MuteState.Side.SERVER);
         if (s != 0 && s - tickEndNanos < 0) {
             stats.mixedAfterMute(true);

@@ -18,8 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * Thread-safe: legs are added and removed on request threads (copy-on-write array), {@link #tick()}
  * runs on the mixer thread (see docs/concurrency.md). An RTP leg is only added for an offer whose address the
  * engine's {@link MediaAllowList} allows, and is sent nothing until its peer's address has sent it valid RTP or RTCP.
- * Key presses its legs recognise go to its {@link DigitListener}s on the engine's DTMF thread. (Slightly over 300
- * lines: the copy-on-write leg list, the tick and the tick-boundary wait belong together.)
+ * Key presses its legs recognise go to its {@link DigitListener}s on the engine's DTMF thread.
+ *
+ * <p>Over 300 lines on purpose: the tick and the two fences other threads wait on (the tick boundary for leg removal,
+ * the send boundary for mutes) only make sense read together.
  */
 public final class RtpRoom implements MediaRoom {
     private final String callId;
@@ -38,6 +40,12 @@ public final class RtpRoom implements MediaRoom {
     private volatile long tickStarted;
     private volatile long tickCompleted;
     private final java.util.List<DigitListener> digitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Odd while the mixer sends one leg its packet: a mute waits only for that send, not for the whole tick. */
+    private volatile long sendEpoch;
+    /** Counts mutes of this room's legs; the mixer re-checks its talkers' flags only when it moved. */
+    private final java.util.concurrent.atomic.AtomicLong mutes = new java.util.concurrent.atomic.AtomicLong();
+    /** {@link #mutes} as the mixer last acted on it (mixer thread only). */
+    private long mutesSeen;
 
     RtpRoom(String callId, RtpMediaEngine engine, MixerThread mixerThread) {
         this.callId = callId;
@@ -263,6 +271,31 @@ public final class RtpRoom implements MediaRoom {
     }
 
     /**
+     * The mute's fence (see docs/concurrency.md, "Mute under load"): returns once no send that may still carry a frame
+     * of a leg muted before this call is in flight. The mixer opens a send epoch, then (if a mute was announced since it
+     * last looked) takes every muted talker out of the mix, then sends; the caller set the leg's flag, announces the
+     * mute, then waits only while the epoch it sees is open. Either the mixer sees the flag before the send, or this
+     * call sees the send open and waits for it: one packet's encode and send (microseconds), not the room's whole tick.
+     * On a starved machine bounded by how long the mixer thread is descheduled, with the same 2 s safety limit.
+     */
+    void awaitSendBoundary() {
+        mutes.incrementAndGet();
+        long open = sendEpoch;
+        if ((open & 1) == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        int spins = 0;
+        while (sendEpoch == open && System.nanoTime() - deadline < 0) {
+            if (++spins < 1000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+    }
+
+    /**
      * Accounts for ticks the mixer thread skipped (the process was stalled): every outgoing stream's RTP
      * timestamp jumps by the missed frames, so receivers see the gap instead of a shortened timeline.
      */
@@ -282,6 +315,8 @@ public final class RtpRoom implements MediaRoom {
         long seq = tickStarted + 1;
         tickStarted = seq;
         int n = 0;
+        long lastSend = 0;
+        mutesSeen = mutes.get(); // frames pulled below are checked against the flags under the playout lock
         try {
             RtpLeg[] ls = legs;
             if (talkers.length < ls.length) {
@@ -311,21 +346,30 @@ public final class RtpRoom implements MediaRoom {
                     l.withheld(); // its address has not sent us valid RTP or RTCP yet: it gets nothing
                     continue;
                 }
-                n = withdrawMuted(n);
-                short[] hold = ivr.holdFrame(l.participantId());
-                if (hold != null) {
-                    l.sendOwn(hold); // ivr: a held participant hears its music instead of the call
-                } else if (l.contributing()) {
-                    mixer.mixMinus(l.pcm(), scratch);
-                    l.sendOwn(scratch);
-                } else {
-                    l.sendShared(mixer);
+                sendEpoch++; // odd: a send is open
+                try {
+                    lastSend = System.nanoTime();
+                    long m = mutes.get();
+                    if (m != mutesSeen) {
+                        mutesSeen = m;
+                        n = withdrawMuted(n);
+                    }
+                    short[] hold = ivr.holdFrame(l.participantId());
+                    if (hold != null) {
+                        l.sendOwn(hold); // ivr: a held participant hears its music instead of the call
+                    } else if (l.contributing()) {
+                        mixer.mixMinus(l.pcm(), scratch);
+                        l.sendOwn(scratch);
+                    } else {
+                        l.sendShared(mixer);
+                    }
+                } finally {
+                    sendEpoch++; // even: closed
                 }
             }
             if (n > 0) {
-                long end = System.nanoTime();
                 for (int i = 0; i < n; i++) {
-                    talkers[i].accountMixed(end);
+                    talkers[i].accountMixed(lastSend); // every remaining talker was in every send, the last included
                 }
             }
         } finally {
@@ -335,8 +379,9 @@ public final class RtpRoom implements MediaRoom {
     }
 
     /**
-     * Before each send: a talker muted since its frame was pulled is taken out of the mix, so a mute
-     * that lands mid-tick stops its audio at the next send (the mute's wait covers the send in flight).
+     * Before a send, when a mute was announced since the mixer last looked: a talker muted since its frame was pulled is
+     * taken out of the mix, so a mute that lands mid-tick stops its audio at the next send (the mute's wait covers the
+     * send in flight, {@link #awaitSendBoundary()}).
      */
     private int withdrawMuted(int n) {
         for (int i = 0; i < n; i++) {

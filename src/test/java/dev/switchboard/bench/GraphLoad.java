@@ -338,11 +338,11 @@ public final class GraphLoad {
         }
     }
 
-    private record Response(int status, String body) {
+    record Response(int status, String body) {
     }
 
     /** A minimal HTTP/1.1 keep-alive client: cheap enough that the server, not the generator, is measured. */
-    private static final class Connection implements AutoCloseable {
+    static final class Connection implements AutoCloseable {
         private final Socket socket;
         private final OutputStream out;
         private final InputStream in;

@@ -526,4 +526,37 @@ class RtpMediaEngineTest {
             return false;
         }
     }
+
+    /**
+     * Issue 17's send fence: in a room with many receiving legs a tick's send loop is long, so a mute often lands
+     * between two sends of the same tick. The mute returns without waiting for the tick; whatever the listener (sent
+     * to last) gets after the mute returned must already be silent, and the leak counter must stay 0.
+     */
+    @Test
+    void aMuteLandingMidTickInABusyRoomStopsTheToneAtTheNextSend() throws Exception {
+        RtpPeer talker = peer("127.0.0.1");
+        RtpLeg t = join("talker", talker, "sendrecv");
+        for (int i = 0; i < 30; i++) { // the test's port range holds 40
+            join("ear" + i, peer("127.0.0.1"), "recvonly");
+        }
+        RtpPeer listener = peer("127.0.0.1");
+        join("listener", listener, "sendrecv");
+        talker.startTone(t.localPort(), 440);
+        Random random = new Random(17);
+        for (int cycle = 0; cycle < 12; cycle++) {
+            awaitTone(listener, 440);
+            Thread.sleep(random.nextInt(20)); // land anywhere in the 20 ms tick
+            t.setServerMuted(true);
+            listener.drain(); // what the server sent before the mute returned
+            for (int i = 0; i < 4; i++) {
+                RtpPeer.Packet p = listener.receive(40);
+                if (p != null) {
+                    assertThat(p.pcmuPeak()).as("cycle %d packet %d after the mute", cycle, i).isLessThan(0.001);
+                }
+            }
+            t.setServerMuted(false);
+        }
+        assertThat(t.stats().mixedAfterServerMute()).isZero();
+        assertThat(engine.stats().mixedAfterMute()).isZero();
+    }
 }

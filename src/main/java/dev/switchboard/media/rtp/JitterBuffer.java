@@ -46,6 +46,10 @@ public final class JitterBuffer {
     private int buffered;
     private int emptyTicks;
     private long trimmed;
+    /** Frames needed before playout starts: {@link #PREFILL}, or 1 once after {@link #clearForUnmute()}. */
+    private int prefill = PREFILL;
+    /** Underruns that may still hold the playout point (to win back the delay an early start skipped). */
+    private int stallsLeft;
 
     /** @param maxPayload the largest payload kept (larger ones are refused as {@code TOO_LARGE}) */
     public JitterBuffer(int maxPayload) {
@@ -132,11 +136,13 @@ public final class JitterBuffer {
      */
     public int pop(byte[] dst) {
         if (!started) {
-            if (buffered < PREFILL) {
+            if (buffered < prefill) {
                 return NOTHING;
             }
             started = true;
             emptyTicks = 0;
+            stallsLeft = PREFILL - prefill;
+            prefill = PREFILL;
         }
         while (buffered > MAX_DEPTH) {
             dropSlot(playout++);
@@ -150,6 +156,10 @@ public final class JitterBuffer {
             playout++;
             emptyTicks = 0;
             return n;
+        }
+        if (stallsLeft > 0 && buffered == 0) {
+            stallsLeft--; // an early start's first underrun: wait for the frame (one more frame of delay from now on)
+            return LOST;
         }
         playout++;
         if (buffered == 0 && ++emptyTicks > MAX_CONCEAL) {
@@ -168,6 +178,18 @@ public final class JitterBuffer {
         started = false;
         hasSsrc = false;
         emptyTicks = 0;
+        stallsLeft = 0;
+        return dropped;
+    }
+
+    /**
+     * Like {@link #clear()}, for an unmute: the next talk spurt starts playing on its first frame instead of after
+     * {@link #PREFILL}, so the unmuted participant is heard one frame (20 ms) sooner; if a frame then comes late, the
+     * playout point waits for it once, winning back the delay the early start skipped.
+     */
+    public int clearForUnmute() {
+        int dropped = clear();
+        prefill = 1;
         return dropped;
     }
 

@@ -142,4 +142,31 @@ class JitterBufferTest {
         put(51, 1);
         assertThat(pop()).isEqualTo(50);
     }
+
+    @Test
+    void afterAnUnmuteTheFirstFramePlaysAtOnceAndALateSecondFrameIsWaitedFor() {
+        put(10, 1);
+        put(11, 1);
+        jb.pop(out);
+        assertThat(jb.clearForUnmute()).isEqualTo(1);
+        put(40, 1);
+        assertThat(pop()).as("no prefill wait after an unmute").isEqualTo(40);
+        assertThat(pop()).as("41 is late: conceal, but hold the playout point").isEqualTo(JitterBuffer.LOST);
+        put(41, 1);
+        put(42, 1);
+        assertThat(pop()).as("the late frame still plays").isEqualTo(41);
+        assertThat(pop()).isEqualTo(42);
+        assertThat(pop()).as("the hold is used up: the next underrun advances").isEqualTo(JitterBuffer.LOST);
+        assertThat(put(43, 1)).isEqualTo(JitterBuffer.Insert.LATE);
+    }
+
+    @Test
+    void aMuteClearStillWaitsForThePrefill() {
+        put(10, 1);
+        jb.clear();
+        put(20, 1);
+        assertThat(pop()).isEqualTo(JitterBuffer.NOTHING);
+        put(21, 1);
+        assertThat(pop()).isEqualTo(20);
+    }
 }
