@@ -24,6 +24,7 @@ import java.util.Set;
  */
 final class Rs256Verifiers implements JWSVerifierFactory {
     private static final Set<JWSAlgorithm> RS256_ONLY = Set.of(JWSAlgorithm.RS256);
+    private static final java.util.Base64.Decoder B64URL = java.util.Base64.getUrlDecoder();
     private static final ThreadLocal<Signature> SHA256_WITH_RSA = ThreadLocal.withInitial(() -> {
         try {
             return Signature.getInstance("SHA256withRSA");
@@ -62,8 +63,8 @@ final class Rs256Verifiers implements JWSVerifierFactory {
             try {
                 s.initVerify(key);
                 s.update(signingInput);
-                return s.verify(signature.decode());
-            } catch (SignatureException e) {
+                return s.verify(B64URL.decode(signature.toString())); // the JDK's decoder: Nimbus' costs ~5 µs here
+            } catch (SignatureException | IllegalArgumentException e) {
                 return false; // a signature of the wrong length or shape is simply not valid
             } catch (GeneralSecurityException e) {
                 throw new JOSEException("RS256 verification failed: " + e.getMessage(), e);
