@@ -6,9 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
@@ -54,6 +52,7 @@ public final class TokenVerifier implements BearerAuthenticator {
     private final int cacheLimit;
     private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
     private final DefaultJWTProcessor<Checking> processor = new DefaultJWTProcessor<>();
+    private final TokenHeaders headers = new TokenHeaders();
 
     /** Why a token was refused; the tag of the {@code switchboard.auth.bearer.rejected} counter. */
     public enum Reason {
@@ -72,25 +71,6 @@ public final class TokenVerifier implements BearerAuthenticator {
     }
 
     private record Verified(Principal principal, long expMillis, long nbfMillis, TrustedIssuer issuer, String kid) {
-    }
-
-    /**
-     * A compact JWS whose claims were read once, from the raw JSON this verifier checks: Nimbus gets them from here
-     * instead of parsing the payload a second time.
-     */
-    private static final class ReadJwt extends SignedJWT {
-        private final JWTClaimsSet claims;
-
-        ReadJwt(String token, int dot1, int dot2, Map<String, Object> rawClaims) throws ParseException {
-            super(new Base64URL(token.substring(0, dot1)), new Base64URL(token.substring(dot1 + 1, dot2)),
-                    new Base64URL(token.substring(dot2 + 1)));
-            this.claims = JWTClaimsSet.parse(rawClaims);
-        }
-
-        @Override
-        public JWTClaimsSet getJWTClaimsSet() {
-            return claims;
-        }
     }
 
     /**
@@ -199,30 +179,34 @@ public final class TokenVerifier implements BearerAuthenticator {
             throw malformed();
         }
         Checking checking = new Checking(decodeJson(token, dot1 + 1, dot2), now);
-        SignedJWT jwt;
+        String headerSegment = token.substring(0, dot1);
+        JWSHeader header;
+        JWTClaimsSet claimsSet;
         try {
             B64URL.decode(token.substring(dot2 + 1)); // Nimbus decodes leniently: refuse what is not base64url
-            jwt = new ReadJwt(token, dot1, dot2, checking.claims);
+            header = headers.parse(headerSegment);
+            claimsSet = JWTClaimsSet.parse(checking.claims);
         } catch (ParseException e) {
             checkHeader(decodeJson(token, 0, dot1)); // not a JWS header: say why when it is alg none, no alg, ...
             throw malformed();
         } catch (IllegalArgumentException e) {
             throw malformed();
         }
-        checkHeader(jwt.getHeader());
+        checkHeader(header);
         long exp = seconds(checking.claims, "exp", true);
         seconds(checking.claims, "nbf", false);
         try {
-            processor.process(jwt, checking);
+            processor.process(new ReceivedJwt(header, token, dot1, dot2, claimsSet), checking);
         } catch (BadJWSException e) {
             throw invalid(Reason.SIGNATURE, "The token's signature is invalid.");
         } catch (BadJOSEException | JOSEException e) {
             throw malformed();
         }
+        headers.remember(headerSegment, header);
         String tid = text(checking.claims, "tid");
         long nbf = seconds(checking.claims, "nbf", false);
         return new Verified(principal(checking.claims, tid, checking.issuer), toMillis(exp),
-                nbf == Long.MIN_VALUE ? Long.MIN_VALUE : toMillis(nbf), checking.issuer, jwt.getHeader().getKeyID());
+                nbf == Long.MIN_VALUE ? Long.MIN_VALUE : toMillis(nbf), checking.issuer, header.getKeyID());
     }
 
     /** The key selector's work: the trusted issuer of {@code iss}/{@code tid}, and its key for {@code kid}. */

@@ -11,6 +11,8 @@ public final class ClientRoutes {
     }
 
     public static void register(RoutesConfig routes, ClientHandler handler) {
+        routes.before("/client/v1/*", ClientCors::allow); // pages on other origins (MSAL Browser apps) call it
+        routes.options("/client/v1/*", ClientCors::preflight);
         routes.post(CALL + "/participants", handler::join);
         routes.delete(PARTICIPANT, handler::leave);
         routes.post(PARTICIPANT + "/mute", handler::mute);

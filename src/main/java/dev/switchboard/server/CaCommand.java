@@ -12,19 +12,18 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code switchboard ca}: creates the local development CA in the data directory when missing (as {@code serve}
- * would) and prints where its certificate is and how to trust it. {@code --install} adds it to the OS store on
- * Debian/Ubuntu (needs root); the CA's private key never leaves the data directory.
+ * would) and prints where its certificate is and how to trust it. {@code --install} adds it to the OS store
+ * ({@link OsTrustStore}: Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, macOS, Windows; needs root); the CA's private key
+ * never leaves the data directory.
  */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = {
         "Show the local development CA that issues the https certificate, and how to trust it.",
         "Covers Node, Java, curl, browsers and the OS store."})
 final class CaCommand implements Callable<Integer> {
-    private static final Path DEBIAN_STORE = Path.of("/usr/local/share/ca-certificates");
-
     @Option(names = "--data-dir", description = "The server's data directory (default: switchboard-data, or SWITCHBOARD_DATA_DIR).")
     Path dataDir;
 
-    @Option(names = "--install", description = "Also add the CA to the OS trust store (Debian/Ubuntu: update-ca-certificates; needs root).")
+    @Option(names = "--install", description = "Also add the CA to the OS trust store (Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, macOS, Windows; needs root/administrator).")
     boolean install;
 
     @Override
@@ -35,7 +34,7 @@ final class CaCommand implements Callable<Integer> {
         Path store = ca.truststore().toAbsolutePath();
         System.out.print(instructions(cert, store, ca.caCertificate().getSubjectX500Principal().getName()));
         if (install) {
-            return installDebian(cert);
+            return installIntoOs(cert);
         }
         return 0;
     }
@@ -55,26 +54,24 @@ final class CaCommand implements Callable<Integer> {
                   .NET / OpenSSL tools:               SSL_CERT_FILE=%1$s (Linux), or the OS store below
                   Chrome/Chromium (Linux):            certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n switchboard-dev-ca -i %1$s
                   Firefox:                            Settings > Privacy & Security > Certificates > View Certificates > Authorities > Import
-                  OS store, Debian/Ubuntu:            switchboard ca --install   (or: sudo cp %1$s /usr/local/share/ca-certificates/switchboard-dev-ca.crt && sudo update-ca-certificates)
+                  OS store (any of below):            sudo switchboard ca --install
+                  OS store, Debian/Ubuntu/Alpine:     sudo cp %1$s /usr/local/share/ca-certificates/switchboard-dev-ca.crt && sudo update-ca-certificates
+                  OS store, Fedora/RHEL/CentOS:       sudo cp %1$s /etc/pki/ca-trust/source/anchors/switchboard-dev-ca.pem && sudo update-ca-trust extract
+                  OS store, openSUSE/SLES:            sudo cp %1$s /etc/pki/trust/anchors/switchboard-dev-ca.pem && sudo update-ca-certificates
                   OS store, macOS:                    sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain %1$s
                   OS store, Windows:                  certutil -addstore -f Root %1$s
                 """.formatted(cert, truststore, subject, LocalCa.TRUSTSTORE_PASSWORD);
     }
 
-    private static int installDebian(Path cert) throws IOException, InterruptedException {
-        if (!Files.isDirectory(DEBIAN_STORE)) {
-            System.err.println("switchboard: --install knows only the Debian/Ubuntu store (" + DEBIAN_STORE
+    private static int installIntoOs(Path cert) throws IOException, InterruptedException {
+        java.util.Optional<OsTrustStore> store = OsTrustStore.ofThisMachine();
+        if (store.isEmpty()) {
+            System.err.println("switchboard: --install does not know the trust store of this system (" + System.getProperty("os.name")
                     + "); use the OS instructions above");
             return 2;
         }
-        Files.copy(cert, DEBIAN_STORE.resolve("switchboard-dev-ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Process p = new ProcessBuilder(List.of("update-ca-certificates")).inheritIO().start();
-        int rc = p.waitFor();
-        if (rc != 0) {
-            System.err.println("switchboard: update-ca-certificates failed (exit " + rc + ")");
-            return 74;
-        }
-        System.out.println("Installed into the OS trust store: " + DEBIAN_STORE.resolve("switchboard-dev-ca.crt"));
-        return 0;
+        System.out.println("Installing into the " + store.get().platform() + " trust store: "
+                + String.join(" && ", store.get().describe(cert)));
+        return store.get().install(cert, System.out, System.err);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.api;
 
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.server.HttpsSettings;
+import dev.switchboard.testsupport.NpmPackages;
 import dev.switchboard.testsupport.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -25,16 +26,7 @@ class JsClientsCompatTest {
     static final Path COMPAT = Path.of("compat/js");
 
     static void ensureInstalled() throws IOException, InterruptedException {
-        Path marker = COMPAT.resolve("node_modules/.package-lock.json");
-        Path lock = COMPAT.resolve("package-lock.json");
-        if (Files.exists(marker) && Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) >= 0) {
-            return;
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(COMPAT.toFile())
-                .redirectErrorStream(true).start();
-        String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(npm.waitFor(15, TimeUnit.MINUTES)).as("npm ci finished").isTrue();
-        assertThat(npm.exitValue()).as("npm ci in compat/js:\n" + out).isZero();
+        NpmPackages.ensureInstalled(COMPAT);
     }
 
     @Test

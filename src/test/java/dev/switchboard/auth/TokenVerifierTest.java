@@ -314,4 +314,23 @@ class TokenVerifierTest {
         TokenIssuer elsewhere = new TokenIssuer(keys, new IssuerUrls(() -> "http://other-host:9999"), clock, Duration.ofHours(1));
         rejectsToken(elsewhere.appToken(devBot()).accessToken(), "issuer");
     }
+
+    /** The header of a verified token is parsed once and remembered: that must let no forged token through. */
+    @Test
+    void aRememberedHeaderLetsNoForgedPayloadOrSignatureThrough() throws Exception {
+        TokenVerifier fresh = new TokenVerifier(List.of(new EmbeddedIssuer(directory, new IssuerUrls(() -> BASE), keys)),
+                clock, Duration.ofSeconds(60), 0); // nothing remembered by token: every use is a full verification
+        String good = issuer.appToken(devBot()).accessToken();
+        assertThat(fresh.verify(good).appId()).isEqualTo(DEV_BOT_APP_ID);
+        String[] parts = good.split("\\.");
+        String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                JwtForge.payloadJson(good).replace(DEV_BOT_APP_ID, "00000000-0000-4000-8000-0000000000ff")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String forged : List.of(parts[0] + "." + otherPayload + "." + parts[2],
+                parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10) + (parts[2].charAt(10) == 'A' ? 'B' : 'A') + parts[2].substring(11))) {
+            assertThatThrownBy(() -> fresh.verify(forged)).isInstanceOfSatisfying(SwitchboardException.class,
+                    e -> assertThat(e.getMessage()).contains("signature is invalid"));
+        }
+        assertThat(fresh.verify(good).appId()).as("the real token still verifies").isEqualTo(DEV_BOT_APP_ID);
+    }
 }

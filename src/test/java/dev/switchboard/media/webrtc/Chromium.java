@@ -48,6 +48,11 @@ public final class Chromium implements AutoCloseable {
 
     /** Starts chromedriver and a browser whose fake microphone plays {@code wav} (looping). */
     public Chromium(Path wav, Path logDir) throws IOException, InterruptedException {
+        this(wav, logDir, List.of());
+    }
+
+    /** As {@link #Chromium(Path, Path)}, with more command-line switches for the browser. */
+    public Chromium(Path wav, Path logDir, List<String> extraArgs) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -56,12 +61,14 @@ public final class Chromium implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(logDir.resolve("chromedriver.log").toFile()).start();
         base = "http://127.0.0.1:" + port;
         waitUntilReady();
-        Map<String, Object> options = Map.of("binary", BROWSER.toString(), "args", List.of(
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                 "--use-file-for-fake-audio-capture=" + wav, "--allow-loopback-in-peer-connection",
                 "--autoplay-policy=no-user-gesture-required"));
+        args.addAll(extraArgs);
+        Map<String, Object> options = Map.of("binary", BROWSER.toString(), "args", args);
         JsonNode created = call("POST", "/session", Map.of("capabilities", Map.of("alwaysMatch",
                 Map.of("browserName", "chrome", "goog:chromeOptions", options))));
         session = created.path("value").path("sessionId").asText();

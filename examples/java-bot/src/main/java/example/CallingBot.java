@@ -1,0 +1,213 @@
+package example;
+
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ClientCredentialParameters;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.graph.models.Call;
+import com.microsoft.graph.models.IdentitySet;
+import com.microsoft.graph.models.Identity;
+import com.microsoft.graph.models.InvitationParticipantInfo;
+import com.microsoft.graph.models.Modality;
+import com.microsoft.graph.models.MuteParticipantOperation;
+import com.microsoft.graph.models.Participant;
+import com.microsoft.graph.models.ServiceHostedMediaConfig;
+import com.microsoft.graph.communications.calls.item.participants.item.mute.MutePostRequestBody;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.authentication.AccessTokenProvider;
+import com.microsoft.kiota.authentication.AllowedHostsValidator;
+import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpServer;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A minimal calling bot on the official Java SDKs, pointed at Switchboard: only the authority and the Graph base URL
+ * differ from a bot written for Microsoft Graph.
+ * <ol>
+ *   <li>a webhook receiver that verifies every notification with Nimbus (RS256 key from the Bot Framework-style
+ *       JWKS, issuer, audience = this bot, expiry, and the body's SHA-256 claim) and refuses the rest with 401;</li>
+ *   <li>an app token with msal4j (client credentials);</li>
+ *   <li>a group call created with the Graph SDK, inviting two users;</li>
+ *   <li>waits for a participant (a roster notification), mutes it, waits until Graph shows it muted;</li>
+ *   <li>hangs up.</li>
+ * </ol>
+ * Trust the server's local CA with {@code -Djavax.net.ssl.trustStore=<data dir>/tls/ca-truststore.p12
+ * -Djavax.net.ssl.trustStorePassword=changeit} (what {@code switchboard ca} prints). Settings: see README.md.
+ */
+public final class CallingBot {
+    private static final String BOT_FRAMEWORK_ISSUER = "https://api.botframework.com";
+
+    private CallingBot() {
+    }
+
+    /** The id of the first user (not the bot) in a roster notification ({@code commsNotifications}), or null. */
+    static String userParticipant(String notifications) {
+        for (JsonElement n : JsonParser.parseString(notifications).getAsJsonObject().getAsJsonArray("value")) {
+            JsonObject o = n.getAsJsonObject();
+            System.out.println("[java-bot] notification " + o.get("changeType").getAsString() + " " + o.get("resourceUrl").getAsString());
+            if (!o.get("resourceUrl").getAsString().endsWith("/participants") || !o.get("resourceData").isJsonArray()) {
+                continue;
+            }
+            for (JsonElement p : o.getAsJsonArray("resourceData")) {
+                JsonObject info = p.getAsJsonObject().getAsJsonObject("info");
+                JsonObject identity = info == null ? null : info.getAsJsonObject("identity");
+                if (identity != null && identity.has("user") && identity.get("user").isJsonObject()) {
+                    return p.getAsJsonObject().get("id").getAsString();
+                }
+            }
+        }
+        return null;
+    }
+
+    static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String base = env("SWITCHBOARD_URL", "https://localhost:8443");
+        String tenant = env("SWITCHBOARD_TENANT", "00000000-0000-4000-8000-000000000001");
+        String botId = env("BOT_ID", "00000000-0000-4000-8000-00000000b071");
+        String botSecret = env("BOT_SECRET", "dev-bot-secret");
+        // two or more users make a group call (one target alone is a peer-to-peer call, whose roster bots do not get)
+        List<String> invite = List.of(env("INVITE_USER_IDS", "00000000-0000-4000-8000-0000000a11ce,00000000-0000-4000-8000-000000000b0b").split(","));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(env("TIMEOUT_SECONDS", "300")));
+
+        // ---- 1. webhooks, verified as a Bot Framework bot verifies Graph's ----
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(new URL(base + "/botframework/v1/.well-known/keys")).build();
+        DefaultJWTProcessor<SecurityContext> tokens = new DefaultJWTProcessor<>();
+        tokens.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
+        tokens.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(botId,
+                new JWTClaimsSet.Builder().issuer(BOT_FRAMEWORK_ISSUER).build(), Set.of("exp", "sha256")));
+        LinkedBlockingQueue<String> notifications = new LinkedBlockingQueue<>();
+        AtomicInteger verified = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(env("CALLBACK_HOST", "127.0.0.1"),
+                Integer.parseInt(env("CALLBACK_PORT", "0"))), 0);
+        receiver.createContext("/callback", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String authorization = ex.getRequestHeaders().getFirst("Authorization");
+            try {
+                if (authorization == null || !authorization.startsWith("Bearer ")) {
+                    throw new IllegalArgumentException("no bearer token");
+                }
+                JWTClaimsSet claims = tokens.process(authorization.substring(7), null);
+                // Switchboard's own claim (Graph has none): the SHA-256 of the exact body
+                String hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body));
+                if (!hash.equals(claims.getStringClaim("sha256"))) {
+                    throw new IllegalArgumentException("body hash mismatch");
+                }
+            } catch (Exception e) {
+                System.out.println("[java-bot] refused a notification: " + e.getMessage());
+                ex.sendResponseHeaders(401, -1);
+                ex.close();
+                return;
+            }
+            ex.sendResponseHeaders(202, -1);
+            ex.close();
+            verified.incrementAndGet();
+            notifications.add(new String(body, StandardCharsets.UTF_8));
+        });
+        receiver.start();
+        String callbackUri = env("CALLBACK_URI", "http://" + receiver.getAddress().getHostString() + ":"
+                + receiver.getAddress().getPort() + "/callback");
+        System.out.println("[java-bot] webhooks at " + callbackUri);
+
+        // ---- 2. a token: Switchboard's authority, no instance discovery at Microsoft ----
+        ConfidentialClientApplication app = ConfidentialClientApplication.builder(botId,
+                        ClientCredentialFactory.createFromSecret(botSecret))
+                .authority(base + "/" + tenant + "/")
+                .instanceDiscovery(false)
+                .build();
+        ClientCredentialParameters scope = ClientCredentialParameters.builder(Set.of("https://graph.microsoft.com/.default")).build();
+
+        // ---- 3. the Graph SDK with its base URL changed, the token for this host only ----
+        AllowedHostsValidator hosts = new AllowedHostsValidator(URI.create(base).getHost());
+        AccessTokenProvider tokenProvider = new AccessTokenProvider() {
+            @Override
+            public String getAuthorizationToken(URI uri, Map<String, Object> context) {
+                return hosts.isUrlHostValid(uri) ? app.acquireToken(scope).join().accessToken() : "";
+            }
+
+            @Override
+            public AllowedHostsValidator getAllowedHostsValidator() {
+                return hosts;
+            }
+        };
+        GraphServiceClient graph = new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(tokenProvider));
+        graph.getRequestAdapter().setBaseUrl(base + "/v1.0");
+
+        Call call = new Call();
+        call.setCallbackUri(callbackUri);
+        call.setRequestedModalities(List.of(Modality.Audio));
+        call.setMediaConfig(new ServiceHostedMediaConfig());
+        call.setTargets(invite.stream().map(id -> {
+            Identity user = new Identity();
+            user.setId(id);
+            IdentitySet who = new IdentitySet();
+            who.setUser(user);
+            InvitationParticipantInfo target = new InvitationParticipantInfo();
+            target.setIdentity(who);
+            return target;
+        }).toList());
+        Call created = graph.communications().calls().post(call);
+        System.out.println("[java-bot] call " + created.getId());
+
+        // ---- 4. wait for a participant (a user, not the bot) in a roster notification, mute it ----
+        String participantId = null;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (participantId == null) {
+            String n = notifications.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (n == null) {
+                throw new IllegalStateException("timed out waiting for a participant");
+            }
+            participantId = userParticipant(n);
+        }
+        System.out.println("[java-bot] participant " + participantId);
+        MutePostRequestBody mute = new MutePostRequestBody();
+        mute.setClientContext("java-bot-mute");
+        MuteParticipantOperation op = graph.communications().calls().byCallId(created.getId())
+                .participants().byParticipantId(participantId).mute().post(mute);
+        System.out.println("[java-bot] mute operation " + op.getId() + " " + op.getStatus());
+        while (true) {
+            Participant p = graph.communications().calls().byCallId(created.getId()).participants()
+                    .byParticipantId(participantId).get();
+            if (Boolean.TRUE.equals(p.getIsMuted())) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for the participant to be muted");
+            }
+            Thread.sleep(200);
+        }
+        System.out.println("[java-bot] muted " + participantId);
+
+        // ---- 5. hang up ----
+        graph.communications().calls().byCallId(created.getId()).delete();
+        System.out.println("[java-bot] done; notifications verified: " + verified.get());
+        receiver.stop(0);
+        System.exit(0);
+    }
+}

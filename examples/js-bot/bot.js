@@ -1,0 +1,132 @@
+// A minimal calling bot on the official JavaScript SDKs, pointed at Switchboard: only the authority and the Graph
+// base URL differ from a bot written for Microsoft Graph.
+//   1. a webhook receiver that verifies every notification (RS256 token from the Bot Framework-style JWKS, issuer,
+//      audience = this bot, and the body's SHA-256 claim) and refuses the rest with 401;
+//   2. an app token with MSAL Node (client credentials);
+//   3. a group call created with the Graph client v3, inviting two users;
+//   4. waits for a participant (a roster notification), mutes it, waits until the roster shows it muted;
+//   5. hangs up.
+// Run:  NODE_EXTRA_CA_CERTS=<data dir>/tls/ca.pem node bot.js     (see README.md for every setting)
+'use strict';
+const crypto = require('node:crypto');
+const http = require('node:http');
+const msal = require('@azure/msal-node');
+const { Client } = require('@microsoft/microsoft-graph-client');
+const jwt = require('jsonwebtoken');
+const jwksRsa = require('jwks-rsa');
+
+const BASE = process.env.SWITCHBOARD_URL || 'https://localhost:8443';
+const TENANT = process.env.SWITCHBOARD_TENANT || '00000000-0000-4000-8000-000000000001';
+const BOT_ID = process.env.BOT_ID || '00000000-0000-4000-8000-00000000b071';
+const BOT_SECRET = process.env.BOT_SECRET || 'dev-bot-secret';
+// two or more users make a group call (one target alone is a peer-to-peer call, whose roster bots do not get)
+const INVITE = (process.env.INVITE_USER_IDS || '00000000-0000-4000-8000-0000000a11ce,00000000-0000-4000-8000-000000000b0b').split(',');
+const CALLBACK_HOST = process.env.CALLBACK_HOST || '127.0.0.1';
+const CALLBACK_PORT = Number(process.env.CALLBACK_PORT || 0);
+const TIMEOUT_MS = Number(process.env.TIMEOUT_SECONDS || 300) * 1000;
+const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
+
+const log = (...a) => console.log('[js-bot]', ...a);
+
+// ---- 1. webhooks, verified as a Bot Framework bot verifies Graph's ----
+const jwks = jwksRsa({ jwksUri: `${BASE}/botframework/v1/.well-known/keys`, cache: true });
+const signingKey = (header, cb) => jwks.getSigningKey(header.kid, (err, key) => cb(err, key && key.getPublicKey()));
+const waiting = []; // { test(notification) -> value|undefined, resolve }
+let verified = 0;
+
+function verify(authorization, body) {
+  return new Promise((resolve, reject) => {
+    if (!authorization || !authorization.startsWith('Bearer ')) return reject(new Error('no bearer token'));
+    jwt.verify(authorization.slice(7), signingKey,
+      { algorithms: ['RS256'], issuer: BOT_FRAMEWORK_ISSUER, audience: BOT_ID },
+      (err, claims) => {
+        if (err) return reject(err);
+        // Switchboard's own claim (Graph has none): the SHA-256 of the exact body, so a replayed token cannot carry another body
+        const hash = crypto.createHash('sha256').update(body).digest('base64');
+        return claims.sha256 === hash ? resolve(claims) : reject(new Error('body hash mismatch'));
+      });
+  });
+}
+
+const receiver = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    const body = Buffer.concat(chunks);
+    try {
+      await verify(req.headers.authorization, body);
+    } catch (e) {
+      log('refused a notification:', e.message);
+      res.writeHead(401).end();
+      return;
+    }
+    res.writeHead(202).end();
+    verified += 1;
+    for (const n of JSON.parse(body.toString('utf8')).value || []) {
+      log('notification', n.changeType, n.resourceUrl, Array.isArray(n.resourceData) ? `(${n.resourceData.length} participants)` : (n.resourceData && n.resourceData.state) || '');
+      for (const w of waiting.slice()) {
+        const v = w.test(n);
+        if (v !== undefined) {
+          waiting.splice(waiting.indexOf(w), 1);
+          w.resolve(v);
+        }
+      }
+    }
+  });
+});
+
+function next(test, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
+    waiting.push({ test, resolve: (v) => { clearTimeout(timer); resolve(v); } });
+  });
+}
+
+/** A roster notification's participant that is a user (not the bot), matching `also`. */
+const userParticipant = (also) => (n) => {
+  if (!String(n.resourceUrl).endsWith('/participants') || !Array.isArray(n.resourceData)) return undefined;
+  return n.resourceData.find((p) => p.info && p.info.identity && p.info.identity.user && also(p));
+};
+
+async function main() {
+  await new Promise((r) => receiver.listen(CALLBACK_PORT, CALLBACK_HOST, r));
+  const callbackUri = process.env.CALLBACK_URI || `http://${CALLBACK_HOST}:${receiver.address().port}/callback`;
+  log('webhooks at', callbackUri);
+
+  // ---- 2. a token: the authority is Switchboard's, knownAuthorities skips Microsoft's instance discovery ----
+  const app = new msal.ConfidentialClientApplication({
+    auth: { clientId: BOT_ID, clientSecret: BOT_SECRET, authority: `${BASE}/${TENANT}`, knownAuthorities: [new URL(BASE).host] },
+  });
+  const token = async () => (await app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] })).accessToken;
+
+  // ---- 3. the Graph client v3: https + customHosts, or it never sends the token ----
+  const graph = Client.initWithMiddleware({
+    baseUrl: `${BASE}/`,
+    customHosts: new Set([new URL(BASE).hostname]),
+    authProvider: { getAccessToken: token },
+  });
+  const call = await graph.api('/communications/calls').post({
+    '@odata.type': '#microsoft.graph.call',
+    callbackUri,
+    requestedModalities: ['audio'],
+    mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
+    targets: INVITE.map((id) => ({ identity: { user: { id } } })),
+  });
+  log('call', call.id); // a participant joins it (a user answering the invitation, or the client API)
+
+  // ---- 4. wait for a participant, mute it, see it muted ----
+  const joined = await next(userParticipant(() => true), 'a participant');
+  log('participant', joined.id, joined.info.identity.user.displayName || joined.info.identity.user.id);
+  const mutedSeen = next(userParticipant((p) => p.id === joined.id && p.isMuted === true), 'the participant muted');
+  const op = await graph.api(`/communications/calls/${call.id}/participants/${joined.id}/mute`)
+    .post({ clientContext: 'js-bot-mute' });
+  log('mute operation', op.id, op.status);
+  await mutedSeen;
+  log('muted', joined.id);
+
+  // ---- 5. hang up ----
+  await graph.api(`/communications/calls/${call.id}`).delete();
+  log('done; notifications verified:', verified);
+}
+
+main().then(() => { receiver.close(); process.exit(0); }, (e) => { console.error('[js-bot] failed:', e); process.exit(1); });
