@@ -35,6 +35,7 @@ import dev.switchboard.notify.CallbackUriPolicy;
 import dev.switchboard.notify.NotificationSink;
 import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.notify.WebhookNotifier;
+import dev.switchboard.web.JoinPage;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
@@ -222,11 +223,24 @@ public final class SwitchboardServer implements AutoCloseable {
                     new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                     new UnimplementedActions(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
+            JoinPage.register(cfg.routes, new JoinPage(joinSignIn(authority)));
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
         long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
         sweeper.scheduleWithFixedDelay(headerDeadline::sweep, headerSweep, headerSweep, TimeUnit.MILLISECONDS);
+    }
+
+    /** The join page signs people in with the first public client (no secret) of the first tenant that has one. */
+    private static JoinPage.SignIn joinSignIn(EmbeddedAuthority authority) {
+        for (dev.switchboard.auth.TenantEntry tenant : authority.directory().tenants()) {
+            for (dev.switchboard.auth.AppRegistration app : tenant.apps()) {
+                if (app.publicClient()) {
+                    return new JoinPage.SignIn(tenant.id(), app.appId());
+                }
+            }
+        }
+        return null;
     }
 
     private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
