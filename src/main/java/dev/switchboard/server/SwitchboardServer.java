@@ -172,7 +172,7 @@ public final class SwitchboardServer implements AutoCloseable {
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
-        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, new JoinLinks(this::baseUrl))), Clock.systemUTC(),
                 config.calls(), journal);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         journal.releaseOrphans();
