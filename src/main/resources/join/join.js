@@ -117,6 +117,7 @@ function heard(stream) {
 }
 
 function connection(state) {
+  page.connection = state;
   if (state === 'connected') {
     error(null);
     $('retry').hidden = true;

@@ -24,6 +24,13 @@ public interface MediaLeg extends AutoCloseable {
     /** Sets the participant's own (client) mute; same guarantees as the server mute, counted as {@code client_muted}. */
     void setClientMuted(boolean muted);
 
+    /**
+     * Registers who is told when this leg ends by itself (its transport died); replaces an earlier one. Legs whose
+     * transport cannot die (plain RTP, server legs) never call it. Not called after {@link #close()}.
+     */
+    default void onEnded(LegEndListener listener) {
+    }
+
     /** Closes the leg and releases its port; idempotent. */
     @Override
     void close();

@@ -30,13 +30,20 @@ final class JoinPageDriver {
                 + "document.getElementById('submit').click();", username, password);
         await().atMost(Duration.ofSeconds(15)).until(() -> phase().equals("ready"));
         click("join");
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            String p = phase();
-            if (p.equals("failed")) {
-                throw new AssertionError("join failed: " + chromium.execute("return window.switchboardJoin.error;").asText());
+        awaitJoined();
+    }
+
+    /** Waits (generously: a loaded machine) until the page says it is in the call; fails with what the page shows. */
+    void awaitJoined() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!phase().equals("joined")) {
+            if (phase().equals("failed") || System.nanoTime() > deadline) {
+                throw new AssertionError("not joined: " + chromium.execute("const p = window.switchboardJoin;"
+                        + "return {phase: p.phase, error: p.error, status: document.getElementById('status').textContent,"
+                        + " pc: window.switchboardJoin.connection || null};"));
             }
-            return p.equals("joined");
-        });
+            Thread.sleep(250);
+        }
     }
 
     String phase() throws IOException, InterruptedException {
