@@ -13,6 +13,7 @@ public final class ClientRoutes {
     public static void register(RoutesConfig routes, ClientHandler handler) {
         routes.post(CALL + "/participants", handler::join);
         routes.delete(PARTICIPANT, handler::leave);
+        routes.patch(PARTICIPANT, handler::patch);
         routes.post(PARTICIPANT + "/mute", handler::mute);
         routes.post(PARTICIPANT + "/unmute", handler::unmute);
         routes.wsBeforeUpgrade(CALL + "/roster", handler::beforeRosterUpgrade);
