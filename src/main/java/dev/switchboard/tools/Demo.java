@@ -85,8 +85,10 @@ public final class Demo {
             String botParticipant = call.get("myParticipantId").asText();
             out.printf("   call %s, state %s, bot participant %s%n", callId, call.get("state").asText(), botParticipant);
             botPhone.start(call.at("/mediaConfig/blob").asText());
-            out.printf("   a person can join in a browser while the demo runs: %s (sign in as %s, password %s)%n",
-                    joinLink(callId), DevIdentities.CAROL_USERNAME, DevIdentities.CAROL_PASSWORD);
+            if (hold != null) {
+                out.printf("   a person can join in a browser while the demo runs: %s (sign in as %s, password %s)%n",
+                        joinLink(callId), DevIdentities.CAROL_USERNAME, DevIdentities.CAROL_PASSWORD);
+            }
 
             step("2. alice (%.0f Hz) and bob (%.0f Hz) join through the client API with SDP offers", ALICE_HZ, BOB_HZ);
             ClientApi.Joined aliceJoined = alice.join(callId, alicePhone.sdpOffer());
