@@ -75,6 +75,19 @@ public final class ClientHandler {
         ctx.status(204);
     }
 
+    /**
+     * {@code PATCH …/{participantId}} (RFC 9725 trickle ICE and ICE restart): not supported, and said so as RFC 9725
+     * §4.3.1 allows: 405 with {@code Allow: DELETE}, as a Graph error, once the caller is known to be a user. The
+     * server is ICE-lite and learns the browser's address from its checks, so trickled candidates are not needed; an
+     * ICE restart is a new join (same participant, new leg).
+     */
+    public void patch(Context ctx) {
+        user(ctx.header("Authorization"));
+        ctx.header("Allow", "DELETE");
+        throw new SwitchboardException(ErrorCode.METHOD_NOT_ALLOWED, "Trickle ICE and ICE restart (PATCH) are not "
+                + "supported: the server is ICE-lite and needs no trickled candidates; to restart ICE, join again with a new offer.");
+    }
+
     /** {@code POST …/{participantId}/mute}: the participant's own mute; 200 with the participant. */
     public void mute(Context ctx) {
         setMuted(ctx, true);

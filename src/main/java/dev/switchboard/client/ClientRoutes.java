@@ -15,6 +15,7 @@ public final class ClientRoutes {
         routes.options("/client/v1/*", ClientCors::preflight);
         routes.post(CALL + "/participants", handler::join);
         routes.delete(PARTICIPANT, handler::leave);
+        routes.patch(PARTICIPANT, handler::patch);
         routes.post(PARTICIPANT + "/mute", handler::mute);
         routes.post(PARTICIPANT + "/unmute", handler::unmute);
         routes.wsBeforeUpgrade(CALL + "/roster", handler::beforeRosterUpgrade);

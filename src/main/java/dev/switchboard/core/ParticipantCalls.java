@@ -65,12 +65,33 @@ public final class ParticipantCalls {
             ParticipantIdentity who = ParticipantIdentity.user(user.userId(), user.displayName(), user.tenantId());
             Participant p = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
             c.participants.put(pid, p);
+            watch(c, p, leg);
             rosters.changed(c, List.of(p), List.of());
             journal.participantsChanged(c, null);
             invitations.completeReady(c);
             answered(c);
             log.info("participant joined callChainId={} participantId={}", c.id, pid);
             return new JoinResult(pid, leg.sdpAnswer(), p.view(), false);
+        });
+    }
+
+    /**
+     * When the media plane ends {@code leg} by itself (a browser's transport died: ICE consent expired, DTLS failed or
+     * closed), the participant leaves the call as if they had left: out of the roster, the bots told. Nothing happens
+     * if the participant already left or rejoined with another leg. Runs on the media plane's thread.
+     */
+    private void watch(Conference c, Participant p, MediaLeg leg) {
+        leg.onEnded((participantId, reason) -> {
+            c.lock.lock();
+            try {
+                if (c.ended || c.participants.get(p.id) != p || p.leg != leg) {
+                    return;
+                }
+                log.info("participant lost callChainId={} participantId={} reason={}", c.id, p.id, reason);
+                departures.userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
+            } finally {
+                c.lock.unlock();
+            }
         });
     }
 
@@ -151,6 +172,7 @@ public final class ParticipantCalls {
         leg.setServerMuted(p.serverMuted);
         leg.setClientMuted(p.clientMuted);
         p.leg = leg;
+        watch(c, p, leg);
         log.info("participant rejoined callChainId={} participantId={}", c.id, p.id);
         return new JoinResult(p.id, leg.sdpAnswer(), p.view(), true);
     }

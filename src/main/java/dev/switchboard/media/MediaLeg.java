@@ -41,6 +41,13 @@ public interface MediaLeg extends AutoCloseable {
         whenDone.accept(false);
     }
 
+    /**
+     * Registers who is told when this leg ends by itself (its transport died); replaces an earlier one. Legs whose
+     * transport cannot die (plain RTP, server legs) never call it. Not called after {@link #close()}.
+     */
+    default void onEnded(LegEndListener listener) {
+    }
+
     /** Closes the leg and releases its port; idempotent. */
     @Override
     void close();

@@ -37,6 +37,7 @@ public final class RtpLeg implements MediaLeg {
     private final Playout playout;
     private final MuteState mute;
     private final IngressFilter filter;
+    private volatile LegEndListener endListener;
     /** Null when the peer does not receive (its offer was sendonly or inactive). */
     private final LegSender sender;
     /** The WebRTC transport (ICE-lite, DTLS-SRTP) of a browser's leg, or null for a plain RTP leg. */
@@ -104,7 +105,7 @@ public final class RtpLeg implements MediaLeg {
                 ours.receives(), mute, s == null ? () -> { } : s::latch);
         this.gateway = gateway;
         WebRtcGateway.Session session = gateway.open(offer, s == null ? 0 : s.ssrc(), new SrtpIngress(), participantId,
-                t -> close());
+                this::transportEnded);
         this.webRtc = session.transport();
         this.sdpAnswer = session.answer();
         if (s != null) {
@@ -214,6 +215,22 @@ public final class RtpLeg implements MediaLeg {
     @Override
     public void close() {
         room.removeLeg(this);
+    }
+
+    @Override
+    public void onEnded(LegEndListener listener) {
+        this.endListener = listener;
+    }
+
+    /** The WebRTC transport died (sweeper thread): the leg leaves the mix, then its owner is told. */
+    private void transportEnded(WebRtcTransport transport) {
+        boolean wasOpen = !closed;
+        String reason = transport.finishReason(System.nanoTime()); // before close(), which makes it "closed"
+        close();
+        LegEndListener listener = endListener;
+        if (wasOpen && listener != null) {
+            listener.legEnded(participantId, reason);
+        }
     }
 
     /** Called by the room once the leg is out of its mixing set. */

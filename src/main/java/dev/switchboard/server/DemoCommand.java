@@ -36,6 +36,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--inbound", description = "Instead: alice calls the Dev Bot, which answers (docs/inbound-calls.md).")
     boolean inbound;
 
+    @Option(names = "--hold", description = "After the mute steps, keep the call up for a person to join with the printed "
+            + "join link (a browser page) until Enter is pressed (or Ctrl-C).")
+    boolean hold;
+
     @Override
     public Integer call() throws Exception {
         AudioCodec audio = codec.codec();
@@ -43,14 +47,15 @@ final class DemoCommand implements Callable<Integer> {
             return inbound(audio);
         }
         if (url != null) {
-            return verdict(new Demo(url, audio, System.out).run());
+            return verdict(demo(url, audio).run());
         }
         Path dataDir = Files.createTempDirectory("switchboard-demo");
         int low = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 10000);
         ServerConfig config = ServerConfig.defaults(dataDir).withPort(0).withMediaPorts(low, low + 99);
+        config = config.withMedia(config.media().withWebRtcPort(0)); // browsers may join through the join link
         try (LogFormat.Quiet quiet = LogFormat.warningsOnly();
              SwitchboardServer server = new SwitchboardServer(config).start()) {
-            return verdict(new Demo(server.baseUrl(), audio, System.out).run());
+            return verdict(demo(server.baseUrl(), audio).run());
         } finally {
             deleteTree(dataDir);
         }
@@ -74,6 +79,28 @@ final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             deleteTree(dataDir);
+        }
+    }
+
+    private Demo demo(String baseUrl, AudioCodec audio) {
+        Demo demo = new Demo(baseUrl, audio, System.out);
+        return hold ? demo.holdAfterwards(link -> awaitEnter()) : demo;
+    }
+
+    /** Waits for a line on standard input; without one (input closed), until the process is stopped. */
+    private static void awaitEnter() {
+        System.out.println("   press Enter to end the call");
+        System.out.flush();
+        try {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            if (in.readLine() == null) {
+                Thread.sleep(Long.MAX_VALUE);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

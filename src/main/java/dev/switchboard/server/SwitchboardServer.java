@@ -36,6 +36,7 @@ import dev.switchboard.notify.CallbackUriPolicy;
 import dev.switchboard.notify.NotificationSink;
 import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.notify.WebhookNotifier;
+import dev.switchboard.web.JoinPage;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
@@ -177,7 +178,8 @@ public final class SwitchboardServer implements AutoCloseable {
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
         dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(); // users rung (docs/inbound-calls.md)
-        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, ringStreams)), Clock.systemUTC(),
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, ringStreams,
+                new JoinLinks(this::baseUrl))), Clock.systemUTC(),
                 config.calls(), journal);
         this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
@@ -239,12 +241,25 @@ public final class SwitchboardServer implements AutoCloseable {
             ClientRoutes.registerDial(cfg.routes, new dev.switchboard.client.DialHandler(router, authority.authenticator(),
                     callingBots, config.inbound().answerWindow()), ringStreams);
             dev.switchboard.api.IvrRoutes.register(cfg.routes, new dev.switchboard.api.IvrHandler(router, requests, calls));
+            JoinPage.register(cfg.routes, new JoinPage(joinSignIn(authority)));
         });
         sweeper.scheduleWithFixedDelay(this::expireRinging, RINGING_SWEEP_MS, RINGING_SWEEP_MS, TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
         long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
         sweeper.scheduleWithFixedDelay(headerDeadline::sweep, headerSweep, headerSweep, TimeUnit.MILLISECONDS);
+    }
+
+    /** The join page signs people in with the first public client (no secret) of the first tenant that has one. */
+    private static JoinPage.SignIn joinSignIn(EmbeddedAuthority authority) {
+        for (dev.switchboard.auth.TenantEntry tenant : authority.directory().tenants()) {
+            for (dev.switchboard.auth.AppRegistration app : tenant.apps()) {
+                if (app.publicClient()) {
+                    return new JoinPage.SignIn(tenant.id(), app.appId());
+                }
+            }
+        }
+        return null;
     }
 
     private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {

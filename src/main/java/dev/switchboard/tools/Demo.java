@@ -38,11 +38,27 @@ public final class Demo {
     private final List<String> failures = new ArrayList<>();
     /** How many callback POSTs earlier steps already looked at: each step waits for a newer notification. */
     private int consumedPosts;
+    /** With {@code demo --hold}: called with the join link before everyone leaves; returns when the person is done. */
+    private java.util.function.Consumer<String> hold;
 
     public Demo(String baseUrl, AudioCodec codec, PrintStream out) {
         this.http = new ServerHttp(baseUrl);
         this.codec = codec;
         this.out = out;
+    }
+
+    /**
+     * Keeps the call up after the last mute step until {@code waitWithLink} returns, so a person can join it in a
+     * browser through the join link it is given.
+     */
+    public Demo holdAfterwards(java.util.function.Consumer<String> waitWithLink) {
+        this.hold = waitWithLink;
+        return this;
+    }
+
+    /** The join page of a call on this server (what a person opens in a browser). */
+    public String joinLink(String callId) {
+        return http.baseUrl() + "/join/" + callId;
     }
 
     /** Runs every step; returns the failed checks (empty when the demo behaved). */
@@ -69,6 +85,10 @@ public final class Demo {
             String botParticipant = call.get("myParticipantId").asText();
             out.printf("   call %s, state %s, bot participant %s%n", callId, call.get("state").asText(), botParticipant);
             botPhone.start(call.at("/mediaConfig/blob").asText());
+            if (hold != null) {
+                out.printf("   a person can join in a browser while the demo runs: %s (sign in as %s, password %s)%n",
+                        joinLink(callId), DevIdentities.CAROL_USERNAME, DevIdentities.CAROL_PASSWORD);
+            }
 
             step("2. alice (%.0f Hz) and bob (%.0f Hz) join through the client API with SDP offers", ALICE_HZ, BOB_HZ);
             ClientApi.Joined aliceJoined = alice.join(callId, alicePhone.sdpOffer());
@@ -121,6 +141,14 @@ public final class Demo {
             mark = markAfter(bobPhone);
             Thread.sleep(SETTLE_MILLIS);
             expect(bobPhone, "bob", BOT_HZ, "the bot", true, mark + ms(MARGIN_MILLIS));
+
+            if (hold != null) {
+                step("Holding the call for a person to join: %s", joinLink(callId));
+                out.printf("   sign in as %s (password %s); the bot plays %.0f Hz, bob %.0f Hz, alice stays muted by the server%n",
+                        DevIdentities.CAROL_USERNAME, DevIdentities.CAROL_PASSWORD, BOT_HZ, BOB_HZ);
+                out.flush();
+                hold.accept(joinLink(callId));
+            }
 
             step("7. Everyone leaves; the bot hangs up");
             alice.leave(aliceJoined);

@@ -118,6 +118,7 @@ public final class RecordingMediaEngine implements MediaEngine {
         private volatile boolean serverMuted;
         private volatile boolean clientMuted;
         private volatile boolean closed;
+        private volatile dev.switchboard.media.LegEndListener endListener;
 
         FakeLeg(String participantId, String answer) {
             this.participantId = participantId;
@@ -168,6 +169,29 @@ public final class RecordingMediaEngine implements MediaEngine {
 
         public boolean closed() {
             return closed;
+        }
+
+        @Override
+        public void onEnded(dev.switchboard.media.LegEndListener listener) {
+            endListener = listener;
+        }
+
+        /** As a WebRTC leg whose transport died: leaves (closes), then tells its owner, once. */
+        public void endByTransport(String reason) {
+            boolean wasOpen = !closed;
+            close();
+            dev.switchboard.media.LegEndListener l = endListener;
+            if (wasOpen && l != null) {
+                l.legEnded(participantId, reason);
+            }
+        }
+
+        /** Tells the owner the transport ended even though the leg was already closed (a late sweeper). */
+        public void lateTransportEnd(String reason) {
+            dev.switchboard.media.LegEndListener l = endListener;
+            if (l != null) {
+                l.legEnded(participantId, reason);
+            }
         }
 
         @Override

@@ -3,23 +3,29 @@ package dev.switchboard.media.webrtc;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 
 import static dev.switchboard.media.webrtc.SrtpKeyDerivation.derive;
 
 /**
- * {@code AES_CM_128_HMAC_SHA1_80} (RFC 3711 §4.1.1, §4.2.1) with {@code javax.crypto}'s AES/CTR and HmacSHA1. The
- * SRTP counter block is {@code salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16}; the JDK's 128-bit counter equals SRTP's 16-bit
- * block counter for any packet shorter than 1 MiB. Holds the RTP and the RTCP session keys of one direction.
+ * {@code AES_CM_128_HMAC_SHA1_80} (RFC 3711 §4.1.1, §4.2.1) with {@code javax.crypto}'s AES and HmacSHA1. The
+ * SRTP counter block is {@code salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16} plus the 16-bit block number: the counter blocks
+ * of a packet are written into a scratch buffer and encrypted with AES/ECB (keyed once, at construction) in one call,
+ * and the keystream is XORed onto the payload. This is counter mode itself; it avoids {@code Cipher.init} with a new
+ * IV per packet, which allocates (~290 bytes a packet with AES/CTR). Holds the RTP and the RTCP session keys of one
+ * direction; one thread at a time.
  */
 final class AesCmHmacSha1Cipher implements SrtpCipher {
     private static final int TAG = 10;
 
-    private final Cipher ctr;
-    private final SecretKeySpec rtpKey;
-    private final SecretKeySpec rtcpKey;
+    /** Bytes of keystream made per {@code Cipher.update}; longer payloads take several. */
+    private static final int CHUNK = 2048;
+
+    private final Cipher rtpAes;
+    private final Cipher rtcpAes;
+    private final byte[] counters = new byte[CHUNK];
+    private final byte[] keystream = new byte[CHUNK];
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
     private final Mac rtpMac;
@@ -31,24 +37,25 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
     AesCmHmacSha1Cipher(SrtpMasterKeys keys) {
         byte[] k = keys.key();
         byte[] s = keys.salt();
-        rtpKey = new SecretKeySpec(derive(k, s, SrtpKeyDerivation.RTP_ENCRYPTION, 16), "AES");
-        rtcpKey = new SecretKeySpec(derive(k, s, SrtpKeyDerivation.RTCP_ENCRYPTION, 16), "AES");
         rtpSalt = derive(k, s, SrtpKeyDerivation.RTP_SALT, 14);
         rtcpSalt = derive(k, s, SrtpKeyDerivation.RTCP_SALT, 14);
         try {
-            ctr = Cipher.getInstance("AES/CTR/NoPadding");
+            rtpAes = Cipher.getInstance("AES/ECB/NoPadding");
+            rtpAes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derive(k, s, SrtpKeyDerivation.RTP_ENCRYPTION, 16), "AES"));
+            rtcpAes = Cipher.getInstance("AES/ECB/NoPadding");
+            rtcpAes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derive(k, s, SrtpKeyDerivation.RTCP_ENCRYPTION, 16), "AES"));
             rtpMac = Mac.getInstance("HmacSHA1");
             rtpMac.init(new SecretKeySpec(derive(k, s, SrtpKeyDerivation.RTP_AUTHENTICATION, 20), "HmacSHA1"));
             rtcpMac = Mac.getInstance("HmacSHA1");
             rtcpMac.init(new SecretKeySpec(derive(k, s, SrtpKeyDerivation.RTCP_AUTHENTICATION, 20), "HmacSHA1"));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-CTR/HmacSHA1 not available", e);
+            throw new IllegalStateException("AES/HmacSHA1 not available", e);
         }
     }
 
     @Override
     public int protectRtp(byte[] buf, int header, int length, int ssrc, long index) {
-        crypt(rtpKey, rtpSalt, ssrc, index, buf, header, length - header);
+        crypt(rtpAes, rtpSalt, ssrc, index, buf, header, length - header);
         rtpTag(buf, length, (int) (index >>> 16));
         System.arraycopy(digest, 0, buf, length, TAG);
         return length + TAG;
@@ -61,13 +68,13 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
         if (!tagMatches(buf, end)) {
             return AUTH_FAILED;
         }
-        crypt(rtpKey, rtpSalt, ssrc, index, buf, header, end - header);
+        crypt(rtpAes, rtpSalt, ssrc, index, buf, header, end - header);
         return end;
     }
 
     @Override
     public int protectRtcp(byte[] buf, int length, int ssrc, int index) {
-        crypt(rtcpKey, rtcpSalt, ssrc, index, buf, 8, length - 8);
+        crypt(rtcpAes, rtcpSalt, ssrc, index, buf, 8, length - 8);
         Bytes.putInt(buf, length, index | 0x8000_0000);
         int end = length + 4;
         rtcpTag(buf, end);
@@ -84,7 +91,7 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
         }
         int plain = end - 4;
         if (encrypted) {
-            crypt(rtcpKey, rtcpSalt, ssrc, index, buf, 8, plain - 8);
+            crypt(rtcpAes, rtcpSalt, ssrc, index, buf, 8, plain - 8);
         }
         return plain;
     }
@@ -104,13 +111,29 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
         return 4 + TAG;
     }
 
-    private void crypt(SecretKeySpec key, byte[] salt, int ssrc, long index, byte[] buf, int offset, int length) {
+    /** XORs the AES-CM keystream of ({@code salt}, {@code ssrc}, {@code index}) onto {@code buf[offset, offset+length)}. */
+    private void crypt(Cipher aes, byte[] salt, int ssrc, long index, byte[] buf, int offset, int length) {
         counterBlock(iv, salt, ssrc, index);
-        try {
-            ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
-            ctr.doFinal(buf, offset, length, buf, offset);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-CTR failed on a sized buffer", e);
+        int block = 0;
+        for (int done = 0; done < length; ) {
+            int chunk = Math.min(length - done, CHUNK);
+            int blocks = (chunk + 15) >>> 4;
+            for (int b = 0; b < blocks; b++, block++) {
+                int o = b << 4;
+                System.arraycopy(iv, 0, counters, o, 14);
+                counters[o + 14] = (byte) (block >>> 8);
+                counters[o + 15] = (byte) block;
+            }
+            try {
+                aes.update(counters, 0, blocks << 4, keystream, 0);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException("AES keystream buffer too small", e);
+            }
+            int at = offset + done;
+            for (int i = 0; i < chunk; i++) {
+                buf[at + i] ^= keystream[i];
+            }
+            done += chunk;
         }
     }
 

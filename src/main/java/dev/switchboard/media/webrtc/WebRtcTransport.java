@@ -157,6 +157,12 @@ public final class WebRtcTransport {
         return closed || dtlsFailed || dtlsClosed || ice.isExpired(now);
     }
 
+    /** Why {@link #isFinished} holds, for logs ({@code LegEndListener}'s reasons), or null while it does not. */
+    public String finishReason(long now) {
+        return closed ? "closed" : dtlsFailed ? "dtls_failed" : dtlsClosed ? "dtls_closed"
+                : ice.isExpired(now) ? "ice_expired" : null;
+    }
+
     /** Where media goes now, or null (for tests and stats). */
     public InetSocketAddress remote(long now) {
         return ice.sendAddress(now);

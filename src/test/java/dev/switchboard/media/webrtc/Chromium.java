@@ -91,6 +91,11 @@ public final class Chromium implements AutoCloseable {
         Files.write(png, Base64.getDecoder().decode(call("GET", "/session/" + session + "/screenshot", null).path("value").asText()));
     }
 
+    /** Kills the browser's processes (SIGKILL): no DTLS close_notify, no goodbye at all. The driver stays up. */
+    public void killBrowser() {
+        driver.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
     private void waitUntilReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {

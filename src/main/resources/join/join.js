@@ -1,0 +1,225 @@
+// The join page: sign in, allow the microphone, join, then the live roster with mute states, the level meters,
+// self-mute and leave. window.switchboardJoin exposes the page's state (tests and curious developers read it).
+import {currentToken, finishSignIn, signOut, startSignIn} from './auth.js';
+import {CallError, CallLeg, microphone} from './call.js';
+import {LevelMeter} from './meter.js';
+import {describe, openRoster} from './roster.js';
+
+const $ = id => document.getElementById(id);
+const page = {phase: 'loading', participantId: null, roster: [], error: null, selfMuted: false,
+  tone: () => null, callLevel: () => null, selfLevel: () => null};
+window.switchboardJoin = page;
+
+let signIn = null;
+let leg = null;
+let roster = null;
+let audioCtx = null;
+let mic = null;
+let meterTimer = null;
+let leaving = false;
+
+function show(panel) {
+  for (const id of ['signin-panel', 'join-panel', 'call-panel', 'left-panel']) $(id).hidden = id !== panel;
+}
+
+function status(text, phase) {
+  $('status').textContent = text;
+  if (phase) page.phase = phase;
+}
+
+function error(message) {
+  page.error = message;
+  $('error').textContent = message || '';
+  $('error').hidden = !message;
+}
+
+function callId() {
+  const parts = location.pathname.split('/').filter(Boolean);
+  return parts.length === 2 && parts[0] === 'join' ? decodeURIComponent(parts[1]) : null;
+}
+
+async function start() {
+  const id = callId();
+  if (!id) {
+    const meeting = new URLSearchParams(location.search).get('meeting');
+    status(meeting ? 'Joining by meeting id is not available on this server yet: ask the bot for the call\'s join link (/join/{callId}).'
+      : 'Open the join link of a call: /join/{callId}.', 'no-call');
+    return;
+  }
+  $('call-line').textContent = 'Call ' + id;
+  signIn = (await (await fetch('/join/config.json')).json()).signIn;
+  if (!signIn) {
+    status('This server has no public client app to sign people in with (see docs/join-page.md).', 'no-sign-in');
+    return;
+  }
+  let token = null;
+  try {
+    token = await finishSignIn(signIn) || currentToken();
+  } catch (e) {
+    error(e.message);
+  }
+  token ? ready(token) : signedOut();
+}
+
+function signedOut() {
+  show('signin-panel');
+  status('Not signed in.', 'signed-out');
+}
+
+function ready(token) {
+  show('join-panel');
+  $('who').textContent = 'Signed in as ' + token.name + '.';
+  status('Ready to join.', 'ready');
+}
+
+async function join() {
+  const token = currentToken();
+  if (!token) return signedOut();
+  error(null);
+  status('Opening the microphone…', 'joining');
+  try {
+    mic = mic || await microphone();
+    audioCtx = audioCtx || new AudioContext();
+    await audioCtx.resume();
+    const self = new LevelMeter(audioCtx, mic);
+    page.selfLevel = () => self.level();
+    status('Joining…', 'joining');
+    leg = new CallLeg(callId(), token.accessToken, mic, {track: heard, state: connection});
+    await leg.join();
+    page.participantId = leg.participantId;
+    page.selfMuted = false;
+    $('mute').textContent = 'Mute';
+    $('mute').setAttribute('aria-pressed', 'false');
+    show('call-panel');
+    roster = openRoster(callId(), token.accessToken, {roster: rosterChanged, closed: rosterClosed});
+    meterTimer = meterTimer || setInterval(meters, 100);
+  } catch (e) {
+    leg = null;
+    error(e.message);
+    status(e instanceof CallError && e.status === 401 ? 'Not signed in.' : 'Not in the call.', 'failed');
+    if (e.status === 401) {
+      signOut();
+      signedOut();
+    } else {
+      ready(token);
+      page.phase = 'failed';
+    }
+  }
+}
+
+function heard(stream) {
+  const el = $('remote');
+  el.srcObject = stream; // Chromium pulls a remote track only into a playing element
+  el.play().catch(() => {});
+  const call = new LevelMeter(audioCtx, stream);
+  page.callLevel = () => call.level();
+  page.tone = hz => call.tone(hz);
+}
+
+function connection(state) {
+  page.connection = state;
+  if (state === 'connected') {
+    error(null);
+    $('retry').hidden = true;
+    status('In the call.', 'joined');
+  } else if ((state === 'failed' || state === 'disconnected') && !leaving) {
+    error('The connection was lost.');
+    $('retry').hidden = false;
+    status('Connection lost.', 'lost');
+  }
+}
+
+function rosterChanged(participants, ended) {
+  page.roster = participants.filter(p => !p.removedState).map(describe);
+  const list = $('roster');
+  list.replaceChildren(...page.roster.map(p => {
+    const li = document.createElement('li');
+    li.dataset.participantId = p.id;
+    const me = p.id === page.participantId;
+    if (me) li.classList.add('me');
+    const name = document.createElement('span');
+    name.textContent = p.name + (me ? ' (you)' : '');
+    const badge = document.createElement('span');
+    badge.className = 'badge ' + (p.serverMuted ? 'server-muted' : p.selfMuted ? 'self-muted' : 'live');
+    badge.textContent = p.state;
+    li.append(name, badge);
+    return li;
+  }));
+  const me = page.roster.find(p => p.id === page.participantId);
+  page.serverMuted = !!(me && me.serverMuted);
+  $('server-muted').hidden = !page.serverMuted;
+  if (ended) {
+    finish('The call has ended.');
+  } else if (page.phase === 'joined' && page.participantId && !me && page.roster.length > 0) {
+    finish('You were removed from the call.');
+  }
+}
+
+function rosterClosed(code) {
+  if (leg && !leaving && page.phase !== 'left') {
+    error('The roster stream closed (' + code + ').');
+  }
+}
+
+function meters() {
+  const self = page.selfLevel();
+  const call = page.callLevel();
+  $('meter-self').value = self == null || page.selfMuted ? -90 : self;
+  $('meter-call').value = call == null ? -90 : call;
+}
+
+async function toggleMute() {
+  if (!leg) return;
+  const muted = !page.selfMuted;
+  try {
+    await leg.setMuted(muted);
+    page.selfMuted = muted;
+    $('mute').textContent = muted ? 'Unmute' : 'Mute';
+    $('mute').setAttribute('aria-pressed', String(muted));
+  } catch (e) {
+    error(e.message);
+  }
+}
+
+function finish(message) {
+  leaving = true;
+  if (roster) roster.close();
+  roster = null;
+  if (leg) leg.close();
+  leg = null;
+  show('left-panel');
+  status(message, 'left');
+  leaving = false;
+}
+
+async function leave() {
+  leaving = true;
+  if (roster) roster.close();
+  roster = null;
+  const l = leg;
+  leg = null;
+  if (l) await l.leave();
+  show('left-panel');
+  status('You left the call.', 'left');
+  leaving = false;
+}
+
+async function retry() {
+  leaving = true;
+  if (roster) roster.close();
+  roster = null;
+  if (leg) leg.close();
+  leg = null;
+  leaving = false;
+  await join(); // the server keeps the participant (same id and mute state) and replaces its leg
+}
+
+$('signin').addEventListener('click', () => startSignIn(signIn));
+$('signout').addEventListener('click', () => { signOut(); signedOut(); });
+$('join').addEventListener('click', join);
+$('rejoin').addEventListener('click', join);
+$('mute').addEventListener('click', toggleMute);
+$('leave').addEventListener('click', leave);
+$('retry').addEventListener('click', retry);
+window.addEventListener('pagehide', () => { if (leg) leg.close(); }); // the server sees the transport end
+start().catch(e => { error(e.message); status('The page failed to start.', 'failed'); });

@@ -1,0 +1,24 @@
+// The live roster over the roster stream (a WebSocket; the token goes in access_token since browsers cannot set
+// headers on it). Each message carries the whole roster; the last one of an ended call has type "ended".
+
+export function openRoster(callId, token, handlers) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = new WebSocket(scheme + '//' + location.host + '/client/v1/calls/' + encodeURIComponent(callId)
+    + '/roster?access_token=' + encodeURIComponent(token));
+  ws.onmessage = e => {
+    const m = JSON.parse(e.data);
+    handlers.roster(m.participants || [], m.type === 'ended');
+  };
+  ws.onclose = e => handlers.closed(e.code);
+  return ws;
+}
+
+/** What the page shows of one participant: name, and mute as "muted by the server" distinct from self-mute. */
+export function describe(p) {
+  const identity = (p.info && p.info.identity) || {};
+  const who = identity.user || identity.application || identity.applicationInstance || identity.guest || identity.phone || {};
+  const serverMuted = (p.mediaStreams || []).some(s => s.serverMuted);
+  return {id: p.id, name: who.displayName || who.id || 'participant', userId: identity.user ? identity.user.id : null,
+    serverMuted, selfMuted: p.isMuted && !serverMuted,
+    state: serverMuted ? 'muted by the server' : p.isMuted ? 'muted' : 'live'};
+}
