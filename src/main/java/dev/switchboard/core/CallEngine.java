@@ -26,6 +26,7 @@ public final class CallEngine implements AutoCloseable {
     private final Invitations invitations;
     private final BotCalls bots;
     private final ParticipantCalls participants;
+    private final CallDirectory directory;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
         this(media, sink, clock, settings, CallJournal.NONE);
@@ -44,6 +45,7 @@ public final class CallEngine implements AutoCloseable {
         Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention());
         this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
+        this.directory = new CallDirectory(registry, departures);
     }
 
     /** What bots do. */
@@ -54,6 +56,11 @@ public final class CallEngine implements AutoCloseable {
     /** What participants do. */
     public ParticipantCalls participants() {
         return participants;
+    }
+
+    /** Every live call, for operators (the dashboard). */
+    public CallDirectory directory() {
+        return directory;
     }
 
     /**
