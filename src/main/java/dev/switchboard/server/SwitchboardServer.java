@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.admin.AdminConsole;
 import dev.switchboard.api.CallbackCheck;
 import dev.switchboard.api.CallsHandler;
 import dev.switchboard.api.GraphErrors;
@@ -168,10 +169,14 @@ public final class SwitchboardServer implements AutoCloseable {
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.webhooks = notifications == null
                 ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
+        AdminConsole adminConsole = new AdminConsole(Clock.systemUTC()); // the dashboard (docs/admin-api.md)
+        if (webhooks != null) {
+            webhooks.observe(adminConsole.deliveries());
+        }
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
-        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
+        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, adminConsole.events())), Clock.systemUTC(),
                 config.calls(), journal);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         journal.releaseOrphans();
@@ -222,6 +227,8 @@ public final class SwitchboardServer implements AutoCloseable {
                     new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                     new UnimplementedActions(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
+            adminConsole.register(cfg.routes, calls.directory(), router, authority.authenticator(), authority.directory(),
+                    authority.issuer(), media instanceof RtpMediaEngine rtp ? rtp : null, metrics);
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);

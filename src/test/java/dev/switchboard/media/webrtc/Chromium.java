@@ -113,6 +113,26 @@ public final class Chromium implements AutoCloseable {
         return json;
     }
 
+    /** Clicks the first element matching a CSS selector (a real WebDriver click: the element must be visible). */
+    public void click(String cssSelector) throws IOException, InterruptedException {
+        call("POST", "/session/" + session + "/element/" + element(cssSelector) + "/click", Map.of());
+    }
+
+    /** Types {@code text} into the first element matching a CSS selector. */
+    public void type(String cssSelector, String text) throws IOException, InterruptedException {
+        call("POST", "/session/" + session + "/element/" + element(cssSelector) + "/value", Map.of("text", text));
+    }
+
+    /** The visible text of the first element matching a CSS selector. */
+    public String text(String cssSelector) throws IOException, InterruptedException {
+        return call("GET", "/session/" + session + "/element/" + element(cssSelector) + "/text", null).path("value").asText();
+    }
+
+    private String element(String cssSelector) throws IOException, InterruptedException {
+        JsonNode found = call("POST", "/session/" + session + "/element", Map.of("using", "css selector", "value", cssSelector));
+        return found.path("value").path("element-6066-11e4-a52f-4a7e7c6c0a5d").asText();
+    }
+
     @Override
     public void close() {
         try {
