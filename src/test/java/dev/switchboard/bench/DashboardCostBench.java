@@ -91,7 +91,10 @@ public final class DashboardCostBench {
                 Thread sender = Thread.ofPlatform().name("rtp-sender").start(() -> send(out, ports, running, sent));
                 String admin = signIn(http, base);
                 Thread.sleep(5_000); // warm-up
+                long sent0 = sent.get();
+                long sentAt0 = System.nanoTime();
                 double idle1 = cpuCores(pid, seconds);
+                double pps = (sent.get() - sent0) / ((System.nanoTime() - sentAt0) / 1e9);
                 List<Thread> feeds = new ArrayList<>();
                 AtomicBoolean feeding = new AtomicBoolean(true);
                 AtomicLong feedBytes = new AtomicLong();
@@ -113,8 +116,9 @@ public final class DashboardCostBench {
                 running.set(false);
                 sender.join();
                 double idle = (idle1 + idle2) / 2;
-                System.out.printf(Locale.ROOT, "legs=%d (%d user RTP legs at 50 pps + %d server-side bot legs) packetsSent=%d%n",
-                        ports.size() + calls, ports.size(), calls, sent.get());
+                System.out.printf(Locale.ROOT, "legs=%d (%d user RTP legs + %d server-side bot legs); the sender reached %.0f"
+                        + " packets/s of the %d wanted (%.0f %%)%n", ports.size() + calls, ports.size(), calls, pps,
+                        ports.size() * 50, 100 * pps / (ports.size() * 50));
                 System.out.printf(Locale.ROOT, "server cpu: no dashboard %.3f cores (%.3f before, %.3f after), %d dashboards %.3f cores"
                         + " => ratio %.3f (%+.1f %%); feeds read %.1f KiB/s%n", idle, idle1, idle2, dashboards, watched,
                         watched / idle, 100 * (watched / idle - 1), (bytes1 - bytes0) / 1024.0 / seconds);
