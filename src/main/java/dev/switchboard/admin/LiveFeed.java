@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code GET /admin/v1/feed[?callId=...]}: the dashboard's live feed as Server-Sent Events ({@code text/event-stream}),
  * read by the page with {@code fetch} (so the bearer token travels in the {@code Authorization} header). Events:
- * {@code calls} (the list) and {@code server} (the numbers) once a second, and for a watched call {@code call} (roster,
- * operations, deliveries) once a second and {@code levels} {@link #LEVEL_HZ} times a second.
+ * {@code calls} (the list) and {@code server} (the numbers) once a second; without {@code callId} the {@code calls} list once a second;
+ * with one, that call ({@code call}: roster, operations, deliveries) once a second and its {@code levels}
+ * {@link #LEVEL_HZ} times a second.
  *
  * <p>Each feed runs on its own request (virtual) thread that reads on demand and sleeps between events: nothing is
  * sampled when no feed is open, and nothing of the packet path changes when one is. At most {@link #MAX_FEEDS} feeds at
@@ -35,6 +36,11 @@ final class LiveFeed {
     private final AdminHandler admin;
     private final AdminView view;
     private final AtomicInteger open = new AtomicInteger();
+    /** The calls list as last rendered per scope (null key = every tenant), shared by the list feeds for a second. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Rendered> lists = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Rendered(long atNanos, byte[] json) {
+    }
 
     LiveFeed(AdminHandler admin, AdminView view) {
         this.admin = admin;
@@ -69,8 +75,9 @@ final class LiveFeed {
                 if (tick % LEVEL_HZ == 0) {
                     who = admin.admin(ctx); // a revoked role or an expired token ends the feed
                     send(out, "server", view.server());
-                    send(out, "calls", view.calls(who, new AdminView.Filter(null, null, null)));
-                    if (callId != null) {
+                    if (callId == null) {
+                        send(out, "calls", list(who));
+                    } else {
                         sendCall(out, who, callId);
                     }
                 }
@@ -97,6 +104,18 @@ final class LiveFeed {
         }
     }
 
+    /** The unfiltered calls list of the admin's scope, rendered at most once a second however many feeds show it. */
+    private byte[] list(AdminAccess.Admin who) {
+        String key = who.scope().tenantId() == null ? "*" : who.scope().tenantId();
+        long now = System.nanoTime();
+        Rendered r = lists.get(key);
+        if (r == null || now - r.atNanos() > 900_000_000L) {
+            r = new Rendered(now, GraphWire.bytes(view.calls(who, new AdminView.Filter(null, null, null))));
+            lists.put(key, r);
+        }
+        return r.json();
+    }
+
     private void sendCall(OutputStream out, AdminAccess.Admin who, String callId) throws IOException {
         try {
             send(out, "call", view.call(who, callId));
@@ -109,8 +128,12 @@ final class LiveFeed {
     }
 
     private static void send(OutputStream out, String event, JsonNode data) throws IOException {
+        send(out, event, GraphWire.bytes(data));
+    }
+
+    private static void send(OutputStream out, String event, byte[] json) throws IOException {
         out.write(("event: " + event + "\ndata: ").getBytes(StandardCharsets.US_ASCII));
-        out.write(GraphWire.bytes(data));
+        out.write(json);
         out.write('\n');
         out.write('\n');
     }

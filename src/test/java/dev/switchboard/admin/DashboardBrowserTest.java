@@ -51,40 +51,40 @@ class DashboardBrowserTest {
             // ---- refused: no token (sign-in form), a plain user, an app token
             page.windowSize(1400, 1000);
             page.open(base + "/dashboard");
-            await().atMost(CEILING).ignoreExceptions().until(() -> page.text("#signin h1").contains("sign-in"));
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, "#signin h1").contains("sign-in"));
             signIn(page, DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD);
-            await().atMost(CEILING).ignoreExceptions().until(() -> page.text("#error").contains("not an administrator"));
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, "#error").contains("not an administrator"));
             page.execute("sessionStorage.setItem('switchboard.adminToken', arguments[0]);", Tokens.devBotToken(base));
             page.open(base + "/dashboard#/");
-            await().atMost(CEILING).ignoreExceptions().until(() -> page.text("#error").contains("application tokens are refused"));
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, "#error").contains("application tokens are refused"));
             assertThat(page.execute("return document.querySelector('#calls') === null;").asBoolean()).isTrue();
 
             // ---- an administrator; a call created by the bot appears
             signIn(page, "admin", "admin");
-            await().atMost(CEILING).ignoreExceptions().until(() -> page.text("#who").contains("Administrator"));
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, "#who").contains("Administrator"));
             GraphServiceClient graph = GraphSdk.client(base, Tokens.devBotToken(base));
             String callId = graph.communications().calls().post(GraphSdk.call(bot.uri("/callback").toString(),
                     DevIdentities.ALICE_ID, DevIdentities.BOB_ID)).getId();
             long created = System.nanoTime();
             await().atMost(CEILING).until(() -> exists(page, "tr[data-call-id='" + callId + "']"));
             long shownMillis = (System.nanoTime() - created) / 1_000_000;
-            assertThat(page.text("tr[data-call-id='" + callId + "'] .state")).isEqualTo("established");
+            assertThat(text(page, "tr[data-call-id='" + callId + "'] .state")).isEqualTo("established");
 
             // ---- alice joins over RTP and talks: her level moves
             ClientApi aliceApi = new ClientApi(new ServerHttp(base), Tokens.aliceToken(base));
             ClientApi.Joined joined = aliceApi.join(callId, alice.offer("sendrecv"));
             alice.startTone(mediaPort(joined.sdpAnswer()), 440);
             String aliceRow = "tr[data-participant-id='" + joined.participantId() + "']";
-            await().atMost(CEILING).until(() -> page.text("tr[data-call-id='" + callId + "'] .participants").equals("2"));
+            await().atMost(CEILING).until(() -> text(page, "tr[data-call-id='" + callId + "'] .participants").equals("2"));
             page.screenshot(dir.resolve("calls-list.png"));
             click(page, "tr[data-call-id='" + callId + "'] a");
             await().atMost(CEILING).until(() -> level(page, aliceRow) > 0.1);
-            assertThat(page.text(aliceRow + " .leg")).isEqualTo("RTP");
+            assertThat(text(page, aliceRow + " .leg")).isEqualTo("RTP");
 
             // ---- the bot mutes alice through Graph: the page shows the server mute, her level falls
             MutePostRequestBody mute = new MutePostRequestBody();
             graph.communications().calls().byCallId(callId).participants().byParticipantId(joined.participantId()).mute().post(mute);
-            await().atMost(CEILING).ignoreExceptions().until(() -> page.text(aliceRow + " .server-mute").equals("muted by the server"));
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, aliceRow + " .server-mute").equals("muted by the server"));
             await().atMost(CEILING).until(() -> level(page, aliceRow) == 0.0);
             page.screenshot(dir.resolve("call-muted.png"));
 
@@ -98,12 +98,12 @@ class DashboardBrowserTest {
             await().atMost(CEILING).until(() -> bot.all().size() > before);
             String rosterPost = bot.all().get(before).notificationId();
             String row = "tr[data-notification-id='" + rosterPost + "']";
-            await().atMost(CEILING).ignoreExceptions().until(() -> page.text(row + " .delivery-state").equals("retrying"));
-            assertThat(page.text(row + " .next-attempt")).isNotBlank();
-            assertThat(page.text(row + " .last-error")).contains("503");
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, row + " .delivery-state").equals("retrying"));
+            assertThat(text(page, row + " .next-attempt")).isNotBlank();
+            assertThat(text(page, row + " .last-error")).contains("503");
             page.screenshot(dir.resolve("call-retrying.png"));
             refuse.set(false);
-            await().atMost(CEILING).ignoreExceptions().until(() -> page.text(row + " .delivery-state").equals("delivered"));
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, row + " .delivery-state").equals("delivered"));
             JsonNode roster = bot.accepted().stream().filter(r -> rosterPost.equals(r.notificationId())).findFirst()
                     .orElseThrow().item();
             assertThat(roster.path("resourceUrl").asText()).endsWith("/participants");
@@ -117,15 +117,15 @@ class DashboardBrowserTest {
             await().atMost(CEILING).until(() -> bot.accepted().stream()
                     .anyMatch(r -> r.item().path("resourceData").path("state").asText().equals("terminated")));
             try {
-                await().atMost(CEILING).ignoreExceptions().until(() -> page.text("#call-state").equals("terminated"));
+                await().atMost(CEILING).ignoreExceptions().until(() -> text(page, "#call-state").equals("terminated"));
             } catch (AssertionError | RuntimeException e) {
                 page.screenshot(dir.resolve("failure.png"));
                 System.out.println("page text: " + page.execute("return document.body.innerText;").asText());
                 throw e;
             }
-            assertThat(page.text("#call-result")).contains("administrator");
+            assertThat(text(page, "#call-result")).contains("administrator");
             page.open(base + "/dashboard#/");
-            await().atMost(CEILING).ignoreExceptions().until(() -> page.text("tr[data-call-id='" + callId + "'] .state").equals("terminated"));
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, "tr[data-call-id='" + callId + "'] .state").equals("terminated"));
             System.out.println("dashboard: call listed " + shownMillis + " ms after the SDK's 201 (loaded machine, not asserted)");
         }
     }
@@ -144,6 +144,11 @@ class DashboardBrowserTest {
             page.click(css);
             return true;
         });
+    }
+
+    /** The rendered text of the first match, read in one script run (a live table may be redrawn between WebDriver calls). */
+    private static String text(Chromium page, String css) throws Exception {
+        return page.execute("const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : '';", css).asText();
     }
 
     private static boolean exists(Chromium page, String css) throws Exception {

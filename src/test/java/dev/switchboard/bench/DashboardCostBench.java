@@ -35,8 +35,9 @@ import java.util.regex.Pattern;
 /**
  * What the dashboard costs the server: the full server ({@code serve}) in its own JVM with group calls whose user legs
  * all receive PCMU at 50 pps over loopback, its CPU measured from /proc over windows with no dashboard, with
- * {@code --dashboards} live feeds open (each watching one call: list, server numbers and the call once a second, its
- * levels 5 times a second — what the page holds), and with none again. Bounded in time; stops what it starts.
+ * {@code --dashboards} live feeds open (what the pages hold: even ones a call's page — server numbers and the call
+ * once a second, its levels 5 times a second —, odd ones the calls list — server numbers and the list of every call
+ * once a second), and with none again. Bounded in time; stops what it starts.
  *
  * <p>usage: DashboardCostBench [--calls C] [--users-per-call U (1..3)] [--dashboards D] [--seconds S]
  */
@@ -57,7 +58,7 @@ public final class DashboardCostBench {
         int dashboards = Integer.parseInt(arg(args, "--dashboards", "5"));
         double seconds = Double.parseDouble(arg(args, "--seconds", "20"));
         Path data = Files.createTempDirectory("dashboard-bench");
-        int low = Integer.parseInt(arg(args, "--media-low", "46000"));
+        int low = Integer.parseInt(arg(args, "--media-low", "52000"));
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
                 "--webrtc-port", "-1", "--data-dir", data.toString(), "--media-ports", low + "-" + (low + calls * usersPerCall + 50))
@@ -99,7 +100,7 @@ public final class DashboardCostBench {
                 AtomicBoolean feeding = new AtomicBoolean(true);
                 AtomicLong feedBytes = new AtomicLong();
                 for (int d = 0; d < dashboards; d++) {
-                    String callId = callIds.get(d % callIds.size());
+                    String callId = d % 2 == 0 ? callIds.get(d % callIds.size()) : null; // a call's page, or the list
                     feeds.add(Thread.ofPlatform().name("feed-" + d).start(() -> feed(http, base, admin, callId, feeding, feedBytes)));
                 }
                 Thread.sleep(3_000);
@@ -163,7 +164,7 @@ public final class DashboardCostBench {
     private static void feed(HttpClient http, String base, String token, String callId, AtomicBoolean feeding, AtomicLong bytes) {
         while (feeding.get()) {
             try {
-                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/feed?callId=" + callId))
+                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/feed" + (callId == null ? "" : "?callId=" + callId)))
                         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream in = r.body()) {
                     byte[] b = new byte[16384];
