@@ -36,7 +36,7 @@ final class LiveFeed {
     private final AdminHandler admin;
     private final AdminView view;
     private final AtomicInteger open = new AtomicInteger();
-    /** The calls list as last rendered per scope (null key = every tenant), shared by the list feeds for a second. */
+    /** The server numbers and the calls list per scope as last rendered, shared by the feeds for a second. */
     private final java.util.concurrent.ConcurrentHashMap<String, Rendered> lists = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Rendered(long atNanos, byte[] json) {
@@ -74,7 +74,7 @@ final class LiveFeed {
             for (int tick = 0; System.nanoTime() < end; tick++) {
                 if (tick % LEVEL_HZ == 0) {
                     who = admin.admin(ctx); // a revoked role or an expired token ends the feed
-                    send(out, "server", view.server());
+                    send(out, "server", shared("server", () -> view.server()));
                     if (callId == null) {
                         send(out, "calls", list(who));
                     } else {
@@ -106,11 +106,16 @@ final class LiveFeed {
 
     /** The unfiltered calls list of the admin's scope, rendered at most once a second however many feeds show it. */
     private byte[] list(AdminAccess.Admin who) {
-        String key = who.scope().tenantId() == null ? "*" : who.scope().tenantId();
+        String key = "calls:" + (who.scope().tenantId() == null ? "*" : who.scope().tenantId());
+        return shared(key, () -> view.calls(who, new AdminView.Filter(null, null, null)));
+    }
+
+    /** {@code render}'s JSON, rendered at most once a second under {@code key} however many feeds send it. */
+    private byte[] shared(String key, java.util.function.Supplier<JsonNode> render) {
         long now = System.nanoTime();
         Rendered r = lists.get(key);
         if (r == null || now - r.atNanos() > 900_000_000L) {
-            r = new Rendered(now, GraphWire.bytes(view.calls(who, new AdminView.Filter(null, null, null))));
+            r = new Rendered(now, GraphWire.bytes(render.get()));
             lists.put(key, r);
         }
         return r.json();
