@@ -32,6 +32,11 @@ public final class DevIdentities {
     public static final String CAROL_USERNAME = "carol@switchboard.local";
     public static final String CAROL_PASSWORD = "carol";
 
+    /** The development administrator of the dashboard and the admin API (every tenant; docs/admin-api.md). */
+    public static final String ADMIN_ID = "00000000-0000-4000-8000-00000000ad01";
+    public static final String ADMIN_USERNAME = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
+
     /** The delegated scopes the development apps may obtain for users (with {@code .default}). */
     /** The "Dev SPA": a public client (no secret) for the authorization code flow with PKCE from a browser or a CLI. */
     public static final String DEV_SPA_APP_ID = "00000000-0000-4000-8000-0000000005fa";
@@ -44,7 +49,7 @@ public final class DevIdentities {
     private DevIdentities() {
     }
 
-    /** The development directory: two tenants, three apps, three users (all in the first tenant). */
+    /** The development directory: two tenants, three apps, three users and the administrator (all in the first tenant). */
     public static IdentityDirectory directory() {
         return new IdentityDirectory(List.of(
                 new TenantEntry(TENANT_ID, "Switchboard Dev",
@@ -56,7 +61,9 @@ public final class DevIdentities {
                                         DEV_DELEGATED_SCOPES, AppRegistration.LOCALHOST_REDIRECTS)),
                         List.of(new UserAccount(TENANT_ID, ALICE_ID, ALICE_USERNAME, "Alice", SecretHash.plain(ALICE_PASSWORD)),
                                 new UserAccount(TENANT_ID, BOB_ID, BOB_USERNAME, "Bob", SecretHash.plain(BOB_PASSWORD)),
-                                new UserAccount(TENANT_ID, CAROL_ID, CAROL_USERNAME, "Carol", SecretHash.plain(CAROL_PASSWORD)))),
+                                new UserAccount(TENANT_ID, CAROL_ID, CAROL_USERNAME, "Carol", SecretHash.plain(CAROL_PASSWORD)),
+                                new UserAccount(TENANT_ID, ADMIN_ID, ADMIN_USERNAME, "Administrator",
+                                        SecretHash.plain(ADMIN_PASSWORD), Set.of(AdminRoles.ADMIN)))),
                 new TenantEntry(OTHER_TENANT_ID, "Switchboard Dev (second tenant)",
                         List.of(new AppRegistration(OTHER_TENANT_ID, OTHER_TENANT_BOT_APP_ID, OTHER_TENANT_BOT_NAME,
                                 SecretHash.plain(OTHER_TENANT_BOT_SECRET), ALL_CALLS_ROLES, DEV_DELEGATED_SCOPES)),

@@ -136,12 +136,19 @@ public record IdentityConfig(IdentityDirectory directory, List<ExternalIssuerCon
 
     private static UserAccount user(JsonNode u, String tenantId) {
         String where = "a user of tenant " + tenantId;
-        only(u, where, "id", "username", "displayName", "password", "passwordHash");
+        only(u, where, "id", "username", "displayName", "password", "passwordHash", "roles");
         String id = id(u, "id", where);
         where = "user " + id;
         String username = text(u, "username", where);
+        Set<String> roles = strings(u, "roles", where);
+        for (String r : roles) {
+            if (!r.equals(AdminRoles.ADMIN) && !r.equals(AdminRoles.TENANT_ADMIN)) {
+                throw new IllegalArgumentException("config " + where + ": role '" + r + "' is not one of "
+                        + AdminRoles.ADMIN + ", " + AdminRoles.TENANT_ADMIN);
+            }
+        }
         return new UserAccount(tenantId, id, username, optText(u, "displayName", where, username),
-                secret(u, "password", "passwordHash", where));
+                secret(u, "password", "passwordHash", where), roles);
     }
 
     private static ExternalIssuerConfig externalIssuer(JsonNode n, String where) {

@@ -78,6 +78,15 @@ public final class IdentityDirectory {
         return Optional.ofNullable(usersByKey.get(key(tenantId, username.toLowerCase(Locale.ROOT))));
     }
 
+    /** A user by tenant and object id ({@code oid}), e.g. to look up the roles of a verified token's user. */
+    public Optional<UserAccount> userById(String tenantId, String userId) {
+        TenantEntry t = tenantsById.get(tenantId);
+        if (t == null || userId == null) {
+            return Optional.empty();
+        }
+        return t.users().stream().filter(u -> u.userId().equals(userId)).findFirst();
+    }
+
     public Collection<AppRegistration> apps() {
         return appsByKey.values();
     }

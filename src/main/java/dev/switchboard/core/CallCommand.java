@@ -250,4 +250,13 @@ public sealed interface CallCommand<R> {
             return e.ivr().stopHoldMusic(callId, participantId, app, clientContext);
         }
     }
+
+    // ---- operators ---------------------------------------------------------------------------------------------
+
+    /** An operator ends the whole call (every bot in it hears {@code terminated}); answers false if it was not live. */
+    record EndCall(String callId) implements CallCommand<Boolean> {
+        public Boolean runOn(CallEngine e) {
+            return e.directory().end(callId);
+        }
+    }
 }

@@ -33,6 +33,7 @@ public final class CallEngine implements AutoCloseable {
     private final CallAccess access;
     private final CallEvents events;
     private volatile IvrCalls ivr;
+    private final CallDirectory directory;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
         this(media, sink, clock, settings, CallJournal.NONE);
@@ -61,6 +62,7 @@ public final class CallEngine implements AutoCloseable {
         toneRelay.addHook((call, participantId, tone) -> onDigit(call.id, participantId, tone.symbol())); // stopTones
         this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
         this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
+        this.directory = new CallDirectory(registry, departures);
     }
 
     /** Calls users place to bots, and what bots do with them (docs/inbound-calls.md). */
@@ -119,6 +121,11 @@ public final class CallEngine implements AutoCloseable {
     /** What participants do. */
     public ParticipantCalls participants() {
         return participants;
+    }
+
+    /** Every live call, for operators (the dashboard). */
+    public CallDirectory directory() {
+        return directory;
     }
 
     /**

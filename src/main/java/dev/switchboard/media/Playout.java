@@ -147,6 +147,28 @@ public final class Playout {
         return concealed.sum();
     }
 
+    /** Frames in the jitter buffer now. Any thread (takes the lock briefly); for watchers, not the packet path. */
+    int buffered() {
+        synchronized (lock) {
+            return jitter.buffered();
+        }
+    }
+
+    /**
+     * The peak absolute sample of the last decoded frame, read without the mixer's cooperation (a torn read is possible
+     * and harmless). Any thread; for watchers, not the packet path.
+     */
+    int lastPeak() {
+        int peak = 0;
+        for (short s : pcm) {
+            int a = s < 0 ? -s : s;
+            if (a > peak) {
+                peak = a;
+            }
+        }
+        return peak;
+    }
+
     /** Discards every buffered frame; returns how many. Any thread (takes the lock briefly). */
     public int clear() {
         synchronized (lock) {

@@ -370,4 +370,12 @@ public final class RtpLeg implements MediaLeg {
     public LegStats stats() {
         return stats.snapshot(participantId, localPort, codec, playout.concealed(), serverMuted(), clientMuted());
     }
+
+    /**
+     * A watcher's reading of this leg: counters, level and jitter depth (see {@link LegSample}). Any thread; costs one
+     * pass over the last frame and a brief buffer-lock hold, nothing on the packet path.
+     */
+    public LegSample sample() {
+        return new LegSample(stats(), isWebRtc(), playout.lastPeak(), playout.buffered());
+    }
 }

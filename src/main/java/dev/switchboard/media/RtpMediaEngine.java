@@ -142,6 +142,13 @@ public final class RtpMediaEngine implements MediaEngine {
         return Optional.ofNullable(leg).map(RtpLeg::stats);
     }
 
+    /** A watcher's reading of one leg (counters, level, jitter depth), if the call and participant have an open leg. */
+    public Optional<LegSample> legSample(String callId, String participantId) {
+        RtpRoom room = rooms.get(callId);
+        RtpLeg leg = room == null ? null : room.leg(participantId);
+        return Optional.ofNullable(leg).map(RtpLeg::sample);
+    }
+
     /** A snapshot of the engine's counters. Any thread. */
     public MediaStats stats() {
         return new MediaStats(rooms.size(), legs.get(), ports.inUse(), counters.packetsIn.sum(),

@@ -26,6 +26,9 @@ final class Delivery {
     private byte[] body;
     private byte[] bodySha256;
     int attempts;
+    /** The last attempt's answer for the delivery observer: HTTP status (-1 for none) and latency (-1 for none). */
+    int lastStatus = -1;
+    long lastLatencyNanos = -1;
 
     /** @param items not empty, all with the same address */
     Delivery(List<Pending> items, long sequence) {

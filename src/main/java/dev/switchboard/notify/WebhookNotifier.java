@@ -86,6 +86,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private volatile boolean closed;
     private volatile boolean closedHard;
     private final boolean hostHeaderAllowed;
+    private volatile DeliveryObserver observer = DeliveryObserver.NONE;
 
     public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters) {
         this(settings, signer, meters, new CallbackUriPolicy(settings));
@@ -125,6 +126,14 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
      */
     public static void allowPinnedHostHeader() {
         PinnedTarget.allowHostHeader();
+    }
+
+    /**
+     * Sets who hears each POST's outcome (the dashboard's delivery history); {@link DeliveryObserver#NONE} by default.
+     * Set it once when wiring, before calls exist.
+     */
+    public void observe(DeliveryObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     private static javax.net.ssl.SSLContext defaultTls() {
@@ -278,8 +287,13 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
         d.attempts++;
         String signed = token;
+        long sentAt = System.nanoTime();
         clients.forAttempt(connect, target.getHost()).sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .whenCompleteAsync((response, error) -> onResponse(q, d, target, hops, signed, response, error), workers);
+                .whenCompleteAsync((response, error) -> {
+                    d.lastLatencyNanos = System.nanoTime() - sentAt;
+                    d.lastStatus = response == null ? -1 : response.statusCode();
+                    onResponse(q, d, target, hops, signed, response, error);
+                }, workers);
     }
 
     private void onResponse(CallQueue q, Delivery d, URI target, int hops, String token,
@@ -301,6 +315,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                     metrics.delivered(now - p.enqueuedNanos);
                 }
                 metrics.posted(d.items.size());
+                report(d, DeliveryReport.State.DELIVERED, null, null);
             }
             workers.execute(() -> pump(q));
         } else if (status == 301 || status == 302 || status == 307 || status == 308) {
@@ -354,6 +369,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             return;
         }
         metrics.retry(reason);
+        report(d, DeliveryReport.State.RETRYING, detail, Instant.now().plusNanos(delay));
         if (log.isDebugEnabled()) {
             log.debug("notification retry callId={} notificationId={} sequence={} attempt={} reason={} delayMs={}",
                     q.callId, d.id, d.sequence, d.attempts, reason, TimeUnit.NANOSECONDS.toMillis(delay));
@@ -371,7 +387,27 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             pending.decrementAndGet();
             logGiveUp(p, d, reason, detail);
         }
+        report(d, DeliveryReport.State.GAVE_UP, reason + ": " + detail, null);
         workers.execute(() -> pump(q));
+    }
+
+    /** Tells the observer, if any, how {@code d} stands; never lets it disturb delivery. */
+    private void report(Delivery d, DeliveryReport.State state, String error, Instant next) {
+        DeliveryObserver o = observer;
+        if (o == DeliveryObserver.NONE) {
+            return;
+        }
+        List<String> kinds = new ArrayList<>(d.items.size());
+        for (Pending p : d.items) {
+            kinds.add(p.kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        try {
+            o.observe(new DeliveryReport(d.callId(), d.id, d.sequence, kinds, state, d.attempts, d.lastStatus,
+                    d.lastLatencyNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(d.lastLatencyNanos), next, error,
+                    Instant.now(), d.body()));
+        } catch (RuntimeException e) {
+            log.warn("delivery observer failed callId={} notificationId={}", d.callId(), d.id, e);
+        }
     }
 
     private void giveUpUnqueued(Pending p, String reason, String detail) {

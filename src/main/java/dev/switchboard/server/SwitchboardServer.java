@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.admin.AdminConsole;
 import dev.switchboard.api.CallbackCheck;
 import dev.switchboard.api.CallsHandler;
 import dev.switchboard.api.GraphErrors;
@@ -174,12 +175,16 @@ public final class SwitchboardServer implements AutoCloseable {
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.webhooks = notifications == null
                 ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
+        AdminConsole adminConsole = new AdminConsole(Clock.systemUTC()); // the dashboard (docs/admin-api.md)
+        if (webhooks != null) {
+            webhooks.observe(adminConsole.deliveries());
+        }
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
         dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(); // users rung (docs/inbound-calls.md)
         this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, ringStreams,
-                new JoinLinks(this::baseUrl))), Clock.systemUTC(),
+                new JoinLinks(this::baseUrl), adminConsole.events())), Clock.systemUTC(),
                 config.calls(), journal);
         this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
@@ -242,6 +247,8 @@ public final class SwitchboardServer implements AutoCloseable {
                     callingBots, config.inbound().answerWindow()), ringStreams);
             dev.switchboard.api.IvrRoutes.register(cfg.routes, new dev.switchboard.api.IvrHandler(router, requests, calls));
             JoinPage.register(cfg.routes, new JoinPage(joinSignIn(authority)));
+            adminConsole.register(cfg.routes, calls.directory(), router, authority.authenticator(), authority.directory(),
+                    authority.issuer(), media instanceof RtpMediaEngine rtp ? rtp : null, metrics);
         });
         sweeper.scheduleWithFixedDelay(this::expireRinging, RINGING_SWEEP_MS, RINGING_SWEEP_MS, TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);

@@ -23,12 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The official Graph SDK pointed at a Switchboard server, and request bodies built fresh for every call. */
-final class GraphSdk {
+public final class GraphSdk {
     private GraphSdk() {
     }
 
     /** A client sending {@code token} as a static bearer token to {@code baseUrl + "/v1.0"} (SDK doc §1, option A). */
-    static GraphServiceClient client(String baseUrl, String token) {
+    public static GraphServiceClient client(String baseUrl, String token) {
         AccessTokenProvider tokens = new AccessTokenProvider() {
             private final AllowedHostsValidator hosts = new AllowedHostsValidator("127.0.0.1", "localhost");
 
@@ -47,7 +47,7 @@ final class GraphSdk {
         return graph;
     }
 
-    static IdentitySet user(String id, String name) {
+    public static IdentitySet user(String id, String name) {
         Identity user = new Identity();
         user.setId(id);
         user.setDisplayName(name);
@@ -56,14 +56,14 @@ final class GraphSdk {
         return set;
     }
 
-    static InvitationParticipantInfo target(String userId) {
+    public static InvitationParticipantInfo target(String userId) {
         InvitationParticipantInfo t = new InvitationParticipantInfo();
         t.setIdentity(user(userId, null));
         return t;
     }
 
     /** A new create-call body with service-hosted media and the given user targets. */
-    static Call call(String callbackUri, String... userIds) {
+    public static Call call(String callbackUri, String... userIds) {
         Call call = new Call();
         call.setCallbackUri(callbackUri);
         call.setRequestedModalities(List.of(Modality.Audio));
@@ -77,7 +77,7 @@ final class GraphSdk {
     }
 
     /** A new body that joins the group call with this joinMeetingId. */
-    static Call joinMeeting(String callbackUri, String joinMeetingId) {
+    public static Call joinMeeting(String callbackUri, String joinMeetingId) {
         Call call = call(callbackUri);
         JoinMeetingIdMeetingInfo info = new JoinMeetingIdMeetingInfo();
         info.setJoinMeetingId(joinMeetingId);

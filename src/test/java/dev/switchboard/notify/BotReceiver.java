@@ -17,7 +17,7 @@ import java.util.function.Function;
  * A bot's callback endpoint on loopback (OkHttp MockWebServer). Answers with a replaceable function, serves a
  * JWKS at {@code /{tenant}/discovery/v2.0/keys}, and records every POST and which of them it answered 2xx.
  */
-final class BotReceiver implements AutoCloseable {
+public final class BotReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MockWebServer server = new MockWebServer();
     private final List<Received> all = new CopyOnWriteArrayList<>();
@@ -26,9 +26,9 @@ final class BotReceiver implements AutoCloseable {
     private volatile String jwks = "{\"keys\":[]}";
 
     /** One POST as the bot saw it. */
-    record Received(String path, String notificationId, long sequence, String authorization, String contentType,
+    public record Received(String path, String notificationId, long sequence, String authorization, String contentType,
                     byte[] body, long receivedNanos, String host) {
-        JsonNode json() {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -37,7 +37,7 @@ final class BotReceiver implements AutoCloseable {
         }
 
         /** The single commsNotification item. */
-        JsonNode item() {
+        public JsonNode item() {
             return json().path("value").path(0);
         }
 
@@ -54,7 +54,7 @@ final class BotReceiver implements AutoCloseable {
         }
     }
 
-    BotReceiver() throws IOException {
+    public BotReceiver() throws IOException {
         this(null);
     }
 
@@ -85,7 +85,7 @@ final class BotReceiver implements AutoCloseable {
         server.start(java.net.InetAddress.getLoopbackAddress(), 0);
     }
 
-    void answer(Function<Received, MockResponse> f) {
+    public void answer(Function<Received, MockResponse> f) {
         this.answer = f;
     }
 
@@ -93,15 +93,15 @@ final class BotReceiver implements AutoCloseable {
         this.jwks = json;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return server.url(path).uri();
     }
 
-    List<Received> all() {
+    public List<Received> all() {
         return List.copyOf(all);
     }
 
-    List<Received> accepted() {
+    public List<Received> accepted() {
         return List.copyOf(accepted);
     }
 
@@ -110,7 +110,7 @@ final class BotReceiver implements AutoCloseable {
         return accepted.stream().flatMap(r -> r.markers().stream()).toList();
     }
 
-    static MockResponse status(int code) {
+    public static MockResponse status(int code) {
         return new MockResponse().setResponseCode(code);
     }
 

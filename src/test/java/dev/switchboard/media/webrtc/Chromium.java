@@ -125,6 +125,36 @@ public final class Chromium implements AutoCloseable {
         return json;
     }
 
+    /** Sets the browser window's size (screenshots show this much). */
+    public void windowSize(int width, int height) throws IOException, InterruptedException {
+        call("POST", "/session/" + session + "/window/rect", Map.of("width", width, "height", height));
+    }
+
+    /** Clicks the first element matching a CSS selector (a real WebDriver click: the element must be visible). */
+    public void click(String cssSelector) throws IOException, InterruptedException {
+        call("POST", "/session/" + session + "/element/" + element(cssSelector) + "/click", Map.of());
+    }
+
+    /** Types {@code text} into the first element matching a CSS selector. */
+    public void type(String cssSelector, String text) throws IOException, InterruptedException {
+        call("POST", "/session/" + session + "/element/" + element(cssSelector) + "/value", Map.of("text", text));
+    }
+
+    /** The visible text of the first element matching a CSS selector. */
+    public String text(String cssSelector) throws IOException, InterruptedException {
+        return call("GET", "/session/" + session + "/element/" + element(cssSelector) + "/text", null).path("value").asText();
+    }
+
+    private String element(String cssSelector) throws IOException, InterruptedException {
+        JsonNode found = call("POST", "/session/" + session + "/element", Map.of("using", "css selector", "value", cssSelector));
+        JsonNode value = found.path("value");
+        String id = value.path("element-6066-11e4-a52e-4f735466cecf").asText(value.path("ELEMENT").asText(""));
+        if (id.isEmpty()) {
+            throw new IOException("webdriver found no element for " + cssSelector + ": " + found);
+        }
+        return id;
+    }
+
     @Override
     public void close() {
         try {

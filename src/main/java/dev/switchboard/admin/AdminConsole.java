@@ -1,0 +1,54 @@
+package dev.switchboard.admin;
+
+import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.auth.IdentityDirectory;
+import dev.switchboard.auth.TokenIssuer;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.core.CallDirectory;
+import dev.switchboard.core.CallEventSink;
+import dev.switchboard.media.RtpMediaEngine;
+import dev.switchboard.notify.DeliveryObserver;
+import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Clock;
+
+/**
+ * The dashboard and its admin API, built in two steps because the call engine needs this console's event sink before
+ * the console can read the engine's calls: {@link #AdminConsole} makes the sink ({@link #events()}) and the delivery
+ * history ({@link #deliveries()}); {@link #register} adds the routes once the engine exists.
+ */
+public final class AdminConsole {
+    private final Clock clock;
+    private final DeliveryLog deliveries = new DeliveryLog();
+    private final EndedCalls ended;
+    private final AuditLog audit = new AuditLog();
+
+    public AdminConsole(Clock clock) {
+        this.clock = clock;
+        this.ended = new EndedCalls(clock, deliveries::forget);
+    }
+
+    /** What the call engine tells the console (calls that ended, with their resultInfo). */
+    public CallEventSink events() {
+        return ended;
+    }
+
+    /** What the notifier tells the console (each webhook POST's outcome). */
+    public DeliveryObserver deliveries() {
+        return deliveries;
+    }
+
+    /**
+     * Adds {@code /admin/v1/...} and {@code /dashboard}.
+     *
+     * @param media   the RTP media plane (leg readings), or null for another engine
+     * @param meters  the server's meters (the numbers of {@code /metrics}), or null
+     */
+    public void register(RoutesConfig routes, CallDirectory calls, CallRouter router, BearerAuthenticator authenticator,
+                         IdentityDirectory identities, TokenIssuer issuer, RtpMediaEngine media, MeterRegistry meters) {
+        AdminView view = new AdminView(calls, ended, deliveries, new LegReadings(media), new ServerNumbers(meters), clock);
+        AdminHandler handler = new AdminHandler(new AdminAccess(authenticator, identities, issuer), view, router, audit);
+        AdminRoutes.register(routes, handler, new LiveFeed(handler, view), new DashboardAssets());
+    }
+}

@@ -1,0 +1,258 @@
+// The dashboard: hash routes #/ (calls), #/call/{id} (one call), #/server (numbers), and the sign-in form.
+import { ApiError, Feed, call, signIn, token } from './api.js';
+import { age, el, resultInfo, short, sparkline, time } from './views.js';
+
+const main = document.getElementById('main');
+const errorBox = document.getElementById('error');
+const who = document.getElementById('who');
+const live = document.getElementById('live');
+const signOut = document.getElementById('signout');
+const HISTORY = 180; // server samples kept for sparklines: 3 minutes at one a second
+
+let feed = null;
+let page = null; // { kind, update(event, data) }
+const history = new Map();
+const filters = { app: '', tenant: '', state: '' };
+
+function showError(message) {
+  errorBox.hidden = !message;
+  errorBox.textContent = message || '';
+}
+
+function refused(e) {
+  showError('Access refused: ' + e.message);
+  if (e.status === 401) token.clear();
+  stopFeed();
+  renderSignIn();
+}
+
+function stopFeed() {
+  if (feed) feed.stop();
+  feed = null;
+  live.classList.remove('on');
+}
+
+function startFeed(callId) {
+  stopFeed();
+  feed = new Feed(callId, (name, data) => {
+    if (name === 'server') remember(data);
+    if (page) page.update(name, data);
+  }, (on) => live.classList.toggle('on', on), refused);
+}
+
+function remember(server) {
+  for (const [k, v] of Object.entries(server.values)) {
+    const h = history.get(k) || [];
+    h.push(v);
+    if (h.length > HISTORY) h.shift();
+    history.set(k, h);
+  }
+}
+
+async function route() {
+  showError('');
+  if (!token.get()) { renderSignIn(); return; }
+  try {
+    const me = await call('GET', '/me');
+    who.textContent = `${me.displayName || me.username} (${me.scope === 'allTenants' ? 'all tenants' : 'tenant ' + me.scopeTenantId})`;
+    signOut.hidden = false;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) { refused(e); return; }
+    showError(e.message);
+    return;
+  }
+  const hash = location.hash || '#/';
+  const m = hash.match(/^#\/call\/(.+)$/);
+  if (m) renderCall(decodeURIComponent(m[1]));
+  else if (hash === '#/server') renderServer();
+  else renderCalls();
+}
+
+function renderSignIn() {
+  stopFeed();
+  who.textContent = '';
+  signOut.hidden = true;
+  page = null;
+  const user = el('input', { id: 'username', name: 'username', autocomplete: 'username', placeholder: 'user name', required: true });
+  const pass = el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', placeholder: 'password', required: true });
+  const form = el('form', { class: 'signin', id: 'signin', onsubmit: async (ev) => {
+    ev.preventDefault();
+    try {
+      await signIn(user.value, pass.value);
+      showError('');
+      route();
+    } catch (e) {
+      showError('Access refused: ' + e.message);
+    }
+  } }, el('h1', {}, 'Administrator sign-in'), user, pass, el('button', { type: 'submit', id: 'signin-button' }, 'Sign in'));
+  main.replaceChildren(form);
+}
+
+// ---- calls list ---------------------------------------------------------------------------------------------------
+
+function renderCalls() {
+  const body = el('tbody', { id: 'calls' });
+  const input = (key, placeholder) => el('input', { id: 'filter-' + key, placeholder, value: filters[key],
+    oninput: (e) => { filters[key] = e.target.value.trim(); draw(); } });
+  const state = el('select', { id: 'filter-state', onchange: (e) => { filters.state = e.target.value; draw(); } },
+    ...['', 'live', 'establishing', 'established', 'terminated'].map((s) => el('option', { value: s, selected: s === filters.state }, s || 'any state')));
+  let last = null;
+  const draw = () => {
+    if (!last) return;
+    const rows = last.value.filter((c) => (!filters.app || (c.appId || '').includes(filters.app))
+      && (!filters.tenant || (c.tenantId || '').includes(filters.tenant))
+      && (!filters.state || c.state === filters.state || (filters.state === 'live' && c.state !== 'terminated')));
+    body.replaceChildren(...rows.map((c) => el('tr', { 'data-call-id': c.id, class: 'call-row' },
+      el('td', {}, el('a', { href: '#/call/' + encodeURIComponent(c.id) }, short(c.id))),
+      el('td', {}, short(c.tenantId)), el('td', {}, short(c.appId)),
+      el('td', {}, (c.kind || '') + (c.direction ? ' · ' + c.direction : '')),
+      el('td', { class: 'state state-' + c.state }, c.state),
+      el('td', { class: 'num' }, age(c.ageSeconds)),
+      el('td', { class: 'num participants' }, c.participantCount),
+      el('td', {}, c.mediaMode || ''),
+      el('td', { class: 'result' }, resultInfo(c.resultInfo)))));
+    if (!rows.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'No calls.')));
+  };
+  main.replaceChildren(el('h1', {}, 'Calls'),
+    el('div', { class: 'filters' }, input('app', 'app id'), input('tenant', 'tenant id'), state),
+    el('table', {}, el('thead', {}, el('tr', {}, ...['call', 'tenant', 'app', 'kind', 'state', 'age', 'participants', 'media', 'resultInfo']
+      .map((h) => el('th', { class: ['age', 'participants'].includes(h) ? 'num' : '' }, h)))), body),
+    el('p', { class: 'muted', id: 'retention' }));
+  page = { kind: 'calls', update: (name, data) => {
+    if (name !== 'calls') return;
+    last = data;
+    document.getElementById('retention').textContent =
+      `Ended calls stay listed for ${Math.round(data.endedRetentionSeconds / 60)} minutes.`;
+    draw();
+  } };
+  startFeed(null);
+}
+
+// ---- one call -----------------------------------------------------------------------------------------------------
+
+function renderCall(callId) {
+  const head = el('div', { id: 'call-head' });
+  const roster = el('tbody', { id: 'roster' });
+  const ops = el('tbody', { id: 'operations' });
+  const deliveries = el('tbody', { id: 'deliveries' });
+  const bodyView = el('pre', { class: 'body', id: 'delivery-body', hidden: true });
+  const endButton = el('button', { class: 'danger', id: 'end-call', onclick: () => {
+    if (endButton.dataset.armed) { act('POST', `/calls/${encodeURIComponent(callId)}/end`); return; }
+    endButton.dataset.armed = '1';
+    endButton.textContent = 'Click again to end the call';
+    setTimeout(() => { delete endButton.dataset.armed; endButton.textContent = 'End call'; }, 4000);
+  } }, 'End call');
+  const signatures = {};
+  const changed = (key, value) => {
+    const s = JSON.stringify(value);
+    if (signatures[key] === s) return false;
+    signatures[key] = s;
+    return true;
+  };
+
+  main.replaceChildren(el('p', {}, el('a', { href: '#/' }, '← calls')), head,
+    el('div', { class: 'actions' }, endButton, ' ',
+      el('a', { href: '/join/' + encodeURIComponent(callId), target: '_blank', id: 'join-link' }, 'Join as a user')),
+    el('h2', {}, 'Roster'),
+    el('table', {}, el('thead', {}, el('tr', {}, ...['participant', 'identity', 'leg', 'codec', 'mute', 'level', 'in', 'out',
+      'drops', 'jitter', 'actions'].map((h) => el('th', { class: ['in', 'out', 'jitter'].includes(h) ? 'num' : '' }, h)))), roster),
+    el('h2', {}, 'Operations'),
+    el('table', {}, el('thead', {}, el('tr', {}, ...['operation', 'type', 'status', 'clientContext', 'time'].map((h) => el('th', {}, h)))), ops),
+    el('h2', {}, 'Webhook deliveries'),
+    el('table', {}, el('thead', {}, el('tr', {}, ...['#', 'carries', 'state', 'status', 'latency', 'attempts', 'next attempt', 'last error', 'time', ''].map((h) => el('th', {}, h)))), deliveries),
+    bodyView);
+
+  async function act(method, path) {
+    try { await call(method, path); showError(''); } catch (e) { showError(e.message); }
+  }
+
+  function drawCall(c) {
+    if (changed('head', [c.state, c.participantCount, c.resultInfo, c.ageSeconds])) {
+      head.replaceChildren(el('h1', {}, 'Call ', el('code', { id: 'call-id' }, c.id)),
+        el('p', {}, el('span', { class: 'state state-' + c.state, id: 'call-state' }, c.state), ' · ', c.kind || '', ' · ',
+          c.mediaMode || '', ' · tenant ', short(c.tenantId), ' · app ', short(c.appId), ' · ', age(c.ageSeconds),
+          c.resultInfo ? el('span', { id: 'call-result' }, ' · ended: ' + resultInfo(c.resultInfo)) : ''));
+    }
+    const structure = c.participants.map((p) => [p.id, p.displayName, p.identityKind, p.legType, p.codec, p.serverMuted, p.clientMuted, p.isBot]);
+    if (changed('roster', structure)) {
+      roster.replaceChildren(...c.participants.map((p) => el('tr', { 'data-participant-id': p.id, class: 'participant' },
+        el('td', {}, short(p.id)),
+        el('td', {}, p.displayName || p.identityId, el('div', { class: 'muted' }, p.identityKind + (p.isBot ? ' (this call\'s bot)' : ''))),
+        el('td', { class: 'leg' }, { rtp: 'RTP', webrtc: 'WebRTC', serverBot: 'server-side bot', none: '—' }[p.legType] || p.legType),
+        el('td', {}, p.codec || ''),
+        el('td', { class: 'mute' },
+          p.serverMuted ? el('span', { class: 'flag server server-mute' }, 'muted by the server') : '',
+          p.clientMuted ? el('span', { class: 'flag client client-mute' }, 'muted by the participant') : '',
+          !p.serverMuted && !p.clientMuted ? el('span', { class: 'muted' }, 'unmuted') : ''),
+        el('td', {}, el('span', { class: 'meter' }, el('span', { class: 'level' }))),
+        el('td', { class: 'num packets-in' }), el('td', { class: 'num packets-out' }), el('td', { class: 'drops mono' }),
+        el('td', { class: 'num jitter' }),
+        el('td', { class: 'actions' },
+          p.serverMuted
+            ? el('button', { 'data-action': 'unmute', onclick: () => act('POST', `/calls/${encodeURIComponent(c.id)}/participants/${encodeURIComponent(p.id)}/unmute`) }, 'Unmute')
+            : el('button', { 'data-action': 'mute', onclick: () => act('POST', `/calls/${encodeURIComponent(c.id)}/participants/${encodeURIComponent(p.id)}/mute`) }, 'Mute'),
+          p.isBot ? '' : el('button', { 'data-action': 'remove', onclick: () => act('DELETE', `/calls/${encodeURIComponent(c.id)}/participants/${encodeURIComponent(p.id)}`) }, 'Remove')))));
+      if (!c.participants.length) roster.replaceChildren(el('tr', {}, el('td', { colspan: 11, class: 'muted' }, 'Nobody.')));
+    }
+    drawLevels(c.participants);
+    if (changed('ops', c.operations)) {
+      ops.replaceChildren(...c.operations.map((o) => el('tr', { 'data-operation-id': o.id },
+        el('td', {}, short(o.id)), el('td', {}, o.type), el('td', {}, o.status), el('td', {}, o.clientContext || ''), el('td', {}, time(o.createdAt)))));
+    }
+    if (changed('deliveries', c.deliveries)) {
+      deliveries.replaceChildren(...c.deliveries.map((d) => el('tr', { 'data-notification-id': d.notificationId, class: 'delivery' },
+        el('td', { class: 'num' }, d.sequence), el('td', {}, d.kinds.join(', ')),
+        el('td', { class: 'delivery-state state-' + d.state }, { delivered: 'delivered', retrying: 'retrying', givenUp: 'given up' }[d.state]),
+        el('td', { class: 'num' }, d.statusCode ?? '—'), el('td', { class: 'num' }, d.latencyMillis !== undefined ? d.latencyMillis + ' ms' : '—'),
+        el('td', { class: 'num' }, d.attempts),
+        el('td', { class: 'next-attempt' }, d.nextAttemptAt ? time(d.nextAttemptAt) : ''),
+        el('td', { class: 'last-error' }, d.lastError || ''), el('td', {}, time(d.at)),
+        el('td', {}, el('button', { onclick: async () => {
+          try {
+            const text = await call('GET', `/calls/${encodeURIComponent(c.id)}/deliveries/${encodeURIComponent(d.notificationId)}`);
+            bodyView.hidden = false;
+            bodyView.textContent = typeof text === 'string' ? text : JSON.stringify(text, null, 2);
+          } catch (e) { showError(e.message); }
+        } }, 'Body')))));
+    }
+  }
+
+  function drawLevels(readings) {
+    for (const r of readings) {
+      const row = roster.querySelector(`tr[data-participant-id="${CSS.escape(r.id)}"]`);
+      if (!row || r.level === undefined) continue;
+      const bar = row.querySelector('.level');
+      bar.style.width = Math.min(100, Math.round(Math.sqrt(r.level) * 100)) + '%';
+      bar.dataset.level = r.level;
+      row.querySelector('.packets-in').textContent = r.packetsIn;
+      row.querySelector('.packets-out').textContent = r.packetsOut;
+      row.querySelector('.jitter').textContent = r.jitterBuffered;
+      const drops = Object.entries(r.dropped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+      row.querySelector('.drops').textContent = drops || '0';
+    }
+  }
+
+  page = { kind: 'call', update: (name, data) => {
+    if (name === 'call') drawCall(data);
+    else if (name === 'levels') drawLevels(data.value);
+    else if (name === 'gone') showError('The call is no longer live and not among the ended calls kept.');
+  } };
+  startFeed(callId);
+}
+
+// ---- server numbers ------------------------------------------------------------------------------------------------
+
+function renderServer() {
+  const grid = el('div', { class: 'grid', id: 'server' });
+  main.replaceChildren(el('h1', {}, 'Server'), el('p', { class: 'muted' }, 'The numbers of /metrics, with the last minutes since this page opened.'), grid);
+  page = { kind: 'server', update: (name, data) => {
+    if (name !== 'server') return;
+    grid.replaceChildren(...Object.entries(data.values).map(([k, v]) => el('div', { class: 'card', 'data-metric': k },
+      el('div', { class: 'k' }, k), el('div', { class: 'v' }, Number.isInteger(v) ? v : v.toFixed(2)), sparkline(history.get(k) || []))));
+  } };
+  startFeed(null);
+}
+
+signOut.addEventListener('click', () => { token.clear(); showError(''); renderSignIn(); });
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,76 @@
+package dev.switchboard.admin;
+
+import dev.switchboard.core.CallEvent;
+import dev.switchboard.core.CallState;
+import dev.switchboard.core.ResultInfo;
+import dev.switchboard.notify.DeliveryReport;
+import dev.switchboard.testsupport.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dashboard's bounded memories: the delivery history per call and the ended calls kept for an hour. */
+class DeliveryLogAndEndedCallsTest {
+
+    @Test
+    void aPostKeepsItsLatestStateAndTheLogStaysBounded() {
+        DeliveryLog log = new DeliveryLog();
+        log.observe(report("c1", "n1", 1, DeliveryReport.State.RETRYING, new byte[10]));
+        log.observe(report("c1", "n1", 1, DeliveryReport.State.DELIVERED, new byte[10]));
+        assertThat(log.deliveries("c1")).singleElement().satisfies(e -> assertThat(e.report().state())
+                .isEqualTo(DeliveryReport.State.DELIVERED));
+
+        log.observe(report("c1", "big", 2, DeliveryReport.State.DELIVERED, new byte[DeliveryLog.MAX_BODY_BYTES + 1]));
+        assertThat(log.delivery("c1", "big").truncated()).isTrue();
+        assertThat(log.delivery("c1", "big").report().body()).hasSize(DeliveryLog.MAX_BODY_BYTES);
+
+        for (int i = 0; i < DeliveryLog.MAX_PER_CALL + 10; i++) {
+            log.observe(report("c2", "n" + i, i, DeliveryReport.State.DELIVERED, new byte[1]));
+        }
+        assertThat(log.deliveries("c2")).hasSize(DeliveryLog.MAX_PER_CALL);
+        assertThat(log.deliveries("c2").getFirst().report().sequence()).isEqualTo(10);
+
+        for (int i = 0; i < DeliveryLog.MAX_CALLS + 1; i++) {
+            log.observe(report("many-" + i, "n", 1, DeliveryReport.State.DELIVERED, new byte[1]));
+        }
+        assertThat(log.deliveries("c1")).as("the least recently reported call went first").isEmpty();
+        assertThat(log.deliveries("many-" + DeliveryLog.MAX_CALLS)).hasSize(1);
+    }
+
+    @Test
+    void endedCallsAreKeptWithTheirResultForTheRetentionThenForgottenWithTheirDeliveries() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        List<String> forgotten = new ArrayList<>();
+        EndedCalls ended = new EndedCalls(clock, forgotten::add);
+        ended.publish(terminated("a", new ResultInfo(200, 5010, "ended")));
+        ended.publish(new CallEvent.CallStateChanged(address("live"), "chain", "p", CallState.ESTABLISHED, null));
+        assertThat(ended.list()).extracting(EndedCalls.Ended::id).containsExactly("a");
+        assertThat(ended.get("a").resultInfo().subcode()).isEqualTo(5010);
+
+        clock.advance(EndedCalls.RETENTION.minus(Duration.ofSeconds(1)));
+        ended.publish(terminated("b", ResultInfo.BOT_HUNG_UP));
+        assertThat(ended.list()).extracting(EndedCalls.Ended::id).containsExactly("b", "a");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(ended.list()).extracting(EndedCalls.Ended::id).containsExactly("b");
+        assertThat(forgotten).containsExactly("a");
+    }
+
+    private static DeliveryReport report(String call, String id, long seq, DeliveryReport.State state, byte[] body) {
+        return new DeliveryReport(call, id, seq, List.of("roster"), state, 1, 200, 3,
+                state == DeliveryReport.State.RETRYING ? Instant.now() : null, null, Instant.now(), body);
+    }
+
+    private static CallEvent.CallStateChanged terminated(String callId, ResultInfo why) {
+        return new CallEvent.CallStateChanged(address(callId), "chain-" + callId, "p", CallState.TERMINATED, why);
+    }
+
+    private static CallEvent.BotAddress address(String callId) {
+        return new CallEvent.BotAddress(callId, "tenant", "app", URI.create("http://127.0.0.1:9/cb"), false);
+    }
+}

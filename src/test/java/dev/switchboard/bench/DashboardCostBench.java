@@ -1,0 +1,259 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.server.Main;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the dashboard costs the server: the full server ({@code serve}) in its own JVM with group calls whose user legs
+ * all receive PCMU at 50 pps over loopback, its CPU measured from /proc over windows with no dashboard, with
+ * {@code --dashboards} live feeds open (what the pages hold: even ones a call's page — server numbers and the call
+ * once a second, its levels 5 times a second —, odd ones the calls list — server numbers and the list of every call
+ * once a second), and with none again. Bounded in time; stops what it starts.
+ *
+ * <p>usage: DashboardCostBench [--calls C] [--users-per-call U (1..3)] [--dashboards D] [--seconds S]
+ */
+public final class DashboardCostBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LISTENING = Pattern.compile("Switchboard listening on (http://\\S+)");
+    private static final String[][] USERS = {
+            {DevIdentities.ALICE_ID, DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD},
+            {DevIdentities.BOB_ID, DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD},
+            {DevIdentities.CAROL_ID, DevIdentities.CAROL_USERNAME, DevIdentities.CAROL_PASSWORD}};
+
+    private DashboardCostBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int calls = Integer.parseInt(arg(args, "--calls", "250"));
+        int usersPerCall = Math.min(3, Integer.parseInt(arg(args, "--users-per-call", "3")));
+        int dashboards = Integer.parseInt(arg(args, "--dashboards", "5"));
+        double seconds = Double.parseDouble(arg(args, "--seconds", "20"));
+        Path data = Files.createTempDirectory("dashboard-bench");
+        int low = Integer.parseInt(arg(args, "--media-low", "52000"));
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
+                "--webrtc-port", "-1", "--data-dir", data.toString(), "--media-ports", low + "-" + (low + calls * usersPerCall + 50))
+                .redirectErrorStream(true).start();
+        try {
+            String base = awaitListening(server.getInputStream());
+            long pid = server.pid();
+            System.out.printf(Locale.ROOT, "server pid=%d at %s; building %d calls x %d user legs (+%d bot legs)%n",
+                    pid, base, calls, usersPerCall, calls);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String bot = Tokens.devBotToken(base);
+            ClientApi[] users = new ClientApi[usersPerCall];
+            for (int u = 0; u < usersPerCall; u++) {
+                users[u] = new ClientApi(new ServerHttp(base), Tokens.userToken(base, DevIdentities.TENANT_ID, USERS[u][1], USERS[u][2]));
+            }
+            try (DatagramChannel out = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+                 DatagramChannel sink = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+                String offer = offer(((InetSocketAddress) sink.getLocalAddress()).getPort());
+                List<Integer> ports = new ArrayList<>();
+                List<String> callIds = new ArrayList<>();
+                for (int c = 0; c < calls; c++) {
+                    String id = createCall(http, base, bot);
+                    callIds.add(id);
+                    for (ClientApi user : users) {
+                        ports.add(mediaPort(user.join(id, offer).sdpAnswer()));
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%d calls, %d user legs joined%n", calls, ports.size());
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicLong sent = new AtomicLong();
+                Thread sender = Thread.ofPlatform().name("rtp-sender").start(() -> send(out, ports, running, sent));
+                String admin = signIn(http, base);
+                Thread.sleep(5_000); // warm-up
+                long sent0 = sent.get();
+                long sentAt0 = System.nanoTime();
+                double idle1 = cpuCores(pid, seconds);
+                double pps = (sent.get() - sent0) / ((System.nanoTime() - sentAt0) / 1e9);
+                List<Thread> feeds = new ArrayList<>();
+                AtomicBoolean feeding = new AtomicBoolean(true);
+                AtomicLong feedBytes = new AtomicLong();
+                for (int d = 0; d < dashboards; d++) {
+                    String callId = d % 2 == 0 ? callIds.get(d % callIds.size()) : null; // a call's page, or the list
+                    feeds.add(Thread.ofPlatform().name("feed-" + d).start(() -> feed(http, base, admin, callId, feeding, feedBytes)));
+                }
+                Thread.sleep(3_000);
+                long bytes0 = feedBytes.get();
+                double watched = cpuCores(pid, seconds);
+                long bytes1 = feedBytes.get();
+                feeding.set(false);
+                for (Thread t : feeds) {
+                    t.interrupt();
+                    t.join(5_000);
+                }
+                Thread.sleep(3_000);
+                double idle2 = cpuCores(pid, seconds);
+                running.set(false);
+                sender.join();
+                double idle = (idle1 + idle2) / 2;
+                System.out.printf(Locale.ROOT, "legs=%d (%d user RTP legs + %d server-side bot legs); the sender reached %.0f"
+                        + " packets/s of the %d wanted (%.0f %%)%n", ports.size() + calls, ports.size(), calls, pps,
+                        ports.size() * 50, 100 * pps / (ports.size() * 50));
+                System.out.printf(Locale.ROOT, "server cpu: no dashboard %.3f cores (%.3f before, %.3f after), %d dashboards %.3f cores"
+                        + " => ratio %.3f (%+.1f %%); feeds read %.1f KiB/s%n", idle, idle1, idle2, dashboards, watched,
+                        watched / idle, 100 * (watched / idle - 1), (bytes1 - bytes0) / 1024.0 / seconds);
+            }
+        } finally {
+            server.destroy();
+            if (!server.waitFor(20, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static void send(DatagramChannel out, List<Integer> ports, AtomicBoolean running, AtomicLong sent) {
+        int ssrc = 0x5eed;
+        ByteBuffer buf = ByteBuffer.allocate(172);
+        InetSocketAddress[] to = ports.stream().map(p -> new InetSocketAddress("127.0.0.1", p)).toArray(InetSocketAddress[]::new);
+        byte[][] frames = new byte[50][];
+        for (int f = 0; f < frames.length; f++) {
+            frames[f] = RtpPeer.pcmuTone(440, f);
+        }
+        long next = System.nanoTime();
+        for (int seq = 0; running.get(); seq++) {
+            for (int i = 0; i < to.length; i++) {
+                byte[] packet = RtpPeer.rtp(0, seq & 0xffff, seq * 160, ssrc + i, frames[seq % frames.length]);
+                buf.clear();
+                buf.put(packet).flip();
+                try {
+                    out.send(buf, to[i]);
+                    sent.incrementAndGet();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+            next += 20_000_000L;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(sleep);
+            }
+        }
+    }
+
+    private static void feed(HttpClient http, String base, String token, String callId, AtomicBoolean feeding, AtomicLong bytes) {
+        while (feeding.get()) {
+            try {
+                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/feed" + (callId == null ? "" : "?callId=" + callId)))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream in = r.body()) {
+                    byte[] b = new byte[16384];
+                    for (int n; feeding.get() && (n = in.read(b)) >= 0; ) {
+                        bytes.addAndGet(n);
+                    }
+                }
+            } catch (IOException e) {
+                // reconnect while feeding
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The server's CPU over {@code seconds}, in cores (from /proc/PID/stat utime+stime). */
+    private static double cpuCores(long pid, double seconds) throws Exception {
+        long t0 = System.nanoTime();
+        long c0 = cpuTicks(pid);
+        Thread.sleep((long) (seconds * 1000));
+        long c1 = cpuTicks(pid);
+        return (c1 - c0) / 100.0 / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    private static String createCall(HttpClient http, String base, String bot) throws Exception {
+        String body = ("{\"callbackUri\":\"http://127.0.0.1:9/none\",\"requestedModalities\":[\"audio\"],"
+                + "\"mediaConfig\":{\"@odata.type\":\"#microsoft.graph.serviceHostedMediaConfig\"},"
+                + "\"targets\":[{\"identity\":{\"user\":{\"id\":\"%s\"}}},{\"identity\":{\"user\":{\"id\":\"%s\"}}}]}")
+                .formatted(USERS[0][0], USERS[1][0]);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.0/communications/calls"))
+                .header("Authorization", "Bearer " + bot).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("create call: " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    private static String signIn(HttpClient http, String base) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/signin"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"admin\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    private static String offer(int port) {
+        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=bench\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio " + port + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n";
+    }
+
+    private static int mediaPort(String answer) {
+        Matcher m = Pattern.compile("m=audio (\\d+) ").matcher(answer);
+        if (!m.find()) {
+            throw new IllegalStateException("no media port in " + answer);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String awaitListening(InputStream output) throws Exception {
+        CompletableFuture<String> url = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("server-output").start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        url.complete(m.group(1));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the server ended
+            }
+            url.completeExceptionally(new IllegalStateException("the server exited before listening"));
+        });
+        return url.get(120, TimeUnit.SECONDS);
+    }
+
+    private static String arg(String[] args, String name, String def) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return def;
+    }
+}
