@@ -58,6 +58,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     RosterStreamOptions roster;
 
+    @Mixin
+    ClusterSettings.Options cluster;
+
     @Option(names = "--print-config", description = "Print the resolved settings as JSON (the form of the config file's \"server\" object) and exit.")
     boolean printConfig;
 
@@ -86,6 +89,11 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         TerminationSignals.onTermination(stop::countDown);
         stop.await();
+        if (config.cluster().enabled()) {
+            System.out.println("Switchboard draining: no new calls here; live calls have up to "
+                    + config.cluster().drainTimeout().toSeconds() + " s to end ...");
+            server.drainCalls();
+        }
         System.out.println("Switchboard stopping: ending live calls, delivering their notifications ...");
         server.close();
         System.out.println("Switchboard stopped.");
@@ -98,7 +106,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(http.settings(), https.settings(), storage.settings(), media.settings(),
-                    identity.settings(configFile), callbacks.settings(), calls.settings(), log.settings(), roster.settings());
+                    identity.settings(configFile), callbacks.settings(), calls.settings(), log.settings(), roster.settings(),
+                    cluster.settings());
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, e.getMessage());
         }
