@@ -191,6 +191,11 @@ public final class ClusterNode implements AutoCloseable {
         healthySince = -1;
     }
 
+    /** Whether this node owns the call (no Redis round trip). */
+    public boolean owns(String callId) {
+        return directory.ownsLocally(callId);
+    }
+
     /** Where a request for {@code callId} runs (at most one Redis round trip; none for this node's own calls). */
     public Route route(String callId) {
         if (directory.ownsLocally(callId)) {

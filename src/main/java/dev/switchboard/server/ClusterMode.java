@@ -1,7 +1,14 @@
 package dev.switchboard.server;
 
 import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.client.RosterStreams;
+import dev.switchboard.client.RosterUpdateCodec;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.cluster.ClusterCallRouter;
 import dev.switchboard.cluster.ClusterNode;
+import dev.switchboard.core.CallCommand;
+import dev.switchboard.core.RosterUpdate;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.cluster.FencedCalls;
 import dev.switchboard.cluster.NodeHop;
 import dev.switchboard.cluster.Redis;
@@ -19,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -37,6 +43,7 @@ final class ClusterMode implements AutoCloseable {
     private ClusterNode node;
     private FencedCalls fenced;
     private ClusterRouting routing;
+    private RosterRelay relay;
 
     private ClusterMode(ClusterSettings settings, Redis redis, String nodeId, NodeHop hop) {
         this.settings = settings;
@@ -67,12 +74,31 @@ final class ClusterMode implements AutoCloseable {
      *
      * @return the sink the engine's outgoing events must pass (it holds back a fenced node's calls)
      */
-    CallEventSink build(CallJournal local, IntSupplier liveCalls, CallEventSink toBots, CallEventSink outgoing,
-                        Consumer<JournaledCall> rosterEnd) {
+    CallEventSink build(CallJournal local, IntSupplier liveCalls, CallEventSink toBots, RosterStreams rosterStreams) {
+        RosterRelay[] relay = new RosterRelay[1];
         node = new ClusterNode(redis, nodeId, settings.nodeTtl(), local, liveCalls,
-                new Takeover(redis, new LostCalls(toBots), rosterEnd));
-        fenced = new FencedCalls(outgoing);
+                new Takeover(redis, new LostCalls(toBots), call -> relay[0].ended(call)));
+        this.relay = relay[0] = new RosterRelay(node, rosterStreams, redis);
+        fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay)));
         return fenced;
+    }
+
+    /** Where requests on calls go: this node's engine, roster snapshots of calls elsewhere from their owner. */
+    CallRouter router(CallEngine engine) {
+        return new ClusterCallRouter(engine, node, hop, RosterUpdateCodec::decode);
+    }
+
+    /** The owner's side of {@link ClusterCallRouter}'s roster snapshot (a hop from another node only). */
+    void registerInternalRoutes(io.javalin.config.RoutesConfig routes, CallRouter router) {
+        routes.get(ClusterCallRouter.ROSTER_PATH + "{callId}/{tenant}/{app}/{user}", ctx -> {
+            if (!hop.verify(ctx.header(NodeHop.HEADER), "GET", ctx.path())) {
+                throw SwitchboardException.notFound("resource");
+            }
+            Caller user = Caller.user(ctx.pathParam("tenant"), ctx.pathParam("app"), ctx.pathParam("user"),
+                    ctx.header(ClusterCallRouter.DISPLAY_NAME_HEADER));
+            RosterUpdate roster = router.send(new CallCommand.GetRoster(ctx.pathParam("callId"), user));
+            ctx.status(200).contentType("application/json").result(RosterUpdateCodec.encode(roster));
+        });
     }
 
     CallJournal journal() {
@@ -126,6 +152,9 @@ final class ClusterMode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         if (node != null) {
             node.close();
         }

@@ -186,7 +186,7 @@ public final class SwitchboardServer implements AutoCloseable {
             this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams)), Clock.systemUTC(),
                     config.calls(), journal);
         } else {
-            CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, toBots, c -> { });
+            CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, rosterStreams);
             this.calls = new CallEngine(media, CallEventSink.all(List.of(outgoing, rosterStreams)), Clock.systemUTC(),
                     config.calls(), cluster.journal());
             cluster.endFencedCallsOn(calls);
@@ -194,7 +194,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         journal.releaseOrphans();
-        this.router = new LocalCallRouter(calls);
+        this.router = cluster == null ? new LocalCallRouter(calls) : cluster.router(calls);
         ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams);
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
                 .description("calls in progress").register(metrics);
@@ -244,6 +244,9 @@ public final class SwitchboardServer implements AutoCloseable {
                     new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                     new UnimplementedActions(router, requests));
             ClientRoutes.register(cfg.routes, clientHandler);
+            if (cluster != null) {
+                cluster.registerInternalRoutes(cfg.routes, router);
+            }
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
         HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
