@@ -48,6 +48,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ScheduledExecutorService heartbeat;
     private final com.sun.management.OperatingSystemMXBean os;
     private volatile Consumer<Map<String, JournaledCall>> onFenced = calls -> { };
+    private volatile Runnable onRecordMissing = () -> { };
     private volatile String boot = newBoot();
     private volatile String url;
     private volatile String mediaAddress;
@@ -95,6 +96,14 @@ public final class ClusterNode implements AutoCloseable {
         this.onFenced = action;
     }
 
+    /**
+     * What else to write when this node finds its record missing (first start, or Redis came back empty): the
+     * cluster-wide values it holds (SET NX, so the first writer wins and nothing changes when they are there).
+     */
+    public void onRecordMissing(Runnable action) {
+        this.onRecordMissing = action;
+    }
+
     /** Registers (one heartbeat now: fails fast when Redis is not there) and heartbeats every second from now on. */
     public void start(String url, String mediaAddress) {
         this.url = url;
@@ -137,6 +146,7 @@ public final class ClusterNode implements AutoCloseable {
             }
             if (!hadRecord) {
                 directory.reassert();
+                onRecordMissing.run();
             }
             if (healthySince < 0) {
                 healthySince = System.nanoTime();

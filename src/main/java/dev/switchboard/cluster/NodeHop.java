@@ -62,6 +62,12 @@ public final class NodeHop {
         return HexFormat.of().parseHex(redis.call(j -> j.get(Keys.SECRET)));
     }
 
+    /** Writes this node's secret as the cluster's if Redis has none (it came back empty). */
+    public void reseed(Redis redis) {
+        String mine = HexFormat.of().formatHex(secret);
+        redis.call(j -> j.setnx(Keys.SECRET, mine));
+    }
+
     /** Sends {@code request} to the node at {@code ownerUrl} and returns its answer. */
     public Response forward(String ownerUrl, Request request) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ownerUrl + request.pathAndQuery())).timeout(TIMEOUT)

@@ -128,7 +128,12 @@ final class ClusterMode implements AutoCloseable {
     }
 
     /** Joins the cluster once the server listens at {@code boundUrl}. */
-    void start(String boundUrl, String mediaAddress) {
+    void start(String boundUrl, String mediaAddress, Path authDir) {
+        SharedIdentity identity = identity(authDir);
+        node.onRecordMissing(() -> {
+            hop.reseed(redis);
+            identity.reseed();
+        });
         node.start(settings.nodeUrl() != null ? settings.nodeUrl() : boundUrl, mediaAddress);
     }
 

@@ -334,7 +334,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         if (cluster != null) {
             try {
-                cluster.start(baseUrl, config.advertisedMediaAddress());
+                cluster.start(baseUrl, config.advertisedMediaAddress(), config.dataDir().resolve("auth"));
                 origins.trustPeers(cluster.node()::isPeer);
             } catch (RuntimeException e) {
                 close();

@@ -57,6 +57,24 @@ final class ClusterFixture implements AutoCloseable {
         throw new AssertionError("nodes " + List.of(ids) + " did not register: " + jedis.hgetAll("sb:nodes"));
     }
 
+    /** Creates a group call through {@code via} whose bot media is {@code botPeer} (sendrecv); returns it. */
+    static com.microsoft.graph.models.Call createCall(ServerProcess via, String botToken, String callbackUrl, RtpPeer botPeer) {
+        com.microsoft.graph.models.Call body = GraphSdk.call(callbackUrl, dev.switchboard.auth.DevIdentities.ALICE_ID,
+                dev.switchboard.auth.DevIdentities.BOB_ID);
+        com.microsoft.graph.models.AppHostedMediaConfig media = new com.microsoft.graph.models.AppHostedMediaConfig();
+        media.setBlob(botPeer.offer("sendrecv"));
+        body.setMediaConfig(media);
+        return GraphSdk.client(via.baseUrl(), botToken).communications().calls().post(body);
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to the node's process. */
+    static void signal(ServerProcess node, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process().pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " failed");
+        }
+    }
+
     /** The id of the node that owns {@code callId}, per Redis. */
     String ownerOf(String callId) {
         String owner = jedis.hget("sb:call:" + callId, "owner");
