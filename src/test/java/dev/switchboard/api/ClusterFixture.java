@@ -101,6 +101,27 @@ final class ClusterFixture implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Waits until {@code ear} has received nothing with {@code hz} for {@code quiet}; returns when the last such
+     * packet came (nanoTime; 0 when none came), or -1 when the tone did not stop within {@code within}.
+     */
+    static long awaitToneStops(RtpPeer ear, double hz, Duration quiet, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        long last = 0;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            RtpPeer.Packet p = ear.receive(100);
+            long now = System.nanoTime();
+            if (p != null && p.pcmuLevelDbfs(hz) >= -30) {
+                last = p.receivedNanos();
+                quietSince = now;
+            } else if (now - quietSince >= quiet.toNanos()) {
+                return last;
+            }
+        }
+        return -1;
+    }
+
     /** The longest gap between packets carrying {@code hz} that {@code ear} receives in {@code during}, in ms. */
     static long longestGapMillis(RtpPeer ear, double hz, Duration during) {
         long end = System.nanoTime() + during.toNanos();
