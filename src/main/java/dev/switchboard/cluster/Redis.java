@@ -66,9 +66,14 @@ public final class Redis implements AutoCloseable {
         pool.setMaxWait(POOL_WAIT);
         pool.setTestWhileIdle(false);
         pool.setJmxEnabled(false);
-        RedisClient client = RedisClient.builder().hostAndPort(u.getHost(), u.getPort() == -1 ? 6379 : u.getPort())
-                .clientConfig(config.build()).poolConfig(pool).build();
-        return new Redis(client, u.getHost() + ":" + (u.getPort() == -1 ? 6379 : u.getPort()));
+        String display = u.getHost() + ":" + (u.getPort() == -1 ? 6379 : u.getPort());
+        try {
+            RedisClient client = RedisClient.builder().hostAndPort(u.getHost(), u.getPort() == -1 ? 6379 : u.getPort())
+                    .clientConfig(config.build()).poolConfig(pool).build();
+            return new Redis(client, display);
+        } catch (JedisException e) {
+            throw new IllegalStateException("cluster mode: cannot reach Redis at " + display + ": " + e.getMessage(), e);
+        }
     }
 
     private static String decode(String s) {
