@@ -78,7 +78,7 @@ public final class ClusterLoad {
                         + "\"mediaConfig\":{\"@odata.type\":\"#microsoft.graph.serviceHostedMediaConfig\"},"
                         + "\"targets\":[{\"@odata.type\":\"#microsoft.graph.invitationParticipantInfo\",\"identity\":{\"@odata.type\":"
                         + "\"#microsoft.graph.identitySet\",\"user\":{\"@odata.type\":\"#microsoft.graph.identity\",\"id\":\""
-                        + DevIdentities.ALICE_ID + "\"}}}]}";
+                        + DevIdentities.ALICE_ID + "\"}}},{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.BOB_ID + "\"}}}]}";
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(nodes.get(0) + "/v1.0/communications/calls"))
                         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -132,8 +132,10 @@ public final class ClusterLoad {
                                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString("{\"clientContext\":\"bench\"}")).build(),
                                     HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() != 200 || !r.body().contains("\"completed\"") && !r.body().contains("\"Completed\"")) {
-                                errors.incrementAndGet();
+                            if (r.statusCode() != 200 || !r.body().contains("\"status\":\"Completed\"")) {
+                                if (errors.incrementAndGet() == 1) {
+                                    System.out.println("first error: HTTP " + r.statusCode() + " " + r.body());
+                                }
                             }
                         } catch (Exception e) {
                             errors.incrementAndGet();
