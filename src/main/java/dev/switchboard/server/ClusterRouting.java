@@ -47,8 +47,15 @@ final class ClusterRouting {
     void route(Context ctx) {
         String path = ctx.path();
         String method = ctx.method().name();
-        if ("websocket".equalsIgnoreCase(ctx.header("Upgrade")) || hop.verify(ctx.header(NodeHop.HEADER), method, path)) {
-            return; // roster streams are served here (fed through Redis); a hop runs where it landed
+        if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+            return; // roster streams are served here (fed through Redis)
+        }
+        if (hop.verify(ctx.header(NodeHop.HEADER), method, path)) {
+            String client = ctx.header(NodeHop.CLIENT_HEADER);
+            if (client != null) {
+                ctx.attribute(dev.switchboard.client.ClientHandler.HOPPED_CLIENT_ADDRESS, client); // the join's media check
+            }
+            return; // a hop runs where it landed
         }
         if ("POST".equals(method) && CREATE.matcher(path).matches()) {
             NodeInfo target = node.placement();
