@@ -68,8 +68,10 @@ class ArchitectureTest {
             "org.eclipse.jetty", Set.of("server", "api", "client", "auth"),
             // notify's NotificationVerifier checks callback tokens for bots
             "com.nimbusds", Set.of("auth", "notify"),
-            // webhooks, external issuers' JWKS, and the client-side tools
-            "java.net.http", Set.of("notify", "auth", "tools"));
+            // webhooks, external issuers' JWKS, the client-side tools, and cluster mode's node-to-node hop
+            "java.net.http", Set.of("notify", "auth", "tools", "cluster"),
+            // cluster mode's state store and bus stay inside the cluster package
+            "redis.clients", Set.of("cluster"));
 
     private static Map<String, Set<String>> allowed() {
         Map<String, Set<String>> allowed = new LinkedHashMap<>();

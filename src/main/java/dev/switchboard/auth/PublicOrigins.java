@@ -28,6 +28,7 @@ public final class PublicOrigins {
     private final Supplier<String> fallback;
     private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
     private final Set<String> forwarded = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Predicate<String> peers = base -> false;
 
     /**
      * @param publicUrl      the configured public base URL, or null to derive it per request
@@ -44,6 +45,11 @@ public final class PublicOrigins {
     /** Plain derivation, no proxies: tests and tools. */
     public static PublicOrigins of(Supplier<String> fallback) {
         return new PublicOrigins(null, List.of(), fallback);
+    }
+
+    /** Cluster mode: bases of the other nodes count as this server's own (their tokens are the cluster's). */
+    public void trustPeers(java.util.function.Predicate<String> peerBase) {
+        this.peers = peerBase;
     }
 
     /** Records a port the server listens on: bases on it are the server's own. */
@@ -94,7 +100,7 @@ public final class PublicOrigins {
         if (publicUrl != null && publicUrl.equalsIgnoreCase(base)) {
             return true;
         }
-        if (forwarded.contains(base.toLowerCase(Locale.ROOT))) {
+        if (forwarded.contains(base.toLowerCase(Locale.ROOT)) || peers.test(base)) {
             return true;
         }
         String fb = fallback.get();

@@ -28,6 +28,8 @@ import java.util.Locale;
 public final class ClientHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
     private static final String SLOT = "switchboard.rosterSlot";
+    /** Cluster mode: the joining client's address as the entry node saw it, set only on a verified node-to-node hop. */
+    public static final String HOPPED_CLIENT_ADDRESS = "switchboard.hoppedClientAddress";
 
     private final CallRouter calls;
     private final BearerAuthenticator authenticator;
@@ -57,7 +59,7 @@ public final class ClientHandler {
 
     /** The TCP peer's address (proxies' headers are not trusted): where the joining client's media may go. Null if odd. */
     private static java.net.InetAddress remoteAddress(Context ctx) {
-        String text = ctx.req().getRemoteAddr();
+        String text = ctx.attribute(HOPPED_CLIENT_ADDRESS) instanceof String hopped ? hopped : ctx.req().getRemoteAddr();
         if (text == null || text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
             return null;
         }

@@ -22,12 +22,17 @@ public final class LostCalls {
 
     /** Queues the {@code terminated} notification of every call in {@code lost}; never blocks on I/O. */
     public void announce(List<JournaledCall> lost) {
+        announce(lost, ResultInfo.SERVER_RESTARTED);
+    }
+
+    /** Queues the {@code terminated} notification of every call in {@code lost}, ended for {@code why}. */
+    public void announce(List<JournaledCall> lost, ResultInfo why) {
         for (JournaledCall c : lost) {
             log.warn("call lost in a crash, telling the bot callId={} callChainId={} appId={} tenantId={} participantIds={}",
                     c.callId(), c.callChainId(), c.appId(), c.tenantId(), c.participantIds());
             sink.publish(new CallEvent.CallStateChanged(
                     new CallEvent.BotAddress(c.callId(), c.tenantId(), c.appId(), c.callbackUri(), false),
-                    c.callChainId(), c.myParticipantId(), CallState.TERMINATED, ResultInfo.SERVER_RESTARTED));
+                    c.callChainId(), c.myParticipantId(), CallState.TERMINATED, why));
         }
     }
 }

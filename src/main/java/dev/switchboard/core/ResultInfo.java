@@ -22,6 +22,8 @@ public record ResultInfo(int code, int subcode, String message) {
     public static final ResultInfo SERVER_SHUTDOWN = new ResultInfo(503, 0, "The server is shutting down.");
     /** The server died (crash, kill -9) while the call was live; told by the restarted server (docs/durability.md). */
     public static final ResultInfo SERVER_RESTARTED = new ResultInfo(500, 9001, "The server restarted; the call was lost.");
+    /** Cluster mode: the node that held the call died; a surviving node ended it (docs/cluster.md). */
+    public static final ResultInfo NODE_LOST = new ResultInfo(503, 9002, "The node that held the call stopped; the call was lost.");
     /** An operation that finished well. */
     public static final ResultInfo SUCCESS = new ResultInfo(200, 0, "Action completed successfully.");
     /** A peer-to-peer call whose callee did not join within the ringing timeout (same code as an unanswered invitation). */

@@ -61,6 +61,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     InboundSettings.Options inbound;
 
+    @Mixin
+    ClusterSettings.Options cluster;
+
     @Option(names = "--print-config", description = "Print the resolved settings as JSON (the form of the config file's \"server\" object) and exit.")
     boolean printConfig;
 
@@ -92,6 +95,11 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         TerminationSignals.onTermination(stop::countDown);
         stop.await();
+        if (config.cluster().enabled()) {
+            System.out.println("Switchboard draining: no new calls here; live calls have up to "
+                    + config.cluster().drainTimeout().toSeconds() + " s to end ...");
+            server.drainCalls();
+        }
         System.out.println("Switchboard stopping: ending live calls, delivering their notifications ...");
         server.close();
         System.out.println("Switchboard stopped.");
@@ -105,7 +113,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = new ServerConfig(http.settings(), https.settings(), storage.settings(), media.settings(),
                     identity.settings(configFile), callbacks.settings(), calls.settings(), log.settings(), roster.settings(),
-                    inbound.settings(configFile));
+                    inbound.settings(configFile), cluster.settings());
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, e.getMessage());
         }

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettings storage, MediaSettings media,
                            IdentitySettings identity, CallbackSettings callbacks, CallSettings calls, LogSettings log,
-                           RosterStreamSettings rosterStreams, InboundSettings inbound) {
+                           RosterStreamSettings rosterStreams, InboundSettings inbound, ClusterSettings cluster) {
 
     public ServerConfig {
         java.util.Objects.requireNonNull(http, "http");
@@ -37,6 +37,7 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
         java.util.Objects.requireNonNull(log, "log");
         java.util.Objects.requireNonNull(rosterStreams, "rosterStreams");
         java.util.Objects.requireNonNull(inbound, "inbound");
+        java.util.Objects.requireNonNull(cluster, "cluster");
     }
 
     /**
@@ -46,39 +47,43 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(HttpSettings.DEFAULTS, HttpsSettings.OFF, new StorageSettings(dataDir), MediaSettings.DEFAULTS,
                 IdentitySettings.DEVELOPMENT, CallbackSettings.DEFAULTS, CallSettings.DEFAULTS, LogSettings.DEFAULTS,
-                RosterStreamSettings.DEFAULTS, InboundSettings.DEFAULTS);
+                RosterStreamSettings.DEFAULTS, InboundSettings.DEFAULTS, ClusterSettings.OFF);
     }
 
     public ServerConfig withHttp(HttpSettings value) {
-        return new ServerConfig(value, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound);
+        return new ServerConfig(value, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster);
     }
 
     public ServerConfig withMedia(MediaSettings value) {
-        return new ServerConfig(http, https, storage, value, identity, callbacks, calls, log, rosterStreams, inbound);
+        return new ServerConfig(http, https, storage, value, identity, callbacks, calls, log, rosterStreams, inbound, cluster);
     }
 
     public ServerConfig withIdentity(IdentitySettings value) {
-        return new ServerConfig(http, https, storage, media, value, callbacks, calls, log, rosterStreams, inbound);
+        return new ServerConfig(http, https, storage, media, value, callbacks, calls, log, rosterStreams, inbound, cluster);
     }
 
     public ServerConfig withCallbacks(CallbackSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, value, calls, log, rosterStreams, inbound);
+        return new ServerConfig(http, https, storage, media, identity, value, calls, log, rosterStreams, inbound, cluster);
     }
 
     public ServerConfig withHttps(HttpsSettings value) {
-        return new ServerConfig(http, value, storage, media, identity, callbacks, calls, log, rosterStreams, inbound);
+        return new ServerConfig(http, value, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster);
     }
 
     public ServerConfig withCalls(CallSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, value, log, rosterStreams, inbound);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, value, log, rosterStreams, inbound, cluster);
     }
 
     public ServerConfig withRosterStreams(RosterStreamSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, value, inbound);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, value, inbound, cluster);
     }
 
     public ServerConfig withInbound(InboundSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, value);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, value, cluster);
+    }
+
+    public ServerConfig withCluster(ClusterSettings value) {
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, value);
     }
 
     /** For tests and the in-process demo: any free HTTP port. */

@@ -98,6 +98,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private volatile org.eclipse.jetty.server.ServerConnector httpsConnector;
     private volatile org.eclipse.jetty.server.ServerConnector httpConnector;
     private volatile String baseUrl;
+    /** Cluster mode's parts, or null without {@code --redis} (docs/cluster.md). */
+    private final ClusterMode cluster;
 
     /** The server with the RTP media plane and webhook delivery wired from the configuration. */
     public SwitchboardServer(ServerConfig config) {
@@ -148,12 +150,17 @@ public final class SwitchboardServer implements AutoCloseable {
         heapPressure.bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         LocalCa.ServerCertificate certificate;
+        ClusterMode clusterMode = null;
         try {
+            clusterMode = config.cluster().enabled() ? ClusterMode.open(config.cluster(), config.dataDir()) : null;
             this.origins = new PublicOrigins(config.publicBaseUrl(), config.https().trustedProxies(), this::baseUrl);
             certificate = config.https().enabled() ? ServerCertificates.resolve(config) : null;
-            this.authority = new EmbeddedAuthority(config.identity().identities(), config.identity().development(),
-                    config.dataDir(), origins, Clock.systemUTC(), new AuthMetrics(metrics), config.callbacks().signing());
+            this.authority = clusterMode == null ? newAuthority(config, origins, metrics)
+                    : sharedAuthority(clusterMode, config, origins, metrics);
         } catch (RuntimeException e) {
+            if (clusterMode != null) {
+                clusterMode.close();
+            }
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
             media.close();
@@ -169,8 +176,12 @@ public final class SwitchboardServer implements AutoCloseable {
             sweeper.shutdownNow();
             media.close();
             authority.close();
+            if (clusterMode != null) {
+                clusterMode.close();
+            }
             throw e;
         }
+        this.cluster = clusterMode;
         NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.webhooks = notifications == null
@@ -183,16 +194,26 @@ public final class SwitchboardServer implements AutoCloseable {
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
         dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(); // users rung (docs/inbound-calls.md)
-        this.calls = new CallEngine(media, CallEventSink.all(List.of(toBots, rosterStreams, ringStreams,
-                new JoinLinks(this::baseUrl), adminConsole.events())), Clock.systemUTC(),
-                config.calls(), journal);
+        List<CallEventSink> surfaces = List.of(ringStreams, new JoinLinks(this::baseUrl), adminConsole.events());
+        if (cluster == null) {
+            List<CallEventSink> all = new java.util.ArrayList<>(List.of(toBots, rosterStreams));
+            all.addAll(surfaces);
+            this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), journal);
+        } else {
+            CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, rosterStreams);
+            List<CallEventSink> all = new java.util.ArrayList<>(List.of(outgoing, rosterStreams));
+            all.addAll(surfaces);
+            this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), cluster.journal());
+            cluster.endFencedCallsOn(calls);
+            cluster.routes(authority.authenticator());
+        }
         this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper);
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         NotificationSink botSink = notifications != null ? notifications : webhooks;
         for (JournaledCall lost : journal.orphans()) { // kept until the bot heard it: a second crash re-announces it
             botSink.whenSettled(lost.callId(), () -> journal.callEnded(lost.callId()));
         }
-        this.router = new LocalCallRouter(calls);
+        this.router = cluster == null ? new LocalCallRouter(calls) : cluster.router(calls);
         ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams);
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
                 .description("calls in progress").register(metrics);
@@ -229,6 +250,9 @@ public final class SwitchboardServer implements AutoCloseable {
             cfg.routes.before(RequestIds::assign);
             cfg.routes.beforeMatched(RequestIds::tagCall);
             cfg.routes.after(RequestIds::release);
+            if (cluster != null) {
+                cfg.routes.before(cluster::route); // calls owned elsewhere hop there, before anything else runs here
+            }
             cfg.routes.before(ctx -> refuseNewCallsWhileDraining(ctx));
             cfg.requestLogger.http(new HttpMetrics(metrics)::record);
             GraphErrors.register(cfg.routes);
@@ -249,6 +273,9 @@ public final class SwitchboardServer implements AutoCloseable {
             JoinPage.register(cfg.routes, new JoinPage(joinSignIn(authority)));
             adminConsole.register(cfg.routes, calls.directory(), router, authority.authenticator(), authority.directory(),
                     authority.issuer(), media instanceof RtpMediaEngine rtp ? rtp : null, metrics);
+            if (cluster != null) {
+                cluster.registerInternalRoutes(cfg.routes, router);
+            }
         });
         sweeper.scheduleWithFixedDelay(this::expireRinging, RINGING_SWEEP_MS, RINGING_SWEEP_MS, TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
@@ -267,6 +294,41 @@ public final class SwitchboardServer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private int liveCallCount() {
+        return calls.liveCalls();
+    }
+
+    private static EmbeddedAuthority newAuthority(ServerConfig config, PublicOrigins origins, PrometheusMeterRegistry metrics) {
+        return new EmbeddedAuthority(config.identity().identities(), config.identity().development(),
+                config.dataDir(), origins, Clock.systemUTC(), new AuthMetrics(metrics), config.callbacks().signing());
+    }
+
+    /** Cluster mode: the authority on the cluster's key files (the first node's, shared through Redis). */
+    private static EmbeddedAuthority sharedAuthority(ClusterMode cluster, ServerConfig config, PublicOrigins origins,
+                                                     PrometheusMeterRegistry metrics) {
+        dev.switchboard.cluster.SharedIdentity identity = cluster.identity(config.dataDir().resolve("auth"));
+        if (identity.adopt()) {
+            return newAuthority(config, origins, metrics);
+        }
+        EmbeddedAuthority mine = newAuthority(config, origins, metrics);
+        if (identity.offer()) {
+            return mine;
+        }
+        mine.close(); // another node's keys were there first: start again on them
+        return newAuthority(config, origins, metrics);
+    }
+
+    /**
+     * Cluster mode's SIGTERM: no new calls are placed here, and the live calls get up to the drain timeout to end
+     * by themselves ({@link #close()} ends the rest). Without cluster mode it returns at once.
+     */
+    public void drainCalls() throws InterruptedException {
+        if (cluster != null) {
+            beginDraining();
+            cluster.drain(calls::liveCalls);
+        }
     }
 
     private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
@@ -322,6 +384,15 @@ public final class SwitchboardServer implements AutoCloseable {
         origins.listeningOn(port());
         if (httpsConnector != null) {
             origins.listeningOn(httpsConnector.getLocalPort());
+        }
+        if (cluster != null) {
+            try {
+                cluster.start(baseUrl, config.advertisedMediaAddress(), config.dataDir().resolve("auth"));
+                origins.trustPeers(cluster.node()::isPeer);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
         log.info("switchboard listening url={} httpsUrl={} dataDir={} mediaPorts={}-{}", baseUrl, httpsBaseUrl(),
                 config.dataDir(), config.mediaPortLow(), config.mediaPortHigh());
@@ -411,6 +482,9 @@ public final class SwitchboardServer implements AutoCloseable {
             webhooks.close();
         }
         rosterStreams.close(); // after the calls ended: their last roster messages are handed to the sockets
+        if (cluster != null) {
+            cluster.close(); // after the calls ended: their records are gone, the node leaves the registry
+        }
         http.stop();
         media.close();
         authority.close();

@@ -1,0 +1,120 @@
+package dev.switchboard.cluster;
+
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.journal.CallJournal;
+import dev.switchboard.journal.JournaledCall;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Which node owns which call, kept in Redis by the owner: a {@link CallJournal} in front of the node's own
+ * journal, so the engine's three journal points (created, participants changed, ended) also write the call's
+ * {@link CallRecord}. A call whose record cannot be written is not created (the engine's journal contract: 503).
+ * Updates and deletes are fenced: they apply only while the record still names this node's current run as owner
+ * (a survivor that took the call over wins).
+ *
+ * <p>Thread-safe; the journal methods run with the call's conference lock held (one Redis round trip each).
+ */
+final class CallDirectory implements CallJournal {
+    private static final Logger log = LoggerFactory.getLogger(CallDirectory.class);
+    /** Deletes or updates a hash only while its owner field is ARGV[1]. */
+    private static final String IF_OWNER_DEL = "if redis.call('hget', KEYS[1], 'owner') == ARGV[1] then "
+            + "redis.call('del', KEYS[1]); redis.call('srem', KEYS[2], ARGV[2]); return 1 end return 0";
+    private static final String IF_OWNER_SET = "if redis.call('hget', KEYS[1], 'owner') == ARGV[1] then "
+            + "redis.call('hset', KEYS[1], ARGV[2], ARGV[3]); return 1 end return 0";
+
+    private final Redis redis;
+    private final CallJournal local;
+    private final String nodeId;
+    private final Supplier<String> boot;
+    private final Map<String, JournaledCall> owned = new ConcurrentHashMap<>();
+
+    CallDirectory(Redis redis, CallJournal local, String nodeId, Supplier<String> boot) {
+        this.redis = redis;
+        this.local = local;
+        this.nodeId = nodeId;
+        this.boot = boot;
+    }
+
+    private String me() {
+        return CallRecord.ownerToken(nodeId, boot.get());
+    }
+
+    @Override
+    public void callCreated(JournaledCall call) {
+        write(new CallRecord(me(), call, CallRecord.LIVE)); // first: a call Redis does not know is not created
+        local.callCreated(call);
+        owned.put(call.callId(), call);
+    }
+
+    private void write(CallRecord r) {
+        redis.call(j -> {
+            AbstractPipeline p = j.pipelined();
+            p.hset(Keys.call(r.call().callId()), r.fields());
+            p.sadd(Keys.nodeCalls(nodeId), r.call().callId());
+            p.sync();
+            return null;
+        });
+    }
+
+    @Override
+    public void participantsChanged(String callId, List<String> participantIds) {
+        local.participantsChanged(callId, participantIds);
+        JournaledCall c = owned.computeIfPresent(callId, (id, old) -> old.withParticipants(participantIds));
+        if (c == null) {
+            return;
+        }
+        try {
+            redis.call(j -> j.eval(IF_OWNER_SET, List.of(Keys.call(callId)),
+                    List.of(me(), "participants", String.join("\n", participantIds))));
+        } catch (SwitchboardException e) {
+            log.warn("cluster: participants of callId={} not written to Redis (rewritten when it returns)", callId);
+        }
+    }
+
+    @Override
+    public void callEnded(String callId) {
+        local.callEnded(callId);
+        if (owned.remove(callId) == null) {
+            return;
+        }
+        try {
+            redis.call(j -> j.eval(IF_OWNER_DEL, List.of(Keys.call(callId), Keys.nodeCalls(nodeId)), List.of(me(), callId)));
+        } catch (SwitchboardException e) {
+            log.warn("cluster: end of callId={} not written to Redis (its record expires with the node's calls)", callId);
+        }
+    }
+
+    /** Whether this node owns the call (no Redis round trip). */
+    boolean ownsLocally(String callId) {
+        return owned.containsKey(callId);
+    }
+
+    /** The calls this node owns now. */
+    Map<String, JournaledCall> owned() {
+        return Map.copyOf(owned);
+    }
+
+    /** Forgets a call without touching Redis (the node was fenced: the record is the survivor's now). */
+    void forget(String callId) {
+        owned.remove(callId);
+    }
+
+    /** Writes every owned call's record again (after Redis lost its data, or this node's run changed). */
+    void reassert() {
+        for (JournaledCall c : owned.values()) {
+            write(new CallRecord(me(), c, CallRecord.LIVE));
+        }
+    }
+
+    /** The call's record, or null when Redis knows no such call (one round trip). */
+    CallRecord lookup(String callId) {
+        return CallRecord.of(callId, redis.call(j -> j.hgetAll(Keys.call(callId))));
+    }
+}

@@ -1,0 +1,274 @@
+package dev.switchboard.cluster;
+
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.journal.CallJournal;
+import dev.switchboard.journal.JournaledCall;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+/**
+ * This process as a node of the cluster (docs/cluster.md): it heartbeats its {@link NodeInfo} into Redis every
+ * second with a TTL, keeps a view of the live nodes for placement and routing, buries nodes whose heartbeat expired
+ * (one survivor claims each dead run atomically and hands its calls to {@link Takeover}), and fences itself when it
+ * finds that its own run was taken over (it was paused or cut off past the TTL): its calls are then the survivor's,
+ * and {@code onFenced} ends them here without telling anyone.
+ *
+ * <p>Thread-safe. The heartbeat, view refresh and burial run on the {@code cluster-heartbeat} thread; {@link #route}
+ * and {@link #placement} run on request threads and read the view without locks.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+    /** How long a taken-over call answers {@code GET} as terminated before it is 404. */
+    public static final Duration TERMINATED_RETENTION = Duration.ofSeconds(60);
+    static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(1);
+    /** Heartbeat: write the record, note this run, report whether the record had expired and whether a survivor fenced this run. */
+    private static final String HEARTBEAT = "local prev = redis.call('get', KEYS[1]) "
+            + "redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) redis.call('hset', KEYS[2], ARGV[3], ARGV[4]) "
+            + "local p = 0 if prev then p = 1 end return {p, redis.call('exists', KEYS[3])}";
+
+    private final Redis redis;
+    private final String nodeId;
+    private final Duration ttl;
+    private final IntSupplier liveCalls;
+    private final CallDirectory directory;
+    private final Takeover takeover;
+    private final ScheduledExecutorService heartbeat;
+    private final com.sun.management.OperatingSystemMXBean os;
+    private volatile Consumer<Map<String, JournaledCall>> onFenced = calls -> { };
+    private volatile Runnable onRecordMissing = () -> { };
+    private volatile String boot = newBoot();
+    private volatile String url;
+    private volatile String mediaAddress;
+    private volatile boolean draining;
+    private volatile Map<String, NodeInfo> live = Map.of();
+    /** When the heartbeats started succeeding without a break (nanoTime), or -1 while Redis fails. */
+    private volatile long healthySince = -1;
+
+    /**
+     * @param localJournal the node's own journal, written behind the cluster's call records
+     * @param liveCalls    the node's live calls (its load)
+     * @param takeover     what a survivor does with a dead node's calls
+     */
+    public ClusterNode(Redis redis, String nodeId, Duration ttl, CallJournal localJournal, IntSupplier liveCalls,
+                       Takeover takeover) {
+        this.redis = redis;
+        this.nodeId = nodeId;
+        this.ttl = ttl;
+        this.liveCalls = liveCalls;
+        this.takeover = takeover;
+        this.directory = new CallDirectory(redis, localJournal, nodeId, () -> boot);
+        this.os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static String newBoot() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The journal the engine writes: the cluster's call records in front of the node's own. */
+    public CallJournal journal() {
+        return directory;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** What to do with this node's calls when it finds it was fenced (end them without telling anyone). */
+    public void onFenced(Consumer<Map<String, JournaledCall>> action) {
+        this.onFenced = action;
+    }
+
+    /**
+     * What else to write when this node finds its record missing (first start, or Redis came back empty): the
+     * cluster-wide values it holds (SET NX, so the first writer wins and nothing changes when they are there).
+     */
+    public void onRecordMissing(Runnable action) {
+        this.onRecordMissing = action;
+    }
+
+    /** Registers (one heartbeat now: fails fast when Redis is not there) and heartbeats every second from now on. */
+    public void start(String url, String mediaAddress) {
+        this.url = url;
+        this.mediaAddress = mediaAddress;
+        beat();
+        if (healthySince < 0) {
+            throw new IllegalStateException("cannot register with Redis at " + redis + " (is it running?)");
+        }
+        long period = HEARTBEAT_PERIOD.toMillis();
+        heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+        log.info("cluster: node registered nodeId={} boot={} url={} redis={}", nodeId, boot, url, redis);
+    }
+
+    /** No new calls are placed here from now on (the next heartbeat tells the others). */
+    public void drain() {
+        draining = true;
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            log.warn("cluster: drain not announced yet", e);
+        }
+    }
+
+    /** One heartbeat: report, check the fence, refresh the view, bury the dead. Never throws. */
+    synchronized void beat() {
+        try {
+            NodeInfo me = new NodeInfo(nodeId, boot, url, mediaAddress, liveCalls.getAsInt(), os.getProcessCpuLoad(), draining);
+            @SuppressWarnings("unchecked")
+            List<Long> r = (List<Long>) redis.call(j -> j.eval(HEARTBEAT,
+                    List.of(Keys.node(nodeId), Keys.NODES, Keys.takeover(nodeId, boot)),
+                    List.of(me.encode(), Long.toString(ttl.toMillis()), nodeId, boot)));
+            boolean hadRecord = r.get(0) == 1L;
+            boolean fenced = r.get(1) == 1L;
+            if (fenced) {
+                fence();
+                return;
+            }
+            if (!hadRecord && healthySince >= 0) {
+                log.warn("cluster: this node's record had expired (paused, or Redis lost its data): rewriting its calls");
+            }
+            if (!hadRecord) {
+                directory.reassert();
+                onRecordMissing.run();
+            }
+            if (healthySince < 0) {
+                healthySince = System.nanoTime();
+            }
+            refreshView();
+        } catch (SwitchboardException e) {
+            if (healthySince >= 0) {
+                log.warn("cluster: Redis unreachable; calls go on, requests that need Redis get 503 until it returns");
+            }
+            healthySince = -1;
+        } catch (RuntimeException e) {
+            log.error("cluster: heartbeat failed", e);
+        }
+    }
+
+    private void refreshView() {
+        Map<String, String> runs = redis.call(j -> j.hgetAll(Keys.NODES));
+        List<String> ids = new ArrayList<>(runs.keySet());
+        List<String> records = ids.isEmpty() ? List.of()
+                : redis.call(j -> j.mget(ids.stream().map(Keys::node).toArray(String[]::new)));
+        Map<String, NodeInfo> view = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            NodeInfo n = NodeInfo.decode(records.get(i));
+            if (n != null) {
+                view.put(n.id(), n);
+            } else if (!ids.get(i).equals(nodeId) && mayJudge()) {
+                takeover.bury(ids.get(i), runs.get(ids.get(i)), CallRecord.ownerToken(nodeId, boot));
+            }
+        }
+        live = Map.copyOf(view);
+    }
+
+    /**
+     * Whether this node may declare others dead: only after its own heartbeats have succeeded for longer than the
+     * TTL (after a Redis outage every node first gets the chance to report again).
+     */
+    private boolean mayJudge() {
+        long since = healthySince;
+        return since >= 0 && System.nanoTime() - since > ttl.plus(HEARTBEAT_PERIOD).toNanos();
+    }
+
+    private void fence() {
+        Map<String, JournaledCall> lost = directory.owned();
+        String old = boot;
+        boot = newBoot();
+        log.warn("cluster: this node's run {} was taken over by a survivor; ending its {} calls here silently, "
+                + "rejoining as run {}", old, lost.size(), boot);
+        for (String id : lost.keySet()) {
+            directory.forget(id);
+        }
+        onFenced.accept(lost);
+        healthySince = -1;
+    }
+
+    /** Whether this node owns the call (no Redis round trip). */
+    public boolean owns(String callId) {
+        return directory.ownsLocally(callId);
+    }
+
+    /** Where a request for {@code callId} runs (at most one Redis round trip; none for this node's own calls). */
+    public Route route(String callId) {
+        if (directory.ownsLocally(callId)) {
+            return new Route.Local();
+        }
+        CallRecord r = directory.lookup(callId);
+        if (r == null) {
+            return new Route.Unknown();
+        }
+        if (CallRecord.TERMINATED.equals(r.state())) {
+            return new Route.Terminated(r.call());
+        }
+        String owner = r.ownerNode();
+        if (owner.equals(nodeId)) {
+            return new Route.Unknown(); // a record of this node's previous run: the call is gone
+        }
+        NodeInfo n = live.get(owner);
+        if (n == null) {
+            throw new SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
+                    "The node that holds this call is not reachable; retry shortly.", Redis.RETRY_AFTER);
+        }
+        return new Route.Remote(n);
+    }
+
+    /** The node a new call goes to: the least-loaded serving node (this one when the view is empty). */
+    public NodeInfo placement() {
+        return live.values().stream().filter(n -> !n.draining())
+                .min(Comparator.comparingDouble(NodeInfo::load).thenComparing(NodeInfo::id))
+                .orElse(self());
+    }
+
+    /** This node as it reports itself. */
+    public NodeInfo self() {
+        return new NodeInfo(nodeId, boot, url, mediaAddress, liveCalls.getAsInt(), -1, draining);
+    }
+
+    /** Whether {@code base} is the URL of a live node of the cluster (tokens issued there are the cluster's own). */
+    public boolean isPeer(String base) {
+        for (NodeInfo n : live.values()) {
+            if (n.url().equalsIgnoreCase(base)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The live nodes as last seen. */
+    public Map<String, NodeInfo> nodes() {
+        return live;
+    }
+
+    /** Stops heartbeating and leaves the cluster (its record and entry are removed; its calls already ended). */
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        try {
+            redis.call(j -> {
+                j.del(Keys.node(nodeId));
+                j.hdel(Keys.NODES, nodeId);
+                return null;
+            });
+        } catch (SwitchboardException e) {
+            log.warn("cluster: could not deregister (the record expires by itself)");
+        }
+    }
+}

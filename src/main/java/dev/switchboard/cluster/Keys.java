@@ -1,0 +1,36 @@
+package dev.switchboard.cluster;
+
+/** The cluster's Redis keys and channels, in one place (docs/cluster.md lists them). */
+final class Keys {
+    private Keys() {
+    }
+
+    /** Hash: node id → its current boot id (every node that has registered and not been buried). */
+    static final String NODES = "sb:nodes";
+    /** The node-to-node secret (SET NX once). */
+    static final String SECRET = "sb:secret";
+    /** The authority's key files (SET NX once). */
+    static final String IDENTITY = "sb:identity";
+    /** Pub/sub channel of roster changes. */
+    static final String ROSTER_CHANNEL = "sb:roster";
+
+    /** String with TTL: the node's heartbeat record ({@link NodeInfo}). */
+    static String node(String nodeId) {
+        return "sb:node:" + nodeId;
+    }
+
+    /** Hash: a call's record (owner, bot address, participants, state). */
+    static String call(String callId) {
+        return "sb:call:" + callId;
+    }
+
+    /** Set: the calls a node owns. */
+    static String nodeCalls(String nodeId) {
+        return "sb:nodecalls:" + nodeId;
+    }
+
+    /** String: who took over a node's run (the fence its old process finds). */
+    static String takeover(String nodeId, String boot) {
+        return "sb:takeover:" + nodeId + ":" + boot;
+    }
+}

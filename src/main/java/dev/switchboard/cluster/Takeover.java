@@ -1,0 +1,78 @@
+package dev.switchboard.cluster;
+
+import dev.switchboard.core.LostCalls;
+import dev.switchboard.core.ResultInfo;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.journal.JournaledCall;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A survivor's duty when a node's heartbeat expired: claim the dead run (atomically, once in the cluster, and only
+ * if its record is still gone), mark each of its live calls {@code terminated} (fenced on the dead run's owner
+ * token, kept for {@link ClusterNode#TERMINATED_RETENTION}), tell each bot ({@link ResultInfo#NODE_LOST}) and the
+ * roster streams, then remove the node from the registry. Runs on the heartbeat thread.
+ */
+public final class Takeover {
+    private static final Logger log = LoggerFactory.getLogger(Takeover.class);
+    /** Claims {@code dead}'s run: only while its record is absent and its run is still the registered one (again after an interrupted burial). */
+    private static final String CLAIM = "if redis.call('exists', KEYS[1]) == 1 then return 0 end "
+            + "if redis.call('hget', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end "
+            + "local cur = redis.call('get', KEYS[3]) if cur == ARGV[3] then return 1 end if cur then return 0 end "
+            + "redis.call('set', KEYS[3], ARGV[3], 'EX', 86400) return 1";
+    /** Marks a call terminated, only while the dead run still owns it. */
+    private static final String END = "if redis.call('hget', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
+            + "redis.call('hset', KEYS[1], 'owner', ARGV[2], 'state', 'terminated') "
+            + "redis.call('pexpire', KEYS[1], ARGV[3]) return 1";
+    private static final String FORGET = "if redis.call('hget', KEYS[1], ARGV[1]) == ARGV[2] then "
+            + "redis.call('hdel', KEYS[1], ARGV[1]) end redis.call('del', KEYS[2]) return 1";
+
+    private final Redis redis;
+    private final LostCalls bots;
+    private final Consumer<JournaledCall> rosterEnd;
+
+    /**
+     * @param bots      tells each bot its call is gone
+     * @param rosterEnd tells the call's roster streams (on every node) that it ended
+     */
+    public Takeover(Redis redis, LostCalls bots, Consumer<JournaledCall> rosterEnd) {
+        this.redis = redis;
+        this.bots = bots;
+        this.rosterEnd = rosterEnd;
+    }
+
+    void bury(String deadId, String deadBoot, String survivor) {
+        try {
+            Object claimed = redis.call(j -> j.eval(CLAIM, List.of(Keys.node(deadId), Keys.NODES, Keys.takeover(deadId, deadBoot)),
+                    List.of(deadId, deadBoot, survivor)));
+            if (!Long.valueOf(1).equals(claimed)) {
+                return; // another survivor has it, or the node came back
+            }
+            String deadOwner = CallRecord.ownerToken(deadId, deadBoot);
+            Set<String> callIds = redis.call(j -> j.smembers(Keys.nodeCalls(deadId)));
+            List<JournaledCall> ended = new ArrayList<>();
+            for (String callId : callIds) {
+                CallRecord r = CallRecord.of(callId, redis.call(j -> j.hgetAll(Keys.call(callId))));
+                if (r == null || !r.owner().equals(deadOwner) || !CallRecord.LIVE.equals(r.state())) {
+                    continue;
+                }
+                Object done = redis.call(j -> j.eval(END, List.of(Keys.call(callId)),
+                        List.of(deadOwner, survivor, Long.toString(ClusterNode.TERMINATED_RETENTION.toMillis()))));
+                if (Long.valueOf(1).equals(done)) {
+                    ended.add(r.call());
+                }
+            }
+            log.warn("cluster: node {} (run {}) died; took over {} calls and ended them", deadId, deadBoot, ended.size());
+            bots.announce(ended, ResultInfo.NODE_LOST);
+            ended.forEach(rosterEnd);
+            redis.call(j -> j.eval(FORGET, List.of(Keys.NODES, Keys.nodeCalls(deadId)), List.of(deadId, deadBoot)));
+        } catch (SwitchboardException e) {
+            log.warn("cluster: burying node {} interrupted by Redis; the next heartbeat tries again", deadId);
+        }
+    }
+}

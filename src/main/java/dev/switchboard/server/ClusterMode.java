@@ -1,0 +1,168 @@
+package dev.switchboard.server;
+
+import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.client.RosterStreams;
+import dev.switchboard.client.RosterUpdateCodec;
+import dev.switchboard.cluster.CallRouter;
+import dev.switchboard.cluster.ClusterCallRouter;
+import dev.switchboard.cluster.ClusterNode;
+import dev.switchboard.core.CallCommand;
+import dev.switchboard.core.RosterUpdate;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.cluster.FencedCalls;
+import dev.switchboard.cluster.NodeHop;
+import dev.switchboard.cluster.Redis;
+import dev.switchboard.cluster.SharedIdentity;
+import dev.switchboard.cluster.Takeover;
+import dev.switchboard.core.CallEngine;
+import dev.switchboard.core.CallEventSink;
+import dev.switchboard.core.Caller;
+import dev.switchboard.core.LostCalls;
+import dev.switchboard.journal.CallJournal;
+import dev.switchboard.journal.JournaledCall;
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/**
+ * The cluster's parts of one server, built in the order the server needs them (docs/cluster.md): Redis and the
+ * shared identity before the authority, the node (whose journal the engine writes) before the engine, the routing
+ * filter with the routes, registration once the server listens. Absent without {@code --redis}.
+ */
+final class ClusterMode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterMode.class);
+
+    private final ClusterSettings settings;
+    private final Redis redis;
+    private final String nodeId;
+    private final NodeHop hop;
+    private ClusterNode node;
+    private FencedCalls fenced;
+    private ClusterRouting routing;
+    private RosterRelay relay;
+
+    private ClusterMode(ClusterSettings settings, Redis redis, String nodeId, NodeHop hop) {
+        this.settings = settings;
+        this.redis = redis;
+        this.nodeId = nodeId;
+        this.hop = hop;
+    }
+
+    /** Connects to Redis (failing fast when it does not answer) and takes the cluster's node-to-node secret. */
+    static ClusterMode open(ClusterSettings settings, Path dataDir) {
+        Redis redis = Redis.connect(settings.redis());
+        try {
+            return new ClusterMode(settings, redis, settings.resolveNodeId(dataDir), new NodeHop(NodeHop.sharedSecret(redis)));
+        } catch (RuntimeException e) {
+            redis.close();
+            throw new IllegalStateException("cluster mode: Redis at " + redis + " is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The shared key files for the authority in {@code authDir}; see {@link SharedIdentity}. */
+    SharedIdentity identity(Path authDir) {
+        return new SharedIdentity(redis, authDir);
+    }
+
+    /**
+     * The node, with its journal in front of {@code local}; bots of calls taken over from dead nodes are told
+     * through {@code toBots}, their roster streams through {@code rosterEnd}.
+     *
+     * @return the sink the engine's outgoing events must pass (it holds back a fenced node's calls)
+     */
+    CallEventSink build(CallJournal local, IntSupplier liveCalls, CallEventSink toBots, RosterStreams rosterStreams) {
+        RosterRelay[] relay = new RosterRelay[1];
+        node = new ClusterNode(redis, nodeId, settings.nodeTtl(), local, liveCalls,
+                new Takeover(redis, new LostCalls(toBots), call -> relay[0].ended(call)));
+        this.relay = relay[0] = new RosterRelay(node, rosterStreams, redis);
+        fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay)));
+        return fenced;
+    }
+
+    /** Where requests on calls go: this node's engine, roster snapshots of calls elsewhere from their owner. */
+    CallRouter router(CallEngine engine) {
+        return new ClusterCallRouter(engine, node, hop, RosterUpdateCodec::decode);
+    }
+
+    /** The owner's side of {@link ClusterCallRouter}'s roster snapshot (a hop from another node only). */
+    void registerInternalRoutes(io.javalin.config.RoutesConfig routes, CallRouter router) {
+        routes.get(ClusterCallRouter.ROSTER_PATH + "{callId}/{tenant}/{app}/{user}", ctx -> {
+            if (!hop.verify(ctx.header(NodeHop.HEADER), "GET", ctx.path())) {
+                throw SwitchboardException.notFound("resource");
+            }
+            Caller user = Caller.user(ctx.pathParam("tenant"), ctx.pathParam("app"), ctx.pathParam("user"),
+                    ctx.header(ClusterCallRouter.DISPLAY_NAME_HEADER));
+            RosterUpdate roster = router.send(new CallCommand.GetRoster(ctx.pathParam("callId"), user));
+            ctx.status(200).contentType("application/json").result(RosterUpdateCodec.encode(roster));
+        });
+    }
+
+    CallJournal journal() {
+        return node.journal();
+    }
+
+    /** Once the engine exists: a fenced node ends its former calls here, without telling anyone. */
+    void endFencedCallsOn(CallEngine engine) {
+        node.onFenced(lost -> {
+            fenced.fence(lost.keySet());
+            for (JournaledCall c : lost.values()) {
+                try {
+                    engine.bots().hangUp(c.callId(), Caller.app(c.tenantId(), c.appId()));
+                } catch (RuntimeException e) {
+                    log.info("cluster: fenced call already gone callId={}", c.callId());
+                }
+            }
+        });
+    }
+
+    void routes(BearerAuthenticator authenticator) {
+        routing = new ClusterRouting(node, hop, authenticator);
+    }
+
+    void route(Context ctx) {
+        routing.route(ctx);
+    }
+
+    /** Joins the cluster once the server listens at {@code boundUrl}. */
+    void start(String boundUrl, String mediaAddress, Path authDir) {
+        SharedIdentity identity = identity(authDir);
+        node.onRecordMissing(() -> {
+            hop.reseed(redis);
+            identity.reseed();
+        });
+        node.start(settings.nodeUrl() != null ? settings.nodeUrl() : boundUrl, mediaAddress);
+    }
+
+    ClusterNode node() {
+        return node;
+    }
+
+    /** SIGTERM: no new placements here; waits up to the drain timeout for {@code liveCalls} to reach 0. */
+    void drain(IntSupplier liveCalls) throws InterruptedException {
+        node.drain();
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        while (liveCalls.getAsInt() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        log.info("cluster: drain over with {} calls left (they are ended now)", liveCalls.getAsInt());
+    }
+
+    Duration drainTimeout() {
+        return settings.drainTimeout();
+    }
+
+    @Override
+    public void close() {
+        if (relay != null) {
+            relay.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        redis.close();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.BearerAuthenticator;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.cluster.ClusterNode;
+import dev.switchboard.cluster.NodeHop;
+import dev.switchboard.cluster.NodeInfo;
+import dev.switchboard.cluster.Route;
+import dev.switchboard.core.CallState;
+import dev.switchboard.core.ResultInfo;
+import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.graph.CallJson;
+import dev.switchboard.graph.GraphWire;
+import dev.switchboard.journal.JournaledCall;
+import io.javalin.http.Context;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Cluster mode's front door, a {@code before} filter ahead of every route: a request on a call that lives on
+ * another node is hopped there ({@link NodeHop}) and the owner's answer is written back unchanged; a new call is
+ * placed on the least-loaded node (hopped there unless that is this node); a call whose node died answers
+ * {@code GET} as {@code terminated} (to its own app) until its record expires. Everything else runs here as usual.
+ * Request threads.
+ */
+final class ClusterRouting {
+    /** A request on one call: the Graph API's and the client API's paths. */
+    private static final Pattern ON_CALL = Pattern.compile(
+            "(?i)/(?:v1\\.0/(?:communications|app)|client/v1)/calls/([^/]+)(/.*)?");
+    private static final Pattern CREATE = Pattern.compile("(?i)/v1\\.0/(?:communications|app)/calls/?");
+    private static final Pattern GET_CALL = Pattern.compile("(?i)/v1\\.0/(?:communications|app)/calls/[^/]+/?");
+
+    private final ClusterNode node;
+    private final NodeHop hop;
+    private final BearerAuthenticator authenticator;
+
+    ClusterRouting(ClusterNode node, NodeHop hop, BearerAuthenticator authenticator) {
+        this.node = node;
+        this.hop = hop;
+        this.authenticator = authenticator;
+    }
+
+    void route(Context ctx) {
+        String path = ctx.path();
+        String method = ctx.method().name();
+        if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+            return; // roster streams are served here (fed through Redis)
+        }
+        if (hop.verify(ctx.header(NodeHop.HEADER), method, path)) {
+            String client = ctx.header(NodeHop.CLIENT_HEADER);
+            if (client != null) {
+                ctx.attribute(dev.switchboard.client.ClientHandler.HOPPED_CLIENT_ADDRESS, client); // the join's media check
+            }
+            return; // a hop runs where it landed
+        }
+        if ("POST".equals(method) && CREATE.matcher(path).matches()) {
+            NodeInfo target = node.placement();
+            if (!target.id().equals(node.nodeId())) {
+                forward(ctx, target);
+            }
+            return;
+        }
+        Matcher m = ON_CALL.matcher(path);
+        if (!m.matches()) {
+            return;
+        }
+        switch (node.route(m.group(1))) {
+            case Route.Local l -> { }
+            case Route.Unknown u -> { }
+            case Route.Remote r -> forward(ctx, r.owner());
+            case Route.Terminated t -> answerTerminated(ctx, t.call(), "GET".equals(method) && GET_CALL.matcher(path).matches());
+        }
+    }
+
+    private void forward(Context ctx, NodeInfo target) {
+        String query = ctx.queryString();
+        NodeHop.Response r = hop.forward(target.url(), new NodeHop.Request(ctx.method().name(),
+                ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query), headers(ctx), ctx.bodyAsBytes(),
+                ctx.req().getRemoteAddr()));
+        ctx.status(r.status());
+        r.headers().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                ctx.header(name, values.get(0));
+            }
+        });
+        ctx.result(r.body());
+        ctx.skipRemainingHandlers();
+    }
+
+    private static Map<String, List<String>> headers(Context ctx) {
+        Map<String, List<String>> h = new java.util.LinkedHashMap<>();
+        for (String name : java.util.Collections.list(ctx.req().getHeaderNames())) {
+            h.put(name, java.util.Collections.list(ctx.req().getHeaders(name)));
+        }
+        return h;
+    }
+
+    /** The call's node died and a survivor ended it: its own app may still read it, as terminated. */
+    private void answerTerminated(Context ctx, JournaledCall call, boolean isGet) {
+        Principal p = authenticator.authenticate(ctx.header("Authorization"));
+        if (!isGet || !call.appId().equals(p.appId()) || !call.tenantId().equals(p.tenantId())) {
+            throw SwitchboardException.notFound("call " + call.callId());
+        }
+        ObjectNode n = CallJson.callState(call.callId(), call.callChainId(), call.myParticipantId(), CallState.TERMINATED,
+                ResultInfo.NODE_LOST);
+        n.put("tenantId", call.tenantId());
+        n.put("callbackUri", call.callbackUri().toString());
+        ctx.status(200).contentType("application/json").result(GraphWire.bytes(n));
+        ctx.skipRemainingHandlers();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.switchboard.api;
+
+import dev.switchboard.testsupport.RedisServer;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.ServerProcess;
+import redis.clients.jedis.RedisClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster for a test: a real redis-server on a free port and nodes started as {@code serve --redis …} processes
+ * ({@link ServerProcess}), plus a Redis client to look at what the nodes wrote. Close it to stop them all.
+ */
+final class ClusterFixture implements AutoCloseable {
+    final RedisServer redis;
+    final RedisClient jedis;
+    final Map<String, ServerProcess> nodes = new java.util.LinkedHashMap<>();
+    private final Path dir;
+
+    ClusterFixture(Path dir) throws Exception {
+        this.dir = dir;
+        this.redis = RedisServer.start(dir.resolve("redis"));
+        this.jedis = RedisClient.create(redis.uri());
+    }
+
+    /** Starts node {@code id} (its own data directory) with {@code extra} flags. */
+    ServerProcess start(String id, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--redis", redis.uri(), "--node-id", id));
+        args.addAll(List.of(extra));
+        ServerProcess p = ServerProcess.start(dir.resolve("node-" + id), args.toArray(String[]::new));
+        nodes.put(id, p);
+        return p;
+    }
+
+    ServerProcess node(String id) {
+        return nodes.get(id);
+    }
+
+    /** Waits until {@code ids} are registered and every node has seen every other (one view refresh). */
+    void awaitNodes(String... ids) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (String id : ids) {
+                all &= jedis.exists("sb:node:" + id);
+            }
+            if (all) {
+                Thread.sleep(2500); // every node refreshes its view each second
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("nodes " + List.of(ids) + " did not register: " + jedis.hgetAll("sb:nodes"));
+    }
+
+    /** Creates a group call through {@code via} whose bot media is {@code botPeer} (sendrecv); returns it. */
+    static com.microsoft.graph.models.Call createCall(ServerProcess via, String botToken, String callbackUrl, RtpPeer botPeer) {
+        com.microsoft.graph.models.Call body = GraphSdk.call(callbackUrl, dev.switchboard.auth.DevIdentities.ALICE_ID,
+                dev.switchboard.auth.DevIdentities.BOB_ID);
+        com.microsoft.graph.models.AppHostedMediaConfig media = new com.microsoft.graph.models.AppHostedMediaConfig();
+        media.setBlob(botPeer.offer("sendrecv"));
+        body.setMediaConfig(media);
+        return GraphSdk.client(via.baseUrl(), botToken).communications().calls().post(body);
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to the node's process. */
+    static void signal(ServerProcess node, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process().pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " failed");
+        }
+    }
+
+    /** The id of the node that owns {@code callId}, per Redis. */
+    String ownerOf(String callId) {
+        String owner = jedis.hget("sb:call:" + callId, "owner");
+        return owner == null ? null : owner.substring(0, owner.indexOf('/'));
+    }
+
+    /** Waits until {@code ear} hears {@code hz} (present: ten packets in a row ≥ −30 dBFS; absent: ≤ −60 dBFS). */
+    static boolean awaitTone(RtpPeer ear, double hz, boolean present, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        int run = 0;
+        while (System.nanoTime() < deadline) {
+            RtpPeer.Packet p = ear.receive(200);
+            if (p == null) {
+                run = 0;
+                continue;
+            }
+            double level = p.pcmuLevelDbfs(hz);
+            boolean ok = present ? level >= -30 : level <= -60;
+            run = ok ? run + 1 : 0;
+            if (run >= 10) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits until {@code ear} has received nothing with {@code hz} for {@code quiet}; returns when the last such
+     * packet came (nanoTime; 0 when none came), or -1 when the tone did not stop within {@code within}.
+     */
+    static long awaitToneStops(RtpPeer ear, double hz, Duration quiet, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        long last = 0;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            RtpPeer.Packet p = ear.receive(100);
+            long now = System.nanoTime();
+            if (p != null && p.pcmuLevelDbfs(hz) >= -30) {
+                last = p.receivedNanos();
+                quietSince = now;
+            } else if (now - quietSince >= quiet.toNanos()) {
+                return last;
+            }
+        }
+        return -1;
+    }
+
+    /** The longest gap between packets carrying {@code hz} that {@code ear} receives in {@code during}, in ms. */
+    static long longestGapMillis(RtpPeer ear, double hz, Duration during) {
+        long end = System.nanoTime() + during.toNanos();
+        long last = -1;
+        long worst = 0;
+        while (System.nanoTime() < end) {
+            RtpPeer.Packet p = ear.receive(500);
+            long now = System.nanoTime();
+            if (p != null && p.pcmuLevelDbfs(hz) >= -30) {
+                if (last >= 0) {
+                    worst = Math.max(worst, (p.receivedNanos() - last) / 1_000_000);
+                }
+                last = p.receivedNanos();
+            } else if (last >= 0) {
+                worst = Math.max(worst, (now - last) / 1_000_000);
+            }
+        }
+        return worst;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServerProcess p : nodes.values()) {
+            p.close();
+        }
+        jedis.close();
+        redis.close();
+    }
+}

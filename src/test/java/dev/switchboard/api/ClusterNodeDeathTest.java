@@ -1,0 +1,89 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.models.Call;
+import dev.switchboard.testsupport.RedisServer;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.ServerProcess;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * kill -9 of the node that holds a call: a survivor notices (heartbeat TTL), tells the bot {@code terminated}
+ * (resultInfo 503/9002), answers GET with the terminated call; a call on another node keeps its audio meanwhile.
+ */
+class ClusterNodeDeathTest {
+    static final double BOT_HZ = 440;
+
+    @Test
+    void aSurvivorEndsTheDeadNodesCallsAndTheOthersCallsKeepTheirAudio(@TempDir Path dir) throws Exception {
+        assumeThat(RedisServer.available()).as("redis-server at " + RedisServer.BINARY).isTrue();
+        try (ClusterFixture cluster = new ClusterFixture(dir);
+             CallbackReceiver bot = new CallbackReceiver();
+             RtpPeer doomedBot = new RtpPeer("127.0.0.1");
+             RtpPeer liveBot = new RtpPeer("127.0.0.1");
+             RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
+            ServerProcess a = cluster.start("a");
+            ServerProcess b = cluster.start("b");
+            ServerProcess c = cluster.start("c");
+            cluster.awaitNodes("a", "b", "c");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+
+            Call doomed = ClusterFixture.createCall(a, botToken, bot.url(), doomedBot);
+            String doomedOwner = cluster.ownerOf(doomed.getId());
+            Thread.sleep(2500); // the next placement sees the first call's load
+            Call live = ClusterFixture.createCall(a, botToken, bot.url(), liveBot);
+            String liveOwner = cluster.ownerOf(live.getId());
+            assertThat(liveOwner).as("the second call is placed on a less-loaded node").isNotEqualTo(doomedOwner);
+
+            ServerProcess survivorEntry = cluster.nodes.entrySet().stream().filter(e -> !e.getKey().equals(doomedOwner))
+                    .findFirst().orElseThrow().getValue();
+            ClientApi bob = new ClientApi(new ServerHttp(survivorEntry.baseUrl()), Tokens.bobToken(a.baseUrl()));
+            ClientApi.Joined bobJoined = bob.join(live.getId(), bobPeer.offer("recvonly"));
+            bobPeer.sendReceiverReport(MuteEndToEndTest.audioPort(bobJoined.sdpAnswer()));
+            liveBot.startTone(MuteEndToEndTest.audioPort(
+                    ((com.microsoft.graph.models.AppHostedMediaConfig) live.getMediaConfig()).getBlob()), BOT_HZ);
+            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15)))
+                    .as("bob hears the live call's bot").isTrue();
+
+            CompletableFuture<Long> gap = CompletableFuture.supplyAsync(() ->
+                    ClusterFixture.longestGapMillis(bobPeer, BOT_HZ, Duration.ofSeconds(12)));
+            long killedAt = System.nanoTime();
+            cluster.node(doomedOwner).kill();
+
+            JsonNode terminated = bot.awaitItem(i -> i.path("resourceUrl").asText().contains(doomed.getId())
+                    && i.path("changeType").asText().equals("deleted"), Duration.ofSeconds(30));
+            long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
+            System.out.println("cluster: terminated of the dead node's call reached the bot " + tookMillis + " ms after kill -9");
+            assertThat(terminated.at("/resourceData/resultInfo/code").asInt()).isEqualTo(503);
+            assertThat(terminated.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9002);
+
+            Call got = GraphSdk.client(survivorEntry.baseUrl(), botToken).communications().calls().byCallId(doomed.getId()).get();
+            assertThat(got.getState().getValue()).as("GET through a survivor").isEqualTo("terminated");
+            assertThat(got.getResultInfo().getSubcode()).isEqualTo(9002);
+
+            long worstGap = gap.get();
+            System.out.println("cluster: longest gap of the live call's audio at bob while the other node died: " + worstGap + " ms");
+            assertThat(worstGap).as("the live call on another node keeps its audio").isLessThan(1000);
+            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(5))).isTrue();
+            assertThat(GraphSdk.client(survivorEntry.baseUrl(), botToken).communications().calls().byCallId(live.getId())
+                    .get().getState().getValue()).isEqualTo("established");
+            assertThat(bot.items().stream().filter(i -> i.path("resourceUrl").asText().contains(live.getId())
+                    && i.path("changeType").asText().equals("deleted")).toList()).as("the live call was not ended").isEmpty();
+            List<String> left = List.copyOf(cluster.jedis.hkeys("sb:nodes"));
+            assertThat(left).as("the dead node left the registry").doesNotContain(doomedOwner);
+        }
+    }
+}

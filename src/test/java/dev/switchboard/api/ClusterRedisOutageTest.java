@@ -1,0 +1,97 @@
+package dev.switchboard.api;
+
+import com.microsoft.graph.models.Call;
+import dev.switchboard.testsupport.RedisServer;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.ServerProcess;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Redis stops mid-call and comes back empty: requests that need it get 503 serviceNotAvailable with Retry-After
+ * quickly, the call's audio keeps flowing, and the nodes write their state again by themselves once it returns.
+ */
+class ClusterRedisOutageTest {
+    static final double BOT_HZ = 440;
+
+    @Test
+    void callsOutliveARedisRestartAndRequestsFailFastMeanwhile(@TempDir Path dir) throws Exception {
+        assumeThat(RedisServer.available()).as("redis-server at " + RedisServer.BINARY).isTrue();
+        try (ClusterFixture cluster = new ClusterFixture(dir);
+             CallbackReceiver bot = new CallbackReceiver();
+             RtpPeer botPeer = new RtpPeer("127.0.0.1");
+             RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
+            ServerProcess a = cluster.start("a");
+            ServerProcess b = cluster.start("b");
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            ServerProcess owner = cluster.node(cluster.ownerOf(call.getId()));
+            ServerProcess other = owner == a ? b : a;
+            ClientApi bob = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.bobToken(a.baseUrl()));
+            ClientApi.Joined bobJoined = bob.join(call.getId(), bobPeer.offer("recvonly"));
+            bobPeer.sendReceiverReport(MuteEndToEndTest.audioPort(bobJoined.sdpAnswer()));
+            botPeer.startTone(MuteEndToEndTest.audioPort(
+                    ((com.microsoft.graph.models.AppHostedMediaConfig) call.getMediaConfig()).getBlob()), BOT_HZ);
+            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15))).isTrue();
+
+            cluster.redis.stop();
+            long t0 = System.nanoTime();
+            HttpResponse<String> refused = get(other, call.getId(), botToken);
+            long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("cluster: GET through a non-owner with Redis down answered " + refused.statusCode()
+                    + " in " + tookMillis + " ms");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("serviceNotAvailable");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(tookMillis).as("never hangs").isLessThan(10_000);
+            assertThat(get(owner, call.getId(), botToken).statusCode()).as("the owner answers from memory").isEqualTo(200);
+            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(5)))
+                    .as("the call's audio flows with Redis down").isTrue();
+
+            cluster.redis.restart(); // empty: the nodes write their records again
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline && !(exists(cluster, "sb:call:" + call.getId())
+                    && exists(cluster, "sb:node:a") && exists(cluster, "sb:node:b"))) {
+                Thread.sleep(200);
+            }
+            assertThat(cluster.jedis.exists("sb:call:" + call.getId())).as("the owner rewrote its call's record").isTrue();
+            Thread.sleep(1500); // one view refresh
+            assertThat(get(other, call.getId(), botToken).statusCode()).as("the non-owner routes again").isEqualTo(200);
+            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(5))).isTrue();
+            Call second = ClusterFixture.createCall(other, botToken, bot.url(), new RtpPeer("127.0.0.1"));
+            assertThat(second.getId()).as("new calls are placed again").isNotBlank();
+            assertThat(bot.items().stream().filter(i -> i.path("resourceUrl").asText().contains(call.getId())
+                    && i.path("changeType").asText().equals("deleted")).toList()).as("nobody ended the call").isEmpty();
+        }
+    }
+
+    /** EXISTS through the test's own pool, whose connections broke with the restart (a broken one is replaced). */
+    static boolean exists(ClusterFixture cluster, String key) {
+        try {
+            return cluster.jedis.exists(key);
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            return false;
+        }
+    }
+
+    static HttpResponse<String> get(ServerProcess node, String callId, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl()
+                        + "/v1.0/communications/calls/" + callId)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

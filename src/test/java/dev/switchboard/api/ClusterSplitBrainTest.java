@@ -1,0 +1,82 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.models.Call;
+import dev.switchboard.testsupport.RedisServer;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.ServerProcess;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Two nodes never both own a call: the owner is paused ({@code kill -STOP}) past the TTL, a survivor takes the call
+ * over and tells the bot; resumed ({@code kill -CONT}), the old owner finds its run fenced and stops: no more audio
+ * to the call's legs, no webhook for the call.
+ */
+class ClusterSplitBrainTest {
+    static final double BOT_HZ = 440;
+
+    @Test
+    void aPausedOwnerThatResumesFindsItselfFencedAndStops(@TempDir Path dir) throws Exception {
+        assumeThat(RedisServer.available()).as("redis-server at " + RedisServer.BINARY).isTrue();
+        try (ClusterFixture cluster = new ClusterFixture(dir);
+             CallbackReceiver bot = new CallbackReceiver();
+             RtpPeer botPeer = new RtpPeer("127.0.0.1");
+             RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
+            ServerProcess a = cluster.start("a");
+            ServerProcess b = cluster.start("b");
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            String ownerId = cluster.ownerOf(call.getId());
+            ServerProcess owner = cluster.node(ownerId);
+            ServerProcess survivor = owner == a ? b : a;
+
+            ClientApi bob = new ClientApi(new ServerHttp(survivor.baseUrl()), Tokens.bobToken(a.baseUrl()));
+            ClientApi.Joined bobJoined = bob.join(call.getId(), bobPeer.offer("recvonly"));
+            bobPeer.sendReceiverReport(MuteEndToEndTest.audioPort(bobJoined.sdpAnswer()));
+            botPeer.startTone(MuteEndToEndTest.audioPort(
+                    ((com.microsoft.graph.models.AppHostedMediaConfig) call.getMediaConfig()).getBlob()), BOT_HZ);
+            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15))).isTrue();
+
+            ClusterFixture.signal(owner, "STOP");
+            try {
+                JsonNode ended = bot.awaitItem(i -> i.path("resourceUrl").asText().contains(call.getId())
+                        && i.path("changeType").asText().equals("deleted"), Duration.ofSeconds(30));
+                assertThat(ended.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9002);
+            } finally {
+                ClusterFixture.signal(owner, "CONT");
+            }
+            long resumed = System.nanoTime();
+            int notificationsAtResume = bot.received().size();
+
+            long last = ClusterFixture.awaitToneStops(bobPeer, BOT_HZ, Duration.ofSeconds(3), Duration.ofSeconds(30));
+            assertThat(last).as("the resumed old owner stops sending the call's audio").isNotEqualTo(-1);
+            System.out.println("cluster: audio after kill -CONT lasted " + Math.max(0, (last - resumed) / 1_000_000) + " ms");
+            // the old owner rejoins under a new run and serves again; the call stays the survivor's verdict
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!owner.output().stream().anyMatch(l -> l.contains("was taken over by a survivor")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(owner.output()).anyMatch(l -> l.contains("was taken over by a survivor"));
+            Thread.sleep(2000);
+            List<JsonNode> afterResume = bot.received().stream().skip(notificationsAtResume)
+                    .flatMap(r -> { List<JsonNode> l = new java.util.ArrayList<>(); r.json().path("value").forEach(l::add); return l.stream(); })
+                    .filter(i -> i.path("resourceUrl").asText().contains(call.getId())).toList();
+            assertThat(afterResume).as("no webhook for the call from the fenced old owner").isEmpty();
+            Call got = GraphSdk.client(owner.baseUrl(), botToken).communications().calls().byCallId(call.getId()).get();
+            assertThat(got.getState().getValue()).as("GET through the old owner").isEqualTo("terminated");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.switchboard.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} (Debian's, {@value #BINARY}) on a free loopback port, with its files in a directory of
+ * the test's. {@link #stop()} and {@link #restart()} for the outage tests; close to end it.
+ */
+public final class RedisServer implements AutoCloseable {
+    public static final String BINARY = "/usr/bin/redis-server";
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private RedisServer(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    public static boolean available() {
+        return Files.isExecutable(Path.of(BINARY));
+    }
+
+    /** Starts redis-server (no persistence: a restart loses every key, the harder case for the nodes). */
+    public static RedisServer start(Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        RedisServer r = new RedisServer(dir, port);
+        r.launch();
+        return r;
+    }
+
+    private void launch() throws Exception {
+        Files.createDirectories(dir);
+        process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("PING\r\n".getBytes());
+                byte[] buf = new byte[7];
+                if (s.getInputStream().read(buf) > 0) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Kills it (SIGKILL: an outage, not a shutdown). */
+    public void stop() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts it again on the same port, empty. */
+    public void restart() throws Exception {
+        launch();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null) {
+            stop();
+        }
+    }
+}
