@@ -140,6 +140,33 @@ class DtmfEndToEndTest {
         }
     }
 
+    @Test
+    void aKeyPressedOnTheSoftphoneEndsARecordingWhoseStopTonesHaveIt() throws Exception {
+        String callId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID)).getId(); // P2P
+        try (Softphone phone = new Softphone("127.0.0.1", AudioCodec.PCMU, null, true)) {
+            ClientApi.Joined joined = alice.join(callId, phone.sdpOffer());
+            phone.start(joined.sdpAnswer());
+            com.microsoft.graph.communications.calls.item.recordresponse.RecordResponsePostRequestBody record =
+                    new com.microsoft.graph.communications.calls.item.recordresponse.RecordResponsePostRequestBody();
+            record.setInitialSilenceTimeoutInSeconds(60);
+            record.setMaxSilenceTimeoutInSeconds(60);
+            record.setMaxRecordDurationInSeconds(60);
+            record.setPlayBeep(false);
+            record.setStopTones(List.of("#"));
+            String opId = graph.communications().calls().byCallId(callId).recordResponse().post(record).getId();
+            CompletableFuture<Boolean> sent = new CompletableFuture<>();
+            phone.sendDtmf("5#", 60, sent::complete); // 5 is not a stop tone, # is
+            assertThat(sent.get(30, TimeUnit.SECONDS)).isTrue();
+            JsonNode done = bot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + opId), PATIENCE)
+                    .path("resourceData");
+            assertThat(done.path("status").asText()).isEqualTo("Completed");
+            assertThat(done.path("completionReason").asText()).as("ended by the RFC 4733 '#', long before any timeout")
+                    .isEqualTo("stopToneDetected");
+        } finally {
+            graph.communications().calls().byCallId(callId).delete();
+        }
+    }
+
     /** One key press as RFC 4733 §2.5 has it sent: start (marker), two updates, three end packets. */
     static List<byte[]> press(int ssrc, int seq, int timestamp, int event) {
         List<byte[]> packets = new ArrayList<>();
