@@ -24,7 +24,7 @@ class ClusterDrainTest {
 
     @Test
     void aDrainingNodeTakesNoNewCallsAndExitsWhenItsCallsEnd(@TempDir Path dir) throws Exception {
-        assumeThat(RedisServer.available()).as("redis-server at " + RedisServer.BINARY).isTrue();
+        RedisServer.requireOrSkip();
         try (ClusterFixture cluster = new ClusterFixture(dir);
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");

@@ -30,7 +30,7 @@ class ClusterRedisOutageTest {
 
     @Test
     void callsOutliveARedisRestartAndRequestsFailFastMeanwhile(@TempDir Path dir) throws Exception {
-        assumeThat(RedisServer.available()).as("redis-server at " + RedisServer.BINARY).isTrue();
+        RedisServer.requireOrSkip();
         try (ClusterFixture cluster = new ClusterFixture(dir);
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");

@@ -27,6 +27,15 @@ public final class RedisServer implements AutoCloseable {
         return Files.isExecutable(Path.of(BINARY));
     }
 
+    /** Skips the test without redis-server; under CI (CI=true, where run-tests installs it) fails it instead. */
+    public static void requireOrSkip() {
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            org.assertj.core.api.Assertions.assertThat(available()).as("redis-server at " + BINARY + " (CI)").isTrue();
+        } else {
+            org.assertj.core.api.Assumptions.assumeThat(available()).as("redis-server at " + BINARY).isTrue();
+        }
+    }
+
     /** Starts redis-server (no persistence: a restart loses every key, the harder case for the nodes). */
     public static RedisServer start(Path dir) throws Exception {
         int port;
