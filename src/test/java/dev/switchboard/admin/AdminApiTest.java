@@ -95,7 +95,7 @@ class AdminApiTest {
             Participant me = graph.communications().calls().byCallId(callId).participants().byParticipantId(botPid).get();
             assertThat(me.getIsMuted()).isTrue();
             await().atMost(Duration.ofSeconds(20)).until(() -> bot.accepted().stream().skip(before)
-                    .anyMatch(r -> r.item().path("resourceUrl").asText().endsWith("/participants")));
+                    .flatMap(BotReceiver.Received::items).anyMatch(i -> i.path("resourceUrl").asText().endsWith("/participants")));
             assertThat(http.get("/admin/v1/calls/" + callId, admin).json().path("operations").findValuesAsText("type"))
                     .contains("muteParticipantOperation");
 
@@ -105,7 +105,7 @@ class AdminApiTest {
 
             assertThat(http.post("/admin/v1/calls/" + callId + "/end", admin, null).status()).isEqualTo(204);
             await().atMost(Duration.ofSeconds(20)).until(() -> bot.accepted().stream()
-                    .anyMatch(r -> r.item().path("resourceData").path("state").asText().equals("terminated")));
+                    .flatMap(BotReceiver.Received::items).anyMatch(i -> i.path("resourceData").path("state").asText().equals("terminated")));
             JsonNode ended = find(http.get("/admin/v1/calls?state=terminated", admin).json().path("value"), callId);
             assertThat(ended.path("resultInfo").path("subcode").asInt()).isEqualTo(5010);
             assertThat(http.post("/admin/v1/calls/" + callId + "/end", admin, null).status()).isEqualTo(404);

@@ -115,7 +115,7 @@ class DashboardBrowserTest {
             page.click("#end-call");
             page.click("#end-call");
             await().atMost(CEILING).until(() -> bot.accepted().stream()
-                    .anyMatch(r -> r.item().path("resourceData").path("state").asText().equals("terminated")));
+                    .flatMap(BotReceiver.Received::items).anyMatch(i -> i.path("resourceData").path("state").asText().equals("terminated")));
             try {
                 await().atMost(CEILING).ignoreExceptions().until(() -> text(page, "#call-state").equals("terminated"));
             } catch (AssertionError | RuntimeException e) {

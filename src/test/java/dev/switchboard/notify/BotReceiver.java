@@ -41,6 +41,11 @@ public final class BotReceiver implements AutoCloseable {
             return json().path("value").path(0);
         }
 
+        /** Every notification item of the POST (a busy call's queue is delivered several to a POST). */
+        public java.util.stream.Stream<JsonNode> items() {
+            return json().path("value").valueStream();
+        }
+
         /** The test's own marker of the first item. */
         int marker() {
             return item().path("testMarker").asInt(-1);
