@@ -117,7 +117,8 @@ public final class DialHandler {
     }
 
     private static java.net.InetAddress remoteAddress(Context ctx) {
-        String text = ctx.req().getRemoteAddr();
+        // a dial hopped to the node it was placed on: the caller's address as the entry node saw it (cluster mode)
+        String text = ctx.attribute(ClientHandler.HOPPED_CLIENT_ADDRESS) instanceof String hopped ? hopped : ctx.req().getRemoteAddr();
         if (text == null || text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
             return null;
         }

@@ -108,11 +108,21 @@ public final class IncomingCalls {
             ParticipantIdentity who = ParticipantIdentity.user(user.userId(), user.displayName(), user.tenantId());
             Participant caller = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
             c.participants.put(pid, caller);
+            Call bell;
+            try {
+                bell = ringingCall(c, callId, bot, new Call.Inbound(who, pid, null, clock.instant().plus(window)));
+            } catch (RuntimeException e) { // the journal (or the cluster's call directory) refused it: no call
+                c.participants.remove(pid);
+                Departures.closeLeg(caller);
+                c.ended = true;
+                room.close();
+                throw e;
+            }
             synchronized (dialed) {
                 dialed.put(callId, c);
             }
             rosters.changed(c, List.of(caller), List.of());
-            ring(c, callId, bot, new Call.Inbound(who, pid, null, clock.instant().plus(window)));
+            announce(bell);
             log.info("call dialed callId={} callChainId={} participantId={} appId={}", callId, c.id, pid, bot.appId());
             return new Dialed(callId, pid, leg.sdpAnswer());
         } finally {
@@ -120,13 +130,27 @@ public final class IncomingCalls {
         }
     }
 
-    /** A new bot's call for {@code bot} in {@code c}, ringing; lock held. */
-    private Call ring(Conference c, String callId, CallingBot bot, Call.Inbound inbound) {
+    /**
+     * A new bot's call for {@code bot} in {@code c}, ringing, journaled (so a crash announces it {@code terminated} to
+     * the bot's calling webhook, and in cluster mode its Redis record lets any node hop the bot's answer here) but
+     * not yet known to anyone; lock held.
+     *
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when the journal refuses it (nothing changed)
+     */
+    private Call ringingCall(Conference c, String callId, CallingBot bot, Call.Inbound inbound) {
         CreateCallRequest request = new CreateCallRequest(bot.callingWebhook(), List.of("audio"), false, null, List.of(),
                 null, false, false, null, bot.identity(), null, null);
         Call call = new Call(callId, c, c.tenantId, bot.appId(), request, bot.identity(), Ids.next(), clock.instant());
         call.state = CallState.INCOMING;
         call.inbound = inbound;
+        journal.created(call);
+        return call;
+    }
+
+    /** The journaled ringing call joins the conference and rings at its bot's calling webhook; lock held. */
+    private Call announce(Call call) {
+        Conference c = call.conference;
+        String callId = call.id;
         c.botCalls.add(call);
         c.aliases.add(callId);
         registry.register(call);
@@ -158,7 +182,7 @@ public final class IncomingCalls {
             Participant bot = new Participant(call.myParticipantId, call.source, Integer.toString(c.nextSourceId++), call, leg);
             c.participants.put(bot.id, bot);
             try {
-                journal.created(call);
+                journal.created(call); // again: the answer's callback URI and the bot's participant
             } catch (RuntimeException e) {
                 c.participants.remove(bot.id);
                 Departures.closeLeg(bot);
@@ -214,12 +238,13 @@ public final class IncomingCalls {
                 throw SwitchboardException.notFound("Bot '" + target.appId() + "'");
             }
             Call.Inbound was = call.inbound;
-            leaveRinging(call, ResultInfo.REDIRECTED);
             Call.Inbound inbound = new Call.Inbound(was.caller, was.callerParticipantId, was.transferor,
                     clock.instant().plus(timeout));
             inbound.redirected = true;
             inbound.transferFrom = was.transferFrom;
-            Call next = ring(c, Ids.next(), target, inbound);
+            Call next = ringingCall(c, Ids.next(), target, inbound); // journaled first: a refusal changes nothing
+            leaveRinging(call, ResultInfo.REDIRECTED);
+            announce(next);
             log.info("call redirected callId={} to callId={} appId={}", call.id, next.id, target.appId());
             return null;
         });
@@ -311,12 +336,13 @@ public final class IncomingCalls {
                 throw SwitchboardException.notFound("Bot '" + target.appId() + "'");
             }
             Participant transferee = requireTransferable(call);
-            call.state = CallState.TRANSFERRING;
-            events.callState(call);
             Call.Inbound inbound = new Call.Inbound(transferee.identity, transferee.id, call.source,
                     clock.instant().plus(window));
             inbound.transferFrom = call;
-            Call next = ring(c, Ids.next(), target, inbound);
+            Call next = ringingCall(c, Ids.next(), target, inbound); // journaled first: a refusal changes nothing
+            call.state = CallState.TRANSFERRING;
+            events.callState(call);
+            announce(next);
             log.info("call transferring callId={} to callId={} appId={}", call.id, next.id, target.appId());
             return null;
         });
@@ -481,6 +507,7 @@ public final class IncomingCalls {
         call.state = CallState.TERMINATED;
         call.resultInfo = why;
         events.callState(call);
+        journal.ended(call);
     }
 
     private void requireRinging(Call call, String verb) {

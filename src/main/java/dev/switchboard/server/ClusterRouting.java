@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Cluster mode's front door, a {@code before} filter ahead of every route: a request on a call that lives on
- * another node is hopped there ({@link NodeHop}) and the owner's answer is written back unchanged; a new call is
- * placed on the least-loaded node (hopped there unless that is this node); a call whose node died answers
+ * another node is hopped there ({@link NodeHop}) and the owner's answer is written back unchanged; a new call (a
+ * bot's create or a user's dial) is placed on the least-loaded node (hopped there unless that is this node); a call whose node died answers
  * {@code GET} as {@code terminated} (to its own app) until its record expires. Everything else runs here as usual.
  * Request threads.
  */
@@ -32,6 +32,8 @@ final class ClusterRouting {
     private static final Pattern ON_CALL = Pattern.compile(
             "(?i)/(?:v1\\.0/(?:communications|app)|client/v1)/calls/([^/]+)(/.*)?");
     private static final Pattern CREATE = Pattern.compile("(?i)/v1\\.0/(?:communications|app)/calls/?");
+    /** A user dials a bot (docs/inbound-calls.md): the call is placed like a create. */
+    private static final Pattern DIAL = Pattern.compile("(?i)/client/v1/apps/[^/]+/calls/?");
     private static final Pattern GET_CALL = Pattern.compile("(?i)/v1\\.0/(?:communications|app)/calls/[^/]+/?");
 
     private final ClusterNode node;
@@ -57,7 +59,7 @@ final class ClusterRouting {
             }
             return; // a hop runs where it landed
         }
-        if ("POST".equals(method) && CREATE.matcher(path).matches()) {
+        if ("POST".equals(method) && (CREATE.matcher(path).matches() || DIAL.matcher(path).matches())) {
             NodeInfo target = node.placement();
             if (!target.id().equals(node.nodeId())) {
                 forward(ctx, target);
