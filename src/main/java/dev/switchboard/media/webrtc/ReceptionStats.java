@@ -5,7 +5,8 @@ package dev.switchboard.media.webrtc;
  * the extended highest sequence number, packets received, interarrival jitter, and the last Sender Report heard
  * (for LSR/DLSR). Written by the packet thread ({@link #onRtp}, {@link #onSenderReport}), read by the report
  * timer ({@link #fill}) through volatile fields: a report may mix values a packet apart, never blocks either side.
- * The loss fraction's "prior" counters belong to the timer. No allocation.
+ * The loss fraction's "prior" counters belong to the timer alone. Simplified from A.1: no probation; a jump of
+ * more than 3000 ahead (or 100 behind) restarts the count at once. No allocation.
  */
 final class ReceptionStats {
     private final int clockRate;
@@ -20,6 +21,7 @@ final class ReceptionStats {
     private volatile long lastSrNanos;
     private long lastTransit;
     // timer only
+    private long priorSsrc = -1;
     private long expectedPrior;
     private long receivedPrior;
 
@@ -44,8 +46,6 @@ final class ReceptionStats {
             received = 1;
             jitterQ4 = 0;
             lastTransit = arrival - ts;
-            expectedPrior = 0;
-            receivedPrior = 0;
             return;
         }
         int delta = (seq - maxSeq) & 0xFFFF;
@@ -59,8 +59,6 @@ final class ReceptionStats {
             maxSeq = seq;
             cycles = 0;
             received = 0;
-            expectedPrior = 0;
-            receivedPrior = 0;
         } // else: a duplicate or reordered packet; counted below
         received++;
         long transit = arrival - ts;
@@ -92,6 +90,11 @@ final class ReceptionStats {
         long got = received;
         long expected = extended - baseSeq + 1;
         long lost = expected - got;
+        if (s != priorSsrc || expected < expectedPrior || got < receivedPrior) { // a new source or a resync
+            priorSsrc = s;
+            expectedPrior = 0;
+            receivedPrior = 0;
+        }
         long expectedInterval = expected - expectedPrior;
         long receivedInterval = got - receivedPrior;
         expectedPrior = expected;

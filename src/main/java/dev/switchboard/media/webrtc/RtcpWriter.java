@@ -17,13 +17,10 @@ public final class RtcpWriter {
     private RtcpWriter() {
     }
 
-    /** The CNAME bytes for {@link #write}: at most 255 bytes of UTF-8. */
+    /** The CNAME bytes for {@link #write}: its UTF-8, clipped to the 255 bytes an SDES item holds ("switchboard" if empty). */
     public static byte[] cname(String cname) {
-        byte[] b = cname.getBytes(StandardCharsets.UTF_8);
-        if (b.length == 0 || b.length > 255) {
-            throw new IllegalArgumentException("CNAME must be 1..255 bytes");
-        }
-        return b;
+        byte[] b = (cname == null || cname.isEmpty() ? "switchboard" : cname).getBytes(StandardCharsets.UTF_8);
+        return b.length > 255 ? java.util.Arrays.copyOf(b, 255) : b;
     }
 
     /** Bytes {@link #write} needs at most for a CNAME of {@code cnameLength} bytes. */

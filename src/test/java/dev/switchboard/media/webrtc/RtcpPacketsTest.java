@@ -38,6 +38,17 @@ class RtcpPacketsTest {
     }
 
     @Test
+    void aLongCnameIsClippedToWhatAnSdesItemHolds() {
+        byte[] cname = RtcpWriter.cname("x".repeat(400));
+        assertThat(cname).hasSize(255);
+        byte[] buf = new byte[RtcpWriter.maxLength(cname.length)];
+        int n = RtcpWriter.write(senderWithBlock(), cname, buf);
+        assertThat(new RtcpReader().scan(buf, n)).isEqualTo(RtcpReader.OK);
+        assertThat(buf[52 + 9] & 0xFF).isEqualTo(255);
+        assertThat(RtcpWriter.cname("")).isEqualTo("switchboard".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void ntpTimestampsCountFrom1900WithA32BitFraction() {
         assertThat(RtcpReport.ntp(0, 0)).isEqualTo(2_208_988_800L << 32);
         assertThat(RtcpReport.ntp(1_500, 0)).isEqualTo((2_208_988_801L << 32) | 0x8000_0000L);
