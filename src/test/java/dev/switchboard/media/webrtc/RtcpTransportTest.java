@@ -139,6 +139,12 @@ class RtcpTransportTest {
         demux.onDatagram(rr, rr.length, BROWSER, SECOND);
         assertThat(counters.rtcpReceiverReports()).isEqualTo(1);
         assertThat(rtcpDelivered).hasSize(1);
+
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        WebRtcMeters.bind(registry, counters);
+        assertThat(registry.get("switchboard.media.dropped.packets").tag("reason", "rtcp_malformed").functionCounter().count()).isEqualTo(3);
+        assertThat(registry.get("switchboard.webrtc.rtcp.received").tag("type", "rr").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("switchboard.webrtc.rtcp.sent").functionCounter().count()).isZero();
     }
 
     @Test
