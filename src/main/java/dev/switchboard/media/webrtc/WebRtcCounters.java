@@ -18,6 +18,9 @@ public final class WebRtcCounters {
     final LongAdder dtlsFailed = new LongAdder();
     final LongAdder dtlsFingerprintMismatch = new LongAdder();
     final LongAdder legsEnded = new LongAdder();
+    final LongAdder rtcpSenderReports = new LongAdder();
+    final LongAdder rtcpReceiverReports = new LongAdder();
+    final LongAdder rtcpReportsSent = new LongAdder();
 
     public WebRtcCounters() {
         for (int i = 0; i < REASONS.length; i++) {
@@ -64,5 +67,20 @@ public final class WebRtcCounters {
     /** Legs the transport ended: ICE never connected, consent expired, DTLS failed or the browser closed it. */
     public long legsEnded() {
         return legsEnded.sum();
+    }
+
+    /** Sender Reports received from browsers (in valid compound SRTCP packets). */
+    public long rtcpSenderReports() {
+        return rtcpSenderReports.sum();
+    }
+
+    /** Receiver Reports received from browsers. */
+    public long rtcpReceiverReports() {
+        return rtcpReceiverReports.sum();
+    }
+
+    /** RTCP reports (compound SR/RR + SDES) sent to browsers. */
+    public long rtcpReportsSent() {
+        return rtcpReportsSent.sum();
     }
 }

@@ -26,7 +26,9 @@ public enum WebRtcDropReason {
     /** SRTP/SRTCP too short to carry a header and a tag, or from one SSRC too many. */
     SRTP_MALFORMED("srtp_malformed"),
     /** Media this server would have sent while consent had lapsed (RFC 7675). */
-    CONSENT_LAPSED("consent_lapsed");
+    CONSENT_LAPSED("consent_lapsed"),
+    /** Decrypted SRTCP that is not a valid compound RTCP packet (RFC 3550 §6.1: version, lengths, SR/RR first). */
+    RTCP_MALFORMED("rtcp_malformed");
 
     private final String tag;
 

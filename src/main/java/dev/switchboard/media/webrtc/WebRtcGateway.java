@@ -37,6 +37,7 @@ public final class WebRtcGateway implements AutoCloseable {
     private final WebRtcDemux demux = new WebRtcDemux(counters);
     private final WebRtcPort port;
     private final ScheduledExecutorService sweeper;
+    private final ScheduledExecutorService reports;
     private final Set<Open> open = ConcurrentHashMap.newKeySet();
 
     private record Open(WebRtcTransport transport, Consumer<WebRtcTransport> onFinished) {
@@ -49,6 +50,8 @@ public final class WebRtcGateway implements AutoCloseable {
         this.port = WebRtcPort.open(bind, demux);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("webrtc-sweeper").daemon().unstarted(r));
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        this.reports = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("webrtc-rtcp").daemon().unstarted(r));
+        reports.scheduleWithFixedDelay(this::report, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -73,6 +76,7 @@ public final class WebRtcGateway implements AutoCloseable {
         IceCredentials local = IceCredentials.random(random);
         WebRtcTransport transport = new WebRtcTransport(local, offer.iceUfrag(), offer.fingerprint(), certificate, consent,
                 counters, port, media, random, name, System.nanoTime());
+        transport.enableReports(ssrc, offer.codec().clockRate(), "switchboard-" + name);
         demux.register(transport);
         open.add(new Open(transport, onFinished));
         String answer = new WebRtcAnswer(advertisedAddress, port.localPort(), local.ufrag(), local.password(),
@@ -118,8 +122,22 @@ public final class WebRtcGateway implements AutoCloseable {
         }
     }
 
+    /** Thread {@code webrtc-rtcp}, every 250 ms: each leg whose randomized report interval passed sends its report. */
+    private void report() {
+        long now = System.nanoTime();
+        long wall = System.currentTimeMillis();
+        for (Open o : open) {
+            try {
+                o.transport.reportIfDue(now, wall);
+            } catch (RuntimeException e) {
+                log.warn("webrtc rtcp report failed reason={}", e.toString());
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        reports.shutdownNow();
         sweeper.shutdownNow();
         for (Open o : open) {
             o.transport.close();

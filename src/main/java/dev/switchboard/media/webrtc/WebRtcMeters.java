@@ -12,7 +12,8 @@ import java.util.function.ToDoubleFunction;
  * Exposes a {@link WebRtcCounters} to Micrometer as function counters (no cost per packet): the WebRTC drop
  * reasons join {@code switchboard.media.dropped.packets{reason}} ({@code srtp_auth_failed}, {@code srtp_replay},
  * {@code stun_unauthenticated}, …), plus {@code switchboard.webrtc.stun.answered},
- * {@code switchboard.webrtc.dtls.handshakes{outcome}} and {@code switchboard.webrtc.legs.ended}.
+ * {@code switchboard.webrtc.dtls.handshakes{outcome}}, {@code switchboard.webrtc.legs.ended},
+ * {@code switchboard.webrtc.rtcp.received{type=sr|rr}} and {@code switchboard.webrtc.rtcp.sent}.
  */
 public final class WebRtcMeters {
     private WebRtcMeters() {
@@ -34,6 +35,12 @@ public final class WebRtcMeters {
                 .tag("outcome", "fingerprint_mismatch").description("DTLS-SRTP handshakes").register(registry));
         meters.add(counter(registry, "switchboard.webrtc.legs.ended", counters, WebRtcCounters::legsEnded,
                 "WebRTC legs ended by their transport (no ICE, consent expired, DTLS failed or closed)"));
+        meters.add(FunctionCounter.builder("switchboard.webrtc.rtcp.received", counters, WebRtcCounters::rtcpSenderReports)
+                .tag("type", "sr").description("RTCP reports received from browsers").register(registry));
+        meters.add(FunctionCounter.builder("switchboard.webrtc.rtcp.received", counters, WebRtcCounters::rtcpReceiverReports)
+                .tag("type", "rr").description("RTCP reports received from browsers").register(registry));
+        meters.add(counter(registry, "switchboard.webrtc.rtcp.sent", counters, WebRtcCounters::rtcpReportsSent,
+                "RTCP reports (SR or RR with SDES) sent to browsers"));
         return meters;
     }
 

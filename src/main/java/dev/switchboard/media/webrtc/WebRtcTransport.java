@@ -24,6 +24,11 @@ public final class WebRtcTransport {
     private final ByteBuffer outBuffer = ByteBuffer.wrap(out);
     private volatile SrtpContext inbound;
     private volatile SrtpContext outbound;
+    private volatile SrtpContext outboundRtcp;
+    private final byte[] rtcpOut = new byte[1500];
+    private final ByteBuffer rtcpOutBuffer = ByteBuffer.wrap(rtcpOut);
+    private final RtcpReader rtcpReader = new RtcpReader();
+    private volatile RtcpReporter reporter;
     private volatile boolean dtlsFailed;
     private volatile boolean dtlsClosed;
     private volatile boolean closed;
@@ -90,9 +95,16 @@ public final class WebRtcTransport {
         boolean rtcp = pt >= 192 && pt <= 223;
         int n = rtcp ? context.unprotectRtcp(buf, length) : context.unprotectRtp(buf, length);
         if (n >= 0) {
+            RtcpReporter r = reporter;
             if (rtcp) {
+                if (!readRtcp(buf, n, now, r)) {
+                    return;
+                }
                 media.onRtcp(buf, n, now);
             } else {
+                if (r != null) {
+                    r.reception().onRtp(buf, n, now);
+                }
                 media.onRtp(buf, n, now);
             }
         } else if (n == SrtpContext.AUTH_FAILED) {
@@ -141,6 +153,65 @@ public final class WebRtcTransport {
         }
         outBuffer.clear().limit(n);
         sink.send(outBuffer, to);
+        RtcpReporter r = reporter;
+        if (!rtcp && r != null) {
+            r.onSent(packet, length, now);
+        }
+        return true;
+    }
+
+    /** Checks and counts a decrypted compound RTCP packet; false (counted as {@code rtcp_malformed}) if broken. */
+    private boolean readRtcp(byte[] buf, int length, long now, RtcpReporter r) {
+        if (rtcpReader.scan(buf, length) != RtcpReader.OK) {
+            counters.drop(WebRtcDropReason.RTCP_MALFORMED);
+            return false;
+        }
+        counters.rtcpSenderReports.add(rtcpReader.senderReports());
+        counters.rtcpReceiverReports.add(rtcpReader.receiverReports());
+        if (r != null && rtcpReader.senderReports() > 0) {
+            r.reception().onSenderReport(rtcpReader.srNtpMiddle(), now);
+        }
+        return true;
+    }
+
+    /**
+     * Turns on RTCP reports for this leg ({@link RtcpReporter}); call before media flows.
+     *
+     * @param ssrc      the SSRC of the RTP this leg sends
+     * @param clockRate the negotiated codec's RTP clock rate
+     */
+    public void enableReports(long ssrc, int clockRate, String cname) {
+        reporter = new RtcpReporter(ssrc, clockRate, cname);
+    }
+
+    /**
+     * Sends this leg's RTCP report if one is due (RFC 3550 §6.4). Called by one report timer thread only, never the
+     * packet or mixer thread; uses its own buffer and SRTCP context, so it takes no lock.
+     *
+     * @return true if a report was sent
+     */
+    public boolean reportIfDue(long now, long unixMillis) {
+        RtcpReporter r = reporter;
+        SrtpContext context = outboundRtcp;
+        if (r == null || context == null || closed) {
+            return false;
+        }
+        InetSocketAddress to = ice.sendAddress(now);
+        if (to == null) {
+            return false;
+        }
+        int length = r.due(now, unixMillis);
+        if (length == 0) {
+            return false;
+        }
+        System.arraycopy(r.packet, 0, rtcpOut, 0, length);
+        int n = context.protectRtcp(rtcpOut, length);
+        if (n < 0) {
+            return false;
+        }
+        rtcpOutBuffer.clear().limit(n);
+        sink.send(rtcpOutBuffer, to);
+        counters.rtcpReportsSent.increment();
         return true;
     }
 
@@ -185,6 +256,7 @@ public final class WebRtcTransport {
     /** Sets the SRTP keys (the handshake does; tests may, to exercise SRTP without DTLS). */
     void installKeys(SrtpMasterKeys in, SrtpMasterKeys out) {
         inbound = SrtpContext.create(in);
+        outboundRtcp = SrtpContext.create(out); // SRTCP only, for the report timer: its own index, no shared state
         outbound = SrtpContext.create(out);
     }
 

@@ -10,6 +10,8 @@
  *       128–191 SRTP → by checked source address  → SrtpContext.unprotect → MediaSink (the leg's ingress pipeline)
  *       else   dropped (unknown_protocol); DTLS/SRTP from an unchecked address: unknown_source
  * sending: leg → WebRtcTransport.sendRtp → SrtpContext.protect → the nominated address while consent is fresh
+ * reports: thread "webrtc-rtcp" → WebRtcTransport.reportIfDue → RtcpReporter (SR/RR + block + SDES) → SRTCP
+ *          (incoming SRTCP: RtcpReader checks and counts it; broken → rtcp_malformed)
  * </pre>
  *
  * <h2>Rules</h2>
@@ -33,5 +35,7 @@
  * The port's packet thread runs the demultiplexer, the ICE responder and SRTP unprotect, and owns their scratch
  * buffers. Each leg's sender (the mixer thread) runs SRTP protect with the leg's own outbound context and buffer.
  * Each handshake runs on its own virtual thread, which publishes the SRTP contexts through volatile fields.
+ * The {@code webrtc-rtcp} timer writes each leg's RTCP reports with the leg's own report buffer and SRTCP context;
+ * it reads the packet and sender threads' statistics through volatile fields and shares no lock with them.
  */
 package dev.switchboard.media.webrtc;
