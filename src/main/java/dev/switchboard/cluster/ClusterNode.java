@@ -54,6 +54,9 @@ public final class ClusterNode implements AutoCloseable {
     private volatile String mediaAddress;
     private volatile boolean draining;
     private volatile Map<String, NodeInfo> live = Map.of();
+    /** The URL of every node seen since start: a token issued by a node that died since is still the cluster's. */
+    private final java.util.Set<String> seenUrls = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_SEEN_URLS = 4096;
     /** When the heartbeats started succeeding without a break (nanoTime), or -1 while Redis fails. */
     private volatile long healthySince = -1;
 
@@ -177,6 +180,11 @@ public final class ClusterNode implements AutoCloseable {
             }
         }
         live = Map.copyOf(view);
+        for (NodeInfo n : view.values()) {
+            if (seenUrls.size() < MAX_SEEN_URLS) {
+                seenUrls.add(n.url().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
     }
 
     /**
@@ -242,14 +250,18 @@ public final class ClusterNode implements AutoCloseable {
         return new NodeInfo(nodeId, boot, url, mediaAddress, liveCalls.getAsInt(), -1, draining);
     }
 
-    /** Whether {@code base} is the URL of a live node of the cluster (tokens issued there are the cluster's own). */
+    /**
+     * Whether {@code base} is the URL of a node of the cluster, live or seen live since this node started: tokens
+     * issued there are the cluster's own (signed with the shared keys, which the verifier still checks), including
+     * those of a node that has died since (a bot keeps using its token after its node's death).
+     */
     public boolean isPeer(String base) {
         for (NodeInfo n : live.values()) {
             if (n.url().equalsIgnoreCase(base)) {
                 return true;
             }
         }
-        return false;
+        return base != null && seenUrls.contains(base.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The live nodes as last seen. */
