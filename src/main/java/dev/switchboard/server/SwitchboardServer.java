@@ -60,8 +60,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threads and locks: docs/concurrency.md.
  *
- * <p>Why this class is a little longer than ~300 lines: it is the one place that builds every part by hand
- * (ARCHITECTURE.md: no DI container), in dependency order, and releases them in reverse on a failed start.
+ * <p>Why this class is longer than ~300 lines: it is the one place that builds every part by hand
+ * (ARCHITECTURE.md: no DI container), in dependency order, and releases them in reverse on a failed start. Every
+ * surface (Graph API, client API, inbound calls, IVR, join page, dashboard, cluster) adds its wiring here; the next
+ * step is one small wiring class per surface (as {@code IvrWiring} and {@code ClusterMode} already are).
  */
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
