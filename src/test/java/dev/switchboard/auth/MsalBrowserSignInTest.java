@@ -67,7 +67,7 @@ class MsalBrowserSignInTest {
             String https = "https://localhost:" + server.server().httpsPort();
             String authority = https + "/" + DevIdentities.TENANT_ID;
             String origin = "http://localhost:" + site.getAddress().getPort();
-            String callId = groupCall(server, bot, Tokens.devBotToken(server.baseUrl()));
+            String callId = server.groupCall(bot.url(), Tokens.devBotToken(server.baseUrl()));
 
             chromium.open(origin + "/?authority=" + URLEncoder.encode(authority, StandardCharsets.UTF_8)
                     + "&clientId=" + DevIdentities.DEV_SPA_APP_ID);
@@ -144,15 +144,4 @@ class MsalBrowserSignInTest {
         return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded()));
     }
 
-    private static String groupCall(TestServer server, CallbackReceiver bot, String botToken) throws Exception {
-        String body = """
-                {"callbackUri":"%s","requestedModalities":["audio"],
-                 "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
-                 "targets":[{"identity":{"user":{"id":"%s"}}}]}""".formatted(bot.url(), DevIdentities.ALICE_ID);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/communications/calls"))
-                .header("Authorization", "Bearer " + botToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return JSON.readTree(r.body()).get("id").asText();
-    }
 }

@@ -62,7 +62,7 @@ class BrowserRtcpStatsTest {
              Chromium chromium = new Chromium(wav.toAbsolutePath(), dir)) {
             WebRtcGateway gateway = ((RtpMediaEngine) server.server().media()).webRtc();
             String botToken = Tokens.devBotToken(server.baseUrl());
-            String callId = groupCall(server, bot, botToken);
+            String callId = server.groupCall(bot.url(), botToken);
             ClientApi bobApi = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));
             ClientApi.Joined bobJoined = bobApi.join(callId, bob.offer("sendrecv"));
             bob.startTone(mediaPort(bobJoined.sdpAnswer()), 440);
@@ -109,18 +109,6 @@ class BrowserRtcpStatsTest {
         }
     }
 
-    private static String groupCall(TestServer server, CallbackReceiver bot, String botToken) throws Exception {
-        String body = """
-                {"callbackUri":"%s","requestedModalities":["audio"],
-                 "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
-                 "targets":[{"identity":{"user":{"id":"%s"}}},{"identity":{"user":{"id":"%s"}}}]}"""
-                .formatted(bot.url(), DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/communications/calls"))
-                .header("Authorization", "Bearer " + botToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return JSON.readTree(r.body()).get("id").asText();
-    }
 
     private static int mediaPort(String answer) {
         Matcher m = Pattern.compile("m=audio (\\d+) ").matcher(answer);

@@ -50,6 +50,25 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Creates a service-hosted group call of alice and bob over plain HTTP with the bot's token (201 asserted), as
+     * the browser tests need one: returns its id.
+     */
+    public String groupCall(String callbackUri, String botToken) throws IOException, InterruptedException {
+        String body = """
+                {"callbackUri":"%s","requestedModalities":["audio"],
+                 "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
+                 "targets":[{"identity":{"user":{"id":"%s"}}},{"identity":{"user":{"id":"%s"}}}]}"""
+                .formatted(callbackUri, dev.switchboard.auth.DevIdentities.ALICE_ID, dev.switchboard.auth.DevIdentities.BOB_ID);
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(baseUrl() + "/v1.0/communications/calls"))
+                .header("Authorization", "Bearer " + botToken).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        org.assertj.core.api.Assertions.assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("id").asText();
+    }
+
     public String baseUrl() {
         return server.baseUrl();
     }

@@ -55,7 +55,7 @@ class JoinPageBrowserTest {
              Chromium chromium = new Chromium(wav.toAbsolutePath(), DIR)) {
             WebRtcGateway gateway = ((RtpMediaEngine) server.server().media()).webRtc();
             String botToken = Tokens.devBotToken(server.baseUrl());
-            String callId = groupCall(server, bot, botToken);
+            String callId = server.groupCall(bot.url(), botToken);
             ClientApi bobApi = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));
             bob.startTone(mediaPort(bobApi.join(callId, bob.offer("sendrecv")).sdpAnswer()), 440);
 
@@ -100,18 +100,6 @@ class JoinPageBrowserTest {
         }
     }
 
-    static String groupCall(TestServer server, CallbackReceiver bot, String botToken) throws Exception {
-        String body = """
-                {"callbackUri":"%s","requestedModalities":["audio"],
-                 "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
-                 "targets":[{"identity":{"user":{"id":"%s"}}},{"identity":{"user":{"id":"%s"}}}]}"""
-                .formatted(bot.url(), DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/communications/calls"))
-                .header("Authorization", "Bearer " + botToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return JSON.readTree(r.body()).get("id").asText();
-    }
 
     static HttpResponse<String> graph(TestServer server, String token, String method, String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/communications/calls/" + path))

@@ -52,7 +52,7 @@ class TransportLostTest {
              TestServer server = TestServer.start(media, null);
              Chromium chromium = new Chromium(wav.toAbsolutePath(), dir)) {
             String botToken = Tokens.devBotToken(server.baseUrl());
-            String callId = JoinPageBrowserTest.groupCall(server, bot, botToken);
+            String callId = server.groupCall(bot.url(), botToken);
             String link = JoinPage.link(server.baseUrl(), callId);
             JoinPageDriver page = new JoinPageDriver(chromium);
 
