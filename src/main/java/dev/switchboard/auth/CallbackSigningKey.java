@@ -29,8 +29,8 @@ import java.text.ParseException;
  * {@code <data-dir>/auth/callback-signing-rsa-key.json}, or EC P-256 for ES256 in
  * {@code <data-dir>/auth/callback-signing-key.json} (created on first start, owner-only, survives restarts). It is
  * published in every tenant's JWKS next to the access-token keys and in the Bot Framework-style JWKS. Callback tokens
- * need one signature per POST (their {@code sha256} claim covers the body); ES256 signs several times faster than
- * RS256, which decides how many notifications a core can send ({@code bench/notify-load}). Thread-safe.
+ * are reused per bot (the body is signed with an HMAC key derived from this key), so the algorithm no longer decides
+ * how many notifications a core can send. Thread-safe.
  */
 public final class CallbackSigningKey {
     private static final Logger log = LoggerFactory.getLogger(CallbackSigningKey.class);
@@ -88,6 +88,15 @@ public final class CallbackSigningKey {
 
     JWSSigner signer() {
         return signer;
+    }
+
+    /** The private key's PKCS#8 encoding: the secret notification keys are derived from. Never log it. */
+    byte[] privateKeyBytes() {
+        try {
+            return (key instanceof RSAKey rsa ? rsa.toPrivateKey() : ((ECKey) key).toPrivateKey()).getEncoded();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("unusable callback signing key", e);
+        }
     }
 
     public JWSAlgorithm algorithm() {

@@ -28,7 +28,34 @@ public final class IdentityRoutes {
     private static final Logger log = LoggerFactory.getLogger(IdentityRoutes.class);
     private static final ObjectMapper JSON = AuthJson.JSON;
 
+    /** Where a bot fetches its notification key with its own app token (docs/notifications.md). */
+    public static final String NOTIFICATION_KEYS_PATH = "/{tenant}/switchboard/v1/notification-keys";
+
     private IdentityRoutes() {
+    }
+
+    /**
+     * The caller's notification key as a JWK Set of one {@code oct} key ({@code kid}, {@code k}, {@code alg} HS256):
+     * only for an app-only token of that tenant (any trusted issuer), never another app's. 401/403 as the Graph API's.
+     */
+    private static void notificationKeys(Context ctx, EmbeddedAuthority authority) {
+        Principal caller = authority.authenticator().authenticate(ctx.header("Authorization"));
+        String tenant = authority.directory().canonicalTenantId(ctx.pathParam("tenant")).orElse(ctx.pathParam("tenant"));
+        if (!caller.appOnly() || !caller.tenantId().equalsIgnoreCase(tenant)) {
+            throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.FORBIDDEN,
+                    "A notification key is given only to an app-only token of the same tenant.");
+        }
+        CallbackTokens.NotificationKeyMaterial key = authority.callbackSigner().notificationKey(caller.tenantId(), caller.appId());
+        ObjectNode jwk = JSON.createObjectNode();
+        jwk.put("kty", "oct");
+        jwk.put("use", "sig");
+        jwk.put("alg", "HS256");
+        jwk.put("kid", key.kid());
+        jwk.put("k", Base64.getUrlEncoder().withoutPadding().encodeToString(key.secret()));
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("keys").add(jwk);
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType("application/json").result(body.toString());
     }
 
     public static void register(RoutesConfig routes, EmbeddedAuthority authority) {
@@ -62,6 +89,7 @@ public final class IdentityRoutes {
             ctx.header("Cache-Control", "public, max-age=3600");
             ctx.contentType("application/json").result(openIdConfiguration(urls(ctx, authority), tenant));
         }));
+        routes.get(NOTIFICATION_KEYS_PATH, ctx -> notificationKeys(ctx, authority));
         routes.get("/botframework/v1/.well-known/openidconfiguration", ctx -> {
             ctx.header("Cache-Control", "public, max-age=3600");
             ctx.contentType("application/json").result(botFrameworkConfiguration(urls(ctx, authority),

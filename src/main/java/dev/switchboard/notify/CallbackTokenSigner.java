@@ -1,16 +1,25 @@
 package dev.switchboard.notify;
 
 /**
- * Signs the bearer token of a webhook request with a key published in the call's tenant JWKS
- * ({@code /{tenant}/discovery/v2.0/keys}). Implemented by the embedded authority.
+ * What the notifier needs from the authority to sign webhook requests: a Graph-shaped bearer token per bot (signed with
+ * a key published in the call's tenant JWKS, {@code /{tenant}/discovery/v2.0/keys}) and the bot's notification key
+ * that signs each body ({@link NotificationSignature}). Implemented by the embedded authority. Thread-safe.
+ * The notifier reuses what it gets ({@link CallbackCredentials}); implementations need not cache.
  */
 public interface CallbackTokenSigner {
 
     /**
-     * @param tenantId     {@code tid}
-     * @param botAppId     {@code aud}
-     * @param bodySha256   the SHA-256 of the exact request body; carried base64-encoded as the {@code sha256} claim
-     * @return a compact JWS
+     * A freshly signed token without any body claim, valid for the tenant and app only.
+     *
+     * @param tenantId {@code tid}
+     * @param botAppId {@code aud}
+     * @throws RuntimeException when signing fails
      */
-    String sign(String tenantId, String botAppId, byte[] bodySha256);
+    CallbackToken issue(String tenantId, String botAppId);
+
+    /**
+     * The HMAC key the bot of {@code botAppId} in {@code tenantId} verifies bodies with (the bot fetches the same key
+     * from the authority with its own app token); the same for the same arguments for as long as the signing key lives.
+     */
+    NotificationKey notificationKey(String tenantId, String botAppId);
 }

@@ -3,8 +3,6 @@ package dev.switchboard.notify;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,7 +22,7 @@ final class Delivery {
     final long sequence;
     final long deadlineNanos;
     private byte[] body;
-    private byte[] bodySha256;
+    private String signature;
     int attempts;
     /** The last attempt's answer for the delivery observer: HTTP status (-1 for none) and latency (-1 for none). */
     int lastStatus = -1;
@@ -60,22 +58,16 @@ final class Delivery {
             }
             out.writeBytes(SUFFIX);
             body = out.toByteArray();
-            bodySha256 = sha256(body);
         }
         return body;
     }
 
-    byte[] bodySha256() {
-        body();
-        return bodySha256;
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    /** The body signature header, computed once (every retry and redirect hop sends the same frozen POST). */
+    String signature(CallbackCredentials credentials) {
+        if (signature == null) {
+            signature = credentials.bodySignature(first().tenantId, first().botAppId, id, sequence, body());
         }
+        return signature;
     }
 
     Pending first() {

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Wire.</b> A POST body is {@code {"@odata.type":"#microsoft.graph.commsNotifications","value":[item…]}} with
  * one or more consecutive notifications of one call (more than one only when they queued up behind that call's
  * previous POST, at most {@code maxBatchSize}), {@code Content-Type: application/json}, {@code Authorization:
- * Bearer <signer.sign(tenant, botAppId, sha256(body))>} (signed afresh for every attempt),
+ * Bearer <token>} (one Graph-shaped token per bot, reused until half its life is over: {@link CallbackCredentials}),
+ * {@code X-Switchboard-Signature} (HMAC of id, sequence and body under the bot's key: {@link NotificationSignature}),
  * {@code X-Switchboard-Notification-Id} (a UUID per POST, the same on every retry of it) and
  * {@code X-Switchboard-Sequence} (per call 1, 2, 3…, +1 per new POST; a POST is frozen when first attempted, so
  * a retry resends exactly the same body, and rosters coalesced away before that leave no gap).
@@ -72,7 +73,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
 
     private final NotifierSettings settings;
-    private final CallbackTokenSigner signer;
+    private final CallbackCredentials credentials;
     private final CallbackUriPolicy policy;
     private final RetryTiming timing;
     private final NotifyMetrics metrics;
@@ -101,7 +102,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters, CallbackUriPolicy policy,
                            javax.net.ssl.SSLContext tls) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.signer = Objects.requireNonNull(signer, "signer");
+        this.credentials = new CallbackCredentials(Objects.requireNonNull(signer, "signer"), java.time.Clock.systemUTC());
         this.policy = Objects.requireNonNull(policy, "policy");
         this.timing = new RetryTiming(settings.firstRetryDelay(), settings.maxRetryDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
@@ -258,14 +259,16 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         PinnedTarget connect = hostHeaderAllowed && !verdict.addresses().isEmpty()
                 ? PinnedTarget.of(target, verdict.addresses().getFirst()) : PinnedTarget.unpinned(target);
         byte[] body = d.body();
-        if (token == null) {
-            try {
-                token = signer.sign(d.first().tenantId, d.first().botAppId, d.bodySha256());
-            } catch (RuntimeException e) {
-                log.warn("notification signing failed callId={} notificationId={} error={}", q.callId, d.id, e.toString());
-                retryLater(q, d, "signing", -1, "signing failed");
-                return;
+        String signature;
+        try {
+            if (token == null) {
+                token = credentials.token(d.first().tenantId, d.first().botAppId);
             }
+            signature = d.signature(credentials);
+        } catch (RuntimeException e) {
+            log.warn("notification signing failed callId={} notificationId={} error={}", q.callId, d.id, e.toString());
+            retryLater(q, d, "signing", -1, "signing failed");
+            return;
         }
         HttpRequest request;
         try {
@@ -279,6 +282,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                     .header("Authorization", "Bearer " + token)
                     .header(NOTIFICATION_ID_HEADER, d.id)
                     .header(SEQUENCE_HEADER, Long.toString(d.sequence))
+                    .header(NotificationSignature.HEADER, signature)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
         } catch (IllegalArgumentException e) {
@@ -438,6 +442,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     }
 
     private void sweepIdleCalls() {
+        credentials.sweep();
         long now = System.nanoTime();
         calls.forEach((id, q) -> {
             if (q.retireIfIdle(now, IDLE_CALL_RETENTION_NANOS)) {

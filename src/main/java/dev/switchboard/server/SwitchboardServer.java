@@ -187,7 +187,7 @@ public final class SwitchboardServer implements AutoCloseable {
         NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
         CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
         this.webhooks = notifications == null
-                ? new WebhookNotifier(notifierSettings, authority.callbackSigner()::sign, metrics, callbackPolicy) : null;
+                ? new WebhookNotifier(notifierSettings, callbackSigner(), metrics, callbackPolicy) : null;
         AdminConsole adminConsole = new AdminConsole(Clock.systemUTC()); // the dashboard (docs/admin-api.md)
         if (webhooks != null) {
             webhooks.observe(adminConsole.deliveries());
@@ -440,7 +440,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** Signs webhook callback tokens with a key published in the tenant's JWKS. */
     public CallbackTokenSigner callbackSigner() {
-        return authority.callbackSigner()::sign;
+        return new AuthorityCallbackSigner(authority.callbackSigner());
     }
 
     /** The embedded token authority (identities, keys, issuer). */

@@ -71,7 +71,8 @@ public final class Demo {
                 DevIdentities.DEV_BOT_SECRET, DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD));
         NotificationVerifier verifier = NotificationVerifier.forJwksUrl(
                 URI.create(http.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys").toURL(),
-                DevIdentities.DEV_BOT_APP_ID, NotificationVerifier.DEFAULT_ISSUERS);
+                DevIdentities.DEV_BOT_APP_ID, NotificationVerifier.DEFAULT_ISSUERS,
+                dev.switchboard.notify.NotificationKeys.fetchedFrom(URI.create(http.baseUrl()), tenant -> botToken));
 
         try (CallbackReceiver callback = new CallbackReceiver();
              Softphone botPhone = new Softphone("127.0.0.1", codec, new ToneSource(BOT_HZ, AudioCodec.MIX_RATE));
@@ -200,7 +201,7 @@ public final class Demo {
             for (; consumedPosts < received.size(); consumedPosts++) {
                 CallbackReceiver.Received r = received.get(consumedPosts);
                 try {
-                    verifier.verify(r.header("Authorization"), r.body());
+                    verifier.verify(r::header, r.body());
                 } catch (NotificationVerificationException e) {
                     check(false, "notification signature: " + e.getMessage());
                     continue;

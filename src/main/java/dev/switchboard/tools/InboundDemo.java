@@ -47,7 +47,8 @@ public final class InboundDemo {
                 DevIdentities.DEV_BOT_SECRET, DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD));
         NotificationVerifier verifier = NotificationVerifier.forJwksUrl(
                 URI.create(http.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys").toURL(),
-                DevIdentities.DEV_BOT_APP_ID, NotificationVerifier.DEFAULT_ISSUERS);
+                DevIdentities.DEV_BOT_APP_ID, NotificationVerifier.DEFAULT_ISSUERS,
+                dev.switchboard.notify.NotificationKeys.fetchedFrom(URI.create(http.baseUrl()), tenant -> botToken));
         try (Softphone botPhone = new Softphone("127.0.0.1", codec, new ToneSource(BOT_HZ, AudioCodec.MIX_RATE));
              Softphone alicePhone = new Softphone("127.0.0.1", codec, new ToneSource(ALICE_HZ, AudioCodec.MIX_RATE))) {
             out.printf("Switchboard inbound demo on %s (codec %s)%n%n", http.baseUrl(), codec.sdpName());
@@ -103,7 +104,7 @@ public final class InboundDemo {
     private void verifySignatures(NotificationVerifier verifier) {
         for (CallbackReceiver.Received r : webhook.received()) {
             try {
-                verifier.verify(r.header("Authorization"), r.body());
+                verifier.verify(r::header, r.body());
             } catch (NotificationVerificationException e) {
                 check(false, "notification signature: " + e.getMessage());
                 return;

@@ -86,8 +86,9 @@ class CrashRecoveryEndToEndTest {
                         .findFirst().orElseThrow();
                 NotificationVerifier verifier = NotificationVerifier.forJwksUrl(URI.create(second.baseUrl() + "/"
                         + DevIdentities.TENANT_ID + "/discovery/v2.0/keys").toURL(), DevIdentities.DEV_BOT_APP_ID,
-                        NotificationVerifier.DEFAULT_ISSUERS);
-                assertThat(verifier.verify(post.header("Authorization"), post.body())).isEqualTo(DevIdentities.TENANT_ID);
+                        NotificationVerifier.DEFAULT_ISSUERS, dev.switchboard.notify.NotificationKeys.fetchedFrom(
+                                URI.create(second.baseUrl()), t -> dev.switchboard.testsupport.Tokens.devBotToken(second.baseUrl())));
+                assertThat(verifier.verify(post::header, post.body())).isEqualTo(DevIdentities.TENANT_ID);
 
                 // only the live call is announced: the server announces lost calls before it listens, once each
                 assertThat(second.output()).filteredOn(l -> l.contains("call lost in a crash")).singleElement()

@@ -17,6 +17,7 @@ import com.microsoft.graph.models.RejectReason;
 import com.microsoft.graph.models.ServiceHostedMediaConfig;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.notify.NotificationKeys;
 import dev.switchboard.notify.NotificationVerifier;
 import dev.switchboard.notify.WebhookNotifier;
 import dev.switchboard.server.InboundSettings;
@@ -86,10 +87,12 @@ class InboundCallsEndToEndTest {
         otherTenantBot = GraphSdk.client(server.baseUrl(), Tokens.otherTenantBotToken(server.baseUrl()));
         alice = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.aliceToken(server.baseUrl()));
         URI jwks = URI.create(server.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys");
+        String devBotToken = Tokens.devBotToken(server.baseUrl());
+        String secondBotToken = Tokens.p2pBotToken(server.baseUrl());
         devBotVerifier = NotificationVerifier.forJwksUrl(jwks.toURL(), DevIdentities.DEV_BOT_APP_ID,
-                NotificationVerifier.DEFAULT_ISSUERS);
+                NotificationVerifier.DEFAULT_ISSUERS, NotificationKeys.fetchedFrom(URI.create(server.baseUrl()), t -> devBotToken));
         secondBotVerifier = NotificationVerifier.forJwksUrl(jwks.toURL(), DevIdentities.P2P_BOT_APP_ID,
-                NotificationVerifier.DEFAULT_ISSUERS);
+                NotificationVerifier.DEFAULT_ISSUERS, NotificationKeys.fetchedFrom(URI.create(server.baseUrl()), t -> secondBotToken));
     }
 
     @AfterAll
@@ -409,7 +412,7 @@ class InboundCallsEndToEndTest {
                     }
                 }
                 if (ours) {
-                    verifier.verify(post.header("Authorization"), post.body());
+                    verifier.verify(post::header, post.body());
                     seen.add(new Seen(Long.parseLong(post.header(WebhookNotifier.SEQUENCE_HEADER)), states));
                 }
             }

@@ -16,6 +16,8 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.switchboard.notify.CallbackTokenSigner;
+import dev.switchboard.notify.NotificationKey;
+import dev.switchboard.notify.NotificationKeys;
 import dev.switchboard.notify.NotificationKind;
 import dev.switchboard.notify.NotificationVerifier;
 import dev.switchboard.notify.NotifierSettings;
@@ -76,6 +78,7 @@ public final class NotifyLoad {
      * the notifier, and an ES256 check costs it about 0.5 ms: sampling shows the notifier's own latency.
      */
     private static int verifyEvery = 1;
+    private static final NotificationKey BENCH_KEY = new NotificationKey("bench", new byte[32]);
     private final AtomicLong postsSeenByBot = new AtomicLong();
     private volatile boolean measuring;
 
@@ -118,20 +121,46 @@ public final class NotifyLoad {
             throws Exception {
         CallbackTokenSigner signer;
         JWKSet jwks;
+        NotificationKey botKey = BENCH_KEY;
         if (signerName.equals("none")) {
             // isolates the delivery pipeline from crypto: a constant token, and the bot does not verify
-            signer = (tenant, app, sha) -> "unsigned";
+            signer = new CallbackTokenSigner() {
+                @Override
+                public dev.switchboard.notify.CallbackToken issue(String tenantId, String botAppId) {
+                    java.time.Instant now = java.time.Instant.now();
+                    return new dev.switchboard.notify.CallbackToken("unsigned", now, now.plusSeconds(300));
+                }
+
+                @Override
+                public NotificationKey notificationKey(String tenantId, String botAppId) {
+                    return BENCH_KEY;
+                }
+            };
             jwks = null;
         } else {
             // the embedded authority's own signer and key (RS256 by default, ES256 with --callback-signing es256)
             dev.switchboard.auth.CallbackSigningKey key = dev.switchboard.auth.CallbackSigningKey.loadOrCreate(
                     java.nio.file.Files.createTempDirectory("notify-load-key"), dev.switchboard.auth.CallbackAlgorithm.parse(signerName));
-            signer = new dev.switchboard.auth.CallbackTokens(key, java.time.Clock.systemUTC(), "https://api.botframework.com",
-                    java.time.Duration.ofMinutes(5))::sign;
+            dev.switchboard.auth.CallbackTokens tokens = new dev.switchboard.auth.CallbackTokens(key, java.time.Clock.systemUTC(),
+                    "https://api.botframework.com", java.time.Duration.ofMinutes(5));
+            signer = new CallbackTokenSigner() {
+                @Override
+                public dev.switchboard.notify.CallbackToken issue(String tenantId, String botAppId) {
+                    dev.switchboard.auth.CallbackTokens.Signed t = tokens.issue(tenantId, botAppId);
+                    return new dev.switchboard.notify.CallbackToken(t.jwt(), t.issuedAt(), t.expiresAt());
+                }
+
+                @Override
+                public NotificationKey notificationKey(String tenantId, String botAppId) {
+                    dev.switchboard.auth.CallbackTokens.NotificationKeyMaterial k = tokens.notificationKey(tenantId, botAppId);
+                    return new NotificationKey(k.kid(), k.secret());
+                }
+            };
+            botKey = signer.notificationKey(TENANT, APP);
             jwks = new JWKSet(key.publicJwk());
         }
         NotifyLoad load = new NotifyLoad(calls, jwks == null ? null
-                : NotificationVerifier.forJwkSet(jwks, APP, NotificationVerifier.DEFAULT_ISSUERS));
+                : NotificationVerifier.forJwkSet(jwks, APP, NotificationVerifier.DEFAULT_ISSUERS, NotificationKeys.of(botKey)));
         HttpServer bot = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         AtomicLong botThreadNo = new AtomicLong();
         ExecutorService botThreads = Executors.newFixedThreadPool(4, r -> new Thread(r, "bot-" + botThreadNo.incrementAndGet()));
@@ -214,37 +243,6 @@ public final class NotifyLoad {
         } finally {
             bot.stop(0);
             botThreads.shutdownNow();
-        }
-    }
-
-    /** An ES256 callback signer (same claims as the authority's RS256 one), to show what signing costs. */
-    private static final class EcSigner implements CallbackTokenSigner {
-        private final ECKey key;
-        private final ECDSASigner signer;
-
-        EcSigner() throws Exception {
-            key = new ECKeyGenerator(Curve.P_256).keyID("bench-ec").generate();
-            signer = new ECDSASigner(key);
-        }
-
-        JWKSet publicJwks() {
-            return new JWKSet(key.toPublicJWK());
-        }
-
-        @Override
-        public String sign(String tenantId, String botAppId, byte[] bodySha256) {
-            java.util.Date now = new java.util.Date();
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://api.botframework.com").audience(botAppId)
-                    .claim("tid", tenantId).issueTime(now).notBeforeTime(now)
-                    .expirationTime(new java.util.Date(now.getTime() + 300_000))
-                    .claim("sha256", java.util.Base64.getEncoder().encodeToString(bodySha256)).build();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
-            try {
-                jwt.sign(signer);
-            } catch (JOSEException e) {
-                throw new IllegalStateException(e);
-            }
-            return jwt.serialize();
         }
     }
 
@@ -332,7 +330,7 @@ public final class NotifyLoad {
         }
         try {
             if (verifier != null && postsSeenByBot.getAndIncrement() % verifyEvery == 0) {
-                verifier.verify(ex.getRequestHeaders().getFirst("Authorization"), body);
+                verifier.verify(ex.getRequestHeaders()::getFirst, body);
             }
         } catch (Exception e) {
             badTokens.incrementAndGet();

@@ -27,7 +27,18 @@ public final class BotReceiver implements AutoCloseable {
 
     /** One POST as the bot saw it. */
     public record Received(String path, String notificationId, long sequence, String authorization, String contentType,
-                    byte[] body, long receivedNanos, String host) {
+                    byte[] body, long receivedNanos, String host, String signature) {
+        /** The headers a {@link NotificationVerifier} reads, by name (any case); null for others. */
+        public String header(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "authorization" -> authorization;
+                case "x-switchboard-signature" -> signature;
+                case "x-switchboard-notification-id" -> notificationId;
+                case "x-switchboard-sequence" -> sequence < 0 ? null : Long.toString(sequence);
+                default -> null;
+            };
+        }
+
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -78,7 +89,7 @@ public final class BotReceiver implements AutoCloseable {
                 Received r = new Received(request.getPath(), request.getHeader(WebhookNotifier.NOTIFICATION_ID_HEADER),
                         seq == null ? -1 : Long.parseLong(seq), request.getHeader("Authorization"),
                         request.getHeader("Content-Type"), request.getBody().readByteArray(), System.nanoTime(),
-                        request.getHeader("Host"));
+                        request.getHeader("Host"), request.getHeader(NotificationSignature.HEADER));
                 all.add(r);
                 MockResponse response = answer.apply(r);
                 if (response.getStatus().contains(" 2")) {

@@ -12,10 +12,9 @@ import com.nimbusds.jwt.SignedJWT;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 
-/** A real RS256 callback signer for tests, shaped like the embedded authority's: iss, aud, tid, iat, exp, sha256. */
+/** A real RS256 callback signer for tests, shaped like the embedded authority's: iss, aud, tid, iat, nbf, exp, jti; HMAC keys per bot. */
 public final class RsaCallbackSigner implements CallbackTokenSigner {
     public static final String ISSUER = "https://api.botframework.com";
     private final RSAKey key;
@@ -58,17 +57,24 @@ public final class RsaCallbackSigner implements CallbackTokenSigner {
         return new JWKSet(key.toPublicJWK());
     }
 
+    /** How many tokens were signed: a reusing notifier signs far fewer than it POSTs. */
+    final java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<String, NotificationKey> keys = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
-    public String sign(String tenantId, String botAppId, byte[] bodySha256) {
+    public CallbackToken issue(String tenantId, String botAppId) {
+        issued.incrementAndGet();
         Instant now = Instant.now();
+        Instant iat = now.minusSeconds(lifetime.isNegative() ? 600 : 0);
+        Instant exp = now.plus(lifetime);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .audience(botAppId)
                 .claim("tid", tenantId)
-                .issueTime(Date.from(now.minusSeconds(lifetime.isNegative() ? 600 : 0)))
-                .notBeforeTime(Date.from(now.minusSeconds(lifetime.isNegative() ? 600 : 0)))
-                .expirationTime(Date.from(now.plus(lifetime)))
-                .claim("sha256", Base64.getEncoder().encodeToString(bodySha256))
+                .issueTime(Date.from(iat))
+                .notBeforeTime(Date.from(iat))
+                .expirationTime(Date.from(exp))
+                .jwtID(java.util.UUID.randomUUID().toString())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         try {
@@ -76,6 +82,24 @@ public final class RsaCallbackSigner implements CallbackTokenSigner {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-        return jwt.serialize();
+        return new CallbackToken(jwt.serialize(), iat, exp.isAfter(iat) ? exp : iat.plusMillis(1));
+    }
+
+    /** A random key per tenant and app, kept for this signer's life. */
+    @Override
+    public NotificationKey notificationKey(String tenantId, String botAppId) {
+        return keys.computeIfAbsent(tenantId + "\0" + botAppId, k -> {
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            return new NotificationKey("k-" + Math.abs(k.hashCode()), secret);
+        });
+    }
+
+    /** What the key endpoint gives the app {@code appId}: its own key in any tenant, nobody else's. */
+    NotificationKeys notificationKeysFor(String appId) {
+        return (tenantId, kid) -> {
+            NotificationKey k = notificationKey(tenantId, appId);
+            return k.kid().equals(kid) ? k.secret() : null;
+        };
     }
 }

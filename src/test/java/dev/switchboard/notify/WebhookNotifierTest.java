@@ -81,9 +81,10 @@ class WebhookNotifierTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> bot.accepted().size() == 2);
         NotificationVerifier verifier = NotificationVerifier.forJwksUrl(
-                bot.uri("/" + TENANT + "/discovery/v2.0/keys").toURL(), APP, NotificationVerifier.DEFAULT_ISSUERS);
+                bot.uri("/" + TENANT + "/discovery/v2.0/keys").toURL(), APP, NotificationVerifier.DEFAULT_ISSUERS,
+                signer.notificationKeysFor(APP));
         BotReceiver.Received first = bot.accepted().get(0);
-        assertThat(verifier.verify(first.authorization(), first.body())).isEqualTo(TENANT);
+        assertThat(verifier.verify(first::header, first.body())).isEqualTo(TENANT);
         assertThat(first.path()).isEqualTo("/api/calls");
         assertThat(first.contentType()).startsWith("application/json");
         assertThat(UUID(first.notificationId())).isTrue();
@@ -99,7 +100,7 @@ class WebhookNotifierTest {
         assertThat(item.path("resourceData").path(0).path("rosterSequenceNumber").asInt()).isEqualTo(7);
 
         BotReceiver.Received second = bot.accepted().get(1);
-        assertThat(verifier.verify(second.authorization(), second.body())).isEqualTo(TENANT);
+        assertThat(verifier.verify(second::header, second.body())).isEqualTo(TENANT);
         assertThat(second.sequence()).isEqualTo(2);
         assertThat(second.notificationId()).isNotEqualTo(first.notificationId());
         assertThat(second.item().path("@odata.type").asText()).isEqualTo("#microsoft.graph.commsNotification");
@@ -107,8 +108,10 @@ class WebhookNotifierTest {
 
         byte[] tampered = first.body().clone();
         tampered[tampered.length - 3] ^= 1;
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> verifier.verify(first.authorization(), tampered))
-                .isInstanceOf(NotificationVerificationException.class).hasMessageContaining("sha256");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> verifier.verify(first::header, tampered))
+                .isInstanceOf(NotificationVerificationException.class).hasMessageContaining("signature");
+        assertThat(second.authorization()).as("one token reused for the bot's POSTs").isEqualTo(first.authorization());
+        assertThat(signer.issued).hasValue(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> Notifications.count(meters, "switchboard.notify.deliveries") == 2);
         assertThat(meters.find("switchboard.notify.delivery.latency").timer().count()).isEqualTo(2);
     }

@@ -1,0 +1,25 @@
+package dev.switchboard.notify;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A signed callback bearer token and its validity.
+ *
+ * @param jwt       the compact JWS
+ * @param issuedAt  its {@code iat}
+ * @param expiresAt its {@code exp}, after {@code issuedAt}
+ */
+public record CallbackToken(String jwt, Instant issuedAt, Instant expiresAt) {
+    public CallbackToken {
+        Objects.requireNonNull(jwt, "jwt");
+        if (!expiresAt.isAfter(issuedAt)) {
+            throw new IllegalArgumentException("expiresAt must be after issuedAt");
+        }
+    }
+
+    /** When a sender stops reusing it: half way through its life, so a token in flight or retried is never near expiry. */
+    public Instant renewAt() {
+        return issuedAt.plus(java.time.Duration.between(issuedAt, expiresAt).dividedBy(2));
+    }
+}
