@@ -1,7 +1,8 @@
 // A minimal calling bot on the official JavaScript SDKs, pointed at Switchboard: only the authority and the Graph
 // base URL differ from a bot written for Microsoft Graph.
 //   1. a webhook receiver that verifies every notification (RS256 token from the Bot Framework-style JWKS, issuer,
-//      audience = this bot, and the body's SHA-256 claim) and refuses the rest with 401;
+//      audience = this bot, each reused token checked once; the body by its HMAC under the app's notification key)
+//      and refuses the rest with 401;
 //   2. an app token with MSAL Node (client credentials);
 //   3. a group call created with the Graph client v3, inviting two users;
 //   4. waits for a participant (a roster notification), mutes it, waits until the roster shows it muted;
@@ -34,18 +35,47 @@ const signingKey = (header, cb) => jwks.getSigningKey(header.kid, (err, key) => 
 const waiting = []; // { test(notification) -> value|undefined, resolve }
 let verified = 0;
 
-function verify(authorization, body) {
-  return new Promise((resolve, reject) => {
-    if (!authorization || !authorization.startsWith('Bearer ')) return reject(new Error('no bearer token'));
-    jwt.verify(authorization.slice(7), signingKey,
-      { algorithms: ['RS256'], issuer: BOT_FRAMEWORK_ISSUER, audience: BOT_ID },
-      (err, claims) => {
-        if (err) return reject(err);
-        // Switchboard's own claim (Graph has none): the SHA-256 of the exact body, so a replayed token cannot carry another body
-        const hash = crypto.createHash('sha256').update(body).digest('base64');
-        return claims.sha256 === hash ? resolve(claims) : reject(new Error('body hash mismatch'));
-      });
-  });
+// The app's MSAL client: its token calls the Graph API and fetches the notification key
+const app = new msal.ConfidentialClientApplication({
+  auth: { clientId: BOT_ID, clientSecret: BOT_SECRET, authority: `${BASE}/${TENANT}`, knownAuthorities: [new URL(BASE).host] },
+});
+const token = async () => (await app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] })).accessToken;
+
+// Switchboard's body signature (Graph has none): X-Switchboard-Signature: kid=<kid>, v1=<base64 HMAC-SHA256> over
+// "v1\n" + notification id + "\n" + sequence + "\n" + the exact body, under this app's notification key, fetched
+// with the app's own token (again when a POST names a key id not seen yet)
+let notificationKey;
+async function keyFor(kid) {
+  if (!notificationKey || notificationKey.kid !== kid) {
+    const res = await fetch(`${BASE}/${TENANT}/switchboard/v1/notification-keys`, { headers: { authorization: `Bearer ${await token()}` } });
+    if (!res.ok) throw new Error(`notification key endpoint answered ${res.status}`);
+    const [k] = (await res.json()).keys;
+    notificationKey = { kid: k.kid, secret: Buffer.from(k.k, 'base64url') };
+  }
+  return notificationKey.kid === kid ? notificationKey.secret : undefined;
+}
+
+const verifiedTokens = new Map(); // the server reuses one token per bot for minutes: check each token once
+async function verify(headers, body) {
+  const authorization = headers.authorization;
+  if (!authorization || !authorization.startsWith('Bearer ')) throw new Error('no bearer token');
+  const raw = authorization.slice(7);
+  const known = verifiedTokens.get(raw);
+  if (!known || known.exp * 1000 < Date.now()) {
+    const claims = await new Promise((resolve, reject) => jwt.verify(raw, signingKey,
+      { algorithms: ['RS256'], issuer: BOT_FRAMEWORK_ISSUER, audience: BOT_ID }, (err, c) => (err ? reject(err) : resolve(c))));
+    if (verifiedTokens.size > 100) verifiedTokens.clear();
+    verifiedTokens.set(raw, claims);
+  }
+  const parts = Object.fromEntries(String(headers['x-switchboard-signature'] || '').split(',').map((p) => {
+    const t = p.trim(); const i = t.indexOf('='); return [t.slice(0, i), t.slice(i + 1)];
+  }));
+  const secret = await keyFor(parts.kid);
+  if (!secret) throw new Error('unknown notification key');
+  const mac = crypto.createHmac('sha256', secret)
+    .update(`v1\n${headers['x-switchboard-notification-id']}\n${headers['x-switchboard-sequence']}\n`).update(body).digest();
+  const given = Buffer.from(parts.v1 || '', 'base64');
+  if (given.length !== mac.length || !crypto.timingSafeEqual(given, mac)) throw new Error('body signature mismatch');
 }
 
 const receiver = http.createServer((req, res) => {
@@ -54,7 +84,7 @@ const receiver = http.createServer((req, res) => {
   req.on('end', async () => {
     const body = Buffer.concat(chunks);
     try {
-      await verify(req.headers.authorization, body);
+      await verify(req.headers, body);
     } catch (e) {
       log('refused a notification:', e.message);
       res.writeHead(401).end();
@@ -94,10 +124,7 @@ async function main() {
   log('webhooks at', callbackUri);
 
   // ---- 2. a token: the authority is Switchboard's, knownAuthorities skips Microsoft's instance discovery ----
-  const app = new msal.ConfidentialClientApplication({
-    auth: { clientId: BOT_ID, clientSecret: BOT_SECRET, authority: `${BASE}/${TENANT}`, knownAuthorities: [new URL(BASE).host] },
-  });
-  const token = async () => (await app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] })).accessToken;
+  // (the MSAL app is made above: its token also fetches the notification key)
 
   // ---- 3. the Graph client v3: https + customHosts, or it never sends the token ----
   const graph = Client.initWithMiddleware({

@@ -45,7 +45,7 @@ function graph(token) {
   });
 }
 
-/** The bot's callback endpoint: every POST with its Authorization header and exact body. */
+/** The bot's callback endpoint: every POST with its headers and exact body. */
 const received = [];
 let receiver;
 let callbackUri;
@@ -55,7 +55,7 @@ before(async () => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      received.push({ authorization: req.headers.authorization, body: Buffer.concat(chunks) });
+      received.push({ authorization: req.headers.authorization, headers: req.headers, body: Buffer.concat(chunks) });
       res.writeHead(202).end();
     });
   });
@@ -191,7 +191,7 @@ test('errors arrive as GraphError in Graph shapes: P2P mute, a 257-character cli
   await client.api(`/communications/calls/${group.id}`).delete();
 });
 
-test('every notification verifies with jsonwebtoken + jwks-rsa (RS256 only) and with botframework-connector', async () => {
+test('every notification verifies with jsonwebtoken + jwks-rsa (RS256 only) and botframework-connector, and its body with the bot\'s notification key', async () => {
   // the calls above were deleted: their terminated notifications are the last ones
   const deadline = Date.now() + 60_000;
   while (!received.some((r) => r.body.toString().includes('"deleted"')) && Date.now() < deadline) {
@@ -203,6 +203,27 @@ test('every notification verifies with jsonwebtoken + jwks-rsa (RS256 only) and 
   const getKey = (header, cb) => jwks.getSigningKey(header.kid, (err, key) => cb(err, key && key.getPublicKey()));
   ChannelValidation.OpenIdMetadataEndpoint = `${BASE}/botframework/v1/.well-known/openidconfiguration`;
   const bots = [BOT_ID, env('SWITCHBOARD_P2P_BOT_ID')]; // both bots made calls above
+  // each bot fetches its notification key (HMAC-SHA256) with its own app token, as a JWK Set of one 'oct' key
+  const keys = {};
+  for (const [id, secret] of [[BOT_ID, env('SWITCHBOARD_BOT_SECRET')], [bots[1], env('SWITCHBOARD_P2P_BOT_SECRET')]]) {
+    const res = await fetch(`${BASE}/${TENANT}/switchboard/v1/notification-keys`,
+      { headers: { authorization: `Bearer ${await appToken(id, secret)}` } });
+    assert.equal(res.status, 200);
+    const [key] = (await res.json()).keys;
+    keys[id] = { kid: key.kid, secret: Buffer.from(key.k, 'base64url') };
+  }
+  const anonymous = await fetch(`${BASE}/${TENANT}/switchboard/v1/notification-keys`);
+  assert.equal(anonymous.status, 401, 'no key without a token');
+  // X-Switchboard-Signature: kid=<kid>, v1=base64(HMAC-SHA256(key, "v1\n" + id + "\n" + sequence + "\n" + body))
+  const bodySigned = (r, key, body) => {
+    const parts = Object.fromEntries(r.headers['x-switchboard-signature'].split(',').map((p) => {
+      const s = p.trim(); const i = s.indexOf('='); return [s.slice(0, i), s.slice(i + 1)];
+    }));
+    const mac = crypto.createHmac('sha256', key.secret)
+      .update(`v1\n${r.headers['x-switchboard-notification-id']}\n${r.headers['x-switchboard-sequence']}\n`).update(body).digest();
+    const given = Buffer.from(parts.v1 || '', 'base64');
+    return parts.kid === key.kid && given.length === mac.length && crypto.timingSafeEqual(given, mac);
+  };
   const credentials = { isValidAppId: async (id) => bots.includes(id), isAuthenticationDisabled: async () => false };
 
   for (const r of received) {
@@ -211,7 +232,11 @@ test('every notification verifies with jsonwebtoken + jwks-rsa (RS256 only) and 
     const claims = await new Promise((resolve, reject) => jwt.verify(token, getKey,
       { algorithms: ['RS256'], audience: bots, issuer: 'https://api.botframework.com' },
       (err, c) => (err ? reject(err) : resolve(c))));
-    assert.equal(claims.sha256, crypto.createHash('sha256').update(r.body).digest('base64'), 'the body is the one signed');
+    assert.equal(claims.sha256, undefined, 'Graph-shaped: no body claim (the body is signed separately)');
+    assert.ok(bodySigned(r, keys[claims.aud], r.body), 'the body, id and sequence are the ones signed');
+    const tampered = Buffer.from(r.body); tampered[tampered.length - 3] ^= 1;
+    assert.ok(!bodySigned(r, keys[claims.aud], tampered), 'a tampered body is rejected');
+    assert.ok(!bodySigned(r, keys[bots.find((b) => b !== claims.aud)], r.body), "another bot's key does not verify it");
 
     const identity = await ChannelValidation.authenticateChannelToken(r.authorization, credentials, 'msteams');
     assert.equal(identity.getClaimValue('aud'), claims.aud);
@@ -220,4 +245,8 @@ test('every notification verifies with jsonwebtoken + jwks-rsa (RS256 only) and 
   const forged = jwt.sign({ aud: BOT_ID, iss: 'https://api.botframework.com' }, 'not-the-key', { algorithm: 'HS256' });
   await assert.rejects(ChannelValidation.authenticateChannelToken(`Bearer ${forged}`, new SimpleCredentialProvider(BOT_ID, ''), 'msteams'));
   assert.ok(received.some((r) => jwt.decode(r.authorization.slice(7)).aud === BOT_ID));
+  // one token per bot, reused across its POSTs (renewed half way through its 5 min life)
+  const botTokens = new Set(received.filter((r) => jwt.decode(r.authorization.slice(7)).aud === BOT_ID).map((r) => r.authorization));
+  assert.ok(botTokens.size < received.filter((r) => jwt.decode(r.authorization.slice(7)).aud === BOT_ID).length || botTokens.size === 1,
+    `tokens reused: ${botTokens.size} distinct`);
 });

@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * differ from a bot written for Microsoft Graph.
  * <ol>
  *   <li>a webhook receiver that verifies every notification with Nimbus (RS256 key from the Bot Framework-style
- *       JWKS, issuer, audience = this bot, expiry, and the body's SHA-256 claim) and refuses the rest with 401;</li>
+ *       JWKS, issuer, audience = this bot, expiry; each reused token checked once; the body by its HMAC under the
+ *       app's notification key) and refuses the rest with 401;</li>
  *   <li>an app token with msal4j (client credentials);</li>
  *   <li>a group call created with the Graph SDK, inviting two users;</li>
  *   <li>waits for a participant (a roster notification), mutes it, waits until Graph shows it muted;</li>
@@ -96,12 +97,22 @@ public final class CallingBot {
         List<String> invite = List.of(env("INVITE_USER_IDS", "00000000-0000-4000-8000-0000000a11ce,00000000-0000-4000-8000-000000000b0b").split(","));
         Duration timeout = Duration.ofSeconds(Long.parseLong(env("TIMEOUT_SECONDS", "300")));
 
+        // ---- a token: Switchboard's authority, no instance discovery at Microsoft ----
+        ConfidentialClientApplication app = ConfidentialClientApplication.builder(botId,
+                        ClientCredentialFactory.createFromSecret(botSecret))
+                .authority(base + "/" + tenant + "/")
+                .instanceDiscovery(false)
+                .build();
+        ClientCredentialParameters scope = ClientCredentialParameters.builder(Set.of("https://graph.microsoft.com/.default")).build();
+
         // ---- 1. webhooks, verified as a Bot Framework bot verifies Graph's ----
         JWKSource<SecurityContext> keys = JWKSourceBuilder.create(new URL(base + "/botframework/v1/.well-known/keys")).build();
         DefaultJWTProcessor<SecurityContext> tokens = new DefaultJWTProcessor<>();
         tokens.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         tokens.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(botId,
-                new JWTClaimsSet.Builder().issuer(BOT_FRAMEWORK_ISSUER).build(), Set.of("exp", "sha256")));
+                new JWTClaimsSet.Builder().issuer(BOT_FRAMEWORK_ISSUER).build(), Set.of("exp")));
+        Map<String, JWTClaimsSet> verifiedTokens = new java.util.concurrent.ConcurrentHashMap<>(); // one token is reused for minutes
+        Map<String, byte[]> notificationKeys = new java.util.concurrent.ConcurrentHashMap<>();     // kid -> HMAC key
         LinkedBlockingQueue<String> notifications = new LinkedBlockingQueue<>();
         AtomicInteger verified = new AtomicInteger();
         HttpServer receiver = HttpServer.create(new InetSocketAddress(env("CALLBACK_HOST", "127.0.0.1"),
@@ -113,11 +124,39 @@ public final class CallingBot {
                 if (authorization == null || !authorization.startsWith("Bearer ")) {
                     throw new IllegalArgumentException("no bearer token");
                 }
-                JWTClaimsSet claims = tokens.process(authorization.substring(7), null);
-                // Switchboard's own claim (Graph has none): the SHA-256 of the exact body
-                String hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body));
-                if (!hash.equals(claims.getStringClaim("sha256"))) {
-                    throw new IllegalArgumentException("body hash mismatch");
+                String raw = authorization.substring(7);
+                JWTClaimsSet known = verifiedTokens.get(raw);
+                if (known == null || known.getExpirationTime().getTime() < System.currentTimeMillis()) {
+                    verifiedTokens.put(raw, tokens.process(raw, null));
+                }
+                // Switchboard's body signature (Graph has none): X-Switchboard-Signature: kid=<kid>, v1=<base64 HMAC-SHA256>
+                // over "v1\n" + notification id + "\n" + sequence + "\n" + the exact body, under the app's notification key
+                Map<String, String> sig = new java.util.HashMap<>();
+                for (String part : String.valueOf(ex.getRequestHeaders().getFirst("X-Switchboard-Signature")).split(",")) {
+                    int eq = part.indexOf('=');
+                    if (eq > 0) {
+                        sig.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+                    }
+                }
+                byte[] key = notificationKeys.get(String.valueOf(sig.get("kid")));
+                if (key == null) { // fetched with the app's own token
+                    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                            java.net.http.HttpRequest.newBuilder(URI.create(base + "/" + tenant + "/switchboard/v1/notification-keys"))
+                                    .header("Authorization", "Bearer " + app.acquireToken(scope).join().accessToken()).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    for (JsonElement k : JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("keys")) {
+                        notificationKeys.put(k.getAsJsonObject().get("kid").getAsString(),
+                                Base64.getUrlDecoder().decode(k.getAsJsonObject().get("k").getAsString()));
+                    }
+                    key = notificationKeys.get(String.valueOf(sig.get("kid")));
+                }
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(key == null ? new byte[32] : key, "HmacSHA256"));
+                mac.update(("v1\n" + ex.getRequestHeaders().getFirst("X-Switchboard-Notification-Id") + "\n"
+                        + ex.getRequestHeaders().getFirst("X-Switchboard-Sequence") + "\n").getBytes(StandardCharsets.UTF_8));
+                if (key == null || sig.get("v1") == null
+                        || !MessageDigest.isEqual(mac.doFinal(body), Base64.getDecoder().decode(sig.get("v1")))) {
+                    throw new IllegalArgumentException("body signature mismatch");
                 }
             } catch (Exception e) {
                 System.out.println("[java-bot] refused a notification: " + e.getMessage());
@@ -135,13 +174,7 @@ public final class CallingBot {
                 + receiver.getAddress().getPort() + "/callback");
         System.out.println("[java-bot] webhooks at " + callbackUri);
 
-        // ---- 2. a token: Switchboard's authority, no instance discovery at Microsoft ----
-        ConfidentialClientApplication app = ConfidentialClientApplication.builder(botId,
-                        ClientCredentialFactory.createFromSecret(botSecret))
-                .authority(base + "/" + tenant + "/")
-                .instanceDiscovery(false)
-                .build();
-        ClientCredentialParameters scope = ClientCredentialParameters.builder(Set.of("https://graph.microsoft.com/.default")).build();
+        // ---- 2. the app token (made above: it also fetches the notification key) ----
 
         // ---- 3. the Graph SDK with its base URL changed, the token for this host only ----
         AllowedHostsValidator hosts = new AllowedHostsValidator(URI.create(base).getHost());
