@@ -44,6 +44,7 @@ public final class ClusterNode implements AutoCloseable {
     private final Duration ttl;
     private final IntSupplier liveCalls;
     private final CallDirectory directory;
+    private final WebhookSequences sequences;
     private final Takeover takeover;
     private final ScheduledExecutorService heartbeat;
     private final com.sun.management.OperatingSystemMXBean os;
@@ -73,6 +74,7 @@ public final class ClusterNode implements AutoCloseable {
         this.liveCalls = liveCalls;
         this.takeover = takeover;
         this.directory = new CallDirectory(redis, localJournal, nodeId, () -> boot);
+        this.sequences = new WebhookSequences(directory, () -> healthySince >= 0);
         this.os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cluster-heartbeat");
@@ -88,6 +90,11 @@ public final class ClusterNode implements AutoCloseable {
     /** The journal the engine writes: the cluster's call records in front of the node's own. */
     public CallJournal journal() {
         return directory;
+    }
+
+    /** Where the webhook notifier keeps calls' sequence numbers (so that a survivor continues them). */
+    public WebhookSequences webhookSequences() {
+        return sequences;
     }
 
     public String nodeId() {
@@ -147,8 +154,10 @@ public final class ClusterNode implements AutoCloseable {
             if (!hadRecord && healthySince >= 0) {
                 log.warn("cluster: this node's record had expired (paused, or Redis lost its data): rewriting its calls");
             }
+            if (!hadRecord || healthySince < 0) {
+                directory.reassert(); // Redis lost its data, or missed what happened while unreachable (sequence numbers)
+            }
             if (!hadRecord) {
-                directory.reassert();
                 onRecordMissing.run();
             }
             if (healthySince < 0) {
@@ -176,7 +185,7 @@ public final class ClusterNode implements AutoCloseable {
             if (n != null) {
                 view.put(n.id(), n);
             } else if (!ids.get(i).equals(nodeId) && mayJudge()) {
-                takeover.bury(ids.get(i), runs.get(ids.get(i)), CallRecord.ownerToken(nodeId, boot));
+                takeover.bury(ids.get(i), runs.get(ids.get(i)), CallRecord.ownerToken(nodeId, boot), sequences);
             }
         }
         live = Map.copyOf(view);

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * A survivor's duty when a node's heartbeat expired: claim the dead run (atomically, once in the cluster, and only
  * if its record is still gone), mark each of its live calls {@code terminated} (fenced on the dead run's owner
  * token, kept for {@link ClusterNode#TERMINATED_RETENTION}), tell each bot ({@link ResultInfo#NODE_LOST}) and the
- * roster streams, then remove the node from the registry. Runs on the heartbeat thread.
+ * roster streams, then remove the node from the registry. Each {@code terminated} POST is numbered after the
+ * last webhook sequence number the dead owner reserved ({@link WebhookSequences}). Runs on the heartbeat thread.
  */
 public final class Takeover {
     private static final Logger log = LoggerFactory.getLogger(Takeover.class);
@@ -46,7 +47,8 @@ public final class Takeover {
         this.rosterEnd = rosterEnd;
     }
 
-    void bury(String deadId, String deadBoot, String survivor) {
+    /** @param sequences where the survivor's {@code terminated} POSTs continue the dead owner's numbering */
+    void bury(String deadId, String deadBoot, String survivor, WebhookSequences sequences) {
         try {
             Object claimed = redis.call(j -> j.eval(CLAIM, List.of(Keys.node(deadId), Keys.NODES, Keys.takeover(deadId, deadBoot)),
                     List.of(deadId, deadBoot, survivor)));
@@ -65,6 +67,7 @@ public final class Takeover {
                         List.of(deadOwner, survivor, Long.toString(ClusterNode.TERMINATED_RETENTION.toMillis()))));
                 if (Long.valueOf(1).equals(done)) {
                     ended.add(r.call());
+                    sequences.continueAfter(callId, r.lastSequence());
                 }
             }
             log.warn("cluster: node {} (run {}) died; took over {} calls and ended them", deadId, deadBoot, ended.size());

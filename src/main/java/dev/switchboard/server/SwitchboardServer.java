@@ -203,6 +203,9 @@ public final class SwitchboardServer implements AutoCloseable {
             this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), journal);
         } else {
             CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, rosterStreams);
+            if (webhooks != null) {
+                webhooks.sequences(cluster.node().webhookSequences()); // a survivor continues a dead owner's numbering
+            }
             List<CallEventSink> all = new java.util.ArrayList<>(List.of(outgoing, rosterStreams));
             all.addAll(surfaces);
             this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), cluster.journal());

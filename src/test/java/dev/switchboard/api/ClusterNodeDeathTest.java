@@ -58,6 +58,14 @@ class ClusterNodeDeathTest {
             assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15)))
                     .as("bob hears the live call's bot").isTrue();
 
+            var doomedViaSurvivor = GraphSdk.client(survivorEntry.baseUrl(), botToken).communications().calls().byCallId(doomed.getId());
+            for (int i = 0; i < 2; i++) { // roster webhooks of the doomed call, numbered by its owner
+                doomedViaSurvivor.mute().post(new com.microsoft.graph.communications.calls.item.mute.MutePostRequestBody());
+                doomedViaSurvivor.unmute().post(new com.microsoft.graph.communications.calls.item.unmute.UnmutePostRequestBody());
+            }
+            List<Long> beforeKill = awaitSettledSequences(bot, doomed.getId());
+            assertThat(beforeKill.size()).as("the owner numbered the doomed call's POSTs").isGreaterThanOrEqualTo(5);
+
             CompletableFuture<Long> gap = CompletableFuture.supplyAsync(() ->
                     ClusterFixture.longestGapMillis(bobPeer, BOT_HZ, Duration.ofSeconds(12)));
             long killedAt = System.nanoTime();
@@ -69,6 +77,15 @@ class ClusterNodeDeathTest {
             System.out.println("cluster: terminated of the dead node's call reached the bot " + tookMillis + " ms after kill -9");
             assertThat(terminated.at("/resourceData/resultInfo/code").asInt()).isEqualTo(503);
             assertThat(terminated.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9002);
+
+            List<Long> sequences = sequencesOf(bot, doomed.getId());
+            System.out.println("cluster: the doomed call's webhook sequence numbers at the bot: " + sequences);
+            assertThat(sequences).as("strictly rising and gap-free from 1, the survivor's terminated next after the owner's last")
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(1, beforeKill.size() + 1L).boxed().toList());
+            List<CallbackReceiver.Received> doomedPosts = bot.received().stream()
+                    .filter(r -> r.json().toString().contains(doomed.getId())).toList();
+            assertThat(doomedPosts.getLast().json().toString()).as("the last POST of that call is the survivor's terminated")
+                    .contains("\"deleted\"");
 
             Call got = GraphSdk.client(survivorEntry.baseUrl(), botToken).communications().calls().byCallId(doomed.getId()).get();
             assertThat(got.getState().getValue()).as("GET through a survivor").isEqualTo("terminated");
@@ -85,5 +102,38 @@ class ClusterNodeDeathTest {
             List<String> left = List.copyOf(cluster.jedis.hkeys("sb:nodes"));
             assertThat(left).as("the dead node left the registry").doesNotContain(doomedOwner);
         }
+    }
+
+    /** The {@code X-Switchboard-Sequence} of every POST about {@code callId} the bot received, in arrival order. */
+    static List<Long> sequencesOf(CallbackReceiver bot, String callId) {
+        List<Long> out = new java.util.ArrayList<>();
+        for (CallbackReceiver.Received r : bot.received()) {
+            boolean about = false;
+            for (JsonNode item : r.json().path("value")) {
+                about |= item.path("resourceUrl").asText().contains(callId);
+            }
+            if (about) {
+                out.add(Long.parseLong(r.header("X-Switchboard-Sequence")));
+            }
+        }
+        return out;
+    }
+
+    /** Waits until no new POST about {@code callId} has arrived for a second; returns their sequence numbers. */
+    static List<Long> awaitSettledSequences(CallbackReceiver bot, String callId) throws InterruptedException {
+        List<Long> seen = sequencesOf(bot, callId);
+        long stableSince = System.nanoTime();
+        long deadline = stableSince + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            List<Long> now = sequencesOf(bot, callId);
+            if (!now.equals(seen)) {
+                seen = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince > Duration.ofSeconds(1).toNanos()) {
+                return seen;
+            }
+        }
+        return seen;
     }
 }
