@@ -37,7 +37,8 @@ public final class ClusterNode implements AutoCloseable {
     /** Heartbeat: write the record, note this run, report whether the record had expired and whether a survivor fenced this run. */
     private static final String HEARTBEAT = "local prev = redis.call('get', KEYS[1]) "
             + "redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) redis.call('hset', KEYS[2], ARGV[3], ARGV[4]) "
-            + "local p = 0 if prev then p = 1 end return {p, redis.call('exists', KEYS[3])}";
+            + "local v = tonumber(redis.call('get', KEYS[4]) or '-1') or -1 "
+            + "local p = 0 if prev then p = 1 end return {p, redis.call('exists', KEYS[3]), v}";
 
     private final Redis redis;
     private final String nodeId;
@@ -50,6 +51,9 @@ public final class ClusterNode implements AutoCloseable {
     private final com.sun.management.OperatingSystemMXBean os;
     private volatile Consumer<Map<String, JournaledCall>> onFenced = calls -> { };
     private volatile Runnable onRecordMissing = () -> { };
+    private volatile java.util.function.LongConsumer onIdentityChanged = version -> { };
+    /** The identity version (key rotations) last followed; -1 when Redis has none. Heartbeat thread only. */
+    private long identityVersion = -1;
     private volatile String boot = newBoot();
     private volatile String url;
     private volatile String mediaAddress;
@@ -114,6 +118,11 @@ public final class ClusterNode implements AutoCloseable {
         this.onRecordMissing = action;
     }
 
+    /** What to do when a key rotation changed the cluster's identity (its version, from the heartbeat). */
+    public void onIdentityChanged(java.util.function.LongConsumer action) {
+        this.onIdentityChanged = action;
+    }
+
     /** Registers (one heartbeat now: fails fast when Redis is not there) and heartbeats every second from now on. */
     public void start(String url, String mediaAddress) {
         this.url = url;
@@ -143,7 +152,7 @@ public final class ClusterNode implements AutoCloseable {
             NodeInfo me = new NodeInfo(nodeId, boot, url, mediaAddress, liveCalls.getAsInt(), os.getProcessCpuLoad(), draining);
             @SuppressWarnings("unchecked")
             List<Long> r = (List<Long>) redis.call(j -> j.eval(HEARTBEAT,
-                    List.of(Keys.node(nodeId), Keys.NODES, Keys.takeover(nodeId, boot)),
+                    List.of(Keys.node(nodeId), Keys.NODES, Keys.takeover(nodeId, boot), Keys.IDENTITY_VERSION),
                     List.of(me.encode(), Long.toString(ttl.toMillis()), nodeId, boot)));
             boolean hadRecord = r.get(0) == 1L;
             boolean fenced = r.get(1) == 1L;
@@ -163,6 +172,7 @@ public final class ClusterNode implements AutoCloseable {
             if (healthySince < 0) {
                 healthySince = System.nanoTime();
             }
+            followIdentity(r.get(2));
             refreshView();
         } catch (SwitchboardException e) {
             if (healthySince >= 0) {
@@ -172,6 +182,22 @@ public final class ClusterNode implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("cluster: heartbeat failed", e);
         }
+    }
+
+    private void followIdentity(long version) {
+        if (version == identityVersion) {
+            return;
+        }
+        if (version >= 0) {
+            try {
+                onIdentityChanged.accept(version);
+            } catch (RuntimeException e) {
+                log.warn("cluster: could not follow key rotation version={} (next heartbeat tries again): {}", version, e.toString());
+                return;
+            }
+            log.info("cluster: following key rotation version={}", version);
+        }
+        identityVersion = version;
     }
 
     private void refreshView() {

@@ -306,7 +306,12 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     private static EmbeddedAuthority newAuthority(ServerConfig config, PublicOrigins origins, PrometheusMeterRegistry metrics) {
-        return new EmbeddedAuthority(config.identity().identities(), config.identity().development(),
+        return newAuthority(config.identity().identities(), config, origins, metrics);
+    }
+
+    private static EmbeddedAuthority newAuthority(dev.switchboard.auth.IdentityConfig identities, ServerConfig config,
+                                                  PublicOrigins origins, PrometheusMeterRegistry metrics) {
+        return new EmbeddedAuthority(identities, config.identity().development(),
                 config.dataDir(), origins, Clock.systemUTC(), new AuthMetrics(metrics), config.callbacks().signing());
     }
 
@@ -314,15 +319,16 @@ public final class SwitchboardServer implements AutoCloseable {
     private static EmbeddedAuthority sharedAuthority(ClusterMode cluster, ServerConfig config, PublicOrigins origins,
                                                      PrometheusMeterRegistry metrics) {
         dev.switchboard.cluster.SharedIdentity identity = cluster.identity(config.dataDir().resolve("auth"));
+        var ids = ClusterMode.withoutLocalKeyRotation(config.identity().identities()); // the cluster rotates (KeyRotation)
         if (identity.adopt()) {
-            return newAuthority(config, origins, metrics);
+            return newAuthority(ids, config, origins, metrics);
         }
-        EmbeddedAuthority mine = newAuthority(config, origins, metrics);
+        EmbeddedAuthority mine = newAuthority(ids, config, origins, metrics);
         if (identity.offer()) {
             return mine;
         }
         mine.close(); // another node's keys were there first: start again on them
-        return newAuthority(config, origins, metrics);
+        return newAuthority(ids, config, origins, metrics);
     }
 
     /**
@@ -393,6 +399,7 @@ public final class SwitchboardServer implements AutoCloseable {
         if (cluster != null) {
             try {
                 cluster.start(baseUrl, config.advertisedMediaAddress(), config.dataDir().resolve("auth"));
+                cluster.followKeyRotations(authority.keys(), config.identity().identities().tokens());
                 origins.trustPeers(cluster.node()::isPeer);
             } catch (RuntimeException e) {
                 close();
