@@ -31,8 +31,6 @@ import java.util.function.IntSupplier;
  */
 public final class ClusterNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
-    /** How long a taken-over call answers {@code GET} as terminated before it is 404. */
-    public static final Duration TERMINATED_RETENTION = Duration.ofSeconds(60);
     static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(1);
     /** Heartbeat: write the record, note this run, report whether the record had expired and whether a survivor fenced this run. */
     private static final String HEARTBEAT = "local prev = redis.call('get', KEYS[1]) "

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 /**
  * A survivor's duty when a node's heartbeat expired: claim the dead run (atomically, once in the cluster, and only
  * if its record is still gone), mark each of its live calls {@code terminated} (fenced on the dead run's owner
- * token, kept for {@link ClusterNode#TERMINATED_RETENTION}), tell each bot ({@link ResultInfo#NODE_LOST}) and the
+ * token, kept for the retention given, {@code --terminated-retention}), tell each bot ({@link ResultInfo#NODE_LOST}) and the
  * roster streams, then remove the node from the registry. Each {@code terminated} POST is numbered after the
  * last webhook sequence number the dead owner reserved ({@link WebhookSequences}). Runs on the heartbeat thread.
  */
@@ -36,13 +36,16 @@ public final class Takeover {
     private final Redis redis;
     private final LostCalls bots;
     private final Consumer<JournaledCall> rosterEnd;
+    private final java.time.Duration retention;
 
     /**
      * @param bots      tells each bot its call is gone
      * @param rosterEnd tells the call's roster streams (on every node) that it ended
+     * @param retention how long an ended call's record answers GET (then it expires: 404)
      */
-    public Takeover(Redis redis, LostCalls bots, Consumer<JournaledCall> rosterEnd) {
+    public Takeover(Redis redis, LostCalls bots, Consumer<JournaledCall> rosterEnd, java.time.Duration retention) {
         this.redis = redis;
+        this.retention = retention;
         this.bots = bots;
         this.rosterEnd = rosterEnd;
     }
@@ -64,7 +67,7 @@ public final class Takeover {
                     continue;
                 }
                 Object done = redis.call(j -> j.eval(END, List.of(Keys.call(callId)),
-                        List.of(deadOwner, survivor, Long.toString(ClusterNode.TERMINATED_RETENTION.toMillis()))));
+                        List.of(deadOwner, survivor, Long.toString(retention.toMillis()))));
                 if (Long.valueOf(1).equals(done)) {
                     ended.add(r.call());
                     sequences.continueAfter(callId, r.lastSequence());

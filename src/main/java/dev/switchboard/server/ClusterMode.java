@@ -80,7 +80,7 @@ final class ClusterMode implements AutoCloseable {
     CallEventSink build(CallJournal local, IntSupplier liveCalls, CallEventSink toBots, RosterStreams rosterStreams) {
         RosterRelay[] relay = new RosterRelay[1];
         node = new ClusterNode(redis, nodeId, settings.nodeTtl(), local, liveCalls,
-                new Takeover(redis, new LostCalls(toBots), call -> relay[0].ended(call)));
+                new Takeover(redis, new LostCalls(toBots), call -> relay[0].ended(call), settings.terminatedRetention()));
         this.relay = relay[0] = new RosterRelay(node, rosterStreams, redis);
         fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay)));
         return fenced;

@@ -17,9 +17,12 @@ import java.util.UUID;
  * @param nodeUrl      the base URL other nodes reach this node at (hops), or null for the bound HTTP URL
  * @param nodeTtl      how long a node's heartbeat record lives: a node silent this long is declared dead
  * @param drainTimeout how long SIGTERM lets a node's calls run to their end before it ends the rest
+ * @param terminatedRetention how long a call a survivor ended after its node died answers GET (then 404)
  */
-public record ClusterSettings(String redis, String nodeId, String nodeUrl, Duration nodeTtl, Duration drainTimeout) {
-    public static final ClusterSettings OFF = new ClusterSettings(null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(30));
+public record ClusterSettings(String redis, String nodeId, String nodeUrl, Duration nodeTtl, Duration drainTimeout,
+                              Duration terminatedRetention) {
+    public static final ClusterSettings OFF = new ClusterSettings(null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(30),
+            Duration.ofSeconds(60));
     static final String NODE_ID_FILE = "node-id";
 
     public ClusterSettings {
@@ -28,6 +31,9 @@ public record ClusterSettings(String redis, String nodeId, String nodeUrl, Durat
         }
         if (drainTimeout == null || drainTimeout.isNegative()) {
             throw new IllegalArgumentException("--drain-timeout must not be negative");
+        }
+        if (terminatedRetention == null || terminatedRetention.toMillis() < 1000) {
+            throw new IllegalArgumentException("--terminated-retention must be at least 1s");
         }
         if (nodeId != null && !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("--node-id must be 1-64 of A-Z a-z 0-9 . _ -, was " + nodeId);
@@ -42,7 +48,7 @@ public record ClusterSettings(String redis, String nodeId, String nodeUrl, Durat
     }
 
     public ClusterSettings withRedis(String uri) {
-        return new ClusterSettings(uri, nodeId, nodeUrl, nodeTtl, drainTimeout);
+        return new ClusterSettings(uri, nodeId, nodeUrl, nodeTtl, drainTimeout, terminatedRetention);
     }
 
     /** The node id: the configured one, else the one in {@code <dataDir>/node-id}, created there on first use. */
@@ -90,8 +96,12 @@ public record ClusterSettings(String redis, String nodeId, String nodeUrl, Durat
                 description = "Cluster mode: on SIGTERM, how long the node's calls may run to their end before the rest are ended (default: 30s).")
         Duration drainTimeout;
 
+        @Option(names = "--terminated-retention", defaultValue = "60s", converter = SettingConverters.DurationConverter.class,
+                description = "Cluster mode: how long a call ended by a survivor after its node died answers GET as terminated, then 404 (default: 60s).")
+        Duration terminatedRetention;
+
         ClusterSettings settings() {
-            return new ClusterSettings(redis, nodeId, nodeUrl, nodeTtl, drainTimeout);
+            return new ClusterSettings(redis, nodeId, nodeUrl, nodeTtl, drainTimeout, terminatedRetention);
         }
     }
 }

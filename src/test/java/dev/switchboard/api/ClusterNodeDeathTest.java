@@ -22,10 +22,13 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * kill -9 of the node that holds a call: a survivor notices (heartbeat TTL), tells the bot {@code terminated}
- * (resultInfo 503/9002), answers GET with the terminated call; a call on another node keeps its audio meanwhile.
+ * (resultInfo 503/9002, webhook sequence numbers continuing the owner's), answers GET with the terminated call for
+ * {@code --terminated-retention} and 404 after it; a call on another node keeps its audio meanwhile.
  */
 class ClusterNodeDeathTest {
     static final double BOT_HZ = 440;
+    /** --terminated-retention of the nodes: a taken-over call answers GET as terminated this long, then 404. */
+    static final int RETENTION_SECONDS = 10;
 
     @Test
     void aSurvivorEndsTheDeadNodesCallsAndTheOthersCallsKeepTheirAudio(@TempDir Path dir) throws Exception {
@@ -35,9 +38,10 @@ class ClusterNodeDeathTest {
              RtpPeer doomedBot = new RtpPeer("127.0.0.1");
              RtpPeer liveBot = new RtpPeer("127.0.0.1");
              RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
-            ServerProcess a = cluster.start("a");
-            ServerProcess b = cluster.start("b");
-            ServerProcess c = cluster.start("c");
+            String[] retention = {"--terminated-retention", RETENTION_SECONDS + "s"};
+            ServerProcess a = cluster.start("a", retention);
+            ServerProcess b = cluster.start("b", retention);
+            ServerProcess c = cluster.start("c", retention);
             cluster.awaitNodes("a", "b", "c");
             String botToken = Tokens.devBotToken(a.baseUrl());
 
@@ -90,6 +94,9 @@ class ClusterNodeDeathTest {
             Call got = GraphSdk.client(survivorEntry.baseUrl(), botToken).communications().calls().byCallId(doomed.getId()).get();
             assertThat(got.getState().getValue()).as("GET through a survivor").isEqualTo("terminated");
             assertThat(got.getResultInfo().getSubcode()).isEqualTo(9002);
+            long ttl = cluster.jedis.pttl("sb:call:" + doomed.getId());
+            assertThat(ttl).as("the terminated record expires after the retention").isPositive()
+                    .isLessThanOrEqualTo(RETENTION_SECONDS * 1000L);
 
             long worstGap = gap.get();
             System.out.println("cluster: longest gap of the live call's audio at bob while the other node died: " + worstGap + " ms");
@@ -99,6 +106,16 @@ class ClusterNodeDeathTest {
                     .get().getState().getValue()).isEqualTo("established");
             assertThat(bot.items().stream().filter(i -> i.path("resourceUrl").asText().contains(live.getId())
                     && i.path("changeType").asText().equals("deleted")).toList()).as("the live call was not ended").isEmpty();
+            long deadline = System.nanoTime() + Duration.ofSeconds(RETENTION_SECONDS + 20).toNanos();
+            while (cluster.jedis.exists("sb:call:" + doomed.getId()) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            for (ServerProcess n : cluster.nodes.values()) {
+                if (n != cluster.node(doomedOwner)) {
+                    GraphSdk.expectError(() -> GraphSdk.client(n.baseUrl(), botToken).communications().calls()
+                            .byCallId(doomed.getId()).get(), 404, "itemNotFound");
+                }
+            }
             List<String> left = List.copyOf(cluster.jedis.hkeys("sb:nodes"));
             assertThat(left).as("the dead node left the registry").doesNotContain(doomedOwner);
         }
