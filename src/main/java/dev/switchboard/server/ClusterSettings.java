@@ -12,7 +12,8 @@ import java.util.UUID;
 /**
  * Cluster mode (docs/cluster.md): off without {@code --redis}, and then nothing changes.
  *
- * @param redis        {@code redis://[user:password@]host:port[/db]} or {@code rediss://…}, or null for one node
+ * @param redis        {@code redis://[user:password@]host:port[/db]}, {@code rediss://…} or
+ *                     {@code redis-sentinel://host:port[,host:port]/primaryName[/db]}, or null for one node
  * @param nodeId       this node's id, or null for the one persisted in the data directory (created on first start)
  * @param nodeUrl      the base URL other nodes reach this node at (hops), or null for the bound HTTP URL
  * @param nodeTtl      how long a node's heartbeat record lives: a node silent this long is declared dead
@@ -76,8 +77,9 @@ public record ClusterSettings(String redis, String nodeId, String nodeUrl, Durat
     /** The {@code serve} flags of this part (a picocli mixin). */
     static final class Options {
         @Option(names = "--redis", description = {
-                "Cluster mode: the Redis every node shares, redis://[user:password@]host:port[/db] or rediss://…",
-                "(docs/cluster.md). Without it the server runs alone, as always."})
+                "Cluster mode: the Redis every node shares, redis://[user:password@]host:port[/db], rediss://… (TLS) or",
+                "redis-sentinel://host:port[,host:port]/primaryName[/db] (the primary its Sentinels name; docs/cluster.md).",
+                "Without it the server runs alone, as always."})
         String redis;
 
         @Option(names = "--node-id", description = "This node's id in the cluster (default: generated once and kept in DATA_DIR/node-id).")
