@@ -45,6 +45,7 @@ final class ClusterMode implements AutoCloseable {
     private FencedCalls fenced;
     private ClusterRouting routing;
     private RosterRelay relay;
+    private RingRelay rings;
     private Path authDir;
     private java.util.concurrent.ScheduledExecutorService rotationTimer;
 
@@ -73,16 +74,19 @@ final class ClusterMode implements AutoCloseable {
 
     /**
      * The node, with its journal in front of {@code local}; bots of calls taken over from dead nodes are told
-     * through {@code toBots}, their roster streams through {@code rosterEnd}.
+     * through {@code toBots}, their roster streams through {@code rosterEnd}; ring messages of this node's calls reach
+     * users' ring streams on every node ({@link RingRelay}).
      *
      * @return the sink the engine's outgoing events must pass (it holds back a fenced node's calls)
      */
-    CallEventSink build(CallJournal local, IntSupplier liveCalls, CallEventSink toBots, RosterStreams rosterStreams) {
+    CallEventSink build(CallJournal local, IntSupplier liveCalls, CallEventSink toBots, RosterStreams rosterStreams,
+                        dev.switchboard.client.RingStreams ringStreams) {
         RosterRelay[] relay = new RosterRelay[1];
         node = new ClusterNode(redis, nodeId, settings.nodeTtl(), local, liveCalls,
                 new Takeover(redis, new LostCalls(toBots), call -> relay[0].ended(call), settings.terminatedRetention()));
         this.relay = relay[0] = new RosterRelay(node, rosterStreams, redis);
-        fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay)));
+        this.rings = new RingRelay(nodeId, ringStreams, redis);
+        fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay, rings)));
         return fenced;
     }
 
@@ -206,6 +210,9 @@ final class ClusterMode implements AutoCloseable {
         }
         if (relay != null) {
             relay.close();
+        }
+        if (rings != null) {
+            rings.close();
         }
         if (node != null) {
             node.close();

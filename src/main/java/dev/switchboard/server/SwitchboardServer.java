@@ -202,7 +202,7 @@ public final class SwitchboardServer implements AutoCloseable {
             all.addAll(surfaces);
             this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), journal);
         } else {
-            CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, rosterStreams);
+            CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, rosterStreams, ringStreams);
             if (webhooks != null) {
                 webhooks.sequences(cluster.node().webhookSequences()); // a survivor continues a dead owner's numbering
             }
