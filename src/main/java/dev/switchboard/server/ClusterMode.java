@@ -130,6 +130,11 @@ final class ClusterMode implements AutoCloseable {
         routing = new ClusterRouting(node, hop, authenticator);
     }
 
+    /** Which recordings this node keeps; a download of another is fetched from the node that has it. */
+    void recordingsHere(java.util.function.Predicate<String> here) {
+        routing.recordingsHere(here);
+    }
+
     void route(Context ctx) {
         routing.route(ctx);
     }

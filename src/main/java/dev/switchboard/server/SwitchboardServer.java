@@ -213,6 +213,9 @@ public final class SwitchboardServer implements AutoCloseable {
             cluster.routes(authority.authenticator());
         }
         this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper);
+        if (cluster != null) {
+            cluster.recordingsHere(ivr::hasRecording); // a recording made elsewhere is fetched from its node
+        }
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         NotificationSink botSink = notifications != null ? notifications : webhooks;
         for (JournaledCall lost : journal.orphans()) { // kept until the bot heard it: a second crash re-announces it
