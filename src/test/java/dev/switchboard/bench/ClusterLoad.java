@@ -103,6 +103,11 @@ public final class ClusterLoad {
             Result owner = phase("owner", http, token, targets, true, connections, seconds, redis);
             Result hop = phase("non-owner", http, token, targets, false, connections, seconds, redis);
             System.out.printf("non-owner p99 / owner p99 = %.2f%n", hop.p99 / owner.p99);
+            boolean met = hop.roundTripsPerOp() <= 3 && hop.p99() <= 2 * owner.p99() && hop.errors() == 0 && owner.errors() == 0;
+            System.out.printf("SUMMARY cluster mute: owner %.0f/s p99 %.1f ms %.2f round trips; non-owner %.0f/s p99 %.1f ms"
+                            + " %.2f round trips (target <= 3); p99 ratio %.2f (target <= 2) -> %s%n",
+                    owner.opsPerSecond(), owner.p99(), owner.roundTripsPerOp(), hop.opsPerSecond(), hop.p99(),
+                    hop.roundTripsPerOp(), hop.p99() / owner.p99(), met ? "TARGET MET" : "TARGET MISSED");
         } finally {
             receiver.stop(0);
         }
