@@ -49,7 +49,8 @@ public final class ClusterNode implements AutoCloseable {
     private final com.sun.management.OperatingSystemMXBean os;
     private volatile Consumer<Map<String, JournaledCall>> onFenced = calls -> { };
     private volatile Runnable onRecordMissing = () -> { };
-    private volatile java.util.function.LongConsumer onIdentityChanged = version -> { };
+    /** Null until the server follows key rotations (then the next heartbeat loads, and acknowledges, the version). */
+    private volatile java.util.function.LongConsumer onIdentityChanged;
     /** The identity version (key rotations) last followed; -1 when Redis has none. Heartbeat thread only. */
     private long identityVersion = -1;
     private volatile String boot = newBoot();
@@ -183,12 +184,13 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     private void followIdentity(long version) {
-        if (version == identityVersion) {
+        java.util.function.LongConsumer follow = onIdentityChanged;
+        if (version == identityVersion || follow == null) {
             return;
         }
         if (version >= 0) {
             try {
-                onIdentityChanged.accept(version);
+                follow.accept(version);
             } catch (RuntimeException e) {
                 log.warn("cluster: could not follow key rotation version={} (next heartbeat tries again): {}", version, e.toString());
                 return;
