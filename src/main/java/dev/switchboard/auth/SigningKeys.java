@@ -163,6 +163,68 @@ public final class SigningKeys {
         return fresh;
     }
 
+    /**
+     * Cluster rotation, step 1 (docs/cluster.md): publishes a fresh key next to the active one without signing with it
+     * yet (it is in the JWKS and verifies); returns the already published one when there is one. Persists first.
+     */
+    public synchronized Entry publishNext() {
+        Optional<Entry> pending = pending();
+        if (pending.isPresent()) {
+            return pending.get();
+        }
+        Entry fresh = new Entry(generate(), clock.instant(), null);
+        List<Entry> next = new ArrayList<>(snapshot.all());
+        next.add(1, fresh);
+        write(next);
+        snapshot = snapshotOf(next);
+        log.info("signing key published kid={} active={}", fresh.kid(), snapshot.active().kid());
+        return fresh;
+    }
+
+    /**
+     * Cluster rotation, step 2: the published key becomes the active one and the previous active key is retired (it
+     * keeps verifying until its tokens expire). Persists first.
+     *
+     * @throws IllegalStateException when no key is published
+     */
+    public synchronized Entry promoteNext() {
+        Entry fresh = pending().orElseThrow(() -> new IllegalStateException("no published key to make active"));
+        Instant now = clock.instant();
+        List<Entry> next = new ArrayList<>();
+        next.add(fresh);
+        for (Entry e : snapshot.all()) {
+            if (e != fresh) {
+                next.add(e.retiredAt() == null ? new Entry(e.key(), e.createdAt(), now) : e);
+            }
+        }
+        next = dropExpired(next);
+        write(next);
+        snapshot = snapshotOf(next);
+        log.info("signing key made active kid={} published={}", fresh.kid(), next.size());
+        return fresh;
+    }
+
+    /** The key published for the next rotation and not signing yet, if any. */
+    public Optional<Entry> pending() {
+        Snapshot s = snapshot;
+        return s.all().stream().filter(e -> e != s.active() && e.retiredAt() == null).findFirst();
+    }
+
+    /**
+     * Reads the key file again (another process changed it: a cluster rotation); keys past their verification window
+     * are left out. The file is not written.
+     *
+     * @throws IllegalStateException when the file is corrupt or holds no active key (the keys in use stay)
+     */
+    public synchronized void reload() {
+        List<Entry> kept = dropExpired(read(file));
+        if (kept.stream().noneMatch(e -> e.retiredAt() == null)) {
+            throw new IllegalStateException("signing key file " + file + " holds no active key");
+        }
+        snapshot = snapshotOf(kept);
+        log.info("signing keys reloaded active={} published={}", snapshot.active().kid(), snapshot.all().size());
+    }
+
     private List<Entry> dropExpired(List<Entry> entries) {
         Instant now = clock.instant();
         return entries.stream()

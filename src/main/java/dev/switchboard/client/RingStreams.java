@@ -45,6 +45,18 @@ public final class RingStreams implements CallEventSink {
 
     @Override
     public void publish(CallEvent event) {
+        Frame f = frame(event);
+        if (f != null) {
+            deliver(f);
+        }
+    }
+
+    /** One ring-stream message for one user: what a ring event becomes on the wire. */
+    public record Frame(String tenantId, String userId, String text) {
+    }
+
+    /** The message {@code event} sends to its user's ring streams, or null when it is no ring event. */
+    public static Frame frame(CallEvent event) {
         if (event instanceof CallEvent.Ringing r) {
             ObjectNode m = JsonNodeFactory.instance.objectNode();
             m.put("type", "ringing");
@@ -52,25 +64,26 @@ public final class RingStreams implements CallEventSink {
             m.put("callChainId", r.callChainId());
             m.set("from", CallJson.identitySet(r.from()));
             m.put("deadline", r.deadline().toString());
-            send(r.tenantId(), r.userId(), m);
+            return new Frame(r.tenantId(), r.userId(), m.toString());
         } else if (event instanceof CallEvent.RingEnded e) {
             ObjectNode m = JsonNodeFactory.instance.objectNode();
             m.put("type", e.answered() ? "answered" : "cancelled");
             m.put("callId", e.callId());
             m.set("reason", CallJson.resultInfo(e.reason()));
-            send(e.tenantId(), e.userId(), m);
+            return new Frame(e.tenantId(), e.userId(), m.toString());
         }
+        return null;
     }
 
-    private void send(String tenantId, String userId, ObjectNode message) {
-        Set<Session> set = streams.get(key(tenantId, userId));
+    /** Sends {@code f} to its user's streams open here (a ring of a call on this node, or relayed from another). */
+    public void deliver(Frame f) {
+        Set<Session> set = streams.get(key(f.tenantId(), f.userId()));
         if (set == null) {
             return;
         }
-        String text = message.toString();
         for (Session s : set) {
             if (s.isOpen()) {
-                s.sendText(text, Callback.NOOP);
+                s.sendText(f.text(), Callback.NOOP);
             }
         }
     }

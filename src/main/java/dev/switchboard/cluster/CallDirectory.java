@@ -34,6 +34,8 @@ final class CallDirectory implements CallJournal {
     private final String nodeId;
     private final Supplier<String> boot;
     private final Map<String, JournaledCall> owned = new ConcurrentHashMap<>();
+    /** The last webhook sequence number reserved per owned call (rewritten with the record after a Redis outage). */
+    private final Map<String, Long> sequences = new ConcurrentHashMap<>();
 
     CallDirectory(Redis redis, CallJournal local, String nodeId, Supplier<String> boot) {
         this.redis = redis;
@@ -48,7 +50,7 @@ final class CallDirectory implements CallJournal {
 
     @Override
     public void callCreated(JournaledCall call) {
-        write(new CallRecord(me(), call, CallRecord.LIVE)); // first: a call Redis does not know is not created
+        write(new CallRecord(me(), call, CallRecord.LIVE, 0)); // first: a call Redis does not know is not created
         local.callCreated(call);
         owned.put(call.callId(), call);
     }
@@ -81,6 +83,7 @@ final class CallDirectory implements CallJournal {
     @Override
     public void callEnded(String callId) {
         local.callEnded(callId);
+        sequences.remove(callId);
         if (owned.remove(callId) == null) {
             return;
         }
@@ -104,12 +107,39 @@ final class CallDirectory implements CallJournal {
     /** Forgets a call without touching Redis (the node was fenced: the record is the survivor's now). */
     void forget(String callId) {
         owned.remove(callId);
+        sequences.remove(callId);
+    }
+
+    /**
+     * Notes {@code sequence} as the call's last webhook sequence number and, when {@code toRedis}, writes it (field
+     * {@code seq}, fenced on this run's ownership) before the POST carrying it is first sent, so that a survivor that
+     * takes the call over continues after it; while Redis is unreachable it is written by the next {@link #reassert}.
+     * Does nothing for a call this node does not own (ended, fenced, or a survivor's announcement). At most one Redis
+     * round trip; never throws.
+     */
+    void reserveSequence(String callId, long sequence, boolean toRedis) {
+        if (!owned.containsKey(callId)) {
+            return;
+        }
+        sequences.merge(callId, sequence, Math::max);
+        if (!owned.containsKey(callId)) {
+            sequences.remove(callId); // ended meanwhile
+            return;
+        }
+        if (!toRedis) {
+            return;
+        }
+        try {
+            redis.call(j -> j.eval(IF_OWNER_SET, List.of(Keys.call(callId)), List.of(me(), "seq", Long.toString(sequence))));
+        } catch (SwitchboardException e) {
+            log.debug("cluster: webhook sequence of callId={} not written (rewritten when Redis returns)", callId);
+        }
     }
 
     /** Writes every owned call's record again (after Redis lost its data, or this node's run changed). */
     void reassert() {
         for (JournaledCall c : owned.values()) {
-            write(new CallRecord(me(), c, CallRecord.LIVE));
+            write(new CallRecord(me(), c, CallRecord.LIVE, sequences.getOrDefault(c.callId(), 0L)));
         }
     }
 

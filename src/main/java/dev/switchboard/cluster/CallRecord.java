@@ -10,10 +10,12 @@ import java.util.Map;
 
 /**
  * A call as Redis holds it ({@code sb:call:{id}}): its owner with the owner's boot (the fencing token: a takeover
- * or a restart changes it), what a survivor needs to tell the bot it ended ({@link JournaledCall}), and its state
- * ({@code live}, or {@code terminated} after a takeover, kept for {@link ClusterNode#TERMINATED_RETENTION}).
+ * or a restart changes it), what a survivor needs to tell the bot it ended ({@link JournaledCall}), its state
+ * ({@code live}, or {@code terminated} after a takeover, kept for the terminated retention), and the last webhook
+ * sequence number the owner reserved for it ({@code seq}, 0 for none: written by {@link CallDirectory#reserveSequence}
+ * ahead of each POST, and again when the owner rewrites its records).
  */
-record CallRecord(String owner, JournaledCall call, String state) {
+record CallRecord(String owner, JournaledCall call, String state, long lastSequence) {
     static final String LIVE = "live";
     static final String TERMINATED = "terminated";
 
@@ -36,6 +38,9 @@ record CallRecord(String owner, JournaledCall call, String state) {
         f.put("callback", call.callbackUri().toString());
         f.put("me", call.myParticipantId());
         f.put("participants", String.join("\n", call.participantIds()));
+        if (lastSequence > 0) {
+            f.put("seq", Long.toString(lastSequence));
+        }
         return f;
     }
 
@@ -49,7 +54,7 @@ record CallRecord(String owner, JournaledCall call, String state) {
         try {
             return new CallRecord(f.get("owner"), new JournaledCall(callId, f.get("chain"), f.getOrDefault("tenant", ""),
                     f.getOrDefault("app", ""), URI.create(f.get("callback")), f.getOrDefault("me", ""), ids),
-                    f.getOrDefault("state", LIVE));
+                    f.getOrDefault("state", LIVE), Long.parseLong(f.getOrDefault("seq", "0")));
         } catch (IllegalArgumentException e) {
             return null;
         }

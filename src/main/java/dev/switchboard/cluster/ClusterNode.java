@@ -31,24 +31,28 @@ import java.util.function.IntSupplier;
  */
 public final class ClusterNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
-    /** How long a taken-over call answers {@code GET} as terminated before it is 404. */
-    public static final Duration TERMINATED_RETENTION = Duration.ofSeconds(60);
     static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(1);
     /** Heartbeat: write the record, note this run, report whether the record had expired and whether a survivor fenced this run. */
     private static final String HEARTBEAT = "local prev = redis.call('get', KEYS[1]) "
             + "redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) redis.call('hset', KEYS[2], ARGV[3], ARGV[4]) "
-            + "local p = 0 if prev then p = 1 end return {p, redis.call('exists', KEYS[3])}";
+            + "local v = tonumber(redis.call('get', KEYS[4]) or '-1') or -1 "
+            + "local p = 0 if prev then p = 1 end return {p, redis.call('exists', KEYS[3]), v}";
 
     private final Redis redis;
     private final String nodeId;
     private final Duration ttl;
     private final IntSupplier liveCalls;
     private final CallDirectory directory;
+    private final WebhookSequences sequences;
     private final Takeover takeover;
     private final ScheduledExecutorService heartbeat;
     private final com.sun.management.OperatingSystemMXBean os;
     private volatile Consumer<Map<String, JournaledCall>> onFenced = calls -> { };
     private volatile Runnable onRecordMissing = () -> { };
+    /** Null until the server follows key rotations (then the next heartbeat loads, and acknowledges, the version). */
+    private volatile java.util.function.LongConsumer onIdentityChanged;
+    /** The identity version (key rotations) last followed; -1 when Redis has none. Heartbeat thread only. */
+    private long identityVersion = -1;
     private volatile String boot = newBoot();
     private volatile String url;
     private volatile String mediaAddress;
@@ -73,6 +77,7 @@ public final class ClusterNode implements AutoCloseable {
         this.liveCalls = liveCalls;
         this.takeover = takeover;
         this.directory = new CallDirectory(redis, localJournal, nodeId, () -> boot);
+        this.sequences = new WebhookSequences(directory, () -> healthySince >= 0);
         this.os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cluster-heartbeat");
@@ -90,6 +95,11 @@ public final class ClusterNode implements AutoCloseable {
         return directory;
     }
 
+    /** Where the webhook notifier keeps calls' sequence numbers (so that a survivor continues them). */
+    public WebhookSequences webhookSequences() {
+        return sequences;
+    }
+
     public String nodeId() {
         return nodeId;
     }
@@ -105,6 +115,11 @@ public final class ClusterNode implements AutoCloseable {
      */
     public void onRecordMissing(Runnable action) {
         this.onRecordMissing = action;
+    }
+
+    /** What to do when a key rotation changed the cluster's identity (its version, from the heartbeat). */
+    public void onIdentityChanged(java.util.function.LongConsumer action) {
+        this.onIdentityChanged = action;
     }
 
     /** Registers (one heartbeat now: fails fast when Redis is not there) and heartbeats every second from now on. */
@@ -136,7 +151,7 @@ public final class ClusterNode implements AutoCloseable {
             NodeInfo me = new NodeInfo(nodeId, boot, url, mediaAddress, liveCalls.getAsInt(), os.getProcessCpuLoad(), draining);
             @SuppressWarnings("unchecked")
             List<Long> r = (List<Long>) redis.call(j -> j.eval(HEARTBEAT,
-                    List.of(Keys.node(nodeId), Keys.NODES, Keys.takeover(nodeId, boot)),
+                    List.of(Keys.node(nodeId), Keys.NODES, Keys.takeover(nodeId, boot), Keys.IDENTITY_VERSION),
                     List.of(me.encode(), Long.toString(ttl.toMillis()), nodeId, boot)));
             boolean hadRecord = r.get(0) == 1L;
             boolean fenced = r.get(1) == 1L;
@@ -147,13 +162,16 @@ public final class ClusterNode implements AutoCloseable {
             if (!hadRecord && healthySince >= 0) {
                 log.warn("cluster: this node's record had expired (paused, or Redis lost its data): rewriting its calls");
             }
+            if (!hadRecord || healthySince < 0) {
+                directory.reassert(); // Redis lost its data, or missed what happened while unreachable (sequence numbers)
+            }
             if (!hadRecord) {
-                directory.reassert();
                 onRecordMissing.run();
             }
             if (healthySince < 0) {
                 healthySince = System.nanoTime();
             }
+            followIdentity(r.get(2));
             refreshView();
         } catch (SwitchboardException e) {
             if (healthySince >= 0) {
@@ -163,6 +181,23 @@ public final class ClusterNode implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("cluster: heartbeat failed", e);
         }
+    }
+
+    private void followIdentity(long version) {
+        java.util.function.LongConsumer follow = onIdentityChanged;
+        if (version == identityVersion || follow == null) {
+            return;
+        }
+        if (version >= 0) {
+            try {
+                follow.accept(version);
+            } catch (RuntimeException e) {
+                log.warn("cluster: could not follow key rotation version={} (next heartbeat tries again): {}", version, e.toString());
+                return;
+            }
+            log.info("cluster: following key rotation version={}", version);
+        }
+        identityVersion = version;
     }
 
     private void refreshView() {
@@ -176,7 +211,7 @@ public final class ClusterNode implements AutoCloseable {
             if (n != null) {
                 view.put(n.id(), n);
             } else if (!ids.get(i).equals(nodeId) && mayJudge()) {
-                takeover.bury(ids.get(i), runs.get(ids.get(i)), CallRecord.ownerToken(nodeId, boot));
+                takeover.bury(ids.get(i), runs.get(ids.get(i)), CallRecord.ownerToken(nodeId, boot), sequences);
             }
         }
         live = Map.copyOf(view);

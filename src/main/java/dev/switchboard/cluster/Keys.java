@@ -11,6 +11,12 @@ final class Keys {
     static final String SECRET = "sb:secret";
     /** The authority's key files (SET NX once). */
     static final String IDENTITY = "sb:identity";
+    /** Integer: bumped whenever a key rotation changes {@link #IDENTITY} (nodes read it with every heartbeat). */
+    static final String IDENTITY_VERSION = "sb:identity:version";
+    /** Hash: node id → the identity version it has loaded (a rotation waits for every live node). */
+    static final String IDENTITY_ACKS = "sb:identity:acks";
+    /** String with TTL: the lock of the one key rotation running in the cluster. */
+    static final String ROTATION_LOCK = "sb:rotation";
     /** Pub/sub channel of roster changes. */
     static final String ROSTER_CHANNEL = "sb:roster";
 

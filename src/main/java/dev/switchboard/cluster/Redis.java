@@ -5,7 +5,9 @@ import dev.switchboard.error.SwitchboardException;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -13,67 +15,136 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The cluster's one Redis connection pool, with short timeouts so that no request waits on a dead Redis: every
  * command either answers or fails within {@link #COMMAND_TIMEOUT} (plus at most {@link #POOL_WAIT} for a free
  * connection), and a failure becomes a Graph {@code 503 serviceNotAvailable} with {@code Retry-After}.
- * URIs: {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS. Thread-safe.
+ * URIs: {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS,
+ * {@code redis-sentinel://[user:password@]host:port[,host:port…]/primaryName[/db]} for a primary Sentinels watch.
+ * Thread-safe.
  */
 public final class Redis implements AutoCloseable {
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(700);
     static final Duration POOL_WAIT = Duration.ofMillis(300);
     static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
-    private final RedisClient client;
+    /** The URI scheme of a primary found through Sentinels. */
+    public static final String SENTINEL_SCHEME = "redis-sentinel";
+
+    private final UnifiedJedis client;
     private final String display;
 
-    private Redis(RedisClient client, String display) {
+    private Redis(UnifiedJedis client, String display) {
         this.client = client;
         this.display = display;
     }
 
-    /** A pool for {@code uri}; connects lazily (a Redis that is down at start is reported by the first command). */
+    /**
+     * A pool for {@code uri}; connects lazily (a Redis that is down at start is reported by the first command).
+     * {@code redis-sentinel://[user:password@]host:port[,host:port…]/primaryName[/db]} asks those Sentinels which
+     * node is the primary named {@code primaryName} and follows it when they fail over (the password is the
+     * primary's; the Sentinels are asked without one).
+     */
     public static Redis connect(String uri) {
+        if (uri.startsWith(SENTINEL_SCHEME + "://")) {
+            return connectSentinels(uri);
+        }
         URI u = URI.create(uri);
         if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme()) || u.getHost() == null) {
-            throw new IllegalArgumentException("--redis must be redis://host:port[/db] or rediss://…, not " + uri);
+            throw new IllegalArgumentException("--redis must be redis://host:port[/db], rediss://… or "
+                    + SENTINEL_SCHEME + "://host:port[,host:port]/primaryName[/db], not " + uri);
         }
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
-                .socketTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
-                .ssl("rediss".equals(u.getScheme()))
-                .clientName("switchboard");
-        if (u.getRawUserInfo() != null) {
-            String[] parts = u.getRawUserInfo().split(":", 2);
-            if (parts.length == 2) {
-                if (!parts[0].isEmpty()) {
-                    config.user(decode(parts[0]));
-                }
-                config.password(decode(parts[1]));
-            } else {
-                config.password(decode(parts[0]));
-            }
-        }
+        DefaultJedisClientConfig.Builder config = clientConfig().ssl("rediss".equals(u.getScheme()));
+        credentials(config, u.getRawUserInfo());
         String path = u.getPath();
         if (path != null && path.length() > 1) {
             config.database(Integer.parseInt(path.substring(1)));
         }
+        String display = u.getHost() + ":" + (u.getPort() == -1 ? 6379 : u.getPort());
+        try {
+            RedisClient client = RedisClient.builder().hostAndPort(u.getHost(), u.getPort() == -1 ? 6379 : u.getPort())
+                    .clientConfig(config.build()).poolConfig(pool()).build();
+            return new Redis(client, display);
+        } catch (JedisException e) {
+            throw new IllegalStateException("cluster mode: cannot reach Redis at " + display + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Redis connectSentinels(String uri) {
+        String rest = uri.substring(SENTINEL_SCHEME.length() + 3);
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String[] path = slash < 0 ? new String[0] : rest.substring(slash + 1).split("/");
+        if (path.length < 1 || path.length > 2 || path[0].isEmpty()) {
+            throw new IllegalArgumentException("--redis " + SENTINEL_SCHEME + "://host:port[,host:port]/primaryName[/db] names no primary: " + uri);
+        }
+        DefaultJedisClientConfig.Builder config = clientConfig();
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            credentials(config, authority.substring(0, at));
+            authority = authority.substring(at + 1);
+        }
+        if (path.length == 2 && !path[1].isEmpty()) {
+            config.database(Integer.parseInt(path[1]));
+        }
+        Set<HostAndPort> sentinels = new LinkedHashSet<>();
+        for (String hp : authority.split(",")) {
+            if (hp.isBlank()) {
+                continue;
+            }
+            int colon = hp.lastIndexOf(':');
+            sentinels.add(colon < 0 ? new HostAndPort(hp, 26379)
+                    : new HostAndPort(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1))));
+        }
+        if (sentinels.isEmpty()) {
+            throw new IllegalArgumentException("--redis " + SENTINEL_SCHEME + "://… names no Sentinel: " + uri);
+        }
+        String primary = decode(path[0]);
+        String display = "primary " + primary + " via Sentinels " + sentinels;
+        try {
+            RedisSentinelClient client = RedisSentinelClient.builder().masterName(primary).sentinels(sentinels)
+                    .clientConfig(config.build()).sentinelClientConfig(clientConfig().clientName("switchboard-sentinel").build())
+                    .poolConfig(pool()).build();
+            return new Redis(client, display);
+        } catch (JedisException e) {
+            throw new IllegalStateException("cluster mode: cannot find the Redis " + display + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DefaultJedisClientConfig.Builder clientConfig() {
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
+                .socketTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
+                .clientName("switchboard");
+    }
+
+    private static void credentials(DefaultJedisClientConfig.Builder config, String rawUserInfo) {
+        if (rawUserInfo == null) {
+            return;
+        }
+        String[] parts = rawUserInfo.split(":", 2);
+        if (parts.length == 2) {
+            if (!parts[0].isEmpty()) {
+                config.user(decode(parts[0]));
+            }
+            config.password(decode(parts[1]));
+        } else {
+            config.password(decode(parts[0]));
+        }
+    }
+
+    private static GenericObjectPoolConfig<Connection> pool() {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(64);
         pool.setMaxIdle(16);
         pool.setMaxWait(POOL_WAIT);
         pool.setTestWhileIdle(false);
         pool.setJmxEnabled(false);
-        String display = u.getHost() + ":" + (u.getPort() == -1 ? 6379 : u.getPort());
-        try {
-            RedisClient client = RedisClient.builder().hostAndPort(u.getHost(), u.getPort() == -1 ? 6379 : u.getPort())
-                    .clientConfig(config.build()).poolConfig(pool).build();
-            return new Redis(client, display);
-        } catch (JedisException e) {
-            throw new IllegalStateException("cluster mode: cannot reach Redis at " + display + ": " + e.getMessage(), e);
-        }
+        return pool;
     }
 
     private static String decode(String s) {

@@ -54,6 +54,19 @@ public final class SharedIdentity {
         return false;
     }
 
+    /**
+     * Follows a key rotation (the heartbeat saw the identity version change): writes the cluster's key files here,
+     * lets the authority read them again ({@code reload}), and tells the rotation that node {@code nodeId} has
+     * {@code version} loaded. Runs on the heartbeat thread.
+     */
+    public void follow(long version, Runnable reload, String nodeId) {
+        if (!adopt()) {
+            return;
+        }
+        reload.run();
+        redis.call(j -> j.hset(Keys.IDENTITY_ACKS, nodeId, Long.toString(version)));
+    }
+
     /** Writes this node's key files as the cluster's if Redis has none (it came back empty); never changes the files here. */
     public void reseed() {
         String mine = read();
@@ -61,6 +74,15 @@ public final class SharedIdentity {
     }
 
     private String read() {
+        return read(authDir);
+    }
+
+    private void write(String blob) {
+        write(blob, authDir);
+    }
+
+    /** The key files of {@code authDir} as one text (name TAB base64 per line, sorted by name). */
+    static String read(Path authDir) {
         StringBuilder out = new StringBuilder();
         try (Stream<Path> files = Files.list(authDir)) {
             TreeMap<String, Path> sorted = new TreeMap<>();
@@ -76,7 +98,8 @@ public final class SharedIdentity {
         return out.toString();
     }
 
-    private void write(String blob) {
+    /** Writes the key files of {@code blob} into {@code authDir} (each file replaced atomically). */
+    static void write(String blob, Path authDir) {
         try {
             Files.createDirectories(authDir);
             for (String line : List.of(blob.split("\n"))) {

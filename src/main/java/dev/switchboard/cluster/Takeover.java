@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 /**
  * A survivor's duty when a node's heartbeat expired: claim the dead run (atomically, once in the cluster, and only
  * if its record is still gone), mark each of its live calls {@code terminated} (fenced on the dead run's owner
- * token, kept for {@link ClusterNode#TERMINATED_RETENTION}), tell each bot ({@link ResultInfo#NODE_LOST}) and the
- * roster streams, then remove the node from the registry. Runs on the heartbeat thread.
+ * token, kept for the retention given, {@code --terminated-retention}), tell each bot ({@link ResultInfo#NODE_LOST}) and the
+ * roster streams, then remove the node from the registry. Each {@code terminated} POST is numbered after the
+ * last webhook sequence number the dead owner reserved ({@link WebhookSequences}). Runs on the heartbeat thread.
  */
 public final class Takeover {
     private static final Logger log = LoggerFactory.getLogger(Takeover.class);
@@ -35,18 +36,22 @@ public final class Takeover {
     private final Redis redis;
     private final LostCalls bots;
     private final Consumer<JournaledCall> rosterEnd;
+    private final java.time.Duration retention;
 
     /**
      * @param bots      tells each bot its call is gone
      * @param rosterEnd tells the call's roster streams (on every node) that it ended
+     * @param retention how long an ended call's record answers GET (then it expires: 404)
      */
-    public Takeover(Redis redis, LostCalls bots, Consumer<JournaledCall> rosterEnd) {
+    public Takeover(Redis redis, LostCalls bots, Consumer<JournaledCall> rosterEnd, java.time.Duration retention) {
         this.redis = redis;
+        this.retention = retention;
         this.bots = bots;
         this.rosterEnd = rosterEnd;
     }
 
-    void bury(String deadId, String deadBoot, String survivor) {
+    /** @param sequences where the survivor's {@code terminated} POSTs continue the dead owner's numbering */
+    void bury(String deadId, String deadBoot, String survivor, WebhookSequences sequences) {
         try {
             Object claimed = redis.call(j -> j.eval(CLAIM, List.of(Keys.node(deadId), Keys.NODES, Keys.takeover(deadId, deadBoot)),
                     List.of(deadId, deadBoot, survivor)));
@@ -62,9 +67,10 @@ public final class Takeover {
                     continue;
                 }
                 Object done = redis.call(j -> j.eval(END, List.of(Keys.call(callId)),
-                        List.of(deadOwner, survivor, Long.toString(ClusterNode.TERMINATED_RETENTION.toMillis()))));
+                        List.of(deadOwner, survivor, Long.toString(retention.toMillis()))));
                 if (Long.valueOf(1).equals(done)) {
                     ended.add(r.call());
+                    sequences.continueAfter(callId, r.lastSequence());
                 }
             }
             log.warn("cluster: node {} (run {}) died; took over {} calls and ended them", deadId, deadBoot, ended.size());

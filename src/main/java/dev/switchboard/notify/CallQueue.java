@@ -25,7 +25,7 @@ final class CallQueue {
     private boolean active;
     private boolean failing;
     private int consecutiveFailures;
-    private long nextSequence = 1;
+    private long nextSequence;
     private URI redirectedFrom;
     private URI redirectedTo;
     private boolean ended;
@@ -33,7 +33,13 @@ final class CallQueue {
     private long idleSinceNanos;
 
     CallQueue(String callId, long nowNanos) {
+        this(callId, nowNanos, 1);
+    }
+
+    /** @param firstSequence the number of the call's first POST (1, or the next after another node's numbering) */
+    CallQueue(String callId, long nowNanos, long firstSequence) {
         this.callId = callId;
+        this.nextSequence = firstSequence;
         this.idleSinceNanos = nowNanos;
     }
 

@@ -24,6 +24,8 @@ final class Delivery {
     private byte[] body;
     private String signature;
     int attempts;
+    /** Whether its number was handed to the {@link SequenceStore} (once, before the first attempt). */
+    boolean reserved;
     /** The last attempt's answer for the delivery observer: HTTP status (-1 for none) and latency (-1 for none). */
     int lastStatus = -1;
     long lastLatencyNanos = -1;

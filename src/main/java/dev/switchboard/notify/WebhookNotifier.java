@@ -88,6 +88,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private volatile boolean closedHard;
     private final boolean hostHeaderAllowed;
     private volatile DeliveryObserver observer = DeliveryObserver.NONE;
+    private volatile SequenceStore sequences = SequenceStore.LOCAL;
 
     public WebhookNotifier(NotifierSettings settings, CallbackTokenSigner signer, MeterRegistry meters) {
         this(settings, signer, meters, new CallbackUriPolicy(settings));
@@ -137,6 +138,14 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         this.observer = Objects.requireNonNull(observer, "observer");
     }
 
+    /**
+     * Sets where calls' sequence numbers are kept beyond this process ({@link SequenceStore#LOCAL} by default; cluster
+     * mode's store lets a survivor continue a dead node's numbering). Set it once when wiring, before calls exist.
+     */
+    public void sequences(SequenceStore store) {
+        this.sequences = Objects.requireNonNull(store, "store");
+    }
+
     private static javax.net.ssl.SSLContext defaultTls() {
         try {
             return javax.net.ssl.SSLContext.getDefault();
@@ -173,7 +182,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             return;
         }
         while (true) {
-            CallQueue q = calls.computeIfAbsent(n.callId(), id -> new CallQueue(id, System.nanoTime()));
+            CallQueue q = calls.computeIfAbsent(n.callId(), id -> new CallQueue(id, System.nanoTime(), sequences.firstSequence(id)));
             CallQueue.Offer offer = q.offer(p, settings.perCallQueueLimit(), pending, settings.globalQueueLimit());
             switch (offer.outcome()) {
                 case RETIRED -> {
@@ -241,6 +250,14 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         if (System.nanoTime() - d.deadlineNanos >= 0) {
             giveUp(q, d, "ttl_expired", "time to live reached");
             return;
+        }
+        if (!d.reserved) {
+            d.reserved = true;
+            try {
+                sequences.reserve(q.callId, d.sequence);
+            } catch (RuntimeException e) {
+                log.warn("sequence store failed callId={} sequence={} error={}", q.callId, d.sequence, e.toString());
+            }
         }
         attempt(q, d, q.targetFor(d.callbackUri()), 0, null);
     }

@@ -10,6 +10,7 @@ import dev.switchboard.core.CallCommand;
 import dev.switchboard.core.RosterUpdate;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.cluster.FencedCalls;
+import dev.switchboard.cluster.KeyRotation;
 import dev.switchboard.cluster.NodeHop;
 import dev.switchboard.cluster.Redis;
 import dev.switchboard.cluster.SharedIdentity;
@@ -44,6 +45,9 @@ final class ClusterMode implements AutoCloseable {
     private FencedCalls fenced;
     private ClusterRouting routing;
     private RosterRelay relay;
+    private RingRelay rings;
+    private Path authDir;
+    private java.util.concurrent.ScheduledExecutorService rotationTimer;
 
     private ClusterMode(ClusterSettings settings, Redis redis, String nodeId, NodeHop hop) {
         this.settings = settings;
@@ -70,16 +74,19 @@ final class ClusterMode implements AutoCloseable {
 
     /**
      * The node, with its journal in front of {@code local}; bots of calls taken over from dead nodes are told
-     * through {@code toBots}, their roster streams through {@code rosterEnd}.
+     * through {@code toBots}, their roster streams through {@code rosterEnd}; ring messages of this node's calls reach
+     * users' ring streams on every node ({@link RingRelay}).
      *
      * @return the sink the engine's outgoing events must pass (it holds back a fenced node's calls)
      */
-    CallEventSink build(CallJournal local, IntSupplier liveCalls, CallEventSink toBots, RosterStreams rosterStreams) {
+    CallEventSink build(CallJournal local, IntSupplier liveCalls, CallEventSink toBots, RosterStreams rosterStreams,
+                        dev.switchboard.client.RingStreams ringStreams) {
         RosterRelay[] relay = new RosterRelay[1];
         node = new ClusterNode(redis, nodeId, settings.nodeTtl(), local, liveCalls,
-                new Takeover(redis, new LostCalls(toBots), call -> relay[0].ended(call)));
+                new Takeover(redis, new LostCalls(toBots), call -> relay[0].ended(call), settings.terminatedRetention()));
         this.relay = relay[0] = new RosterRelay(node, rosterStreams, redis);
-        fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay)));
+        this.rings = new RingRelay(nodeId, ringStreams, redis);
+        fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay, rings)));
         return fenced;
     }
 
@@ -123,18 +130,64 @@ final class ClusterMode implements AutoCloseable {
         routing = new ClusterRouting(node, hop, authenticator);
     }
 
+    /** Which recordings this node keeps; a download of another is fetched from the node that has it. */
+    void recordingsHere(java.util.function.Predicate<String> here) {
+        routing.recordingsHere(here);
+    }
+
     void route(Context ctx) {
         routing.route(ctx);
     }
 
     /** Joins the cluster once the server listens at {@code boundUrl}. */
     void start(String boundUrl, String mediaAddress, Path authDir) {
+        this.authDir = authDir;
         SharedIdentity identity = identity(authDir);
         node.onRecordMissing(() -> {
             hop.reseed(redis);
             identity.reseed();
         });
         node.start(settings.nodeUrl() != null ? settings.nodeUrl() : boundUrl, mediaAddress);
+    }
+
+    /**
+     * The identity config a node's authority runs with: no automatic rotation of its own (a key one node made alone
+     * would not verify on the others); the cluster rotates instead ({@link #followKeyRotations}).
+     */
+    static dev.switchboard.auth.IdentityConfig withoutLocalKeyRotation(dev.switchboard.auth.IdentityConfig c) {
+        dev.switchboard.auth.TokenSettings t = c.tokens();
+        return new dev.switchboard.auth.IdentityConfig(c.directory(), c.externalIssuers(), new dev.switchboard.auth.TokenSettings(
+                t.accessTokenLifetime(), t.clockSkew(), null, t.callbackIssuer(), t.callbackTokenLifetime(), t.verifiedTokenCache()));
+    }
+
+    /**
+     * Key rotation in cluster mode (docs/cluster.md): the node loads the cluster's keys again whenever a rotation
+     * changes them, and, when the active key is older than {@code tokens.signingKeyMaxAge()}, starts the coordinated
+     * rotation itself (checked every minute; one node in the cluster wins the rotation's lock).
+     */
+    void followKeyRotations(dev.switchboard.auth.SigningKeys keys, dev.switchboard.auth.TokenSettings tokens) {
+        SharedIdentity identity = identity(authDir);
+        node.onIdentityChanged(version -> identity.follow(version, keys::reload, nodeId));
+        java.time.Duration maxAge = tokens.signingKeyMaxAge();
+        if (maxAge == null) {
+            return;
+        }
+        KeyRotation rotation = new KeyRotation(redis, java.time.Clock.systemUTC(), tokens.accessTokenLifetime().plus(tokens.clockSkew()));
+        rotationTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-key-rotation");
+            t.setDaemon(true);
+            return t;
+        });
+        rotationTimer.scheduleWithFixedDelay(() -> {
+            try {
+                if (keys.entries().getFirst().createdAt().plus(maxAge).isBefore(java.time.Instant.now())) {
+                    KeyRotation.Result r = rotation.rotate(java.time.Duration.ofSeconds(30));
+                    log.info("cluster: scheduled key rotation done active={} retired={} nodes={}", r.activeKid(), r.retiredKid(), r.nodes());
+                }
+            } catch (RuntimeException e) {
+                log.warn("cluster: scheduled key rotation not done now: {}", e.getMessage());
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
     }
 
     ClusterNode node() {
@@ -157,8 +210,14 @@ final class ClusterMode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (rotationTimer != null) {
+            rotationTimer.shutdownNow();
+        }
         if (relay != null) {
             relay.close();
+        }
+        if (rings != null) {
+            rings.close();
         }
         if (node != null) {
             node.close();

@@ -39,11 +39,19 @@ final class ClusterRouting {
     private final ClusterNode node;
     private final NodeHop hop;
     private final BearerAuthenticator authenticator;
+    /** {@code GET /recordings/{id}}: served where the recording was made. */
+    private static final Pattern RECORDING = Pattern.compile("/recordings/([^/]+)");
+    private volatile java.util.function.Predicate<String> recordingHere = id -> true;
 
     ClusterRouting(ClusterNode node, NodeHop hop, BearerAuthenticator authenticator) {
         this.node = node;
         this.hop = hop;
         this.authenticator = authenticator;
+    }
+
+    /** Which recordings are kept on this node (the others are asked for the rest). */
+    void recordingsHere(java.util.function.Predicate<String> here) {
+        this.recordingHere = here;
     }
 
     void route(Context ctx) {
@@ -66,6 +74,13 @@ final class ClusterRouting {
             }
             return;
         }
+        Matcher rec = RECORDING.matcher(path);
+        if ("GET".equals(method) && rec.matches()) {
+            if (!recordingHere.test(rec.group(1))) {
+                fetchRecording(ctx);
+            }
+            return;
+        }
         Matcher m = ON_CALL.matcher(path);
         if (!m.matches()) {
             return;
@@ -78,11 +93,41 @@ final class ClusterRouting {
         }
     }
 
-    private void forward(Context ctx, NodeInfo target) {
+    /**
+     * A recording made on another node: no record says which (recordings are rare and short-lived), so the other
+     * live nodes are asked in turn, each with one hop, until one has it; when none has it, this node answers (404 or
+     * 401, as on one server). Costs up to one hop per other node.
+     */
+    private void fetchRecording(Context ctx) {
+        for (NodeInfo n : node.nodes().values()) {
+            if (n.id().equals(node.nodeId())) {
+                continue;
+            }
+            NodeHop.Response r;
+            try {
+                r = hop.forward(n.url(), request(ctx));
+            } catch (SwitchboardException unreachable) {
+                continue;
+            }
+            if (r.status() != 404) { // 401: it has it, the token is wrong (or missing, which every node answers alike)
+                write(ctx, r);
+                return;
+            }
+        }
+    }
+
+    private NodeHop.Request request(Context ctx) {
         String query = ctx.queryString();
-        NodeHop.Response r = hop.forward(target.url(), new NodeHop.Request(ctx.method().name(),
+        return new NodeHop.Request(ctx.method().name(),
                 ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query), headers(ctx), ctx.bodyAsBytes(),
-                ctx.req().getRemoteAddr()));
+                ctx.req().getRemoteAddr());
+    }
+
+    private void forward(Context ctx, NodeInfo target) {
+        write(ctx, hop.forward(target.url(), request(ctx)));
+    }
+
+    private void write(Context ctx, NodeHop.Response r) {
         ctx.status(r.status());
         r.headers().forEach((name, values) -> {
             if (!values.isEmpty()) {

@@ -24,8 +24,17 @@ final class IdentityCommands {
 
     /** {@code switchboard rotate-keys}: makes a fresh signing key active; the old one keeps verifying until its tokens expire. */
     @Command(name = "rotate-keys", mixinStandardHelpOptions = true,
-            description = "Rotate the token signing key in the data directory (run while the server is stopped, then start it).")
+            description = {"Rotate the token signing key in the data directory (run while the server is stopped, then start it).",
+                    "With --redis: rotate the key of a running cluster; every node publishes the new key before any signs with it",
+                    "(docs/cluster.md)."})
     static final class RotateKeys implements Callable<Integer> {
+        @Option(names = "--redis", description = "The cluster's Redis (as given to serve --redis): rotate the running cluster's key instead.")
+        String redis;
+
+        @Option(names = "--follow-timeout", defaultValue = "30s", converter = SettingConverters.DurationConverter.class,
+                description = "With --redis: how long each step waits for every live node to load the new keys (default: 30s).")
+        java.time.Duration followTimeout;
+
         @Option(names = "--data-dir", defaultValue = "switchboard-data", description = "The server's data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
@@ -39,6 +48,9 @@ final class IdentityCommands {
             SigningKeys.Entry fresh;
             try {
                 t = configFile == null ? IdentityConfig.development().tokens() : IdentityConfig.load(configFile).tokens();
+                if (redis != null) {
+                    return rotateCluster(t);
+                }
                 keys = new SigningKeys(dataDir.resolve("auth"), Clock.systemUTC(), t.accessTokenLifetime().plus(t.clockSkew()), null);
                 fresh = keys.rotate();
             } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
@@ -52,6 +64,19 @@ final class IdentityCommands {
                 }
             }
             return 0;
+        }
+
+        private int rotateCluster(TokenSettings t) {
+            try (dev.switchboard.cluster.Redis r = dev.switchboard.cluster.Redis.connect(redis)) {
+                var done = new dev.switchboard.cluster.KeyRotation(r, Clock.systemUTC(), t.accessTokenLifetime().plus(t.clockSkew()))
+                        .rotate(followTimeout);
+                System.out.println("active signing key on " + done.nodes() + " live nodes: " + done.activeKid());
+                System.out.println("retired, verifies until its tokens expire (" + t.accessTokenLifetime().plus(t.clockSkew())
+                        + "): " + done.retiredKid());
+                return 0;
+            } catch (dev.switchboard.error.SwitchboardException e) {
+                throw new ToolException(ToolException.LOCAL, "Redis at " + redis + " did not answer");
+            }
         }
     }
 

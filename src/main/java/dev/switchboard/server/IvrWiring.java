@@ -26,14 +26,20 @@ final class IvrWiring implements AutoCloseable {
 
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final MediaDownloader downloader;
+    private final RecordingStore store;
 
     IvrWiring(CallEngine calls, CallbackUriPolicy policy, Path dataDir, ScheduledExecutorService sweeper) {
         this.downloader = new MediaDownloader(policy, MAX_PROMPT_BYTES, FETCH_TIMEOUT, workers);
         IvrSettings settings = IvrSettings.DEFAULTS;
-        RecordingStore store = new RecordingStore(dataDir.resolve("recordings"), settings.recordingMaxBytes(),
+        this.store = new RecordingStore(dataDir.resolve("recordings"), settings.recordingMaxBytes(),
                 settings.recordingTtl(), Clock.systemUTC());
         IvrCalls ivr = calls.startIvr(settings, downloader::get, store, workers);
         sweeper.scheduleWithFixedDelay(ivr::sweepRecordings, 60, 60, TimeUnit.SECONDS);
+    }
+
+    /** Whether recording {@code id} is kept on this node. */
+    boolean hasRecording(String id) {
+        return store.has(id);
     }
 
     @Override

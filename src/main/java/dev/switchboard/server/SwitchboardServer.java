@@ -202,7 +202,10 @@ public final class SwitchboardServer implements AutoCloseable {
             all.addAll(surfaces);
             this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), journal);
         } else {
-            CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, rosterStreams);
+            CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, rosterStreams, ringStreams);
+            if (webhooks != null) {
+                webhooks.sequences(cluster.node().webhookSequences()); // a survivor continues a dead owner's numbering
+            }
             List<CallEventSink> all = new java.util.ArrayList<>(List.of(outgoing, rosterStreams));
             all.addAll(surfaces);
             this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), cluster.journal());
@@ -210,6 +213,9 @@ public final class SwitchboardServer implements AutoCloseable {
             cluster.routes(authority.authenticator());
         }
         this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper);
+        if (cluster != null) {
+            cluster.recordingsHere(ivr::hasRecording); // a recording made elsewhere is fetched from its node
+        }
         new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
         NotificationSink botSink = notifications != null ? notifications : webhooks;
         for (JournaledCall lost : journal.orphans()) { // kept until the bot heard it: a second crash re-announces it
@@ -303,7 +309,12 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     private static EmbeddedAuthority newAuthority(ServerConfig config, PublicOrigins origins, PrometheusMeterRegistry metrics) {
-        return new EmbeddedAuthority(config.identity().identities(), config.identity().development(),
+        return newAuthority(config.identity().identities(), config, origins, metrics);
+    }
+
+    private static EmbeddedAuthority newAuthority(dev.switchboard.auth.IdentityConfig identities, ServerConfig config,
+                                                  PublicOrigins origins, PrometheusMeterRegistry metrics) {
+        return new EmbeddedAuthority(identities, config.identity().development(),
                 config.dataDir(), origins, Clock.systemUTC(), new AuthMetrics(metrics), config.callbacks().signing());
     }
 
@@ -311,15 +322,16 @@ public final class SwitchboardServer implements AutoCloseable {
     private static EmbeddedAuthority sharedAuthority(ClusterMode cluster, ServerConfig config, PublicOrigins origins,
                                                      PrometheusMeterRegistry metrics) {
         dev.switchboard.cluster.SharedIdentity identity = cluster.identity(config.dataDir().resolve("auth"));
+        var ids = ClusterMode.withoutLocalKeyRotation(config.identity().identities()); // the cluster rotates (KeyRotation)
         if (identity.adopt()) {
-            return newAuthority(config, origins, metrics);
+            return newAuthority(ids, config, origins, metrics);
         }
-        EmbeddedAuthority mine = newAuthority(config, origins, metrics);
+        EmbeddedAuthority mine = newAuthority(ids, config, origins, metrics);
         if (identity.offer()) {
             return mine;
         }
         mine.close(); // another node's keys were there first: start again on them
-        return newAuthority(config, origins, metrics);
+        return newAuthority(ids, config, origins, metrics);
     }
 
     /**
@@ -390,6 +402,7 @@ public final class SwitchboardServer implements AutoCloseable {
         if (cluster != null) {
             try {
                 cluster.start(baseUrl, config.advertisedMediaAddress(), config.dataDir().resolve("auth"));
+                cluster.followKeyRotations(authority.keys(), config.identity().identities().tokens());
                 origins.trustPeers(cluster.node()::isPeer);
             } catch (RuntimeException e) {
                 close();

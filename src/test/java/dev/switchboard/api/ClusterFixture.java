@@ -29,7 +29,12 @@ final class ClusterFixture implements AutoCloseable {
 
     /** Starts node {@code id} (its own data directory) with {@code extra} flags. */
     ServerProcess start(String id, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--redis", redis.uri(), "--node-id", id));
+        return startWith(redis.uri(), id, extra);
+    }
+
+    /** Starts node {@code id} with {@code --redis redisUri} (e.g. through a Sentinel) and {@code extra} flags. */
+    ServerProcess startWith(String redisUri, String id, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--redis", redisUri, "--node-id", id));
         args.addAll(List.of(extra));
         ServerProcess p = ServerProcess.start(dir.resolve("node-" + id), args.toArray(String[]::new));
         nodes.put(id, p);

@@ -22,10 +22,13 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * kill -9 of the node that holds a call: a survivor notices (heartbeat TTL), tells the bot {@code terminated}
- * (resultInfo 503/9002), answers GET with the terminated call; a call on another node keeps its audio meanwhile.
+ * (resultInfo 503/9002, webhook sequence numbers continuing the owner's), answers GET with the terminated call for
+ * {@code --terminated-retention} and 404 after it; a call on another node keeps its audio meanwhile.
  */
 class ClusterNodeDeathTest {
     static final double BOT_HZ = 440;
+    /** --terminated-retention of the nodes: a taken-over call answers GET as terminated this long, then 404. */
+    static final int RETENTION_SECONDS = 10;
 
     @Test
     void aSurvivorEndsTheDeadNodesCallsAndTheOthersCallsKeepTheirAudio(@TempDir Path dir) throws Exception {
@@ -35,9 +38,10 @@ class ClusterNodeDeathTest {
              RtpPeer doomedBot = new RtpPeer("127.0.0.1");
              RtpPeer liveBot = new RtpPeer("127.0.0.1");
              RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
-            ServerProcess a = cluster.start("a");
-            ServerProcess b = cluster.start("b");
-            ServerProcess c = cluster.start("c");
+            String[] retention = {"--terminated-retention", RETENTION_SECONDS + "s"};
+            ServerProcess a = cluster.start("a", retention);
+            ServerProcess b = cluster.start("b", retention);
+            ServerProcess c = cluster.start("c", retention);
             cluster.awaitNodes("a", "b", "c");
             String botToken = Tokens.devBotToken(a.baseUrl());
 
@@ -58,6 +62,14 @@ class ClusterNodeDeathTest {
             assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15)))
                     .as("bob hears the live call's bot").isTrue();
 
+            var doomedViaSurvivor = GraphSdk.client(survivorEntry.baseUrl(), botToken).communications().calls().byCallId(doomed.getId());
+            for (int i = 0; i < 2; i++) { // roster webhooks of the doomed call, numbered by its owner
+                doomedViaSurvivor.mute().post(new com.microsoft.graph.communications.calls.item.mute.MutePostRequestBody());
+                doomedViaSurvivor.unmute().post(new com.microsoft.graph.communications.calls.item.unmute.UnmutePostRequestBody());
+            }
+            List<Long> beforeKill = awaitSettledSequences(bot, doomed.getId());
+            assertThat(beforeKill.size()).as("the owner numbered the doomed call's POSTs").isGreaterThanOrEqualTo(5);
+
             CompletableFuture<Long> gap = CompletableFuture.supplyAsync(() ->
                     ClusterFixture.longestGapMillis(bobPeer, BOT_HZ, Duration.ofSeconds(12)));
             long killedAt = System.nanoTime();
@@ -70,9 +82,21 @@ class ClusterNodeDeathTest {
             assertThat(terminated.at("/resourceData/resultInfo/code").asInt()).isEqualTo(503);
             assertThat(terminated.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9002);
 
+            List<Long> sequences = sequencesOf(bot, doomed.getId());
+            System.out.println("cluster: the doomed call's webhook sequence numbers at the bot: " + sequences);
+            assertThat(sequences).as("strictly rising and gap-free from 1, the survivor's terminated next after the owner's last")
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(1, beforeKill.size() + 1L).boxed().toList());
+            List<CallbackReceiver.Received> doomedPosts = bot.received().stream()
+                    .filter(r -> r.json().toString().contains(doomed.getId())).toList();
+            assertThat(doomedPosts.getLast().json().toString()).as("the last POST of that call is the survivor's terminated")
+                    .contains("\"deleted\"");
+
             Call got = GraphSdk.client(survivorEntry.baseUrl(), botToken).communications().calls().byCallId(doomed.getId()).get();
             assertThat(got.getState().getValue()).as("GET through a survivor").isEqualTo("terminated");
             assertThat(got.getResultInfo().getSubcode()).isEqualTo(9002);
+            long ttl = cluster.jedis.pttl("sb:call:" + doomed.getId());
+            assertThat(ttl).as("the terminated record expires after the retention").isPositive()
+                    .isLessThanOrEqualTo(RETENTION_SECONDS * 1000L);
 
             long worstGap = gap.get();
             System.out.println("cluster: longest gap of the live call's audio at bob while the other node died: " + worstGap + " ms");
@@ -82,8 +106,51 @@ class ClusterNodeDeathTest {
                     .get().getState().getValue()).isEqualTo("established");
             assertThat(bot.items().stream().filter(i -> i.path("resourceUrl").asText().contains(live.getId())
                     && i.path("changeType").asText().equals("deleted")).toList()).as("the live call was not ended").isEmpty();
+            long deadline = System.nanoTime() + Duration.ofSeconds(RETENTION_SECONDS + 20).toNanos();
+            while (cluster.jedis.exists("sb:call:" + doomed.getId()) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            for (ServerProcess n : cluster.nodes.values()) {
+                if (n != cluster.node(doomedOwner)) {
+                    GraphSdk.expectError(() -> GraphSdk.client(n.baseUrl(), botToken).communications().calls()
+                            .byCallId(doomed.getId()).get(), 404, "itemNotFound");
+                }
+            }
             List<String> left = List.copyOf(cluster.jedis.hkeys("sb:nodes"));
             assertThat(left).as("the dead node left the registry").doesNotContain(doomedOwner);
         }
+    }
+
+    /** The {@code X-Switchboard-Sequence} of every POST about {@code callId} the bot received, in arrival order. */
+    static List<Long> sequencesOf(CallbackReceiver bot, String callId) {
+        List<Long> out = new java.util.ArrayList<>();
+        for (CallbackReceiver.Received r : bot.received()) {
+            boolean about = false;
+            for (JsonNode item : r.json().path("value")) {
+                about |= item.path("resourceUrl").asText().contains(callId);
+            }
+            if (about) {
+                out.add(Long.parseLong(r.header("X-Switchboard-Sequence")));
+            }
+        }
+        return out;
+    }
+
+    /** Waits until no new POST about {@code callId} has arrived for a second; returns their sequence numbers. */
+    static List<Long> awaitSettledSequences(CallbackReceiver bot, String callId) throws InterruptedException {
+        List<Long> seen = sequencesOf(bot, callId);
+        long stableSince = System.nanoTime();
+        long deadline = stableSince + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            List<Long> now = sequencesOf(bot, callId);
+            if (!now.equals(seen)) {
+                seen = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince > Duration.ofSeconds(1).toNanos()) {
+                return seen;
+            }
+        }
+        return seen;
     }
 }

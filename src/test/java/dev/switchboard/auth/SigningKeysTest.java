@@ -130,4 +130,32 @@ class SigningKeysTest {
         Files.writeString(file, publicOnly);
         assertThatThrownBy(() -> new SigningKeys(dir, clock, KEEP, null)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aPublishedKeyVerifiesAndIsInTheJwksBeforeItSignsAndAnotherProcessFollowsByReloading() {
+        SigningKeys coordinator = new SigningKeys(dir.resolve("coordinator"), clock, KEEP, null);
+        SigningKeys node = new SigningKeys(dir.resolve("coordinator"), clock, KEEP, null); // another process, same file
+        String oldKid = coordinator.active().kid();
+        String oldToken = devBotToken(node);
+
+        SigningKeys.Entry next = coordinator.publishNext();
+        assertThat(coordinator.publishNext().kid()).as("publishing twice keeps the published key").isEqualTo(next.kid());
+        node.reload();
+        assertThat(node.active().kid()).as("published, not signing").isEqualTo(oldKid);
+        assertThat(node.pending()).map(SigningKeys.Entry::kid).contains(next.kid());
+        assertThat(node.jwksJson()).contains(oldKid, next.kid());
+        assertThat(node.publicKey(next.kid())).isPresent();
+
+        coordinator.promoteNext();
+        String newToken = devBotToken(coordinator);
+        assertThat(JwtForge.headerJson(newToken)).contains(next.kid());
+        assertThat(verifier(node).verify(newToken).appId()).as("the node verifies the new key before it reloads")
+                .isEqualTo(DevIdentities.DEV_BOT_APP_ID);
+        node.reload();
+        assertThat(node.active().kid()).isEqualTo(next.kid());
+        assertThat(node.pending()).isEmpty();
+        assertThat(node.entries()).extracting(SigningKeys.Entry::kid).containsExactly(next.kid(), oldKid);
+        assertThat(verifier(node).verify(oldToken).appId()).isEqualTo(DevIdentities.DEV_BOT_APP_ID);
+        assertThatThrownBy(node::promoteNext).isInstanceOf(IllegalStateException.class);
+    }
 }

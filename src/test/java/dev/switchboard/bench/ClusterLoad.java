@@ -36,6 +36,9 @@ public final class ClusterLoad {
     private static final Pattern ME = Pattern.compile("\"myParticipantId\":\"([^\"]+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
     private static final Pattern CALLS = Pattern.compile("cmdstat_[a-z|]+:calls=(\\d+)");
+    private static final Pattern EVALS = Pattern.compile("cmdstat_eval(?:sha)?:calls=(\\d+)");
+    /** Commands the one script on the mute path runs (the owner's webhook sequence write: HGET owner, HSET seq). */
+    private static final int COMMANDS_PER_MUTE_PATH_SCRIPT = 2;
 
     record Target(String callId, String botParticipant, String owner, String other) {
     }
@@ -100,19 +103,27 @@ public final class ClusterLoad {
             Result owner = phase("owner", http, token, targets, true, connections, seconds, redis);
             Result hop = phase("non-owner", http, token, targets, false, connections, seconds, redis);
             System.out.printf("non-owner p99 / owner p99 = %.2f%n", hop.p99 / owner.p99);
+            boolean met = hop.roundTripsPerOp() <= 3 && hop.p99() <= 2 * owner.p99() && hop.errors() == 0 && owner.errors() == 0;
+            System.out.printf("SUMMARY cluster mute: owner %.0f/s p99 %.1f ms %.2f round trips; non-owner %.0f/s p99 %.1f ms"
+                            + " %.2f round trips (target <= 3); p99 ratio %.2f (target <= 2) -> %s%n",
+                    owner.opsPerSecond(), owner.p99(), owner.roundTripsPerOp(), hop.opsPerSecond(), hop.p99(),
+                    hop.roundTripsPerOp(), hop.p99() / owner.p99(), met ? "TARGET MET" : "TARGET MISSED");
         } finally {
             receiver.stop(0);
         }
     }
 
-    record Result(double opsPerSecond, double p50, double p99, long errors, double redisPerOp) {
+    record Result(double opsPerSecond, double p50, double p99, long errors, double redisPerOp, double roundTripsPerOp) {
     }
 
     static Result phase(String name, HttpClient http, String token, List<Target> targets, boolean toOwner,
                         int connections, int seconds, RedisClient redis) throws Exception {
         long idle0 = redisCalls(redis);
+        long idleEvals0 = redisCalls(redis, EVALS);
         Thread.sleep(2000);
         double idleRate = (redisCalls(redis) - idle0) / 2.0; // heartbeats, per second
+        double idleEvalRate = (redisCalls(redis, EVALS) - idleEvals0) / 2.0;
+        long evalsBefore = redisCalls(redis, EVALS);
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong errors = new AtomicLong();
         long before = redisCalls(redis);
@@ -148,20 +159,29 @@ public final class ClusterLoad {
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long redisCommands = redisCalls(redis) - before;
+        long evals = redisCalls(redis, EVALS) - evalsBefore;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         double p50 = sorted.length == 0 ? 0 : sorted[sorted.length / 2] / 1e6;
         double p99 = sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] / 1e6;
         double perOp = sorted.length == 0 ? 0 : Math.max(0, redisCommands - idleRate * elapsed) / sorted.length;
-        Result r = new Result(sorted.length / elapsed, p50, p99, errors.get(), perOp);
-        System.out.printf("%-9s %6.0f mutes/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  redis commands/mute %.2f (idle %.0f/s subtracted)%n",
-                name, r.opsPerSecond(), p50, p99, r.errors(), perOp, idleRate);
+        double evalsPerOp = sorted.length == 0 ? 0 : Math.max(0, evals - idleEvalRate * elapsed) / sorted.length;
+        // INFO commandstats also counts the commands a script runs; a script is one round trip
+        double roundTrips = Math.max(0, perOp - COMMANDS_PER_MUTE_PATH_SCRIPT * evalsPerOp);
+        Result r = new Result(sorted.length / elapsed, p50, p99, errors.get(), perOp, roundTrips);
+        System.out.printf("%-9s %6.0f mutes/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  redis commands/mute %.2f, round trips/mute %.2f"
+                        + " (scripts %.2f/mute; idle %.0f/s subtracted)%n",
+                name, r.opsPerSecond(), p50, p99, r.errors(), perOp, roundTrips, evalsPerOp, idleRate);
         return r;
     }
 
     static long redisCalls(RedisClient redis) {
+        return redisCalls(redis, CALLS);
+    }
+
+    static long redisCalls(RedisClient redis, Pattern which) {
         String info = redis.info("commandstats");
         long total = 0;
-        Matcher m = CALLS.matcher(info);
+        Matcher m = which.matcher(info);
         while (m.find()) {
             total += Long.parseLong(m.group(1));
         }

@@ -485,4 +485,35 @@ class WebhookNotifierTest {
         });
         return release;
     }
+
+    @Test
+    void aSequenceStoreGivesTheFirstNumberAndHearsEachNumberOnceBeforeItsFirstAttempt() throws Exception {
+        List<String> reserved = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger answered = new AtomicInteger();
+        bot.answer(r -> {
+            String callId = r.item().path("resourceUrl").asText().split("/")[3];
+            assertThat(reserved).as("reserved before it was sent").contains(callId + ":" + r.sequence());
+            return answered.incrementAndGet() == 1 ? status(503) : status(200);
+        });
+        notifier(fast().withMaxBatchSize(1)).sequences(new SequenceStore() {
+            @Override
+            public long firstSequence(String callId) {
+                return callId.equals("call-q") ? 42 : 1;
+            }
+
+            @Override
+            public void reserve(String callId, long sequence) {
+                reserved.add(callId + ":" + sequence);
+            }
+        });
+        notifier.enqueue(roster("call-q", callback, 1));
+        notifier.enqueue(roster("call-q", callback, 2));
+        notifier.enqueue(roster("call-r", callback, 1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.accepted().size() == 3);
+        assertThat(bot.accepted().stream().filter(r -> r.path().equals("/api/calls") && r.item().path("resourceUrl").asText()
+                .contains("call-q")).map(BotReceiver.Received::sequence).toList()).isEqualTo(List.of(42L, 43L));
+        assertThat(reserved).as("once per POST, a retry is not reserved again")
+                .containsExactlyInAnyOrder("call-q:42", "call-q:43", "call-r:1");
+    }
 }

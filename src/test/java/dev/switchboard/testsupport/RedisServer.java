@@ -16,11 +16,18 @@ public final class RedisServer implements AutoCloseable {
     public static final String BINARY = "/usr/bin/redis-server";
     private final Path dir;
     private final int port;
+    /** The command line, or null for a plain redis-server on {@link #port}. */
+    private final List<String> command;
     private Process process;
 
     private RedisServer(Path dir, int port) {
+        this(dir, port, null);
+    }
+
+    private RedisServer(Path dir, int port, List<String> command) {
         this.dir = dir;
         this.port = port;
+        this.command = command;
     }
 
     public static boolean available() {
@@ -47,9 +54,28 @@ public final class RedisServer implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Starts a Redis Sentinel (redis-server in sentinel mode, its config file in {@code dir}) on a free port watching
+     * {@code primary} under {@code primaryName}; returns once it answers and knows the primary.
+     */
+    public static RedisServer sentinel(Path dir, RedisServer primary, String primaryName) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.createDirectories(dir);
+        Path conf = dir.resolve("sentinel.conf");
+        Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + dir + "\n"
+                + "sentinel monitor " + primaryName + " 127.0.0.1 " + primary.port() + " 1\n"
+                + "sentinel down-after-milliseconds " + primaryName + " 5000\n");
+        RedisServer r = new RedisServer(dir, port, List.of(BINARY, conf.toString(), "--sentinel"));
+        r.launch();
+        return r;
+    }
+
     private void launch() throws Exception {
         Files.createDirectories(dir);
-        process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        process = new ProcessBuilder(command != null ? command : List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

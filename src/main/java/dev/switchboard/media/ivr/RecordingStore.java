@@ -122,6 +122,12 @@ public final class RecordingStore {
         return e.file;
     }
 
+    /** Whether recording {@code id} is kept here and not expired (cluster mode: which node serves it). */
+    public boolean has(String id) {
+        Entry e = entries.get(id);
+        return e != null && e.expiresAt.isAfter(clock.instant());
+    }
+
     /** Deletes expired recordings; returns how many. */
     public int sweep() {
         Instant now = clock.instant();
