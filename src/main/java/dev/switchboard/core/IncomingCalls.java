@@ -182,7 +182,7 @@ public final class IncomingCalls {
             Participant bot = new Participant(call.myParticipantId, call.source, Integer.toString(c.nextSourceId++), call, leg);
             c.participants.put(bot.id, bot);
             try {
-                journal.created(call); // again: the answer's callback URI and the bot's participant
+                journal.answered(call); // again, unforced: the answer's callback URI and the bot's participant
             } catch (RuntimeException e) {
                 c.participants.remove(bot.id);
                 Departures.closeLeg(bot);
