@@ -19,10 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link CallEventSink} it hears {@link CallEvent.Ringing} and {@link CallEvent.RingEnded} and writes one small text
  * frame per open stream of that user, asynchronously (Jetty queues the frame; nothing blocks the engine's thread).
  *
+ * The same messages also go to every roster stream the rung user has open (on other calls: a user in a call hears
+ * that another call rings them), through {@link RosterStreams#toUser}.
+ *
  * <p>Thread-safe: streams open and close on WebSocket callbacks, events arrive on whatever thread changed a call.
  */
 public final class RingStreams implements CallEventSink {
     private final Map<String, Set<Session>> streams = new ConcurrentHashMap<>();
+    private final RosterStreams rosterStreams;
+
+    /** @param rosterStreams where the rung user's roster streams are, or null for ring streams only */
+    public RingStreams(RosterStreams rosterStreams) {
+        this.rosterStreams = rosterStreams;
+    }
+
+    /** Ring streams only. */
+    public RingStreams() {
+        this(null);
+    }
 
     /** A user's stream opened. */
     void opened(Caller user, Session session) {
@@ -63,11 +77,14 @@ public final class RingStreams implements CallEventSink {
     }
 
     private void send(String tenantId, String userId, ObjectNode message) {
+        String text = message.toString();
+        if (rosterStreams != null) {
+            rosterStreams.toUser(tenantId, userId, text);
+        }
         Set<Session> set = streams.get(key(tenantId, userId));
         if (set == null) {
             return;
         }
-        String text = message.toString();
         for (Session s : set) {
             if (s.isOpen()) {
                 s.sendText(text, Callback.NOOP);

@@ -120,6 +120,30 @@ class RingingUsersEndToEndTest {
     }
 
     @Test
+    void aUserInAnotherCallHearsTheRingOnTheirRosterStream() throws Exception {
+        Call group = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.ALICE_ID,
+                DevIdentities.CAROL_ID));
+        ClientApi.Joined inGroup = alice.join(group.getId(), FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(), Codec.PCMU,
+                "sendrecv"));
+        try (RosterWatcher roster = RosterWatcher.connect(HttpClient.newHttpClient(), alice, group.getId(), m -> { })) {
+            roster.await(m -> m.path("type").asText().equals("roster"), WAIT);
+            Call p2p = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.ALICE_ID));
+            JsonNode ringing = roster.await(m -> m.path("type").asText().equals("ringing")
+                    && m.path("callId").asText().equals(p2p.getId()), WAIT);
+            assertThat(ringing.path("from").path("application").path("id").asText()).isEqualTo(DevIdentities.DEV_BOT_APP_ID);
+            assertThat(ringing.path("deadline").asText()).isNotEmpty();
+            graph.communications().calls().byCallId(p2p.getId()).delete();
+            JsonNode cancelled = roster.await(m -> m.path("type").asText().equals("cancelled")
+                    && m.path("callId").asText().equals(p2p.getId()), WAIT);
+            assertThat(cancelled.has("reason")).isTrue();
+            assertThat(roster.messages()).as("the group call's roster stream goes on").noneMatch(m -> m.path("type").asText().equals("ended"));
+        } finally {
+            alice.leave(inGroup);
+            graph.communications().calls().byCallId(group.getId()).delete();
+        }
+    }
+
+    @Test
     void aRingingCallRedirectedToAUserConnectsTheCallerWhenTheyJoin() throws Exception {
         ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(),
                 Codec.PCMU, "sendrecv"));
