@@ -58,6 +58,7 @@ public final class InboundLoad {
     private final HttpClient botHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(threads).build();
     private final AtomicInteger answerFailures = new AtomicInteger();
+    private final AtomicInteger dialErrors = new AtomicInteger();
     private final AtomicInteger webhookPosts = new AtomicInteger();
     private final AtomicInteger webhookItems = new AtomicInteger();
     /** Per call id: when each phase of the setup ended (System.nanoTime), for the phase table. */
@@ -116,6 +117,7 @@ public final class InboundLoad {
             runCalls(Math.min(100, calls), Math.min(rate, 50));
             finished.clear();
             webhookPosts.set(0);
+            dialErrors.set(0);
             webhookItems.set(0);
             long t0 = System.nanoTime();
             List<Long> latencies = runCalls(calls, rate);
@@ -128,8 +130,8 @@ public final class InboundLoad {
             long lost = calls - heard;
             double setups = heard / seconds;
             System.out.printf("inbound-load: %d calls dialed at %d/s on %d cores: %.1f setups/s, dial->hears-bot p50 %.1f ms, "
-                            + "p99 %.1f ms, lost %d, answer failures %d%n", calls, rate,
-                    Runtime.getRuntime().availableProcessors(), setups, p50, p99, lost, answerFailures.get());
+                            + "p99 %.1f ms, lost %d (caller errors %d), answer failures %d%n", calls, rate,
+                    Runtime.getRuntime().availableProcessors(), setups, p50, p99, lost, dialErrors.get(), answerFailures.get());
             printPhases();
             System.out.printf("webhook: %.2f POSTs and %.2f notifications per call (the server signs each POST)%n",
                     webhookPosts.get() / (double) calls, webhookItems.get() / (double) calls);
@@ -155,13 +157,23 @@ public final class InboundLoad {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            futures.add(threads.submit(this::oneCall));
+            futures.add(threads.submit(this::oneCallCounted));
         }
         List<Long> out = new ArrayList<>();
         for (var f : futures) {
             out.add(f.get(30, TimeUnit.SECONDS));
         }
         return out;
+    }
+
+    /** {@link #oneCall}, a failure (connection reset, refused) counted as a lost call instead of ending the run. */
+    private long oneCallCounted() {
+        try {
+            return oneCall();
+        } catch (Exception e) {
+            dialErrors.incrementAndGet();
+            return -1;
+        }
     }
 
     /** One caller: dial, latch, wait for the bot's tone, hang up. */
@@ -205,8 +217,12 @@ public final class InboundLoad {
             }
             hungUp.put(callId, true);
             finished.add(timelines.remove(callId));
-            http.send(HttpRequest.newBuilder(URI.create(base + location)).header("Authorization", "Bearer " + aliceToken)
-                    .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            try {
+                http.send(HttpRequest.newBuilder(URI.create(base + location)).header("Authorization", "Bearer " + aliceToken)
+                        .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            } catch (java.io.IOException e) {
+                dialErrors.incrementAndGet(); // the call was measured; a failed hang-up is only counted
+            }
             DatagramChannel botSocket = botSockets.remove(callId);
             if (botSocket != null) {
                 botSocket.close();
