@@ -29,6 +29,8 @@ public final class IncomingCallsHandler {
     static final int MIN_REDIRECT_SECONDS = 15;
     static final int MAX_REDIRECT_SECONDS = 90;
     static final int DEFAULT_REDIRECT_SECONDS = 55;
+    /** Simultaneous ring: how many targets one redirect may ring at once (Graph states no limit). */
+    static final int MAX_REDIRECT_TARGETS = 10;
 
     private final CallRouter calls;
     private final GraphRequests requests;
@@ -88,7 +90,10 @@ public final class IncomingCallsHandler {
         accepted(ctx);
     }
 
-    /** {@code POST .../calls/{id}/redirect}: one target, another bot that takes calls or a user. */
+    /**
+     * {@code POST .../calls/{id}/redirect}: one target (another bot that takes calls, or a user), or up to
+     * {@link #MAX_REDIRECT_TARGETS} rung at once (simultaneous ring: the first to answer wins).
+     */
     public void redirect(Context ctx) {
         Principal app = requests.appPrincipal(ctx);
         ObjectNode body = requests.requiredBody(ctx);
@@ -97,9 +102,8 @@ public final class IncomingCallsHandler {
         if (targets == null || targets.isEmpty()) {
             throw SwitchboardException.badRequest("'targets' is required: a list of invitationParticipantInfo.");
         }
-        if (targets.size() > 1) {
-            throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "Simultaneous ring (more than one redirect target) "
-                    + "is not implemented; give one target.");
+        if (targets.size() > MAX_REDIRECT_TARGETS) {
+            throw SwitchboardException.badRequest("At most " + MAX_REDIRECT_TARGETS + " redirect targets are rung at once.");
         }
         int seconds = DEFAULT_REDIRECT_SECONDS;
         JsonNode timeout = body.get("timeout");
@@ -110,8 +114,24 @@ public final class IncomingCallsHandler {
             }
             seconds = timeout.asInt();
         }
-        Target target = target(targets.get(0), "targets", app);
         String callId = ctx.pathParam("callId");
+        if (targets.size() > 1) { // simultaneous ring: every target at once, the first to answer wins
+            java.util.LinkedHashMap<String, CallingBot> ringBots = new java.util.LinkedHashMap<>();
+            java.util.LinkedHashMap<String, ParticipantIdentity> ringUsers = new java.util.LinkedHashMap<>();
+            for (JsonNode info : targets) {
+                Target t = target(info, "targets", app);
+                if (t.bot() != null) {
+                    ringBots.putIfAbsent(t.bot().appId(), t.bot());
+                } else {
+                    ringUsers.putIfAbsent(t.user().id(), t.user());
+                }
+            }
+            calls.send(new CallCommand.RedirectToAll(callId, GraphRequests.caller(app), List.copyOf(ringBots.values()),
+                    List.copyOf(ringUsers.values()), Duration.ofSeconds(seconds), callback(body)));
+            accepted(ctx);
+            return;
+        }
+        Target target = target(targets.get(0), "targets", app);
         if (target.bot() != null) {
             calls.send(new CallCommand.Redirect(callId, GraphRequests.caller(app), target.bot(), Duration.ofSeconds(seconds),
                     callback(body)));

@@ -107,6 +107,16 @@ final class CallRoster {
         return open.values();
     }
 
+    /** Writes {@code message} (not a roster) to this call's open streams of the user, beside the roster messages. */
+    void toUser(String tenantId, String userId, RosterMessage message) {
+        for (Map.Entry<RosterSlot, RosterFeed> stream : open.entrySet()) {
+            dev.switchboard.core.Caller user = stream.getKey().user();
+            if (user.userId().equals(userId) && user.tenantId().equals(tenantId)) {
+                stream.getValue().sendAside(message);
+            }
+        }
+    }
+
     /** Asks for a pass (a new update, or a new stream that still needs the newest roster). */
     void wake() {
         wakeups.incrementAndGet();

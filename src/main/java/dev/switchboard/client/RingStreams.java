@@ -19,10 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link CallEventSink} it hears {@link CallEvent.Ringing} and {@link CallEvent.RingEnded} and writes one small text
  * frame per open stream of that user, asynchronously (Jetty queues the frame; nothing blocks the engine's thread).
  *
+ * The same messages also go to every roster stream the rung user has open (on other calls: a user in a call hears
+ * that another call rings them), through {@link RosterStreams#toUser}.
+ *
  * <p>Thread-safe: streams open and close on WebSocket callbacks, events arrive on whatever thread changed a call.
  */
 public final class RingStreams implements CallEventSink {
     private final Map<String, Set<Session>> streams = new ConcurrentHashMap<>();
+    private final RosterStreams rosterStreams;
+
+    /** @param rosterStreams where the rung user's roster streams are, or null for ring streams only */
+    public RingStreams(RosterStreams rosterStreams) {
+        this.rosterStreams = rosterStreams;
+    }
+
+    /** Ring streams only. */
+    public RingStreams() {
+        this(null);
+    }
 
     /** A user's stream opened. */
     void opened(Caller user, Session session) {
@@ -75,8 +89,14 @@ public final class RingStreams implements CallEventSink {
         return null;
     }
 
-    /** Sends {@code f} to its user's streams open here (a ring of a call on this node, or relayed from another). */
+    /**
+     * Sends {@code f} to its user's ring streams open here, and to every roster stream that user has open here (a ring
+     * of a call on this node, or relayed from another).
+     */
     public void deliver(Frame f) {
+        if (rosterStreams != null) {
+            rosterStreams.toUser(f.tenantId(), f.userId(), f.text());
+        }
         Set<Session> set = streams.get(key(f.tenantId(), f.userId()));
         if (set == null) {
             return;

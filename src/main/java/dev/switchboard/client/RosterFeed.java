@@ -19,6 +19,8 @@ import java.util.function.LongSupplier;
 final class RosterFeed {
     static final int SLOW_READER_CLOSE_CODE = 1008;
     static final int NORMAL_CLOSE_CODE = 1000;
+    /** Non-roster messages (ring notices) that may wait behind a write in flight. */
+    static final int MAX_ASIDE = 32;
 
     /** Why the server closed a stream for its reader's sake (a metric tag). */
     enum SlowReason { OVER_BOUND, STALLED }
@@ -32,6 +34,8 @@ final class RosterFeed {
     private RosterMessage inFlight;
     private long inFlightSince;
     private RosterMessage waiting;
+    /** Messages that are not rosters (ring notices): each one goes out, in order, before the waiting roster. */
+    private final java.util.ArrayDeque<RosterMessage> aside = new java.util.ArrayDeque<>();
     private long lastQueuedSequence = -1;
     private State state = State.OPEN;
     private long closingSince;
@@ -94,6 +98,28 @@ final class RosterFeed {
         return true;
     }
 
+    /**
+     * Queues a message that is not a roster (a ring notice): never replaced by a newer roster, sent once, in order,
+     * ahead of the waiting roster. At most {@link #MAX_ASIDE} wait; beyond that a new one is dropped (rings are rare;
+     * a reader that far behind is about to be closed as slow anyway).
+     */
+    void sendAside(RosterMessage message) {
+        synchronized (this) {
+            if (state != State.OPEN) {
+                return;
+            }
+            if (inFlight != null) {
+                if (aside.size() < MAX_ASIDE) {
+                    aside.add(message);
+                }
+                return;
+            }
+            inFlight = message;
+            inFlightSince = nanoTime.getAsLong();
+        }
+        write(message);
+    }
+
     /** Sends what is queued, then closes the stream with the given code (the call ended). */
     void finish(int code, String reason) {
         boolean closeNow;
@@ -143,6 +169,7 @@ final class RosterFeed {
         state = State.CLOSED;
         inFlight = null;
         waiting = null;
+        aside.clear();
     }
 
     synchronized boolean closed() {
@@ -154,6 +181,7 @@ final class RosterFeed {
         state = State.CLOSING;
         closingSince = nanoTime.getAsLong();
         waiting = null;
+        aside.clear();
     }
 
     private void closeSlow(SlowReason reason, String text) {
@@ -195,8 +223,11 @@ final class RosterFeed {
                 inFlight = null;
                 return null;
             }
-            next = waiting;
-            waiting = null;
+            next = aside.poll();
+            if (next == null) {
+                next = waiting;
+                waiting = null;
+            }
             inFlight = next;
             inFlightSince = nanoTime.getAsLong();
             if (next == null && state == State.FINISHING) {

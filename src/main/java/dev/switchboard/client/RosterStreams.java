@@ -191,6 +191,27 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
         }
     }
 
+    /**
+     * Sends a message that is not a roster (a ring notice, docs/inbound-calls.md) to every roster stream the user has
+     * open, on any call, beside the roster messages: never coalesced with them and not counted in their sequence.
+     * Returns at once; the search and the writes run on the fan-out executor. Any thread.
+     */
+    public void toUser(String tenantId, String userId, String text) {
+        if (closed) {
+            return;
+        }
+        RosterMessage message = new RosterMessage(-1, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+        try {
+            fanOut.execute(() -> {
+                for (CallRoster roster : rosters.values()) {
+                    roster.toUser(tenantId, userId, message);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
     private void countSlow(RosterFeed.SlowReason reason) {
         (reason == RosterFeed.SlowReason.STALLED ? stalled : overBound).increment();
     }

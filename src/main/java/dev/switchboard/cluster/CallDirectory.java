@@ -55,6 +55,14 @@ final class CallDirectory implements CallJournal {
         owned.put(call.callId(), call);
     }
 
+    /** The call's Redis record first (a node hopping a request here reads it), then the local journal, unforced. */
+    @Override
+    public void callUpdated(JournaledCall call) {
+        write(new CallRecord(me(), call, CallRecord.LIVE));
+        local.callUpdated(call);
+        owned.put(call.callId(), call);
+    }
+
     private void write(CallRecord r) {
         redis.call(j -> {
             AbstractPipeline p = j.pipelined();

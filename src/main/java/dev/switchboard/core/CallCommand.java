@@ -199,6 +199,20 @@ public sealed interface CallCommand<R> {
         }
     }
 
+    /** Simultaneous ring (docs/inbound-calls.md): a redirect to several bots and users at once. */
+    record RedirectToAll(String callId, Caller app, List<CallingBot> bots, List<ParticipantIdentity> users,
+                         java.time.Duration timeout, java.net.URI callbackUri) implements CallCommand<Void> {
+        public RedirectToAll {
+            bots = List.copyOf(bots);
+            users = List.copyOf(users);
+        }
+
+        public Void runOn(CallEngine e) {
+            e.incoming().redirectToAll(callId, app, bots, users, timeout, callbackUri);
+            return null;
+        }
+    }
+
     record TransferToUser(String callId, Caller app, ParticipantIdentity user, java.time.Duration window)
             implements CallCommand<Void> {
         public Void runOn(CallEngine e) {

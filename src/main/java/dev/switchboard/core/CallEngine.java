@@ -58,6 +58,7 @@ public final class CallEngine implements AutoCloseable {
         conferences.ringTargets(rings, settings.ringingTimeout());
         bots.ringInvitees(rings, settings.inviteTimeout());
         this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling, rings);
+        participants.onUserJoined(incoming::userJoined); // a rung user's join answers their ring at once
         this.toneRelay = new ToneRelay(events);
         toneRelay.addHook((call, participantId, tone) -> onDigit(call.id, participantId, tone.symbol())); // stopTones
         this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());

@@ -182,7 +182,7 @@ public final class IncomingCalls {
             Participant bot = new Participant(call.myParticipantId, call.source, Integer.toString(c.nextSourceId++), call, leg);
             c.participants.put(bot.id, bot);
             try {
-                journal.created(call); // again: the answer's callback URI and the bot's participant
+                journal.answered(call); // again, unforced: the answer's callback URI and the bot's participant
             } catch (RuntimeException e) {
                 c.participants.remove(bot.id);
                 Departures.closeLeg(bot);
@@ -197,6 +197,9 @@ public final class IncomingCalls {
             rosters.changed(c, List.of(bot), List.of());
             journal.participantsChanged(c, call);
             log.info("call answered callId={} appHosted={}", call.id, answer.appHostedMedia());
+            if (call.inbound.redirected) {
+                cancelOtherTargets(c, call, null);
+            }
             Call transferor = call.inbound.transferFrom;
             if (transferor != null && transferor.live()) {
                 completeTransfer(transferor);
@@ -267,6 +270,52 @@ public final class IncomingCalls {
             rings.ring(c, call.id, was.caller, user.id(), clock.instant().plus(timeout), was.transferFrom,
                     ResultInfo.REDIRECT_TIMEOUT);
             log.info("call redirected callId={} to userId={}", call.id, user.id());
+            return null;
+        });
+    }
+
+    /**
+     * Simultaneous ring: the bot forwards the ringing call to several targets at once (bots and users); its own call
+     * ends ({@code terminated}, 200/5001), each target bot gets its own ringing call and each user is rung, all for
+     * {@code timeout}. The first to answer (a bot's {@code answer}, a user's join) wins; every other target's ring ends
+     * with {@link ResultInfo#ANSWERED_ELSEWHERE}. A target that rejects or declines drops out; when the last one
+     * drops out or nobody answers in time, the call ends (the last one's reason, or 408/10057).
+     *
+     * @throws SwitchboardException ITEM_NOT_FOUND (a target bot not in the call's tenant; nothing changed)
+     */
+    public void redirectToAll(String callId, Caller app, List<CallingBot> bots, List<ParticipantIdentity> users,
+                              Duration timeout, java.net.URI callbackUri) {
+        access.withCall(callId, app, call -> {
+            requireRinging(call, "redirected");
+            Conference c = call.conference;
+            for (CallingBot target : bots) {
+                if (!target.tenantId().equals(c.tenantId)) {
+                    throw SwitchboardException.notFound("Bot '" + target.appId() + "'");
+                }
+            }
+            if (callbackUri != null) {
+                call.request = withCallback(call.request, callbackUri);
+            }
+            Call.Inbound was = call.inbound;
+            Instant deadline = clock.instant().plus(timeout);
+            List<Call> next = new java.util.ArrayList<>();
+            try {
+                for (CallingBot target : bots) { // journaled first: a refusal changes nothing
+                    Call.Inbound inbound = new Call.Inbound(was.caller, was.callerParticipantId, was.transferor, deadline);
+                    inbound.redirected = true;
+                    inbound.transferFrom = was.transferFrom;
+                    next.add(ringingCall(c, Ids.next(), target, inbound));
+                }
+            } catch (RuntimeException e) {
+                next.forEach(journal::ended);
+                throw e;
+            }
+            leaveRinging(call, ResultInfo.REDIRECTED);
+            next.forEach(this::announce);
+            for (ParticipantIdentity user : users) {
+                rings.ring(c, call.id, was.caller, user.id(), deadline, was.transferFrom, ResultInfo.REDIRECT_TIMEOUT);
+            }
+            log.info("call redirected callId={} to bots={} users={}", call.id, bots.size(), users.size());
             return null;
         });
     }
@@ -440,6 +489,9 @@ public final class IncomingCalls {
             rings.end(ring, false, c.endReason);
         } else if (c.userParticipant(ring.userId()) != null) {
             rings.end(ring, true, null);
+            if (ring.onTimeout() != null) {
+                cancelOtherTargets(c, null, ring.userId());
+            }
             if (ring.transferFrom() != null && ring.transferFrom().live()) {
                 completeTransfer(ring.transferFrom());
             }
@@ -457,7 +509,8 @@ public final class IncomingCalls {
         if (transferor != null && transferor.live()) {
             transferor.state = CallState.ESTABLISHED;
             events.callState(transferor, ResultInfo.TRANSFER_FAILED);
-        } else if (ring.onTimeout() != null && c.botCalls.isEmpty() && c.participants.size() <= 1) {
+        } else if (ring.onTimeout() != null && c.botCalls.isEmpty() && c.participants.size() <= 1
+                && c.ringingUsers.isEmpty()) {
             departures.endConference(c, why); // redirected to this user, and nobody else will answer
         }
     }
@@ -473,7 +526,54 @@ public final class IncomingCalls {
             log.info("transfer failed callId={} target callId={} code={}", transferor.id, call.id, why.code());
             return;
         }
+        if (call.inbound.redirected && othersRinging(call.conference, call)) {
+            leaveRinging(call, why); // one of several targets drops out; the others still ring
+            return;
+        }
         departures.botLeave(call, why);
+    }
+
+    /**
+     * A user joined the conference (lock held): their ring is answered at once, so a simultaneous ring is decided by
+     * who joined first, not by the next periodic check.
+     */
+    void userJoined(Conference c, String userId) {
+        for (Rings.Ring ring : rings.of(c)) {
+            if (ring.userId().equals(userId)) {
+                resolve(ring, clock.instant());
+            }
+        }
+    }
+
+    /** Whether another target of a redirect still rings: a ringing bot's call other than {@code except}, or a user. Lock held. */
+    private static boolean othersRinging(Conference c, Call except) {
+        if (!c.ringingUsers.isEmpty()) {
+            return true;
+        }
+        for (Call other : c.botCalls) {
+            if (other != except && other.state == CallState.INCOMING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A target of a redirect answered ({@code winner}, a bot's call, or the user {@code winnerUserId}): every other
+     * target's ring ends with {@link ResultInfo#ANSWERED_ELSEWHERE}. Lock held.
+     */
+    private void cancelOtherTargets(Conference c, Call winner, String winnerUserId) {
+        for (Call other : List.copyOf(c.botCalls)) {
+            if (other != winner && other.state == CallState.INCOMING && other.inbound != null && other.inbound.redirected) {
+                log.info("ring cancelled callId={} reason=answered_elsewhere", other.id);
+                leaveRinging(other, ResultInfo.ANSWERED_ELSEWHERE);
+            }
+        }
+        for (Rings.Ring ring : rings.of(c)) {
+            if (!ring.userId().equals(winnerUserId) && ring.onTimeout() != null) {
+                rings.end(ring, false, ResultInfo.ANSWERED_ELSEWHERE);
+            }
+        }
     }
 
     /** The target answered: the transferring bot's call goes transferAccepted, then ends with 7015. Lock held. */

@@ -23,6 +23,12 @@ final class Journaling {
                 call.request.callbackUri(), call.myParticipantId, ids(call.conference)));
     }
 
+    /** A ringing call was answered: its record again (callback URI, the bot's participant), without a disk flush. */
+    void answered(Call call) {
+        journal.callUpdated(new JournaledCall(call.id, call.conference.id, call.tenantId, call.appId,
+                call.request.callbackUri(), call.myParticipantId, ids(call.conference)));
+    }
+
     /** Every live bot call of {@code c} but {@code except} (may be null) now has the conference's participants. */
     void participantsChanged(Conference c, Call except) {
         List<String> ids = ids(c);

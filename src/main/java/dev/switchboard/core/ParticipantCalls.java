@@ -24,6 +24,8 @@ public final class ParticipantCalls {
     private final Invitations invitations;
     private final Journaling journal;
     private final CallEvents events;
+    /** Told (lock held) when a user joined, so their ring is answered at once; set once while the engine is built. */
+    private java.util.function.BiConsumer<Conference, String> userJoined = (c, userId) -> { };
 
     ParticipantCalls(CallAccess access, Departures departures, Rosters rosters, Invitations invitations,
                      Journaling journal, CallEvents events) {
@@ -70,9 +72,15 @@ public final class ParticipantCalls {
             journal.participantsChanged(c, null);
             invitations.completeReady(c);
             answered(c);
+            userJoined.accept(c, user.userId());
             log.info("participant joined callChainId={} participantId={}", c.id, pid);
             return new JoinResult(pid, leg.sdpAnswer(), p.view(), false);
         });
+    }
+
+    /** Wiring only (the engine's constructor): who hears that a user joined, with the conference lock held. */
+    void onUserJoined(java.util.function.BiConsumer<Conference, String> hook) {
+        this.userJoined = hook;
     }
 
     /**

@@ -48,6 +48,8 @@ public record ResultInfo(int code, int subcode, String message) {
     public static final ResultInfo REDIRECT_TIMEOUT = new ResultInfo(408, 10057,
             "The redirect target did not answer before the timeout.");
     /** A blind transfer completed: the bot's call ends (facts IVR §3: code 0, subcode 7015). */
+    /** Switchboard's (Graph documents none): one of several targets rung at once answered, so this one's ring ends (SIP 487). */
+    public static final ResultInfo ANSWERED_ELSEWHERE = new ResultInfo(487, 0, "The call was answered elsewhere.");
     public static final ResultInfo TRANSFER_COMPLETED = new ResultInfo(0, 7015, "GracefulTransferCompleted");
     /** A transfer failed: the target refused or did not answer; the call stays established (facts IVR §3: 500/7000). */
     public static final ResultInfo TRANSFER_FAILED = new ResultInfo(500, 7000, "The transfer target did not accept the call.");

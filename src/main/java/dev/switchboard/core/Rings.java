@@ -57,6 +57,11 @@ final class Rings {
         }
     }
 
+    /** The rings of {@code c}'s calls. */
+    List<Ring> of(Conference c) {
+        return rings.values().stream().filter(r -> r.conference() == c).toList();
+    }
+
     List<Ring> all() {
         return List.copyOf(rings.values());
     }

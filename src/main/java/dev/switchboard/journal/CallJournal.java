@@ -21,6 +21,10 @@ public interface CallJournal {
         }
 
         @Override
+        public void callUpdated(JournaledCall call) {
+        }
+
+        @Override
         public void participantsChanged(String callId, List<String> participantIds) {
         }
 
@@ -36,6 +40,19 @@ public interface CallJournal {
      * @throws SwitchboardException SERVICE_UNAVAILABLE when it cannot be made durable (the call must not be created)
      */
     void callCreated(JournaledCall call);
+
+    /**
+     * Records a new version of a call {@link #callCreated} already made durable (a ringing incoming call answered:
+     * its new callback URI and the bot's participant). Not forced to disk: a process crash keeps it, a power loss
+     * may lose it, and then a restart announces the call to the callback URI of the durable record. Called where
+     * the engine's answer path must not wait for a disk flush; implementations that need the write to succeed
+     * (the cluster's call directory) may throw like {@link #callCreated}.
+     *
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when it cannot be written (the change must not happen)
+     */
+    default void callUpdated(JournaledCall call) {
+        callCreated(call);
+    }
 
     /** The live call's participants are now {@code participantIds}. Never throws; a failure is logged. */
     void participantsChanged(String callId, List<String> participantIds);

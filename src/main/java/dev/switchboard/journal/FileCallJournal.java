@@ -159,6 +159,29 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
         force(mine);
     }
 
+    /** Appends the call's new record without forcing it (it was forced when created); an unknown call is forced. */
+    @Override
+    public void callUpdated(JournaledCall call) {
+        long mine;
+        boolean known;
+        appendLock.lock();
+        try {
+            if (broken) {
+                throw unavailable();
+            }
+            known = live.containsKey(call.callId());
+            mine = append(new JournalRecord.Opened(call));
+            live.put(call.callId(), call);
+        } catch (IOException e) {
+            throw unavailable();
+        } finally {
+            appendLock.unlock();
+        }
+        if (!known) {
+            force(mine); // never made durable: as callCreated
+        }
+    }
+
     @Override
     public void participantsChanged(String callId, List<String> participantIds) {
         appendLock.lock();

@@ -38,6 +38,7 @@ public final class Playout {
         this.codec = codec;
         this.drops = drops;
         this.jitter = new JitterBuffer(maxPayload(codec));
+        this.jitter.startOnFirstFrame(); // a new leg is heard from its first frame (docs/media.md, jitter buffer)
         this.payload = new byte[maxPayload(codec)];
     }
 

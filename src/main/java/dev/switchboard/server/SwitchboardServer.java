@@ -195,7 +195,7 @@ public final class SwitchboardServer implements AutoCloseable {
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
         BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
-        dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(); // users rung (docs/inbound-calls.md)
+        dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(rosterStreams); // users rung (docs/inbound-calls.md)
         List<CallEventSink> surfaces = List.of(ringStreams, new JoinLinks(this::baseUrl), adminConsole.events());
         if (cluster == null) {
             List<CallEventSink> all = new java.util.ArrayList<>(List.of(toBots, rosterStreams));

@@ -116,6 +116,38 @@ class CrashRecoveryEndToEndTest {
     }
 
     @Test
+    void aRingingIncomingCallLostInACrashIsAnnouncedToTheBotsCallingWebhook(@TempDir Path dataDir) throws Exception {
+        String ringingId;
+        try (CallbackReceiver bot = new CallbackReceiver()) {
+            String webhook = DevIdentities.DEV_BOT_APP_ID + "=" + bot.url();
+            try (ServerProcess first = ServerProcess.start(dataDir, "--calling-webhook", webhook)) {
+                ClientApi.Joined caller = new ClientApi(new ServerHttp(first.baseUrl()), Tokens.aliceToken(first.baseUrl()))
+                        .dial(DevIdentities.DEV_BOT_APP_ID, OFFER);
+                ringingId = caller.callId();
+                bot.awaitItem(i -> isCall(i, ringingId) && i.at("/resourceData/state").asText().equals("incoming"),
+                        Duration.ofSeconds(10));
+                assertThat(FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)))
+                        .as("the ringing call is journaled with the calling webhook as its callback")
+                        .singleElement().satisfies(c -> {
+                            assertThat(c.callId()).isEqualTo(ringingId);
+                            assertThat(c.callbackUri().toString()).isEqualTo(bot.url());
+                        });
+                first.kill();
+            }
+            try (ServerProcess second = ServerProcess.start(dataDir, "--calling-webhook", webhook)) {
+                JsonNode terminated = bot.awaitItem(i -> isCall(i, ringingId)
+                        && i.path("changeType").asText().equals("deleted"), Duration.ofSeconds(30));
+                assertThat(terminated.at("/resourceData/state").asText()).isEqualTo("terminated");
+                assertThat(terminated.at("/resourceData/resultInfo/code").asInt()).isEqualTo(500);
+                assertThat(terminated.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9001);
+                org.awaitility.Awaitility.await("after its bot heard it, the journal forgets the lost call")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)).isEmpty());
+            }
+        }
+    }
+
+    @Test
     void aLostCallStaysInTheJournalUntilItsBotHearsItSoASecondCrashDoesNotLoseTheNews(@TempDir Path dataDir)
             throws Exception {
         String liveId;

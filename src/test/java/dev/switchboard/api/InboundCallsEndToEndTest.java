@@ -300,6 +300,33 @@ class InboundCallsEndToEndTest {
     }
 
     @Test
+    void aRedirectToABotAndAUserRingsBothAndWhenTheBotAnswersTheUsersRingIsCancelled() throws Exception {
+        ClientApi bob = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));
+        try (RosterWatcher bobRings = RosterWatcher.ringStream(HttpClient.newHttpClient(), bob, m -> { })) {
+            bobRings.await(m -> m.path("type").asText().equals("listening"), WAIT);
+            ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(),
+                    Codec.PCMU, "sendrecv"));
+            webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId()), WAIT);
+            RedirectPostRequestBody redirect = new RedirectPostRequestBody();
+            redirect.setTargets(List.of(botTarget(DevIdentities.P2P_BOT_APP_ID), GraphSdk.target(DevIdentities.BOB_ID)));
+            graph.communications().calls().byCallId(leg.callId()).redirect().post(redirect);
+            bobRings.await(m -> m.path("type").asText().equals("ringing") && m.path("callId").asText().equals(leg.callId()), WAIT);
+            JsonNode ringsThere = secondWebhook.awaitItem(i -> i.path("changeType").asText().equals("created")
+                    && i.path("resourceData").path("incomingContext").path("sourceParticipantId").asText()
+                    .equals(leg.participantId()), WAIT);
+            String secondCallId = ringsThere.path("resourceData").path("id").asText();
+            secondBot.communications().calls().byCallId(secondCallId).answer().post(serviceHosted(secondWebhook.url()));
+            JsonNode cancelled = bobRings.await(m -> m.path("type").asText().equals("cancelled")
+                    && m.path("callId").asText().equals(leg.callId()), WAIT);
+            assertThat(cancelled.path("reason").path("code").asInt()).as("answered elsewhere").isEqualTo(487);
+            assertThat(alice.legStatus(leg).path("state").asText()).isEqualTo("connected");
+            alice.leave(leg);
+            secondWebhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(secondCallId)
+                    && i.path("resourceData").path("state").asText().equals("terminated"), WAIT);
+        }
+    }
+
+    @Test
     void aRedirectNobodyAnswersEndsAfterItsTimeout() throws Exception {
         ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(),
                 Codec.PCMU, "sendrecv"));

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -47,6 +48,8 @@ class RingingUsersEndToEndTest {
     static ClientApi alice;
     static ClientApi bob;
     static RosterWatcher bobRings;
+    static ClientApi carol;
+    static RosterWatcher carolRings;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,12 +61,18 @@ class RingingUsersEndToEndTest {
         bob = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));
         bobRings = RosterWatcher.ringStream(HttpClient.newHttpClient(), bob, m -> { });
         bobRings.await(m -> m.path("type").asText().equals("listening"), WAIT);
+        carol = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.carolToken(server.baseUrl()));
+        carolRings = RosterWatcher.ringStream(HttpClient.newHttpClient(), carol, m -> { });
+        carolRings.await(m -> m.path("type").asText().equals("listening"), WAIT);
     }
 
     @AfterAll
     static void stop() {
         if (bobRings != null) {
             bobRings.close();
+        }
+        if (carolRings != null) {
+            carolRings.close();
         }
         if (server != null) {
             server.close();
@@ -111,6 +120,30 @@ class RingingUsersEndToEndTest {
     }
 
     @Test
+    void aUserInAnotherCallHearsTheRingOnTheirRosterStream() throws Exception {
+        Call group = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.ALICE_ID,
+                DevIdentities.CAROL_ID));
+        ClientApi.Joined inGroup = alice.join(group.getId(), FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(), Codec.PCMU,
+                "sendrecv"));
+        try (RosterWatcher roster = RosterWatcher.connect(HttpClient.newHttpClient(), alice, group.getId(), m -> { })) {
+            roster.await(m -> m.path("type").asText().equals("roster"), WAIT);
+            Call p2p = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.ALICE_ID));
+            JsonNode ringing = roster.await(m -> m.path("type").asText().equals("ringing")
+                    && m.path("callId").asText().equals(p2p.getId()), WAIT);
+            assertThat(ringing.path("from").path("application").path("id").asText()).isEqualTo(DevIdentities.DEV_BOT_APP_ID);
+            assertThat(ringing.path("deadline").asText()).isNotEmpty();
+            graph.communications().calls().byCallId(p2p.getId()).delete();
+            JsonNode cancelled = roster.await(m -> m.path("type").asText().equals("cancelled")
+                    && m.path("callId").asText().equals(p2p.getId()), WAIT);
+            assertThat(cancelled.has("reason")).isTrue();
+            assertThat(roster.messages()).as("the group call's roster stream goes on").noneMatch(m -> m.path("type").asText().equals("ended"));
+        } finally {
+            alice.leave(inGroup);
+            graph.communications().calls().byCallId(group.getId()).delete();
+        }
+    }
+
+    @Test
     void aRingingCallRedirectedToAUserConnectsTheCallerWhenTheyJoin() throws Exception {
         ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(),
                 Codec.PCMU, "sendrecv"));
@@ -128,6 +161,74 @@ class RingingUsersEndToEndTest {
         assertThat(alice.legStatus(leg).path("state").asText()).isEqualTo("connected");
         bob.leave(bobLeg);
         assertThat(alice.legStatus(leg).path("state").asText()).isEqualTo("ended");
+    }
+
+    @Test
+    void aRedirectToTwoUsersRingsBothAndTheFirstToAnswerWinsWhileTheOtherIsCancelled(@TempDir Path dir) throws Exception {
+        assumeThat(FfmpegPeer.available()).as("ffmpeg at " + FfmpegPeer.FFMPEG).isTrue();
+        Codec codec = Codec.PCMU;
+        int aliceRx = FfmpegPeer.freeEvenPortPair();
+        int bobRx = FfmpegPeer.freeEvenPortPair();
+        ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(aliceRx, codec, "sendrecv"));
+        webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId()), WAIT);
+        RedirectPostRequestBody redirect = new RedirectPostRequestBody();
+        redirect.setTargets(List.of(GraphSdk.target(DevIdentities.BOB_ID), GraphSdk.target(DevIdentities.CAROL_ID)));
+        graph.communications().calls().byCallId(leg.callId()).redirect().post(redirect);
+        bobRings.await(m -> m.path("type").asText().equals("ringing") && m.path("callId").asText().equals(leg.callId()), WAIT);
+        JsonNode carolRinging = carolRings.await(m -> m.path("type").asText().equals("ringing")
+                && m.path("callId").asText().equals(leg.callId()), WAIT);
+        assertThat(carolRinging.path("from").path("user").path("id").asText()).isEqualTo(DevIdentities.ALICE_ID);
+
+        ClientApi.Joined bobLeg = bob.join(leg.callId(), FfmpegPeer.offer(bobRx, codec, "sendrecv"));
+        bobRings.await(m -> m.path("type").asText().equals("answered") && m.path("callId").asText().equals(leg.callId()), WAIT);
+        JsonNode cancelled = carolRings.await(m -> m.path("type").asText().equals("cancelled")
+                && m.path("callId").asText().equals(leg.callId()), WAIT);
+        assertThat(cancelled.path("reason").path("code").asInt()).as("answered elsewhere").isEqualTo(487);
+        assertThatThrownBy(() -> carol.join(leg.callId(), FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(), codec, "sendrecv")))
+                .as("the loser can no longer join the peer-to-peer call").isInstanceOf(RuntimeException.class);
+        assertThat(alice.legStatus(leg).path("state").asText()).isEqualTo("connected");
+
+        int aliceServerPort = MuteEndToEndTest.audioPort(leg.sdpAnswer());
+        int bobServerPort = MuteEndToEndTest.audioPort(bobLeg.sdpAnswer());
+        FfmpegPeer.sendReceiverReport(aliceServerPort);
+        FfmpegPeer.sendReceiverReport(bobServerPort);
+        Path aliceWav = dir.resolve("alice.wav");
+        Path bobWav = dir.resolve("bob.wav");
+        try (FfmpegPeer aliceVoice = FfmpegPeer.sendTone("127.0.0.1", aliceServerPort, codec, 660, 20, dir);
+             FfmpegPeer bobVoice = FfmpegPeer.sendTone("127.0.0.1", bobServerPort, codec, 440, 20, dir)) {
+            InboundCallsEndToEndTest.awaitMixed(server, leg.callId(), List.of(leg.participantId(), bobLeg.participantId()));
+            try (FfmpegPeer aliceEar = FfmpegPeer.receiveWav(aliceRx, codec, aliceWav, 2.5);
+                 FfmpegPeer bobEar = FfmpegPeer.receiveWav(bobRx, codec, bobWav, 2.5)) {
+                aliceEar.awaitExit(Duration.ofSeconds(15));
+                bobEar.awaitExit(Duration.ofSeconds(15));
+            }
+        }
+        assertThat(ToneAnalysis.verdict(ToneAnalysis.levelDbfs(aliceWav, 440))).as("alice hears bob").isEqualTo(ToneAnalysis.Verdict.PRESENT);
+        assertThat(ToneAnalysis.verdict(ToneAnalysis.levelDbfs(bobWav, 660))).as("bob hears alice").isEqualTo(ToneAnalysis.Verdict.PRESENT);
+        bob.leave(bobLeg);
+    }
+
+    @Test
+    void aRedirectToTwoUsersGoesOnRingingWhenOneDeclinesAndEndsWhenBothHave() throws Exception {
+        ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(),
+                Codec.PCMU, "sendrecv"));
+        webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId()), WAIT);
+        RedirectPostRequestBody redirect = new RedirectPostRequestBody();
+        redirect.setTargets(List.of(GraphSdk.target(DevIdentities.BOB_ID), GraphSdk.target(DevIdentities.CAROL_ID)));
+        graph.communications().calls().byCallId(leg.callId()).redirect().post(redirect);
+        bobRings.await(m -> m.path("type").asText().equals("ringing") && m.path("callId").asText().equals(leg.callId()), WAIT);
+        carolRings.await(m -> m.path("type").asText().equals("ringing") && m.path("callId").asText().equals(leg.callId()), WAIT);
+        bob.decline(leg.callId(), "busy");
+        bobRings.await(m -> m.path("type").asText().equals("cancelled") && m.path("callId").asText().equals(leg.callId()), WAIT);
+        assertThat(alice.legStatus(leg).path("state").asText()).as("carol still rings").isEqualTo("ringing");
+        carol.decline(leg.callId(), "forbidden");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!alice.legStatus(leg).path("state").asText().equals("ended") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        JsonNode status = alice.legStatus(leg);
+        assertThat(status.path("state").asText()).isEqualTo("ended");
+        assertThat(status.path("endReason").path("code").asInt()).as("the last target's reason").isEqualTo(403);
     }
 
     @Test

@@ -51,9 +51,19 @@ public final class InboundLoad {
     private final Map<String, DatagramChannel> botSockets = new ConcurrentHashMap<>();
     private final Map<String, Boolean> hungUp = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /** The callers' client. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(threads).build();
+    /** The bot's own client: one shared selector for callers and bot made the harness contend with itself. */
+    private final HttpClient botHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(threads).build();
     private final AtomicInteger answerFailures = new AtomicInteger();
+    private final AtomicInteger dialErrors = new AtomicInteger();
+    private final AtomicInteger webhookPosts = new AtomicInteger();
+    private final AtomicInteger webhookItems = new AtomicInteger();
+    /** Per call id: when each phase of the setup ended (System.nanoTime), for the phase table. */
+    private final Map<String, Timeline> timelines = new ConcurrentHashMap<>();
+    private final List<Timeline> finished = Collections.synchronizedList(new ArrayList<>());
     private String base;
     private String botToken;
     private String aliceToken;
@@ -76,16 +86,21 @@ public final class InboundLoad {
         HttpServer bot = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         bot.setExecutor(threads);
         bot.createContext("/", exchange -> {
+            long received = System.nanoTime();
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
             exchange.sendResponseHeaders(202, -1);
             exchange.close();
+            webhookPosts.incrementAndGet();
             for (JsonNode item : JSON.readTree(body).path("value")) {
+                webhookItems.incrementAndGet();
                 if ("created".equals(item.path("changeType").asText())
                         && "incoming".equals(item.path("resourceData").path("state").asText())) {
-                    answer(item.path("resourceData").path("id").asText());
+                    String callId = item.path("resourceData").path("id").asText();
+                    timeline(callId).webhook = received;
+                    answer(callId);
                 }
             }
         });
@@ -100,6 +115,10 @@ public final class InboundLoad {
             aliceToken = Tokens.aliceToken(base);
             // warm-up: the JIT and the connection pools
             runCalls(Math.min(100, calls), Math.min(rate, 50));
+            finished.clear();
+            webhookPosts.set(0);
+            dialErrors.set(0);
+            webhookItems.set(0);
             long t0 = System.nanoTime();
             List<Long> latencies = runCalls(calls, rate);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -111,8 +130,13 @@ public final class InboundLoad {
             long lost = calls - heard;
             double setups = heard / seconds;
             System.out.printf("inbound-load: %d calls dialed at %d/s on %d cores: %.1f setups/s, dial->hears-bot p50 %.1f ms, "
-                            + "p99 %.1f ms, lost %d, answer failures %d%n", calls, rate,
-                    Runtime.getRuntime().availableProcessors(), setups, p50, p99, lost, answerFailures.get());
+                            + "p99 %.1f ms, lost %d (caller errors %d), answer failures %d%n", calls, rate,
+                    Runtime.getRuntime().availableProcessors(), setups, p50, p99, lost, dialErrors.get(), answerFailures.get());
+            printPhases();
+            System.out.printf("webhook: %.2f POSTs and %.2f notifications per call (the server signs each POST)%n",
+                    webhookPosts.get() / (double) calls, webhookItems.get() / (double) calls);
+            double[] load = loadAverage();
+            System.out.printf("load average %.2f %.2f %.2f%n", load[0], load[1], load[2]);
             boolean met = setups >= 100 * 0.98 * Math.min(1.0, rate / 100.0) && p99 < 200 && lost == 0;
             System.out.println(met ? "targets met" : "TARGET MISSED (>= 100 setups/s, p99 < 200 ms, 0 lost)");
             return met;
@@ -133,13 +157,23 @@ public final class InboundLoad {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            futures.add(threads.submit(this::oneCall));
+            futures.add(threads.submit(this::oneCallCounted));
         }
         List<Long> out = new ArrayList<>();
         for (var f : futures) {
             out.add(f.get(30, TimeUnit.SECONDS));
         }
         return out;
+    }
+
+    /** {@link #oneCall}, a failure (connection reset, refused) counted as a lost call instead of ending the run. */
+    private long oneCallCounted() {
+        try {
+            return oneCall();
+        } catch (Exception e) {
+            dialErrors.incrementAndGet();
+            return -1;
+        }
     }
 
     /** One caller: dial, latch, wait for the bot's tone, hang up. */
@@ -155,8 +189,12 @@ public final class InboundLoad {
             if (dialed.statusCode() != 201) {
                 return -1;
             }
+            long dialReturned = System.nanoTime();
             String location = dialed.headers().firstValue("Location").orElseThrow();
             String callId = location.split("/")[4];
+            Timeline timeline = timeline(callId);
+            timeline.dial = t0;
+            timeline.dialReturned = dialReturned;
             InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                     SdpOffer.parse(dialed.body()).media().get(0).port());
             caller.send(rtp(0, (byte) 0xFF), server); // latches the caller's leg
@@ -169,7 +207,8 @@ public final class InboundLoad {
                 if (caller.receive(in) != null) {
                     in.flip();
                     if (carriesTone(in)) {
-                        heard = System.nanoTime() - t0;
+                        timeline.heard = System.nanoTime();
+                        heard = timeline.heard - t0;
                         break;
                     }
                 } else {
@@ -177,8 +216,13 @@ public final class InboundLoad {
                 }
             }
             hungUp.put(callId, true);
-            http.send(HttpRequest.newBuilder(URI.create(base + location)).header("Authorization", "Bearer " + aliceToken)
-                    .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            finished.add(timelines.remove(callId));
+            try {
+                http.send(HttpRequest.newBuilder(URI.create(base + location)).header("Authorization", "Bearer " + aliceToken)
+                        .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            } catch (java.io.IOException e) {
+                dialErrors.incrementAndGet(); // the call was measured; a failed hang-up is only counted
+            }
             DatagramChannel botSocket = botSockets.remove(callId);
             if (botSocket != null) {
                 botSocket.close();
@@ -194,22 +238,26 @@ public final class InboundLoad {
                 botSockets.put(callId, socket);
                 int port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
                 String offer = FfmpegPeer.offer(port, FfmpegPeer.Codec.PCMU, "sendrecv");
+                Timeline timeline = timeline(callId);
                 String body = JSON.createObjectNode().put("callbackUri", webhook)
                         .set("mediaConfig", JSON.createObjectNode().put("@odata.type", "#microsoft.graph.appHostedMediaConfig")
                                 .put("blob", offer)).toString();
-                HttpResponse<String> answered = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.0/communications/calls/"
+                timeline.answerSent = System.nanoTime();
+                HttpResponse<String> answered = botHttp.send(HttpRequest.newBuilder(URI.create(base + "/v1.0/communications/calls/"
                                 + callId + "/answer")).header("Authorization", "Bearer " + botToken)
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
+                timeline.answered = System.nanoTime();
                 if (answered.statusCode() != 202) {
                     answerFailures.incrementAndGet();
                     return null;
                 }
-                HttpResponse<String> call = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.0/communications/calls/"
+                HttpResponse<String> call = botHttp.send(HttpRequest.newBuilder(URI.create(base + "/v1.0/communications/calls/"
                         + callId)).header("Authorization", "Bearer " + botToken).GET().build(), HttpResponse.BodyHandlers.ofString());
                 String blob = JSON.readTree(call.body()).path("mediaConfig").path("blob").asText();
                 InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                         SdpOffer.parse(blob).media().get(0).port());
+                timeline.toneSent = System.nanoTime();
                 for (int seq = 0; seq < 250 && !hungUp.containsKey(callId); seq++) {
                     socket.send(toneFrame(seq), server);
                     Thread.sleep(20);
@@ -223,6 +271,60 @@ public final class InboundLoad {
             }
             return null;
         });
+    }
+
+    /** When each phase of one call's setup ended (System.nanoTime; 0 = not reached); written by the caller and the bot. */
+    private static final class Timeline {
+        volatile long dial;
+        volatile long dialReturned;
+        volatile long webhook;
+        volatile long answerSent;
+        volatile long answered;
+        volatile long toneSent;
+        volatile long heard;
+    }
+
+    private Timeline timeline(String callId) {
+        return timelines.computeIfAbsent(callId, id -> new Timeline());
+    }
+
+    /** The phase table: p50/p99 of each phase over the measured calls that reached both of its ends. */
+    private void printPhases() {
+        List<Timeline> all;
+        synchronized (finished) {
+            all = List.copyOf(finished);
+        }
+        System.out.println("phase                                          p50 ms    p99 ms   calls");
+        phase(all, "dial POST round trip (201 at the caller)", t -> t.dial, t -> t.dialReturned);
+        phase(all, "dial -> incoming-call webhook at the bot", t -> t.dial, t -> t.webhook);
+        phase(all, "webhook -> bot sends answer (bot's queue)", t -> t.webhook, t -> t.answerSent);
+        phase(all, "answer POST round trip (202 at the bot)", t -> t.answerSent, t -> t.answered);
+        phase(all, "202 -> bot's first tone packet (GET call)", t -> t.answered, t -> t.toneSent);
+        phase(all, "bot's first tone packet -> caller hears it", t -> t.toneSent, t -> t.heard);
+        phase(all, "dial -> caller hears the bot (total)", t -> t.dial, t -> t.heard);
+    }
+
+    private static void phase(List<Timeline> all, String name, java.util.function.ToLongFunction<Timeline> from,
+                              java.util.function.ToLongFunction<Timeline> to) {
+        List<Long> d = new ArrayList<>();
+        for (Timeline t : all) {
+            if (t != null && from.applyAsLong(t) != 0 && to.applyAsLong(t) != 0) {
+                d.add(to.applyAsLong(t) - from.applyAsLong(t));
+            }
+        }
+        Collections.sort(d);
+        double p50 = d.isEmpty() ? Double.NaN : d.get(d.size() / 2) / 1e6;
+        double p99 = d.isEmpty() ? Double.NaN : d.get(Math.min(d.size() - 1, (int) Math.ceil(d.size() * 0.99) - 1)) / 1e6;
+        System.out.printf("%-44s %9.1f %9.1f %7d%n", name, p50, p99, d.size());
+    }
+
+    private static double[] loadAverage() {
+        try {
+            String[] f = Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return new double[]{Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+        } catch (Exception e) {
+            return new double[]{Double.NaN, Double.NaN, Double.NaN};
+        }
     }
 
     private static ByteBuffer toneFrame(int seq) {

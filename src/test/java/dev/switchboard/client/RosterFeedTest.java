@@ -87,6 +87,25 @@ class RosterFeedTest {
     }
 
     @Test
+    void ringNoticesAsideAreNeverCoalescedAwayAndGoOutOneAtATimeBeforeTheWaitingRoster() {
+        FakeChannel ch = new FakeChannel(false);
+        RosterFeed feed = feed(ch, 1024);
+        feed.offer(m(1, "r1"));
+        feed.sendAside(m(-1, "ringing"));
+        feed.offer(m(2, "r2"));
+        feed.offer(m(3, "r3"));
+        feed.sendAside(m(-1, "cancelled"));
+        assertThat(ch.sent).as("one write in flight at a time").containsExactly("r1");
+        ch.completeOne();
+        ch.completeOne();
+        ch.completeOne();
+        assertThat(ch.sent).containsExactly("r1", "ringing", "cancelled", "r3");
+        feed.sendAside(m(-1, "answered"));
+        ch.completeOne();
+        assertThat(ch.sent).endsWith("answered");
+    }
+
+    @Test
     void aReaderThatFallsBehindSkipsToTheNewestRoster() {
         FakeChannel ch = new FakeChannel(false);
         RosterFeed feed = feed(ch, 1024);

@@ -60,6 +60,21 @@ class FileCallJournalTest {
     }
 
     @Test
+    void anAnsweredCallsUpdatedRecordReplacesItsRingingOneAcrossAReopen() {
+        JournaledCall ringing = call("a");
+        JournaledCall answered = new JournaledCall("a", "chain-a", "tenant-a", "bot-app",
+                URI.create("https://bot.example/answer-callback"), "bot-a", List.of("caller", "bot-a"));
+        try (FileCallJournal j = FileCallJournal.open(file())) {
+            j.callCreated(ringing);
+            j.callUpdated(answered);
+            j.callUpdated(call("never-created")); // unknown: recorded (and forced) like a creation
+        }
+        try (FileCallJournal j = FileCallJournal.open(file())) {
+            assertThat(j.orphans()).containsExactly(answered, call("never-created"));
+        }
+    }
+
+    @Test
     void unicodeAndLongValuesRoundTrip() {
         JournaledCall odd = new JournaledCall("ü-ид-📞", "chain", "tenant", "app",
                 URI.create("https://bot.example/" + "x".repeat(5000) + "?q=%C3%BC"), "me", List.of("me", "ключ"));

@@ -183,6 +183,17 @@ public final class JitterBuffer {
     }
 
     /**
+     * The next talk spurt starts playing on its first frame instead of after {@link #PREFILL}, with the same
+     * one-time wait on a late frame as after {@link #clearForUnmute()}: for a new leg, whose first words (a caller
+     * hearing the bot that answered) should not wait for a second frame. Changes nothing once playing.
+     */
+    public void startOnFirstFrame() {
+        if (!started) {
+            prefill = 1;
+        }
+    }
+
+    /**
      * Like {@link #clear()}, for an unmute: the next talk spurt starts playing on its first frame instead of after
      * {@link #PREFILL}, so the unmuted participant is heard one frame (20 ms) sooner; if a frame then comes late, the
      * playout point waits for it once, winning back the delay the early start skipped.

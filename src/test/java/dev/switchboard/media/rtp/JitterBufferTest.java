@@ -31,6 +31,18 @@ class JitterBufferTest {
     }
 
     @Test
+    void aBufferToldToStartOnTheFirstFramePlaysItAtOnceAndWaitsOnceForALateSecond() {
+        jb.startOnFirstFrame();
+        put(10, 1);
+        assertThat(pop()).as("no prefill wait for a new leg's first frame").isEqualTo(10);
+        assertThat(pop()).as("the late second frame is waited for once").isEqualTo(JitterBuffer.LOST);
+        put(11, 1);
+        put(12, 1);
+        assertThat(pop()).as("not skipped: the delay the early start saved is won back").isEqualTo(11);
+        assertThat(pop()).isEqualTo(12);
+    }
+
+    @Test
     void reordersPackets() {
         put(12, 1);
         put(10, 1);
