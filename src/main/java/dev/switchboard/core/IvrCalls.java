@@ -100,7 +100,7 @@ public final class IvrCalls {
             }
             Operation op = start(call, OperationKind.RECORD_RESPONSE, r.clientContext());
             RecordJob job = new RecordJob(slots(call, r.prompts()), r.playBeep() == null || r.playBeep() ? BEEP : null,
-                    stops.toString(), initial * 1000, silence * 1000, max * 1000,
+                    stops.toString(), initial * 1000, silence * 1000, max * 1000, recordings.spool(),
                     result -> workers.execute(() -> finishRecording(call, op, result, r.downloadBase())));
             if (r.bargeInAllowed()) {
                 ivr.enqueueBargingIn(job);
@@ -242,11 +242,13 @@ public final class IvrCalls {
         MediaEndings.Finished f = MediaEndings.record(result);
         if (result.recording() != null && f.status() == OperationStatus.COMPLETED) {
             try {
-                RecordingStore.Stored s = recordings.save(result.recording());
+                RecordingStore.Stored s = recordings.adopt(result.recording());
                 f = f.withRecording(downloadBase + s.id(), s.token());
             } catch (SwitchboardException e) {
                 f = MediaEndings.storageFailed(e.getMessage());
             }
+        } else if (result.recording() != null) {
+            result.recording().discard();
         }
         finish(call, op, f);
     }

@@ -26,11 +26,12 @@ final class IvrWiring implements AutoCloseable {
 
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final MediaDownloader downloader;
+    private final RecordingStore store;
 
     IvrWiring(CallEngine calls, CallbackUriPolicy policy, Path dataDir, ScheduledExecutorService sweeper) {
         this.downloader = new MediaDownloader(policy, MAX_PROMPT_BYTES, FETCH_TIMEOUT, workers);
         IvrSettings settings = IvrSettings.DEFAULTS;
-        RecordingStore store = new RecordingStore(dataDir.resolve("recordings"), settings.recordingMaxBytes(),
+        this.store = new RecordingStore(dataDir.resolve("recordings"), settings.recordingMaxBytes(),
                 settings.recordingTtl(), Clock.systemUTC());
         IvrCalls ivr = calls.startIvr(settings, downloader::get, store, workers);
         sweeper.scheduleWithFixedDelay(ivr::sweepRecordings, 60, 60, TimeUnit.SECONDS);
@@ -40,5 +41,6 @@ final class IvrWiring implements AutoCloseable {
     public void close() {
         downloader.close();
         workers.shutdownNow();
+        store.close();
     }
 }
