@@ -111,6 +111,37 @@ public final class IvrCalls {
         });
     }
 
+    /**
+     * {@code serviceHostedMediaConfig.preFetchMedia} at create or answer: every entry with a {@code resourceId} starts
+     * downloading and decoding into the prompt cache now, on a worker, under the same address, size and time policy
+     * as a play; a later playPrompt of the same {@code (resourceId, uri)} plays from the cache. Entries without a
+     * resourceId are skipped (nothing could reuse them). A prefetch that fails is logged and forgotten: the call goes
+     * on, and the play that later asks for that prompt fetches it again (and fails as a play fails if it still
+     * cannot). Ignored for app-hosted calls. Request thread; returns at once.
+     */
+    public void preFetch(String callId, List<MediaPrompt> media, Caller app) {
+        if (media.isEmpty()) {
+            return;
+        }
+        access.withCall(callId, app, call -> {
+            if (call.request.appHostedMedia()) {
+                return null;
+            }
+            for (MediaPrompt p : media) {
+                if (p.resourceId() == null || p.resourceId().isEmpty()) {
+                    continue;
+                }
+                prompts.prefetch(call, p).whenComplete((clip, e) -> {
+                    if (e != null) {
+                        log.warn("prompt prefetch failed callId={} resourceId={} reason={}", call.id, p.resourceId(),
+                                PromptCache.message(e));
+                    }
+                });
+            }
+            return null;
+        });
+    }
+
     /** {@code call: cancelMediaProcessing}: every queued and playing prompt and recording ends as cancelled. */
     public Operation cancelMediaProcessing(String callId, Caller app, String clientContext) {
         CallRules.checkClientContext(clientContext);
