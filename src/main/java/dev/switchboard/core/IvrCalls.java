@@ -44,6 +44,7 @@ public final class IvrCalls {
     private final Executor workers;
 
     private final ToneRelay tones;
+    private final Rosters rosters;
 
     IvrCalls(CallAccess access, CallRegistry registry, CallEvents events, Clock clock, int retention, IvrSettings settings,
              PromptFetcher fetcher, RecordingStore recordings, Executor workers, ToneRelay tones) {
@@ -56,6 +57,7 @@ public final class IvrCalls {
         this.prompts = new PromptCache(settings.promptCacheBytes(), fetcher, workers);
         this.recordings = recordings;
         this.workers = workers;
+        this.rosters = new Rosters(events);
     }
 
     /** {@code call: playPrompt}: 1-20 prompts, played in order behind anything queued before. */
@@ -176,6 +178,10 @@ public final class IvrCalls {
             Operation op = start(call, OperationKind.START_HOLD_MUSIC, clientContext);
             PromptSlot music = prompt == null ? PromptSlot.of(PcmClip.HOLD_MUSIC) : prompts.slot(call, prompt);
             ivr.hold(p.id, music, res -> workers.execute(() -> finish(call, op, MediaEndings.hold(res))));
+            if (!p.onHold) { // the roster shows it (docs/ivr-media.md, "Hold music")
+                p.onHold = true;
+                rosters.changed(call.conference, List.of(p), List.of());
+            }
             return op;
         });
     }
@@ -188,6 +194,10 @@ public final class IvrCalls {
             IvrChannel ivr = channel(call);
             if (!ivr.unhold(p.id)) {
                 throw SwitchboardException.badRequest("Participant '" + participantId + "' is not on hold.");
+            }
+            if (p.onHold) {
+                p.onHold = false;
+                rosters.changed(call.conference, List.of(p), List.of());
             }
             Operation op = new Operation(Ids.next(), call.id, OperationKind.STOP_HOLD_MUSIC, OperationStatus.COMPLETED,
                     clientContext, ResultInfo.SUCCESS, List.of(), clock.instant());
