@@ -15,7 +15,7 @@ import java.util.List;
  * timeout ends it ({@link Ending#MAX_SILENCE}) and that run is trimmed from the file. A stop tone, the max duration,
  * a cancel and the call's end also end it.
  *
- * <p>Mixer thread, apart from construction and {@link #tone}. The audio goes to disk as it is recorded: each full 1 s
+ * <p>Mixer thread, apart from construction and {@link #tone}. The audio goes to disk as it is recorded: each full 200 ms
  * chunk is handed to the {@link RecordingWriter}'s thread ({@link SpooledRecording}), so no file work and no copy of
  * the whole recording happen on the mixer thread, and chunks come back through the writer's pool.
  */

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes recordings to disk while they are recorded, so the mixer thread never creates, writes or closes a file and a
- * recording never sits whole in the heap (docs/ivr-media.md, "Recordings"). The mixer fills 1 s chunks and hands
+ * recording never sits whole in the heap (docs/ivr-media.md, "Recordings"). The mixer fills 200 ms chunks and hands
  * each full one over; this writer's one platform thread appends it to the recording's file and puts the chunk back
  * in a small pool the mixer takes its next chunks from, so recording allocates nothing on the mixer thread once the
  * pool is warm.
@@ -17,10 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recording and stops at {@link #close()} after writing what was handed over.
  */
 public final class RecordingWriter implements AutoCloseable {
-    /** Samples per chunk: one second at {@link RecordJob#RATE}. */
-    static final int CHUNK = RecordJob.RATE;
-    /** Spare chunks kept for reuse (16 MiB); more are left to the garbage collector. */
-    private static final int MAX_SPARE = 512;
+    /**
+     * Samples per chunk: 200 ms at {@link RecordJob#RATE} (6.4 KB). Small, so what all running recordings hold in the
+     * heap at once (two chunks each) stays small for the collector to move; a multiple of the 20 ms frame.
+     */
+    static final int CHUNK = RecordJob.RATE / 5;
+    /** Spare chunks kept for reuse (about 6 MiB); more are left to the garbage collector. */
+    private static final int MAX_SPARE = 1024;
     private static final Runnable STOP = () -> { };
 
     private final Path dir;

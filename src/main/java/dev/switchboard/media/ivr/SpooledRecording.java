@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One recording on its way to disk: a 16 kHz mono 16-bit WAV written by the {@link RecordingWriter}'s thread as the
- * mixer hands it 1 s chunks. Once {@link #finish finished} (the trailing silence trimmed, the header written, the
+ * mixer hands it 200 ms chunks. Once {@link #finish finished} (the trailing silence trimmed, the header written, the
  * file closed) it is {@link #awaitFile() awaited} by whoever stores it, or {@link #discard() discarded}.
  *
  * <p>Threads: {@link #chunk}, {@link #write} and {@link #finish} on the mixer thread (or the thread closing the room),

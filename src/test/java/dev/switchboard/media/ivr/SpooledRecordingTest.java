@@ -24,7 +24,7 @@ class SpooledRecordingTest {
     void everyRecordedFrameReachesTheFileInOrderAndTheTrailingSilenceIsTrimmed(@TempDir Path dir) throws Exception {
         try (RecordingStore store = new RecordingStore(dir, 1 << 24, java.time.Duration.ofMinutes(5), java.time.Clock.systemUTC())) {
             BlockingQueue<JobResult> ended = new ArrayBlockingQueue<>(1);
-            // 2.5 s of voice (spans three 1 s chunks), then 1 s of silence ends it (max silence 1 s)
+            // 2.5 s of voice (spans many 200 ms chunks and ends mid-chunk), then 1 s of silence ends it (max silence 1 s)
             RecordJob job = new RecordJob(List.of(), null, "", 5000, 1000, 60_000, store.spool(), ended::add);
             IvrChannel ivr = new IvrChannel();
             ivr.enqueue(job);
