@@ -26,14 +26,32 @@ public final class CallsHandler {
     /** {@code POST /communications/calls}: 201, {@code Location} of the call, the call ({@code establishing}). */
     public void create(Context ctx) {
         Principal app = requests.appPrincipal(ctx);
-        CreateCallBody.Parsed parsed = CreateCallBody.parse(requests.requiredBody(ctx), app,
-                GraphRequests.remoteAddress(ctx));
+        ObjectNode body = requests.requiredBody(ctx);
+        CreateCallBody.Parsed parsed = CreateCallBody.parse(body, app, GraphRequests.remoteAddress(ctx));
         CallsPermission.checkCreate(app, parsed.kind(), parsed.request().appHostedMedia());
         callbackCheck.require(parsed.request().callbackUri());
+        var prefetch = IvrBodies.preFetchMedia(Json.optionalObject(body, "mediaConfig"));
         CallView call = calls.create(parsed.request(), GraphRequests.caller(app));
+        preFetch(calls, call.id(), prefetch, GraphRequests.caller(app));
         String base = requests.graphBase(ctx);
         ctx.header("Location", base + "/communications/calls/" + call.id());
         GraphRequests.json(ctx, 201, CallJson.call(call, base));
+    }
+
+    /**
+     * Starts {@code serviceHostedMediaConfig.preFetchMedia} of a call just created or answered; never fails the
+     * request (a server without service-hosted media, a call gone meanwhile: nothing to fetch for).
+     */
+    static void preFetch(CallRouter calls, String callId, java.util.List<dev.switchboard.core.MediaPrompt> media,
+                         dev.switchboard.core.Caller app) {
+        if (media.isEmpty()) {
+            return;
+        }
+        try {
+            calls.send(new CallCommand.PreFetchMedia(callId, media, app));
+        } catch (dev.switchboard.error.SwitchboardException ignored) {
+            // the call was made or answered; its prompts are fetched when played
+        }
     }
 
     /** {@code GET /communications/calls/{id}}. */

@@ -76,7 +76,9 @@ public final class IncomingCallsHandler {
         }
         AnswerRequest answer = new AnswerRequest(callbackUri, modalities, appHosted, offer, GraphRequests.remoteAddress(ctx),
                 delta, new GraphEcho(mediaEcho, null, null, null, options == null ? null : options.deepCopy()));
+        var prefetch = IvrBodies.preFetchMedia(media);
         calls.send(new CallCommand.Answer(callId, GraphRequests.caller(app), answer));
+        CallsHandler.preFetch(calls, callId, prefetch, GraphRequests.caller(app));
         accepted(ctx);
     }
 

@@ -69,6 +69,43 @@ final class IvrBodies {
         return new MediaPrompt(parsed, id == null || id.isNull() ? null : id.asText());
     }
 
+    /** The most {@code preFetchMedia} entries one create or answer takes. */
+    static final int MAX_PREFETCH = 100;
+
+    /**
+     * {@code mediaConfig.preFetchMedia} of a create or answer body ({@code mediaInfo[]}: {@code uri}, {@code resourceId}),
+     * or an empty list. A wrong shape, a missing or non-http(s) {@code uri}, or more than {@link #MAX_PREFETCH} entries is
+     * a 400 before anything happens to the call.
+     */
+    static List<MediaPrompt> preFetchMedia(ObjectNode mediaConfig) {
+        JsonNode list = mediaConfig == null ? null : mediaConfig.get("preFetchMedia");
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!(list instanceof ArrayNode array)) {
+            throw SwitchboardException.badRequest("mediaConfig.preFetchMedia must be a list of mediaInfo.");
+        }
+        if (array.size() > MAX_PREFETCH) {
+            throw SwitchboardException.badRequest("mediaConfig.preFetchMedia takes at most " + MAX_PREFETCH + " mediaInfo.");
+        }
+        List<MediaPrompt> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String path = "mediaConfig.preFetchMedia[" + i + "]";
+            if (!(array.get(i) instanceof ObjectNode info)) {
+                throw SwitchboardException.badRequest(path + " must be a mediaInfo object.");
+            }
+            ObjectNode wrapped = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            wrapped.set("mediaInfo", info);
+            MediaPrompt p = prompt(wrapped, path);
+            String scheme = p.uri().getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                throw SwitchboardException.badRequest(path + ".uri must be an absolute http or https URL: '" + p.uri() + "'.");
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
     /** {@code customPrompt} of startHoldMusic, or null. */
     static MediaPrompt customPrompt(ObjectNode body) {
         JsonNode p = body == null ? null : body.get("customPrompt");

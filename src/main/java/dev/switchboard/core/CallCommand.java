@@ -265,6 +265,17 @@ public sealed interface CallCommand<R> {
         }
     }
 
+    /**
+     * {@code serviceHostedMediaConfig.preFetchMedia} of a call just created or answered: the prompts start loading into
+     * the cache. Never fails the call (docs/ivr-media.md, "Prompts").
+     */
+    record PreFetchMedia(String callId, List<MediaPrompt> media, Caller app) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.ivr().preFetch(callId, media, app);
+            return null;
+        }
+    }
+
     // ---- operators ---------------------------------------------------------------------------------------------
 
     /** An operator ends the whole call (every bot in it hears {@code terminated}); answers false if it was not live. */

@@ -44,6 +44,7 @@ public final class IvrCalls {
     private final Executor workers;
 
     private final ToneRelay tones;
+    private final Rosters rosters;
 
     IvrCalls(CallAccess access, CallRegistry registry, CallEvents events, Clock clock, int retention, IvrSettings settings,
              PromptFetcher fetcher, RecordingStore recordings, Executor workers, ToneRelay tones) {
@@ -56,6 +57,7 @@ public final class IvrCalls {
         this.prompts = new PromptCache(settings.promptCacheBytes(), fetcher, workers);
         this.recordings = recordings;
         this.workers = workers;
+        this.rosters = new Rosters(events);
     }
 
     /** {@code call: playPrompt}: 1-20 prompts, played in order behind anything queued before. */
@@ -100,7 +102,7 @@ public final class IvrCalls {
             }
             Operation op = start(call, OperationKind.RECORD_RESPONSE, r.clientContext());
             RecordJob job = new RecordJob(slots(call, r.prompts()), r.playBeep() == null || r.playBeep() ? BEEP : null,
-                    stops.toString(), initial * 1000, silence * 1000, max * 1000,
+                    stops.toString(), initial * 1000, silence * 1000, max * 1000, recordings.spool(),
                     result -> workers.execute(() -> finishRecording(call, op, result, r.downloadBase())));
             if (r.bargeInAllowed()) {
                 ivr.enqueueBargingIn(job);
@@ -108,6 +110,37 @@ public final class IvrCalls {
                 ivr.enqueue(job);
             }
             return op;
+        });
+    }
+
+    /**
+     * {@code serviceHostedMediaConfig.preFetchMedia} at create or answer: every entry with a {@code resourceId} starts
+     * downloading and decoding into the prompt cache now, on a worker, under the same address, size and time policy
+     * as a play; a later playPrompt of the same {@code (resourceId, uri)} plays from the cache. Entries without a
+     * resourceId are skipped (nothing could reuse them). A prefetch that fails is logged and forgotten: the call goes
+     * on, and the play that later asks for that prompt fetches it again (and fails as a play fails if it still
+     * cannot). Ignored for app-hosted calls. Request thread; returns at once.
+     */
+    public void preFetch(String callId, List<MediaPrompt> media, Caller app) {
+        if (media.isEmpty()) {
+            return;
+        }
+        access.withCall(callId, app, call -> {
+            if (call.request.appHostedMedia()) {
+                return null;
+            }
+            for (MediaPrompt p : media) {
+                if (p.resourceId() == null || p.resourceId().isEmpty()) {
+                    continue;
+                }
+                prompts.prefetch(call, p).whenComplete((clip, e) -> {
+                    if (e != null) {
+                        log.warn("prompt prefetch failed callId={} resourceId={} reason={}", call.id, p.resourceId(),
+                                PromptCache.message(e));
+                    }
+                });
+            }
+            return null;
         });
     }
 
@@ -145,6 +178,10 @@ public final class IvrCalls {
             Operation op = start(call, OperationKind.START_HOLD_MUSIC, clientContext);
             PromptSlot music = prompt == null ? PromptSlot.of(PcmClip.HOLD_MUSIC) : prompts.slot(call, prompt);
             ivr.hold(p.id, music, res -> workers.execute(() -> finish(call, op, MediaEndings.hold(res))));
+            if (!p.onHold) { // the roster shows it (docs/ivr-media.md, "Hold music")
+                p.onHold = true;
+                rosters.changed(call.conference, List.of(p), List.of());
+            }
             return op;
         });
     }
@@ -157,6 +194,10 @@ public final class IvrCalls {
             IvrChannel ivr = channel(call);
             if (!ivr.unhold(p.id)) {
                 throw SwitchboardException.badRequest("Participant '" + participantId + "' is not on hold.");
+            }
+            if (p.onHold) {
+                p.onHold = false;
+                rosters.changed(call.conference, List.of(p), List.of());
             }
             Operation op = new Operation(Ids.next(), call.id, OperationKind.STOP_HOLD_MUSIC, OperationStatus.COMPLETED,
                     clientContext, ResultInfo.SUCCESS, List.of(), clock.instant());
@@ -242,11 +283,13 @@ public final class IvrCalls {
         MediaEndings.Finished f = MediaEndings.record(result);
         if (result.recording() != null && f.status() == OperationStatus.COMPLETED) {
             try {
-                RecordingStore.Stored s = recordings.save(result.recording());
+                RecordingStore.Stored s = recordings.adopt(result.recording());
                 f = f.withRecording(downloadBase + s.id(), s.token());
             } catch (SwitchboardException e) {
                 f = MediaEndings.storageFailed(e.getMessage());
             }
+        } else if (result.recording() != null) {
+            result.recording().discard();
         }
         finish(call, op, f);
     }

@@ -17,6 +17,8 @@ final class Participant {
     long rosterSequenceNumber;
     /** Set by the bot's {@code updateRecordingStatus}; null until then. */
     RecordingStatus recordingStatus;
+    /** On hold with music (startHoldMusic until stopHoldMusic). */
+    boolean onHold;
 
     Participant(String id, ParticipantIdentity identity, String sourceId, Call botCall, MediaLeg leg) {
         this.id = id;
@@ -32,10 +34,11 @@ final class Participant {
 
     ParticipantView view() {
         return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, rosterSequenceNumber, false,
-                recordingStatus);
+                recordingStatus, onHold);
     }
 
     ParticipantView removedView(long sequence) {
-        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, sequence, true, recordingStatus);
+        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, sequence, true, recordingStatus,
+                onHold);
     }
 }

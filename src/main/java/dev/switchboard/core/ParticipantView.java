@@ -13,10 +13,20 @@ package dev.switchboard.core;
  * @param removed              true only in the delta of a change that removed the participant
  * @param recordingStatus      what the participant (a bot) said with {@code updateRecordingStatus}, shown as its
  *                             {@code recordingInfo}; null when it never said
+ * @param onHold               on hold with music ({@code startHoldMusic}): its audio {@code mediaStreams} entry shows
+ *                             {@code direction: inactive} (it neither sends to the call nor hears it)
  */
 public record ParticipantView(String id, ParticipantIdentity identity, boolean clientMuted, boolean serverMuted,
                               boolean inLobby, String sourceId, long rosterSequenceNumber, boolean removed,
-                              RecordingStatus recordingStatus) {
+                              RecordingStatus recordingStatus, boolean onHold) {
+
+    /** An entry not on hold. */
+    public ParticipantView(String id, ParticipantIdentity identity, boolean clientMuted, boolean serverMuted,
+                           boolean inLobby, String sourceId, long rosterSequenceNumber, boolean removed,
+                           RecordingStatus recordingStatus) {
+        this(id, identity, clientMuted, serverMuted, inLobby, sourceId, rosterSequenceNumber, removed, recordingStatus,
+                false);
+    }
 
     /** An entry without a recording status. */
     public ParticipantView(String id, ParticipantIdentity identity, boolean clientMuted, boolean serverMuted,

@@ -37,21 +37,8 @@ final class PromptCache {
 
     /** A slot that fills with the prompt's audio (at once when cached). */
     PromptSlot slot(Call call, MediaPrompt prompt) {
-        CompletableFuture<PcmClip> clip;
-        if (prompt.resourceId() == null || prompt.resourceId().isEmpty()) {
-            clip = load(prompt, null);
-        } else {
-            Key key = new Key(call.tenantId, call.appId, prompt.resourceId(), prompt.uri().toString());
-            synchronized (clips) {
-                clip = clips.get(key);
-                if (clip == null) {
-                    clip = new CompletableFuture<>();
-                    clips.put(key, clip);
-                    CompletableFuture<PcmClip> target = clip;
-                    workers.execute(() -> fill(target, prompt, key));
-                }
-            }
-        }
+        CompletableFuture<PcmClip> clip = prompt.resourceId() == null || prompt.resourceId().isEmpty()
+                ? load(prompt, null) : cached(call, prompt);
         if (clip.isDone() && !clip.isCompletedExceptionally()) {
             return PromptSlot.of(clip.join());
         }
@@ -64,6 +51,28 @@ final class PromptCache {
             }
         });
         return slot;
+    }
+
+    /**
+     * Starts loading a prompt with a resourceId into the cache (preFetchMedia) unless it is there or on its way; the
+     * returned future completes with the clip or the failure (which is not cached: a later play fetches again).
+     */
+    CompletableFuture<PcmClip> prefetch(Call call, MediaPrompt prompt) {
+        return cached(call, prompt);
+    }
+
+    private CompletableFuture<PcmClip> cached(Call call, MediaPrompt prompt) {
+        Key key = new Key(call.tenantId, call.appId, prompt.resourceId(), prompt.uri().toString());
+        synchronized (clips) {
+            CompletableFuture<PcmClip> clip = clips.get(key);
+            if (clip == null) {
+                clip = new CompletableFuture<>();
+                clips.put(key, clip);
+                CompletableFuture<PcmClip> target = clip;
+                workers.execute(() -> fill(target, prompt, key));
+            }
+            return clip;
+        }
     }
 
     /** How many downloads were made (for metrics and tests). */

@@ -41,7 +41,7 @@ public final class CallJson {
         audio.put("mediaType", "audio");
         audio.put("label", "main-audio");
         audio.put("sourceId", p.sourceId());
-        audio.put("direction", "sendReceive");
+        audio.put("direction", p.onHold() ? "inactive" : "sendReceive"); // held: hears music, heard by nobody
         audio.put("serverMuted", p.serverMuted());
         n.put("isMuted", p.isMuted());
         n.put("isInLobby", p.inLobby());

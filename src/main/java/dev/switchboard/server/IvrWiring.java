@@ -46,5 +46,6 @@ final class IvrWiring implements AutoCloseable {
     public void close() {
         downloader.close();
         workers.shutdownNow();
+        store.close();
     }
 }

@@ -52,11 +52,13 @@ public final class IvrLoad {
             socket.configureBlocking(false);
             int callerPort = ((InetSocketAddress) socket.getLocalAddress()).getPort();
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process server = new ProcessBuilder(java, System.getProperty("ivrload.serverOpts", "-Xmx1g"),
-                    "-Divrload.baseline=" + baseline, "-cp",
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(List.of(System.getProperty("ivrload.serverOpts", "-Xmx1g").trim().split("\\s+")));
+            command.addAll(List.of("-Divrload.baseline=" + baseline, "-cp",
                     System.getProperty("java.class.path"), IvrLoadServer.class.getName(), Integer.toString(calls),
                     Integer.toString(callerPort), Integer.toString(prompt), Integer.toString(record),
-                    Integer.toString(low), Integer.toString(high)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    Integer.toString(low), Integer.toString(high)));
+            Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
                 PrintWriter in = new PrintWriter(server.getOutputStream(), true);
@@ -82,6 +84,10 @@ public final class IvrLoad {
                 sender.interrupt();
                 sender.join();
                 System.out.println(result == null ? "server ended without a result" : result.replace(" ", "\n  "));
+                if (result != null) {
+                    System.out.println(result.contains("verdict=TARGET_MET") ? "TARGET MET (late ticks <= 0.1 %, every "
+                            + "recorded frame present and voiced)" : "TARGET MISSED (judge only on a quiet machine: see loadAverage)");
+                }
             } finally {
                 server.destroy();
                 server.waitFor();

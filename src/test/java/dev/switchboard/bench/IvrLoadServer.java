@@ -8,6 +8,7 @@ import dev.switchboard.media.ivr.PcmClip;
 import dev.switchboard.media.ivr.PlayJob;
 import dev.switchboard.media.ivr.PromptSlot;
 import dev.switchboard.media.ivr.RecordJob;
+import dev.switchboard.media.ivr.RecordingStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.BufferedReader;
@@ -58,6 +59,8 @@ public final class IvrLoadServer {
         }
         // a 400 Hz prompt at 48 kHz, decoded once and shared by every call, as the prompt cache shares it
         PcmClip prompt = PcmClip.tone(400, promptSeconds * 1000);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ivr-load-recordings");
+        RecordingStore store = new RecordingStore(dir, 1L << 32, java.time.Duration.ofHours(1), java.time.Clock.systemUTC());
         CountDownLatch done = new CountDownLatch(calls);
         ConcurrentLinkedQueue<JobResult> recordings = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> playEndings = new ConcurrentLinkedQueue<>();
@@ -67,6 +70,8 @@ public final class IvrLoadServer {
         long late0 = engine.stats().lateTicks();
         long wall0 = System.nanoTime();
         boolean baseline = Boolean.getBoolean("ivrload.baseline");
+        LateTickTimeline timeline = LateTickTimeline.start(engine);
+        MixerCostProbe probe = new MixerCostProbe();
         if (baseline) { // the same calls and callers, no IVR jobs: what the machine and the mixer cost without them
             Thread.sleep((promptSeconds + recordSeconds) * 1000L);
             for (int i = 0; i < calls; i++) {
@@ -75,23 +80,27 @@ public final class IvrLoadServer {
         }
         for (MediaRoom room : baseline ? List.<MediaRoom>of() : rooms) {
             room.ivr().enqueue(new PlayJob(List.of(PromptSlot.of(prompt)), r -> playEndings.add(r.ending().name())));
-            room.ivr().enqueue(new RecordJob(List.of(), null, "", 120_000, 120_000, recordSeconds * 1000, r -> {
+            room.ivr().enqueue(new RecordJob(List.of(), null, "", 120_000, 120_000, recordSeconds * 1000, store.spool(), r -> {
                 recordings.add(r);
                 done.countDown();
             }));
         }
         boolean all = done.await(120, TimeUnit.SECONDS);
+        timeline.stop();
+        String costs = probe.report(calls); // before the heap measurement's own collections
         long cpu = os.getProcessCpuTime() - cpu0;
         long wall = System.nanoTime() - wall0;
         long ticks = engine.stats().ticks() - ticks0;
         long late = engine.stats().lateTicks() - late0;
-        // every call alive and every finished recording still held (as a bot's calls hold them until stored)
+        // every call alive, every recording finished (on disk, as the server keeps them)
         long heapDuring = heap();
         long expectedFrames = (long) recordSeconds * 50 * calls;
         long frames = 0;
         long voiced = 0;
-        for (JobResult r : recordings) {
-            short[] s = r.recording();
+        long diskBytes = 0;
+        for (JobResult r : recordings) { // every file complete, as the bot would download it
+            short[] s = r.recording().readPcm();
+            diskBytes += 44 + 2L * s.length;
             for (int f = 0; f + 320 <= s.length; f += 320) {
                 frames++;
                 long e = 0;
@@ -103,16 +112,26 @@ public final class IvrLoadServer {
                 }
             }
         }
-        System.out.printf(java.util.Locale.ROOT, "RESULT baseline=%s calls=%d allEnded=%s playsCompleted=%d cpuMsPerCallPerSecond=%.3f "
-                        + "cpuPercentOfOneCore=%.1f wallSeconds=%.1f heapBytesPerCallWithItsRecording=%d ticks=%d lateTicks=%d latePercent=%.4f "
-                        + "recordedFrames=%d expectedFrames=%d silentRecordedFrames=%d packetsIn=%d droppedQueueFull=%d droppedLate=%d loadAverage=%.2f%n",
-                baseline, calls, all, playEndings.stream().filter("COMPLETED"::equals).count(),
-                cpu / 1e6 / calls / (wall / 1e9), 100.0 * cpu / wall, wall / 1e9, (heapDuring - heapBefore) / calls, ticks, late,
-                ticks == 0 ? 0 : 100.0 * late / ticks, frames, expectedFrames, frames - voiced, engine.stats().packetsIn(),
+        System.out.println("late ticks (+count@seconds after GO; 100 rooms per mixer thread): " + timeline.summary());
+        double latePercent = ticks == 0 ? 0 : 100.0 * late / ticks;
+        boolean met = all && latePercent <= 0.1 && (baseline || frames == expectedFrames && voiced == frames);
+        System.out.printf(java.util.Locale.ROOT, "RESULT verdict=%s baseline=%s calls=%d allEnded=%s playsCompleted=%d cpuMsPerCallPerSecond=%.3f "
+                        + "cpuPercentOfOneCore=%.1f wallSeconds=%.1f heapBytesPerCall=%d recordingBytesOnDiskPerCall=%d ticks=%d lateTicks=%d latePercent=%.4f "
+                        + "recordedFrames=%d expectedFrames=%d silentRecordedFrames=%d packetsIn=%d droppedQueueFull=%d droppedLate=%d %s loadAverage=%.2f%n",
+                met ? "TARGET_MET" : "TARGET_MISSED", baseline, calls, all, playEndings.stream().filter("COMPLETED"::equals).count(),
+                cpu / 1e6 / calls / (wall / 1e9), 100.0 * cpu / wall, wall / 1e9, (heapDuring - heapBefore) / calls,
+                recordings.isEmpty() ? 0 : diskBytes / calls, ticks, late, latePercent, frames, expectedFrames, frames - voiced, engine.stats().packetsIn(),
                 engine.stats().dropped(dev.switchboard.media.DropReason.QUEUE_FULL),
-                engine.stats().dropped(dev.switchboard.media.DropReason.LATE), os.getSystemLoadAverage());
+                engine.stats().dropped(dev.switchboard.media.DropReason.LATE), costs, os.getSystemLoadAverage());
         System.out.flush();
         engine.close();
+        store.close();
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        }
+        java.nio.file.Files.delete(dir);
     }
 
     private static long heap() throws InterruptedException {

@@ -5,8 +5,9 @@ package dev.switchboard.media.ivr;
  *
  * @param ending    why
  * @param failure   what went wrong ({@link Ending#PROMPT_FAILED}), else null
- * @param recording what a record job captured: mono 16-bit at {@link RecordJob#RATE} Hz (trailing silence that ended
- *                  it trimmed), or null for a play job
+ * @param recording what a record job captured, on its way to disk: mono 16-bit at {@link RecordJob#RATE} Hz (trailing
+ *                  silence that ended it trimmed); the receiver stores it ({@link RecordingStore#adopt}) or
+ *                  {@link SpooledRecording#discard() discards} it. Null for a play job.
  */
-public record JobResult(Ending ending, String failure, short[] recording) {
+public record JobResult(Ending ending, String failure, SpooledRecording recording) {
 }

@@ -31,7 +31,7 @@ public abstract sealed class MediaJob permits PlayJob, RecordJob {
     }
 
     /** What a record job captured when it ends with {@code ending}; null for a play job. */
-    short[] recording(Ending ending) {
+    SpooledRecording recording(Ending ending) {
         return null;
     }
 }

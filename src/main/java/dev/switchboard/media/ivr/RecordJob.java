@@ -15,21 +15,25 @@ import java.util.List;
  * timeout ends it ({@link Ending#MAX_SILENCE}) and that run is trimmed from the file. A stop tone, the max duration,
  * a cancel and the call's end also end it.
  *
- * <p>Mixer thread, apart from construction and {@link #tone}. Allocates one 1 s chunk per second of recording.
+ * <p>Mixer thread, apart from construction and {@link #tone}. The audio goes to disk as it is recorded: each full 200 ms
+ * chunk is handed to the {@link RecordingWriter}'s thread ({@link SpooledRecording}), so no file work and no copy of
+ * the whole recording happen on the mixer thread, and chunks come back through the writer's pool.
  */
 public final class RecordJob extends MediaJob {
     /** The recording's sample rate: Graph's documented prompt format, so a recording can be replayed as a prompt. */
     public static final int RATE = 16000;
     static final int FRAME = RATE / 50;
     static final int VOICE_RMS = 328;
-    private static final int CHUNK = RATE;
+    private static final int CHUNK = RecordingWriter.CHUNK;
     private final ClipPlayer prompt;
     private final String stopTones;
     private final int initialSilenceFrames;
     private final int maxSilenceFrames;
     private final int maxFrames;
     private final int[] heard = new int[AudioCodec.MIX_FRAME];
-    private final List<short[]> chunks = new ArrayList<>();
+    private final SpooledRecording spool;
+    private short[] chunk;
+    private int filled;
     private volatile boolean stopToneHeard;
     private boolean recording;
     private boolean voiceHeard;
@@ -43,10 +47,13 @@ public final class RecordJob extends MediaJob {
      * @param initialSilenceMs how long to wait for the first voice
      * @param maxSilenceMs     how much silence after voice ends it
      * @param maxDurationMs    the longest recording
+     * @param spool            where the audio goes ({@link RecordingWriter#open()}); the job's {@link JobResult}
+     *                         carries it
      */
     public RecordJob(List<PromptSlot> prompts, PcmClip beep, String stopTones, int initialSilenceMs, int maxSilenceMs,
-                     int maxDurationMs, JobListener listener) {
+                     int maxDurationMs, SpooledRecording spool, JobListener listener) {
         super(listener);
+        this.spool = spool;
         List<PromptSlot> all = new ArrayList<>(prompts);
         if (beep != null) {
             all.add(PromptSlot.of(beep));
@@ -118,11 +125,10 @@ public final class RecordJob extends MediaJob {
 
     /** Appends this tick's frame at 16 kHz (3-sample average of the 48 kHz mix, saturated); true if it is voice. */
     private boolean store() {
-        int at = (frames * FRAME) % CHUNK;
-        if (at == 0) {
-            chunks.add(new short[CHUNK]);
+        if (chunk == null) {
+            chunk = spool.chunk();
         }
-        short[] chunk = chunks.getLast();
+        int at = filled;
         long energy = 0;
         for (int i = 0; i < FRAME; i++) {
             int v = (heard[3 * i] + heard[3 * i + 1] + heard[3 * i + 2]) / 3;
@@ -130,16 +136,21 @@ public final class RecordJob extends MediaJob {
             chunk[at + i] = (short) v;
             energy += (long) v * v;
         }
+        filled += FRAME;
+        if (filled == CHUNK) {
+            spool.write(chunk, CHUNK);
+            chunk = null;
+            filled = 0;
+        }
         return energy >= (long) VOICE_RMS * VOICE_RMS * FRAME;
     }
 
     @Override
-    short[] recording(Ending ending) {
+    SpooledRecording recording(Ending ending) {
         int keep = frames - (ending == Ending.MAX_SILENCE ? silentRun : 0);
-        short[] out = new short[Math.max(0, keep) * FRAME];
-        for (int i = 0, off = 0; off < out.length; i++, off += CHUNK) {
-            System.arraycopy(chunks.get(i), 0, out, off, Math.min(CHUNK, out.length - off));
-        }
-        return out;
+        spool.finish(chunk, filled, (long) Math.max(0, keep) * FRAME);
+        chunk = null;
+        filled = 0;
+        return spool;
     }
 }

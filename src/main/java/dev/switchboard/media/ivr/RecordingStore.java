@@ -22,15 +22,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * The recordings of recordResponse on disk: one 16 kHz mono 16-bit WAV per recording, readable with its own random
  * access token, deleted after {@code ttl} (by {@link #sweep()}) and bounded to {@code maxBytes} in all (a recording
  * that would pass the bound is refused). Files left by an earlier process are deleted at start: their tokens died
- * with it. Thread-safe.
+ * with it. Recordings reach it through its {@link RecordingWriter} ({@link #spool()}: written while they are
+ * recorded, {@link #adopt adopted} when they end) or whole ({@link #save}). Thread-safe.
  */
-public final class RecordingStore {
+public final class RecordingStore implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Path dir;
     private final long maxBytes;
     private final Duration ttl;
     private final Clock clock;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final RecordingWriter writer;
     private long usedBytes;
 
     /** A stored recording and how to read it. */
@@ -45,6 +47,7 @@ public final class RecordingStore {
         this.maxBytes = maxBytes;
         this.ttl = ttl;
         this.clock = clock;
+        this.writer = new RecordingWriter(dir);
         try {
             Files.createDirectories(dir);
             try (var old = Files.list(dir)) {
@@ -75,9 +78,7 @@ public final class RecordingStore {
             usedBytes += wav.length;
         }
         String id = java.util.UUID.randomUUID().toString();
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String token = newToken();
         Path file = dir.resolve(id + ".wav");
         try {
             Files.write(file, wav);
@@ -88,6 +89,53 @@ public final class RecordingStore {
         Instant expires = clock.instant().plus(ttl);
         entries.put(id, new Entry(file, hash(token), expires, wav.length));
         return new Stored(id, token, expires, wav.length, pcm.length / (double) RecordJob.RATE);
+    }
+
+    /** A new recording, written in this store's directory while it is recorded (no I/O here). Any thread. */
+    public SpooledRecording spool() {
+        return writer.open();
+    }
+
+    /**
+     * Keeps a finished spooled recording: waits for its file (the writer is normally milliseconds behind), counts
+     * it against the bound and gives it its token.
+     *
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when the store is full (the file is deleted) or the disk
+     *                              refused the recording
+     */
+    public Stored adopt(SpooledRecording recording) {
+        Path file;
+        long bytes;
+        try {
+            file = recording.awaitFile();
+            bytes = Files.size(file);
+        } catch (IOException e) {
+            recording.discard();
+            throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "The recording could not be stored: " + e.getMessage());
+        }
+        synchronized (this) {
+            if (usedBytes + bytes > maxBytes) {
+                recording.discard();
+                throw full(bytes);
+            }
+            usedBytes += bytes;
+        }
+        String token = newToken();
+        Instant expires = clock.instant().plus(ttl);
+        entries.put(recording.id(), new Entry(file, hash(token), expires, bytes));
+        return new Stored(recording.id(), token, expires, bytes, recording.samples() / (double) RecordJob.RATE);
+    }
+
+    /** Stops the writer after it wrote what it was handed. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    private static String newToken() {
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
     /** Whether a recording of {@code seconds} would fit now. */

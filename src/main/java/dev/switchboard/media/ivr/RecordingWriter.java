@@ -1,0 +1,104 @@
+package dev.switchboard.media.ivr;
+
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes recordings to disk while they are recorded, so the mixer thread never creates, writes or closes a file and a
+ * recording never sits whole in the heap (docs/ivr-media.md, "Recordings"). The mixer fills 200 ms chunks and hands
+ * each full one over; this writer's one platform thread appends it to the recording's file and puts the chunk back
+ * in a small pool the mixer takes its next chunks from, so recording allocates nothing on the mixer thread once the
+ * pool is warm.
+ *
+ * <p>Thread-safe: {@link #open()} from any thread (it reserves the recording's first chunks there, not on the mixer
+ * thread); the {@link SpooledRecording} hand-offs are lock-free queue inserts. The thread starts with the first
+ * recording and stops at {@link #close()} after writing what was handed over.
+ */
+public final class RecordingWriter implements AutoCloseable {
+    /**
+     * Samples per chunk: 200 ms at {@link RecordJob#RATE} (6.4 KB). Small, so what all running recordings hold in the
+     * heap at once (two chunks each) stays small for the collector to move; a multiple of the 20 ms frame.
+     */
+    static final int CHUNK = RecordJob.RATE / 5;
+    /** Spare chunks kept for reuse (about 6 MiB); more are left to the garbage collector. */
+    private static final int MAX_SPARE = 1024;
+    private static final Runnable STOP = () -> { };
+
+    private final Path dir;
+    private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<short[]> spare = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger spareCount = new AtomicInteger();
+    private Thread thread;
+
+    /** @param dir where recordings' files are made (it exists) */
+    public RecordingWriter(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A new recording whose file will be {@code dir/<id>.wav}; no I/O here. Any thread. */
+    public SpooledRecording open() {
+        synchronized (this) {
+            if (thread == null) {
+                thread = Thread.ofPlatform().name("switchboard-recording-writer").daemon(true).start(this::run);
+            }
+        }
+        return new SpooledRecording(this, dir, chunk(), chunk());
+    }
+
+    /** A zeroed-or-reused chunk (its old content is overwritten before it is written). Any thread. */
+    short[] chunk() {
+        short[] c = spare.poll();
+        if (c == null) {
+            return new short[CHUNK];
+        }
+        spareCount.decrementAndGet();
+        return c;
+    }
+
+    void recycle(short[] chunk) {
+        if (chunk != null && spareCount.incrementAndGet() <= MAX_SPARE) {
+            spare.add(chunk);
+        } else if (chunk != null) {
+            spareCount.decrementAndGet();
+        }
+    }
+
+    /** Runs {@code task} on the writer thread, after everything handed over before it. */
+    void submit(Runnable task) {
+        work.add(task);
+    }
+
+    private void run() {
+        while (true) {
+            Runnable task;
+            try {
+                task = work.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (task == STOP) {
+                return;
+            }
+            task.run(); // SpooledRecording's tasks catch their own I/O failures
+        }
+    }
+
+    /** Writes what was handed over, then stops the thread. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            work.add(STOP);
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.switchboard.media.ivr;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One recording on its way to disk: a 16 kHz mono 16-bit WAV written by the {@link RecordingWriter}'s thread as the
+ * mixer hands it 200 ms chunks. Once {@link #finish finished} (the trailing silence trimmed, the header written, the
+ * file closed) it is {@link #awaitFile() awaited} by whoever stores it, or {@link #discard() discarded}.
+ *
+ * <p>Threads: {@link #chunk}, {@link #write} and {@link #finish} on the mixer thread (or the thread closing the room),
+ * in that order, never concurrently; the file work on the writer thread; {@link #awaitFile}, {@link #readPcm} and
+ * {@link #discard} from any thread.
+ */
+public final class SpooledRecording {
+    private static final int HEADER = 44;
+    private final RecordingWriter writer;
+    private final String id = UUID.randomUUID().toString();
+    private final Path file;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    // mixer thread
+    private short[] first;
+    private short[] second;
+    // writer thread, published by the latch
+    private FileChannel channel;
+    private ByteBuffer bytes;
+    private IOException failure;
+    private long samples;
+
+    SpooledRecording(RecordingWriter writer, Path dir, short[] first, short[] second) {
+        this.writer = writer;
+        this.file = dir.resolve(id + ".wav");
+        this.first = first;
+        this.second = second;
+    }
+
+    /** The recording's id (its file is {@code <id>.wav}). */
+    public String id() {
+        return id;
+    }
+
+    /** A chunk to fill: one reserved at open, else the writer's pool. Mixer thread. */
+    short[] chunk() {
+        short[] c = first;
+        if (c != null) {
+            first = second;
+            second = null;
+            return c;
+        }
+        return writer.chunk();
+    }
+
+    /** Appends {@code count} samples of {@code chunk}; the chunk is the writer's from now on. Mixer thread. */
+    void write(short[] chunk, int count) {
+        writer.submit(() -> append(chunk, count));
+    }
+
+    /**
+     * Appends the last {@code count} samples of {@code chunk} (may be null), keeps only the first {@code keep} samples
+     * of the whole recording, and closes the file. Mixer thread (or the closing thread), once.
+     */
+    void finish(short[] chunk, int count, long keep) {
+        short[] a = first;
+        short[] b = second;
+        first = null;
+        second = null;
+        writer.submit(() -> {
+            if (chunk != null) {
+                append(chunk, count);
+            }
+            writer.recycle(a);
+            writer.recycle(b);
+            complete(keep);
+        });
+    }
+
+    private void append(short[] chunk, int count) {
+        try {
+            if (failure == null) {
+                open();
+                bytes.clear();
+                for (int i = 0; i < count; i++) {
+                    bytes.putShort(chunk[i]);
+                }
+                bytes.flip();
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                samples += count;
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            writer.recycle(chunk);
+        }
+    }
+
+    private void open() throws IOException {
+        if (channel == null) {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            bytes = ByteBuffer.allocate(2 * RecordingWriter.CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            channel.write(ByteBuffer.allocate(HEADER), 0);
+            channel.position(HEADER);
+        }
+    }
+
+    private void complete(long keep) {
+        try {
+            if (failure == null) {
+                open();
+                samples = Math.max(0, Math.min(samples, keep));
+                channel.truncate(HEADER + 2 * samples);
+                channel.write(header(samples), 0);
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            }
+            bytes = null;
+            finished.countDown();
+        }
+    }
+
+    private static ByteBuffer header(long samples) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        int data = (int) (2 * samples);
+        b.putInt(0x46464952).putInt(36 + data).putInt(0x45564157);
+        b.putInt(0x20746d66).putInt(16).putShort((short) 1).putShort((short) 1).putInt(RecordJob.RATE)
+                .putInt(RecordJob.RATE * 2).putShort((short) 2).putShort((short) 16);
+        b.putInt(0x61746164).putInt(data);
+        return b.flip();
+    }
+
+    /**
+     * Waits until the file is complete (normally at once: the writer is milliseconds behind the mixer).
+     *
+     * @return the WAV file
+     * @throws IOException if the disk refused it (the file is then deleted) or it did not finish within 30 s
+     */
+    public Path awaitFile() throws IOException {
+        try {
+            if (!finished.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("the recording writer did not finish in 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the recording", e);
+        }
+        if (failure != null) {
+            Files.deleteIfExists(file);
+            throw failure;
+        }
+        return file;
+    }
+
+    /** Samples in the finished file. Call after {@link #awaitFile()}. */
+    public long samples() {
+        return samples;
+    }
+
+    /** How long the finished recording is. Call after {@link #awaitFile()}. */
+    public Duration duration() {
+        return Duration.ofMillis(samples * 1000 / RecordJob.RATE);
+    }
+
+    /** The finished recording's samples (tests and benches). */
+    public short[] readPcm() throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(awaitFile())).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(HEADER);
+        short[] out = new short[b.remaining() / 2];
+        b.asShortBuffer().get(out);
+        return out;
+    }
+
+    /** Deletes the file once it is finished (a recording nobody keeps: cancelled, failed). Any thread; never throws. */
+    public void discard() {
+        writer.submit(() -> {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a file the disk would not delete is swept at the next start
+            }
+        });
+    }
+}
