@@ -58,7 +58,7 @@ final class CallDirectory implements CallJournal {
     /** The call's Redis record first (a node hopping a request here reads it), then the local journal, unforced. */
     @Override
     public void callUpdated(JournaledCall call) {
-        write(new CallRecord(me(), call, CallRecord.LIVE));
+        write(new CallRecord(me(), call, CallRecord.LIVE, 0)); // 0: leaves the reserved "seq" field as it is
         local.callUpdated(call);
         owned.put(call.callId(), call);
     }
