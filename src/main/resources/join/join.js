@@ -7,7 +7,7 @@ import {describe, openRoster} from './roster.js';
 
 const $ = id => document.getElementById(id);
 const page = {phase: 'loading', participantId: null, roster: [], error: null, selfMuted: false,
-  tone: () => null, callLevel: () => null, selfLevel: () => null};
+  tone: () => null, callLevel: () => null, selfLevel: () => null, levels: {}, levelMessages: 0};
 window.switchboardJoin = page;
 
 let signIn = null;
@@ -91,7 +91,7 @@ async function join() {
     $('mute').textContent = 'Mute';
     $('mute').setAttribute('aria-pressed', 'false');
     show('call-panel');
-    roster = openRoster(callId(), token.accessToken, {roster: rosterChanged, closed: rosterClosed});
+    roster = openRoster(callId(), token.accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed});
     meterTimer = meterTimer || setInterval(meters, 100);
   } catch (e) {
     leg = null;
@@ -142,7 +142,13 @@ function rosterChanged(participants, ended) {
     const badge = document.createElement('span');
     badge.className = 'badge ' + (p.serverMuted ? 'server-muted' : p.selfMuted ? 'self-muted' : 'live');
     badge.textContent = p.state;
-    li.append(name, badge);
+    const level = document.createElement('meter');
+    level.className = 'level';
+    level.min = 0;
+    level.max = 1;
+    level.value = shown(page.levels[p.id]);
+    level.title = 'audio level';
+    li.append(name, level, badge);
     return li;
   }));
   const me = page.roster.find(p => p.id === page.participantId);
@@ -153,6 +159,20 @@ function rosterChanged(participants, ended) {
   } else if (page.phase === 'joined' && page.participantId && !me && page.roster.length > 0) {
     finish('You were removed from the call.');
   }
+}
+
+/** The server's levels (0..1 of full scale) per participant: what each one sends, after mute (muted = 0). */
+function levelsChanged(levels) {
+  page.levels = levels;
+  page.levelMessages++;
+  for (const li of $('roster').children) {
+    li.querySelector('meter.level').value = shown(levels[li.dataset.participantId]);
+  }
+}
+
+/** A level (0..1 of full scale) as the meter shows it: 60 dB of range, so a quiet voice still shows; silence is 0. */
+function shown(level) {
+  return level > 0 ? Math.max(0, 1 + 20 * Math.log10(level) / 60) : 0;
 }
 
 function rosterClosed(code) {

@@ -116,7 +116,8 @@ public final class ClientHandler {
         Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
         String callId = ctx.pathParam("callId");
         // a refusal for too many streams carries its Retry-After (the Graph error mapper writes it)
-        ctx.attribute(SLOT, rosterStreams.reserve(callId, user, calls.send(new CallCommand.GetRoster(callId, user))));
+        ctx.attribute(SLOT, rosterStreams.reserve(callId, user, calls.send(new CallCommand.GetRoster(callId, user)),
+                "true".equals(ctx.queryParam("levels")))); // levels messages only for readers that ask (the join page)
     }
 
     /** The roster WebSocket connected: the whole roster first, then the changes (see {@link RosterStreams}). */

@@ -66,8 +66,8 @@ final class JoinPageDriver {
         return chromium.execute("const e = document.getElementById(arguments[0]); return !!e && !e.hidden && e.offsetParent !== null;", id).asBoolean();
     }
 
-    double number(String script) throws IOException, InterruptedException {
-        return chromium.execute(script).asDouble();
+    double number(String script, Object... args) throws IOException, InterruptedException {
+        return chromium.execute(script, args).asDouble();
     }
 
     /** The state the roster shows for a participant ("live", "muted", "muted by the server"), or "absent". */
