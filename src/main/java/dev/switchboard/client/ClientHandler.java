@@ -57,6 +57,17 @@ public final class ClientHandler {
         ctx.result(joined.sdpAnswer());
     }
 
+    /**
+     * {@code GET /client/v1/meetings/{joinMeetingId}[?passcode=…]}: {@code {"callId","joinMeetingId"}} of the live group
+     * call with that meeting id in the user's tenant (the join page's {@code /join?meeting=}); 404 otherwise.
+     */
+    public void findMeeting(Context ctx) {
+        Caller user = user(ctx.header("Authorization"));
+        String joinMeetingId = ctx.pathParam("joinMeetingId");
+        String callId = calls.send(new CallCommand.FindMeeting(joinMeetingId, ctx.queryParam("passcode"), user));
+        ctx.json(java.util.Map.of("callId", callId, "joinMeetingId", joinMeetingId));
+    }
+
     /** The TCP peer's address (proxies' headers are not trusted): where the joining client's media may go. Null if odd. */
     private static java.net.InetAddress remoteAddress(Context ctx) {
         String text = ctx.attribute(HOPPED_CLIENT_ADDRESS) instanceof String hopped ? hopped : ctx.req().getRemoteAddr();

@@ -48,6 +48,8 @@ final class LoadLeg {
     private SrtpContext outbound;
     private SrtpContext inbound;
     volatile boolean ready;
+    /** When the last consent check went out ({@link System#nanoTime}); the sender thread's. */
+    long lastCheck;
     String room;
 
     // receiver-thread state (read by the main thread between phases and at snapshots)
@@ -134,6 +136,7 @@ final class LoadLeg {
 
     /** A consent check (ICE binding request, USE-CANDIDATE, integrity, fingerprint); answers are counted on receipt. */
     void sendConsent() throws IOException {
+        lastCheck = System.nanoTime();
         RANDOM.nextBytes(stunTx);
         int n = stun.start(tx, StunMessage.BINDING_REQUEST, stunTx, 0).username(stunUsername)
                 .iceControlling(0x1234_5678_9ABCL).priority(2_122_194_687L).useCandidate()

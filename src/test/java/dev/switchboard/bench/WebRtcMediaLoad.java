@@ -275,9 +275,11 @@ public final class WebRtcMediaLoad {
             l0[i] = set.get(i).lost;
         }
         long cpu0 = cpuTicks(serverPid);
+        long self0 = cpuTicks(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         Thread.sleep((long) (seconds * 1000));
         long cpu1 = cpuTicks(serverPid);
+        long self1 = cpuTicks(ProcessHandle.current().pid());
         double window = (System.nanoTime() - t0) / 1e9;
         double[] pps = new double[set.size()];
         long lost = 0;
@@ -303,9 +305,11 @@ public final class WebRtcMediaLoad {
         Phase p = new Phase(name, set.size(), cores, window, pps.length == 0 ? 0 : pps[0], pps.length == 0 ? 0 : pps[pps.length / 2],
                 below, lost, unprotectFailed, failed);
         System.out.printf(Locale.ROOT, "%-6s legs=%d codec=%s window=%.1fs server cpu=%.3f cores = %.3f %% of a core per leg;"
-                        + " client rx pps min=%.2f median=%.2f max=%.2f below %.1f=%d lost=%d srtp-failed=%d connect-failed=%d%n",
+                        + " client rx pps min=%.2f median=%.2f max=%.2f below %.1f=%d lost=%d srtp-failed=%d connect-failed=%d"
+                        + " (generator cpu=%.2f cores, load %.1f)%n",
                 name, set.size(), codec, window, cores, 100 * p.cpuPerLeg(), p.minPps(), p.medianPps(),
-                pps.length == 0 ? 0 : pps[pps.length - 1], MIN_PPS, below, lost, unprotectFailed, failed);
+                pps.length == 0 ? 0 : pps[pps.length - 1], MIN_PPS, below, lost, unprotectFailed, failed,
+                (self1 - self0) / 100.0 / window, loadAverage());
         return p;
     }
 
@@ -322,7 +326,10 @@ public final class WebRtcMediaLoad {
         }
     }
 
-    /** Every 20 ms on absolute deadlines: one frame per ready leg; a consent check per WebRTC leg every 5 s. */
+    /**
+     * Every 20 ms on absolute deadlines: one frame per ready leg; a consent check per WebRTC leg every 5 s of wall
+     * clock (as browsers do; kept on time even when a starved generator falls behind on frames).
+     */
     private static final class Sender implements Runnable {
         private final List<LoadLeg> legs;
         private final byte[][] tone;
@@ -330,6 +337,7 @@ public final class WebRtcMediaLoad {
         private final int samplesPerFrame;
         private final boolean media;
         volatile boolean running = true;
+        private static final long CONSENT_EVERY_NANOS = 5_000_000_000L;
 
         Sender(List<LoadLeg> legs, byte[][] tone, byte[][] silence, int samplesPerFrame, boolean media) {
             this.legs = legs;
@@ -344,13 +352,14 @@ public final class WebRtcMediaLoad {
             long next = System.nanoTime();
             int frame = 0;
             while (running) {
+                long now = System.nanoTime();
                 for (int i = 0; i < legs.size(); i++) {
                     LoadLeg leg = legs.get(i);
                     if (!leg.ready) {
                         continue;
                     }
                     try {
-                        if (leg.webRtc && (frame + i) % 250 == 0) {
+                        if (leg.webRtc && now - leg.lastCheck > CONSENT_EVERY_NANOS) {
                             leg.sendConsent();
                         }
                         if (media) {

@@ -28,7 +28,11 @@ final class JoinPageDriver {
         chromium.execute("document.getElementById('username').value = arguments[0];"
                 + "document.getElementById('password').value = arguments[1];"
                 + "document.getElementById('submit').click();", username, password);
-        await().atMost(Duration.ofSeconds(15)).until(() -> phase().equals("ready"));
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> phase().equals("ready"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not ready after sign-in: " + state(), e);
+        }
         click("join");
         awaitJoined();
     }
@@ -44,6 +48,13 @@ final class JoinPageDriver {
             }
             Thread.sleep(250);
         }
+    }
+
+    /** What the page shows now, for failure messages. */
+    JsonNode state() throws IOException, InterruptedException {
+        return chromium.execute("const p = window.switchboardJoin || {};"
+                + "const t = id => { const e = document.getElementById(id); return e ? e.textContent : null; };"
+                + "return {url: location.href, phase: p.phase || null, error: p.error || null, status: t('status')};");
     }
 
     String phase() throws IOException, InterruptedException {
