@@ -24,6 +24,18 @@ async function graphError(r, what) {
   return new CallError(detail && r.status >= 400 && r.status !== 404 && r.status !== 403 ? message + ' ' + detail : message, r.status);
 }
 
+/**
+ * The call id of the live group call with this meeting id (joinMeetingId) in the user's tenant; a CallError 404 ("Call
+ * not found") when there is none.
+ */
+export async function findMeeting(joinMeetingId, passcode, token) {
+  const q = passcode ? '?passcode=' + encodeURIComponent(passcode) : '';
+  const r = await fetch('/client/v1/meetings/' + encodeURIComponent(joinMeetingId) + q,
+    {headers: {Authorization: 'Bearer ' + token}});
+  if (!r.ok) throw await graphError(r, 'Finding the meeting');
+  return (await r.json()).callId;
+}
+
 export async function microphone() {
   try {
     return await navigator.mediaDevices.getUserMedia({audio: {echoCancellation: false, noiseSuppression: false,

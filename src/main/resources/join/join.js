@@ -1,13 +1,13 @@
 // The join page: sign in, allow the microphone, join, then the live roster with mute states, the level meters,
 // self-mute and leave. window.switchboardJoin exposes the page's state (tests and curious developers read it).
 import {currentToken, finishSignIn, signOut, startSignIn} from './auth.js';
-import {CallError, CallLeg, microphone} from './call.js';
+import {CallError, CallLeg, findMeeting, microphone} from './call.js';
 import {LevelMeter} from './meter.js';
 import {describe, openRoster} from './roster.js';
 
 const $ = id => document.getElementById(id);
 const page = {phase: 'loading', participantId: null, roster: [], error: null, selfMuted: false,
-  tone: () => null, callLevel: () => null, selfLevel: () => null};
+  tone: () => null, callLevel: () => null, selfLevel: () => null, levels: {}, levelMessages: 0};
 window.switchboardJoin = page;
 
 let signIn = null;
@@ -17,6 +17,7 @@ let audioCtx = null;
 let mic = null;
 let meterTimer = null;
 let leaving = false;
+let meetingCallId = null; // the call a /join?meeting= link resolved to
 
 function show(panel) {
   for (const id of ['signin-panel', 'join-panel', 'call-panel', 'left-panel']) $(id).hidden = id !== panel;
@@ -33,20 +34,31 @@ function error(message) {
   $('error').hidden = !message;
 }
 
-function callId() {
+/** The call id of a /join/{callId} link, or null. */
+function pathCallId() {
   const parts = location.pathname.split('/').filter(Boolean);
   return parts.length === 2 && parts[0] === 'join' ? decodeURIComponent(parts[1]) : null;
 }
 
+function callId() {
+  return pathCallId() || meetingCallId;
+}
+
+/** The meeting id of a /join?meeting=<joinMeetingId> link, or null. */
+function meetingId() {
+  return pathCallId() ? null : new URLSearchParams(location.search).get('meeting');
+}
+
+function noCall() {
+  status('Open the join link of a call: /join/{callId}, or /join?meeting={joinMeetingId}.', 'no-call');
+}
+
 async function start() {
-  const id = callId();
-  if (!id) {
-    const meeting = new URLSearchParams(location.search).get('meeting');
-    status(meeting ? 'Joining by meeting id is not available on this server yet: ask the bot for the call\'s join link (/join/{callId}).'
-      : 'Open the join link of a call: /join/{callId}.', 'no-call');
-    return;
+  const query = new URLSearchParams(location.search);
+  const signingIn = query.has('code') || query.has('error'); // back from the sign-in page: the link's query comes back after
+  if (!callId() && !meetingId() && !signingIn) {
+    return noCall();
   }
-  $('call-line').textContent = 'Call ' + id;
   signIn = (await (await fetch('/join/config.json')).json()).signIn;
   if (!signIn) {
     status('This server has no public client app to sign people in with (see docs/join-page.md).', 'no-sign-in');
@@ -58,6 +70,12 @@ async function start() {
   } catch (e) {
     error(e.message);
   }
+  const id = callId();
+  const meeting = meetingId();
+  if (!id && !meeting) {
+    return noCall();
+  }
+  $('call-line').textContent = id ? 'Call ' + id : 'Meeting ' + meeting;
   token ? ready(token) : signedOut();
 }
 
@@ -66,7 +84,24 @@ function signedOut() {
   status('Not signed in.', 'signed-out');
 }
 
-function ready(token) {
+async function ready(token) {
+  const meeting = meetingId();
+  if (meeting && !meetingCallId) {
+    status('Finding the meeting…', 'finding');
+    try {
+      meetingCallId = await findMeeting(meeting, new URLSearchParams(location.search).get('passcode'), token.accessToken);
+    } catch (e) {
+      if (e.status === 401) {
+        signOut();
+        return signedOut();
+      }
+      show(null);
+      error(e.message);
+      status(e.status === 404 ? 'Call not found.' : 'Not in the call.', e.status === 404 ? 'not-found' : 'failed');
+      return;
+    }
+    $('call-line').textContent = 'Call ' + meetingCallId + ' (meeting ' + meeting + ')';
+  }
   show('join-panel');
   $('who').textContent = 'Signed in as ' + token.name + '.';
   status('Ready to join.', 'ready');
@@ -91,7 +126,7 @@ async function join() {
     $('mute').textContent = 'Mute';
     $('mute').setAttribute('aria-pressed', 'false');
     show('call-panel');
-    roster = openRoster(callId(), token.accessToken, {roster: rosterChanged, closed: rosterClosed});
+    roster = openRoster(callId(), token.accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed});
     meterTimer = meterTimer || setInterval(meters, 100);
   } catch (e) {
     leg = null;
@@ -142,7 +177,13 @@ function rosterChanged(participants, ended) {
     const badge = document.createElement('span');
     badge.className = 'badge ' + (p.serverMuted ? 'server-muted' : p.selfMuted ? 'self-muted' : 'live');
     badge.textContent = p.state;
-    li.append(name, badge);
+    const level = document.createElement('meter');
+    level.className = 'level';
+    level.min = 0;
+    level.max = 1;
+    level.value = shown(page.levels[p.id]);
+    level.title = 'audio level';
+    li.append(name, level, badge);
     return li;
   }));
   const me = page.roster.find(p => p.id === page.participantId);
@@ -153,6 +194,20 @@ function rosterChanged(participants, ended) {
   } else if (page.phase === 'joined' && page.participantId && !me && page.roster.length > 0) {
     finish('You were removed from the call.');
   }
+}
+
+/** The server's levels (0..1 of full scale) per participant: what each one sends, after mute (muted = 0). */
+function levelsChanged(levels) {
+  page.levels = levels;
+  page.levelMessages++;
+  for (const li of $('roster').children) {
+    li.querySelector('meter.level').value = shown(levels[li.dataset.participantId]);
+  }
+}
+
+/** A level (0..1 of full scale) as the meter shows it: 60 dB of range, so a quiet voice still shows; silence is 0. */
+function shown(level) {
+  return level > 0 ? Math.max(0, 1 + 20 * Math.log10(level) / 60) : 0;
 }
 
 function rosterClosed(code) {

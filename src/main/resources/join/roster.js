@@ -1,12 +1,18 @@
 // The live roster over the roster stream (a WebSocket; the token goes in access_token since browsers cannot set
-// headers on it). Each message carries the whole roster; the last one of an ended call has type "ended".
+// headers on it). Each roster message carries the whole roster; the last one of an ended call has type "ended".
+// Between them, up to 5 times a second, "levels" messages (asked for with levels=true) carry each participant's
+// audio level (0..1).
 
 export function openRoster(callId, token, handlers) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WebSocket(scheme + '//' + location.host + '/client/v1/calls/' + encodeURIComponent(callId)
-    + '/roster?access_token=' + encodeURIComponent(token));
+    + '/roster?levels=true&access_token=' + encodeURIComponent(token));
   ws.onmessage = e => {
     const m = JSON.parse(e.data);
+    if (m.type === 'levels') {
+      handlers.levels(m.levels || {});
+      return;
+    }
     handlers.roster(m.participants || [], m.type === 'ended');
   };
   ws.onclose = e => handlers.closed(e.code);

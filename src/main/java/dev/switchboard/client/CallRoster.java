@@ -117,6 +117,16 @@ final class CallRoster {
         }
     }
 
+    /** The live streams and the slots they were opened with (a live view). */
+    Map<RosterSlot, RosterFeed> streams() {
+        return open;
+    }
+
+    /** The levels message last sent on this call's streams (the {@code roster-levels} thread's own field). */
+    String lastLevels;
+    /** Rounds the levels stayed unchanged (the {@code roster-levels} thread's own field). */
+    int levelsRepeated;
+
     /** Asks for a pass (a new update, or a new stream that still needs the newest roster). */
     void wake() {
         wakeups.incrementAndGet();

@@ -57,6 +57,17 @@ public final class ClientHandler {
         ctx.result(joined.sdpAnswer());
     }
 
+    /**
+     * {@code GET /client/v1/meetings/{joinMeetingId}[?passcode=…]}: {@code {"callId","joinMeetingId"}} of the live group
+     * call with that meeting id in the user's tenant (the join page's {@code /join?meeting=}); 404 otherwise.
+     */
+    public void findMeeting(Context ctx) {
+        Caller user = user(ctx.header("Authorization"));
+        String joinMeetingId = ctx.pathParam("joinMeetingId");
+        String callId = calls.send(new CallCommand.FindMeeting(joinMeetingId, ctx.queryParam("passcode"), user));
+        ctx.json(java.util.Map.of("callId", callId, "joinMeetingId", joinMeetingId));
+    }
+
     /** The TCP peer's address (proxies' headers are not trusted): where the joining client's media may go. Null if odd. */
     private static java.net.InetAddress remoteAddress(Context ctx) {
         String text = ctx.attribute(HOPPED_CLIENT_ADDRESS) instanceof String hopped ? hopped : ctx.req().getRemoteAddr();
@@ -116,7 +127,8 @@ public final class ClientHandler {
         Caller user = user(authorization(ctx.header("Authorization"), ctx.queryParam("access_token")));
         String callId = ctx.pathParam("callId");
         // a refusal for too many streams carries its Retry-After (the Graph error mapper writes it)
-        ctx.attribute(SLOT, rosterStreams.reserve(callId, user, calls.send(new CallCommand.GetRoster(callId, user))));
+        ctx.attribute(SLOT, rosterStreams.reserve(callId, user, calls.send(new CallCommand.GetRoster(callId, user)),
+                "true".equals(ctx.queryParam("levels")))); // levels messages only for readers that ask (the join page)
     }
 
     /** The roster WebSocket connected: the whole roster first, then the changes (see {@link RosterStreams}). */

@@ -18,6 +18,7 @@ public final class ClientRoutes {
         routes.patch(PARTICIPANT, handler::patch);
         routes.post(PARTICIPANT + "/mute", handler::mute);
         routes.post(PARTICIPANT + "/unmute", handler::unmute);
+        routes.get("/client/v1/meetings/{joinMeetingId}", handler::findMeeting); // the join page's /join?meeting=
         routes.wsBeforeUpgrade(CALL + "/roster", handler::beforeRosterUpgrade);
         routes.ws(CALL + "/roster", ws -> {
             ws.onConnect(handler::rosterConnected);

@@ -120,6 +120,25 @@ final class RosterFeed {
         write(message);
     }
 
+    /**
+     * Sends an ephemeral message (the {@code levels} of the call) only if nothing is in flight or waiting: it never
+     * delays, replaces or displaces a roster message or a ring notice, and a busy reader simply misses it (the next one
+     * follows within a fifth of a second). Not counted against the roster's sequence numbers.
+     *
+     * @return true if it was handed to the channel
+     */
+    boolean offerIfIdle(RosterMessage message) {
+        synchronized (this) {
+            if (state != State.OPEN || inFlight != null || waiting != null || !aside.isEmpty()) {
+                return false;
+            }
+            inFlight = message;
+            inFlightSince = nanoTime.getAsLong();
+        }
+        write(message);
+        return true;
+    }
+
     /** Sends what is queued, then closes the stream with the given code (the call ended). */
     void finish(int code, String reason) {
         boolean closeNow;

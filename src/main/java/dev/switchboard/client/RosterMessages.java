@@ -36,4 +36,20 @@ final class RosterMessages {
         return new RosterMessage(update.sequenceNumber(), message.toString().getBytes(StandardCharsets.UTF_8),
                 update.ended());
     }
+
+    /**
+     * The levels message: {@code {"type":"levels","callId":…,"levels":{"<participantId>":0.42,…}}}, each level 0..1 of
+     * full scale, two decimals. Sequence -1: it is not a roster change.
+     */
+    static RosterMessage levels(String callId, String levelsJson) {
+        String text = "{\"type\":\"levels\",\"callId\":" + JsonNodeFactory.instance.textNode(callId) + ",\"levels\":" + levelsJson + "}";
+        return new RosterMessage(-1, text.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** The {@code levels} object of a levels message. */
+    static String levelsJson(java.util.Map<String, Double> levels) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        levels.forEach((id, level) -> o.put(id, Math.round(Math.clamp(level, 0.0, 1.0) * 100) / 100.0));
+        return o.toString();
+    }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.core.Caller;
  * @param callId      the call id the client addressed (written into each message)
  * @param user        the participant
  * @param reservedAt  {@link System#nanoTime}-style time of the reservation (an unclaimed one expires)
+ * @param levels      the stream asked for {@code levels} messages ({@code ?levels=true})
  */
-record RosterSlot(long id, String callChainId, String callId, Caller user, long reservedAt) {
+record RosterSlot(long id, String callChainId, String callId, Caller user, long reservedAt, boolean levels) {
 }

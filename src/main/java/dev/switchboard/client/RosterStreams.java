@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -37,6 +39,8 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
     static final int RETRY_AFTER_SECONDS = 5;
     private static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(RETRY_AFTER_SECONDS);
     private static final long MIN_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The most {@code levels} messages a stream gets per second. */
+    public static final int LEVELS_PER_SECOND = 5;
     /** Seconds a slot reserved before the upgrade waits to be claimed by the connected socket. */
     static final int RESERVATION_SECONDS = 30;
 
@@ -53,6 +57,7 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
     private final Counter refusedPerCall;
     private final ExecutorService ownFanOut;
     private final ScheduledExecutorService watchdog;
+    private ScheduledExecutorService levelsTimer;
 
     /** Production: fan-out on virtual threads, a watchdog thread checking for stalls. Close it with the server. */
     public RosterStreams(RosterStreamSettings settings, MeterRegistry metrics) {
@@ -103,8 +108,13 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
      * @throws SwitchboardException ITEM_NOT_FOUND (the call ended), TOO_MANY_REQUESTS (a limit)
      */
     public RosterSlot reserve(String callId, Caller user, RosterUpdate current) {
+        return reserve(callId, user, current, false);
+    }
+
+    /** As {@link #reserve(String, Caller, RosterUpdate)}; {@code levels}: the stream also gets {@code levels} messages. */
+    public RosterSlot reserve(String callId, Caller user, RosterUpdate current, boolean levels) {
         String chainId = current.callChainId();
-        RosterSlot slot = new RosterSlot(slotIds.incrementAndGet(), chainId, callId, user, nanoTime.getAsLong());
+        RosterSlot slot = new RosterSlot(slotIds.incrementAndGet(), chainId, callId, user, nanoTime.getAsLong(), levels);
         CallRoster.Admission[] admission = new CallRoster.Admission[1];
         rosters.compute(chainId, (id, existing) -> {
             CallRoster roster = existing != null ? existing : new CallRoster(id, fanOut);
@@ -179,6 +189,59 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
         }
     }
 
+    /**
+     * Starts the {@code levels} messages: every {@code 1/}{@value #LEVELS_PER_SECOND} s a {@code roster-levels}
+     * thread reads the levels of each call with streams that asked for them ({@code ?levels=true}) from {@code source}
+     * and offers the message to each of those streams that has nothing queued ({@link RosterFeed#offerIfIdle}); a message equal to the call's previous one is
+     * sent again only once a second. Call once, before streams open; a second call is ignored.
+     */
+    public synchronized void sendLevels(CallLevels source) {
+        if (levelsTimer != null || closed) {
+            return;
+        }
+        levelsTimer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("roster-levels").daemon().unstarted(r));
+        long every = 1000 / LEVELS_PER_SECOND;
+        levelsTimer.scheduleWithFixedDelay(() -> sendLevelsOnce(source), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** One round of level messages (the {@code roster-levels} thread; tests call it directly). */
+    void sendLevelsOnce(CallLevels source) {
+        for (CallRoster roster : rosters.values()) {
+            try {
+                Map<RosterSlot, RosterFeed> streams = roster.streams();
+                RosterSlot asking = null;
+                for (RosterSlot s : streams.keySet()) {
+                    if (s.levels()) {
+                        asking = s;
+                        break;
+                    }
+                }
+                if (asking == null) {
+                    continue;
+                }
+                Map<String, Double> levels = source.levels(asking.callId());
+                String json = RosterMessages.levelsJson(levels);
+                if (json.equals(roster.lastLevels) && ++roster.levelsRepeated % LEVELS_PER_SECOND != 0) {
+                    continue; // unchanged: sent again once a second (a stream busy the first time gets it then)
+                }
+                Map<String, RosterMessage> byCallId = new HashMap<>();
+                boolean delivered = false;
+                for (Map.Entry<RosterSlot, RosterFeed> stream : streams.entrySet()) {
+                    if (!stream.getKey().levels()) {
+                        continue;
+                    }
+                    RosterMessage m = byCallId.computeIfAbsent(stream.getKey().callId(), id -> RosterMessages.levels(id, json));
+                    delivered |= stream.getValue().offerIfIdle(m);
+                }
+                if (delivered) {
+                    roster.lastLevels = json;
+                }
+            } catch (RuntimeException e) {
+                // the call ended or moved meanwhile: no levels this round
+            }
+        }
+    }
+
     /** Runs on the thread that changed the roster, conference lock held: a map lookup and a hand-off, nothing more. */
     @Override
     public void publish(CallEvent event) {
@@ -232,6 +295,11 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
         closed = true;
         if (watchdog != null) {
             watchdog.shutdownNow();
+        }
+        synchronized (this) {
+            if (levelsTimer != null) {
+                levelsTimer.shutdownNow();
+            }
         }
         if (ownFanOut != null) {
             ownFanOut.shutdown();

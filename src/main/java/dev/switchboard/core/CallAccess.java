@@ -1,5 +1,7 @@
 package dev.switchboard.core;
 
+import dev.switchboard.error.SwitchboardException;
+
 import java.util.function.Function;
 
 /**
@@ -44,6 +46,28 @@ final class CallAccess {
         try {
             if (c.ended) {
                 throw CallRules.callNotFound(callId);
+            }
+            return action.apply(c);
+        } finally {
+            c.lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code action} on the live group call of the user's tenant whose {@code joinMeetingId} this is, lock held. A
+     * meeting with a passcode is found only with it. Anything else (no such meeting here, another tenant, ended, a
+     * wrong passcode) is the same {@code itemNotFound}.
+     */
+    <T> T withMeeting(String joinMeetingId, String passcode, Caller user, Function<Conference, T> action) {
+        Conference c = registry.meetings().get(new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, joinMeetingId, null)
+                .key(user.tenantId()));
+        if (c == null || !c.tenantId.equals(user.tenantId()) || (c.passcode != null && !c.passcode.equals(passcode))) {
+            throw SwitchboardException.notFound("Meeting '" + joinMeetingId + "'");
+        }
+        c.lock.lock();
+        try {
+            if (c.ended || c.aliases.isEmpty()) {
+                throw SwitchboardException.notFound("Meeting '" + joinMeetingId + "'");
             }
             return action.apply(c);
         } finally {

@@ -137,6 +137,21 @@ public sealed interface CallCommand<R> {
         }
     }
 
+    /**
+     * The call id of a live group call by its {@code joinMeetingId} (the join page's {@code /join?meeting=}). It is
+     * addressed by the meeting id, which no router can place: it runs on the node that gets it, which finds the
+     * meetings that live there (docs/join-page.md).
+     */
+    record FindMeeting(String joinMeetingId, String passcode, Caller user) implements CallCommand<String> {
+        public String callId() {
+            return joinMeetingId;
+        }
+
+        public String runOn(CallEngine e) {
+            return e.participants().findMeeting(joinMeetingId, passcode, user);
+        }
+    }
+
     // ---- incoming calls (docs/inbound-calls.md) -----------------------------------------------------------------
 
     /**

@@ -164,6 +164,20 @@ public final class ParticipantCalls {
         });
     }
 
+    /**
+     * The call id a user joins a group call by when they know only its meeting id ({@code joinMeetingId}, what
+     * Graph's {@code joinMeetingIdMeetingInfo} carries): the first call id of the live conference with that meeting id
+     * in the user's tenant. Anyone of the tenant may ask (as any of its bots may join by the id); whether the user may
+     * then join is the join's decision.
+     *
+     * @param passcode the meeting's passcode, or null (a meeting with one is found only with it)
+     * @throws SwitchboardException ITEM_NOT_FOUND (no live meeting with that id here), FORBIDDEN (an app)
+     */
+    public String findMeeting(String joinMeetingId, String passcode, Caller user) {
+        CallRules.requireUser(user);
+        return access.withMeeting(joinMeetingId, passcode, user, c -> c.aliases.getFirst());
+    }
+
     private JoinResult rejoin(Conference c, Participant p, String sdpOffer, java.net.InetAddress offeredFrom) {
         MediaLeg old = p.leg;
         p.leg = null;

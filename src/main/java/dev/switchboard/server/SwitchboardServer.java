@@ -223,6 +223,8 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         this.router = cluster == null ? new LocalCallRouter(calls) : cluster.router(calls);
         ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams);
+        rosterStreams.sendLevels(new dev.switchboard.client.ParticipantLevels(calls.directory(), // join page meters (docs/roster-stream.md)
+                media instanceof RtpMediaEngine rtp ? rtp : null));
         io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
                 .description("calls in progress").register(metrics);
         this.http = Javalin.create(cfg -> {

@@ -24,7 +24,9 @@ import java.util.Map;
  * usage: MediaLoadServer CONTROL_PORT PORT_LOW PORT_HIGH. Commands (one per line, answer "OK ..." or "ERR ..."):
  * {@code PID}, {@code ROOM id}, {@code LEG room participant codec receivePort direction},
  * {@code MUTE room participant} (answers after setServerMuted(true) returned, with the server's nanoTime),
- * {@code UNMUTE room participant}, {@code STATS}, {@code HEAP}, {@code QUIT}.
+ * {@code UNMUTE room participant}, {@code STATS}, {@code HEAP}, {@code QUIT}; for {@code --webrtc} runs
+ * ({@link WebRtcMediaLoad}): {@code WEBRTC} (opens the WebRTC port, answers its number), {@code WLEG room participant
+ * base64(offer)} (answers base64(answer)), {@code WSTATS} (the port's counters), {@code CLOSE room}.
  */
 public final class MediaLoadServer {
     private MediaLoadServer() {
@@ -56,6 +58,29 @@ public final class MediaLoadServer {
                                     java.net.InetAddress.getLoopbackAddress());
                             legs.put(c[1] + "/" + c[2], leg);
                             out.println("OK " + ((dev.switchboard.media.RtpLeg) leg).localPort());
+                        }
+                        case "WEBRTC" -> out.println("OK " + engine.enableWebRtc(new java.net.InetSocketAddress("127.0.0.1", 0),
+                                dev.switchboard.media.webrtc.ConsentPolicy.DEFAULT, new SimpleMeterRegistry()).localPort());
+                        case "WLEG" -> {
+                            String sdp = new String(java.util.Base64.getDecoder().decode(c[3]), StandardCharsets.UTF_8);
+                            MediaLeg leg = rooms.get(c[1]).addLeg(c[2], sdp, InetAddress.getLoopbackAddress());
+                            legs.put(c[1] + "/" + c[2], leg);
+                            out.println("OK " + java.util.Base64.getEncoder().encodeToString(leg.sdpAnswer().getBytes(StandardCharsets.UTF_8)));
+                        }
+                        case "WSTATS" -> {
+                            dev.switchboard.media.webrtc.WebRtcCounters w = engine.webRtc().counters();
+                            StringBuilder b = new StringBuilder("OK");
+                            b.append(" legs=").append(engine.webRtc().legs()).append(" handshakes=").append(w.dtlsHandshakes())
+                                    .append(" dtlsFailed=").append(w.dtlsFailed()).append(" stun=").append(w.stunAnswered())
+                                    .append(" rtcpSent=").append(w.rtcpReportsSent()).append(" ended=").append(w.legsEnded());
+                            w.droppedSnapshot().forEach((r, n) -> b.append(' ').append(r.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(n));
+                            out.println(b);
+                        }
+                        case "CLOSE" -> {
+                            MediaRoom room = rooms.remove(c[1]);
+                            legs.keySet().removeIf(k -> k.startsWith(c[1] + "/"));
+                            room.close();
+                            out.println("OK");
                         }
                         case "MUTE" -> {
                             legs.get(c[1] + "/" + c[2]).setServerMuted(true);

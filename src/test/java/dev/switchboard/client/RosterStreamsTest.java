@@ -216,4 +216,54 @@ class RosterStreamsTest {
         assertThatThrownBy(() -> open(streams, callId, ALICE, new RosterFeedTest.FakeChannel(true)))
                 .isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ITEM_NOT_FOUND));
     }
+
+    @Test
+    void levelsGoOnlyToStreamsThatAskedOnlyWhenIdleAndNeverDisplaceARosterMessage() throws Exception {
+        RosterStreams streams = streams(RosterStreamSettings.DEFAULTS);
+        String callId = groupCallWithAliceAndBob();
+        String aliceId = calls.participants().roster(callId, ALICE).roster().stream()
+                .filter(p -> p.identity().id().equals("alice")).findFirst().orElseThrow().id();
+        RosterFeedTest.FakeChannel asking = new RosterFeedTest.FakeChannel(false);
+        RosterSlot slot = streams.reserve(callId, ALICE, calls.participants().roster(callId, ALICE), true);
+        open(streams, slot, asking);
+        RosterFeedTest.FakeChannel plain = new RosterFeedTest.FakeChannel(true);
+        open(streams, callId, BOB, plain);
+        fanOut.runAll();
+        assertThat(asking.sent).hasSize(1); // the first roster, its write still in flight
+        java.util.Map<String, Double> levels = new java.util.HashMap<>(java.util.Map.of(aliceId, 0.5));
+        List<String> asked = new ArrayList<>();
+        CallLevels source = id -> {
+            asked.add(id);
+            return levels;
+        };
+
+        streams.sendLevelsOnce(source);
+        assertThat(asking.sent).as("busy: the levels are skipped, not queued").hasSize(1);
+        asking.completeOne();
+        calls.bots().serverMute(callId, MuteTarget.BOT_ITSELF, true, BOT, "m");
+        fanOut.runAll();
+        assertThat(asking.sent).hasSize(2);
+        levels.put(aliceId, 0.25);
+        streams.sendLevelsOnce(source);
+        asking.completeOne(); // the roster change's write completes; nothing waits behind it
+        assertThat(asking.sent).hasSize(2);
+
+        streams.sendLevelsOnce(source);
+        assertThat(asking.sent).hasSize(3);
+        JsonNode m = JSON.readTree(asking.sent.getLast());
+        assertThat(m.get("type").asText()).isEqualTo("levels");
+        assertThat(m.get("callId").asText()).isEqualTo(callId);
+        assertThat(m.get("levels").get(aliceId).asDouble()).isEqualTo(0.25);
+        assertThat(asked).containsOnly(callId);
+        asking.completeOne();
+
+        streams.sendLevelsOnce(source); // unchanged: not sent again at once
+        assertThat(asking.sent).hasSize(3);
+        for (String text : plain.sent) {
+            assertThat(JSON.readTree(text).get("type").asText()).as("a stream that did not ask gets rosters only").isNotEqualTo("levels");
+        }
+        calls.bots().serverMute(callId, MuteTarget.BOT_ITSELF, false, BOT, "u");
+        fanOut.runAll();
+        assertThat(lastSequence(asking)).isEqualTo(calls.participants().roster(callId, ALICE).sequenceNumber());
+    }
 }

@@ -28,7 +28,11 @@ final class JoinPageDriver {
         chromium.execute("document.getElementById('username').value = arguments[0];"
                 + "document.getElementById('password').value = arguments[1];"
                 + "document.getElementById('submit').click();", username, password);
-        await().atMost(Duration.ofSeconds(15)).until(() -> phase().equals("ready"));
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> phase().equals("ready"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not ready after sign-in: " + state(), e);
+        }
         click("join");
         awaitJoined();
     }
@@ -44,6 +48,13 @@ final class JoinPageDriver {
             }
             Thread.sleep(250);
         }
+    }
+
+    /** What the page shows now, for failure messages. */
+    JsonNode state() throws IOException, InterruptedException {
+        return chromium.execute("const p = window.switchboardJoin || {};"
+                + "const t = id => { const e = document.getElementById(id); return e ? e.textContent : null; };"
+                + "return {url: location.href, phase: p.phase || null, error: p.error || null, status: t('status')};");
     }
 
     String phase() throws IOException, InterruptedException {
@@ -66,8 +77,8 @@ final class JoinPageDriver {
         return chromium.execute("const e = document.getElementById(arguments[0]); return !!e && !e.hidden && e.offsetParent !== null;", id).asBoolean();
     }
 
-    double number(String script) throws IOException, InterruptedException {
-        return chromium.execute(script).asDouble();
+    double number(String script, Object... args) throws IOException, InterruptedException {
+        return chromium.execute(script, args).asDouble();
     }
 
     /** The state the roster shows for a participant ("live", "muted", "muted by the server"), or "absent". */
