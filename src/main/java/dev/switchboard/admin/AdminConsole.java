@@ -9,6 +9,7 @@ import dev.switchboard.core.CallEventSink;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.DeliveryObserver;
 import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
@@ -49,6 +50,13 @@ public final class AdminConsole {
                          IdentityDirectory identities, TokenIssuer issuer, RtpMediaEngine media, MeterRegistry meters) {
         AdminView view = new AdminView(calls, ended, deliveries, new LegReadings(media), new ServerNumbers(meters), clock);
         AdminHandler handler = new AdminHandler(new AdminAccess(authenticator, identities, issuer), view, router, audit);
-        AdminRoutes.register(routes, handler, new LiveFeed(handler, view), new DashboardAssets());
+        LiveFeed feed = new LiveFeed(handler, view, clock);
+        AdminRoutes.register(routes, handler, feed, new DashboardAssets());
+        if (meters != null) {
+            Gauge.builder("switchboard.dashboard.feeds.open", feed, LiveFeed::open)
+                    .description("Live dashboard feeds open now").register(meters);
+            Gauge.builder("switchboard.dashboard.feed.topics", feed, f -> f.hub().topics())
+                    .description("Shared live-feed topics rendered now (0 while no dashboard is open)").register(meters);
+        }
     }
 }
