@@ -39,7 +39,7 @@ function stopFeed() {
 function startFeed(callId) {
   stopFeed();
   feed = new Feed(callId, (name, data) => {
-    if (data.at) skew = Date.parse(data.at) - Date.now();
+    if (data.at && !data.reset) skew = Date.parse(data.at) - Date.now(); // a reset frame may be older than its state
     if (name === 'server') serverValues = merge(data.reset ? {} : serverValues, data.values);
     if (page) page.update(name, data);
   }, (on) => live.classList.toggle('on', on), refused);
