@@ -103,17 +103,20 @@ public final class DashboardCostBench {
                 double[] off = new double[rounds + 1];
                 double[] on = new double[rounds];
                 double[] kib = new double[rounds];
+                double[] ticker = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     off[r] = cpuCores(pid, seconds);
                     Dashboards d = Dashboards.open(http, base, admin, dashboards, callIds);
                     Thread.sleep(3_000);
                     long bytes0 = d.bytes.get();
+                    long ticker0 = threadTicks(pid, TICKER_COMM);
                     on[r] = cpuCores(pid, seconds);
+                    ticker[r] = (threadTicks(pid, TICKER_COMM) - ticker0) / 100.0 / seconds;
                     kib[r] = (d.bytes.get() - bytes0) / 1024.0 / seconds;
                     d.close();
                     Thread.sleep(3_000);
-                    System.out.printf(Locale.ROOT, "round %d: no dashboard %.3f cores, %d dashboards %.3f cores, feeds %.1f KiB/s (load %s)%n",
-                            r + 1, off[r], dashboards, on[r], kib[r], loadAverage());
+                    System.out.printf(Locale.ROOT, "round %d: no dashboard %.3f cores, %d dashboards %.3f cores (the feed ticker %.4f),"
+                            + " feeds %.1f KiB/s (load %s)%n", r + 1, off[r], dashboards, on[r], ticker[r], kib[r], loadAverage());
                 }
                 off[rounds] = cpuCores(pid, seconds);
                 double pps = (sent.get() - sent0) / ((System.nanoTime() - sentAt0) / 1e9);
@@ -136,6 +139,8 @@ public final class DashboardCostBench {
                 System.out.printf(Locale.ROOT, "no dashboard windows: %s cores; %d dashboards windows: %s cores%n",
                         java.util.Arrays.toString(off), dashboards, java.util.Arrays.toString(on));
                 boolean fullRate = pps >= 0.9 * wanted;
+                System.out.printf(Locale.ROOT, "the feed ticker's own CPU (renders every topic; the feeds' writes are not in it):"
+                        + " median %.4f cores = %.2f %% of the no-dashboard median%n", median(ticker), 100 * median(ticker) / offMedian);
                 System.out.printf(Locale.ROOT, "SUMMARY dashboard-cost: %d legs, %d rounds of %.0f s: no dashboard median %.3f cores,"
                                 + " %d dashboards median %.3f cores, rise median %+.1f %% (rounds %+.1f .. %+.1f %%), feeds %.1f KiB/s,"
                                 + " load average %s -> %s%s => TARGET %s (< +5 %%)%n",
@@ -248,6 +253,28 @@ public final class DashboardCostBench {
     private static String loadAverage() throws IOException {
         String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return f[0] + "/" + f[1] + "/" + f[2];
+    }
+
+    /** The first 15 characters of the feed ticker thread's name, as /proc/PID/task/TID/comm shows it. */
+    private static final String TICKER_COMM = "dashboard-feed-ticker".substring(0, 15);
+
+    /** CPU ticks (utime+stime) of the process's threads whose comm is {@code comm}; 0 when none runs. */
+    private static long threadTicks(long pid, String comm) throws IOException {
+        long sum = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().equals(comm)) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
     }
 
     /** The server's CPU over {@code seconds}, in cores (from /proc/PID/stat utime+stime). */
