@@ -104,19 +104,23 @@ public final class DashboardCostBench {
                 double[] on = new double[rounds];
                 double[] kib = new double[rounds];
                 double[] ticker = new double[rounds];
+                double[] levelsPerSecond = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     off[r] = cpuCores(pid, seconds);
                     Dashboards d = Dashboards.open(http, base, admin, dashboards, callIds);
                     Thread.sleep(3_000);
                     long bytes0 = d.bytes.get();
                     long ticker0 = threadTicks(pid, TICKER_COMM);
+                    long levels0 = d.levelFrames.get();
                     on[r] = cpuCores(pid, seconds);
                     ticker[r] = (threadTicks(pid, TICKER_COMM) - ticker0) / 100.0 / seconds;
                     kib[r] = (d.bytes.get() - bytes0) / 1024.0 / seconds;
+                    levelsPerSecond[r] = d.callPages == 0 ? 0 : (d.levelFrames.get() - levels0) / seconds / d.callPages;
                     d.close();
                     Thread.sleep(3_000);
                     System.out.printf(Locale.ROOT, "round %d: no dashboard %.3f cores, %d dashboards %.3f cores (the feed ticker %.4f),"
-                            + " feeds %.1f KiB/s (load %s)%n", r + 1, off[r], dashboards, on[r], ticker[r], kib[r], loadAverage());
+                            + " feeds %.1f KiB/s, %.1f levels frames/s per call page (load %s)%n", r + 1, off[r], dashboards, on[r],
+                            ticker[r], kib[r], levelsPerSecond[r], loadAverage());
                 }
                 off[rounds] = cpuCores(pid, seconds);
                 double pps = (sent.get() - sent0) / ((System.nanoTime() - sentAt0) / 1e9);
@@ -143,9 +147,10 @@ public final class DashboardCostBench {
                         + " median %.4f cores = %.2f %% of the no-dashboard median%n", median(ticker), 100 * median(ticker) / offMedian);
                 System.out.printf(Locale.ROOT, "SUMMARY dashboard-cost: %d legs, %d rounds of %.0f s: no dashboard median %.3f cores,"
                                 + " %d dashboards median %.3f cores, rise median %+.1f %% (rounds %+.1f .. %+.1f %%), feeds %.1f KiB/s,"
+                                + " %.1f levels frames/s per call page,"
                                 + " load average %s -> %s%s => TARGET %s (< +5 %%)%n",
                         ports.size() + calls, rounds, seconds, offMedian, dashboards, onMedian, 100 * riseMedian,
-                        100 * sorted[0], 100 * sorted[rounds - 1], median(kib), load0, load1,
+                        100 * sorted[0], 100 * sorted[rounds - 1], median(kib), median(levelsPerSecond), load0, load1,
                         fullRate ? "" : " [sender below 90 % of the packet rate: not a valid measurement]",
                         riseMedian < 0.05 && fullRate ? "MET" : "MISSED");
             }
@@ -189,6 +194,9 @@ public final class DashboardCostBench {
     /** {@code n} live feeds held open like pages hold them (even ones a call's page, odd ones the calls list). */
     private static final class Dashboards implements AutoCloseable {
         final AtomicLong bytes = new AtomicLong();
+        /** {@code levels} frames received by the call pages. */
+        final AtomicLong levelFrames = new AtomicLong();
+        int callPages;
         private final AtomicBoolean feeding = new AtomicBoolean(true);
         private final List<Thread> threads = new ArrayList<>();
         private final List<InputStream> streams = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -197,6 +205,7 @@ public final class DashboardCostBench {
             Dashboards d = new Dashboards();
             for (int i = 0; i < n; i++) {
                 String callId = i % 2 == 0 ? callIds.get(i % callIds.size()) : null;
+                d.callPages += callId == null ? 0 : 1;
                 d.threads.add(Thread.ofPlatform().name("feed-" + i).start(() -> d.feed(http, base, token, callId)));
             }
             return d;
@@ -208,11 +217,14 @@ public final class DashboardCostBench {
                     HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/feed"
                                     + (callId == null ? "" : "?callId=" + callId))).header("Authorization", "Bearer " + token).build(),
                             HttpResponse.BodyHandlers.ofInputStream());
-                    try (InputStream in = r.body()) {
+                    try (InputStream in = r.body();
+                         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                         streams.add(in);
-                        byte[] b = new byte[16384];
-                        for (int n; feeding.get() && (n = in.read(b)) >= 0; ) {
-                            bytes.addAndGet(n);
+                        for (String line; feeding.get() && (line = lines.readLine()) != null; ) {
+                            bytes.addAndGet(line.length() + 1);
+                            if (line.equals("event: levels")) {
+                                levelFrames.incrementAndGet();
+                            }
                         }
                     }
                 } catch (IOException e) {
