@@ -25,6 +25,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,14 +109,16 @@ public final class DashboardCostBench {
                 double[] kib = new double[rounds];
                 double[] ticker = new double[rounds];
                 double[] levelsPerSecond = new double[rounds];
+                Map<String, List<Double>> offGroups = new TreeMap<>();
+                Map<String, List<Double>> onGroups = new TreeMap<>();
                 for (int r = 0; r < rounds; r++) {
-                    off[r] = cpuCores(pid, seconds);
+                    off[r] = window(pid, seconds, offGroups);
                     Dashboards d = Dashboards.open(http, base, admin, dashboards, callIds);
                     Thread.sleep(3_000);
                     long bytes0 = d.bytes.get();
                     long ticker0 = threadTicks(pid, TICKER_COMM);
                     long levels0 = d.levelFrames.get();
-                    on[r] = cpuCores(pid, seconds);
+                    on[r] = window(pid, seconds, onGroups);
                     ticker[r] = (threadTicks(pid, TICKER_COMM) - ticker0) / 100.0 / seconds;
                     kib[r] = (d.bytes.get() - bytes0) / 1024.0 / seconds;
                     levelsPerSecond[r] = d.callPages == 0 ? 0 : (d.levelFrames.get() - levels0) / seconds / d.callPages;
@@ -122,7 +128,7 @@ public final class DashboardCostBench {
                             + " feeds %.1f KiB/s, %.1f levels frames/s per call page (load %s)%n", r + 1, off[r], dashboards, on[r],
                             ticker[r], kib[r], levelsPerSecond[r], loadAverage());
                 }
-                off[rounds] = cpuCores(pid, seconds);
+                off[rounds] = window(pid, seconds, offGroups);
                 double pps = (sent.get() - sent0) / ((System.nanoTime() - sentAt0) / 1e9);
                 running.set(false);
                 sender.join();
@@ -143,6 +149,12 @@ public final class DashboardCostBench {
                 System.out.printf(Locale.ROOT, "no dashboard windows: %s cores; %d dashboards windows: %s cores%n",
                         java.util.Arrays.toString(off), dashboards, java.util.Arrays.toString(on));
                 boolean fullRate = pps >= 0.9 * wanted;
+                System.out.println("where the difference is (server threads grouped by name; median cores without -> with dashboards):");
+                for (String g : biggestDifferences(offGroups, onGroups, 8)) {
+                    double a = median(offGroups.getOrDefault(g, List.of(0.0)));
+                    double b = median(onGroups.getOrDefault(g, List.of(0.0)));
+                    System.out.printf(Locale.ROOT, "  %-16s %.4f -> %.4f (%+.4f)%n", g, a, b, b - a);
+                }
                 System.out.printf(Locale.ROOT, "the feed ticker's own CPU (renders every topic; the feeds' writes are not in it):"
                         + " median %.4f cores = %.2f %% of the no-dashboard median%n", median(ticker), 100 * median(ticker) / offMedian);
                 System.out.printf(Locale.ROOT, "SUMMARY dashboard-cost: %d legs, %d rounds of %.0f s: no dashboard median %.3f cores,"
@@ -287,6 +299,54 @@ public final class DashboardCostBench {
             }
         }
         return sum;
+    }
+
+    /**
+     * The server's CPU over {@code seconds}, in cores; adds each thread group's cores (threads by name with numbers
+     * stripped, from /proc/PID/task) to {@code groups}.
+     */
+    private static double window(long pid, double seconds, Map<String, List<Double>> groups) throws Exception {
+        Map<String, Long> before = threadGroups(pid);
+        long t0 = System.nanoTime();
+        double cores = cpuCores(pid, seconds);
+        Map<String, Long> after = threadGroups(pid);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        Set<String> names = new TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String g : names) {
+            double c = Math.max(0, after.getOrDefault(g, 0L) - before.getOrDefault(g, 0L)) / 100.0 / elapsed;
+            groups.computeIfAbsent(g, k -> new ArrayList<>()).add(c);
+        }
+        return cores;
+    }
+
+    /** CPU ticks by thread group (the thread's comm with digits and separators at its end stripped). */
+    private static Map<String, Long> threadGroups(long pid) throws IOException {
+        Map<String, Long> out = new TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String group = Files.readString(task.resolve("comm")).strip().replaceAll("[-_#\\s\\d]+$", "");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> biggestDifferences(Map<String, List<Double>> off, Map<String, List<Double>> on, int n) {
+        Set<String> names = new TreeSet<>(off.keySet());
+        names.addAll(on.keySet());
+        return names.stream().sorted(java.util.Comparator.comparingDouble((String g) -> -Math.abs(
+                median(on.getOrDefault(g, List.of(0.0))) - median(off.getOrDefault(g, List.of(0.0)))))).limit(n).toList();
+    }
+
+    private static double median(List<Double> values) {
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The server's CPU over {@code seconds}, in cores (from /proc/PID/stat utime+stime). */
