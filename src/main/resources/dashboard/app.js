@@ -10,9 +10,13 @@ const signOut = document.getElementById('signout');
 const HISTORY = 180; // server samples kept for sparklines: 3 minutes at one a second
 
 let feed = null;
-let page = null; // { kind, update(event, data) }
+let page = null; // { kind, update(event, data), tick() }
 const history = new Map();
 const filters = { app: '', tenant: '', state: '' };
+// The feed sends each topic's whole state once ("reset": true), then only what changed (docs/admin-api.md).
+let serverValues = {};
+let skew = 0; // server clock minus this browser's, from the feed's "at"
+const serverNow = () => Date.now() + skew;
 
 function showError(message) {
   errorBox.hidden = !message;
@@ -35,13 +39,43 @@ function stopFeed() {
 function startFeed(callId) {
   stopFeed();
   feed = new Feed(callId, (name, data) => {
-    if (name === 'server') remember(data);
+    if (data.at && !data.reset) skew = Date.parse(data.at) - Date.now(); // a reset frame may be older than its state
+    if (name === 'server') serverValues = merge(data.reset ? {} : serverValues, data.values);
     if (page) page.update(name, data);
   }, (on) => live.classList.toggle('on', on), refused);
 }
 
-function remember(server) {
-  for (const [k, v] of Object.entries(server.values)) {
+/** Applies a FIELDS frame's values to an object: a null value removes the field. */
+function merge(target, values) {
+  for (const [k, v] of Object.entries(values || {})) {
+    if (v === null) delete target[k]; else target[k] = v;
+  }
+  return target;
+}
+
+/** Applies an ITEMS frame (reset, upsert, remove) to a Map by id. */
+function apply(map, data) {
+  if (data.reset) map.clear();
+  for (const item of data.upsert || []) map.set(item.id, item);
+  for (const id of data.remove || []) map.delete(id);
+  return map;
+}
+
+/** A call's age in seconds from its createdAt (and endedAt), on the server's clock. */
+function ageOf(c) {
+  if (!c.createdAt) return undefined;
+  const end = c.endedAt ? Date.parse(c.endedAt) : serverNow();
+  return Math.max(0, Math.floor((end - Date.parse(c.createdAt)) / 1000));
+}
+
+// Once a second: a sample of the numbers for the sparklines, and the page's clocks (ages) move on.
+setInterval(() => {
+  if (feed && Object.keys(serverValues).length) remember(serverValues);
+  if (page && page.tick) page.tick();
+}, 1000);
+
+function remember(values) {
+  for (const [k, v] of Object.entries(values)) {
     const h = history.get(k) || [];
     h.push(v);
     if (h.length > HISTORY) h.shift();
@@ -96,10 +130,17 @@ function renderCalls() {
     oninput: (e) => { filters[key] = e.target.value.trim(); draw(); } });
   const state = el('select', { id: 'filter-state', onchange: (e) => { filters.state = e.target.value; draw(); } },
     ...['', 'live', 'establishing', 'established', 'terminated'].map((s) => el('option', { value: s, selected: s === filters.state }, s || 'any state')));
-  let last = null;
+  const calls = new Map();
+  let received = false;
+  const order = (a, b) => {
+    const endedA = a.state === 'terminated', endedB = b.state === 'terminated';
+    if (endedA !== endedB) return endedA ? 1 : -1; // live calls, oldest first, then ended ones, newest first
+    if (endedA) return (b.endedAt || '').localeCompare(a.endedAt || '');
+    return (a.createdAt || '').localeCompare(b.createdAt || '') || a.id.localeCompare(b.id);
+  };
   const draw = () => {
-    if (!last) return;
-    const rows = last.value.filter((c) => (!filters.app || (c.appId || '').includes(filters.app))
+    if (!received) return;
+    const rows = [...calls.values()].sort(order).filter((c) => (!filters.app || (c.appId || '').includes(filters.app))
       && (!filters.tenant || (c.tenantId || '').includes(filters.tenant))
       && (!filters.state || c.state === filters.state || (filters.state === 'live' && c.state !== 'terminated')));
     body.replaceChildren(...rows.map((c) => el('tr', { 'data-call-id': c.id, class: 'call-row' },
@@ -107,7 +148,7 @@ function renderCalls() {
       el('td', {}, short(c.tenantId)), el('td', {}, short(c.appId)),
       el('td', {}, (c.kind || '') + (c.direction ? ' · ' + c.direction : '')),
       el('td', { class: 'state state-' + c.state }, c.state),
-      el('td', { class: 'num' }, age(c.ageSeconds)),
+      el('td', { class: 'num age', 'data-created': c.createdAt, 'data-ended': c.endedAt }, age(ageOf(c))),
       el('td', { class: 'num participants' }, c.participantCount),
       el('td', {}, c.mediaMode || ''),
       el('td', { class: 'result' }, resultInfo(c.resultInfo)))));
@@ -120,10 +161,15 @@ function renderCalls() {
     el('p', { class: 'muted', id: 'retention' }));
   page = { kind: 'calls', update: (name, data) => {
     if (name !== 'calls') return;
-    last = data;
+    apply(calls, data);
+    received = true;
     document.getElementById('retention').textContent =
       `Ended calls stay listed for ${Math.round(data.endedRetentionSeconds / 60)} minutes.`;
     draw();
+  }, tick: () => {
+    for (const td of body.querySelectorAll('td.age')) {
+      td.textContent = age(ageOf({ createdAt: td.dataset.created, endedAt: td.dataset.ended }));
+    }
   } };
   startFeed(null);
 }
@@ -143,6 +189,8 @@ function renderCall(callId) {
     setTimeout(() => { delete endButton.dataset.armed; endButton.textContent = 'End call'; }, 4000);
   } }, 'End call');
   const signatures = {};
+  let state = {};
+  const levels = new Map();
   const changed = (key, value) => {
     const s = JSON.stringify(value);
     if (signatures[key] === s) return false;
@@ -167,15 +215,17 @@ function renderCall(callId) {
   }
 
   function drawCall(c) {
-    if (changed('head', [c.state, c.participantCount, c.resultInfo, c.ageSeconds])) {
+    if (changed('head', [c.state, c.participantCount, c.resultInfo, c.createdAt, c.endedAt])) {
       head.replaceChildren(el('h1', {}, 'Call ', el('code', { id: 'call-id' }, c.id)),
         el('p', {}, el('span', { class: 'state state-' + c.state, id: 'call-state' }, c.state), ' · ', c.kind || '', ' · ',
-          c.mediaMode || '', ' · tenant ', short(c.tenantId), ' · app ', short(c.appId), ' · ', age(c.ageSeconds),
+          c.mediaMode || '', ' · tenant ', short(c.tenantId), ' · app ', short(c.appId), ' · ',
+          el('span', { id: 'call-age' }, age(ageOf(c))),
           c.resultInfo ? el('span', { id: 'call-result' }, ' · ended: ' + resultInfo(c.resultInfo)) : ''));
     }
-    const structure = c.participants.map((p) => [p.id, p.displayName, p.identityKind, p.legType, p.codec, p.serverMuted, p.clientMuted, p.isBot]);
+    const participants = c.participants || [];
+    const structure = participants.map((p) => [p.id, p.displayName, p.identityKind, p.legType, p.codec, p.serverMuted, p.clientMuted, p.isBot]);
     if (changed('roster', structure)) {
-      roster.replaceChildren(...c.participants.map((p) => el('tr', { 'data-participant-id': p.id, class: 'participant' },
+      roster.replaceChildren(...participants.map((p) => el('tr', { 'data-participant-id': p.id, class: 'participant' },
         el('td', {}, short(p.id)),
         el('td', {}, p.displayName || p.identityId, el('div', { class: 'muted' }, p.identityKind + (p.isBot ? ' (this call\'s bot)' : ''))),
         el('td', { class: 'leg' }, { rtp: 'RTP', webrtc: 'WebRTC', serverBot: 'server-side bot', none: '—' }[p.legType] || p.legType),
@@ -192,15 +242,15 @@ function renderCall(callId) {
             ? el('button', { 'data-action': 'unmute', onclick: () => act('POST', `/calls/${encodeURIComponent(c.id)}/participants/${encodeURIComponent(p.id)}/unmute`) }, 'Unmute')
             : el('button', { 'data-action': 'mute', onclick: () => act('POST', `/calls/${encodeURIComponent(c.id)}/participants/${encodeURIComponent(p.id)}/mute`) }, 'Mute'),
           p.isBot ? '' : el('button', { 'data-action': 'remove', onclick: () => act('DELETE', `/calls/${encodeURIComponent(c.id)}/participants/${encodeURIComponent(p.id)}`) }, 'Remove')))));
-      if (!c.participants.length) roster.replaceChildren(el('tr', {}, el('td', { colspan: 11, class: 'muted' }, 'Nobody.')));
+      if (!participants.length) roster.replaceChildren(el('tr', {}, el('td', { colspan: 11, class: 'muted' }, 'Nobody.')));
     }
-    drawLevels(c.participants);
+    drawLevels(levels.values());
     if (changed('ops', c.operations)) {
-      ops.replaceChildren(...c.operations.map((o) => el('tr', { 'data-operation-id': o.id },
+      ops.replaceChildren(...(c.operations || []).map((o) => el('tr', { 'data-operation-id': o.id },
         el('td', {}, short(o.id)), el('td', {}, o.type), el('td', {}, o.status), el('td', {}, o.clientContext || ''), el('td', {}, time(o.createdAt)))));
     }
     if (changed('deliveries', c.deliveries)) {
-      deliveries.replaceChildren(...c.deliveries.map((d) => el('tr', { 'data-notification-id': d.notificationId, class: 'delivery' },
+      deliveries.replaceChildren(...(c.deliveries || []).map((d) => el('tr', { 'data-notification-id': d.notificationId, class: 'delivery' },
         el('td', { class: 'num' }, d.sequence), el('td', {}, d.kinds.join(', ')),
         el('td', { class: 'delivery-state state-' + d.state }, { delivered: 'delivered', retrying: 'retrying', givenUp: 'given up' }[d.state]),
         el('td', { class: 'num' }, d.statusCode ?? '—'), el('td', { class: 'num' }, d.latencyMillis !== undefined ? d.latencyMillis + ' ms' : '—'),
@@ -233,9 +283,16 @@ function renderCall(callId) {
   }
 
   page = { kind: 'call', update: (name, data) => {
-    if (name === 'call') drawCall(data);
-    else if (name === 'levels') drawLevels(data.value);
-    else if (name === 'gone') showError('The call is no longer live and not among the ended calls kept.');
+    if (name === 'call') {
+      state = merge(data.reset ? {} : state, data.values);
+      drawCall(state);
+    } else if (name === 'levels') {
+      apply(levels, data);
+      drawLevels(data.reset ? levels.values() : data.upsert);
+    } else if (name === 'gone') showError('The call is no longer live and not among the ended calls kept.');
+  }, tick: () => {
+    const span = document.getElementById('call-age');
+    if (span && state.createdAt) span.textContent = age(ageOf(state));
   } };
   startFeed(callId);
 }
@@ -245,11 +302,12 @@ function renderCall(callId) {
 function renderServer() {
   const grid = el('div', { class: 'grid', id: 'server' });
   main.replaceChildren(el('h1', {}, 'Server'), el('p', { class: 'muted' }, 'The numbers of /metrics, with the last minutes since this page opened.'), grid);
-  page = { kind: 'server', update: (name, data) => {
-    if (name !== 'server') return;
-    grid.replaceChildren(...Object.entries(data.values).map(([k, v]) => el('div', { class: 'card', 'data-metric': k },
+  const draw = () => {
+    grid.replaceChildren(...Object.entries(serverValues).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => el('div', { class: 'card', 'data-metric': k },
       el('div', { class: 'k' }, k), el('div', { class: 'v' }, Number.isInteger(v) ? v : v.toFixed(2)), sparkline(history.get(k) || []))));
-  } };
+  };
+  page = { kind: 'server', update: (name) => { if (name === 'server') draw(); }, tick: draw };
+  draw();
   startFeed(null);
 }
 

@@ -6,6 +6,7 @@ import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.IdentityDirectory;
 import dev.switchboard.auth.IssuedToken;
 import dev.switchboard.auth.Principal;
+import dev.switchboard.auth.SignInThrottle;
 import dev.switchboard.auth.TenantEntry;
 import dev.switchboard.auth.TokenIssuer;
 import dev.switchboard.auth.UserAccount;
@@ -30,11 +31,14 @@ public final class AdminAccess {
     private final BearerAuthenticator authenticator;
     private final IdentityDirectory directory;
     private final TokenIssuer issuer;
+    private final SignInThrottle signIns;
 
-    public AdminAccess(BearerAuthenticator authenticator, IdentityDirectory directory, TokenIssuer issuer) {
+    /** @param signIns the limit on failed sign-ins, shared with the authority's other sign-in paths */
+    public AdminAccess(BearerAuthenticator authenticator, IdentityDirectory directory, TokenIssuer issuer, SignInThrottle signIns) {
         this.authenticator = authenticator;
         this.directory = directory;
         this.issuer = issuer;
+        this.signIns = signIns;
     }
 
     /**
@@ -61,12 +65,18 @@ public final class AdminAccess {
      * Signs an administrator in with user name and password: a delegated token for {@link #DASHBOARD_APP_ID}.
      *
      * @param tenantId the user's tenant, or null to find the user name in any tenant
+     * @param address  the client's address (the per-address limit), or null
      * @throws SwitchboardException INVALID_AUTHENTICATION_TOKEN (401) for an unknown user or a wrong password (the same
-     *                              answer for both), FORBIDDEN (403) for a user who is no administrator
+     *                              answer for both), FORBIDDEN (403) for a user who is no administrator,
+     *                              TOO_MANY_REQUESTS (429, with the wait) after too many failures ({@link SignInThrottle})
      */
-    public SignedIn signIn(String tenantId, String username, String password) {
+    public SignedIn signIn(String tenantId, String username, String password, String address) {
         if (username == null || username.isBlank() || password == null) {
             throw SwitchboardException.badRequest("'username' and 'password' are required.");
+        }
+        java.time.Duration wait = signIns.blocked(username, address, "admin");
+        if (wait != null) {
+            throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, SignInThrottle.lockedMessage(wait), wait);
         }
         List<UserAccount> candidates = new ArrayList<>();
         for (TenantEntry t : directory.tenants()) {
@@ -82,8 +92,10 @@ public final class AdminAccess {
             }
         }
         if (user == null) {
+            signIns.failed(username, address);
             throw new SwitchboardException(ErrorCode.INVALID_AUTHENTICATION_TOKEN, "The user name or password is incorrect.");
         }
+        signIns.succeeded(username, address);
         Optional<AdminRoles.Scope> scope = AdminRoles.scopeOf(user);
         if (scope.isEmpty()) {
             throw new SwitchboardException(ErrorCode.FORBIDDEN, "The signed-in user is not an administrator of this server.");

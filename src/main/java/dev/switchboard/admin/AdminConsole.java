@@ -2,6 +2,7 @@ package dev.switchboard.admin;
 
 import dev.switchboard.auth.BearerAuthenticator;
 import dev.switchboard.auth.IdentityDirectory;
+import dev.switchboard.auth.SignInThrottle;
 import dev.switchboard.auth.TokenIssuer;
 import dev.switchboard.cluster.CallRouter;
 import dev.switchboard.core.CallDirectory;
@@ -9,6 +10,7 @@ import dev.switchboard.core.CallEventSink;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.DeliveryObserver;
 import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
@@ -44,11 +46,20 @@ public final class AdminConsole {
      *
      * @param media   the RTP media plane (leg readings), or null for another engine
      * @param meters  the server's meters (the numbers of {@code /metrics}), or null
+     * @param signIns the limit on failed sign-ins the authority's sign-in paths share
      */
     public void register(RoutesConfig routes, CallDirectory calls, CallRouter router, BearerAuthenticator authenticator,
-                         IdentityDirectory identities, TokenIssuer issuer, RtpMediaEngine media, MeterRegistry meters) {
+                         IdentityDirectory identities, TokenIssuer issuer, RtpMediaEngine media, MeterRegistry meters,
+                         SignInThrottle signIns) {
         AdminView view = new AdminView(calls, ended, deliveries, new LegReadings(media), new ServerNumbers(meters), clock);
-        AdminHandler handler = new AdminHandler(new AdminAccess(authenticator, identities, issuer), view, router, audit);
-        AdminRoutes.register(routes, handler, new LiveFeed(handler, view), new DashboardAssets());
+        AdminHandler handler = new AdminHandler(new AdminAccess(authenticator, identities, issuer, signIns), view, router, audit);
+        LiveFeed feed = new LiveFeed(handler, view, clock);
+        AdminRoutes.register(routes, handler, feed, new DashboardAssets());
+        if (meters != null) {
+            Gauge.builder("switchboard.dashboard.feeds.open", feed, LiveFeed::open)
+                    .description("Live dashboard feeds open now").register(meters);
+            Gauge.builder("switchboard.dashboard.feed.topics", feed, f -> f.hub().topics())
+                    .description("Shared live-feed topics rendered now (0 while no dashboard is open)").register(meters);
+        }
     }
 }

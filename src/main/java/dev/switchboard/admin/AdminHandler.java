@@ -43,7 +43,7 @@ public final class AdminHandler {
         String username = text(body, "username");
         AdminAccess.SignedIn in;
         try {
-            in = access.signIn(text(body, "tenantId"), username, text(body, "password"));
+            in = access.signIn(text(body, "tenantId"), username, text(body, "password"), ctx.req().getRemoteAddr());
         } catch (SwitchboardException e) {
             audit.signIn(username, e.code().graphCode());
             throw e;

@@ -10,14 +10,19 @@ import dev.switchboard.core.ParticipantIdentity;
 import dev.switchboard.core.ParticipantView;
 import dev.switchboard.core.ResultInfo;
 import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.auth.AdminRoles;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.media.DropReason;
+import dev.switchboard.media.LegSample;
 import dev.switchboard.media.LegStats;
 import dev.switchboard.notify.DeliveryReport;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -82,7 +87,7 @@ final class AdminView {
         if (live.isPresent()) {
             CallSnapshot c = live.get();
             out = summary(c, null, null);
-            out.set("participants", participants(c));
+            out.set("participants", participants(c, true));
             out.set("operations", operations(c.operations()));
         } else {
             EndedCalls.Ended e = endedCall(admin, callId);
@@ -136,6 +141,86 @@ final class AdminView {
         return out;
     }
 
+    // ---- what the live feed's topics render (FeedTopic): entries compared from one rendering to the next -------------
+
+    /** Whether the admin may watch call {@code callId} (live or kept, in the admin's scope). */
+    boolean visible(AdminAccess.Admin admin, String callId) {
+        Optional<CallSnapshot> live = directory.call(callId);
+        if (live.isPresent()) {
+            return admin.sees(live.get().tenantId());
+        }
+        EndedCalls.Ended e = ended.get(callId);
+        return e != null && admin.sees(e.tenantId());
+    }
+
+    /** The calls list of a scope for the feed, by call id, in the list's order; summaries without {@code ageSeconds}. */
+    Map<String, JsonNode> feedCalls(AdminRoles.Scope scope) {
+        List<CallSnapshot> live = directory.liveCalls();
+        ended.seen(live);
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (CallSnapshot c : live) {
+            if (scope.sees(c.tenantId())) {
+                out.put(c.id(), summaryWithoutAge(c, null, null));
+            }
+        }
+        for (EndedCalls.Ended e : ended.list()) {
+            if (scope.sees(e.tenantId())) {
+                out.putIfAbsent(e.id(), endedSummaryWithoutAge(e));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One call for the feed, by field (as {@link #call} without {@code ageSeconds} and without the legs' readings,
+     * which the levels topic carries), or null when the call is neither live nor kept. No scope check: the feed checks
+     * {@link #visible} when it subscribes.
+     */
+    Map<String, JsonNode> feedCall(String callId) {
+        Optional<CallSnapshot> live = directory.call(callId);
+        ObjectNode out;
+        if (live.isPresent()) {
+            CallSnapshot c = live.get();
+            ended.seen(List.of(c));
+            out = summaryWithoutAge(c, null, null);
+            out.set("participants", participants(c, false));
+            out.set("operations", operations(c.operations()));
+        } else {
+            EndedCalls.Ended e = ended.get(callId);
+            if (e == null) {
+                return null;
+            }
+            out = endedSummaryWithoutAge(e);
+            out.set("participants", F.arrayNode());
+            out.set("operations", operations(e.last() == null ? List.of() : e.last().operations()));
+        }
+        out.set("deliveries", deliveries(callId));
+        return FeedTopic.fields(out);
+    }
+
+    /** The readings of a live call's legs for the feed, by participant id (empty once the call is not live). */
+    Map<String, JsonNode> feedLevels(String callId) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        directory.call(callId).ifPresent(c -> {
+            for (ParticipantView p : c.roster()) {
+                legs.read(c.mediaRoomId(), p.id()).ifPresent(r -> {
+                    ObjectNode n = F.objectNode();
+                    n.put("id", p.id());
+                    reading(n, r);
+                    out.put(p.id(), n);
+                });
+            }
+        });
+        return out;
+    }
+
+    /** The server's numbers for the feed, by name. */
+    Map<String, JsonNode> feedServer() {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        numbers.read().forEach((k, v) -> out.put(k, F.numberNode(v)));
+        return out;
+    }
+
     private EndedCalls.Ended endedCall(AdminAccess.Admin admin, String callId) {
         EndedCalls.Ended e = ended.get(callId);
         if (e == null || !admin.sees(e.tenantId())) {
@@ -145,6 +230,13 @@ final class AdminView {
     }
 
     private ObjectNode summary(CallSnapshot c, ResultInfo result, Instant endedAt) {
+        ObjectNode n = summaryWithoutAge(c, result, endedAt);
+        n.put("ageSeconds", Duration.between(c.createdAt(), endedAt != null ? endedAt : clock.instant()).toSeconds());
+        return n;
+    }
+
+    /** A call's summary as the live feed sends it: no {@code ageSeconds}, which would change it every second. */
+    private ObjectNode summaryWithoutAge(CallSnapshot c, ResultInfo result, Instant endedAt) {
         ObjectNode n = F.objectNode();
         n.put("id", c.id());
         n.put("callChainId", c.callChainId());
@@ -154,7 +246,6 @@ final class AdminView {
         n.put("direction", c.joined() ? "joined" : "created");
         n.put("state", endedAt != null ? "terminated" : c.state().wireName());
         n.put("createdAt", c.createdAt().toString());
-        n.put("ageSeconds", Duration.between(c.createdAt(), endedAt != null ? endedAt : clock.instant()).toSeconds());
         n.put("participantCount", c.roster().size());
         n.put("mediaMode", c.appHostedMedia() ? "appHosted" : "serviceHosted");
         n.put("myParticipantId", c.myParticipantId());
@@ -174,6 +265,15 @@ final class AdminView {
             n.put("participantCount", 0);
             return n;
         }
+        return endedSummaryWithoutAge(e);
+    }
+
+    private ObjectNode endedSummaryWithoutAge(EndedCalls.Ended e) {
+        if (e.last() != null) {
+            ObjectNode n = summaryWithoutAge(e.last(), e.resultInfo(), e.endedAt());
+            n.put("participantCount", 0);
+            return n;
+        }
         ObjectNode n = F.objectNode();
         n.put("id", e.id());
         n.put("callChainId", e.callChainId());
@@ -188,7 +288,8 @@ final class AdminView {
         return n;
     }
 
-    private ArrayNode participants(CallSnapshot c) {
+    /** The roster; {@code readings}: with each leg's level and counters (a reading), else leg type and codec only. */
+    private ArrayNode participants(CallSnapshot c, boolean readings) {
         ArrayNode out = F.arrayNode();
         for (ParticipantView p : c.roster()) {
             ObjectNode n = out.addObject();
@@ -202,12 +303,13 @@ final class AdminView {
             n.put("isMuted", p.isMuted());
             n.put("rosterSequenceNumber", p.rosterSequenceNumber());
             n.put("isBot", p.id().equals(c.myParticipantId()));
-            Optional<LegReadings.Reading> r = legs.read(c.mediaRoomId(), p.id());
-            if (r.isPresent()) {
-                n.put("legType", r.get().sample().webRtc() ? "webrtc" : "rtp");
-                LegStats s = r.get().sample().stats();
+            Optional<LegReadings.Reading> r = readings ? legs.read(c.mediaRoomId(), p.id()) : Optional.empty();
+            Optional<LegSample> sample = readings ? r.map(LegReadings.Reading::sample) : legs.sample(c.mediaRoomId(), p.id());
+            if (sample.isPresent()) {
+                n.put("legType", sample.get().webRtc() ? "webrtc" : "rtp");
+                LegStats s = sample.get().stats();
                 n.put("codec", s.codec() == null ? null : s.codec().name().toLowerCase(Locale.ROOT));
-                reading(n, r.get());
+                r.ifPresent(reading -> reading(n, reading));
             } else {
                 boolean bot = who.kind() != ParticipantIdentity.Kind.USER;
                 n.put("legType", bot && !c.appHostedMedia() ? "serverBot" : "none");

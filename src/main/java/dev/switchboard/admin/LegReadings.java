@@ -29,6 +29,12 @@ final class LegReadings {
         this.media = media;
     }
 
+    /** The leg's sample without taking a reading (the level's "fresh since the last reading" is left alone). */
+    Optional<LegSample> sample(String roomId, String participantId) {
+        return media == null ? Optional.empty() : media.legSample(roomId, participantId);
+    }
+
+    /** A reading of the leg: its sample, and its level if a frame was mixed for it since the previous reading. */
     Optional<Reading> read(String roomId, String participantId) {
         if (media == null) {
             return Optional.empty();

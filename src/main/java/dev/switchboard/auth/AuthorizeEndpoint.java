@@ -46,10 +46,25 @@ final class AuthorizeEndpoint {
         String username = ctx.formParam("username");
         String password = ctx.formParam("password");
         UserAccount user = username == null ? null : authority.directory().user(target.tenantId, username.strip()).orElse(null);
+        SignInThrottle signIns = authority.tokenEndpoint().signIns();
+        String address = ctx.req().getRemoteAddr();
+        boolean guarded = SignInThrottle.guards(user); // an administrator: failed guesses are limited
+        java.time.Duration wait = guarded ? signIns.blocked(username, address, "authorize") : null;
+        if (wait != null) {
+            ctx.status(429).header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
+            page(ctx, p, SignInThrottle.lockedMessage(wait));
+            return;
+        }
         if (user == null || password == null || !user.password().matches(password)) {
+            if (guarded) {
+                signIns.failed(username, address);
+            }
             ctx.status(200);
             page(ctx, p, "Your account or password is incorrect.");
             return;
+        }
+        if (guarded) {
+            signIns.succeeded(username, address);
         }
         Set<String> scopes;
         try {

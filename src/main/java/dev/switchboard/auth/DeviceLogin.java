@@ -45,9 +45,24 @@ final class DeviceLogin {
         String username = ctx.formParam("username");
         String password = ctx.formParam("password");
         UserAccount user = tenant == null || username == null ? null : authority.directory().user(tenant, username.strip()).orElse(null);
+        SignInThrottle signIns = authority.tokenEndpoint().signIns();
+        String address = ctx.req().getRemoteAddr();
+        boolean guarded = SignInThrottle.guards(user); // an administrator: failed guesses are limited
+        java.time.Duration wait = guarded ? signIns.blocked(username, address, "devicelogin") : null;
+        if (wait != null) {
+            ctx.status(429).header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
+            page(ctx, SignInThrottle.lockedMessage(wait), userCode);
+            return;
+        }
         if (user == null || password == null || !user.password().matches(password)) {
+            if (guarded) {
+                signIns.failed(username, address);
+            }
             page(ctx, "Your account or password is incorrect.", userCode);
             return;
+        }
+        if (guarded) {
+            signIns.succeeded(username, address);
         }
         if (!authority.tokenEndpoint().grants().approve(userCode, tenant, user.userId())) {
             page(ctx, "That code didn't work. Check the code and try again.", null);

@@ -142,7 +142,7 @@ public final class IdentityRoutes {
             requireForm(ctx);
             String tenant = ctx.pathParam("tenant");
             Map<String, String> form = form(ctx);
-            TokenEndpoint.Grant grant = authority.tokenEndpoint().handle(urls(ctx, authority), tenant, form);
+            TokenEndpoint.Grant grant = authority.tokenEndpoint().handle(urls(ctx, authority), tenant, form, ctx.req().getRemoteAddr());
             ObjectNode body = JSON.createObjectNode();
             body.put("token_type", "Bearer");
             body.put("scope", grant.scope());
@@ -284,6 +284,9 @@ public final class IdentityRoutes {
             body.put("correlation_id", clientRequestId(ctx));
             if (e.status() == 401) {
                 ctx.header("WWW-Authenticate", "Basic realm=\"switchboard\"");
+            }
+            if (e.retryAfter() != null) {
+                ctx.header("Retry-After", Long.toString(SignInThrottle.seconds(e.retryAfter())));
             }
             ctx.header("Cache-Control", "no-store, no-cache");
             ctx.status(e.status()).contentType("application/json; charset=utf-8").result(body.toString());

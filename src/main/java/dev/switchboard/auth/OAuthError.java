@@ -9,6 +9,7 @@ public final class OAuthError extends RuntimeException {
     private final int status;
     private final String error;
     private final int aadstsCode;
+    private final java.time.Duration retryAfter;
 
     /**
      * @param status      400 or 401
@@ -17,10 +18,21 @@ public final class OAuthError extends RuntimeException {
      * @param description written for the client; never contains a secret
      */
     public OAuthError(int status, String error, int aadstsCode, String description) {
+        this(status, error, aadstsCode, description, null);
+    }
+
+    /** As the other constructor, with the wait the answer's {@code Retry-After} asks for (null: none). */
+    public OAuthError(int status, String error, int aadstsCode, String description, java.time.Duration retryAfter) {
         super(description, null, false, false);
         this.status = status;
         this.error = error;
         this.aadstsCode = aadstsCode;
+        this.retryAfter = retryAfter;
+    }
+
+    /** The wait to send as {@code Retry-After}, or null. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public int status() {

@@ -27,15 +27,27 @@ public final class TokenEndpoint {
     private final IdentityDirectory directory;
     private final TokenIssuer issuer;
     private final GrantStore grants;
+    private final SignInThrottle signIns;
 
     public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer) {
         this(directory, issuer, new GrantStore(java.time.Clock.systemUTC()));
     }
 
     public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer, GrantStore grants) {
+        this(directory, issuer, grants, new SignInThrottle(java.time.Clock.systemUTC()));
+    }
+
+    /** @param signIns the limit on administrators' failed password sign-ins, shared with the other sign-in paths */
+    public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer, GrantStore grants, SignInThrottle signIns) {
         this.directory = directory;
         this.issuer = issuer;
         this.grants = grants;
+        this.signIns = signIns;
+    }
+
+    /** The limit on administrators' failed sign-ins (every sign-in path of the server shares it). */
+    public SignInThrottle signIns() {
+        return signIns;
     }
 
     /**
@@ -66,6 +78,14 @@ public final class TokenEndpoint {
      * @throws OAuthError for every failure
      */
     public Grant handle(IssuerUrls at, String tenantInPath, Map<String, String> form) {
+        return handle(at, tenantInPath, form, null);
+    }
+
+    /**
+     * @param remoteAddress the client's address (the per-address limit on administrators' failed sign-ins), or null
+     * @throws OAuthError for every failure
+     */
+    public Grant handle(IssuerUrls at, String tenantInPath, Map<String, String> form, String remoteAddress) {
         String tenantId = directory.canonicalTenantId(tenantInPath).orElseThrow(() -> new OAuthError(400, "invalid_tenant", 90002,
                 "Tenant '" + safe(tenantInPath) + "' not found. Check the tenant id in the URL."));
         String grantType = form.get("grant_type");
@@ -74,7 +94,7 @@ public final class TokenEndpoint {
         }
         return switch (grantType) {
             case "client_credentials" -> clientCredentials(at, tenantId, form);
-            case "password" -> password(at, tenantId, form);
+            case "password" -> password(at, tenantId, form, remoteAddress);
             case "authorization_code" -> authorizationCode(at == null ? issuer.urls() : at, tenantId, form);
             case "refresh_token" -> refreshToken(at == null ? issuer.urls() : at, tenantId, form);
             case DEVICE_CODE_GRANT, "device_code" -> deviceCode(at == null ? issuer.urls() : at, tenantId, form);
@@ -102,7 +122,7 @@ public final class TokenEndpoint {
         return new Grant(at == null ? issuer.appToken(app) : issuer.appToken(at, app), GraphAudience.URI + "/.default");
     }
 
-    private Grant password(IssuerUrls at, String tenantId, Map<String, String> form) {
+    private Grant password(IssuerUrls at, String tenantId, Map<String, String> form, String remoteAddress) {
         List<String> scopes = scopes(form);
         String username = form.get("username");
         String password = form.get("password");
@@ -115,8 +135,20 @@ public final class TokenEndpoint {
         AppRegistration app = authenticateClient(tenantId, form);
         Set<String> granted = delegatedScopes(app, scopes);
         UserAccount user = directory.user(tenantId, username).orElse(null);
+        boolean guarded = SignInThrottle.guards(user); // an administrator: failed guesses are limited
+        java.time.Duration wait = guarded ? signIns.blocked(username, remoteAddress, "token") : null;
+        if (wait != null) {
+            throw new OAuthError(400, "invalid_grant", 50053, "Your account is locked because you've tried to sign in too many"
+                    + " times with an incorrect user ID or password. " + SignInThrottle.lockedMessage(wait), wait);
+        }
         if (user == null || !user.password().matches(password)) {
+            if (guarded) {
+                signIns.failed(username, remoteAddress);
+            }
             throw new OAuthError(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+        }
+        if (guarded) {
+            signIns.succeeded(username, remoteAddress);
         }
         List<String> reported = granted.stream().map(p -> GraphAudience.URI + "/" + p).toList();
         return new Grant(at == null ? issuer.userToken(app, user, granted) : issuer.userToken(at, app, user, granted), String.join(" ", reported));

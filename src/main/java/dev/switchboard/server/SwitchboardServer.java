@@ -282,7 +282,7 @@ public final class SwitchboardServer implements AutoCloseable {
             dev.switchboard.api.IvrRoutes.register(cfg.routes, new dev.switchboard.api.IvrHandler(router, requests, calls));
             JoinPage.register(cfg.routes, new JoinPage(joinSignIn(authority)));
             adminConsole.register(cfg.routes, calls.directory(), router, authority.authenticator(), authority.directory(),
-                    authority.issuer(), media instanceof RtpMediaEngine rtp ? rtp : null, metrics);
+                    authority.issuer(), media instanceof RtpMediaEngine rtp ? rtp : null, metrics, authority.tokenEndpoint().signIns());
             if (cluster != null) {
                 cluster.registerInternalRoutes(cfg.routes, router);
             }

@@ -25,6 +25,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,11 +39,14 @@ import java.util.regex.Pattern;
 /**
  * What the dashboard costs the server: the full server ({@code serve}) in its own JVM with group calls whose user legs
  * all receive PCMU at 50 pps over loopback, its CPU measured from /proc over windows with no dashboard, with
- * {@code --dashboards} live feeds open (what the pages hold: even ones a call's page — server numbers and the call
- * once a second, its levels 5 times a second —, odd ones the calls list — server numbers and the list of every call
- * once a second), and with none again. Bounded in time; stops what it starts.
+ * {@code --dashboards} live feeds open (what the pages hold: even ones a call's page — server numbers, the call and
+ * its levels —, odd ones the calls list — server numbers and the list of every call), interleaved: {@code --rounds}
+ * rounds of "no dashboard, dashboards", then a last "no dashboard". Each round's rise compares its dashboards window
+ * with the mean of the no-dashboard windows either side; the summary gives medians, the spread of the rounds' rises,
+ * the load average at start and end, and a TARGET MET / MISSED verdict against the issue's +5 %. Bounded in time;
+ * stops what it starts.
  *
- * <p>usage: DashboardCostBench [--calls C] [--users-per-call U (1..3)] [--dashboards D] [--seconds S]
+ * <p>usage: DashboardCostBench [--calls C] [--users-per-call U (1..3)] [--dashboards D] [--seconds S] [--rounds R]
  */
 public final class DashboardCostBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +63,8 @@ public final class DashboardCostBench {
         int calls = Integer.parseInt(arg(args, "--calls", "250"));
         int usersPerCall = Math.min(3, Integer.parseInt(arg(args, "--users-per-call", "3")));
         int dashboards = Integer.parseInt(arg(args, "--dashboards", "5"));
-        double seconds = Double.parseDouble(arg(args, "--seconds", "20"));
+        double seconds = Double.parseDouble(arg(args, "--seconds", "8"));
+        int rounds = Math.max(1, Integer.parseInt(arg(args, "--rounds", "5")));
         Path data = Files.createTempDirectory("dashboard-bench");
         int low = Integer.parseInt(arg(args, "--media-low", "52000"));
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -92,37 +100,71 @@ public final class DashboardCostBench {
                 Thread sender = Thread.ofPlatform().name("rtp-sender").start(() -> send(out, ports, running, sent));
                 String admin = signIn(http, base);
                 Thread.sleep(5_000); // warm-up
+                String load0 = loadAverage();
                 long sent0 = sent.get();
                 long sentAt0 = System.nanoTime();
-                double idle1 = cpuCores(pid, seconds);
+                // off, on, off, on, ... off: each "on" window is compared with the "off" windows either side of it
+                double[] off = new double[rounds + 1];
+                double[] on = new double[rounds];
+                double[] kib = new double[rounds];
+                double[] ticker = new double[rounds];
+                double[] levelsPerSecond = new double[rounds];
+                Map<String, List<Double>> offGroups = new TreeMap<>();
+                Map<String, List<Double>> onGroups = new TreeMap<>();
+                for (int r = 0; r < rounds; r++) {
+                    off[r] = window(pid, seconds, offGroups);
+                    Dashboards d = Dashboards.open(http, base, admin, dashboards, callIds);
+                    Thread.sleep(3_000);
+                    long bytes0 = d.bytes.get();
+                    long ticker0 = threadTicks(pid, TICKER_COMM);
+                    long levels0 = d.levelFrames.get();
+                    on[r] = window(pid, seconds, onGroups);
+                    ticker[r] = (threadTicks(pid, TICKER_COMM) - ticker0) / 100.0 / seconds;
+                    kib[r] = (d.bytes.get() - bytes0) / 1024.0 / seconds;
+                    levelsPerSecond[r] = d.callPages == 0 ? 0 : (d.levelFrames.get() - levels0) / seconds / d.callPages;
+                    d.close();
+                    Thread.sleep(3_000);
+                    System.out.printf(Locale.ROOT, "round %d: no dashboard %.3f cores, %d dashboards %.3f cores (the feed ticker %.4f),"
+                            + " feeds %.1f KiB/s, %.1f levels frames/s per call page (load %s)%n", r + 1, off[r], dashboards, on[r],
+                            ticker[r], kib[r], levelsPerSecond[r], loadAverage());
+                }
+                off[rounds] = window(pid, seconds, offGroups);
                 double pps = (sent.get() - sent0) / ((System.nanoTime() - sentAt0) / 1e9);
-                List<Thread> feeds = new ArrayList<>();
-                AtomicBoolean feeding = new AtomicBoolean(true);
-                AtomicLong feedBytes = new AtomicLong();
-                for (int d = 0; d < dashboards; d++) {
-                    String callId = d % 2 == 0 ? callIds.get(d % callIds.size()) : null; // a call's page, or the list
-                    feeds.add(Thread.ofPlatform().name("feed-" + d).start(() -> feed(http, base, admin, callId, feeding, feedBytes)));
-                }
-                Thread.sleep(3_000);
-                long bytes0 = feedBytes.get();
-                double watched = cpuCores(pid, seconds);
-                long bytes1 = feedBytes.get();
-                feeding.set(false);
-                for (Thread t : feeds) {
-                    t.interrupt();
-                    t.join(5_000);
-                }
-                Thread.sleep(3_000);
-                double idle2 = cpuCores(pid, seconds);
                 running.set(false);
                 sender.join();
-                double idle = (idle1 + idle2) / 2;
+                String load1 = loadAverage();
+                double[] rise = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    rise[r] = on[r] / ((off[r] + off[r + 1]) / 2) - 1;
+                }
+                double offMedian = median(off);
+                double onMedian = median(on);
+                double riseMedian = median(rise);
+                double[] sorted = rise.clone();
+                java.util.Arrays.sort(sorted);
+                double wanted = ports.size() * 50.0;
                 System.out.printf(Locale.ROOT, "legs=%d (%d user RTP legs + %d server-side bot legs); the sender reached %.0f"
-                        + " packets/s of the %d wanted (%.0f %%)%n", ports.size() + calls, ports.size(), calls, pps,
-                        ports.size() * 50, 100 * pps / (ports.size() * 50));
-                System.out.printf(Locale.ROOT, "server cpu: no dashboard %.3f cores (%.3f before, %.3f after), %d dashboards %.3f cores"
-                        + " => ratio %.3f (%+.1f %%); feeds read %.1f KiB/s%n", idle, idle1, idle2, dashboards, watched,
-                        watched / idle, 100 * (watched / idle - 1), (bytes1 - bytes0) / 1024.0 / seconds);
+                        + " packets/s of the %.0f wanted (%.0f %%)%n", ports.size() + calls, ports.size(), calls, pps,
+                        wanted, 100 * pps / wanted);
+                System.out.printf(Locale.ROOT, "no dashboard windows: %s cores; %d dashboards windows: %s cores%n",
+                        java.util.Arrays.toString(off), dashboards, java.util.Arrays.toString(on));
+                boolean fullRate = pps >= 0.9 * wanted;
+                System.out.println("where the difference is (server threads grouped by name; median cores without -> with dashboards):");
+                for (String g : biggestDifferences(offGroups, onGroups, 8)) {
+                    double a = median(offGroups.getOrDefault(g, List.of(0.0)));
+                    double b = median(onGroups.getOrDefault(g, List.of(0.0)));
+                    System.out.printf(Locale.ROOT, "  %-16s %.4f -> %.4f (%+.4f)%n", g, a, b, b - a);
+                }
+                System.out.printf(Locale.ROOT, "the feed ticker's own CPU (renders every topic; the feeds' writes are not in it):"
+                        + " median %.4f cores = %.2f %% of the no-dashboard median%n", median(ticker), 100 * median(ticker) / offMedian);
+                System.out.printf(Locale.ROOT, "SUMMARY dashboard-cost: %d legs, %d rounds of %.0f s: no dashboard median %.3f cores,"
+                                + " %d dashboards median %.3f cores, rise median %+.1f %% (rounds %+.1f .. %+.1f %%), feeds %.1f KiB/s,"
+                                + " %.1f levels frames/s per call page,"
+                                + " load average %s -> %s%s => TARGET %s (< +5 %%)%n",
+                        ports.size() + calls, rounds, seconds, offMedian, dashboards, onMedian, 100 * riseMedian,
+                        100 * sorted[0], 100 * sorted[rounds - 1], median(kib), median(levelsPerSecond), load0, load1,
+                        fullRate ? "" : " [sender below 90 % of the packet rate: not a valid measurement]",
+                        riseMedian < 0.05 && fullRate ? "MET" : "MISSED");
             }
         } finally {
             server.destroy();
@@ -161,23 +203,150 @@ public final class DashboardCostBench {
         }
     }
 
-    private static void feed(HttpClient http, String base, String token, String callId, AtomicBoolean feeding, AtomicLong bytes) {
-        while (feeding.get()) {
-            try {
-                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/feed" + (callId == null ? "" : "?callId=" + callId)))
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream in = r.body()) {
-                    byte[] b = new byte[16384];
-                    for (int n; feeding.get() && (n = in.read(b)) >= 0; ) {
-                        bytes.addAndGet(n);
+    /** {@code n} live feeds held open like pages hold them (even ones a call's page, odd ones the calls list). */
+    private static final class Dashboards implements AutoCloseable {
+        final AtomicLong bytes = new AtomicLong();
+        /** {@code levels} frames received by the call pages. */
+        final AtomicLong levelFrames = new AtomicLong();
+        int callPages;
+        private final AtomicBoolean feeding = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+        private final List<InputStream> streams = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        static Dashboards open(HttpClient http, String base, String token, int n, List<String> callIds) {
+            Dashboards d = new Dashboards();
+            for (int i = 0; i < n; i++) {
+                String callId = i % 2 == 0 ? callIds.get(i % callIds.size()) : null;
+                d.callPages += callId == null ? 0 : 1;
+                d.threads.add(Thread.ofPlatform().name("feed-" + i).start(() -> d.feed(http, base, token, callId)));
+            }
+            return d;
+        }
+
+        private void feed(HttpClient http, String base, String token, String callId) {
+            while (feeding.get()) {
+                try {
+                    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/feed"
+                                    + (callId == null ? "" : "?callId=" + callId))).header("Authorization", "Bearer " + token).build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    try (InputStream in = r.body();
+                         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        streams.add(in);
+                        for (String line; feeding.get() && (line = lines.readLine()) != null; ) {
+                            bytes.addAndGet(line.length() + 1);
+                            if (line.equals("event: levels")) {
+                                levelFrames.incrementAndGet();
+                            }
+                        }
                     }
+                } catch (IOException e) {
+                    // reconnect while feeding
+                } catch (InterruptedException e) {
+                    return;
                 }
-            } catch (IOException e) {
-                // reconnect while feeding
-            } catch (InterruptedException e) {
-                return;
             }
         }
+
+        /** Closes every feed (the server sees each connection go) and waits for the readers. */
+        @Override
+        public void close() throws InterruptedException {
+            feeding.set(false);
+            synchronized (streams) {
+                for (InputStream in : streams) {
+                    try {
+                        in.close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+            }
+            for (Thread t : threads) {
+                t.interrupt();
+                t.join(5_000);
+            }
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** The 1-, 5- and 15-minute load averages, as /proc/loadavg has them. */
+    private static String loadAverage() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + "/" + f[1] + "/" + f[2];
+    }
+
+    /** The first 15 characters of the feed ticker thread's name, as /proc/PID/task/TID/comm shows it. */
+    private static final String TICKER_COMM = "dashboard-feed-ticker".substring(0, 15);
+
+    /** CPU ticks (utime+stime) of the process's threads whose comm is {@code comm}; 0 when none runs. */
+    private static long threadTicks(long pid, String comm) throws IOException {
+        long sum = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().equals(comm)) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The server's CPU over {@code seconds}, in cores; adds each thread group's cores (threads by name with numbers
+     * stripped, from /proc/PID/task) to {@code groups}.
+     */
+    private static double window(long pid, double seconds, Map<String, List<Double>> groups) throws Exception {
+        Map<String, Long> before = threadGroups(pid);
+        long t0 = System.nanoTime();
+        double cores = cpuCores(pid, seconds);
+        Map<String, Long> after = threadGroups(pid);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        Set<String> names = new TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String g : names) {
+            double c = Math.max(0, after.getOrDefault(g, 0L) - before.getOrDefault(g, 0L)) / 100.0 / elapsed;
+            groups.computeIfAbsent(g, k -> new ArrayList<>()).add(c);
+        }
+        return cores;
+    }
+
+    /** CPU ticks by thread group (the thread's comm with digits and separators at its end stripped). */
+    private static Map<String, Long> threadGroups(long pid) throws IOException {
+        Map<String, Long> out = new TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String group = Files.readString(task.resolve("comm")).strip().replaceAll("[-_#\\s\\d]+$", "");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> biggestDifferences(Map<String, List<Double>> off, Map<String, List<Double>> on, int n) {
+        Set<String> names = new TreeSet<>(off.keySet());
+        names.addAll(on.keySet());
+        return names.stream().sorted(java.util.Comparator.comparingDouble((String g) -> -Math.abs(
+                median(on.getOrDefault(g, List.of(0.0))) - median(off.getOrDefault(g, List.of(0.0)))))).limit(n).toList();
+    }
+
+    private static double median(List<Double> values) {
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The server's CPU over {@code seconds}, in cores (from /proc/PID/stat utime+stime). */
