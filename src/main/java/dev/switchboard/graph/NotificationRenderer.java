@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.CallEvent;
 import dev.switchboard.core.CallState;
-import dev.switchboard.core.ParticipantView;
 import dev.switchboard.notify.NotificationKind;
 import dev.switchboard.notify.OutboundNotification;
 
@@ -16,12 +15,14 @@ import java.util.List;
  * Renders the engine's {@link CallEvent}s as Graph {@code commsNotification} items (facts §6.3) for the bots'
  * callback URIs: call states as {@code updated} ({@code terminated} as {@code deleted}), rosters as {@code updated}
  * on the participants (the whole roster, or the delta when the bot asked for it), finished operations as
- * {@code deleted}, an incoming call as {@code created} with the whole call (docs/inbound-calls.md). Stateless and thread-safe.
+ * {@code deleted}, an incoming call as {@code created} with the whole call (docs/inbound-calls.md). Thread-safe; its only
+ * state is a {@link RosterJsonCache} (each roster entry rendered once while unchanged), so keep one renderer per server.
  *
  * <p>Threads and locks: docs/concurrency.md.
  */
 public final class NotificationRenderer {
     static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
+    private final RosterJsonCache rosterJson = new RosterJsonCache();
 
     /** The notifications {@code event} makes, in delivery order; none for a roster change no bot hears about. */
     public List<OutboundNotification> render(CallEvent event) {
@@ -39,6 +40,11 @@ public final class NotificationRenderer {
         };
     }
 
+    /** Calls whose roster entries are cached (for tests). */
+    int cachedRosters() {
+        return rosterJson.size();
+    }
+
     private static OutboundNotification callState(CallEvent.CallStateChanged s) {
         boolean terminated = s.state() == CallState.TERMINATED;
         return notification(s.bot(), NotificationKind.CALL_STATE, terminated ? "deleted" : "updated",
@@ -54,14 +60,43 @@ public final class NotificationRenderer {
                 false, call);
     }
 
-    private static List<OutboundNotification> roster(CallEvent.RosterChanged r) {
+    private List<OutboundNotification> roster(CallEvent.RosterChanged r) {
+        if (r.update().ended()) {
+            rosterJson.forget(r.update().callChainId());
+        }
         List<OutboundNotification> out = new ArrayList<>(r.bots().size());
+        byte[] whole = null;
         for (CallEvent.BotAddress bot : r.bots()) {
-            List<ParticipantView> shown = bot.deltaRoster() ? r.update().changed() : r.update().roster();
-            out.add(notification(bot, NotificationKind.ROSTER, "updated",
-                    "/communications/calls/" + bot.callId() + "/participants", false, CallJson.participants(shown)));
+            String resourceUrl = "/communications/calls/" + bot.callId() + "/participants";
+            if (bot.deltaRoster()) {
+                out.add(notification(bot, NotificationKind.ROSTER, "updated", resourceUrl, false,
+                        CallJson.participants(r.update().changed())));
+                continue;
+            }
+            if (whole == null) {
+                whole = rosterJson.participants(r.update().callChainId(), r.update().roster());
+            }
+            out.add(withRawData(bot, NotificationKind.ROSTER, "updated", resourceUrl, whole));
         }
         return out;
+    }
+
+    /** Like {@link #notification}, with {@code resourceData} already serialised (the envelope's last field). */
+    private static OutboundNotification withRawData(CallEvent.BotAddress bot, NotificationKind kind, String changeType,
+                                                    String resourceUrl, byte[] data) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("@odata.type", ITEM_TYPE);
+        n.put("changeType", changeType);
+        n.put("resourceUrl", resourceUrl);
+        byte[] head = GraphWire.bytes(n); // {...} : its closing brace is replaced by the data field
+        byte[] field = ",\"resourceData\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] item = new byte[head.length - 1 + field.length + data.length + 1];
+        System.arraycopy(head, 0, item, 0, head.length - 1);
+        System.arraycopy(field, 0, item, head.length - 1, field.length);
+        System.arraycopy(data, 0, item, head.length - 1 + field.length, data.length);
+        item[item.length - 1] = '}';
+        return new OutboundNotification(bot.callId(), bot.tenantId(), bot.appId(), bot.callbackUri(), kind, resourceUrl,
+                false, item);
     }
 
     private static OutboundNotification notification(CallEvent.BotAddress bot, NotificationKind kind, String changeType,
