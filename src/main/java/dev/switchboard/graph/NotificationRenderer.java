@@ -8,7 +8,9 @@ import dev.switchboard.core.CallState;
 import dev.switchboard.notify.NotificationKind;
 import dev.switchboard.notify.OutboundNotification;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,6 +24,8 @@ import java.util.List;
  */
 public final class NotificationRenderer {
     static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
+    private static final byte[] RESOURCE_DATA = ",\"resourceData\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = {'}'};
     private final RosterJsonCache rosterJson = new RosterJsonCache();
 
     /** The notifications {@code event} makes, in delivery order; none for a roster change no bot hears about. */
@@ -65,7 +69,6 @@ public final class NotificationRenderer {
             rosterJson.forget(r.update().callChainId());
         }
         List<OutboundNotification> out = new ArrayList<>(r.bots().size());
-        byte[] whole = null;
         for (CallEvent.BotAddress bot : r.bots()) {
             String resourceUrl = "/communications/calls/" + bot.callId() + "/participants";
             if (bot.deltaRoster()) {
@@ -73,30 +76,19 @@ public final class NotificationRenderer {
                         CallJson.participants(r.update().changed())));
                 continue;
             }
-            if (whole == null) {
-                whole = rosterJson.participants(r.update().callChainId(), r.update().roster());
-            }
-            out.add(withRawData(bot, NotificationKind.ROSTER, "updated", resourceUrl, whole));
+            // the envelope as notification() renders it, its closing brace replaced by the cached roster entries
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            n.put("@odata.type", ITEM_TYPE);
+            n.put("changeType", "updated");
+            n.put("resourceUrl", resourceUrl);
+            byte[] envelope = GraphWire.bytes(n);
+            byte[] head = Arrays.copyOf(envelope, envelope.length - 1 + RESOURCE_DATA.length);
+            System.arraycopy(RESOURCE_DATA, 0, head, envelope.length - 1, RESOURCE_DATA.length);
+            byte[] item = rosterJson.wrapParticipants(r.update().callChainId(), r.update().roster(), head, CLOSE);
+            out.add(new OutboundNotification(bot.callId(), bot.tenantId(), bot.appId(), bot.callbackUri(),
+                    NotificationKind.ROSTER, resourceUrl, false, item));
         }
         return out;
-    }
-
-    /** Like {@link #notification}, with {@code resourceData} already serialised (the envelope's last field). */
-    private static OutboundNotification withRawData(CallEvent.BotAddress bot, NotificationKind kind, String changeType,
-                                                    String resourceUrl, byte[] data) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("@odata.type", ITEM_TYPE);
-        n.put("changeType", changeType);
-        n.put("resourceUrl", resourceUrl);
-        byte[] head = GraphWire.bytes(n); // {...} : its closing brace is replaced by the data field
-        byte[] field = ",\"resourceData\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] item = new byte[head.length - 1 + field.length + data.length + 1];
-        System.arraycopy(head, 0, item, 0, head.length - 1);
-        System.arraycopy(field, 0, item, head.length - 1, field.length);
-        System.arraycopy(data, 0, item, head.length - 1 + field.length, data.length);
-        item[item.length - 1] = '}';
-        return new OutboundNotification(bot.callId(), bot.tenantId(), bot.appId(), bot.callbackUri(), kind, resourceUrl,
-                false, item);
     }
 
     private static OutboundNotification notification(CallEvent.BotAddress bot, NotificationKind kind, String changeType,
