@@ -20,8 +20,8 @@ final class TickPhase {
     /** The most the deadline moves at once: one tick is at most 2 ms longer or shorter than 20 ms. */
     static final long MAX_STEP_NANOS = 2_000_000L;
     static final int ADJUST_EVERY_TICKS = 50;
-    /** Fewer arrivals than this in a window say nothing about a phase. */
-    static final int MIN_ARRIVALS = 100;
+    /** Fewer arrivals than this in a window (half a second of one talker) say nothing about a phase. */
+    static final int MIN_ARRIVALS = 25;
     /** A better phase must cut the mean wait by at least this share before the tick moves. */
     static final double MIN_GAIN = 0.2;
 
