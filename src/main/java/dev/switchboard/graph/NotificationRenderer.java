@@ -5,23 +5,28 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.CallEvent;
 import dev.switchboard.core.CallState;
-import dev.switchboard.core.ParticipantView;
 import dev.switchboard.notify.NotificationKind;
 import dev.switchboard.notify.OutboundNotification;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Renders the engine's {@link CallEvent}s as Graph {@code commsNotification} items (facts §6.3) for the bots'
  * callback URIs: call states as {@code updated} ({@code terminated} as {@code deleted}), rosters as {@code updated}
  * on the participants (the whole roster, or the delta when the bot asked for it), finished operations as
- * {@code deleted}, an incoming call as {@code created} with the whole call (docs/inbound-calls.md). Stateless and thread-safe.
+ * {@code deleted}, an incoming call as {@code created} with the whole call (docs/inbound-calls.md). Thread-safe; its only
+ * state is a {@link RosterJsonCache} (each roster entry rendered once while unchanged), so keep one renderer per server.
  *
  * <p>Threads and locks: docs/concurrency.md.
  */
 public final class NotificationRenderer {
     static final String ITEM_TYPE = "#microsoft.graph.commsNotification";
+    private static final byte[] RESOURCE_DATA = ",\"resourceData\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = {'}'};
+    private final RosterJsonCache rosterJson = new RosterJsonCache();
 
     /** The notifications {@code event} makes, in delivery order; none for a roster change no bot hears about. */
     public List<OutboundNotification> render(CallEvent event) {
@@ -39,6 +44,11 @@ public final class NotificationRenderer {
         };
     }
 
+    /** Calls whose roster entries are cached (for tests). */
+    int cachedRosters() {
+        return rosterJson.size();
+    }
+
     private static OutboundNotification callState(CallEvent.CallStateChanged s) {
         boolean terminated = s.state() == CallState.TERMINATED;
         return notification(s.bot(), NotificationKind.CALL_STATE, terminated ? "deleted" : "updated",
@@ -54,12 +64,29 @@ public final class NotificationRenderer {
                 false, call);
     }
 
-    private static List<OutboundNotification> roster(CallEvent.RosterChanged r) {
+    private List<OutboundNotification> roster(CallEvent.RosterChanged r) {
+        if (r.update().ended()) {
+            rosterJson.forget(r.update().callChainId());
+        }
         List<OutboundNotification> out = new ArrayList<>(r.bots().size());
         for (CallEvent.BotAddress bot : r.bots()) {
-            List<ParticipantView> shown = bot.deltaRoster() ? r.update().changed() : r.update().roster();
-            out.add(notification(bot, NotificationKind.ROSTER, "updated",
-                    "/communications/calls/" + bot.callId() + "/participants", false, CallJson.participants(shown)));
+            String resourceUrl = "/communications/calls/" + bot.callId() + "/participants";
+            if (bot.deltaRoster()) {
+                out.add(notification(bot, NotificationKind.ROSTER, "updated", resourceUrl, false,
+                        CallJson.participants(r.update().changed())));
+                continue;
+            }
+            // the envelope as notification() renders it, its closing brace replaced by the cached roster entries
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            n.put("@odata.type", ITEM_TYPE);
+            n.put("changeType", "updated");
+            n.put("resourceUrl", resourceUrl);
+            byte[] envelope = GraphWire.bytes(n);
+            byte[] head = Arrays.copyOf(envelope, envelope.length - 1 + RESOURCE_DATA.length);
+            System.arraycopy(RESOURCE_DATA, 0, head, envelope.length - 1, RESOURCE_DATA.length);
+            byte[] item = rosterJson.wrapParticipants(r.update().callChainId(), r.update().roster(), head, CLOSE);
+            out.add(new OutboundNotification(bot.callId(), bot.tenantId(), bot.appId(), bot.callbackUri(),
+                    NotificationKind.ROSTER, resourceUrl, false, item));
         }
         return out;
     }

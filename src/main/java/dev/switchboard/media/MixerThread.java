@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * A platform thread that ticks its rooms every 20 ms on absolute deadlines (start + k·20 ms), so
  * timing does not drift when a tick runs long. A room tick that starts more than {@link #LATE_MILLIS}
  * after its slot counts as late; when the thread falls more than {@link #MAX_CATCH_UP} ticks behind
- * (the process was stopped), the missed ticks are skipped and counted as late instead of bursting.
+ * (the process was stopped), the missed ticks are skipped and counted as late instead of bursting. Once a second the
+ * deadline may move by up to 2 ms so its rooms' packets arrive just before the tick ({@link TickPhase}).
  *
  * <p>Threads and locks: docs/concurrency.md.
  */
@@ -19,6 +20,7 @@ final class MixerThread implements Runnable {
 
     private final MediaCounters counters;
     private final Thread thread;
+    private final TickPhase phase = new TickPhase(System.nanoTime());
     private volatile RtpRoom[] rooms = new RtpRoom[0];
     private volatile boolean running = true;
 
@@ -50,6 +52,11 @@ final class MixerThread implements Runnable {
         }
     }
 
+    /** Where its legs' packets arrive in the period (packet threads report to it). */
+    TickPhase phase() {
+        return phase;
+    }
+
     int roomCount() {
         return rooms.length;
     }
@@ -57,6 +64,7 @@ final class MixerThread implements Runnable {
     @Override
     public void run() {
         long next = System.nanoTime() + PERIOD_NANOS;
+        int sincePhase = 0;
         while (running) {
             long now;
             while ((now = System.nanoTime()) - next < 0) {
@@ -80,6 +88,10 @@ final class MixerThread implements Runnable {
             long done = System.nanoTime();
             counters.recordTick(done - now);
             next += PERIOD_NANOS;
+            if (++sincePhase == TickPhase.ADJUST_EVERY_TICKS) {
+                sincePhase = 0;
+                next += phase.adjust(next);
+            }
             long behind = (done - next) / PERIOD_NANOS;
             if (behind > MAX_CATCH_UP) {
                 next += behind * PERIOD_NANOS;

@@ -274,6 +274,9 @@ public final class RtpLeg implements MediaLeg {
                 return; // signalling, never audio: it does not reach the playout
             }
             verdict = playout.insert(packet, buf, mute);
+            if (verdict == null) {
+                room.audioArrived(now);
+            }
         }
         if (verdict != null) {
             stats.drop(verdict, 1);

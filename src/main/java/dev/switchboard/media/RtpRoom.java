@@ -118,6 +118,11 @@ public final class RtpRoom implements MediaRoom {
         });
     }
 
+    /** An audio frame of one of its legs was buffered at {@code nowNanos} (packet threads): where ticks should sit. */
+    void audioArrived(long nowNanos) {
+        mixerThread.phase().arrived(nowNanos);
+    }
+
     /** Runs a DTMF completion on the DTMF thread. */
     void dtmfTask(Runnable task) {
         engine.dtmf().post(task);

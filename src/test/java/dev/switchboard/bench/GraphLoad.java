@@ -452,8 +452,10 @@ public final class GraphLoad {
                 head.append("Authorization: Bearer ").append(token).append("\r\n");
             }
             head.append("\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(payload);
+            byte[] h = head.toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] request = java.util.Arrays.copyOf(h, h.length + payload.length);
+            System.arraycopy(payload, 0, request, h.length, payload.length);
+            out.write(request); // one segment, as a buffering client sends it: the server reads the request in one go
             out.flush();
             return read();
         }

@@ -144,6 +144,7 @@ public final class MuteUnderLoad {
         listeners.forEach(Listener::reset);
         String figures0 = target.serverFigures();
         long cpu0 = cpuTicks(pid);
+        long[] client0 = clientFigures();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         List<Double> roundTrips = Collections.synchronizedList(new ArrayList<>());
@@ -196,6 +197,7 @@ public final class MuteUnderLoad {
         }
         long wall = System.nanoTime() - start;
         long cpu1 = cpuTicks(pid);
+        long[] client1 = clientFigures();
         String figures1 = target.serverFigures();
         double rate = Double.MAX_VALUE;
         double rateSum = 0;
@@ -233,6 +235,9 @@ public final class MuteUnderLoad {
             System.out.printf(Locale.ROOT, "inside the server (its http.server.requests timer, Javalin handler): %d mutes, mean %.2f ms%n",
                     handled, (field(figures1, "muteHandlerMicros") - field(figures0, "muteHandlerMicros")) / 1000.0 / handled);
         }
+        // the load generator shares the 2 cores with the server: its own CPU and GC pauses are part of every round trip
+        System.out.printf(Locale.ROOT, "load generator (this JVM): cpu=%.3f cores; GC %d collections, %d ms in the window%n",
+                (client1[0] - client0[0]) / (double) wall, client1[1] - client0[1], client1[2] - client0[2]);
         System.out.printf(Locale.ROOT, "listeners=%d packets/s min=%.1f mean=%.1f%n", listeners.size(), rate, rateSum / listeners.size());
         System.out.printf(Locale.ROOT, "mute round trip n=%d p50=%.2f p99=%.2f max=%.2f ms%n", rts.size(), pct(rts, 50), pct(rts, 99),
                 pct(rts, 100));
@@ -285,6 +290,19 @@ public final class MuteUnderLoad {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime (fields 14, 15)
+    }
+
+    /** This JVM's CPU nanoseconds, GC collections and GC milliseconds so far. */
+    private static long[] clientFigures() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        long cpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        return new long[] {cpu, count, millis};
     }
 
     private static long rssKb(long pid) throws IOException {

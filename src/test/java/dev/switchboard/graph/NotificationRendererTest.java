@@ -76,4 +76,28 @@ class NotificationRendererTest {
         assertThat(item.path("resourceUrl").asText()).isEqualTo("/communications/calls/call-1/operations/op-1");
         assertThat(item.at("/resourceData/status").asText()).isEqualTo("Completed");
     }
+
+    @Test
+    void aWholeRosterIsByteForByteTheTreeRenderingAndAnEndedRosterLeavesNothingCached() {
+        ParticipantView a = new ParticipantView("a", ParticipantIdentity.user("a", "A \"quoted\" é", "tenant"), false, false, false, "1", 3, false);
+        ParticipantView b = new ParticipantView("b", ParticipantIdentity.user("b", "B", "tenant"), false, false, false, "2", 4, false);
+        ParticipantView bMuted = new ParticipantView("b", ParticipantIdentity.user("b", "B", "tenant"), false, true, false, "2", 5, false);
+        ParticipantView c = new ParticipantView("c", ParticipantIdentity.user("c", "C", "tenant"), true, false, false, "3", 6, false);
+        for (List<ParticipantView> roster : List.of(List.of(a, b), List.of(a, bMuted), List.of(bMuted, c), List.of(c))) {
+            OutboundNotification n = renderer.render(new CallEvent.RosterChanged(
+                    new RosterUpdate(List.of("call-1"), "chain", 9, roster, List.of(), false), List.of(BOT))).getFirst();
+            com.fasterxml.jackson.databind.node.ObjectNode tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            tree.put("@odata.type", "#microsoft.graph.commsNotification");
+            tree.put("changeType", "updated");
+            tree.put("resourceUrl", "/communications/calls/call-1/participants");
+            tree.set("resourceData", CallJson.participants(roster));
+            assertThat(new String(n.commsNotification(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(new String(GraphWire.bytes(tree), java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(n.kind()).isEqualTo(NotificationKind.ROSTER);
+            assertThat(n.last()).isFalse();
+        }
+        assertThat(renderer.cachedRosters()).isEqualTo(1);
+        renderer.render(new CallEvent.RosterChanged(new RosterUpdate(List.of("call-1"), "chain", 10, List.of(), List.of(c), true), List.of()));
+        assertThat(renderer.cachedRosters()).isZero();
+    }
 }
