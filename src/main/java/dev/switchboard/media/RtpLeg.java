@@ -72,7 +72,7 @@ public final class RtpLeg implements MediaLeg {
         this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
         this.sender = negotiation.weSend()
                 ? new LegSender(channel, new InetSocketAddress(remoteIp, negotiation.remotePort()), codec,
-                        negotiation.payloadType(), dtmfPayloadType, room::dtmfTask, stats)
+                        negotiation.payloadType(), dtmfPayloadType, room::dtmfTask, stats, room.opusEncoder())
                 : null;
         LegSender s = sender;
         this.filter = new IngressFilter(remoteIp, negotiation.payloadType(), dtmfPayloadType, negotiation.weReceive(),
@@ -99,7 +99,7 @@ public final class RtpLeg implements MediaLeg {
         this.dtmfPayloadType = offer.dtmfPayloadType();
         this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
         LegSender s = ours.sends() ? new LegSender(null, null, codec, offer.payloadType(), dtmfPayloadType,
-                room::dtmfTask, stats) : null;
+                room::dtmfTask, stats, room.opusEncoder()) : null;
         this.sender = s;
         this.filter = new IngressFilter(ICE_AUTHENTICATED.getAddress(), offer.payloadType(), dtmfPayloadType,
                 ours.receives(), mute, s == null ? () -> { } : s::latch);

@@ -27,7 +27,7 @@ public final class RtpRoom implements MediaRoom {
     private final String callId;
     private final RtpMediaEngine engine;
     private final MixerThread mixerThread;
-    private final AudioMixer mixer = new AudioMixer();
+    private final AudioMixer mixer;
     /** Service-hosted media: prompts, recordings, hold music (mixer hooks marked "ivr" in {@link #tick()}). */
     private final dev.switchboard.media.ivr.IvrChannel ivr = new dev.switchboard.media.ivr.IvrChannel();
     private final short[] scratch = new short[dev.switchboard.media.codec.AudioCodec.MIX_FRAME];
@@ -51,6 +51,12 @@ public final class RtpRoom implements MediaRoom {
         this.callId = callId;
         this.engine = engine;
         this.mixerThread = mixerThread;
+        this.mixer = new AudioMixer(engine.opusEncoder());
+    }
+
+    /** How this room's Opus encoders encode (the engine's settings). */
+    dev.switchboard.media.codec.OpusEncoderSettings opusEncoder() {
+        return engine.opusEncoder();
     }
 
     @Override

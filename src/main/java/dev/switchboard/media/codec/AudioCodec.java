@@ -76,8 +76,13 @@ public enum AudioCodec {
         return this == OPUS ? new OpusFrameDecoder() : new G711FrameDecoder(this == PCMU);
     }
 
-    /** A new encoder for one outgoing stream. */
+    /** A new encoder for one outgoing stream; Opus with {@link OpusEncoderSettings#SWITCHBOARD}. */
     public FrameEncoder newEncoder() {
-        return this == OPUS ? new OpusFrameEncoder() : new G711FrameEncoder(this == PCMU);
+        return newEncoder(OpusEncoderSettings.SWITCHBOARD);
+    }
+
+    /** A new encoder for one outgoing stream; {@code opus} applies to Opus only. */
+    public FrameEncoder newEncoder(OpusEncoderSettings opus) {
+        return this == OPUS ? new OpusFrameEncoder(opus) : new G711FrameEncoder(this == PCMU);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.media.mix;
 
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.media.codec.FrameEncoder;
+import dev.switchboard.media.codec.OpusEncoderSettings;
 
 /**
  * The arithmetic of one room's 20 ms tick at 48 kHz: the sum of every contributing leg, each
@@ -21,8 +22,19 @@ public final class AudioMixer {
     private final FrameEncoder[] sharedEncoders = new FrameEncoder[CODECS.length];
     private final byte[][] sharedPayloads = new byte[CODECS.length][];
     private final int[] sharedLengths = new int[CODECS.length];
+    private final OpusEncoderSettings opus;
     private boolean fullMixReady;
     private int contributors;
+
+    /** A mixer whose shared Opus encoder uses {@link OpusEncoderSettings#SWITCHBOARD}. */
+    public AudioMixer() {
+        this(OpusEncoderSettings.SWITCHBOARD);
+    }
+
+    /** A mixer whose shared Opus encoder uses {@code opus}. */
+    public AudioMixer(OpusEncoderSettings opus) {
+        this.opus = java.util.Objects.requireNonNull(opus, "opus");
+    }
 
     /** Starts a tick: empties the sum and the shared encodings. */
     public void begin() {
@@ -89,7 +101,7 @@ public final class AudioMixer {
         int c = codec.ordinal();
         if (sharedLengths[c] == -2) {
             if (sharedEncoders[c] == null) {
-                sharedEncoders[c] = codec.newEncoder();
+                sharedEncoders[c] = codec.newEncoder(opus);
                 sharedPayloads[c] = new byte[sharedEncoders[c].maxPayloadBytes()];
             }
             sharedLengths[c] = sharedEncoders[c].encode(fullMix(), sharedPayloads[c], 0);

@@ -13,7 +13,28 @@ class CodecRoundTripTest {
     @ParameterizedTest
     @EnumSource(AudioCodec.class)
     void aToneSurvivesEncodeAndDecode(AudioCodec codec) {
-        FrameEncoder enc = codec.newEncoder();
+        toneSurvives(codec, codec.newEncoder());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"switchboard", "janus"})
+    void aToneSurvivesEveryOpusPreset(String preset) {
+        toneSurvives(AudioCodec.OPUS, AudioCodec.OPUS.newEncoder(OpusEncoderSettings.preset(preset)));
+    }
+
+    @Test
+    void opusEncoderSettingsRejectOutOfRangeValues() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpusEncoderSettings.SWITCHBOARD.withComplexity(11))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpusEncoderSettings.SWITCHBOARD.withBitrate(5_000))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpusEncoderSettings.preset("libopus"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(OpusEncoderSettings.preset("JANUS")).isEqualTo(new OpusEncoderSettings(4, OpusEncoderSettings.AUTO_BITRATE,
+                OpusEncoderSettings.Bandwidth.FULLBAND, OpusEncoderSettings.Application.VOIP));
+    }
+
+    private static void toneSurvives(AudioCodec codec, FrameEncoder enc) {
         FrameDecoder dec = codec.newDecoder();
         short[] in = new short[AudioCodec.MIX_FRAME];
         short[] out = new short[AudioCodec.MIX_FRAME];
