@@ -98,15 +98,15 @@ final class LegSender {
         return true;
     }
 
-    /** Sends this leg its own mix-minus, encoded with its own encoder. */
-    void sendOwn(short[] mix) {
+    /** Sends this leg its own mix-minus, encoded with its own encoder; {@code narrow}: 160 samples at 8 kHz. */
+    void sendOwn(short[] mix, boolean narrow) {
         if (sentEvent()) {
             return;
         }
         if (encoder == null) {
             encoder = codec.newEncoder(opus);
         }
-        int n = encoder.encode(mix, out, RtpPacket.HEADER_BYTES);
+        int n = narrow ? encoder.encodeNarrow(mix, out, RtpPacket.HEADER_BYTES) : encoder.encode(mix, out, RtpPacket.HEADER_BYTES);
         if (n < 0) {
             writer.skipFrame();
             return;

@@ -287,6 +287,11 @@ public final class RtpLeg implements MediaLeg {
         return playout.pull(mute);
     }
 
+    /** Like {@link #pullFrame()}, at 8 kHz when {@code narrow} (only for a G.711 leg). */
+    boolean pullFrame(boolean narrow) {
+        return playout.pull(mute, narrow);
+    }
+
     short[] pcm() {
         return playout.pcm();
     }
@@ -329,9 +334,15 @@ public final class RtpLeg implements MediaLeg {
         room.digitReceived(participantId, tone);
     }
 
-    /** Sends this leg its own mix-minus. */
+    /** Sends this leg its own mix-minus (48 kHz). */
     void sendOwn(short[] mix) {
-        sender.sendOwn(mix);
+        sender.sendOwn(mix, false);
+    }
+
+    /** Sends this leg its own mix-minus of the mixer's tick, at the tick's rate. */
+    void sendOwn(AudioMixer mixer, short[] scratch) {
+        mixer.mixMinus(pcm(), scratch);
+        sender.sendOwn(scratch, mixer.narrow());
     }
 
     /** Sends this leg the room's shared encoding of the full mix. */

@@ -328,10 +328,11 @@ public final class RtpRoom implements MediaRoom {
             if (talkers.length < ls.length) {
                 talkers = new RtpLeg[ls.length]; // only when the room grows
             }
-            mixer.begin();
             ivr.begin();
+            boolean narrow = ivr.idle() && allNarrowband(ls); // 8 kHz mix: no 48 kHz round trip (docs/media.md)
+            mixer.begin(narrow);
             for (RtpLeg l : ls) {
-                if (l.pullFrame()) {
+                if (l.pullFrame(narrow)) {
                     if (ivr.held(l.participantId())) {
                         continue; // ivr: a held participant is heard by nobody
                     }
@@ -364,8 +365,7 @@ public final class RtpRoom implements MediaRoom {
                     if (hold != null) {
                         l.sendOwn(hold); // ivr: a held participant hears its music instead of the call
                     } else if (l.contributing()) {
-                        mixer.mixMinus(l.pcm(), scratch);
-                        l.sendOwn(scratch);
+                        l.sendOwn(mixer, scratch);
                     } else {
                         l.sendShared(mixer);
                     }
@@ -382,6 +382,16 @@ public final class RtpRoom implements MediaRoom {
             java.util.Arrays.fill(talkers, 0, n, null);
             tickCompleted = seq;
         }
+    }
+
+    /** True if every leg's codec is G.711 (8 kHz): the room can mix at 8 kHz. */
+    private static boolean allNarrowband(RtpLeg[] ls) {
+        for (RtpLeg l : ls) {
+            if (!l.codec().narrowband()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
