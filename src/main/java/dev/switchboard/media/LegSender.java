@@ -2,6 +2,7 @@ package dev.switchboard.media;
 
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.media.codec.FrameEncoder;
+import dev.switchboard.media.codec.OpusEncoderSettings;
 import dev.switchboard.media.mix.AudioMixer;
 import dev.switchboard.media.rtp.RtpPacket;
 import dev.switchboard.media.rtp.RtpStreamWriter;
@@ -31,6 +32,7 @@ final class LegSender {
     private final byte[] out;
     private final ByteBuffer outBuffer;
     private FrameEncoder encoder;
+    private final OpusEncoderSettings opus;
     /** A WebRTC leg's transport: RTP goes out SRTP-protected through it instead of {@link #channel}. */
     private WebRtcTransport webRtc;
     /** The leg's RFC 4733 sender, or null when the peer negotiated no telephone-event. */
@@ -38,12 +40,14 @@ final class LegSender {
     private volatile boolean latched;
 
     LegSender(DatagramChannel channel, InetSocketAddress target, AudioCodec codec, int payloadType, LegCounters stats) {
-        this(channel, target, codec, payloadType, -1, null, stats);
+        this(channel, target, codec, payloadType, -1, null, stats, OpusEncoderSettings.SWITCHBOARD);
     }
 
-    /** @param dtmfPayloadType the peer's telephone-event payload type, or -1; completions run on {@code dtmfCompletions} */
+    /** @param dtmfPayloadType the peer's telephone-event payload type, or -1; completions run on {@code dtmfCompletions};
+     *                        {@code opus} is how this leg's own Opus encoder encodes */
     LegSender(DatagramChannel channel, InetSocketAddress target, AudioCodec codec, int payloadType, int dtmfPayloadType,
-              java.util.concurrent.Executor dtmfCompletions, LegCounters stats) {
+              java.util.concurrent.Executor dtmfCompletions, LegCounters stats, OpusEncoderSettings opus) {
+        this.opus = opus;
         this.dtmf = dtmfPayloadType >= 0 ? new DtmfSender(dtmfPayloadType, codec.samplesPerFrame(), dtmfCompletions) : null;
         this.channel = channel;
         this.target = target;
@@ -94,15 +98,15 @@ final class LegSender {
         return true;
     }
 
-    /** Sends this leg its own mix-minus, encoded with its own encoder. */
-    void sendOwn(short[] mix) {
+    /** Sends this leg its own mix-minus, encoded with its own encoder; {@code narrow}: 160 samples at 8 kHz. */
+    void sendOwn(short[] mix, boolean narrow) {
         if (sentEvent()) {
             return;
         }
         if (encoder == null) {
-            encoder = codec.newEncoder();
+            encoder = codec.newEncoder(opus);
         }
-        int n = encoder.encode(mix, out, RtpPacket.HEADER_BYTES);
+        int n = narrow ? encoder.encodeNarrow(mix, out, RtpPacket.HEADER_BYTES) : encoder.encode(mix, out, RtpPacket.HEADER_BYTES);
         if (n < 0) {
             writer.skipFrame();
             return;

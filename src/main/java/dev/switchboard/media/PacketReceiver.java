@@ -31,6 +31,8 @@ final class PacketReceiver implements Runnable {
     private final byte[] rx = new byte[2048];
     private final ByteBuffer rxBuffer = ByteBuffer.wrap(rx);
     private final RtpPacket packet = new RtpPacket();
+    /** Bound once: a method reference written in the loop would be a new object per select. */
+    private final java.util.function.Consumer<SelectionKey> onReadable = this::onReadable;
     private volatile boolean running = true;
 
     PacketReceiver(String name) {
@@ -70,7 +72,7 @@ final class PacketReceiver implements Runnable {
                 }
             }
             try {
-                selector.select(this::onReadable, 1000);
+                selector.select(onReadable, 1000);
             } catch (IOException | RuntimeException e) {
                 // a selector failure must not kill media; the next round retries
             }

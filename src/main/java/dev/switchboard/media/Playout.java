@@ -33,6 +33,8 @@ public final class Playout {
     private FrameDecoder decoder;
     private boolean playing;
     private boolean contributing;
+    /** Samples of the last frame decoded: 960 at 48 kHz, 160 at 8 kHz (read by watchers too: a torn value is harmless). */
+    private int frameSamples = AudioCodec.MIX_FRAME;
 
     public Playout(AudioCodec codec, DropSink drops) {
         this.codec = codec;
@@ -83,6 +85,14 @@ public final class Playout {
      * @return true if the leg contributes audible audio to this tick's mix
      */
     public boolean pull(MuteState mute) {
+        return pull(mute, false);
+    }
+
+    /**
+     * Like {@link #pull(MuteState)}, decoding at 8 kHz into {@code pcm()[0..160)} when {@code narrow} (the room mixes
+     * at 8 kHz; only for a narrowband codec, {@link AudioCodec#narrowband()}). Mixer thread.
+     */
+    public boolean pull(MuteState mute, boolean narrow) {
         contributing = false;
         if (decoderResetPending) {
             decoderResetPending = false;
@@ -106,21 +116,31 @@ public final class Playout {
             if (decoder == null) {
                 decoder = codec.newDecoder();
             }
-            decoder.decode(payload, 0, n, pcm);
+            if (narrow) {
+                decoder.decodeNarrow(payload, 0, n, pcm);
+            } else {
+                decoder.decode(payload, 0, n, pcm);
+            }
             playing = true;
         } else if (n == JitterBuffer.LOST && playing) {
-            decoder.conceal(pcm);
+            if (narrow) {
+                decoder.concealNarrow(pcm);
+            } else {
+                decoder.conceal(pcm);
+            }
             concealed.increment();
         } else {
             playing = false;
             return false;
         }
-        contributing = !silent(pcm);
+        frameSamples = narrow ? AudioCodec.NARROW_FRAME : AudioCodec.MIX_FRAME;
+        contributing = !silent(pcm, frameSamples);
         return contributing;
     }
 
-    private static boolean silent(short[] pcm) {
-        for (short s : pcm) {
+    private static boolean silent(short[] pcm, int samples) {
+        for (int i = 0; i < samples; i++) {
+            short s = pcm[i];
             if (s >= SILENCE_PEAK || s <= -SILENCE_PEAK) {
                 return false;
             }
@@ -128,7 +148,7 @@ public final class Playout {
         return true;
     }
 
-    /** The frame of the last {@link #pull}. Mixer thread. */
+    /** The frame of the last {@link #pull}: 960 samples at 48 kHz, or the first 160 at 8 kHz. Mixer thread. */
     public short[] pcm() {
         return pcm;
     }
@@ -161,7 +181,9 @@ public final class Playout {
      */
     int lastPeak() {
         int peak = 0;
-        for (short s : pcm) {
+        int samples = frameSamples;
+        for (int i = 0; i < samples; i++) {
+            short s = pcm[i];
             int a = s < 0 ? -s : s;
             if (a > peak) {
                 peak = a;

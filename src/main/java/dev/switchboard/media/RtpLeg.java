@@ -72,7 +72,7 @@ public final class RtpLeg implements MediaLeg {
         this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
         this.sender = negotiation.weSend()
                 ? new LegSender(channel, new InetSocketAddress(remoteIp, negotiation.remotePort()), codec,
-                        negotiation.payloadType(), dtmfPayloadType, room::dtmfTask, stats)
+                        negotiation.payloadType(), dtmfPayloadType, room::dtmfTask, stats, room.opusEncoder())
                 : null;
         LegSender s = sender;
         this.filter = new IngressFilter(remoteIp, negotiation.payloadType(), dtmfPayloadType, negotiation.weReceive(),
@@ -99,7 +99,7 @@ public final class RtpLeg implements MediaLeg {
         this.dtmfPayloadType = offer.dtmfPayloadType();
         this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
         LegSender s = ours.sends() ? new LegSender(null, null, codec, offer.payloadType(), dtmfPayloadType,
-                room::dtmfTask, stats) : null;
+                room::dtmfTask, stats, room.opusEncoder()) : null;
         this.sender = s;
         this.filter = new IngressFilter(ICE_AUTHENTICATED.getAddress(), offer.payloadType(), dtmfPayloadType,
                 ours.receives(), mute, s == null ? () -> { } : s::latch);
@@ -290,6 +290,11 @@ public final class RtpLeg implements MediaLeg {
         return playout.pull(mute);
     }
 
+    /** Like {@link #pullFrame()}, at 8 kHz when {@code narrow} (only for a G.711 leg). */
+    boolean pullFrame(boolean narrow) {
+        return playout.pull(mute, narrow);
+    }
+
     short[] pcm() {
         return playout.pcm();
     }
@@ -332,9 +337,15 @@ public final class RtpLeg implements MediaLeg {
         room.digitReceived(participantId, tone);
     }
 
-    /** Sends this leg its own mix-minus. */
+    /** Sends this leg its own mix-minus (48 kHz). */
     void sendOwn(short[] mix) {
-        sender.sendOwn(mix);
+        sender.sendOwn(mix, false);
+    }
+
+    /** Sends this leg its own mix-minus of the mixer's tick, at the tick's rate. */
+    void sendOwn(AudioMixer mixer, short[] scratch) {
+        mixer.mixMinus(pcm(), scratch);
+        sender.sendOwn(scratch, mixer.narrow());
     }
 
     /** Sends this leg the room's shared encoding of the full mix. */

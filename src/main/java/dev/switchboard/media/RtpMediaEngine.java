@@ -43,6 +43,7 @@ public final class RtpMediaEngine implements MediaEngine {
     private volatile boolean closed;
     private volatile WebRtcGateway webRtc;
     private volatile Runnable unbindWebRtcMeters = () -> { };
+    private volatile dev.switchboard.media.codec.OpusEncoderSettings opusEncoder = dev.switchboard.media.codec.OpusEncoderSettings.SWITCHBOARD;
 
     /**
      * @param bindHost the IPv4 address legs bind to and advertise in SDP answers (e.g. {@code 127.0.0.1});
@@ -164,6 +165,19 @@ public final class RtpMediaEngine implements MediaEngine {
     /** The address SDP answers advertise. */
     public String advertisedHost() {
         return advertisedHost;
+    }
+
+    /**
+     * How the Opus encoders of rooms opened from now on encode ({@code --opus-*}; default
+     * {@link dev.switchboard.media.codec.OpusEncoderSettings#SWITCHBOARD}). Call before the first room opens. Any thread.
+     */
+    public void useOpusEncoder(dev.switchboard.media.codec.OpusEncoderSettings settings) {
+        this.opusEncoder = java.util.Objects.requireNonNull(settings, "settings");
+    }
+
+    /** The Opus encoder settings new rooms take. Any thread. */
+    public dev.switchboard.media.codec.OpusEncoderSettings opusEncoder() {
+        return opusEncoder;
     }
 
     /**

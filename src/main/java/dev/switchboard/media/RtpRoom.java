@@ -27,7 +27,7 @@ public final class RtpRoom implements MediaRoom {
     private final String callId;
     private final RtpMediaEngine engine;
     private final MixerThread mixerThread;
-    private final AudioMixer mixer = new AudioMixer();
+    private final AudioMixer mixer;
     /** Service-hosted media: prompts, recordings, hold music (mixer hooks marked "ivr" in {@link #tick()}). */
     private final dev.switchboard.media.ivr.IvrChannel ivr = new dev.switchboard.media.ivr.IvrChannel();
     private final short[] scratch = new short[dev.switchboard.media.codec.AudioCodec.MIX_FRAME];
@@ -51,6 +51,12 @@ public final class RtpRoom implements MediaRoom {
         this.callId = callId;
         this.engine = engine;
         this.mixerThread = mixerThread;
+        this.mixer = new AudioMixer(engine.opusEncoder());
+    }
+
+    /** How this room's Opus encoders encode (the engine's settings). */
+    dev.switchboard.media.codec.OpusEncoderSettings opusEncoder() {
+        return engine.opusEncoder();
     }
 
     @Override
@@ -327,10 +333,11 @@ public final class RtpRoom implements MediaRoom {
             if (talkers.length < ls.length) {
                 talkers = new RtpLeg[ls.length]; // only when the room grows
             }
-            mixer.begin();
             ivr.begin();
+            boolean narrow = ivr.idle() && allNarrowband(ls); // 8 kHz mix: no 48 kHz round trip (docs/media.md)
+            mixer.begin(narrow);
             for (RtpLeg l : ls) {
-                if (l.pullFrame()) {
+                if (l.pullFrame(narrow)) {
                     if (ivr.held(l.participantId())) {
                         continue; // ivr: a held participant is heard by nobody
                     }
@@ -363,8 +370,7 @@ public final class RtpRoom implements MediaRoom {
                     if (hold != null) {
                         l.sendOwn(hold); // ivr: a held participant hears its music instead of the call
                     } else if (l.contributing()) {
-                        mixer.mixMinus(l.pcm(), scratch);
-                        l.sendOwn(scratch);
+                        l.sendOwn(mixer, scratch);
                     } else {
                         l.sendShared(mixer);
                     }
@@ -381,6 +387,16 @@ public final class RtpRoom implements MediaRoom {
             java.util.Arrays.fill(talkers, 0, n, null);
             tickCompleted = seq;
         }
+    }
+
+    /** True if every leg's codec is G.711 (8 kHz): the room can mix at 8 kHz. */
+    private static boolean allNarrowband(RtpLeg[] ls) {
+        for (RtpLeg l : ls) {
+            if (!l.codec().narrowband()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -64,6 +64,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ClusterSettings.Options cluster;
 
+    @Mixin
+    OpusSettings.Options opus;
+
     @Option(names = "--print-config", description = "Print the resolved settings as JSON (the form of the config file's \"server\" object) and exit.")
     boolean printConfig;
 
@@ -113,7 +116,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = new ServerConfig(http.settings(), https.settings(), storage.settings(), media.settings(),
                     identity.settings(configFile), callbacks.settings(), calls.settings(), log.settings(), roster.settings(),
-                    inbound.settings(configFile), cluster.settings());
+                    inbound.settings(configFile), cluster.settings(), opus.settings());
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, e.getMessage());
         }

@@ -24,7 +24,8 @@ import java.util.Set;
  */
 public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettings storage, MediaSettings media,
                            IdentitySettings identity, CallbackSettings callbacks, CallSettings calls, LogSettings log,
-                           RosterStreamSettings rosterStreams, InboundSettings inbound, ClusterSettings cluster) {
+                           RosterStreamSettings rosterStreams, InboundSettings inbound, ClusterSettings cluster,
+                           OpusSettings opus) {
 
     public ServerConfig {
         java.util.Objects.requireNonNull(http, "http");
@@ -38,6 +39,7 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
         java.util.Objects.requireNonNull(rosterStreams, "rosterStreams");
         java.util.Objects.requireNonNull(inbound, "inbound");
         java.util.Objects.requireNonNull(cluster, "cluster");
+        java.util.Objects.requireNonNull(opus, "opus");
     }
 
     /**
@@ -47,43 +49,47 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(HttpSettings.DEFAULTS, HttpsSettings.OFF, new StorageSettings(dataDir), MediaSettings.DEFAULTS,
                 IdentitySettings.DEVELOPMENT, CallbackSettings.DEFAULTS, CallSettings.DEFAULTS, LogSettings.DEFAULTS,
-                RosterStreamSettings.DEFAULTS, InboundSettings.DEFAULTS, ClusterSettings.OFF);
+                RosterStreamSettings.DEFAULTS, InboundSettings.DEFAULTS, ClusterSettings.OFF, OpusSettings.DEFAULTS);
     }
 
     public ServerConfig withHttp(HttpSettings value) {
-        return new ServerConfig(value, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster);
+        return new ServerConfig(value, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus);
     }
 
     public ServerConfig withMedia(MediaSettings value) {
-        return new ServerConfig(http, https, storage, value, identity, callbacks, calls, log, rosterStreams, inbound, cluster);
+        return new ServerConfig(http, https, storage, value, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus);
     }
 
     public ServerConfig withIdentity(IdentitySettings value) {
-        return new ServerConfig(http, https, storage, media, value, callbacks, calls, log, rosterStreams, inbound, cluster);
+        return new ServerConfig(http, https, storage, media, value, callbacks, calls, log, rosterStreams, inbound, cluster, opus);
     }
 
     public ServerConfig withCallbacks(CallbackSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, value, calls, log, rosterStreams, inbound, cluster);
+        return new ServerConfig(http, https, storage, media, identity, value, calls, log, rosterStreams, inbound, cluster, opus);
     }
 
     public ServerConfig withHttps(HttpsSettings value) {
-        return new ServerConfig(http, value, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster);
+        return new ServerConfig(http, value, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus);
     }
 
     public ServerConfig withCalls(CallSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, value, log, rosterStreams, inbound, cluster);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, value, log, rosterStreams, inbound, cluster, opus);
     }
 
     public ServerConfig withRosterStreams(RosterStreamSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, value, inbound, cluster);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, value, inbound, cluster, opus);
     }
 
     public ServerConfig withInbound(InboundSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, value, cluster);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, value, cluster, opus);
     }
 
     public ServerConfig withCluster(ClusterSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, value);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, value, opus);
+    }
+
+    public ServerConfig withOpus(OpusSettings value) {
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, value);
     }
 
     /** For tests and the in-process demo: any free HTTP port. */

@@ -116,6 +116,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private static RtpMediaEngine mediaEngine(ServerConfig config, PrometheusMeterRegistry metrics) {
         RtpMediaEngine engine = new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
                 config.mediaPortHigh(), config.media().allow(), metrics);
+        engine.useOpusEncoder(config.opus().encoder());
         int webrtcPort = config.media().webrtcPort();
         if (webrtcPort >= 0) {
             try {

@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.media.codec.FrameDecoder;
 import dev.switchboard.media.codec.FrameEncoder;
+import dev.switchboard.media.codec.OpusEncoderSettings;
 import dev.switchboard.media.mix.AudioMixer;
 
 import java.lang.management.ManagementFactory;
@@ -16,7 +17,9 @@ import java.util.Locale;
  * encode for the rest), over many rooms so codec state does not stay in cache. No I/O: the load harness
  * measures the whole server.
  *
- * <p>usage: MixerCpuTime CODEC LEGS_PER_ROOM TALKERS_PER_ROOM ROOMS [SECONDS]
+ * <p>usage: MixerCpuTime CODEC LEGS_PER_ROOM TALKERS_PER_ROOM ROOMS [SECONDS] [MODE]; MODE is {@code wide} or
+ * {@code narrow} for G.711 (mix at 48 kHz, the default, or at 8 kHz as a room of only G.711 legs does), or an Opus
+ * encoder preset ({@code switchboard}, the default, or {@code janus}).
  */
 public final class MixerCpuTime {
     private MixerCpuTime() {
@@ -28,9 +31,12 @@ public final class MixerCpuTime {
         int talkers = Math.min(legs, Integer.parseInt(args[2]));
         int rooms = Integer.parseInt(args[3]);
         double seconds = args.length > 4 ? Double.parseDouble(args[4]) : 10;
+        String mode = args.length > 5 ? args[5] : codec.narrowband() ? "wide" : "switchboard";
+        boolean narrow = mode.equals("narrow");
+        OpusEncoderSettings opus = codec.narrowband() ? OpusEncoderSettings.SWITCHBOARD : OpusEncoderSettings.preset(mode);
         Room[] r = new Room[rooms];
         for (int i = 0; i < rooms; i++) {
-            r[i] = new Room(codec, legs, talkers);
+            r[i] = new Room(codec, legs, talkers, narrow, opus);
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long ticks = 0;
@@ -52,14 +58,15 @@ public final class MixerCpuTime {
         double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
         double perRoomTickUs = cpu / (ticks * rooms) * 1e6;
         double perLegCoreShare = perRoomTickUs / legs * 50 / 1e6; // 50 ticks/s
-        System.out.printf(Locale.ROOT, "codec=%s legs/room=%d talkers/room=%d rooms=%d: %.1f us CPU per room tick,"
+        System.out.printf(Locale.ROOT, "codec=%s mode=%s legs/room=%d talkers/room=%d rooms=%d: %.1f us CPU per room tick,"
                         + " %.4f %% of a core per leg => %.0f legs per core (mixing+codecs only, no I/O)%n",
-                codec, legs, talkers, rooms, perRoomTickUs, 100 * perLegCoreShare, 1 / perLegCoreShare);
+                codec, mode, legs, talkers, rooms, perRoomTickUs, 100 * perLegCoreShare, 1 / perLegCoreShare);
     }
 
     private static final class Room {
         private final AudioCodec codec;
-        private final AudioMixer mixer = new AudioMixer();
+        private final AudioMixer mixer;
+        private final boolean narrow;
         private final FrameDecoder[] decoders;
         private final FrameEncoder[] encoders;
         private final short[][] pcm;
@@ -70,8 +77,10 @@ public final class MixerCpuTime {
         private final int legs;
         private final int talkers;
 
-        Room(AudioCodec codec, int legs, int talkers) {
+        Room(AudioCodec codec, int legs, int talkers, boolean narrow, OpusEncoderSettings opus) {
             this.codec = codec;
+            this.narrow = narrow;
+            this.mixer = new AudioMixer(opus);
             this.legs = legs;
             this.talkers = talkers;
             decoders = new FrameDecoder[talkers];
@@ -81,7 +90,7 @@ public final class MixerCpuTime {
             out = new byte[source.maxPayloadBytes()];
             for (int l = 0; l < talkers; l++) {
                 decoders[l] = codec.newDecoder();
-                encoders[l] = codec.newEncoder();
+                encoders[l] = codec.newEncoder(opus);
             }
             EncodedTones tones = EncodedTones.of(codec, talkers);
             payloads = tones.payloads();
@@ -89,14 +98,22 @@ public final class MixerCpuTime {
         }
 
         void tick() {
-            mixer.begin();
+            mixer.begin(narrow);
             for (int l = 0; l < talkers; l++) {
-                decoders[l].decode(payloads[l], 0, lengths[l], pcm[l]);
+                if (narrow) {
+                    decoders[l].decodeNarrow(payloads[l], 0, lengths[l], pcm[l]);
+                } else {
+                    decoders[l].decode(payloads[l], 0, lengths[l], pcm[l]);
+                }
                 mixer.add(pcm[l]);
             }
             for (int l = 0; l < talkers; l++) {
                 mixer.mixMinus(pcm[l], scratch);
-                encoders[l].encode(scratch, out, 0);
+                if (narrow) {
+                    encoders[l].encodeNarrow(scratch, out, 0);
+                } else {
+                    encoders[l].encode(scratch, out, 0);
+                }
             }
             if (talkers < legs) {
                 mixer.encodeShared(codec);

@@ -213,4 +213,37 @@ class ServeCommandTest {
                 "--print-config").exitCode()).as("own identities may be served anywhere").isZero();
         assertThat(serve(Map.of(), "--host", "localhost", "--print-config").exitCode()).isZero();
     }
+
+    @Test
+    void theOpusEncoderIsAPresetWithOverridesAndBadValuesAreUsageErrors() throws Exception {
+        assertThat(opus()).isEqualTo(dev.switchboard.media.codec.OpusEncoderSettings.SWITCHBOARD);
+        assertThat(opus("--opus-preset", "janus")).isEqualTo(dev.switchboard.media.codec.OpusEncoderSettings.JANUS);
+        assertThat(opus("--opus-preset", "janus", "--opus-complexity", "2", "--opus-bitrate", "40000",
+                "--opus-bandwidth", "superwideband", "--opus-application", "audio"))
+                .isEqualTo(new dev.switchboard.media.codec.OpusEncoderSettings(2, 40_000,
+                        dev.switchboard.media.codec.OpusEncoderSettings.Bandwidth.SUPERWIDEBAND,
+                        dev.switchboard.media.codec.OpusEncoderSettings.Application.AUDIO));
+        assertThat(opus("--opus-bitrate", "auto").bitrate()).isEqualTo(dev.switchboard.media.codec.OpusEncoderSettings.AUTO_BITRATE);
+        JsonNode printed = new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_OPUS_PRESET", "janus"), "--opus-complexity", "6",
+                "--print-config").out());
+        assertThat(printed.get("opusPreset").asText()).isEqualTo("janus");
+        assertThat(printed.get("opusComplexity").asInt()).isEqualTo(6);
+        assertThat(printed.has("opusBitrate")).as("an unset override is left out").isFalse();
+        assertThat(serve(Map.of(), "--opus-complexity", "11", "--print-config").exitCode()).isEqualTo(2);
+        assertThat(serve(Map.of(), "--opus-bitrate", "1000", "--print-config").exitCode()).isEqualTo(2);
+        assertThat(serve(Map.of(), "--opus-bandwidth", "ultra", "--print-config").exitCode()).isEqualTo(2);
+        assertThat(serve(Map.of(), "--opus-preset", "libopus", "--print-config").exitCode()).isEqualTo(2);
+    }
+
+    /** The Opus encoder settings {@code serve ARGS} would run with. */
+    private static dev.switchboard.media.codec.OpusEncoderSettings opus(String... args) {
+        CommandLine cl = Main.commandLine();
+        CommandLine serve = cl.getSubcommands().get("serve");
+        ((ServeCommand) serve.getCommand()).environment = Map.of();
+        String[] all = new String[args.length + 1];
+        all[0] = "serve";
+        System.arraycopy(args, 0, all, 1, args.length);
+        cl.parseArgs(all);
+        return ((ServeCommand) serve.getCommand()).config().opus().encoder();
+    }
 }

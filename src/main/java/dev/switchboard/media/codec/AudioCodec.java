@@ -15,6 +15,10 @@ public enum AudioCodec {
     /** Samples per 20 ms frame at {@link #MIX_RATE}. */
     public static final int MIX_FRAME = 960;
     public static final int FRAME_MILLIS = 20;
+    /** Narrowband mixing rate: a room whose legs are all G.711 mixes at 8 kHz (docs/media.md). */
+    public static final int NARROW_RATE = 8000;
+    /** Samples per 20 ms frame at {@link #NARROW_RATE}. */
+    public static final int NARROW_FRAME = 160;
 
     private final String sdpName;
     private final int clockRate;
@@ -71,13 +75,27 @@ public enum AudioCodec {
         return pt == 0 ? PCMU : pt == 8 ? PCMA : null;
     }
 
+    /**
+     * True for the 8 kHz codecs (G.711): their decoders and encoders also work on {@link #NARROW_FRAME} samples at
+     * 8 kHz ({@link FrameDecoder#decodeNarrow}, {@link FrameEncoder#encodeNarrow}), so a room of only such legs mixes
+     * without the 48 kHz round trip.
+     */
+    public boolean narrowband() {
+        return clockRate == NARROW_RATE;
+    }
+
     /** A new decoder for one leg's stream. */
     public FrameDecoder newDecoder() {
         return this == OPUS ? new OpusFrameDecoder() : new G711FrameDecoder(this == PCMU);
     }
 
-    /** A new encoder for one outgoing stream. */
+    /** A new encoder for one outgoing stream; Opus with {@link OpusEncoderSettings#SWITCHBOARD}. */
     public FrameEncoder newEncoder() {
-        return this == OPUS ? new OpusFrameEncoder() : new G711FrameEncoder(this == PCMU);
+        return newEncoder(OpusEncoderSettings.SWITCHBOARD);
+    }
+
+    /** A new encoder for one outgoing stream; {@code opus} applies to Opus only. */
+    public FrameEncoder newEncoder(OpusEncoderSettings opus) {
+        return this == OPUS ? new OpusFrameEncoder(opus) : new G711FrameEncoder(this == PCMU);
     }
 }

@@ -16,6 +16,21 @@ public interface FrameDecoder {
     /** Fills {@code pcm[0..960)} with a concealment of one lost frame. */
     void conceal(short[] pcm);
 
+    /**
+     * Like {@link #decode} but into {@code pcm[0..160)} at 8 kHz, for a narrowband codec ({@link AudioCodec#narrowband()})
+     * in a room mixing at 8 kHz. The decoder's state follows, so the next frame may be decoded at either rate.
+     *
+     * @throws UnsupportedOperationException for a codec that is not narrowband
+     */
+    default boolean decodeNarrow(byte[] payload, int offset, int length, short[] pcm) {
+        throw new UnsupportedOperationException("not a narrowband codec");
+    }
+
+    /** Like {@link #conceal} at 8 kHz ({@link #decodeNarrow}). */
+    default void concealNarrow(short[] pcm) {
+        throw new UnsupportedOperationException("not a narrowband codec");
+    }
+
     /** Forgets all history, e.g. after a mute or an SSRC change. */
     void reset();
 }

@@ -15,4 +15,13 @@ public interface FrameEncoder {
      * @return the payload length, or -1 if the frame could not be encoded (the caller sends nothing)
      */
     int encode(short[] pcm, byte[] out, int offset);
+
+    /**
+     * Like {@link #encode} from {@code pcm[0..160)} at 8 kHz, for a narrowband codec ({@link AudioCodec#narrowband()}).
+     *
+     * @throws UnsupportedOperationException for a codec that is not narrowband
+     */
+    default int encodeNarrow(short[] pcm, byte[] out, int offset) {
+        throw new UnsupportedOperationException("not a narrowband codec");
+    }
 }

@@ -1,6 +1,6 @@
 package dev.switchboard.media.codec;
 
-/** G.711 (µ-law or A-law) 8 kHz payloads → 48 kHz PCM; concealment repeats the last frame, fading out. */
+/** G.711 (µ-law or A-law) 8 kHz payloads → 48 kHz (or 8 kHz) PCM; concealment repeats the last frame, fading out. */
 final class G711FrameDecoder implements FrameDecoder {
     private static final int NARROW = AudioCodec.MIX_FRAME / Resampler.FACTOR;
     private final boolean ulaw;
@@ -14,6 +14,21 @@ final class G711FrameDecoder implements FrameDecoder {
 
     @Override
     public boolean decode(byte[] payload, int offset, int length, short[] pcm) {
+        expand(payload, offset, length);
+        history = Resampler.up(narrow, NARROW, pcm, history);
+        return true;
+    }
+
+    @Override
+    public boolean decodeNarrow(byte[] payload, int offset, int length, short[] pcm) {
+        expand(payload, offset, length);
+        System.arraycopy(narrow, 0, pcm, 0, NARROW);
+        history = narrow[NARROW - 1];
+        return true;
+    }
+
+    /** Decodes the payload into {@link #narrow} (8 kHz), padded with silence. */
+    private void expand(byte[] payload, int offset, int length) {
         int n = Math.min(length, NARROW);
         if (ulaw) {
             for (int i = 0; i < n; i++) {
@@ -28,18 +43,28 @@ final class G711FrameDecoder implements FrameDecoder {
             narrow[i] = 0;
         }
         concealed = 0;
-        history = Resampler.up(narrow, NARROW, pcm, history);
-        return true;
     }
 
     @Override
     public void conceal(short[] pcm) {
+        fade();
+        history = Resampler.up(narrow, NARROW, pcm, history);
+    }
+
+    @Override
+    public void concealNarrow(short[] pcm) {
+        fade();
+        System.arraycopy(narrow, 0, pcm, 0, NARROW);
+        history = narrow[NARROW - 1];
+    }
+
+    /** Halves the last good frame once more (1/2, 1/4, 1/8 ...), down to silence. */
+    private void fade() {
         concealed++;
         int shift = concealed; // 1/2, 1/4, 1/8 ... of the last good frame
         for (int i = 0; i < NARROW; i++) {
             narrow[i] = shift > 15 ? 0 : (short) (narrow[i] >> 1);
         }
-        history = Resampler.up(narrow, NARROW, pcm, history);
     }
 
     @Override

@@ -18,6 +18,11 @@ final class G711FrameEncoder implements FrameEncoder {
     @Override
     public int encode(short[] pcm, byte[] out, int offset) {
         Resampler.down(pcm, narrow, NARROW);
+        return encodeNarrow(narrow, out, offset);
+    }
+
+    @Override
+    public int encodeNarrow(short[] narrow, byte[] out, int offset) {
         if (ulaw) {
             for (int i = 0; i < NARROW; i++) {
                 out[offset + i] = G711.linearToUlaw(narrow[i]);

@@ -2,31 +2,48 @@ package dev.switchboard.media.codec;
 
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusBandwidth;
+import io.github.jaredmdobson.concentus.OpusConstants;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import io.github.jaredmdobson.concentus.OpusException;
 
 /**
- * 48 kHz mono PCM → Opus (Concentus) in CELT-only mode ({@code RESTRICTED_LOWDELAY}), 32 kbit/s,
- * wideband, complexity 0. The mixer encodes one stream per talking leg every 20 ms and Concentus is pure
- * Java, so cost decides: measured here (thread CPU time, 20 ms frame) CELT-only costs about 40 µs to
- * encode and 27 µs to decode, against 95 µs and 35 µs for the SILK-based VoIP mode. Any Opus decoder
- * plays CELT-only streams (RFC 6716); complexity can be raised with {@code -Dswitchboard.opus.complexity}.
+ * 48 kHz mono PCM → Opus (Concentus) with the engine's {@link OpusEncoderSettings}. The mixer encodes one stream per
+ * talking leg every 20 ms and Concentus is pure Java, so the default ({@link OpusEncoderSettings#SWITCHBOARD}: CELT-only,
+ * complexity 0, 32 kbit/s wideband) is chosen for cost: measured here (thread CPU time, 20 ms frame) CELT-only costs
+ * about 40 µs to encode and 27 µs to decode, against 95 µs and 35 µs for the SILK-based VoIP mode. Any Opus decoder
+ * plays CELT-only streams (RFC 6716).
  */
 final class OpusFrameEncoder implements FrameEncoder {
-    static final int BITRATE = 32_000;
-    static final int COMPLEXITY = Integer.getInteger("switchboard.opus.complexity", 0);
     private static final int MAX_BYTES = 1275;
     private final OpusEncoder encoder;
 
-    OpusFrameEncoder() {
+    OpusFrameEncoder(OpusEncoderSettings settings) {
         try {
-            encoder = new OpusEncoder(AudioCodec.MIX_RATE, 1, OpusApplication.OPUS_APPLICATION_RESTRICTED_LOWDELAY);
+            encoder = new OpusEncoder(AudioCodec.MIX_RATE, 1, application(settings.application()));
         } catch (OpusException e) {
             throw new IllegalStateException("Concentus refused 48 kHz mono", e);
         }
-        encoder.setBitrate(BITRATE);
-        encoder.setComplexity(COMPLEXITY);
-        encoder.setMaxBandwidth(OpusBandwidth.OPUS_BANDWIDTH_WIDEBAND);
+        encoder.setBitrate(settings.bitrate() == OpusEncoderSettings.AUTO_BITRATE ? OpusConstants.OPUS_AUTO : settings.bitrate());
+        encoder.setComplexity(settings.complexity());
+        encoder.setMaxBandwidth(bandwidth(settings.maxBandwidth()));
+    }
+
+    private static OpusApplication application(OpusEncoderSettings.Application a) {
+        return switch (a) {
+            case VOIP -> OpusApplication.OPUS_APPLICATION_VOIP;
+            case AUDIO -> OpusApplication.OPUS_APPLICATION_AUDIO;
+            case RESTRICTED_LOWDELAY -> OpusApplication.OPUS_APPLICATION_RESTRICTED_LOWDELAY;
+        };
+    }
+
+    private static OpusBandwidth bandwidth(OpusEncoderSettings.Bandwidth b) {
+        return switch (b) {
+            case NARROWBAND -> OpusBandwidth.OPUS_BANDWIDTH_NARROWBAND;
+            case MEDIUMBAND -> OpusBandwidth.OPUS_BANDWIDTH_MEDIUMBAND;
+            case WIDEBAND -> OpusBandwidth.OPUS_BANDWIDTH_WIDEBAND;
+            case SUPERWIDEBAND -> OpusBandwidth.OPUS_BANDWIDTH_SUPERWIDEBAND;
+            case FULLBAND -> OpusBandwidth.OPUS_BANDWIDTH_FULLBAND;
+        };
     }
 
     @Override

@@ -135,6 +135,14 @@ public final class IvrChannel {
         return queue.poll();
     }
 
+    /**
+     * True if, after {@link #begin()}, this tick has no prompt, recording or hold: {@link #voice()} and every
+     * {@link #holdFrame} are null and {@link #hear} does nothing, so the room may mix at 8 kHz. Mixer thread.
+     */
+    public boolean idle() {
+        return current == null && holds.length == 0;
+    }
+
     /** Whether the participant is on hold: its audio is mixed for nobody. */
     public boolean held(String participantId) {
         HoldLoop[] hs = holds;

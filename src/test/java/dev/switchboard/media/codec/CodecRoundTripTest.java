@@ -13,7 +13,28 @@ class CodecRoundTripTest {
     @ParameterizedTest
     @EnumSource(AudioCodec.class)
     void aToneSurvivesEncodeAndDecode(AudioCodec codec) {
-        FrameEncoder enc = codec.newEncoder();
+        toneSurvives(codec, codec.newEncoder());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"switchboard", "janus"})
+    void aToneSurvivesEveryOpusPreset(String preset) {
+        toneSurvives(AudioCodec.OPUS, AudioCodec.OPUS.newEncoder(OpusEncoderSettings.preset(preset)));
+    }
+
+    @Test
+    void opusEncoderSettingsRejectOutOfRangeValues() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpusEncoderSettings.SWITCHBOARD.withComplexity(11))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpusEncoderSettings.SWITCHBOARD.withBitrate(5_000))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpusEncoderSettings.preset("libopus"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(OpusEncoderSettings.preset("JANUS")).isEqualTo(new OpusEncoderSettings(4, OpusEncoderSettings.AUTO_BITRATE,
+                OpusEncoderSettings.Bandwidth.FULLBAND, OpusEncoderSettings.Application.VOIP));
+    }
+
+    private static void toneSurvives(AudioCodec codec, FrameEncoder enc) {
         FrameDecoder dec = codec.newDecoder();
         short[] in = new short[AudioCodec.MIX_FRAME];
         short[] out = new short[AudioCodec.MIX_FRAME];
@@ -68,5 +89,29 @@ class CodecRoundTripTest {
         for (short s : out) {
             assertThat(Math.abs(s)).isLessThan(16);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AudioCodec.class, names = {"PCMU", "PCMA"})
+    void g711AtEightKilohertzIsBitExactBothWays(AudioCodec codec) {
+        assertThat(codec.narrowband()).isTrue();
+        FrameDecoder dec = codec.newDecoder();
+        FrameEncoder enc = codec.newEncoder();
+        byte[] payload = new byte[160];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 37);
+        }
+        short[] pcm = new short[AudioCodec.MIX_FRAME];
+        assertThat(dec.decodeNarrow(payload, 0, 160, pcm)).isTrue();
+        byte[] again = new byte[160];
+        assertThat(enc.encodeNarrow(pcm, again, 0)).isEqualTo(160);
+        for (int i = 0; i < 160; i++) {
+            assertThat(codec == AudioCodec.PCMU ? G711.ulawToLinear(again[i]) : G711.alawToLinear(again[i]))
+                    .isEqualTo(codec == AudioCodec.PCMU ? G711.ulawToLinear(payload[i]) : G711.alawToLinear(payload[i]));
+        }
+        dec.concealNarrow(pcm); // half of the last frame
+        short before = codec == AudioCodec.PCMU ? G711.ulawToLinear(payload[5]) : G711.alawToLinear(payload[5]);
+        assertThat((int) pcm[5]).isEqualTo(before >> 1);
+        assertThat(AudioCodec.OPUS.narrowband()).isFalse();
     }
 }

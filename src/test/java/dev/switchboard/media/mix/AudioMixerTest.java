@@ -79,4 +79,26 @@ class AudioMixerTest {
         mixer.encodeShared(AudioCodec.PCMU);
         assertThat(G711.ulawToLinear(mixer.sharedPayload(AudioCodec.PCMU)[80])).isBetween((short) 290, (short) 310);
     }
+
+    @Test
+    void aNarrowTickMixesTheFirst160SamplesAndEncodesNarrowband() {
+        short[] a = constant(100);
+        short[] b = constant(20);
+        Arrays.fill(a, AudioCodec.NARROW_FRAME, a.length, (short) 9999); // beyond 160 samples: never read at 8 kHz
+        mixer.begin(true);
+        mixer.add(a);
+        mixer.add(b);
+        short[] out = new short[AudioCodec.MIX_FRAME];
+        mixer.mixMinus(b, out);
+        assertThat(Arrays.copyOf(out, AudioCodec.NARROW_FRAME)).containsOnly((short) 100);
+        assertThat(Arrays.copyOf(mixer.fullMix(), AudioCodec.NARROW_FRAME)).containsOnly((short) 120);
+        assertThat(mixer.narrow()).isTrue();
+        int len = mixer.encodeShared(AudioCodec.PCMU);
+        assertThat(len).isEqualTo(160);
+        for (int i = 0; i < len; i++) {
+            assertThat(G711.ulawToLinear(mixer.sharedPayload(AudioCodec.PCMU)[i])).isBetween((short) 110, (short) 130);
+        }
+        mixer.begin();
+        assertThat(mixer.narrow()).isFalse();
+    }
 }
