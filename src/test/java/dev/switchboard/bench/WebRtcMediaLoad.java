@@ -274,12 +274,14 @@ public final class WebRtcMediaLoad {
             r0[i] = set.get(i).received;
             l0[i] = set.get(i).lost;
         }
+        String stats0 = call("STATS");
         long cpu0 = cpuTicks(serverPid);
         long self0 = cpuTicks(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         Thread.sleep((long) (seconds * 1000));
         long cpu1 = cpuTicks(serverPid);
         long self1 = cpuTicks(ProcessHandle.current().pid());
+        String stats1 = call("STATS");
         double window = (System.nanoTime() - t0) / 1e9;
         double[] pps = new double[set.size()];
         long lost = 0;
@@ -306,10 +308,11 @@ public final class WebRtcMediaLoad {
                 below, lost, unprotectFailed, failed);
         System.out.printf(Locale.ROOT, "%-6s legs=%d codec=%s window=%.1fs server cpu=%.3f cores = %.3f %% of a core per leg;"
                         + " client rx pps min=%.2f median=%.2f max=%.2f below %.1f=%d lost=%d srtp-failed=%d connect-failed=%d"
-                        + " (generator cpu=%.2f cores, load %.1f)%n",
+                        + " (generator cpu=%.2f cores, load %.1f; server late ticks %d of %d)%n",
                 name, set.size(), codec, window, cores, 100 * p.cpuPerLeg(), p.minPps(), p.medianPps(),
                 pps.length == 0 ? 0 : pps[pps.length - 1], MIN_PPS, below, lost, unprotectFailed, failed,
-                (self1 - self0) / 100.0 / window, loadAverage());
+                (self1 - self0) / 100.0 / window, loadAverage(), field(stats1, "late") - field(stats0, "late"),
+                field(stats1, "ticks") - field(stats0, "ticks"));
         return p;
     }
 
@@ -427,6 +430,15 @@ public final class WebRtcMediaLoad {
             f[i] = Arrays.copyOf(buf, len);
         }
         return f;
+    }
+
+    private static long field(String stats, String name) {
+        for (String kv : stats.trim().split(" ")) {
+            if (kv.startsWith(name + "=")) {
+                return Long.parseLong(kv.substring(name.length() + 1));
+            }
+        }
+        return 0;
     }
 
     private static long cpuTicks(long pid) throws IOException {
