@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import org.slf4j.MDC;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The {@code request-id} / {@code client-request-id} pair Graph puts on every response. The client's
@@ -21,13 +22,25 @@ public final class RequestIds {
 
     /** A before-handler: assigns the ids and sets both response headers. */
     public static void assign(Context ctx) {
-        String requestId = UUID.randomUUID().toString();
+        String requestId = newRequestId();
         String clientRequestId = clientRequestId(ctx.header(CLIENT_REQUEST_ID), requestId);
         ctx.attribute(REQUEST_ID, requestId);
         ctx.attribute(CLIENT_REQUEST_ID, clientRequestId);
         ctx.header(REQUEST_ID, requestId);
         ctx.header(CLIENT_REQUEST_ID, clientRequestId);
         MDC.put("requestId", requestId);
+    }
+
+    /**
+     * A random version-4 UUID from {@link ThreadLocalRandom}: a request id names a request in logs and answers and
+     * needs no secrecy, while {@link UUID#randomUUID()} reads the JDK's shared {@code NativePRNG} under one lock (a
+     * measured hot spot of the mute path at thousands of requests per second, issue 17).
+     */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;                      // version 4
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(high, low).toString();
     }
 
     /**

@@ -17,7 +17,12 @@ final class Delivery {
             .getBytes(StandardCharsets.UTF_8);
     private static final byte[] SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
-    final String id = UUID.randomUUID().toString();
+    /**
+     * A random version-4 UUID from {@link java.util.concurrent.ThreadLocalRandom}: a bot deduplicates on it, so it must
+     * be unique, not secret (the body signature covers it); {@link UUID#randomUUID()} would take the JDK's shared
+     * {@code NativePRNG} lock once per POST.
+     */
+    final String id = newId();
     final List<Pending> items;
     final long sequence;
     final long deadlineNanos;
@@ -29,6 +34,12 @@ final class Delivery {
     /** The last attempt's answer for the delivery observer: HTTP status (-1 for none) and latency (-1 for none). */
     int lastStatus = -1;
     long lastLatencyNanos = -1;
+
+    private static String newId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
+                (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+    }
 
     /** @param items not empty, all with the same address */
     Delivery(List<Pending> items, long sequence) {

@@ -14,9 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,14 +23,9 @@ class CallbackTokensTest {
     @TempDir
     Path dir;
 
-    static byte[] sha256(String body) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-    }
-
     @Test
     void callbackTokenVerifiesAgainstTheTenantsPublishedKeys() throws Exception {
         try (TestServer server = TestServer.start()) {
-            String body = "{\"value\":[{\"changeType\":\"updated\"}]}";
             String token = server.server().callbackSigner().issue(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID).jwt();
 
             // what a bot does: fetch the tenant's JWKS over HTTP and check the signature and claims
