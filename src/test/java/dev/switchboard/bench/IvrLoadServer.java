@@ -98,6 +98,7 @@ public final class IvrLoadServer {
         long frames = 0;
         long voiced = 0;
         long diskBytes = 0;
+        long[] silentBySecond = new long[Math.max(1, recordSeconds)]; // where in the recordings the silent frames are
         for (JobResult r : recordings) { // every file complete, as the bot would download it
             short[] s = r.recording().readPcm();
             diskBytes += 44 + 2L * s.length;
@@ -109,9 +110,12 @@ public final class IvrLoadServer {
                 }
                 if (e >= 328L * 328 * 320) {
                     voiced++;
+                } else {
+                    silentBySecond[Math.min(silentBySecond.length - 1, f / 16000)]++;
                 }
             }
         }
+        System.out.println("silent recorded frames by second of the recording: " + java.util.Arrays.toString(silentBySecond));
         System.out.println("late ticks (+count@seconds after GO; 100 rooms per mixer thread): " + timeline.summary());
         double latePercent = ticks == 0 ? 0 : 100.0 * late / ticks;
         boolean met = all && latePercent <= 0.1 && (baseline || frames == expectedFrames && voiced == frames);
