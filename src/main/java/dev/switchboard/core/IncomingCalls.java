@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * caller; the bot's participant joins at the answer.
  *
  * <p>Over 300 lines: the ringing machinery (ring a bot or a user, expire, end a ringing leg, complete or fail a
- * transfer) is shared by dial, redirect, transfer and decline; splitting it would spread one state machine over
+ * transfer, cancel the other targets of a simultaneous ring) is shared by dial, redirect, transfer and decline; splitting it would spread one state machine over
  * classes that all need the same Call internals.
  *
  * <p>Thread-safe; one conference lock per action, as everywhere in the engine (docs/concurrency.md). The ringing

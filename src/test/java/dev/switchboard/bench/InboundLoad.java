@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * carries the bot's tone (non-silent PCMU), then hangs up. One in-process server with the real media plane, webhook
  * notifier (RS256 signing) and call engine; loopback only.
  *
- * <p>Run: {@code bench/inbound-load [--calls 1000] [--rate 100]}. Reports setups/s, p50/p99 and calls that never
+ * <p>Run: {@code bench/inbound-load [--calls 1000] [--rate 100] [--callback-signing rs256|es256]}. Reports setups/s, p50/p99 and calls that never
  * heard the bot within 5 s (lost). Exit status 1 when a target is missed (≥ 100 setups/s, p99 < 200 ms, 0 lost).
  */
 public final class InboundLoad {
@@ -72,17 +72,20 @@ public final class InboundLoad {
     public static void main(String[] args) throws Exception {
         int calls = 1000;
         int rate = 100;
+        String signing = "rs256";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--calls" -> calls = Integer.parseInt(args[i + 1]);
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                case "--callback-signing" -> signing = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        System.exit(new InboundLoad().run(calls, rate) ? 0 : 1);
+        System.exit(new InboundLoad().run(calls, rate, dev.switchboard.auth.CallbackAlgorithm.valueOf(
+                signing.toUpperCase(java.util.Locale.ROOT))) ? 0 : 1);
     }
 
-    boolean run(int calls, int rate) throws Exception {
+    boolean run(int calls, int rate, dev.switchboard.auth.CallbackAlgorithm signing) throws Exception {
         HttpServer bot = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         bot.setExecutor(threads);
         bot.createContext("/", exchange -> {
@@ -108,7 +111,8 @@ public final class InboundLoad {
         webhook = "http://127.0.0.1:" + bot.getAddress().getPort() + "/calling";
         ServerConfig config = ServerConfig.defaults(Files.createTempDirectory("inbound-load")).withPort(0)
                 .withMediaPorts(42000, 47999)
-                .withInbound(InboundSettings.DEFAULTS.withWebhook(DevIdentities.DEV_BOT_APP_ID, webhook));
+                .withInbound(InboundSettings.DEFAULTS.withWebhook(DevIdentities.DEV_BOT_APP_ID, webhook))
+                .withCallbackSigning(signing);
         try (SwitchboardServer server = new SwitchboardServer(config).start()) {
             base = server.baseUrl();
             botToken = Tokens.devBotToken(base);
@@ -129,6 +133,7 @@ public final class InboundLoad {
             double p99 = ok.isEmpty() ? Double.NaN : ok.get(Math.min(ok.size() - 1, (int) Math.ceil(ok.size() * 0.99) - 1)) / 1e6;
             long lost = calls - heard;
             double setups = heard / seconds;
+            System.out.printf("inbound-load: webhooks signed %s%n", signing);
             System.out.printf("inbound-load: %d calls dialed at %d/s on %d cores: %.1f setups/s, dial->hears-bot p50 %.1f ms, "
                             + "p99 %.1f ms, lost %d (caller errors %d), answer failures %d%n", calls, rate,
                     Runtime.getRuntime().availableProcessors(), setups, p50, p99, lost, dialErrors.get(), answerFailures.get());
