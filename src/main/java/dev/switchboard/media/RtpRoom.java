@@ -334,6 +334,9 @@ public final class RtpRoom implements MediaRoom {
                 talkers = new RtpLeg[ls.length]; // only when the room grows
             }
             ivr.begin();
+            if (ls.length == 0 && ivr.idle()) {
+                return; // no leg and no prompt, recording or hold: nothing to mix and nobody to send to
+            }
             boolean narrow = ivr.idle() && allNarrowband(ls); // 8 kHz mix: no 48 kHz round trip (docs/media.md)
             mixer.begin(narrow);
             for (RtpLeg l : ls) {
