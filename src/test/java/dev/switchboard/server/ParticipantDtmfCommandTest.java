@@ -75,12 +75,18 @@ class ParticipantDtmfCommandTest {
         Cli.Result r = run.get(60, TimeUnit.SECONDS);
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("DTMF received: 7").contains("DTMF received: *").contains("DTMF sent: 12#");
-        List<String> tones = bot.items().stream()
+        // the toneInfo notifications are delivered asynchronously: they may reach the bot after the participant left
+        await().atMost(Duration.ofSeconds(30)).until(() -> tones(callId).size() >= 3);
+        assertThat(tones(callId)).containsExactly("tone1#1", "tone2#2", "pound#3");
+    }
+
+    /** The keys the bot heard in this call, as tone#sequenceId, in the order they arrived. */
+    private static List<String> tones(String callId) {
+        return bot.items().stream()
                 .filter(i -> i.path("resourceUrl").asText().equals("/communications/calls/" + callId)
                         && i.path("resourceData").has("toneInfo"))
                 .map(i -> i.at("/resourceData/toneInfo/tone").asText() + "#" + i.at("/resourceData/toneInfo/sequenceId").asLong())
                 .toList();
-        assertThat(tones).containsExactly("tone1#1", "tone2#2", "pound#3");
     }
 
     @Test
