@@ -1,10 +1,9 @@
 package dev.switchboard.admin;
 
+import dev.switchboard.media.FreshLevels;
 import dev.switchboard.media.LegSample;
 import dev.switchboard.media.RtpMediaEngine;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,7 +12,7 @@ import java.util.Optional;
  * from the last frame the mixer decoded, shown as silence when the leg has had no frame mixed since the last reading
  * (muted, silent, or gone quiet). Nothing here runs on the packet path.
  *
- * <p>Thread-safe (one monitor for the previous readings, held for a map update only).
+ * <p>Thread-safe ({@link FreshLevels}).
  */
 final class LegReadings {
     /** One leg as the dashboard shows it; {@code level} is 0..1 of full scale. */
@@ -21,8 +20,7 @@ final class LegReadings {
     }
 
     private final RtpMediaEngine media;
-    /** room + participant → frames mixed at the previous reading. Bounded by the legs looked at; cleared when large. */
-    private final Map<String, Long> lastMixed = new HashMap<>();
+    private final FreshLevels fresh = new FreshLevels();
 
     /** @param media the RTP media plane, or null when the server runs another engine (then no leg is read) */
     LegReadings(RtpMediaEngine media) {
@@ -39,17 +37,6 @@ final class LegReadings {
         if (media == null) {
             return Optional.empty();
         }
-        return media.legSample(roomId, participantId).map(s -> {
-            long mixed = s.stats().framesMixed();
-            Long before;
-            synchronized (this) {
-                if (lastMixed.size() > 10_000) {
-                    lastMixed.clear();
-                }
-                before = lastMixed.put(roomId + "\n" + participantId, mixed);
-            }
-            boolean fresh = before == null ? mixed > 0 : mixed > before;
-            return new Reading(s, fresh ? s.levelPeak() / 32767.0 : 0.0);
-        });
+        return media.legSample(roomId, participantId).map(s -> new Reading(s, fresh.level(roomId, participantId, s)));
     }
 }

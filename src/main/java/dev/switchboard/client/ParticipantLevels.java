@@ -3,10 +3,9 @@ package dev.switchboard.client;
 import dev.switchboard.core.CallDirectory;
 import dev.switchboard.core.CallSnapshot;
 import dev.switchboard.core.ParticipantView;
-import dev.switchboard.media.LegSample;
+import dev.switchboard.media.FreshLevels;
 import dev.switchboard.media.RtpMediaEngine;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +18,12 @@ import java.util.Optional;
  * on the packet path. Each reading takes the call's conference lock briefly (a snapshot) and each leg's buffer lock
  * briefly (the sample).
  *
- * <p>Thread-safe (one monitor for the previous readings, held for a map update only).
+ * <p>Thread-safe ({@link FreshLevels}).
  */
 public final class ParticipantLevels implements CallLevels {
     private final CallDirectory directory;
     private final RtpMediaEngine media;
-    /** room + participant → frames mixed at the previous reading; cleared when large. */
-    private final Map<String, Long> lastMixed = new HashMap<>();
+    private final FreshLevels fresh = new FreshLevels();
 
     /** @param media the RTP media plane, or null when the server runs another engine (then every call has no levels) */
     public ParticipantLevels(CallDirectory directory, RtpMediaEngine media) {
@@ -43,22 +41,9 @@ public final class ParticipantLevels implements CallLevels {
         Map<String, Double> out = new LinkedHashMap<>();
         for (ParticipantView p : c.roster()) {
             if (!p.removed()) {
-                media.legSample(c.mediaRoomId(), p.id()).ifPresent(s -> out.put(p.id(), level(c.mediaRoomId(), p.id(), s)));
+                media.legSample(c.mediaRoomId(), p.id()).ifPresent(s -> out.put(p.id(), fresh.level(c.mediaRoomId(), p.id(), s)));
             }
         }
         return out;
-    }
-
-    private double level(String roomId, String participantId, LegSample s) {
-        long mixed = s.stats().framesMixed();
-        Long before;
-        synchronized (this) {
-            if (lastMixed.size() > 10_000) {
-                lastMixed.clear();
-            }
-            before = lastMixed.put(roomId + "\n" + participantId, mixed);
-        }
-        boolean fresh = before == null ? mixed > 0 : mixed > before;
-        return fresh ? s.levelPeak() / 32767.0 : 0.0;
     }
 }
