@@ -44,6 +44,37 @@ class DeliveryLogAndEndedCallsTest {
     }
 
     @Test
+    void bigBodiesInManyCallsStayWithinTheByteBudgetAndTheLeastRecentCallLosesItsOldestPostsFirst() {
+        DeliveryLog log = new DeliveryLog();
+        int perCall = 100;
+        long perEntry = DeliveryLog.MAX_BODY_BYTES + DeliveryLog.ENTRY_OVERHEAD;
+        int calls = (int) (DeliveryLog.MAX_KEPT_BYTES / (perCall * perEntry)) + 3;
+        for (int c = 0; c < calls; c++) {
+            for (int i = 0; i < perCall; i++) {
+                log.observe(report("call-" + c, "n" + i, i, DeliveryReport.State.DELIVERED,
+                        new byte[DeliveryLog.MAX_BODY_BYTES]));
+                assertThat(log.keptBytes()).isLessThanOrEqualTo(DeliveryLog.MAX_KEPT_BYTES);
+            }
+        }
+        assertThat(log.deliveries("call-0")).as("the least recent calls went").isEmpty();
+        assertThat(log.deliveries("call-" + (calls - 1))).as("the newest call is whole").hasSize(perCall);
+        assertThat(log.deliveries("call-" + (calls - 2))).hasSize(perCall);
+        long kept = 0;
+        for (int c = 0; c < calls; c++) {
+            kept += log.deliveries("call-" + c).size() * perEntry;
+        }
+        assertThat(log.keptBytes()).as("the running sum is what is kept").isEqualTo(kept)
+                .isGreaterThan(DeliveryLog.MAX_KEPT_BYTES - perEntry);
+
+        log.observe(report("call-" + (calls - 1), "n0", 0, DeliveryReport.State.RETRYING, new byte[10]));
+        assertThat(log.keptBytes()).as("a replaced entry's body is given back").isEqualTo(kept - DeliveryLog.MAX_BODY_BYTES + 10);
+        for (int c = 0; c < calls; c++) {
+            log.forget("call-" + c);
+        }
+        assertThat(log.keptBytes()).isZero();
+    }
+
+    @Test
     void endedCallsAreKeptWithTheirResultForTheRetentionThenForgottenWithTheirDeliveries() {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         List<String> forgotten = new ArrayList<>();
