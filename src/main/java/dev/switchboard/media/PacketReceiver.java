@@ -189,7 +189,7 @@ final class PacketReceiver implements Runnable {
         }
         RtpLeg leg = (RtpLeg) key.attachment();
         if (leg.isClosed()) {
-            return; // released: its channel's close is queued for this round's end
+            return; // released: its channel is closed at the top of the next round (queued before the ring)
         }
         DatagramChannel channel = (DatagramChannel) key.channel();
         long now = System.nanoTime();
