@@ -9,9 +9,11 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The packet I/O thread: one NIO selector (epoll) over every leg's channel. One thread serves thousands
@@ -21,13 +23,34 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * buffer while every other ready leg is served. One reusable receive buffer; no allocation per packet
  * (the JDK caches the sender address when it repeats).
  *
+ * <p>Registering and closing legs never touch the selector from another thread: a request thread queues the leg
+ * (or the channel to close) and rings a doorbell, a pipe whose read end is one more key of the selector, and this
+ * thread registers and closes at its next round. {@link Selector#wakeup()} is not used for that: it takes the
+ * selector's internal monitor, which this thread takes too after every wake-up, and a request thread is a virtual
+ * thread. When that monitor was contended, its hand-off went through the virtual-thread scheduler and this thread
+ * waited for a free carrier (up to 171 ms in a profile of 100 incoming calls/s: every leg's packets stalled
+ * meanwhile). The doorbell rings once per batch (a flag), and nothing this thread locks is locked by anyone else.
+ *
  * <p>Threads and locks: docs/concurrency.md.
  */
 final class PacketReceiver implements Runnable {
     static final int READS_PER_WAKEUP = 8;
+    /**
+     * The longest wait in select: a safety net only (registrations and closes ring the doorbell, stop wakes the
+     * selector), so a lost ring would cost a new leg at most this long instead of forever.
+     */
+    static final long SAFETY_NET_MILLIS = 1000;
+    private final long selectMillis;
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<RtpLeg> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<DatagramChannel> closing = new ConcurrentLinkedQueue<>();
+    /** Written by any thread ({@link #ring}), read by this one: the doorbell's read end is a key of the selector. */
+    private final Pipe doorbell;
+    private final SelectionKey doorbellKey;
+    /** True from a ring until this thread has taken the queues: later rings need no second byte. */
+    private final AtomicBoolean rung = new AtomicBoolean();
+    private final ByteBuffer drained = ByteBuffer.allocate(64);
     private final byte[] rx = new byte[2048];
     private final ByteBuffer rxBuffer = ByteBuffer.wrap(rx);
     private final RtpPacket packet = new RtpPacket();
@@ -35,9 +58,15 @@ final class PacketReceiver implements Runnable {
     private final java.util.function.Consumer<SelectionKey> onReadable = this::onReadable;
     private volatile boolean running = true;
 
-    PacketReceiver(String name) {
+    /** @param selectMillis the longest wait in select, 0 for none (then only packets, rings and stop end it) */
+    PacketReceiver(String name, long selectMillis) {
+        this.selectMillis = selectMillis;
         try {
             selector = Selector.open();
+            doorbell = Pipe.open();
+            doorbell.sink().configureBlocking(false);
+            doorbell.source().configureBlocking(false);
+            doorbellKey = doorbell.source().register(selector, SelectionKey.OP_READ);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
@@ -48,31 +77,53 @@ final class PacketReceiver implements Runnable {
         thread.start();
     }
 
-    /** Starts receiving for a leg (on the packet thread, soon). Any thread. */
+    /**
+     * Starts receiving for a leg (on the packet thread, at its next round: at once when it is waiting in select).
+     * Any thread; never blocks (a queue and, at most, a one-byte non-blocking pipe write).
+     */
     void register(RtpLeg leg) {
         pending.add(leg);
-        selector.wakeup();
+        ring();
     }
 
-    void wakeup() {
-        selector.wakeup();
+    /**
+     * Closes a released leg's channel. One this thread has registered is closed here, on the packet thread, which
+     * cancels its key and frees its socket at its next select (closing it on the caller's thread would take the
+     * selector's cancelled-key monitor). One never registered (the leg ended before this thread got to it) is
+     * closed at once on the caller's thread: it has no key, and its socket is freed now. Any thread; never blocks.
+     * After {@link #stop()} every channel is closed on the caller's thread.
+     */
+    void close(DatagramChannel channel) {
+        if (!channel.isRegistered()) {
+            closeQuietly(channel); // if this thread registers it meanwhile, the close cancels that key (rare)
+            return;
+        }
+        closing.add(channel);
+        if (running) {
+            ring();
+        } else {
+            closeQueued();
+        }
+    }
+
+    /** One byte into the doorbell unless one is already on its way (then this thread will see the queues anyway). */
+    private void ring() {
+        if (rung.compareAndSet(false, true)) {
+            ByteBuffer one = ByteBuffer.allocate(1); // per registration, not per packet; the shared one would race
+            try {
+                doorbell.sink().write(one);
+            } catch (IOException e) {
+                // the pipe is closed: the receiver has stopped
+            }
+        }
     }
 
     @Override
     public void run() {
         while (running) {
-            RtpLeg leg;
-            while ((leg = pending.poll()) != null) {
-                try {
-                    if (!leg.isClosed()) {
-                        leg.channel().register(selector, SelectionKey.OP_READ, leg);
-                    }
-                } catch (ClosedChannelException e) {
-                    // closed before we got to it
-                }
-            }
+            takeQueued();
             try {
-                selector.select(onReadable, 1000);
+                selector.select(onReadable, selectMillis);
             } catch (IOException | RuntimeException e) {
                 // a selector failure must not kill media; the next round retries
             }
@@ -82,10 +133,64 @@ final class PacketReceiver implements Runnable {
         } catch (IOException ignored) {
             // closing channels are released by their owners
         }
+        closeQuietly(doorbell.source());
+        closeQuietly(doorbell.sink());
+        closeQueued();
+    }
+
+    /** Packet thread: the registrations and closes queued since the last round. */
+    private void takeQueued() {
+        RtpLeg leg;
+        while ((leg = pending.poll()) != null) {
+            try {
+                if (!leg.isClosed()) {
+                    leg.channel().register(selector, SelectionKey.OP_READ, leg);
+                }
+            } catch (ClosedChannelException e) {
+                // closed before we got to it
+            }
+        }
+        closeQueued();
+    }
+
+    private void closeQueued() {
+        DatagramChannel channel;
+        while ((channel = closing.poll()) != null) {
+            closeQuietly(channel);
+        }
+    }
+
+    /** Packet thread: empties the doorbell, then lets the next ring write again; the queues are taken after this. */
+    private void answerDoorbell() {
+        try {
+            int n;
+            do {
+                drained.clear();
+                n = doorbell.source().read(drained);
+            } while (n > 0);
+        } catch (IOException e) {
+            // closed: stopping
+        }
+        rung.set(false);
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to release beyond the descriptor, which close() frees either way
+        }
     }
 
     private void onReadable(SelectionKey key) {
+        if (key == doorbellKey) {
+            answerDoorbell();
+            return;
+        }
         RtpLeg leg = (RtpLeg) key.attachment();
+        if (leg.isClosed()) {
+            return; // released: its channel is closed at the top of the next round (queued before the ring)
+        }
         DatagramChannel channel = (DatagramChannel) key.channel();
         long now = System.nanoTime();
         for (int i = 0; i < READS_PER_WAKEUP; i++) {
@@ -109,11 +214,12 @@ final class PacketReceiver implements Runnable {
 
     void stop() {
         running = false;
-        selector.wakeup();
+        selector.wakeup(); // once, at shutdown
         try {
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeQueued();
     }
 }

@@ -246,8 +246,7 @@ public final class RtpLeg implements MediaLeg {
             gateway.close(webRtc);
             return;
         }
-        PortAllocator.closeQuietly(channel);
-        receiver.wakeup(); // lets the selector deregister the key, which frees the socket
+        receiver.close(channel); // on the packet thread: its selector deregisters the key, which frees the socket
         ports.release(localPort);
     }
 

@@ -72,6 +72,15 @@ public final class RtpMediaEngine implements MediaEngine {
      */
     public RtpMediaEngine(String bindHost, String advertisedHost, int portLow, int portHigh, MediaAllowList allowList,
                           MeterRegistry meters) {
+        this(bindHost, advertisedHost, portLow, portHigh, allowList, meters, PacketReceiver.SAFETY_NET_MILLIS);
+    }
+
+    /**
+     * @param receiverSelectMillis the packet thread's longest wait in select (0: until a packet or a doorbell
+     *                             ring; tests use it so that a lost ring shows as a leg that never receives)
+     */
+    RtpMediaEngine(String bindHost, String advertisedHost, int portLow, int portHigh, MediaAllowList allowList,
+                   MeterRegistry meters, long receiverSelectMillis) {
         this.allowList = java.util.Objects.requireNonNull(allowList, "allowList");
         if (portLow < 1 || portHigh > 65535 || portLow > portHigh) {
             throw new IllegalArgumentException("bad media port range " + portLow + "-" + portHigh);
@@ -95,7 +104,7 @@ public final class RtpMediaEngine implements MediaEngine {
         }
         this.ports = new PortAllocator(address, portLow, portHigh);
         this.counters = new MediaCounters(meters, rooms::size, legs::get, ports::inUse);
-        this.receiver = new PacketReceiver("switchboard-media-rx");
+        this.receiver = new PacketReceiver("switchboard-media-rx", receiverSelectMillis);
         int mixerCount = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         this.mixers = new MixerThread[mixerCount];
         for (int i = 0; i < mixerCount; i++) {
