@@ -91,6 +91,7 @@ final class ServeCommand implements Callable<Integer> {
                 + (server.httpsBaseUrl() != null ? " and " + server.httpsBaseUrl() : ""));
         String api = server.httpsBaseUrl() != null ? server.httpsBaseUrl() : server.baseUrl();
         System.out.println("  Graph API:  " + api + "/v1.0/communications/calls");
+        System.out.println("  Opus:       " + dev.switchboard.media.codec.OpusCodecs.current().describe());
         if (server.httpsBaseUrl() != null && config.https().certFile() == null) {
             System.out.println("  https certificate from the local development CA: run 'switchboard ca' to trust it");
         }
