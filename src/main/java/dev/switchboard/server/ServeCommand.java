@@ -86,6 +86,11 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         }
         config.log().format().apply();
+        try {
+            dev.switchboard.media.codec.OpusCodecs.select(config.opus().library()); // --opus-library libopus without it
+        } catch (IllegalStateException e) {
+            throw new ToolException(ToolException.USAGE, e.getMessage());
+        }
         SwitchboardServer server = new SwitchboardServer(config).start();
         System.out.println("Switchboard listening on " + server.baseUrl()
                 + (server.httpsBaseUrl() != null ? " and " + server.httpsBaseUrl() : ""));
