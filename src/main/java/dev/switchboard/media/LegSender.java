@@ -114,6 +114,14 @@ final class LegSender {
         transmit(n);
     }
 
+    /** Frees the encoder's native memory (libopus) once the leg is out of the mix; any thread, as Playout's. */
+    void releaseCodec() {
+        FrameEncoder e = encoder;
+        if (e != null) {
+            e.close();
+        }
+    }
+
     /** Sends this leg the room's shared encoding of the full mix. */
     void sendShared(AudioMixer mixer) {
         if (sentEvent()) {

@@ -163,6 +163,17 @@ public final class Playout {
         contributing = false;
     }
 
+    /**
+     * Frees the decoder's native memory (libopus) once the leg is out of the mix. Any thread: a decoder this thread
+     * does not see yet is freed when it is collected, and a decode still running finishes first.
+     */
+    void releaseCodec() {
+        FrameDecoder d = decoder;
+        if (d != null) {
+            d.close();
+        }
+    }
+
     /** Frames concealed so far. Any thread. */
     long concealed() {
         return concealed.sum();

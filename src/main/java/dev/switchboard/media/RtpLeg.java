@@ -242,6 +242,10 @@ public final class RtpLeg implements MediaLeg {
         if (sender != null && sender.dtmf() != null) {
             sender.dtmf().cancel();
         }
+        playout.releaseCodec(); // libopus' native states go now, not when the leg is collected
+        if (sender != null) {
+            sender.releaseCodec();
+        }
         if (webRtc != null) {
             gateway.close(webRtc);
             return;

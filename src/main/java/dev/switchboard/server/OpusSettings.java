@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.media.codec.OpusEncoderSettings;
+import dev.switchboard.media.codec.OpusLibrary;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -12,12 +13,19 @@ import java.util.Locale;
  * overridable on its own. docs/media.md, "Opus encoder settings", has what each costs and sounds like.
  *
  * @param encoder the settings every room's Opus encoders take
+ * @param library which Opus implementation encodes and decodes ({@code --opus-library}; docs/media.md)
  */
-public record OpusSettings(OpusEncoderSettings encoder) {
-    public static final OpusSettings DEFAULTS = new OpusSettings(OpusEncoderSettings.SWITCHBOARD);
+public record OpusSettings(OpusEncoderSettings encoder, OpusLibrary library) {
+    public static final OpusSettings DEFAULTS = new OpusSettings(OpusEncoderSettings.SWITCHBOARD, OpusLibrary.AUTO);
 
     public OpusSettings {
         java.util.Objects.requireNonNull(encoder, "encoder");
+        java.util.Objects.requireNonNull(library, "library");
+    }
+
+    /** These settings with another encoder. */
+    public OpusSettings(OpusEncoderSettings encoder) {
+        this(encoder, OpusLibrary.AUTO);
     }
 
     /** The {@code serve} flags of this part (a picocli mixin). An override left unset takes the preset's value. */
@@ -44,6 +52,11 @@ public record OpusSettings(OpusEncoderSettings encoder) {
                 "(default: the preset's)."})
         OpusEncoderSettings.Application application;
 
+        @Option(names = "--opus-library", defaultValue = "auto", converter = LibraryConverter.class, description = {
+                "Opus implementation: auto (the C libopus, libopus.so.0, through the FFM API on JDK 22+, else",
+                "Concentus; the default), libopus (fail to start without it) or concentus (pure Java)."})
+        OpusLibrary library;
+
         OpusSettings settings() {
             OpusEncoderSettings s = OpusEncoderSettings.preset(preset);
             if (complexity != null) {
@@ -58,7 +71,18 @@ public record OpusSettings(OpusEncoderSettings encoder) {
             if (application != null) {
                 s = s.withApplication(application);
             }
-            return new OpusSettings(s);
+            return new OpusSettings(s, library == null ? OpusLibrary.AUTO : library);
+        }
+    }
+
+    static final class LibraryConverter implements ITypeConverter<OpusLibrary> {
+        @Override
+        public OpusLibrary convert(String value) {
+            try {
+                return OpusLibrary.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not an Opus library (auto, libopus or concentus)");
+            }
         }
     }
 

@@ -86,11 +86,17 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         }
         config.log().format().apply();
+        try {
+            dev.switchboard.media.codec.OpusCodecs.select(config.opus().library()); // --opus-library libopus without it
+        } catch (IllegalStateException e) {
+            throw new ToolException(ToolException.USAGE, e.getMessage());
+        }
         SwitchboardServer server = new SwitchboardServer(config).start();
         System.out.println("Switchboard listening on " + server.baseUrl()
                 + (server.httpsBaseUrl() != null ? " and " + server.httpsBaseUrl() : ""));
         String api = server.httpsBaseUrl() != null ? server.httpsBaseUrl() : server.baseUrl();
         System.out.println("  Graph API:  " + api + "/v1.0/communications/calls");
+        System.out.println("  Opus:       " + dev.switchboard.media.codec.OpusCodecs.current().describe());
         if (server.httpsBaseUrl() != null && config.https().certFile() == null) {
             System.out.println("  https certificate from the local development CA: run 'switchboard ca' to trust it");
         }

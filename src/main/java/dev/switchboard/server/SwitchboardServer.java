@@ -117,6 +117,7 @@ public final class SwitchboardServer implements AutoCloseable {
         RtpMediaEngine engine = new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
                 config.mediaPortHigh(), config.media().allow(), metrics);
         engine.useOpusEncoder(config.opus().encoder());
+        OpusLibraryMetrics.register(dev.switchboard.media.codec.OpusCodecs.use(config.opus().library()), metrics);
         int webrtcPort = config.media().webrtcPort();
         if (webrtcPort >= 0) {
             try {

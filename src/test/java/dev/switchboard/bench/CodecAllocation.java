@@ -3,7 +3,9 @@ package dev.switchboard.bench;
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.media.codec.FrameDecoder;
 import dev.switchboard.media.codec.FrameEncoder;
+import dev.switchboard.media.codec.OpusCodecs;
 import dev.switchboard.media.codec.OpusEncoderSettings;
+import dev.switchboard.media.codec.OpusLibrary;
 
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -12,6 +14,9 @@ import java.util.Locale;
  * Heap bytes allocated and thread CPU time per 20 ms frame, for each codec's encoder and decoder (Opus with each
  * encoder preset), measured on this thread with {@code com.sun.management.ThreadMXBean} after a warm-up: what one
  * talking leg costs the garbage collector, 50 frames a second. Speech-like input (a gliding tone with noise).
+ *
+ * <p>Opus runs once with Concentus and once with the C libopus through the FFM API (when this JDK is 22+ and
+ * libopus0 is installed; the classpath must have target/test-classes first, where the build copies the JDK 22 classes).
  *
  * <p>usage: CodecAllocation [FRAMES]
  */
@@ -22,8 +27,15 @@ public final class CodecAllocation {
     public static void main(String[] args) {
         int frames = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         measure("PCMU", AudioCodec.PCMU.newEncoder(), AudioCodec.PCMU.newDecoder(), frames);
+        OpusCodecs concentus = OpusCodecs.select(OpusLibrary.CONCENTUS);
+        OpusCodecs auto = OpusCodecs.select(OpusLibrary.AUTO);
+        System.out.println("libopus: " + (auto.isNative() ? auto.describe() : "not used: " + auto.fallbackReason()));
         for (String preset : new String[] {"switchboard", "janus"}) {
-            measure("OPUS/" + preset, AudioCodec.OPUS.newEncoder(OpusEncoderSettings.preset(preset)), AudioCodec.OPUS.newDecoder(), frames);
+            OpusEncoderSettings settings = OpusEncoderSettings.preset(preset);
+            measure("OPUS/" + preset + "/concentus", concentus.newEncoder(settings), concentus.newDecoder(), frames);
+            if (auto.isNative()) {
+                measure("OPUS/" + preset + "/libopus", auto.newEncoder(settings), auto.newDecoder(), frames);
+            }
         }
     }
 
@@ -60,7 +72,7 @@ public final class CodecAllocation {
                 payloadBytes += n;
             }
         }
-        System.out.printf(Locale.ROOT, "%-17s encode %,7d B/frame %6.1f us | decode %,7d B/frame %6.1f us | payload %4d B"
+        System.out.printf(Locale.ROOT, "%-27s encode %,7d B/frame %6.1f us | decode %,7d B/frame %6.1f us | payload %4d B"
                         + " | one talker: %.2f MB/s allocated%n", name, encBytes / frames, encCpu / 1e3 / frames,
                 decBytes / frames, decCpu / 1e3 / frames, payloadBytes / frames, (encBytes + decBytes) / (double) frames * 50 / 1e6);
     }

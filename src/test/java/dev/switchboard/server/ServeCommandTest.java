@@ -235,6 +235,31 @@ class ServeCommandTest {
         assertThat(serve(Map.of(), "--opus-preset", "libopus", "--print-config").exitCode()).isEqualTo(2);
     }
 
+    @Test
+    void theOpusLibraryIsAutoByDefaultAndComesFromTheFlagTheEnvironmentOrTheConfigFile(@TempDir Path dir) throws Exception {
+        assertThat(opusLibrary()).isEqualTo(dev.switchboard.media.codec.OpusLibrary.AUTO);
+        assertThat(opusLibrary("--opus-library", "concentus")).isEqualTo(dev.switchboard.media.codec.OpusLibrary.CONCENTUS);
+        assertThat(opusLibrary("--opus-library", "LibOpus")).isEqualTo(dev.switchboard.media.codec.OpusLibrary.LIBOPUS);
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_OPUS_LIBRARY", "concentus"), "--print-config").out())
+                .get("opusLibrary").asText()).isEqualTo("concentus");
+        Path file = dir.resolve("opus.json");
+        Files.writeString(file, "{\"server\":{\"opusLibrary\":\"concentus\"}}");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--config", file.toString(), "--print-config").out())
+                .get("opusLibrary").asText()).isEqualTo("concentus");
+        assertThat(serve(Map.of(), "--opus-library", "ffmpeg", "--print-config").exitCode()).isEqualTo(2);
+    }
+
+    private static dev.switchboard.media.codec.OpusLibrary opusLibrary(String... args) {
+        CommandLine cl = Main.commandLine();
+        CommandLine serve = cl.getSubcommands().get("serve");
+        ((ServeCommand) serve.getCommand()).environment = Map.of();
+        String[] all = new String[args.length + 1];
+        all[0] = "serve";
+        System.arraycopy(args, 0, all, 1, args.length);
+        cl.parseArgs(all);
+        return ((ServeCommand) serve.getCommand()).config().opus().library();
+    }
+
     /** The Opus encoder settings {@code serve ARGS} would run with. */
     private static dev.switchboard.media.codec.OpusEncoderSettings opus(String... args) {
         CommandLine cl = Main.commandLine();

@@ -84,9 +84,9 @@ public enum AudioCodec {
         return clockRate == NARROW_RATE;
     }
 
-    /** A new decoder for one leg's stream. */
+    /** A new decoder for one leg's stream (Opus: from {@link OpusCodecs#current()}). */
     public FrameDecoder newDecoder() {
-        return this == OPUS ? new OpusFrameDecoder() : new G711FrameDecoder(this == PCMU);
+        return this == OPUS ? OpusCodecs.current().newDecoder() : new G711FrameDecoder(this == PCMU);
     }
 
     /** A new encoder for one outgoing stream; Opus with {@link OpusEncoderSettings#SWITCHBOARD}. */
@@ -94,8 +94,8 @@ public enum AudioCodec {
         return newEncoder(OpusEncoderSettings.SWITCHBOARD);
     }
 
-    /** A new encoder for one outgoing stream; {@code opus} applies to Opus only. */
+    /** A new encoder for one outgoing stream; {@code opus} applies to Opus only (from {@link OpusCodecs#current()}). */
     public FrameEncoder newEncoder(OpusEncoderSettings opus) {
-        return this == OPUS ? new OpusFrameEncoder(opus) : new G711FrameEncoder(this == PCMU);
+        return this == OPUS ? OpusCodecs.current().newEncoder(opus) : new G711FrameEncoder(this == PCMU);
     }
 }

@@ -33,4 +33,12 @@ public interface FrameDecoder {
 
     /** Forgets all history, e.g. after a mute or an SSRC change. */
     void reset();
+
+    /**
+     * Frees what the decoder holds outside the heap (libopus' native state) now rather than when it is collected.
+     * Idempotent; after it the decoder only conceals with silence. Safe to call from another thread, like
+     * {@link FrameEncoder#close}.
+     */
+    default void close() {
+    }
 }

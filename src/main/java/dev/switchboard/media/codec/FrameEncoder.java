@@ -24,4 +24,12 @@ public interface FrameEncoder {
     default int encodeNarrow(short[] pcm, byte[] out, int offset) {
         throw new UnsupportedOperationException("not a narrowband codec");
     }
+
+    /**
+     * Frees what the encoder holds outside the heap (libopus' native state) now rather than when it is collected.
+     * Idempotent; after it {@link #encode} returns -1. Safe to call from another thread (a concurrent encode either
+     * completes or fails cleanly; the state is then freed when the encoder is collected).
+     */
+    default void close() {
+    }
 }

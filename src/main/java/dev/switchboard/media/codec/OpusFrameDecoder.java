@@ -29,6 +29,7 @@ final class OpusFrameDecoder implements FrameDecoder {
             copy(n, pcm);
             return true;
         } catch (OpusException | RuntimeException e) {
+            OpusCodecs.frameError();
             conceal(pcm);
             return false;
         }

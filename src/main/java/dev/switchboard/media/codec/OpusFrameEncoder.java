@@ -56,6 +56,7 @@ final class OpusFrameEncoder implements FrameEncoder {
         try {
             return encoder.encode(pcm, 0, AudioCodec.MIX_FRAME, out, offset, MAX_BYTES);
         } catch (OpusException | RuntimeException e) {
+            OpusCodecs.frameError();
             return -1;
         }
     }
