@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +22,7 @@ final class HttpMetrics {
             Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5)};
 
     private final MeterRegistry registry;
+    private final ConcurrentHashMap<Series, Timer> timers = new ConcurrentHashMap<>();
 
     HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,14 +30,22 @@ final class HttpMetrics {
 
     /** A Javalin request logger: called once per request when it completes, with its duration in ms. */
     void record(Context ctx, Float millis) {
-        Timer.builder("http.server.requests")
-                .description("HTTP requests by route and status")
-                .tag("method", ctx.method().name())
-                .tag("route", route(ctx))
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry)
+        timers.computeIfAbsent(new Series(ctx.method().name(), route(ctx), ctx.statusCode()), this::register)
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    /** One series of the timer: its tags. */
+    private record Series(String method, String route, int status) {
+    }
+
+    private Timer register(Series s) {
+        return Timer.builder("http.server.requests")
+                .description("HTTP requests by route and status")
+                .tag("method", s.method())
+                .tag("route", s.route())
+                .tag("status", Integer.toString(s.status()))
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
     }
 
     private static String route(Context ctx) {

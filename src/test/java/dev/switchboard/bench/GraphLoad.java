@@ -251,6 +251,7 @@ public final class GraphLoad {
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         long serverCpu0 = serverCpuNanos(serverPid);
         long clientCpu0 = clientCpuNanos();
+        long[] gc0 = generatorGc();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         List<Future<Worker>> workers = new ArrayList<>();
@@ -266,6 +267,9 @@ public final class GraphLoad {
         total.elapsedNanos = System.nanoTime() - start;
         total.serverCpuNanos = serverPid > 0 ? serverCpuNanos(serverPid) - serverCpu0 : -1;
         total.clientCpuNanos = clientCpuNanos() - clientCpu0;
+        long[] gc1 = generatorGc();
+        total.generatorGcCount = gc1[0] - gc0[0];
+        total.generatorGcMillis = gc1[1] - gc0[1];
         pool.shutdown();
         if (!measure) {
             System.out.printf("warm-up: %d ops, %d errors%n", total.ops, total.errors);
@@ -274,9 +278,12 @@ public final class GraphLoad {
     }
 
     private final class Worker {
-        /** Latency histogram, 1 microsecond per bucket up to 200 ms; the last bucket holds everything slower. */
-        final long[] micros = new long[200_001];
-        long maxNanos;
+        /** Latency from the scheduled send (open loop) or the send (closed loop). */
+        final Histogram latency = new Histogram();
+        /** Service time: from the request's actual write to its answer (the server and loopback, not the generator's lag). */
+        final Histogram service = new Histogram();
+        /** How late the generator wrote requests behind their schedule (open loop), the part it adds itself. */
+        final Histogram sendLag = new Histogram();
         long count;
         long errors;
         String firstError;
@@ -308,14 +315,16 @@ public final class GraphLoad {
                     if (c == null) {
                         c = new Connection(base);
                     }
+                    long sent = System.nanoTime();
                     Response r = c.send("POST", "/v1.0/communications/calls/" + callId + "/" + action, token,
                             "application/json", body);
-                    long took = System.nanoTime() - t;
+                    long now = System.nanoTime();
                     if (r.status != 200 || !r.body.contains("\"status\":\"Completed\"")) {
                         error("HTTP " + r.status + " " + r.body);
                     } else {
-                        micros[(int) Math.min(took / 1000, micros.length - 1)]++;
-                        maxNanos = Math.max(maxNanos, took);
+                        latency.record(now - t);
+                        service.record(now - sent);
+                        sendLag.record(Math.max(0, sent - t));
                         count++;
                     }
                 } catch (IOException e) {
@@ -343,37 +352,25 @@ public final class GraphLoad {
         long elapsedNanos;
         long serverCpuNanos;
         long clientCpuNanos;
-        final long[] micros = new long[200_001];
-        long timed;
-        long maxNanos;
+        final Histogram latency = new Histogram();
+        final Histogram service = new Histogram();
+        final Histogram sendLag = new Histogram();
+        long generatorGcMillis;
+        long generatorGcCount;
 
         void add(Worker w) {
             ops += w.count + w.errors;
             errors += w.errors;
-            timed += w.count;
-            maxNanos = Math.max(maxNanos, w.maxNanos);
             if (firstError == null) {
                 firstError = w.firstError;
             }
-            for (int i = 0; i < micros.length; i++) {
-                micros[i] += w.micros[i];
-            }
+            latency.add(w.latency);
+            service.add(w.service);
+            sendLag.add(w.sendLag);
         }
 
-        /** The p-th percentile in milliseconds (upper edge of its 1 us bucket). */
         double pct(double p) {
-            if (timed == 0) {
-                return Double.NaN;
-            }
-            long rank = (long) Math.ceil(p / 100.0 * timed);
-            long seen = 0;
-            for (int i = 0; i < micros.length; i++) {
-                seen += micros[i];
-                if (seen >= rank) {
-                    return (i + 1) / 1000.0;
-                }
-            }
-            return maxNanos / 1e6;
+            return latency.pct(p);
         }
 
         void print(int connections, long webhooks, long items) {
@@ -381,7 +378,11 @@ public final class GraphLoad {
             System.out.printf("mute/unmute: %d ops in %.1f s over %d connections = %.0f ops/s, errors %d%n",
                     ops, secs, connections, ops / secs, errors);
             System.out.printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
-                    pct(50), pct(90), pct(99), pct(99.9), maxNanos / 1e6);
+                    pct(50), pct(90), pct(99), pct(99.9), latency.maxMillis());
+            System.out.printf("  of which service time (write -> answer) ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                    service.pct(50), service.pct(90), service.pct(99), service.pct(99.9), service.maxMillis());
+            System.out.printf("  and the generator's own send lag behind schedule ms: p50 %.2f  p99 %.2f  max %.2f; its GC: %d collections, %d ms%n",
+                    sendLag.pct(50), sendLag.pct(99), sendLag.maxMillis(), generatorGcCount, generatorGcMillis);
             if (serverCpuNanos >= 0) {
                 System.out.printf("cpu: server %.2f cores (%.0f us/op), load generator %.2f cores (of %d)%n",
                         serverCpuNanos / 1e9 / secs, serverCpuNanos / 1e3 / Math.max(1, ops), clientCpuNanos / 1e9 / secs,
@@ -393,6 +394,84 @@ public final class GraphLoad {
             if (firstError != null) {
                 System.out.println("first error: " + firstError);
             }
+        }
+    }
+
+    /** The generator JVM's own collections so far: {count, milliseconds}. */
+    private static long[] generatorGc() {
+        long count = 0;
+        long millis = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /**
+     * A latency histogram with no ceiling that hides anything: 1 microsecond buckets up to 10 ms, 100 us up to 1 s,
+     * 10 ms up to 60 s (the last bucket holds anything slower), and the exact maximum.
+     */
+    static final class Histogram {
+        private static final int FINE = 10_000;
+        private static final int MID = 9_900;
+        private static final int COARSE = 5_901;
+        private final long[] buckets = new long[FINE + MID + COARSE];
+        private long count;
+        private long maxNanos;
+
+        void record(long nanos) {
+            long us = nanos / 1000;
+            int i;
+            if (us < 10_000) {
+                i = (int) us;
+            } else if (us < 1_000_000) {
+                i = FINE + (int) ((us - 10_000) / 100);
+            } else {
+                i = FINE + MID + (int) Math.min((us - 1_000_000) / 10_000, COARSE - 1);
+            }
+            buckets[i]++;
+            count++;
+            maxNanos = Math.max(maxNanos, nanos);
+        }
+
+        void add(Histogram o) {
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] += o.buckets[i];
+            }
+            count += o.count;
+            maxNanos = Math.max(maxNanos, o.maxNanos);
+        }
+
+        double maxMillis() {
+            return maxNanos / 1e6;
+        }
+
+        /** The upper edge of bucket i in milliseconds. */
+        private static double upperMillis(int i) {
+            if (i < FINE) {
+                return (i + 1) / 1000.0;
+            }
+            if (i < FINE + MID) {
+                return 10 + (i - FINE + 1) * 0.1;
+            }
+            return 1000 + (i - FINE - MID + 1) * 10.0;
+        }
+
+        /** The p-th percentile in milliseconds (upper edge of its bucket, never above the maximum). */
+        double pct(double p) {
+            if (count == 0) {
+                return Double.NaN;
+            }
+            long rank = (long) Math.ceil(p / 100.0 * count);
+            long seen = 0;
+            for (int i = 0; i < buckets.length; i++) {
+                seen += buckets[i];
+                if (seen >= rank) {
+                    return Math.min(upperMillis(i), maxMillis());
+                }
+            }
+            return maxMillis();
         }
     }
 
