@@ -68,7 +68,7 @@ public final class DashboardCostBench {
         Path data = Files.createTempDirectory("dashboard-bench");
         int low = Integer.parseInt(arg(args, "--media-low", "52000"));
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
+                "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
                 "--webrtc-port", "-1", "--data-dir", data.toString(), "--media-ports", low + "-" + (low + calls * usersPerCall + 50))
                 .redirectErrorStream(true).start();
         try {

@@ -54,7 +54,7 @@ public final class IvrLoad {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(List.of(System.getProperty("ivrload.serverOpts", "-Xmx1g").trim().split("\\s+")));
-            command.addAll(List.of("-Divrload.baseline=" + baseline, "-cp",
+            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Divrload.baseline=" + baseline, "-cp",
                     System.getProperty("java.class.path"), IvrLoadServer.class.getName(), Integer.toString(calls),
                     Integer.toString(callerPort), Integer.toString(prompt), Integer.toString(record),
                     Integer.toString(low), Integer.toString(high)));
