@@ -12,7 +12,10 @@ import java.util.Map;
 /**
  * The webhook delivery history of recent calls, as the notifier reports it: per call, each POST (by notification id)
  * with its latest state. Bounded: at most {@link #MAX_CALLS} calls (the least recently reported one goes first) and
- * {@link #MAX_PER_CALL} POSTs per call (the oldest goes first); a body is kept up to {@link #MAX_BODY_BYTES}.
+ * {@link #MAX_PER_CALL} POSTs per call (the oldest goes first); a body is kept up to {@link #MAX_BODY_BYTES}, and the
+ * bodies kept add up to at most {@link #MAX_BODIES_BYTES}: past that the oldest POSTs (of any call) keep their state but
+ * lose their body (kept empty, marked truncated). Without that budget one large room's roster notifications (a
+ * 100-participant roster is ~60 KB a POST) kept ~12 MB live per call, and the count bounds alone allowed gigabytes.
  *
  * <p>{@link #observe} runs on the notifier's worker threads and only takes this log's monitor for a map update;
  * readers (request threads) copy under the same monitor.
@@ -21,12 +24,19 @@ public final class DeliveryLog implements DeliveryObserver {
     static final int MAX_CALLS = 2_000;
     static final int MAX_PER_CALL = 200;
     static final int MAX_BODY_BYTES = 64 * 1024;
+    static final int MAX_BODIES_BYTES = 4 * 1024 * 1024;
 
     /** One POST as last reported; {@code truncated} when the kept body is shorter than the one sent. */
     public record Entry(DeliveryReport report, boolean truncated) {
     }
 
     private final LinkedHashMap<String, LinkedHashMap<String, Entry>> byCall = new LinkedHashMap<>(16, 0.75f, true);
+    /** The POSTs whose body is kept, oldest first (call id and notification id), with the body's length. */
+    private final LinkedHashMap<BodyKey, Integer> bodies = new LinkedHashMap<>();
+    private long bodyBytes;
+
+    private record BodyKey(String callId, String notificationId) {
+    }
 
     @Override
     public void observe(DeliveryReport r) {
@@ -41,16 +51,45 @@ public final class DeliveryLog implements DeliveryObserver {
         synchronized (this) {
             LinkedHashMap<String, Entry> call = byCall.computeIfAbsent(r.callId(), k -> new LinkedHashMap<>());
             call.put(r.notificationId(), new Entry(kept, truncated));
+            BodyKey key = new BodyKey(r.callId(), r.notificationId());
+            forgetBody(key);
+            if (kept.body().length > 0) {
+                bodies.put(key, kept.body().length);
+                bodyBytes += kept.body().length;
+            }
             if (call.size() > MAX_PER_CALL) {
                 Iterator<String> oldest = call.keySet().iterator();
-                oldest.next();
+                forgetBody(new BodyKey(r.callId(), oldest.next()));
                 oldest.remove();
             }
             if (byCall.size() > MAX_CALLS) {
                 Iterator<Map.Entry<String, LinkedHashMap<String, Entry>>> lru = byCall.entrySet().iterator();
-                lru.next();
+                Map.Entry<String, LinkedHashMap<String, Entry>> evicted = lru.next();
+                evicted.getValue().keySet().forEach(id -> forgetBody(new BodyKey(evicted.getKey(), id)));
                 lru.remove();
             }
+            while (bodyBytes > MAX_BODIES_BYTES) {
+                Iterator<Map.Entry<BodyKey, Integer>> oldest = bodies.entrySet().iterator();
+                Map.Entry<BodyKey, Integer> o = oldest.next();
+                oldest.remove();
+                bodyBytes -= o.getValue();
+                LinkedHashMap<String, Entry> of = byCall.get(o.getKey().callId());
+                Entry e = of == null ? null : of.get(o.getKey().notificationId());
+                if (e != null) {
+                    DeliveryReport d = e.report();
+                    of.put(o.getKey().notificationId(), new Entry(new DeliveryReport(d.callId(), d.notificationId(), d.sequence(),
+                            d.kinds(), d.state(), d.attempts(), d.statusCode(), d.latencyMillis(), d.nextAttemptAt(),
+                            d.lastError(), d.at(), new byte[0]), true));
+                }
+            }
+        }
+    }
+
+    /** Holds this log's monitor. */
+    private void forgetBody(BodyKey key) {
+        Integer length = bodies.remove(key);
+        if (length != null) {
+            bodyBytes -= length;
         }
     }
 
@@ -73,6 +112,14 @@ public final class DeliveryLog implements DeliveryObserver {
 
     /** Forgets a call's history (its ended-call record expired). */
     public synchronized void forget(String callId) {
-        byCall.remove(callId);
+        LinkedHashMap<String, Entry> call = byCall.remove(callId);
+        if (call != null) {
+            call.keySet().forEach(id -> forgetBody(new BodyKey(callId, id)));
+        }
+    }
+
+    /** The bytes of the bodies kept, all calls together (at most {@link #MAX_BODIES_BYTES}). */
+    synchronized long bodyBytes() {
+        return bodyBytes;
     }
 }

@@ -44,6 +44,32 @@ class DeliveryLogAndEndedCallsTest {
     }
 
     @Test
+    void theBodiesKeptAddUpToTheBudgetTheOldestLosingTheirBodyButNotTheirState() {
+        DeliveryLog log = new DeliveryLog();
+        int body = 60_000; // a roster notification of a room of 100
+        int posts = 2 * (DeliveryLog.MAX_BODIES_BYTES / body); // even: the last one is "other"'s
+        for (int i = 0; i < posts; i++) {
+            log.observe(report(i % 2 == 0 ? "big-room" : "other", "n" + i, i, DeliveryReport.State.DELIVERED, new byte[body]));
+        }
+        assertThat(log.bodyBytes()).isLessThanOrEqualTo(DeliveryLog.MAX_BODIES_BYTES)
+                .isGreaterThan(DeliveryLog.MAX_BODIES_BYTES - body);
+        assertThat(log.deliveries("big-room")).hasSize(posts / 2).allSatisfy(e -> assertThat(e.report().state())
+                .isEqualTo(DeliveryReport.State.DELIVERED));
+        DeliveryLog.Entry oldest = log.delivery("big-room", "n0");
+        assertThat(oldest.report().body()).isEmpty();
+        assertThat(oldest.truncated()).isTrue();
+        DeliveryLog.Entry newest = log.delivery("other", "n" + (posts - 1));
+        assertThat(newest.report().body()).hasSize(body);
+        assertThat(newest.truncated()).isFalse();
+
+        log.observe(report("other", "n" + (posts - 1), posts - 1, DeliveryReport.State.DELIVERED, new byte[body]));
+        assertThat(log.bodyBytes()).as("a POST reported again is counted once").isLessThanOrEqualTo(DeliveryLog.MAX_BODIES_BYTES);
+        log.forget("other");
+        assertThat(log.bodyBytes()).as("a forgotten call's bodies leave the budget")
+                .isEqualTo(log.deliveries("big-room").stream().mapToLong(e -> e.report().body().length).sum());
+    }
+
+    @Test
     void endedCallsAreKeptWithTheirResultForTheRetentionThenForgottenWithTheirDeliveries() {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         List<String> forgotten = new ArrayList<>();
