@@ -21,7 +21,7 @@ COPY --from=build /src/target/switchboard.jar /app/switchboard.jar
 # The recommended memory settings (docs/operations.md#jvm-options); JDK 21 ignores UseCompactObjectHeaders. The jar's
 # manifest enables native access (Enable-Native-Access: ALL-UNNAMED) for libopus, so no flag is needed with -jar.
 ENV MALLOC_ARENA_MAX=2
-ENV JDK_JAVA_OPTIONS="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m"
+ENV JDK_JAVA_OPTIONS="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=128m -Xss512k -XX:MaxDirectMemorySize=64m"
 VOLUME /data
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/switchboard.jar", "serve", "--host", "0.0.0.0", "--data-dir", "/data", "--media-ports", "31000-31099"]

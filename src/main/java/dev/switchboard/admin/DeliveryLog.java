@@ -12,10 +12,12 @@ import java.util.Map;
 /**
  * The webhook delivery history of recent calls, as the notifier reports it: per call, each POST (by notification id)
  * with its latest state. Bounded: at most {@link #MAX_CALLS} calls (the least recently reported one goes first) and
- * {@link #MAX_PER_CALL} POSTs per call (the oldest goes first); a body is kept up to {@link #MAX_BODY_BYTES}; and
- * at most {@link #MAX_KEPT_BYTES} in all, counting each kept body plus {@link #ENTRY_OVERHEAD} per POST, so the log
- * costs a -Xmx256m server a known share whatever the calls look like (without it, 2,000 calls of 200 POSTs of 64 KiB
- * could hold 25 GiB). Over that budget the least recently reported call loses its oldest POSTs first.
+ * {@link #MAX_PER_CALL} POSTs per call (the oldest goes first); a body is kept up to {@link #MAX_BODY_BYTES}, and the
+ * bodies kept add up to at most {@link #MAX_BODIES_BYTES}: past that the oldest POSTs (of any call) keep their state but
+ * lose their body (kept empty, marked truncated). Without that budget one large room's roster notifications (a
+ * 100-participant roster is ~60 KB a POST) kept ~12 MB live per call, and the count bounds alone allowed gigabytes.
+ * The POSTs themselves (state without body) are at most {@link #MAX_ENTRIES} in all: past that the least recently
+ * reported call loses its oldest first (2,000 calls × 200 POSTs would otherwise be 400,000 entries).
  *
  * <p>{@link #observe} runs on the notifier's worker threads and only takes this log's monitor for a map update;
  * readers (request threads) copy under the same monitor.
@@ -24,17 +26,23 @@ public final class DeliveryLog implements DeliveryObserver {
     static final int MAX_CALLS = 2_000;
     static final int MAX_PER_CALL = 200;
     static final int MAX_BODY_BYTES = 64 * 1024;
-    static final long MAX_KEPT_BYTES = 24L * 1024 * 1024;
-    /** A rough size of an entry without its body: the report's fields, the map nodes, the ids. */
-    static final int ENTRY_OVERHEAD = 512;
+    static final int MAX_BODIES_BYTES = 4 * 1024 * 1024;
+    /** POSTs kept in all, bodies or not (each costs a few hundred bytes): past it the least recent call loses its oldest. */
+    static final int MAX_ENTRIES = 20_000;
 
     /** One POST as last reported; {@code truncated} when the kept body is shorter than the one sent. */
     public record Entry(DeliveryReport report, boolean truncated) {
     }
 
     private final LinkedHashMap<String, LinkedHashMap<String, Entry>> byCall = new LinkedHashMap<>(16, 0.75f, true);
-    /** The sum of {@link #size} over every kept entry; guarded by this. */
-    private long keptBytes;
+    /** The POSTs whose body is kept, oldest first (call id and notification id), with the body's length. */
+    private final LinkedHashMap<BodyKey, Integer> bodies = new LinkedHashMap<>();
+    private long bodyBytes;
+    /** POSTs kept, all calls together. */
+    private int entries;
+
+    private record BodyKey(String callId, String notificationId) {
+    }
 
     @Override
     public void observe(DeliveryReport r) {
@@ -48,49 +56,62 @@ public final class DeliveryLog implements DeliveryObserver {
         }
         synchronized (this) {
             LinkedHashMap<String, Entry> call = byCall.computeIfAbsent(r.callId(), k -> new LinkedHashMap<>());
-            Entry entry = new Entry(kept, truncated);
-            Entry replaced = call.put(r.notificationId(), entry);
-            keptBytes += size(entry) - (replaced == null ? 0 : size(replaced));
+            if (call.put(r.notificationId(), new Entry(kept, truncated)) == null) {
+                entries++;
+            }
+            BodyKey key = new BodyKey(r.callId(), r.notificationId());
+            forgetBody(key);
+            if (kept.body().length > 0) {
+                bodies.put(key, kept.body().length);
+                bodyBytes += kept.body().length;
+            }
             if (call.size() > MAX_PER_CALL) {
-                removeOldest(call);
+                Iterator<String> oldest = call.keySet().iterator();
+                forgetBody(new BodyKey(r.callId(), oldest.next()));
+                oldest.remove();
+                entries--;
             }
             if (byCall.size() > MAX_CALLS) {
                 Iterator<Map.Entry<String, LinkedHashMap<String, Entry>>> lru = byCall.entrySet().iterator();
-                keptBytes -= call(lru.next().getValue());
+                Map.Entry<String, LinkedHashMap<String, Entry>> evicted = lru.next();
+                evicted.getValue().keySet().forEach(id -> forgetBody(new BodyKey(evicted.getKey(), id)));
+                entries -= evicted.getValue().size();
                 lru.remove();
             }
-            while (keptBytes > MAX_KEPT_BYTES) {
+            while (entries > MAX_ENTRIES) {
                 Iterator<Map.Entry<String, LinkedHashMap<String, Entry>>> lru = byCall.entrySet().iterator();
-                LinkedHashMap<String, Entry> leastRecent = lru.next().getValue();
-                removeOldest(leastRecent);
-                if (leastRecent.isEmpty()) {
+                Map.Entry<String, LinkedHashMap<String, Entry>> leastRecent = lru.next();
+                Iterator<String> oldest = leastRecent.getValue().keySet().iterator();
+                forgetBody(new BodyKey(leastRecent.getKey(), oldest.next()));
+                oldest.remove();
+                entries--;
+                if (leastRecent.getValue().isEmpty()) {
                     lru.remove();
+                }
+            }
+            while (bodyBytes > MAX_BODIES_BYTES) {
+                Iterator<Map.Entry<BodyKey, Integer>> oldest = bodies.entrySet().iterator();
+                Map.Entry<BodyKey, Integer> o = oldest.next();
+                oldest.remove();
+                bodyBytes -= o.getValue();
+                LinkedHashMap<String, Entry> of = byCall.get(o.getKey().callId());
+                Entry e = of == null ? null : of.get(o.getKey().notificationId());
+                if (e != null) {
+                    DeliveryReport d = e.report();
+                    of.put(o.getKey().notificationId(), new Entry(new DeliveryReport(d.callId(), d.notificationId(), d.sequence(),
+                            d.kinds(), d.state(), d.attempts(), d.statusCode(), d.latencyMillis(), d.nextAttemptAt(),
+                            d.lastError(), d.at(), new byte[0]), true));
                 }
             }
         }
     }
 
-    /** What the kept entries cost, as the budget counts it (for tests and the admin view). */
-    synchronized long keptBytes() {
-        return keptBytes;
-    }
-
-    private void removeOldest(LinkedHashMap<String, Entry> call) {
-        Iterator<Entry> oldest = call.values().iterator();
-        keptBytes -= size(oldest.next());
-        oldest.remove();
-    }
-
-    private static long call(LinkedHashMap<String, Entry> call) {
-        long sum = 0;
-        for (Entry e : call.values()) {
-            sum += size(e);
+    /** Holds this log's monitor. */
+    private void forgetBody(BodyKey key) {
+        Integer length = bodies.remove(key);
+        if (length != null) {
+            bodyBytes -= length;
         }
-        return sum;
-    }
-
-    private static long size(Entry e) {
-        return (long) e.report().body().length + ENTRY_OVERHEAD;
     }
 
     /** The POSTs of a call, in sequence order (empty when none was reported or the call was evicted). */
@@ -114,7 +135,18 @@ public final class DeliveryLog implements DeliveryObserver {
     public synchronized void forget(String callId) {
         LinkedHashMap<String, Entry> call = byCall.remove(callId);
         if (call != null) {
-            keptBytes -= call(call);
+            call.keySet().forEach(id -> forgetBody(new BodyKey(callId, id)));
+            entries -= call.size();
         }
+    }
+
+    /** The POSTs kept, all calls together (at most {@link #MAX_ENTRIES}). */
+    synchronized int entries() {
+        return entries;
+    }
+
+    /** The bytes of the bodies kept, all calls together (at most {@link #MAX_BODIES_BYTES}). */
+    synchronized long bodyBytes() {
+        return bodyBytes;
     }
 }

@@ -44,34 +44,56 @@ class DeliveryLogAndEndedCallsTest {
     }
 
     @Test
-    void bigBodiesInManyCallsStayWithinTheByteBudgetAndTheLeastRecentCallLosesItsOldestPostsFirst() {
+    void theBodiesKeptAddUpToTheBudgetTheOldestLosingTheirBodyButNotTheirState() {
         DeliveryLog log = new DeliveryLog();
-        int perCall = 100;
-        long perEntry = DeliveryLog.MAX_BODY_BYTES + DeliveryLog.ENTRY_OVERHEAD;
-        int calls = (int) (DeliveryLog.MAX_KEPT_BYTES / (perCall * perEntry)) + 3;
+        int body = 60_000; // a roster notification of a room of 100
+        int posts = 2 * (DeliveryLog.MAX_BODIES_BYTES / body); // even: the last one is "other"'s
+        for (int i = 0; i < posts; i++) {
+            log.observe(report(i % 2 == 0 ? "big-room" : "other", "n" + i, i, DeliveryReport.State.DELIVERED, new byte[body]));
+        }
+        assertThat(log.bodyBytes()).isLessThanOrEqualTo(DeliveryLog.MAX_BODIES_BYTES)
+                .isGreaterThan(DeliveryLog.MAX_BODIES_BYTES - body);
+        assertThat(log.deliveries("big-room")).hasSize(posts / 2).allSatisfy(e -> assertThat(e.report().state())
+                .isEqualTo(DeliveryReport.State.DELIVERED));
+        DeliveryLog.Entry oldest = log.delivery("big-room", "n0");
+        assertThat(oldest.report().body()).isEmpty();
+        assertThat(oldest.truncated()).isTrue();
+        DeliveryLog.Entry newest = log.delivery("other", "n" + (posts - 1));
+        assertThat(newest.report().body()).hasSize(body);
+        assertThat(newest.truncated()).isFalse();
+
+        log.observe(report("other", "n" + (posts - 1), posts - 1, DeliveryReport.State.DELIVERED, new byte[body]));
+        assertThat(log.bodyBytes()).as("a POST reported again is counted once").isLessThanOrEqualTo(DeliveryLog.MAX_BODIES_BYTES);
+        log.forget("other");
+        assertThat(log.bodyBytes()).as("a forgotten call's bodies leave the budget")
+                .isEqualTo(log.deliveries("big-room").stream().mapToLong(e -> e.report().body().length).sum());
+    }
+
+    @Test
+    void thePostsKeptAreBoundedInAllTheLeastRecentCallLosingItsOldestFirst() {
+        DeliveryLog log = new DeliveryLog();
+        int perCall = DeliveryLog.MAX_PER_CALL;
+        int calls = DeliveryLog.MAX_ENTRIES / perCall + 2;
         for (int c = 0; c < calls; c++) {
             for (int i = 0; i < perCall; i++) {
-                log.observe(report("call-" + c, "n" + i, i, DeliveryReport.State.DELIVERED,
-                        new byte[DeliveryLog.MAX_BODY_BYTES]));
-                assertThat(log.keptBytes()).isLessThanOrEqualTo(DeliveryLog.MAX_KEPT_BYTES);
+                log.observe(report("call-" + c, "n" + i, i, DeliveryReport.State.DELIVERED, new byte[1]));
             }
         }
-        assertThat(log.deliveries("call-0")).as("the least recent calls went").isEmpty();
-        assertThat(log.deliveries("call-" + (calls - 1))).as("the newest call is whole").hasSize(perCall);
-        assertThat(log.deliveries("call-" + (calls - 2))).hasSize(perCall);
-        long kept = 0;
+        assertThat(log.entries()).isEqualTo(DeliveryLog.MAX_ENTRIES);
+        assertThat(log.deliveries("call-0")).isEmpty();
+        assertThat(log.deliveries("call-1")).isEmpty();
+        assertThat(log.deliveries("call-2")).hasSize(perCall);
+        assertThat(log.deliveries("call-" + (calls - 1))).hasSize(perCall);
+        int kept = 0;
         for (int c = 0; c < calls; c++) {
-            kept += log.deliveries("call-" + c).size() * perEntry;
+            kept += log.deliveries("call-" + c).size();
         }
-        assertThat(log.keptBytes()).as("the running sum is what is kept").isEqualTo(kept)
-                .isGreaterThan(DeliveryLog.MAX_KEPT_BYTES - perEntry);
-
-        log.observe(report("call-" + (calls - 1), "n0", 0, DeliveryReport.State.RETRYING, new byte[10]));
-        assertThat(log.keptBytes()).as("a replaced entry's body is given back").isEqualTo(kept - DeliveryLog.MAX_BODY_BYTES + 10);
+        assertThat(kept).isEqualTo(log.entries());
         for (int c = 0; c < calls; c++) {
             log.forget("call-" + c);
         }
-        assertThat(log.keptBytes()).isZero();
+        assertThat(log.entries()).isZero();
+        assertThat(log.bodyBytes()).isZero();
     }
 
     @Test
