@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,9 @@ import java.util.UUID;
  * those copies were most of G1's young pauses (docs/benchmarks.md, "Issue 17, the operation history and the GC
  * tail"). Here a plain finished operation (a mute, an unmute, a finished invitation… with a canonical lowercase GUID
  * id, no invitees and no media outcome) is written <em>into</em> arrays the call already owns: its id as two longs,
- * its time as a long and an int, its kind, status and result info as references to values that already exist, and
- * its {@code clientContext} copied into a byte buffer the slot reuses. So keeping it allocates nothing once the slot's
+ * its time as a long and an int, its kind and status as ordinals, its result info as a reference to a value that
+ * already exists (none for a mute), and its {@code clientContext} copied into bytes the slot reuses (inline up to
+ * {@value #INLINE_CONTEXT}). So keeping it allocates nothing once the slot's
  * buffer fits, and nothing young stays reachable from the history. Operations that do not fit (invitees, a media
  * outcome, a non-GUID id, a non-Latin-1 {@code clientContext}) are kept whole. {@link #get} rebuilds an
  * {@link Operation} equal to the one stored ({@link Operation#equals}), so its JSON is the same byte for byte.
@@ -27,6 +29,10 @@ final class OperationHistory {
     private static final int FIRST_CAPACITY = 8;
     private static final int NO_CONTEXT = -1;
     private static final int CONTEXT_AS_STRING = -2;
+    /** Bytes of {@code clientContext} kept inline per slot (a GUID fits); a longer one gets its own buffer. */
+    static final int INLINE_CONTEXT = 40;
+    private static final OperationKind[] KINDS = OperationKind.values();
+    private static final OperationStatus[] STATUSES = OperationStatus.values();
 
     private final String callId;
     private final int retention;
@@ -37,10 +43,13 @@ final class OperationHistory {
     private long[] lsb = new long[0];
     private long[] epochSecond = new long[0];
     private int[] nano = new int[0];
-    private OperationKind[] kind = new OperationKind[0];
-    private OperationStatus[] status = new OperationStatus[0];
+    /** Ordinals, not references: a reference written into an old array dirties a card the next pause scans. */
+    private byte[] kind = new byte[0];
+    private byte[] status = new byte[0];
     private ResultInfo[] result = new ResultInfo[0];
-    /** The slot's {@code clientContext} in Latin-1, reused from one occupant to the next. */
+    /** Each slot's {@code clientContext} in Latin-1 when it fits, at {@code slot * INLINE_CONTEXT}. */
+    private byte[] inline = new byte[0];
+    /** A slot's longer {@code clientContext}, its buffer reused from one occupant to the next. */
     private byte[][] context = new byte[0][];
     /** Its length, or {@link #NO_CONTEXT}, or {@link #CONTEXT_AS_STRING} (then in {@link #contextString}). */
     private int[] contextLength = new int[0];
@@ -129,19 +138,27 @@ final class OperationHistory {
         lsb[slot] = parsed[1];
         epochSecond[slot] = op.createdAt().getEpochSecond();
         nano[slot] = op.createdAt().getNano();
-        kind[slot] = op.kind();
-        status[slot] = op.status();
-        result[slot] = op.resultInfo();
+        kind[slot] = (byte) op.kind().ordinal();
+        status[slot] = (byte) op.status().ordinal();
+        if (result[slot] != op.resultInfo()) {
+            result[slot] = op.resultInfo();
+        }
         contextString[slot] = null;
         if (ctx == null) {
             contextLength[slot] = NO_CONTEXT;
         } else if (!latin1(ctx)) {
             contextLength[slot] = CONTEXT_AS_STRING;
             contextString[slot] = ctx;
+        } else if (ctx.length() <= INLINE_CONTEXT) {
+            int at = slot * INLINE_CONTEXT;
+            for (int i = 0; i < ctx.length(); i++) {
+                inline[at + i] = (byte) ctx.charAt(i);
+            }
+            contextLength[slot] = ctx.length();
         } else {
             byte[] buf = context[slot];
             if (buf == null || buf.length < ctx.length()) {
-                buf = new byte[Math.max(16, Integer.highestOneBit(Math.max(1, ctx.length()) - 1) << 1)];
+                buf = new byte[Integer.highestOneBit(ctx.length() - 1) << 1];
                 context[slot] = buf;
             }
             for (int i = 0; i < ctx.length(); i++) {
@@ -159,16 +176,15 @@ final class OperationHistory {
         int n = contextLength[slot];
         String ctx = n == NO_CONTEXT ? null
                 : n == CONTEXT_AS_STRING ? contextString[slot]
-                : new String(context[slot], 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
-        return new Operation(new UUID(msb[slot], lsb[slot]).toString(), callId, kind[slot], status[slot], ctx,
+                : n <= INLINE_CONTEXT ? new String(inline, slot * INLINE_CONTEXT, n, StandardCharsets.ISO_8859_1)
+                : new String(context[slot], 0, n, StandardCharsets.ISO_8859_1);
+        return new Operation(new UUID(msb[slot], lsb[slot]).toString(), callId, KINDS[kind[slot]], STATUSES[status[slot]], ctx,
                 result[slot], List.of(), Instant.ofEpochSecond(epochSecond[slot], nano[slot]));
     }
 
     /** Drops the slot's references (its context buffer stays, for the next occupant). */
     private void clear(int slot) {
         whole[slot] = null;
-        kind[slot] = null;
-        status[slot] = null;
         result[slot] = null;
         contextString[slot] = null;
     }
@@ -179,8 +195,9 @@ final class OperationHistory {
         long[] nLsb = new long[capacity];
         long[] nSecond = new long[capacity];
         int[] nNano = new int[capacity];
-        OperationKind[] nKind = new OperationKind[capacity];
-        OperationStatus[] nStatus = new OperationStatus[capacity];
+        byte[] nKind = new byte[capacity];
+        byte[] nStatus = new byte[capacity];
+        byte[] nInline = new byte[capacity * INLINE_CONTEXT];
         ResultInfo[] nResult = new ResultInfo[capacity];
         byte[][] nContext = new byte[capacity][];
         int[] nLength = new int[capacity];
@@ -195,6 +212,7 @@ final class OperationHistory {
             nKind[i] = kind[from];
             nStatus[i] = status[from];
             nResult[i] = result[from];
+            System.arraycopy(inline, from * INLINE_CONTEXT, nInline, i * INLINE_CONTEXT, INLINE_CONTEXT);
             nContext[i] = context[from];
             nLength[i] = contextLength[from];
             nString[i] = contextString[from];
@@ -207,6 +225,7 @@ final class OperationHistory {
         kind = nKind;
         status = nStatus;
         result = nResult;
+        inline = nInline;
         context = nContext;
         contextLength = nLength;
         contextString = nString;
