@@ -30,6 +30,8 @@ class OperationHistoryTest {
         kept.add(mute(Ids.next(), "é ü ÿ latin-1", 3));
         kept.add(mute(Ids.next(), "not latin-1: ☎ 電話", 4));
         kept.add(mute(Ids.next(), "x".repeat(CallRules.MAX_CLIENT_CONTEXT), 5));
+        kept.add(mute(Ids.next(), "y".repeat(OperationHistory.INLINE_CONTEXT), 6));
+        kept.add(mute(Ids.next(), "z".repeat(OperationHistory.INLINE_CONTEXT + 1), 7));
         kept.add(new Operation(Ids.next(), CALL, OperationKind.INVITE, OperationStatus.FAILED, "inv", ResultInfo.INVITE_TIMEOUT,
                 List.of(ParticipantIdentity.user("u1", "User One", "t1")), T0));
         kept.add(new Operation(Ids.next(), CALL, OperationKind.INVITE, OperationStatus.COMPLETED, null, ResultInfo.SUCCESS,
@@ -80,8 +82,13 @@ class OperationHistoryTest {
         Operation again = new Operation(all.get(17).id(), CALL, OperationKind.MUTE, OperationStatus.FAILED, "again",
                 ResultInfo.SUCCESS, List.of(), T0);
         h.add(again);
+        Operation longer = mute(all.get(18).id(), "w".repeat(OperationHistory.INLINE_CONTEXT + 5), 18);
+        h.add(longer);
+        Operation shorter = mute(all.get(18).id(), "short", 18);
+        h.add(shorter);
         List<Operation> expected = new ArrayList<>(all.subList(15, 25));
         expected.set(2, again);
+        expected.set(3, shorter);
         assertThat(h.all()).containsExactlyElementsOf(expected);
         assertThat(h.size()).isEqualTo(10);
     }
