@@ -27,8 +27,8 @@ final class Call {
     ResultInfo resultInfo;
     /** Set for an incoming call (dialed by a user): who called; else null. */
     Inbound inbound;
-    /** Finished operations, oldest first, bounded by the service's retention. */
-    final LinkedHashMap<String, Operation> finishedOperations = new LinkedHashMap<>();
+    /** Finished operations, oldest first, bounded by the service's retention; made by the first one. */
+    private OperationHistory finishedOperations;
     /** The bot called {@code subscribeToTone}: key presses reach it as {@code toneInfo}. */
     boolean toneSubscribed;
     /** The last {@code toneInfo.sequenceId} sent to the bot (the first is 1). */
@@ -60,15 +60,20 @@ final class Call {
             return;
         }
         runningOperations.remove(op.id());
-        finishedOperations.put(op.id(), op);
-        while (finishedOperations.size() > retention) {
-            finishedOperations.remove(finishedOperations.keySet().iterator().next());
+        if (finishedOperations == null) {
+            finishedOperations = new OperationHistory(id, retention);
         }
+        finishedOperations.add(op);
     }
 
     Operation operation(String opId) {
         Operation op = runningOperations.get(opId);
-        return op != null ? op : finishedOperations.get(opId);
+        return op != null || finishedOperations == null ? op : finishedOperations.get(opId);
+    }
+
+    /** The finished operations kept, oldest first (new list). */
+    List<Operation> finishedOperations() {
+        return finishedOperations == null ? new java.util.ArrayList<>() : finishedOperations.all();
     }
 
     CallEvent.BotAddress address() {

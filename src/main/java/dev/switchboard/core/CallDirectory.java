@@ -69,7 +69,7 @@ public final class CallDirectory {
             if (!call.live()) {
                 return Optional.empty();
             }
-            List<Operation> ops = new ArrayList<>(call.finishedOperations.values());
+            List<Operation> ops = call.finishedOperations();
             ops.addAll(call.runningOperations.values());
             ops.sort(Comparator.comparing(Operation::createdAt));
             return Optional.of(new CallSnapshot(call.id, c.id, call.tenantId, call.appId, c.peerToPeer,

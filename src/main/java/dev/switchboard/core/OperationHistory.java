@@ -1,0 +1,282 @@
+package dev.switchboard.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A call's finished operations, the latest {@code retention} of them, oldest evicted first: what
+ * {@code GET …/operations/{id}} reads after an operation finished.
+ *
+ * <p>Why it is columnar and not a map of {@link Operation}s: at 10 mutes per call per second every kept operation
+ * lived ~10 s, long enough to be copied by up to five young collections and short enough to die in the old generation;
+ * those copies were most of G1's young pauses (docs/benchmarks.md, "Issue 17, the operation history and the GC
+ * tail"). Here a plain finished operation (a mute, an unmute, a finished invitation… with a canonical lowercase GUID
+ * id, no invitees and no media outcome) is written <em>into</em> arrays the call already owns: its id as two longs,
+ * its time as a long and an int, its kind and status as ordinals, its result info as a reference to a value that
+ * already exists (none for a mute), and its {@code clientContext} copied into bytes the slot reuses (inline up to
+ * {@value #INLINE_CONTEXT}). So keeping it allocates nothing once the slot's
+ * buffer fits, and nothing young stays reachable from the history. Operations that do not fit (invitees, a media
+ * outcome, a non-GUID id, a non-Latin-1 {@code clientContext}) are kept whole. {@link #get} rebuilds an
+ * {@link Operation} equal to the one stored ({@link Operation#equals}), so its JSON is the same byte for byte.
+ *
+ * <p>Not thread-safe: guarded by the call's conference lock, like the rest of {@link Call}. Lookups and adds scan at
+ * most {@code retention} slots (100 by default, {@link CallSettings#operationRetention()}).
+ */
+final class OperationHistory {
+    private static final int FIRST_CAPACITY = 8;
+    private static final int NO_CONTEXT = -1;
+    private static final int CONTEXT_AS_STRING = -2;
+    /** Bytes of {@code clientContext} kept inline per slot (a GUID fits); a longer one gets its own buffer. */
+    static final int INLINE_CONTEXT = 40;
+    private static final OperationKind[] KINDS = OperationKind.values();
+    private static final OperationStatus[] STATUSES = OperationStatus.values();
+
+    private final String callId;
+    private final int retention;
+    /** Slot of the oldest entry; entries are {@code head, head+1, … head+size-1} modulo the capacity. */
+    private int head;
+    private int size;
+    private long[] msb = new long[0];
+    private long[] lsb = new long[0];
+    private long[] epochSecond = new long[0];
+    private int[] nano = new int[0];
+    /** Ordinals, not references: a reference written into an old array dirties a card the next pause scans. */
+    private byte[] kind = new byte[0];
+    private byte[] status = new byte[0];
+    private ResultInfo[] result = new ResultInfo[0];
+    /** Each slot's {@code clientContext} in Latin-1 when it fits, at {@code slot * INLINE_CONTEXT}. */
+    private byte[] inline = new byte[0];
+    /** A slot's longer {@code clientContext}, its buffer reused from one occupant to the next. */
+    private byte[][] context = new byte[0][];
+    /** Its length, or {@link #NO_CONTEXT}, or {@link #CONTEXT_AS_STRING} (then in {@link #contextString}). */
+    private int[] contextLength = new int[0];
+    private String[] contextString = new String[0];
+    /** An operation kept whole (it does not fit the columns), else null. */
+    private Operation[] whole = new Operation[0];
+
+    /**
+     * @param callId    the call's id (every operation kept here belongs to it)
+     * @param retention how many finished operations to keep, at least 1
+     */
+    OperationHistory(String callId, int retention) {
+        if (retention < 1) {
+            throw new IllegalArgumentException("retention must be at least 1");
+        }
+        this.callId = callId;
+        this.retention = retention;
+    }
+
+    /** How many operations are kept. */
+    int size() {
+        return size;
+    }
+
+    /**
+     * Keeps a finished operation; one with the id of a kept one replaces it in place (its age is unchanged), else it
+     * becomes the newest and the oldest beyond the retention is dropped.
+     */
+    void add(Operation op) {
+        int slot = find(op.id());
+        if (slot < 0) {
+            if (size == retention) {
+                clear(head);
+                head = (head + 1) % msb.length;
+                size--;
+            } else if (size == msb.length) {
+                grow();
+            }
+            slot = (head + size) % msb.length;
+            size++;
+        }
+        write(slot, op);
+    }
+
+    /** The kept operation with this id, or null. */
+    Operation get(String id) {
+        int slot = find(id);
+        return slot < 0 ? null : read(slot);
+    }
+
+    /** Every kept operation, oldest first (new objects). */
+    List<Operation> all() {
+        List<Operation> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(read((head + i) % msb.length));
+        }
+        return out;
+    }
+
+    private int find(String id) {
+        long[] parsed = parse(id);
+        for (int i = size - 1; i >= 0; i--) {
+            int slot = (head + i) % msb.length;
+            Operation w = whole[slot];
+            if (w != null) {
+                if (w.id().equals(id)) {
+                    return slot;
+                }
+            } else if (parsed != null && msb[slot] == parsed[0] && lsb[slot] == parsed[1]) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private void write(int slot, Operation op) {
+        long[] parsed = op.invitees().isEmpty() && op.media() == null && callId.equals(op.callId()) ? parse(op.id()) : null;
+        String ctx = op.clientContext();
+        if (parsed == null) {
+            clear(slot);
+            whole[slot] = op;
+            return;
+        }
+        whole[slot] = null;
+        msb[slot] = parsed[0];
+        lsb[slot] = parsed[1];
+        epochSecond[slot] = op.createdAt().getEpochSecond();
+        nano[slot] = op.createdAt().getNano();
+        kind[slot] = (byte) op.kind().ordinal();
+        status[slot] = (byte) op.status().ordinal();
+        if (result[slot] != op.resultInfo()) {
+            result[slot] = op.resultInfo();
+        }
+        contextString[slot] = null;
+        if (ctx == null) {
+            contextLength[slot] = NO_CONTEXT;
+        } else if (!latin1(ctx)) {
+            contextLength[slot] = CONTEXT_AS_STRING;
+            contextString[slot] = ctx;
+        } else if (ctx.length() <= INLINE_CONTEXT) {
+            int at = slot * INLINE_CONTEXT;
+            for (int i = 0; i < ctx.length(); i++) {
+                inline[at + i] = (byte) ctx.charAt(i);
+            }
+            contextLength[slot] = ctx.length();
+        } else {
+            byte[] buf = context[slot];
+            if (buf == null || buf.length < ctx.length()) {
+                buf = new byte[Integer.highestOneBit(ctx.length() - 1) << 1];
+                context[slot] = buf;
+            }
+            for (int i = 0; i < ctx.length(); i++) {
+                buf[i] = (byte) ctx.charAt(i);
+            }
+            contextLength[slot] = ctx.length();
+        }
+    }
+
+    private Operation read(int slot) {
+        Operation w = whole[slot];
+        if (w != null) {
+            return w;
+        }
+        int n = contextLength[slot];
+        String ctx = n == NO_CONTEXT ? null
+                : n == CONTEXT_AS_STRING ? contextString[slot]
+                : n <= INLINE_CONTEXT ? new String(inline, slot * INLINE_CONTEXT, n, StandardCharsets.ISO_8859_1)
+                : new String(context[slot], 0, n, StandardCharsets.ISO_8859_1);
+        return new Operation(new UUID(msb[slot], lsb[slot]).toString(), callId, KINDS[kind[slot]], STATUSES[status[slot]], ctx,
+                result[slot], List.of(), Instant.ofEpochSecond(epochSecond[slot], nano[slot]));
+    }
+
+    /** Drops the slot's references (its context buffer stays, for the next occupant). */
+    private void clear(int slot) {
+        whole[slot] = null;
+        result[slot] = null;
+        contextString[slot] = null;
+    }
+
+    private void grow() {
+        int capacity = Math.min(retention, Math.max(FIRST_CAPACITY, msb.length * 2));
+        long[] nMsb = new long[capacity];
+        long[] nLsb = new long[capacity];
+        long[] nSecond = new long[capacity];
+        int[] nNano = new int[capacity];
+        byte[] nKind = new byte[capacity];
+        byte[] nStatus = new byte[capacity];
+        byte[] nInline = new byte[capacity * INLINE_CONTEXT];
+        ResultInfo[] nResult = new ResultInfo[capacity];
+        byte[][] nContext = new byte[capacity][];
+        int[] nLength = new int[capacity];
+        String[] nString = new String[capacity];
+        Operation[] nWhole = new Operation[capacity];
+        for (int i = 0; i < size; i++) {
+            int from = (head + i) % msb.length;
+            nMsb[i] = msb[from];
+            nLsb[i] = lsb[from];
+            nSecond[i] = epochSecond[from];
+            nNano[i] = nano[from];
+            nKind[i] = kind[from];
+            nStatus[i] = status[from];
+            nResult[i] = result[from];
+            System.arraycopy(inline, from * INLINE_CONTEXT, nInline, i * INLINE_CONTEXT, INLINE_CONTEXT);
+            nContext[i] = context[from];
+            nLength[i] = contextLength[from];
+            nString[i] = contextString[from];
+            nWhole[i] = whole[from];
+        }
+        msb = nMsb;
+        lsb = nLsb;
+        epochSecond = nSecond;
+        nano = nNano;
+        kind = nKind;
+        status = nStatus;
+        result = nResult;
+        inline = nInline;
+        context = nContext;
+        contextLength = nLength;
+        contextString = nString;
+        whole = nWhole;
+        head = 0;
+    }
+
+    private static boolean latin1(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The two halves of a canonical lowercase GUID ({@code 8-4-4-4-12} hex digits, what {@link Ids#next()} makes and
+     * {@link UUID#toString()} writes back), else null: any other id is kept whole and compared as a string, so
+     * lookups stay exact (case-sensitive) as with a map.
+     */
+    static long[] parse(String id) {
+        if (id == null || id.length() != 36) {
+            return null;
+        }
+        long hi = 0;
+        long lo = 0;
+        int digits = 0;
+        for (int i = 0; i < 36; i++) {
+            char ch = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (ch != '-') {
+                    return null;
+                }
+                continue;
+            }
+            int v;
+            if (ch >= '0' && ch <= '9') {
+                v = ch - '0';
+            } else if (ch >= 'a' && ch <= 'f') {
+                v = ch - 'a' + 10;
+            } else {
+                return null;
+            }
+            if (digits < 16) {
+                hi = (hi << 4) | v;
+            } else {
+                lo = (lo << 4) | v;
+            }
+            digits++;
+        }
+        return new long[] {hi, lo};
+    }
+}
