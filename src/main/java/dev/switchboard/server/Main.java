@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "switchboard 0.1.0",
         description = "A self-hosted calling server that speaks the Microsoft Graph calls API.",
-        subcommands = {ServeCommand.class, CaCommand.class, TokenCommand.class, IdentityCommands.RotateKeys.class, IdentityCommands.HashSecret.class, DemoCommand.class, ParticipantCommand.class})
+        subcommands = {ServeCommand.class, CaCommand.class, TokenCommand.class, IdentityCommands.RotateKeys.class, IdentityCommands.HashSecret.class, DemoCommand.class, ParticipantCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
     static final int UNEXPECTED = 70;
 

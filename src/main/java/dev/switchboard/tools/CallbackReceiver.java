@@ -78,6 +78,13 @@ public final class CallbackReceiver implements AutoCloseable {
                 + received.size() + " requests");
     }
 
+    /** Drops what was received so far (a long-running caller's memory); returns how many requests it dropped. */
+    public int forget() {
+        int n = received.size();
+        received.clear();
+        return n;
+    }
+
     /** All notification items received so far, in arrival order. */
     public List<JsonNode> items() {
         return received().stream().flatMap(r -> {

@@ -1,0 +1,131 @@
+package dev.switchboard.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.media.codec.AudioCodec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The short, representative workload of {@code switchboard train}: the paths a server runs all day, run a few
+ * thousand times so a JDK 25 AOT cache ({@code -XX:AOTCacheOutput}, JEP 483/515) records their classes and method
+ * profiles. Against a server with the development identities: the Dev Bot creates group calls with app-hosted media
+ * (signed webhooks to a loopback receiver), alice and bob join each through the client API with real RTP legs that
+ * talk (PCMU rooms and one Opus room), and the bot mutes and unmutes itself and a participant through the Graph API
+ * (token check, JSON, roster notification, 200); the legs talk for a few seconds more, then the bot hangs up. Single-threaded caller; not thread-safe.
+ */
+public final class TrainingWorkload {
+    private final ServerHttp http;
+    private final PrintStream out;
+
+    /** @param baseUrl the server, started with the development identities; @param out progress lines */
+    public TrainingWorkload(String baseUrl, PrintStream out) {
+        this.http = new ServerHttp(baseUrl);
+        this.out = out;
+    }
+
+    /**
+     * Runs the workload.
+     *
+     * @param pcmuRooms PCMU rooms of 3 talking legs (the bot, alice, bob); one more room of 3 runs Opus
+     * @param mutes     mute + unmute pairs through the Graph API, spread over the rooms
+     * @param seconds   the legs talk at least this long, however fast the mutes went
+     * @throws ToolException if the server refuses a step (the workload would train the wrong paths)
+     */
+    public void run(int pcmuRooms, int mutes, double seconds) throws IOException, InterruptedException {
+        TokenClient tokens = new TokenClient(http);
+        String botToken = tokens.appToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET);
+        ClientApi alice = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
+                DevIdentities.DEV_BOT_SECRET, DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD));
+        ClientApi bob = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
+                DevIdentities.DEV_BOT_SECRET, DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD));
+        List<Softphone> phones = new ArrayList<>();
+        List<String[]> calls = new ArrayList<>(); // {callId, alice's participant id}
+        long t0 = System.nanoTime();
+        int webhooks = 0;
+        try (CallbackReceiver callback = new CallbackReceiver()) {
+            for (int r = 0; r <= pcmuRooms; r++) {
+                AudioCodec codec = r < pcmuRooms ? AudioCodec.PCMU : AudioCodec.OPUS;
+                Softphone botPhone = phone(phones, codec, 440 + 10 * r);
+                JsonNode call = graph(botToken, "POST", "/v1.0/communications/calls", createCallBody(callback.url(), botPhone.sdpOffer()));
+                String callId = call.get("id").asText();
+                botPhone.start(call.at("/mediaConfig/blob").asText());
+                Softphone alicePhone = phone(phones, codec, 660);
+                ClientApi.Joined aliceJoined = alice.join(callId, alicePhone.sdpOffer());
+                alicePhone.start(aliceJoined.sdpAnswer());
+                Softphone bobPhone = phone(phones, codec, 880);
+                bobPhone.start(bob.join(callId, bobPhone.sdpOffer()).sdpAnswer());
+                calls.add(new String[] {callId, aliceJoined.participantId()});
+            }
+            out.printf("training: %d rooms of 3 talking legs (%d PCMU, 1 Opus)%n", calls.size(), pcmuRooms);
+            for (int i = 0; i < mutes; i++) {
+                String[] call = calls.get(i % calls.size());
+                String path = "/v1.0/communications/calls/" + call[0];
+                if (i % 4 == 3) {
+                    path += "/participants/" + call[1]; // a participant's server mute, now and then
+                    graph(botToken, "POST", path + "/mute", "");
+                    graph(botToken, "POST", path + "/unmute", "");
+                } else {
+                    graph(botToken, "POST", path + "/mute", "{\"clientContext\":\"train\"}");
+                    graph(botToken, "POST", path + "/unmute", "{\"clientContext\":\"train\"}");
+                }
+                if (i % 200 == 0) {
+                    graph(botToken, "GET", "/v1.0/communications/calls/" + call[0] + "/participants", null);
+                    webhooks += callback.forget();
+                }
+            }
+            while (System.nanoTime() - t0 < seconds * 1e9) {
+                Thread.sleep(100); // the media plane keeps mixing: its loops run as long as in a real call's first seconds
+            }
+            for (String[] call : calls) {
+                graph(botToken, "DELETE", "/v1.0/communications/calls/" + call[0], null);
+            }
+            out.printf("training: %d mute/unmute pairs in %.1f s, %d webhooks received%n", mutes,
+                    (System.nanoTime() - t0) / 1e9, webhooks + callback.forget());
+        } finally {
+            for (Softphone p : phones) {
+                p.close();
+            }
+        }
+    }
+
+    private static Softphone phone(List<Softphone> phones, AudioCodec codec, double hz) throws IOException {
+        Softphone p = new Softphone("127.0.0.1", codec, new ToneSource(hz, AudioCodec.MIX_RATE));
+        phones.add(p);
+        return p;
+    }
+
+    private static String createCallBody(String callbackUri, String sdpOffer) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("@odata.type", "#microsoft.graph.call");
+        body.put("callbackUri", callbackUri);
+        body.putArray("requestedModalities").add("audio");
+        ObjectNode media = body.putObject("mediaConfig");
+        media.put("@odata.type", "#microsoft.graph.appHostedMediaConfig");
+        media.put("blob", sdpOffer);
+        for (String[] user : new String[][] {{DevIdentities.ALICE_ID, "Alice"}, {DevIdentities.BOB_ID, "Bob"}}) {
+            ObjectNode identity = body.withArray("targets").addObject().putObject("identity").putObject("user");
+            identity.put("id", user[0]);
+            identity.put("displayName", user[1]);
+        }
+        body.put("tenantId", DevIdentities.TENANT_ID);
+        return body.toString();
+    }
+
+    private JsonNode graph(String token, String method, String path, String json) {
+        HttpRequest.Builder b = http.request(path).header("Authorization", "Bearer " + token);
+        if (json != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        String body = http.send(b.build()).body();
+        return body.isEmpty() ? JsonNodeFactory.instance.objectNode() : ServerHttp.json(body);
+    }
+}
