@@ -55,6 +55,14 @@ final class CallDirectory implements CallJournal {
         owned.put(call.callId(), call);
     }
 
+    /** The call's Redis record first (any node may receive the bot's answer), then the local journal's ringing record. */
+    @Override
+    public void callRinging(JournaledCall call) {
+        write(new CallRecord(me(), call, CallRecord.LIVE, 0));
+        local.callRinging(call);
+        owned.put(call.callId(), call);
+    }
+
     /** The call's Redis record first (a node hopping a request here reads it), then the local journal, unforced. */
     @Override
     public void callUpdated(JournaledCall call) {

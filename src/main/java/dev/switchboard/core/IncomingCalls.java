@@ -143,7 +143,7 @@ public final class IncomingCalls {
         Call call = new Call(callId, c, c.tenantId, bot.appId(), request, bot.identity(), Ids.next(), clock.instant());
         call.state = CallState.INCOMING;
         call.inbound = inbound;
-        journal.created(call);
+        journal.ringing(call); // no wait for the disk: docs/durability.md
         return call;
     }
 

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engine's three journal points, in its own terms: a bot's call was created, a conference's participants
+ * The engine's journal points, in its own terms: a bot's call was created, a conference's participants
  * changed (join, leave, a bot in or out; never a mute), a bot's call ended. Called with the conference lock held.
  */
 final class Journaling {
@@ -20,6 +20,12 @@ final class Journaling {
     /** Durable when it returns; the bot's participant is already in the conference. @throws dev.switchboard.error.SwitchboardException SERVICE_UNAVAILABLE */
     void created(Call call) {
         journal.callCreated(new JournaledCall(call.id, call.conference.id, call.tenantId, call.appId,
+                call.request.callbackUri(), call.myParticipantId, ids(call.conference)));
+    }
+
+    /** A ringing incoming call, kept across a process crash when this returns; forced to disk in the background. */
+    void ringing(Call call) {
+        journal.callRinging(new JournaledCall(call.id, call.conference.id, call.tenantId, call.appId,
                 call.request.callbackUri(), call.myParticipantId, ids(call.conference)));
     }
 

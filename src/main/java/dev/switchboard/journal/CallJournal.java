@@ -21,6 +21,10 @@ public interface CallJournal {
         }
 
         @Override
+        public void callRinging(JournaledCall call) {
+        }
+
+        @Override
         public void callUpdated(JournaledCall call) {
         }
 
@@ -40,6 +44,19 @@ public interface CallJournal {
      * @throws SwitchboardException SERVICE_UNAVAILABLE when it cannot be made durable (the call must not be created)
      */
     void callCreated(JournaledCall call);
+
+    /**
+     * Records a new ringing incoming call: when this returns, the record survives a process crash; it is forced to disk
+     * in the background, without the caller waiting for the flush, so a power loss within that flush may lose it (then
+     * the restart does not announce the ringing call; the bot's answer finds no call, as for a call that stopped
+     * ringing). A caller's dial must not wait for the disk: the ring itself lasts seconds and dies with the process.
+     * Implementations without that distinction record it as {@link #callCreated}.
+     *
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when it cannot be written (the call must not ring)
+     */
+    default void callRinging(JournaledCall call) {
+        callCreated(call);
+    }
 
     /**
      * Records a new version of a call {@link #callCreated} already made durable (a ringing incoming call answered:

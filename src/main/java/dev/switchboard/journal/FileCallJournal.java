@@ -58,6 +58,8 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
     private final AtomicLong forced = new AtomicLong();
     private long compactions;
     private boolean broken;
+    /** Forces records nobody waits for (ringing calls), one flush for all requested so far. */
+    private final BackgroundFlusher flusher = new BackgroundFlusher("call-journal-flusher", this::forceQuietly);
 
     private FileCallJournal(Path file, long compactAtBytes, List<JournaledCall> orphans) {
         this.file = file;
@@ -159,6 +161,25 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
         force(mine);
     }
 
+    /** Appends the ringing call's record and asks the background flusher to force it; returns without waiting. */
+    @Override
+    public void callRinging(JournaledCall call) {
+        long mine;
+        appendLock.lock();
+        try {
+            if (broken) {
+                throw unavailable();
+            }
+            mine = append(new JournalRecord.Opened(call));
+            live.put(call.callId(), call);
+        } catch (IOException e) {
+            throw unavailable();
+        } finally {
+            appendLock.unlock();
+        }
+        flusher.request(mine);
+    }
+
     /** Appends the call's new record without forcing it (it was forced when created); an unknown call is forced. */
     @Override
     public void callUpdated(JournaledCall call) {
@@ -241,6 +262,7 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
 
     @Override
     public void close() {
+        flusher.close();
         appendLock.lock();
         try {
             if (channel != null) {
@@ -274,6 +296,30 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
             throw e;
         }
         return ++appended;
+    }
+
+    /** The flusher's force: a failure is logged by {@link #force} or here, and the next creator's own force reports it. */
+    private void forceQuietly(long sequence) {
+        try {
+            force(sequence);
+        } catch (RuntimeException e) {
+            log.error("call journal background force failed file={} error={}", file, e.toString());
+        }
+    }
+
+    /** The highest record sequence known to be on disk (tests). */
+    long forcedUpTo() {
+        return forced.get();
+    }
+
+    /** The highest record sequence appended (tests). */
+    long appendedUpTo() {
+        appendLock.lock();
+        try {
+            return appended;
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     /** Returns once every record up to {@code sequence} is on disk. Called without the append lock. */

@@ -91,6 +91,7 @@ public final class InboundLoad {
     public static void main(String[] args) throws Exception {
         int calls = 1000;
         int rate = 100;
+        int warmupCalls = 1000;
         String signing = "rs256";
         String harnessThreads = "platform";
         boolean watchStalls = false;
@@ -106,6 +107,7 @@ public final class InboundLoad {
             switch (args[i]) {
                 case "--calls" -> calls = Integer.parseInt(args[i + 1]);
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                case "--warmup-calls" -> warmupCalls = Integer.parseInt(args[i + 1]);
                 case "--callback-signing" -> signing = args[i + 1];
                 case "--harness-threads" -> harnessThreads = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -115,11 +117,11 @@ public final class InboundLoad {
             throw new IllegalArgumentException("--harness-threads platform|virtual");
         }
         System.out.printf("inbound-load: harness (callers, bot) on %s threads%n", harnessThreads);
-        System.exit(new InboundLoad(harnessThreads.equals("virtual"), watchStalls).run(calls, rate, dev.switchboard.auth.CallbackAlgorithm.valueOf(
-                signing.toUpperCase(java.util.Locale.ROOT))) ? 0 : 1);
+        System.exit(new InboundLoad(harnessThreads.equals("virtual"), watchStalls).run(calls, rate, warmupCalls,
+                dev.switchboard.auth.CallbackAlgorithm.valueOf(signing.toUpperCase(java.util.Locale.ROOT))) ? 0 : 1);
     }
 
-    boolean run(int calls, int rate, dev.switchboard.auth.CallbackAlgorithm signing) throws Exception {
+    boolean run(int calls, int rate, int warmupCalls, dev.switchboard.auth.CallbackAlgorithm signing) throws Exception {
         HttpServer bot = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         bot.setExecutor(threads);
         bot.createContext("/", exchange -> {
@@ -152,7 +154,8 @@ public final class InboundLoad {
             botToken = Tokens.devBotToken(base);
             aliceToken = Tokens.aliceToken(base);
             // warm-up: the JIT and the connection pools
-            runCalls(Math.min(100, calls), Math.min(rate, 50));
+            runCalls(warmupCalls, Math.min(rate, 50)); // not measured
+            System.out.printf("inbound-load: %d warm-up calls at %d/s (not measured)%n", warmupCalls, Math.min(rate, 50));
             finished.clear();
             webhookPosts.set(0);
             dialErrors.set(0);

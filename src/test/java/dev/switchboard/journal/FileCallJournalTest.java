@@ -60,6 +60,23 @@ class FileCallJournalTest {
     }
 
     @Test
+    void aRingingCallIsInTheFileWhenItReturnsAndForcedInTheBackground() throws Exception {
+        try (FileCallJournal j = FileCallJournal.open(file())) {
+            j.callRinging(call("ringing-1"));
+            j.callRinging(call("ringing-2"));
+            assertThat(FileCallJournal.read(file())).as("a process crash now keeps both (the OS has the bytes)")
+                    .extracting(JournaledCall::callId).containsExactly("ringing-1", "ringing-2");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> j.forcedUpTo() >= j.appendedUpTo());
+            assertThat(j.forcedUpTo()).isEqualTo(j.appendedUpTo()).isEqualTo(2);
+            j.callUpdated(call("ringing-1", "caller")); // the answer: known, so not forced again
+        }
+        try (FileCallJournal j = FileCallJournal.open(file())) {
+            assertThat(j.orphans()).containsExactly(call("ringing-1", "caller"), call("ringing-2"));
+        }
+    }
+
+    @Test
     void anAnsweredCallsUpdatedRecordReplacesItsRingingOneAcrossAReopen() {
         JournaledCall ringing = call("a");
         JournaledCall answered = new JournaledCall("a", "chain-a", "tenant-a", "bot-app",
