@@ -145,39 +145,30 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
 
     @Override
     public void callCreated(JournaledCall call) {
-        long mine;
-        appendLock.lock();
-        try {
-            if (broken) {
-                throw unavailable();
-            }
-            mine = append(new JournalRecord.Opened(call));
-            live.put(call.callId(), call);
-        } catch (IOException e) {
-            throw unavailable();
-        } finally {
-            appendLock.unlock();
-        }
-        force(mine);
+        force(appendOpened(call));
     }
 
     /** Appends the ringing call's record and asks the background flusher to force it; returns without waiting. */
     @Override
     public void callRinging(JournaledCall call) {
-        long mine;
+        flusher.request(appendOpened(call));
+    }
+
+    /** Appends the call's {@code opened} record and makes it live; returns its sequence. @throws SwitchboardException SERVICE_UNAVAILABLE */
+    private long appendOpened(JournaledCall call) {
         appendLock.lock();
         try {
             if (broken) {
                 throw unavailable();
             }
-            mine = append(new JournalRecord.Opened(call));
+            long mine = append(new JournalRecord.Opened(call));
             live.put(call.callId(), call);
+            return mine;
         } catch (IOException e) {
             throw unavailable();
         } finally {
             appendLock.unlock();
         }
-        flusher.request(mine);
     }
 
     /** Appends the call's new record without forcing it (it was forced when created); an unknown call is forced. */

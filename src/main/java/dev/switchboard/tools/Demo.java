@@ -164,7 +164,8 @@ public final class Demo {
         return List.copyOf(failures);
     }
 
-    private static String createCallBody(String callbackUri, String sdpOffer) {
+    /** The demo's group call with Alice and Bob as targets and app-hosted media (also the training workload's). */
+    static String createCallBody(String callbackUri, String sdpOffer) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("@odata.type", "#microsoft.graph.call");
         body.put("callbackUri", callbackUri);
@@ -182,14 +183,7 @@ public final class Demo {
     }
 
     private JsonNode graph(String token, String method, String path, String json) {
-        HttpRequest.Builder b = http.request(path).header("Authorization", "Bearer " + token);
-        if (json != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response = http.send(b.build());
-        return response.body().isEmpty() ? JsonNodeFactory.instance.objectNode() : ServerHttp.json(response.body());
+        return http.graph(token, method, path, json);
     }
 
     /** Waits for a verified roster notification whose participants satisfy the condition, and prints it. */

@@ -60,6 +60,21 @@ public final class ServerHttp {
         return response;
     }
 
+    /**
+     * A Graph request with a bearer token; {@code json} null sends no body. Returns the parsed answer (an empty object
+     * for an empty body).
+     */
+    public JsonNode graph(String token, String method, String path, String json) {
+        HttpRequest.Builder b = request(path).header("Authorization", "Bearer " + token);
+        if (json != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        String body = send(b.build()).body();
+        return body.isEmpty() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : json(body);
+    }
+
     public static JsonNode json(String body) {
         try {
             return JSON.readTree(body);

@@ -102,30 +102,10 @@ public final class TrainingWorkload {
     }
 
     private static String createCallBody(String callbackUri, String sdpOffer) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("@odata.type", "#microsoft.graph.call");
-        body.put("callbackUri", callbackUri);
-        body.putArray("requestedModalities").add("audio");
-        ObjectNode media = body.putObject("mediaConfig");
-        media.put("@odata.type", "#microsoft.graph.appHostedMediaConfig");
-        media.put("blob", sdpOffer);
-        for (String[] user : new String[][] {{DevIdentities.ALICE_ID, "Alice"}, {DevIdentities.BOB_ID, "Bob"}}) {
-            ObjectNode identity = body.withArray("targets").addObject().putObject("identity").putObject("user");
-            identity.put("id", user[0]);
-            identity.put("displayName", user[1]);
-        }
-        body.put("tenantId", DevIdentities.TENANT_ID);
-        return body.toString();
+        return Demo.createCallBody(callbackUri, sdpOffer);
     }
 
     private JsonNode graph(String token, String method, String path, String json) {
-        HttpRequest.Builder b = http.request(path).header("Authorization", "Bearer " + token);
-        if (json != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        String body = http.send(b.build()).body();
-        return body.isEmpty() ? JsonNodeFactory.instance.objectNode() : ServerHttp.json(body);
+        return http.graph(token, method, path, json);
     }
 }
