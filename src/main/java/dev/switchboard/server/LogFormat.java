@@ -1,22 +1,28 @@
 package dev.switchboard.server;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import org.slf4j.LoggerFactory;
 
-import java.net.URL;
-
-/** The log output: human-readable lines (default) or JSON lines, chosen at start by {@code --log-format}. */
+/**
+ * The log output: human-readable lines (default) or JSON lines, chosen at start by {@code --log-format}. Both are
+ * configured in code ({@link #configure}), not by logback's XML configurator, which would load an XML parser and
+ * ~300 more classes at every start (docs/benchmarks.md, "Issue 17, memory footprint (session 6)"). A user's own
+ * {@code logback.xml} ({@link LogConfigurator#userConfiguration()}) takes precedence over both.
+ */
 public enum LogFormat {
-    TEXT("logback.xml"),
-    JSON("logback-json.xml");
+    TEXT,
+    JSON;
 
-    private final String resource;
-
-    LogFormat(String resource) {
-        this.resource = resource;
-    }
+    /** The text line: time, level, abbreviated logger, message, and the request id when there is one. */
+    static final String TEXT_PATTERN =
+            "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%replace( requestId=%X{requestId}){' requestId=$', ''}%n";
 
     /** Restores the log level {@link #warningsOnly()} lowered. */
     public interface Quiet extends AutoCloseable {
@@ -29,27 +35,61 @@ public enum LogFormat {
      * informational lines out of its narrative). Not for concurrent use by two callers.
      */
     public static Quiet warningsOnly() {
-        ch.qos.logback.classic.Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory())
-                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ch.qos.logback.classic.Level before = root.getLevel();
-        root.setLevel(ch.qos.logback.classic.Level.WARN);
+        Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level before = root.getLevel();
+        root.setLevel(Level.WARN);
         return () -> root.setLevel(before);
     }
 
-    /** Reconfigures logging for the whole process. Call once, before the server starts. */
+    /**
+     * Reconfigures logging for the whole process, unless the user brought a logback configuration of their own
+     * (then that one stays, whatever the format). Call once, before the server starts.
+     */
     public void apply() {
+        if (LogConfigurator.userConfiguration() != null) {
+            return;
+        }
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        URL url = LogFormat.class.getClassLoader().getResource(resource);
-        if (url == null) {
-            throw new IllegalStateException("missing log configuration " + resource);
-        }
         context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        try {
-            configurator.doConfigure(url);
-        } catch (JoranException e) {
-            throw new IllegalStateException("bad log configuration " + resource, e);
-        }
+        configure(context);
+    }
+
+    /**
+     * Configures {@code context} (freshly created or reset) for this format: one appender on standard error, the
+     * root at INFO, Jetty and Javalin at WARN, Jetty's {@code HostPort} at ERROR (a client sending a bad Host header
+     * must not write a WARN line per request).
+     */
+    public void configure(LoggerContext context) {
+        Encoder<ILoggingEvent> encoder = switch (this) {
+            case TEXT -> {
+                PatternLayoutEncoder e = new PatternLayoutEncoder();
+                e.setPattern(TEXT_PATTERN);
+                yield e;
+            }
+            case JSON -> {
+                JsonEncoder e = new JsonEncoder();
+                e.setWithFormattedMessage(true);
+                e.setWithMessage(false);
+                e.setWithArguments(false);
+                e.setWithSequenceNumber(false);
+                e.setWithNanoseconds(false);
+                e.setWithContext(false);
+                yield e;
+            }
+        };
+        encoder.setContext(context);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName("STDERR");
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("org.eclipse.jetty.util.HostPort").setLevel(Level.ERROR);
+        context.getLogger("io.javalin").setLevel(Level.WARN);
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(appender);
     }
 }

@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -42,6 +44,41 @@ final class Pem {
 
     /** @throws GeneralSecurityException when the file holds no private key */
     static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
+        PrivateKey pkcs8 = readPkcs8(Files.readString(file));
+        if (pkcs8 != null) {
+            return pkcs8;
+        }
+        return readWithBouncyCastle(file);
+    }
+
+    /**
+     * The first {@code PRIVATE KEY} (PKCS#8) block's EC, RSA or EdDSA key, read by the JDK alone, or null when there
+     * is none (the local CA writes this form: a restart then loads no Bouncy Castle class for https).
+     */
+    static PrivateKey readPkcs8(String pem) throws GeneralSecurityException {
+        String begin = "-----BEGIN PRIVATE KEY-----";
+        int from = pem.indexOf(begin);
+        int to = from < 0 ? -1 : pem.indexOf("-----END PRIVATE KEY-----", from);
+        if (to < 0) {
+            return null;
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            throw new GeneralSecurityException("bad base64 in a PEM private key", e);
+        }
+        for (String algorithm : new String[] {"EC", "RSA", "Ed25519", "Ed448"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (java.security.spec.InvalidKeySpecException e) {
+                // another algorithm's key
+            }
+        }
+        return null;
+    }
+
+    private static PrivateKey readWithBouncyCastle(Path file) throws IOException, GeneralSecurityException {
         try (Reader r = Files.newBufferedReader(file); PEMParser parser = new PEMParser(r)) {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {

@@ -77,6 +77,14 @@ class WebRtcGatewayTest {
     }
 
     @Test
+    void theCertificateIsMadeForTheFirstLegAndKeptForTheNext() throws Exception {
+        String first = gateway.open(WebRtcOffer.parse(offer()), 1, NOWHERE, "first", finished::add).answer();
+        String second = gateway.open(WebRtcOffer.parse(offer()), 2, NOWHERE, "second", finished::add).answer();
+        assertThat(attribute(first, "fingerprint")).isEqualTo(gateway.fingerprint().toSdp())
+                .isEqualTo(attribute(second, "fingerprint"));
+    }
+
+    @Test
     void aLegThatNeverConnectsEnds() throws Exception {
         WebRtcGateway.Session session = gateway.open(WebRtcOffer.parse(offer()), 7, NOWHERE, "b", finished::add);
         await().atMost(Duration.ofSeconds(8)).until(() -> finished.contains(session.transport()));
