@@ -21,7 +21,7 @@ COPY --from=build /src/target/switchboard.jar /app/switchboard.jar
 # The recommended memory settings (docs/operations.md#jvm-options); JDK 21 ignores UseCompactObjectHeaders. The jar's
 # manifest enables native access (Enable-Native-Access: ALL-UNNAMED) for libopus, so no flag is needed with -jar.
 ENV MALLOC_ARENA_MAX=2
-ENV JDK_JAVA_OPTIONS="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=128m -Xss512k -XX:MaxDirectMemorySize=64m"
+ENV JDK_JAVA_OPTIONS="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:SurvivorRatio=2 -XX:TargetSurvivorRatio=90 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=128m -Xss512k -XX:MaxDirectMemorySize=64m"
 # A JDK 25 AOT cache (classes and method profiles from a short self-training run, docs/operations.md#aot-cache), made
 # with the same JVM options as the server's but not used by default: its profiles slowed the mixer in big rooms. To
 # use it (small rooms, a fast API from the first request): add -XX:AOTCache=/app/switchboard.aot to JDK_JAVA_OPTIONS.
