@@ -54,7 +54,7 @@ final class RosterJsonCache {
             for (int i = 0; i < parts.length; i++) {
                 ParticipantView p = roster.get(i);
                 Entry e = before.get(p.id());
-                if (e == null || !e.view.equals(p)) {
+                if (e == null || (e.view != p && !e.view.equals(p))) {
                     e = new Entry(p, GraphWire.bytes(CallJson.participant(p)));
                 }
                 now.put(p.id(), e);
