@@ -12,7 +12,6 @@ import dev.switchboard.notify.OutboundNotification;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -94,7 +93,8 @@ public final class NotificationRenderer {
             }
             List<ParticipantView> roster = r.update().roster();
             RosterJsonCache.Call entries = cache;
-            NotificationItem item = NotificationItem.later(() -> wholeRoster(entries, resourceUrl, roster),
+            NotificationItem item = NotificationItem.later(
+                    (before, after) -> wholeRoster(entries, resourceUrl, roster, before, after),
                     entries.estimate(roster.size(), resourceUrl.length() + 100));
             out.add(new OutboundNotification(bot.callId(), bot.tenantId(), bot.appId(), bot.callbackUri(),
                     NotificationKind.ROSTER, resourceUrl, false, item));
@@ -102,16 +102,25 @@ public final class NotificationRenderer {
         return out;
     }
 
-    /** The item of a whole roster: the envelope as {@link #notification} renders it, its data the cached entries. */
-    private static byte[] wholeRoster(RosterJsonCache.Call entries, String resourceUrl, List<ParticipantView> roster) {
+    /**
+     * {@code before}, the item of a whole roster, {@code after}: the envelope as {@link #notification} renders it, its
+     * data the cached entries, all in one array.
+     */
+    private static byte[] wholeRoster(RosterJsonCache.Call entries, String resourceUrl, List<ParticipantView> roster,
+                                      byte[] before, byte[] after) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("@odata.type", ITEM_TYPE);
         n.put("changeType", "updated");
         n.put("resourceUrl", resourceUrl);
         byte[] envelope = GraphWire.bytes(n);
-        byte[] head = Arrays.copyOf(envelope, envelope.length - 1 + RESOURCE_DATA.length);
-        System.arraycopy(RESOURCE_DATA, 0, head, envelope.length - 1, RESOURCE_DATA.length);
-        return entries.wrapParticipants(roster, head, CLOSE);
+        byte[] head = new byte[before.length + envelope.length - 1 + RESOURCE_DATA.length];
+        System.arraycopy(before, 0, head, 0, before.length);
+        System.arraycopy(envelope, 0, head, before.length, envelope.length - 1);
+        System.arraycopy(RESOURCE_DATA, 0, head, before.length + envelope.length - 1, RESOURCE_DATA.length);
+        byte[] tail = new byte[CLOSE.length + after.length];
+        System.arraycopy(CLOSE, 0, tail, 0, CLOSE.length);
+        System.arraycopy(after, 0, tail, CLOSE.length, after.length);
+        return entries.wrapParticipants(roster, head, tail);
     }
 
     private static OutboundNotification notification(CallEvent.BotAddress bot, NotificationKind kind, String changeType,

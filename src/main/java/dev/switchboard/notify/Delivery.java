@@ -60,6 +60,9 @@ final class Delivery {
      * @throws RuntimeException when an item's renderer fails (nothing is kept; the next call tries again)
      */
     byte[] body() {
+        if (body == null && items.size() == 1) {
+            body = items.getFirst().item.framed(PREFIX, SUFFIX); // a lazy item renders in place: no copy
+        }
         if (body == null) {
             byte[][] parts = new byte[items.size()][];
             int size = PREFIX.length + SUFFIX.length + Math.max(0, items.size() - 1);

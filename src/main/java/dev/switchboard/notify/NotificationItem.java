@@ -16,11 +16,21 @@ import java.util.function.Supplier;
  * shared: never change it.
  */
 public final class NotificationItem {
+    /**
+     * Renders an item between two given byte runs, into one array: {@code before}, the item's JSON, {@code after}.
+     * Lets the notifier have a single-item POST body rendered in place, without copying the item into it.
+     */
+    @FunctionalInterface
+    public interface Renderer {
+        byte[] render(byte[] before, byte[] after);
+    }
+
+    private static final byte[] NONE = new byte[0];
     private final int estimatedLength;
-    private Supplier<byte[]> render;
+    private Renderer render;
     private volatile byte[] bytes;
 
-    private NotificationItem(byte[] bytes, Supplier<byte[]> render, int estimatedLength) {
+    private NotificationItem(byte[] bytes, Renderer render, int estimatedLength) {
         this.bytes = bytes;
         this.render = render;
         this.estimatedLength = estimatedLength;
@@ -37,7 +47,44 @@ public final class NotificationItem {
      * immutable snapshot); {@code estimatedLength} stands for its size until then (the notifier's batch limit).
      */
     public static NotificationItem later(Supplier<byte[]> render, int estimatedLength) {
+        Objects.requireNonNull(render, "render");
+        return new NotificationItem(null, (before, after) -> frame(before, render.get(), after), Math.max(0, estimatedLength));
+    }
+
+    /** As {@link #later(Supplier, int)}, with a renderer that can also render straight into a frame ({@link #framed}). */
+    public static NotificationItem later(Renderer render, int estimatedLength) {
         return new NotificationItem(null, Objects.requireNonNull(render, "render"), Math.max(0, estimatedLength));
+    }
+
+    /**
+     * {@code before}, the item, {@code after} in one new array. An item not rendered yet is rendered straight into it
+     * and keeps nothing (the notifier's single-item POST, which is built once: {@code Delivery.body}); its own
+     * {@link #bytes()}, if ever asked for later, are rendered then from the same snapshot.
+     *
+     * @throws RuntimeException whatever the renderer threw
+     */
+    public byte[] framed(byte[] before, byte[] after) {
+        byte[] b = bytes;
+        if (b == null) {
+            synchronized (this) {
+                if (bytes == null) {
+                    return Objects.requireNonNull(render.render(before, after), "rendered item");
+                }
+                b = bytes;
+            }
+        }
+        return frame(before, b, after);
+    }
+
+    private static byte[] frame(byte[] before, byte[] item, byte[] after) {
+        if (before.length == 0 && after.length == 0) {
+            return item;
+        }
+        byte[] out = new byte[before.length + item.length + after.length];
+        System.arraycopy(before, 0, out, 0, before.length);
+        System.arraycopy(item, 0, out, before.length, item.length);
+        System.arraycopy(after, 0, out, before.length + item.length, after.length);
+        return out;
     }
 
     /**
@@ -52,7 +99,7 @@ public final class NotificationItem {
         }
         synchronized (this) {
             if (bytes == null) {
-                byte[] rendered = Objects.requireNonNull(render.get(), "rendered item");
+                byte[] rendered = Objects.requireNonNull(render.render(NONE, NONE), "rendered item");
                 bytes = rendered;
                 render = null; // drop the snapshot
             }

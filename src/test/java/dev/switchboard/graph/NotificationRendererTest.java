@@ -120,5 +120,11 @@ class NotificationRendererTest {
                 .contains("\"rosterSequenceNumber\":3");
         assertThat(first.item().length()).isEqualTo(first.commsNotification().length);
         assertThat(renderer.cachedRosters()).as("a late render does not bring an ended call back into the cache").isZero();
+        OutboundNotification third = renderer.render(new CallEvent.RosterChanged(
+                new RosterUpdate(List.of("call-2"), "chain-2", 1, List.of(a, aMuted), List.of(a), false), List.of(BOT))).getFirst();
+        String framed = new String(third.item().framed("{\"value\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(framed).as("rendered straight into a POST body: the same item between the frame")
+                .isEqualTo("{\"value\":[" + new String(third.commsNotification(), java.nio.charset.StandardCharsets.UTF_8) + "]}");
     }
 }
