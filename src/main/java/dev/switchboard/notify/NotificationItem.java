@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * (its first attempt), on a notifier thread; a roster coalesced away before that is never rendered.
  *
  * <p>Thread-safe: {@link #bytes()} renders at most once (callers racing on the first use wait for that one render)
- * and always returns the same array afterwards. The renderer must depend only on what it captured, never on state
+ * and always returns the same array afterwards; {@link #framed} renders into the caller's frame and keeps nothing (the
+ * notifier calls it once per POST and never asks for the bytes as well). The renderer must depend only on what it captured, never on state
  * that changes later, so the bytes show the notification's own moment whenever they are rendered. The array is
  * shared: never change it.
  */
