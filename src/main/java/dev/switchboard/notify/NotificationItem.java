@@ -6,15 +6,15 @@ import java.util.function.Supplier;
 /**
  * One {@code #microsoft.graph.commsNotification} object as UTF-8 JSON: either rendered already ({@link #of}) or
  * rendered on first use ({@link #later}) from an immutable snapshot the renderer captured when the notification was
- * queued (issue 17: a roster notification of a big room is ~60–250 KB; rendering it on the request thread, inside the
- * conference lock, was most of a mute's cost there). The notifier asks for the bytes only when it freezes a POST
- * (its first attempt), on a notifier thread; a roster coalesced away before that is never rendered.
+ * queued (issue 17: a roster notification of a big room is ~60–250 KB, and rendering it where the roster changed ran
+ * on the mute's request thread, inside the conference lock). The notifier asks for the bytes only when it freezes a
+ * POST (its first attempt), on a notifier thread; a roster coalesced away before that is never rendered.
  *
  * <p>Thread-safe: {@link #bytes()} renders at most once (callers racing on the first use wait for that one render)
- * and always returns the same array afterwards; {@link #framed} renders into the caller's frame and keeps nothing (the
- * notifier calls it once per POST and never asks for the bytes as well). The renderer must depend only on what it captured, never on state
- * that changes later, so the bytes show the notification's own moment whenever they are rendered. The array is
- * shared: never change it.
+ * and always returns the same array afterwards; {@link #framed} renders into the caller's frame and keeps nothing
+ * (the notifier calls it once per POST and never asks for the bytes as well). The renderer must depend only on what
+ * it captured, never on state that changes later, so the bytes show the notification's own moment whenever they are
+ * rendered. The array is shared: never change it.
  */
 public final class NotificationItem {
     /**
