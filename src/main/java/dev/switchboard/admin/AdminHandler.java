@@ -79,7 +79,7 @@ public final class AdminHandler {
     /** {@code GET .../deliveries/{notificationId}}: the POST's body as sent (JSON). */
     public void deliveryBody(Context ctx) {
         DeliveryLog.Entry e = view.delivery(admin(ctx), ctx.pathParam("callId"), ctx.pathParam("notificationId"));
-        byte[] body = e.report().body();
+        byte[] body = e.body();
         ctx.status(200).contentType(e.truncated() ? "text/plain; charset=utf-8" : "application/json");
         ctx.header("X-Switchboard-Body-Truncated", Boolean.toString(e.truncated()));
         write(ctx, body);

@@ -376,7 +376,7 @@ final class AdminView {
                 n.put("lastError", r.lastError());
             }
             n.put("at", r.at().toString());
-            n.put("bodyBytes", r.body().length);
+            n.put("bodyBytes", e.bodyLength());
             n.put("bodyTruncated", e.truncated());
         }
         return out;

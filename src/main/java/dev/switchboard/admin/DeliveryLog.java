@@ -12,8 +12,10 @@ import java.util.Map;
 /**
  * The webhook delivery history of recent calls, as the notifier reports it: per call, each POST (by notification id)
  * with its latest state. Bounded: at most {@link #MAX_CALLS} calls (the least recently reported one goes first) and
- * {@link #MAX_PER_CALL} POSTs per call (the oldest goes first); a body is kept up to {@link #MAX_BODY_BYTES}, and the
- * bodies kept add up to at most {@link #MAX_BODIES_BYTES}: past that the oldest POSTs (of any call) keep their state but
+ * {@link #MAX_PER_CALL} POSTs per call (the oldest goes first); a body is shown up to {@link #MAX_BODY_BYTES} (the
+ * notifier's array is kept as it is, shared, and cut when read: copying the first 64 KiB of every roster POST of a
+ * big room was one more 64 KiB copy per mute, issue 17), and the bodies kept (their whole length: that is what they
+ * hold) add up to at most {@link #MAX_BODIES_BYTES}: past that the oldest POSTs (of any call) keep their state but
  * lose their body (kept empty, marked truncated). Without that budget one large room's roster notifications (a
  * 100-participant roster is ~60 KB a POST) kept ~12 MB live per call, and the count bounds alone allowed gigabytes.
  * The POSTs themselves (state without body) are at most {@link #MAX_ENTRIES} in all: past that the least recently
@@ -30,8 +32,21 @@ public final class DeliveryLog implements DeliveryObserver {
     /** POSTs kept in all, bodies or not (each costs a few hundred bytes): past it the least recent call loses its oldest. */
     static final int MAX_ENTRIES = 20_000;
 
-    /** One POST as last reported; {@code truncated} when the kept body is shorter than the one sent. */
+    /**
+     * One POST as last reported ({@code report.body()} is the body as sent, or empty once the budget dropped it);
+     * {@code truncated} when {@link #body()} is shorter than the body sent.
+     */
     public record Entry(DeliveryReport report, boolean truncated) {
+        /** The body as shown: at most {@link #MAX_BODY_BYTES} of it (a copy when cut, else the shared array). */
+        public byte[] body() {
+            byte[] b = report.body();
+            return b.length > MAX_BODY_BYTES ? java.util.Arrays.copyOf(b, MAX_BODY_BYTES) : b;
+        }
+
+        /** The length of {@link #body()}, without a copy. */
+        public int bodyLength() {
+            return Math.min(report.body().length, MAX_BODY_BYTES);
+        }
     }
 
     private final LinkedHashMap<String, LinkedHashMap<String, Entry>> byCall = new LinkedHashMap<>(16, 0.75f, true);
@@ -46,14 +61,8 @@ public final class DeliveryLog implements DeliveryObserver {
 
     @Override
     public void observe(DeliveryReport r) {
-        DeliveryReport kept = r;
-        boolean truncated = false;
-        if (r.body().length > MAX_BODY_BYTES) {
-            byte[] head = java.util.Arrays.copyOf(r.body(), MAX_BODY_BYTES);
-            kept = new DeliveryReport(r.callId(), r.notificationId(), r.sequence(), r.kinds(), r.state(), r.attempts(),
-                    r.statusCode(), r.latencyMillis(), r.nextAttemptAt(), r.lastError(), r.at(), head);
-            truncated = true;
-        }
+        DeliveryReport kept = r; // its body is the notifier's shared array: never copied here
+        boolean truncated = r.body().length > MAX_BODY_BYTES;
         synchronized (this) {
             LinkedHashMap<String, Entry> call = byCall.computeIfAbsent(r.callId(), k -> new LinkedHashMap<>());
             if (call.put(r.notificationId(), new Entry(kept, truncated)) == null) {

@@ -19,6 +19,8 @@ final class Participant {
     RecordingStatus recordingStatus;
     /** On hold with music (startHoldMusic until stopHoldMusic). */
     boolean onHold;
+    /** The last {@link #view()}, reused while the fields above match it. */
+    private ParticipantView view;
 
     Participant(String id, ParticipantIdentity identity, String sourceId, Call botCall, MediaLeg leg) {
         this.id = id;
@@ -32,9 +34,21 @@ final class Participant {
         return identity.kind() == ParticipantIdentity.Kind.USER && identity.id().equals(userId);
     }
 
+    /**
+     * This entry now. The same instance as long as nothing in it changed: a roster change of a room of 400 snapshots
+     * every entry under the conference lock, and the roster render's cache then finds an unchanged entry by identity
+     * (issue 17).
+     */
     ParticipantView view() {
-        return new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, rosterSequenceNumber, false,
-                recordingStatus, onHold);
+        ParticipantView v = view;
+        if (v == null || v.clientMuted() != clientMuted || v.serverMuted() != serverMuted
+                || v.rosterSequenceNumber() != rosterSequenceNumber || v.recordingStatus() != recordingStatus
+                || v.onHold() != onHold) {
+            v = new ParticipantView(id, identity, clientMuted, serverMuted, false, sourceId, rosterSequenceNumber, false,
+                    recordingStatus, onHold);
+            view = v;
+        }
+        return v;
     }
 
     ParticipantView removedView(long sequence) {

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.CallEvent;
 import dev.switchboard.core.CallState;
+import dev.switchboard.core.ParticipantView;
+import dev.switchboard.notify.NotificationItem;
 import dev.switchboard.notify.NotificationKind;
 import dev.switchboard.notify.OutboundNotification;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -64,11 +65,22 @@ public final class NotificationRenderer {
                 false, call);
     }
 
+    /**
+     * A roster change as each bot asked for it. A whole roster is not rendered here (on the thread that changed the
+     * roster, conference lock held): its item captures the immutable snapshot ({@link CallEvent.RosterChanged} holds
+     * the roster as it was at this sequence number) and renders it when the notifier freezes the POST
+     * ({@link NotificationItem#later}); its place among the call's notifications is fixed here, when it is enqueued.
+     * A delta (a few entries) is rendered at once.
+     */
     private List<OutboundNotification> roster(CallEvent.RosterChanged r) {
         if (r.update().ended()) {
             rosterJson.forget(r.update().callChainId());
         }
+        if (r.bots().isEmpty()) {
+            return List.of();
+        }
         List<OutboundNotification> out = new ArrayList<>(r.bots().size());
+        RosterJsonCache.Call cache = null;
         for (CallEvent.BotAddress bot : r.bots()) {
             String resourceUrl = "/communications/calls/" + bot.callId() + "/participants";
             if (bot.deltaRoster()) {
@@ -76,19 +88,39 @@ public final class NotificationRenderer {
                         CallJson.participants(r.update().changed())));
                 continue;
             }
-            // the envelope as notification() renders it, its closing brace replaced by the cached roster entries
-            ObjectNode n = JsonNodeFactory.instance.objectNode();
-            n.put("@odata.type", ITEM_TYPE);
-            n.put("changeType", "updated");
-            n.put("resourceUrl", resourceUrl);
-            byte[] envelope = GraphWire.bytes(n);
-            byte[] head = Arrays.copyOf(envelope, envelope.length - 1 + RESOURCE_DATA.length);
-            System.arraycopy(RESOURCE_DATA, 0, head, envelope.length - 1, RESOURCE_DATA.length);
-            byte[] item = rosterJson.wrapParticipants(r.update().callChainId(), r.update().roster(), head, CLOSE);
+            if (cache == null) {
+                cache = rosterJson.call(r.update().callChainId());
+            }
+            List<ParticipantView> roster = r.update().roster();
+            RosterJsonCache.Call entries = cache;
+            NotificationItem item = NotificationItem.later(
+                    (before, after) -> wholeRoster(entries, resourceUrl, roster, before, after),
+                    entries.estimate(roster.size(), resourceUrl.length() + 100));
             out.add(new OutboundNotification(bot.callId(), bot.tenantId(), bot.appId(), bot.callbackUri(),
                     NotificationKind.ROSTER, resourceUrl, false, item));
         }
         return out;
+    }
+
+    /**
+     * {@code before}, the item of a whole roster, {@code after}: the envelope as {@link #notification} renders it, its
+     * data the cached entries, all in one array.
+     */
+    private static byte[] wholeRoster(RosterJsonCache.Call entries, String resourceUrl, List<ParticipantView> roster,
+                                      byte[] before, byte[] after) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("@odata.type", ITEM_TYPE);
+        n.put("changeType", "updated");
+        n.put("resourceUrl", resourceUrl);
+        byte[] envelope = GraphWire.bytes(n);
+        byte[] head = new byte[before.length + envelope.length - 1 + RESOURCE_DATA.length];
+        System.arraycopy(before, 0, head, 0, before.length);
+        System.arraycopy(envelope, 0, head, before.length, envelope.length - 1);
+        System.arraycopy(RESOURCE_DATA, 0, head, before.length + envelope.length - 1, RESOURCE_DATA.length);
+        byte[] tail = new byte[CLOSE.length + after.length];
+        System.arraycopy(CLOSE, 0, tail, 0, CLOSE.length);
+        System.arraycopy(after, 0, tail, CLOSE.length, after.length);
+        return entries.wrapParticipants(roster, head, tail);
     }
 
     private static OutboundNotification notification(CallEvent.BotAddress bot, NotificationKind kind, String changeType,

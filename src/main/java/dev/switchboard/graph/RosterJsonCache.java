@@ -14,57 +14,92 @@ import java.util.concurrent.ConcurrentHashMap;
  * cache a roster costs one render of each changed entry plus a copy of the others' bytes; the output is byte for byte
  * what {@link CallJson#participants} would serialise.
  *
- * <p>Thread-safe. Entries are immutable pairs (view, bytes); a call's map is replaced whole, never changed in place, so
- * two renders of the same call racing (they do not: both hold the conference lock) could only lose a cache entry,
- * never show one call's bytes for another's view. A call's entries are dropped when its roster ends
- * ({@link #forget}); if calls vanish without that, the cache is emptied past {@link #MAX_CALLS} calls.
+ * <p>Rosters are rendered lazily, on notifier threads, when their POST is frozen ({@link Call#wrapParticipants}), so
+ * two bots of one call may render concurrently, and out of order (an older snapshot after a newer one). Both are
+ * safe: an entry's bytes are reused only when its view {@code equals} the one being rendered, and a call's map is
+ * replaced whole, never changed in place, so a race can only lose cache entries, never show other bytes.
+ *
+ * <p>Thread-safe. {@link #call} is called where the snapshot is taken (conference lock held) and costs one map
+ * look-up; a call's entries are dropped when its roster ends ({@link #forget}) — renders still queued then keep their
+ * own {@link Call} and never put it back; if calls vanish without that, the cache is emptied past {@link #MAX_CALLS}.
  */
 final class RosterJsonCache {
     /** Calls kept; far above what one node carries, only a guard against a leak. */
     static final int MAX_CALLS = 20_000;
+    /** The estimate of an entry not rendered yet (a user entry is ~560–620 bytes). */
+    private static final int FIRST_ENTRY_ESTIMATE = 640;
 
     private record Entry(ParticipantView view, byte[] json) {
     }
 
-    private final Map<String, Map<String, Entry>> calls = new ConcurrentHashMap<>();
+    /** One call's entries. */
+    static final class Call {
+        private volatile Map<String, Entry> entries = Map.of();
+        private volatile int entryLength = FIRST_ENTRY_ESTIMATE;
 
-    /**
-     * {@code head}, then the UTF-8 JSON array of {@code roster} (one {@code #microsoft.graph.participant} each) of call
-     * {@code chainId}, then {@code tail}: one array of exactly that size (a roster of 400 is ~250 KB; no copies).
-     */
-    byte[] wrapParticipants(String chainId, List<ParticipantView> roster, byte[] head, byte[] tail) {
-        Map<String, Entry> before = calls.getOrDefault(chainId, Map.of());
-        Map<String, Entry> now = HashMap.newHashMap(roster.size());
-        byte[][] parts = new byte[roster.size()][];
-        int size = head.length + 2 + Math.max(0, roster.size() - 1) + tail.length;
-        for (int i = 0; i < parts.length; i++) {
-            ParticipantView p = roster.get(i);
-            Entry e = before.get(p.id());
-            if (e == null || !e.view.equals(p)) {
-                e = new Entry(p, GraphWire.bytes(CallJson.participant(p)));
-            }
-            now.put(p.id(), e);
-            parts[i] = e.json;
-            size += e.json.length;
+        /** The expected size of {@code head + roster + tail} (the last render's mean entry; for the batch limit). */
+        int estimate(int participants, int headAndTail) {
+            return headAndTail + 2 + participants * (entryLength + 1);
         }
-        byte[] out = new byte[size];
-        System.arraycopy(head, 0, out, 0, head.length);
-        int at = head.length;
-        out[at++] = '[';
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) {
-                out[at++] = ',';
+
+        /**
+         * {@code head}, then the UTF-8 JSON array of {@code roster} (one {@code #microsoft.graph.participant} each),
+         * then {@code tail}: one array of exactly that size (a roster of 400 is ~250 KB; no copies). Any thread.
+         */
+        byte[] wrapParticipants(List<ParticipantView> roster, byte[] head, byte[] tail) {
+            Map<String, Entry> before = entries;
+            Map<String, Entry> now = HashMap.newHashMap(roster.size());
+            byte[][] parts = new byte[roster.size()][];
+            int entryBytes = 0;
+            for (int i = 0; i < parts.length; i++) {
+                ParticipantView p = roster.get(i);
+                Entry e = before.get(p.id());
+                if (e == null || (e.view != p && !e.view.equals(p))) {
+                    e = new Entry(p, GraphWire.bytes(CallJson.participant(p)));
+                }
+                now.put(p.id(), e);
+                parts[i] = e.json;
+                entryBytes += e.json.length;
             }
-            System.arraycopy(parts[i], 0, out, at, parts[i].length);
-            at += parts[i].length;
+            int size = head.length + 2 + Math.max(0, parts.length - 1) + entryBytes + tail.length;
+            byte[] out = new byte[size];
+            System.arraycopy(head, 0, out, 0, head.length);
+            int at = head.length;
+            out[at++] = '[';
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) {
+                    out[at++] = ',';
+                }
+                System.arraycopy(parts[i], 0, out, at, parts[i].length);
+                at += parts[i].length;
+            }
+            out[at++] = ']';
+            System.arraycopy(tail, 0, out, at, tail.length);
+            entries = now; // never changed after this write
+            if (parts.length > 0) {
+                entryLength = entryBytes / parts.length;
+            }
+            return out;
         }
-        out[at++] = ']';
-        System.arraycopy(tail, 0, out, at, tail.length);
-        if (calls.size() >= MAX_CALLS && !calls.containsKey(chainId)) {
+
+        /** Entries cached (for tests). */
+        int size() {
+            return entries.size();
+        }
+    }
+
+    private final Map<String, Call> calls = new ConcurrentHashMap<>();
+
+    /** Call {@code chainId}'s entries, made on first use. */
+    Call call(String chainId) {
+        Call c = calls.get(chainId);
+        if (c != null) {
+            return c;
+        }
+        if (calls.size() >= MAX_CALLS) {
             calls.clear();
         }
-        calls.put(chainId, now);
-        return out;
+        return calls.computeIfAbsent(chainId, id -> new Call());
     }
 
     /** Drops a call's entries (its roster ended). */

@@ -131,7 +131,8 @@ final class CallQueue {
 
     /**
      * The delivery in progress, or a new one made of up to {@code maxBatch} waiting notifications (at most
-     * {@code maxBytes} of items unless the first alone is larger, all with the same address); null when nothing
+     * {@code maxBytes} of items unless the first alone is larger, all with the same address; an item not rendered yet
+     * counts its estimate: nothing is rendered here, under this lock); null when nothing
      * waits, which ends the delivery chain (and retires the queue if its call has ended). Waiting notifications
      * already past their TTL are moved to {@code expired} instead.
      */
@@ -147,11 +148,11 @@ final class CallQueue {
                 expired.add(waiting.pollFirst());
                 continue;
             }
-            if (!items.isEmpty() && (!items.get(0).sameAddress(p) || bytes + p.item.length > maxBytes)) {
+            if (!items.isEmpty() && (!items.get(0).sameAddress(p) || bytes + p.item.length() > maxBytes)) {
                 break;
             }
             items.add(waiting.pollFirst());
-            bytes += p.item.length;
+            bytes += p.item.length();
         }
         if (items.isEmpty()) {
             active = false;

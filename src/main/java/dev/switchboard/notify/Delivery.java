@@ -1,6 +1,5 @@
 package dev.switchboard.notify;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -54,25 +53,46 @@ final class Delivery {
         this.deadlineNanos = deadline;
     }
 
-    /** The request body, built on first use (by the delivery chain, outside the queue's lock). */
+    /**
+     * The request body, built on first use (by the delivery chain, outside the queue's lock): this is where an item
+     * rendered lazily ({@link NotificationItem#later}) is rendered, once, into one exact-size array.
+     *
+     * @throws RuntimeException when an item's renderer fails (nothing is kept; the next call tries again)
+     */
     byte[] body() {
+        if (body == null && items.size() == 1) {
+            body = items.getFirst().item.framed(PREFIX, SUFFIX); // a lazy item renders in place: no copy
+        }
         if (body == null) {
-            int size = PREFIX.length + SUFFIX.length + items.size();
-            for (Pending p : items) {
-                size += p.item.length;
+            byte[][] parts = new byte[items.size()][];
+            int size = PREFIX.length + SUFFIX.length + Math.max(0, items.size() - 1);
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = items.get(i).item.bytes();
+                size += parts[i].length;
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-            out.writeBytes(PREFIX);
-            for (int i = 0; i < items.size(); i++) {
+            byte[] out = new byte[size];
+            System.arraycopy(PREFIX, 0, out, 0, PREFIX.length);
+            int at = PREFIX.length;
+            for (int i = 0; i < parts.length; i++) {
                 if (i > 0) {
-                    out.write(',');
+                    out[at++] = ',';
                 }
-                out.writeBytes(items.get(i).item);
+                System.arraycopy(parts[i], 0, out, at, parts[i].length);
+                at += parts[i].length;
             }
-            out.writeBytes(SUFFIX);
-            body = out.toByteArray();
+            System.arraycopy(SUFFIX, 0, out, at, SUFFIX.length);
+            body = out;
         }
         return body;
+    }
+
+    /** The body for a report: as {@link #body()}, or empty when an item cannot be rendered. */
+    byte[] bodyForReport() {
+        try {
+            return body();
+        } catch (RuntimeException e) {
+            return new byte[0];
+        }
     }
 
     /** The body signature header, computed once (every retry and redirect hop sends the same frozen POST). */

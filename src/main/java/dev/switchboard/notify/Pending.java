@@ -3,8 +3,8 @@ package dev.switchboard.notify;
 import java.net.URI;
 
 /**
- * One notification waiting for delivery: its addressing, its rendered {@code commsNotification} item and its
- * deadline. Immutable.
+ * One notification waiting for delivery: its addressing, its {@code commsNotification} item (rendered already, or
+ * when its POST is frozen: {@link NotificationItem}) and its deadline. Immutable (the item renders at most once).
  */
 final class Pending {
     final String callId;
@@ -13,13 +13,13 @@ final class Pending {
     final URI callbackUri;
     final NotificationKind kind;
     final String resourceUrl;
-    final byte[] item;
+    final NotificationItem item;
     final long enqueuedNanos;
     final long deadlineNanos;
     /** The call's last notification. */
     final boolean terminal;
 
-    Pending(OutboundNotification notification, String resourceUrl, byte[] item, long enqueuedNanos, long deadlineNanos,
+    Pending(OutboundNotification notification, String resourceUrl, NotificationItem item, long enqueuedNanos, long deadlineNanos,
             boolean terminal) {
         this.callId = notification.callId();
         this.tenantId = notification.tenantId();
@@ -35,7 +35,7 @@ final class Pending {
 
     /** The notification as it waits, from now until its TTL. */
     static Pending freeze(OutboundNotification n, long nowNanos, long ttlNanos) {
-        return new Pending(n, n.resourceUrl() == null ? "" : n.resourceUrl(), n.commsNotification(), nowNanos,
+        return new Pending(n, n.resourceUrl() == null ? "" : n.resourceUrl(), n.item(), nowNanos,
                 nowNanos + ttlNanos, n.last());
     }
 

@@ -174,7 +174,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         Objects.requireNonNull(n.botAppId(), "botAppId");
         Objects.requireNonNull(n.callbackUri(), "callbackUri");
         Objects.requireNonNull(n.kind(), "kind");
-        Objects.requireNonNull(n.commsNotification(), "commsNotification");
+        Objects.requireNonNull(n.item(), "item");
         Objects.requireNonNull(n.resourceUrl(), "resourceUrl");
         Pending p = Pending.freeze(n, System.nanoTime(), settings.ttl().toNanos());
         if (closed) {
@@ -275,7 +275,14 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
         PinnedTarget connect = hostHeaderAllowed && !verdict.addresses().isEmpty()
                 ? PinnedTarget.of(target, verdict.addresses().getFirst()) : PinnedTarget.unpinned(target);
-        byte[] body = d.body();
+        byte[] body;
+        try {
+            body = d.body(); // a roster rendered lazily is rendered here, on this worker (NotificationItem)
+        } catch (RuntimeException e) {
+            log.error("notification not rendered callId={} notificationId={}", q.callId, d.id, e);
+            giveUp(q, d, "render_failed", "the notification could not be rendered");
+            return;
+        }
         String signature;
         try {
             if (token == null) {
@@ -425,7 +432,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         try {
             o.observe(new DeliveryReport(d.callId(), d.id, d.sequence, kinds, state, d.attempts, d.lastStatus,
                     d.lastLatencyNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(d.lastLatencyNanos), next, error,
-                    Instant.now(), d.body()));
+                    Instant.now(), d.bodyForReport()));
         } catch (RuntimeException e) {
             log.warn("delivery observer failed callId={} notificationId={}", d.callId(), d.id, e);
         }

@@ -26,9 +26,12 @@ class DeliveryLogAndEndedCallsTest {
         assertThat(log.deliveries("c1")).singleElement().satisfies(e -> assertThat(e.report().state())
                 .isEqualTo(DeliveryReport.State.DELIVERED));
 
-        log.observe(report("c1", "big", 2, DeliveryReport.State.DELIVERED, new byte[DeliveryLog.MAX_BODY_BYTES + 1]));
+        byte[] big = new byte[DeliveryLog.MAX_BODY_BYTES + 1];
+        log.observe(report("c1", "big", 2, DeliveryReport.State.DELIVERED, big));
         assertThat(log.delivery("c1", "big").truncated()).isTrue();
-        assertThat(log.delivery("c1", "big").report().body()).hasSize(DeliveryLog.MAX_BODY_BYTES);
+        assertThat(log.delivery("c1", "big").body()).hasSize(DeliveryLog.MAX_BODY_BYTES);
+        assertThat(log.delivery("c1", "big").bodyLength()).isEqualTo(DeliveryLog.MAX_BODY_BYTES);
+        assertThat(log.delivery("c1", "big").report().body()).as("the notifier's array, not a copy").isSameAs(big);
 
         for (int i = 0; i < DeliveryLog.MAX_PER_CALL + 10; i++) {
             log.observe(report("c2", "n" + i, i, DeliveryReport.State.DELIVERED, new byte[1]));

@@ -25,14 +25,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The roster notification a mute makes (issue 17): the whole roster of a room, one entry changed. {@code tree} is
- * how it was rendered before (every entry through Jackson's tree), {@code cached} is {@link NotificationRenderer}
- * now (each entry rendered once while unchanged). Run with {@code -prof gc} for the bytes allocated per mute.
+ * how it was rendered before (every entry through Jackson's tree), {@code cached} is the whole render of
+ * {@link NotificationRenderer} (each entry rendered once while unchanged; since session 6 it runs on a notifier
+ * worker when the POST is frozen), {@code queued} is what is left on the mute's request thread, inside the
+ * conference lock: the event and its lazily rendered item, nothing rendered. Run with {@code -prof gc} for the bytes
+ * allocated per mute.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class RosterRenderBenchmark {
-    @Param({"3", "400"})
+    @Param({"3", "100", "400"})
     public int legs;
 
     private static final CallEvent.BotAddress BOT = new CallEvent.BotAddress("call-1", "tenant", "app",
@@ -76,5 +79,11 @@ public class RosterRenderBenchmark {
     public byte[] cached() {
         return renderer.render(new CallEvent.RosterChanged(new RosterUpdate(List.of("call-1"), "chain", seq, muted(),
                 List.of(), false), List.of(BOT))).getFirst().commsNotification();
+    }
+
+    @Benchmark
+    public Object queued() {
+        return renderer.render(new CallEvent.RosterChanged(new RosterUpdate(List.of("call-1"), "chain", seq, muted(),
+                List.of(), false), List.of(BOT))).getFirst().item();
     }
 }

@@ -100,4 +100,31 @@ class NotificationRendererTest {
         renderer.render(new CallEvent.RosterChanged(new RosterUpdate(List.of("call-1"), "chain", 10, List.of(), List.of(c), true), List.of()));
         assertThat(renderer.cachedRosters()).isZero();
     }
+
+    @Test
+    void aWholeRosterIsRenderedOnFirstUseFromItsSnapshotEvenAfterTheCallEndedAndLeavesNothingCached() {
+        ParticipantView a = new ParticipantView("a", ParticipantIdentity.user("a", "A", "tenant"), false, false, false, "1", 3, false);
+        ParticipantView aMuted = new ParticipantView("a", ParticipantIdentity.user("a", "A", "tenant"), false, true, false, "1", 4, false);
+        OutboundNotification first = renderer.render(new CallEvent.RosterChanged(
+                new RosterUpdate(List.of("call-1"), "chain", 3, List.of(a), List.of(a), false), List.of(BOT))).getFirst();
+        OutboundNotification second = renderer.render(new CallEvent.RosterChanged(
+                new RosterUpdate(List.of("call-1"), "chain", 4, List.of(aMuted), List.of(aMuted), false), List.of(BOT))).getFirst();
+        assertThat(first.item().isRendered()).isFalse();
+        assertThat(first.item().length()).as("an estimate for the batch limit").isPositive();
+        renderer.render(new CallEvent.RosterChanged(new RosterUpdate(List.of("call-1"), "chain", 5, List.of(), List.of(aMuted), true), List.of()));
+        assertThat(renderer.cachedRosters()).isZero();
+
+        assertThat(new String(second.commsNotification(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"isMuted\":true")
+                .contains("\"rosterSequenceNumber\":4");
+        assertThat(new String(first.commsNotification(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"isMuted\":false")
+                .contains("\"rosterSequenceNumber\":3");
+        assertThat(first.item().length()).isEqualTo(first.commsNotification().length);
+        assertThat(renderer.cachedRosters()).as("a late render does not bring an ended call back into the cache").isZero();
+        OutboundNotification third = renderer.render(new CallEvent.RosterChanged(
+                new RosterUpdate(List.of("call-2"), "chain-2", 1, List.of(a, aMuted), List.of(a), false), List.of(BOT))).getFirst();
+        String framed = new String(third.item().framed("{\"value\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(framed).as("rendered straight into a POST body: the same item between the frame")
+                .isEqualTo("{\"value\":[" + new String(third.commsNotification(), java.nio.charset.StandardCharsets.UTF_8) + "]}");
+    }
 }

@@ -15,7 +15,7 @@ class CallQueueTest {
     private final CallQueue q = new CallQueue("call-1", 0);
 
     private static Pending pending(OutboundNotification n) {
-        return new Pending(n, "id-" + Notifications.item(n).path("testMarker").asInt(), new byte[10], 0, Long.MAX_VALUE,
+        return new Pending(n, "id-" + Notifications.item(n).path("testMarker").asInt(), NotificationItem.of(new byte[10]), 0, Long.MAX_VALUE,
                 Notifications.item(n).path("changeType").asText().equals("deleted") && n.kind() == NotificationKind.CALL_STATE);
     }
 
@@ -144,7 +144,7 @@ class CallQueueTest {
     void aDeliveryNeverMixesDestinationsAndSkipsExpiredNotifications() {
         offer(c(1), 10);
         offer(pending(Notifications.callState("call-1", URI.create("https://other.contoso.com/cb"), 2, "established")), 10);
-        Pending old = new Pending(Notifications.roster("call-1", CB, 3), "id-3", new byte[1], 0, 5, false);
+        Pending old = new Pending(Notifications.roster("call-1", CB, 3), "id-3", NotificationItem.of(new byte[1]), 0, 5, false);
         offer(old, 10);
         assertThat(next(10).items).hasSize(1);
         q.finish(q.nextDelivery(10, 1 << 20, 0, new ArrayList<>()), true);

@@ -345,6 +345,60 @@ class WebhookNotifierTest {
         assertThat(giveUps(meters, "call_queue_full") + giveUps(meters, "ttl_expired")).isZero();
     }
 
+    /** {@code n} as the graph renderer hands over a whole roster: rendered only when its POST is frozen. */
+    private static OutboundNotification renderedLater(OutboundNotification n, List<Integer> renders, int marker) {
+        byte[] json = n.commsNotification();
+        return new OutboundNotification(n.callId(), n.tenantId(), n.botAppId(), n.callbackUri(), n.kind(), n.resourceUrl(),
+                n.last(), NotificationItem.later(() -> {
+                    synchronized (renders) {
+                        renders.add(marker);
+                    }
+                    return json;
+                }, 100));
+    }
+
+    @Test
+    void aRosterRenderedLateIsRenderedOnceWhenItsPostIsFrozenAndOneCoalescedAwayNever() throws Exception {
+        AtomicInteger mode = new AtomicInteger(503);
+        bot.answer(r -> status(mode.get()));
+        List<Integer> renders = new ArrayList<>();
+        notifier(fast()).enqueue(callState("call-1", callback, 1, "established"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> retries(meters, "status_5xx") >= 1);
+        List<OutboundNotification> rosters = new ArrayList<>();
+        for (int i = 2; i <= 6; i++) {
+            OutboundNotification r = renderedLater(roster("call-1", callback, i), renders, i);
+            rosters.add(r);
+            notifier.enqueue(r);
+        }
+        notifier.enqueue(operation("call-1", callback, 7));
+        OutboundNotification after = renderedLater(roster("call-1", callback, 8), renders, 8);
+        notifier.enqueue(after);
+        assertThat(rosters).extracting(r -> r.item().isRendered()).containsOnly(false); // not on the enqueuing thread
+        mode.set(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.acceptedMarkers().size() == 4);
+        assertThat(bot.acceptedMarkers()).containsExactly(1, 6, 7, 8);
+        synchronized (renders) {
+            assertThat(renders).as("rosters coalesced away (2-5) are never rendered; each other one once")
+                    .containsExactly(6, 8);
+        }
+        assertThat(rosters.subList(0, 4)).extracting(r -> r.item().isRendered()).containsOnly(false);
+        assertThat(bot.accepted().getLast().json().at("/value/0/resourceData/0/rosterSequenceNumber").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void anItemThatCannotBeRenderedIsGivenUpAndTheCallsNextNotificationStillGoes() throws Exception {
+        bot.answer(r -> status(200));
+        notifier(fast()).enqueue(new OutboundNotification("call-1", TENANT, APP, callback, NotificationKind.ROSTER,
+                "/communications/calls/call-1/participants", false, NotificationItem.later(() -> {
+                    throw new IllegalStateException("broken renderer");
+                }, 100)));
+        notifier.enqueue(operation("call-1", callback, 2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.acceptedMarkers().size() == 1);
+        assertThat(bot.acceptedMarkers()).containsExactly(2);
+        assertThat(giveUps(meters, "render_failed")).isEqualTo(1);
+        assertThat(sequences(bot.accepted())).containsExactly(2L); // the given-up POST keeps its number: a gap
+    }
+
     @Test
     void aFullCallQueueEvictsItsOldestWaitingNotificationAndCountsIt() throws Exception {
         CountDownLatch release = holdTheFirstPostUntilReleased(200);
