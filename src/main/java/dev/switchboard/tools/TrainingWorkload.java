@@ -97,13 +97,13 @@ public final class TrainingWorkload {
                     continue;
                 }
                 AudioCodec codec = b == 0 ? AudioCodec.PCMU : AudioCodec.OPUS;
-                Softphone botPhone = phone(phones, codec, 330);
+                Softphone botPhone = phone(phones, codec, 330).withoutRecording();
                 JsonNode call = graph(botToken, "POST", "/v1.0/communications/calls", createCallBody(callback.url(), botPhone.sdpOffer()));
                 String callId = call.get("id").asText();
                 botPhone.start(call.at("/mediaConfig/blob").asText());
                 String first = null;
                 for (int i = 0; i < big[b] - 1; i++) {
-                    Softphone p = phone(phones, codec, 200 + 7 * i);
+                    Softphone p = phone(phones, codec, 200 + 7 * i).withoutRecording();
                     ClientApi.Joined joined = trainees.get(i).join(callId, p.sdpOffer());
                     p.start(joined.sdpAnswer());
                     first = first == null ? joined.participantId() : first;
