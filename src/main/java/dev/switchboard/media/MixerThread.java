@@ -8,9 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * timing does not drift when a tick runs long. A room tick that starts more than {@link #LATE_MILLIS}
  * after its slot counts as late; when the thread falls more than {@link #MAX_CATCH_UP} ticks behind
  * (the process was stopped), the missed ticks are skipped and counted as late instead of bursting. Once a second the
- * deadline may move by up to 2 ms: the engine's mixer threads tick one after another, shortest round first, the first
- * where its rooms' packets arrive just before the tick ({@link TickPhase}), each other one right after the round of
- * the thread before it ({@link TickSpacing}), so that their rounds do not compete for the cores.
+ * deadline may move by up to 2 ms so its rooms' packets arrive just before the tick ({@link TickPhase}).
  *
  * <p>Threads and locks: docs/concurrency.md.
  */
@@ -25,27 +23,10 @@ final class MixerThread implements Runnable {
     private final TickPhase phase = new TickPhase(System.nanoTime());
     private volatile RtpRoom[] rooms = new RtpRoom[0];
     private volatile boolean running = true;
-    /** The engine's mixer threads, this one at {@link #index}; set once before {@link #start()}. */
-    private MixerThread[] all = {this};
-    private int index;
-    private long[] keys = new long[1];
-    /** This thread's next deadline, for the thread after it (only its phase counts). */
-    private volatile long nextDeadline;
-    /** Its rounds' wall time, smoothed over windows of {@link TickPhase#ADJUST_EVERY_TICKS} ticks. */
-    private volatile long smoothedRoundNanos;
-    /** Where it stands in the order of threads ({@link TickSpacing#orderKey}). */
-    private volatile long orderKey;
 
     MixerThread(String name, MediaCounters counters) {
         this.counters = counters;
         this.thread = Thread.ofPlatform().name(name).daemon(true).priority(Thread.MAX_PRIORITY).unstarted(this);
-    }
-
-    /** Makes this thread one of {@code threads} sharing the period ({@link TickSpacing}). Before {@link #start()}. */
-    void shareThePeriodWith(MixerThread[] threads, int index) {
-        this.all = threads;
-        this.index = index;
-        this.keys = new long[threads.length];
     }
 
     void start() {
@@ -82,11 +63,8 @@ final class MixerThread implements Runnable {
 
     @Override
     public void run() {
-        // the threads start spread over the period; TickSpacing then closes them up behind one another
-        long next = System.nanoTime() + PERIOD_NANOS + index * (PERIOD_NANOS / all.length);
-        nextDeadline = next;
+        long next = System.nanoTime() + PERIOD_NANOS;
         int sincePhase = 0;
-        long windowNanos = 0;
         while (running) {
             long now;
             while ((now = System.nanoTime()) - next < 0) {
@@ -109,14 +87,11 @@ final class MixerThread implements Runnable {
             }
             long done = System.nanoTime();
             counters.recordTick(done - now);
-            windowNanos += done - now;
             next += PERIOD_NANOS;
             if (++sincePhase == TickPhase.ADJUST_EVERY_TICKS) {
                 sincePhase = 0;
-                next += adjust(next, windowNanos / TickPhase.ADJUST_EVERY_TICKS);
-                windowNanos = 0;
+                next += phase.adjust(next);
             }
-            nextDeadline = next;
             long behind = (done - next) / PERIOD_NANOS;
             if (behind > MAX_CATCH_UP) {
                 next += behind * PERIOD_NANOS;
@@ -127,28 +102,6 @@ final class MixerThread implements Runnable {
                 }
             }
         }
-    }
-
-    /**
-     * Once a window: the shift of the next deadline. The leading thread follows its legs' arrivals; every other thread
-     * keeps {@link TickSpacing#spacing} behind the thread before it.
-     */
-    private long adjust(long next, long meanRoundNanos) {
-        long smoothed = smoothedRoundNanos;
-        smoothed = smoothed == 0 ? meanRoundNanos : (3 * smoothed + meanRoundNanos) / 4;
-        smoothedRoundNanos = smoothed;
-        orderKey = TickSpacing.orderKey(orderKey, smoothed);
-        long arrivals = phase.adjust(next); // also clears its window when this thread does not lead
-        MixerThread[] threads = all;
-        for (int i = 0; i < threads.length; i++) {
-            keys[i] = threads[i].orderKey;
-        }
-        int previous = TickSpacing.previous(keys, index);
-        if (previous < 0) {
-            return arrivals;
-        }
-        MixerThread p = threads[previous];
-        return TickSpacing.follow(next, p.nextDeadline, TickSpacing.spacing(p.smoothedRoundNanos, threads.length));
     }
 
     void stop() {

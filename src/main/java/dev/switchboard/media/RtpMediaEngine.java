@@ -110,9 +110,6 @@ public final class RtpMediaEngine implements MediaEngine {
         for (int i = 0; i < mixerCount; i++) {
             mixers[i] = new MixerThread("switchboard-media-mixer-" + i, counters);
         }
-        for (int i = 0; i < mixerCount; i++) {
-            mixers[i].shareThePeriodWith(mixers, i);
-        }
         receiver.start();
         for (MixerThread m : mixers) {
             m.start();
