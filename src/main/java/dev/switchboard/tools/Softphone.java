@@ -57,6 +57,7 @@ public final class Softphone implements AutoCloseable {
     /** The telephone-event payload type of the server's answer, or -1 (set by {@link #start}). */
     private volatile int answerDtmfPt = -1;
     private volatile DtmfSender dtmfSender;
+    private volatile boolean recordsAudio = true;
 
     /**
      * @param host   the local address to bind and advertise (e.g. 127.0.0.1)
@@ -197,6 +198,9 @@ public final class Softphone implements AutoCloseable {
                     dtmf.onPacket(parsed, buffer.array());
                     continue;
                 }
+                if (!recordsAudio) {
+                    continue; // counted, not decoded or kept
+                }
                 decoder.decode(buffer.array(), parsed.payloadOffset(), parsed.payloadLength(), pcm);
                 long position = timeline.position(parsed.ssrc(), parsed.timestamp(), recording.length(), samplesPerTick);
                 long offset = System.nanoTime() / NANOS_PER_SAMPLE - position;
@@ -312,6 +316,15 @@ public final class Softphone implements AutoCloseable {
     /** Pauses or resumes sending, as a participant who stops talking would. */
     public void setSending(boolean on) {
         sending = on;
+    }
+
+    /**
+     * Keeps nothing of what it receives from now on (packets are still counted): for load such as {@code switchboard
+     * train}'s big rooms, where a recording per phone would fill the heap. Returns this softphone. Any thread.
+     */
+    public Softphone withoutRecording() {
+        recordsAudio = false;
+        return this;
     }
 
     /** Everything received so far, decoded at 48 kHz. */

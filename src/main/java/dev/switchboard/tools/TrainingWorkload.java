@@ -18,9 +18,21 @@ import java.util.List;
  * profiles. Against a server with the development identities: the Dev Bot creates group calls with app-hosted media
  * (signed webhooks to a loopback receiver), alice and bob join each through the client API with real RTP legs that
  * talk (PCMU rooms and one Opus room), and the bot mutes and unmutes itself and a participant through the Graph API
- * (token check, JSON, roster notification, 200); the legs talk for a few seconds more, then the bot hangs up. Single-threaded caller; not thread-safe.
+ * (token check, JSON, roster notification, 200); the legs talk for a few seconds more, then the bot hangs up.
+ * Besides the rooms of 3, one big PCMU room and one big Opus room (the trainees {@link #trainee(int)} join them) talk
+ * through the whole run and take their share of the mutes: a cache trained on rooms of 3 only carried their method
+ * profiles (loops of 3 legs, small rosters), and the mixer compiled from them was slower in big rooms
+ * (docs/benchmarks.md, "Issue 17, late ticks and the AOT cache"). Single-threaded caller; not thread-safe.
  */
 public final class TrainingWorkload {
+    /** The trainees' password (the server's directory must have {@link #trainee(int)} users with it). */
+    public static final String TRAINEE_PASSWORD = "train";
+
+    /** The user name of trainee {@code i} (0-based), e.g. {@code trainee7@switchboard.local}. */
+    public static String trainee(int i) {
+        return "trainee" + i + "@switchboard.local";
+    }
+
     private final ServerHttp http;
     private final PrintStream out;
 
@@ -39,6 +51,17 @@ public final class TrainingWorkload {
      * @throws ToolException if the server refuses a step (the workload would train the wrong paths)
      */
     public void run(int pcmuRooms, int mutes, double seconds) throws IOException, InterruptedException {
+        run(pcmuRooms, 0, 0, mutes, seconds);
+    }
+
+    /**
+     * Runs the workload with big rooms too.
+     *
+     * @param bigPcmuRoom the legs of one more PCMU room (the bot and trainees; 0: none)
+     * @param bigOpusRoom the legs of one more Opus room (the bot and trainees; 0: none)
+     * @throws ToolException if the server refuses a step, e.g. a trainee it does not know
+     */
+    public void run(int pcmuRooms, int bigPcmuRoom, int bigOpusRoom, int mutes, double seconds) throws IOException, InterruptedException {
         TokenClient tokens = new TokenClient(http);
         String botToken = tokens.appToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET);
         ClientApi alice = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
@@ -63,7 +86,32 @@ public final class TrainingWorkload {
                 bobPhone.start(bob.join(callId, bobPhone.sdpOffer()).sdpAnswer());
                 calls.add(new String[] {callId, aliceJoined.participantId()});
             }
-            out.printf("training: %d rooms of 3 talking legs (%d PCMU, 1 Opus)%n", calls.size(), pcmuRooms);
+            List<ClientApi> trainees = new ArrayList<>();
+            for (int i = 0; i < Math.max(bigPcmuRoom, bigOpusRoom) - 1; i++) {
+                trainees.add(new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
+                        DevIdentities.DEV_BOT_SECRET, trainee(i), TRAINEE_PASSWORD)));
+            }
+            int[] big = {bigPcmuRoom, bigOpusRoom};
+            for (int b = 0; b < 2; b++) {
+                if (big[b] < 2) {
+                    continue;
+                }
+                AudioCodec codec = b == 0 ? AudioCodec.PCMU : AudioCodec.OPUS;
+                Softphone botPhone = phone(phones, codec, 330).withoutRecording();
+                JsonNode call = graph(botToken, "POST", "/v1.0/communications/calls", createCallBody(callback.url(), botPhone.sdpOffer()));
+                String callId = call.get("id").asText();
+                botPhone.start(call.at("/mediaConfig/blob").asText());
+                String first = null;
+                for (int i = 0; i < big[b] - 1; i++) {
+                    Softphone p = phone(phones, codec, 200 + 7 * i).withoutRecording();
+                    ClientApi.Joined joined = trainees.get(i).join(callId, p.sdpOffer());
+                    p.start(joined.sdpAnswer());
+                    first = first == null ? joined.participantId() : first;
+                }
+                calls.add(new String[] {callId, first});
+            }
+            out.printf("training: %d rooms of 3 talking legs (%d PCMU, 1 Opus), big rooms of %d PCMU and %d Opus legs%n",
+                    pcmuRooms + 1, pcmuRooms, bigPcmuRoom, bigOpusRoom);
             for (int i = 0; i < mutes; i++) {
                 String[] call = calls.get(i % calls.size());
                 String path = "/v1.0/communications/calls/" + call[0];
