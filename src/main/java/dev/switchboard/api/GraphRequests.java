@@ -192,7 +192,11 @@ public final class GraphRequests {
      * fresh 8 KiB buffer, which was most of this server's garbage under load).
      */
     static void json(Context ctx, int status, JsonNode body) {
-        byte[] bytes = GraphWire.bytes(body);
+        json(ctx, status, GraphWire.bytes(body));
+    }
+
+    /** Writes JSON bytes already rendered straight to the response, like {@link #json(Context, int, JsonNode)}. */
+    static void json(Context ctx, int status, byte[] bytes) {
         ctx.status(status).contentType("application/json");
         ctx.res().setContentLength(bytes.length);
         try {
@@ -206,7 +210,7 @@ public final class GraphRequests {
     void answerOperation(Context ctx, Operation op) {
         String base = graphBase(ctx);
         ctx.header("Location", base + "/communications/calls/" + op.callId() + "/operations/" + op.id());
-        json(ctx, 200, CallJson.operation(op, base));
+        json(ctx, 200, CallJson.operationBytes(op, base));
     }
 
     private static boolean isBlank(byte[] bytes) {

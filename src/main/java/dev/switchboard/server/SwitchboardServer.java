@@ -256,6 +256,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 this.jetty = server;
             });
             cfg.jetty.modifyServletContextHandler(context -> {
+                context.setSessionHandler(new NoServletSessions()); // nothing uses servlet sessions (issue 17)
                 context.setErrorHandler(GraphErrorPages.forServlets());
                 context.addFilter(new NoMethodOverride(), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
             });
