@@ -1,6 +1,8 @@
 package dev.switchboard.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -129,17 +131,17 @@ public final class GraphRequests {
     static String clientContextOf(byte[] bytes) {
         String context = null;
         boolean notText = false;
-        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(bytes)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
                 return clientContext(parseObject(bytes)); // its error (invalid JSON or not an object), as the tree says it
             }
-            com.fasterxml.jackson.core.JsonToken t;
-            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 boolean ours = "clientContext".equals(p.currentName());
                 t = p.nextToken();
                 if (ours) {
-                    notText = t != com.fasterxml.jackson.core.JsonToken.VALUE_STRING && t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
-                    context = t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                    notText = t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL;
+                    context = t == JsonToken.VALUE_STRING ? p.getText() : null;
                 }
                 p.skipChildren();
             }

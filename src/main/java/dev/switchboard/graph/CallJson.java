@@ -1,5 +1,6 @@
 package dev.switchboard.graph;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -139,7 +140,7 @@ public final class CallJson {
             return GraphWire.bytes(operation(op, metadataBase));
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(320);
-        try (com.fasterxml.jackson.core.JsonGenerator g = GraphWire.JSON.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = GraphWire.JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("@odata.type", op.kind().odataType());
             if (metadataBase != null) {

@@ -63,6 +63,8 @@ class ActionClientContextTest {
         same("42");
         same("null");
         same("[1,,]");
+        same("xyz");
+        same("{\"clientContext\":\"x\"} xyz");
         same("{\"clientContext\":\"x\"");
         same("{\"clientContext\":\"x\"} {}");
         same("{\"clientContext\":\"x\"} trailing");
