@@ -86,8 +86,8 @@ public final class CallsHandler {
 
     private void muteBot(Context ctx, boolean muted) {
         var app = requests.app(ctx);
-        ObjectNode body = requests.optionalBody(ctx);
+        String clientContext = requests.actionClientContext(ctx);
         requests.answerOperation(ctx, calls.send(new CallCommand.ServerMute(ctx.pathParam("callId"), MuteTarget.BOT_ITSELF,
-                muted, app, GraphRequests.clientContext(body))));
+                muted, app, clientContext)));
     }
 }

@@ -1,6 +1,8 @@
 package dev.switchboard.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -93,6 +95,25 @@ public final class GraphRequests {
      * @throws SwitchboardException UNSUPPORTED_MEDIA_TYPE, BAD_REQUEST, PAYLOAD_TOO_LARGE
      */
     ObjectNode optionalBody(Context ctx) {
+        byte[] bytes = jsonBytes(ctx);
+        return bytes == null ? null : parseObject(bytes);
+    }
+
+    /**
+     * The {@code clientContext} of an optional action body ({@code mute}, {@code unmute}), read with a streaming parser
+     * instead of a tree (the mute path, issue 17): the same answer and the same errors, in the same order, as
+     * {@code clientContext(optionalBody(ctx))} — other members are skipped, the last {@code clientContext} wins, and
+     * a body that is not an object is left to the tree path for its error.
+     *
+     * @throws SwitchboardException UNSUPPORTED_MEDIA_TYPE, BAD_REQUEST, PAYLOAD_TOO_LARGE
+     */
+    String actionClientContext(Context ctx) {
+        byte[] bytes = jsonBytes(ctx);
+        return bytes == null ? null : clientContextOf(bytes);
+    }
+
+    /** The body's bytes when it has any (415 unless it is JSON), or null for an empty or blank body. */
+    private byte[] jsonBytes(Context ctx) {
         byte[] bytes = body(ctx);
         if (bytes.length == 0 || isBlank(bytes)) {
             return null;
@@ -103,12 +124,59 @@ public final class GraphRequests {
             throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON with Content-Type "
                     + "application/json" + (type == null ? "; none was sent." : ", not '" + abbreviate(type) + "'."));
         }
+        return bytes;
+    }
+
+    /** {@link #clientContext}({@link #parseObject}) without the tree; see {@link #actionClientContext}. */
+    static String clientContextOf(byte[] bytes) {
+        String context = null;
+        boolean notText = false;
+        try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return clientContext(parseObject(bytes)); // its error (invalid JSON or not an object), as the tree says it
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                boolean ours = "clientContext".equals(p.currentName());
+                t = p.nextToken();
+                if (ours) {
+                    notText = t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL;
+                    context = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            if (p.nextToken() != null) {
+                return clientContext(parseObject(bytes)); // content after the object: the tree's error and location
+            }
+        } catch (StreamConstraintsException e) {
+            throw nestingTooDeep();
+        } catch (JsonProcessingException e) {
+            throw SwitchboardException.badRequest("The request body is not valid JSON" + at(e) + ".");
+        } catch (IOException e) {
+            throw SwitchboardException.badRequest("The request body could not be read.");
+        }
+        if (notText) {
+            throw SwitchboardException.badRequest("'clientContext' must be a string.");
+        }
+        return context;
+    }
+
+    private static SwitchboardException nestingTooDeep() {
+        return SwitchboardException.badRequest("The request body is not acceptable JSON: it nests deeper than "
+                + MAX_NESTING_DEPTH + " levels or has a number longer than " + MAX_NUMBER_LENGTH + " digits.");
+    }
+
+    /**
+     * A non-empty JSON body as an object.
+     *
+     * @throws SwitchboardException BAD_REQUEST for malformed JSON, a non-object, content after the value, too deep
+     */
+    static ObjectNode parseObject(byte[] bytes) {
         JsonNode node;
         try {
             node = JSON.readTree(bytes);
         } catch (StreamConstraintsException e) {
-            throw SwitchboardException.badRequest("The request body is not acceptable JSON: it nests deeper than "
-                    + MAX_NESTING_DEPTH + " levels or has a number longer than " + MAX_NUMBER_LENGTH + " digits.");
+            throw nestingTooDeep();
         } catch (MismatchedInputException e) {
             throw SwitchboardException.badRequest("The request body is not valid JSON: it has content after its JSON value"
                     + at(e) + ".");
@@ -192,7 +260,11 @@ public final class GraphRequests {
      * fresh 8 KiB buffer, which was most of this server's garbage under load).
      */
     static void json(Context ctx, int status, JsonNode body) {
-        byte[] bytes = GraphWire.bytes(body);
+        json(ctx, status, GraphWire.bytes(body));
+    }
+
+    /** Writes JSON bytes already rendered straight to the response, like {@link #json(Context, int, JsonNode)}. */
+    static void json(Context ctx, int status, byte[] bytes) {
         ctx.status(status).contentType("application/json");
         ctx.res().setContentLength(bytes.length);
         try {
@@ -206,7 +278,7 @@ public final class GraphRequests {
     void answerOperation(Context ctx, Operation op) {
         String base = graphBase(ctx);
         ctx.header("Location", base + "/communications/calls/" + op.callId() + "/operations/" + op.id());
-        json(ctx, 200, CallJson.operation(op, base));
+        json(ctx, 200, CallJson.operationBytes(op, base));
     }
 
     private static boolean isBlank(byte[] bytes) {

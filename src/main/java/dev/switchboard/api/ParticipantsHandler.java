@@ -90,9 +90,9 @@ public final class ParticipantsHandler {
 
     private void muteParticipant(Context ctx, boolean muted) {
         var app = requests.app(ctx);
-        ObjectNode body = requests.optionalBody(ctx);
+        String clientContext = requests.actionClientContext(ctx);
         MuteTarget target = MuteTarget.participant(ctx.pathParam("participantId"));
         requests.answerOperation(ctx, calls.send(new CallCommand.ServerMute(ctx.pathParam("callId"), target, muted, app,
-                GraphRequests.clientContext(body))));
+                clientContext)));
     }
 }

@@ -18,8 +18,14 @@ public record CallbackToken(String jwt, Instant issuedAt, Instant expiresAt) {
         }
     }
 
-    /** When a sender stops reusing it: half way through its life, so a token in flight or retried is never near expiry. */
+    /**
+     * When a sender stops reusing it: half way through its life, so a token in flight or retried is never near expiry.
+     * Checked before every webhook POST, so it is plain arithmetic ({@code Duration.dividedBy} goes through
+     * {@code BigDecimal}); the same instant, truncated to the nanosecond.
+     */
     public Instant renewAt() {
-        return issuedAt.plus(java.time.Duration.between(issuedAt, expiresAt).dividedBy(2));
+        java.time.Duration life = java.time.Duration.between(issuedAt, expiresAt);
+        long seconds = life.getSeconds();
+        return issuedAt.plusSeconds(seconds / 2).plusNanos(((seconds % 2) * 1_000_000_000L + life.getNano()) / 2);
     }
 }

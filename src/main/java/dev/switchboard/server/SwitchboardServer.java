@@ -253,9 +253,12 @@ public final class SwitchboardServer implements AutoCloseable {
             }
             cfg.jetty.modifyServer(server -> {
                 server.setErrorHandler(GraphErrorPages.forServer());
+                server.setHandler((org.eclipse.jetty.server.Handler) null); // Javalin's StatisticsHandler: nothing reads it (issue 17)
                 this.jetty = server;
             });
             cfg.jetty.modifyServletContextHandler(context -> {
+                context.setSessionHandler(new NoServletSessions()); // nothing uses servlet sessions (issue 17)
+                context.getServletHandler().setFilterChainsCached(false); // its per-path cache missed on every call id
                 context.setErrorHandler(GraphErrorPages.forServlets());
                 context.addFilter(new NoMethodOverride(), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
             });
