@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -17,6 +18,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code ./switchboard} as a new user meets it: the first run builds the jar, says so with progress, and passes on
@@ -77,6 +79,59 @@ class LauncherScriptTest {
         assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                 .as("an up-to-date jar is not rebuilt").isEqualTo("echo demo\n");
+    }
+
+    /**
+     * On JDK 25+ the first {@code serve} trains an AOT cache for the jar and the JVM options, later ones use it without
+     * training again; other options train a new one; {@code SWITCHBOARD_AOT=off} and other commands use none.
+     */
+    @Test
+    void serveMakesAnAotCacheOnceForTheJarAndOptionsAndUsesIt(@TempDir Path dir) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "AOT caches need JDK 25");
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.copy(Path.of("switchboard"), project.resolve("switchboard"));
+        Files.createDirectories(project.resolve("bin"));
+        for (String f : new String[] {"find-jdk.sh", "maven.sh"}) {
+            Files.copy(Path.of("bin", f), project.resolve("bin").resolve(f));
+        }
+        Files.createDirectories(project.resolve("target"));
+        fakeJar(project.resolve("target/switchboard.jar"));
+        Files.writeString(project.resolve("pom.xml"), "<project/>");
+        Files.createDirectories(project.resolve("src/main"));
+        for (Path source : new Path[] {project.resolve("pom.xml"), project.resolve("src/main")}) { // the jar is up to date
+            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        }
+        Path cache = project.resolve("target/switchboard.aot");
+
+        String first = launch(project, Map.of(), "serve");
+        assertThat(first).contains("switchboard: training the AOT cache").contains("switchboard: AOT cache ready")
+                .contains("echo serve").contains("jvm -XX:AOTCache=" + cache);
+        assertThat(cache).isRegularFile();
+
+        String second = launch(project, Map.of(), "serve");
+        assertThat(second).as("an up-to-date cache is used, not made again").doesNotContain("training")
+                .contains("jvm -XX:AOTCache=" + cache);
+
+        String otherOptions = launch(project, Map.of("SWITCHBOARD_JAVA_OPTS", "-Xss1m"), "serve");
+        assertThat(otherOptions).as("a cache is only valid for the options it was made with").contains("training the AOT cache")
+                .contains("jvm -Xss1m -XX:AOTCache=" + cache);
+
+        assertThat(launch(project, Map.of("SWITCHBOARD_AOT", "off"), "serve")).doesNotContain("training").doesNotContain("AOTCache");
+        assertThat(launch(project, Map.of(), "demo")).doesNotContain("training").doesNotContain("AOTCache").contains("echo demo");
+    }
+
+    private static String launch(Path project, Map<String, String> env, String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(project.resolve("switchboard").toString(), command).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("ECHO_JVM_OPTIONS", "1");
+        pb.environment().remove("SWITCHBOARD_JAVA_OPTS");
+        pb.environment().remove("SWITCHBOARD_AOT");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 
     private static Path fakeJar(Path jar) throws IOException {
