@@ -22,7 +22,10 @@ final class Delivery {
      * {@code NativePRNG} lock once per POST.
      */
     final String id = newId();
-    final List<Pending> items;
+    /** Its notifications; those that cannot be rendered leave it when the body is built ({@link #body()}). */
+    volatile List<Pending> items;
+    /** Notifications that could not be rendered, once, for the notifier to give up ({@link #takeUnrenderable()}). */
+    private List<Pending> unrenderable = List.of();
     final long sequence;
     final long deadlineNanos;
     private byte[] body;
@@ -55,35 +58,67 @@ final class Delivery {
 
     /**
      * The request body, built on first use (by the delivery chain, outside the queue's lock): this is where an item
-     * rendered lazily ({@link NotificationItem#later}) is rendered, once, into one exact-size array.
+     * rendered lazily ({@link NotificationItem#later}) is rendered, once, into one exact-size array. In a POST of
+     * several notifications an item whose renderer fails leaves the POST (the others go;
+     * {@link #takeUnrenderable()} hands it to the notifier to give up), so one broken notification never takes its
+     * neighbours with it.
      *
-     * @throws RuntimeException when an item's renderer fails (nothing is kept; the next call tries again)
+     * @throws RuntimeException when every item's renderer fails (nothing is kept; the next call tries again)
      */
     byte[] body() {
         if (body == null && items.size() == 1) {
             body = items.getFirst().item.framed(PREFIX, SUFFIX); // a lazy item renders in place: no copy
         }
         if (body == null) {
-            byte[][] parts = new byte[items.size()][];
-            int size = PREFIX.length + SUFFIX.length + Math.max(0, items.size() - 1);
+            List<Pending> all = items;
+            byte[][] parts = new byte[all.size()][];
+            List<Pending> kept = new java.util.ArrayList<>(all.size());
+            List<Pending> failed = new java.util.ArrayList<>(0);
+            RuntimeException firstFailure = null;
+            int size = PREFIX.length + SUFFIX.length;
             for (int i = 0; i < parts.length; i++) {
-                parts[i] = items.get(i).item.bytes();
-                size += parts[i].length;
+                try {
+                    parts[i] = all.get(i).item.bytes();
+                    size += parts[i].length + (kept.isEmpty() ? 0 : 1);
+                    kept.add(all.get(i));
+                } catch (RuntimeException e) {
+                    failed.add(all.get(i));
+                    firstFailure = firstFailure == null ? e : firstFailure;
+                }
+            }
+            if (kept.isEmpty()) {
+                throw firstFailure;
             }
             byte[] out = new byte[size];
             System.arraycopy(PREFIX, 0, out, 0, PREFIX.length);
             int at = PREFIX.length;
-            for (int i = 0; i < parts.length; i++) {
-                if (i > 0) {
+            boolean first = true;
+            for (byte[] part : parts) {
+                if (part == null) {
+                    continue;
+                }
+                if (!first) {
                     out[at++] = ',';
                 }
-                System.arraycopy(parts[i], 0, out, at, parts[i].length);
-                at += parts[i].length;
+                first = false;
+                System.arraycopy(part, 0, out, at, part.length);
+                at += part.length;
             }
             System.arraycopy(SUFFIX, 0, out, at, SUFFIX.length);
+            if (!failed.isEmpty()) {
+                items = List.copyOf(kept);
+                unrenderable = List.copyOf(failed);
+            }
             body = out;
         }
         return body;
+    }
+
+    /** The notifications {@link #body()} left out because they could not be rendered; empty after the first call. */
+    List<Pending> takeUnrenderable() {
+        List<Pending> out = unrenderable;
+        unrenderable = List.of();
+        return out;
     }
 
     /** The body for a report: as {@link #body()}, or empty when an item cannot be rendered. */

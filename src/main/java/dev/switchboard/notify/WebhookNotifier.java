@@ -283,6 +283,10 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             giveUp(q, d, "render_failed", "the notification could not be rendered");
             return;
         }
+        for (Pending p : d.takeUnrenderable()) { // left out of a POST of several; the others go
+            pending.decrementAndGet();
+            logGiveUp(p, d, "render_failed", "the notification could not be rendered");
+        }
         String signature;
         try {
             if (token == null) {

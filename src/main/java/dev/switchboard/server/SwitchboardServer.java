@@ -257,7 +257,6 @@ public final class SwitchboardServer implements AutoCloseable {
                 this.jetty = server;
             });
             cfg.jetty.modifyServletContextHandler(context -> {
-                context.setSessionHandler(new NoServletSessions()); // nothing uses servlet sessions (issue 17)
                 context.getServletHandler().setFilterChainsCached(false); // its per-path cache missed on every call id
                 context.setErrorHandler(GraphErrorPages.forServlets());
                 context.addFilter(new NoMethodOverride(), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));

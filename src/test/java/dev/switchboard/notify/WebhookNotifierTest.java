@@ -388,15 +388,35 @@ class WebhookNotifierTest {
     @Test
     void anItemThatCannotBeRenderedIsGivenUpAndTheCallsNextNotificationStillGoes() throws Exception {
         bot.answer(r -> status(200));
-        notifier(fast()).enqueue(new OutboundNotification("call-1", TENANT, APP, callback, NotificationKind.ROSTER,
-                "/communications/calls/call-1/participants", false, NotificationItem.later(() -> {
-                    throw new IllegalStateException("broken renderer");
-                }, 100)));
+        notifier(fast()).enqueue(broken("call-1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> giveUps(meters, "render_failed") == 1); // alone in its POST
         notifier.enqueue(operation("call-1", callback, 2));
         await().atMost(Duration.ofSeconds(10)).until(() -> bot.acceptedMarkers().size() == 1);
         assertThat(bot.acceptedMarkers()).containsExactly(2);
-        assertThat(giveUps(meters, "render_failed")).isEqualTo(1);
         assertThat(sequences(bot.accepted())).containsExactly(2L); // the given-up POST keeps its number: a gap
+    }
+
+    @Test
+    void anItemThatCannotBeRenderedLeavesAPostOfSeveralAndTheOthersGo() throws Exception {
+        CountDownLatch release = holdTheFirstPostUntilReleased(200);
+        notifier(fast()).enqueue(callState("call-1", callback, 1, "established"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() == 1); // 1 is in flight: the rest batch
+        notifier.enqueue(operation("call-1", callback, 2));
+        notifier.enqueue(broken("call-1"));
+        notifier.enqueue(operation("call-1", callback, 3));
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.acceptedMarkers().size() == 3);
+        assertThat(bot.acceptedMarkers()).containsExactly(1, 2, 3);
+        assertThat(giveUps(meters, "render_failed")).isEqualTo(1);
+        assertThat(sequences(bot.accepted())).containsExactly(1L, 2L); // 2 and 3 in one POST, no gap
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("switchboard.notify.queue.depth").gauge().value() == 0);
+    }
+
+    private OutboundNotification broken(String callId) {
+        return new OutboundNotification(callId, TENANT, APP, callback, NotificationKind.ROSTER,
+                "/communications/calls/" + callId + "/participants", false, NotificationItem.later(() -> {
+                    throw new IllegalStateException("broken renderer");
+                }, 100));
     }
 
     @Test
