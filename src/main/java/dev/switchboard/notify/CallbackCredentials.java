@@ -18,7 +18,7 @@ final class CallbackCredentials {
     private final CallbackTokenSigner signer;
     private final Clock clock;
     private final ConcurrentHashMap<Bot, CallbackToken> tokens = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Bot, NotificationKey> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Bot, NotificationSignature.Signer> keys = new ConcurrentHashMap<>();
 
     CallbackCredentials(CallbackTokenSigner signer, Clock clock) {
         this.signer = Objects.requireNonNull(signer, "signer");
@@ -38,8 +38,9 @@ final class CallbackCredentials {
 
     /** The {@link NotificationSignature#HEADER} value for one POST to the bot. */
     String bodySignature(String tenantId, String appId, String notificationId, long sequence, byte[] body) {
-        NotificationKey key = keys.computeIfAbsent(new Bot(tenantId, appId), b -> signer.notificationKey(tenantId, appId));
-        return NotificationSignature.header(key, notificationId, sequence, body);
+        return keys.computeIfAbsent(new Bot(tenantId, appId),
+                        b -> new NotificationSignature.Signer(signer.notificationKey(tenantId, appId)))
+                .header(notificationId, sequence, body);
     }
 
     /** Forgets tokens past their expiry (called by the notifier's sweep). */
