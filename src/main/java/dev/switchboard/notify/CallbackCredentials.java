@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The notifier's cache of what signs a POST, per bot (tenant + app): one bearer token reused across that bot's POSTs
  * until {@link CallbackToken#renewAt()} (half its life), then signed afresh; and the bot's {@link NotificationKey}.
  * A token is never shared between apps or tenants: the cache key is both. Renewal happens on the first POST after
- * the renewal time, on the delivering worker (one RSA signature per bot every ~2.5 min instead of one per POST).
+ * the renewal time, on the delivering chain's thread (one RSA signature per bot every ~2.5 min instead of one per POST).
  * Thread-safe; two workers renewing the same bot at once sign once ({@link ConcurrentHashMap#compute}).
  */
 final class CallbackCredentials {
