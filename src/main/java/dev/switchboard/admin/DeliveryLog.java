@@ -21,7 +21,7 @@ import java.util.Map;
  * The POSTs themselves (state without body) are at most {@link #MAX_ENTRIES} in all: past that the least recently
  * reported call loses its oldest first (2,000 calls × 200 POSTs would otherwise be 400,000 entries).
  *
- * <p>{@link #observe} runs on the notifier's worker threads and only takes this log's monitor for a map update;
+ * <p>{@link #observe} runs on the notifier's delivery chains (virtual threads) and only takes this log's monitor for a map update;
  * readers (request threads) copy under the same monitor.
  */
 public final class DeliveryLog implements DeliveryObserver {

@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
  * {@code terminated} POST {@code seq + 1}. The bot therefore never sees a number twice, and sees every number unless
  * the dead node had reserved it for a POST that never reached the bot (then exactly that POST is missing, as a gap).
  *
- * <p>Thread-safe. {@link #reserve} runs on a notifier worker (one Redis round trip; skipped while this node's
+ * <p>Thread-safe. {@link #reserve} runs on a notifier delivery chain (a virtual thread) (one Redis round trip; skipped while this node's
  * heartbeats fail, the number is then written when Redis is back); {@link #firstSequence} is a map lookup.
  */
 public final class WebhookSequences implements SequenceStore {

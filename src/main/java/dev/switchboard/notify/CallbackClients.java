@@ -22,7 +22,7 @@ import java.util.concurrent.Executor;
  * clients live at once (each has a selector thread); the least recently used one is shut down gracefully, letting
  * its requests in flight finish.
  *
- * <p>Thread-safe: called from the notifier's worker threads (docs/concurrency.md).
+ * <p>Thread-safe: called from the notifier's delivery chains (virtual threads) (docs/concurrency.md).
  */
 final class CallbackClients implements AutoCloseable {
     static final int MAX_TLS_CLIENTS = 64;

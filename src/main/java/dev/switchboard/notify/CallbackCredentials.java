@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The notifier's cache of what signs a POST, per bot (tenant + app): one bearer token reused across that bot's POSTs
  * until {@link CallbackToken#renewAt()} (half its life), then signed afresh; and the bot's {@link NotificationKey}.
  * A token is never shared between apps or tenants: the cache key is both. Renewal happens on the first POST after
- * the renewal time, on the delivering worker (one RSA signature per bot every ~2.5 min instead of one per POST).
+ * the renewal time, on the delivering chain's thread (one RSA signature per bot every ~2.5 min instead of one per POST).
  * Thread-safe; two workers renewing the same bot at once sign once ({@link ConcurrentHashMap#compute}).
  */
 final class CallbackCredentials {
@@ -18,7 +18,7 @@ final class CallbackCredentials {
     private final CallbackTokenSigner signer;
     private final Clock clock;
     private final ConcurrentHashMap<Bot, CallbackToken> tokens = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Bot, NotificationKey> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Bot, NotificationSignature.Signer> keys = new ConcurrentHashMap<>();
 
     CallbackCredentials(CallbackTokenSigner signer, Clock clock) {
         this.signer = Objects.requireNonNull(signer, "signer");
@@ -38,8 +38,9 @@ final class CallbackCredentials {
 
     /** The {@link NotificationSignature#HEADER} value for one POST to the bot. */
     String bodySignature(String tenantId, String appId, String notificationId, long sequence, byte[] body) {
-        NotificationKey key = keys.computeIfAbsent(new Bot(tenantId, appId), b -> signer.notificationKey(tenantId, appId));
-        return NotificationSignature.header(key, notificationId, sequence, body);
+        return keys.computeIfAbsent(new Bot(tenantId, appId),
+                        b -> new NotificationSignature.Signer(signer.notificationKey(tenantId, appId)))
+                .header(notificationId, sequence, body);
     }
 
     /** Forgets tokens past their expiry (called by the notifier's sweep). */

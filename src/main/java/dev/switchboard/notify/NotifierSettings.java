@@ -17,7 +17,8 @@ import java.util.Set;
  * @param requestTimeout      time from sending one attempt to the response headers; a timeout is retried
  * @param drainTimeout        how long {@link WebhookNotifier#close()} keeps delivering what is queued
  * @param maxRedirects        302/307 hops followed within one attempt before the notification is given up
- * @param workerThreads       threads that prepare, sign and complete deliveries (I/O itself is asynchronous)
+ * @param workerThreads       threads that run the HTTP client's own work (reading the answers its selector hands
+ *                            over); each call's POSTs are prepared, signed and sent on a virtual thread per active call
  * @param maxBatchSize        most notifications of one call in one POST; a POST carries more than one only when
  *                            they queued up behind the previous POST of that call (1 = never batch); never more
  *                            than half the per-call limit, so a full POST in progress leaves room to queue

@@ -7,7 +7,7 @@ package dev.switchboard.notify;
  * (docs/cluster.md, "Webhook sequence numbers").
  *
  * <p>Thread-safe. {@link #firstSequence} is called when the notifier makes a call's queue (on the caller of
- * {@code enqueue}: must not block); {@link #reserve} on a notifier worker before a POST's first attempt (may do one
+ * {@code enqueue}: must not block); {@link #reserve} on a notifier delivery chain (a virtual thread) before a POST's first attempt (may do one
  * short I/O round trip, must not throw).
  */
 public interface SequenceStore {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,10 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -36,8 +38,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a retry resends exactly the same body, and rosters coalesced away before that leave no gap).
  *
  * <p><b>Order and concurrency.</b> Each call has a serial {@link CallQueue}: one POST in flight at a time, in
- * enqueue order. Calls proceed in parallel on a fixed pool of {@code workerThreads}; requests are
- * asynchronous, so a slow bot holds no thread, and no call owns a thread.
+ * enqueue order. While a call has something to deliver, one virtual thread ({@code notify-chain-N}) runs its chain:
+ * it freezes, signs and sends each POST with the client's blocking {@code send} and handles the answer, then takes
+ * the call's next POST, and ends when nothing waits (or a retry is scheduled: the timer starts a new chain). Calls
+ * proceed in parallel; a slow bot parks only its call's virtual thread, no platform thread. The HTTP client's own
+ * work (reading answers its selector thread hands over) runs on a fixed pool of {@code workerThreads}. Issue 17: the
+ * asynchronous {@code sendAsync} chain crossed threads about six times per POST (worker → client executor → the
+ * JDK's common pool → worker → worker), the blocking send on a virtual thread crosses about three times.
  *
  * <p><b>Outcomes.</b> 2xx: delivered. Network error, timeout, 408, 429, 5xx, unresolvable host: retried with
  * exponential backoff and jitter ({@link RetryTiming}); a {@code Retry-After} on 429/503 wins. 301/302/307/308:
@@ -53,7 +60,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Memory.</b> See {@link CallQueue#offer} for what happens at the per-call and global limits.
  *
- * <p>Thread-safe. {@link #enqueue} never blocks on I/O. Threads (notifier workers, notifier timer) and what they own:
+ * <p>Thread-safe. {@link #enqueue} never blocks on I/O. Threads (notifier chains, workers, timer) and what they own:
  * docs/concurrency.md.
  *
  * <p>Why this class is longer than ~300 lines: it is the delivery state machine of one POST (attempt → answer →
@@ -78,6 +85,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     private final RetryTiming timing;
     private final NotifyMetrics metrics;
     private final ThreadPoolExecutor workers;
+    /** One virtual thread per active delivery chain (a call with something to deliver). */
+    private final ExecutorService chains = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-chain-", 0).factory());
     private final ScheduledExecutorService timer;
     private final CallbackClients clients;
     private final ConcurrentHashMap<String, CallQueue> calls = new ConcurrentHashMap<>();
@@ -201,7 +210,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             if (closedHard) {
                 dropAll(q); // raced with close(): nothing will deliver it any more
             } else if (offer.startChain()) {
-                workers.execute(() -> pump(q));
+                startChain(q);
             }
             return;
         }
@@ -231,8 +240,31 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
     }
 
-    /** Delivers the call's current POST, if any. Runs on a worker; one chain per call at a time. */
-    private void pump(CallQueue q) {
+    /** Runs the call's delivery chain on a new virtual thread; nothing after {@link #close()} (it drops what is left). */
+    private void startChain(CallQueue q) {
+        try {
+            chains.execute(() -> runChain(q));
+        } catch (RejectedExecutionException e) {
+            // only after close: close() gives up everything undelivered
+        }
+    }
+
+    /** One call's chain: its POSTs one after another until nothing waits or a retry is scheduled. */
+    private void runChain(CallQueue q) {
+        while (pump(q)) {
+            if (closedHard) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Delivers the call's current POST, if any. Runs on the call's chain thread; one chain per call at a time.
+     *
+     * @return true when that POST settled (delivered or given up) and the chain goes on with the next; false when the
+     *         chain ends here (nothing waits, a retry is scheduled, or shutdown)
+     */
+    private boolean pump(CallQueue q) {
         List<Pending> expired = new ArrayList<>(0);
         Delivery d = q.nextDelivery(settings.effectiveBatchSize(), MAX_BATCH_BYTES, System.nanoTime(), expired);
         for (Pending p : expired) {
@@ -245,11 +277,10 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             }
             signalIfDrained();
             runSettledAction(q.callId);
-            return;
+            return false;
         }
         if (System.nanoTime() - d.deadlineNanos >= 0) {
-            giveUp(q, d, "ttl_expired", "time to live reached");
-            return;
+            return giveUp(q, d, "ttl_expired", "time to live reached");
         }
         if (!d.reserved) {
             d.reserved = true;
@@ -259,29 +290,31 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                 log.warn("sequence store failed callId={} sequence={} error={}", q.callId, d.sequence, e.toString());
             }
         }
-        attempt(q, d, q.targetFor(d.callbackUri()), 0, null);
+        return attempt(q, d, q.targetFor(d.callbackUri()), 0, null);
     }
 
-    /** One POST of {@code d} to {@code target}; {@code token} is reused across the redirect hops of one attempt. */
-    private void attempt(CallQueue q, Delivery d, URI target, int hops, String token) {
+    /**
+     * One POST of {@code d} to {@code target}, waiting for the answer (on the chain's virtual thread); {@code token} is
+     * reused across the redirect hops of one attempt.
+     *
+     * @return as {@link #pump}: whether {@code d} settled and the chain goes on
+     */
+    private boolean attempt(CallQueue q, Delivery d, URI target, int hops, String token) {
         CallbackUriPolicy.Verdict verdict = policy.evaluate(target);
         if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.REFUSED) {
-            giveUp(q, d, "ssrf_refused", verdict.message());
-            return;
+            return giveUp(q, d, "ssrf_refused", verdict.message());
         }
         if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.UNRESOLVED) {
-            retryLater(q, d, "dns", -1, verdict.message());
-            return;
+            return retryLater(q, d, "dns", -1, verdict.message());
         }
         PinnedTarget connect = hostHeaderAllowed && !verdict.addresses().isEmpty()
                 ? PinnedTarget.of(target, verdict.addresses().getFirst()) : PinnedTarget.unpinned(target);
         byte[] body;
         try {
-            body = d.body(); // a roster rendered lazily is rendered here, on this worker (NotificationItem)
+            body = d.body(); // a roster rendered lazily is rendered here, on the chain's thread (NotificationItem)
         } catch (RuntimeException e) {
             log.error("notification not rendered callId={} notificationId={}", q.callId, d.id, e);
-            giveUp(q, d, "render_failed", "the notification could not be rendered");
-            return;
+            return giveUp(q, d, "render_failed", "the notification could not be rendered");
         }
         for (Pending p : d.takeUnrenderable()) { // left out of a POST of several; the others go
             pending.decrementAndGet();
@@ -295,8 +328,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             signature = d.signature(credentials);
         } catch (RuntimeException e) {
             log.warn("notification signing failed callId={} notificationId={} error={}", q.callId, d.id, e.toString());
-            retryLater(q, d, "signing", -1, "signing failed");
-            return;
+            return retryLater(q, d, "signing", -1, "signing failed");
         }
         HttpRequest request;
         try {
@@ -314,29 +346,32 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
         } catch (IllegalArgumentException e) {
-            giveUp(q, d, "bad_redirect", "unusable callback URI");
-            return;
+            return giveUp(q, d, "bad_redirect", "unusable callback URI");
         }
         d.attempts++;
-        String signed = token;
         long sentAt = System.nanoTime();
-        clients.forAttempt(connect, target.getHost()).sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .whenCompleteAsync((response, error) -> {
-                    d.lastLatencyNanos = System.nanoTime() - sentAt;
-                    d.lastStatus = response == null ? -1 : response.statusCode();
-                    onResponse(q, d, target, hops, signed, response, error);
-                }, workers);
+        HttpResponse<Void> response = null;
+        Exception error = null;
+        try {
+            response = clients.forAttempt(connect, target.getHost()).send(request, HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close(): the answer below ends the chain
+            error = e;
+        } catch (IOException | RuntimeException e) {
+            error = e;
+        }
+        d.lastLatencyNanos = System.nanoTime() - sentAt;
+        d.lastStatus = response == null ? -1 : response.statusCode();
+        return onResponse(q, d, target, hops, token, response, error);
     }
 
-    private void onResponse(CallQueue q, Delivery d, URI target, int hops, String token,
-                            HttpResponse<Void> response, Throwable error) {
+    private boolean onResponse(CallQueue q, Delivery d, URI target, int hops, String token,
+                               HttpResponse<Void> response, Exception error) {
         if (closedHard) {
-            return; // close() has already given up everything that was undelivered
+            return false; // close() has already given up everything that was undelivered
         }
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            retryLater(q, d, cause instanceof HttpTimeoutException ? "timeout" : "network", -1, cause.toString());
-            return;
+            return retryLater(q, d, error instanceof HttpTimeoutException ? "timeout" : "network", -1, error.toString());
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -349,56 +384,52 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                 metrics.posted(d.items.size());
                 report(d, DeliveryReport.State.DELIVERED, null, null);
             }
-            workers.execute(() -> pump(q));
+            return true;
         } else if (status == 301 || status == 302 || status == 307 || status == 308) {
-            followRedirect(q, d, target, hops, token, response);
+            return followRedirect(q, d, target, hops, token, response);
         } else if (status == 408 || status == 429 || status >= 500) {
             long retryAfter = status == 429 || status == 503
                     ? RetryTiming.retryAfterNanos(response.headers().firstValue("Retry-After").orElse(null), Instant.now())
                     : -1;
-            retryLater(q, d, status >= 500 ? "status_5xx" : "status_" + status, retryAfter, "status " + status);
+            return retryLater(q, d, status >= 500 ? "status_5xx" : "status_" + status, retryAfter, "status " + status);
         } else if (status >= 400) {
-            giveUp(q, d, "rejected_4xx", "status " + status);
+            return giveUp(q, d, "rejected_4xx", "status " + status);
         } else {
-            giveUp(q, d, "unexpected_status", "status " + status);
+            return giveUp(q, d, "unexpected_status", "status " + status);
         }
     }
 
-    private void followRedirect(CallQueue q, Delivery d, URI from, int hops, String token, HttpResponse<Void> response) {
+    private boolean followRedirect(CallQueue q, Delivery d, URI from, int hops, String token, HttpResponse<Void> response) {
         String location = response.headers().firstValue("Location").orElse(null);
         if (location == null || location.isBlank()) {
-            giveUp(q, d, "bad_redirect", "status " + response.statusCode() + " without Location");
-            return;
+            return giveUp(q, d, "bad_redirect", "status " + response.statusCode() + " without Location");
         }
         if (hops >= settings.maxRedirects()) {
-            giveUp(q, d, "redirect_limit", "more than " + settings.maxRedirects() + " redirects");
-            return;
+            return giveUp(q, d, "redirect_limit", "more than " + settings.maxRedirects() + " redirects");
         }
         URI to;
         try {
             to = from.resolve(location.trim());
         } catch (IllegalArgumentException e) {
-            giveUp(q, d, "bad_redirect", "unreadable Location");
-            return;
+            return giveUp(q, d, "bad_redirect", "unreadable Location");
         }
         CallbackUriPolicy.Verdict verdict = policy.evaluate(to);
         if (verdict.kind() == CallbackUriPolicy.Verdict.Kind.REFUSED) {
-            giveUp(q, d, "ssrf_refused", "redirect refused: " + verdict.message()); // and the call does not stick to it
-            return;
+            return giveUp(q, d, "ssrf_refused", "redirect refused: " + verdict.message()); // and the call does not stick to it
         }
         metrics.redirected();
         q.redirect(d.callbackUri(), to);
         log.info("callback redirected callId={} notificationId={} status={} fromHost={} toHost={}",
                 q.callId, d.id, response.statusCode(), hostOf(from), hostOf(to));
-        attempt(q, d, to, hops + 1, token);
+        return attempt(q, d, to, hops + 1, token);
     }
 
-    private void retryLater(CallQueue q, Delivery d, String reason, long retryAfterNanos, String detail) {
+    /** Schedules the next attempt of {@code d} (a new chain, from the timer); false: this chain ends here. */
+    private boolean retryLater(CallQueue q, Delivery d, String reason, long retryAfterNanos, String detail) {
         int failures = q.failed();
         long delay = timing.nextDelayNanos(failures, retryAfterNanos, System.nanoTime(), d.deadlineNanos);
         if (delay < 0) {
-            giveUp(q, d, "ttl_expired", "last failure: " + detail);
-            return;
+            return giveUp(q, d, "ttl_expired", "last failure: " + detail);
         }
         metrics.retry(reason);
         report(d, DeliveryReport.State.RETRYING, detail, Instant.now().plusNanos(delay));
@@ -407,20 +438,22 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                     q.callId, d.id, d.sequence, d.attempts, reason, TimeUnit.NANOSECONDS.toMillis(delay));
         }
         if (!closedHard) {
-            timer.schedule(() -> workers.execute(() -> pump(q)), delay, TimeUnit.NANOSECONDS);
+            timer.schedule(() -> startChain(q), delay, TimeUnit.NANOSECONDS);
         }
+        return false;
     }
 
-    private void giveUp(CallQueue q, Delivery d, String reason, String detail) {
+    /** Gives {@code d} up; true when the chain goes on with the next POST, false when shutdown dropped it already. */
+    private boolean giveUp(CallQueue q, Delivery d, String reason, String detail) {
         if (!q.finish(d, false)) {
-            return;
+            return false;
         }
         for (Pending p : d.items) {
             pending.decrementAndGet();
             logGiveUp(p, d, reason, detail);
         }
         report(d, DeliveryReport.State.GAVE_UP, reason + ": " + detail, null);
-        workers.execute(() -> pump(q));
+        return true;
     }
 
     /** Tells the observer, if any, how {@code d} stands; never lets it disturb delivery. */
@@ -517,6 +550,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         calls.clear();
         timer.shutdownNow();
         clients.close();
+        chains.shutdownNow(); // interrupts a chain still waiting for an answer; it ends at once (closedHard)
         workers.shutdownNow();
         try {
             workers.awaitTermination(1, TimeUnit.SECONDS);
