@@ -127,4 +127,43 @@ class NotificationRendererTest {
         assertThat(framed).as("rendered straight into a POST body: the same item between the frame")
                 .isEqualTo("{\"value\":[" + new String(third.commsNotification(), java.nio.charset.StandardCharsets.UTF_8) + "]}");
     }
+
+    /** A roster of 100 in mixed states, as the notifier's POST body frames it, against the tree rendering (issue 17). */
+    @Test
+    void aRosterOfAHundredInMixedStatesFramedAsAPostBodyIsByteForByteTheTreeRenderingBeforeAndAfterAMute() {
+        List<ParticipantView> roster = new java.util.ArrayList<>();
+        dev.switchboard.core.RecordingStatus[] recording = {null, dev.switchboard.core.RecordingStatus.RECORDING,
+                dev.switchboard.core.RecordingStatus.NOT_RECORDING, dev.switchboard.core.RecordingStatus.FAILED};
+        for (int i = 0; i < 100; i++) {
+            ParticipantIdentity who = i % 7 == 0
+                    ? ParticipantIdentity.application("app-" + i, i % 2 == 0 ? null : "Bot \"" + i + "\" ü\u2028", "tenant")
+                    : ParticipantIdentity.user("u" + i, "User " + i + (i % 5 == 0 ? " 日本 \\ /" : ""), i % 11 == 0 ? null : "tenant");
+            roster.add(new ParticipantView("p-" + i, who, i % 3 == 0, i % 4 == 0, false, Integer.toString(1000 + i), i,
+                    false, recording[i % recording.length], i % 9 == 0));
+        }
+        byte[] prefix = "{\"@odata.type\":\"#microsoft.graph.commsNotifications\",\"value\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] suffix = "]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int round = 0; round < 3; round++) {
+            if (round > 0) { // a mute: one entry changes, the 99 others come from the cache
+                ParticipantView p = roster.get(round * 10);
+                roster.set(round * 10, new ParticipantView(p.id(), p.identity(), p.clientMuted(), !p.serverMuted(), p.inLobby(),
+                        p.sourceId(), 100 + round, false, p.recordingStatus(), p.onHold()));
+            }
+            List<ParticipantView> snapshot = List.copyOf(roster);
+            OutboundNotification n = renderer.render(new CallEvent.RosterChanged(
+                    new RosterUpdate(List.of("call-1"), "chain", 100 + round, snapshot, List.of(), false), List.of(BOT))).getFirst();
+            com.fasterxml.jackson.databind.node.ObjectNode tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            tree.put("@odata.type", "#microsoft.graph.commsNotification");
+            tree.put("changeType", "updated");
+            tree.put("resourceUrl", "/communications/calls/call-1/participants");
+            tree.set("resourceData", CallJson.participants(snapshot));
+            byte[] expected = GraphWire.bytes(tree);
+            java.io.ByteArrayOutputStream post = new java.io.ByteArrayOutputStream();
+            post.writeBytes(prefix);
+            post.writeBytes(expected);
+            post.writeBytes(suffix);
+            assertThat(n.item().framed(prefix, suffix)).as("round %d, the POST body", round).isEqualTo(post.toByteArray());
+            assertThat(n.commsNotification()).as("round %d, the item alone", round).isEqualTo(expected);
+        }
+    }
 }
