@@ -343,7 +343,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
                     .header(NOTIFICATION_ID_HEADER, d.id)
                     .header(SEQUENCE_HEADER, Long.toString(d.sequence))
                     .header(NotificationSignature.HEADER, signature)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .POST(new SharedBodyPublisher(body)) // no copy of the frozen body (issue 17)
                     .build();
         } catch (IllegalArgumentException e) {
             return giveUp(q, d, "bad_redirect", "unusable callback URI");
