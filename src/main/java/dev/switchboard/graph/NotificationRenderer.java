@@ -108,11 +108,7 @@ public final class NotificationRenderer {
      */
     private static byte[] wholeRoster(RosterJsonCache.Call entries, String resourceUrl, List<ParticipantView> roster,
                                       byte[] before, byte[] after) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("@odata.type", ITEM_TYPE);
-        n.put("changeType", "updated");
-        n.put("resourceUrl", resourceUrl);
-        byte[] envelope = GraphWire.bytes(n);
+        byte[] envelope = entries.envelope(resourceUrl, NotificationRenderer::rosterEnvelope);
         byte[] head = new byte[before.length + envelope.length - 1 + RESOURCE_DATA.length];
         System.arraycopy(before, 0, head, 0, before.length);
         System.arraycopy(envelope, 0, head, before.length, envelope.length - 1);
@@ -121,6 +117,15 @@ public final class NotificationRenderer {
         System.arraycopy(CLOSE, 0, tail, 0, CLOSE.length);
         System.arraycopy(after, 0, tail, CLOSE.length, after.length);
         return entries.wrapParticipants(roster, head, tail);
+    }
+
+    /** {@code {"@odata.type":…,"changeType":"updated","resourceUrl":…}} of a whole roster, as {@link #notification} writes it. */
+    private static byte[] rosterEnvelope(String resourceUrl) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("@odata.type", ITEM_TYPE);
+        n.put("changeType", "updated");
+        n.put("resourceUrl", resourceUrl);
+        return GraphWire.bytes(n);
     }
 
     private static OutboundNotification notification(CallEvent.BotAddress bot, NotificationKind kind, String changeType,

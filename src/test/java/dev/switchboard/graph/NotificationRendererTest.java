@@ -143,8 +143,14 @@ class NotificationRendererTest {
         }
         byte[] prefix = "{\"@odata.type\":\"#microsoft.graph.commsNotifications\",\"value\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] suffix = "]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        for (int round = 0; round < 3; round++) {
-            if (round > 0) { // a mute: one entry changes, the 99 others come from the cache
+        for (int round = 0; round < 5; round++) {
+            if (round == 3) { // a leave and a join: the entries after the gap move
+                roster.remove(5);
+                roster.add(new ParticipantView("p-new", ParticipantIdentity.user("new", "New", "tenant"), false, false, false,
+                        "2000", 103, false));
+            } else if (round == 4) { // a new order of the same entries
+                java.util.Collections.reverse(roster);
+            } else if (round > 0) { // a mute: one entry changes, the 99 others come from the cache
                 ParticipantView p = roster.get(round * 10);
                 roster.set(round * 10, new ParticipantView(p.id(), p.identity(), p.clientMuted(), !p.serverMuted(), p.inLobby(),
                         p.sourceId(), 100 + round, false, p.recordingStatus(), p.onHold()));
