@@ -4,32 +4,41 @@ import dev.switchboard.notify.DeliveryObserver;
 import dev.switchboard.notify.DeliveryReport;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The webhook delivery history of recent calls, as the notifier reports it: per call, each POST (by notification id)
  * with its latest state. Bounded: at most {@link #MAX_CALLS} calls (the least recently reported one goes first) and
  * {@link #MAX_PER_CALL} POSTs per call (the oldest goes first); a body is shown up to {@link #MAX_BODY_BYTES} (the
- * notifier's array is kept as it is, shared, and cut when read: copying the first 64 KiB of every roster POST of a
- * big room was one more 64 KiB copy per mute, issue 17), and the bodies kept (their whole length: that is what they
- * hold) add up to at most {@link #MAX_BODIES_BYTES}: past that the oldest POSTs (of any call) keep their state but
- * lose their body (kept empty, marked truncated). Without that budget one large room's roster notifications (a
- * 100-participant roster is ~60 KB a POST) kept ~12 MB live per call, and the count bounds alone allowed gigabytes.
- * The POSTs themselves (state without body) are at most {@link #MAX_ENTRIES} in all: past that the least recently
- * reported call loses its oldest first (2,000 calls × 200 POSTs would otherwise be 400,000 entries).
+ * notifier's array is kept as it is, shared, and cut when read), and the bodies kept (their whole length: that is what
+ * they hold) add up to at most {@link #MAX_BODIES_BYTES}: past that the oldest POSTs (of any call) keep their state
+ * but lose their body (kept empty, marked truncated). The POSTs themselves (state without body) are at most
+ * {@link #MAX_ENTRIES} in all: past that the least recently reported call loses its oldest first.
  *
- * <p>{@link #observe} runs on the notifier's delivery chains (virtual threads) and only takes this log's monitor for a map update;
- * readers (request threads) copy under the same monitor.
+ * <p>Why it is columnar and not a map of {@link DeliveryReport}s (issue 17, session 7): at 5,000 POSTs a second every
+ * kept POST lives ~4 s ({@link #MAX_ENTRIES} / rate), long enough to be copied by four or five young collections; a
+ * report kept whole was ~300 bytes in eight objects (the report, its entry, map nodes, its id, its kinds, its
+ * {@code Instant}), ~6 MB copied by every young pause, which made G1's pauses ~2× longer and the webhook p99
+ * (docs/benchmarks.md, "Issue 17, webhook p99 (session 7)"). Here a POST is written <em>into</em> slots of arrays the
+ * log already owns: its id as two longs when it is a canonical lowercase UUID (the notifier's are), its times as
+ * longs, its state as an ordinal, its kinds as a reference to a list kept once per distinct combination; what stays
+ * reachable per POST is only its body (within the budget) and, rarely, an error text or an id of another shape. The
+ * POSTs of a call are a list linked through the slots, the bodies kept a second one (oldest first), so nothing is
+ * allocated per report once the arrays have grown. Readers get new {@link Entry}s rebuilt from the slots, equal in
+ * every field to what was reported.
+ *
+ * <p>Thread-safe: {@link #observe} runs on the notifier's delivery chains (virtual threads) and takes this log's
+ * monitor for the slot update only ({@link DeliverySlots}); readers (request threads) copy under the same monitor.
  */
 public final class DeliveryLog implements DeliveryObserver {
     static final int MAX_CALLS = 2_000;
     static final int MAX_PER_CALL = 200;
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final int MAX_BODIES_BYTES = 4 * 1024 * 1024;
-    /** POSTs kept in all, bodies or not (each costs a few hundred bytes): past it the least recent call loses its oldest. */
+    /** POSTs kept in all, bodies or not: past it the least recent call loses its oldest. */
     static final int MAX_ENTRIES = 20_000;
 
     /**
@@ -40,7 +49,7 @@ public final class DeliveryLog implements DeliveryObserver {
         /** The body as shown: at most {@link #MAX_BODY_BYTES} of it (a copy when cut, else the shared array). */
         public byte[] body() {
             byte[] b = report.body();
-            return b.length > MAX_BODY_BYTES ? java.util.Arrays.copyOf(b, MAX_BODY_BYTES) : b;
+            return b.length > MAX_BODY_BYTES ? Arrays.copyOf(b, MAX_BODY_BYTES) : b;
         }
 
         /** The length of {@link #body()}, without a copy. */
@@ -49,103 +58,80 @@ public final class DeliveryLog implements DeliveryObserver {
         }
     }
 
-    private final LinkedHashMap<String, LinkedHashMap<String, Entry>> byCall = new LinkedHashMap<>(16, 0.75f, true);
-    /** The POSTs whose body is kept, oldest first (call id and notification id), with the body's length. */
-    private final LinkedHashMap<BodyKey, Integer> bodies = new LinkedHashMap<>();
-    private long bodyBytes;
+    private final LinkedHashMap<String, DeliverySlots.Posts> byCall = new LinkedHashMap<>(16, 0.75f, true);
+    /** A new POST is added before the oldest goes: one slot more than the bound. */
+    private final DeliverySlots slots = new DeliverySlots(MAX_ENTRIES + 1);
     /** POSTs kept, all calls together. */
     private int entries;
 
-    private record BodyKey(String callId, String notificationId) {
-    }
-
     @Override
     public void observe(DeliveryReport r) {
-        DeliveryReport kept = r; // its body is the notifier's shared array: never copied here
-        boolean truncated = r.body().length > MAX_BODY_BYTES;
         synchronized (this) {
-            LinkedHashMap<String, Entry> call = byCall.computeIfAbsent(r.callId(), k -> new LinkedHashMap<>());
-            if (call.put(r.notificationId(), new Entry(kept, truncated)) == null) {
+            DeliverySlots.Posts call = byCall.get(r.callId());
+            if (call == null) {
+                call = new DeliverySlots.Posts(r.callId());
+                byCall.put(r.callId(), call);
+            }
+            int slot = slots.find(call, r.notificationId());
+            if (slot == DeliverySlots.NONE) {
+                slot = slots.add(call);
                 entries++;
+            } else {
+                slots.forgetBody(slot);
             }
-            BodyKey key = new BodyKey(r.callId(), r.notificationId());
-            forgetBody(key);
-            if (kept.body().length > 0) {
-                bodies.put(key, kept.body().length);
-                bodyBytes += kept.body().length;
-            }
-            if (call.size() > MAX_PER_CALL) {
-                Iterator<String> oldest = call.keySet().iterator();
-                forgetBody(new BodyKey(r.callId(), oldest.next()));
-                oldest.remove();
+            slots.write(slot, r);
+            if (call.size > MAX_PER_CALL) {
+                slots.remove(call, call.first);
                 entries--;
             }
             if (byCall.size() > MAX_CALLS) {
-                Iterator<Map.Entry<String, LinkedHashMap<String, Entry>>> lru = byCall.entrySet().iterator();
-                Map.Entry<String, LinkedHashMap<String, Entry>> evicted = lru.next();
-                evicted.getValue().keySet().forEach(id -> forgetBody(new BodyKey(evicted.getKey(), id)));
-                entries -= evicted.getValue().size();
+                Iterator<DeliverySlots.Posts> lru = byCall.values().iterator();
+                DeliverySlots.Posts evicted = lru.next();
                 lru.remove();
+                entries -= slots.removeAll(evicted);
             }
             while (entries > MAX_ENTRIES) {
-                Iterator<Map.Entry<String, LinkedHashMap<String, Entry>>> lru = byCall.entrySet().iterator();
-                Map.Entry<String, LinkedHashMap<String, Entry>> leastRecent = lru.next();
-                Iterator<String> oldest = leastRecent.getValue().keySet().iterator();
-                forgetBody(new BodyKey(leastRecent.getKey(), oldest.next()));
-                oldest.remove();
+                Iterator<DeliverySlots.Posts> lru = byCall.values().iterator();
+                DeliverySlots.Posts leastRecent = lru.next();
+                slots.remove(leastRecent, leastRecent.first);
                 entries--;
-                if (leastRecent.getValue().isEmpty()) {
+                if (leastRecent.size == 0) {
                     lru.remove();
                 }
             }
-            while (bodyBytes > MAX_BODIES_BYTES) {
-                Iterator<Map.Entry<BodyKey, Integer>> oldest = bodies.entrySet().iterator();
-                Map.Entry<BodyKey, Integer> o = oldest.next();
-                oldest.remove();
-                bodyBytes -= o.getValue();
-                LinkedHashMap<String, Entry> of = byCall.get(o.getKey().callId());
-                Entry e = of == null ? null : of.get(o.getKey().notificationId());
-                if (e != null) {
-                    DeliveryReport d = e.report();
-                    of.put(o.getKey().notificationId(), new Entry(new DeliveryReport(d.callId(), d.notificationId(), d.sequence(),
-                            d.kinds(), d.state(), d.attempts(), d.statusCode(), d.latencyMillis(), d.nextAttemptAt(),
-                            d.lastError(), d.at(), new byte[0]), true));
-                }
+            boolean dropped = true;
+            while (slots.bodyBytes() > MAX_BODIES_BYTES && dropped) {
+                dropped = slots.dropOldestBody(); // the oldest POST (of any call) keeps its state, loses its body
             }
-        }
-    }
-
-    /** Holds this log's monitor. */
-    private void forgetBody(BodyKey key) {
-        Integer length = bodies.remove(key);
-        if (length != null) {
-            bodyBytes -= length;
         }
     }
 
     /** The POSTs of a call, in sequence order (empty when none was reported or the call was evicted). */
     public synchronized List<Entry> deliveries(String callId) {
-        LinkedHashMap<String, Entry> call = byCall.get(callId);
+        DeliverySlots.Posts call = byCall.get(callId);
         if (call == null) {
             return List.of();
         }
-        List<Entry> out = new ArrayList<>(call.values());
+        List<Entry> out = new ArrayList<>(call.size);
+        for (int s = call.first; s != DeliverySlots.NONE; s = slots.next(s)) {
+            out.add(slots.read(call, s));
+        }
         out.sort(java.util.Comparator.comparingLong(e -> e.report().sequence()));
         return out;
     }
 
     /** One POST of a call, or null. */
     public synchronized Entry delivery(String callId, String notificationId) {
-        LinkedHashMap<String, Entry> call = byCall.get(callId);
-        return call == null ? null : call.get(notificationId);
+        DeliverySlots.Posts call = byCall.get(callId);
+        int slot = call == null ? DeliverySlots.NONE : slots.find(call, notificationId);
+        return slot == DeliverySlots.NONE ? null : slots.read(call, slot);
     }
 
     /** Forgets a call's history (its ended-call record expired). */
     public synchronized void forget(String callId) {
-        LinkedHashMap<String, Entry> call = byCall.remove(callId);
+        DeliverySlots.Posts call = byCall.remove(callId);
         if (call != null) {
-            call.keySet().forEach(id -> forgetBody(new BodyKey(callId, id)));
-            entries -= call.size();
+            entries -= slots.removeAll(call);
         }
     }
 
@@ -156,6 +142,6 @@ public final class DeliveryLog implements DeliveryObserver {
 
     /** The bytes of the bodies kept, all calls together (at most {@link #MAX_BODIES_BYTES}). */
     synchronized long bodyBytes() {
-        return bodyBytes;
+        return slots.bodyBytes();
     }
 }

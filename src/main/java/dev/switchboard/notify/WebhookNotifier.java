@@ -78,6 +78,9 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
     /** A POST carries more than one notification only while their items fit in this many bytes. */
     static final long MAX_BATCH_BYTES = 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
+    /** Each kind's name as a report shows it (lowercase), made once rather than per report. */
+    private static final String[] KIND_NAMES = java.util.Arrays.stream(NotificationKind.values())
+            .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
 
     private final NotifierSettings settings;
     private final CallbackCredentials credentials;
@@ -464,7 +467,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         }
         List<String> kinds = new ArrayList<>(d.items.size());
         for (Pending p : d.items) {
-            kinds.add(p.kind.name().toLowerCase(java.util.Locale.ROOT));
+            kinds.add(KIND_NAMES[p.kind.ordinal()]);
         }
         try {
             o.observe(new DeliveryReport(d.callId(), d.id, d.sequence, kinds, state, d.attempts, d.lastStatus,

@@ -117,6 +117,63 @@ class DeliveryLogAndEndedCallsTest {
         assertThat(forgotten).containsExactly("a");
     }
 
+    @Test
+    void aPostIsReadBackEqualInEveryFieldWhateverTheShapeOfItsId() {
+        DeliveryLog log = new DeliveryLog();
+        String uuid = "0f8e3c2a-1b4d-4e6f-9a7b-5c3d2e1f0a9b";
+        DeliveryReport retrying = new DeliveryReport("c", uuid, 7, List.of("callstate", "roster"), DeliveryReport.State.RETRYING,
+                2, 503, 12, Instant.ofEpochSecond(1_800_000_000L, 123_456_789), "status 503",
+                Instant.ofEpochSecond(1_799_999_999L, 987_654_321), new byte[] {1, 2, 3});
+        log.observe(retrying);
+        assertThat(log.delivery("c", uuid).report()).isEqualTo(retrying);
+        assertThat(log.delivery("c", uuid.toUpperCase())).as("ids are compared exactly").isNull();
+
+        DeliveryReport delivered = new DeliveryReport("c", uuid, 7, List.of("callstate", "roster"), DeliveryReport.State.DELIVERED,
+                3, 202, 4, null, null, Instant.ofEpochSecond(1_800_000_001L, 1), retrying.body());
+        log.observe(delivered);
+        String upper = "0F8E3C2A-1B4D-4E6F-9A7B-5C3D2E1F0A9B"; // not canonical: kept as it came
+        DeliveryReport other = new DeliveryReport("c", upper, 8, List.of("operation"), DeliveryReport.State.GAVE_UP,
+                1, 400, 1, null, "rejected_4xx: status 400", Instant.ofEpochSecond(5), new byte[0]);
+        log.observe(other);
+        assertThat(log.deliveries("c")).extracting(DeliveryLog.Entry::report).containsExactly(delivered, other);
+        assertThat(log.deliveries("c")).extracting(DeliveryLog.Entry::truncated).containsExactly(false, false);
+        assertThat(log.entries()).isEqualTo(2);
+        assertThat(log.bodyBytes()).isEqualTo(3);
+
+        log.forget("c");
+        log.observe(other);
+        assertThat(log.deliveries("c")).extracting(DeliveryLog.Entry::report).containsExactly(other);
+        assertThat(log.bodyBytes()).isZero();
+    }
+
+    @Test
+    void manyCallsAndPostsComingAndGoingKeepTheCountsExact() {
+        DeliveryLog log = new DeliveryLog();
+        java.util.Random random = new java.util.Random(17);
+        for (int i = 0; i < 60_000; i++) {
+            String call = "call-" + random.nextInt(3_000);
+            String id = new java.util.UUID(random.nextLong(), random.nextInt(50)).toString();
+            int length = random.nextInt(3);
+            log.observe(report(call, id, i, DeliveryReport.State.DELIVERED, new byte[length]));
+            if (random.nextInt(1_000) == 0) {
+                log.forget(call);
+            }
+        }
+        int kept = 0;
+        long bodies = 0;
+        for (int c = 0; c < 3_000; c++) {
+            List<DeliveryLog.Entry> posts = log.deliveries("call-" + c);
+            assertThat(posts.size()).isLessThanOrEqualTo(DeliveryLog.MAX_PER_CALL);
+            kept += posts.size();
+            for (DeliveryLog.Entry e : posts) {
+                bodies += e.report().body().length;
+                assertThat(log.delivery("call-" + c, e.report().notificationId()).report()).isEqualTo(e.report());
+            }
+        }
+        assertThat(kept).isEqualTo(log.entries()).isLessThanOrEqualTo(DeliveryLog.MAX_ENTRIES);
+        assertThat(bodies).isEqualTo(log.bodyBytes());
+    }
+
     private static DeliveryReport report(String call, String id, long seq, DeliveryReport.State state, byte[] body) {
         return new DeliveryReport(call, id, seq, List.of("roster"), state, 1, 200, 3,
                 state == DeliveryReport.State.RETRYING ? Instant.now() : null, null, Instant.now(), body);

@@ -54,6 +54,8 @@ public final class GraphLoad {
     private final URI base;
     private final String token;
     private final int rate;
+    /** Set only for the measured run when {@code --tail-log} is given. */
+    private volatile TailTimeline timeline;
 
     private GraphLoad(URI base, String token, int rate) {
         this.base = base;
@@ -78,6 +80,7 @@ public final class GraphLoad {
         int rate = intArg(args, "--rate", 0);
 
         String mode = stringArg(args, "--mode", "serve");
+        String tailLog = stringArg(args, "--tail-log", null);
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         AtomicLong webhooks = new AtomicLong();
         AtomicLong items = new AtomicLong();
@@ -114,7 +117,13 @@ public final class GraphLoad {
             List<String> callIds = load.createCalls(calls, callback, Math.min(connections, 8));
             System.out.printf("created %d calls in %.1f s%n", callIds.size(), (System.nanoTime() - t0) / 1e9);
             load.run(callIds, connections, warmup, false, serverPid);
+            if (tailLog != null) {
+                load.timeline = new TailTimeline(System.currentTimeMillis(), System.nanoTime(), seconds);
+            }
             Result r = load.run(callIds, connections, seconds, true, serverPid);
+            if (load.timeline != null) {
+                load.timeline.write(Path.of(tailLog));
+            }
             long lost = -1;
             if (mode.equals("serve")) {
                 lost = awaitDelivered(base, webhooks) + gaps.get();
@@ -325,6 +334,10 @@ public final class GraphLoad {
                         latency.record(now - t);
                         service.record(now - sent);
                         sendLag.record(Math.max(0, sent - t));
+                        TailTimeline tl = timeline;
+                        if (tl != null) {
+                            tl.record(t, sent, now);
+                        }
                         count++;
                     }
                 } catch (IOException e) {
