@@ -3,6 +3,7 @@ package dev.switchboard.core;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -189,48 +190,26 @@ final class OperationHistory {
         contextString[slot] = null;
     }
 
+    /**
+     * Doubles the columns (at most to the retention). Only a history that never evicted grows, since eviction starts
+     * when it holds {@code retention} entries and then it never grows again; so its oldest entry is still in slot 0
+     * and each column keeps its slots as they are.
+     */
     private void grow() {
+        assert head == 0 : "a history that evicted does not grow";
         int capacity = Math.min(retention, Math.max(FIRST_CAPACITY, msb.length * 2));
-        long[] nMsb = new long[capacity];
-        long[] nLsb = new long[capacity];
-        long[] nSecond = new long[capacity];
-        int[] nNano = new int[capacity];
-        byte[] nKind = new byte[capacity];
-        byte[] nStatus = new byte[capacity];
-        byte[] nInline = new byte[capacity * INLINE_CONTEXT];
-        ResultInfo[] nResult = new ResultInfo[capacity];
-        byte[][] nContext = new byte[capacity][];
-        int[] nLength = new int[capacity];
-        String[] nString = new String[capacity];
-        Operation[] nWhole = new Operation[capacity];
-        for (int i = 0; i < size; i++) {
-            int from = (head + i) % msb.length;
-            nMsb[i] = msb[from];
-            nLsb[i] = lsb[from];
-            nSecond[i] = epochSecond[from];
-            nNano[i] = nano[from];
-            nKind[i] = kind[from];
-            nStatus[i] = status[from];
-            nResult[i] = result[from];
-            System.arraycopy(inline, from * INLINE_CONTEXT, nInline, i * INLINE_CONTEXT, INLINE_CONTEXT);
-            nContext[i] = context[from];
-            nLength[i] = contextLength[from];
-            nString[i] = contextString[from];
-            nWhole[i] = whole[from];
-        }
-        msb = nMsb;
-        lsb = nLsb;
-        epochSecond = nSecond;
-        nano = nNano;
-        kind = nKind;
-        status = nStatus;
-        result = nResult;
-        inline = nInline;
-        context = nContext;
-        contextLength = nLength;
-        contextString = nString;
-        whole = nWhole;
-        head = 0;
+        msb = Arrays.copyOf(msb, capacity);
+        lsb = Arrays.copyOf(lsb, capacity);
+        epochSecond = Arrays.copyOf(epochSecond, capacity);
+        nano = Arrays.copyOf(nano, capacity);
+        kind = Arrays.copyOf(kind, capacity);
+        status = Arrays.copyOf(status, capacity);
+        result = Arrays.copyOf(result, capacity);
+        inline = Arrays.copyOf(inline, capacity * INLINE_CONTEXT);
+        context = Arrays.copyOf(context, capacity);
+        contextLength = Arrays.copyOf(contextLength, capacity);
+        contextString = Arrays.copyOf(contextString, capacity);
+        whole = Arrays.copyOf(whole, capacity);
     }
 
     private static boolean latin1(String s) {

@@ -139,6 +139,17 @@ final class ClusterMode implements AutoCloseable {
         routing.route(ctx);
     }
 
+    /**
+     * Once the server listens at {@code boundUrl}: joins the cluster ({@link #start}), follows its key rotations
+     * ({@link #followKeyRotations}) and lets {@code origins} trust the peers' hops.
+     */
+    void join(String boundUrl, ServerConfig config, dev.switchboard.auth.EmbeddedAuthority authority,
+              dev.switchboard.auth.PublicOrigins origins) {
+        start(boundUrl, config.advertisedMediaAddress(), config.dataDir().resolve("auth"));
+        followKeyRotations(authority.keys(), config.identity().identities().tokens());
+        origins.trustPeers(node::isPeer);
+    }
+
     /** Joins the cluster once the server listens at {@code boundUrl}. */
     void start(String boundUrl, String mediaAddress, Path authDir) {
         this.authDir = authDir;

@@ -1,58 +1,33 @@
 package dev.switchboard.server;
 
 import dev.switchboard.admin.AdminConsole;
-import dev.switchboard.api.CallbackCheck;
-import dev.switchboard.api.CallsHandler;
-import dev.switchboard.api.GraphErrors;
-import dev.switchboard.api.GraphRequests;
-import dev.switchboard.api.GraphRoutes;
-import dev.switchboard.api.OperationsHandler;
-import dev.switchboard.api.ParticipantsHandler;
-import dev.switchboard.api.RequestIds;
-import dev.switchboard.auth.AuthMetrics;
-import dev.switchboard.api.UnimplementedActions;
 import dev.switchboard.auth.BearerAuthenticator;
-import dev.switchboard.client.ClientHandler;
-import dev.switchboard.client.ClientRoutes;
-import dev.switchboard.client.RosterStreams;
 import dev.switchboard.auth.EmbeddedAuthority;
-import dev.switchboard.auth.IdentityRoutes;
 import dev.switchboard.auth.PublicOrigins;
+import dev.switchboard.client.ParticipantLevels;
+import dev.switchboard.client.RingStreams;
+import dev.switchboard.client.RosterStreams;
 import dev.switchboard.cluster.CallRouter;
 import dev.switchboard.cluster.LocalCallRouter;
 import dev.switchboard.core.CallEngine;
 import dev.switchboard.core.CallEventSink;
-import dev.switchboard.core.LostCalls;
-import dev.switchboard.graph.BotNotifications;
+import dev.switchboard.core.CallingBots;
 import dev.switchboard.journal.FileCallJournal;
-import dev.switchboard.journal.JournaledCall;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import dev.switchboard.media.webrtc.ConsentPolicy;
 import dev.switchboard.notify.CallbackTokenSigner;
 import dev.switchboard.notify.CallbackUriPolicy;
 import dev.switchboard.notify.NotificationSink;
 import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.notify.WebhookNotifier;
-import dev.switchboard.web.JoinPage;
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -60,19 +35,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threads and locks: docs/concurrency.md.
  *
- * <p>Why this class is longer than ~300 lines: it is the one place that builds every part by hand
- * (ARCHITECTURE.md: no DI container), in dependency order, and releases them in reverse on a failed start. Every
- * surface (Graph API, client API, inbound calls, IVR, join page, dashboard, cluster) adds its wiring here; the next
- * step is one small wiring class per surface (as {@code IvrWiring} and {@code ClusterMode} already are).
+ * <p>The one place that builds every part by hand (ARCHITECTURE.md: no DI container) in dependency order, connects
+ * the call engine's events to their listeners, and releases the parts in reverse on a failed start and on
+ * {@link #close()}. How a part is built lives with it: {@link RtpMediaPlane}, {@link ServerAuthority},
+ * {@link BotDelivery}, {@link HttpListeners}, {@link ServerRoutes}, {@link CallSweeper}, {@link Draining},
+ * {@link JvmMeters}, {@link IvrWiring}, {@link ClusterMode}.
  */
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
-    private static final long MAX_REQUEST_BYTES = 1024 * 1024;
     /** The live calls, in the data directory (docs/durability.md). */
     public static final String JOURNAL_FILE = "calls.journal";
-    /** Requests that start a call or join one: refused while draining. */
-    private static final java.util.regex.Pattern NEW_CALL = java.util.regex.Pattern.compile(
-            "(?i)/v1\\.0/(communications|app)/calls/?|/client/v1/calls/[^/]+/participants/?");
 
     static {
         WebhookNotifier.allowPinnedHostHeader(); // before any HTTP client of this JVM exists
@@ -80,25 +52,21 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Draining draining = new Draining();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Javalin http;
+    private final HttpListeners listeners;
     private final EmbeddedAuthority authority;
     private final MediaEngine media;
     private final CallEngine calls;
     private final CallRouter router;
-    private final ScheduledExecutorService sweeper;
+    private final CallSweeper sweeper = new CallSweeper();
     private final IvrWiring ivr;
-    private final WebhookNotifier webhooks;
+    private final BotDelivery bots;
     private final FileCallJournal journal;
     private final RosterStreams rosterStreams;
-    private final dev.switchboard.core.CallingBots callingBots;
-    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
-    private volatile org.eclipse.jetty.server.Server jetty;
+    private final JvmMeters jvmMeters;
     private final PublicOrigins origins;
-    private volatile org.eclipse.jetty.server.ServerConnector httpsConnector;
-    private volatile org.eclipse.jetty.server.ServerConnector httpConnector;
     private volatile String baseUrl;
     /** Cluster mode's parts, or null without {@code --redis} (docs/cluster.md). */
     private final ClusterMode cluster;
@@ -109,25 +77,7 @@ public final class SwitchboardServer implements AutoCloseable {
     }
 
     private SwitchboardServer(ServerConfig config, PrometheusMeterRegistry metrics) {
-        this(config, metrics, mediaEngine(config, metrics), null);
-    }
-
-    /** The RTP media plane, with the shared WebRTC port when {@code --webrtc-port} is not -1. */
-    private static RtpMediaEngine mediaEngine(ServerConfig config, PrometheusMeterRegistry metrics) {
-        RtpMediaEngine engine = new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
-                config.mediaPortHigh(), config.media().allow(), metrics);
-        engine.useOpusEncoder(config.opus().encoder());
-        OpusLibraryMetrics.register(dev.switchboard.media.codec.OpusCodecs.use(config.opus().library()), metrics);
-        int webrtcPort = config.media().webrtcPort();
-        if (webrtcPort >= 0) {
-            try {
-                engine.enableWebRtc(new InetSocketAddress(config.host(), webrtcPort), ConsentPolicy.DEFAULT, metrics);
-            } catch (IOException e) {
-                engine.close();
-                throw new UncheckedIOException("cannot bind the WebRTC port " + config.host() + ":" + webrtcPort, e);
-            }
-        }
-        return engine;
+        this(config, metrics, RtpMediaPlane.open(config, metrics), null);
     }
 
     /**
@@ -143,24 +93,17 @@ public final class SwitchboardServer implements AutoCloseable {
         this.config = config;
         this.metrics = metrics;
         this.media = media;
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "call-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        gcMetrics.bindTo(metrics);
-        heapPressure.bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
+        this.jvmMeters = new JvmMeters(metrics);
         LocalCa.ServerCertificate certificate;
+        NotifierSettings notifierSettings;
+        CallbackUriPolicy callbackPolicy; // immutable: shared by its users
+        CallingBots callingBots;
         ClusterMode clusterMode = null;
         try {
             clusterMode = config.cluster().enabled() ? ClusterMode.open(config.cluster(), config.dataDir()) : null;
             this.origins = new PublicOrigins(config.publicBaseUrl(), config.https().trustedProxies(), this::baseUrl);
             certificate = config.https().enabled() ? ServerCertificates.resolve(config) : null;
-            this.authority = clusterMode == null ? newAuthority(config, origins, metrics)
-                    : sharedAuthority(clusterMode, config, origins, metrics);
+            this.authority = ServerAuthority.open(config, origins, metrics, clusterMode);
         } catch (RuntimeException e) {
             if (clusterMode != null) {
                 clusterMode.close();
@@ -168,13 +111,13 @@ public final class SwitchboardServer implements AutoCloseable {
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
             media.close();
-            gcMetrics.close();
-            heapPressure.close();
+            jvmMeters.close();
             throw e;
         }
         try {
-            this.callingBots = config.inbound().bots(config.identity().identities().directory(), new CallbackUriPolicy(
-                    NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts())));
+            notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
+            callbackPolicy = new CallbackUriPolicy(notifierSettings);
+            callingBots = config.inbound().bots(config.identity().identities().directory(), callbackPolicy);
             this.journal = FileCallJournal.open(config.dataDir().resolve(JOURNAL_FILE));
         } catch (RuntimeException e) {
             sweeper.shutdownNow();
@@ -186,158 +129,42 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         this.cluster = clusterMode;
-        NotifierSettings notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
-        CallbackUriPolicy callbackPolicy = new CallbackUriPolicy(notifierSettings);
-        this.webhooks = notifications == null
-                ? new WebhookNotifier(notifierSettings, callbackSigner(), metrics, callbackPolicy) : null;
         AdminConsole adminConsole = new AdminConsole(Clock.systemUTC()); // the dashboard (docs/admin-api.md)
-        if (webhooks != null) {
-            webhooks.observe(adminConsole.deliveries());
-        }
+        this.bots = new BotDelivery(notifications, notifierSettings, this::callbackSigner, metrics, callbackPolicy,
+                adminConsole);
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
-        BotNotifications toBots = new BotNotifications(notifications != null ? notifications : webhooks);
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
-        dev.switchboard.client.RingStreams ringStreams = new dev.switchboard.client.RingStreams(rosterStreams); // users rung (docs/inbound-calls.md)
-        List<CallEventSink> surfaces = List.of(ringStreams, new JoinLinks(this::baseUrl), adminConsole.events());
-        if (cluster == null) {
-            List<CallEventSink> all = new java.util.ArrayList<>(List.of(toBots, rosterStreams));
-            all.addAll(surfaces);
-            this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), journal);
-        } else {
-            CallEventSink outgoing = cluster.build(journal, this::liveCallCount, toBots, rosterStreams, ringStreams);
-            if (webhooks != null) {
-                webhooks.sequences(cluster.node().webhookSequences()); // a survivor continues a dead owner's numbering
-            }
-            List<CallEventSink> all = new java.util.ArrayList<>(List.of(outgoing, rosterStreams));
-            all.addAll(surfaces);
-            this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(), cluster.journal());
+        RingStreams ringStreams = new RingStreams(rosterStreams); // users rung (docs/inbound-calls.md)
+        CallEventSink outgoing = bots.events();
+        if (cluster != null) {
+            outgoing = cluster.build(journal, () -> calls().liveCalls(), bots.events(), rosterStreams, ringStreams);
+            bots.numberFrom(cluster.node().webhookSequences()); // a survivor continues a dead owner's numbering
+        }
+        List<CallEventSink> all = List.of(outgoing, rosterStreams, ringStreams, new JoinLinks(this::baseUrl),
+                adminConsole.events());
+        this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(),
+                cluster == null ? journal : cluster.journal());
+        this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper.executor());
+        if (cluster != null) {
             cluster.endFencedCallsOn(calls);
             cluster.routes(authority.authenticator());
-        }
-        this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), sweeper);
-        if (cluster != null) {
             cluster.recordingsHere(ivr::hasRecording); // a recording made elsewhere is fetched from its node
         }
-        new LostCalls(toBots).announce(journal.orphans()); // a crash ended them: their bots hear it now
-        NotificationSink botSink = notifications != null ? notifications : webhooks;
-        for (JournaledCall lost : journal.orphans()) { // kept until the bot heard it: a second crash re-announces it
-            botSink.whenSettled(lost.callId(), () -> journal.callEnded(lost.callId()));
-        }
+        bots.announceLost(journal); // a crash ended them: their bots hear it now
         this.router = cluster == null ? new LocalCallRouter(calls) : cluster.router(calls);
-        ClientHandler clientHandler = new ClientHandler(router, authority.authenticator(), rosterStreams);
-        rosterStreams.sendLevels(new dev.switchboard.client.ParticipantLevels(calls.directory(), // join page meters (docs/roster-stream.md)
+        rosterStreams.sendLevels(new ParticipantLevels(calls.directory(), // join page meters (docs/roster-stream.md)
                 media instanceof RtpMediaEngine rtp ? rtp : null));
-        io.micrometer.core.instrument.Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
+        Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
                 .description("calls in progress").register(metrics);
+        this.listeners = new HttpListeners(config, certificate);
+        ServerRoutes routes = new ServerRoutes(config, metrics, draining, authority, origins, calls, router, media,
+                callbackPolicy, callingBots, rosterStreams, ringStreams, adminConsole, cluster);
         this.http = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.concurrency.useVirtualThreads = true;
-            cfg.startup.showOldJavalinVersionWarning = false;
-            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
-            cfg.http.prefer405over404 = true;
-            cfg.router.ignoreTrailingSlashes = true;
-            cfg.router.caseInsensitiveRoutes = true;
-            cfg.jetty.host = config.host();
-            cfg.jetty.port = config.port();
-            if (certificate != null) {
-                // Javalin adds its own http connector only when none is added: add both, http first (Javalin's port())
-                cfg.jetty.addConnector((server, httpConfig) -> {
-                    org.eclipse.jetty.server.ServerConnector plain = new org.eclipse.jetty.server.ServerConnector(server,
-                            new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
-                    plain.setHost(config.host());
-                    plain.setPort(config.port());
-                    return httpConnector = plain;
-                });
-                cfg.jetty.addConnector((server, httpConfig) ->
-                        httpsConnector = TlsConnector.create(server, httpConfig, config.host(), config.https().port(), certificate));
-            }
-            cfg.jetty.modifyServer(server -> {
-                server.setErrorHandler(GraphErrorPages.forServer());
-                server.setHandler((org.eclipse.jetty.server.Handler) null); // Javalin's StatisticsHandler: nothing reads it (issue 17)
-                this.jetty = server;
-            });
-            cfg.jetty.modifyServletContextHandler(context -> {
-                context.getServletHandler().setFilterChainsCached(false); // its per-path cache missed on every call id
-                context.setErrorHandler(GraphErrorPages.forServlets());
-                context.addFilter(new NoMethodOverride(), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
-            });
-            cfg.routes.before(RequestIds::assign);
-            cfg.routes.beforeMatched(RequestIds::tagCall);
-            cfg.routes.after(RequestIds::release);
-            if (cluster != null) {
-                cfg.routes.before(cluster::route); // calls owned elsewhere hop there, before anything else runs here
-            }
-            cfg.routes.before(ctx -> refuseNewCallsWhileDraining(ctx));
-            cfg.requestLogger.http(new HttpMetrics(metrics)::record);
-            GraphErrors.register(cfg.routes);
-            OpsRoutes.register(cfg.routes, metrics, () -> !draining.get());
-            IdentityRoutes.register(cfg.routes, authority);
-            GraphRequests requests = new GraphRequests(authority.authenticator(), origins, (int) MAX_REQUEST_BYTES);
-            GraphRoutes.register(cfg.routes, new CallsHandler(router, requests, new CallbackCheck(callbackPolicy)),
-                    new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
-                    new UnimplementedActions(router, requests));
-            GraphRoutes.registerDtmf(cfg.routes, new dev.switchboard.api.DtmfHandler(router, requests));
-            ClientRoutes.register(cfg.routes, clientHandler);
-            // people call bots (docs/inbound-calls.md)
-            GraphRoutes.registerIncoming(cfg.routes, new dev.switchboard.api.IncomingCallsHandler(router, requests,
-                    new CallbackCheck(callbackPolicy), callingBots, config.inbound().answerWindow()));
-            ClientRoutes.registerDial(cfg.routes, new dev.switchboard.client.DialHandler(router, authority.authenticator(),
-                    callingBots, config.inbound().answerWindow()), ringStreams);
-            dev.switchboard.api.IvrRoutes.register(cfg.routes, new dev.switchboard.api.IvrHandler(router, requests, calls));
-            JoinPage.register(cfg.routes, new JoinPage(joinSignIn(authority)));
-            adminConsole.register(cfg.routes, calls.directory(), router, authority.authenticator(), authority.directory(),
-                    authority.issuer(), media instanceof RtpMediaEngine rtp ? rtp : null, metrics, authority.tokenEndpoint().signIns());
-            if (cluster != null) {
-                cluster.registerInternalRoutes(cfg.routes, router);
-            }
+            listeners.configure(cfg);
+            routes.register(cfg);
         });
-        sweeper.scheduleWithFixedDelay(this::expireRinging, RINGING_SWEEP_MS, RINGING_SWEEP_MS, TimeUnit.MILLISECONDS);
-        sweeper.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.SECONDS);
-        HeaderReadDeadline headerDeadline = new HeaderReadDeadline(config.headerTimeout(), () -> jetty, metrics);
-        long headerSweep = HeaderReadDeadline.period(config.headerTimeout()).toMillis();
-        sweeper.scheduleWithFixedDelay(headerDeadline::sweep, headerSweep, headerSweep, TimeUnit.MILLISECONDS);
-    }
-
-    /** The join page signs people in with the first public client (no secret) of the first tenant that has one. */
-    private static JoinPage.SignIn joinSignIn(EmbeddedAuthority authority) {
-        for (dev.switchboard.auth.TenantEntry tenant : authority.directory().tenants()) {
-            for (dev.switchboard.auth.AppRegistration app : tenant.apps()) {
-                if (app.publicClient()) {
-                    return new JoinPage.SignIn(tenant.id(), app.appId());
-                }
-            }
-        }
-        return null;
-    }
-
-    private int liveCallCount() {
-        return calls.liveCalls();
-    }
-
-    private static EmbeddedAuthority newAuthority(ServerConfig config, PublicOrigins origins, PrometheusMeterRegistry metrics) {
-        return newAuthority(config.identity().identities(), config, origins, metrics);
-    }
-
-    private static EmbeddedAuthority newAuthority(dev.switchboard.auth.IdentityConfig identities, ServerConfig config,
-                                                  PublicOrigins origins, PrometheusMeterRegistry metrics) {
-        return new EmbeddedAuthority(identities, config.identity().development(),
-                config.dataDir(), origins, Clock.systemUTC(), new AuthMetrics(metrics), config.callbacks().signing());
-    }
-
-    /** Cluster mode: the authority on the cluster's key files (the first node's, shared through Redis). */
-    private static EmbeddedAuthority sharedAuthority(ClusterMode cluster, ServerConfig config, PublicOrigins origins,
-                                                     PrometheusMeterRegistry metrics) {
-        dev.switchboard.cluster.SharedIdentity identity = cluster.identity(config.dataDir().resolve("auth"));
-        var ids = ClusterMode.withoutLocalKeyRotation(config.identity().identities()); // the cluster rotates (KeyRotation)
-        if (identity.adopt()) {
-            return newAuthority(ids, config, origins, metrics);
-        }
-        EmbeddedAuthority mine = newAuthority(ids, config, origins, metrics);
-        if (identity.offer()) {
-            return mine;
-        }
-        mine.close(); // another node's keys were there first: start again on them
-        return newAuthority(ids, config, origins, metrics);
+        sweeper.start(calls, new HeaderReadDeadline(config.headerTimeout(), listeners::jetty, metrics),
+                HeaderReadDeadline.period(config.headerTimeout()).toMillis());
     }
 
     /**
@@ -348,32 +175,6 @@ public final class SwitchboardServer implements AutoCloseable {
         if (cluster != null) {
             beginDraining();
             cluster.drain(calls::liveCalls);
-        }
-    }
-
-    private void refuseNewCallsWhileDraining(io.javalin.http.Context ctx) {
-        if (draining.get() && ctx.method() == io.javalin.http.HandlerType.POST && NEW_CALL.matcher(ctx.path()).matches()) {
-            throw new dev.switchboard.error.SwitchboardException(dev.switchboard.error.ErrorCode.SERVICE_UNAVAILABLE,
-                    "The server is shutting down and takes no new calls.", java.time.Duration.ofSeconds(30));
-        }
-    }
-
-    /** How often unanswered incoming calls are looked for: the answer window is kept to within this. */
-    private static final long RINGING_SWEEP_MS = 250;
-
-    private void expireRinging() {
-        try {
-            calls.incoming().expireUnanswered();
-        } catch (RuntimeException e) {
-            log.error("ringing sweep failed", e);
-        }
-    }
-
-    private void sweep() {
-        try {
-            calls.sweep();
-        } catch (RuntimeException e) {
-            log.error("call sweep failed", e);
         }
     }
 
@@ -401,15 +202,10 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         baseUrl = config.baseUrl(port());
-        origins.listeningOn(port());
-        if (httpsConnector != null) {
-            origins.listeningOn(httpsConnector.getLocalPort());
-        }
+        listeners.announcePorts(http, origins);
         if (cluster != null) {
             try {
-                cluster.start(baseUrl, config.advertisedMediaAddress(), config.dataDir().resolve("auth"));
-                cluster.followKeyRotations(authority.keys(), config.identity().identities().tokens());
-                origins.trustPeers(cluster.node()::isPeer);
+                cluster.join(baseUrl, config, authority, origins);
             } catch (RuntimeException e) {
                 close();
                 throw e;
@@ -422,14 +218,12 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** The plain http port. */
     public int port() {
-        org.eclipse.jetty.server.ServerConnector c = httpConnector;
-        return c != null ? c.getLocalPort() : http.port();
+        return listeners.port(http);
     }
 
     /** The https port, or -1 without an https listener. */
     public int httpsPort() {
-        org.eclipse.jetty.server.ServerConnector c = httpsConnector;
-        return c == null ? -1 : c.getLocalPort();
+        return listeners.httpsPort();
     }
 
     /**
@@ -437,14 +231,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * is not loopback), or null without an https listener.
      */
     public String httpsBaseUrl() {
-        int p = httpsPort();
-        if (p < 0) {
-            return null;
-        }
-        String h = config.host();
-        boolean loopbackOrAny = h.equals("127.0.0.1") || h.equals("::1") || h.equals("0.0.0.0") || h.equals("::")
-                || h.equalsIgnoreCase("localhost");
-        return "https://" + (loopbackOrAny ? "localhost" : h.contains(":") ? "[" + h + "]" : h) + ":" + p;
+        return listeners.httpsBaseUrl();
     }
 
     /** The base URL clients use, without a trailing slash, e.g. {@code http://127.0.0.1:8080}. */
@@ -480,9 +267,7 @@ public final class SwitchboardServer implements AutoCloseable {
      * calls go on. {@link #close()} begins with this.
      */
     public void beginDraining() {
-        if (draining.compareAndSet(false, true)) {
-            log.info("draining: no new calls");
-        }
+        draining.begin();
     }
 
     /**
@@ -499,9 +284,7 @@ public final class SwitchboardServer implements AutoCloseable {
         calls.close();
         ivr.close();
         journal.close();
-        if (webhooks != null) {
-            webhooks.close();
-        }
+        bots.close();
         rosterStreams.close(); // after the calls ended: their last roster messages are handed to the sockets
         if (cluster != null) {
             cluster.close(); // after the calls ended: their records are gone, the node leaves the registry
@@ -509,8 +292,7 @@ public final class SwitchboardServer implements AutoCloseable {
         http.stop();
         media.close();
         authority.close();
-        gcMetrics.close();
-        heapPressure.close();
+        jvmMeters.close();
         metrics.close();
         log.info("switchboard stopped");
     }

@@ -1,8 +1,6 @@
 package dev.switchboard.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.notify.NotificationVerificationException;
@@ -10,9 +8,6 @@ import dev.switchboard.notify.NotificationVerifier;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,16 +58,10 @@ public final class Demo {
 
     /** Runs every step; returns the failed checks (empty when the demo behaved). */
     public List<String> run() throws IOException, InterruptedException {
-        TokenClient tokens = new TokenClient(http);
-        String botToken = tokens.appToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET);
-        ClientApi alice = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
-                DevIdentities.DEV_BOT_SECRET, DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD));
-        ClientApi bob = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
-                DevIdentities.DEV_BOT_SECRET, DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD));
-        NotificationVerifier verifier = NotificationVerifier.forJwksUrl(
-                URI.create(http.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys").toURL(),
-                DevIdentities.DEV_BOT_APP_ID, NotificationVerifier.DEFAULT_ISSUERS,
-                dev.switchboard.notify.NotificationKeys.fetchedFrom(URI.create(http.baseUrl()), tenant -> botToken));
+        DevBot bot = new DevBot(http);
+        ClientApi alice = bot.user(DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD);
+        ClientApi bob = bot.user(DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD);
+        NotificationVerifier verifier = bot.notificationVerifier();
 
         try (CallbackReceiver callback = new CallbackReceiver();
              Softphone botPhone = new Softphone("127.0.0.1", codec, new ToneSource(BOT_HZ, AudioCodec.MIX_RATE));
@@ -81,11 +70,10 @@ public final class Demo {
             out.printf("Switchboard demo on %s (codec %s)%n", http.baseUrl(), codec.sdpName());
 
             step("1. The Dev Bot creates a group call with app-hosted media (it plays %.0f Hz)", BOT_HZ);
-            JsonNode call = graph(botToken, "POST", "/v1.0/communications/calls", createCallBody(callback.url(), botPhone.sdpOffer()));
+            JsonNode call = bot.createGroupCall(callback.url(), botPhone);
             String callId = call.get("id").asText();
             String botParticipant = call.get("myParticipantId").asText();
             out.printf("   call %s, state %s, bot participant %s%n", callId, call.get("state").asText(), botParticipant);
-            botPhone.start(call.at("/mediaConfig/blob").asText());
             if (hold != null) {
                 out.printf("   a person can join in a browser while the demo runs: %s (sign in as %s, password %s)%n",
                         joinLink(callId), DevIdentities.CAROL_USERNAME, DevIdentities.CAROL_PASSWORD);
@@ -105,7 +93,7 @@ public final class Demo {
             expect(alicePhone, "alice", BOT_HZ, "the bot", true, alicePhone.recording().length() - ms(SETTLE_MILLIS - MARGIN_MILLIS));
 
             step("3. The bot mutes itself: POST /communications/calls/%s/mute", callId);
-            JsonNode op = graph(botToken, "POST", "/v1.0/communications/calls/" + callId + "/mute",
+            JsonNode op = bot.graph("POST", "/v1.0/communications/calls/" + callId + "/mute",
                     "{\"clientContext\":\"demo-mute-bot\"}");
             mark = markAfter(bobPhone);
             int aliceMark = markAfter(alicePhone);
@@ -119,7 +107,7 @@ public final class Demo {
             expect(botPhone, "the muted bot", ALICE_HZ, "alice", true, markAfter(botPhone) - ms(SETTLE_MILLIS));
 
             step("4. The bot mutes alice: POST …/participants/%s/mute", aliceJoined.participantId());
-            graph(botToken, "POST", "/v1.0/communications/calls/" + callId + "/participants/" + aliceJoined.participantId()
+            bot.graph("POST", "/v1.0/communications/calls/" + callId + "/participants/" + aliceJoined.participantId()
                     + "/mute", "");
             mark = markAfter(bobPhone);
             awaitRoster(callback, verifier, callId, roster -> serverMuted(roster, aliceJoined.participantId()), "alice server-muted");
@@ -137,7 +125,7 @@ public final class Demo {
             expect(bobPhone, "bob", ALICE_HZ, "alice", false, mark);
 
             step("6. The bot unmutes itself: POST /communications/calls/%s/unmute", callId);
-            graph(botToken, "POST", "/v1.0/communications/calls/" + callId + "/unmute", "{}");
+            bot.graph("POST", "/v1.0/communications/calls/" + callId + "/unmute", "{}");
             awaitRoster(callback, verifier, callId, roster -> !serverMuted(roster, botParticipant), "the bot unmuted");
             mark = markAfter(bobPhone);
             Thread.sleep(SETTLE_MILLIS);
@@ -154,7 +142,7 @@ public final class Demo {
             step("7. Everyone leaves; the bot hangs up");
             alice.leave(aliceJoined);
             bob.leave(bobJoined);
-            graph(botToken, "DELETE", "/v1.0/communications/calls/" + callId, null);
+            bot.graph("DELETE", "/v1.0/communications/calls/" + callId, null);
             JsonNode ended = callback.awaitItem(item -> "deleted".equals(item.path("changeType").asText())
                     && item.at("/resourceData/state").asText().equals("terminated"), WAIT);
             out.printf("   the bot was told: terminated, resultInfo %s%n", ended.at("/resourceData/resultInfo"));
@@ -162,28 +150,6 @@ public final class Demo {
         }
         out.println(failures.isEmpty() ? "Demo passed: every step behaved." : "Demo FAILED: " + failures.size() + " check(s) did not hold.");
         return List.copyOf(failures);
-    }
-
-    /** The demo's group call with Alice and Bob as targets and app-hosted media (also the training workload's). */
-    static String createCallBody(String callbackUri, String sdpOffer) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("@odata.type", "#microsoft.graph.call");
-        body.put("callbackUri", callbackUri);
-        body.putArray("requestedModalities").add("audio");
-        ObjectNode media = body.putObject("mediaConfig");
-        media.put("@odata.type", "#microsoft.graph.appHostedMediaConfig");
-        media.put("blob", sdpOffer);
-        for (String[] user : new String[][] {{DevIdentities.ALICE_ID, "Alice"}, {DevIdentities.BOB_ID, "Bob"}}) {
-            ObjectNode identity = body.withArray("targets").addObject().putObject("identity").putObject("user");
-            identity.put("id", user[0]);
-            identity.put("displayName", user[1]);
-        }
-        body.put("tenantId", DevIdentities.TENANT_ID);
-        return body.toString();
-    }
-
-    private JsonNode graph(String token, String method, String path, String json) {
-        return http.graph(token, method, path, json);
     }
 
     /** Waits for a verified roster notification whose participants satisfy the condition, and prints it. */

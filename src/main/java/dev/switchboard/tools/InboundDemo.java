@@ -8,7 +8,6 @@ import dev.switchboard.notify.NotificationVerifier;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,14 +40,10 @@ public final class InboundDemo {
 
     /** Runs every step; returns the failed checks (empty when the demo behaved). */
     public List<String> run() throws IOException, InterruptedException {
-        TokenClient tokens = new TokenClient(http);
-        String botToken = tokens.appToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET);
-        ClientApi alice = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
-                DevIdentities.DEV_BOT_SECRET, DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD));
-        NotificationVerifier verifier = NotificationVerifier.forJwksUrl(
-                URI.create(http.baseUrl() + "/" + DevIdentities.TENANT_ID + "/discovery/v2.0/keys").toURL(),
-                DevIdentities.DEV_BOT_APP_ID, NotificationVerifier.DEFAULT_ISSUERS,
-                dev.switchboard.notify.NotificationKeys.fetchedFrom(URI.create(http.baseUrl()), tenant -> botToken));
+        DevBot bot = new DevBot(http);
+        String botToken = bot.token();
+        ClientApi alice = bot.user(DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD);
+        NotificationVerifier verifier = bot.notificationVerifier();
         try (Softphone botPhone = new Softphone("127.0.0.1", codec, new ToneSource(BOT_HZ, AudioCodec.MIX_RATE));
              Softphone alicePhone = new Softphone("127.0.0.1", codec, new ToneSource(ALICE_HZ, AudioCodec.MIX_RATE))) {
             out.printf("Switchboard inbound demo on %s (codec %s)%n%n", http.baseUrl(), codec.sdpName());

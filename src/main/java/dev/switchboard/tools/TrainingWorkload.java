@@ -1,14 +1,10 @@
 package dev.switchboard.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.codec.AudioCodec;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,12 +58,9 @@ public final class TrainingWorkload {
      * @throws ToolException if the server refuses a step, e.g. a trainee it does not know
      */
     public void run(int pcmuRooms, int bigPcmuRoom, int bigOpusRoom, int mutes, double seconds) throws IOException, InterruptedException {
-        TokenClient tokens = new TokenClient(http);
-        String botToken = tokens.appToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET);
-        ClientApi alice = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
-                DevIdentities.DEV_BOT_SECRET, DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD));
-        ClientApi bob = new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
-                DevIdentities.DEV_BOT_SECRET, DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD));
+        DevBot bot = new DevBot(http);
+        ClientApi alice = bot.user(DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD);
+        ClientApi bob = bot.user(DevIdentities.BOB_USERNAME, DevIdentities.BOB_PASSWORD);
         List<Softphone> phones = new ArrayList<>();
         List<String[]> calls = new ArrayList<>(); // {callId, alice's participant id}
         long t0 = System.nanoTime();
@@ -75,10 +68,7 @@ public final class TrainingWorkload {
         try (CallbackReceiver callback = new CallbackReceiver()) {
             for (int r = 0; r <= pcmuRooms; r++) {
                 AudioCodec codec = r < pcmuRooms ? AudioCodec.PCMU : AudioCodec.OPUS;
-                Softphone botPhone = phone(phones, codec, 440 + 10 * r);
-                JsonNode call = graph(botToken, "POST", "/v1.0/communications/calls", createCallBody(callback.url(), botPhone.sdpOffer()));
-                String callId = call.get("id").asText();
-                botPhone.start(call.at("/mediaConfig/blob").asText());
+                String callId = bot.createGroupCall(callback.url(), phone(phones, codec, 440 + 10 * r)).get("id").asText();
                 Softphone alicePhone = phone(phones, codec, 660);
                 ClientApi.Joined aliceJoined = alice.join(callId, alicePhone.sdpOffer());
                 alicePhone.start(aliceJoined.sdpAnswer());
@@ -88,8 +78,7 @@ public final class TrainingWorkload {
             }
             List<ClientApi> trainees = new ArrayList<>();
             for (int i = 0; i < Math.max(bigPcmuRoom, bigOpusRoom) - 1; i++) {
-                trainees.add(new ClientApi(http, tokens.userToken(DevIdentities.TENANT_ID, DevIdentities.DEV_BOT_APP_ID,
-                        DevIdentities.DEV_BOT_SECRET, trainee(i), TRAINEE_PASSWORD)));
+                trainees.add(bot.user(trainee(i), TRAINEE_PASSWORD));
             }
             int[] big = {bigPcmuRoom, bigOpusRoom};
             for (int b = 0; b < 2; b++) {
@@ -97,10 +86,8 @@ public final class TrainingWorkload {
                     continue;
                 }
                 AudioCodec codec = b == 0 ? AudioCodec.PCMU : AudioCodec.OPUS;
-                Softphone botPhone = phone(phones, codec, 330).withoutRecording();
-                JsonNode call = graph(botToken, "POST", "/v1.0/communications/calls", createCallBody(callback.url(), botPhone.sdpOffer()));
-                String callId = call.get("id").asText();
-                botPhone.start(call.at("/mediaConfig/blob").asText());
+                String callId = bot.createGroupCall(callback.url(), phone(phones, codec, 330).withoutRecording())
+                        .get("id").asText();
                 String first = null;
                 for (int i = 0; i < big[b] - 1; i++) {
                     Softphone p = phone(phones, codec, 200 + 7 * i).withoutRecording();
@@ -117,14 +104,14 @@ public final class TrainingWorkload {
                 String path = "/v1.0/communications/calls/" + call[0];
                 if (i % 4 == 3) {
                     path += "/participants/" + call[1]; // a participant's server mute, now and then
-                    graph(botToken, "POST", path + "/mute", "");
-                    graph(botToken, "POST", path + "/unmute", "");
+                    bot.graph("POST", path + "/mute", "");
+                    bot.graph("POST", path + "/unmute", "");
                 } else {
-                    graph(botToken, "POST", path + "/mute", "{\"clientContext\":\"train\"}");
-                    graph(botToken, "POST", path + "/unmute", "{\"clientContext\":\"train\"}");
+                    bot.graph("POST", path + "/mute", "{\"clientContext\":\"train\"}");
+                    bot.graph("POST", path + "/unmute", "{\"clientContext\":\"train\"}");
                 }
                 if (i % 200 == 0) {
-                    graph(botToken, "GET", "/v1.0/communications/calls/" + call[0] + "/participants", null);
+                    bot.graph("GET", "/v1.0/communications/calls/" + call[0] + "/participants", null);
                     webhooks += callback.forget();
                 }
             }
@@ -132,7 +119,7 @@ public final class TrainingWorkload {
                 Thread.sleep(100); // the media plane keeps mixing: its loops run as long as in a real call's first seconds
             }
             for (String[] call : calls) {
-                graph(botToken, "DELETE", "/v1.0/communications/calls/" + call[0], null);
+                bot.graph("DELETE", "/v1.0/communications/calls/" + call[0], null);
             }
             out.printf("training: %d mute/unmute pairs in %.1f s, %d webhooks received%n", mutes,
                     (System.nanoTime() - t0) / 1e9, webhooks + callback.forget());
@@ -149,11 +136,4 @@ public final class TrainingWorkload {
         return p;
     }
 
-    private static String createCallBody(String callbackUri, String sdpOffer) {
-        return Demo.createCallBody(callbackUri, sdpOffer);
-    }
-
-    private JsonNode graph(String token, String method, String path, String json) {
-        return http.graph(token, method, path, json);
-    }
 }

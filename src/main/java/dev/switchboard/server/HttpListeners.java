@@ -1,0 +1,111 @@
+package dev.switchboard.server;
+
+import dev.switchboard.auth.PublicOrigins;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.util.EnumSet;
+
+/**
+ * The server's HTTP listeners on Jetty: the plain http connector on the configured host and port and, with a
+ * certificate, the https one; Graph-style error pages; no method override; the Javalin settings every surface relies
+ * on (virtual threads, request size limit, 405 over 404, case-insensitive routes without trailing slashes).
+ *
+ * <p>Threads: {@link #configure} runs once while the server is built; Jetty hands its server and connectors over on
+ * the starting thread, and any thread may read the ports after {@link Javalin#start()} returned.
+ */
+final class HttpListeners {
+    /** The largest request body accepted, in bytes. */
+    static final long MAX_REQUEST_BYTES = 1024 * 1024;
+
+    private final ServerConfig config;
+    private final LocalCa.ServerCertificate certificate;
+    private volatile Server jetty;
+    private volatile ServerConnector httpsConnector;
+    private volatile ServerConnector httpConnector;
+
+    /** @param certificate the https certificate, or null for http only */
+    HttpListeners(ServerConfig config, LocalCa.ServerCertificate certificate) {
+        this.config = config;
+        this.certificate = certificate;
+    }
+
+    /** Applies the listeners and the Javalin settings to the configuration of the server's one Javalin. */
+    void configure(JavalinConfig cfg) {
+        cfg.startup.showJavalinBanner = false;
+        cfg.concurrency.useVirtualThreads = true;
+        cfg.startup.showOldJavalinVersionWarning = false;
+        cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+        cfg.http.prefer405over404 = true;
+        cfg.router.ignoreTrailingSlashes = true;
+        cfg.router.caseInsensitiveRoutes = true;
+        cfg.jetty.host = config.host();
+        cfg.jetty.port = config.port();
+        if (certificate != null) {
+            // Javalin adds its own http connector only when none is added: add both, http first (Javalin's port())
+            cfg.jetty.addConnector((server, httpConfig) -> {
+                ServerConnector plain = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                plain.setHost(config.host());
+                plain.setPort(config.port());
+                return httpConnector = plain;
+            });
+            cfg.jetty.addConnector((server, httpConfig) ->
+                    httpsConnector = TlsConnector.create(server, httpConfig, config.host(), config.https().port(), certificate));
+        }
+        cfg.jetty.modifyServer(server -> {
+            server.setErrorHandler(GraphErrorPages.forServer());
+            server.setHandler((Handler) null); // Javalin's StatisticsHandler: nothing reads it (issue 17)
+            this.jetty = server;
+        });
+        cfg.jetty.modifyServletContextHandler(context -> {
+            context.getServletHandler().setFilterChainsCached(false); // its per-path cache missed on every call id
+            context.setErrorHandler(GraphErrorPages.forServlets());
+            context.addFilter(new NoMethodOverride(), "/*", EnumSet.of(DispatcherType.REQUEST));
+        });
+    }
+
+    /** Tells {@code origins} every port {@code http} (the Javalin configured here) listens on, once it started. */
+    void announcePorts(Javalin http, PublicOrigins origins) {
+        origins.listeningOn(port(http));
+        if (httpsConnector != null) {
+            origins.listeningOn(httpsConnector.getLocalPort());
+        }
+    }
+
+    /** Jetty's server once it is being started, else null (the header-read deadline sweeps its connections). */
+    Server jetty() {
+        return jetty;
+    }
+
+    /** The plain http port of {@code http}, the Javalin configured here. */
+    int port(Javalin http) {
+        ServerConnector c = httpConnector;
+        return c != null ? c.getLocalPort() : http.port();
+    }
+
+    /** The https port, or -1 without an https listener. */
+    int httpsPort() {
+        ServerConnector c = httpsConnector;
+        return c == null ? -1 : c.getLocalPort();
+    }
+
+    /**
+     * The https base URL with a name the certificate covers ({@code https://localhost:8443}, or the bound host when it
+     * is not loopback), or null without an https listener.
+     */
+    String httpsBaseUrl() {
+        int p = httpsPort();
+        if (p < 0) {
+            return null;
+        }
+        String h = config.host();
+        boolean loopbackOrAny = h.equals("127.0.0.1") || h.equals("::1") || h.equals("0.0.0.0") || h.equals("::")
+                || h.equalsIgnoreCase("localhost");
+        return "https://" + (loopbackOrAny ? "localhost" : h.contains(":") ? "[" + h + "]" : h) + ":" + p;
+    }
+}
