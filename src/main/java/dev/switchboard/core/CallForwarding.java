@@ -40,7 +40,7 @@ final class CallForwarding {
     /** {@link IncomingCalls#redirect}: the contract is stated there. */
     void redirect(String callId, Caller app, CallingBot target, Duration timeout, java.net.URI callbackUri) {
         access.withCall(callId, app, call -> {
-            requireRinging(call, "redirected", callbackUri);
+            ringing.requireRinging(call, "redirected");
             Conference c = call.conference;
             if (!target.tenantId().equals(c.tenantId)) {
                 throw SwitchboardException.notFound("Bot '" + target.appId() + "'");
@@ -51,6 +51,7 @@ final class CallForwarding {
             inbound.redirected = true;
             inbound.transferFrom = was.transferFrom;
             Call next = ringing.ringingCall(c, Ids.next(), target, inbound); // journaled first: a refusal changes nothing
+            moveCallback(call, callbackUri); // only now: a refused redirect leaves the bot's callback where it was
             ringing.leaveRinging(call, ResultInfo.REDIRECTED);
             ringing.announce(next);
             log.info("call redirected callId={} to callId={} appId={}", call.id, next.id, target.appId());
@@ -83,7 +84,6 @@ final class CallForwarding {
                     throw SwitchboardException.notFound("Bot '" + target.appId() + "'");
                 }
             }
-            moveCallback(call, callbackUri);
             Call.Inbound was = call.inbound;
             Instant deadline = clock.instant().plus(timeout);
             List<Call> next = new java.util.ArrayList<>();
@@ -98,6 +98,7 @@ final class CallForwarding {
                 next.forEach(journal::ended);
                 throw e;
             }
+            moveCallback(call, callbackUri); // only now: a refused redirect leaves the bot's callback where it was
             ringing.leaveRinging(call, ResultInfo.REDIRECTED);
             next.forEach(ringing::announce);
             for (ParticipantIdentity user : users) {

@@ -80,6 +80,37 @@ class IncomingCallsJournalingTest {
     }
 
     @Test
+    void aRefusedRedirectLeavesTheCallbackWhereItWas() {
+        IncomingCalls.Dialed d = dial();
+        URI moved = URI.create("https://bot.example/moved");
+        CallingBot foreign = new CallingBot("far-app", Calls.OTHER_TENANT, "Far", URI.create("https://far.example/calling"));
+        assertThatThrownBy(() -> calls.incoming().redirect(d.callId(), BOT, foreign, Duration.ofSeconds(15), moved))
+                .satisfies(e -> assertThat(((SwitchboardException) e).code()).isEqualTo(ErrorCode.ITEM_NOT_FOUND));
+        assertThatThrownBy(() -> calls.incoming().redirectToAll(d.callId(), BOT, List.of(TARGET, foreign), List.of(),
+                Duration.ofSeconds(15), moved)).isInstanceOf(SwitchboardException.class);
+        journal.refuse = true;
+        assertThatThrownBy(() -> calls.incoming().redirect(d.callId(), BOT, TARGET, Duration.ofSeconds(15), moved))
+                .isInstanceOf(SwitchboardException.class);
+        journal.refuse = false;
+        sink.clear();
+
+        calls.incoming().reject(d.callId(), BOT, RejectReason.BUSY, null);
+        assertThat(sink.all()).as("the call's end goes where the bot's callback was").isNotEmpty()
+                .allSatisfy(n -> assertThat(n.callbackUri()).isEqualTo(HOOK));
+    }
+
+    @Test
+    void aRedirectWithACallbackUriMovesItForTheRestOfTheCall() {
+        IncomingCalls.Dialed d = dial();
+        URI moved = URI.create("https://bot.example/moved");
+        sink.clear();
+        calls.incoming().redirect(d.callId(), BOT, TARGET, Duration.ofSeconds(15), moved);
+        assertThat(sink.all().stream().filter(n -> n.callId().equals(d.callId())).toList())
+                .as("the redirected call's end goes to the new callback").isNotEmpty()
+                .allSatisfy(n -> assertThat(n.callbackUri()).isEqualTo(moved));
+    }
+
+    @Test
     void whenTheJournalRefusesADialNoCallRingsAndNothingIsLeftOpen() {
         journal.refuse = true;
         assertThatThrownBy(this::dial).isInstanceOf(SwitchboardException.class)
