@@ -123,6 +123,7 @@ public final class SwitchboardServer implements AutoCloseable {
             sweeper.shutdownNow();
             media.close();
             authority.close();
+            jvmMeters.close();
             if (clusterMode != null) {
                 clusterMode.close();
             }
