@@ -252,9 +252,10 @@ public final class MuteUnderLoad {
                 pct(toTone, 50), pct(toTone, 100), unheard);
         System.out.printf(Locale.ROOT, "RESULT target=%s codec=%s legs=%d roomSize=%d cpuPctPerLeg=%.4f rssMB=%.0f lateTickPct=%.3f"
                         + " minPps=%.1f muteP50=%.2f muteP99=%.2f muteMax=%.2f silenceMedian=%.1f leaks=%d toneMedian=%.1f toneMax=%.1f"
-                        + " load1=%s%n", targetName, codec, legs, roomSize, 100 * cores / participants, rss,
+                        + " load1=%s lateAfterGc=%d%n", targetName, codec, legs, roomSize, 100 * cores / participants, rss,
                 ticks > 0 ? 100.0 * late / ticks : -1, rate, pct(rts, 50), pct(rts, 99), pct(rts, 100), pct(toSilence, 50), leaks,
-                pct(toTone, 50), pct(toTone, 100), Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+                pct(toTone, 50), pct(toTone, 100), Files.readString(Path.of("/proc/loadavg")).split(" ")[0],
+                field(figures1, "lateAfterCollection") - field(figures0, "lateAfterCollection"));
     }
 
     private static byte[][] trimmed(EncodedTones tones) {
