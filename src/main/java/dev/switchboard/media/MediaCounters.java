@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  * <p>Meters: {@code switchboard.media.dropped.packets{reason}}, {@code switchboard.media.packets.in},
  * {@code switchboard.media.packets.out}, {@code switchboard.media.packets.withheld}, {@code switchboard.media.rtcp.packets},
  * {@code switchboard.media.mixer.ticks}, {@code switchboard.media.mixer.late.ticks},
+ * {@code switchboard.media.mixer.late.ticks.after.collection},
  * {@code switchboard.media.mixed.after.mute}, {@code switchboard.media.dtmf.packets.in},
  * {@code switchboard.media.dtmf.digits.in}, {@code switchboard.media.dtmf.packets.out}, gauges {@code switchboard.media.legs},
  * {@code switchboard.media.rooms}, {@code switchboard.media.ports}, and the timer
@@ -33,6 +34,8 @@ final class MediaCounters {
     final LongAdder rtcpIn = new LongAdder();
     final LongAdder ticks = new LongAdder();
     final LongAdder lateTicks = new LongAdder();
+    /** Late ticks with a garbage collection since their mixer thread's previous tick ({@link LateTicks}). */
+    final LongAdder lateTicksAfterCollection = new LongAdder();
     final LongAdder mixedAfterMute = new LongAdder();
     final LongAdder dtmfPacketsIn = new LongAdder();
     final LongAdder dtmfDigitsIn = new LongAdder();
@@ -57,6 +60,8 @@ final class MediaCounters {
         counter("switchboard.media.rtcp.packets", rtcpIn, "RTCP packets received and ignored");
         counter("switchboard.media.mixer.ticks", ticks, "room mixer ticks");
         counter("switchboard.media.mixer.late.ticks", lateTicks, "room mixer ticks started late");
+        counter("switchboard.media.mixer.late.ticks.after.collection", lateTicksAfterCollection,
+                "room mixer ticks started late with a JVM garbage collection since the mixer thread's previous tick");
         counter("switchboard.media.mixed.after.mute", mixedAfterMute, "frames mixed after their leg's mute returned (must be 0)");
         counter("switchboard.media.dtmf.packets.in", dtmfPacketsIn, "RFC 4733 telephone-event packets received");
         counter("switchboard.media.dtmf.digits.in", dtmfDigitsIn, "DTMF key presses recognised (one per event)");

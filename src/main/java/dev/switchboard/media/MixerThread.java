@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * A platform thread that ticks its rooms every 20 ms on absolute deadlines (start + k·20 ms), so
  * timing does not drift when a tick runs long. A room tick that starts more than {@link #LATE_MILLIS}
  * after its slot counts as late; when the thread falls more than {@link #MAX_CATCH_UP} ticks behind
- * (the process was stopped), the missed ticks are skipped and counted as late instead of bursting. Once a second the
+ * (the process was stopped), the missed ticks are skipped and counted as late instead of bursting; a late tick after a
+ * garbage collection is counted as such too ({@link LateTicks}). Once a second the
  * deadline may move by up to 2 ms so its rooms' packets arrive just before the tick ({@link TickPhase}).
  *
  * <p>Threads and locks: docs/concurrency.md.
@@ -16,16 +17,18 @@ final class MixerThread implements Runnable {
     static final long PERIOD_NANOS = 20_000_000L;
     static final long LATE_MILLIS = 5;
     static final int MAX_CATCH_UP = 5;
-    private static final long LATE_NANOS = LATE_MILLIS * 1_000_000L;
 
     private final MediaCounters counters;
     private final Thread thread;
     private final TickPhase phase = new TickPhase(System.nanoTime());
+    private final CollectionCount collections = new CollectionCount();
+    private final LateTicks late;
     private volatile RtpRoom[] rooms = new RtpRoom[0];
     private volatile boolean running = true;
 
     MixerThread(String name, MediaCounters counters) {
         this.counters = counters;
+        this.late = new LateTicks(counters);
         this.thread = Thread.ofPlatform().name(name).daemon(true).priority(Thread.MAX_PRIORITY).unstarted(this);
     }
 
@@ -74,10 +77,7 @@ final class MixerThread implements Runnable {
                 }
             }
             RtpRoom[] rs = rooms;
-            counters.ticks.add(rs.length);
-            if (now - next > LATE_NANOS) {
-                counters.lateTicks.add(rs.length);
-            }
+            late.started(now - next, collections.total(), rs.length);
             for (RtpRoom room : rs) {
                 try {
                     room.tick();

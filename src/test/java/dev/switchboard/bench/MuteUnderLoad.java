@@ -29,10 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Two mute streams run during the window: the probe room's talker, unmuted and muted every 250 ms (the audible
  * figures), and the first talker of the first loaded room muted and unmuted every 50 ms from a second connection
  * (round-trip samples in the busy room itself: its tick, its roster).
- * Before the window: warm-up seconds and {@code --warmup-mutes} mute/unmute pairs.
+ * Before the window: warm-up seconds and {@code --warmup-mutes} mute/unmute pairs, then {@code --settle} seconds
+ * (default 0) so the work the warm-up burst left behind (its roster notifications, the collections they cause) is done
+ * before the window opens (docs/benchmarks.md, "Issue 17, late ticks in one big room (session 7)").
  *
  * <p>usage: MuteUnderLoad --target switchboard|janus --url URL --server-pid PID --codec PCMU|OPUS --legs N
- * --room-size K [--seconds 30] [--warmup 5] [--warmup-mutes 200]
+ * --room-size K [--seconds 30] [--warmup 5] [--warmup-mutes 200] [--settle 0]
  */
 public final class MuteUnderLoad {
     private MuteUnderLoad() {
@@ -63,8 +65,9 @@ public final class MuteUnderLoad {
         double seconds = Double.parseDouble(arg(args, "--seconds", "30"));
         double warmup = Double.parseDouble(arg(args, "--warmup", "5"));
         int warmupMutes = Integer.parseInt(arg(args, "--warmup-mutes", "200"));
+        double settle = Double.parseDouble(arg(args, "--settle", "0"));
         try (LoadTarget target = targetName.equals("janus") ? JanusLoadTarget.connect(url) : SwitchboardLoadTarget.connect(url)) {
-            run(target, targetName, pid, codec, legs, roomSize, seconds, warmup, warmupMutes);
+            run(target, targetName, pid, codec, legs, roomSize, seconds, warmup, warmupMutes, settle);
         } catch (Exception | Error e) {
             e.printStackTrace();
             System.exit(1); // the sender thread must not keep a failed run alive
@@ -82,7 +85,7 @@ public final class MuteUnderLoad {
     }
 
     private static void run(LoadTarget target, String targetName, long pid, String codec, int legs, int roomSize,
-                            double seconds, double warmup, int warmupMutes) throws Exception {
+                            double seconds, double warmup, int warmupMutes, double settle) throws Exception {
         AudioCodec c = AudioCodec.valueOf(codec);
         byte[][] tones = trimmed(EncodedTones.of(c, 8));
         byte[][] pcmuTone = trimmed(EncodedTones.of(AudioCodec.PCMU, 1));
@@ -140,6 +143,7 @@ public final class MuteUnderLoad {
                 second.setMuted(rt, false);
             }
         }
+        Thread.sleep((long) (settle * 1000));
         target.setMuted(probe, false); // the probe's connection was idle through the warm-up (a no-op: it is unmuted)
         listeners.forEach(Listener::reset);
         String figures0 = target.serverFigures();
@@ -226,9 +230,10 @@ public final class MuteUnderLoad {
                 100 * cores / participants, rss, figures1.isEmpty() ? "" : "; " + figures1);
         if (ticks > 0) {
             long threadTicks = field(figures1, "tickCount") - field(figures0, "tickCount");
-            System.out.printf(Locale.ROOT, "late ticks=%d of %d (%.3f %%); a mixer thread's tick (all its rooms) took %.2f ms on average%n",
-                    late, ticks, 100.0 * late / ticks, threadTicks > 0
-                            ? (field(figures1, "tickMicros") - field(figures0, "tickMicros")) / 1000.0 / threadTicks : Double.NaN);
+            System.out.printf(Locale.ROOT, "late ticks=%d of %d (%.3f %%), %d of them with a GC since their thread's previous tick;"
+                            + " a mixer thread's tick (all its rooms) took %.2f ms on average%n",
+                    late, ticks, 100.0 * late / ticks, field(figures1, "lateAfterCollection") - field(figures0, "lateAfterCollection"),
+                    threadTicks > 0 ? (field(figures1, "tickMicros") - field(figures0, "tickMicros")) / 1000.0 / threadTicks : Double.NaN);
         }
         long handled = field(figures1, "muteHandled") - field(figures0, "muteHandled");
         if (handled > 0) {
@@ -247,9 +252,10 @@ public final class MuteUnderLoad {
                 pct(toTone, 50), pct(toTone, 100), unheard);
         System.out.printf(Locale.ROOT, "RESULT target=%s codec=%s legs=%d roomSize=%d cpuPctPerLeg=%.4f rssMB=%.0f lateTickPct=%.3f"
                         + " minPps=%.1f muteP50=%.2f muteP99=%.2f muteMax=%.2f silenceMedian=%.1f leaks=%d toneMedian=%.1f toneMax=%.1f"
-                        + " load1=%s%n", targetName, codec, legs, roomSize, 100 * cores / participants, rss,
+                        + " load1=%s lateAfterGc=%d%n", targetName, codec, legs, roomSize, 100 * cores / participants, rss,
                 ticks > 0 ? 100.0 * late / ticks : -1, rate, pct(rts, 50), pct(rts, 99), pct(rts, 100), pct(toSilence, 50), leaks,
-                pct(toTone, 50), pct(toTone, 100), Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+                pct(toTone, 50), pct(toTone, 100), Files.readString(Path.of("/proc/loadavg")).split(" ")[0],
+                field(figures1, "lateAfterCollection") - field(figures0, "lateAfterCollection"));
     }
 
     private static byte[][] trimmed(EncodedTones tones) {

@@ -146,6 +146,7 @@ final class SwitchboardLoadTarget implements LoadTarget {
         GraphLoad.Response r = send("GET", "/metrics", null, "text/plain", "");
         double ticks = 0;
         double late = 0;
+        double lateGc = 0;
         double heap = 0;
         double leak = 0;
         double tickCount = 0;
@@ -158,6 +159,7 @@ final class SwitchboardLoadTarget implements LoadTarget {
             switch (m.group(1)) {
                 case "switchboard_media_mixer_ticks_total" -> ticks += v;
                 case "switchboard_media_mixer_late_ticks_total" -> late += v;
+                case "switchboard_media_mixer_late_ticks_after_collection_total" -> lateGc += v;
                 case "switchboard_media_mixed_after_mute_total" -> leak += v;
                 case "switchboard_media_mixer_tick_seconds_count" -> tickCount += v;
                 case "switchboard_media_mixer_tick_seconds_sum" -> tickSum += v;
@@ -168,7 +170,8 @@ final class SwitchboardLoadTarget implements LoadTarget {
             }
         }
         return String.format(java.util.Locale.ROOT, "ticks=%.0f late=%.0f heapUsed=%.0f mixedAfterMute=%.0f tickCount=%.0f tickMicros=%.0f"
-                + " muteHandled=%.0f muteHandlerMicros=%.0f", ticks, late, heap, leak, tickCount, tickSum * 1e6, muteCount, muteSum * 1e6);
+                + " muteHandled=%.0f muteHandlerMicros=%.0f lateAfterCollection=%.0f", ticks, late, heap, leak, tickCount, tickSum * 1e6,
+                muteCount, muteSum * 1e6, lateGc);
     }
 
     /** The Graph mute and unmute routes (the server's own handler time is {@code http.server.requests} by route). */
