@@ -1,5 +1,6 @@
 package dev.switchboard.admin;
 
+import dev.switchboard.core.Guids;
 import dev.switchboard.notify.DeliveryReport;
 
 import java.time.Instant;
@@ -68,9 +69,8 @@ final class DeliverySlots {
     private int bodyLast = NONE;
     private int free = NONE;
     private long bodyBytes;
-    /** The id parsed by {@link #parse}, valid when it returned true. */
-    private long parsedHigh;
-    private long parsedLow;
+    /** The halves of the id {@link #parse} last found canonical. */
+    private final long[] parsed = new long[2];
 
     /** @param maxSlots the most POSTs held at once */
     DeliverySlots(int maxSlots) {
@@ -103,7 +103,7 @@ final class DeliverySlots {
         boolean uuid = parse(notificationId);
         for (int s = call.last; s != NONE; s = prev[s]) { // the newest first: a retry's report is of a recent POST
             if (idOther[s] != null ? idOther[s].equals(notificationId)
-                    : uuid && idHigh[s] == parsedHigh && idLow[s] == parsedLow) {
+                    : uuid && idHigh[s] == parsed[0] && idLow[s] == parsed[1]) {
                 return s;
             }
         }
@@ -113,8 +113,8 @@ final class DeliverySlots {
     /** Writes {@code r} into the slot (its body, if not empty, becomes the newest body kept; its old one must be gone). */
     void write(int slot, DeliveryReport r) {
         if (parse(r.notificationId())) {
-            idHigh[slot] = parsedHigh;
-            idLow[slot] = parsedLow;
+            idHigh[slot] = parsed[0];
+            idLow[slot] = parsed[1];
             idOther[slot] = null;
         } else {
             idOther[slot] = r.notificationId();
@@ -295,38 +295,8 @@ final class DeliverySlots {
         }
     }
 
-    /** Parses a canonical lowercase UUID into {@link #parsedHigh}/{@link #parsedLow}; false for any other shape. */
+    /** Parses a canonical lowercase GUID into {@link #parsed} ({@link Guids}); false for any other shape. */
     private boolean parse(String id) {
-        if (id == null || id.length() != 36) {
-            return false;
-        }
-        long hi = 0;
-        long lo = 0;
-        int digits = 0;
-        for (int i = 0; i < 36; i++) {
-            char ch = id.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (ch != '-') {
-                    return false;
-                }
-                continue;
-            }
-            int v;
-            if (ch >= '0' && ch <= '9') {
-                v = ch - '0';
-            } else if (ch >= 'a' && ch <= 'f') {
-                v = ch - 'a' + 10;
-            } else {
-                return false;
-            }
-            if (digits++ < 16) {
-                hi = (hi << 4) | v;
-            } else {
-                lo = (lo << 4) | v;
-            }
-        }
-        parsedHigh = hi;
-        parsedLow = lo;
-        return true;
+        return Guids.parseCanonical(id, parsed);
     }
 }

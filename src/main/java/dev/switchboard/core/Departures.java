@@ -29,16 +29,10 @@ final class Departures {
     /** The bot's call goes terminating, then terminated with {@code why}; its participant and leg go. */
     void botLeave(Call call, ResultInfo why) {
         Conference c = call.conference;
-        call.state = CallState.TERMINATING;
-        events.callState(call);
+        terminating(call);
         Participant p = c.participants.remove(call.myParticipantId);
         closeLeg(p);
-        c.botCalls.remove(call);
-        registry.forget(call);
-        call.state = CallState.TERMINATED;
-        call.resultInfo = why;
-        events.callState(call);
-        journal.ended(call);
+        terminated(call, why);
         log.info("call terminated callId={} code={} subcode={}", call.id, why.code(), why.subcode());
         if (c.peerToPeer || c.participants.isEmpty()) {
             endConference(c, why);
@@ -46,6 +40,25 @@ final class Departures {
             rosters.changed(c, List.of(), List.of(p));
             journal.participantsChanged(c, null);
         }
+    }
+
+    /** The bot hears its call {@code terminating}; lock held. */
+    void terminating(Call call) {
+        call.state = CallState.TERMINATING;
+        events.callState(call);
+    }
+
+    /**
+     * The bot's call leaves its conference and the registry and the bot hears it {@code terminated} with {@code why};
+     * the journal ends it. Lock held.
+     */
+    void terminated(Call call, ResultInfo why) {
+        call.conference.botCalls.remove(call);
+        registry.forget(call);
+        call.state = CallState.TERMINATED;
+        call.resultInfo = why;
+        events.callState(call);
+        journal.ended(call);
     }
 
     /** A user leaves or is removed; {@code p2pReason} ends a peer-to-peer call. */

@@ -221,41 +221,9 @@ final class OperationHistory {
         return true;
     }
 
-    /**
-     * The two halves of a canonical lowercase GUID ({@code 8-4-4-4-12} hex digits, what {@link Ids#next()} makes and
-     * {@link UUID#toString()} writes back), else null: any other id is kept whole and compared as a string, so
-     * lookups stay exact (case-sensitive) as with a map.
-     */
+    /** The two halves of a canonical lowercase GUID ({@link Guids}), else null: any other id is kept whole. */
     static long[] parse(String id) {
-        if (id == null || id.length() != 36) {
-            return null;
-        }
-        long hi = 0;
-        long lo = 0;
-        int digits = 0;
-        for (int i = 0; i < 36; i++) {
-            char ch = id.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (ch != '-') {
-                    return null;
-                }
-                continue;
-            }
-            int v;
-            if (ch >= '0' && ch <= '9') {
-                v = ch - '0';
-            } else if (ch >= 'a' && ch <= 'f') {
-                v = ch - 'a' + 10;
-            } else {
-                return null;
-            }
-            if (digits < 16) {
-                hi = (hi << 4) | v;
-            } else {
-                lo = (lo << 4) | v;
-            }
-            digits++;
-        }
-        return new long[] {hi, lo};
+        long[] halves = new long[2];
+        return Guids.parseCanonical(id, halves) ? halves : null;
     }
 }

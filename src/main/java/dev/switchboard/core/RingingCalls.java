@@ -269,16 +269,9 @@ final class RingingCalls {
 
     /** A ringing bot's call ends while the caller's call goes on (redirected, or a transfer's target refused). Lock held. */
     void leaveRinging(Call call, ResultInfo why) {
-        Conference c = call.conference;
         ringing.remove(call.id, call);
-        call.state = CallState.TERMINATING;
-        events.callState(call);
-        c.botCalls.remove(call);
-        registry.forget(call);
-        call.state = CallState.TERMINATED;
-        call.resultInfo = why;
-        events.callState(call);
-        journal.ended(call);
+        departures.terminating(call); // a ringing call has no participant or leg yet
+        departures.terminated(call, why);
     }
 
     void requireRinging(Call call, String verb) {
