@@ -1,6 +1,9 @@
 package dev.switchboard.media;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -9,7 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  * after its slot counts as late; when the thread falls more than {@link #MAX_CATCH_UP} ticks behind
  * (the process was stopped), the missed ticks are skipped and counted as late instead of bursting; a late tick after a
  * garbage collection is counted as such too ({@link LateTicks}). Once a second the
- * deadline may move by up to 2 ms so its rooms' packets arrive just before the tick ({@link TickPhase}).
+ * deadline may move by up to 2 ms so its rooms' packets arrive just before the tick ({@link TickPhase}), and the
+ * round is put in cheapest-first order ({@link RoundOrder}).
+ *
+ * <p>The rooms are a copy-on-write array: {@link #add} and {@link #remove} (request threads) and the once-a-second
+ * reorder (this thread) replace it by compare-and-set, so no thread ever waits for another to tick or to reorder.
  *
  * <p>Threads and locks: docs/concurrency.md.
  */
@@ -17,13 +24,18 @@ final class MixerThread implements Runnable {
     static final long PERIOD_NANOS = 20_000_000L;
     static final long LATE_MILLIS = 5;
     static final int MAX_CATCH_UP = 5;
+    /** Rounds closer in time than this are about as busy: a new room goes to the one with fewer rooms. */
+    static final long BALANCE_MARGIN_NANOS = 100_000;
 
     private final MediaCounters counters;
     private final Thread thread;
     private final TickPhase phase = new TickPhase(System.nanoTime());
     private final CollectionCount collections = new CollectionCount();
     private final LateTicks late;
-    private volatile RtpRoom[] rooms = new RtpRoom[0];
+    @SuppressWarnings("unchecked")
+    private final AtomicReference<TickSlot<RtpRoom>[]> slots = new AtomicReference<>(new TickSlot[0]);
+    /** A round's recent wall time (average over ~8 rounds), for {@link #lighterThan}; written by this thread only. */
+    private volatile long roundNanos;
     private volatile boolean running = true;
 
     MixerThread(String name, MediaCounters counters) {
@@ -36,23 +48,26 @@ final class MixerThread implements Runnable {
         thread.start();
     }
 
-    synchronized void add(RtpRoom room) {
-        RtpRoom[] r = Arrays.copyOf(rooms, rooms.length + 1);
-        r[r.length - 1] = room;
-        rooms = r;
+    void add(RtpRoom room) {
+        TickSlot<RtpRoom> slot = new TickSlot<>(room);
+        slots.updateAndGet(current -> {
+            TickSlot<RtpRoom>[] r = Arrays.copyOf(current, current.length + 1);
+            r[r.length - 1] = slot;
+            return r;
+        });
     }
 
-    synchronized void remove(RtpRoom room) {
-        RtpRoom[] current = rooms;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == room) {
-                RtpRoom[] r = new RtpRoom[current.length - 1];
-                System.arraycopy(current, 0, r, 0, i);
-                System.arraycopy(current, i + 1, r, i, current.length - i - 1);
-                rooms = r;
-                return;
+    void remove(RtpRoom room) {
+        slots.updateAndGet(current -> {
+            for (int i = 0; i < current.length; i++) {
+                if (current[i].room() == room) {
+                    TickSlot<RtpRoom>[] r = Arrays.copyOf(current, current.length - 1);
+                    System.arraycopy(current, i + 1, r, i, current.length - i - 1);
+                    return r;
+                }
             }
-        }
+            return current;
+        });
     }
 
     /** Where its legs' packets arrive in the period (packet threads report to it). */
@@ -61,7 +76,31 @@ final class MixerThread implements Runnable {
     }
 
     int roomCount() {
-        return rooms.length;
+        return slots.get().length;
+    }
+
+    /**
+     * Where a new room should go: the thread whose rounds take clearly less time ({@link #BALANCE_MARGIN_NANOS}), or,
+     * between two about as busy (rooms that do not talk yet cost nothing), the one with fewer rooms. Any thread.
+     */
+    boolean lighterThan(MixerThread other) {
+        return lighter(roundNanos, roomCount(), other.roundNanos, other.roomCount());
+    }
+
+    static boolean lighter(long roundNanos, int rooms, long otherRoundNanos, int otherRooms) {
+        if (Math.abs(roundNanos - otherRoundNanos) > BALANCE_MARGIN_NANOS) {
+            return roundNanos < otherRoundNanos;
+        }
+        return rooms < otherRooms;
+    }
+
+    /** The rooms in this round's order (tests). */
+    List<RtpRoom> roundOrder() {
+        List<RtpRoom> order = new ArrayList<>();
+        for (TickSlot<RtpRoom> s : slots.get()) {
+            order.add(s.room());
+        }
+        return order;
     }
 
     @Override
@@ -76,31 +115,46 @@ final class MixerThread implements Runnable {
                     return;
                 }
             }
-            RtpRoom[] rs = rooms;
-            late.started(now - next, collections.total(), rs.length);
-            for (RtpRoom room : rs) {
+            TickSlot<RtpRoom>[] round = slots.get();
+            late.started(now - next, collections.total(), round.length);
+            long t = now;
+            for (TickSlot<RtpRoom> slot : round) {
                 try {
-                    room.tick();
+                    slot.room().tick();
                 } catch (RuntimeException e) {
                     // a broken room must not stop the others; its legs' counters show the gap
                 }
+                long end = System.nanoTime();
+                slot.observe(end - t);
+                t = end;
             }
-            long done = System.nanoTime();
+            long done = t;
             counters.recordTick(done - now);
+            long rn = roundNanos;
+            roundNanos = rn + ((done - now - rn) >> 3);
             next += PERIOD_NANOS;
             if (++sincePhase == TickPhase.ADJUST_EVERY_TICKS) {
                 sincePhase = 0;
                 next += phase.adjust(next);
+                reorder(round);
             }
             long behind = (done - next) / PERIOD_NANOS;
             if (behind > MAX_CATCH_UP) {
                 next += behind * PERIOD_NANOS;
-                counters.ticks.add(behind * rs.length);
-                counters.lateTicks.add(behind * rs.length);
-                for (RtpRoom room : rs) {
-                    room.skipTicks(behind);
+                counters.ticks.add(behind * round.length);
+                counters.lateTicks.add(behind * round.length);
+                for (TickSlot<RtpRoom> slot : round) {
+                    slot.room().skipTicks(behind);
                 }
             }
+        }
+    }
+
+    /** This thread: the round cheapest first, unless a room came or went meanwhile (then at the next reorder). */
+    private void reorder(TickSlot<RtpRoom>[] round) {
+        TickSlot<RtpRoom>[] sorted = RoundOrder.cheapestFirst(round);
+        if (sorted != round) {
+            slots.compareAndSet(round, sorted);
         }
     }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The RTP media plane: one UDP port per leg from {@code [portLow, portHigh]}, one room (mixer) per call.
  *
  * <p>Threads: one packet I/O thread ({@link PacketReceiver}, an NIO selector over all legs) and
- * {@code min(4, cores)} mixer threads ({@link MixerThread}, 20 ms clock), rooms spread over them by
- * count. All are daemon platform threads started by the constructor and stopped by {@link #close()}.
+ * {@code min(4, cores)} mixer threads ({@link MixerThread}, 20 ms clock), a new room to the one whose rounds take
+ * least time (by count between threads about as busy). All are daemon platform threads started by the constructor and stopped by {@link #close()}.
  * Thread-safe.
  *
  * <p>Threads and locks: docs/concurrency.md.
@@ -128,7 +128,7 @@ public final class RtpMediaEngine implements MediaEngine {
         }
         MixerThread least = mixers[0];
         for (MixerThread m : mixers) {
-            if (m.roomCount() < least.roomCount()) {
+            if (m.lighterThan(least)) {
                 least = m;
             }
         }

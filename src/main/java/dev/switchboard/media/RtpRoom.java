@@ -47,6 +47,11 @@ public final class RtpRoom implements MediaRoom {
     /** {@link #mutes} as the mixer last acted on it (mixer thread only). */
     private long mutesSeen;
 
+    /** The mixer thread that ticks this room. */
+    MixerThread mixerThread() {
+        return mixerThread;
+    }
+
     RtpRoom(String callId, RtpMediaEngine engine, MixerThread mixerThread) {
         this.callId = callId;
         this.engine = engine;
