@@ -32,7 +32,7 @@ final class Delivery {
     private String signature;
     int attempts;
     /** Whether its number was handed to the {@link SequenceStore} (once, before the first attempt). */
-    boolean reserved;
+    private boolean reserved;
     /** The last attempt's answer for the delivery observer: HTTP status (-1 for none) and latency (-1 for none). */
     int lastStatus = -1;
     long lastLatencyNanos = -1;
@@ -136,6 +136,18 @@ final class Delivery {
             signature = credentials.bodySignature(first().tenantId, first().botAppId, id, sequence, body());
         }
         return signature;
+    }
+
+    /**
+     * Hands its number to {@code store}, once, before the first attempt; a retry does not ask again.
+     *
+     * @throws RuntimeException when the store fails (the POST goes anyway, and is not reserved again)
+     */
+    void reserveSequence(SequenceStore store) {
+        if (!reserved) {
+            reserved = true;
+            store.reserve(callId(), sequence);
+        }
     }
 
     Pending first() {
