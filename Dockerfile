@@ -18,10 +18,12 @@ FROM eclipse-temurin:25-jre
 RUN apt-get update && apt-get install -y --no-install-recommends libopus0 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/target/switchboard.jar /app/switchboard.jar
-# The recommended memory settings (docs/operations.md#jvm-options); JDK 21 ignores UseCompactObjectHeaders. The jar's
+# The recommended memory settings (docs/operations.md#jvm-options); JDK 21 ignores UseCompactObjectHeaders.
+# ThreadPriorityPolicy=1 runs the media threads at nice -5 when the container may (docker run --cap-add SYS_NICE);
+# without that capability the kernel refuses and the JVM carries on at nice 0. The jar's
 # manifest enables native access (Enable-Native-Access: ALL-UNNAMED) for libopus, so no flag is needed with -jar.
 ENV MALLOC_ARENA_MAX=2
-ENV JDK_JAVA_OPTIONS="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms24m -XX:NewSize=16m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:SurvivorRatio=2 -XX:TargetSurvivorRatio=90 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=128m -Xss512k -XX:MaxDirectMemorySize=64m"
+ENV JDK_JAVA_OPTIONS="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms24m -XX:NewSize=16m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:SurvivorRatio=2 -XX:TargetSurvivorRatio=90 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=128m -Xss512k -XX:MaxDirectMemorySize=64m -XX:ThreadPriorityPolicy=1"
 # A JDK 25 AOT cache (classes and method profiles from a short self-training run, docs/operations.md#aot-cache), made
 # with the same JVM options as the server's and used by the entrypoint: a warm API from the first request. It costs
 # ~40-60 MB of RSS (mapped); to run without it, override the entrypoint without -XX:AOTCache.
