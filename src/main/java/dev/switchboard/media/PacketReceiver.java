@@ -23,6 +23,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * buffer while every other ready leg is served. One reusable receive buffer; no allocation per packet
  * (the JDK caches the sender address when it repeats).
  *
+ * <p>One read per wake-up for a paced leg: a leg that sends a packet every 20 ms has one datagram waiting when its
+ * key is ready, and reading on until the socket is empty costs a second {@code recvfrom} that only answers
+ * {@code EAGAIN}: as many system calls as packets. So a leg whose key was last ready more than {@link #BURST_GAP_NANOS}
+ * ago gets one read; the selector is level-triggered, so a second datagram already waiting makes the very next select
+ * return at once, and the leg's key is then "recently ready" and drained (up to {@link #READS_PER_WAKEUP}). A flooding
+ * leg is always recently ready: it is read in batches of eight, as before.
+ *
  * <p>Registering and closing legs never touch the selector from another thread: a request thread queues the leg
  * (or the channel to close) and rings a doorbell, a pipe whose read end is one more key of the selector, and this
  * thread registers and closes at its next round. {@link Selector#wakeup()} is not used for that: it takes the
@@ -35,6 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class PacketReceiver implements Runnable {
     static final int READS_PER_WAKEUP = 8;
+    /** A key ready again within this long of its last readiness is drained, not read once (a burst, a flood). */
+    static final long BURST_GAP_NANOS = 2_000_000;
     /**
      * The longest wait in select: a safety net only (registrations and closes ring the doorbell, stop wakes the
      * selector), so a lost ring would cost a new leg at most this long instead of forever.
@@ -57,6 +66,8 @@ final class PacketReceiver implements Runnable {
     /** Bound once: a method reference written in the loop would be a new object per select. */
     private final java.util.function.Consumer<SelectionKey> onReadable = this::onReadable;
     private volatile boolean running = true;
+    /** Reads that found the socket empty ({@code EAGAIN}); written by this thread only. */
+    private volatile long emptyReads;
 
     /** @param selectMillis the longest wait in select, 0 for none (then only packets, rings and stop end it) */
     PacketReceiver(String name, long selectMillis) {
@@ -144,7 +155,7 @@ final class PacketReceiver implements Runnable {
         while ((leg = pending.poll()) != null) {
             try {
                 if (!leg.isClosed()) {
-                    leg.channel().register(selector, SelectionKey.OP_READ, leg);
+                    leg.channel().register(selector, SelectionKey.OP_READ, new Readiness(leg));
                 }
             } catch (ClosedChannelException e) {
                 // closed before we got to it
@@ -187,13 +198,16 @@ final class PacketReceiver implements Runnable {
             answerDoorbell();
             return;
         }
-        RtpLeg leg = (RtpLeg) key.attachment();
+        Readiness readiness = (Readiness) key.attachment();
+        RtpLeg leg = readiness.leg;
         if (leg.isClosed()) {
             return; // released: its channel is closed at the top of the next round (queued before the ring)
         }
         DatagramChannel channel = (DatagramChannel) key.channel();
         long now = System.nanoTime();
-        for (int i = 0; i < READS_PER_WAKEUP; i++) {
+        int reads = now - readiness.lastReadyNanos < BURST_GAP_NANOS ? READS_PER_WAKEUP : 1;
+        readiness.lastReadyNanos = now;
+        for (int i = 0; i < reads; i++) {
             rxBuffer.clear();
             SocketAddress source;
             try {
@@ -202,6 +216,7 @@ final class PacketReceiver implements Runnable {
                 return;
             }
             if (source == null) {
+                emptyReads++; // a single writer: no lost update
                 return;
             }
             try {
@@ -209,6 +224,22 @@ final class PacketReceiver implements Runnable {
             } catch (RuntimeException e) {
                 // unreachable by design (onDatagram validates everything); never let one packet stop the thread
             }
+        }
+    }
+
+    /** Receives that found their socket empty: the system calls the one-read-when-paced rule saves. Any thread. */
+    long emptyReads() {
+        return emptyReads;
+    }
+
+    /** A registered leg and when its key was last ready; packet thread only. */
+    private static final class Readiness {
+        final RtpLeg leg;
+        long lastReadyNanos;
+
+        Readiness(RtpLeg leg) {
+            this.leg = leg;
+            this.lastReadyNanos = System.nanoTime() - BURST_GAP_NANOS; // the first wake-up reads once
         }
     }
 

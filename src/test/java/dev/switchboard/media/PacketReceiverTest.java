@@ -184,6 +184,50 @@ class PacketReceiverTest {
         assertThat(live).hasSize(8).allSatisfy(l -> assertThat(l.isClosed()).isFalse());
     }
 
+    @Test
+    void aPacedLegIsReadOncePerPacketWithoutAReadThatFindsNothing() throws Exception {
+        RtpMediaEngine media = engine(2);
+        MediaRoom room = media.openRoom("call-paced");
+        RtpPeer peer = peer();
+        RtpLeg leg = (RtpLeg) room.addLeg("p1", peer.offer("sendrecv"), LOOPBACK);
+        awaitFirstPacket(leg, peer);
+        Thread.sleep(50); // a second receiver report of awaitFirstPacket, if any, has been read
+        long emptyBefore = media.receiver().emptyReads();
+        long in = leg.stats().packetsIn();
+
+        int frames = 20;
+        for (int i = 0; i < frames; i++) {
+            peer.sendFrame(leg.localPort(), RtpPeer.pcmuTone(440, i));
+            long expected = in + i + 1;
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> leg.stats().packetsIn() == expected);
+            // paced: the next packet comes well after this one's wake-up, as a talking peer's do every 20 ms
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(PacketReceiver.BURST_GAP_NANOS) + 2);
+        }
+
+        // one recvfrom per packet: reading on until the socket answered EAGAIN would have cost one more each
+        assertThat(media.receiver().emptyReads() - emptyBefore).isZero();
+    }
+
+    @Test
+    void aBurstIsReadInFullThoughAPacedLegGetsOneReadPerWakeUp() throws Exception {
+        RtpMediaEngine media = engine(2);
+        MediaRoom room = media.openRoom("call-burst");
+        RtpPeer peer = peer();
+        RtpLeg leg = (RtpLeg) room.addLeg("p1", peer.offer("sendrecv"), LOOPBACK);
+        awaitFirstPacket(leg, peer);
+        Thread.sleep(50); // the leg's key was last ready long ago: the burst's first wake-up reads one datagram
+        long in = leg.stats().packetsIn();
+
+        int burst = 3 * PacketReceiver.READS_PER_WAKEUP + 5;
+        for (int i = 0; i < burst; i++) {
+            peer.sendFrame(leg.localPort(), RtpPeer.pcmuTone(440, i));
+        }
+
+        // the rest waits in the socket, and the level-triggered selector reports it again at once: nothing stays
+        await().atMost(Duration.ofSeconds(5)).until(() -> leg.stats().packetsIn() == in + burst);
+    }
+
     private static boolean canBind(int port) {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
             return s.getLocalPort() == port;
