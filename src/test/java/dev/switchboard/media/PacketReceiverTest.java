@@ -184,14 +184,22 @@ class PacketReceiverTest {
         assertThat(live).hasSize(8).allSatisfy(l -> assertThat(l.isClosed()).isFalse());
     }
 
+    /**
+     * A leg of its own room, latched, whose peer then stays quiet for longer than {@link PacketReceiver#BURST_GAP_NANOS}
+     * (so a second receiver report of {@link #awaitFirstPacket}, if any, has been read too).
+     */
+    private static RtpLeg quietLatchedLeg(RtpMediaEngine media, RtpPeer peer) throws InterruptedException {
+        RtpLeg leg = (RtpLeg) media.openRoom("call-" + peer.port()).addLeg("p1", peer.offer("sendrecv"), LOOPBACK);
+        awaitFirstPacket(leg, peer);
+        Thread.sleep(50);
+        return leg;
+    }
+
     @Test
     void aPacedLegIsReadOncePerPacketWithoutAReadThatFindsNothing() throws Exception {
         RtpMediaEngine media = engine(2);
-        MediaRoom room = media.openRoom("call-paced");
         RtpPeer peer = peer();
-        RtpLeg leg = (RtpLeg) room.addLeg("p1", peer.offer("sendrecv"), LOOPBACK);
-        awaitFirstPacket(leg, peer);
-        Thread.sleep(50); // a second receiver report of awaitFirstPacket, if any, has been read
+        RtpLeg leg = quietLatchedLeg(media, peer);
         long emptyBefore = media.receiver().emptyReads();
         long in = leg.stats().packetsIn();
 
@@ -212,11 +220,8 @@ class PacketReceiverTest {
     @Test
     void aBurstIsReadInFullThoughAPacedLegGetsOneReadPerWakeUp() throws Exception {
         RtpMediaEngine media = engine(2);
-        MediaRoom room = media.openRoom("call-burst");
         RtpPeer peer = peer();
-        RtpLeg leg = (RtpLeg) room.addLeg("p1", peer.offer("sendrecv"), LOOPBACK);
-        awaitFirstPacket(leg, peer);
-        Thread.sleep(50); // the leg's key was last ready long ago: the burst's first wake-up reads one datagram
+        RtpLeg leg = quietLatchedLeg(media, peer); // its key was last ready long ago: the burst's first wake-up reads one
         long in = leg.stats().packetsIn();
 
         int burst = 3 * PacketReceiver.READS_PER_WAKEUP + 5;
