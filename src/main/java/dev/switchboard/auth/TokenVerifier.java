@@ -8,6 +8,7 @@ import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.switchboard.auth.VerifiedTokens.Verified;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
 
@@ -16,11 +17,16 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+
+import static dev.switchboard.auth.TokenClaims.decodeJson;
+import static dev.switchboard.auth.TokenClaims.principal;
+import static dev.switchboard.auth.TokenClaims.seconds;
+import static dev.switchboard.auth.TokenClaims.text;
+import static dev.switchboard.auth.TokenClaims.toMillis;
+import static dev.switchboard.auth.TokenRefusal.invalid;
+import static dev.switchboard.auth.TokenRefusal.malformed;
 
 /**
  * Verifies bearer tokens as strictly as Microsoft Graph: a compact JWS signed RS256 (the algorithm is pinned: no
@@ -32,14 +38,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * What Nimbus would answer with one generic message (a malformed part, {@code alg none}, {@code crit}) is checked
  * before it, so every refusal keeps its own {@link Reason} and message.
  *
- * <p>Verified tokens are remembered by their complete compact form (header, payload and signature, so a changed
- * byte anywhere is a different entry and goes through full verification); a remembered token is still checked for
- * {@code exp}/{@code nbf} and for its key still being published on every use. Thread-safe; request threads
- * (docs/concurrency.md).
+ * <p>Verified tokens are remembered by their complete compact form ({@link VerifiedTokens}); a remembered token is
+ * still checked for {@code exp}/{@code nbf} and for its key still being published on every use. Thread-safe; request
+ * threads (docs/concurrency.md).
  *
- * <p>Why this class is longer than ~300 lines: every refusal has its own reason (a metric tag) and a message that
- * tells the bot's developer what to fix, and Graph's checks are many; they read as one ordered list here, around
- * the Nimbus processor that does the JOSE part.
+ * <p>Every refusal has its own reason (a metric tag) and a message that tells the bot's developer what to fix
+ * ({@link TokenRefusal}). The checks read as one ordered list here, around the Nimbus processor; reading the claims
+ * and the principal they name is {@link TokenClaims}.
  */
 public final class TokenVerifier implements BearerAuthenticator {
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
@@ -49,8 +54,7 @@ public final class TokenVerifier implements BearerAuthenticator {
     private final AuthMetrics metrics;
     private final Clock clock;
     private final long skewMillis;
-    private final int cacheLimit;
-    private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
+    private final VerifiedTokens cache;
     private final DefaultJWTProcessor<Checking> processor = new DefaultJWTProcessor<>();
     private final TokenHeaders headers = new TokenHeaders();
 
@@ -58,19 +62,6 @@ public final class TokenVerifier implements BearerAuthenticator {
     public enum Reason {
         MISSING, SCHEME, MALFORMED, ALGORITHM, HEADER, ISSUER, TENANT, UNKNOWN_KEY, SIGNATURE, EXPIRED, NOT_YET_VALID,
         AUDIENCE, CLAIMS
-    }
-
-    /** Internal carrier of a refusal until it becomes the one public error type at the boundary. */
-    private static final class Rejected extends RuntimeException {
-        final Reason reason;
-
-        Rejected(Reason reason, String message) {
-            super(message, null, false, false);
-            this.reason = reason;
-        }
-    }
-
-    private record Verified(Principal principal, long expMillis, long nbfMillis, TrustedIssuer issuer, String kid) {
     }
 
     /**
@@ -104,7 +95,7 @@ public final class TokenVerifier implements BearerAuthenticator {
         this.issuers = List.copyOf(issuers);
         this.clock = clock;
         this.skewMillis = clockSkew.toMillis();
-        this.cacheLimit = cacheLimit;
+        this.cache = new VerifiedTokens(clock, skewMillis, cacheLimit);
         processor.setJWSTypeVerifier((type, context) -> { }); // typ is checked with the header, case-insensitively
         processor.setJWSVerifierFactory(new Rs256Verifiers());
         processor.setJWTClaimsSetAwareJWSKeySelector((header, claimsSet, context) -> {
@@ -120,7 +111,7 @@ public final class TokenVerifier implements BearerAuthenticator {
     public Principal authenticate(String authorizationHeader) {
         try {
             return fromHeader(authorizationHeader);
-        } catch (Rejected r) {
+        } catch (TokenRefusal r) {
             throw reject(r);
         }
     }
@@ -133,12 +124,12 @@ public final class TokenVerifier implements BearerAuthenticator {
     public Principal verify(String token) {
         try {
             return fromToken(token);
-        } catch (Rejected r) {
+        } catch (TokenRefusal r) {
             throw reject(r);
         }
     }
 
-    private SwitchboardException reject(Rejected r) {
+    private SwitchboardException reject(TokenRefusal r) {
         metrics.rejected(r.reason);
         return new SwitchboardException(ErrorCode.INVALID_AUTHENTICATION_TOKEN, r.getMessage());
     }
@@ -165,7 +156,7 @@ public final class TokenVerifier implements BearerAuthenticator {
             return known.principal();
         }
         Verified v = verifyFully(token, now);
-        remember(token, v);
+        cache.remember(token, v);
         return v.principal();
     }
 
@@ -229,7 +220,7 @@ public final class TokenVerifier implements BearerAuthenticator {
         long exp = seconds(checking.claims, "exp", true);
         long nbf = seconds(checking.claims, "nbf", false);
         checkTimes(checking.now, toMillis(exp), nbf == Long.MIN_VALUE ? Long.MIN_VALUE : toMillis(nbf));
-        checkAudience(checking.claims.get("aud"));
+        TokenClaims.checkAudience(checking.claims.get("aud"));
     }
 
     private static void checkHeader(JWSHeader header) {
@@ -290,137 +281,5 @@ public final class TokenVerifier implements BearerAuthenticator {
         if (nbfMillis != Long.MIN_VALUE && now < nbfMillis - skewMillis) {
             throw invalid(Reason.NOT_YET_VALID, "The token is not yet valid (nbf is in the future).");
         }
-    }
-
-    private static void checkAudience(Object aud) {
-        if (aud instanceof String a && GraphAudience.ALL.contains(a)) {
-            return;
-        }
-        if (aud instanceof List<?> list) {
-            for (Object a : list) {
-                if (a instanceof String s && GraphAudience.ALL.contains(s)) {
-                    return;
-                }
-            }
-        }
-        throw invalid(Reason.AUDIENCE, "The token's audience (aud) is not Microsoft Graph.");
-    }
-
-    private static Principal principal(Map<String, Object> claims, String tid, TrustedIssuer issuer) {
-        if (tid == null || tid.isEmpty()) {
-            throw invalid(Reason.CLAIMS, "The token has no tenant (tid).");
-        }
-        String appId = text(claims, "appid");
-        if (appId == null) {
-            appId = text(claims, "azp");
-        }
-        if (appId == null) {
-            throw invalid(Reason.CLAIMS, "The token names no client application (appid/azp).");
-        }
-        String idtyp = text(claims, "idtyp");
-        String scp = text(claims, "scp");
-        boolean appOnly = idtyp != null ? "app".equals(idtyp) : scp == null;
-        if (idtyp != null && !idtyp.equals("app") && !idtyp.equals("user")) {
-            throw invalid(Reason.CLAIMS, "The token's identity type (idtyp) is not supported.");
-        }
-        if (appOnly) {
-            if (scp != null) {
-                throw invalid(Reason.CLAIMS, "An application token must not carry delegated scopes (scp).");
-            }
-            return Principal.app(tid, appId, issuer.appDisplayName(tid, appId, claims), stringSet(claims.get("roles")));
-        }
-        String oid = text(claims, "oid");
-        if (oid == null) {
-            throw invalid(Reason.CLAIMS, "A user token must name its user (oid).");
-        }
-        if (claims.containsKey("roles")) {
-            throw invalid(Reason.CLAIMS, "A user token must not carry application roles.");
-        }
-        Set<String> scopes = scp == null || scp.isBlank() ? Set.of() : Set.of(scp.strip().split("\\s+"));
-        return Principal.user(tid, appId, oid, text(claims, "name"), scopes);
-    }
-
-    private static Set<String> stringSet(Object array) {
-        if (array == null) {
-            return Set.of();
-        }
-        if (!(array instanceof List<?> list)) {
-            throw invalid(Reason.CLAIMS, "The token's roles claim is not a list.");
-        }
-        Set<String> out = new HashSet<>();
-        for (Object n : list) {
-            if (!(n instanceof String s)) {
-                throw invalid(Reason.CLAIMS, "The token's roles claim is not a list of strings.");
-            }
-            out.add(s);
-        }
-        return out;
-    }
-
-    /** A JSON object of the token (header or payload), numbers as written (int, long or double). */
-    private static Map<String, Object> decodeJson(String token, int from, int to) {
-        try {
-            Object parsed = AuthJson.JSON.readValue(B64URL.decode(token.substring(from, to)), Object.class);
-            if (!(parsed instanceof Map<?, ?> map)) {
-                throw malformed(); // a JSON array, string or number is no JOSE object
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> object = (Map<String, Object>) map;
-            return object;
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            throw malformed();
-        }
-    }
-
-    private static String text(Map<String, Object> claims, String name) {
-        return claims.get(name) instanceof String s ? s : null;
-    }
-
-    /** @return the numeric date in seconds, or {@code Long.MIN_VALUE} when optional and absent */
-    private static long seconds(Map<String, Object> claims, String name, boolean required) {
-        Object n = claims.get(name);
-        if (n == null) {
-            if (required) {
-                throw invalid(Reason.CLAIMS, "The token has no expiry (" + name + ").");
-            }
-            return Long.MIN_VALUE;
-        }
-        if (!(n instanceof Number number)) {
-            throw invalid(Reason.CLAIMS, "The token's " + name + " claim is not a number.");
-        }
-        return number.longValue();
-    }
-
-    /** Seconds to milliseconds, saturating instead of overflowing (a far-future date stays far in the future). */
-    private static long toMillis(long seconds) {
-        if (seconds > Long.MAX_VALUE / 1000) {
-            return Long.MAX_VALUE / 2;
-        }
-        if (seconds < Long.MIN_VALUE / 1000 + 1) {
-            return Long.MIN_VALUE / 2;
-        }
-        return seconds * 1000;
-    }
-
-    private void remember(String token, Verified v) {
-        if (cacheLimit <= 0) {
-            return;
-        }
-        if (cache.size() >= cacheLimit) {
-            long now = clock.millis();
-            cache.values().removeIf(e -> now > e.expMillis() + skewMillis);
-            if (cache.size() >= cacheLimit) {
-                cache.clear();
-            }
-        }
-        cache.put(token, v);
-    }
-
-    private static Rejected malformed() {
-        return invalid(Reason.MALFORMED, "The token is malformed: it is not a compact JWS (header.payload.signature) of JSON objects.");
-    }
-
-    private static Rejected invalid(Reason reason, String message) {
-        return new Rejected(reason, message);
     }
 }

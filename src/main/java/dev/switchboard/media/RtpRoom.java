@@ -1,27 +1,19 @@
 package dev.switchboard.media;
 
-import dev.switchboard.error.SwitchboardException;
-import dev.switchboard.error.ErrorCode;
 import dev.switchboard.media.mix.AudioMixer;
-import dev.switchboard.media.sdp.AudioNegotiation;
-import dev.switchboard.media.sdp.WebRtcOffer;
-import dev.switchboard.media.webrtc.WebRtcGateway;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
-import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The media of one call: its legs and its mixer, ticked every 20 ms by one {@link MixerThread}.
- * Thread-safe: legs are added and removed on request threads (copy-on-write array), {@link #tick()}
- * runs on the mixer thread (see docs/concurrency.md). An RTP leg is only added for an offer whose address the
- * engine's {@link MediaAllowList} allows, and is sent nothing until its peer's address has sent it valid RTP or RTCP.
- * Key presses its legs recognise go to its {@link DigitListener}s on the engine's DTMF thread.
+ * Thread-safe: legs are added and removed on request threads ({@link RoomLegs}: a copy-on-write array the tick reads
+ * without a lock), {@link #tick()} runs on the mixer thread (see docs/concurrency.md). An RTP leg is only added for an
+ * offer whose address the engine's {@link MediaAllowList} allows, and is sent nothing until its peer's address has
+ * sent it valid RTP or RTCP. Key presses its legs recognise go to its {@link DigitListener}s on the engine's DTMF thread.
  *
- * <p>Over 300 lines on purpose: the tick and the two fences other threads wait on (the tick boundary for leg removal,
- * the send boundary for mutes) only make sense read together.
+ * <p>The tick and the two fences other threads wait on (the tick boundary for leg removal, the send boundary for
+ * mutes) stay together here: they only make sense read together. Who is in the room is {@link RoomLegs}.
  */
 public final class RtpRoom implements MediaRoom {
     private final String callId;
@@ -31,12 +23,10 @@ public final class RtpRoom implements MediaRoom {
     /** Service-hosted media: prompts, recordings, hold music (mixer hooks marked "ivr" in {@link #tick()}). */
     private final dev.switchboard.media.ivr.IvrChannel ivr = new dev.switchboard.media.ivr.IvrChannel();
     private final short[] scratch = new short[dev.switchboard.media.codec.AudioCodec.MIX_FRAME];
-    private volatile RtpLeg[] legs = new RtpLeg[0];
-    /** Legs of bots with service-hosted media: in the room, never mixed. */
-    private final java.util.Set<ServerLeg> serverLegs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Who is in the room; the tick reads its leg array once per tick. */
+    private final RoomLegs legs;
     /** The legs contributing to the current tick (mixer thread only). */
     private RtpLeg[] talkers = new RtpLeg[0];
-    private volatile boolean closed;
     private volatile long tickStarted;
     private volatile long tickCompleted;
     private final java.util.List<DigitListener> digitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -57,6 +47,7 @@ public final class RtpRoom implements MediaRoom {
         this.engine = engine;
         this.mixerThread = mixerThread;
         this.mixer = new AudioMixer(engine.opusEncoder());
+        this.legs = new RoomLegs(this, engine);
     }
 
     /** How this room's Opus encoders encode (the engine's settings). */
@@ -71,41 +62,7 @@ public final class RtpRoom implements MediaRoom {
 
     @Override
     public MediaLeg addLeg(String participantId, String sdpOffer, InetAddress offeredFrom) {
-        if (WebRtcOffer.isWebRtc(sdpOffer)) {
-            return addWebRtcLeg(participantId, WebRtcOffer.parse(sdpOffer));
-        }
-        AudioNegotiation negotiation = AudioNegotiation.negotiate(sdpOffer);
-        engine.allowList().check(negotiation.remoteAddress(), offeredFrom);
-        ensureOpen();
-        DatagramChannel channel = engine.ports().open();
-        int port = ((InetSocketAddress) localAddress(channel)).getPort();
-        RtpLeg leg = new RtpLeg(this, engine.counters(), participantId, channel, port, negotiation, engine.advertisedHost());
-        add(leg);
-        engine.receiver().register(leg);
-        return leg;
-    }
-
-    /**
-     * A browser's leg on the shared WebRTC port. No allow-list check: nothing is sent before the browser passes an
-     * authenticated ICE check from the address media goes to (RFC 8445 / RFC 7675 consent).
-     */
-    private MediaLeg addWebRtcLeg(String participantId, WebRtcOffer offer) {
-        WebRtcGateway gateway = engine.webRtc();
-        if (gateway == null) {
-            throw SwitchboardException.badRequest("This server does not accept WebRTC offers (UDP/TLS/RTP/SAVPF); start it with --webrtc-port.");
-        }
-        ensureOpen();
-        RtpLeg leg = RtpLeg.webRtc(this, engine.counters(), participantId, offer, gateway);
-        add(leg);
-        return leg;
-    }
-
-    private static java.net.SocketAddress localAddress(DatagramChannel channel) {
-        try {
-            return channel.getLocalAddress();
-        } catch (java.io.IOException e) {
-            throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "A media port could not be opened.");
-        }
+        return legs.addLeg(participantId, sdpOffer, offeredFrom);
     }
 
     @Override
@@ -142,79 +99,16 @@ public final class RtpRoom implements MediaRoom {
     @Override
     public MediaLeg addServerLeg(String participantId) {
         ServerLeg leg = new ServerLeg(this, participantId);
-        synchronized (this) {
-            ensureOpen();
-            serverLegs.add(leg);
-        }
-        engine.legAdded();
+        legs.addServer(leg);
         return leg;
     }
 
     void removeServerLeg(ServerLeg leg) {
-        if (serverLegs.remove(leg)) {
-            engine.legRemoved();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
-        }
-    }
-
-    /** Adds a leg; a participant that already has one is replaced (the old leg is closed). */
-    private void add(RtpLeg leg) {
-        RtpLeg replaced = null;
-        synchronized (this) {
-            if (closed) {
-                leg.release(engine.ports(), engine.receiver());
-                throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
-            }
-            RtpLeg[] current = legs;
-            RtpLeg[] next = Arrays.copyOf(current, current.length + 1);
-            for (int i = 0; i < current.length; i++) {
-                if (current[i].participantId().equals(leg.participantId())) {
-                    replaced = current[i];
-                    next = without(current, i);
-                    next = Arrays.copyOf(next, next.length + 1);
-                    break;
-                }
-            }
-            next[next.length - 1] = leg;
-            legs = next;
-        }
-        engine.legAdded();
-        if (replaced != null) {
-            awaitTickBoundary();
-            replaced.release(engine.ports(), engine.receiver());
-            engine.legRemoved();
-        }
-    }
-
-    private static RtpLeg[] without(RtpLeg[] a, int i) {
-        RtpLeg[] r = new RtpLeg[a.length - 1];
-        System.arraycopy(a, 0, r, 0, i);
-        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
-        return r;
+        legs.removeServer(leg);
     }
 
     void removeLeg(RtpLeg leg) {
-        boolean removed = false;
-        synchronized (this) {
-            RtpLeg[] current = legs;
-            for (int i = 0; i < current.length; i++) {
-                if (current[i] == leg) {
-                    legs = without(current, i);
-                    removed = true;
-                    break;
-                }
-            }
-        }
-        if (removed) {
-            awaitTickBoundary(); // the mixer may still be sending on the leg's channel
-            leg.release(engine.ports(), engine.receiver());
-            engine.legRemoved();
-        }
+        legs.remove(leg);
     }
 
     @Override
@@ -224,44 +118,28 @@ public final class RtpRoom implements MediaRoom {
 
     /** The leg of a participant, or null. */
     public RtpLeg leg(String participantId) {
-        for (RtpLeg l : legs) {
-            if (l.participantId().equals(participantId)) {
-                return l;
-            }
-        }
-        return null;
+        return legs.leg(participantId);
     }
 
     public int legCount() {
-        return legs.length;
+        return legs.current().length;
     }
 
     @Override
     public void close() {
-        RtpLeg[] toClose;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            toClose = legs;
-            legs = new RtpLeg[0];
-        }
-        for (ServerLeg l : java.util.List.copyOf(serverLegs)) {
-            removeServerLeg(l);
+        RtpLeg[] toClose = legs.close();
+        if (toClose == null) {
+            return;
         }
         mixerThread.remove(this);
         awaitTickBoundary();
         ivr.close();
-        for (RtpLeg l : toClose) {
-            l.release(engine.ports(), engine.receiver());
-            engine.legRemoved();
-        }
+        legs.release(toClose);
         engine.roomClosed(this);
     }
 
     boolean isClosed() {
-        return closed;
+        return legs.closed();
     }
 
     /**
@@ -318,7 +196,7 @@ public final class RtpRoom implements MediaRoom {
     void skipTicks(long ticks) {
         tickStarted = tickStarted + 1;
         try {
-            for (RtpLeg l : legs) {
+            for (RtpLeg l : legs.current()) {
                 l.skipFrames(ticks);
             }
         } finally {
@@ -334,7 +212,7 @@ public final class RtpRoom implements MediaRoom {
         long lastSend = 0;
         mutesSeen = mutes.get(); // frames pulled below are checked against the flags under the playout lock
         try {
-            RtpLeg[] ls = legs;
+            RtpLeg[] ls = legs.current();
             if (talkers.length < ls.length) {
                 talkers = new RtpLeg[ls.length]; // only when the room grows
             }
