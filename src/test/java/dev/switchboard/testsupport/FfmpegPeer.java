@@ -130,7 +130,12 @@ public final class FfmpegPeer implements AutoCloseable {
                 "-i", sdp.toString(), "-af", "aresample=async=1:min_hard_comp=0.03",
                 "-t", String.format(Locale.ROOT, "%.3f", seconds), "-y", wav.toString());
         FfmpegPeer peer = start(cmd, dir.resolve(wav.getFileName() + ".log"));
-        peer.awaitUdpBound(port, Duration.ofSeconds(5));
+        try {
+            peer.awaitUdpBound(port, Duration.ofSeconds(30));
+        } catch (IllegalStateException e) {
+            peer.close();
+            throw e;
+        }
         return peer;
     }
 
@@ -143,7 +148,12 @@ public final class FfmpegPeer implements AutoCloseable {
         }
     }
 
-    /** Polls /proc/net/udp until 127.0.0.1:port is bound (falls back to a short delay if /proc is unreadable). */
+    /**
+     * Polls /proc/net/udp until 127.0.0.1:port is bound (falls back to a short delay if /proc is unreadable). A
+     * receiver that exits or does not bind in time fails here, naming why: going on would leave {@link #readyNanos()}
+     * at the process start and the recording's timeline off by however long ffmpeg took to start (seconds, on a
+     * starved machine), which a test would then report as misplaced audio.
+     */
     private void awaitUdpBound(int port, Duration timeout) {
         String local = String.format("0100007F:%04X", port);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -162,6 +172,8 @@ public final class FfmpegPeer implements AutoCloseable {
             }
             sleep(10);
         }
+        throw new IllegalStateException("ffmpeg did not bind 127.0.0.1:" + port + " within " + timeout.toSeconds() + " s ("
+                + (process.isAlive() ? "still starting" : "exited with " + process.exitValue()) + "): " + log());
     }
 
     private static void sleep(long ms) {
