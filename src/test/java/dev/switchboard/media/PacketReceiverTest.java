@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -185,13 +186,22 @@ class PacketReceiverTest {
     }
 
     /**
-     * A leg of its own room, latched, whose peer then stays quiet for longer than {@link PacketReceiver#BURST_GAP_NANOS}
-     * (so a second receiver report of {@link #awaitFirstPacket}, if any, has been read too).
+     * A leg of its own room, latched by receiver reports, every one of which the packet thread has read; its peer then
+     * stays quiet for longer than {@link PacketReceiver#BURST_GAP_NANOS}.
      */
     private static RtpLeg quietLatchedLeg(RtpMediaEngine media, RtpPeer peer) throws InterruptedException {
         RtpLeg leg = (RtpLeg) media.openRoom("call-" + peer.port()).addLeg("p1", peer.offer("sendrecv"), LOOPBACK);
-        awaitFirstPacket(leg, peer);
-        Thread.sleep(50);
+        AtomicInteger reports = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            if (!leg.latched()) {
+                peer.sendReceiverReport(leg.localPort());
+                reports.incrementAndGet();
+            }
+            return leg.latched();
+        });
+        // a report still unread (a starved packet thread) would share a wake-up with the test's first packet
+        await().atMost(Duration.ofSeconds(5)).until(() -> leg.stats().packetsIn() == reports.get());
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(PacketReceiver.BURST_GAP_NANOS) + 10);
         return leg;
     }
 
