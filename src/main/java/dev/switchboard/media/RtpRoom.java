@@ -138,10 +138,6 @@ public final class RtpRoom implements MediaRoom {
         engine.roomClosed(this);
     }
 
-    boolean isClosed() {
-        return legs.closed();
-    }
-
     /**
      * Returns once no tick that started before this call is still running, so nothing a tick took from
      * a leg before a mute can be sent after the mute returns. Normally bounded by one tick (microseconds);
