@@ -79,6 +79,11 @@ final class LegCounters implements DropSink {
         framesMixed.increment();
     }
 
+    /** An audible frame left out of the mix: the room's loudest voices held every seat. */
+    void frameOutvoiced() {
+        engine.framesOutvoiced.increment();
+    }
+
     /** A frame of the leg was mixed after its server (or client) mute had returned: a leak, must never happen. */
     void mixedAfterMute(boolean server) {
         (server ? mixedAfterServerMute : mixedAfterClientMute).increment();

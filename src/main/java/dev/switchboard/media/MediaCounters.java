@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * {@code switchboard.media.packets.out}, {@code switchboard.media.packets.withheld}, {@code switchboard.media.rtcp.packets},
  * {@code switchboard.media.mixer.ticks}, {@code switchboard.media.mixer.late.ticks},
  * {@code switchboard.media.mixer.late.ticks.after.collection},
- * {@code switchboard.media.mixed.after.mute}, {@code switchboard.media.dtmf.packets.in},
+ * {@code switchboard.media.mixed.after.mute}, {@code switchboard.media.frames.outvoiced}, {@code switchboard.media.dtmf.packets.in},
  * {@code switchboard.media.dtmf.digits.in}, {@code switchboard.media.dtmf.packets.out}, gauges {@code switchboard.media.legs},
  * {@code switchboard.media.rooms}, {@code switchboard.media.ports}, and the timer
  * {@code switchboard.media.mixer.tick} (one sample per mixer-thread tick over all its rooms).
@@ -37,6 +37,8 @@ final class MediaCounters {
     /** Late ticks with a garbage collection since their mixer thread's previous tick ({@link LateTicks}). */
     final LongAdder lateTicksAfterCollection = new LongAdder();
     final LongAdder mixedAfterMute = new LongAdder();
+    /** Audible frames left out of their room's mix because louder voices held every seat ({@code --mix-depth}). */
+    final LongAdder framesOutvoiced = new LongAdder();
     final LongAdder dtmfPacketsIn = new LongAdder();
     final LongAdder dtmfDigitsIn = new LongAdder();
     final LongAdder dtmfPacketsOut = new LongAdder();
@@ -63,6 +65,8 @@ final class MediaCounters {
         counter("switchboard.media.mixer.late.ticks.after.collection", lateTicksAfterCollection,
                 "room mixer ticks started late with a JVM garbage collection since the mixer thread's previous tick");
         counter("switchboard.media.mixed.after.mute", mixedAfterMute, "frames mixed after their leg's mute returned (must be 0)");
+        counter("switchboard.media.frames.outvoiced", framesOutvoiced,
+                "audible frames left out of the mix because the room's loudest voices held every seat (--mix-depth)");
         counter("switchboard.media.dtmf.packets.in", dtmfPacketsIn, "RFC 4733 telephone-event packets received");
         counter("switchboard.media.dtmf.digits.in", dtmfDigitsIn, "DTMF key presses recognised (one per event)");
         counter("switchboard.media.dtmf.packets.out", dtmfPacketsOut, "RFC 4733 telephone-event packets sent");

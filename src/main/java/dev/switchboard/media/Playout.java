@@ -33,6 +33,8 @@ public final class Playout {
     private FrameDecoder decoder;
     private boolean playing;
     private boolean contributing;
+    /** How loud the leg has been lately, for the room's mix depth ({@link LoudestVoices}). */
+    private final VoiceLevel voice = new VoiceLevel();
     /** Samples of the last frame decoded: 960 at 48 kHz, 160 at 8 kHz (read by watchers too: a torn value is harmless). */
     private int frameSamples = AudioCodec.MIX_FRAME;
 
@@ -105,6 +107,7 @@ public final class Playout {
         long trimmed;
         synchronized (lock) {
             if (mute.muted()) {
+                voice.reset(); // a muted leg gives its seat up at once
                 return false;
             }
             long before = jitter.trimmed();
@@ -131,21 +134,30 @@ public final class Playout {
             concealed.increment();
         } else {
             playing = false;
+            voice.quiet();
             return false;
         }
-        frameSamples = narrow ? AudioCodec.NARROW_FRAME : AudioCodec.MIX_FRAME;
-        contributing = !silent(pcm, frameSamples);
+        int samples = narrow ? AudioCodec.NARROW_FRAME : AudioCodec.MIX_FRAME;
+        frameSamples = samples;
+        int peak = 0;
+        long sum = 0;
+        for (int i = 0; i < samples; i++) {
+            int a = Math.abs(pcm[i]);
+            peak = Math.max(peak, a);
+            sum += a;
+        }
+        contributing = peak >= SILENCE_PEAK;
+        if (contributing) {
+            voice.heard((int) (sum / samples));
+        } else {
+            voice.quiet();
+        }
         return contributing;
     }
 
-    private static boolean silent(short[] pcm, int samples) {
-        for (int i = 0; i < samples; i++) {
-            short s = pcm[i];
-            if (s >= SILENCE_PEAK || s <= -SILENCE_PEAK) {
-                return false;
-            }
-        }
-        return true;
+    /** How loud the leg has been lately (mixer thread). */
+    VoiceLevel voice() {
+        return voice;
     }
 
     /** The frame of the last {@link #pull}: 960 samples at 48 kHz, or the first 160 at 8 kHz. Mixer thread. */

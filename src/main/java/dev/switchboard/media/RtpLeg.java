@@ -288,12 +288,7 @@ public final class RtpLeg implements MediaLeg {
 
     // ---------------------------------------------------------------- mixer thread
 
-    /** Takes and decodes this tick's frame; true if the leg contributes audible audio to the mix. */
-    boolean pullFrame() {
-        return playout.pull(mute);
-    }
-
-    /** Like {@link #pullFrame()}, at 8 kHz when {@code narrow} (only for a G.711 leg). */
+    /** Takes and decodes this tick's frame (at 8 kHz when {@code narrow}: a G.711 leg); true if audible. */
     boolean pullFrame(boolean narrow) {
         return playout.pull(mute, narrow);
     }
@@ -314,6 +309,17 @@ public final class RtpLeg implements MediaLeg {
     /** Takes this leg's frame out of the current tick (it was muted after its frame was pulled). */
     void withdraw() {
         playout.withdraw();
+    }
+
+    /** How loud the leg has been lately, and whether it holds a seat in the mix. Mixer thread. */
+    VoiceLevel voice() {
+        return playout.voice();
+    }
+
+    /** This tick's frame is left out: louder voices hold the room's seats ({@link LoudestVoices}). Mixer thread. */
+    void outvoice() {
+        playout.withdraw();
+        stats.frameOutvoiced();
     }
 
     /** True if the peer takes a stream from us (its offer receives) and the leg is open. */

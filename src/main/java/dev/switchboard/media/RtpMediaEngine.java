@@ -43,6 +43,9 @@ public final class RtpMediaEngine implements MediaEngine {
     private volatile boolean closed;
     private volatile WebRtcGateway webRtc;
     private volatile Runnable unbindWebRtcMeters = () -> { };
+    /** The mix depth of {@code serve} and of an engine nobody configured: the five loudest voices. */
+    public static final int DEFAULT_MIX_DEPTH = 5;
+    private volatile int mixDepth = DEFAULT_MIX_DEPTH;
     private volatile dev.switchboard.media.codec.OpusEncoderSettings opusEncoder = dev.switchboard.media.codec.OpusEncoderSettings.SWITCHBOARD;
 
     /**
@@ -182,6 +185,22 @@ public final class RtpMediaEngine implements MediaEngine {
      */
     public void useOpusEncoder(dev.switchboard.media.codec.OpusEncoderSettings settings) {
         this.opusEncoder = java.util.Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * How many voices each room opened from now on mixes at most when more talk at once ({@code --mix-depth}; the
+     * loudest are mixed, {@link LoudestVoices}); 0 mixes everyone. Default {@value #DEFAULT_MIX_DEPTH}. Any thread.
+     */
+    public void useMixDepth(int depth) {
+        if (depth < 0) {
+            throw new IllegalArgumentException("the mix depth must be 0 (everyone) or more, was " + depth);
+        }
+        this.mixDepth = depth;
+    }
+
+    /** The mix depth new rooms take (0: everyone). Any thread. */
+    public int mixDepth() {
+        return mixDepth;
     }
 
     /** The Opus encoder settings new rooms take. Any thread. */

@@ -27,6 +27,8 @@ public final class RtpRoom implements MediaRoom {
     private final RoomLegs legs;
     /** The legs contributing to the current tick (mixer thread only). */
     private RtpLeg[] talkers = new RtpLeg[0];
+    /** Which talkers a tick mixes when more talk at once than the mix depth (mixer thread only). */
+    private final LoudestVoices voices;
     private volatile long tickStarted;
     private volatile long tickCompleted;
     private final java.util.List<DigitListener> digitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -47,6 +49,7 @@ public final class RtpRoom implements MediaRoom {
         this.engine = engine;
         this.mixerThread = mixerThread;
         this.mixer = new AudioMixer(engine.opusEncoder());
+        this.voices = new LoudestVoices(engine.mixDepth());
         this.legs = new RoomLegs(this, engine);
     }
 
@@ -221,12 +224,18 @@ public final class RtpRoom implements MediaRoom {
             for (RtpLeg l : ls) {
                 if (l.pullFrame(narrow)) {
                     if (ivr.held(l.participantId())) {
-                        continue; // ivr: a held participant is heard by nobody
+                        l.withdraw(); // ivr: a held participant is heard by nobody, and holds no seat in the mix
+                        l.voice().reset();
+                        continue;
                     }
-                    mixer.add(l.pcm());
                     talkers[n++] = l;
-                    ivr.hear(l.pcm());
                 }
+            }
+            n = voices.seat(ls, talkers, n); // more talkers than the mix depth: the loudest are mixed
+            for (int i = 0; i < n; i++) {
+                short[] pcm = talkers[i].pcm();
+                mixer.add(pcm);
+                ivr.hear(pcm);
             }
             short[] voice = ivr.voice(); // ivr: the bot's prompt, heard by every leg
             if (voice != null) {

@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.media.MediaAllowList;
+import dev.switchboard.media.RtpMediaEngine;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,10 +15,13 @@ import picocli.CommandLine.Option;
  * @param webrtcPort the one UDP port all WebRTC (browser) legs share ({@code --webrtc-port}; docs/webrtc.md): 0 for
  *                any free port, -1 for no WebRTC; {@code serve} defaults to {@value #DEFAULT_WEBRTC_PORT}, embedded
  *                servers and tests to -1
+ * @param mixDepth how many voices a room mixes at most when more talk at once ({@code --mix-depth}): the loudest;
+ *                0 mixes everyone (docs/media.md, "Mix depth")
  */
-public record MediaSettings(PortRange ports, String address, MediaAllowList allow, int webrtcPort) {
+public record MediaSettings(PortRange ports, String address, MediaAllowList allow, int webrtcPort, int mixDepth) {
     public static final int DEFAULT_WEBRTC_PORT = 10000;
-    public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null, MediaAllowList.loopback(), -1);
+    public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null, MediaAllowList.loopback(), -1,
+            RtpMediaEngine.DEFAULT_MIX_DEPTH);
 
     public MediaSettings {
         java.util.Objects.requireNonNull(ports, "ports");
@@ -25,19 +29,25 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
         if (webrtcPort < -1 || webrtcPort > 65535) {
             throw new IllegalArgumentException("the WebRTC port must be 0-65535, or -1 for none; was " + webrtcPort);
         }
+        if (mixDepth < 0 || mixDepth > MAX_MIX_DEPTH) {
+            throw new IllegalArgumentException("the mix depth must be 0 (everyone) to " + MAX_MIX_DEPTH + ", was " + mixDepth);
+        }
     }
 
+    /** The largest mix depth accepted: past this, 0 (everyone) says it better. */
+    public static final int MAX_MIX_DEPTH = 1000;
+
     public MediaSettings withPorts(PortRange value) {
-        return new MediaSettings(value, address, allow, webrtcPort);
+        return new MediaSettings(value, address, allow, webrtcPort, mixDepth);
     }
 
     public MediaSettings withAllow(MediaAllowList value) {
-        return new MediaSettings(ports, address, value, webrtcPort);
+        return new MediaSettings(ports, address, value, webrtcPort, mixDepth);
     }
 
     /** With WebRTC on {@code port} (0: any free port; -1: off). */
     public MediaSettings withWebRtcPort(int port) {
-        return new MediaSettings(ports, address, allow, port);
+        return new MediaSettings(ports, address, allow, port, mixDepth);
     }
 
     /** An inclusive UDP port range within 1024-65535. */
@@ -87,8 +97,13 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
                         + DEFAULT_WEBRTC_PORT + "); 0 for any free port, -1 for no WebRTC."})
         int webrtcPort;
 
+        @Option(names = "--mix-depth", defaultValue = "" + RtpMediaEngine.DEFAULT_MIX_DEPTH, description = {
+                "How many voices a room mixes at most when more talk at once: the loudest (default: "
+                        + RtpMediaEngine.DEFAULT_MIX_DEPTH + "); 0 mixes everyone."})
+        int mixDepth;
+
         MediaSettings settings() {
-            return new MediaSettings(ports, address, allow, webrtcPort);
+            return new MediaSettings(ports, address, allow, webrtcPort, mixDepth);
         }
     }
 }

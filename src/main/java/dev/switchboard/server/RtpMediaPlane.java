@@ -24,6 +24,7 @@ final class RtpMediaPlane {
         RtpMediaEngine engine = new RtpMediaEngine(config.host(), config.advertisedMediaAddress(), config.mediaPortLow(),
                 config.mediaPortHigh(), config.media().allow(), metrics);
         engine.useOpusEncoder(config.opus().encoder());
+        engine.useMixDepth(config.media().mixDepth());
         OpusLibraryMetrics.register(OpusCodecs.use(config.opus().library()), metrics);
         int webrtcPort = config.media().webrtcPort();
         if (webrtcPort >= 0) {

@@ -114,7 +114,7 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
     }
 
     public ServerConfig withMediaAddress(String address) {
-        return withMedia(new MediaSettings(media.ports(), address, media.allow(), media.webrtcPort()));
+        return withMedia(new MediaSettings(media.ports(), address, media.allow(), media.webrtcPort(), media.mixDepth()));
     }
 
     public ServerConfig withMediaAllow(String commaSeparated) {

@@ -128,6 +128,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void theMixDepthIsASettingLikeTheOthersAndRefusesANegativeDepth() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("mixDepth").asInt()).isEqualTo(5);
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--mix-depth", "0", "--print-config").out()).get("mixDepth").asInt()).isZero();
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_MIX_DEPTH", "3"), "--print-config").out())
+                .get("mixDepth").asInt()).isEqualTo(3);
+        Run negative = serve(Map.of(), "--mix-depth", "-1", "--print-config");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("the mix depth must be 0 (everyone) to 1000, was -1");
+        assertThat(serve(Map.of(), "--mix-depth", "loud", "--print-config").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void theHeaderTimeoutComesFromFlagOrEnvironmentAndDefaultsToTenSeconds() throws Exception {
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("headerTimeout").asText())
                 .isEqualTo("10000ms");

@@ -69,10 +69,15 @@ public final class RtpPeer implements AutoCloseable {
 
     /** 20 ms of a −18 dBFS sine as PCMU, phase-continuous over frame numbers. */
     public static byte[] pcmuTone(double hz, long frame) {
+        return pcmuTone(hz, frame, 4096);
+    }
+
+    /** 20 ms of a sine of peak {@code amplitude} (of 32768) as PCMU, phase-continuous over frame numbers. */
+    public static byte[] pcmuTone(double hz, long frame, int amplitude) {
         byte[] p = new byte[160];
         for (int i = 0; i < 160; i++) {
             double t = (frame * 160 + i) / 8000.0;
-            p[i] = G711.linearToUlaw((int) Math.round(4096 * Math.sin(2 * Math.PI * hz * t)));
+            p[i] = G711.linearToUlaw((int) Math.round(amplitude * Math.sin(2 * Math.PI * hz * t)));
         }
         return p;
     }
@@ -127,13 +132,18 @@ public final class RtpPeer implements AutoCloseable {
 
     /** Starts sending a tone to {@code toPort}, one packet every 20 ms, from a background thread. */
     public void startTone(int toPort, double hz) {
+        startTone(toPort, hz, 4096);
+    }
+
+    /** Like {@link #startTone(int, double)}, with a sine of peak {@code amplitude} (of 32768). */
+    public void startTone(int toPort, double hz, int amplitude) {
         stopTone();
         talking = true;
         Thread t = Thread.ofPlatform().daemon(true).name("rtp-peer-tone").start(() -> {
             long next = System.nanoTime();
             long frame = 0;
             while (talking) {
-                sendFrame(toPort, pcmuTone(hz, frame++));
+                sendFrame(toPort, pcmuTone(hz, frame++, amplitude));
                 next += 20_000_000L;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {

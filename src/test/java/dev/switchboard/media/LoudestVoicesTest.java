@@ -1,0 +1,173 @@
+package dev.switchboard.media;
+
+import dev.switchboard.testsupport.MediaPorts;
+import dev.switchboard.testsupport.RtpPeer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The mix depth ({@code --mix-depth}) over real UDP: when more legs talk at once than the depth, the loudest are mixed,
+ * a seated voice keeps its seat against one as loud, and a seat frees when its talker stops or is muted. Tones sit on
+ * multiples of 50 Hz, whole cycles in a 20 ms packet, so a packet's Goertzel level of one does not leak into another.
+ */
+class LoudestVoicesTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final double PRESENT = -30;
+    private static final double ABSENT = -45;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private RtpMediaEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        int[] range = MediaPorts.nextRange(20);
+        engine = new RtpMediaEngine("127.0.0.1", range[0], range[1], meters);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        engine.close();
+    }
+
+    private RtpPeer peer() {
+        RtpPeer p = new RtpPeer("127.0.0.1");
+        closeables.add(p);
+        return p;
+    }
+
+    /** Joins and latches a PCMU leg (the peer's receiver report), so the server sends it its mix. */
+    private static RtpLeg join(MediaRoom room, String id, RtpPeer peer) {
+        RtpLeg leg = (RtpLeg) room.addLeg(id, peer.offer("sendrecv"), LOOPBACK);
+        peer.sendReceiverReport(leg.localPort());
+        await().atMost(Duration.ofSeconds(5)).until(leg::latched);
+        return leg;
+    }
+
+    private static void awaitHearing(RtpPeer listener, double hz) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            RtpPeer.Packet p = listener.receive(50);
+            return p != null && p.pcmuLevelDbfs(hz) > PRESENT;
+        });
+    }
+
+    /** Waits until the server has received {@code frames} more of the leg's packets (its talker is in the room). */
+    private static void awaitFramesFrom(RtpLeg leg, int frames) {
+        long from = leg.stats().packetsIn();
+        await().atMost(Duration.ofSeconds(5)).until(() -> leg.stats().packetsIn() >= from + frames);
+    }
+
+    /** The next {@code count} packets the listener gets, each checked for the tones it must and must not carry. */
+    private static void expectPackets(RtpPeer listener, int count, double[] present, double[] absent) {
+        listener.drain();
+        for (int i = 0; i < count; i++) {
+            RtpPeer.Packet p = listener.receive(1000);
+            assertThat(p).as("packet %d", i).isNotNull();
+            for (double hz : present) {
+                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isGreaterThan(PRESENT);
+            }
+            for (double hz : absent) {
+                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isLessThan(ABSENT);
+            }
+        }
+    }
+
+    private double outvoiced() {
+        return meters.get("switchboard.media.frames.outvoiced").functionCounter().count();
+    }
+
+    @Test
+    void whenMoreTalkThanTheDepthTheLoudestAreMixedAndTheOthersHearThem() {
+        engine.useMixDepth(2);
+        MediaRoom room = engine.openRoom("call-depth");
+        RtpPeer a = peer(), b = peer(), c = peer(), listener = peer();
+        RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
+        join(room, "listener", listener);
+        a.startTone(la.localPort(), 400, 8000);
+        b.startTone(lb.localPort(), 600, 7000);
+        awaitHearing(listener, 400);
+        awaitHearing(listener, 600);
+        c.startTone(lc.localPort(), 1000, 3000);
+        awaitFramesFrom(lc, 10);
+
+        expectPackets(listener, 30, new double[] {400, 600}, new double[] {1000});
+        expectPackets(c, 30, new double[] {400, 600}, new double[] {1000}); // the quiet talker hears the seated two
+        expectPackets(a, 30, new double[] {600}, new double[] {400, 1000}); // a seated talker: everyone seated but itself
+        assertThat(outvoiced()).isGreaterThan(30);
+        assertThat(lc.stats().framesMixed()).as("the outvoiced leg's frames are not counted as mixed").isLessThan(5);
+    }
+
+    @Test
+    void depthZeroMixesEveryone() {
+        engine.useMixDepth(0);
+        MediaRoom room = engine.openRoom("call-everyone");
+        RtpPeer a = peer(), b = peer(), c = peer(), listener = peer();
+        RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
+        join(room, "listener", listener);
+        a.startTone(la.localPort(), 400, 8000);
+        b.startTone(lb.localPort(), 600, 7000);
+        c.startTone(lc.localPort(), 1000, 3000);
+        awaitHearing(listener, 1000);
+
+        expectPackets(listener, 30, new double[] {400, 600, 1000}, new double[] {});
+        assertThat(outvoiced()).isZero();
+    }
+
+    @Test
+    void aVoiceAsLoudAsTheSeatedOneWaitsUntilItStopsAndThenKeepsTheSeat() {
+        engine.useMixDepth(1);
+        MediaRoom room = engine.openRoom("call-hold");
+        RtpPeer a = peer(), b = peer(), listener = peer();
+        RtpLeg la = join(room, "a", a), lb = join(room, "b", b);
+        join(room, "listener", listener);
+        a.startTone(la.localPort(), 400, 6000);
+        awaitHearing(listener, 400);
+        b.startTone(lb.localPort(), 600, 6000);
+        awaitFramesFrom(lb, 10);
+        expectPackets(listener, 25, new double[] {400}, new double[] {600});
+
+        a.stopTone();
+        awaitHearing(listener, 600);
+        a.startTone(la.localPort(), 400, 6000); // as loud as b, which holds the seat now
+        awaitFramesFrom(la, 10);
+        expectPackets(listener, 25, new double[] {600}, new double[] {400});
+    }
+
+    @Test
+    void aMutedTalkerGivesItsSeatUpAndIsNeverHeardAfterTheMute() {
+        engine.useMixDepth(1);
+        MediaRoom room = engine.openRoom("call-mute");
+        RtpPeer a = peer(), b = peer(), listener = peer();
+        RtpLeg la = join(room, "a", a), lb = join(room, "b", b);
+        join(room, "listener", listener);
+        a.startTone(la.localPort(), 400, 6000);
+        awaitHearing(listener, 400);
+        b.startTone(lb.localPort(), 600, 6000);
+        awaitFramesFrom(lb, 10);
+
+        la.setServerMuted(true);
+        awaitHearing(listener, 600);
+        expectPackets(listener, 25, new double[] {600}, new double[] {400});
+        assertThat(engine.stats().mixedAfterMute()).isZero();
+    }
+
+    @Test
+    void aNegativeDepthIsRefused() {
+        assertThatThrownBy(() -> engine.useMixDepth(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 (everyone) or more");
+        assertThat(engine.mixDepth()).isEqualTo(RtpMediaEngine.DEFAULT_MIX_DEPTH);
+    }
+}
