@@ -89,10 +89,14 @@ class LoudestVoicesTest {
         return meters.get("switchboard.media.frames.outvoiced").functionCounter().count();
     }
 
-    @Test
-    void whenMoreTalkThanTheDepthTheLoudestAreMixedAndTheOthersHearThem() {
-        engine.useMixDepth(2);
-        MediaRoom room = engine.openRoom("call-depth");
+    /** Three talkers (c not started yet) and a silent listener in a room of mix depth {@code depth}. */
+    private record ThreeTalkers(RtpPeer a, RtpPeer c, RtpLeg lc, RtpPeer listener) {
+    }
+
+    /** a talks loudest at 400 Hz, b at 600 Hz; c, quieter at 1000 Hz, is left to the test to start. */
+    private ThreeTalkers threeTalkers(int depth, String callId) {
+        engine.useMixDepth(depth);
+        MediaRoom room = engine.openRoom(callId);
         RtpPeer a = peer(), b = peer(), c = peer(), listener = peer();
         RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
         join(room, "listener", listener);
@@ -100,6 +104,14 @@ class LoudestVoicesTest {
         b.startTone(lb.localPort(), 600, 7000);
         awaitHearing(listener, 400);
         awaitHearing(listener, 600);
+        return new ThreeTalkers(a, c, lc, listener);
+    }
+
+    @Test
+    void whenMoreTalkThanTheDepthTheLoudestAreMixedAndTheOthersHearThem() {
+        ThreeTalkers t = threeTalkers(2, "call-depth");
+        RtpPeer a = t.a(), c = t.c(), listener = t.listener();
+        RtpLeg lc = t.lc();
         c.startTone(lc.localPort(), 1000, 3000);
         awaitFramesFrom(lc, 10);
 
@@ -112,24 +124,22 @@ class LoudestVoicesTest {
 
     @Test
     void depthZeroMixesEveryone() {
-        engine.useMixDepth(0);
-        MediaRoom room = engine.openRoom("call-everyone");
-        RtpPeer a = peer(), b = peer(), c = peer(), listener = peer();
-        RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
-        join(room, "listener", listener);
-        a.startTone(la.localPort(), 400, 8000);
-        b.startTone(lb.localPort(), 600, 7000);
-        c.startTone(lc.localPort(), 1000, 3000);
+        ThreeTalkers t = threeTalkers(0, "call-everyone");
+        RtpPeer listener = t.listener();
+        t.c().startTone(t.lc().localPort(), 1000, 3000);
         awaitHearing(listener, 1000);
 
         expectPackets(listener, 30, new double[] {400, 600, 1000}, new double[] {});
         assertThat(outvoiced()).isZero();
     }
 
-    @Test
-    void aVoiceAsLoudAsTheSeatedOneWaitsUntilItStopsAndThenKeepsTheSeat() {
+    /** One seat: a (400 Hz) takes it, then b (600 Hz, as loud) talks too; a listener beside them. */
+    private record OneSeat(RtpPeer a, RtpLeg la, RtpPeer listener) {
+    }
+
+    private OneSeat aSeatedAndBAsLoudWaiting(String callId) {
         engine.useMixDepth(1);
-        MediaRoom room = engine.openRoom("call-hold");
+        MediaRoom room = engine.openRoom(callId);
         RtpPeer a = peer(), b = peer(), listener = peer();
         RtpLeg la = join(room, "a", a), lb = join(room, "b", b);
         join(room, "listener", listener);
@@ -137,6 +147,14 @@ class LoudestVoicesTest {
         awaitHearing(listener, 400);
         b.startTone(lb.localPort(), 600, 6000);
         awaitFramesFrom(lb, 10);
+        return new OneSeat(a, la, listener);
+    }
+
+    @Test
+    void aVoiceAsLoudAsTheSeatedOneWaitsUntilItStopsAndThenKeepsTheSeat() {
+        OneSeat s = aSeatedAndBAsLoudWaiting("call-hold");
+        RtpPeer a = s.a(), listener = s.listener();
+        RtpLeg la = s.la();
         expectPackets(listener, 25, new double[] {400}, new double[] {600});
 
         a.stopTone();
@@ -148,15 +166,9 @@ class LoudestVoicesTest {
 
     @Test
     void aMutedTalkerGivesItsSeatUpAndIsNeverHeardAfterTheMute() {
-        engine.useMixDepth(1);
-        MediaRoom room = engine.openRoom("call-mute");
-        RtpPeer a = peer(), b = peer(), listener = peer();
-        RtpLeg la = join(room, "a", a), lb = join(room, "b", b);
-        join(room, "listener", listener);
-        a.startTone(la.localPort(), 400, 6000);
-        awaitHearing(listener, 400);
-        b.startTone(lb.localPort(), 600, 6000);
-        awaitFramesFrom(lb, 10);
+        OneSeat s = aSeatedAndBAsLoudWaiting("call-mute");
+        RtpPeer listener = s.listener();
+        RtpLeg la = s.la();
 
         la.setServerMuted(true);
         awaitHearing(listener, 600);
