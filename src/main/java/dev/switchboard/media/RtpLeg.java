@@ -48,6 +48,7 @@ public final class RtpLeg implements MediaLeg {
     /** Turns received telephone-events into key presses for the room's listeners; null without telephone-event. */
     private final DtmfReceiver dtmfIn;
     private volatile boolean closed;
+    private static final MuteState.Side[] MUTE_SIDES = MuteState.Side.values();
 
     /**
      * The source a WebRTC leg's packets show its ingress filter: the transport already authenticated the real one
@@ -375,17 +376,11 @@ public final class RtpLeg implements MediaLeg {
      */
     void accountMixed(long lastSendNanos) {
         stats.frameMixed();
-        if (lastSendNanos == 0) {
-            return;
-        }
-        long tickEndNanos = lastSendNanos;
-        long s = mute.since(MuteState.Side.SERVER);
-        if (s != 0 && s - tickEndNanos < 0) {
-            stats.mixedAfterMute(true);
-        }
-        long c = mute.since(MuteState.Side.CLIENT);
-        if (c != 0 && c - tickEndNanos < 0) {
-            stats.mixedAfterMute(false);
+        for (int i = 0; lastSendNanos != 0 && i < MUTE_SIDES.length; i++) {
+            long since = mute.since(MUTE_SIDES[i]);
+            if (since != 0 && since - lastSendNanos < 0) {
+                stats.mixedAfterMute(MUTE_SIDES[i] == MuteState.Side.SERVER);
+            }
         }
     }
 
