@@ -19,10 +19,6 @@ final class LoudestVoices {
         this.depth = depth;
     }
 
-    int depth() {
-        return depth;
-    }
-
     /**
      * Seats this tick's voices among the room's {@code legs} and keeps only the seated ones among {@code talkers[0..n)}
      * (the legs whose frames this tick are audible), outvoicing the others.
