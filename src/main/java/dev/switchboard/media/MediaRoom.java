@@ -28,6 +28,13 @@ public interface MediaRoom extends AutoCloseable {
     MediaLeg addServerLeg(String participantId);
 
     /**
+     * Sets who hears whom beyond the default group (Graph's audio routing groups, docs/audio-routing.md); effective
+     * from the next tick. A media plane that mixes nothing ignores it.
+     */
+    default void route(AudioRoutes routes) {
+    }
+
+    /**
      * Adds a listener for the DTMF key presses every leg of the room receives as RFC 4733 telephone-events (see
      * {@link DigitListener} for its thread). A room without DTMF support never calls it.
      */

@@ -352,6 +352,11 @@ public final class RtpLeg implements MediaLeg {
         sender.sendOwn(mix, false);
     }
 
+    /** Sends this leg a mix of its own at the tick's rate ({@code narrow}: 8 kHz). */
+    void sendOwn(short[] mix, boolean narrow) {
+        sender.sendOwn(mix, narrow);
+    }
+
     /** Sends this leg its own mix-minus of the mixer's tick, at the tick's rate. */
     void sendOwn(AudioMixer mixer, short[] scratch) {
         mixer.mixMinus(pcm(), scratch);

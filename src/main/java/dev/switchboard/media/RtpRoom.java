@@ -29,6 +29,12 @@ public final class RtpRoom implements MediaRoom {
     private RtpLeg[] talkers = new RtpLeg[0];
     /** Which talkers a tick mixes when more talk at once than the mix depth (mixer thread only). */
     private final LoudestVoices voices;
+    /** Who hears whom beyond the default group (audio routing groups); {@link AudioRoutes#DEFAULT} nearly always. */
+    private volatile AudioRoutes routes = AudioRoutes.DEFAULT;
+    /** {@link #routes} compiled against the legs, and the routed listeners' mixes (mixer thread only). */
+    private final RoutedMix routed = new RoutedMix();
+    /** This tick's talkers outside the default group: heard only through routes (mixer thread only). */
+    private RtpLeg[] privates = new RtpLeg[0];
     private volatile long tickStarted;
     private volatile long tickCompleted;
     private final java.util.List<DigitListener> digitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -66,6 +72,11 @@ public final class RtpRoom implements MediaRoom {
     @Override
     public MediaLeg addLeg(String participantId, String sdpOffer, InetAddress offeredFrom) {
         return legs.addLeg(participantId, sdpOffer, offeredFrom);
+    }
+
+    @Override
+    public void route(AudioRoutes routes) {
+        this.routes = java.util.Objects.requireNonNull(routes, "routes"); // the next tick compiles them
     }
 
     @Override
@@ -208,30 +219,41 @@ public final class RtpRoom implements MediaRoom {
         long seq = tickStarted + 1;
         tickStarted = seq;
         int n = 0;
+        int p = 0;
         long lastSend = 0;
         mutesSeen = mutes.get(); // frames pulled below are checked against the flags under the playout lock
         try {
             RtpLeg[] ls = legs.current();
             if (talkers.length < ls.length) {
                 talkers = new RtpLeg[ls.length]; // only when the room grows
+                privates = new RtpLeg[ls.length];
             }
+            boolean routing = routed.prepare(routes, ls); // false: no audio routing group changes the plain mix
             ivr.begin();
             if (ls.length == 0 && ivr.idle()) {
                 return; // no leg and no prompt, recording or hold: nothing to mix and nobody to send to
             }
             boolean narrow = ivr.idle() && allNarrowband(ls); // 8 kHz mix: no 48 kHz round trip (docs/media.md)
             mixer.begin(narrow);
-            for (RtpLeg l : ls) {
+            for (int i = 0; i < ls.length; i++) {
+                RtpLeg l = ls[i];
                 if (l.pullFrame(narrow)) {
                     if (ivr.held(l.participantId())) {
                         l.withdraw(); // ivr: a held participant is heard by nobody, and holds no seat in the mix
                         l.voice().reset();
                         continue;
                     }
+                    if (routing && !routed.inDefault(i)) {
+                        privates[p++] = l; // outside the default group: heard only where a route takes it
+                        if (routed.botHears(i)) {
+                            ivr.hear(l.pcm());
+                        }
+                        continue;
+                    }
                     talkers[n++] = l;
                 }
             }
-            n = voices.seat(ls, talkers, n); // more talkers than the mix depth: the loudest are mixed
+            n = voices.seat(routing ? routed.defaultLegs() : ls, talkers, n); // more talkers than the mix depth: the loudest
             for (int i = 0; i < n; i++) {
                 short[] pcm = talkers[i].pcm();
                 mixer.add(pcm);
@@ -241,7 +263,8 @@ public final class RtpRoom implements MediaRoom {
             if (voice != null) {
                 mixer.add(voice);
             }
-            for (RtpLeg l : ls) {
+            for (int i = 0; i < ls.length; i++) {
+                RtpLeg l = ls[i];
                 if (!l.receivesMix()) {
                     continue;
                 }
@@ -256,10 +279,13 @@ public final class RtpRoom implements MediaRoom {
                     if (m != mutesSeen) {
                         mutesSeen = m;
                         n = withdrawMuted(n);
+                        p = withdrawMutedPrivates(p);
                     }
                     short[] hold = ivr.holdFrame(l.participantId());
                     if (hold != null) {
                         l.sendOwn(hold); // ivr: a held participant hears its music instead of the call
+                    } else if (routing && routed.custom(i)) {
+                        l.sendOwn(routed.mix(i, mixer, voice), mixer.narrow()); // routed: a mix of its own
                     } else if (l.contributing()) {
                         l.sendOwn(mixer, scratch);
                     } else {
@@ -269,15 +295,31 @@ public final class RtpRoom implements MediaRoom {
                     sendEpoch++; // even: closed
                 }
             }
-            if (n > 0) {
-                for (int i = 0; i < n; i++) {
-                    talkers[i].accountMixed(lastSend); // every remaining talker was in every send, the last included
-                }
+            for (int i = 0; i < n; i++) {
+                talkers[i].accountMixed(lastSend); // every remaining talker was in every send, the last included
+            }
+            for (int i = 0; i < p; i++) {
+                privates[i].accountMixed(lastSend); // in every routed send that hears it, the last included
             }
         } finally {
             java.util.Arrays.fill(talkers, 0, n, null);
+            java.util.Arrays.fill(privates, 0, p, null);
             tickCompleted = seq;
         }
+    }
+
+    /** {@link #withdrawMuted(int)} for the talkers outside the default group: in no sum, so only their flags. */
+    private int withdrawMutedPrivates(int p) {
+        for (int i = 0; i < p; i++) {
+            RtpLeg t = privates[i];
+            if (t.mutedNow()) {
+                t.withdraw();
+                privates[i] = privates[--p];
+                privates[p] = null;
+                i--;
+            }
+        }
+        return p;
     }
 
     /** True if every leg's codec is G.711 (8 kHz): the room can mix at 8 kHz. */

@@ -99,6 +99,13 @@ public final class AudioMixer {
         }
     }
 
+    /** Writes the sum of all contributions except {@code own} (null: all of them) into {@code out}, unsaturated. */
+    public void sumInto(int[] out, short[] own) {
+        for (int i = 0; i < n; i++) {
+            out[i] = own == null ? total[i] : total[i] - own[i];
+        }
+    }
+
     /** The full mix (every contribution), saturated. Valid until the next {@link #begin()}. */
     public short[] fullMix() {
         if (!fullMixReady) {

@@ -1,0 +1,137 @@
+package dev.switchboard.media;
+
+import dev.switchboard.testsupport.MediaPorts;
+import dev.switchboard.testsupport.RtpPeer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Audio routing over real UDP: a participant outside the default group is heard only by the receivers of its routes
+ * and hears only its own sources; the default group hears everyone in it and whatever routes add; a routed source
+ * muted is out of every routed send after the mute returns; plain routes mix everyone again. Tones sit on multiples of
+ * 50 Hz (whole cycles in a 20 ms packet), so one tone's Goertzel level does not leak into another's.
+ */
+class AudioRoutesTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final double PRESENT = -30;
+    private static final double ABSENT = -45;
+    private static final double[] NONE = {};
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private RtpMediaEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        int[] range = MediaPorts.nextRange(20);
+        engine = new RtpMediaEngine("127.0.0.1", range[0], range[1], meters);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        engine.close();
+    }
+
+    private RtpPeer peer() {
+        RtpPeer p = new RtpPeer("127.0.0.1");
+        closeables.add(p);
+        return p;
+    }
+
+    private static RtpLeg join(MediaRoom room, String id, RtpPeer peer) {
+        RtpLeg leg = (RtpLeg) room.addLeg(id, peer.offer("sendrecv"), LOOPBACK);
+        peer.sendReceiverReport(leg.localPort());
+        await().atMost(Duration.ofSeconds(5)).until(leg::latched);
+        return leg;
+    }
+
+    /** Waits until a packet the listener gets now carries {@code hz} (what queued before is dropped first). */
+    private static void awaitHearing(RtpPeer listener, double hz) {
+        listener.drain();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            RtpPeer.Packet p = listener.receive(50);
+            return p != null && p.pcmuLevelDbfs(hz) > PRESENT;
+        });
+    }
+
+    private static void awaitFramesFrom(RtpLeg leg, int frames) {
+        long from = leg.stats().packetsIn();
+        await().atMost(Duration.ofSeconds(5)).until(() -> leg.stats().packetsIn() >= from + frames);
+    }
+
+    /** The next {@code count} packets the listener gets, each checked for the tones it must and must not carry. */
+    private static void expectPackets(RtpPeer listener, int count, double[] present, double[] absent) {
+        listener.drain();
+        for (int i = 0; i < count; i++) {
+            RtpPeer.Packet p = listener.receive(1000);
+            assertThat(p).as("packet %d", i).isNotNull();
+            for (double hz : present) {
+                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isGreaterThan(PRESENT);
+            }
+            for (double hz : absent) {
+                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isLessThan(ABSENT);
+            }
+        }
+    }
+
+    /** a (400 Hz) and b (600 Hz) talk in the default group; c (1000 Hz) talks outside it; d listens outside it. */
+    private record Routed(MediaRoom room, RtpPeer a, RtpPeer b, RtpPeer c, RtpLeg lc, RtpPeer d) {
+    }
+
+    /** c is whispered to a; d hears b alone. */
+    private Routed routed(String callId) {
+        MediaRoom room = engine.openRoom(callId);
+        RtpPeer a = peer(), b = peer(), c = peer(), d = peer();
+        RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
+        join(room, "d", d);
+        room.route(new AudioRoutes(Set.of("c", "d"), Map.of("a", Set.of("c"), "d", Set.of("b")), Set.of()));
+        a.startTone(la.localPort(), 400, 6000);
+        b.startTone(lb.localPort(), 600, 6000);
+        c.startTone(lc.localPort(), 1000, 6000);
+        awaitHearing(a, 1000);
+        awaitFramesFrom(lc, 10);
+        return new Routed(room, a, b, c, lc, d);
+    }
+
+    @Test
+    void outsideTheDefaultGroupAParticipantIsHeardOnlyThroughItsRoutesAndHearsOnlyItsSources() {
+        Routed r = routed("call-routes");
+        expectPackets(r.a(), 30, new double[] {600, 1000}, new double[] {400}); // the default mix and its whisper
+        expectPackets(r.b(), 30, new double[] {400}, new double[] {600, 1000}); // c is not in the default group
+        expectPackets(r.c(), 30, NONE, new double[] {400, 600, 1000});            // nobody is routed to c
+        expectPackets(r.d(), 30, new double[] {600}, new double[] {400, 1000});  // d hears b alone
+    }
+
+    @Test
+    void aRoutedSourceMutedIsOutOfEveryRoutedSendAfterTheMute() {
+        Routed r = routed("call-routes-mute");
+        r.lc().setServerMuted(true);
+        expectPackets(r.a(), 30, new double[] {600}, new double[] {400, 1000});
+        assertThat(engine.stats().mixedAfterMute()).isZero();
+        r.lc().setServerMuted(false);
+        awaitHearing(r.a(), 1000);
+    }
+
+    @Test
+    void plainRoutesMixEveryoneAgain() {
+        Routed r = routed("call-routes-plain");
+        r.room().route(AudioRoutes.DEFAULT);
+        awaitHearing(r.b(), 1000);
+        expectPackets(r.b(), 30, new double[] {400, 1000}, new double[] {600});
+        expectPackets(r.d(), 30, new double[] {400, 600, 1000}, NONE);
+    }
+}
