@@ -48,17 +48,22 @@ public final class GraphRoutes {
             for (String name : UnimplementedActions.PARTICIPANT_ACTIONS) {
                 action(routes, participant, name, ctx -> unimplemented.onParticipant(ctx, name));
             }
-            String groups = UnimplementedActions.AUDIO_ROUTING_GROUPS;
-            Handler routing = ctx -> unimplemented.onCall(ctx, groups);
-            routes.get(call + "/" + groups, routing);
-            routes.post(call + "/" + groups, routing);
-            routes.get(call + "/" + groups + "/{groupId}", routing);
-            routes.patch(call + "/" + groups + "/{groupId}", routing);
-            routes.delete(call + "/" + groups + "/{groupId}", routing);
             String sessions = UnimplementedActions.CONTENT_SHARING_SESSIONS;
             Handler sharing = ctx -> unimplemented.onCall(ctx, sessions);
             routes.get(call + "/" + sessions, sharing);
             routes.get(call + "/" + sessions + "/{sessionId}", sharing);
+        }
+    }
+
+    /** A call's audio routing groups (docs/audio-routing.md), under every root. */
+    public static void registerAudioRouting(RoutesConfig routes, AudioRoutingHandler groups) {
+        for (String root : ROOTS) {
+            String list = root + "/{callId}/audioRoutingGroups";
+            routes.get(list, groups::list);
+            routes.post(list, groups::create);
+            routes.get(list + "/{groupId}", groups::get);
+            routes.patch(list + "/{groupId}", groups::update);
+            routes.delete(list + "/{groupId}", groups::delete);
         }
     }
 

@@ -68,14 +68,19 @@ public final class ParticipantsHandler {
             throw SwitchboardException.badRequest("'participants' is required: a list of invitationParticipantInfo.");
         }
         List<ParticipantIdentity> invitees = new ArrayList<>();
+        java.util.Set<String> outsideDefaultAudio = new java.util.HashSet<>();
         for (JsonNode n : list) {
             if (!n.isObject()) {
                 throw SwitchboardException.badRequest("Each entry of 'participants' must be an invitationParticipantInfo object.");
             }
-            invitees.add(CreateCallBody.user(Json.requiredObject((ObjectNode) n, "identity"), "participants"));
+            ParticipantIdentity who = CreateCallBody.user(Json.requiredObject((ObjectNode) n, "identity"), "participants");
+            invitees.add(who);
+            if (Json.optionalBoolean((ObjectNode) n, "removeFromDefaultAudioRoutingGroup")) {
+                outsideDefaultAudio.add(who.id()); // heard and hearing only through audio routing groups
+            }
         }
         requests.answerOperation(ctx, calls.send(new CallCommand.Invite(ctx.pathParam("callId"), invitees,
-                GraphRequests.caller(app), GraphRequests.clientContext(body))));
+                outsideDefaultAudio, GraphRequests.caller(app), GraphRequests.clientContext(body))));
     }
 
     /** {@code POST .../participants/{pid}/mute}: server mute of another participant. */

@@ -21,7 +21,6 @@ public final class UnimplementedActions {
     /** The action bound to the calls collection. */
     public static final String COLLECTION_ACTION = "logTeleconferenceDeviceQuality";
     /** Resources contained in a call (read and written under it) that Switchboard does not implement. */
-    public static final String AUDIO_ROUTING_GROUPS = "audioRoutingGroups";
     public static final String CONTENT_SHARING_SESSIONS = "contentSharingSessions";
 
     private final CallRouter calls;

@@ -80,6 +80,17 @@ public final class CallsPermission {
         }
     }
 
+    /**
+     * Audio routing groups need {@code Calls.JoinGroupCall.All} or {@code Calls.InitiateGroupCall.All} (facts IVR §0,
+     * the least privileged of the permissions reference).
+     */
+    public static void checkAudioRouting(Principal principal) {
+        requireApp(principal);
+        if (!principal.hasRole(JOIN_GROUP_CALL) && !principal.hasRole(INITIATE_GROUP_CALL)) {
+            throw missing(JOIN_GROUP_CALL + " or " + INITIATE_GROUP_CALL);
+        }
+    }
+
     /** Redirecting or transferring a call needs {@code Calls.Initiate.All} (facts IVR §0). */
     public static void checkRedirectOrTransfer(Principal principal) {
         requireApp(principal);

@@ -119,6 +119,16 @@ public final class BotCalls {
      * (then {@code Completed}, with an event) or the invitation times out ({@code Failed}).
      */
     public Operation invite(String callId, List<ParticipantIdentity> invitees, Caller app, String clientContext) {
+        return invite(callId, invitees, java.util.Set.of(), app, clientContext);
+    }
+
+    /**
+     * Invites users into a group call; those in {@code outsideDefaultAudio} (user ids: Graph's
+     * {@code removeFromDefaultAudioRoutingGroup}) are kept out of the default audio routing group, the others are in it
+     * (an invitation of a user already in the call moves them now; docs/audio-routing.md).
+     */
+    public Operation invite(String callId, List<ParticipantIdentity> invitees, java.util.Set<String> outsideDefaultAudio,
+                            Caller app, String clientContext) {
         CallRules.checkClientContext(clientContext);
         if (invitees.isEmpty() || invitees.size() > MAX_INVITEES) {
             throw SwitchboardException.badRequest("participants must list 1 to " + MAX_INVITEES + " invitees.");
@@ -130,6 +140,7 @@ public final class BotCalls {
         }
         return access.withCall(callId, app, call -> {
             CallRules.requireGroupCall(call.conference);
+            placeInDefaultAudio(call.conference, invitees, outsideDefaultAudio);
             Operation op = new Operation(Ids.next(), call.id, OperationKind.INVITE, OperationStatus.RUNNING,
                     clientContext, null, invitees, clock.instant());
             if (Invitations.allPresent(call.conference, op)) {
@@ -145,6 +156,27 @@ public final class BotCalls {
             }
             return op;
         });
+    }
+
+    /** Records each invitee's default-group membership; a present invitee's changes now. Lock held. */
+    private static void placeInDefaultAudio(Conference c, List<ParticipantIdentity> invitees, java.util.Set<String> outside) {
+        boolean moved = false;
+        for (ParticipantIdentity who : invitees) {
+            boolean out = outside.contains(who.id());
+            if (out) {
+                c.usersOutsideDefaultAudio.add(who.id());
+            } else {
+                c.usersOutsideDefaultAudio.remove(who.id());
+            }
+            Participant present = c.userParticipant(who.id());
+            if (present != null && present.outsideDefaultAudio != out) {
+                present.outsideDefaultAudio = out;
+                moved = true;
+            }
+        }
+        if (moved) {
+            AudioRoutingCalls.apply(c);
+        }
     }
 
     /** Removes a participant ({@code DELETE .../participants/{id}}); its media leg is closed. Group calls only. */

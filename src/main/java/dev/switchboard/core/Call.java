@@ -33,6 +33,8 @@ final class Call {
     boolean toneSubscribed;
     /** The last {@code toneInfo.sequenceId} sent to the bot (the first is 1). */
     long toneSequence;
+    /** The bot's audio routing groups by id, in creation order (docs/audio-routing.md). */
+    final Map<String, AudioRoutingGroup> routingGroups = new LinkedHashMap<>();
     /** Running operations (invitations); never evicted. */
     final Map<String, Operation> runningOperations = new LinkedHashMap<>();
 

@@ -58,14 +58,51 @@ public sealed interface CallCommand<R> {
         }
     }
 
-    record Invite(String callId, List<ParticipantIdentity> invitees, Caller app, String clientContext)
-            implements CallCommand<Operation> {
+    /** {@code outsideDefaultAudio}: the invitees' user ids asked for with {@code removeFromDefaultAudioRoutingGroup}. */
+    record Invite(String callId, List<ParticipantIdentity> invitees, java.util.Set<String> outsideDefaultAudio, Caller app,
+                  String clientContext) implements CallCommand<Operation> {
         public Invite {
             invitees = List.copyOf(invitees);
+            outsideDefaultAudio = java.util.Set.copyOf(outsideDefaultAudio);
         }
 
         public Operation runOn(CallEngine e) {
-            return e.bots().invite(callId, invitees, app, clientContext);
+            return e.bots().invite(callId, invitees, outsideDefaultAudio, app, clientContext);
+        }
+    }
+
+    record ListAudioRoutingGroups(String callId, Caller app) implements CallCommand<List<AudioRoutingGroup>> {
+        public List<AudioRoutingGroup> runOn(CallEngine e) {
+            return e.audioRouting().list(callId, app);
+        }
+    }
+
+    record GetAudioRoutingGroup(String callId, String groupId, Caller app) implements CallCommand<AudioRoutingGroup> {
+        public AudioRoutingGroup runOn(CallEngine e) {
+            return e.audioRouting().get(callId, groupId, app);
+        }
+    }
+
+    /** {@code group.id()} null: the server names it. */
+    record CreateAudioRoutingGroup(String callId, AudioRoutingGroup group, Caller app)
+            implements CallCommand<AudioRoutingGroup> {
+        public AudioRoutingGroup runOn(CallEngine e) {
+            return e.audioRouting().create(callId, group, app);
+        }
+    }
+
+    /** Each of {@code mode}, {@code sources}, {@code receivers} null keeps the group's. */
+    record UpdateAudioRoutingGroup(String callId, String groupId, RoutingMode mode, List<String> sources,
+                                   List<String> receivers, Caller app) implements CallCommand<AudioRoutingGroup> {
+        public AudioRoutingGroup runOn(CallEngine e) {
+            return e.audioRouting().update(callId, groupId, mode, sources, receivers, app);
+        }
+    }
+
+    record DeleteAudioRoutingGroup(String callId, String groupId, Caller app) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.audioRouting().delete(callId, groupId, app);
+            return null;
         }
     }
 

@@ -30,6 +30,7 @@ public final class CallEngine implements AutoCloseable {
     private final ToneRelay toneRelay;
     private final DtmfCalls dtmf;
     private final RecordingStatusCalls recordingStatus;
+    private final AudioRoutingCalls audioRouting;
     private final CallAccess access;
     private final CallEvents events;
     private volatile IvrCalls ivr;
@@ -63,6 +64,7 @@ public final class CallEngine implements AutoCloseable {
         toneRelay.addHook((call, participantId, tone) -> onDigit(call.id, participantId, tone.symbol())); // stopTones
         this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
         this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
+        this.audioRouting = new AudioRoutingCalls(access);
         this.directory = new CallDirectory(registry, departures);
     }
 
@@ -77,6 +79,10 @@ public final class CallEngine implements AutoCloseable {
     }
 
     /** The bots' updateRecordingStatus. */
+    public AudioRoutingCalls audioRouting() {
+        return audioRouting;
+    }
+
     public RecordingStatusCalls recordingStatus() {
         return recordingStatus;
     }

@@ -36,6 +36,8 @@ final class Conference {
     boolean ended;
     /** Users being rung for this call (docs/inbound-calls.md): besides {@link #peerUserId}, they may join a peer-to-peer call. */
     final java.util.Set<String> ringingUsers = new java.util.HashSet<>();
+    /** Users the last invitation naming them asked to keep out of the default audio routing group. */
+    final java.util.Set<String> usersOutsideDefaultAudio = new java.util.HashSet<>();
     /** Why the call ended (set with {@link #ended}); what a caller's leg reports after the end. */
     ResultInfo endReason;
 

@@ -54,6 +54,9 @@ final class Departures {
      */
     void terminated(Call call, ResultInfo why) {
         call.conference.botCalls.remove(call);
+        if (!call.routingGroups.isEmpty()) {
+            AudioRoutingCalls.apply(call.conference); // its groups end with it
+        }
         registry.forget(call);
         call.state = CallState.TERMINATED;
         call.resultInfo = why;

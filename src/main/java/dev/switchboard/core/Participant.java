@@ -19,6 +19,8 @@ final class Participant {
     RecordingStatus recordingStatus;
     /** On hold with music (startHoldMusic until stopHoldMusic). */
     boolean onHold;
+    /** Invited with {@code removeFromDefaultAudioRoutingGroup}: heard and hearing only through audio routing groups. */
+    boolean outsideDefaultAudio;
     /** The last {@link #view()}, reused while the fields above match it. */
     private ParticipantView view;
 

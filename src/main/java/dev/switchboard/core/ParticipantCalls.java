@@ -67,6 +67,10 @@ public final class ParticipantCalls {
             ParticipantIdentity who = ParticipantIdentity.user(user.userId(), user.displayName(), user.tenantId());
             Participant p = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
             c.participants.put(pid, p);
+            if (c.usersOutsideDefaultAudio.contains(user.userId())) {
+                p.outsideDefaultAudio = true; // invited with removeFromDefaultAudioRoutingGroup
+                AudioRoutingCalls.apply(c);
+            }
             watch(c, p, leg);
             rosters.changed(c, List.of(p), List.of());
             journal.participantsChanged(c, null);

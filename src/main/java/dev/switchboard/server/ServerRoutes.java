@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.admin.AdminConsole;
+import dev.switchboard.api.AudioRoutingHandler;
 import dev.switchboard.api.CallbackCheck;
 import dev.switchboard.api.CallsHandler;
 import dev.switchboard.api.DtmfHandler;
@@ -65,6 +66,7 @@ record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draini
                 new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                 new UnimplementedActions(router, requests));
         GraphRoutes.registerDtmf(cfg.routes, new DtmfHandler(router, requests));
+        GraphRoutes.registerAudioRouting(cfg.routes, new AudioRoutingHandler(router, requests));
         ClientRoutes.register(cfg.routes, new ClientHandler(router, authority.authenticator(), rosterStreams));
         // people call bots (docs/inbound-calls.md)
         GraphRoutes.registerIncoming(cfg.routes, new IncomingCallsHandler(router, requests,

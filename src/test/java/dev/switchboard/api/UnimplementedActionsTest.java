@@ -86,9 +86,6 @@ class UnimplementedActionsTest {
         String participant = callPath + "/participants/" + call.getMyParticipantId();
         // hold music is implemented (IvrMediaEndToEndTest); this server's fake media plane has no service-hosted media
         graphError(post(participant + "/startHoldMusic", token, "{}"), 501, "NotImplemented");
-        graphError(get(callPath + "/audioRoutingGroups", token), 501, "NotImplemented");
-        graphError(post(callPath + "/audioRoutingGroups", token, "{\"routingMode\":\"oneToOne\"}"), 501, "NotImplemented");
-        graphError(get(callPath + "/audioRoutingGroups/oneToOne", token), 501, "NotImplemented");
         graphError(get(callPath + "/contentSharingSessions", token), 501, "NotImplemented");
         graphError(get(callPath + "/contentSharingSessions/s1", token), 501, "NotImplemented");
     }
@@ -101,8 +98,6 @@ class UnimplementedActionsTest {
         ODataError e = GraphSdk.expectError(() -> bot.communications().calls().byCallId(call.getId()).changeScreenSharingRole()
                 .post(role), 501, "NotImplemented");
         assertThat(e.getError().getMessage()).contains("changeScreenSharingRole");
-        GraphSdk.expectError(() -> bot.communications().calls().byCallId(call.getId()).audioRoutingGroups().get(),
-                501, "NotImplemented");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * engine refuses one without a common codec.
  */
 public final class RecordingMediaEngine implements MediaEngine {
+    private final java.util.Map<String, dev.switchboard.media.AudioRoutes> routes = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> events = new ArrayList<>();
     private final Map<String, FakeLeg> legs = new ConcurrentHashMap<>();
     private final AtomicInteger openRooms = new AtomicInteger();
@@ -32,6 +33,11 @@ public final class RecordingMediaEngine implements MediaEngine {
 
     public synchronized List<String> events() {
         return List.copyOf(events);
+    }
+
+    /** The audio routes a room was last given (keyed by the room's call id); null if none were. */
+    public dev.switchboard.media.AudioRoutes routes(String callId) {
+        return routes.get(callId);
     }
 
     public FakeLeg leg(String participantId) {
@@ -99,6 +105,11 @@ public final class RecordingMediaEngine implements MediaEngine {
             FakeLeg leg = new FakeLeg(participantId, null);
             legs.put(participantId, leg);
             return leg;
+        }
+
+        @Override
+        public void route(dev.switchboard.media.AudioRoutes routes) {
+            RecordingMediaEngine.this.routes.put(callId, routes);
         }
 
         @Override

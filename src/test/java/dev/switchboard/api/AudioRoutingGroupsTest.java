@@ -1,0 +1,250 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.graph.communications.calls.item.participants.invite.InvitePostRequestBody;
+import com.microsoft.graph.models.AudioRoutingGroup;
+import com.microsoft.graph.models.Call;
+import com.microsoft.graph.models.Identity;
+import com.microsoft.graph.models.IdentitySet;
+import com.microsoft.graph.models.InvitationParticipantInfo;
+import com.microsoft.graph.models.RoutingMode;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.core.Caller;
+import dev.switchboard.media.AudioRoutes;
+import dev.switchboard.testsupport.RecordingMediaEngine;
+import dev.switchboard.testsupport.RecordingNotificationSink;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.switchboard.api.GraphSdk.expectError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code audioRoutingGroups} through the official Java SDK and raw HTTP: create, list, get, change, delete; every bad
+ * body a 400 naming what is wrong, and nothing kept; someone else's call 404; the permission; and what reaches the
+ * media room (who is outside the default group, who hears whom).
+ */
+class AudioRoutingGroupsTest {
+    static final String CALLBACK = "http://127.0.0.1:9/callback";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final RecordingMediaEngine media = new RecordingMediaEngine();
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static TestServer server;
+    static String token;
+    static GraphServiceClient bot;
+    static GraphServiceClient p2pBot;
+    static GraphServiceClient otherTenantBot;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(media, new RecordingNotificationSink(media));
+        token = Tokens.devBotToken(server.baseUrl());
+        bot = GraphSdk.client(server.baseUrl(), token);
+        p2pBot = GraphSdk.client(server.baseUrl(), Tokens.p2pBotToken(server.baseUrl()));
+        otherTenantBot = GraphSdk.client(server.baseUrl(), Tokens.otherTenantBotToken(server.baseUrl()));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** A group call with Alice and Bob in it (joined), and Carol invited out of the default group, joined too. */
+    record Room(Call call, String alice, String bob, String carol) {
+    }
+
+    static Room room() {
+        Call call = bot.communications().calls().post(GraphSdk.call(CALLBACK, DevIdentities.ALICE_ID, DevIdentities.BOB_ID));
+        String alice = join(call, DevIdentities.ALICE_ID, "Alice");
+        String bob = join(call, DevIdentities.BOB_ID, "Bob");
+        InvitePostRequestBody invite = new InvitePostRequestBody();
+        InvitationParticipantInfo carol = new InvitationParticipantInfo();
+        IdentitySet ids = new IdentitySet();
+        Identity user = new Identity();
+        user.setId(DevIdentities.CAROL_ID);
+        ids.setUser(user);
+        carol.setIdentity(ids);
+        carol.setAdditionalData(Map.of("removeFromDefaultAudioRoutingGroup", true));
+        invite.setParticipants(List.of(carol));
+        bot.communications().calls().byCallId(call.getId()).participants().invite().post(invite);
+        return new Room(call, alice, bob, join(call, DevIdentities.CAROL_ID, "Carol"));
+    }
+
+    static String join(Call call, String userId, String name) {
+        return server.server().calls().participants().join(call.getId(), Caller.user(DevIdentities.TENANT_ID,
+                DevIdentities.DEV_BOT_APP_ID, userId, name), "v=0 offer", java.net.InetAddress.getLoopbackAddress())
+                .participantId();
+    }
+
+    static AudioRoutingGroup group(String id, RoutingMode mode, String source, String... receivers) {
+        AudioRoutingGroup g = new AudioRoutingGroup();
+        g.setId(id);
+        g.setRoutingMode(mode);
+        g.setSources(List.of(source));
+        g.setReceivers(List.of(receivers));
+        return g;
+    }
+
+    static com.microsoft.graph.communications.calls.item.audioroutinggroups.AudioRoutingGroupsRequestBuilder groups(Call call) {
+        return bot.communications().calls().byCallId(call.getId()).audioRoutingGroups();
+    }
+
+    @Test
+    void aBotCreatesListsReadsChangesAndDeletesItsGroupsAndTheRoomFollows() {
+        Room r = room();
+        AudioRoutes invited = media.routes(r.call().getId());
+        assertThat(invited).as("carol joined outside the default group").isNotNull();
+        assertThat(invited.outsideDefault()).containsExactly(r.carol());
+        assertThat(invited.extraSources()).isEmpty();
+
+        AudioRoutingGroup created = groups(r.call()).post(group("whisper", RoutingMode.OneToOne, r.carol(), r.alice()));
+        assertThat(created.getId()).isEqualTo("whisper");
+        assertThat(created.getRoutingMode()).isEqualTo(RoutingMode.OneToOne);
+        assertThat(created.getSources()).containsExactly(r.carol());
+        assertThat(created.getReceivers()).containsExactly(r.alice());
+        assertThat(media.routes(r.call().getId()).extraSources()).isEqualTo(Map.of(r.alice(), Set.of(r.carol())));
+
+        AudioRoutingGroup named = groups(r.call()).post(group(null, RoutingMode.Multicast, r.alice(), r.carol(), r.bob()));
+        assertThat(named.getId()).as("the server names a group given no id").isNotBlank();
+        assertThat(groups(r.call()).get().getValue()).extracting(AudioRoutingGroup::getId)
+                .containsExactly("whisper", named.getId());
+        AudioRoutingGroup read = groups(r.call()).byAudioRoutingGroupId("whisper").get();
+        assertThat(read.getSources()).containsExactly(r.carol());
+
+        AudioRoutingGroup patch = new AudioRoutingGroup();
+        patch.setReceivers(List.of(r.bob()));
+        AudioRoutingGroup changed = groups(r.call()).byAudioRoutingGroupId("whisper").patch(patch);
+        assertThat(changed.getReceivers()).containsExactly(r.bob());
+        assertThat(changed.getSources()).as("what the patch leaves out stays").containsExactly(r.carol());
+        assertThat(media.routes(r.call().getId()).extraSources())
+                .isEqualTo(Map.of(r.bob(), Set.of(r.carol(), r.alice()), r.carol(), Set.of(r.alice())));
+
+        groups(r.call()).byAudioRoutingGroupId("whisper").delete();
+        groups(r.call()).byAudioRoutingGroupId(named.getId()).delete();
+        assertThat(groups(r.call()).get().getValue()).isEmpty();
+        AudioRoutes after = media.routes(r.call().getId());
+        assertThat(after.extraSources()).isEmpty();
+        assertThat(after.outsideDefault()).as("carol stays out of the default group").containsExactly(r.carol());
+        expectError(() -> groups(r.call()).byAudioRoutingGroupId("whisper").get(), 404, "itemNotFound");
+        expectError(() -> groups(r.call()).byAudioRoutingGroupId("whisper").delete(), 404, "itemNotFound");
+    }
+
+    @Test
+    void reInvitingWithoutTheFlagBringsAParticipantBackIntoTheDefaultGroup() throws Exception {
+        Room r = room();
+        String body = """
+                {"participants":[{"@odata.type":"#microsoft.graph.invitationParticipantInfo",
+                  "identity":{"user":{"id":"%s"}},"removeFromDefaultAudioRoutingGroup":false}]}""".formatted(DevIdentities.CAROL_ID);
+        HttpResponse<String> invited = send("POST", path(r.call(), "/participants/invite"), token, body);
+        assertThat(invited.statusCode()).as(invited.body()).isEqualTo(200);
+        assertThat(media.routes(r.call().getId())).isEqualTo(AudioRoutes.DEFAULT);
+    }
+
+    @Test
+    void theWireShapeIsGraphs() throws Exception {
+        Room r = room();
+        String body = """
+                {"id":"g1","routingMode":"multicast","sources":["%s"],"receivers":["%s","%s"]}""".formatted(r.carol(), r.alice(), r.bob());
+        HttpResponse<String> created = send("POST", path(r.call(), "/audioRoutingGroups"), token, body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        JsonNode g = JSON.readTree(created.body());
+        assertThat(g.get("@odata.type").asText()).isEqualTo("#microsoft.graph.audioRoutingGroup");
+        assertThat(g.get("@odata.context").asText()).endsWith("/v1.0/$metadata#communications/calls('" + r.call().getId()
+                + "')/audioRoutingGroups/$entity");
+        assertThat(g.get("routingMode").asText()).isEqualTo("multicast");
+        JsonNode list = JSON.readTree(send("GET", path(r.call(), "/audioRoutingGroups"), token, null).body());
+        assertThat(list.get("@odata.context").asText()).endsWith("/audioRoutingGroups");
+        assertThat(list.get("value")).hasSize(1);
+        assertThat(list.at("/value/0/receivers/1").asText()).isEqualTo(r.bob());
+        HttpResponse<String> alias = send("GET", "/v1.0/app/calls/" + r.call().getId() + "/audioRoutingGroups/g1", token, null);
+        assertThat(alias.statusCode()).as(alias.body()).isEqualTo(200);
+        assertThat(send("DELETE", path(r.call(), "/audioRoutingGroups/g1"), token, null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void everyBadBodyIsA400NamingWhatIsWrongAndNothingIsKept() throws Exception {
+        Room r = room();
+        String a = r.alice(), b = r.bob(), c = r.carol();
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"sources\":[\"" + c + "\"],\"receivers\":[\"" + a + "\"]}", "routingMode");
+        cases.put("{\"routingMode\":\"broadcast\",\"sources\":[\"" + c + "\"],\"receivers\":[\"" + a + "\"]}", "broadcast");
+        cases.put("{\"routingMode\":\"oneToOne\",\"receivers\":[\"" + a + "\"]}", "'sources' is required");
+        cases.put("{\"routingMode\":\"oneToOne\",\"sources\":\"" + c + "\",\"receivers\":[\"" + a + "\"]}", "'sources' must be an array");
+        cases.put("{\"routingMode\":\"oneToOne\",\"sources\":[\"" + c + "\",\"" + b + "\"],\"receivers\":[\"" + a + "\"]}", "exactly one");
+        cases.put("{\"routingMode\":\"oneToOne\",\"sources\":[\"" + c + "\"],\"receivers\":[\"" + a + "\",\"" + b + "\"]}", "oneToOne");
+        cases.put("{\"routingMode\":\"multicast\",\"sources\":[\"" + c + "\"],\"receivers\":[]}", "1 to 1000");
+        cases.put("{\"routingMode\":\"multicast\",\"sources\":[\"" + c + "\"],\"receivers\":[\"" + a + "\",\"" + a + "\"]}", "more than once");
+        cases.put("{\"routingMode\":\"multicast\",\"sources\":[\"" + c + "\"],\"receivers\":[\"" + a + "\",\"" + c + "\"]}", "does not hear itself");
+        cases.put("{\"routingMode\":\"oneToOne\",\"sources\":[\"nobody\"],\"receivers\":[\"" + a + "\"]}", "'nobody'");
+        cases.put("{\"routingMode\":\"oneToOne\",\"sources\":[\"" + c + "\"],\"receivers\":[42]}", "participant id");
+        cases.put("{\"id\":\"a/b\",\"routingMode\":\"oneToOne\",\"sources\":[\"" + c + "\"],\"receivers\":[\"" + a + "\"]}", "'id'");
+        cases.put("[]", "JSON object");
+        for (Map.Entry<String, String> e : cases.entrySet()) {
+            HttpResponse<String> resp = send("POST", path(r.call(), "/audioRoutingGroups"), token, e.getKey());
+            JsonNode error = UnimplementedActionsTest.graphError(resp, 400, "BadRequest");
+            assertThat(error.get("message").asText()).as(e.getKey()).contains(e.getValue());
+        }
+        assertThat(groups(r.call()).get().getValue()).isEmpty();
+        assertThat(media.routes(r.call().getId()).extraSources()).isEmpty();
+
+        groups(r.call()).post(group("g", RoutingMode.OneToOne, c, a));
+        HttpResponse<String> taken = send("POST", path(r.call(), "/audioRoutingGroups"), token,
+                "{\"id\":\"g\",\"routingMode\":\"oneToOne\",\"sources\":[\"" + a + "\"],\"receivers\":[\"" + b + "\"]}");
+        UnimplementedActionsTest.graphError(taken, 409, "Conflict");
+        HttpResponse<String> badPatch = send("PATCH", path(r.call(), "/audioRoutingGroups/g"), token,
+                "{\"receivers\":[\"" + a + "\",\"" + b + "\"]}");
+        assertThat(UnimplementedActionsTest.graphError(badPatch, 400, "BadRequest").get("message").asText()).contains("oneToOne");
+        HttpResponse<String> renamed = send("PATCH", path(r.call(), "/audioRoutingGroups/g"), token, "{\"id\":\"h\"}");
+        assertThat(UnimplementedActionsTest.graphError(renamed, 400, "BadRequest").get("message").asText()).contains("cannot change");
+        AudioRoutingGroup kept = groups(r.call()).byAudioRoutingGroupId("g").get();
+        assertThat(kept.getSources()).containsExactly(c);
+        assertThat(kept.getReceivers()).containsExactly(a);
+        assertThat(media.routes(r.call().getId()).extraSources()).isEqualTo(Map.of(a, Set.of(c)));
+    }
+
+    @Test
+    void anotherTenantsCallIsNotFoundAndTheGroupCallPermissionIsNeeded() {
+        Room r = room();
+        expectError(() -> otherTenantBot.communications().calls().byCallId(r.call().getId()).audioRoutingGroups().get(),
+                404, "itemNotFound");
+        expectError(() -> bot.communications().calls().byCallId("no-such-call").audioRoutingGroups().get(), 404, "itemNotFound");
+        expectError(() -> p2pBot.communications().calls().byCallId(r.call().getId()).audioRoutingGroups()
+                .post(group("g", RoutingMode.OneToOne, r.carol(), r.alice())), 403, "Forbidden");
+        assertThat(groups(r.call()).get().getValue()).isEmpty();
+    }
+
+    @Test
+    void aBotsGroupsEndWithItsCall() {
+        Room r = room();
+        groups(r.call()).post(group("g", RoutingMode.OneToOne, r.carol(), r.alice()));
+        assertThat(media.routes(r.call().getId()).extraSources()).isNotEmpty();
+        bot.communications().calls().byCallId(r.call().getId()).delete();
+        assertThat(media.routes(r.call().getId()).extraSources()).isEmpty();
+    }
+
+    static String path(Call call, String rest) {
+        return "/v1.0/communications/calls/" + call.getId() + rest;
+    }
+
+    static HttpResponse<String> send(String method, String path, String bearer, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + bearer);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return http.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
