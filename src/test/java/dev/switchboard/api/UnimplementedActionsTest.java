@@ -64,7 +64,6 @@ class UnimplementedActionsTest {
             }
         }
         graphError(post("/v1.0/app/calls/" + call.getId() + "/changeScreenSharingRole", token, "{}"), 501, "NotImplemented");
-        graphError(post("/v1.0/communications/calls/logTeleconferenceDeviceQuality", token, "{}"), 501, "NotImplemented");
     }
 
     @Test
@@ -89,8 +88,6 @@ class UnimplementedActionsTest {
         graphError(get(callPath + "/audioRoutingGroups", token), 501, "NotImplemented");
         graphError(post(callPath + "/audioRoutingGroups", token, "{\"routingMode\":\"oneToOne\"}"), 501, "NotImplemented");
         graphError(get(callPath + "/audioRoutingGroups/oneToOne", token), 501, "NotImplemented");
-        graphError(get(callPath + "/contentSharingSessions", token), 501, "NotImplemented");
-        graphError(get(callPath + "/contentSharingSessions/s1", token), 501, "NotImplemented");
     }
 
     @Test
