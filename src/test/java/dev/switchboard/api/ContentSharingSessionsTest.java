@@ -66,6 +66,16 @@ class ContentSharingSessionsTest {
     }
 
     @Test
+    void aCallThatAsksForContentSharingNotificationsIsCreatedAndStillListsNone() {
+        Call body = GraphSdk.call(CALLBACK, DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
+        com.microsoft.graph.models.OutgoingCallOptions options = new com.microsoft.graph.models.OutgoingCallOptions();
+        options.setIsContentSharingNotificationEnabled(true);
+        body.setCallOptions(options);
+        Call call = bot.communications().calls().post(body);
+        assertThat(bot.communications().calls().byCallId(call.getId()).contentSharingSessions().get().getValue()).isEmpty();
+    }
+
+    @Test
     void theListIsAnEmptyValueWithGraphsContextUnderBothRoots() throws Exception {
         Call call = groupCall();
         String base = server.baseUrl();
