@@ -7,6 +7,7 @@ import dev.switchboard.auth.TokenIssuer;
 import dev.switchboard.cluster.CallRouter;
 import dev.switchboard.core.CallDirectory;
 import dev.switchboard.core.CallEventSink;
+import dev.switchboard.core.DeviceQualityLog;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.DeliveryObserver;
 import io.javalin.config.RoutesConfig;
@@ -25,9 +26,12 @@ public final class AdminConsole {
     private final DeliveryLog deliveries = new DeliveryLog();
     private final EndedCalls ended;
     private final AuditLog audit = new AuditLog();
+    private final DeviceQualityLog deviceQuality;
 
-    public AdminConsole(Clock clock) {
+    /** @param deviceQuality the bots' device quality reports, shown read-only */
+    public AdminConsole(Clock clock, DeviceQualityLog deviceQuality) {
         this.clock = clock;
+        this.deviceQuality = deviceQuality;
         this.ended = new EndedCalls(clock, deliveries::forget);
     }
 
@@ -54,7 +58,7 @@ public final class AdminConsole {
         AdminView view = new AdminView(calls, ended, deliveries, new LegReadings(media), new ServerNumbers(meters), clock);
         AdminHandler handler = new AdminHandler(new AdminAccess(authenticator, identities, issuer, signIns), view, router, audit);
         LiveFeed feed = new LiveFeed(handler, view, clock);
-        AdminRoutes.register(routes, handler, feed, new DashboardAssets());
+        AdminRoutes.register(routes, handler, feed, new DeviceQualityReports(handler, deviceQuality), new DashboardAssets());
         if (meters != null) {
             Gauge.builder("switchboard.dashboard.feeds.open", feed, LiveFeed::open)
                     .description("Live dashboard feeds open now").register(meters);

@@ -9,7 +9,8 @@ public final class AdminRoutes {
     private AdminRoutes() {
     }
 
-    static void register(RoutesConfig routes, AdminHandler h, LiveFeed feed, DashboardAssets page) {
+    static void register(RoutesConfig routes, AdminHandler h, LiveFeed feed, DeviceQualityReports quality,
+                         DashboardAssets page) {
         String call = ROOT + "/calls/{callId}";
         String participant = call + "/participants/{participantId}";
 
@@ -25,6 +26,7 @@ public final class AdminRoutes {
         routes.post(participant + "/unmute", h::unmute);
         routes.delete(participant, h::remove);
         routes.get(ROOT + "/feed", feed::serve);
+        routes.get(ROOT + "/deviceQualityReports", quality::list);
 
         routes.get("/dashboard", page::index);
         routes.get("/dashboard/{asset}", page::asset);

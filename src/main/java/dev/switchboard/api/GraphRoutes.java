@@ -40,18 +40,26 @@ public final class GraphRoutes {
             routes.get(call + "/operations/{operationId}", operations::get);
 
             // Graph features not implemented yet: 501 NotImplemented on the caller's own call, 404 on any other
-            String collectionAction = UnimplementedActions.COLLECTION_ACTION;
-            action(routes, root, collectionAction, ctx -> unimplemented.onCollection(ctx, collectionAction));
             for (String name : UnimplementedActions.CALL_ACTIONS) {
                 action(routes, call, name, ctx -> unimplemented.onCall(ctx, name));
             }
             for (String name : UnimplementedActions.PARTICIPANT_ACTIONS) {
                 action(routes, participant, name, ctx -> unimplemented.onParticipant(ctx, name));
             }
-            String sessions = UnimplementedActions.CONTENT_SHARING_SESSIONS;
-            Handler sharing = ctx -> unimplemented.onCall(ctx, sessions);
-            routes.get(call + "/" + sessions, sharing);
-            routes.get(call + "/" + sessions + "/{sessionId}", sharing);
+        }
+    }
+
+    /**
+     * A call's content sharing sessions (always none: Switchboard carries audio only) and the calls collection's
+     * {@code logTeleconferenceDeviceQuality} action, under both roots.
+     */
+    public static void registerSharingAndDeviceQuality(RoutesConfig routes, ContentSharingSessionsHandler sharing,
+                                                       DeviceQualityHandler deviceQuality) {
+        for (String root : ROOTS) {
+            String sessions = root + "/{callId}/contentSharingSessions";
+            routes.get(sessions, sharing::list);
+            routes.get(sessions + "/{sessionId}", sharing::get);
+            action(routes, root, "logTeleconferenceDeviceQuality", deviceQuality::log);
         }
     }
 

@@ -18,10 +18,6 @@ public final class UnimplementedActions {
     public static final List<String> CALL_ACTIONS = List.of("changeScreenSharingRole", "addLargeGalleryView");
     /** Actions bound to a participant in Graph v1.0 that Switchboard does not implement. */
     public static final List<String> PARTICIPANT_ACTIONS = List.of();
-    /** The action bound to the calls collection. */
-    public static final String COLLECTION_ACTION = "logTeleconferenceDeviceQuality";
-    /** Resources contained in a call (read and written under it) that Switchboard does not implement. */
-    public static final String CONTENT_SHARING_SESSIONS = "contentSharingSessions";
 
     private final CallRouter calls;
     private final GraphRequests requests;
@@ -29,12 +25,6 @@ public final class UnimplementedActions {
     public UnimplementedActions(CallRouter calls, GraphRequests requests) {
         this.calls = calls;
         this.requests = requests;
-    }
-
-    /** {@code POST /communications/calls/logTeleconferenceDeviceQuality}: 501 for any app. */
-    public void onCollection(Context ctx, String name) {
-        requests.app(ctx);
-        throw notImplemented(name);
     }
 
     /** An action or resource of a call: 404 unless it is the caller's call, then 501. */

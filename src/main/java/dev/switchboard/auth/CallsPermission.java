@@ -97,6 +97,15 @@ public final class CallsPermission {
         require(principal, INITIATE);
     }
 
+    /**
+     * Logging a video teleconferencing device's quality ({@code POST /communications/calls/logTeleconferenceDeviceQuality},
+     * bound to no call) needs {@code Calls.AccessMedia.All} (Graph's permissions for the action).
+     */
+    public static void checkLogDeviceQuality(Principal principal) {
+        requireApp(principal);
+        require(principal, ACCESS_MEDIA);
+    }
+
     private static void require(Principal principal, String role) {
         if (!principal.hasRole(role)) {
             throw missing(role);

@@ -4,6 +4,8 @@ import dev.switchboard.admin.AdminConsole;
 import dev.switchboard.api.AudioRoutingHandler;
 import dev.switchboard.api.CallbackCheck;
 import dev.switchboard.api.CallsHandler;
+import dev.switchboard.api.ContentSharingSessionsHandler;
+import dev.switchboard.api.DeviceQualityHandler;
 import dev.switchboard.api.DtmfHandler;
 import dev.switchboard.api.GraphErrors;
 import dev.switchboard.api.GraphRequests;
@@ -28,6 +30,7 @@ import dev.switchboard.client.RosterStreams;
 import dev.switchboard.cluster.CallRouter;
 import dev.switchboard.core.CallEngine;
 import dev.switchboard.core.CallingBots;
+import dev.switchboard.core.DeviceQualityLog;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.notify.CallbackUriPolicy;
@@ -41,12 +44,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * inbound, IVR, join page, dashboard and cluster-internal routes. A value of the parts the routes serve; used once,
  * while the server is built.
  *
- * @param cluster cluster mode's parts, or null without {@code --redis}
+ * @param deviceQuality the bots' {@code logTeleconferenceDeviceQuality} reports (written by the Graph API, read by the
+ *                      admin API)
+ * @param cluster       cluster mode's parts, or null without {@code --redis}
  */
 record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draining draining, EmbeddedAuthority authority,
                     PublicOrigins origins, CallEngine calls, CallRouter router, MediaEngine media,
                     CallbackUriPolicy callbackPolicy, CallingBots callingBots, RosterStreams rosterStreams,
-                    RingStreams ringStreams, AdminConsole adminConsole, ClusterMode cluster) {
+                    RingStreams ringStreams, AdminConsole adminConsole, DeviceQualityLog deviceQuality,
+                    ClusterMode cluster) {
 
     /** Registers every route and filter on the configuration of the server's one Javalin. */
     void register(JavalinConfig cfg) {
@@ -67,6 +73,8 @@ record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draini
                 new UnimplementedActions(router, requests));
         GraphRoutes.registerDtmf(cfg.routes, new DtmfHandler(router, requests));
         GraphRoutes.registerAudioRouting(cfg.routes, new AudioRoutingHandler(router, requests));
+        GraphRoutes.registerSharingAndDeviceQuality(cfg.routes, new ContentSharingSessionsHandler(router, requests),
+                new DeviceQualityHandler(requests, deviceQuality, java.time.Clock.systemUTC()));
         ClientRoutes.register(cfg.routes, new ClientHandler(router, authority.authenticator(), rosterStreams));
         // people call bots (docs/inbound-calls.md)
         GraphRoutes.registerIncoming(cfg.routes, new IncomingCallsHandler(router, requests,

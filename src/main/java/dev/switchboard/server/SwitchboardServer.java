@@ -12,6 +12,7 @@ import dev.switchboard.cluster.LocalCallRouter;
 import dev.switchboard.core.CallEngine;
 import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.CallingBots;
+import dev.switchboard.core.DeviceQualityLog;
 import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.media.MediaEngine;
 import dev.switchboard.media.RtpMediaEngine;
@@ -21,6 +22,7 @@ import dev.switchboard.notify.NotificationSink;
 import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.notify.WebhookNotifier;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -130,7 +132,9 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         this.cluster = clusterMode;
-        AdminConsole adminConsole = new AdminConsole(Clock.systemUTC()); // the dashboard (docs/admin-api.md)
+        // bots' logTeleconferenceDeviceQuality reports, the latest 1,000, read through the admin API
+        DeviceQualityLog deviceQuality = new DeviceQualityLog(DeviceQualityLog.DEFAULT_CAPACITY);
+        AdminConsole adminConsole = new AdminConsole(Clock.systemUTC(), deviceQuality); // the dashboard (docs/admin-api.md)
         this.bots = new BotDelivery(notifications, notifierSettings, this::callbackSigner, metrics, callbackPolicy,
                 adminConsole);
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
@@ -157,9 +161,14 @@ public final class SwitchboardServer implements AutoCloseable {
                 media instanceof RtpMediaEngine rtp ? rtp : null));
         Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
                 .description("calls in progress").register(metrics);
+        FunctionCounter.builder("switchboard.device.quality.reports", deviceQuality, DeviceQualityLog::received)
+                .description("logTeleconferenceDeviceQuality reports received and kept").register(metrics);
+        FunctionCounter.builder("switchboard.device.quality.reports.dropped", deviceQuality, DeviceQualityLog::dropped)
+                .description("device quality reports dropped from the admin API's log to make room for newer ones")
+                .register(metrics);
         this.listeners = new HttpListeners(config, certificate);
         ServerRoutes routes = new ServerRoutes(config, metrics, draining, authority, origins, calls, router, media,
-                callbackPolicy, callingBots, rosterStreams, ringStreams, adminConsole, cluster);
+                callbackPolicy, callingBots, rosterStreams, ringStreams, adminConsole, deviceQuality, cluster);
         this.http = Javalin.create(cfg -> {
             listeners.configure(cfg);
             routes.register(cfg);
