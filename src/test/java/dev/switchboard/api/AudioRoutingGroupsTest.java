@@ -21,9 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +38,6 @@ class AudioRoutingGroupsTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     static final ObjectMapper JSON = new ObjectMapper();
     static final RecordingMediaEngine media = new RecordingMediaEngine();
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static TestServer server;
     static String token;
     static GraphServiceClient bot;
@@ -194,7 +190,7 @@ class AudioRoutingGroupsTest {
         cases.put("[]", "JSON object");
         for (Map.Entry<String, String> e : cases.entrySet()) {
             HttpResponse<String> resp = send("POST", path(r.call(), "/audioRoutingGroups"), token, e.getKey());
-            JsonNode error = UnimplementedActionsTest.graphError(resp, 400, "BadRequest");
+            JsonNode error = GraphHttp.graphError(resp, 400, "BadRequest");
             assertThat(error.get("message").asText()).as(e.getKey()).contains(e.getValue());
         }
         assertThat(groups(r.call()).get().getValue()).isEmpty();
@@ -203,12 +199,12 @@ class AudioRoutingGroupsTest {
         groups(r.call()).post(group("g", RoutingMode.OneToOne, c, a));
         HttpResponse<String> taken = send("POST", path(r.call(), "/audioRoutingGroups"), token,
                 "{\"id\":\"g\",\"routingMode\":\"oneToOne\",\"sources\":[\"" + a + "\"],\"receivers\":[\"" + b + "\"]}");
-        UnimplementedActionsTest.graphError(taken, 409, "Conflict");
+        GraphHttp.graphError(taken, 409, "Conflict");
         HttpResponse<String> badPatch = send("PATCH", path(r.call(), "/audioRoutingGroups/g"), token,
                 "{\"receivers\":[\"" + a + "\",\"" + b + "\"]}");
-        assertThat(UnimplementedActionsTest.graphError(badPatch, 400, "BadRequest").get("message").asText()).contains("oneToOne");
+        assertThat(GraphHttp.graphError(badPatch, 400, "BadRequest").get("message").asText()).contains("oneToOne");
         HttpResponse<String> renamed = send("PATCH", path(r.call(), "/audioRoutingGroups/g"), token, "{\"id\":\"h\"}");
-        assertThat(UnimplementedActionsTest.graphError(renamed, 400, "BadRequest").get("message").asText()).contains("cannot change");
+        assertThat(GraphHttp.graphError(renamed, 400, "BadRequest").get("message").asText()).contains("cannot change");
         AudioRoutingGroup kept = groups(r.call()).byAudioRoutingGroupId("g").get();
         assertThat(kept.getSources()).containsExactly(c);
         assertThat(kept.getReceivers()).containsExactly(a);
@@ -240,11 +236,6 @@ class AudioRoutingGroupsTest {
     }
 
     static HttpResponse<String> send(String method, String path, String bearer, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + bearer);
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return new GraphHttp(server.baseUrl()).send(method, path, bearer, body);
     }
 }

@@ -16,14 +16,21 @@ record GraphHttp(String baseUrl) {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     HttpResponse<String> get(String path, String bearer) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + bearer)
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return send("GET", path, bearer, null);
     }
 
     HttpResponse<String> post(String path, String bearer, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + bearer)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send("POST", path, bearer, body);
+    }
+
+    /** Any method; a JSON {@code body}, or none when null. */
+    HttpResponse<String> send(String method, String path, String bearer, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + bearer);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return HTTP.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Asserts a Graph-style error with this status and code; returns its {@code error} object. */

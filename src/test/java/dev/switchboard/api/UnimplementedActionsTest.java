@@ -17,9 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
@@ -33,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UnimplementedActionsTest {
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final List<String> CALL_ACTIONS = List.of("changeScreenSharingRole", "addLargeGalleryView");
     static TestServer server;
     static String token;
@@ -124,21 +120,14 @@ class UnimplementedActionsTest {
     }
 
     static HttpResponse<String> post(String path, String bearer, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + bearer)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return new GraphHttp(server.baseUrl()).post(path, bearer, body);
     }
 
     static HttpResponse<String> get(String path, String bearer) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + bearer)
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new GraphHttp(server.baseUrl()).get(path, bearer);
     }
 
     static JsonNode graphError(HttpResponse<String> r, int status, String code) throws Exception {
-        assertThat(r.statusCode()).as("%s %s", r.request().uri(), r.body()).isEqualTo(status);
-        JsonNode error = JSON.readTree(r.body()).get("error");
-        assertThat(error.get("code").asText()).isEqualTo(code);
-        assertThat(error.at("/innerError/request-id").asText()).isEqualTo(r.headers().firstValue("request-id").orElseThrow());
-        return error;
+        return GraphHttp.graphError(r, status, code);
     }
 }

@@ -1,21 +1,18 @@
 package dev.switchboard.media;
 
-import dev.switchboard.testsupport.MediaPorts;
 import dev.switchboard.testsupport.RtpPeer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.switchboard.media.TonePeers.awaitFramesFrom;
+import static dev.switchboard.media.TonePeers.awaitHearing;
+import static dev.switchboard.media.TonePeers.expectPackets;
+import static dev.switchboard.media.TonePeers.join;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Audio routing over real UDP: a participant outside the default group is heard only by the receivers of its routes
@@ -24,68 +21,23 @@ import static org.awaitility.Awaitility.await;
  * 50 Hz (whole cycles in a 20 ms packet), so one tone's Goertzel level does not leak into another's.
  */
 class AudioRoutesTest {
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final double PRESENT = -30;
-    private static final double ABSENT = -45;
     private static final double[] NONE = {};
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private TonePeers rig;
     private RtpMediaEngine engine;
 
     @BeforeEach
     void setUp() {
-        int[] range = MediaPorts.nextRange(20);
-        engine = new RtpMediaEngine("127.0.0.1", range[0], range[1], meters);
+        rig = new TonePeers();
+        engine = rig.engine;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        engine.close();
+        rig.close();
     }
 
     private RtpPeer peer() {
-        RtpPeer p = new RtpPeer("127.0.0.1");
-        closeables.add(p);
-        return p;
-    }
-
-    private static RtpLeg join(MediaRoom room, String id, RtpPeer peer) {
-        RtpLeg leg = (RtpLeg) room.addLeg(id, peer.offer("sendrecv"), LOOPBACK);
-        peer.sendReceiverReport(leg.localPort());
-        await().atMost(Duration.ofSeconds(5)).until(leg::latched);
-        return leg;
-    }
-
-    /** Waits until a packet the listener gets now carries {@code hz} (what queued before is dropped first). */
-    private static void awaitHearing(RtpPeer listener, double hz) {
-        listener.drain();
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            RtpPeer.Packet p = listener.receive(50);
-            return p != null && p.pcmuLevelDbfs(hz) > PRESENT;
-        });
-    }
-
-    private static void awaitFramesFrom(RtpLeg leg, int frames) {
-        long from = leg.stats().packetsIn();
-        await().atMost(Duration.ofSeconds(5)).until(() -> leg.stats().packetsIn() >= from + frames);
-    }
-
-    /** The next {@code count} packets the listener gets, each checked for the tones it must and must not carry. */
-    private static void expectPackets(RtpPeer listener, int count, double[] present, double[] absent) {
-        listener.drain();
-        for (int i = 0; i < count; i++) {
-            RtpPeer.Packet p = listener.receive(1000);
-            assertThat(p).as("packet %d", i).isNotNull();
-            for (double hz : present) {
-                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isGreaterThan(PRESENT);
-            }
-            for (double hz : absent) {
-                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isLessThan(ABSENT);
-            }
-        }
+        return rig.peer();
     }
 
     /** a (400 Hz) and b (600 Hz) talk in the default group; c (1000 Hz) talks outside it; d listens outside it. */

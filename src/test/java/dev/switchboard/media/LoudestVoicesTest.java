@@ -1,20 +1,17 @@
 package dev.switchboard.media;
 
-import dev.switchboard.testsupport.MediaPorts;
 import dev.switchboard.testsupport.RtpPeer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
+import static dev.switchboard.media.TonePeers.awaitFramesFrom;
+import static dev.switchboard.media.TonePeers.awaitHearing;
+import static dev.switchboard.media.TonePeers.expectPackets;
+import static dev.switchboard.media.TonePeers.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The mix depth ({@code --mix-depth}) over real UDP: when more legs talk at once than the depth, the loudest are mixed,
@@ -22,71 +19,26 @@ import static org.awaitility.Awaitility.await;
  * multiples of 50 Hz, whole cycles in a 20 ms packet, so a packet's Goertzel level of one does not leak into another.
  */
 class LoudestVoicesTest {
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final double PRESENT = -30;
-    private static final double ABSENT = -45;
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private TonePeers rig;
     private RtpMediaEngine engine;
 
     @BeforeEach
     void setUp() {
-        int[] range = MediaPorts.nextRange(20);
-        engine = new RtpMediaEngine("127.0.0.1", range[0], range[1], meters);
+        rig = new TonePeers();
+        engine = rig.engine;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        engine.close();
+        rig.close();
     }
 
     private RtpPeer peer() {
-        RtpPeer p = new RtpPeer("127.0.0.1");
-        closeables.add(p);
-        return p;
-    }
-
-    /** Joins and latches a PCMU leg (the peer's receiver report), so the server sends it its mix. */
-    private static RtpLeg join(MediaRoom room, String id, RtpPeer peer) {
-        RtpLeg leg = (RtpLeg) room.addLeg(id, peer.offer("sendrecv"), LOOPBACK);
-        peer.sendReceiverReport(leg.localPort());
-        await().atMost(Duration.ofSeconds(5)).until(leg::latched);
-        return leg;
-    }
-
-    private static void awaitHearing(RtpPeer listener, double hz) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            RtpPeer.Packet p = listener.receive(50);
-            return p != null && p.pcmuLevelDbfs(hz) > PRESENT;
-        });
-    }
-
-    /** Waits until the server has received {@code frames} more of the leg's packets (its talker is in the room). */
-    private static void awaitFramesFrom(RtpLeg leg, int frames) {
-        long from = leg.stats().packetsIn();
-        await().atMost(Duration.ofSeconds(5)).until(() -> leg.stats().packetsIn() >= from + frames);
-    }
-
-    /** The next {@code count} packets the listener gets, each checked for the tones it must and must not carry. */
-    private static void expectPackets(RtpPeer listener, int count, double[] present, double[] absent) {
-        listener.drain();
-        for (int i = 0; i < count; i++) {
-            RtpPeer.Packet p = listener.receive(1000);
-            assertThat(p).as("packet %d", i).isNotNull();
-            for (double hz : present) {
-                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isGreaterThan(PRESENT);
-            }
-            for (double hz : absent) {
-                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isLessThan(ABSENT);
-            }
-        }
+        return rig.peer();
     }
 
     private double outvoiced() {
-        return meters.get("switchboard.media.frames.outvoiced").functionCounter().count();
+        return rig.meters.get("switchboard.media.frames.outvoiced").functionCounter().count();
     }
 
     /** Three talkers (c not started yet) and a silent listener in a room of mix depth {@code depth}. */

@@ -1,0 +1,84 @@
+package dev.switchboard.media;
+
+import dev.switchboard.testsupport.MediaPorts;
+import dev.switchboard.testsupport.RtpPeer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real media engine on free ports and PCMU peers over real UDP, for tests that check who hears which tone: join and
+ * latch a leg, wait until a tone is heard, check the next packets for the tones they must and must not carry. Tones
+ * sit on multiples of 50 Hz (whole cycles in a 20 ms packet), so one tone's Goertzel level does not leak into another's.
+ */
+final class TonePeers implements AutoCloseable {
+    static final double PRESENT = -30;
+    static final double ABSENT = -45;
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final RtpMediaEngine engine;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    TonePeers() {
+        int[] range = MediaPorts.nextRange(20);
+        engine = new RtpMediaEngine("127.0.0.1", range[0], range[1], meters);
+    }
+
+    RtpPeer peer() {
+        RtpPeer p = new RtpPeer("127.0.0.1");
+        closeables.add(p);
+        return p;
+    }
+
+    /** Joins and latches a PCMU leg (the peer's receiver report), so the server sends it its mix. */
+    static RtpLeg join(MediaRoom room, String id, RtpPeer peer) {
+        RtpLeg leg = (RtpLeg) room.addLeg(id, peer.offer("sendrecv"), LOOPBACK);
+        peer.sendReceiverReport(leg.localPort());
+        await().atMost(Duration.ofSeconds(5)).until(leg::latched);
+        return leg;
+    }
+
+    /** Waits until a packet the listener gets now carries {@code hz} (what queued before is dropped first). */
+    static void awaitHearing(RtpPeer listener, double hz) {
+        listener.drain();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            RtpPeer.Packet p = listener.receive(50);
+            return p != null && p.pcmuLevelDbfs(hz) > PRESENT;
+        });
+    }
+
+    /** Waits until the server has received {@code frames} more of the leg's packets (its talker is in the room). */
+    static void awaitFramesFrom(RtpLeg leg, int frames) {
+        long from = leg.stats().packetsIn();
+        await().atMost(Duration.ofSeconds(5)).until(() -> leg.stats().packetsIn() >= from + frames);
+    }
+
+    /** The next {@code count} packets the listener gets, each checked for the tones it must and must not carry. */
+    static void expectPackets(RtpPeer listener, int count, double[] present, double[] absent) {
+        listener.drain();
+        for (int i = 0; i < count; i++) {
+            RtpPeer.Packet p = listener.receive(1000);
+            assertThat(p).as("packet %d", i).isNotNull();
+            for (double hz : present) {
+                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isGreaterThan(PRESENT);
+            }
+            for (double hz : absent) {
+                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isLessThan(ABSENT);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        engine.close();
+    }
+}
