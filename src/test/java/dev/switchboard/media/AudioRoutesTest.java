@@ -2,7 +2,6 @@ package dev.switchboard.media;
 
 import dev.switchboard.testsupport.RtpPeer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -22,22 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AudioRoutesTest {
     private static final double[] NONE = {};
-    private TonePeers rig;
-    private RtpMediaEngine engine;
-
-    @BeforeEach
-    void setUp() {
-        rig = new TonePeers();
-        engine = rig.engine;
-    }
+    private final TonePeers rig = new TonePeers(); // a fresh engine and peers for every test
+    private final RtpMediaEngine engine = rig.engine;
 
     @AfterEach
     void tearDown() throws Exception {
         rig.close();
-    }
-
-    private RtpPeer peer() {
-        return rig.peer();
     }
 
     /** a (400 Hz) and b (600 Hz) talk in the default group; c (1000 Hz) talks outside it; d listens outside it. */
@@ -47,7 +36,7 @@ class AudioRoutesTest {
     /** c is whispered to a; d hears b alone. */
     private Routed routed(String callId) {
         MediaRoom room = engine.openRoom(callId);
-        RtpPeer a = peer(), b = peer(), c = peer(), d = peer();
+        RtpPeer a = rig.peer(), b = rig.peer(), c = rig.peer(), d = rig.peer();
         RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
         join(room, "d", d);
         room.route(new AudioRoutes(Set.of("c", "d"), Map.of("a", Set.of("c"), "d", Set.of("b")), Set.of()));

@@ -2,7 +2,6 @@ package dev.switchboard.media;
 
 import dev.switchboard.testsupport.RtpPeer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 
@@ -19,22 +18,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * multiples of 50 Hz, whole cycles in a 20 ms packet, so a packet's Goertzel level of one does not leak into another.
  */
 class LoudestVoicesTest {
-    private TonePeers rig;
-    private RtpMediaEngine engine;
-
-    @BeforeEach
-    void setUp() {
-        rig = new TonePeers();
-        engine = rig.engine;
-    }
+    private final TonePeers rig = new TonePeers(); // a fresh engine and peers for every test
+    private final RtpMediaEngine engine = rig.engine;
 
     @AfterEach
     void tearDown() throws Exception {
         rig.close();
-    }
-
-    private RtpPeer peer() {
-        return rig.peer();
     }
 
     private double outvoiced() {
@@ -49,7 +38,7 @@ class LoudestVoicesTest {
     private ThreeTalkers threeTalkers(int depth, String callId) {
         engine.useMixDepth(depth);
         MediaRoom room = engine.openRoom(callId);
-        RtpPeer a = peer(), b = peer(), c = peer(), listener = peer();
+        RtpPeer a = rig.peer(), b = rig.peer(), c = rig.peer(), listener = rig.peer();
         RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
         join(room, "listener", listener);
         a.startTone(la.localPort(), 400, 8000);
@@ -92,7 +81,7 @@ class LoudestVoicesTest {
     private OneSeat aSeatedAndBAsLoudWaiting(String callId) {
         engine.useMixDepth(1);
         MediaRoom room = engine.openRoom(callId);
-        RtpPeer a = peer(), b = peer(), listener = peer();
+        RtpPeer a = rig.peer(), b = rig.peer(), listener = rig.peer();
         RtpLeg la = join(room, "a", a), lb = join(room, "b", b);
         join(room, "listener", listener);
         a.startTone(la.localPort(), 400, 6000);
