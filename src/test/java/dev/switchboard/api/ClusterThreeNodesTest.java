@@ -96,6 +96,19 @@ class ClusterThreeNodesTest {
             assertThat(answers).as("GET via a, b, c").containsOnly(answers.get(0));
             assertThat(answers.get(0)).endsWith("3 muted=true");
 
+            // an audio routing group made through c is the same group read through every node
+            com.microsoft.graph.models.AudioRoutingGroup whisper = new com.microsoft.graph.models.AudioRoutingGroup();
+            whisper.setId("whisper");
+            whisper.setRoutingMode(com.microsoft.graph.models.RoutingMode.OneToOne);
+            whisper.setSources(List.of(aliceJoined.participantId()));
+            whisper.setReceivers(List.of(bobJoined.participantId()));
+            viaC.communications().calls().byCallId(callId).audioRoutingGroups().post(whisper);
+            for (ServerProcess node : List.of(a, b, c)) {
+                com.microsoft.graph.models.AudioRoutingGroup got = GraphSdk.client(node.baseUrl(), botToken).communications()
+                        .calls().byCallId(callId).audioRoutingGroups().byAudioRoutingGroupId("whisper").get();
+                assertThat(got.getReceivers()).as("via %s", node.baseUrl()).containsExactly(bobJoined.participantId());
+            }
+
             // the JWKS is the same on every node
             assertThat(jwks(b.baseUrl())).isEqualTo(jwks(a.baseUrl())).isEqualTo(jwks(c.baseUrl()));
 
