@@ -1,0 +1,129 @@
+package dev.switchboard.api;
+
+import com.microsoft.graph.communications.calls.item.participants.invite.InvitePostRequestBody;
+import com.microsoft.graph.models.AudioRoutingGroup;
+import com.microsoft.graph.models.Call;
+import com.microsoft.graph.models.Identity;
+import com.microsoft.graph.models.IdentitySet;
+import com.microsoft.graph.models.InvitationParticipantInfo;
+import com.microsoft.graph.models.RoutingMode;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Audio routing groups end to end: the official SDK invites carol out of the default group and whispers her to alice;
+ * alice, bob and carol are plain-RTP peers through the participants' client API, and what each really receives is
+ * judged by Goertzel per packet (present ≥ −30 dBFS, absent ≤ −45 dBFS). Alice talks at 400 Hz, bob at 600, carol at
+ * 1,000.
+ */
+class AudioRoutingEndToEndTest {
+    static final double ALICE_HZ = 400;
+    static final double BOB_HZ = 600;
+    static final double CAROL_HZ = 1000;
+    static TestServer server;
+    static CallbackReceiver callbacks;
+    static GraphServiceClient bot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start();
+        callbacks = new CallbackReceiver();
+        bot = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        callbacks.close();
+    }
+
+    @Test
+    void aParticipantInvitedOutOfTheDefaultGroupIsHeardOnlyWhereABotRoutesHer() throws Exception {
+        try (RtpPeer alice = new RtpPeer("127.0.0.1"); RtpPeer bob = new RtpPeer("127.0.0.1");
+             RtpPeer carol = new RtpPeer("127.0.0.1")) {
+            Call call = bot.communications().calls().post(GraphSdk.call(callbacks.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID));
+            inviteOutOfTheDefaultGroup(call, DevIdentities.CAROL_ID);
+            String aliceId = join(call, Tokens.aliceToken(server.baseUrl()), alice, ALICE_HZ);
+            join(call, Tokens.bobToken(server.baseUrl()), bob, BOB_HZ);
+            String carolId = join(call, Tokens.carolToken(server.baseUrl()), carol, CAROL_HZ);
+
+            awaitHearing(bob, ALICE_HZ);
+            expectPackets(bob, new double[] {ALICE_HZ}, new double[] {CAROL_HZ});
+            expectPackets(alice, new double[] {BOB_HZ}, new double[] {CAROL_HZ});
+            expectPackets(carol, new double[] {}, new double[] {ALICE_HZ, BOB_HZ});
+
+            AudioRoutingGroup whisper = new AudioRoutingGroup();
+            whisper.setId("whisper");
+            whisper.setRoutingMode(RoutingMode.OneToOne);
+            whisper.setSources(List.of(carolId));
+            whisper.setReceivers(List.of(aliceId));
+            bot.communications().calls().byCallId(call.getId()).audioRoutingGroups().post(whisper);
+            awaitHearing(alice, CAROL_HZ);
+            expectPackets(alice, new double[] {BOB_HZ, CAROL_HZ}, new double[] {ALICE_HZ});
+            expectPackets(bob, new double[] {ALICE_HZ}, new double[] {CAROL_HZ});
+
+            bot.communications().calls().byCallId(call.getId()).audioRoutingGroups().byAudioRoutingGroupId("whisper").delete();
+            assertThat(ClusterFixture.awaitTone(alice, CAROL_HZ, false, Duration.ofSeconds(10))).isTrue(); // from the next tick
+            expectPackets(alice, new double[] {BOB_HZ}, new double[] {CAROL_HZ});
+            bot.communications().calls().byCallId(call.getId()).delete();
+        }
+    }
+
+    static void inviteOutOfTheDefaultGroup(Call call, String userId) {
+        InvitationParticipantInfo who = new InvitationParticipantInfo();
+        IdentitySet ids = new IdentitySet();
+        Identity user = new Identity();
+        user.setId(userId);
+        ids.setUser(user);
+        who.setIdentity(ids);
+        who.setAdditionalData(Map.of("removeFromDefaultAudioRoutingGroup", true));
+        InvitePostRequestBody invite = new InvitePostRequestBody();
+        invite.setParticipants(List.of(who));
+        bot.communications().calls().byCallId(call.getId()).participants().invite().post(invite);
+    }
+
+    /** Joins through the client API, latches the leg and starts the peer's tone; the participant id. */
+    static String join(Call call, String userToken, RtpPeer peer, double hz) throws Exception {
+        ClientApi client = new ClientApi(new ServerHttp(server.baseUrl()), userToken);
+        ClientApi.Joined joined = client.join(call.getId(), peer.offer("sendrecv"));
+        int port = MuteEndToEndTest.audioPort(joined.sdpAnswer());
+        peer.sendReceiverReport(port);
+        peer.startTone(port, hz, 6000);
+        return joined.participantId();
+    }
+
+    static void awaitHearing(RtpPeer ear, double hz) {
+        assertThat(ClusterFixture.awaitTone(ear, hz, true, Duration.ofSeconds(10))).as("%s Hz heard", hz).isTrue();
+    }
+
+    /** The next 25 packets, each checked for the tones it must and must not carry. */
+    static void expectPackets(RtpPeer ear, double[] present, double[] absent) {
+        ear.drain();
+        for (int i = 0; i < 25; i++) {
+            RtpPeer.Packet p = ear.receive(2000);
+            assertThat(p).as("packet %d", i).isNotNull();
+            for (double hz : present) {
+                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isGreaterThan(-30);
+            }
+            for (double hz : absent) {
+                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isLessThan(-45);
+            }
+        }
+    }
+}
