@@ -66,6 +66,7 @@ public final class MediaLoadClient {
         int talkers = Integer.parseInt(arg(args, "--talkers", String.valueOf(roomSize)));
         double seconds = Double.parseDouble(arg(args, "--seconds", "20"));
         double warmup = Double.parseDouble(arg(args, "--warmup", "5"));
+        int whispers = Integer.parseInt(arg(args, "--whispers", "0"));
         Socket s = null;
         for (int i = 0; i < 100 && s == null; i++) {
             try {
@@ -78,7 +79,7 @@ public final class MediaLoadClient {
             throw new IOException("server not reachable on " + control);
         }
         s.setTcpNoDelay(true);
-        new MediaLoadClient(s).run(codec, legs, roomSize, talkers, seconds, warmup);
+        new MediaLoadClient(s).run(codec, legs, roomSize, talkers, seconds, warmup, whispers);
     }
 
     private static String arg(String[] args, String name, String def) {
@@ -90,7 +91,8 @@ public final class MediaLoadClient {
         return def;
     }
 
-    private void run(AudioCodec codec, int legs, int roomSize, int talkers, double seconds, double warmup) throws Exception {
+    private void run(AudioCodec codec, int legs, int roomSize, int talkers, double seconds, double warmup, int whispers)
+            throws Exception {
         long pid = Long.parseLong(call("PID").trim());
         long heapBefore = Long.parseLong(call("HEAP").trim());
         byte[][] tone = frames(codec, 440, 50);
@@ -132,6 +134,9 @@ public final class MediaLoadClient {
                 } else {
                     mode[leg] = SILENCE;
                 }
+            }
+            for (int i = Math.max(1, size - whispers); i < size; i++) {
+                call("WHISPER " + room + " p0 p" + i); // out of the default group, heard by p0 alone
             }
             done += size;
         }
@@ -211,8 +216,8 @@ public final class MediaLoadClient {
         long ticks = field(stats1, "ticks") - field(stats0, "ticks");
         long late = field(stats1, "late") - field(stats0, "late");
         Collections.sort(muteLatencies);
-        System.out.printf(Locale.ROOT, "codec=%s legs=%d rooms=%d roomSize=%d talkersPerRoom=%d window=%.1fs%n",
-                codec, legs, rooms, roomSize, Math.min(talkers, roomSize), wallSeconds);
+        System.out.printf(Locale.ROOT, "codec=%s legs=%d rooms=%d roomSize=%d talkersPerRoom=%d whispersPerRoom=%d window=%.1fs%n",
+                codec, legs, rooms, roomSize, Math.min(talkers, roomSize), Math.min(whispers, roomSize - 1), wallSeconds);
         System.out.printf(Locale.ROOT, "server cpu=%.2f cores  => %.3f %% of a core per leg, %.0f legs per core%n",
                 cores, 100 * cores / (legs + 3), (legs + 3) / Math.max(cores, 1e-9));
         long outDelta = field(stats1, "out") - field(stats0, "out");

@@ -24,7 +24,8 @@ import java.util.Map;
  * usage: MediaLoadServer CONTROL_PORT PORT_LOW PORT_HIGH. Commands (one per line, answer "OK ..." or "ERR ..."):
  * {@code PID}, {@code ROOM id}, {@code LEG room participant codec receivePort direction},
  * {@code MUTE room participant} (answers after setServerMuted(true) returned, with the server's nanoTime),
- * {@code UNMUTE room participant}, {@code STATS}, {@code HEAP}, {@code QUIT}; for {@code --webrtc} runs
+ * {@code UNMUTE room participant}, {@code WHISPER room listener source} (audio routing: the source leaves the
+ * room's default group and only the listener hears it), {@code STATS}, {@code HEAP}, {@code QUIT}; for {@code --webrtc} runs
  * ({@link WebRtcMediaLoad}): {@code WEBRTC} (opens the WebRTC port, answers its number), {@code WLEG room participant
  * base64(offer)} (answers base64(answer)), {@code WSTATS} (the port's counters), {@code CLOSE room}.
  */
@@ -38,6 +39,7 @@ public final class MediaLoadServer {
                 new SimpleMeterRegistry());
         Map<String, MediaRoom> rooms = new HashMap<>();
         Map<String, MediaLeg> legs = new HashMap<>();
+        Map<String, Map<String, java.util.Set<String>>> whispers = new HashMap<>();
         try (ServerSocket server = new ServerSocket(control, 1, InetAddress.getLoopbackAddress());
              Socket s = server.accept();
              BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
@@ -80,6 +82,14 @@ public final class MediaLoadServer {
                             MediaRoom room = rooms.remove(c[1]);
                             legs.keySet().removeIf(k -> k.startsWith(c[1] + "/"));
                             room.close();
+                            out.println("OK");
+                        }
+                        case "WHISPER" -> { // WHISPER room listener source: source leaves the default group, heard by listener
+                            Map<String, java.util.Set<String>> heard = whispers.computeIfAbsent(c[1], k -> new HashMap<>());
+                            heard.computeIfAbsent(c[2], k -> new java.util.HashSet<>()).add(c[3]);
+                            java.util.Set<String> outside = new java.util.HashSet<>();
+                            heard.values().forEach(outside::addAll);
+                            rooms.get(c[1]).route(new dev.switchboard.media.AudioRoutes(outside, heard, java.util.Set.of()));
                             out.println("OK");
                         }
                         case "MUTE" -> {
