@@ -231,6 +231,33 @@ class AudioRoutingGroupsTest {
         assertThat(media.routes(r.call().getId()).extraSources()).isEmpty();
     }
 
+    @Test
+    void twoBotsInOneMeetingRouteTogetherAndEachBotsGroupsEndWithItsCall() {
+        Room r = room();
+        var meeting = (com.microsoft.graph.models.JoinMeetingIdMeetingInfo) bot.communications().calls()
+                .byCallId(r.call().getId()).get().getMeetingInfo();
+        Call body = GraphSdk.joinMeeting(CALLBACK, meeting.getJoinMeetingId());
+        Identity instance = new Identity();
+        instance.setId("instance-2");
+        com.microsoft.graph.models.CommunicationsIdentitySet ids = new com.microsoft.graph.models.CommunicationsIdentitySet();
+        ids.setApplicationInstance(instance);
+        com.microsoft.graph.models.ParticipantInfo source = new com.microsoft.graph.models.ParticipantInfo();
+        source.setIdentity(ids);
+        body.setSource(source);
+        Call second = bot.communications().calls().post(body);
+
+        groups(r.call()).post(group("to-alice", RoutingMode.OneToOne, r.carol(), r.alice()));
+        groups(second).post(group("to-bob", RoutingMode.OneToOne, r.carol(), r.bob()));
+        assertThat(groups(second).get().getValue()).extracting(AudioRoutingGroup::getId).as("each call lists its own")
+                .containsExactly("to-bob");
+        AudioRoutes both = media.routes(r.call().getId());
+        assertThat(both.extraSources()).isEqualTo(Map.of(r.alice(), Set.of(r.carol()), r.bob(), Set.of(r.carol())));
+        assertThat(both.bots()).hasSize(2).contains(r.call().getMyParticipantId(), second.getMyParticipantId());
+
+        bot.communications().calls().byCallId(second.getId()).delete();
+        assertThat(media.routes(r.call().getId()).extraSources()).isEqualTo(Map.of(r.alice(), Set.of(r.carol())));
+    }
+
     static String path(Call call, String rest) {
         return "/v1.0/communications/calls/" + call.getId() + rest;
     }
