@@ -236,15 +236,8 @@ class AudioRoutingGroupsTest {
         Room r = room();
         var meeting = (com.microsoft.graph.models.JoinMeetingIdMeetingInfo) bot.communications().calls()
                 .byCallId(r.call().getId()).get().getMeetingInfo();
-        Call body = GraphSdk.joinMeeting(CALLBACK, meeting.getJoinMeetingId());
-        Identity instance = new Identity();
-        instance.setId("instance-2");
-        com.microsoft.graph.models.CommunicationsIdentitySet ids = new com.microsoft.graph.models.CommunicationsIdentitySet();
-        ids.setApplicationInstance(instance);
-        com.microsoft.graph.models.ParticipantInfo source = new com.microsoft.graph.models.ParticipantInfo();
-        source.setIdentity(ids);
-        body.setSource(source);
-        Call second = bot.communications().calls().post(body);
+        Call second = bot.communications().calls().post(GraphSdk.joinMeetingAs(CALLBACK, meeting.getJoinMeetingId(),
+                "instance-2", "Dev Bot, second identity"));
 
         groups(r.call()).post(group("to-alice", RoutingMode.OneToOne, r.carol(), r.alice()));
         groups(second).post(group("to-bob", RoutingMode.OneToOne, r.carol(), r.bob()));

@@ -298,16 +298,8 @@ class GraphCallsSdkTest {
         var meeting = (com.microsoft.graph.models.JoinMeetingIdMeetingInfo) fetched.getMeetingInfo();
         expectError(() -> bot.communications().calls().post(GraphSdk.joinMeeting(CALLBACK, meeting.getJoinMeetingId())),
                 409, "Conflict");
-        Call body = GraphSdk.joinMeeting(CALLBACK, meeting.getJoinMeetingId());
-        com.microsoft.graph.models.Identity instance = new com.microsoft.graph.models.Identity();
-        instance.setId("instance-2");
-        instance.setDisplayName("Dev Bot, second identity");
-        com.microsoft.graph.models.CommunicationsIdentitySet ids = new com.microsoft.graph.models.CommunicationsIdentitySet();
-        ids.setApplicationInstance(instance);
-        com.microsoft.graph.models.ParticipantInfo source = new com.microsoft.graph.models.ParticipantInfo();
-        source.setIdentity(ids);
-        body.setSource(source);
-        Call second = bot.communications().calls().post(body);
+        Call second = bot.communications().calls().post(GraphSdk.joinMeetingAs(CALLBACK, meeting.getJoinMeetingId(),
+                "instance-2", "Dev Bot, second identity"));
         assertThat(second.getCallChainId()).isEqualTo(first.getCallChainId());
         assertThat(second.getId()).isNotEqualTo(first.getId());
         List<Participant> roster = bot.communications().calls().byCallId(first.getId()).participants().get().getValue();

@@ -85,6 +85,20 @@ public final class GraphSdk {
         return call;
     }
 
+    /** A new body that joins the group call with this joinMeetingId as another identity of the app (an application instance). */
+    public static Call joinMeetingAs(String callbackUri, String joinMeetingId, String instanceId, String displayName) {
+        Call call = joinMeeting(callbackUri, joinMeetingId);
+        com.microsoft.graph.models.Identity instance = new com.microsoft.graph.models.Identity();
+        instance.setId(instanceId);
+        instance.setDisplayName(displayName);
+        com.microsoft.graph.models.CommunicationsIdentitySet ids = new com.microsoft.graph.models.CommunicationsIdentitySet();
+        ids.setApplicationInstance(instance);
+        com.microsoft.graph.models.ParticipantInfo source = new com.microsoft.graph.models.ParticipantInfo();
+        source.setIdentity(ids);
+        call.setSource(source);
+        return call;
+    }
+
     /** Runs {@code action}, expecting the SDK to throw ODataError with this status and error code; returns it. */
     static ODataError expectError(ThrowableAssert.ThrowingCallable action, int status, String code) {
         ODataError e = catchThrowableOfType(ODataError.class, action);
