@@ -347,12 +347,7 @@ public final class RtpLeg implements MediaLeg {
         room.digitReceived(participantId, tone);
     }
 
-    /** Sends this leg its own mix-minus (48 kHz). */
-    void sendOwn(short[] mix) {
-        sender.sendOwn(mix, false);
-    }
-
-    /** Sends this leg a mix of its own at the tick's rate ({@code narrow}: 8 kHz). */
+    /** Sends this leg a mix of its own (hold music, a routed mix) at the tick's rate ({@code narrow}: 8 kHz). */
     void sendOwn(short[] mix, boolean narrow) {
         sender.sendOwn(mix, narrow);
     }

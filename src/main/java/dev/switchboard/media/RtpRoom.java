@@ -283,7 +283,7 @@ public final class RtpRoom implements MediaRoom {
                     }
                     short[] hold = ivr.holdFrame(l.participantId());
                     if (hold != null) {
-                        l.sendOwn(hold); // ivr: a held participant hears its music instead of the call
+                        l.sendOwn(hold, mixer.narrow()); // ivr: a held participant hears its music instead of the call
                     } else if (routing && routed.custom(i)) {
                         l.sendOwn(routed.mix(i, mixer, voice), mixer.narrow()); // routed: a mix of its own
                     } else if (l.contributing()) {
