@@ -17,7 +17,7 @@ public record AudioRoutes(Set<String> outsideDefault, Map<String, Set<String>> e
 
     public AudioRoutes {
         outsideDefault = Set.copyOf(outsideDefault);
-        java.util.Map<String, Set<String>> copy = new java.util.HashMap<>();
+        Map<String, Set<String>> copy = new java.util.HashMap<>();
         extraSources.forEach((listener, sources) -> copy.put(listener, Set.copyOf(sources)));
         extraSources = Map.copyOf(copy);
         bots = Set.copyOf(bots);
