@@ -28,6 +28,30 @@ public interface MediaRoom extends AutoCloseable {
     MediaLeg addServerLeg(String participantId);
 
     /**
+     * Takes a participant's leg out of this room without closing it, to be {@link #adopt adopted} by another room of the
+     * same media plane (a participant moving between calls: a consultative transfer, an invitation that replaces a
+     * call). When it returns this room mixes nothing more of the leg and sends it nothing; the leg keeps its port, its
+     * peer, its mute flags and its outgoing stream. A leg that is not in this room (or a server leg) is left alone.
+     *
+     * @return true if the leg was in this room and is now detached
+     */
+    default boolean detach(MediaLeg leg) {
+        return false;
+    }
+
+    /**
+     * Puts a leg that another room of this media plane {@link #detach detached} into this room: from the next tick it
+     * hears this room's mix and is heard in it, on the same port and the same outgoing stream (its peer sees no
+     * change but the audio). If this room has ended the leg is closed.
+     *
+     * @throws dev.switchboard.error.SwitchboardException ITEM_NOT_FOUND when this room has ended (the leg is closed)
+     * @throws IllegalArgumentException a leg of another media plane
+     */
+    default void adopt(MediaLeg leg) {
+        throw new IllegalArgumentException("This media plane cannot move legs between rooms.");
+    }
+
+    /**
      * Sets who hears whom beyond the default group (Graph's audio routing groups, docs/audio-routing.md); effective
      * from the next tick. A media plane that mixes nothing ignores it.
      */

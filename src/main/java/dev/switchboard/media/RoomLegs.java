@@ -140,6 +140,50 @@ final class RoomLegs {
         }
     }
 
+    /**
+     * Takes {@code leg} out of the mixed legs without releasing it (it moves to another room): after the tick boundary
+     * no tick of this room still reads it. False if it was not here.
+     */
+    boolean detach(RtpLeg leg) {
+        synchronized (this) {
+            RtpLeg[] current = legs;
+            int i = Arrays.asList(current).indexOf(leg);
+            if (i < 0) {
+                return false;
+            }
+            legs = without(current, i);
+        }
+        room.awaitTickBoundary(); // a tick that read the old array may still pull or send on the leg
+        return true;
+    }
+
+    /**
+     * Puts a leg another room of this engine detached into this one. The leg's room changes before this room's array
+     * holds it (the mute fence's order, {@link RtpLeg#movedTo}); a leg closed while it moved, or arriving in a room
+     * that closed, is released.
+     */
+    void adopt(RtpLeg leg) {
+        boolean admitted;
+        synchronized (this) {
+            admitted = !closed;
+            if (admitted) {
+                leg.movedTo(room);
+                RtpLeg[] current = legs;
+                RtpLeg[] next = Arrays.copyOf(current, current.length + 1);
+                next[current.length] = leg;
+                legs = next;
+            }
+        }
+        if (!admitted) {
+            leg.release(engine.ports(), engine.receiver());
+            engine.legRemoved();
+            throw new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, "The call's media has ended.");
+        }
+        if (leg.closeRequested()) {
+            remove(leg); // closed on its way here: close() looked for it in the room it left
+        }
+    }
+
     /** The leg of a participant, or null. */
     RtpLeg leg(String participantId) {
         for (RtpLeg l : legs) {

@@ -27,7 +27,8 @@ import java.nio.channels.DatagramChannel;
  * points of the packet, mixer and control threads, DTMF included); each stage's logic lives in its own class.
  */
 public final class RtpLeg implements MediaLeg {
-    private final RtpRoom room;
+    /** The room the leg is in; changes only when the leg moves to another room of its engine ({@link RoomLegs#adopt}). */
+    private volatile RtpRoom room;
     private final String participantId;
     private final DatagramChannel channel;
     private final int localPort;
@@ -48,6 +49,8 @@ public final class RtpLeg implements MediaLeg {
     /** Turns received telephone-events into key presses for the room's listeners; null without telephone-event. */
     private final DtmfReceiver dtmfIn;
     private volatile boolean closed;
+    /** Set by {@link #close()} before it asks the room: a leg closed while it moves between rooms is released on arrival. */
+    private volatile boolean closeRequested;
     private static final MuteState.Side[] MUTE_SIDES = MuteState.Side.values();
 
     /**
@@ -67,7 +70,7 @@ public final class RtpLeg implements MediaLeg {
         this.sdpAnswer = negotiation.answer(localAddress, localPort);
         this.stats = new LegCounters(counters);
         this.playout = new Playout(codec, stats);
-        this.mute = new MuteState(playout, room::awaitSendBoundary, stats);
+        this.mute = new MuteState(playout, this::awaitSendBoundary, stats);
         InetAddress remoteIp = parseIp(negotiation.remoteAddress());
         this.dtmfPayloadType = negotiation.dtmfPayloadType();
         this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
@@ -95,7 +98,7 @@ public final class RtpLeg implements MediaLeg {
         this.codec = offer.codec();
         this.stats = new LegCounters(counters);
         this.playout = new Playout(codec, stats);
-        this.mute = new MuteState(playout, room::awaitSendBoundary, stats);
+        this.mute = new MuteState(playout, this::awaitSendBoundary, stats);
         Direction ours = offer.direction().answer();
         this.dtmfPayloadType = offer.dtmfPayloadType();
         this.dtmfIn = dtmfPayloadType >= 0 ? new DtmfReceiver(this::digit) : null;
@@ -215,7 +218,42 @@ public final class RtpLeg implements MediaLeg {
 
     @Override
     public void close() {
+        closeRequested = true;
         room.removeLeg(this);
+    }
+
+    /** True once {@link #close()} was called. */
+    boolean closeRequested() {
+        return closeRequested;
+    }
+
+    /** The room the leg is in now. */
+    RtpRoom room() {
+        return room;
+    }
+
+    /**
+     * The leg now belongs to {@code next} (request thread, the leg out of every room's array): set before the new room
+     * can see it, so a mute that finds the new room also waits for its send fence ({@link #awaitSendBoundary}).
+     */
+    void movedTo(RtpRoom next) {
+        room = next;
+    }
+
+    /**
+     * The mute's fence in whatever room the leg is in: if the leg moved while this waited, it waits for the new room's
+     * send in flight too, so a frame the new room took before the mute is out before the mute returns.
+     */
+    private void awaitSendBoundary() {
+        RtpRoom r = room;
+        while (true) {
+            r.awaitSendBoundary();
+            RtpRoom now = room;
+            if (now == r) {
+                return;
+            }
+            r = now;
+        }
     }
 
     @Override

@@ -117,6 +117,19 @@ public final class RtpRoom implements MediaRoom {
         return leg;
     }
 
+    @Override
+    public boolean detach(MediaLeg leg) {
+        return leg instanceof RtpLeg l && l.room() == this && legs.detach(l);
+    }
+
+    @Override
+    public void adopt(MediaLeg leg) {
+        if (!(leg instanceof RtpLeg l) || l.room().engine != engine) {
+            throw new IllegalArgumentException("Only a leg of this media plane can move into this room.");
+        }
+        legs.adopt(l);
+    }
+
     void removeServerLeg(ServerLeg leg) {
         legs.removeServer(leg);
     }
