@@ -144,24 +144,39 @@ public final class IncomingCallsHandler {
         accepted(ctx);
     }
 
-    /** {@code POST .../calls/{id}/transfer}: blind transfer of a peer-to-peer call to another bot or a user. */
+    /**
+     * {@code POST .../calls/{id}/transfer}: blind transfer of a peer-to-peer call to another bot or a user; with
+     * {@code transferTarget.replacesCallId}, a consultative transfer (the target, a user in that call, moves in).
+     */
     public void transfer(Context ctx) {
         Principal app = requests.appPrincipal(ctx);
         ObjectNode body = requests.requiredBody(ctx);
         CallsPermission.checkRedirectOrTransfer(app);
         ObjectNode target = Json.requiredObject(body, "transferTarget");
-        if (Json.optionalString(target, "replacesCallId") != null) {
-            throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "Consultative transfer (transferTarget.replacesCallId) "
-                    + "is not implemented; omit it for a blind transfer.");
-        }
+        String replaces = replacesCallId(target, "transferTarget.replacesCallId");
         Target to = target(target, "transferTarget", app);
         String callId = ctx.pathParam("callId");
-        if (to.bot() != null) {
+        if (replaces != null) {
+            if (to.user() == null) {
+                throw SwitchboardException.badRequest("A consultative transfer's target must be a user (identity.user.id): "
+                        + "the other party of the call 'transferTarget.replacesCallId' names.");
+            }
+            calls.send(new CallCommand.TransferReplacing(callId, GraphRequests.caller(app), to.user(), replaces));
+        } else if (to.bot() != null) {
             calls.send(new CallCommand.Transfer(callId, GraphRequests.caller(app), to.bot(), answerWindow));
         } else {
             calls.send(new CallCommand.TransferToUser(callId, GraphRequests.caller(app), to.user(), answerWindow));
         }
         accepted(ctx);
+    }
+
+    /** An invitationParticipantInfo's {@code replacesCallId}: null when absent or null, else a non-blank call id. */
+    static String replacesCallId(ObjectNode info, String where) {
+        String id = Json.optionalString(info, "replacesCallId");
+        if (id != null && id.isBlank()) {
+            throw SwitchboardException.badRequest("'" + where + "' must be the id of the call to replace, or absent.");
+        }
+        return id;
     }
 
     /** Who a redirect or transfer goes to: another bot that takes calls, or a user. */

@@ -69,6 +69,7 @@ public final class ParticipantsHandler {
         }
         List<ParticipantIdentity> invitees = new ArrayList<>();
         java.util.Set<String> outsideDefaultAudio = new java.util.HashSet<>();
+        String replaces = null;
         for (JsonNode n : list) {
             if (!n.isObject()) {
                 throw SwitchboardException.badRequest("Each entry of 'participants' must be an invitationParticipantInfo object.");
@@ -78,9 +79,24 @@ public final class ParticipantsHandler {
             if (Json.optionalBoolean((ObjectNode) n, "removeFromDefaultAudioRoutingGroup")) {
                 outsideDefaultAudio.add(who.id()); // heard and hearing only through audio routing groups
             }
+            String r = IncomingCallsHandler.replacesCallId((ObjectNode) n, "participants[" + (invitees.size() - 1)
+                    + "].replacesCallId");
+            replaces = r != null ? r : replaces;
         }
-        requests.answerOperation(ctx, calls.send(new CallCommand.Invite(ctx.pathParam("callId"), invitees,
-                outsideDefaultAudio, GraphRequests.caller(app), GraphRequests.clientContext(body))));
+        String callId = ctx.pathParam("callId");
+        String clientContext = GraphRequests.clientContext(body);
+        if (replaces != null) {
+            if (invitees.size() > 1) {
+                throw SwitchboardException.badRequest("An invitation with 'replacesCallId' invites one participant only; "
+                        + "this one lists " + invitees.size() + ".");
+            }
+            ParticipantIdentity who = invitees.getFirst();
+            requests.answerOperation(ctx, calls.send(new CallCommand.InviteReplacing(callId, GraphRequests.caller(app),
+                    who, replaces, outsideDefaultAudio.contains(who.id()), clientContext)));
+            return;
+        }
+        requests.answerOperation(ctx, calls.send(new CallCommand.Invite(callId, invitees,
+                outsideDefaultAudio, GraphRequests.caller(app), clientContext)));
     }
 
     /** {@code POST .../participants/{pid}/mute}: server mute of another participant. */

@@ -85,6 +85,14 @@ public final class RingStreams implements CallEventSink {
             m.put("callId", e.callId());
             m.set("reason", CallJson.resultInfo(e.reason()));
             return new Frame(e.tenantId(), e.userId(), m.toString());
+        } else if (event instanceof CallEvent.ParticipantMoved e) {
+            ObjectNode m = JsonNodeFactory.instance.objectNode();
+            m.put("type", "moved");
+            m.put("callId", e.callId());
+            m.put("callChainId", e.callChainId());
+            m.put("fromCallId", e.fromCallId());
+            m.put("participantId", e.participantId());
+            return new Frame(e.tenantId(), e.userId(), m.toString());
         }
         return null;
     }

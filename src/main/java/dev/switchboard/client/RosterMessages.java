@@ -27,6 +27,9 @@ final class RosterMessages {
         if (update.ended() && update.endReason() != null) {
             message.set("endReason", CallJson.resultInfo(update.endReason())); // why, for a caller (docs/inbound-calls.md)
         }
+        if (update.movedTo() != null) {
+            message.put("movedTo", update.movedTo()); // the user goes on in that call (docs/inbound-calls.md)
+        }
         ArrayNode changed = message.putArray("changed");
         for (ParticipantView p : update.changed()) {
             ObjectNode entry = changed.addObject();

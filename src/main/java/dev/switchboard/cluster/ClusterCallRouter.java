@@ -51,6 +51,16 @@ public final class ClusterCallRouter implements CallRouter {
                 && node.route(callId) instanceof Route.Remote(NodeInfo owner)) {
             return (R) remoteRoster(owner, callId, user);
         }
+        String replaced = switch (command) {
+            case CallCommand.TransferReplacing t -> t.replacesCallId();
+            case CallCommand.InviteReplacing i -> i.replacesCallId();
+            default -> null;
+        };
+        if (replaced != null && node.route(replaced) instanceof Route.Remote(NodeInfo owner)) {
+            throw new SwitchboardException(ErrorCode.CONFLICT, "Call '" + replaced + "' (replacesCallId) lives on node '"
+                    + owner.id() + "', this call on node '" + node.nodeId() + "': a participant's media moves between calls "
+                    + "of one node only (docs/cluster.md).");
+        }
         return command.runOn(engine);
     }
 

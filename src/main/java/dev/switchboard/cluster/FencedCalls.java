@@ -42,6 +42,7 @@ public final class FencedCalls implements CallEventSink {
             case CallEvent.IncomingCall i -> fenced.contains(i.bot().callId());
             case CallEvent.Ringing r -> fenced.contains(r.callId());
             case CallEvent.RingEnded r -> fenced.contains(r.callId());
+            case CallEvent.ParticipantMoved m -> fenced.contains(m.callId());
         };
     }
 }

@@ -237,6 +237,23 @@ public sealed interface CallCommand<R> {
         }
     }
 
+    /** A consultative transfer: {@code user}, now in call {@code replacesCallId}, moves into call {@code callId}. */
+    record TransferReplacing(String callId, Caller app, ParticipantIdentity user, String replacesCallId)
+            implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.replacements().transfer(callId, app, user, replacesCallId);
+            return null;
+        }
+    }
+
+    /** An invitation that replaces a call: {@code user}, now in call {@code replacesCallId}, moves into group call {@code callId}. */
+    record InviteReplacing(String callId, Caller app, ParticipantIdentity user, String replacesCallId,
+                           boolean outsideDefaultAudio, String clientContext) implements CallCommand<Operation> {
+        public Operation runOn(CallEngine e) {
+            return e.replacements().invite(callId, app, user, replacesCallId, outsideDefaultAudio, clientContext);
+        }
+    }
+
     record GetLegStatus(String callId, String participantId, Caller user) implements CallCommand<LegStatus> {
         public LegStatus runOn(CallEngine e) {
             return e.incoming().legStatus(callId, participantId, user);

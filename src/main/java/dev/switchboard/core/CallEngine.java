@@ -31,6 +31,7 @@ public final class CallEngine implements AutoCloseable {
     private final DtmfCalls dtmf;
     private final RecordingStatusCalls recordingStatus;
     private final AudioRoutingCalls audioRouting;
+    private final CallReplacements replacements;
     private final CallAccess access;
     private final CallEvents events;
     private volatile IvrCalls ivr;
@@ -65,6 +66,8 @@ public final class CallEngine implements AutoCloseable {
         this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
         this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
         this.audioRouting = new AudioRoutingCalls(access);
+        this.replacements = new CallReplacements(access, departures, rosters, invitations, journaling, events, clock,
+                settings.operationRetention());
         this.directory = new CallDirectory(registry, departures);
     }
 
@@ -76,6 +79,11 @@ public final class CallEngine implements AutoCloseable {
     /** What bots do with DTMF: subscribeToTone, sendDtmfTones. */
     public DtmfCalls dtmf() {
         return dtmf;
+    }
+
+    /** Consultative transfers and invitations that replace a call: a user moves between a bot's calls. */
+    public CallReplacements replacements() {
+        return replacements;
     }
 
     /** The bots' updateRecordingStatus. */

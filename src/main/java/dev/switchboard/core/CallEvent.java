@@ -78,6 +78,15 @@ public sealed interface CallEvent {
     }
 
     /**
+     * A user's participant moved from one call into another, the first one replaced (a consultative transfer, an
+     * invitation with {@code replacesCallId}): the same participant id and media leg, now in {@code callId}'s call. The
+     * client API's ring stream and roster streams tell the user.
+     */
+    record ParticipantMoved(String tenantId, String userId, String participantId, String fromCallId, String callId,
+                            String callChainId) implements CallEvent {
+    }
+
+    /**
      * A ring is over: the user answered (joined), or it was cancelled (the call ended, the ring timed out) or declined.
      *
      * @param reason why it was cancelled or declined; null when answered

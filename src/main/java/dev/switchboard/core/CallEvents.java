@@ -42,6 +42,11 @@ final class CallEvents {
     }
 
     /** A user's ring for a call of {@code c} is over. */
+    /** User {@code p} moved from call {@code fromCallId} into {@code c}, addressed as {@code callId}; lock of {@code c} held. */
+    void participantMoved(Conference c, Participant p, String fromCallId, String callId) {
+        publish(new CallEvent.ParticipantMoved(c.tenantId, p.identity.id(), p.id, fromCallId, callId, c.id));
+    }
+
     void ringEnded(Conference c, String callId, String userId, boolean answered, ResultInfo why) {
         publish(new CallEvent.RingEnded(c.tenantId, userId, callId, answered, why));
     }

@@ -145,7 +145,7 @@ final class CallForwarding {
     }
 
     /** The user on the other side of an established peer-to-peer call; lock held. */
-    private static Participant requireTransferable(Call call) {
+    static Participant requireTransferable(Call call) {
         Conference c = call.conference;
         if (!c.peerToPeer) {
             throw SwitchboardException.badRequest("Transfer is supported for peer-to-peer calls only; this is a group call.");

@@ -64,6 +64,29 @@ final class Departures {
         journal.ended(call);
     }
 
+    /**
+     * A transfer succeeded (its target answered, or a consultative transfer moved its target in): the transferring
+     * bot's call goes {@code transferAccepted}, then {@code terminated} with 0/7015; the others go on. Lock held.
+     */
+    void transferred(Call transferor) {
+        Conference c = transferor.conference;
+        transferor.state = CallState.TRANSFER_ACCEPTED;
+        events.callState(transferor);
+        Participant p = c.participants.remove(transferor.myParticipantId);
+        closeLeg(p);
+        c.botCalls.remove(transferor);
+        registry.forget(transferor);
+        transferor.state = CallState.TERMINATED;
+        transferor.resultInfo = ResultInfo.TRANSFER_COMPLETED;
+        events.callState(transferor);
+        journal.ended(transferor);
+        if (p != null) {
+            rosters.changed(c, List.of(), List.of(p));
+            journal.participantsChanged(c, null);
+        }
+        log.info("transfer completed callId={}", transferor.id);
+    }
+
     /** A user leaves or is removed; {@code p2pReason} ends a peer-to-peer call. */
     void userLeave(Conference c, Participant p, ResultInfo p2pReason) {
         c.participants.remove(p.id);
@@ -76,6 +99,26 @@ final class Departures {
             rosters.changed(c, List.of(), List.of(p));
             journal.participantsChanged(c, null);
         }
+    }
+
+    /**
+     * When the media plane ends {@code leg} by itself (a browser's transport died: ICE consent expired, DTLS failed or
+     * closed), the participant leaves the call as if they had left: out of the roster, the bots told. Nothing happens
+     * if the participant already left or rejoined with another leg. Runs on the media plane's thread.
+     */
+    void watchLeg(Conference c, Participant p, dev.switchboard.media.MediaLeg leg) {
+        leg.onEnded((participantId, reason) -> {
+            c.lock.lock();
+            try {
+                if (c.ended || c.participants.get(p.id) != p || p.leg != leg) {
+                    return;
+                }
+                log.info("participant lost callChainId={} participantId={} reason={}", c.id, p.id, reason);
+                userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
+            } finally {
+                c.lock.unlock();
+            }
+        });
     }
 
     /** Ends the call for everyone: every bot's call terminates with {@code why}, every leg and the room close. */

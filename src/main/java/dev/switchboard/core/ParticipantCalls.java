@@ -55,12 +55,12 @@ public final class ParticipantCalls {
             throw SwitchboardException.badRequest("The SDP offer is empty.");
         }
         return access.withConference(callId, user, c -> {
-            if (c.peerToPeer && !user.userId().equals(c.peerUserId) && !c.ringingUsers.contains(user.userId())) {
-                throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only the target of this peer-to-peer call may join it.");
-            }
             Participant existing = c.userParticipant(user.userId());
             if (existing != null) {
-                return rejoin(c, existing, sdpOffer, offeredFrom);
+                return rejoin(c, existing, sdpOffer, offeredFrom); // a participant may always re-offer (one moved in too)
+            }
+            if (c.peerToPeer && !user.userId().equals(c.peerUserId) && !c.ringingUsers.contains(user.userId())) {
+                throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only the target of this peer-to-peer call may join it.");
             }
             String pid = Ids.next();
             MediaLeg leg = c.room.addLeg(pid, sdpOffer, offeredFrom);
@@ -71,7 +71,7 @@ public final class ParticipantCalls {
                 p.outsideDefaultAudio = true; // invited with removeFromDefaultAudioRoutingGroup
                 AudioRoutingCalls.apply(c);
             }
-            watch(c, p, leg);
+            departures.watchLeg(c, p, leg);
             rosters.changed(c, List.of(p), List.of());
             journal.participantsChanged(c, null);
             invitations.completeReady(c);
@@ -85,26 +85,6 @@ public final class ParticipantCalls {
     /** Wiring only (the engine's constructor): who hears that a user joined, with the conference lock held. */
     void onUserJoined(java.util.function.BiConsumer<Conference, String> hook) {
         this.userJoined = hook;
-    }
-
-    /**
-     * When the media plane ends {@code leg} by itself (a browser's transport died: ICE consent expired, DTLS failed or
-     * closed), the participant leaves the call as if they had left: out of the roster, the bots told. Nothing happens
-     * if the participant already left or rejoined with another leg. Runs on the media plane's thread.
-     */
-    private void watch(Conference c, Participant p, MediaLeg leg) {
-        leg.onEnded((participantId, reason) -> {
-            c.lock.lock();
-            try {
-                if (c.ended || c.participants.get(p.id) != p || p.leg != leg) {
-                    return;
-                }
-                log.info("participant lost callChainId={} participantId={} reason={}", c.id, p.id, reason);
-                departures.userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
-            } finally {
-                c.lock.unlock();
-            }
-        });
     }
 
     /** The callee of a peer-to-peer call joined: the ringing call becomes {@code established}. Lock held. */
@@ -198,7 +178,7 @@ public final class ParticipantCalls {
         leg.setServerMuted(p.serverMuted);
         leg.setClientMuted(p.clientMuted);
         p.leg = leg;
-        watch(c, p, leg);
+        departures.watchLeg(c, p, leg);
         log.info("participant rejoined callChainId={} participantId={}", c.id, p.id);
         return new JoinResult(p.id, leg.sdpAnswer(), p.view(), true);
     }

@@ -52,5 +52,10 @@ public record ResultInfo(int code, int subcode, String message) {
     public static final ResultInfo ANSWERED_ELSEWHERE = new ResultInfo(487, 0, "The call was answered elsewhere.");
     public static final ResultInfo TRANSFER_COMPLETED = new ResultInfo(0, 7015, "GracefulTransferCompleted");
     /** A transfer failed: the target refused or did not answer; the call stays established (facts IVR §3: 500/7000). */
+    /** A call another replaced (its user moved there: consultative transfer, invitation with replacesCallId) ended. */
+    public static final ResultInfo REPLACED = new ResultInfo(0, 7015, "The call was replaced: its participant moved to another call.");
+    /** A consultative transfer or replacing invitation could not move its user (Graph's 7700); the calls go on. */
+    public static final ResultInfo REPLACE_FAILED = new ResultInfo(500, 7700,
+            "The participant left the call to be replaced before they could be moved.");
     public static final ResultInfo TRANSFER_FAILED = new ResultInfo(500, 7000, "The transfer target did not accept the call.");
 }

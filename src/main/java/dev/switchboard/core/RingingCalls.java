@@ -115,7 +115,7 @@ final class RingingCalls {
         }
         Call transferor = call.inbound.transferFrom;
         if (transferor != null && transferor.live()) {
-            completeTransfer(transferor);
+            departures.transferred(transferor);
         }
     }
 
@@ -164,7 +164,7 @@ final class RingingCalls {
                 cancelOtherTargets(c, null, ring.userId());
             }
             if (ring.transferFrom() != null && ring.transferFrom().live()) {
-                completeTransfer(ring.transferFrom());
+                departures.transferred(ring.transferFrom());
             }
         } else if (!now.isBefore(ring.deadline())) {
             log.info("ring timed out callId={} userId={}", ring.callId(), ring.userId());
@@ -245,26 +245,6 @@ final class RingingCalls {
                 rings.end(ring, false, ResultInfo.ANSWERED_ELSEWHERE);
             }
         }
-    }
-
-    /** The target answered: the transferring bot's call goes transferAccepted, then ends with 7015. Lock held. */
-    private void completeTransfer(Call transferor) {
-        Conference c = transferor.conference;
-        transferor.state = CallState.TRANSFER_ACCEPTED;
-        events.callState(transferor);
-        Participant p = c.participants.remove(transferor.myParticipantId);
-        Departures.closeLeg(p);
-        c.botCalls.remove(transferor);
-        registry.forget(transferor);
-        transferor.state = CallState.TERMINATED;
-        transferor.resultInfo = ResultInfo.TRANSFER_COMPLETED;
-        events.callState(transferor);
-        journal.ended(transferor);
-        if (p != null) {
-            rosters.changed(c, List.of(), List.of(p));
-            journal.participantsChanged(c, null);
-        }
-        log.info("transfer completed callId={}", transferor.id);
     }
 
     /** A ringing bot's call ends while the caller's call goes on (redirected, or a transfer's target refused). Lock held. */

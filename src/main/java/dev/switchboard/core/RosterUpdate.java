@@ -12,18 +12,26 @@ import java.util.List;
  * @param changed        the entries that changed (removed ones flagged {@link ParticipantView#removed()})
  * @param ended          true when the call ended with this update (the roster is then empty)
  * @param endReason      why the call ended (with {@code ended}), or null
+ * @param movedTo        with {@code ended}: the call its user moved to when another call replaced this one (a
+ *                       consultative transfer, an invitation with {@code replacesCallId}), else null
  */
 public record RosterUpdate(List<String> callIds, String callChainId, long sequenceNumber, List<ParticipantView> roster,
-                           List<ParticipantView> changed, boolean ended, ResultInfo endReason) {
+                           List<ParticipantView> changed, boolean ended, ResultInfo endReason, String movedTo) {
     public RosterUpdate {
         callIds = List.copyOf(callIds);
         roster = List.copyOf(roster);
         changed = List.copyOf(changed);
     }
 
+    /** A change, or an end with a reason and no move. */
+    public RosterUpdate(List<String> callIds, String callChainId, long sequenceNumber, List<ParticipantView> roster,
+                        List<ParticipantView> changed, boolean ended, ResultInfo endReason) {
+        this(callIds, callChainId, sequenceNumber, roster, changed, ended, endReason, null);
+    }
+
     /** A change without an end reason. */
     public RosterUpdate(List<String> callIds, String callChainId, long sequenceNumber, List<ParticipantView> roster,
                         List<ParticipantView> changed, boolean ended) {
-        this(callIds, callChainId, sequenceNumber, roster, changed, ended, null);
+        this(callIds, callChainId, sequenceNumber, roster, changed, ended, null, null);
     }
 }

@@ -37,6 +37,6 @@ final class Rosters {
 
     /** The call ended for {@code why}: as {@link #ended(Conference, List, long)}, with the reason for the callers. */
     void ended(Conference c, List<ParticipantView> removed, long seq, ResultInfo why) {
-        events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true, why));
+        events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true, why, c.movedTo));
     }
 }

@@ -42,6 +42,7 @@ public final class NotificationRenderer {
                     "/communications/calls/" + i.bot().callId(), false, CallJson.call(i.call(), null)));
             case CallEvent.Ringing r -> List.of();     // for users: the client API's ring stream
             case CallEvent.RingEnded r -> List.of();
+            case CallEvent.ParticipantMoved m -> List.of(); // for the user: ring and roster streams
         };
     }
 

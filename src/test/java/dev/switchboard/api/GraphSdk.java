@@ -76,6 +76,16 @@ public final class GraphSdk {
         return call;
     }
 
+    /** An answer with service-hosted media and audio, its notifications to {@code callbackUri}. */
+    public static com.microsoft.graph.communications.calls.item.answer.AnswerPostRequestBody answerServiceHosted(
+            String callbackUri) {
+        var answer = new com.microsoft.graph.communications.calls.item.answer.AnswerPostRequestBody();
+        answer.setCallbackUri(callbackUri);
+        answer.setAcceptedModalities(List.of(Modality.Audio));
+        answer.setMediaConfig(new ServiceHostedMediaConfig());
+        return answer;
+    }
+
     /** A new body that joins the group call with this joinMeetingId. */
     public static Call joinMeeting(String callbackUri, String joinMeetingId) {
         Call call = call(callbackUri);

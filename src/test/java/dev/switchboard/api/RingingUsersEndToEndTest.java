@@ -291,10 +291,6 @@ class RingingUsersEndToEndTest {
     }
 
     static AnswerPostRequestBody serviceHosted() {
-        AnswerPostRequestBody answer = new AnswerPostRequestBody();
-        answer.setCallbackUri(webhook.url());
-        answer.setAcceptedModalities(List.of(Modality.Audio));
-        answer.setMediaConfig(new ServiceHostedMediaConfig());
-        return answer;
+        return GraphSdk.answerServiceHosted(webhook.url());
     }
 }
