@@ -1,6 +1,5 @@
 package dev.switchboard.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,12 +9,10 @@ import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.cluster.CallRouter;
 import dev.switchboard.core.CallCommand;
 import dev.switchboard.core.MuteTarget;
-import dev.switchboard.core.ParticipantIdentity;
 import dev.switchboard.core.ParticipantView;
 import dev.switchboard.graph.CallJson;
 import io.javalin.http.Context;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -67,20 +64,9 @@ public final class ParticipantsHandler {
         if (list == null || list.isEmpty()) {
             throw SwitchboardException.badRequest("'participants' is required: a list of invitationParticipantInfo.");
         }
-        List<ParticipantIdentity> invitees = new ArrayList<>();
-        java.util.Set<String> outsideDefaultAudio = new java.util.HashSet<>();
-        for (JsonNode n : list) {
-            if (!n.isObject()) {
-                throw SwitchboardException.badRequest("Each entry of 'participants' must be an invitationParticipantInfo object.");
-            }
-            ParticipantIdentity who = CreateCallBody.user(Json.requiredObject((ObjectNode) n, "identity"), "participants");
-            invitees.add(who);
-            if (Json.optionalBoolean((ObjectNode) n, "removeFromDefaultAudioRoutingGroup")) {
-                outsideDefaultAudio.add(who.id()); // heard and hearing only through audio routing groups
-            }
-        }
-        requests.answerOperation(ctx, calls.send(new CallCommand.Invite(ctx.pathParam("callId"), invitees,
-                outsideDefaultAudio, GraphRequests.caller(app), GraphRequests.clientContext(body))));
+        Invitations invited = Invitations.read(list, "participants");
+        requests.answerOperation(ctx, calls.send(new CallCommand.Invite(ctx.pathParam("callId"), invited.users(),
+                invited.outsideDefaultAudio(), GraphRequests.caller(app), GraphRequests.clientContext(body))));
     }
 
     /** {@code POST .../participants/{pid}/mute}: server mute of another participant. */
