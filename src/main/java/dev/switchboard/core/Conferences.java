@@ -73,8 +73,9 @@ final class Conferences {
         MediaRoom room = media.openRoom(callId);
         Conference c = new Conference(Ids.next(), tenantId, p2p, peer, p2p ? null : Ids.meetingId(), null,
                 request.allowSelfUnmute(), room);
-        c.usersOutsideDefaultAudio.addAll(request.outsideDefaultAudio()); // before anyone can find c
         if (!p2p) {
+            // flagged targets, as invitees (group calls only); recorded before anyone can find c
+            c.usersOutsideDefaultAudio.addAll(request.outsideDefaultAudio());
             String key = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
             c.meetingKeys.add(key);
             registry.meetings().put(key, c);

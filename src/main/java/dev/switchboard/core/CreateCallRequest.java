@@ -23,7 +23,8 @@ import java.util.Set;
  *                            must be this one or allowed by the media plane; null if unknown
  * @param echo                what to show back unread (owned by the API layer), or null
  * @param outsideDefaultAudio the user ids of the targets asked for with {@code removeFromDefaultAudioRoutingGroup}:
- *                            kept out of the default audio routing group when they join (docs/audio-routing.md)
+ *                            kept out of the default audio routing group when they join a new group call
+ *                            (not read for a peer-to-peer call or a meeting join; docs/audio-routing.md)
  */
 public record CreateCallRequest(URI callbackUri, List<String> requestedModalities, boolean appHostedMedia,
                                 String mediaOffer, List<ParticipantIdentity> targets, MeetingCoordinates meeting,

@@ -152,7 +152,7 @@ class AudioRoutingGroupsTest {
     }
 
     @Test
-    void aTargetOfANewCallWithTheFlagJoinsOutsideTheDefaultGroupAndOneWithoutItInside() {
+    void aFlaggedTargetOfANewGroupCallJoinsOutsideTheDefaultGroupTheOthersInside() {
         Call body = GraphSdk.call(CALLBACK, DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
         body.getTargets().get(1).setRemoveFromDefaultAudioRoutingGroup(true);
         Call call = bot.communications().calls().post(body);
@@ -167,6 +167,13 @@ class AudioRoutingGroupsTest {
         groups(call).post(group("whisper", RoutingMode.OneToOne, bob, alice));
         assertThat(media.routes(call.getId()).extraSources()).isEqualTo(Map.of(alice, Set.of(bob)));
         bot.communications().calls().byCallId(call.getId()).delete();
+
+        Call p2pBody = GraphSdk.call(CALLBACK, DevIdentities.CAROL_ID);
+        p2pBody.getTargets().getFirst().setRemoveFromDefaultAudioRoutingGroup(true);
+        Call p2p = p2pBot.communications().calls().post(p2pBody);
+        clientJoin(p2p, Tokens.carolToken(server.baseUrl()));
+        assertThat(media.routes(p2p.getId())).as("a peer-to-peer call's target stays in the default group, as with invite (group calls only)").isNull();
+        p2pBot.communications().calls().byCallId(p2p.getId()).delete();
     }
 
     @Test
