@@ -48,7 +48,8 @@ final class CreateCallBody {
         mediaEcho.remove("blob");
 
         ArrayNode targetsJson = Json.optionalArray(body, "targets");
-        List<ParticipantIdentity> targets = targets(targetsJson);
+        Invitations invited = Invitations.read(targetsJson, "targets");
+        List<ParticipantIdentity> targets = invited.users();
         ObjectNode chatInfo = Json.optionalObject(body, "chatInfo");
         ObjectNode meetingInfo = Json.optionalObject(body, "meetingInfo");
         MeetingCoordinates meeting = meeting(meetingInfo, chatInfo);
@@ -76,7 +77,7 @@ final class CreateCallBody {
                 options == null ? null : options.deepCopy());
         CreateCallRequest request = new CreateCallRequest(callbackUri, modalities, appHosted, offer, targets, meeting,
                 selfUnmute, delta, Json.optionalString(body, "subject"), source(Json.optionalObject(body, "source"), app),
-                from, echo);
+                from, echo, invited.outsideDefaultAudio());
         CallKind kind = meetingInfo != null ? CallKind.JOIN_MEETING
                 : request.peerToPeer() ? CallKind.PEER_TO_PEER : CallKind.NEW_GROUP_CALL;
         return new Parsed(request, kind);
@@ -131,20 +132,6 @@ final class CreateCallBody {
             default -> throw SwitchboardException.badRequest("Unknown mediaConfig '@odata.type'; expected "
                     + "#microsoft.graph.serviceHostedMediaConfig or #microsoft.graph.appHostedMediaConfig.");
         };
-    }
-
-    private static List<ParticipantIdentity> targets(ArrayNode array) {
-        List<ParticipantIdentity> out = new ArrayList<>();
-        if (array == null) {
-            return out;
-        }
-        for (JsonNode n : array) {
-            if (!n.isObject()) {
-                throw SwitchboardException.badRequest("Each entry of 'targets' must be an invitationParticipantInfo object.");
-            }
-            out.add(user(Json.requiredObject((ObjectNode) n, "identity"), "targets"));
-        }
-        return out;
     }
 
     /** The user of an identitySet; other identity kinds (phone, application, guest) are not supported here. */

@@ -60,12 +60,17 @@ final class Json {
     }
 
     static boolean optionalBoolean(ObjectNode o, String field) {
+        return optionalBoolean(o, field, field);
+    }
+
+    /** {@code path}: how the 400 names the property, e.g. {@code targets[1].removeFromDefaultAudioRoutingGroup}. */
+    static boolean optionalBoolean(ObjectNode o, String field, String path) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
             return false;
         }
         if (!n.isBoolean()) {
-            throw SwitchboardException.badRequest("'" + field + "' must be true or false.");
+            throw SwitchboardException.badRequest("'" + path + "' must be true or false.");
         }
         return n.asBoolean();
     }

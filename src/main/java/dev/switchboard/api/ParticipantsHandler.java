@@ -1,6 +1,5 @@
 package dev.switchboard.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,13 +8,12 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.cluster.CallRouter;
 import dev.switchboard.core.CallCommand;
-import dev.switchboard.core.MuteTarget;
 import dev.switchboard.core.ParticipantIdentity;
+import dev.switchboard.core.MuteTarget;
 import dev.switchboard.core.ParticipantView;
 import dev.switchboard.graph.CallJson;
 import io.javalin.http.Context;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -67,36 +65,17 @@ public final class ParticipantsHandler {
         if (list == null || list.isEmpty()) {
             throw SwitchboardException.badRequest("'participants' is required: a list of invitationParticipantInfo.");
         }
-        List<ParticipantIdentity> invitees = new ArrayList<>();
-        java.util.Set<String> outsideDefaultAudio = new java.util.HashSet<>();
-        String replaces = null;
-        for (JsonNode n : list) {
-            if (!n.isObject()) {
-                throw SwitchboardException.badRequest("Each entry of 'participants' must be an invitationParticipantInfo object.");
-            }
-            ParticipantIdentity who = CreateCallBody.user(Json.requiredObject((ObjectNode) n, "identity"), "participants");
-            invitees.add(who);
-            if (Json.optionalBoolean((ObjectNode) n, "removeFromDefaultAudioRoutingGroup")) {
-                outsideDefaultAudio.add(who.id()); // heard and hearing only through audio routing groups
-            }
-            String r = IncomingCallsHandler.replacesCallId((ObjectNode) n, "participants[" + (invitees.size() - 1)
-                    + "].replacesCallId");
-            replaces = r != null ? r : replaces;
-        }
+        Invitations invited = Invitations.read(list, "participants");
         String callId = ctx.pathParam("callId");
         String clientContext = GraphRequests.clientContext(body);
-        if (replaces != null) {
-            if (invitees.size() > 1) {
-                throw SwitchboardException.badRequest("An invitation with 'replacesCallId' invites one participant only; "
-                        + "this one lists " + invitees.size() + ".");
-            }
-            ParticipantIdentity who = invitees.getFirst();
+        if (invited.replacesCallId() != null) {
+            ParticipantIdentity who = invited.users().getFirst();
             requests.answerOperation(ctx, calls.send(new CallCommand.InviteReplacing(callId, GraphRequests.caller(app),
-                    who, replaces, outsideDefaultAudio.contains(who.id()), clientContext)));
+                    who, invited.replacesCallId(), invited.outsideDefaultAudio().contains(who.id()), clientContext)));
             return;
         }
-        requests.answerOperation(ctx, calls.send(new CallCommand.Invite(callId, invitees,
-                outsideDefaultAudio, GraphRequests.caller(app), clientContext)));
+        requests.answerOperation(ctx, calls.send(new CallCommand.Invite(callId, invited.users(),
+                invited.outsideDefaultAudio(), GraphRequests.caller(app), clientContext)));
     }
 
     /** {@code POST .../participants/{pid}/mute}: server mute of another participant. */

@@ -175,10 +175,7 @@ final class CallForwarding {
     /** Given a {@code callbackUri}, the bot hears the rest of the call there; null changes nothing. Lock held. */
     private static void moveCallback(Call call, java.net.URI callbackUri) {
         if (callbackUri != null) {
-            CreateCallRequest r = call.request;
-            call.request = new CreateCallRequest(callbackUri, r.requestedModalities(), r.appHostedMedia(), r.mediaOffer(),
-                    r.targets(), r.meeting(), r.allowSelfUnmute(), r.deltaRoster(), r.subject(), r.sourceIdentity(),
-                    r.mediaOfferFrom(), r.echo());
+            call.request = call.request.withCallbackUri(callbackUri);
         }
     }
 }

@@ -74,6 +74,8 @@ final class Conferences {
         Conference c = new Conference(Ids.next(), tenantId, p2p, peer, p2p ? null : Ids.meetingId(), null,
                 request.allowSelfUnmute(), room);
         if (!p2p) {
+            // flagged targets, as invitees (group calls only); recorded before anyone can find c
+            c.usersOutsideDefaultAudio.addAll(request.outsideDefaultAudio());
             String key = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);
             c.meetingKeys.add(key);
             registry.meetings().put(key, c);

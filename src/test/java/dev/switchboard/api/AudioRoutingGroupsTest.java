@@ -17,6 +17,8 @@ import dev.switchboard.testsupport.RecordingMediaEngine;
 import dev.switchboard.testsupport.RecordingNotificationSink;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,6 +149,58 @@ class AudioRoutingGroupsTest {
         HttpResponse<String> invited = send("POST", path(r.call(), "/participants/invite"), token, body);
         assertThat(invited.statusCode()).as(invited.body()).isEqualTo(200);
         assertThat(media.routes(r.call().getId())).isEqualTo(AudioRoutes.DEFAULT);
+    }
+
+    @Test
+    void aFlaggedTargetOfANewGroupCallJoinsOutsideTheDefaultGroupTheOthersInside() {
+        Call body = GraphSdk.call(CALLBACK, DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
+        body.getTargets().get(1).setRemoveFromDefaultAudioRoutingGroup(true);
+        Call call = bot.communications().calls().post(body);
+        String alice = clientJoin(call, Tokens.aliceToken(server.baseUrl()));
+        assertThat(media.routes(call.getId())).as("alice, without the flag, joined the default group").isNull();
+        String bob = clientJoin(call, Tokens.bobToken(server.baseUrl()));
+        AudioRoutes routes = media.routes(call.getId());
+        assertThat(routes).as("bob, flagged on the targets, joined outside the default group").isNotNull();
+        assertThat(routes.outsideDefault()).containsExactly(bob).doesNotContain(alice);
+        assertThat(routes.extraSources()).isEmpty();
+
+        groups(call).post(group("whisper", RoutingMode.OneToOne, bob, alice));
+        assertThat(media.routes(call.getId()).extraSources()).isEqualTo(Map.of(alice, Set.of(bob)));
+        bot.communications().calls().byCallId(call.getId()).delete();
+
+        Call p2pBody = GraphSdk.call(CALLBACK, DevIdentities.CAROL_ID);
+        p2pBody.getTargets().getFirst().setRemoveFromDefaultAudioRoutingGroup(true);
+        Call p2p = p2pBot.communications().calls().post(p2pBody);
+        clientJoin(p2p, Tokens.carolToken(server.baseUrl()));
+        assertThat(media.routes(p2p.getId())).as("a peer-to-peer call's target stays in the default group, as with invite (group calls only)").isNull();
+        p2pBot.communications().calls().byCallId(p2p.getId()).delete();
+    }
+
+    @Test
+    void aNonBooleanFlagIsA400NamingTheEntryOnTargetsAndOnInvite() throws Exception {
+        String create = """
+                {"callbackUri":"%s","requestedModalities":["audio"],
+                 "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
+                 "targets":[{"identity":{"user":{"id":"%s"}}},
+                            {"identity":{"user":{"id":"%s"}},"removeFromDefaultAudioRoutingGroup":"yes"}]}"""
+                .formatted(CALLBACK, DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
+        HttpResponse<String> created = send("POST", "/v1.0/communications/calls", token, create);
+        assertThat(GraphHttp.graphError(created, 400, "BadRequest").get("message").asText())
+                .contains("'targets[1].removeFromDefaultAudioRoutingGroup'");
+
+        Room r = room();
+        String invite = """
+                {"participants":[{"identity":{"user":{"id":"%s"}},"removeFromDefaultAudioRoutingGroup":1}]}"""
+                .formatted(DevIdentities.CAROL_ID);
+        HttpResponse<String> invited = send("POST", path(r.call(), "/participants/invite"), token, invite);
+        assertThat(GraphHttp.graphError(invited, 400, "BadRequest").get("message").asText())
+                .contains("'participants[0].removeFromDefaultAudioRoutingGroup'");
+        assertThat(media.routes(r.call().getId()).outsideDefault()).as("nothing changed").containsExactly(r.carol());
+    }
+
+    /** Joins through the client API over HTTP, as the user's own client does; the participant id. */
+    static String clientJoin(Call call, String userToken) {
+        return new ClientApi(new ServerHttp(server.baseUrl()), userToken).join(call.getId(), "v=0 offer").participantId();
     }
 
     @Test
