@@ -86,6 +86,15 @@ export class CallLeg {
     await pc.setRemoteDescription({type: 'answer', sdp: await r.text()});
   }
 
+  /**
+   * The same participant and WebRTC connection now belong to call {@code callId}: another call replaced this one (a
+   * consultative transfer, an invitation with replacesCallId). Only the call's id in the leg's address changes.
+   */
+  movedTo(callId) {
+    this.callId = callId;
+    this.location = '/client/v1/calls/' + encodeURIComponent(callId) + '/participants/' + encodeURIComponent(this.participantId);
+  }
+
   /** The participant's own mute, on the server (the roster shows it) and on the microphone track. */
   async setMuted(muted) {
     const r = await fetch(this.location + (muted ? '/mute' : '/unmute'), {method: 'POST',

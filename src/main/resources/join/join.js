@@ -18,6 +18,7 @@ let mic = null;
 let meterTimer = null;
 let leaving = false;
 let meetingCallId = null; // the call a /join?meeting= link resolved to
+let movedCallId = null;   // the call this participant was moved to (a consultative transfer, a replacing invitation)
 
 function show(panel) {
   for (const id of ['signin-panel', 'join-panel', 'call-panel', 'left-panel']) $(id).hidden = id !== panel;
@@ -41,7 +42,7 @@ function pathCallId() {
 }
 
 function callId() {
-  return pathCallId() || meetingCallId;
+  return movedCallId || pathCallId() || meetingCallId;
 }
 
 /** The meeting id of a /join?meeting=<joinMeetingId> link, or null. */
@@ -164,7 +165,8 @@ function connection(state) {
   }
 }
 
-function rosterChanged(participants, ended) {
+function rosterChanged(participants, ended, movedTo) {
+  if (ended && movedTo) return moved(movedTo);
   page.roster = participants.filter(p => !p.removedState).map(describe);
   const list = $('roster');
   list.replaceChildren(...page.roster.map(p => {
@@ -194,6 +196,18 @@ function rosterChanged(participants, ended) {
   } else if (page.phase === 'joined' && page.participantId && !me && page.roster.length > 0) {
     finish('You were removed from the call.');
   }
+}
+
+/** Another call replaced this one: the same leg and participant go on in call {@code id}; follow its roster. */
+function moved(id) {
+  movedCallId = id;
+  page.callId = id;
+  page.moves = (page.moves || 0) + 1;
+  leg.movedTo(id);
+  $('call-line').textContent = 'Call ' + id + ' (moved)';
+  const old = roster;
+  roster = openRoster(id, currentToken().accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed});
+  if (old) old.onclose = null; // its close is the move, not a problem
 }
 
 /** The server's levels (0..1 of full scale) per participant: what each one sends, after mute (muted = 0). */

@@ -1,5 +1,6 @@
 // The live roster over the roster stream (a WebSocket; the token goes in access_token since browsers cannot set
-// headers on it). Each roster message carries the whole roster; the last one of an ended call has type "ended".
+// headers on it). Each roster message carries the whole roster; the last one of an ended call has type "ended" (with
+// "movedTo": the call this participant now belongs to, when another call replaced this one).
 // Between them, up to 5 times a second, "levels" messages (asked for with levels=true) carry each participant's
 // audio level (0..1).
 
@@ -13,7 +14,7 @@ export function openRoster(callId, token, handlers) {
       handlers.levels(m.levels || {});
       return;
     }
-    handlers.roster(m.participants || [], m.type === 'ended');
+    handlers.roster(m.participants || [], m.type === 'ended', m.movedTo || null);
   };
   ws.onclose = e => handlers.closed(e.code);
   return ws;

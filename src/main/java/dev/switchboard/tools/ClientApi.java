@@ -18,6 +18,14 @@ public final class ClientApi {
 
     /** A joined participant: its id, its resource URL and the server's SDP answer. */
     public record Joined(String callId, String participantId, URI location, String sdpAnswer) {
+        /**
+         * The same participant and leg after a move into call {@code callId} (a consultative transfer, an invitation
+         * that replaced this call: the roster stream's last message says {@code movedTo}).
+         */
+        public Joined movedTo(String callId) {
+            return new Joined(callId, participantId, location.resolve("/client/v1/calls/" + callId + "/participants/"
+                    + participantId), sdpAnswer);
+        }
     }
 
     /** Joins a call with an SDP offer (WHIP-style). */

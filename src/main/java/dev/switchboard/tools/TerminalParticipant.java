@@ -74,27 +74,17 @@ public final class TerminalParticipant {
             if (options.keypad()) {
                 keypad.readLines(System.in);
             }
-            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-            try (RosterWatcher roster = RosterWatcher.connect(http, options.api(), callId, message -> {
-                out.println(describe(message, joined.participantId()));
-                if ("ended".equals(message.path("type").asText())) {
-                    JsonNode why = message.path("endReason");
-                    if (why.isObject()) {
-                        out.printf("call ended: %d/%d %s%n", why.path("code").asInt(), why.path("subcode").asInt(),
-                                why.path("message").asText());
-                    }
-                    ended.set(true);
-                }
-            })) {
-                long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
-                while (System.nanoTime() < deadline && !ended.get() && !stop.await(Math.min(1000, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
-                    out.printf(Locale.ROOT, "level %6.1f dBFS  %s  (sent %d, received %d packets)%n",
-                            phone.recording().recentRmsDbfs(1000), meter(phone.recording().recentRmsDbfs(1000)),
-                            phone.packetsSent(), phone.packetsReceived());
+            ClientApi.Joined here = joined;
+            long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
+            try {
+                String next;
+                while ((next = follow(here, stop, http, phone, deadline)) != null) {
+                    here = here.movedTo(next); // same participant, same RTP: only the call's id changed
+                    out.printf("moved to call %s (participant %s, the same media)%n", next, here.participantId());
                 }
             } finally {
                 try {
-                    options.api().leave(joined);
+                    options.api().leave(here);
                     out.println("left the call");
                 } catch (ToolException e) {
                     out.println("leaving: " + e.getMessage());
@@ -106,6 +96,40 @@ public final class TerminalParticipant {
                         phone.recording().length() / (double) phone.recording().sampleRate(), options.record());
             }
         }
+    }
+
+    /**
+     * Watches the call's roster and prints the level every second until the call ends, {@code deadline} passes or
+     * {@code stop} opens; the call the participant moved to when another call replaced this one, else null.
+     */
+    private String follow(ClientApi.Joined joined, CountDownLatch stop, java.net.http.HttpClient http, Softphone phone,
+                          long deadline) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> movedTo = new java.util.concurrent.atomic.AtomicReference<>();
+        try (RosterWatcher roster = RosterWatcher.connect(http, options.api(), joined.callId(), message -> {
+            if ("ended".equals(message.path("type").asText())) {
+                if (message.hasNonNull("movedTo")) {
+                    movedTo.set(message.path("movedTo").asText());
+                } else {
+                    out.println(describe(message, joined.participantId()));
+                    JsonNode why = message.path("endReason");
+                    if (why.isObject()) {
+                        out.printf("call ended: %d/%d %s%n", why.path("code").asInt(), why.path("subcode").asInt(),
+                                why.path("message").asText());
+                    }
+                }
+                ended.set(true);
+            } else {
+                out.println(describe(message, joined.participantId()));
+            }
+        })) {
+            while (System.nanoTime() < deadline && !ended.get() && !stop.await(Math.min(1000, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
+                out.printf(Locale.ROOT, "level %6.1f dBFS  %s  (sent %d, received %d packets)%n",
+                        phone.recording().recentRmsDbfs(1000), meter(phone.recording().recentRmsDbfs(1000)),
+                        phone.packetsSent(), phone.packetsReceived());
+            }
+        }
+        return movedTo.get();
     }
 
     /** Waits on the ring stream for a call that rings this user; its call id, or null when stopped first. */

@@ -77,6 +77,11 @@ final class JoinPageDriver {
         return chromium.execute("const e = document.getElementById(arguments[0]); return !!e && !e.hidden && e.offsetParent !== null;", id).asBoolean();
     }
 
+    /** What {@code script} returns, as text ("null" for null). */
+    String value(String script, Object... args) throws IOException, InterruptedException {
+        return chromium.execute(script, args).asText();
+    }
+
     double number(String script, Object... args) throws IOException, InterruptedException {
         return chromium.execute(script, args).asDouble();
     }
