@@ -109,6 +109,27 @@ class ClusterThreeNodesTest {
                 assertThat(got.getReceivers()).as("via %s", node.baseUrl()).containsExactly(bobJoined.participantId());
             }
 
+            // a consultative transfer replacing a call on another node is a 409 that says why (media moves within a node)
+            String first = viaA.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.CAROL_ID)).getId();
+            String other = null;
+            for (int i = 0; i < 8 && other == null; i++) {
+                Thread.sleep(1200); // each node's view of the others' load is refreshed every second
+                String next = viaA.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.BOB_ID)).getId();
+                if (!cluster.ownerOf(next).equals(cluster.ownerOf(first))) {
+                    other = next;
+                }
+            }
+            assertThat(other).as("two calls placed on different nodes").isNotNull();
+            com.microsoft.graph.models.InvitationParticipantInfo carol = GraphSdk.target(DevIdentities.CAROL_ID);
+            carol.setReplacesCallId(first);
+            com.microsoft.graph.communications.calls.item.transfer.TransferPostRequestBody across =
+                    new com.microsoft.graph.communications.calls.item.transfer.TransferPostRequestBody();
+            across.setTransferTarget(carol);
+            String otherCall = other;
+            var refused = GraphSdk.expectError(() -> viaC.communications().calls().byCallId(otherCall).transfer().post(across),
+                    409, "Conflict");
+            assertThat(refused.getError().getMessage()).contains("node '" + cluster.ownerOf(first) + "'");
+
             // the JWKS is the same on every node
             assertThat(jwks(b.baseUrl())).isEqualTo(jwks(a.baseUrl())).isEqualTo(jwks(c.baseUrl()));
 
