@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The users' ring streams (docs/inbound-calls.md): a user with {@code /client/v1/ring} open hears every call that rings
- * them ({@code ringing}) and how each ring ended ({@code answered}, {@code cancelled}, {@code declined}). As a
- * {@link CallEventSink} it hears {@link CallEvent.Ringing} and {@link CallEvent.RingEnded} and writes one small text
+ * them ({@code ringing}) and how each ring ended ({@code answered}, {@code cancelled}, {@code declined}), and when a
+ * bot moved them into another call ({@code moved}). As a {@link CallEventSink} it hears {@link CallEvent.Ringing},
+ * {@link CallEvent.RingEnded} and {@link CallEvent.ParticipantMoved} and writes one small text
  * frame per open stream of that user, asynchronously (Jetty queues the frame; nothing blocks the engine's thread).
  *
  * The same messages also go to every roster stream the rung user has open (on other calls: a user in a call hears
