@@ -75,6 +75,9 @@ final class Departures {
         Participant p = c.participants.remove(transferor.myParticipantId);
         closeLeg(p);
         c.botCalls.remove(transferor);
+        if (!transferor.routingGroups.isEmpty()) {
+            AudioRoutingCalls.apply(c); // its audio routing groups end with it, as in terminated()
+        }
         registry.forget(transferor);
         transferor.state = CallState.TERMINATED;
         transferor.resultInfo = ResultInfo.TRANSFER_COMPLETED;

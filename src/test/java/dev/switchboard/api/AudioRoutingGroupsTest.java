@@ -286,6 +286,21 @@ class AudioRoutingGroupsTest {
     }
 
     @Test
+    void aTransferredCallsGroupsEndWithIt() {
+        Call call = bot.communications().calls().post(GraphSdk.call(CALLBACK, DevIdentities.ALICE_ID));
+        String alice = join(call, DevIdentities.ALICE_ID, "Alice");
+        String botParticipant = bot.communications().calls().byCallId(call.getId()).get().getMyParticipantId();
+        groups(call).post(group("g", RoutingMode.OneToOne, alice, botParticipant));
+        assertThat(media.routes(call.getId()).extraSources()).isNotEmpty();
+        com.microsoft.graph.communications.calls.item.transfer.TransferPostRequestBody transfer =
+                new com.microsoft.graph.communications.calls.item.transfer.TransferPostRequestBody();
+        transfer.setTransferTarget(GraphSdk.target(DevIdentities.BOB_ID));
+        bot.communications().calls().byCallId(call.getId()).transfer().post(transfer);
+        join(call, DevIdentities.BOB_ID, "Bob"); // bob answers: the transfer completes, the bot's call ends
+        assertThat(media.routes(call.getId()).extraSources()).as("the groups ended with the transferred call").isEmpty();
+    }
+
+    @Test
     void twoBotsInOneMeetingRouteTogetherAndEachBotsGroupsEndWithItsCall() {
         Room r = room();
         var meeting = (com.microsoft.graph.models.JoinMeetingIdMeetingInfo) bot.communications().calls()
