@@ -2,7 +2,6 @@ package dev.switchboard.web;
 
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.webrtc.Chromium;
-import dev.switchboard.media.webrtc.ChromiumWebRtcTest;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
@@ -14,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -59,9 +57,7 @@ class JoinByMeetingIdTest {
     void aPersonJoinsByTheMeetingIdAndAnUnknownIdSaysCallNotFound() throws Exception {
         Chromium.requireOrSkip();
         Path dir = JoinPageBrowserTest.DIR;
-        Files.createDirectories(dir);
-        Path wav = dir.resolve("tone-660.wav");
-        ChromiumWebRtcTest.writeTone(wav, 660, 2);
+        Path wav = JoinPageBrowserTest.microphone660();
         try (CallbackReceiver bot = new CallbackReceiver();
              TestServer server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0)));
              Chromium chromium = new Chromium(wav.toAbsolutePath(), dir)) {

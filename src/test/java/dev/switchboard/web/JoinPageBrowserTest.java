@@ -46,9 +46,7 @@ class JoinPageBrowserTest {
     @Test
     void aPersonSignsInJoinsIsMutedByTheBotAndLeavesThroughThePage() throws Exception {
         Chromium.requireOrSkip();
-        Files.createDirectories(DIR);
-        Path wav = DIR.resolve("tone-660.wav");
-        ChromiumWebRtcTest.writeTone(wav, 660, 2);
+        Path wav = microphone660();
         try (CallbackReceiver bot = new CallbackReceiver();
              TestServer server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0)));
              RtpPeer bob = new RtpPeer("127.0.0.1");
@@ -106,6 +104,14 @@ class JoinPageBrowserTest {
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The fake microphone of the join page tests: two seconds of 660 Hz, written into {@link #DIR} (created). */
+    static Path microphone660() throws Exception {
+        Files.createDirectories(DIR);
+        Path wav = DIR.resolve("tone-660.wav");
+        ChromiumWebRtcTest.writeTone(wav, 660, 2);
+        return wav;
     }
 
     static int mediaPort(String answer) {

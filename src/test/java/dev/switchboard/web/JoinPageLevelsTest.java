@@ -2,7 +2,6 @@ package dev.switchboard.web;
 
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.webrtc.Chromium;
-import dev.switchboard.media.webrtc.ChromiumWebRtcTest;
 import dev.switchboard.testsupport.FfmpegPeer;
 import dev.switchboard.testsupport.RtpPeer;
 import dev.switchboard.testsupport.TestServer;
@@ -12,7 +11,6 @@ import dev.switchboard.tools.ClientApi;
 import dev.switchboard.tools.ServerHttp;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -35,9 +33,7 @@ class JoinPageLevelsTest {
         Chromium.requireOrSkip();
         assumeThat(FfmpegPeer.available()).as("ffmpeg at " + FfmpegPeer.FFMPEG).isTrue();
         Path dir = JoinPageBrowserTest.DIR;
-        Files.createDirectories(dir);
-        Path wav = dir.resolve("tone-660.wav");
-        ChromiumWebRtcTest.writeTone(wav, 660, 2);
+        Path wav = JoinPageBrowserTest.microphone660();
         try (CallbackReceiver bot = new CallbackReceiver();
              TestServer server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0)));
              RtpPeer carol = new RtpPeer("127.0.0.1");

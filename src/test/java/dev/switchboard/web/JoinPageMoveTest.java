@@ -6,7 +6,6 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.api.GraphSdk;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.webrtc.Chromium;
-import dev.switchboard.media.webrtc.ChromiumWebRtcTest;
 import dev.switchboard.testsupport.RtpPeer;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
@@ -15,7 +14,6 @@ import dev.switchboard.tools.ClientApi;
 import dev.switchboard.tools.ServerHttp;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -36,9 +34,7 @@ class JoinPageMoveTest {
     void thePageFollowsAConsultativeTransferAndKeepsItsConnection() throws Exception {
         Chromium.requireOrSkip();
         Path dir = JoinPageBrowserTest.DIR;
-        Files.createDirectories(dir);
-        Path wav = dir.resolve("tone-660.wav");
-        ChromiumWebRtcTest.writeTone(wav, 660, 2);
+        Path wav = JoinPageBrowserTest.microphone660();
         try (CallbackReceiver bot = new CallbackReceiver();
              TestServer server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0)));
              RtpPeer bob = new RtpPeer("127.0.0.1");
