@@ -14,6 +14,8 @@ import java.util.List;
  */
 final class Departures {
     private static final Logger log = LoggerFactory.getLogger(Departures.class);
+    /** "participant lost" stays in the participants' log, where operators (and TransportLostTest) look for it. */
+    private static final Logger participantsLog = LoggerFactory.getLogger(ParticipantCalls.class);
     private final CallRegistry registry;
     private final CallEvents events;
     private final Rosters rosters;
@@ -116,7 +118,7 @@ final class Departures {
                 if (c.ended || c.participants.get(p.id) != p || p.leg != leg) {
                     return;
                 }
-                log.info("participant lost callChainId={} participantId={} reason={}", c.id, p.id, reason);
+                participantsLog.info("participant lost callChainId={} participantId={} reason={}", c.id, p.id, reason);
                 userLeave(c, p, ResultInfo.P2P_PEER_LEFT);
             } finally {
                 c.lock.unlock();
