@@ -17,8 +17,10 @@ import java.util.List;
  * between rooms), their own mute, not a server mute; the replaced call ends for its bot with 0/7015 and tells the
  * user's client where they went ({@code movedTo} on its last roster message, {@code moved} on the ring stream).
  *
- * <p>Thread-safe. Never two conference locks at once (docs/concurrency.md): the user leaves the replaced call under
- * its lock, then arrives under the other's; between the two they are in neither roster and no room mixes them.
+ * <p>Thread-safe. Never two conference locks at once (docs/concurrency.md): the user is taken out of the replaced call
+ * under its lock, arrives under the other's, and only then does the replaced call end, under its lock again (so a
+ * client told {@code movedTo} finds itself in the new call). Between the steps the user is in neither roster and no
+ * room mixes them; if the new call ended meanwhile they are put back where they were.
  */
 public final class CallReplacements {
     private static final Logger log = LoggerFactory.getLogger(CallReplacements.class);
@@ -45,8 +47,7 @@ public final class CallReplacements {
     }
 
     /** A participant on its way from the replaced call: out of its roster and room, its leg open. */
-    private record Moving(String participantId, ParticipantIdentity identity, boolean clientMuted, MediaLeg leg,
-                          String fromCallId) {
+    private record Moving(Participant participant, MediaLeg leg, String fromCallId) {
     }
 
     /**
@@ -73,7 +74,7 @@ public final class CallReplacements {
             events.callState(call);
             return null;
         });
-        Moving moving = leave(replacesCallId, app, target.id(), callId);
+        Moving moving = takeOut(replacesCallId, app, target.id());
         boolean arrived = Boolean.TRUE.equals(whileLive(callId, app, call -> {
             if (moving == null) {
                 call.state = CallState.ESTABLISHED;
@@ -84,12 +85,10 @@ public final class CallReplacements {
             arrive(call.conference, moving, callId, false);
             departures.transferred(call);
             log.info("consultative transfer completed callId={} replacesCallId={} participantId={}", callId,
-                    replacesCallId, moving.participantId());
+                    replacesCallId, moving.participant().id);
             return true;
         }));
-        if (!arrived && moving != null) {
-            moving.leg().close(); // the transferred call ended while its target moved: nowhere to go
-        }
+        finish(moving, app, arrived, callId);
     }
 
     /**
@@ -116,7 +115,7 @@ public final class CallReplacements {
             call.remember(running, retention);
             return running;
         });
-        Moving moving = leave(replacesCallId, app, who.id(), callId);
+        Moving moving = takeOut(replacesCallId, app, who.id());
         boolean arrived = Boolean.TRUE.equals(whileLive(callId, app, call -> {
             if (moving == null) {
                 Operation running = call.runningOperations.get(op.id());
@@ -127,12 +126,10 @@ public final class CallReplacements {
             }
             arrive(call.conference, moving, callId, outsideDefaultAudio); // completes the invitation
             log.info("invitation replaced a call callId={} replacesCallId={} participantId={}", callId,
-                    replacesCallId, moving.participantId());
+                    replacesCallId, moving.participant().id);
             return true;
         }));
-        if (!arrived && moving != null) {
-            moving.leg().close();
-        }
+        finish(moving, app, arrived, callId);
         return op;
     }
 
@@ -172,44 +169,70 @@ public final class CallReplacements {
     }
 
     /**
-     * The user leaves the replaced call, which ends: their leg is detached from its room, open. Null (nothing changed)
-     * when they or the call are no longer there.
+     * Takes the user out of the replaced call: out of its roster and room (the leg detached, open); the call itself
+     * goes on until {@link #finish}. Null (nothing changed) when they or the call are no longer there.
      */
-    private Moving leave(String replacedCallId, Caller app, String userId, String intoCallId) {
+    private Moving takeOut(String replacedCallId, Caller app, String userId) {
         return whileLive(replacedCallId, app, replaced -> {
             Conference c = replaced.conference;
             Participant p = c.userParticipant(userId);
             if (replaced.state != CallState.ESTABLISHED || p == null || p.leg == null || !c.room.detach(p.leg)) {
                 return null;
             }
-            MediaLeg leg = p.leg;
             c.participants.remove(p.id);
-            p.leg = null;
-            leg.setServerMuted(false); // the new call's bot never muted them; no room mixes the leg now
-            c.movedTo = intoCallId;
-            departures.endConference(c, ResultInfo.REPLACED);
-            return new Moving(p.id, p.identity, p.clientMuted, leg, replacedCallId);
+            return new Moving(p, p.leg, replacedCallId);
         });
     }
 
-    /** The user arrives in {@code c} (addressed as {@code callId}) with the same participant id and leg. Lock held. */
+    /**
+     * The user arrives in {@code c} (addressed as {@code callId}) with the same participant id and leg: the server mute
+     * stays behind, their own mute comes along. Lock of {@code c} held.
+     */
     private void arrive(Conference c, Moving m, String callId, boolean outsideDefaultAudio) {
-        Participant p = new Participant(m.participantId(), m.identity(), Integer.toString(c.nextSourceId++), null, m.leg());
-        p.clientMuted = m.clientMuted();
-        p.outsideDefaultAudio = outsideDefaultAudio || c.usersOutsideDefaultAudio.contains(m.identity().id());
+        Participant was = m.participant();
+        Participant p = new Participant(was.id, was.identity, Integer.toString(c.nextSourceId++), null, m.leg());
+        p.clientMuted = was.clientMuted;
+        p.outsideDefaultAudio = outsideDefaultAudio || c.usersOutsideDefaultAudio.contains(was.identity.id());
         if (outsideDefaultAudio) {
-            c.usersOutsideDefaultAudio.add(m.identity().id());
+            c.usersOutsideDefaultAudio.add(was.identity.id());
         }
         c.participants.put(p.id, p);
         if (p.outsideDefaultAudio) {
             AudioRoutingCalls.apply(c); // routed before the room mixes the leg
         }
+        m.leg().setServerMuted(false); // the new call's bot never muted them; no room mixes the leg yet
         c.room.adopt(m.leg());
         departures.watchLeg(c, p, m.leg());
         rosters.changed(c, List.of(p), List.of());
         journal.participantsChanged(c, null);
         invitations.completeReady(c);
         events.participantMoved(c, p, m.fromCallId(), callId);
+    }
+
+    /**
+     * The last step, under the replaced call's lock: once the user arrived, the replaced call ends (its last roster
+     * message saying {@code movedTo}); if they could not arrive (the new call ended meanwhile), they are put back,
+     * or their leg closes when the replaced call ended too.
+     */
+    private void finish(Moving m, Caller app, boolean arrived, String intoCallId) {
+        if (m == null) {
+            return;
+        }
+        Boolean done = whileLive(m.fromCallId(), app, replaced -> {
+            Conference c = replaced.conference;
+            if (arrived) {
+                c.movedTo = intoCallId;
+                departures.endConference(c, ResultInfo.REPLACED);
+            } else {
+                Participant p = m.participant();
+                c.participants.put(p.id, p);
+                c.room.adopt(m.leg());
+            }
+            return true;
+        });
+        if (done == null && !arrived) {
+            m.leg().close(); // neither call is left: nowhere to go
+        }
     }
 
     /** {@code action} on the app's call while it is live (lock held); null when it is not (any more). */

@@ -40,7 +40,8 @@ class ParticipantMoveCommandTest {
             String a = create(server, token, bot.url(), DevIdentities.ALICE_ID);
             CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run(Main::commandLine,
                     "participant", "--call", a, "--user", "alice", "--tone", "650", "--duration", "12s", "--url", server.baseUrl()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> participants(server, token, a) >= 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> participants(server, token, a) >= 2
+                    && server.server().metrics().get("switchboard.roster.streams").gauge().value() >= 1); // it watches A
 
             String b = create(server, token, bot.url(), DevIdentities.BOB_ID);
             ClientApi bobApi = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));

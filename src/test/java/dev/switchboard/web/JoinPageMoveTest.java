@@ -44,6 +44,7 @@ class JoinPageMoveTest {
             JoinPageDriver page = new JoinPageDriver(chromium);
             page.signInAndJoin(JoinPage.link(server.baseUrl(), a), DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD);
             String aliceId = page.participantId();
+            await().atMost(Duration.ofSeconds(15)).until(() -> page.rosterState(aliceId).equals("live")); // its roster is open
 
             String b = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.BOB_ID)).getId();
             ClientApi bobApi = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));
