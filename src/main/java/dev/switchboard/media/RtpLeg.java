@@ -23,8 +23,9 @@ import java.nio.channels.DatagramChannel;
  * <p>Threads (see docs/concurrency.md): {@link #onDatagram} on the engine's packet thread; {@link #pullFrame} and the
  * send methods on the room's mixer thread; the mute setters, {@link #stats()} and {@link #close()} on any thread.
  *
- * <p>Over 300 lines because it is where a leg's stages meet (two constructors, plain RTP and WebRTC, and the entry
- * points of the packet, mixer and control threads, DTMF included); each stage's logic lives in its own class.
+ * <p>Over 400 lines because it is where a leg's stages meet (two constructors, plain RTP and WebRTC, and the entry
+ * points of the packet, mixer and control threads, DTMF included, and its move between rooms); each stage's logic
+ * lives in its own class, and about half the lines are their contracts' comments.
  */
 public final class RtpLeg implements MediaLeg {
     /** The room the leg is in; changes only when the leg moves to another room of its engine ({@link RoomLegs#adopt}). */
