@@ -25,7 +25,7 @@ import java.nio.channels.DatagramChannel;
  *
  * <p>Over 400 lines because it is where a leg's stages meet (two constructors, plain RTP and WebRTC, and the entry
  * points of the packet, mixer and control threads, DTMF included, and its move between rooms); each stage's logic
- * lives in its own class, and about half the lines are their contracts' comments.
+ * lives in its own class.
  */
 public final class RtpLeg implements MediaLeg {
     /** The room the leg is in; changes only when the leg moves to another room of its engine ({@link RoomLegs#adopt}). */
