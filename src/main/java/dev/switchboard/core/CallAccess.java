@@ -39,6 +39,9 @@ final class CallAccess {
     /** Runs {@code action} on the live conference a user addresses by {@code callId}, lock held. */
     <T> T withConference(String callId, Caller user, Function<Conference, T> action) {
         Conference c = registry.conference(callId);
+        if (c == null && user.isUser()) {
+            c = registry.movedTo(callId, user.userId()); // moved out of a replaced call: the old id leads to the new one
+        }
         if (c == null || !c.tenantId.equals(user.tenantId())) {
             throw CallRules.callNotFound(callId);
         }

@@ -66,7 +66,7 @@ public final class CallEngine implements AutoCloseable {
         this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
         this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
         this.audioRouting = new AudioRoutingCalls(access);
-        this.replacements = new CallReplacements(access, departures, rosters, invitations, journaling, events, clock,
+        this.replacements = new CallReplacements(access, registry, departures, rosters, invitations, journaling, events, clock,
                 settings.operationRetention());
         this.directory = new CallDirectory(registry, departures);
     }

@@ -14,6 +14,11 @@ final class CallRegistry {
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Conference> conferencesByCallId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Conference> meetings = new ConcurrentHashMap<>();
+    /**
+     * Users moved out of a call another replaced ({@link CallReplacements}): "callId\nuserId" → the conference they
+     * went to, kept while it lasts, so a client that still addresses the old id reaches the new call.
+     */
+    private final ConcurrentHashMap<String, Conference> movedUsers = new ConcurrentHashMap<>();
 
     void register(Call call) {
         calls.put(call.id, call);
@@ -26,6 +31,9 @@ final class CallRegistry {
     }
 
     void forget(Conference c) {
+        for (String key : c.movedInKeys) {
+            movedUsers.remove(key, c);
+        }
         for (String alias : c.aliases) {
             conferencesByCallId.remove(alias, c);
         }
@@ -40,6 +48,18 @@ final class CallRegistry {
 
     Conference conference(String callId) {
         return callId == null ? null : conferencesByCallId.get(callId);
+    }
+
+    /** User {@code userId} left call {@code fromCallId} for {@code into}; lock of {@code into} held. */
+    void moved(String fromCallId, String userId, Conference into) {
+        String key = fromCallId + "\n" + userId;
+        movedUsers.put(key, into);
+        into.movedInKeys.add(key);
+    }
+
+    /** The live-or-ended conference user {@code userId} was moved to out of call {@code callId}, or null. */
+    Conference movedTo(String callId, String userId) {
+        return callId == null ? null : movedUsers.get(callId + "\n" + userId);
     }
 
     ConcurrentHashMap<String, Conference> meetings() {

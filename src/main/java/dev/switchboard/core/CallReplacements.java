@@ -26,6 +26,7 @@ public final class CallReplacements {
     private static final Logger log = LoggerFactory.getLogger(CallReplacements.class);
 
     private final CallAccess access;
+    private final CallRegistry registry;
     private final Departures departures;
     private final Rosters rosters;
     private final Invitations invitations;
@@ -34,9 +35,10 @@ public final class CallReplacements {
     private final Clock clock;
     private final int retention;
 
-    CallReplacements(CallAccess access, Departures departures, Rosters rosters, Invitations invitations,
-                     Journaling journal, CallEvents events, Clock clock, int retention) {
+    CallReplacements(CallAccess access, CallRegistry registry, Departures departures, Rosters rosters,
+                     Invitations invitations, Journaling journal, CallEvents events, Clock clock, int retention) {
         this.access = access;
+        this.registry = registry;
         this.departures = departures;
         this.rosters = rosters;
         this.invitations = invitations;
@@ -206,6 +208,7 @@ public final class CallReplacements {
         rosters.changed(c, List.of(p), List.of());
         journal.participantsChanged(c, null);
         invitations.completeReady(c);
+        registry.moved(m.fromCallId(), was.identity.id(), c);
         events.participantMoved(c, p, m.fromCallId(), callId);
     }
 

@@ -38,6 +38,8 @@ final class Conference {
     final java.util.Set<String> ringingUsers = new java.util.HashSet<>();
     /** Users the last invitation naming them asked to keep out of the default audio routing group. */
     final java.util.Set<String> usersOutsideDefaultAudio = new java.util.HashSet<>();
+    /** The {@link CallRegistry} keys of users moved into this call out of a replaced one (forgotten with it). */
+    final List<String> movedInKeys = new ArrayList<>();
     /** The call its user moved to when another call replaced this one; set just before it ends, else null. */
     String movedTo;
     /** Why the call ended (set with {@link #ended}); what a caller's leg reports after the end. */

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,9 +138,17 @@ class ConsultativeTransferEndToEndTest {
             assertThat(moved.path("fromCallId").asText()).isEqualTo(a);
             assertThat(moved.path("participantId").asText()).as("she keeps her participant id").isEqualTo(aliceLeg.participantId());
         }
-        ClientApi.Joined aliceInB = new ClientApi.Joined(b, aliceLeg.participantId(),
-                URI.create(server.baseUrl() + "/client/v1/calls/" + b + "/participants/" + aliceLeg.participantId()),
-                aliceLeg.sdpAnswer());
+        ClientApi.Joined aliceInB = aliceLeg.movedTo(b);
+        assertThat(aliceInB.location().getPath()).isEqualTo("/client/v1/calls/" + b + "/participants/" + aliceLeg.participantId());
+        // a client that missed the move still reaches the new call by the old id: a roster stream opened on A shows B
+        try (RosterWatcher late = RosterWatcher.connect(HttpClient.newHttpClient(), alice, a, m -> { })) {
+            JsonNode roster = late.await(m -> m.path("type").asText().equals("roster"), WAIT);
+            List<String> ids = new java.util.ArrayList<>();
+            roster.path("participants").forEach(x -> ids.add(x.path("id").asText()));
+            assertThat(ids).containsExactlyInAnyOrder(aliceLeg.participantId(), bobLeg.participantId());
+        }
+        assertThat(alice.setMuted(aliceLeg, true).path("isMuted").asBoolean()).as("mute by the old address").isTrue();
+        assertThat(alice.setMuted(aliceInB, false).path("isMuted").asBoolean()).as("unmute by the new one").isFalse();
         try (RosterWatcher bRoster = RosterWatcher.connect(HttpClient.newHttpClient(), alice, b, m -> { })) {
             JsonNode roster = bRoster.await(m -> m.path("type").asText().equals("roster"), WAIT);
             List<String> ids = new java.util.ArrayList<>();
