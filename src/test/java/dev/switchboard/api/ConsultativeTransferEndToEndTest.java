@@ -247,6 +247,14 @@ class ConsultativeTransferEndToEndTest {
                         + ",\"replacesCallId\":\"" + b + "\"}]}"), 400, "NotSupportedInPeerToPeerCall");
         assertThat(p2p.path("message").asText()).contains("group call");
 
+        // a call that is not established yet cannot be replaced; an invitee already in the group call is refused
+        String ringing = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.CAROL_ID)).getId();
+        assertError(transfer, target(user.formatted(DevIdentities.CAROL_ID), "\"" + ringing + "\""), 409, "only an established call");
+        bob.join(group.getId(), FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(), Codec.PCMU, "sendrecv")); // bob: in B and in the group
+        assertError(invite, "{\"participants\":[{\"identity\":" + user.formatted(DevIdentities.BOB_ID)
+                + ",\"replacesCallId\":\"" + b + "\"}]}", 400, "already in this call");
+        graph.communications().calls().byCallId(ringing).delete();
+
         // another tenant's bot finds no such call
         String otherBot = Tokens.otherTenantBotToken(server.baseUrl());
         JsonNode error = GraphHttp.graphError(http.post(transfer, otherBot, target(user.formatted(DevIdentities.ALICE_ID),
