@@ -127,7 +127,7 @@ async function join() {
     $('mute').textContent = 'Mute';
     $('mute').setAttribute('aria-pressed', 'false');
     show('call-panel');
-    roster = openRoster(callId(), token.accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed});
+    roster = openRoster(callId(), token.accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed, moved: followMove});
     meterTimer = meterTimer || setInterval(meters, 100);
   } catch (e) {
     leg = null;
@@ -165,8 +165,10 @@ function connection(state) {
   }
 }
 
-function rosterChanged(participants, ended, movedTo) {
+function rosterChanged(participants, ended, movedTo, changed) {
   if (ended && movedTo) return moved(movedTo);
+  const mine = (changed || []).find(c => c.id === page.participantId && c.movedTo);
+  if (mine) return moved(mine.movedTo);   // transferred out of a call that goes on
   page.roster = participants.filter(p => !p.removedState).map(describe);
   const list = $('roster');
   list.replaceChildren(...page.roster.map(p => {
@@ -198,16 +200,29 @@ function rosterChanged(participants, ended, movedTo) {
   }
 }
 
-/** Another call replaced this one: the same leg and participant go on in call {@code id}; follow its roster. */
+/**
+ * Another call replaced this one, or this participant was transferred out of it: the same leg and participant go on
+ * in call {@code id}; follow its roster.
+ */
 function moved(id) {
+  if (id === page.callId) return; // told twice: by the roster and by the ring stream's message
   movedCallId = id;
   page.callId = id;
   page.moves = (page.moves || 0) + 1;
   leg.movedTo(id);
   $('call-line').textContent = 'Call ' + id + ' (moved)';
   const old = roster;
-  roster = openRoster(id, currentToken().accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed});
-  if (old) old.onclose = null; // its close is the move, not a problem
+  roster = openRoster(id, currentToken().accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed, moved: followMove});
+  if (old) { // its close is the move, not a problem; a call that goes on would keep sending its roster
+    old.onclose = null;
+    old.onmessage = null;
+    old.close();
+  }
+}
+
+/** The ring stream's "moved", relayed on the roster stream: follow when it is this page's participant. */
+function followMove(m) {
+  if (m.participantId === page.participantId && m.callId) moved(m.callId);
 }
 
 /** The server's levels (0..1 of full scale) per participant: what each one sends, after mute (muted = 0). */

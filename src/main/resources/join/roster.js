@@ -1,8 +1,10 @@
 // The live roster over the roster stream (a WebSocket; the token goes in access_token since browsers cannot set
 // headers on it). Each roster message carries the whole roster; the last one of an ended call has type "ended" (with
-// "movedTo": the call this participant now belongs to, when another call replaced this one).
+// "movedTo": the call this participant now belongs to, when another call replaced this one). A participant moved out
+// of a call that goes on (a transfer out of a group call) is removed with "movedTo" on its entry in "changed".
 // Between them, up to 5 times a second, "levels" messages (asked for with levels=true) carry each participant's
-// audio level (0..1).
+// audio level (0..1). The user's ring-stream messages come too; "moved" (this user's participant went on in another
+// call) goes to handlers.moved, the others are not this call's roster and are skipped.
 
 export function openRoster(callId, token, handlers) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -14,7 +16,12 @@ export function openRoster(callId, token, handlers) {
       handlers.levels(m.levels || {});
       return;
     }
-    handlers.roster(m.participants || [], m.type === 'ended', m.movedTo || null);
+    if (m.type === 'moved') { // this user's participant went on in another call (the ring stream's message)
+      if (handlers.moved) handlers.moved(m);
+      return;
+    }
+    if (m.type !== 'roster' && m.type !== 'ended') return; // the user's other ring-stream messages: not this roster
+    handlers.roster(m.participants || [], m.type === 'ended', m.movedTo || null, m.changed || []);
   };
   ws.onclose = e => handlers.closed(e.code);
   return ws;

@@ -8,6 +8,7 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.cluster.CallRouter;
 import dev.switchboard.core.AnswerRequest;
 import dev.switchboard.core.CallCommand;
+import dev.switchboard.core.Transferee;
 import dev.switchboard.core.CallingBot;
 import dev.switchboard.core.CallingBots;
 import dev.switchboard.core.ParticipantIdentity;
@@ -156,11 +157,15 @@ public final class IncomingCallsHandler {
         String replaces = replacesCallId(target, "transferTarget.replacesCallId");
         Target to = target(target, "transferTarget", app);
         String callId = ctx.pathParam("callId");
-        if (replaces != null) {
-            if (to.user() == null) {
-                throw SwitchboardException.badRequest("A consultative transfer's target must be a user (identity.user.id): "
-                        + "the other party of the call 'transferTarget.replacesCallId' names.");
-            }
+        Transferee transferee = transferee(body);
+        if (replaces != null && to.user() == null) {
+            throw SwitchboardException.badRequest("A consultative transfer's target must be a user (identity.user.id): "
+                    + "the other party of the call 'transferTarget.replacesCallId' names.");
+        }
+        if (transferee != null) { // a group call's transfer (or a peer-to-peer one naming its other party)
+            calls.send(new CallCommand.TransferParticipant(callId, GraphRequests.caller(app), transferee, to.bot(),
+                    to.user(), replaces, answerWindow));
+        } else if (replaces != null) {
             calls.send(new CallCommand.TransferReplacing(callId, GraphRequests.caller(app), to.user(), replaces));
         } else if (to.bot() != null) {
             calls.send(new CallCommand.Transfer(callId, GraphRequests.caller(app), to.bot(), answerWindow));
@@ -168,6 +173,46 @@ public final class IncomingCallsHandler {
             calls.send(new CallCommand.TransferToUser(callId, GraphRequests.caller(app), to.user(), answerWindow));
         }
         accepted(ctx);
+    }
+
+    /**
+     * The transfer's {@code transferee} (a participantInfo): its {@code participantId}, its user
+     * ({@code identity.user.id}), or both; null when absent.
+     */
+    static Transferee transferee(ObjectNode body) {
+        ObjectNode info = Json.optionalObject(body, "transferee");
+        if (info == null) {
+            return null;
+        }
+        String participantId = Json.optionalString(info, "participantId");
+        if (participantId != null && participantId.isBlank()) {
+            throw SwitchboardException.badRequest("'transferee.participantId' must be a participant id, or absent.");
+        }
+        ObjectNode identity = Json.optionalObject(info, "identity");
+        String userId = null;
+        if (identity != null) {
+            ObjectNode user = Json.optionalObject(identity, "user");
+            if (user != null) {
+                userId = Json.requiredString(user, "id", "transferee.identity.user.id");
+            } else if (hasIdentity(identity)) {
+                throw SwitchboardException.badRequest("The transferee must be a user (transferee.identity.user.id).");
+            }
+        }
+        if (participantId == null && userId == null) {
+            throw SwitchboardException.badRequest("'transferee' must name the participant to transfer: "
+                    + "'transferee.participantId' or 'transferee.identity.user.id'.");
+        }
+        return new Transferee(participantId, userId);
+    }
+
+    /** Whether an identitySet names anyone (anything but its {@code @odata} annotations). */
+    private static boolean hasIdentity(ObjectNode identity) {
+        for (var names = identity.fieldNames(); names.hasNext(); ) {
+            if (!names.next().startsWith("@odata")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An invitationParticipantInfo's {@code replacesCallId}: null when absent or null, else a non-blank call id. */

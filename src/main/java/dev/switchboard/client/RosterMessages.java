@@ -27,7 +27,7 @@ final class RosterMessages {
         if (update.ended() && update.endReason() != null) {
             message.set("endReason", CallJson.resultInfo(update.endReason())); // why, for a caller (docs/inbound-calls.md)
         }
-        if (update.movedTo() != null) {
+        if (update.movedTo() != null && update.ended()) {
             message.put("movedTo", update.movedTo()); // the user goes on in that call (docs/inbound-calls.md)
         }
         ArrayNode changed = message.putArray("changed");
@@ -35,6 +35,9 @@ final class RosterMessages {
             ObjectNode entry = changed.addObject();
             entry.put("id", p.id());
             entry.put("removed", p.removed());
+            if (p.id().equals(update.movedParticipantId())) {
+                entry.put("movedTo", update.movedTo()); // they went on in that call, the call goes on (a transfer)
+            }
         }
         return new RosterMessage(update.sequenceNumber(), message.toString().getBytes(StandardCharsets.UTF_8),
                 update.ended());

@@ -54,6 +54,7 @@ public final class ClusterCallRouter implements CallRouter {
         String replaced = switch (command) {
             case CallCommand.TransferReplacing t -> t.replacesCallId();
             case CallCommand.InviteReplacing i -> i.replacesCallId();
+            case CallCommand.TransferParticipant t -> t.replacesCallId();
             default -> null;
         };
         if (replaced != null && node.route(replaced) instanceof Route.Remote(NodeInfo owner)) {

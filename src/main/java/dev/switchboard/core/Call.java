@@ -27,6 +27,8 @@ final class Call {
     ResultInfo resultInfo;
     /** Set for an incoming call (dialed by a user): who called; else null. */
     Inbound inbound;
+    /** This group call's transfer of one of its users while it is {@code transferring} ({@link GroupTransfers}). */
+    GroupTransfers.Pending groupTransfer;
     /** Finished operations, oldest first, bounded by the service's retention; made by the first one. */
     private OperationHistory finishedOperations;
     /** The bot called {@code subscribeToTone}: key presses reach it as {@code toneInfo}. */
@@ -100,6 +102,8 @@ final class Call {
         java.time.Instant answerBy;
         /** For the target's call of a transfer: the transferring bot's call, which ends once this one is answered. */
         Call transferFrom;
+        /** For the target's call of a transfer out of a group call: that transfer, which completes once this is answered. */
+        GroupTransfers.Pending fromGroup;
         /** Set once the call was redirected here: it times out with 408/10057 instead of 408/1106. */
         boolean redirected;
 

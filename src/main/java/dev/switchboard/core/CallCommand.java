@@ -237,6 +237,19 @@ public sealed interface CallCommand<R> {
         }
     }
 
+    /**
+     * A transfer naming its {@code transferee}: out of a group call, that user is connected with the bot {@code bot}
+     * or the user {@code user}; with {@code replacesCallId} (consultative), they move into that call of the app's,
+     * where {@code user} is. In a peer-to-peer call the transferee must be the other party.
+     */
+    record TransferParticipant(String callId, Caller app, Transferee transferee, CallingBot bot, ParticipantIdentity user,
+                               String replacesCallId, java.time.Duration window) implements CallCommand<Void> {
+        public Void runOn(CallEngine e) {
+            e.incoming().transferParticipant(callId, app, transferee, bot, user, replacesCallId, window, e.replacements());
+            return null;
+        }
+    }
+
     /** A consultative transfer: {@code user}, now in call {@code replacesCallId}, moves into call {@code callId}. */
     record TransferReplacing(String callId, Caller app, ParticipantIdentity user, String replacesCallId)
             implements CallCommand<Void> {

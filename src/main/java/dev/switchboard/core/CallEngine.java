@@ -57,16 +57,18 @@ public final class CallEngine implements AutoCloseable {
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention());
         this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
         Rings rings = new Rings(events);
+        ParticipantMoves moves = new ParticipantMoves(registry, departures, rosters, invitations, journaling, events);
         conferences.ringTargets(rings, settings.ringingTimeout());
         bots.ringInvitees(rings, settings.inviteTimeout());
-        this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling, rings);
+        this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling, rings,
+                moves);
         participants.onUserJoined(incoming::userJoined); // a rung user's join answers their ring at once
         this.toneRelay = new ToneRelay(events);
         toneRelay.addHook((call, participantId, tone) -> onDigit(call.id, participantId, tone.symbol())); // stopTones
         this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
         this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
         this.audioRouting = new AudioRoutingCalls(access);
-        this.replacements = new CallReplacements(access, registry, departures, rosters, invitations, journaling, events, clock,
+        this.replacements = new CallReplacements(access, moves, departures, invitations, events, clock,
                 settings.operationRetention());
         this.directory = new CallDirectory(registry, departures);
     }

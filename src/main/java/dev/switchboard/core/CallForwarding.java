@@ -50,6 +50,7 @@ final class CallForwarding {
                     clock.instant().plus(timeout));
             inbound.redirected = true;
             inbound.transferFrom = was.transferFrom;
+            inbound.fromGroup = was.fromGroup;
             Call next = ringing.ringingCall(c, Ids.next(), target, inbound); // journaled first: a refusal changes nothing
             moveCallback(call, callbackUri); // only now: a refused redirect leaves the bot's callback where it was
             ringing.leaveRinging(call, ResultInfo.REDIRECTED);
@@ -67,7 +68,7 @@ final class CallForwarding {
             Call.Inbound was = call.inbound;
             ringing.leaveRinging(call, ResultInfo.REDIRECTED);
             rings.ring(c, call.id, was.caller, user.id(), clock.instant().plus(timeout), was.transferFrom,
-                    ResultInfo.REDIRECT_TIMEOUT);
+                    ResultInfo.REDIRECT_TIMEOUT, was.fromGroup);
             log.info("call redirected callId={} to userId={}", call.id, user.id());
             return null;
         });
@@ -92,6 +93,7 @@ final class CallForwarding {
                     Call.Inbound inbound = new Call.Inbound(was.caller, was.callerParticipantId, was.transferor, deadline);
                     inbound.redirected = true;
                     inbound.transferFrom = was.transferFrom;
+                    inbound.fromGroup = was.fromGroup;
                     next.add(ringing.ringingCall(c, Ids.next(), target, inbound));
                 }
             } catch (RuntimeException e) {
@@ -102,7 +104,8 @@ final class CallForwarding {
             ringing.leaveRinging(call, ResultInfo.REDIRECTED);
             next.forEach(ringing::announce);
             for (ParticipantIdentity user : users) {
-                rings.ring(c, call.id, was.caller, user.id(), deadline, was.transferFrom, ResultInfo.REDIRECT_TIMEOUT);
+                rings.ring(c, call.id, was.caller, user.id(), deadline, was.transferFrom, ResultInfo.REDIRECT_TIMEOUT,
+                        was.fromGroup);
             }
             log.info("call redirected callId={} to bots={} users={}", call.id, bots.size(), users.size());
             return null;
@@ -148,7 +151,8 @@ final class CallForwarding {
     static Participant requireTransferable(Call call) {
         Conference c = call.conference;
         if (!c.peerToPeer) {
-            throw SwitchboardException.badRequest("Transfer is supported for peer-to-peer calls only; this is a group call.");
+            throw SwitchboardException.badRequest("This is a group call: a transfer out of it needs 'transferee', the "
+                    + "participant to transfer.");
         }
         if (call.state != CallState.ESTABLISHED) {
             throw new SwitchboardException(ErrorCode.CONFLICT, "Only an established call can be transferred; this one is "

@@ -25,6 +25,11 @@ final class CallRegistry {
         conferencesByCallId.put(call.id, call.conference);
     }
 
+    /** {@code callId} leads to {@code c} as well (a call without a bot of its own: a transfer's new call). */
+    void alias(String callId, Conference c) {
+        conferencesByCallId.put(callId, c);
+    }
+
     /** The bot call ended; its id still leads participants to the conference while it lasts. */
     void forget(Call call) {
         calls.remove(call.id);

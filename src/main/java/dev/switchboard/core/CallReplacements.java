@@ -2,7 +2,7 @@ package dev.switchboard.core;
 
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
-import dev.switchboard.media.MediaLeg;
+import dev.switchboard.core.ParticipantMoves.Moving;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,30 +26,22 @@ public final class CallReplacements {
     private static final Logger log = LoggerFactory.getLogger(CallReplacements.class);
 
     private final CallAccess access;
-    private final CallRegistry registry;
+    private final ParticipantMoves moves;
     private final Departures departures;
-    private final Rosters rosters;
     private final Invitations invitations;
-    private final Journaling journal;
     private final CallEvents events;
     private final Clock clock;
     private final int retention;
 
-    CallReplacements(CallAccess access, CallRegistry registry, Departures departures, Rosters rosters,
-                     Invitations invitations, Journaling journal, CallEvents events, Clock clock, int retention) {
+    CallReplacements(CallAccess access, ParticipantMoves moves, Departures departures, Invitations invitations,
+                     CallEvents events, Clock clock, int retention) {
         this.access = access;
-        this.registry = registry;
+        this.moves = moves;
         this.departures = departures;
-        this.rosters = rosters;
         this.invitations = invitations;
-        this.journal = journal;
         this.events = events;
         this.clock = clock;
         this.retention = retention;
-    }
-
-    /** A participant on its way from the replaced call: out of its roster and room, its leg open. */
-    private record Moving(Participant participant, MediaLeg leg, String fromCallId) {
     }
 
     /**
@@ -84,7 +76,7 @@ public final class CallReplacements {
                 log.info("consultative transfer failed callId={} replacesCallId={}", callId, replacesCallId);
                 return false;
             }
-            arrive(call.conference, moving, callId, false);
+            moves.arrive(call.conference, moving, callId, false);
             departures.transferred(call);
             log.info("consultative transfer completed callId={} replacesCallId={} participantId={}", callId,
                     replacesCallId, moving.participant().id);
@@ -126,7 +118,7 @@ public final class CallReplacements {
                 }
                 return false;
             }
-            arrive(call.conference, moving, callId, outsideDefaultAudio); // completes the invitation
+            moves.arrive(call.conference, moving, callId, outsideDefaultAudio); // completes the invitation
             log.info("invitation replaced a call callId={} replacesCallId={} participantId={}", callId,
                     replacesCallId, moving.participant().id);
             return true;
@@ -139,7 +131,7 @@ public final class CallReplacements {
      * {@code replacesCallId} must be another established peer-to-peer call of the app with user {@code userId}
      * connected ({@code where} names the property in the errors).
      */
-    private void requireReplaceable(String callId, String replacesCallId, Caller app, String userId, String where) {
+    void requireReplaceable(String callId, String replacesCallId, Caller app, String userId, String where) {
         if (replacesCallId.equals(callId)) {
             throw SwitchboardException.badRequest("'" + where + "' names the call itself; it must name the call the "
                     + "participant is in now.");
@@ -177,39 +169,9 @@ public final class CallReplacements {
     private Moving takeOut(String replacedCallId, Caller app, String userId) {
         return whileLive(replacedCallId, app, replaced -> {
             Conference c = replaced.conference;
-            Participant p = c.userParticipant(userId);
-            if (replaced.state != CallState.ESTABLISHED || p == null || p.leg == null || !c.room.detach(p.leg)) {
-                return null;
-            }
-            c.participants.remove(p.id);
-            return new Moving(p, p.leg, replacedCallId);
+            return replaced.state != CallState.ESTABLISHED ? null
+                    : moves.takeOut(c, c.userParticipant(userId), replacedCallId);
         });
-    }
-
-    /**
-     * The user arrives in {@code c} (addressed as {@code callId}) with the same participant id and leg: the server mute
-     * stays behind, their own mute comes along. Lock of {@code c} held.
-     */
-    private void arrive(Conference c, Moving m, String callId, boolean outsideDefaultAudio) {
-        Participant was = m.participant();
-        Participant p = new Participant(was.id, was.identity, Integer.toString(c.nextSourceId++), null, m.leg());
-        p.clientMuted = was.clientMuted;
-        p.outsideDefaultAudio = outsideDefaultAudio || c.usersOutsideDefaultAudio.contains(was.identity.id());
-        if (outsideDefaultAudio) {
-            c.usersOutsideDefaultAudio.add(was.identity.id());
-        }
-        c.participants.put(p.id, p);
-        if (p.outsideDefaultAudio) {
-            AudioRoutingCalls.apply(c); // routed before the room mixes the leg
-        }
-        m.leg().setServerMuted(false); // the new call's bot never muted them; no room mixes the leg yet
-        c.room.adopt(m.leg());
-        departures.watchLeg(c, p, m.leg());
-        rosters.changed(c, List.of(p), List.of());
-        journal.participantsChanged(c, null);
-        invitations.completeReady(c);
-        registry.moved(m.fromCallId(), was.identity.id(), c);
-        events.participantMoved(c, p, m.fromCallId(), callId);
     }
 
     /**
@@ -227,9 +189,7 @@ public final class CallReplacements {
                 c.movedTo = intoCallId;
                 departures.endConference(c, ResultInfo.REPLACED);
             } else {
-                Participant p = m.participant();
-                c.participants.put(p.id, p);
-                c.room.adopt(m.leg());
+                moves.putBack(c, m);
             }
             return true;
         });

@@ -20,6 +20,8 @@ final class Departures {
     private final CallEvents events;
     private final Rosters rosters;
     private final Journaling journal;
+    /** Told (lock held) when a group call transferring one of its users ends: the transfer's target stops ringing. */
+    private java.util.function.Consumer<GroupTransfers.Pending> transferorGone = pending -> { };
 
     Departures(CallRegistry registry, CallEvents events, Rosters rosters, Journaling journal) {
         this.registry = registry;
@@ -44,6 +46,20 @@ final class Departures {
         }
     }
 
+    /** Wiring only (the engine's constructor). */
+    void onTransferorGone(java.util.function.Consumer<GroupTransfers.Pending> hook) {
+        this.transferorGone = hook;
+    }
+
+    /** A bot's call ends: a transfer out of it that is still ringing is cancelled. Lock held. */
+    private void cancelTransfer(Call call) {
+        GroupTransfers.Pending pending = call.groupTransfer;
+        if (pending != null) {
+            call.groupTransfer = null;
+            transferorGone.accept(pending);
+        }
+    }
+
     /** The bot hears its call {@code terminating}; lock held. */
     void terminating(Call call) {
         call.state = CallState.TERMINATING;
@@ -55,6 +71,7 @@ final class Departures {
      * the journal ends it. Lock held.
      */
     void terminated(Call call, ResultInfo why) {
+        cancelTransfer(call);
         call.conference.botCalls.remove(call);
         if (!call.routingGroups.isEmpty()) {
             AudioRoutingCalls.apply(call.conference); // its groups end with it
@@ -129,6 +146,7 @@ final class Departures {
     /** Ends the call for everyone: every bot's call terminates with {@code why}, every leg and the room close. */
     void endConference(Conference c, ResultInfo why) {
         for (Call bot : List.copyOf(c.botCalls)) {
+            cancelTransfer(bot);
             if (bot.live()) {
                 c.participants.remove(bot.myParticipantId);
                 bot.state = CallState.TERMINATING;

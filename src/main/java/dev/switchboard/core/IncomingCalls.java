@@ -31,9 +31,10 @@ public final class IncomingCalls {
     private final RingingCalls ringing;
     private final CallForwarding forwarding;
     private final DialedCalls dialing;
+    private final GroupTransfers groupTransfers;
 
     IncomingCalls(CallRegistry registry, CallAccess access, dev.switchboard.media.MediaEngine media, Clock clock, CallEvents events,
-                  Rosters rosters, Departures departures, Journaling journal, Rings rings) {
+                  Rosters rosters, Departures departures, Journaling journal, Rings rings, ParticipantMoves moves) {
         this.registry = registry;
         this.access = access;
         this.departures = departures;
@@ -41,6 +42,10 @@ public final class IncomingCalls {
         this.ringing = new RingingCalls(registry, clock, events, rosters, departures, journal, rings);
         this.forwarding = new CallForwarding(access, clock, events, journal, rings, ringing);
         this.dialing = new DialedCalls(media, clock, rosters, ringing);
+        this.groupTransfers = new GroupTransfers(access, registry, media, clock, events, rosters, departures, journal,
+                rings, ringing, moves);
+        ringing.groupTransfers(groupTransfers);
+        departures.onTransferorGone(groupTransfers::cancel);
     }
 
     /**
@@ -148,6 +153,51 @@ public final class IncomingCalls {
      */
     public void transfer(String callId, Caller app, CallingBot target, Duration window) {
         forwarding.transfer(callId, app, target, window);
+    }
+
+    /**
+     * Transfer with a {@code transferee}. Out of a group call: the transferee, one of its users, is connected with the
+     * bot {@code bot} or the user {@code user} (one of them null) in a new peer-to-peer call, rung for {@code window},
+     * while the group call goes on ({@link GroupTransfers}: {@code transferring}, then {@code transferAccepted} and
+     * {@code established} with 0/7015, or back to {@code established} with 500/7000); with {@code replacesCallId}
+     * (consultative), the transferee moves into that peer-to-peer call of the app's instead, where {@code user} is, and
+     * its bot leaves it. In a peer-to-peer call the transferee must be the other party and the usual transfer follows.
+     *
+     * @throws SwitchboardException ITEM_NOT_FOUND (not the app's live call; no such transferee; a target bot of
+     *                              another tenant), BAD_REQUEST (a bot or another party as transferee; the target is the
+     *                              transferee or already in the call), CONFLICT (not established; no media connected)
+     */
+    public void transferParticipant(String callId, Caller app, Transferee transferee, CallingBot bot,
+                                    ParticipantIdentity user, String replacesCallId, Duration window,
+                                    CallReplacements replacements) {
+        if (groupTransfers.isGroupCall(callId, app)) {
+            if (replacesCallId != null) {
+                groupTransfers.transferReplacing(callId, app, transferee, user, replacesCallId, replacements);
+            } else {
+                groupTransfers.transfer(callId, app, transferee, bot, user, window);
+            }
+            return;
+        }
+        requireOtherParty(callId, app, transferee);
+        if (replacesCallId != null) {
+            replacements.transfer(callId, app, user, replacesCallId);
+        } else if (bot != null) {
+            forwarding.transfer(callId, app, bot, window);
+        } else {
+            forwarding.transferToUser(callId, app, user, window);
+        }
+    }
+
+    /** In a peer-to-peer call, a {@code transferee} must name the other party (Graph needs none there). */
+    void requireOtherParty(String callId, Caller app, Transferee transferee) {
+        access.withCall(callId, app, call -> {
+            Participant other = CallForwarding.requireTransferable(call);
+            if (transferee.find(call.conference) != other) {
+                throw SwitchboardException.badRequest("'transferee' must be the other party of this peer-to-peer call "
+                        + "(or be left out).");
+            }
+            return null;
+        });
     }
 
     /**

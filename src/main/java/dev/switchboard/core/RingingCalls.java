@@ -34,6 +34,8 @@ final class RingingCalls {
     private final Journaling journal;
     private final Rings rings;
     private final Map<String, Call> ringing = new ConcurrentHashMap<>();
+    /** Completes transfers out of group calls; set once while the engine is built. */
+    private GroupTransfers groupTransfers;
 
     RingingCalls(CallRegistry registry, Clock clock, CallEvents events, Rosters rosters, Departures departures,
                  Journaling journal, Rings rings) {
@@ -44,6 +46,11 @@ final class RingingCalls {
         this.departures = departures;
         this.journal = journal;
         this.rings = rings;
+    }
+
+    /** Wiring only (the engine's constructor). */
+    void groupTransfers(GroupTransfers transfers) {
+        this.groupTransfers = transfers;
     }
 
     /**
@@ -117,6 +124,9 @@ final class RingingCalls {
         if (transferor != null && transferor.live()) {
             departures.transferred(transferor);
         }
+        if (call.inbound.fromGroup != null) {
+            groupTransfers.answered(call.inbound.fromGroup); // the transferee comes over from the group call
+        }
     }
 
     /**
@@ -166,6 +176,9 @@ final class RingingCalls {
             if (ring.transferFrom() != null && ring.transferFrom().live()) {
                 departures.transferred(ring.transferFrom());
             }
+            if (ring.fromGroup() != null) {
+                groupTransfers.answered(ring.fromGroup()); // the transferee comes over from the group call
+            }
         } else if (!now.isBefore(ring.deadline())) {
             log.info("ring timed out callId={} userId={}", ring.callId(), ring.userId());
             ringFailed(ring, ring.onTimeout() != null ? ring.onTimeout() : ResultInfo.RINGING_TIMEOUT);
@@ -176,6 +189,13 @@ final class RingingCalls {
     void ringFailed(Rings.Ring ring, ResultInfo why) {
         Conference c = ring.conference();
         rings.end(ring, false, why);
+        if (ring.fromGroup() != null) { // the new call of a transfer out of a group call has nobody else to wait for
+            if (!c.ended && !othersRinging(c, null)) {
+                departures.endConference(c, why);
+                groupTransfers.unanswered(ring.fromGroup());
+            }
+            return;
+        }
         Call transferor = ring.transferFrom();
         if (transferor != null && transferor.live()) {
             transferor.state = CallState.ESTABLISHED;
@@ -202,6 +222,9 @@ final class RingingCalls {
             return;
         }
         departures.botLeave(call, why);
+        if (call.inbound.fromGroup != null) {
+            groupTransfers.unanswered(call.inbound.fromGroup);
+        }
     }
 
     /**

@@ -20,9 +20,10 @@ final class Rings {
      *
      * @param transferFrom the transferring bot's call when this ring is a transfer's target, else null
      * @param onTimeout    why the call ends (redirect) when nobody answers, or null when the ring alone ends
+     * @param fromGroup    the transfer out of a group call this ring is the target of, else null
      */
     record Ring(Conference conference, String callId, String userId, Instant deadline, Call transferFrom,
-                ResultInfo onTimeout) {
+                ResultInfo onTimeout, GroupTransfers.Pending fromGroup) {
         String key() {
             return key(callId, userId);
         }
@@ -42,10 +43,19 @@ final class Rings {
     /** Rings {@code user} for call {@code callId} of {@code c}, on behalf of {@code from}; lock held. */
     void ring(Conference c, String callId, ParticipantIdentity from, String userId, Instant deadline, Call transferFrom,
               ResultInfo onTimeout) {
-        c.ringingUsers.add(userId);
-        Ring r = new Ring(c, callId, userId, deadline, transferFrom, onTimeout);
+        ring(c, callId, from, userId, deadline, transferFrom, onTimeout, null);
+    }
+
+    /** As above; {@code fromGroup}: the transfer out of a group call the ring is the target of (it completes it). */
+    void ring(Conference c, String callId, ParticipantIdentity from, String userId, Instant deadline, Call transferFrom,
+              ResultInfo onTimeout, GroupTransfers.Pending fromGroup) {
+        start(new Ring(c, callId, userId, deadline, transferFrom, onTimeout, fromGroup), from);
+    }
+
+    private void start(Ring r, ParticipantIdentity from) {
+        r.conference().ringingUsers.add(r.userId());
         rings.put(r.key(), r);
-        events.ringing(c, callId, userId, from, deadline);
+        events.ringing(r.conference(), r.callId(), r.userId(), from, r.deadline());
     }
 
     /** The rings of every target user of a bot's new call; lock held. */

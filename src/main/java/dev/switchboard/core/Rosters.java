@@ -30,6 +30,16 @@ final class Rosters {
         events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, c.roster(), delta, false));
     }
 
+    /**
+     * {@code p} left the call for call {@code toCallId} (moved there with their media leg) while the call goes on: a
+     * removal whose roster message tells that participant's client where to follow.
+     */
+    void movedOut(Conference c, Participant p, String toCallId) {
+        long seq = ++c.rosterSequence;
+        events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, c.roster(), List.of(p.removedView(seq)), false,
+                null, toCallId, p.id));
+    }
+
     /** The call ended: everyone still in it is removed, with one last sequence number. */
     void ended(Conference c, List<ParticipantView> removed, long seq) {
         events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true));
@@ -37,6 +47,6 @@ final class Rosters {
 
     /** The call ended for {@code why}: as {@link #ended(Conference, List, long)}, with the reason for the callers. */
     void ended(Conference c, List<ParticipantView> removed, long seq, ResultInfo why) {
-        events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true, why, c.movedTo));
+        events.rosterChanged(c, new RosterUpdate(c.aliases, c.id, seq, List.of(), removed, true, why, c.movedTo, null));
     }
 }

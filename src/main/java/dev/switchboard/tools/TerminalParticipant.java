@@ -119,9 +119,12 @@ public final class TerminalParticipant {
                     }
                 }
                 ended.set(true);
-            } else {
+            } else if (movedOut(message, joined.participantId()) != null) {
+                movedTo.set(movedOut(message, joined.participantId())); // transferred out of a call that goes on
+                ended.set(true);
+            } else if ("roster".equals(message.path("type").asText())) {
                 out.println(describe(message, joined.participantId()));
-            }
+            } // else: the user's ring-stream messages, relayed to the roster stream; "moved" is handled above
         })) {
             while (System.nanoTime() < deadline && !ended.get() && !stop.await(Math.min(1000, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
                 out.printf(Locale.ROOT, "level %6.1f dBFS  %s  (sent %d, received %d packets)%n",
@@ -130,6 +133,22 @@ public final class TerminalParticipant {
             }
         }
         return movedTo.get();
+    }
+
+    /**
+     * The call {@code participantId} was moved to out of a call that goes on (its entry in {@code changed}, or the ring
+     * stream's {@code moved} relayed to the roster stream), or null.
+     */
+    private static String movedOut(JsonNode message, String participantId) {
+        if ("moved".equals(message.path("type").asText())) {
+            return participantId.equals(message.path("participantId").asText()) ? message.path("callId").asText(null) : null;
+        }
+        for (JsonNode entry : message.path("changed")) {
+            if (participantId.equals(entry.path("id").asText()) && entry.hasNonNull("movedTo")) {
+                return entry.path("movedTo").asText();
+            }
+        }
+        return null;
     }
 
     /** Waits on the ring stream for a call that rings this user; its call id, or null when stopped first. */

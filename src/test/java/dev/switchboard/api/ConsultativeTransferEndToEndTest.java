@@ -235,7 +235,7 @@ class ConsultativeTransferEndToEndTest {
         assertError(transfer, target("{\"application\":{\"id\":\"" + DevIdentities.DEV_BOT_APP_ID + "\"}}", "\"" + a + "\""),
                 400, "must be a user");
         assertError("/v1.0/communications/calls/" + group.getId() + "/transfer",
-                target(user.formatted(DevIdentities.ALICE_ID), "\"" + a + "\""), 400, "peer-to-peer");
+                target(user.formatted(DevIdentities.ALICE_ID), "\"" + a + "\""), 400, "needs 'transferee'");
         String invite = "/v1.0/communications/calls/" + group.getId() + "/participants/invite";
         assertError(invite, "{\"participants\":[{\"identity\":" + user.formatted(DevIdentities.ALICE_ID)
                 + ",\"replacesCallId\":\"" + a + "\"},{\"identity\":" + user.formatted(DevIdentities.BOB_ID) + "}]}",
