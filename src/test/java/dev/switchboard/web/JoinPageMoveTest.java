@@ -69,4 +69,54 @@ class JoinPageMoveTest {
             chromium.screenshot(dir.resolve("moved.png"));
         }
     }
+
+    /**
+     * A transfer out of a group call: alice (the page) is in the bot's group call G; the bot transfers her to carol (an
+     * RTP peer at 440 Hz), who answers her ring by joining the new call. The page follows the roster's per-participant
+     * {@code movedTo} with the same WebRTC connection, hears carol, and carol hears it.
+     */
+    @Test
+    void thePageFollowsATransferOutOfAGroupCall() throws Exception {
+        Chromium.requireOrSkip();
+        Path dir = JoinPageBrowserTest.DIR;
+        Path wav = JoinPageBrowserTest.microphone660();
+        try (CallbackReceiver bot = new CallbackReceiver();
+             TestServer server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0)));
+             RtpPeer carol = new RtpPeer("127.0.0.1");
+             Chromium chromium = new Chromium(wav.toAbsolutePath(), dir)) {
+            GraphServiceClient graph = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
+            String g = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            JoinPageDriver page = new JoinPageDriver(chromium);
+            page.signInAndJoin(JoinPage.link(server.baseUrl(), g), DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD);
+            String aliceId = page.participantId();
+            await().atMost(Duration.ofSeconds(15)).until(() -> page.rosterState(aliceId).equals("live"));
+
+            ClientApi carolApi = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.carolToken(server.baseUrl()));
+            try (var rings = dev.switchboard.tools.RosterWatcher.ringStream(java.net.http.HttpClient.newHttpClient(),
+                    carolApi, m -> { })) {
+                rings.await(m -> m.path("type").asText().equals("listening"), Duration.ofSeconds(10));
+                com.microsoft.graph.models.ParticipantInfo transferee = new com.microsoft.graph.models.ParticipantInfo();
+                transferee.setParticipantId(aliceId);
+                TransferPostRequestBody transfer = new TransferPostRequestBody();
+                transfer.setTransferTarget(GraphSdk.target(DevIdentities.CAROL_ID));
+                transfer.setTransferee(transferee);
+                graph.communications().calls().byCallId(g).transfer().post(transfer);
+                String x = rings.await(m -> m.path("type").asText().equals("ringing"), Duration.ofSeconds(10))
+                        .path("callId").asText();
+                ClientApi.Joined carolLeg = carolApi.join(x, carol.offer("sendrecv"));
+                carol.startTone(mediaPort(carolLeg.sdpAnswer()), 440);
+
+                await().atMost(Duration.ofSeconds(15)).until(() -> x.equals(page.value("return window.switchboardJoin.callId")));
+                await().atMost(Duration.ofSeconds(15)).until(() -> page.rosterState(carolLeg.participantId()).equals("live")
+                        && page.rosterState(aliceId).equals("live"));
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> page.hears(440));
+                await().atMost(Duration.ofSeconds(15)).until(() -> level660(carol) > -30);
+            }
+            assertThat(page.phase()).isEqualTo("joined");
+            assertThat(page.value("return window.switchboardJoin.error")).as("no error shown").isEqualTo("null");
+            assertThat(page.value("return window.switchboardJoin.participantId")).isEqualTo(aliceId);
+            chromium.screenshot(dir.resolve("moved-out-of-group.png"));
+        }
+    }
 }
