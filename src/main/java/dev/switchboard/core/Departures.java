@@ -20,8 +20,11 @@ final class Departures {
     private final CallEvents events;
     private final Rosters rosters;
     private final Journaling journal;
-    /** Told (lock held) when a group call transferring one of its users ends: the transfer's target stops ringing. */
-    private java.util.function.Consumer<GroupTransfers.Pending> transferorGone = pending -> { };
+    /**
+     * Told (lock held) when a transfer out of a group call can no longer happen (the group call ended, or the transferee
+     * left it): the transfer's target stops ringing, with the reason given.
+     */
+    private java.util.function.BiConsumer<GroupTransfers.Pending, ResultInfo> transferOff = (pending, why) -> { };
 
     Departures(CallRegistry registry, CallEvents events, Rosters rosters, Journaling journal) {
         this.registry = registry;
@@ -47,8 +50,8 @@ final class Departures {
     }
 
     /** Wiring only (the engine's constructor). */
-    void onTransferorGone(java.util.function.Consumer<GroupTransfers.Pending> hook) {
-        this.transferorGone = hook;
+    void onTransferOff(java.util.function.BiConsumer<GroupTransfers.Pending, ResultInfo> hook) {
+        this.transferOff = hook;
     }
 
     /** A bot's call ends: a transfer out of it that is still ringing is cancelled. Lock held. */
@@ -56,7 +59,25 @@ final class Departures {
         GroupTransfers.Pending pending = call.groupTransfer;
         if (pending != null) {
             call.groupTransfer = null;
-            transferorGone.accept(pending);
+            transferOff.accept(pending, ResultInfo.TRANSFER_CANCELLED);
+        }
+    }
+
+    /**
+     * User {@code p} left group call {@code c}: a transfer of theirs that is still ringing is cancelled, and its bot's
+     * call goes back to {@code established} with 500/7000. Lock held.
+     */
+    private void transfereeLeft(Conference c, Participant p) {
+        for (Call bot : c.botCalls) {
+            GroupTransfers.Pending pending = bot.groupTransfer;
+            if (pending != null && pending.transferee() == p) {
+                bot.groupTransfer = null;
+                transferOff.accept(pending, ResultInfo.TRANSFER_CANCELLED);
+                if (bot.live() && bot.state == CallState.TRANSFERRING) {
+                    bot.state = CallState.ESTABLISHED;
+                    events.callState(bot, ResultInfo.TRANSFEREE_LEFT);
+                }
+            }
         }
     }
 
@@ -118,6 +139,7 @@ final class Departures {
         } else if (c.participants.isEmpty()) {
             endConference(c, ResultInfo.BOT_HUNG_UP);
         } else {
+            transfereeLeft(c, p);
             rosters.changed(c, List.of(), List.of(p));
             journal.participantsChanged(c, null);
         }

@@ -241,14 +241,14 @@ final class GroupTransfers {
     }
 
     /**
-     * The transferring bot's call ended while its target rang (lock of the group call held): the new call ends, so the
-     * target's ring stops (487/0).
+     * The transfer can no longer happen while its target rings (lock of the group call held): the group call ended, or
+     * the transferee left it. The new call ends, so the target's ring stops with {@code why}.
      */
-    void cancel(Pending pending) {
+    void cancel(Pending pending, ResultInfo why) {
         Thread.ofVirtual().name("group-transfer-" + pending.intoCallId()).start(() -> withLock(pending.into(), () -> {
             if (!pending.into().ended && !pending.into().participants.containsKey(pending.transferee().id)) {
                 log.info("transfer cancelled callId={} target callId={}", pending.from().id, pending.intoCallId());
-                departures.endConference(pending.into(), ResultInfo.TRANSFER_CANCELLED);
+                departures.endConference(pending.into(), why);
             }
         }));
     }

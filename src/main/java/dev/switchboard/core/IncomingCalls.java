@@ -45,7 +45,7 @@ public final class IncomingCalls {
         this.groupTransfers = new GroupTransfers(access, registry, media, clock, events, rosters, departures, journal,
                 rings, ringing, moves);
         ringing.groupTransfers(groupTransfers);
-        departures.onTransferorGone(groupTransfers::cancel);
+        departures.onTransferOff(groupTransfers::cancel);
     }
 
     /**

@@ -57,8 +57,14 @@ public record ResultInfo(int code, int subcode, String message) {
     /** A consultative transfer or replacing invitation could not move its user (Graph's 7700); the calls go on. */
     public static final ResultInfo REPLACE_FAILED = new ResultInfo(500, 7700,
             "The participant left the call to be replaced before they could be moved.");
-    /** The transferring call ended while the target of its transfer out of a group call still rang (Switchboard's). */
+    /**
+     * A transfer out of a group call was called off while its target rang: the group call ended, or the transferee left
+     * it (Switchboard's; what the target's ring ends with).
+     */
     public static final ResultInfo TRANSFER_CANCELLED = new ResultInfo(487, 0,
-            "The transfer was cancelled: the transferring call ended first.");
+            "The transfer was cancelled before it completed.");
+    /** The transferee of a transfer out of a group call left before the target answered (Switchboard's message). */
+    public static final ResultInfo TRANSFEREE_LEFT = new ResultInfo(500, 7000,
+            "The transfer failed: the transferee left the call first.");
     public static final ResultInfo TRANSFER_FAILED = new ResultInfo(500, 7000, "The transfer target did not accept the call.");
 }

@@ -322,6 +322,48 @@ class GroupTransferEndToEndTest {
     }
 
     @Test
+    void theTransfereeLeavingWhileTheTargetRingsCancelsTheRingAndATargetBotsRejectionFailsTheTransfer() throws Exception {
+        Group g = aliceAndBobInAGroupCall(FfmpegPeer.freeEvenPortPair(), FfmpegPeer.freeEvenPortPair());
+        try (RosterWatcher carolRings = RosterWatcher.ringStream(HttpClient.newHttpClient(), carol, m -> { })) {
+            carolRings.await(m -> m.path("type").asText().equals("listening"), WAIT);
+            graph.communications().calls().byCallId(g.id()).transfer().post(transfer(GraphSdk.target(DevIdentities.CAROL_ID),
+                    null, g.bob().participantId()));
+            String x = carolRings.await(m -> m.path("type").asText().equals("ringing"), WAIT).path("callId").asText();
+            bob.leave(g.bob()); // the transferee hangs up while carol's phone rings
+            JsonNode cancelled = carolRings.await(m -> m.path("type").asText().equals("cancelled")
+                    && m.path("callId").asText().equals(x), WAIT);
+            assertThat(cancelled.path("reason").path("code").asInt()).isEqualTo(487);
+            JsonNode failed = awaitOutcome(g.id());
+            assertThat(failed.path("resourceData").path("resultInfo").path("code").asInt()).isEqualTo(500);
+            assertThat(failed.path("resourceData").path("resultInfo").path("message").asText()).contains("transferee left");
+        }
+
+        // a target bot that rejects: the group call is back to established, alice never left it
+        InvitationParticipantInfo target = new InvitationParticipantInfo();
+        IdentitySet app = new IdentitySet();
+        Identity application = new Identity();
+        application.setId(DevIdentities.P2P_BOT_APP_ID);
+        app.setApplication(application);
+        target.setIdentity(app);
+        graph.communications().calls().byCallId(g.id()).transfer().post(transfer(target, DevIdentities.ALICE_ID, null));
+        JsonNode incoming = secondBot.awaitItem(i -> i.path("changeType").asText().equals("created")
+                && i.path("resourceData").path("state").asText().equals("incoming")
+                && i.path("resourceData").path("source").path("id").asText().equals(g.alice().participantId()), WAIT);
+        String y = incoming.path("resourceData").path("id").asText();
+        com.microsoft.graph.communications.calls.item.reject.RejectPostRequestBody reject =
+                new com.microsoft.graph.communications.calls.item.reject.RejectPostRequestBody();
+        reject.setReason(com.microsoft.graph.models.RejectReason.Busy);
+        secondGraph.communications().calls().byCallId(y).reject().post(reject);
+        await().atMost(WAIT).until(() -> webhook.items().stream().filter(i -> i.path("resourceUrl").asText()
+                .endsWith("/calls/" + g.id()) && i.path("resourceData").path("state").asText().equals("established")
+                && i.path("resourceData").has("resultInfo")).count() == 2);
+        assertThat(graph.communications().calls().byCallId(g.id()).get().getState()).isEqualTo(CallState.Established);
+        assertThat(((RtpMediaEngine) server.server().media()).legStats(g.id(), g.alice().participantId()))
+                .as("her leg never left").isPresent();
+        graph.communications().calls().byCallId(g.id()).delete();
+    }
+
+    @Test
     void badTransfereesAreRefusedAndChangeNothing() throws Exception {
         Group g = aliceAndBobInAGroupCall(FfmpegPeer.freeEvenPortPair(), FfmpegPeer.freeEvenPortPair());
         Call p2p = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.CAROL_ID));
