@@ -36,6 +36,21 @@ final class CallAccess {
         }
     }
 
+    /**
+     * As {@link #withCall}, for a step of a longer action (a move between calls): null, nothing run, when the call is
+     * not (or no longer) the bot's live call.
+     */
+    <T> T whileLive(String callId, Caller app, Function<Call, T> action) {
+        try {
+            return withCall(callId, app, action);
+        } catch (SwitchboardException e) {
+            if (e.code() == dev.switchboard.error.ErrorCode.ITEM_NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** Runs {@code action} on the live conference a user addresses by {@code callId}, lock held. */
     <T> T withConference(String callId, Caller user, Function<Conference, T> action) {
         Conference c = registry.conference(callId);

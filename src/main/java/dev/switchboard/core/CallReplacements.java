@@ -69,7 +69,7 @@ public final class CallReplacements {
             return null;
         });
         Moving moving = takeOut(replacesCallId, app, target.id());
-        boolean arrived = Boolean.TRUE.equals(whileLive(callId, app, call -> {
+        boolean arrived = Boolean.TRUE.equals(access.whileLive(callId, app, call -> {
             if (moving == null) {
                 call.state = CallState.ESTABLISHED;
                 events.callState(call, ResultInfo.REPLACE_FAILED);
@@ -110,7 +110,7 @@ public final class CallReplacements {
             return running;
         });
         Moving moving = takeOut(replacesCallId, app, who.id());
-        boolean arrived = Boolean.TRUE.equals(whileLive(callId, app, call -> {
+        boolean arrived = Boolean.TRUE.equals(access.whileLive(callId, app, call -> {
             if (moving == null) {
                 Operation running = call.runningOperations.get(op.id());
                 if (running != null) {
@@ -167,7 +167,7 @@ public final class CallReplacements {
      * goes on until {@link #finish}. Null (nothing changed) when they or the call are no longer there.
      */
     private Moving takeOut(String replacedCallId, Caller app, String userId) {
-        return whileLive(replacedCallId, app, replaced -> {
+        return access.whileLive(replacedCallId, app, replaced -> {
             Conference c = replaced.conference;
             return replaced.state != CallState.ESTABLISHED ? null
                     : moves.takeOut(c, c.userParticipant(userId), replacedCallId);
@@ -183,7 +183,7 @@ public final class CallReplacements {
         if (m == null) {
             return;
         }
-        Boolean done = whileLive(m.fromCallId(), app, replaced -> {
+        Boolean done = access.whileLive(m.fromCallId(), app, replaced -> {
             Conference c = replaced.conference;
             if (arrived) {
                 c.movedTo = intoCallId;
@@ -195,18 +195,6 @@ public final class CallReplacements {
         });
         if (done == null && !arrived) {
             m.leg().close(); // neither call is left: nowhere to go
-        }
-    }
-
-    /** {@code action} on the app's call while it is live (lock held); null when it is not (any more). */
-    private <T> T whileLive(String callId, Caller app, java.util.function.Function<Call, T> action) {
-        try {
-            return access.withCall(callId, app, action);
-        } catch (SwitchboardException e) {
-            if (e.code() == ErrorCode.ITEM_NOT_FOUND) {
-                return null;
-            }
-            throw e;
         }
     }
 }

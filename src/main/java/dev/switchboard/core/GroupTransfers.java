@@ -174,7 +174,7 @@ final class GroupTransfers {
         Conference g = call.conference;
         Moving m = withLock(g, () -> call.live() && call.state == CallState.TRANSFERRING
                 && g.participants.get(who.id) == who ? moves.takeOut(g, who, call.id) : null);
-        boolean arrived = m != null && Boolean.TRUE.equals(whileLive(replacesCallId, app, replaced -> {
+        boolean arrived = m != null && Boolean.TRUE.equals(access.whileLive(replacesCallId, app, replaced -> {
             Conference r = replaced.conference;
             if (replaced.state != CallState.ESTABLISHED || r.userParticipant(target.id()) == null) {
                 return false;
@@ -212,18 +212,6 @@ final class GroupTransfers {
         });
         log.info("consultative transfer from group call callId={} replacesCallId={} {}", callId, replacesCallId,
                 arrived ? "completed" : "failed");
-    }
-
-    /** {@code action} on the app's call while it is live (lock held); null when it is not (any more). */
-    private <T> T whileLive(String callId, Caller app, java.util.function.Function<Call, T> action) {
-        try {
-            return access.withCall(callId, app, action);
-        } catch (SwitchboardException e) {
-            if (e.code() == ErrorCode.ITEM_NOT_FOUND) {
-                return null;
-            }
-            throw e;
-        }
     }
 
     /** The target answered (the rung user joined, or the target bot's call was answered); lock of the new call held. */

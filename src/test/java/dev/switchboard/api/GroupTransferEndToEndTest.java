@@ -111,6 +111,17 @@ class GroupTransferEndToEndTest {
                 && i.path("resourceData").has("resultInfo"), WAIT);
     }
 
+    /** The second bot (it takes calls at {@link #secondBot}) as a transfer target. */
+    static InvitationParticipantInfo secondBotTarget() {
+        Identity application = new Identity();
+        application.setId(DevIdentities.P2P_BOT_APP_ID);
+        IdentitySet app = new IdentitySet();
+        app.setApplication(application);
+        InvitationParticipantInfo target = new InvitationParticipantInfo();
+        target.setIdentity(app);
+        return target;
+    }
+
     /** As the Java SDK builds it: transferTarget, and the transferee by participant id and user. */
     private static TransferPostRequestBody transfer(InvitationParticipantInfo target, String userId, String participantId) {
         ParticipantInfo transferee = new ParticipantInfo();
@@ -227,12 +238,7 @@ class GroupTransferEndToEndTest {
     @Test
     void aTransferToAnotherBotRingsItWithTheTransfereeAsCallerAndMovesHerLegOnItsAnswer() throws Exception {
         Group g = aliceAndBobInAGroupCall(FfmpegPeer.freeEvenPortPair(), FfmpegPeer.freeEvenPortPair());
-        InvitationParticipantInfo target = new InvitationParticipantInfo();
-        IdentitySet app = new IdentitySet();
-        Identity application = new Identity();
-        application.setId(DevIdentities.P2P_BOT_APP_ID);
-        app.setApplication(application);
-        target.setIdentity(app);
+        InvitationParticipantInfo target = secondBotTarget();
         graph.communications().calls().byCallId(g.id()).transfer().post(transfer(target, DevIdentities.ALICE_ID, null));
         awaitState(webhook, g.id(), "transferring");
 
@@ -339,12 +345,7 @@ class GroupTransferEndToEndTest {
         }
 
         // a target bot that rejects: the group call is back to established, alice never left it
-        InvitationParticipantInfo target = new InvitationParticipantInfo();
-        IdentitySet app = new IdentitySet();
-        Identity application = new Identity();
-        application.setId(DevIdentities.P2P_BOT_APP_ID);
-        app.setApplication(application);
-        target.setIdentity(app);
+        InvitationParticipantInfo target = secondBotTarget();
         graph.communications().calls().byCallId(g.id()).transfer().post(transfer(target, DevIdentities.ALICE_ID, null));
         JsonNode incoming = secondBot.awaitItem(i -> i.path("changeType").asText().equals("created")
                 && i.path("resourceData").path("state").asText().equals("incoming")

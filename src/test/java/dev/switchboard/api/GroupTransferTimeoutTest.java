@@ -3,8 +3,6 @@ package dev.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.communications.calls.item.transfer.TransferPostRequestBody;
 import com.microsoft.graph.models.Call;
-import com.microsoft.graph.models.Identity;
-import com.microsoft.graph.models.IdentitySet;
 import com.microsoft.graph.models.InvitationParticipantInfo;
 import com.microsoft.graph.models.Participant;
 import com.microsoft.graph.models.ParticipantInfo;
@@ -63,13 +61,8 @@ class GroupTransferTimeoutTest {
                         .isEqualTo(500);
             }
 
-            InvitationParticipantInfo bot = new InvitationParticipantInfo();
-            IdentitySet app = new IdentitySet();
-            Identity application = new Identity();
-            application.setId(DevIdentities.P2P_BOT_APP_ID);
-            app.setApplication(application);
-            bot.setIdentity(app);
-            graph.communications().calls().byCallId(g).transfer().post(transfer(bot, aliceLeg.participantId()));
+            graph.communications().calls().byCallId(g).transfer().post(transfer(GroupTransferEndToEndTest.secondBotTarget(),
+                    aliceLeg.participantId()));
             JsonNode ended = secondBot.awaitItem(i -> i.path("resourceData").path("state").asText().equals("terminated"), WAIT);
             assertThat(ended.path("resourceData").path("resultInfo").path("code").asInt()).isEqualTo(408);
             assertThat(outcomes(webhook, g, 2).path("resourceData").path("resultInfo").path("code").asInt()).isEqualTo(500);
