@@ -367,7 +367,8 @@ class GroupTransferEndToEndTest {
     void badTransfereesAreRefusedAndChangeNothing() throws Exception {
         Group g = aliceAndBobInAGroupCall(FfmpegPeer.freeEvenPortPair(), FfmpegPeer.freeEvenPortPair());
         Call p2p = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.CAROL_ID));
-        carol.join(p2p.getId(), FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(), Codec.PCMU, "sendrecv"));
+        ClientApi.Joined carolInP2p = carol.join(p2p.getId(), FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(), Codec.PCMU,
+                "sendrecv"));
         awaitState(webhook, p2p.getId(), "established");
         String path = "/v1.0/communications/calls/" + g.id() + "/transfer";
         String carolTarget = "\"transferTarget\":{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.CAROL_ID + "\"}}}";
@@ -407,6 +408,10 @@ class GroupTransferEndToEndTest {
         assertThat(graph.communications().calls().byCallId(g.id()).participants().get().getValue())
                 .extracting(Participant::getId).contains(g.alice().participantId(), g.bob().participantId());
         graph.communications().calls().byCallId(g.id()).delete();
+        // a peer-to-peer call's transfer may name its other party as transferee: the usual blind transfer follows
+        assertThat(http.post("/v1.0/communications/calls/" + p2p.getId() + "/transfer", botToken, "{" + bobTarget
+                + ",\"transferee\":{\"participantId\":\"" + carolInP2p.participantId() + "\"}}").statusCode()).isEqualTo(202);
+        awaitState(webhook, p2p.getId(), "transferring");
         graph.communications().calls().byCallId(p2p.getId()).delete();
     }
 
