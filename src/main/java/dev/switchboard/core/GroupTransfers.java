@@ -123,6 +123,9 @@ final class GroupTransfers {
         RuntimeException refused = null;
         into.lock.lock();
         try {
+            if (into.ended) {
+                return; // called off already (the transferee left, or the group call ended): nothing to ring
+            }
             if (bot != null) {
                 Call.Inbound inbound = new Call.Inbound(moving.identity, moving.id, pending.from().source,
                         clock.instant().plus(window));
