@@ -46,6 +46,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *       alice's leave work through the other node, and the routes go with the call.</li>
  *   <li>After a consultative transfer, the moved user's old call id leads to the new call through the other node
  *       (roster stream, mute, leave), for that user only; the new call, whose bot left, is reached by its id too.</li>
+ *   <li>A dialed call the bot redirects to a user goes on without a bot call by its id (an alias): the user joins it,
+ *       and the caller reads and leaves their leg, through the other node.</li>
  * </ul>
  */
 class ClusterParticipantMovesTest {
@@ -66,8 +68,9 @@ class ClusterParticipantMovesTest {
         RedisServer.requireOrSkip();
         cluster = new ClusterFixture(dir);
         webhook = new CallbackReceiver();
-        a = cluster.start("a");
-        b = cluster.start("b");
+        String hook = "--calling-webhook=" + DevIdentities.DEV_BOT_APP_ID + "=" + webhook.url();
+        a = cluster.start("a", hook, "--answer-window=60s"); // no expiry on a slow machine
+        b = cluster.start("b", hook, "--answer-window=60s");
         cluster.awaitNodes("a", "b");
         botToken = Tokens.devBotToken(a.baseUrl()); // a's authority; the identity is shared
     }
@@ -246,6 +249,40 @@ class ClusterParticipantMovesTest {
             }
         }
         throw new AssertionError("three calls on two nodes, none sharing one: " + callOf);
+    }
+
+    @Test
+    void aDialedCallRedirectedToAUserIsJoinedByItsIdThroughTheOtherNode() throws Exception {
+        try (RtpPeer alicePeer = new RtpPeer("127.0.0.1");
+             RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
+            ClientApi.Joined leg = new ClientApi(new ServerHttp(a.baseUrl()), Tokens.aliceToken(a.baseUrl()))
+                    .dial(DevIdentities.DEV_BOT_APP_ID, alicePeer.offer("sendrecv"));
+            String d = leg.callId();
+            String owner = cluster.ownerOf(d);
+            ServerProcess other = other(owner);
+            awaitState(d, "incoming");
+            com.microsoft.graph.communications.calls.item.redirect.RedirectPostRequestBody redirect =
+                    new com.microsoft.graph.communications.calls.item.redirect.RedirectPostRequestBody();
+            redirect.setTargets(List.of(GraphSdk.target(DevIdentities.BOB_ID)));
+            GraphSdk.client(other.baseUrl(), botToken).communications().calls().byCallId(d).redirect().post(redirect);
+            awaitState(d, "terminated"); // the bot's call is gone; the caller's call rings bob by the same id
+            assertThat(cluster.jedis.exists("sb:call:" + d)).isFalse();
+            assertThat(cluster.jedis.hget("sb:alias:" + d, "owner")).startsWith(owner + "/");
+
+            ClientApi bob = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.bobToken(a.baseUrl()));
+            ClientApi alice = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.aliceToken(a.baseUrl()));
+            ClientApi.Joined bobLeg = bob.join(d, bobPeer.offer("sendrecv")); // through the node that does not hold it
+            ClientApi.Joined aliceViaOther = new ClientApi.Joined(d, leg.participantId(),
+                    java.net.URI.create(other.baseUrl()).resolve(leg.location().getRawPath()), leg.sdpAnswer());
+            assertThat(alice.legStatus(aliceViaOther).path("state").asText()).as("the caller's leg, through the other node")
+                    .isEqualTo("connected");
+            alicePeer.startTone(MuteEndToEndTest.audioPort(leg.sdpAnswer()), ALICE_HZ);
+            bobPeer.sendReceiverReport(MuteEndToEndTest.audioPort(bobLeg.sdpAnswer()));
+            assertThat(ClusterFixture.awaitTone(bobPeer, ALICE_HZ, true, WAIT)).as("bob hears the caller").isTrue();
+
+            alice.leave(aliceViaOther);
+            assertThat(cluster.jedis.exists("sb:alias:" + d)).as("the alias goes with the call").isFalse();
+        }
     }
 
     private static ServerProcess other(String owner) {
