@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * <ul>
  *   <li>A transfer out of a group call to carol rings her in a new call that has no bot call (an alias in Redis):
  *       her join through the other node reaches the call's node, she and alice hear each other, her mute and
- *       alice's leave work through the other node, and the routes go with the call.</li>
+ *       alice's leave work through the other node, and the routes go with the call; once the group call's bot left
+ *       it, bob still reaches it through the other node.</li>
  *   <li>After a consultative transfer, the moved user's old call id leads to the new call through the other node
  *       (roster stream, mute, leave), for that user only; the new call, whose bot left, is reached by its id too.</li>
  *   <li>A dialed call the bot redirects to a user goes on without a bot call by its id (an alias): the user joins it,
@@ -156,7 +157,13 @@ class ClusterParticipantMovesTest {
             assertThat(viaOther.communications().calls().byCallId(g).participants().get().getValue())
                     .as("the group call goes on").extracting(Participant::getId)
                     .contains(bobLeg.participantId()).doesNotContain(aliceLeg.participantId());
-            viaOther.communications().calls().byCallId(g).delete();
+            viaOther.communications().calls().byCallId(g).delete(); // its bot leaves; bob goes on in it
+            awaitState(g, "terminated");
+            assertThat(cluster.jedis.hget("sb:alias:" + g, "owner")).startsWith(owner + "/");
+            assertThat(bob.setMuted(bobLeg, true).path("isMuted").asBoolean())
+                    .as("bob reaches the group call its bot left through the other node").isTrue();
+            bob.leave(bobLeg);
+            assertThat(cluster.jedis.exists("sb:alias:" + g)).isFalse();
         }
     }
 
