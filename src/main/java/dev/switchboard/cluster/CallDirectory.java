@@ -36,12 +36,25 @@ final class CallDirectory implements CallJournal {
     private final Map<String, JournaledCall> owned = new ConcurrentHashMap<>();
     /** The last webhook sequence number reserved per owned call (rewritten with the record after a Redis outage). */
     private final Map<String, Long> sequences = new ConcurrentHashMap<>();
+    /** The other ids this node's conferences are found by: aliases and moved users' old ids. */
+    private final CallRoutes routes;
 
     CallDirectory(Redis redis, CallJournal local, String nodeId, Supplier<String> boot) {
         this.redis = redis;
         this.local = local;
         this.nodeId = nodeId;
         this.boot = boot;
+        this.routes = new CallRoutes(redis, nodeId);
+    }
+
+    /**
+     * What Redis knows of a call id: its call record, else the owner of an alias of it, else (for one user) of that
+     * user's move out of it.
+     *
+     * @param record the call's record, or null
+     * @param owner  the owner token of the record, alias or move found
+     */
+    record Found(CallRecord record, String owner) {
     }
 
     private String me() {
@@ -110,9 +123,39 @@ final class CallDirectory implements CallJournal {
         }
     }
 
-    /** Whether this node owns the call (no Redis round trip). */
+    /** The bot's call ended but its conference goes on here: its record becomes an alias (one script). */
+    @Override
+    public void callLeft(String callId, String conferenceId) {
+        local.callEnded(callId);
+        sequences.remove(callId);
+        if (owned.remove(callId) == null) {
+            return; // not this run's (fenced): the survivor's now
+        }
+        routes.callLeft(me(), callId, conferenceId);
+    }
+
+    /** A call id with no bot call (a transfer's new call): other nodes find this node by it. Throws like a create. */
+    @Override
+    public void aliasAdded(String callId, String conferenceId) {
+        local.aliasAdded(callId, conferenceId);
+        routes.alias(me(), callId, conferenceId);
+    }
+
+    @Override
+    public void userMoved(String fromCallId, String userId, String intoCallId, String conferenceId) {
+        local.userMoved(fromCallId, userId, intoCallId, conferenceId);
+        routes.moved(me(), fromCallId, userId, intoCallId, conferenceId);
+    }
+
+    @Override
+    public void conferenceEnded(String conferenceId) {
+        local.conferenceEnded(conferenceId);
+        routes.ended(me(), conferenceId);
+    }
+
+    /** Whether this node owns the call, or holds a conference by that id (no Redis round trip). */
     boolean ownsLocally(String callId) {
-        return owned.containsKey(callId);
+        return owned.containsKey(callId) || routes.isAlias(callId);
     }
 
     /** The calls this node owns now. */
@@ -124,6 +167,11 @@ final class CallDirectory implements CallJournal {
     void forget(String callId) {
         owned.remove(callId);
         sequences.remove(callId);
+    }
+
+    /** Forgets the aliases and moves without touching Redis (the node was fenced: the survivor removed them). */
+    void forgetRoutes() {
+        routes.forgetAll();
     }
 
     /**
@@ -157,10 +205,31 @@ final class CallDirectory implements CallJournal {
         for (JournaledCall c : owned.values()) {
             write(new CallRecord(me(), c, CallRecord.LIVE, sequences.getOrDefault(c.callId(), 0L)));
         }
+        routes.reassert(me());
     }
 
-    /** The call's record, or null when Redis knows no such call (one round trip). */
-    CallRecord lookup(String callId) {
-        return CallRecord.of(callId, redis.call(j -> j.hgetAll(Keys.call(callId))));
+    /**
+     * What Redis knows of {@code callId} (one round trip): its record, else an alias of it, else, when {@code userId}
+     * is not null, that user's move out of it; null when nothing.
+     */
+    Found lookup(String callId, String userId) {
+        Replies got = redis.call(j -> {
+            AbstractPipeline p = j.pipelined();
+            var record = p.hgetAll(Keys.call(callId));
+            var alias = p.hget(Keys.alias(callId), "owner");
+            var moved = userId == null ? null : p.hget(Keys.moved(callId, userId), "owner");
+            p.sync();
+            return new Replies(record.get(), alias.get(), moved == null ? null : moved.get());
+        });
+        CallRecord r = CallRecord.of(callId, got.record());
+        if (r != null) {
+            return new Found(r, r.owner());
+        }
+        String owner = got.aliasOwner() != null ? got.aliasOwner() : got.movedOwner();
+        return owner == null ? null : new Found(null, owner);
+    }
+
+    /** The lookup's three answers, as Redis gave them. */
+    private record Replies(Map<String, String> record, String aliasOwner, String movedOwner) {
     }
 }

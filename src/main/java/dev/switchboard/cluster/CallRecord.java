@@ -23,9 +23,10 @@ record CallRecord(String owner, JournaledCall call, String state, long lastSeque
         return nodeId + "/" + boot;
     }
 
-    String ownerNode() {
-        int slash = owner.indexOf('/');
-        return slash < 0 ? owner : owner.substring(0, slash);
+    /** The node of an owner token ({@code node/run}). */
+    static String nodeOf(String ownerToken) {
+        int slash = ownerToken.indexOf('/');
+        return slash < 0 ? ownerToken : ownerToken.substring(0, slash);
     }
 
     Map<String, String> fields() {

@@ -48,7 +48,7 @@ public final class ClusterCallRouter implements CallRouter {
     @SuppressWarnings("unchecked")
     public <R> R send(CallCommand<R> command) {
         if (command instanceof CallCommand.GetRoster(String callId, Caller user)
-                && node.route(callId) instanceof Route.Remote(NodeInfo owner)) {
+                && node.route(callId, user.isUser() ? user.userId() : null) instanceof Route.Remote(NodeInfo owner)) {
             return (R) remoteRoster(owner, callId, user);
         }
         String replaced = switch (command) {

@@ -240,6 +240,7 @@ public final class ClusterNode implements AutoCloseable {
         for (String id : lost.keySet()) {
             directory.forget(id);
         }
+        directory.forgetRoutes();
         onFenced.accept(lost);
         healthySince = -1;
     }
@@ -249,21 +250,32 @@ public final class ClusterNode implements AutoCloseable {
         return directory.ownsLocally(callId);
     }
 
-    /** Where a request for {@code callId} runs (at most one Redis round trip; none for this node's own calls). */
+    /**
+     * Where a request for {@code callId} runs: by the call's record, else by an alias of the id (a conference with no
+     * bot call by it). At most one Redis round trip; none for this node's own calls and conferences.
+     */
     public Route route(String callId) {
+        return route(callId, null);
+    }
+
+    /**
+     * As {@link #route(String)}, for a request of user {@code userId} (null: not a user): when the id has neither a
+     * record nor an alias, the user's move out of that call leads to the conference they were moved to (docs/cluster.md).
+     */
+    public Route route(String callId, String userId) {
         if (directory.ownsLocally(callId)) {
             return new Route.Local();
         }
-        CallRecord r = directory.lookup(callId);
-        if (r == null) {
+        CallDirectory.Found found = directory.lookup(callId, userId);
+        if (found == null) {
             return new Route.Unknown();
         }
-        if (CallRecord.TERMINATED.equals(r.state())) {
-            return new Route.Terminated(r.call());
+        if (found.record() != null && CallRecord.TERMINATED.equals(found.record().state())) {
+            return new Route.Terminated(found.record().call());
         }
-        String owner = r.ownerNode();
+        String owner = CallRecord.nodeOf(found.owner());
         if (owner.equals(nodeId)) {
-            return new Route.Unknown(); // a record of this node's previous run: the call is gone
+            return new Route.Unknown(); // this run's (it runs here), or a record of this node's previous run: gone
         }
         NodeInfo n = live.get(owner);
         if (n == null) {

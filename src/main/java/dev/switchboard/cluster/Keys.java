@@ -30,6 +30,23 @@ final class Keys {
         return "sb:call:" + callId;
     }
 
+    static final String ALIAS_PREFIX = "sb:alias:";
+
+    /** Hash: another id of a node's conference, one with no live bot call ({@link CallRoutes}). */
+    static String alias(String callId) {
+        return ALIAS_PREFIX + callId;
+    }
+
+    /** Hash: where user {@code userId}, moved out of call {@code callId}, went ({@link CallRoutes}). */
+    static String moved(String callId, String userId) {
+        return "sb:moved:" + callId + ":" + userId;
+    }
+
+    /** Set: the alias and move keys a node wrote (what a survivor removes). */
+    static String nodeRoutes(String nodeId) {
+        return "sb:noderoutes:" + nodeId;
+    }
+
     /** Set: the calls a node owns. */
     static String nodeCalls(String nodeId) {
         return "sb:nodecalls:" + nodeId;

@@ -8,16 +8,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * A survivor's duty when a node's heartbeat expired: claim the dead run (atomically, once in the cluster, and only
  * if its record is still gone), mark each of its live calls {@code terminated} (fenced on the dead run's owner
  * token, kept for the retention given, {@code --terminated-retention}), tell each bot ({@link ResultInfo#NODE_LOST}) and the
  * roster streams, then remove the node from the registry. Each {@code terminated} POST is numbered after the
- * last webhook sequence number the dead owner reserved ({@link WebhookSequences}). Runs on the heartbeat thread.
+ * last webhook sequence number the dead owner reserved ({@link WebhookSequences}). The dead run's aliases and moves
+ * ({@link CallRoutes}) are removed too, and the roster streams of conferences known only by an alias are ended as
+ * well. Runs on the heartbeat thread.
  */
 public final class Takeover {
     private static final Logger log = LoggerFactory.getLogger(Takeover.class);
@@ -35,15 +39,15 @@ public final class Takeover {
 
     private final Redis redis;
     private final LostCalls bots;
-    private final Consumer<JournaledCall> rosterEnd;
+    private final BiConsumer<String, String> rosterEnd;
     private final java.time.Duration retention;
 
     /**
      * @param bots      tells each bot its call is gone
-     * @param rosterEnd tells the call's roster streams (on every node) that it ended
+     * @param rosterEnd tells the roster streams (on every node) of a call (its id, its call chain) that it ended
      * @param retention how long an ended call's record answers GET (then it expires: 404)
      */
-    public Takeover(Redis redis, LostCalls bots, Consumer<JournaledCall> rosterEnd, java.time.Duration retention) {
+    public Takeover(Redis redis, LostCalls bots, BiConsumer<String, String> rosterEnd, java.time.Duration retention) {
         this.redis = redis;
         this.retention = retention;
         this.bots = bots;
@@ -73,9 +77,20 @@ public final class Takeover {
                     sequences.continueAfter(callId, r.lastSequence());
                 }
             }
+            Map<String, String> aliases = CallRoutes.bury(redis, deadId, deadOwner);
             log.warn("cluster: node {} (run {}) died; took over {} calls and ended them", deadId, deadBoot, ended.size());
             bots.announce(ended, ResultInfo.NODE_LOST);
-            ended.forEach(rosterEnd);
+            Set<String> chains = new HashSet<>();
+            for (JournaledCall c : ended) {
+                if (chains.add(c.callChainId())) {
+                    rosterEnd.accept(c.callId(), c.callChainId());
+                }
+            }
+            aliases.forEach((callId, chain) -> {
+                if (chains.add(chain)) {
+                    rosterEnd.accept(callId, chain); // a conference whose bots had all left, or had none
+                }
+            });
             redis.call(j -> j.eval(FORGET, List.of(Keys.NODES, Keys.nodeCalls(deadId)), List.of(deadId, deadBoot)));
         } catch (SwitchboardException e) {
             log.warn("cluster: burying node {} interrupted by Redis; the next heartbeat tries again", deadId);

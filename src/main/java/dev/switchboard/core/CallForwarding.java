@@ -53,7 +53,7 @@ final class CallForwarding {
             inbound.fromGroup = was.fromGroup;
             Call next = ringing.ringingCall(c, Ids.next(), target, inbound); // journaled first: a refusal changes nothing
             moveCallback(call, callbackUri); // only now: a refused redirect leaves the bot's callback where it was
-            ringing.leaveRinging(call, ResultInfo.REDIRECTED);
+            ringing.redirected(call);
             ringing.announce(next);
             log.info("call redirected callId={} to callId={} appId={}", call.id, next.id, target.appId());
             return null;
@@ -66,7 +66,7 @@ final class CallForwarding {
             requireRinging(call, "redirected", callbackUri);
             Conference c = call.conference;
             Call.Inbound was = call.inbound;
-            ringing.leaveRinging(call, ResultInfo.REDIRECTED);
+            ringing.redirected(call);
             rings.ring(c, call.id, was.caller, user.id(), clock.instant().plus(timeout), was.transferFrom,
                     ResultInfo.REDIRECT_TIMEOUT, was.fromGroup);
             log.info("call redirected callId={} to userId={}", call.id, user.id());
@@ -101,7 +101,7 @@ final class CallForwarding {
                 throw e;
             }
             moveCallback(call, callbackUri); // only now: a refused redirect leaves the bot's callback where it was
-            ringing.leaveRinging(call, ResultInfo.REDIRECTED);
+            ringing.redirected(call);
             next.forEach(ringing::announce);
             for (ParticipantIdentity user : users) {
                 rings.ring(c, call.id, was.caller, user.id(), deadline, was.transferFrom, ResultInfo.REDIRECT_TIMEOUT,

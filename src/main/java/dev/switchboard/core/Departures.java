@@ -39,9 +39,10 @@ final class Departures {
         terminating(call);
         Participant p = c.participants.remove(call.myParticipantId);
         closeLeg(p);
-        terminated(call, why);
+        boolean ends = c.peerToPeer || c.participants.isEmpty();
+        terminated(call, why, !ends);
         log.info("call terminated callId={} code={} subcode={}", call.id, why.code(), why.subcode());
-        if (c.peerToPeer || c.participants.isEmpty()) {
+        if (ends) {
             endConference(c, why);
         } else if (p != null) {
             rosters.changed(c, List.of(), List.of(p));
@@ -89,9 +90,10 @@ final class Departures {
 
     /**
      * The bot's call leaves its conference and the registry and the bot hears it {@code terminated} with {@code why};
-     * the journal ends it. Lock held.
+     * the journal ends it ({@code conferenceGoesOn}: its users still address the conference by the call's id). Lock
+     * held.
      */
-    void terminated(Call call, ResultInfo why) {
+    void terminated(Call call, ResultInfo why, boolean conferenceGoesOn) {
         cancelTransfer(call);
         call.conference.botCalls.remove(call);
         if (!call.routingGroups.isEmpty()) {
@@ -101,7 +103,11 @@ final class Departures {
         call.state = CallState.TERMINATED;
         call.resultInfo = why;
         events.callState(call);
-        journal.ended(call);
+        if (conferenceGoesOn) {
+            journal.left(call);
+        } else {
+            journal.ended(call);
+        }
     }
 
     /**
@@ -122,7 +128,7 @@ final class Departures {
         transferor.state = CallState.TERMINATED;
         transferor.resultInfo = ResultInfo.TRANSFER_COMPLETED;
         events.callState(transferor);
-        journal.ended(transferor);
+        journal.left(transferor); // the transferred call goes on without its bot, by the same id
         if (p != null) {
             rosters.changed(c, List.of(), List.of(p));
             journal.participantsChanged(c, null);
@@ -192,6 +198,7 @@ final class Departures {
         c.endReason = why;
         rosters.ended(c, removed, seq, why);
         registry.forget(c);
+        journal.conferenceEnded(c);
         try {
             c.room.close();
         } catch (RuntimeException e) {

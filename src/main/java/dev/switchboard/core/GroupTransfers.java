@@ -132,12 +132,15 @@ final class GroupTransfers {
                 inbound.fromGroup = pending;
                 ringing.announce(ringing.ringingCall(into, intoCallId, bot, inbound)); // journaled first
             } else {
+                journal.aliased(into, intoCallId); // first: other nodes find the call the user joins by (or 503)
                 into.aliases.add(intoCallId);
                 registry.alias(intoCallId, into);
                 rings.ring(into, intoCallId, moving.identity, user.id(), clock.instant().plus(window), null, null, pending);
             }
-        } catch (RuntimeException e) { // the journal (or the cluster's call directory) refused the target bot's call
+        } catch (RuntimeException e) { // the journal (or the cluster's call directory) refused the target's call
             into.ended = true;
+            registry.forget(into);
+            journal.conferenceEnded(into);
             room.close();
             refused = e;
         } finally {

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * The engine's journal points, in its own terms: a bot's call was created, a conference's participants
- * changed (join, leave, a bot in or out; never a mute), a bot's call ended. Called with the conference lock held.
+ * changed (join, leave, a bot in or out; never a mute), a bot's call ended; and where a conference is found by ids
+ * that have no live bot call (an alias, a bot call that left a conference going on, a moved user's old id) until it
+ * ends. Called with the conference lock held.
  */
 final class Journaling {
     private final CallJournal journal;
@@ -47,6 +49,30 @@ final class Journaling {
 
     void ended(Call call) {
         journal.callEnded(call.id);
+    }
+
+    /** The bot's call ended but its conference goes on: its users still address it by the call's id. */
+    void left(Call call) {
+        journal.callLeft(call.id, call.conference.id);
+    }
+
+    /**
+     * Users reach {@code c} by {@code callId}, which has no bot call (a transfer's new call).
+     *
+     * @throws dev.switchboard.error.SwitchboardException SERVICE_UNAVAILABLE (nothing kept: the call must not ring)
+     */
+    void aliased(Conference c, String callId) {
+        journal.aliasAdded(callId, c.id);
+    }
+
+    /** User {@code userId} moved from call {@code fromCallId} into {@code c}, addressed as {@code intoCallId}. */
+    void moved(String fromCallId, String userId, Conference c, String intoCallId) {
+        journal.userMoved(fromCallId, userId, intoCallId, c.id);
+    }
+
+    /** {@code c} ended: none of its ids leads anywhere any more. */
+    void conferenceEnded(Conference c) {
+        journal.conferenceEnded(c.id);
     }
 
     private static List<String> ids(Conference c) {

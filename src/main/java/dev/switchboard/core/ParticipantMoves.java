@@ -69,6 +69,7 @@ final class ParticipantMoves {
         journal.participantsChanged(c, null);
         invitations.completeReady(c);
         registry.moved(m.fromCallId(), was.identity.id(), c);
+        journal.moved(m.fromCallId(), was.identity.id(), c, callId);
         events.participantMoved(c, p, m.fromCallId(), callId);
     }
 

@@ -270,11 +270,23 @@ final class RingingCalls {
         }
     }
 
-    /** A ringing bot's call ends while the caller's call goes on (redirected, or a transfer's target refused). Lock held. */
+    /** A ringing bot's call ends while the caller's call goes on (a target refused, or answered elsewhere). Lock held. */
     void leaveRinging(Call call, ResultInfo why) {
+        leaveRinging(call, why, false);
+    }
+
+    /**
+     * A ringing bot's call is redirected: it ends while the caller's call goes on, and its id still leads to that call
+     * (the caller knows it; rung users join by it). Lock held.
+     */
+    void redirected(Call call) {
+        leaveRinging(call, ResultInfo.REDIRECTED, true);
+    }
+
+    private void leaveRinging(Call call, ResultInfo why, boolean stillAddressed) {
         ringing.remove(call.id, call);
         departures.terminating(call); // a ringing call has no participant or leg yet
-        departures.terminated(call, why);
+        departures.terminated(call, why, stillAddressed);
     }
 
     void requireRinging(Call call, String verb) {

@@ -10,6 +10,12 @@ import java.util.List;
  * call's records are in order): a call was created (before its {@code 201}), the participants of a live call
  * changed (join, leave, another bot in or out; never mute), a call ended.
  *
+ * <p>Besides, where else a conference is found by call id, for an implementation that keeps calls findable across
+ * processes (the cluster's call directory; docs/cluster.md): an id users reach a conference by with no bot call of
+ * its own ({@link #aliasAdded}, {@link #callLeft}), a user's old call id after a move ({@link #userMoved}), all of
+ * them forgotten when the conference ends ({@link #conferenceEnded}). Nothing a restart needs: the defaults keep
+ * nothing (a bot call that leaves is simply {@link #callEnded}).
+ *
  * <p>Implementations are thread-safe. See {@code docs/durability.md}.
  */
 public interface CallJournal {
@@ -76,4 +82,33 @@ public interface CallJournal {
 
     /** The call ended and its bot was told; a restart must not announce it. Never throws; a failure is logged. */
     void callEnded(String callId);
+
+    /**
+     * Users reach the live conference {@code conferenceId} by {@code callId}, an id with no bot call of its own (the
+     * new call of a transfer out of a group call, which the rung user joins by), until {@link #conferenceEnded}.
+     *
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when it cannot be written (the call must not ring)
+     */
+    default void aliasAdded(String callId, String conferenceId) {
+    }
+
+    /**
+     * The bot's call {@code callId} ended, as {@link #callEnded}, but its conference {@code conferenceId} goes on (a
+     * transfer completed, a redirect, a bot that left a group call) and its users still address it by this id until
+     * {@link #conferenceEnded}. Never throws; a failure is logged.
+     */
+    default void callLeft(String callId, String conferenceId) {
+        callEnded(callId);
+    }
+
+    /**
+     * User {@code userId} moved out of call {@code fromCallId} into the conference {@code conferenceId}, addressed as
+     * {@code intoCallId}: the old id still leads that user there until {@link #conferenceEnded}. Never throws.
+     */
+    default void userMoved(String fromCallId, String userId, String intoCallId, String conferenceId) {
+    }
+
+    /** The conference ended: its {@link #aliasAdded aliases}, left ids and moves lead nowhere any more. Never throws. */
+    default void conferenceEnded(String conferenceId) {
+    }
 }

@@ -83,7 +83,8 @@ final class ClusterMode implements AutoCloseable {
                         dev.switchboard.client.RingStreams ringStreams) {
         RosterRelay[] relay = new RosterRelay[1];
         node = new ClusterNode(redis, nodeId, settings.nodeTtl(), local, liveCalls,
-                new Takeover(redis, new LostCalls(toBots), call -> relay[0].ended(call), settings.terminatedRetention()));
+                new Takeover(redis, new LostCalls(toBots), (callId, chain) -> relay[0].ended(callId, chain),
+                        settings.terminatedRetention()));
         this.relay = relay[0] = new RosterRelay(node, rosterStreams, redis);
         this.rings = new RingRelay(nodeId, ringStreams, redis);
         fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay, rings)));

@@ -35,6 +35,8 @@ final class ClusterRouting {
     /** A user dials a bot (docs/inbound-calls.md): the call is placed like a create. */
     private static final Pattern DIAL = Pattern.compile("(?i)/client/v1/apps/[^/]+/calls/?");
     private static final Pattern GET_CALL = Pattern.compile("(?i)/v1\\.0/(?:communications|app)/calls/[^/]+/?");
+    /** A user's request on a call (the client API): an old call id may lead the user to the call they were moved to. */
+    private static final Pattern CLIENT_CALL = Pattern.compile("(?i)/client/v1/calls/.*");
 
     private final ClusterNode node;
     private final NodeHop hop;
@@ -85,11 +87,28 @@ final class ClusterRouting {
         if (!m.matches()) {
             return;
         }
-        switch (node.route(m.group(1))) {
+        Route route = node.route(m.group(1));
+        if (route instanceof Route.Unknown && CLIENT_CALL.matcher(path).matches()) {
+            String user = userOf(ctx);
+            if (user != null) {
+                route = node.route(m.group(1), user); // moved out of that call (docs/cluster.md): to where they went
+            }
+        }
+        switch (route) {
             case Route.Local l -> { }
             case Route.Unknown u -> { }
             case Route.Remote r -> forward(ctx, r.owner());
             case Route.Terminated t -> answerTerminated(ctx, t.call(), "GET".equals(method) && GET_CALL.matcher(path).matches());
+        }
+    }
+
+    /** The user who sent the request, or null (not a user, or no valid token: the handler here answers that). */
+    private String userOf(Context ctx) {
+        try {
+            Principal p = authenticator.authenticate(ctx.header("Authorization"));
+            return p.appOnly() ? null : p.userId();
+        } catch (SwitchboardException e) {
+            return null;
         }
     }
 

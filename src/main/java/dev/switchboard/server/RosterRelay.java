@@ -7,7 +7,6 @@ import dev.switchboard.cluster.RedisBus;
 import dev.switchboard.core.CallEvent;
 import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.RosterUpdate;
-import dev.switchboard.journal.JournaledCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +42,10 @@ final class RosterRelay implements CallEventSink, AutoCloseable {
         }
     }
 
-    /** A survivor ended {@code call}: every node's streams on it get the end. */
-    void ended(JournaledCall call) {
-        long next = lastSequence.getOrDefault(call.callChainId(), 0L) + 1;
-        bus.publish(RosterUpdateCodec.encode(new RosterUpdate(List.of(call.callId()), call.callChainId(), next,
+    /** A survivor ended call {@code callId} of chain {@code callChainId}: every node's streams on it get the end. */
+    void ended(String callId, String callChainId) {
+        long next = lastSequence.getOrDefault(callChainId, 0L) + 1;
+        bus.publish(RosterUpdateCodec.encode(new RosterUpdate(List.of(callId), callChainId, next,
                 List.of(), List.of(), true)));
     }
 
