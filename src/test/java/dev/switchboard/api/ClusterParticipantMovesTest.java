@@ -222,6 +222,8 @@ class ClusterParticipantMovesTest {
                  RosterWatcher newId = RosterWatcher.connect(ws, clients.get(u2), callB, m -> { })) {
                 assertThat(oldId.await(m -> type(m).equals("roster") && Set.copyOf(ids(m)).equals(both), WAIT))
                         .as("u1's roster stream opened with the old id on the other node shows the new call").isNotNull();
+                assertThat(Set.copyOf(ids(browserStyleRoster(ws, clients.get(u1), callA))))
+                        .as("the same with the token in access_token, as a browser sends it").isEqualTo(both);
                 assertThat(newId.await(m -> type(m).equals("roster") && Set.copyOf(ids(m)).equals(both), WAIT))
                         .as("u2 reaches the new call (its bot left) by its id on the other node").isNotNull();
 
@@ -337,5 +339,29 @@ class ClusterParticipantMovesTest {
             }
         }
         return false;
+    }
+
+    /** The first roster message of a stream opened the way a browser does: the token in {@code access_token}. */
+    private static JsonNode browserStyleRoster(HttpClient ws, ClientApi user, String callId) throws Exception {
+        java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+        java.net.URI uri = java.net.URI.create(user.rosterUri(callId) + "?access_token="
+                + java.net.URLEncoder.encode(user.userToken(), java.nio.charset.StandardCharsets.UTF_8));
+        StringBuilder text = new StringBuilder();
+        java.net.http.WebSocket socket = ws.newWebSocketBuilder().buildAsync(uri, new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    first.complete(text.toString());
+                }
+                w.request(1);
+                return null;
+            }
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            return GraphHttp.JSON.readTree(first.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            socket.abort();
+        }
     }
 }
