@@ -252,15 +252,28 @@ final class GroupTransfers {
         Call call = pending.from();
         Conference g = call.conference;
         Conference into = pending.into();
-        Moving m = withLock(g, () -> call.live() && call.groupTransfer == pending
-                ? moves.takeOut(g, g.participants.get(pending.transferee().id), call.id) : null);
-        if (m == null) { // the transferee left, or the bot's call ended or moved on: the target is alone
+        Moving[] out = new Moving[1];
+        boolean claimed = withLock(g, () -> {
+            if (call.groupTransfer != pending) {
+                return false; // called off meanwhile (whoever did ends the new call), or moved already (a second answer)
+            }
+            call.groupTransfer = null; // the move is on: from here on only this thread finishes the transfer
+            out[0] = moves.takeOut(g, g.participants.get(pending.transferee().id), call.id);
+            if (out[0] == null) {
+                failed(call, pending); // the leg would not leave its room
+            }
+            return true;
+        });
+        Moving m = out[0];
+        if (!claimed) {
+            return;
+        }
+        if (m == null) { // the target is alone: nobody is coming
             withLock(into, () -> {
                 if (!into.ended) {
                     departures.endConference(into, ResultInfo.P2P_PEER_LEFT);
                 }
             });
-            withLock(g, () -> failed(call, pending));
             return;
         }
         boolean arrived = Boolean.TRUE.equals(withLock(into, () -> {
@@ -287,8 +300,7 @@ final class GroupTransfers {
                     departures.endConference(g, ResultInfo.BOT_HUNG_UP);
                 }
             }
-            if (call.live() && call.groupTransfer == pending) {
-                call.groupTransfer = null;
+            if (call.live() && call.state == CallState.TRANSFERRING) {
                 call.state = CallState.TRANSFER_ACCEPTED;
                 events.callState(call);
                 call.state = CallState.ESTABLISHED;

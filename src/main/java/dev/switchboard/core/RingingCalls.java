@@ -169,7 +169,9 @@ final class RingingCalls {
         if (c.ended) {
             rings.end(ring, false, c.endReason);
         } else if (c.userParticipant(ring.userId()) != null) {
-            rings.end(ring, true, null);
+            if (!rings.end(ring, true, null)) {
+                return; // answered already: the join resolved it, or an earlier check did
+            }
             if (ring.onTimeout() != null) {
                 cancelOtherTargets(c, null, ring.userId());
             }

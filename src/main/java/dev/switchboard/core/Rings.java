@@ -80,11 +80,16 @@ final class Rings {
         return rings.get(Ring.key(callId, userId));
     }
 
-    /** The ring is over ({@code answered}, else cancelled or declined with {@code why}); lock held. */
-    void end(Ring r, boolean answered, ResultInfo why) {
+    /**
+     * The ring is over ({@code answered}, else cancelled or declined with {@code why}); lock held. False when it was
+     * over already (a join and the periodic check can both find it answered): the caller does nothing more then.
+     */
+    boolean end(Ring r, boolean answered, ResultInfo why) {
         if (rings.remove(r.key(), r)) {
             r.conference().ringingUsers.remove(r.userId());
             events.ringEnded(r.conference(), r.callId(), r.userId(), answered, why);
+            return true;
         }
+        return false;
     }
 }
