@@ -169,6 +169,11 @@ final class CallDirectory implements CallJournal {
         sequences.remove(callId);
     }
 
+    /** The call ids of this node's aliases (conferences reached without a bot call of their own). */
+    java.util.Set<String> aliasCallIds() {
+        return routes.aliasCallIds();
+    }
+
     /** Forgets the aliases and moves without touching Redis (the node was fenced: the survivor removed them). */
     void forgetRoutes() {
         routes.forgetAll();

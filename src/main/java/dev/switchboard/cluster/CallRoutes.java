@@ -131,6 +131,18 @@ final class CallRoutes {
         }
     }
 
+    /** The call ids that lead to this node's conferences without a bot call of their own (no Redis round trip). */
+    Set<String> aliasCallIds() {
+        String prefix = Keys.alias("");
+        Set<String> ids = new java.util.HashSet<>();
+        for (String key : entries.keySet()) {
+            if (key.startsWith(prefix)) {
+                ids.add(key.substring(prefix.length()));
+            }
+        }
+        return ids;
+    }
+
     /** Forgets every route without touching Redis (the node was fenced: a survivor removed them). */
     void forgetAll() {
         entries.clear();

@@ -47,7 +47,7 @@ public final class ClusterNode implements AutoCloseable {
     private final Takeover takeover;
     private final ScheduledExecutorService heartbeat;
     private final com.sun.management.OperatingSystemMXBean os;
-    private volatile Consumer<Map<String, JournaledCall>> onFenced = calls -> { };
+    private volatile Consumer<Fenced> onFenced = fenced -> { };
     private volatile Runnable onRecordMissing = () -> { };
     /** Null until the server follows key rotations (then the next heartbeat loads, and acknowledges, the version). */
     private volatile java.util.function.LongConsumer onIdentityChanged;
@@ -105,7 +105,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** What to do with this node's calls when it finds it was fenced (end them without telling anyone). */
-    public void onFenced(Consumer<Map<String, JournaledCall>> action) {
+    public void onFenced(Consumer<Fenced> action) {
         this.onFenced = action;
     }
 
@@ -231,8 +231,27 @@ public final class ClusterNode implements AutoCloseable {
         return since >= 0 && System.nanoTime() - since > ttl.plus(HEARTBEAT_PERIOD).toNanos();
     }
 
+    /**
+     * What a fenced run held: its bot calls, and the ids of its conferences that no bot call of their own leads to (a
+     * transfer's new call, a call its bot left). A survivor ended them all for the cluster; here they end silently.
+     */
+    public record Fenced(Map<String, JournaledCall> calls, java.util.Set<String> aliasCallIds) {
+        public Fenced {
+            calls = Map.copyOf(calls);
+            aliasCallIds = java.util.Set.copyOf(aliasCallIds);
+        }
+
+        /** Every call id of the run: its events must not leave the node any more. */
+        public java.util.Set<String> allCallIds() {
+            java.util.Set<String> all = new java.util.HashSet<>(calls.keySet());
+            all.addAll(aliasCallIds);
+            return all;
+        }
+    }
+
     private void fence() {
         Map<String, JournaledCall> lost = directory.owned();
+        java.util.Set<String> aliases = directory.aliasCallIds();
         String old = boot;
         boot = newBoot();
         log.warn("cluster: this node's run {} was taken over by a survivor; ending its {} calls here silently, "
@@ -241,7 +260,7 @@ public final class ClusterNode implements AutoCloseable {
             directory.forget(id);
         }
         directory.forgetRoutes();
-        onFenced.accept(lost);
+        onFenced.accept(new Fenced(lost, aliases));
         healthySince = -1;
     }
 

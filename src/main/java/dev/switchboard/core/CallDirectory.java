@@ -62,6 +62,27 @@ public final class CallDirectory {
         }
     }
 
+    /**
+     * Ends the conference {@code callId} leads to (a bot call's id, or any id its users reach it by) with {@code why}:
+     * every bot still in it is told {@code terminated}, every leg closes. False when no live conference has that id.
+     */
+    public boolean endConference(String callId, ResultInfo why) {
+        Conference c = registry.conference(callId);
+        if (c == null) {
+            return false;
+        }
+        c.lock.lock();
+        try {
+            if (c.ended) {
+                return false;
+            }
+            departures.endConference(c, why);
+            return true;
+        } finally {
+            c.lock.unlock();
+        }
+    }
+
     private static Optional<CallSnapshot> snapshot(Call call) {
         Conference c = call.conference;
         c.lock.lock();

@@ -19,8 +19,8 @@ import dev.switchboard.core.CallEngine;
 import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.Caller;
 import dev.switchboard.core.LostCalls;
+import dev.switchboard.core.ResultInfo;
 import dev.switchboard.journal.CallJournal;
-import dev.switchboard.journal.JournaledCall;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,15 +113,17 @@ final class ClusterMode implements AutoCloseable {
         return node.journal();
     }
 
-    /** Once the engine exists: a fenced node ends its former calls here, without telling anyone. */
+    /**
+     * Once the engine exists: a fenced node ends its former calls here, without telling anyone (a survivor told the
+     * bots). The whole conference ends, users and all, whether a bot call or an alias leads to it: the call is over for
+     * the cluster, so no user may go on in it on this node alone. Its users' roster streams here hear the end.
+     */
     void endFencedCallsOn(CallEngine engine) {
         node.onFenced(lost -> {
-            fenced.fence(lost.keySet());
-            for (JournaledCall c : lost.values()) {
-                try {
-                    engine.bots().hangUp(c.callId(), Caller.app(c.tenantId(), c.appId()));
-                } catch (RuntimeException e) {
-                    log.info("cluster: fenced call already gone callId={}", c.callId());
+            fenced.fence(lost.allCallIds());
+            for (String callId : lost.allCallIds()) {
+                if (!engine.directory().endConference(callId, ResultInfo.NODE_LOST)) {
+                    log.info("cluster: fenced call already gone callId={}", callId);
                 }
             }
         });

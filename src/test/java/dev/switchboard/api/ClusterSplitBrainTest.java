@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Two nodes never both own a call: the owner is paused ({@code kill -STOP}) past the TTL, a survivor takes the call
- * over and tells the bot; resumed ({@code kill -CONT}), the old owner finds its run fenced and stops: no more audio
- * to the call's legs, no webhook for the call.
+ * over and tells the bot; resumed ({@code kill -CONT}), the old owner finds its run fenced and stops: the whole call
+ * ends there, users' legs included (no more audio, not even silence, to the call's legs), and no webhook for the call.
  */
 class ClusterSplitBrainTest {
     static final double BOT_HZ = 440;
@@ -64,6 +64,11 @@ class ClusterSplitBrainTest {
             long last = ClusterFixture.awaitToneStops(bobPeer, BOT_HZ, Duration.ofSeconds(3), Duration.ofSeconds(30));
             assertThat(last).as("the resumed old owner stops sending the call's audio").isNotEqualTo(-1);
             System.out.println("cluster: audio after kill -CONT lasted " + Math.max(0, (last - resumed) / 1_000_000) + " ms");
+            // the whole call ends on the old owner, bob's leg with it: not even the mix's silence reaches him any more
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                bobPeer.drain();
+                return bobPeer.receive(1500) == null;
+            });
             // the old owner rejoins under a new run and serves again; the call stays the survivor's verdict
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!owner.output().stream().anyMatch(l -> l.contains("was taken over by a survivor")) && System.nanoTime() < deadline) {
@@ -77,6 +82,53 @@ class ClusterSplitBrainTest {
             assertThat(afterResume).as("no webhook for the call from the fenced old owner").isEmpty();
             Call got = GraphSdk.client(owner.baseUrl(), botToken).communications().calls().byCallId(call.getId()).get();
             assertThat(got.getState().getValue()).as("GET through the old owner").isEqualTo("terminated");
+        }
+    }
+
+    /**
+     * A call its bot left goes on for its users, reached by an alias; a survivor ends it with the paused node's other
+     * calls. Resumed and fenced, the old owner ends it too: its users' legs close, not even silence reaches them.
+     */
+    @Test
+    void aFencedOwnerAlsoEndsTheCallsItsBotsLeft(@TempDir Path dir) throws Exception {
+        RedisServer.requireOrSkip();
+        try (ClusterFixture cluster = new ClusterFixture(dir);
+             CallbackReceiver bot = new CallbackReceiver();
+             RtpPeer botPeer = new RtpPeer("127.0.0.1");
+             RtpPeer alicePeer = new RtpPeer("127.0.0.1");
+             RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
+            ServerProcess a = cluster.start("a");
+            ServerProcess b = cluster.start("b");
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            ServerProcess owner = cluster.node(cluster.ownerOf(call.getId()));
+            ClientApi alice = new ClientApi(new ServerHttp(owner.baseUrl()), Tokens.aliceToken(a.baseUrl()));
+            ClientApi bob = new ClientApi(new ServerHttp(owner.baseUrl()), Tokens.bobToken(a.baseUrl()));
+            ClientApi.Joined aliceJoined = alice.join(call.getId(), alicePeer.offer("sendrecv"));
+            ClientApi.Joined bobJoined = bob.join(call.getId(), bobPeer.offer("sendrecv"));
+            bobPeer.sendReceiverReport(MuteEndToEndTest.audioPort(bobJoined.sdpAnswer()));
+            GraphSdk.client(owner.baseUrl(), botToken).communications().calls().byCallId(call.getId()).delete();
+            alicePeer.startTone(MuteEndToEndTest.audioPort(aliceJoined.sdpAnswer()), BOT_HZ);
+            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15)))
+                    .as("the users go on after the bot left").isTrue();
+            assertThat(cluster.jedis.exists("sb:alias:" + call.getId())).isTrue();
+
+            ClusterFixture.signal(owner, "STOP");
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (cluster.jedis.exists("sb:alias:" + call.getId()) && System.nanoTime() < deadline) {
+                    Thread.sleep(100); // the survivor buries the paused node's calls and routes
+                }
+                assertThat(cluster.jedis.exists("sb:alias:" + call.getId())).as("taken over").isFalse();
+            } finally {
+                ClusterFixture.signal(owner, "CONT");
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                bobPeer.drain();
+                return bobPeer.receive(1500) == null;
+            });
+            assertThat(owner.output()).anyMatch(l -> l.contains("was taken over by a survivor"));
         }
     }
 }
