@@ -3,11 +3,8 @@ package dev.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.communications.calls.item.transfer.TransferPostRequestBody;
 import com.microsoft.graph.models.Call;
-import com.microsoft.graph.models.Identity;
-import com.microsoft.graph.models.IdentitySet;
 import com.microsoft.graph.models.InvitationParticipantInfo;
 import com.microsoft.graph.models.Participant;
-import com.microsoft.graph.models.ParticipantInfo;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.testsupport.RedisServer;
@@ -110,8 +107,8 @@ class ClusterParticipantMovesTest {
             ClientApi.Joined carolLeg;
             try (RosterWatcher carolRings = RosterWatcher.ringStream(ws, carol, m -> { })) {
                 assertThat(carolRings.await(m -> type(m).equals("listening"), WAIT)).isNotNull();
-                viaOther.communications().calls().byCallId(g).transfer().post(transferOf(DevIdentities.ALICE_ID,
-                        GraphSdk.target(DevIdentities.CAROL_ID)));
+                viaOther.communications().calls().byCallId(g).transfer().post(GroupTransferEndToEndTest.transfer(
+                        GraphSdk.target(DevIdentities.CAROL_ID), DevIdentities.ALICE_ID, null));
                 JsonNode ring = carolRings.await(m -> type(m).equals("ringing"), WAIT);
                 assertThat(ring).as("carol's ring stream on node " + other(owner) + " hears the ring").isNotNull();
                 x = ring.path("callId").asText();
@@ -296,19 +293,6 @@ class ClusterParticipantMovesTest {
 
     private static ServerProcess other(String owner) {
         return "a".equals(owner) ? b : a;
-    }
-
-    private static TransferPostRequestBody transferOf(String transfereeUserId, InvitationParticipantInfo target) {
-        Identity user = new Identity();
-        user.setId(transfereeUserId);
-        IdentitySet identity = new IdentitySet();
-        identity.setUser(user);
-        ParticipantInfo transferee = new ParticipantInfo();
-        transferee.setIdentity(identity);
-        TransferPostRequestBody body = new TransferPostRequestBody();
-        body.setTransferTarget(target);
-        body.setTransferee(transferee);
-        return body;
     }
 
     private static boolean isState(JsonNode item, String callId, String state) {

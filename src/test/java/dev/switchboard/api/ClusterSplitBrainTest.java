@@ -34,14 +34,12 @@ class ClusterSplitBrainTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
-            ServerProcess a = cluster.start("a");
-            ServerProcess b = cluster.start("b");
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            String ownerId = cluster.ownerOf(call.getId());
-            ServerProcess owner = cluster.node(ownerId);
-            ServerProcess survivor = owner == a ? b : a;
+            CallOnTwoNodes on = CallOnTwoNodes.start(cluster, bot, botPeer);
+            ServerProcess a = on.a();
+            String botToken = on.botToken();
+            Call call = on.call();
+            ServerProcess owner = on.owner();
+            ServerProcess survivor = owner == a ? on.b() : a;
 
             ClientApi bob = new ClientApi(new ServerHttp(survivor.baseUrl()), Tokens.bobToken(a.baseUrl()));
             ClientApi.Joined bobJoined = bob.join(call.getId(), bobPeer.offer("recvonly"));
@@ -65,10 +63,7 @@ class ClusterSplitBrainTest {
             assertThat(last).as("the resumed old owner stops sending the call's audio").isNotEqualTo(-1);
             System.out.println("cluster: audio after kill -CONT lasted " + Math.max(0, (last - resumed) / 1_000_000) + " ms");
             // the whole call ends on the old owner, bob's leg with it: not even the mix's silence reaches him any more
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-                bobPeer.drain();
-                return bobPeer.receive(1500) == null;
-            });
+            awaitNothingReaches(bobPeer);
             // the old owner rejoins under a new run and serves again; the call stays the survivor's verdict
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!owner.output().stream().anyMatch(l -> l.contains("was taken over by a survivor")) && System.nanoTime() < deadline) {
@@ -97,12 +92,11 @@ class ClusterSplitBrainTest {
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer alicePeer = new RtpPeer("127.0.0.1");
              RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
-            ServerProcess a = cluster.start("a");
-            ServerProcess b = cluster.start("b");
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            ServerProcess owner = cluster.node(cluster.ownerOf(call.getId()));
+            CallOnTwoNodes on = CallOnTwoNodes.start(cluster, bot, botPeer);
+            ServerProcess a = on.a();
+            String botToken = on.botToken();
+            Call call = on.call();
+            ServerProcess owner = on.owner();
             ClientApi alice = new ClientApi(new ServerHttp(owner.baseUrl()), Tokens.aliceToken(a.baseUrl()));
             ClientApi bob = new ClientApi(new ServerHttp(owner.baseUrl()), Tokens.bobToken(a.baseUrl()));
             ClientApi.Joined aliceJoined = alice.join(call.getId(), alicePeer.offer("sendrecv"));
@@ -124,11 +118,28 @@ class ClusterSplitBrainTest {
             } finally {
                 ClusterFixture.signal(owner, "CONT");
             }
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-                bobPeer.drain();
-                return bobPeer.receive(1500) == null;
-            });
+            awaitNothingReaches(bobPeer);
             assertThat(owner.output()).anyMatch(l -> l.contains("was taken over by a survivor"));
         }
+    }
+
+    /** Two nodes, and a group call the bot created through node a (app-hosted media on {@code botPeer}). */
+    private record CallOnTwoNodes(ServerProcess a, ServerProcess b, String botToken, Call call, ServerProcess owner) {
+        static CallOnTwoNodes start(ClusterFixture cluster, CallbackReceiver bot, RtpPeer botPeer) throws Exception {
+            ServerProcess a = cluster.start("a");
+            ServerProcess b = cluster.start("b");
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            return new CallOnTwoNodes(a, b, botToken, call, cluster.node(cluster.ownerOf(call.getId())));
+        }
+    }
+
+    /** Waits until no packet at all reaches {@code peer} for 1.5 s: its leg is closed, not merely silent. */
+    private static void awaitNothingReaches(RtpPeer peer) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            peer.drain();
+            return peer.receive(1500) == null;
+        });
     }
 }

@@ -123,7 +123,7 @@ class GroupTransferEndToEndTest {
     }
 
     /** As the Java SDK builds it: transferTarget, and the transferee by participant id and user. */
-    private static TransferPostRequestBody transfer(InvitationParticipantInfo target, String userId, String participantId) {
+    static TransferPostRequestBody transfer(InvitationParticipantInfo target, String userId, String participantId) {
         ParticipantInfo transferee = new ParticipantInfo();
         if (userId != null) {
             Identity user = new Identity();

@@ -1,11 +1,9 @@
 package dev.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.graph.communications.calls.item.transfer.TransferPostRequestBody;
 import com.microsoft.graph.models.Call;
 import com.microsoft.graph.models.InvitationParticipantInfo;
 import com.microsoft.graph.models.Participant;
-import com.microsoft.graph.models.ParticipantInfo;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.server.InboundSettings;
@@ -51,8 +49,8 @@ class GroupTransferTimeoutTest {
 
             try (RosterWatcher carolRings = RosterWatcher.ringStream(HttpClient.newHttpClient(), carol, m -> { })) {
                 carolRings.await(m -> m.path("type").asText().equals("listening"), WAIT);
-                graph.communications().calls().byCallId(g).transfer().post(transfer(GraphSdk.target(DevIdentities.CAROL_ID),
-                        aliceLeg.participantId()));
+                graph.communications().calls().byCallId(g).transfer().post(GroupTransferEndToEndTest.transfer(
+                        GraphSdk.target(DevIdentities.CAROL_ID), null, aliceLeg.participantId()));
                 String x = carolRings.await(m -> m.path("type").asText().equals("ringing"), WAIT).path("callId").asText();
                 JsonNode cancelled = carolRings.await(m -> m.path("type").asText().equals("cancelled")
                         && m.path("callId").asText().equals(x), WAIT);
@@ -61,8 +59,8 @@ class GroupTransferTimeoutTest {
                         .isEqualTo(500);
             }
 
-            graph.communications().calls().byCallId(g).transfer().post(transfer(GroupTransferEndToEndTest.secondBotTarget(),
-                    aliceLeg.participantId()));
+            graph.communications().calls().byCallId(g).transfer().post(GroupTransferEndToEndTest.transfer(
+                    GroupTransferEndToEndTest.secondBotTarget(), null, aliceLeg.participantId()));
             JsonNode ended = secondBot.awaitItem(i -> i.path("resourceData").path("state").asText().equals("terminated"), WAIT);
             assertThat(ended.path("resourceData").path("resultInfo").path("code").asInt()).isEqualTo(408);
             assertThat(outcomes(webhook, g, 2).path("resourceData").path("resultInfo").path("code").asInt()).isEqualTo(500);
@@ -72,15 +70,6 @@ class GroupTransferTimeoutTest {
             assertThat(((dev.switchboard.media.RtpMediaEngine) server.server().media()).legStats(g, aliceLeg.participantId()))
                     .as("her leg never left the group call").isPresent();
         }
-    }
-
-    private static TransferPostRequestBody transfer(InvitationParticipantInfo target, String participantId) {
-        ParticipantInfo transferee = new ParticipantInfo();
-        transferee.setParticipantId(participantId);
-        TransferPostRequestBody body = new TransferPostRequestBody();
-        body.setTransferTarget(target);
-        body.setTransferee(transferee);
-        return body;
     }
 
     /** Waits for the {@code n}th transfer outcome of call {@code g} (an {@code established} with a resultInfo). */
