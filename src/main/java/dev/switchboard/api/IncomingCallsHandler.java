@@ -205,10 +205,11 @@ public final class IncomingCallsHandler {
         return new Transferee(participantId, userId);
     }
 
-    /** Whether an identitySet names anyone (anything but its {@code @odata} annotations). */
+    /** Whether an identitySet names anyone (a non-null property other than its {@code @odata} annotations). */
     private static boolean hasIdentity(ObjectNode identity) {
-        for (var names = identity.fieldNames(); names.hasNext(); ) {
-            if (!names.next().startsWith("@odata")) {
+        for (var fields = identity.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            if (!field.getKey().startsWith("@odata") && !field.getValue().isNull()) {
                 return true;
             }
         }
@@ -238,6 +239,10 @@ public final class IncomingCallsHandler {
         if (application != null) {
             return new Target(bots.require(Json.requiredString(application, "id", where + ".identity.application.id"),
                     app.tenantId()), null);
+        }
+        if (Json.optionalObject(identity, "user") == null && !hasIdentity(identity)) {
+            throw SwitchboardException.badRequest("'" + where + ".identity' names no one: give identity.user.id or "
+                    + "identity.application.id.");
         }
         if (Json.optionalObject(identity, "user") == null) {
             throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "The target of '" + where + "' must be a user "

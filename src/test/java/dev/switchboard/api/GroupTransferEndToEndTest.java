@@ -391,6 +391,10 @@ class GroupTransferEndToEndTest {
         assertError(path, "{\"transferTarget\":{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.ALICE_ID + "\"}}},"
                 + aliceById + "}", 400, "is the transferee");
         assertError(path, "{" + bobTarget + "," + aliceById + "}", 400, "already in this call");
+        assertError(path, "{\"transferTarget\":{\"identity\":{\"user\":null}}," + aliceById + "}", 400, "names no one");
+        assertError(path, "{\"transferTarget\":{\"identity\":{}}," + aliceById + "}", 400, "names no one");
+        assertError(path, "{\"transferTarget\":{\"identity\":{\"phone\":{\"id\":\"+15550100\"}}}," + aliceById + "}", 501,
+                "phones and application instances");
         assertError(path, "{\"transferTarget\":{\"identity\":{\"application\":{\"id\":\"" + DevIdentities.OTHER_TENANT_BOT_APP_ID
                 + "\"}}}," + aliceById + "}", 404, DevIdentities.OTHER_TENANT_BOT_APP_ID);
         assertError(path, "{\"transferTarget\":{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.CAROL_ID + "\"}},"
@@ -416,7 +420,8 @@ class GroupTransferEndToEndTest {
     }
 
     private static void assertError(String path, String body, int status, String messagePart) throws Exception {
-        String code = status == 404 ? "itemNotFound" : status == 409 ? "Conflict" : "BadRequest";
+        String code = status == 404 ? "itemNotFound" : status == 409 ? "Conflict" : status == 501 ? "NotImplemented"
+                : "BadRequest";
         JsonNode error = GraphHttp.graphError(http.post(path, botToken, body), status, code);
         assertThat(error.path("message").asText()).as(body).contains(messagePart);
     }
