@@ -44,6 +44,10 @@ final class HttpListeners {
         cfg.http.prefer405over404 = true;
         cfg.router.ignoreTrailingSlashes = true;
         cfg.router.caseInsensitiveRoutes = true;
+        // Jetty's per-connection cache of header lines (Authorization, Cookie, Accept, ...) matches ignoring case by
+        // default and keeps the cached text for a matched prefix: a token differing from an earlier line only in the case
+        // of its letters was read as that line (KeepAliveHeadersTest). Header values must reach us byte for byte.
+        cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         cfg.jetty.host = config.host();
         cfg.jetty.port = config.port();
         if (certificate != null) {
