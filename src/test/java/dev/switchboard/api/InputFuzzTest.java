@@ -11,6 +11,7 @@ import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.server.InboundSettings;
 import dev.switchboard.testsupport.FfmpegPeer;
 import dev.switchboard.testsupport.FfmpegPeer.Codec;
+import dev.switchboard.testsupport.FormMutations;
 import dev.switchboard.testsupport.JsonMutations;
 import dev.switchboard.testsupport.Mutation;
 import dev.switchboard.testsupport.SdpMutations;
@@ -57,7 +58,7 @@ import static org.awaitility.Awaitility.await;
  * and must succeed, so a scene that refuses everything cannot pass. At the end nothing is left: no room, leg or port.
  * The seed is printed with every failure; {@code -Dfuzz.seed=…} replays a run, {@code -Dfuzz.rounds=…} sets how many
  * mutations each endpoint gets (default 20), {@code fuzz.sdpRounds} the offers (120), {@code fuzz.tokenRounds} the
- * tokens (300).
+ * tokens (300), {@code fuzz.formRounds} the token requests (200).
  */
 class InputFuzzTest {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -77,8 +78,14 @@ class InputFuzzTest {
     /** What a request needs to exist before it: nothing, a group call with two users, an incoming call, an answered one. */
     enum Scene { NONE, GROUP, RINGING, P2P }
 
-    /** One route and its valid body; the path's {@code {call}}, {@code {alice}}, {@code {bob}}, {@code {group}} filled per scene. */
-    record Endpoint(String method, String path, Scene scene, String body) {
+    /**
+     * One route and its valid body; the path's {@code {call}}, {@code {alice}}, {@code {bob}}, {@code {group}} filled
+     * per scene; sent with the bot's token, or with carol's where {@code asCarol} (the client API).
+     */
+    record Endpoint(String method, String path, Scene scene, String body, boolean asCarol) {
+        Endpoint(String method, String path, Scene scene, String body) {
+            this(method, path, scene, body, false);
+        }
     }
 
     /** A built scene: the call, the two users' legs (bob's null but in a group call), the routing group's id. */
@@ -190,6 +197,7 @@ class InputFuzzTest {
                         "{\"targets\":[{\"@odata.type\":\"#microsoft.graph.invitationParticipantInfo\","
                                 + carol.substring(1) + "],\"timeout\":30,\"callbackUri\":\"" + cb + "\"}"),
                 new Endpoint("POST", CALLS + "/" + c + "/transfer", Scene.P2P, "{\"transferTarget\":" + carol + "}"),
+                new Endpoint("POST", "/client/v1/calls/" + c + "/decline", Scene.GROUP, "{\"reason\":\"busy\"}", true),
                 new Endpoint("POST", CALLS + "/logTeleconferenceDeviceQuality", Scene.NONE,
                         DeviceQualityTest.valid(q -> { }).toString()));
     }
@@ -209,7 +217,8 @@ class InputFuzzTest {
                 int[] counts = tally.computeIfAbsent(label, k -> new int[2]);
                 Built scene = build(endpoint.scene());
                 String body = scene.fill(endpoint.body());
-                HttpResponse<String> valid = send(endpoint.method(), scene.fill(endpoint.path()), "application/json",
+                String bearer = endpoint.asCarol() ? carol.userToken() : botToken;
+                HttpResponse<String> valid = send(endpoint.method(), scene.fill(endpoint.path()), bearer, "application/json",
                         body.getBytes(StandardCharsets.UTF_8));
                 assertThat(valid.statusCode()).as("the valid body of %s succeeds: %s", label, valid.body()).isBetween(200, 299);
                 endCreated(valid);
@@ -221,7 +230,8 @@ class InputFuzzTest {
                     String context = "seed " + seed + ", " + label + ", round " + round + ", " + m.what()
                             + ", content-type " + m.contentType() + ", body " + new String(m.body(), StandardCharsets.UTF_8);
                     Snapshot before = snapshot(scene);
-                    HttpResponse<String> r = send(endpoint.method(), scene.fill(endpoint.path()), m.contentType(), m.body());
+                    HttpResponse<String> r = send(endpoint.method(), scene.fill(endpoint.path()), bearer, m.contentType(),
+                            m.body());
                     assertThat(r.statusCode()).as("never a server error: " + context + " → " + r.body()).isLessThan(500);
                     if (r.statusCode() >= 400) {
                         counts[1]++;
@@ -337,6 +347,51 @@ class InputFuzzTest {
             tearDown(scene);
         }
         assertNothingLeft(seed);
+    }
+
+    @Test
+    void mutatedTokenRequestsNeverIssueATokenForAnotherClientOrASecretNotGiven() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        int rounds = Integer.getInteger("fuzz.formRounds", 200);
+        Random random = new Random(seed);
+        Map<String, String> valid = new java.util.LinkedHashMap<>();
+        valid.put("grant_type", "client_credentials");
+        valid.put("client_id", DevIdentities.DEV_BOT_APP_ID);
+        valid.put("client_secret", DevIdentities.DEV_BOT_SECRET);
+        valid.put("scope", "https://graph.microsoft.com/.default");
+        List<String> others = List.of(DevIdentities.P2P_BOT_APP_ID, DevIdentities.P2P_BOT_SECRET,
+                DevIdentities.OTHER_TENANT_BOT_APP_ID, DevIdentities.DEV_BOT_SECRET.toUpperCase(java.util.Locale.ROOT),
+                DevIdentities.DEV_BOT_APP_ID.toUpperCase(java.util.Locale.ROOT), DevIdentities.ALICE_USERNAME);
+        URI endpoint = URI.create(server.baseUrl() + "/" + DevIdentities.TENANT_ID + "/oauth2/v2.0/token");
+        for (int round = 0; round < rounds; round++) {
+            Mutation m = FormMutations.mutate(valid, others, random);
+            String body = new String(m.body(), StandardCharsets.UTF_8);
+            String context = "seed " + seed + ", round " + round + ", " + m.what() + ", content-type " + m.contentType()
+                    + ", body " + Mutation.abbreviate(body, 400);
+            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofByteArray(m.body()));
+            if (!m.contentType().isEmpty()) {
+                b.header("Content-Type", m.contentType());
+            }
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("never a server error: " + context + " → " + r.body()).isLessThan(500);
+            JsonNode answer = GraphHttp.JSON.readTree(r.body());
+            if (r.statusCode() == 200) {
+                Map<String, List<String>> form = FormMutations.parse(body);
+                assertThat(form).as("a token only for a form: " + context).isNotNull();
+                assertThat(form).as("each parameter once, the dev bot's id and secret: " + context)
+                        .containsEntry("grant_type", List.of("client_credentials"))
+                        .containsEntry("client_id", List.of(DevIdentities.DEV_BOT_APP_ID))
+                        .containsEntry("client_secret", List.of(DevIdentities.DEV_BOT_SECRET));
+                form.values().forEach(v -> assertThat(v).as("no parameter twice: " + context).hasSize(1));
+                String token = answer.path("access_token").asText();
+                JsonNode claims = GraphHttp.JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+                assertThat(claims.path("appid").asText()).as(context).isEqualTo(DevIdentities.DEV_BOT_APP_ID);
+            } else {
+                assertThat(r.statusCode()).as(context + " → " + r.body()).isIn(400, 401, 415, 429);
+                assertThat(answer.path("error").asText()).as("an OAuth error: " + context + " → " + r.body()).isNotBlank();
+                assertThat(answer.path("error_description").asText()).as("its description: " + context).isNotBlank();
+            }
+        }
     }
 
     // ---- scenes ----------------------------------------------------------------------------------------------
@@ -488,9 +543,10 @@ class InputFuzzTest {
 
     // ---- plumbing ---------------------------------------------------------------------------------------------
 
-    static HttpResponse<String> send(String method, String path, String contentType, byte[] body) throws Exception {
+    static HttpResponse<String> send(String method, String path, String bearer, String contentType, byte[] body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .header("Authorization", "Bearer " + botToken)
+                .header("Authorization", "Bearer " + bearer)
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (!contentType.isEmpty()) {
             b.header("Content-Type", contentType);
