@@ -86,11 +86,12 @@ final class CallDirectory implements CallJournal {
 
     private void write(CallRecord r) {
         redis.call(j -> {
-            AbstractPipeline p = j.pipelined();
-            p.hset(Keys.call(r.call().callId()), r.fields());
-            p.sadd(Keys.nodeCalls(nodeId), r.call().callId());
-            p.sync();
-            return null;
+            try (AbstractPipeline p = j.pipelined()) { // closing gives the pooled connection back; sync() does not
+                p.hset(Keys.call(r.call().callId()), r.fields());
+                p.sadd(Keys.nodeCalls(nodeId), r.call().callId());
+                p.sync();
+                return null;
+            }
         });
     }
 
@@ -219,12 +220,13 @@ final class CallDirectory implements CallJournal {
      */
     Found lookup(String callId, String userId) {
         Replies got = redis.call(j -> {
-            AbstractPipeline p = j.pipelined();
-            var record = p.hgetAll(Keys.call(callId));
-            var alias = p.hget(Keys.alias(callId), "owner");
-            var moved = userId == null ? null : p.hget(Keys.moved(callId, userId), "owner");
-            p.sync();
-            return new Replies(record.get(), alias.get(), moved == null ? null : moved.get());
+            try (AbstractPipeline p = j.pipelined()) { // closing gives the pooled connection back; sync() does not
+                var record = p.hgetAll(Keys.call(callId));
+                var alias = p.hget(Keys.alias(callId), "owner");
+                var moved = userId == null ? null : p.hget(Keys.moved(callId, userId), "owner");
+                p.sync();
+                return new Replies(record.get(), alias.get(), moved == null ? null : moved.get());
+            }
         });
         CallRecord r = CallRecord.of(callId, got.record());
         if (r != null) {

@@ -104,12 +104,13 @@ final class CallRoutes {
         }
         try {
             redis.call(j -> {
-                AbstractPipeline p = j.pipelined();
-                for (String key : gone) {
-                    p.eval(IF_OWNER_DEL, List.of(key, Keys.nodeRoutes(nodeId)), List.of(owner, chain));
+                try (AbstractPipeline p = j.pipelined()) { // closing gives the pooled connection back; sync() does not
+                    for (String key : gone) {
+                        p.eval(IF_OWNER_DEL, List.of(key, Keys.nodeRoutes(nodeId)), List.of(owner, chain));
+                    }
+                    p.sync();
+                    return null;
                 }
-                p.sync();
-                return null;
             });
         } catch (SwitchboardException e) {
             log.warn("cluster: routes of ended callChainId={} not removed from Redis (a survivor removes them with "
@@ -162,11 +163,12 @@ final class CallRoutes {
 
     private void write(String key, Map<String, String> fields) {
         redis.call(j -> {
-            AbstractPipeline p = j.pipelined();
-            p.hset(key, fields);
-            p.sadd(Keys.nodeRoutes(nodeId), key);
-            p.sync();
-            return null;
+            try (AbstractPipeline p = j.pipelined()) { // closing gives the pooled connection back; sync() does not
+                p.hset(key, fields);
+                p.sadd(Keys.nodeRoutes(nodeId), key);
+                p.sync();
+                return null;
+            }
         });
     }
 

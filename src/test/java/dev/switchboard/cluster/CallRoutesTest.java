@@ -79,4 +79,32 @@ class CallRoutesTest {
             assertThat(n2.lookup("y", null)).isNull();
         }
     }
+
+    /**
+     * Every pipelined write, lookup and removal gives its pooled connection back. A Jedis pipeline holds its
+     * connection until it is closed ({@code sync()} alone does not); before, each call record, route and lookup kept
+     * one, so after 64 (the pool) every request that needed Redis got 503 "not reachable" (found by
+     * {@code ClusterInputFuzzTest}).
+     */
+    @Test
+    void pipelinesGiveTheirConnectionsBack(@TempDir Path dir) throws Exception {
+        RedisServer.requireOrSkip();
+        try (RedisServer server = RedisServer.start(dir);
+             Redis redis = Redis.connect(server.uri());
+             RedisClient jedis = RedisClient.create(server.uri())) {
+            CallDirectory n1 = new CallDirectory(redis, CallJournal.NONE, "n1", () -> "r1");
+            for (int i = 0; i < 200; i++) {
+                n1.callCreated(new JournaledCall("c" + i, "chain-" + i, "t", "app", URI.create("https://bot.example/cb"),
+                        "p0", List.of("p0")));
+                n1.aliasAdded("x" + i, "chain-" + i);
+                assertThat(n1.lookup("x" + i, "alice").owner()).isEqualTo("n1/r1");
+                n1.conferenceEnded("chain-" + i);
+            }
+            String clients = jedis.info("clients");
+            int connected = Integer.parseInt(clients.lines().filter(l -> l.startsWith("connected_clients:"))
+                    .findFirst().orElseThrow().substring("connected_clients:".length()).trim());
+            assertThat(connected).as("connections to redis after 800 pipelines: the pool's idle ones and ours, " + clients)
+                    .isLessThanOrEqualTo(20);
+        }
+    }
 }
