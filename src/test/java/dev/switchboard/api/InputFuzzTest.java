@@ -122,8 +122,9 @@ class InputFuzzTest {
         webhook = new CallbackReceiver();
         prompts = new PromptServer();
         prompts.put("/short.wav", PromptServer.toneWav(440, 0.2, 16000));
-        server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0)).withInbound(InboundSettings.DEFAULTS.withAnswerWindow(Duration.ofSeconds(60))
-                .withWebhook(DevIdentities.DEV_BOT_APP_ID, webhook.url())));
+        server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0))
+                .withInbound(InboundSettings.DEFAULTS.withAnswerWindow(Duration.ofSeconds(60))
+                        .withWebhook(DevIdentities.DEV_BOT_APP_ID, webhook.url())));
         graph = new GraphHttp(server.baseUrl());
         media = (RtpMediaEngine) server.server().media();
         botToken = Tokens.devBotToken(server.baseUrl());
@@ -146,10 +147,14 @@ class InputFuzzTest {
     }
 
     static List<Endpoint> endpoints() throws Exception {
-        String cb = webhook.url();
+        return endpoints(webhook.url(), prompts.url("/short.wav"));
+    }
+
+    /** Every route and its valid body, with {@code cb} as callback URL and {@code promptUri} as the prompt. */
+    static List<Endpoint> endpoints(String cb, String promptUri) throws Exception {
         String carol = "{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.CAROL_ID + "\",\"displayName\":\"Carol\"}}}";
         String prompt = "{\"@odata.type\":\"#microsoft.graph.mediaPrompt\",\"mediaInfo\":{\"@odata.type\":"
-                + "\"#microsoft.graph.mediaInfo\",\"uri\":\"" + prompts.url("/short.wav") + "\",\"resourceId\":\"short\"}}";
+                + "\"#microsoft.graph.mediaInfo\",\"uri\":\"" + promptUri + "\",\"resourceId\":\"short\"}}";
         String c = "{call}";
         return List.of(
                 new Endpoint("POST", CALLS, Scene.NONE, """
@@ -204,7 +209,7 @@ class InputFuzzTest {
 
     @Test
     void mutatedBodiesAreRefusedAsGraphErrorsAndChangeNothing() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        long seed = seed();
         int rounds = Integer.getInteger("fuzz.rounds", 20);
         Random random = new Random(seed);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -257,7 +262,7 @@ class InputFuzzTest {
 
     @Test
     void mutatedSdpOffersAreRefusedAsGraphErrorsAndLeaveNoLegBehind() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        long seed = seed();
         int rounds = Integer.getInteger("fuzz.sdpRounds", 120);
         Random random = new Random(seed);
         String chromium;
@@ -313,7 +318,7 @@ class InputFuzzTest {
 
     @Test
     void alteredBearerTokensAreRefused() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        long seed = seed();
         int rounds = Integer.getInteger("fuzz.tokenRounds", 300);
         Random random = new Random(seed);
         Built scene = build(Scene.GROUP);
@@ -335,8 +340,8 @@ class InputFuzzTest {
                 HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as("never a server error: " + context).isLessThan(500);
                 if (r.statusCode() < 400) {
-                    assertThat(TokenMutations.sameToken(altered.header(), botToken)).as("only the same token, written otherwise, is accepted: "
-                            + context).isTrue();
+                    assertThat(TokenMutations.sameToken(altered.header(), botToken))
+                            .as("only the same token, written otherwise, is accepted: " + context).isTrue();
                     continue;
                 }
                 assertThat(r.statusCode()).as(context + " → " + r.body()).isIn(400, 401);
@@ -351,7 +356,7 @@ class InputFuzzTest {
 
     @Test
     void mutatedTokenRequestsNeverIssueATokenForAnotherClientOrASecretNotGiven() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        long seed = seed();
         int rounds = Integer.getInteger("fuzz.formRounds", 200);
         Random random = new Random(seed);
         Map<String, String> valid = new java.util.LinkedHashMap<>();
@@ -570,6 +575,11 @@ class InputFuzzTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** {@code -Dfuzz.seed}, or a new seed each run (printed with every failure). */
+    static long seed() {
+        return Long.getLong("fuzz.seed", System.nanoTime());
     }
 
     static Logger root() {

@@ -1,0 +1,200 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.testsupport.FfmpegPeer;
+import dev.switchboard.testsupport.FfmpegPeer.Codec;
+import dev.switchboard.testsupport.JsonMutations;
+import dev.switchboard.testsupport.Mutation;
+import dev.switchboard.testsupport.RedisServer;
+import dev.switchboard.testsupport.ServerProcess;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Bad input through the node that does not hold the call (docs/cluster.md routes it to the owner): the group-call
+ * routes of {@link InputFuzzTest}, their valid bodies mutated at random by {@link JsonMutations}, sent to the other
+ * node of a two-node cluster (a real redis-server, nodes as child processes). Each refusal must be the very refusal the
+ * owner gives for the same bytes when asked directly — same status, same error code, same message — and must change
+ * nothing the owner shows (the call, its participants, its audio routing groups). Never a 5xx. Seeded like
+ * {@link InputFuzzTest} ({@code -Dfuzz.seed}, {@code -Dfuzz.clusterRounds}, default 8 per route).
+ */
+class ClusterInputFuzzTest {
+    static final String CALLS = InputFuzzTest.CALLS;
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @TempDir
+    static Path dir;
+    static ClusterFixture cluster;
+    static CallbackReceiver webhook;
+    static PromptServer prompts;
+    static ServerProcess a;
+    static ServerProcess b;
+    static String botToken;
+    static String aliceToken;
+    static String bobToken;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RedisServer.requireOrSkip();
+        cluster = new ClusterFixture(dir);
+        webhook = new CallbackReceiver();
+        prompts = new PromptServer();
+        prompts.put("/short.wav", PromptServer.toneWav(440, 0.2, 16000));
+        String hook = "--calling-webhook=" + DevIdentities.DEV_BOT_APP_ID + "=" + webhook.url();
+        a = cluster.start("a", hook);
+        b = cluster.start("b", hook);
+        cluster.awaitNodes("a", "b");
+        botToken = Tokens.devBotToken(a.baseUrl());
+        aliceToken = Tokens.aliceToken(a.baseUrl());
+        bobToken = Tokens.bobToken(a.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (prompts != null) {
+            prompts.close();
+        }
+        if (webhook != null) {
+            webhook.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** A group call of alice and bob with one routing group, its owner node and the other node. */
+    record Scene(InputFuzzTest.Built built, ServerProcess owner, ServerProcess other) {
+    }
+
+    @Test
+    void throughTheOtherNodeEveryRefusalIsTheOwnersAndChangesNothing() throws Exception {
+        long seed = InputFuzzTest.seed();
+        int rounds = Integer.getInteger("fuzz.clusterRounds", 8);
+        Random random = new Random(seed);
+        for (InputFuzzTest.Endpoint endpoint : InputFuzzTest.endpoints(webhook.url(), prompts.url("/short.wav"))) {
+            if (endpoint.scene() != InputFuzzTest.Scene.GROUP || endpoint.asCarol()) {
+                continue;
+            }
+            String label = endpoint.method() + " " + endpoint.path();
+            Scene scene = build();
+            HttpResponse<String> valid = send(scene.other(), endpoint, scene, "application/json",
+                    scene.built().fill(endpoint.body()).getBytes(StandardCharsets.UTF_8));
+            assertThat(valid.statusCode()).as("the valid body of %s through the other node: %s", label, valid.body())
+                    .isBetween(200, 299);
+            tearDown(scene);
+            scene = build();
+            for (int round = 0; round < rounds; round++) {
+                JsonNode tree = GraphHttp.JSON.readTree(scene.built().fill(endpoint.body()));
+                Mutation m = JsonMutations.mutate(tree, scene.built().ids(), random);
+                String context = "seed " + seed + ", " + label + ", round " + round + ", " + m.what() + ", content-type "
+                        + m.contentType() + ", body " + Mutation.abbreviate(new String(m.body(), StandardCharsets.UTF_8), 1500);
+                String before = snapshot(scene);
+                HttpResponse<String> routed = send(scene.other(), endpoint, scene, m.contentType(), m.body());
+                assertThat(routed.statusCode()).as("never a server error: " + context + " → " + routed.body())
+                        .isLessThan(500);
+                if (routed.statusCode() < 400) {
+                    tearDown(scene);
+                    scene = build();
+                    continue;
+                }
+                InputFuzzTest.assertGraphError(routed, context);
+                assertThat(snapshot(scene)).as("a refused request changes nothing: " + context).isEqualTo(before);
+                HttpResponse<String> direct = send(scene.owner(), endpoint, scene, m.contentType(), m.body());
+                assertThat(direct.statusCode()).as("the owner refuses it the same: " + context + " → routed "
+                        + routed.body() + ", direct " + direct.body()).isEqualTo(routed.statusCode());
+                JsonNode r = GraphHttp.JSON.readTree(routed.body()).path("error");
+                JsonNode d = GraphHttp.JSON.readTree(direct.body()).path("error");
+                assertThat(r.path("code").asText()).as(context).isEqualTo(d.path("code").asText());
+                assertThat(r.path("message").asText()).as(context).isEqualTo(d.path("message").asText());
+            }
+            tearDown(scene);
+        }
+    }
+
+    static Scene build() throws Exception {
+        HttpResponse<String> created = post(a, CALLS, """
+                {"callbackUri":"%s","requestedModalities":["audio"],
+                 "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
+                 "targets":[{"identity":{"user":{"id":"%s"}}},{"identity":{"user":{"id":"%s"}}},
+                            {"identity":{"user":{"id":"%s"}}}]}"""
+                .formatted(webhook.url(), DevIdentities.ALICE_ID, DevIdentities.BOB_ID, DevIdentities.CAROL_ID));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = GraphHttp.JSON.readTree(created.body()).get("id").asText();
+        ServerProcess owner = "a".equals(cluster.ownerOf(id)) ? a : b;
+        ServerProcess other = owner == a ? b : a;
+        ClientApi alice = new ClientApi(new ServerHttp(owner.baseUrl()), aliceToken);
+        ClientApi bob = new ClientApi(new ServerHttp(owner.baseUrl()), bobToken);
+        ClientApi.Joined aliceLeg = alice.join(id, offer());
+        ClientApi.Joined bobLeg = bob.join(id, offer());
+        await().atMost(Duration.ofSeconds(30)).until(() -> GraphHttp.JSON.readTree(get(owner, CALLS + "/" + id).body())
+                .path("state").asText().equals("established"));
+        HttpResponse<String> group = post(owner, CALLS + "/" + id + "/audioRoutingGroups", "{\"routingMode\":\"oneToOne\","
+                + "\"sources\":[\"" + aliceLeg.participantId() + "\"],\"receivers\":[\"" + bobLeg.participantId() + "\"]}");
+        assertThat(group.statusCode()).as(group.body()).isEqualTo(200);
+        return new Scene(new InputFuzzTest.Built(InputFuzzTest.Scene.GROUP, id, aliceLeg, bobLeg,
+                GraphHttp.JSON.readTree(group.body()).get("id").asText()), owner, other);
+    }
+
+    static void tearDown(Scene scene) throws Exception {
+        HTTP.send(HttpRequest.newBuilder(URI.create(scene.owner().baseUrl() + CALLS + "/" + scene.built().callId()))
+                .header("Authorization", "Bearer " + botToken).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        for (ClientApi.Joined leg : List.of(scene.built().alice(), scene.built().bob())) {
+            HTTP.send(HttpRequest.newBuilder(URI.create(scene.owner().baseUrl()).resolve(leg.location()))
+                    .header("Authorization", "Bearer " + (leg == scene.built().alice() ? aliceToken : bobToken))
+                    .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** The call, its participants and its routing groups as the owner shows them to the bot. */
+    static String snapshot(Scene scene) throws Exception {
+        String base = CALLS + "/" + scene.built().callId();
+        return get(scene.owner(), base).body() + get(scene.owner(), base + "/participants").body()
+                + get(scene.owner(), base + "/audioRoutingGroups").body();
+    }
+
+    static HttpResponse<String> send(ServerProcess node, InputFuzzTest.Endpoint endpoint, Scene scene, String contentType,
+                                     byte[] body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.baseUrl() + scene.built().fill(endpoint.path())))
+                .header("Authorization", "Bearer " + botToken)
+                .method(endpoint.method(), HttpRequest.BodyPublishers.ofByteArray(body));
+        if (!contentType.isEmpty()) {
+            b.header("Content-Type", contentType);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(ServerProcess node, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                .header("Authorization", "Bearer " + botToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(ServerProcess node, String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).header("Authorization", "Bearer " + botToken)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String offer() {
+        return FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(), Codec.PCMU, "sendrecv");
+    }
+}
