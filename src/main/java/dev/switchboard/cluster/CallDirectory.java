@@ -5,7 +5,6 @@ import dev.switchboard.journal.CallJournal;
 import dev.switchboard.journal.JournaledCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
 
 import java.util.List;
 import java.util.Map;
@@ -85,13 +84,9 @@ final class CallDirectory implements CallJournal {
     }
 
     private void write(CallRecord r) {
-        redis.call(j -> {
-            try (AbstractPipeline p = j.pipelined()) { // closing gives the pooled connection back; sync() does not
-                p.hset(Keys.call(r.call().callId()), r.fields());
-                p.sadd(Keys.nodeCalls(nodeId), r.call().callId());
-                p.sync();
-                return null;
-            }
+        redis.pipeline(p -> {
+            p.hset(Keys.call(r.call().callId()), r.fields());
+            p.sadd(Keys.nodeCalls(nodeId), r.call().callId());
         });
     }
 
@@ -219,14 +214,11 @@ final class CallDirectory implements CallJournal {
      * is not null, that user's move out of it; null when nothing.
      */
     Found lookup(String callId, String userId) {
-        Replies got = redis.call(j -> {
-            try (AbstractPipeline p = j.pipelined()) { // closing gives the pooled connection back; sync() does not
-                var record = p.hgetAll(Keys.call(callId));
-                var alias = p.hget(Keys.alias(callId), "owner");
-                var moved = userId == null ? null : p.hget(Keys.moved(callId, userId), "owner");
-                p.sync();
-                return new Replies(record.get(), alias.get(), moved == null ? null : moved.get());
-            }
+        Replies got = redis.read(p -> {
+            var record = p.hgetAll(Keys.call(callId));
+            var alias = p.hget(Keys.alias(callId), "owner");
+            var moved = userId == null ? null : p.hget(Keys.moved(callId, userId), "owner");
+            return () -> new Replies(record.get(), alias.get(), moved == null ? null : moved.get());
         });
         CallRecord r = CallRecord.of(callId, got.record());
         if (r != null) {

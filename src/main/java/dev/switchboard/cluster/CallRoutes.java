@@ -3,7 +3,6 @@ package dev.switchboard.cluster;
 import dev.switchboard.error.SwitchboardException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
 
 import java.util.List;
 import java.util.Map;
@@ -103,13 +102,9 @@ final class CallRoutes {
             return;
         }
         try {
-            redis.call(j -> {
-                try (AbstractPipeline p = j.pipelined()) { // closing gives the pooled connection back; sync() does not
-                    for (String key : gone) {
-                        p.eval(IF_OWNER_DEL, List.of(key, Keys.nodeRoutes(nodeId)), List.of(owner, chain));
-                    }
-                    p.sync();
-                    return null;
+            redis.pipeline(p -> {
+                for (String key : gone) {
+                    p.eval(IF_OWNER_DEL, List.of(key, Keys.nodeRoutes(nodeId)), List.of(owner, chain));
                 }
             });
         } catch (SwitchboardException e) {
@@ -162,13 +157,9 @@ final class CallRoutes {
     }
 
     private void write(String key, Map<String, String> fields) {
-        redis.call(j -> {
-            try (AbstractPipeline p = j.pipelined()) { // closing gives the pooled connection back; sync() does not
-                p.hset(key, fields);
-                p.sadd(Keys.nodeRoutes(nodeId), key);
-                p.sync();
-                return null;
-            }
+        redis.pipeline(p -> {
+            p.hset(key, fields);
+            p.sadd(Keys.nodeRoutes(nodeId), key);
         });
     }
 
