@@ -7,6 +7,7 @@ import dev.switchboard.testsupport.FfmpegPeer.Codec;
 import dev.switchboard.testsupport.JsonMutations;
 import dev.switchboard.testsupport.Mutation;
 import dev.switchboard.testsupport.RedisServer;
+import dev.switchboard.testsupport.SdpMutations;
 import dev.switchboard.testsupport.ServerProcess;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
@@ -35,8 +36,9 @@ import static org.awaitility.Awaitility.await;
  * routes of {@link InputFuzzTest}, their valid bodies mutated at random by {@link JsonMutations}, sent to the other
  * node of a two-node cluster (a real redis-server, nodes as child processes). Each refusal must be the very refusal the
  * owner gives for the same bytes when asked directly — same status, same error code, same message — and must change
- * nothing the owner shows (the call, its participants, its audio routing groups). Never a 5xx. Seeded like
- * {@link InputFuzzTest} ({@code -Dfuzz.seed}, {@code -Dfuzz.clusterRounds}, default 8 per route).
+ * nothing the owner shows (the call, its participants, its audio routing groups). Never a 5xx. The same for carol's
+ * join with a mutated SDP offer ({@link SdpMutations}). Seeded like {@link InputFuzzTest} ({@code -Dfuzz.seed},
+ * {@code -Dfuzz.clusterRounds}, default 8 per route; {@code -Dfuzz.clusterSdpRounds}, default 60).
  */
 class ClusterInputFuzzTest {
     static final String CALLS = InputFuzzTest.CALLS;
@@ -52,6 +54,7 @@ class ClusterInputFuzzTest {
     static String botToken;
     static String aliceToken;
     static String bobToken;
+    static String carolToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,6 +70,7 @@ class ClusterInputFuzzTest {
         botToken = Tokens.devBotToken(a.baseUrl());
         aliceToken = Tokens.aliceToken(a.baseUrl());
         bobToken = Tokens.bobToken(a.baseUrl());
+        carolToken = Tokens.carolToken(a.baseUrl());
     }
 
     @AfterAll
@@ -129,6 +133,54 @@ class ClusterInputFuzzTest {
             }
             tearDown(scene);
         }
+    }
+
+    @Test
+    void aJoinThroughTheOtherNodeIsRefusedAsTheOwnerRefusesIt() throws Exception {
+        long seed = InputFuzzTest.seed();
+        int rounds = Integer.getInteger("fuzz.clusterSdpRounds", 60);
+        Random random = new Random(seed);
+        Scene scene = build();
+        try {
+            for (int round = 0; round < rounds; round++) {
+                Mutation m = SdpMutations.mutate(random.nextBoolean() ? offer() : InputFuzzTest.opusOffer(), random);
+                String context = "seed " + seed + ", round " + round + ", " + m.what() + ", content-type "
+                        + m.contentType() + ", offer " + Mutation.abbreviate(new String(m.body(), StandardCharsets.UTF_8)
+                        .replace("\r\n", "|"), 1500);
+                String before = snapshot(scene);
+                HttpResponse<String> routed = join(scene.other(), scene, m);
+                assertThat(routed.statusCode()).as("never a server error: " + context + " → " + routed.body())
+                        .isLessThan(500);
+                if (routed.statusCode() < 400) {
+                    URI leg = URI.create(scene.owner().baseUrl()).resolve(routed.headers().firstValue("Location").orElseThrow());
+                    assertThat(HTTP.send(HttpRequest.newBuilder(leg).header("Authorization", "Bearer " + carolToken)
+                            .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isLessThan(300);
+                    continue;
+                }
+                InputFuzzTest.assertGraphError(routed, context);
+                assertThat(snapshot(scene)).as("a refused join changes nothing: " + context).isEqualTo(before);
+                HttpResponse<String> direct = join(scene.owner(), scene, m);
+                assertThat(direct.statusCode()).as("the owner refuses it the same: " + context + " → routed "
+                        + routed.body() + ", direct " + direct.body()).isEqualTo(routed.statusCode());
+                JsonNode r = GraphHttp.JSON.readTree(routed.body()).path("error");
+                JsonNode d = GraphHttp.JSON.readTree(direct.body()).path("error");
+                assertThat(r.path("code").asText()).as(context).isEqualTo(d.path("code").asText());
+                assertThat(r.path("message").asText()).as(context).isEqualTo(d.path("message").asText());
+            }
+        } finally {
+            tearDown(scene);
+        }
+    }
+
+    /** Carol joins the scene's call through {@code node} with the mutated offer. */
+    static HttpResponse<String> join(ServerProcess node, Scene scene, Mutation m) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/client/v1/calls/"
+                        + scene.built().callId() + "/participants"))
+                .header("Authorization", "Bearer " + carolToken).POST(HttpRequest.BodyPublishers.ofByteArray(m.body()));
+        if (!m.contentType().isEmpty()) {
+            b.header("Content-Type", m.contentType());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static Scene build() throws Exception {
