@@ -123,13 +123,7 @@ class ClusterInputFuzzTest {
                 }
                 InputFuzzTest.assertGraphError(routed, context);
                 assertThat(snapshot(scene)).as("a refused request changes nothing: " + context).isEqualTo(before);
-                HttpResponse<String> direct = send(scene.owner(), endpoint, scene, m.contentType(), m.body());
-                assertThat(direct.statusCode()).as("the owner refuses it the same: " + context + " → routed "
-                        + routed.body() + ", direct " + direct.body()).isEqualTo(routed.statusCode());
-                JsonNode r = GraphHttp.JSON.readTree(routed.body()).path("error");
-                JsonNode d = GraphHttp.JSON.readTree(direct.body()).path("error");
-                assertThat(r.path("code").asText()).as(context).isEqualTo(d.path("code").asText());
-                assertThat(r.path("message").asText()).as(context).isEqualTo(d.path("message").asText());
+                assertSameRefusal(routed, send(scene.owner(), endpoint, scene, m.contentType(), m.body()), context);
             }
             tearDown(scene);
         }
@@ -159,17 +153,22 @@ class ClusterInputFuzzTest {
                 }
                 InputFuzzTest.assertGraphError(routed, context);
                 assertThat(snapshot(scene)).as("a refused join changes nothing: " + context).isEqualTo(before);
-                HttpResponse<String> direct = join(scene.owner(), scene, m);
-                assertThat(direct.statusCode()).as("the owner refuses it the same: " + context + " → routed "
-                        + routed.body() + ", direct " + direct.body()).isEqualTo(routed.statusCode());
-                JsonNode r = GraphHttp.JSON.readTree(routed.body()).path("error");
-                JsonNode d = GraphHttp.JSON.readTree(direct.body()).path("error");
-                assertThat(r.path("code").asText()).as(context).isEqualTo(d.path("code").asText());
-                assertThat(r.path("message").asText()).as(context).isEqualTo(d.path("message").asText());
+                assertSameRefusal(routed, join(scene.owner(), scene, m), context);
             }
         } finally {
             tearDown(scene);
         }
+    }
+
+    /** The owner's answer to the same bytes is the routed refusal: same status, error code and message. */
+    static void assertSameRefusal(HttpResponse<String> routed, HttpResponse<String> direct, String context)
+            throws Exception {
+        assertThat(direct.statusCode()).as("the owner refuses it the same: " + context + " → routed " + routed.body()
+                + ", direct " + direct.body()).isEqualTo(routed.statusCode());
+        JsonNode r = GraphHttp.JSON.readTree(routed.body()).path("error");
+        JsonNode d = GraphHttp.JSON.readTree(direct.body()).path("error");
+        assertThat(r.path("code").asText()).as(context).isEqualTo(d.path("code").asText());
+        assertThat(r.path("message").asText()).as(context).isEqualTo(d.path("message").asText());
     }
 
     /** Carol joins the scene's call through {@code node} with the mutated offer. */
