@@ -15,7 +15,12 @@ public enum DropReason {
     /** A sequence number already buffered. */
     DUPLICATE("duplicate"),
     /** Over the leg's packet-rate budget, or pushed out of a full jitter buffer. */
-    QUEUE_FULL("queue_full");
+    QUEUE_FULL("queue_full"),
+    /**
+     * Buffered, not yet played, when the sender restarted its stream (a packet of another SSRC, or a sequence jump of
+     * more than 200): the old stream's frames are discarded.
+     */
+    STREAM_RESTART("stream_restart");
 
     private final String tag;
 

@@ -56,23 +56,28 @@ public final class Playout {
 
     /**
      * Buffers the payload of an admitted RTP packet (parsed in {@code packet} from {@code buf}) unless the leg was
-     * muted meanwhile; counts frames pushed out of a full buffer as {@code queue_full}. Packet thread.
+     * muted meanwhile; counts frames pushed out of a full buffer as {@code queue_full}, and those of a stream its
+     * sender restarted as {@code stream_restart}. Packet thread.
      *
      * @return null if buffered, else why not (muted, duplicate, late, or too large = malformed)
      */
     public DropReason insert(RtpPacket packet, byte[] buf, MuteState mute) {
         JitterBuffer.Insert result;
         long trimmed;
+        long restarted;
         synchronized (lock) {
             DropReason muted = mute.reason();
             if (muted != null) {
                 return muted;
             }
             long before = jitter.trimmed();
+            long restartsBefore = jitter.restartDiscards();
             result = jitter.insert(packet.sequence(), packet.ssrc(), buf, packet.payloadOffset(), packet.payloadLength());
             trimmed = jitter.trimmed() - before;
+            restarted = jitter.restartDiscards() - restartsBefore;
         }
         drops.drop(DropReason.QUEUE_FULL, trimmed);
+        drops.drop(DropReason.STREAM_RESTART, restarted);
         return switch (result) {
             case DUPLICATE -> DropReason.DUPLICATE;
             case LATE -> DropReason.LATE;

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * A fixed-delay jitter buffer for one RTP stream of 20 ms frames, ordered by extended sequence number.
  * It reorders, drops duplicates and late packets, conceals losses, survives sequence and timestamp
- * wrap-around, and restarts on an SSRC change or a large sequence jump. Playout starts once
+ * wrap-around, and restarts on an SSRC change or a large sequence jump (the old stream's unplayed frames are
+ * discarded and counted in {@link #restartDiscards()}). Playout starts once
  * {@link #PREFILL} frames are buffered and stops after {@link #MAX_CONCEAL} empty ticks (end of a talk
  * spurt), so a silent sender costs nothing.
  *
@@ -43,9 +44,12 @@ public final class JitterBuffer {
     private long highest;
     private boolean started;
     private long playout;
+    /** The extended sequence number of the last frame played in this stream, or -1: nothing older may play after it. */
+    private long lastPlayed = -1;
     private int buffered;
     private int emptyTicks;
     private long trimmed;
+    private long restartDiscards;
     /** Frames needed before playout starts: {@link #PREFILL}, or 1 once after {@link #clearForUnmute()}. */
     private int prefill = PREFILL;
     /** Underruns that may still hold the playout point (to win back the delay an early start skipped). */
@@ -76,7 +80,7 @@ public final class JitterBuffer {
         }
         long ext;
         if (!hasSsrc || packetSsrc != ssrc) {
-            clear();
+            restartDiscards += clear();
             hasSsrc = true;
             ssrc = packetSsrc;
             ext = BASE + sequence;
@@ -85,7 +89,7 @@ public final class JitterBuffer {
         } else {
             ext = highest + (short) (sequence - (int) (highest & 0xFFFF));
             if (Math.abs(ext - highest) > RESYNC_GAP) {
-                clear();
+                restartDiscards += clear();
                 hasSsrc = true;
                 ext = BASE + sequence;
                 highest = ext;
@@ -95,7 +99,9 @@ public final class JitterBuffer {
             }
         }
         if (ext < playout) {
-            if (started || buffered > 0 && highest - ext >= CAPACITY) {
+            // Between talk spurts the playout point may move back to the next spurt's first frame (a sender that
+            // paused goes on from the next sequence number), but never to a frame older than one already played.
+            if (started || ext <= lastPlayed || buffered > 0 && highest - ext >= CAPACITY) {
                 return Insert.LATE;
             }
             playout = ext;
@@ -153,7 +159,7 @@ public final class JitterBuffer {
             System.arraycopy(payloads[i], 0, dst, 0, n);
             slotSeq[i] = -1;
             buffered--;
-            playout++;
+            lastPlayed = playout++;
             emptyTicks = 0;
             return n;
         }
@@ -177,6 +183,7 @@ public final class JitterBuffer {
         buffered = 0;
         started = false;
         hasSsrc = false;
+        lastPlayed = -1;
         emptyTicks = 0;
         stallsLeft = 0;
         return dropped;
@@ -215,5 +222,13 @@ public final class JitterBuffer {
     /** Frames dropped so far to keep the delay bounded or to make room. */
     public long trimmed() {
         return trimmed;
+    }
+
+    /**
+     * Frames discarded so far, unplayed, because their stream restarted: a packet of another SSRC, or a sequence jump
+     * of more than {@value #RESYNC_GAP}. Not counted by {@link #clear()}'s own return (which callers count).
+     */
+    public long restartDiscards() {
+        return restartDiscards;
     }
 }

@@ -2,7 +2,13 @@ package dev.switchboard.media.rtp;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 class JitterBufferTest {
     private final JitterBuffer jb = new JitterBuffer(480);
@@ -63,6 +69,24 @@ class JitterBufferTest {
     }
 
     @Test
+    void afterATalkSpurtEndsTheNextPlaysFromItsFirstFrameButAStragglerOfTheLastIsLate() {
+        put(10, 1);
+        put(11, 1);
+        assertThat(pop()).isEqualTo(10);
+        assertThat(pop()).isEqualTo(11);
+        for (int i = 0; i <= JitterBuffer.MAX_CONCEAL; i++) {
+            jb.pop(out); // concealment, then playout stops
+        }
+        assertThat(jb.playing()).isFalse();
+        assertThat(put(9, 1)).as("older than a frame already played").isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(put(11, 1)).isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(put(12, 1)).as("a sender that paused goes on from the next number").isEqualTo(JitterBuffer.Insert.ACCEPTED);
+        put(13, 1);
+        assertThat(pop()).isEqualTo(12);
+        assertThat(pop()).isEqualTo(13);
+    }
+
+    @Test
     void reportsLossesForConcealmentThenStopsAfterASilence() {
         put(1, 1);
         put(2, 1);
@@ -108,6 +132,7 @@ class JitterBufferTest {
         put(101, 1);
         assertThat(pop()).isEqualTo(100);
         put(7, 2);
+        assertThat(jb.restartDiscards()).as("101 was never played: counted").isEqualTo(1);
         assertThat(jb.buffered()).isEqualTo(1);
         assertThat(pop()).isEqualTo(JitterBuffer.NOTHING);
         put(8, 2);
@@ -121,6 +146,7 @@ class JitterBufferTest {
         put(101, 1);
         assertThat(pop()).isEqualTo(100);
         put(30_000, 1);
+        assertThat(jb.restartDiscards()).isEqualTo(1);
         put(30_001, 1);
         assertThat(pop()).isEqualTo(30_000);
     }
@@ -180,5 +206,74 @@ class JitterBufferTest {
         assertThat(pop()).isEqualTo(JitterBuffer.NOTHING);
         put(21, 1);
         assertThat(pop()).isEqualTo(20);
+    }
+
+    /**
+     * Seeded random streams: reordering, duplicates, losses, bursts past the window, sequence wrap, new SSRCs, big
+     * sequence jumps, payloads too large, mutes ({@code clear}), unmutes, pops at any rate. Every frame the buffer
+     * accepted must be played exactly once, or counted (trimmed, discarded at a restart, returned by a clear), or still
+     * be buffered at the end; nothing refused is ever played; frames play in the order of their stream.
+     * {@code -Dfuzz.seed=N} replays a failure.
+     */
+    @Test
+    void everyAcceptedFrameIsPlayedOnceOrCounted() {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        Random random = new Random(seed);
+        JitterBuffer buffer = new JitterBuffer(480);
+        byte[] played = new byte[480];
+        Set<Integer> accepted = new HashSet<>();
+        Set<Integer> seen = new HashSet<>();
+        long cleared = 0;
+        long lastOrder = Long.MIN_VALUE;
+        int epoch = 0;
+        long position = random.nextInt(65_536); // the stream's logical position: sequence = position mod 2^16
+        int ssrc = random.nextInt();
+        for (int id = 0; id < 200_000; id++) {
+            int roll = random.nextInt(1000);
+            if (roll < 4) {
+                ssrc = random.nextInt(); // the sender restarts its stream
+                epoch++;
+            } else if (roll < 8) {
+                position += random.nextInt(300, 32_000); // a jump the buffer must take as a restart
+                epoch++;
+            } else if (roll < 12) {
+                cleared += buffer.clear(); // a mute: the buffer forgets the stream, as at a restart
+                epoch++;
+            } else if (roll < 16) {
+                cleared += buffer.clearForUnmute();
+                epoch++;
+            } else if (roll < 20) {
+                position += random.nextInt(17, 60); // a burst of loss, longer than the window
+            }
+            long at = roll < 300 ? position - random.nextInt(0, 12) : position++; // late, reordered or duplicated
+            int length = random.nextInt(100) == 0 ? 481 : 12;
+            ByteBuffer frame = ByteBuffer.allocate(length).putInt(id).putInt(epoch).putInt((int) at);
+            JitterBuffer.Insert result = buffer.insert((int) (at & 0xFFFF), ssrc, frame.array(), 0, length);
+            if (result == JitterBuffer.Insert.ACCEPTED) {
+                accepted.add(id);
+            }
+            if (length > 480 != (result == JitterBuffer.Insert.TOO_LARGE)) {
+                fail("seed %d: frame %d of %d bytes: %s", seed, id, length, result);
+            }
+            int pops = random.nextInt(100) < 90 ? 1 : random.nextInt(0, 4);
+            for (int p = 0; p < pops; p++) {
+                int n = buffer.pop(played);
+                if (n >= 0) {
+                    ByteBuffer got = ByteBuffer.wrap(played);
+                    int playedId = got.getInt();
+                    long order = ((long) got.getInt() << 40) + (got.getInt() & 0xFFFF_FFFFL);
+                    if (!accepted.contains(playedId) || !seen.add(playedId) || order <= lastOrder) {
+                        fail("seed %d: frame %d played but %s", seed, playedId, !accepted.contains(playedId)
+                                ? "never accepted" : order <= lastOrder ? "out of its stream's order" : "twice");
+                    }
+                    lastOrder = order;
+                }
+            }
+        }
+        long accounted = seen.size() + buffer.trimmed() + buffer.restartDiscards() + cleared + buffer.buffered();
+        assertThat(accounted).as("seed %d: played %d, trimmed %d, restarted %d, cleared %d, buffered %d", seed, seen.size(),
+                buffer.trimmed(), buffer.restartDiscards(), cleared, buffer.buffered()).isEqualTo(accepted.size());
+        assertThat(seen.size()).as("seed %d: most frames play", seed).isGreaterThan(accepted.size() / 2);
+        assertThat(buffer.restartDiscards()).as("seed %d: restarts happened with frames buffered", seed).isPositive();
     }
 }
