@@ -31,6 +31,12 @@ final class ReplayWindow {
         }
     }
 
+    /** Forgets every index. */
+    void reset() {
+        highest = -1;
+        seen = 0;
+    }
+
     long highest() {
         return highest;
     }

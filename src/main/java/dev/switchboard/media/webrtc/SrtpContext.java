@@ -10,7 +10,8 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe. An inbound context belongs to the packet thread that reads the leg's datagrams, an
  * outbound one to the thread that sends them (docs/concurrency.md). Allocates only when a new SSRC appears (at
- * most {@value #MAX_SSRCS} per context; more are MALFORMED).
+ * most {@value #MAX_SSRCS} per context; more are MALFORMED). An inbound SSRC is kept only once a packet of it
+ * authenticated: a forged packet cannot take a slot from the browser's next stream.
  */
 public final class SrtpContext {
     /** Unprotect verdict: the authentication tag did not verify ({@code srtp_auth_failed}). */
@@ -24,6 +25,8 @@ public final class SrtpContext {
 
     private final SrtpCipher cipher;
     private Stream[] streams = new Stream[0];
+    /** An inbound packet's new SSRC is tried in this stream, which is kept only if the packet authenticates. */
+    private Stream candidate = new Stream();
     private int nextRtcpIndex;
 
     private SrtpContext(SrtpMasterKeys keys) {
@@ -80,7 +83,7 @@ public final class SrtpContext {
         if (header < 0) {
             return MALFORMED;
         }
-        Stream s = stream(Bytes.getInt(buf, 8));
+        Stream s = inboundStream(Bytes.getInt(buf, 8));
         if (s == null) {
             return MALFORMED;
         }
@@ -90,6 +93,7 @@ public final class SrtpContext {
         }
         int plain = cipher.unprotectRtp(buf, header, length, s.ssrc, index);
         if (plain >= 0) {
+            keep(s);
             s.advance(index);
             s.rtpWindow.accept(index);
         }
@@ -120,7 +124,7 @@ public final class SrtpContext {
         if (length < 8 + cipher.rtcpOverhead() || (buf[0] & 0xC0) != 0x80) {
             return MALFORMED;
         }
-        Stream s = stream(Bytes.getInt(buf, 4));
+        Stream s = inboundStream(Bytes.getInt(buf, 4));
         if (s == null) {
             return MALFORMED;
         }
@@ -131,6 +135,7 @@ public final class SrtpContext {
         }
         int plain = cipher.unprotectRtcp(buf, length, s.ssrc, index, word < 0);
         if (plain >= 0) {
+            keep(s);
             s.rtcpWindow.accept(index);
         }
         return plain;
@@ -157,32 +162,68 @@ public final class SrtpContext {
         }
     }
 
+    /** The stream of an SSRC this context sends, made on its first packet; null when {@value #MAX_SSRCS} are taken. */
     private Stream stream(int ssrc) {
+        Stream s = find(ssrc);
+        if (s == null && streams.length < MAX_SSRCS) {
+            s = new Stream().reset(ssrc);
+            add(s);
+        }
+        return s;
+    }
+
+    /**
+     * The stream of a received packet's SSRC: a known one, or the {@link #candidate} started afresh for a new SSRC
+     * (kept by {@link #keep} once the packet authenticated); null when {@value #MAX_SSRCS} are taken.
+     */
+    private Stream inboundStream(int ssrc) {
+        Stream s = find(ssrc);
+        if (s == null && streams.length < MAX_SSRCS) {
+            s = candidate.reset(ssrc);
+        }
+        return s;
+    }
+
+    /** Keeps the candidate stream once a packet of its SSRC authenticated. */
+    private void keep(Stream s) {
+        if (s == candidate) {
+            add(s);
+            candidate = new Stream();
+        }
+    }
+
+    private Stream find(int ssrc) {
         for (Stream s : streams) {
             if (s.ssrc == ssrc) {
                 return s;
             }
         }
-        if (streams.length == MAX_SSRCS) {
-            return null;
-        }
-        Stream s = new Stream(ssrc);
+        return null;
+    }
+
+    private void add(Stream s) {
         streams = Arrays.copyOf(streams, streams.length + 1);
         streams[streams.length - 1] = s;
-        return s;
     }
 
     /** Per-SSRC state: rollover counter, highest sequence number, replay windows. */
     private static final class Stream {
-        final int ssrc;
+        int ssrc;
         final ReplayWindow rtpWindow = new ReplayWindow();
         final ReplayWindow rtcpWindow = new ReplayWindow();
         boolean started;
         long roc;
         int highestSeq;
 
-        Stream(int ssrc) {
+        /** Starts this stream afresh for {@code ssrc} (a candidate is reused until a packet of it authenticates). */
+        Stream reset(int ssrc) {
             this.ssrc = ssrc;
+            rtpWindow.reset();
+            rtcpWindow.reset();
+            started = false;
+            roc = 0;
+            highestSeq = 0;
+            return this;
         }
 
         /** RFC 3711 Appendix A: the index this sequence number most likely has, or -1 if it would precede index 0. */

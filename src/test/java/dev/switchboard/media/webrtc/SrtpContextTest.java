@@ -119,6 +119,31 @@ class SrtpContextTest {
     }
 
     @Test
+    void forgedPacketsOfNewSsrcsTakeNoSlotFromTheBrowsersNextStream() {
+        for (SrtpMasterKeys keys : new SrtpMasterKeys[] {CM_KEYS, GCM_KEYS}) {
+            SrtpContext receiver = SrtpContext.create(keys);
+            for (int ssrc = 1; ssrc <= 3 * SrtpContext.MAX_SSRCS; ssrc++) {
+                SrtpContext forger = SrtpContext.create(keys); // a sender, too, has at most MAX_SSRCS streams
+                byte[] forged = protect(forger, 1, ssrc);
+                forged[forged.length - 1] ^= 1;
+                assertThat(receiver.unprotectRtp(forged, forged.length)).isEqualTo(SrtpContext.AUTH_FAILED);
+                byte[] forgedRtcp = packet(RTCP_PLAIN, 80);
+                Bytes.putInt(forgedRtcp, 4, ssrc);
+                int n = forger.protectRtcp(forgedRtcp, 40);
+                forgedRtcp[n - 1] ^= 1;
+                assertThat(receiver.unprotectRtcp(forgedRtcp, n)).isEqualTo(SrtpContext.AUTH_FAILED);
+            }
+            SrtpContext sender = SrtpContext.create(keys);
+            for (int ssrc = 1; ssrc <= SrtpContext.MAX_SSRCS; ssrc++) {
+                byte[] real = protect(sender, 5, 1000 + ssrc);
+                assertThat(receiver.unprotectRtp(real, real.length)).as("stream %d of the browser", ssrc).isEqualTo(52);
+            }
+            byte[] oneTooMany = protect(SrtpContext.create(keys), 5, 2000);
+            assertThat(receiver.unprotectRtp(oneTooMany, oneTooMany.length)).isEqualTo(SrtpContext.MALFORMED);
+        }
+    }
+
+    @Test
     void aReplayedPacketIsRejected() {
         for (SrtpMasterKeys keys : new SrtpMasterKeys[] {CM_KEYS, GCM_KEYS}) {
             SrtpContext sender = SrtpContext.create(keys);
@@ -202,11 +227,15 @@ class SrtpContextTest {
 
     /** A 40-byte-payload RTP packet with the given sequence number, protected; the array is exactly its length. */
     static byte[] protect(SrtpContext sender, int seq) {
+        return protect(sender, seq, 0x1234_5678);
+    }
+
+    static byte[] protect(SrtpContext sender, int seq, int ssrc) {
         byte[] buf = new byte[12 + 40 + 16];
         buf[0] = (byte) 0x80;
         buf[1] = 111;
         Bytes.putShort(buf, 2, seq);
-        Bytes.putInt(buf, 8, 0x1234_5678);
+        Bytes.putInt(buf, 8, ssrc);
         int n = sender.protectRtp(buf, 52);
         return Arrays.copyOf(buf, n);
     }
