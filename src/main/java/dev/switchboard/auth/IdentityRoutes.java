@@ -170,16 +170,41 @@ public final class IdentityRoutes {
         }
     }
 
-    /** First value of each form parameter; client credentials from an HTTP Basic header (RFC 6749 §2.3.1) merged in. */
+    /**
+     * The form's parameters, each given at most once; client credentials from an HTTP Basic header (RFC 6749 §2.3.1)
+     * merged in. The body is decoded here, strictly: a parameter with a broken {@code %} escape makes the whole request
+     * invalid instead of silently going missing (as a lenient form parser would have it, turning e.g. a refresh
+     * token's garbled {@code scope} into no scope, which means all of them).
+     */
     private static Map<String, String> form(Context ctx) {
         Map<String, String> form = new HashMap<>();
-        for (Map.Entry<String, List<String>> e : ctx.formParamMap().entrySet()) {
-            if (e.getValue().size() > 1) {
-                throw OAuthError.invalidRequest(90015, "The parameter '" + TokenEndpoint.safe(e.getKey()) + "' is given more than once.");
+        java.nio.charset.Charset charset = StandardCharsets.UTF_8;
+        try {
+            if (ctx.characterEncoding() != null) {
+                charset = java.nio.charset.Charset.forName(ctx.characterEncoding());
             }
-            if (!e.getValue().isEmpty()) {
-                form.put(e.getKey(), e.getValue().get(0));
+        } catch (IllegalArgumentException unknown) {
+            throw OAuthError.invalidRequest(900144, "The request body's charset '" + TokenEndpoint.safe(ctx.characterEncoding())
+                    + "' is not supported; send UTF-8.");
+        }
+        for (String pair : ctx.body().split("&")) {
+            if (pair.isEmpty()) {
+                continue;
             }
+            int eq = pair.indexOf('=');
+            String name;
+            String value;
+            try {
+                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), charset);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), charset);
+            } catch (IllegalArgumentException broken) {
+                throw OAuthError.invalidRequest(900144, "The request body is not valid form encoding (application/x-www-form-urlencoded):"
+                        + " a parameter has a broken %-escape.");
+            }
+            if (form.containsKey(name)) {
+                throw OAuthError.invalidRequest(90015, "The parameter '" + TokenEndpoint.safe(name) + "' is given more than once.");
+            }
+            form.put(name, value);
         }
         String auth = ctx.header("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
