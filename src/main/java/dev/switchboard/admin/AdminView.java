@@ -117,18 +117,26 @@ final class AdminView {
         return e;
     }
 
-    /** The live readings of a call's legs (level, counters, jitter depth): what the feed sends 5 times a second. */
+    /**
+     * The live readings of a call's legs (level, counters, jitter depth): what the feed sends 5 times a second. An ended
+     * call still kept has no legs (an empty {@code value}); a call neither live nor kept in the admin's scope is a 404,
+     * as {@code GET /calls/{callId}} is.
+     */
     ObjectNode levels(AdminAccess.Admin admin, String callId) {
         ObjectNode out = F.objectNode();
         out.put("callId", callId);
         ArrayNode value = out.putArray("value");
-        directory.call(callId).filter(c -> admin.sees(c.tenantId())).ifPresent(c -> {
-            for (ParticipantView p : c.roster()) {
-                ObjectNode n = value.addObject();
-                n.put("id", p.id());
-                legs.read(c.mediaRoomId(), p.id()).ifPresent(r -> reading(n, r));
-            }
-        });
+        Optional<CallSnapshot> live = directory.call(callId).filter(c -> admin.sees(c.tenantId()));
+        if (live.isEmpty()) {
+            endedCall(admin, callId);
+            return out;
+        }
+        CallSnapshot c = live.get();
+        for (ParticipantView p : c.roster()) {
+            ObjectNode n = value.addObject();
+            n.put("id", p.id());
+            legs.read(c.mediaRoomId(), p.id()).ifPresent(r -> reading(n, r));
+        }
         return out;
     }
 

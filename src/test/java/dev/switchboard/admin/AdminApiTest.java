@@ -109,6 +109,9 @@ class AdminApiTest {
             JsonNode ended = find(http.get("/admin/v1/calls?state=terminated", admin).json().path("value"), callId);
             assertThat(ended.path("resultInfo").path("subcode").asInt()).isEqualTo(5010);
             assertThat(http.post("/admin/v1/calls/" + callId + "/end", admin, null).status()).isEqualTo(404);
+            // an ended call still kept has no legs to read; a call never seen is a 404, as the call itself is
+            assertThat(http.get("/admin/v1/calls/" + callId + "/levels", admin).json().path("value")).isEmpty();
+            assertThat(http.get("/admin/v1/calls/00000000-0000-4000-8000-000000000000/levels", admin).status()).isEqualTo(404);
 
             assertThat(audit.list).extracting(ILoggingEvent::getFormattedMessage)
                     .anyMatch(l -> l.contains("action=mute") && l.contains("callId=" + callId) && l.contains("actor=admin")
@@ -144,7 +147,7 @@ class AdminApiTest {
             JsonNode list = http.get("/admin/v1/calls", ops).json().path("value");
             assertThat(list.findValuesAsText("id")).containsExactly(callA);
             assertThat(http.get("/admin/v1/calls/" + callB, ops).status()).isEqualTo(404);
-            assertThat(http.get("/admin/v1/calls/" + callB + "/levels", ops).json().path("value")).isEmpty();
+            assertThat(http.get("/admin/v1/calls/" + callB + "/levels", ops).status()).isEqualTo(404);
             assertThat(http.post("/admin/v1/calls/" + callB + "/end", ops, null).status()).isEqualTo(404);
             assertThat(http.get("/admin/v1/calls/" + callA, ops).status()).isEqualTo(200);
         }
