@@ -29,7 +29,14 @@ final class AuthorizeEndpoint {
     }
 
     void show(Context ctx) {
-        Map<String, String> p = params(ctx);
+        Map<String, String> fields = fields(ctx);
+        if (fields == null) {
+            return;
+        }
+        Map<String, String> p = params(fields);
+        if (fields.get("prompt") != null) {
+            p.put("prompt", fields.get("prompt"));
+        }
         Target target = target(ctx, p);
         if (target == null) {
             return;
@@ -38,13 +45,17 @@ final class AuthorizeEndpoint {
     }
 
     void signIn(Context ctx) {
-        Map<String, String> p = params(ctx);
+        Map<String, String> fields = fields(ctx);
+        if (fields == null) {
+            return;
+        }
+        Map<String, String> p = params(fields);
         Target target = target(ctx, p);
         if (target == null) {
             return;
         }
-        String username = ctx.formParam("username");
-        String password = ctx.formParam("password");
+        String username = fields.get("username");
+        String password = fields.get("password");
         UserAccount user = username == null ? null : authority.directory().user(target.tenantId, username.strip()).orElse(null);
         SignInThrottle signIns = authority.tokenEndpoint().signIns();
         String address = ctx.req().getRemoteAddr();
@@ -134,17 +145,28 @@ final class AuthorizeEndpoint {
         return target;
     }
 
-    private static Map<String, String> params(Context ctx) {
+    /**
+     * The request's fields, read strictly ({@link FormFields}): the query's on {@code GET}, the form's on {@code POST}
+     * (the page's sign-in, which is interactive by definition: no {@code prompt}). Null once an error page has answered
+     * a request that cannot be read, rather than going on without the field it garbled.
+     */
+    private static Map<String, String> fields(Context ctx) {
+        try {
+            return ctx.method() == io.javalin.http.HandlerType.POST ? FormFields.body(ctx) : FormFields.query(ctx);
+        } catch (FormFields.Unreadable e) {
+            errorPage(ctx, "AADSTS900144: " + e.describe());
+            return null;
+        }
+    }
+
+    /** The parameters the page carries from the request to its sign-in, those given and not empty. */
+    private static Map<String, String> params(Map<String, String> fields) {
         Map<String, String> p = new LinkedHashMap<>();
         for (String name : CARRIED) {
-            String v = ctx.method() == io.javalin.http.HandlerType.POST ? ctx.formParam(name) : ctx.queryParam(name);
+            String v = fields.get(name);
             if (v != null && !v.isEmpty()) {
                 p.put(name, v);
             }
-        }
-        String prompt = ctx.queryParam("prompt");
-        if (prompt != null) {
-            p.put("prompt", prompt);
         }
         return p;
     }

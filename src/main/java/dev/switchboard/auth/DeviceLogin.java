@@ -40,10 +40,18 @@ final class DeviceLogin {
     }
 
     static void approve(Context ctx, EmbeddedAuthority authority) {
+        java.util.Map<String, String> form;
+        try {
+            form = FormFields.body(ctx);
+        } catch (FormFields.Unreadable e) {
+            ctx.status(400);
+            page(ctx, e.describe(), null);
+            return;
+        }
         String tenant = authority.directory().canonicalTenantId(ctx.pathParam("tenant")).orElse(null);
-        String userCode = ctx.formParam("otc");
-        String username = ctx.formParam("username");
-        String password = ctx.formParam("password");
+        String userCode = form.get("otc");
+        String username = form.get("username");
+        String password = form.get("password");
         UserAccount user = tenant == null || username == null ? null : authority.directory().user(tenant, username.strip()).orElse(null);
         SignInThrottle signIns = authority.tokenEndpoint().signIns();
         String address = ctx.req().getRemoteAddr();

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -177,34 +176,11 @@ public final class IdentityRoutes {
      * token's garbled {@code scope} into no scope, which means all of them).
      */
     private static Map<String, String> form(Context ctx) {
-        Map<String, String> form = new HashMap<>();
-        java.nio.charset.Charset charset = StandardCharsets.UTF_8;
+        Map<String, String> form;
         try {
-            if (ctx.characterEncoding() != null) {
-                charset = java.nio.charset.Charset.forName(ctx.characterEncoding());
-            }
-        } catch (IllegalArgumentException unknown) {
-            throw OAuthError.invalidRequest(900144, "The request body's charset '" + TokenEndpoint.safe(ctx.characterEncoding())
-                    + "' is not supported; send UTF-8.");
-        }
-        for (String pair : ctx.body().split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name;
-            String value;
-            try {
-                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), charset);
-                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), charset);
-            } catch (IllegalArgumentException broken) {
-                throw OAuthError.invalidRequest(900144, "The request body is not valid form encoding (application/x-www-form-urlencoded):"
-                        + " a parameter has a broken %-escape.");
-            }
-            if (form.containsKey(name)) {
-                throw OAuthError.invalidRequest(90015, "The parameter '" + TokenEndpoint.safe(name) + "' is given more than once.");
-            }
-            form.put(name, value);
+            form = FormFields.body(ctx);
+        } catch (FormFields.Unreadable e) {
+            throw OAuthError.invalidRequest(e.problem() == FormFields.Problem.DUPLICATE ? 90015 : 900144, e.describe());
         }
         String auth = ctx.header("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -218,8 +194,14 @@ public final class IdentityRoutes {
             if (colon < 0) {
                 throw new OAuthError(401, "invalid_client", 7000215, "The Basic authorization header must hold client_id:client_secret.");
             }
-            String id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
-            String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            String id;
+            String secret;
+            try { // RFC 6749 §2.3.1: each half form-encoded first
+                id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+                secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException broken) {
+                throw new OAuthError(401, "invalid_client", 7000215, "The Basic authorization header's client_id or client_secret has a broken %-escape.");
+            }
             if (form.containsKey("client_secret") || (form.containsKey("client_id") && !form.get("client_id").equals(id))) {
                 throw OAuthError.invalidRequest(90015, "Client credentials must be given either in the Basic header or in the body, not both.");
             }

@@ -242,6 +242,58 @@ class TokenEndpointHttpTest {
     }
 
     @Test
+    void theSignInPagesRefuseAFormTheyCannotReadInsteadOfGoingOnWithoutTheGarbledField() throws Exception {
+        String authorize = "/" + TENANT_ID + "/oauth2/v2.0/authorize";
+        String carried = "client_id=" + DEV_SPA_APP_ID + "&redirect_uri=" + enc("http://localhost:53117/callback")
+                + "&response_type=code&state=s1&code_challenge=" + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+                + "&code_challenge_method=S256";
+        String signIn = carried + "&username=" + enc(ALICE_USERNAME) + "&password=" + ALICE_PASSWORD;
+        for (String bad : new String[] {"&scope=User.Read%2", "&scope=User.Read&scope=Calls.Initiate.All", "&%zz=1"}) {
+            String page = rawGet(authorize + "?" + carried + bad); // java.net.URI refuses a broken escape: a socket does not
+            assertThat(page).as(bad).startsWith("HTTP/1.1 400").contains("AADSTS900144").doesNotContain("<form");
+            HttpResponse<String> post = form(authorize, signIn + bad);
+            assertThat(post.statusCode()).as(bad).isEqualTo(400);
+            assertThat(post.headers().firstValue("Location")).as("no code is given for a garbled request: " + bad).isEmpty();
+        }
+        assertThat(form(authorize, signIn + "&scope=User.Read%20openid").statusCode()).as("the same request, well formed").isEqualTo(302);
+
+        JsonNode device = JSON.readTree(form("/" + TENANT_ID + "/oauth2/v2.0/devicecode",
+                "client_id=" + DEV_SPA_APP_ID + "&scope=" + enc("https://graph.microsoft.com/.default openid offline_access")).body());
+        String poll = "grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id=" + DEV_SPA_APP_ID
+                + "&device_code=" + enc(device.get("device_code").asText());
+        String approve = "otc=" + enc(device.get("user_code").asText()) + "&username=" + enc(ALICE_USERNAME) + "&password=" + ALICE_PASSWORD;
+        HttpResponse<String> garbled = form("/" + TENANT_ID + "/oauth2/v2.0/devicelogin", approve + "&x=%G1");
+        assertThat(garbled.statusCode()).isEqualTo(400);
+        assertThat(garbled.body()).contains("broken %-escape").doesNotContain("You have signed in");
+        oauthError(Tokens.post(base, TENANT_ID, poll), 400, "authorization_pending");
+        assertThat(form("/" + TENANT_ID + "/oauth2/v2.0/devicelogin", approve).body()).contains("You have signed in");
+        assertThat(Tokens.post(base, TENANT_ID, poll).statusCode()).isEqualTo(200);
+
+        String basic = Base64.getEncoder().encodeToString((DEV_BOT_APP_ID + ":dev-bot-secret%").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/" + TENANT_ID + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + enc("https://graph.microsoft.com/.default")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        oauthError(r, 401, "invalid_client");
+    }
+
+    /** The whole response to a GET of {@code rawPath} exactly as written, over a plain socket. */
+    static String rawGet(String rawPath) throws Exception {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + rawPath + " HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static HttpResponse<String> form(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void repeatedParameterIsRefused() throws Exception {
         oauthError(Tokens.post(base, TENANT_ID, clientCredentials(DEV_BOT_APP_ID, DEV_BOT_SECRET) + "&client_id=" + P2P_BOT_APP_ID),
                 400, "invalid_request");
