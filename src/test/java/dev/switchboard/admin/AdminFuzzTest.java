@@ -71,12 +71,14 @@ class AdminFuzzTest {
             List<String> calls = List.of(idB, idB, idB, callA.getId());
             List<String> participants = List.of(botB, botB, callA.getMyParticipantId(), "00000000-0000-4000-8000-000000000000");
             for (int round = 0; round < rounds; round++) {
-                String call = disguise(random, calls.get(random.nextInt(calls.size())));
+                String callId = calls.get(random.nextInt(calls.size()));
+                String call = disguise(random, callId);
                 String participant = disguise(random, participants.get(random.nextInt(participants.size())));
                 String method;
                 String path;
                 String body = null;
-                switch (random.nextInt(9)) {
+                int kind = random.nextInt(9);
+                switch (kind) {
                     case 0 -> { method = "GET"; path = "/calls/" + call; }
                     case 1 -> { method = "GET"; path = "/calls/" + call + "/levels"; }
                     case 2 -> { method = "GET"; path = "/calls/" + call + "/deliveries/" + participant; }
@@ -105,6 +107,10 @@ class AdminFuzzTest {
                     JsonNode error = JSON.readTree(r.body()).path("error");
                     assertThat(error.path("code").asText()).as("a Graph error: " + context + " → " + r.body()).isNotBlank();
                     assertThat(error.path("message").asText()).as(context).isNotBlank();
+                }
+                if (kind <= 6 && callId.equals(idB)) {
+                    assertThat(r.statusCode()).as("a request about the other tenant's call is refused: " + context + " → " + r.body())
+                            .isGreaterThanOrEqualTo(400);
                 }
                 String asked = decoded(path) + " " + path;
                 for (String secret : secrets) {
