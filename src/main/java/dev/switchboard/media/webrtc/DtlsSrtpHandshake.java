@@ -42,6 +42,7 @@ public final class DtlsSrtpHandshake {
     private final String name;
     private volatile boolean started;
     private volatile boolean closed;
+    private volatile boolean failed;
     private volatile DTLSTransport connection;
 
     /**
@@ -57,14 +58,25 @@ public final class DtlsSrtpHandshake {
         this.name = name;
     }
 
+    /** What became of a datagram handed to {@link #onDatagram}. */
+    public enum Intake {
+        /** Queued for the handshake's thread. */
+        QUEUED,
+        /** Not well-framed DTLS ({@link DtlsRecords}): dropped before Bouncy Castle could fail the connection on it. */
+        MALFORMED,
+        /** Dropped: the queue was full, or the handshake failed or is closed. */
+        DROPPED
+    }
+
     /**
      * A DTLS datagram for this leg (it came from an address that passed a check). The first one starts the handshake.
-     *
-     * @return false if it was dropped (queue full, or closed)
      */
-    public boolean onDatagram(byte[] buf, int off, int len) {
-        if (closed) {
-            return false;
+    public Intake onDatagram(byte[] buf, int off, int len) {
+        if (!DtlsRecords.wellFramed(buf, off, len, server.shortestProtected())) {
+            return Intake.MALFORMED;
+        }
+        if (closed || failed) {
+            return Intake.DROPPED;
         }
         boolean queued = transport.offer(buf, off, len);
         if (!started) {
@@ -75,7 +87,7 @@ public final class DtlsSrtpHandshake {
                 }
             }
         }
-        return queued;
+        return queued ? Intake.QUEUED : Intake.DROPPED;
     }
 
     /** Ends the DTLS connection (sends close_notify if established) and stops the thread. Idempotent. */
@@ -97,6 +109,7 @@ public final class DtlsSrtpHandshake {
         try {
             dtls = new DTLSServerProtocol().accept(server, transport);
         } catch (IOException | RuntimeException e) {
+            failed = true;
             if (!closed) {
                 log.info("dtls handshake failed leg={} fingerprintMismatch={} reason={}", name, server.fingerprintMismatch(), describe(e));
                 listener.onHandshakeFailed(server.fingerprintMismatch());

@@ -45,6 +45,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     private byte[] keyingMaterial;
     private boolean fingerprintMismatch;
     private volatile boolean connectionClosed;
+    private volatile int shortestProtected = DtlsRecords.SHORTEST_PROTECTED;
 
     /** @param acceptable the SRTP profiles to accept, most preferred first */
     DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedClient,
@@ -64,6 +65,20 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     @Override
     protected int[] getSupportedCipherSuites() {
         return TlsUtils.getSupportedCipherSuites(getCrypto(), SUITES);
+    }
+
+    @Override
+    public int getSelectedCipherSuite() throws IOException {
+        int suite = super.getSelectedCipherSuite();
+        if (suite != CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256) {
+            shortestProtected = DtlsRecords.SHORTEST_PROTECTED_GCM;
+        }
+        return suite;
+    }
+
+    /** The fewest bytes a record of epoch 1 or later can have under the chosen suite (before the choice: any suite's). */
+    int shortestProtected() {
+        return shortestProtected;
     }
 
     @Override

@@ -17,6 +17,11 @@ public enum WebRtcDropReason {
     UNKNOWN_PROTOCOL("unknown_protocol"),
     /** A DTLS record that arrived while the handshake queue was full, or after the handshake failed. */
     DTLS_DROPPED("dtls_dropped"),
+    /**
+     * A datagram of DTLS's range that is not well-framed DTLS 1.2 (a header cut short, a length past the end, an
+     * unknown content type or version, a protected record too short for its cipher), dropped before the handshake sees it.
+     */
+    DTLS_MALFORMED("dtls_malformed"),
     /** SRTP/SRTCP before the DTLS handshake produced keys. */
     SRTP_NO_KEYS("srtp_no_keys"),
     /** SRTP/SRTCP whose authentication tag does not verify. */

@@ -79,8 +79,10 @@ public final class WebRtcTransport {
 
     /** A DTLS record from a checked address. */
     public void onDtls(byte[] buf, int length) {
-        if (dtlsFailed || !dtls.onDatagram(buf, 0, length)) {
-            counters.drop(WebRtcDropReason.DTLS_DROPPED);
+        switch (dtls.onDatagram(buf, 0, length)) {
+            case QUEUED -> { }
+            case MALFORMED -> counters.drop(WebRtcDropReason.DTLS_MALFORMED);
+            case DROPPED -> counters.drop(WebRtcDropReason.DTLS_DROPPED);
         }
     }
 

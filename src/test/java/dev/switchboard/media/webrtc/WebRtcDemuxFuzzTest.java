@@ -291,7 +291,11 @@ class WebRtcDemuxFuzzTest {
         }
         Leg leg = checked.get(from);
         if (first >= 20 && first <= 63) {
-            return leg == null ? Verdict.drop(WebRtcDropReason.UNKNOWN_SOURCE) : new Verdict(Expect.DTLS, null, leg);
+            if (leg == null) {
+                return Verdict.drop(WebRtcDropReason.UNKNOWN_SOURCE);
+            }
+            // no suite is ever chosen here: the shortest tag of any offered suite (16) is the bound
+            return DtlsFraming.wellFramed(d, 16) ? new Verdict(Expect.DTLS, null, leg) : Verdict.drop(WebRtcDropReason.DTLS_MALFORMED);
         }
         if (first < 128 || first > 191) {
             return Verdict.drop(WebRtcDropReason.UNKNOWN_PROTOCOL);
@@ -638,6 +642,21 @@ class WebRtcDemuxFuzzTest {
     }
 
     private static byte[] junk(Random random) {
+        if (random.nextInt(4) == 0) { // DTLS records of random content, mostly well framed
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int r = random.nextInt(1, 4); r > 0; r--) {
+                byte[] header = randomBytes(random, 13);
+                header[0] = (byte) random.nextInt(19, 27);
+                header[1] = (byte) (random.nextInt(8) == 0 ? 0x03 : 0xFE);
+                header[3] = 0;
+                header[4] = (byte) random.nextInt(3);
+                int length = random.nextInt(0, 60);
+                putShort(header, 11, random.nextInt(8) == 0 ? length + random.nextInt(1, 9) : length);
+                out.writeBytes(header);
+                out.writeBytes(randomBytes(random, length));
+            }
+            return out.toByteArray();
+        }
         byte[] d = randomBytes(random, random.nextInt(0, 300));
         if (d.length > 0 && random.nextBoolean()) {
             d[0] = (byte) List.of(0, 1, 2, 3, 22, 128, 144, 200).get(random.nextInt(8)).intValue();
