@@ -9,8 +9,6 @@ import java.util.Set;
 
 import static dev.switchboard.media.TonePeers.awaitFramesFrom;
 import static dev.switchboard.media.TonePeers.awaitHearing;
-import static dev.switchboard.media.TonePeers.expectPackets;
-import static dev.switchboard.media.TonePeers.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,8 +35,8 @@ class AudioRoutesTest {
     private Routed routed(String callId) {
         MediaRoom room = engine.openRoom(callId);
         RtpPeer a = rig.peer(), b = rig.peer(), c = rig.peer(), d = rig.peer();
-        RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
-        join(room, "d", d);
+        RtpLeg la = rig.join(room, "a", a), lb = rig.join(room, "b", b), lc = rig.join(room, "c", c);
+        rig.join(room, "d", d);
         room.route(new AudioRoutes(Set.of("c", "d"), Map.of("a", Set.of("c"), "d", Set.of("b")), Set.of()));
         a.startTone(la.localPort(), 400, 6000);
         b.startTone(lb.localPort(), 600, 6000);
@@ -51,17 +49,17 @@ class AudioRoutesTest {
     @Test
     void outsideTheDefaultGroupAParticipantIsHeardOnlyThroughItsRoutesAndHearsOnlyItsSources() {
         Routed r = routed("call-routes");
-        expectPackets(r.a(), 30, new double[] {600, 1000}, new double[] {400}); // the default mix and its whisper
-        expectPackets(r.b(), 30, new double[] {400}, new double[] {600, 1000}); // c is not in the default group
-        expectPackets(r.c(), 30, NONE, new double[] {400, 600, 1000});            // nobody is routed to c
-        expectPackets(r.d(), 30, new double[] {600}, new double[] {400, 1000});  // d hears b alone
+        rig.expectPackets(r.a(), 30, new double[] {600, 1000}, new double[] {400}); // the default mix and its whisper
+        rig.expectPackets(r.b(), 30, new double[] {400}, new double[] {600, 1000}); // c is not in the default group
+        rig.expectPackets(r.c(), 30, NONE, new double[] {400, 600, 1000});            // nobody is routed to c
+        rig.expectPackets(r.d(), 30, new double[] {600}, new double[] {400, 1000});  // d hears b alone
     }
 
     @Test
     void aRoutedSourceMutedIsOutOfEveryRoutedSendAfterTheMute() {
         Routed r = routed("call-routes-mute");
         r.lc().setServerMuted(true);
-        expectPackets(r.a(), 30, new double[] {600}, new double[] {400, 1000});
+        rig.expectPackets(r.a(), 30, new double[] {600}, new double[] {400, 1000});
         assertThat(engine.stats().mixedAfterMute()).isZero();
         r.lc().setServerMuted(false);
         awaitHearing(r.a(), 1000);
@@ -72,7 +70,7 @@ class AudioRoutesTest {
         Routed r = routed("call-routes-plain");
         r.room().route(AudioRoutes.DEFAULT);
         awaitHearing(r.b(), 1000);
-        expectPackets(r.b(), 30, new double[] {400, 1000}, new double[] {600});
-        expectPackets(r.d(), 30, new double[] {400, 600, 1000}, NONE);
+        rig.expectPackets(r.b(), 30, new double[] {400, 1000}, new double[] {600});
+        rig.expectPackets(r.d(), 30, new double[] {400, 600, 1000}, NONE);
     }
 }

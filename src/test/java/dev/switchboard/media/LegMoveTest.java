@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import static dev.switchboard.media.TonePeers.awaitFramesFrom;
 import static dev.switchboard.media.TonePeers.awaitHearing;
-import static dev.switchboard.media.TonePeers.expectPackets;
-import static dev.switchboard.media.TonePeers.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +31,7 @@ class LegMoveTest {
         MediaRoom first = engine.openRoom("call-first");
         MediaRoom second = engine.openRoom("call-second");
         RtpPeer a = rig.peer(), b = rig.peer(), c = rig.peer();
-        RtpLeg la = join(first, "a", a), lb = join(first, "b", b), lc = join(second, "c", c);
+        RtpLeg la = rig.join(first, "a", a), lb = rig.join(first, "b", b), lc = rig.join(second, "c", c);
         a.startTone(la.localPort(), 400, 6000);
         b.startTone(lb.localPort(), 600, 6000);
         c.startTone(lc.localPort(), 1000, 6000);
@@ -47,9 +45,9 @@ class LegMoveTest {
         second.adopt(lb);
 
         awaitHearing(b, 1000);
-        expectPackets(b, 30, new double[] {1000}, new double[] {400});  // the new room, not the old one
-        expectPackets(c, 30, new double[] {600}, NONE);                   // heard in the new room
-        expectPackets(a, 30, NONE, new double[] {600, 1000});             // gone from the old one
+        rig.expectPackets(b, 30, new double[] {1000}, new double[] {400});  // the new room, not the old one
+        rig.expectPackets(c, 30, new double[] {600}, NONE);                   // heard in the new room
+        rig.expectPackets(a, 30, NONE, new double[] {600, 1000});             // gone from the old one
         RtpPeer.Packet after = b.receive(1000);
         assertThat(after.ssrc()).as("the same outgoing stream").isEqualTo(before.ssrc());
         assertThat((after.sequence() - before.sequence()) & 0xffff).as("sequence numbers go on").isBetween(1, 1000);
@@ -60,7 +58,7 @@ class LegMoveTest {
 
         first.close(); // the old room ending does not touch the moved leg
         awaitFramesFrom(lb, 10);
-        expectPackets(c, 10, new double[] {600}, NONE);
+        rig.expectPackets(c, 10, new double[] {600}, NONE);
     }
 
     @Test
@@ -68,7 +66,7 @@ class LegMoveTest {
         MediaRoom first = engine.openRoom("call-mute-first");
         MediaRoom second = engine.openRoom("call-mute-second");
         RtpPeer b = rig.peer(), c = rig.peer();
-        RtpLeg lb = join(first, "b", b), lc = join(second, "c", c);
+        RtpLeg lb = rig.join(first, "b", b), lc = rig.join(second, "c", c);
         b.startTone(lb.localPort(), 600, 6000);
         c.startTone(lc.localPort(), 1000, 6000);
         first.detach(lb);
@@ -76,7 +74,7 @@ class LegMoveTest {
         awaitHearing(c, 600);
 
         lb.setServerMuted(true);
-        expectPackets(c, 30, NONE, new double[] {600});
+        rig.expectPackets(c, 30, NONE, new double[] {600});
         assertThat(engine.stats().mixedAfterMute()).isZero();
         lb.setServerMuted(false);
         awaitHearing(c, 600);
@@ -86,7 +84,7 @@ class LegMoveTest {
     void aLegClosedWhileItMovesIsReleasedWhenItArrives() {
         MediaRoom first = engine.openRoom("call-closed-first");
         MediaRoom second = engine.openRoom("call-closed-second");
-        RtpLeg lb = join(first, "b", rig.peer());
+        RtpLeg lb = rig.join(first, "b", rig.peer());
         int ports = engine.stats().portsInUse();
         first.detach(lb);
         lb.close(); // the old room no longer has it
@@ -99,7 +97,7 @@ class LegMoveTest {
     void aLegArrivingInARoomThatEndedIsReleased() {
         MediaRoom first = engine.openRoom("call-ended-first");
         MediaRoom second = engine.openRoom("call-ended-second");
-        RtpLeg lb = join(first, "b", rig.peer());
+        RtpLeg lb = rig.join(first, "b", rig.peer());
         int ports = engine.stats().portsInUse();
         first.detach(lb);
         second.close();
@@ -112,7 +110,7 @@ class LegMoveTest {
     void onlyLegsOfThisRoomDetachAndOnlyLegsOfThisEngineMoveIn() {
         MediaRoom first = engine.openRoom("call-own-first");
         MediaRoom second = engine.openRoom("call-own-second");
-        RtpLeg lb = join(first, "b", rig.peer());
+        RtpLeg lb = rig.join(first, "b", rig.peer());
         assertThat(second.detach(lb)).isFalse();
         assertThat(first.detach(first.addServerLeg("bot"))).isFalse();
         try (TonePeers other = new TonePeers()) {

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import static dev.switchboard.media.TonePeers.awaitFramesFrom;
 import static dev.switchboard.media.TonePeers.awaitHearing;
-import static dev.switchboard.media.TonePeers.expectPackets;
-import static dev.switchboard.media.TonePeers.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,8 +37,8 @@ class LoudestVoicesTest {
         engine.useMixDepth(depth);
         MediaRoom room = engine.openRoom(callId);
         RtpPeer a = rig.peer(), b = rig.peer(), c = rig.peer(), listener = rig.peer();
-        RtpLeg la = join(room, "a", a), lb = join(room, "b", b), lc = join(room, "c", c);
-        join(room, "listener", listener);
+        RtpLeg la = rig.join(room, "a", a), lb = rig.join(room, "b", b), lc = rig.join(room, "c", c);
+        rig.join(room, "listener", listener);
         a.startTone(la.localPort(), 400, 8000);
         b.startTone(lb.localPort(), 600, 7000);
         awaitHearing(listener, 400);
@@ -56,9 +54,9 @@ class LoudestVoicesTest {
         c.startTone(lc.localPort(), 1000, 3000);
         awaitFramesFrom(lc, 10);
 
-        expectPackets(listener, 30, new double[] {400, 600}, new double[] {1000});
-        expectPackets(c, 30, new double[] {400, 600}, new double[] {1000}); // the quiet talker hears the seated two
-        expectPackets(a, 30, new double[] {600}, new double[] {400, 1000}); // a seated talker: everyone seated but itself
+        rig.expectPackets(listener, 30, new double[] {400, 600}, new double[] {1000});
+        rig.expectPackets(c, 30, new double[] {400, 600}, new double[] {1000}); // the quiet talker hears the seated two
+        rig.expectPackets(a, 30, new double[] {600}, new double[] {400, 1000}); // a seated talker: everyone seated but itself
         assertThat(outvoiced()).isGreaterThan(30);
         assertThat(lc.stats().framesMixed()).as("the outvoiced leg's frames are not counted as mixed").isLessThan(5);
     }
@@ -70,7 +68,7 @@ class LoudestVoicesTest {
         t.c().startTone(t.lc().localPort(), 1000, 3000);
         awaitHearing(listener, 1000);
 
-        expectPackets(listener, 30, new double[] {400, 600, 1000}, new double[] {});
+        rig.expectPackets(listener, 30, new double[] {400, 600, 1000}, new double[] {});
         assertThat(outvoiced()).isZero();
     }
 
@@ -82,8 +80,8 @@ class LoudestVoicesTest {
         engine.useMixDepth(1);
         MediaRoom room = engine.openRoom(callId);
         RtpPeer a = rig.peer(), b = rig.peer(), listener = rig.peer();
-        RtpLeg la = join(room, "a", a), lb = join(room, "b", b);
-        join(room, "listener", listener);
+        RtpLeg la = rig.join(room, "a", a), lb = rig.join(room, "b", b);
+        rig.join(room, "listener", listener);
         a.startTone(la.localPort(), 400, 6000);
         awaitHearing(listener, 400);
         b.startTone(lb.localPort(), 600, 6000);
@@ -96,13 +94,13 @@ class LoudestVoicesTest {
         OneSeat s = aSeatedAndBAsLoudWaiting("call-hold");
         RtpPeer a = s.a(), listener = s.listener();
         RtpLeg la = s.la();
-        expectPackets(listener, 25, new double[] {400}, new double[] {600});
+        rig.expectPackets(listener, 25, new double[] {400}, new double[] {600});
 
         a.stopTone();
         awaitHearing(listener, 600);
         a.startTone(la.localPort(), 400, 6000); // as loud as b, which holds the seat now
         awaitFramesFrom(la, 10);
-        expectPackets(listener, 25, new double[] {600}, new double[] {400});
+        rig.expectPackets(listener, 25, new double[] {600}, new double[] {400});
     }
 
     @Test
@@ -113,7 +111,7 @@ class LoudestVoicesTest {
 
         la.setServerMuted(true);
         awaitHearing(listener, 600);
-        expectPackets(listener, 25, new double[] {600}, new double[] {400});
+        rig.expectPackets(listener, 25, new double[] {600}, new double[] {400});
         assertThat(engine.stats().mixedAfterMute()).isZero();
     }
 

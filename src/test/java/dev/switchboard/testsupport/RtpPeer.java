@@ -130,6 +130,15 @@ public final class RtpPeer implements AutoCloseable {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong LATE_SENDS = new java.util.concurrent.atomic.AtomicLong();
+    /** Later than this behind its 20 ms schedule, a tone's packet may reach the server too late to play (its prefill). */
+    private static final long LATE_NANOS = 30_000_000L;
+
+    /** Tone packets, of every peer in this JVM so far, sent more than 30 ms behind schedule (the thread was starved). */
+    public static long lateSends() {
+        return LATE_SENDS.get();
+    }
+
     /** Starts sending a tone to {@code toPort}, one packet every 20 ms, from a background thread. */
     public void startTone(int toPort, double hz) {
         startTone(toPort, hz, 4096);
@@ -146,6 +155,9 @@ public final class RtpPeer implements AutoCloseable {
                 sendFrame(toPort, pcmuTone(hz, frame++, amplitude));
                 next += 20_000_000L;
                 long wait = next - System.nanoTime();
+                if (wait < -LATE_NANOS) {
+                    LATE_SENDS.incrementAndGet(); // this thread was starved: the server may have had to conceal
+                }
                 if (wait > 0) {
                     try {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
