@@ -64,6 +64,8 @@ final class DeliveryChains {
     /** One virtual thread per active delivery chain (a call with something to deliver). */
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-chain-", 0).factory());
     private final SettledActions settled;
+    /** Answers are complete with their headers; their bodies are discarded in the background, bounded. */
+    private final AnswerBody answerBody;
     private volatile boolean stopped;
     private volatile SequenceStore sequences = SequenceStore.LOCAL;
 
@@ -85,6 +87,7 @@ final class DeliveryChains {
         this.ledger = ledger;
         this.hostHeaderAllowed = hostHeaderAllowed;
         this.settled = new SettledActions(calls, () -> stopped);
+        this.answerBody = new AnswerBody(timer, settings.requestTimeout());
     }
 
     SequenceStore sequences() {
@@ -211,7 +214,7 @@ final class DeliveryChains {
         HttpResponse<Void> response = null;
         Exception error = null;
         try {
-            response = clients.forAttempt(connect, target.getHost()).send(request, HttpResponse.BodyHandlers.discarding());
+            response = clients.forAttempt(connect, target.getHost()).send(request, answerBody);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // close(): the answer below ends the chain
             error = e;

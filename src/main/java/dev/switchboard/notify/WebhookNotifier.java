@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -65,7 +64,9 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "notify-worker-" + threadNo.incrementAndGet()),
                 new ThreadPoolExecutor.DiscardPolicy()); // rejects only after close, when nothing may run any more
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notify-timer"));
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> daemon(r, "notify-timer"));
+        timer.setRemoveOnCancelPolicy(true); // an answer body's deadline is cancelled as soon as the body ends
+        this.timer = timer;
         this.clients = new CallbackClients(Objects.requireNonNull(tls, "tls"), settings.connectTimeout(), workers);
         timer.scheduleWithFixedDelay(this::sweepIdleCalls, 1, 1, TimeUnit.MINUTES);
         boolean hostHeaderAllowed = PinnedTarget.hostHeaderAllowed();
