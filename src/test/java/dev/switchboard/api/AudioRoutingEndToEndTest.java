@@ -16,6 +16,7 @@ import dev.switchboard.media.RtpMediaEngine;
 import dev.switchboard.media.RtpRoom;
 import dev.switchboard.testsupport.RtpPeer;
 import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.ToneWindows;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
 import dev.switchboard.tools.ClientApi;
@@ -120,44 +121,9 @@ class AudioRoutingEndToEndTest {
         assertThat(ClusterFixture.awaitTone(ear, hz, true, Duration.ofSeconds(10))).as("%s Hz heard", hz).isTrue();
     }
 
-    /**
-     * The next 25 packets, each checked for the tones it must and must not carry. A tone that must be absent never may
-     * be there; one that must be present may be missing only in a window where a talker's stream underran because the
-     * machine starved a thread (a late send, a late packet or tick, a concealed frame): then a fresh window must pass.
-     */
-    static void expectPackets(Call call, RtpPeer ear, double[] present, double[] absent) throws InterruptedException {
-        AssertionError missing = null;
-        for (int window = 0; window < 5; window++) {
-            long before = underruns(call);
-            Thread.sleep(300); // a stall that began just before the window is counted after `before`
-            missing = window(ear, present, absent);
-            if (missing == null) {
-                return;
-            }
-            if (underruns(call) == before) {
-                throw missing;
-            }
-        }
-        throw missing;
-    }
-
-    private static AssertionError window(RtpPeer ear, double[] present, double[] absent) {
-        ear.drain();
-        AssertionError missing = null;
-        for (int i = 0; i < 25; i++) {
-            RtpPeer.Packet p = ear.receive(2000);
-            assertThat(p).as("packet %d", i).isNotNull();
-            for (double hz : absent) {
-                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isLessThan(-45);
-            }
-            for (double hz : present) {
-                if (missing == null && p.pcmuLevelDbfs(hz) <= -30) {
-                    missing = new AssertionError(String.format("%s Hz in packet %d: %.1f dBFS, expected above -30", hz, i,
-                            p.pcmuLevelDbfs(hz)));
-                }
-            }
-        }
-        return missing;
+    /** The next 25 packets, each checked for the tones it must and must not carry ({@link ToneWindows}). */
+    static void expectPackets(Call call, RtpPeer ear, double[] present, double[] absent) {
+        ToneWindows.expect(ear, 25, present, absent, () -> underruns(call));
     }
 
     /** Everything that makes a talker's stream underrun on a starved machine, summed; it only grows. */

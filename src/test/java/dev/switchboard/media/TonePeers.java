@@ -2,6 +2,7 @@ package dev.switchboard.media;
 
 import dev.switchboard.testsupport.MediaPorts;
 import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.ToneWindows;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.net.InetAddress;
@@ -18,8 +19,7 @@ import static org.awaitility.Awaitility.await;
  * sit on multiples of 50 Hz (whole cycles in a 20 ms packet), so one tone's Goertzel level does not leak into another's.
  */
 final class TonePeers implements AutoCloseable {
-    static final double PRESENT = -30;
-    static final double ABSENT = -45;
+    static final double PRESENT = ToneWindows.PRESENT;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final RtpMediaEngine engine;
@@ -61,49 +61,9 @@ final class TonePeers implements AutoCloseable {
         await().atMost(Duration.ofSeconds(5)).until(() -> leg.stats().packetsIn() >= from + frames);
     }
 
-    /**
-     * The next {@code count} packets the listener gets, each checked for the tones it must and must not carry. A tone
-     * that must be absent never may be there. A tone that must be present may be missing only where a talker's stream
-     * underran because the machine starved a thread (a busy CI box): a talker sent late, a packet came too late to
-     * play, a mixer tick started late, or a frame was concealed, in the window or just before it. Then a fresh window is
-     * checked, up to {@value #WINDOWS} times; a missing tone with no such underrun fails at once.
-     */
+    /** The next {@code count} packets the listener gets, each checked for the tones it must and must not carry ({@link ToneWindows}). */
     void expectPackets(RtpPeer listener, int count, double[] present, double[] absent) {
-        AssertionError missing = null;
-        for (int window = 0; window < WINDOWS; window++) {
-            long before = underruns();
-            sleep(300); // a stall that began just before the window is counted after `before`
-            missing = window(listener, count, present, absent);
-            if (missing == null) {
-                return;
-            }
-            if (underruns() == before) {
-                throw missing;
-            }
-        }
-        throw missing;
-    }
-
-    private static final int WINDOWS = 5;
-
-    /** The first packet missing a present tone, or null; a packet carrying an absent tone fails at once. */
-    private static AssertionError window(RtpPeer listener, int count, double[] present, double[] absent) {
-        listener.drain();
-        AssertionError missing = null;
-        for (int i = 0; i < count; i++) {
-            RtpPeer.Packet p = listener.receive(1000);
-            assertThat(p).as("packet %d", i).isNotNull();
-            for (double hz : absent) {
-                assertThat(p.pcmuLevelDbfs(hz)).as("%s Hz in packet %d", hz, i).isLessThan(ABSENT);
-            }
-            for (double hz : present) {
-                if (missing == null && p.pcmuLevelDbfs(hz) <= PRESENT) {
-                    missing = new AssertionError(String.format("%s Hz in packet %d: %.1f dBFS, expected above %s", hz, i,
-                            p.pcmuLevelDbfs(hz), PRESENT));
-                }
-            }
-        }
-        return missing;
+        ToneWindows.expect(listener, count, present, absent, this::underruns);
     }
 
     /** Everything that makes a talker's stream underrun on a starved machine, summed; it only grows. */
@@ -114,15 +74,6 @@ final class TonePeers implements AutoCloseable {
             sum += leg.stats().framesConcealed();
         }
         return sum;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     @Override
