@@ -74,7 +74,12 @@ class DtlsInjectionFuzzTest {
                 }, "fuzz"));
         QueuedDatagramTransport toServer = new QueuedDatagramTransport(64, (b, o, l) -> {
             fromBrowser.add(Arrays.copyOfRange(b, o, o + l));
-            assertThat(server.get().onDatagram(b, o, l)).isEqualTo(DtlsSrtpHandshake.Intake.QUEUED);
+            DtlsSrtpHandshake.Intake intake;
+            long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while ((intake = server.get().onDatagram(b, o, l)) == DtlsSrtpHandshake.Intake.DROPPED && System.nanoTime() < giveUp) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // junk still queued ahead of it
+            }
+            assertThat(intake).as("the browser's own datagram").isEqualTo(DtlsSrtpHandshake.Intake.QUEUED);
         });
         clientSide.complete(toServer);
         DtlsSrtpClient client = new DtlsSrtpClient(BROWSER, SERVER.fingerprint(), SECURE, SrtpProfile.AEAD_AES_128_GCM);
