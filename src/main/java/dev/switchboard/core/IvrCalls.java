@@ -6,6 +6,7 @@ import dev.switchboard.media.ivr.IvrChannel;
 import dev.switchboard.media.ivr.JobResult;
 import dev.switchboard.media.ivr.PcmClip;
 import dev.switchboard.media.ivr.PlayJob;
+import dev.switchboard.media.ivr.PromptMemory;
 import dev.switchboard.media.ivr.PromptSlot;
 import dev.switchboard.media.ivr.RecordJob;
 import dev.switchboard.media.ivr.RecordingStore;
@@ -39,6 +40,7 @@ public final class IvrCalls {
     private final CallEvents events;
     private final Clock clock;
     private final int retention;
+    private final PromptMemory promptMemory;
     private final PromptCache prompts;
     private final RecordingStore recordings;
     private final Executor workers;
@@ -54,7 +56,8 @@ public final class IvrCalls {
         this.events = events;
         this.clock = clock;
         this.retention = retention;
-        this.prompts = new PromptCache(settings.promptCacheBytes(), fetcher, workers);
+        this.promptMemory = new PromptMemory(settings.promptMemoryBytes());
+        this.prompts = new PromptCache(settings.promptCacheBytes(), promptMemory, fetcher, workers);
         this.recordings = recordings;
         this.workers = workers;
         this.rosters = new Rosters(events);
@@ -225,6 +228,11 @@ public final class IvrCalls {
     /** Deletes expired recordings (the server's sweeper runs it). */
     public int sweepRecordings() {
         return recordings.sweep();
+    }
+
+    /** Prompt audio in memory now, and its bound (for metrics). */
+    public PromptMemory promptMemory() {
+        return promptMemory;
     }
 
     /** Downloads of prompts so far (a cached prompt costs none). */

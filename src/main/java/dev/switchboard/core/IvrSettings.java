@@ -8,8 +8,19 @@ import java.time.Duration;
  * @param promptCacheBytes   decoded prompts kept by resourceId (least recently used evicted past it)
  * @param recordingTtl       how long a recording can be downloaded before it is deleted
  * @param recordingMaxBytes  disk used by all recordings at once; a recording past it fails with a clear message
+ * @param promptMemoryBytes  prompt audio in memory at once, across calls: downloads and decoded clips (cached,
+ *                           queued or playing); a prompt past it fails with a clear message
  */
-public record IvrSettings(long promptCacheBytes, Duration recordingTtl, long recordingMaxBytes) {
-    /** 64 MB of decoded prompts (about 11 minutes at 48 kHz), recordings kept 1 hour, 512 MB of recordings. */
-    public static final IvrSettings DEFAULTS = new IvrSettings(64L << 20, Duration.ofHours(1), 512L << 20);
+public record IvrSettings(long promptCacheBytes, Duration recordingTtl, long recordingMaxBytes, long promptMemoryBytes) {
+    /**
+     * 64 MiB of cached prompts (about 35 minutes at 16 kHz), recordings kept 1 hour, 512 MiB of recordings, and prompt
+     * memory a quarter of the heap's maximum, at least 32 MiB and at most 1 GiB (64 MiB at the recommended
+     * {@code -Xmx256m}).
+     */
+    public static final IvrSettings DEFAULTS = new IvrSettings(64L << 20, Duration.ofHours(1), 512L << 20,
+            Math.clamp(Runtime.getRuntime().maxMemory() / 4, 32L << 20, 1L << 30));
+
+    public IvrSettings withPromptMemory(long bytes) {
+        return new IvrSettings(promptCacheBytes, recordingTtl, recordingMaxBytes, bytes);
+    }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.core;
 
 import dev.switchboard.media.ivr.Ending;
 import dev.switchboard.media.ivr.JobResult;
+import dev.switchboard.media.ivr.PromptMemory;
 
 /**
  * How a media job's {@link Ending} becomes Graph's operation status, {@code resultInfo} and beta-style
@@ -24,7 +25,7 @@ final class MediaEndings {
         return switch (r.ending()) {
             case COMPLETED -> done(ResultInfo.SUCCESS, "completedSuccessfully");
             case CANCELED -> failed(400, 8508, "Action failed, the operation was cancelled.", "mediaOperationCanceled");
-            case PROMPT_FAILED -> failed(400, promptSubcode(r.failure()), r.failure(), "unknown");
+            case PROMPT_FAILED -> failed(promptCode(r.failure()), promptSubcode(r.failure()), r.failure(), "unknown");
             default -> failed(410, 8501, "The call ended before the prompts finished.", "unknown");
         };
     }
@@ -38,7 +39,7 @@ final class MediaEndings {
             case HANG_UP -> done(new ResultInfo(200, 8513, "Action completed, the call ended while recording."), "mediaReceiveTimeout");
             case CANCELED -> new Finished(OperationStatus.FAILED, new ResultInfo(400, 8508, "Action failed, the operation was cancelled."),
                     new MediaOutcome("operationCanceled", "", null));
-            case PROMPT_FAILED -> failed(400, 8511, r.failure(), "playPromptFailed");
+            case PROMPT_FAILED -> failed(promptCode(r.failure()), 8511, r.failure(), "playPromptFailed");
             case COMPLETED -> done(ResultInfo.SUCCESS, "none");
         };
     }
@@ -46,7 +47,7 @@ final class MediaEndings {
     static Finished hold(JobResult r) {
         return switch (r.ending()) {
             case COMPLETED -> done(ResultInfo.SUCCESS, null);
-            case PROMPT_FAILED -> failed(400, promptSubcode(r.failure()), r.failure(), null);
+            case PROMPT_FAILED -> failed(promptCode(r.failure()), promptSubcode(r.failure()), r.failure(), null);
             case CANCELED -> failed(400, 8508, "Hold music was stopped before it started.", null);
             default -> failed(410, 8501, "The call ended before the hold music started.", null);
         };
@@ -56,9 +57,17 @@ final class MediaEndings {
         return failed(507, 8516, message, "unspecifiedError");
     }
 
-    /** 8536 "file download failed" for a fetch, 8535 "invalid file format" for a decode. */
+    /**
+     * 8536 "file download failed" for a fetch, and for a prompt the server had no memory left to hold
+     * ({@link PromptMemory#FULL}); 8535 "invalid file format" for a decode.
+     */
     private static int promptSubcode(String failure) {
-        return failure != null && failure.startsWith("The media at") ? 8536 : 8535;
+        return failure != null && (failure.startsWith("The media at") || failure.startsWith(PromptMemory.FULL)) ? 8536 : 8535;
+    }
+
+    /** 503 when the server had no memory left to hold the prompt (the bot may play it again later), else 400. */
+    private static int promptCode(String failure) {
+        return failure != null && failure.startsWith(PromptMemory.FULL) ? 503 : 400;
     }
 
     private static Finished done(ResultInfo info, String reason) {

@@ -2,54 +2,96 @@ package dev.switchboard.core;
 
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.media.ivr.PcmClip;
+import dev.switchboard.media.ivr.PromptMemory;
 import dev.switchboard.media.ivr.PromptSlot;
 import dev.switchboard.media.ivr.WavDecoder;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Prompts fetched and decoded once per resourceId: the first play of a {@code (app, resourceId, uri)} fetches and
  * decodes on a worker, every later play (and every play while that fetch runs) reuses the decoded clip without disk
  * or network. A prompt without a resourceId is fetched each time. Failures are not cached. Least recently used clips
- * are evicted past the byte bound. Thread-safe.
+ * are evicted past the byte bound.
+ *
+ * <p>Every download and every decoded clip is counted in {@link PromptMemory}: a download takes what its body needs
+ * as it arrives and gives it back once decoded; a decoded clip is held by the slots that play it, and by the cache
+ * while it is cached, and given back when the last of them lets go. When a prompt does not fit, cached clips that
+ * nothing plays are evicted to make room; if that is not enough the prompt fails ({@link PromptMemory#full}).
+ * Thread-safe.
  */
 final class PromptCache {
     private record Key(String tenantId, String appId, String resourceId, String uri) {
     }
 
+    /** A cached prompt: loading (waiting slots) or loaded (its clip). */
+    private final class Entry {
+        final Key key;
+        final CompletableFuture<PcmClip> loaded = new CompletableFuture<>();
+        /** Slots asked for while it loads; guarded by {@link #clips}. */
+        final List<PromptSlot> waiting = new ArrayList<>();
+        /** Null while loading; guarded by {@link #clips}. */
+        PcmClip clip;
+        /** The slots holding the clip, plus one while it is cached; taken only under {@link #clips}. */
+        final AtomicInteger holders = new AtomicInteger();
+
+        Entry(Key key) {
+            this.key = key;
+        }
+
+        /** One holder lets go; the last one gives the clip's memory back. Lock-free (a job's end, any thread). */
+        void drop() {
+            if (holders.decrementAndGet() == 0) {
+                memory.give(clip.bytes());
+            }
+        }
+    }
+
     private final long maxBytes;
+    private final PromptMemory memory;
     private final PromptFetcher fetcher;
     private final Executor workers;
-    private final LinkedHashMap<Key, CompletableFuture<PcmClip>> clips = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<Key, Entry> clips = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong fetches = new AtomicLong();
+    /** Bytes of the loaded clips in {@link #clips}; guarded by it. */
     private long bytes;
 
-    PromptCache(long maxBytes, PromptFetcher fetcher, Executor workers) {
+    PromptCache(long maxBytes, PromptMemory memory, PromptFetcher fetcher, Executor workers) {
         this.maxBytes = maxBytes;
+        this.memory = memory;
         this.fetcher = fetcher;
         this.workers = workers;
     }
 
-    /** A slot that fills with the prompt's audio (at once when cached). */
+    /** A slot that fills with the prompt's audio (at once when cached). Its job releases it when it ends. */
     PromptSlot slot(Call call, MediaPrompt prompt) {
-        CompletableFuture<PcmClip> clip = prompt.resourceId() == null || prompt.resourceId().isEmpty()
-                ? load(prompt, null) : cached(call, prompt);
-        if (clip.isDone() && !clip.isCompletedExceptionally()) {
-            return PromptSlot.of(clip.join());
-        }
         PromptSlot slot = new PromptSlot();
-        clip.whenComplete((c, e) -> {
-            if (c != null) {
-                slot.ready(c);
+        if (prompt.resourceId() == null || prompt.resourceId().isEmpty()) {
+            workers.execute(() -> fill(slot, prompt));
+            return slot;
+        }
+        synchronized (clips) {
+            Key key = key(call, prompt);
+            Entry e = clips.get(key);
+            if (e != null && e.clip != null) {
+                e.holders.incrementAndGet();
+                slot.ready(e.clip, e::drop);
+            } else if (e != null) {
+                e.waiting.add(slot);
             } else {
-                slot.failed(message(e));
+                e = new Entry(key);
+                e.waiting.add(slot); // before the load starts: it may run on this thread
+                clips.put(key, e);
+                start(e, prompt);
             }
-        });
+        }
         return slot;
     }
 
@@ -58,20 +100,15 @@ final class PromptCache {
      * returned future completes with the clip or the failure (which is not cached: a later play fetches again).
      */
     CompletableFuture<PcmClip> prefetch(Call call, MediaPrompt prompt) {
-        return cached(call, prompt);
-    }
-
-    private CompletableFuture<PcmClip> cached(Call call, MediaPrompt prompt) {
-        Key key = new Key(call.tenantId, call.appId, prompt.resourceId(), prompt.uri().toString());
         synchronized (clips) {
-            CompletableFuture<PcmClip> clip = clips.get(key);
-            if (clip == null) {
-                clip = new CompletableFuture<>();
-                clips.put(key, clip);
-                CompletableFuture<PcmClip> target = clip;
-                workers.execute(() -> fill(target, prompt, key));
+            Key key = key(call, prompt);
+            Entry e = clips.get(key);
+            if (e == null) {
+                e = new Entry(key);
+                clips.put(key, e);
+                start(e, prompt);
             }
-            return clip;
+            return e.loaded;
         }
     }
 
@@ -80,43 +117,120 @@ final class PromptCache {
         return fetches.get();
     }
 
-    private CompletableFuture<PcmClip> load(MediaPrompt prompt, Key key) {
-        CompletableFuture<PcmClip> f = new CompletableFuture<>();
-        workers.execute(() -> fill(f, prompt, key));
-        return f;
-    }
-
-    private void fill(CompletableFuture<PcmClip> target, MediaPrompt prompt, Key key) {
-        try {
-            fetches.incrementAndGet();
-            PcmClip clip = WavDecoder.decode(fetcher.fetch(prompt.uri()));
-            target.complete(clip);
-            if (key != null) {
-                admit(clip);
-            }
-        } catch (RuntimeException e) {
-            if (key != null) {
-                synchronized (clips) {
-                    clips.remove(key, target);
-                }
-            }
-            target.completeExceptionally(e);
-        }
-    }
-
-    private void admit(PcmClip clip) {
+    /** Bytes of the clips cached now (for tests). */
+    long cachedBytes() {
         synchronized (clips) {
+            return bytes;
+        }
+    }
+
+    /** Bytes of prompt audio in memory now: downloads and decoded clips (for metrics and tests). */
+    long memoryUsed() {
+        return memory.used();
+    }
+
+    private static Key key(Call call, MediaPrompt prompt) {
+        return new Key(call.tenantId, call.appId, prompt.resourceId(), prompt.uri().toString());
+    }
+
+    /** Loads a new entry on a worker. Holding {@link #clips}. */
+    private void start(Entry e, MediaPrompt prompt) {
+        workers.execute(() -> load(e, prompt));
+    }
+
+    /** Worker: a prompt played without a resourceId, for its one slot. */
+    private void fill(PromptSlot slot, MediaPrompt prompt) {
+        PcmClip clip;
+        try {
+            clip = fetchAndDecode(prompt);
+        } catch (RuntimeException e) {
+            slot.failed(message(e));
+            return;
+        }
+        slot.ready(clip, () -> memory.give(clip.bytes()));
+    }
+
+    /** Worker: a cached prompt, for the slots waiting for it and later plays. */
+    private void load(Entry e, MediaPrompt prompt) {
+        PcmClip clip;
+        try {
+            clip = fetchAndDecode(prompt);
+        } catch (RuntimeException ex) {
+            List<PromptSlot> waiting;
+            synchronized (clips) {
+                clips.remove(e.key, e);
+                waiting = List.copyOf(e.waiting);
+                e.waiting.clear();
+            }
+            String why = message(ex);
+            waiting.forEach(s -> s.failed(why));
+            e.loaded.completeExceptionally(ex);
+            return;
+        }
+        synchronized (clips) {
+            e.clip = clip;
+            e.holders.set(1 + e.waiting.size()); // the cache's own, and each waiting slot's
+            for (PromptSlot s : e.waiting) {
+                s.ready(clip, e::drop);
+            }
+            e.waiting.clear();
             bytes += clip.bytes();
-            Iterator<Map.Entry<Key, CompletableFuture<PcmClip>>> it = clips.entrySet().iterator();
+            Iterator<Entry> it = clips.values().iterator();
             while (bytes > maxBytes && it.hasNext()) {
-                CompletableFuture<PcmClip> f = it.next().getValue();
-                PcmClip old = f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
-                if (old != null) {
-                    bytes -= old.bytes();
+                Entry old = it.next();
+                if (old.clip != null) {
                     it.remove();
+                    evicted(old);
                 }
             }
         }
+        e.loaded.complete(clip);
+    }
+
+    /** Downloads and decodes, holding the body's bytes in {@link #memory} until decoded; the clip's stay taken. */
+    private PcmClip fetchAndDecode(MediaPrompt prompt) {
+        fetches.incrementAndGet();
+        AtomicLong body = new AtomicLong();
+        try {
+            byte[] wav = fetcher.fetch(prompt.uri(), n -> {
+                take(n);
+                body.addAndGet(n);
+            });
+            return WavDecoder.decode(wav, this::take);
+        } finally {
+            memory.give(body.get());
+        }
+    }
+
+    /** Takes {@code n} bytes of prompt memory, evicting cached clips nothing plays if need be, or throws full. */
+    private void take(long n) {
+        while (!memory.tryTake(n)) {
+            if (!evictOneIdle()) {
+                throw memory.full(n);
+            }
+        }
+    }
+
+    /** Evicts the least recently used cached clip that no slot holds; false if there is none. */
+    private boolean evictOneIdle() {
+        synchronized (clips) {
+            Iterator<Entry> it = clips.values().iterator();
+            while (it.hasNext()) {
+                Entry e = it.next();
+                if (e.clip != null && e.holders.get() == 1) { // only the cache (a holder is added only under the lock)
+                    it.remove();
+                    evicted(e);
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Holding {@link #clips}: an entry left the map. */
+    private void evicted(Entry e) {
+        bytes -= e.clip.bytes();
+        e.drop();
     }
 
     static String message(Throwable e) {

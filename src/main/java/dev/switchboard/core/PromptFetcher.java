@@ -1,6 +1,7 @@
 package dev.switchboard.core;
 
 import java.net.URI;
+import java.util.function.LongConsumer;
 
 /**
  * Downloads a prompt's bytes (the server provides it: an HTTP client under the callback address policy, bounded in
@@ -8,6 +9,10 @@ import java.net.URI;
  */
 @FunctionalInterface
 public interface PromptFetcher {
-    /** @throws dev.switchboard.error.SwitchboardException with a message for the bot when the URI cannot be used */
-    byte[] fetch(URI uri);
+    /**
+     * @param hold told the size of every array the download keeps, before it is made; it throws to refuse (the
+     *             download stops and its exception is thrown here)
+     * @throws dev.switchboard.error.SwitchboardException with a message for the bot when the URI cannot be used
+     */
+    byte[] fetch(URI uri, LongConsumer hold);
 }

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeoutException;
  * Downloads a bot's media file (a prompt's {@code mediaInfo.uri}) under the same request-forgery rules as callbacks:
  * the URI must pass {@link CallbackUriPolicy}, the connection goes to the address the policy just checked
  * ({@link PinnedTarget}, no second DNS lookup), redirects are not followed, the body is bounded to {@code maxBytes}
- * (refused as soon as it passes) and the whole download to {@code timeout}. Thread-safe; {@link #get} blocks the
- * calling thread (a worker, never a request or mixer thread).
+ * (refused as soon as it passes) and the whole download to {@code timeout}. A body with a {@code Content-Length} is
+ * read into one array of that size; one without is kept in pieces and joined at the end. Thread-safe; {@link #get}
+ * blocks the calling thread (a worker, never a request or mixer thread).
  */
 public final class MediaDownloader implements AutoCloseable {
     private final CallbackUriPolicy policy;
@@ -52,6 +53,19 @@ public final class MediaDownloader implements AutoCloseable {
      *                              other than 200, a body over the limit
      */
     public byte[] get(URI uri) {
+        return get(uri, bytes -> { });
+    }
+
+    /**
+     * The body of {@code uri}; {@code hold} is told the size of every array the download keeps, before it is made
+     * (the whole body once when its length is announced, else each piece and then the joined body). It may throw to
+     * refuse: the download stops and that exception is thrown here as it is. Nothing is told for a refused
+     * address, a status other than 200 or a body over the limit before it is read.
+     *
+     * @throws SwitchboardException BAD_REQUEST naming why: refused address, not http(s), no answer in time, a status
+     *                              other than 200, a body over the limit; or what {@code hold} threw
+     */
+    public byte[] get(URI uri, java.util.function.LongConsumer hold) {
         CallbackUriPolicy.Verdict verdict = policy.evaluate(uri);
         if (!verdict.isAllowed()) {
             throw refuse(uri, verdict.message().replace("callbackUri", "the media URI"));
@@ -64,7 +78,8 @@ public final class MediaDownloader implements AutoCloseable {
             builder.header("Host", connect.hostHeader());
         }
         CompletableFuture<HttpResponse<byte[]>> sent = clients.forAttempt(connect, uri.getHost())
-                .sendAsync(builder.build(), info -> info.statusCode() == 200 ? new LimitedBody(maxBytes)
+                .sendAsync(builder.build(), info -> info.statusCode() == 200
+                        ? new LimitedBody(maxBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1), hold)
                         : HttpResponse.BodySubscribers.replacing(null));
         HttpResponse<byte[]> response;
         try {
@@ -77,8 +92,11 @@ public final class MediaDownloader implements AutoCloseable {
             throw refuse(uri, "the download was interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            while (cause.getCause() != null && !(cause instanceof TooLarge)) {
+            while (cause.getCause() != null && !(cause instanceof TooLarge) && !(cause instanceof SwitchboardException)) {
                 cause = cause.getCause();
+            }
+            if (cause instanceof SwitchboardException refused) {
+                throw refused;
             }
             throw refuse(uri, cause instanceof TooLarge ? cause.getMessage()
                     : "it could not be downloaded (" + cause.getClass().getSimpleName() + ")");
@@ -104,15 +122,25 @@ public final class MediaDownloader implements AutoCloseable {
         }
     }
 
-    /** Collects a body up to a limit; past it the download is cancelled and the body fails with {@link TooLarge}. */
+    /**
+     * Collects a body up to a limit; past it the download is cancelled and the body fails with {@link TooLarge}. With
+     * a {@code Content-Length} the body goes straight into one array of that size (refused before reading if over
+     * the limit); without, into pieces joined at the end.
+     */
     private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final long max;
-        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        private final long announced;
+        private final java.util.function.LongConsumer hold;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final List<byte[]> pieces = new java.util.ArrayList<>();
+        private byte[] whole;
+        private long received;
         private Flow.Subscription subscription;
 
-        LimitedBody(long max) {
+        LimitedBody(long max, long announced, java.util.function.LongConsumer hold) {
             this.max = max;
+            this.announced = announced;
+            this.hold = hold;
         }
 
         @Override
@@ -123,6 +151,18 @@ public final class MediaDownloader implements AutoCloseable {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
+            try {
+                if (announced > max) {
+                    throw tooLarge();
+                }
+                if (announced >= 0) {
+                    hold.accept(announced);
+                    whole = new byte[(int) announced];
+                }
+            } catch (RuntimeException e) {
+                stop(e);
+                return;
+            }
             s.request(Long.MAX_VALUE);
         }
 
@@ -131,15 +171,24 @@ public final class MediaDownloader implements AutoCloseable {
             if (result.isDone()) {
                 return;
             }
-            for (ByteBuffer b : buffers) {
-                if (out.size() + b.remaining() > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new TooLarge("it is larger than " + max + " bytes"));
-                    return;
+            try {
+                for (ByteBuffer b : buffers) {
+                    int n = b.remaining();
+                    if (received + n > (whole != null ? whole.length : max)) {
+                        throw tooLarge();
+                    }
+                    if (whole != null) {
+                        b.get(whole, (int) received, n);
+                    } else {
+                        hold.accept(n);
+                        byte[] piece = new byte[n];
+                        b.get(piece);
+                        pieces.add(piece);
+                    }
+                    received += n;
                 }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                out.write(chunk, 0, chunk.length);
+            } catch (RuntimeException e) {
+                stop(e);
             }
         }
 
@@ -150,7 +199,36 @@ public final class MediaDownloader implements AutoCloseable {
 
         @Override
         public void onComplete() {
-            result.complete(out.toByteArray());
+            if (result.isDone()) {
+                return;
+            }
+            if (whole != null) {
+                result.complete(received == whole.length ? whole : java.util.Arrays.copyOf(whole, (int) received));
+                return;
+            }
+            try {
+                hold.accept(received);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            byte[] body = new byte[(int) received];
+            int at = 0;
+            for (byte[] piece : pieces) {
+                System.arraycopy(piece, 0, body, at, piece.length);
+                at += piece.length;
+            }
+            pieces.clear();
+            result.complete(body);
+        }
+
+        private TooLarge tooLarge() {
+            return new TooLarge("it is larger than " + max + " bytes");
+        }
+
+        private void stop(RuntimeException e) {
+            subscription.cancel();
+            result.completeExceptionally(e);
         }
     }
 }

@@ -17,15 +17,19 @@ import picocli.CommandLine.Option;
  *                servers and tests to -1
  * @param mixDepth how many voices a room mixes at most when more talk at once ({@code --mix-depth}): the loudest;
  *                0 mixes everyone (docs/media.md, "Mix depth")
+ * @param promptMemory how much prompt audio may be in memory at once, across calls ({@code --prompt-memory};
+ *                docs/ivr-media.md, "Prompt memory"): {@link MemorySize#AUTO} for a quarter of the heap's maximum
  */
-public record MediaSettings(PortRange ports, String address, MediaAllowList allow, int webrtcPort, int mixDepth) {
+public record MediaSettings(PortRange ports, String address, MediaAllowList allow, int webrtcPort, int mixDepth,
+                            MemorySize promptMemory) {
     public static final int DEFAULT_WEBRTC_PORT = 10000;
     public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null, MediaAllowList.loopback(), -1,
-            RtpMediaEngine.DEFAULT_MIX_DEPTH);
+            RtpMediaEngine.DEFAULT_MIX_DEPTH, MemorySize.AUTO);
 
     public MediaSettings {
         java.util.Objects.requireNonNull(ports, "ports");
         java.util.Objects.requireNonNull(allow, "allow");
+        java.util.Objects.requireNonNull(promptMemory, "promptMemory");
         if (webrtcPort < -1 || webrtcPort > 65535) {
             throw new IllegalArgumentException("the WebRTC port must be 0-65535, or -1 for none; was " + webrtcPort);
         }
@@ -38,16 +42,21 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
     public static final int MAX_MIX_DEPTH = 1000;
 
     public MediaSettings withPorts(PortRange value) {
-        return new MediaSettings(value, address, allow, webrtcPort, mixDepth);
+        return new MediaSettings(value, address, allow, webrtcPort, mixDepth, promptMemory);
     }
 
     public MediaSettings withAllow(MediaAllowList value) {
-        return new MediaSettings(ports, address, value, webrtcPort, mixDepth);
+        return new MediaSettings(ports, address, value, webrtcPort, mixDepth, promptMemory);
     }
 
     /** With WebRTC on {@code port} (0: any free port; -1: off). */
     public MediaSettings withWebRtcPort(int port) {
-        return new MediaSettings(ports, address, allow, port, mixDepth);
+        return new MediaSettings(ports, address, allow, port, mixDepth, promptMemory);
+    }
+
+    /** With {@code value} of prompt memory. */
+    public MediaSettings withPromptMemory(MemorySize value) {
+        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, value);
     }
 
     /** An inclusive UDP port range within 1024-65535. */
@@ -102,8 +111,14 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
                         + RtpMediaEngine.DEFAULT_MIX_DEPTH + "); 0 mixes everyone."})
         int mixDepth;
 
+        @Option(names = "--prompt-memory", defaultValue = "auto", converter = SettingConverters.MemorySizeConverter.class,
+                description = {"Prompt audio held in memory at once, across calls: downloads and decoded prompts;",
+                        "a prompt past it fails (503). Default: auto, a quarter of the heap's maximum (32MiB-1GiB).",
+                        "E.g. 256MiB."})
+        MemorySize promptMemory;
+
         MediaSettings settings() {
-            return new MediaSettings(ports, address, allow, webrtcPort, mixDepth);
+            return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory);
         }
     }
 }

@@ -114,7 +114,8 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
     }
 
     public ServerConfig withMediaAddress(String address) {
-        return withMedia(new MediaSettings(media.ports(), address, media.allow(), media.webrtcPort(), media.mixDepth()));
+        return withMedia(new MediaSettings(media.ports(), address, media.allow(), media.webrtcPort(), media.mixDepth(),
+                media.promptMemory()));
     }
 
     public ServerConfig withMediaAllow(String commaSeparated) {

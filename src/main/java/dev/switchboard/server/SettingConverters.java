@@ -47,6 +47,18 @@ final class SettingConverters {
         }
     }
 
+    /** {@code auto} or a size such as {@code 64MiB} ({@link MemorySize}). */
+    static final class MemorySizeConverter implements ITypeConverter<MemorySize> {
+        @Override
+        public MemorySize convert(String value) {
+            try {
+                return MemorySize.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' " + e.getMessage());
+            }
+        }
+    }
+
     /** {@code --media-allow}: comma-separated IPs and CIDR ranges. */
     static final class MediaAllowConverter implements ITypeConverter<dev.switchboard.media.MediaAllowList> {
         @Override

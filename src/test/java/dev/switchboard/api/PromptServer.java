@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP server holding the bots' prompt files: tone WAVs, a non-WAV body, a body larger than the server's
- * prompt limit, and 404 for anything else. Counts the requests per path (to see the prompt cache at work).
+ * prompt limit, and 404 for anything else; {@code /chunked/x} serves {@code /x} without a Content-Length. Counts the
+ * requests per path (to see the prompt cache at work).
  */
 final class PromptServer implements AutoCloseable {
     private final HttpServer http;
@@ -30,13 +31,14 @@ final class PromptServer implements AutoCloseable {
                     huge(exchange);
                     return;
                 }
-                byte[] body = files.get(path);
+                boolean chunked = path.startsWith("/chunked/"); // no Content-Length: the body in chunks
+                byte[] body = files.get(chunked ? path.substring("/chunked".length()) : path);
                 if (body == null) {
                     exchange.sendResponseHeaders(404, -1);
                     return;
                 }
                 exchange.getResponseHeaders().add("Content-Type", path.endsWith(".wav") ? "audio/wav" : "text/plain");
-                exchange.sendResponseHeaders(200, body.length);
+                exchange.sendResponseHeaders(200, chunked ? 0 : body.length);
                 exchange.getResponseBody().write(body);
             } catch (IOException e) {
                 // the server under test may hang up (a body over its limit)

@@ -1,21 +1,35 @@
 package dev.switchboard.core;
 
 import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.media.ivr.PromptMemory;
+import dev.switchboard.media.ivr.PromptSlot;
 import dev.switchboard.media.ivr.RecordingStore;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The prompt cache: a prompt with a resourceId is fetched (the only I/O a prompt has: nothing of it is on disk) and
- * decoded once per app, however many plays and calls use it, prefetched or not; failures are not kept.
+ * decoded once per app, however many plays and calls use it, prefetched or not; failures are not kept. Every
+ * download and decoded clip counts against the prompt memory, and all of it is given back when the plays are over.
  */
 class PromptCacheTest {
     private static final URI URI_A = URI.create("https://prompts.example/welcome.wav");
+    /** A 100 ms prompt at 16 kHz: 3,244 bytes of file, 3,200 bytes decoded. */
+    private static final long FILE = 44 + 3200;
+    private static final long CLIP = 3200;
 
     private static Call call(String id, String appId) {
         return new Call(id, null, "tenant", appId, null, null, null, Instant.EPOCH);
@@ -25,13 +39,20 @@ class PromptCacheTest {
         return RecordingStore.wav(new short[1600], 16000);
     }
 
+    /** A fetcher that holds the file's size, as the real downloader does for a body with a Content-Length. */
+    private static PromptFetcher serving(AtomicInteger fetches) {
+        return (uri, hold) -> {
+            fetches.incrementAndGet();
+            byte[] wav = wav();
+            hold.accept(wav.length);
+            return wav;
+        };
+    }
+
     @Test
     void aCachedPromptCostsOneFetchForEveryPlayOfEveryCallOfTheApp() {
         AtomicInteger fetches = new AtomicInteger();
-        PromptCache cache = new PromptCache(1 << 20, uri -> {
-            fetches.incrementAndGet();
-            return wav();
-        }, Runnable::run);
+        PromptCache cache = new PromptCache(1 << 20, new PromptMemory(1 << 20), serving(fetches), Runnable::run);
         MediaPrompt welcome = new MediaPrompt(URI_A, "welcome-v1");
         cache.prefetch(call("c0", "app"), welcome).join();
         for (int c = 0; c < 200; c++) {
@@ -41,6 +62,7 @@ class PromptCacheTest {
         }
         assertThat(fetches).as("1,000 plays in 200 calls").hasValue(1);
         assertThat(cache.fetches()).isEqualTo(1);
+        assertThat(cache.memoryUsed()).as("one clip however many play it").isEqualTo(CLIP);
         cache.slot(call("other", "another-app"), welcome);
         assertThat(fetches).as("another app's resourceId is its own").hasValue(2);
         cache.slot(call("c0", "app"), new MediaPrompt(URI_A, null));
@@ -51,7 +73,7 @@ class PromptCacheTest {
     @Test
     void aFailedPrefetchIsNotKeptSoTheNextPlayFetchesAgain() {
         AtomicInteger fetches = new AtomicInteger();
-        PromptCache cache = new PromptCache(1 << 20, uri -> {
+        PromptCache cache = new PromptCache(1 << 20, new PromptMemory(1 << 20), (uri, hold) -> {
             if (fetches.incrementAndGet() == 1) {
                 throw SwitchboardException.badRequest("its server answered 404.");
             }
@@ -62,5 +84,140 @@ class PromptCacheTest {
         cache.slot(call("c", "app"), late);
         cache.slot(call("c", "app"), late);
         assertThat(fetches).as("the failed prefetch, then one fetch for both plays").hasValue(2);
+    }
+
+    @Test
+    void aPlayedPromptGivesItsMemoryBackWhenItsSlotIsReleasedAndTheDownloadOnceDecoded() {
+        PromptMemory memory = new PromptMemory(1 << 20);
+        PromptCache cache = new PromptCache(1 << 20, memory, serving(new AtomicInteger()), Runnable::run);
+        PromptSlot once = cache.slot(call("c", "app"), new MediaPrompt(URI_A, null));
+        assertThat(memory.used()).as("the clip, not the file: that was given back once decoded").isEqualTo(CLIP);
+        once.release();
+        once.release();
+        assertThat(memory.used()).as("released twice, given back once").isZero();
+
+        PromptSlot a = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "r"));
+        PromptSlot b = cache.slot(call("d", "app"), new MediaPrompt(URI_A, "r"));
+        a.release();
+        b.release();
+        assertThat(memory.used()).as("still cached").isEqualTo(CLIP);
+    }
+
+    @Test
+    void aPromptThatDoesNotFitFailsWithFullAndTakesNothing() {
+        PromptMemory memory = new PromptMemory(2 * FILE + CLIP);
+        PromptCache cache = new PromptCache(1 << 20, memory, serving(new AtomicInteger()), Runnable::run);
+        PromptSlot first = cache.slot(call("c", "app"), new MediaPrompt(URI_A, null));
+        PromptSlot second = cache.slot(call("c", "app"), new MediaPrompt(URI_A, null));
+        assertThat(memory.used()).isEqualTo(2 * CLIP);
+        PromptSlot third = cache.slot(call("c", "app"), new MediaPrompt(URI_A, null));
+        assertThat(third.failure()).startsWith(PromptMemory.FULL);
+        assertThat(memory.used()).as("the refused download gave back what it took").isEqualTo(2 * CLIP);
+        assertThat(memory.refusals()).isEqualTo(1);
+        first.release();
+        second.release();
+        PromptSlot again = cache.slot(call("c", "app"), new MediaPrompt(URI_A, null));
+        assertThat(again.failure()).isNull();
+        assertThat(memory.used()).isEqualTo(CLIP);
+    }
+
+    @Test
+    void cachedPromptsNothingPlaysAreEvictedToMakeRoomThoseThatPlayAreNot() {
+        PromptMemory memory = new PromptMemory(3 * CLIP + FILE);
+        PromptCache cache = new PromptCache(1 << 20, memory, serving(new AtomicInteger()), Runnable::run);
+        PromptSlot playing = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "playing"));
+        cache.slot(call("c", "app"), new MediaPrompt(URI_A, "idle-1")).release();
+        cache.slot(call("c", "app"), new MediaPrompt(URI_A, "idle-2")).release();
+        assertThat(memory.used()).isEqualTo(3 * CLIP);
+        PromptSlot fresh = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "fresh"));
+        assertThat(fresh.failure()).isNull();
+        assertThat(memory.used()).as("idle-1 made room (idle-2 too, for the file)").isLessThanOrEqualTo(3 * CLIP);
+        PromptSlot more = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "more"));
+        PromptSlot full = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "full"));
+        assertThat(List.of(more, full)).filteredOn(s -> s.failure() != null).as("the playing ones stay").hasSize(1);
+        playing.release();
+        fresh.release();
+        more.release();
+        full.release();
+        PromptSlot afterwards = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "afterwards"));
+        assertThat(afterwards.failure()).isNull();
+    }
+
+    @Test
+    void aSlotReleasedBeforeItsClipCameGivesTheClipBackAtOnce() {
+        PromptMemory memory = new PromptMemory(1 << 20);
+        ConcurrentLinkedQueue<Runnable> later = new ConcurrentLinkedQueue<>();
+        PromptCache cache = new PromptCache(1 << 20, memory, serving(new AtomicInteger()), later::add);
+        PromptSlot uncached = cache.slot(call("c", "app"), new MediaPrompt(URI_A, null));
+        PromptSlot cached = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "r"));
+        uncached.release(); // the call hung up while both downloaded
+        cached.release();
+        later.forEach(Runnable::run);
+        assertThat(memory.used()).as("only the cache's own copy").isEqualTo(CLIP);
+    }
+
+    @Test
+    void aDownloadRefusedHalfWayGivesBackWhatItTook() {
+        PromptMemory memory = new PromptMemory(10_000);
+        PromptCache cache = new PromptCache(1 << 20, memory, (uri, hold) -> {
+            for (int piece = 0; piece < 100; piece++) {
+                hold.accept(1000); // a body without a Content-Length, in pieces
+            }
+            return wav();
+        }, Runnable::run);
+        PromptSlot slot = cache.slot(call("c", "app"), new MediaPrompt(URI_A, null));
+        assertThat(slot.failure()).startsWith(PromptMemory.FULL);
+        assertThat(memory.used()).isZero();
+    }
+
+    /**
+     * Eight threads play, release and prefetch 40 prompts (half cached) against a memory that fits a few: memory is
+     * never over its bound, and once every slot is released only the cached clips are left.
+     */
+    @Test
+    void underConcurrentPlaysTheMemoryIsNeverOverItsBoundAndComesBack() throws Exception {
+        PromptMemory memory = new PromptMemory(12 * CLIP);
+        AtomicLong over = new AtomicLong();
+        PromptFetcher fetcher = (uri, hold) -> {
+            byte[] wav = wav();
+            hold.accept(wav.length);
+            if (memory.used() > memory.limit()) {
+                over.incrementAndGet();
+            }
+            return wav;
+        };
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        PromptCache cache = new PromptCache(6 * CLIP, memory, fetcher, workers);
+        List<PromptSlot> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService players = Executors.newFixedThreadPool(8);
+        for (int t = 0; t < 8; t++) {
+            long seed = t;
+            players.execute(() -> {
+                SplittableRandom random = new SplittableRandom(seed);
+                List<PromptSlot> mine = new ArrayList<>();
+                for (int i = 0; i < 2000; i++) {
+                    int n = random.nextInt(40);
+                    MediaPrompt p = new MediaPrompt(URI.create("https://prompts.example/" + n + ".wav"), n % 2 == 0 ? "r" + n : null);
+                    switch (random.nextInt(3)) {
+                        case 0 -> cache.prefetch(call("c", "app"), new MediaPrompt(p.uri(), "r" + n));
+                        case 1 -> mine.add(cache.slot(call("c" + seed, "app"), p));
+                        default -> {
+                            if (!mine.isEmpty()) {
+                                mine.remove(random.nextInt(mine.size())).release();
+                            }
+                        }
+                    }
+                }
+                all.addAll(mine);
+            });
+        }
+        players.shutdown();
+        assertThat(players.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        all.forEach(PromptSlot::release);
+        workers.shutdown();
+        assertThat(workers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(over).hasValue(0);
+        assertThat(memory.used()).as("every slot released: the cached clips alone").isEqualTo(cache.cachedBytes())
+                .isLessThanOrEqualTo(6 * CLIP);
     }
 }

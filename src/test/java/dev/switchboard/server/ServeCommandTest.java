@@ -8,6 +8,7 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,6 +138,25 @@ class ServeCommandTest {
         assertThat(negative.exitCode()).isEqualTo(2);
         assertThat(negative.err()).contains("the mix depth must be 0 (everyone) to 1000, was -1");
         assertThat(serve(Map.of(), "--mix-depth", "loud", "--print-config").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void thePromptMemoryIsAutoOrASizeAndPrintsBackAsItWasGiven() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("promptMemory").asText()).isEqualTo("auto");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--prompt-memory", "256mib", "--print-config").out())
+                .get("promptMemory").asText()).isEqualTo("256MiB");
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_PROMPT_MEMORY", "1g"), "--print-config").out())
+                .get("promptMemory").asText()).isEqualTo("1GiB");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--prompt-memory", "1572864", "--print-config").out())
+                .get("promptMemory").asText()).isEqualTo("1536KiB");
+        for (String bad : List.of("lots", "-5MiB", "12 bananas", "99999999999999GiB", "")) {
+            Run refused = serve(Map.of(), "--prompt-memory", bad, "--print-config");
+            assertThat(refused.exitCode()).as(bad).isEqualTo(2);
+            assertThat(refused.err()).as(bad).contains("must be auto or a size such as 64MiB");
+        }
+        Run tiny = serve(Map.of(), "--prompt-memory", "100KiB", "--print-config");
+        assertThat(tiny.exitCode()).isEqualTo(2);
+        assertThat(tiny.err()).contains("at least 1MiB");
     }
 
     @Test

@@ -3,8 +3,9 @@ package dev.switchboard.media.ivr;
 import dev.switchboard.media.codec.AudioCodec;
 
 /**
- * Plays prompt slots one after another in 20 ms frames, waiting (silence) while the next one is still being fetched.
- * Mixer thread only; one frame buffer per player, nothing allocated per frame.
+ * Plays prompt slots one after another in 20 ms frames at the mix rate, waiting (silence) while the next one is still
+ * being fetched. Mixer thread only (apart from {@link #release}); one frame buffer per player, nothing allocated per
+ * frame.
  */
 final class ClipPlayer {
     private static final int N = AudioCodec.MIX_FRAME;
@@ -12,7 +13,7 @@ final class ClipPlayer {
     private final boolean loop;
     private final short[] frame = new short[N];
     private int index;
-    private int offset;
+    private long position;
 
     ClipPlayer(PromptSlot[] slots, boolean loop) {
         this.slots = slots.clone();
@@ -34,6 +35,13 @@ final class ClipPlayer {
         return done() || slots[index].clip() != null;
     }
 
+    /** Gives back every slot's claim on prompt memory (the job or hold it plays for is over). Any thread, idempotent. */
+    void release() {
+        for (PromptSlot s : slots) {
+            s.release();
+        }
+    }
+
     /** The next frame, or null while waiting, failed or done. */
     short[] next() {
         if (done()) {
@@ -43,13 +51,9 @@ final class ClipPlayer {
         if (clip == null) {
             return null;
         }
-        short[] s = clip.samples();
-        int n = Math.min(N, s.length - offset);
-        System.arraycopy(s, offset, frame, 0, n);
-        java.util.Arrays.fill(frame, n, N, (short) 0);
-        offset += n;
-        if (offset >= s.length) {
-            offset = 0;
+        position += clip.render(position, frame);
+        if (position >= clip.length()) {
+            position = 0;
             if (!loop) {
                 index++;
             }

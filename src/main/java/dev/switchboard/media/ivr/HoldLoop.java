@@ -40,8 +40,12 @@ final class HoldLoop {
         return current;
     }
 
-    /** Ends it without a verdict yet (stopped or the call ended before the music started). */
+    /**
+     * Ends it: tells {@code why} if nothing was told yet (stopped, or the call ended, before the music started), and
+     * gives back the memory its music holds.
+     */
     void stop(Ending why) {
+        player.release();
         tell(why, null);
     }
 

@@ -19,9 +19,10 @@ public abstract sealed class MediaJob permits PlayJob, RecordJob {
     /** This tick's voice of the job (a prompt frame), or null for silence. May end the job. Mixer thread. */
     abstract short[] frame();
 
-    /** Ends the job with {@code ending} unless it ended already. */
+    /** Ends the job with {@code ending} unless it ended already; its prompts' memory is given back. */
     final void end(Ending ending, String failure) {
         if (ended.compareAndSet(false, true)) {
+            releasePrompts();
             listener.finished(new JobResult(ending, failure, recording(ending)));
         }
     }
@@ -29,6 +30,9 @@ public abstract sealed class MediaJob permits PlayJob, RecordJob {
     final boolean ended() {
         return ended.get();
     }
+
+    /** Gives back the memory its prompts hold (once, when it ends). */
+    abstract void releasePrompts();
 
     /** What a record job captured when it ends with {@code ending}; null for a play job. */
     SpooledRecording recording(Ending ending) {

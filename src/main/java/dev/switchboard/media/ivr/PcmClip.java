@@ -1,40 +1,98 @@
 package dev.switchboard.media.ivr;
 
+import dev.switchboard.media.codec.AudioCodec;
+
 /**
- * A decoded prompt, ready for the mixer: mono 16-bit PCM at the mix rate (48 kHz), immutable once made.
+ * A decoded prompt: mono 16-bit PCM kept at the rate it came in (a 16 kHz prompt takes a third of the memory it would
+ * at the mix rate) and rendered at the mix rate, 20 ms at a time, by linear interpolation. Immutable once made.
  *
- * @param samples the audio at {@link dev.switchboard.media.codec.AudioCodec#MIX_RATE}; never written after creation
+ * @param samples the audio at {@code rate}; never written after creation
+ * @param rate    samples per second, {@value WavDecoder#MIN_RATE} to {@value WavDecoder#MAX_RATE}
  */
-public record PcmClip(short[] samples) {
+public record PcmClip(short[] samples, int rate) {
+    private static final int MIX = AudioCodec.MIX_RATE;
+    /** 2^56 / MIX, rounded up: {@code (frac * WEIGHT) >>> 32} is {@code frac / MIX} in 2^-24ths. */
+    private static final long WEIGHT = ((1L << 56) + MIX - 1) / MIX;
     /** The built-in hold music (no customPrompt): a soft 4-note arpeggio, 2 s, looped. */
     public static final PcmClip HOLD_MUSIC = arpeggio(new int[] {523, 659, 784, 659}, 500);
 
-    /** How long it plays, in 20 ms frames (a partial last frame counts). */
-    public int frames() {
-        int n = dev.switchboard.media.codec.AudioCodec.MIX_FRAME;
-        return (samples.length + n - 1) / n;
+    public PcmClip {
+        if (rate < WavDecoder.MIN_RATE || rate > WavDecoder.MAX_RATE) {
+            throw new IllegalArgumentException("rate " + rate);
+        }
     }
 
-    /** The bytes it holds in memory (for the prompt cache's bound). */
+    /** A clip at the mix rate. */
+    public PcmClip(short[] samples) {
+        this(samples, MIX);
+    }
+
+    /** How many samples it plays at the mix rate. */
+    public long length() {
+        return (long) samples.length * MIX / rate;
+    }
+
+    /** How long it plays, in 20 ms frames (a partial last frame counts). */
+    public int frames() {
+        return (int) ((length() + AudioCodec.MIX_FRAME - 1) / AudioCodec.MIX_FRAME);
+    }
+
+    /** The bytes it holds in memory (for the prompt memory bound and the cache's). */
     public long bytes() {
         return 2L * samples.length;
     }
 
+    /**
+     * Writes the mix-rate samples from {@code position} on into {@code frame} (zeros past the end) and returns how
+     * many were the clip's. Sample {@code i} at the mix rate is taken at {@code x = i * rate / mix} between the
+     * samples around it (weights in 2^-24ths, rounded half up: within 0.51 of exact); nothing is allocated, no division per sample.
+     */
+    public int render(long position, short[] frame) {
+        int n = (int) Math.max(0, Math.min(frame.length, length() - position));
+        if (rate == MIX) {
+            System.arraycopy(samples, (int) position, frame, 0, n);
+        } else {
+            int last = samples.length - 1;
+            long x = position * rate;
+            int j = (int) (x / MIX);
+            int frac = (int) (x - (long) j * MIX); // x = j * MIX + frac: sample i sits frac/MIX of the way to j + 1
+            for (int i = 0; i < n; i++) {
+                int a;
+                int c;
+                if (j < last) {
+                    a = samples[j];
+                    c = samples[j + 1];
+                } else { // past the last sample: it is held
+                    a = samples[last];
+                    c = a;
+                }
+                long w = (frac * WEIGHT) >>> 32; // frac / MIX in 2^-24ths
+                frame[i] = (short) (a + (((c - a) * w + (1 << 23)) >> 24));
+                frac += rate;
+                if (frac >= MIX) { // rate <= MIX: at most one step a sample
+                    frac -= MIX;
+                    j++;
+                }
+            }
+        }
+        java.util.Arrays.fill(frame, n, frame.length, (short) 0);
+        return n;
+    }
+
     /** A tone of {@code hz} at about −12 dBFS for {@code millis}, with 5 ms ramps (the record beep). */
     public static PcmClip tone(int hz, int millis) {
-        int rate = dev.switchboard.media.codec.AudioCodec.MIX_RATE;
-        int n = rate * millis / 1000;
-        int ramp = rate / 200;
+        int n = MIX * millis / 1000;
+        int ramp = MIX / 200;
         short[] s = new short[n];
         for (int i = 0; i < n; i++) {
             double gain = Math.min(1.0, Math.min(i, n - 1 - i) / (double) ramp);
-            s[i] = (short) Math.round(8000 * gain * Math.sin(2 * Math.PI * hz * i / rate));
+            s[i] = (short) Math.round(8000 * gain * Math.sin(2 * Math.PI * hz * i / MIX));
         }
         return new PcmClip(s);
     }
 
     private static PcmClip arpeggio(int[] notes, int millis) {
-        int n = dev.switchboard.media.codec.AudioCodec.MIX_RATE * millis / 1000;
+        int n = MIX * millis / 1000;
         short[] all = new short[n * notes.length];
         for (int i = 0; i < notes.length; i++) {
             System.arraycopy(tone(notes[i], millis).samples(), 0, all, i * n, n);

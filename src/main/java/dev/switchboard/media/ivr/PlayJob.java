@@ -12,6 +12,11 @@ public final class PlayJob extends MediaJob {
     }
 
     @Override
+    void releasePrompts() {
+        player.release();
+    }
+
+    @Override
     short[] frame() {
         String failure = player.failure();
         if (failure != null) {

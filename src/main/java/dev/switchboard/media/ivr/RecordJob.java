@@ -65,6 +65,11 @@ public final class RecordJob extends MediaJob {
         this.maxFrames = Math.max(1, maxDurationMs / AudioCodec.FRAME_MILLIS);
     }
 
+    @Override
+    void releasePrompts() {
+        prompt.release();
+    }
+
     /** A DTMF digit from a participant; a stop tone ends the recording at the next tick. Any thread. */
     public void tone(char digit) {
         if (stopTones.indexOf(digit) >= 0) {

@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 /**
  * Reads a prompt file: RIFF/WAVE, PCM (format 1, or WAVE_FORMAT_EXTENSIBLE with the PCM sub-format), 16 bits per
  * sample, mono or stereo (averaged to mono), any rate from 8 kHz to 48 kHz. Graph documents 16 kHz mono 16-bit; the
- * other rates are resampled to the mix rate by linear interpolation. Anything else is refused with a message naming
- * what was found. Stateless.
+ * clip keeps the file's rate (it is rendered at the mix rate as it plays, {@link PcmClip#render}). Anything else is
+ * refused with a message naming what was found. Stateless.
  */
 public final class WavDecoder {
     static final int MIN_RATE = 8000;
@@ -22,19 +22,30 @@ public final class WavDecoder {
      * @throws SwitchboardException BAD_REQUEST naming why the bytes are not a prompt this server plays
      */
     public static PcmClip decode(byte[] wav) {
+        return decode(wav, bytes -> { });
+    }
+
+    /**
+     * Decodes {@code wav}, first telling {@code hold} the decoded clip's size ({@link PcmClip#bytes()}), once the
+     * file is known to be a prompt and before the clip is made; {@code hold} may throw to refuse.
+     *
+     * @throws SwitchboardException BAD_REQUEST naming why the bytes are not a prompt this server plays, or what
+     *                              {@code hold} threw
+     */
+    public static PcmClip decode(byte[] wav, java.util.function.LongConsumer hold) {
         ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
         if (wav.length < 12 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) { // "RIFF" ... "WAVE"
             throw refuse("it is not a RIFF/WAVE file");
         }
-        int pos = 12;
+        long pos = 12;
         int channels = 0;
         int rate = 0;
         int bits = 0;
         int format = -1;
         while (pos + 8 <= wav.length) {
-            int id = b.getInt(pos);
-            long size = b.getInt(pos + 4) & 0xffffffffL;
-            int body = pos + 8;
+            int id = b.getInt((int) pos);
+            long size = b.getInt((int) pos + 4) & 0xffffffffL;
+            int body = (int) pos + 8;
             long end = Math.min(wav.length, body + size);
             if (id == 0x20746d66) { // "fmt "
                 if (size < 16 || end - body < 16) {
@@ -45,6 +56,9 @@ public final class WavDecoder {
                 rate = b.getInt(body + 4);
                 bits = b.getShort(body + 14) & 0xffff;
                 if (format == 0xFFFE && size >= 40) { // extensible: the sub-format GUID starts with the format code
+                    if (end - body < 40) {
+                        throw refuse("its fmt chunk is truncated");
+                    }
                     format = b.getShort(body + 24) & 0xffff;
                 }
             } else if (id == 0x61746164) { // "data"
@@ -52,9 +66,9 @@ public final class WavDecoder {
                     throw refuse("its data comes before its fmt chunk");
                 }
                 check(format, channels, rate, bits);
-                return toMix(b, body, (int) (end - body), channels, rate);
+                return mono(b, body, (int) (end - body), channels, rate, hold);
             }
-            pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));
+            pos = body + size + (size & 1);
         }
         throw refuse("it has no " + (format < 0 ? "fmt" : "data") + " chunk");
     }
@@ -74,35 +88,19 @@ public final class WavDecoder {
         }
     }
 
-    private static PcmClip toMix(ByteBuffer b, int start, int length, int channels, int rate) {
+    private static PcmClip mono(ByteBuffer b, int start, int length, int channels, int rate,
+                                java.util.function.LongConsumer hold) {
         int frames = length / (2 * channels);
         if (frames == 0) {
             throw refuse("it holds no audio");
         }
+        hold.accept(2L * frames);
         short[] mono = new short[frames];
         for (int i = 0; i < frames; i++) {
             int at = start + i * 2 * channels;
             mono[i] = channels == 1 ? b.getShort(at) : (short) ((b.getShort(at) + b.getShort(at + 2)) / 2);
         }
-        return new PcmClip(resample(mono, rate, dev.switchboard.media.codec.AudioCodec.MIX_RATE));
-    }
-
-    /** Linear interpolation from {@code from} Hz to {@code to} Hz (identity when equal). */
-    static short[] resample(short[] in, int from, int to) {
-        if (from == to) {
-            return in;
-        }
-        int n = (int) ((long) in.length * to / from);
-        short[] out = new short[n];
-        for (int i = 0; i < n; i++) {
-            double x = (double) i * from / to;
-            int j = (int) x;
-            double f = x - j;
-            int a = in[Math.min(j, in.length - 1)];
-            int c = in[Math.min(j + 1, in.length - 1)];
-            out[i] = (short) Math.round(a + (c - a) * f);
-        }
-        return out;
+        return new PcmClip(mono, rate);
     }
 
     private static SwitchboardException refuse(String why) {

@@ -1,0 +1,208 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.communications.calls.item.cancelmediaprocessing.CancelMediaProcessingPostRequestBody;
+import com.microsoft.graph.models.MediaInfo;
+import com.microsoft.graph.models.MediaPrompt;
+import com.microsoft.graph.models.OperationStatus;
+import com.microsoft.graph.models.PlayPromptOperation;
+import com.microsoft.graph.models.Prompt;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.media.ivr.PromptMemory;
+import dev.switchboard.media.ivr.RecordingStore;
+import dev.switchboard.server.Main;
+import dev.switchboard.server.MemorySize;
+import dev.switchboard.testsupport.MediaPorts;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Prompt memory (docs/ivr-media.md, "Prompt memory"): every prompt being downloaded or held decoded counts against
+ * {@code --prompt-memory}; a prompt that does not fit fails its operation with {@code 503}/8536 and a message saying
+ * so, and what a finished or cancelled operation held is given back. At the recommended {@code -Xmx256m}, a bot asking
+ * for 40 prompts of 16 MiB at once used to take the server's heap ({@code OutOfMemoryError} in the download workers,
+ * and operations that never ended); now it gets failed prompts and the server goes on.
+ */
+class PromptMemoryEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void aPromptThatDoesNotFitFailsWith503AndWhatPlayedIsGivenBack() throws Exception {
+        try (TestServer server = TestServer.start(c -> c.withMedia(c.media().withPromptMemory(new MemorySize(1 << 20))));
+             CallbackReceiver bot = new CallbackReceiver();
+             PromptServer prompts = new PromptServer()) {
+            prompts.put("/long.wav", PromptServer.toneWav(440, 12.0, 48000)); // 1.15 MB: more than the whole 1 MiB
+            prompts.put("/medium.wav", PromptServer.toneWav(440, 6.5, 48000)); // 624 kB: fits, but not with its decode
+            prompts.put("/short.wav", PromptServer.toneWav(440, 0.5, 16000));
+            GraphServiceClient graph = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
+            String callId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_memory_limit_bytes")).isEqualTo(1 << 20);
+
+            for (String path : List.of("/long.wav", "/chunked/long.wav", "/medium.wav")) {
+                JsonNode done = play(graph, bot, callId, prompts.url(path));
+                assertThat(done.path("status").asText()).as(path).isEqualTo("Failed");
+                assertThat(done.path("resultInfo").path("code").asInt()).as(path).isEqualTo(503);
+                assertThat(done.path("resultInfo").path("subcode").asInt()).isEqualTo(8536);
+                assertThat(done.path("resultInfo").path("message").asText()).startsWith(PromptMemory.FULL)
+                        .contains("of its 1.0 MiB are in use");
+            }
+            JsonNode played = play(graph, bot, callId, prompts.url("/short.wav"));
+            assertThat(played.path("status").asText()).isEqualTo("Completed");
+            assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_memory_refusals_total")).isEqualTo(3);
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_memory_used_bytes")).isZero());
+            graph.communications().calls().byCallId(callId).delete();
+        }
+    }
+
+    @Test
+    void atTheRecommendedHeapFortyPromptsOf16MibFailWith503InsteadOfExhaustingTheHeap(@TempDir Path dir) throws Exception {
+        byte[] longest = RecordingStore.wav(new short[((16 << 20) - 44) / 2], 8000); // 17 minutes: 96 MiB at 48 kHz
+        try (PromptServer prompts = new PromptServer(); CallbackReceiver bot = new CallbackReceiver()) {
+            prompts.put("/long-8k.wav", longest);
+            prompts.put("/short.wav", PromptServer.toneWav(440, 0.5, 16000));
+            Serve serve = Serve.start(dir);
+            try {
+                GraphServiceClient graph = GraphSdk.client(serve.baseUrl, Tokens.devBotToken(serve.baseUrl));
+                assertThat(metric(serve.baseUrl, "switchboard_ivr_prompt_memory_limit_bytes")).as("a quarter of the heap's maximum (the serial collector's counts one survivor space less than 256 MiB)")
+                        .isBetween(48L << 20, 64L << 20);
+                List<String> calls = new ArrayList<>();
+                List<String> operations = new ArrayList<>();
+                for (int c = 0; c < 2; c++) {
+                    String callId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                            DevIdentities.BOB_ID)).getId();
+                    calls.add(callId);
+                    List<Prompt> twenty = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        twenty.add(prompt(prompts.url("/long-8k.wav?c=" + c + "&i=" + i)));
+                    }
+                    operations.add(graph.communications().calls().byCallId(callId).playPrompt()
+                            .post(IvrMediaEndToEndTest.play("many-" + c, twenty.toArray(Prompt[]::new))).getId());
+                }
+                await().atMost(WAIT).until(() -> prompts.hits("/long-8k.wav") == 40);
+                await().atMost(WAIT).until(() -> metric(serve.baseUrl, "switchboard_ivr_prompt_memory_refusals_total") >= 1);
+                for (String callId : calls) {
+                    graph.communications().calls().byCallId(callId).cancelMediaProcessing()
+                            .post(new CancelMediaProcessingPostRequestBody());
+                }
+                for (String op : operations) {
+                    JsonNode done = bot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + op), WAIT)
+                            .path("resourceData");
+                    assertThat(done.path("status").asText()).isEqualTo("Failed");
+                    assertThat(done.path("resultInfo").path("code").asInt()).as(done.toString()).isIn(503, 400);
+                    assertThat(done.path("resultInfo").path("subcode").asInt()).as(done.toString()).isIn(8536, 8508);
+                }
+                await().atMost(WAIT).untilAsserted(() ->
+                        assertThat(metric(serve.baseUrl, "switchboard_ivr_prompt_memory_used_bytes")).isZero());
+                JsonNode played = play(graph, bot, calls.getFirst(), prompts.url("/short.wav"));
+                assertThat(played.path("status").asText()).as("the server still plays prompts").isEqualTo("Completed");
+                assertThat(serve.output).noneMatch(l -> l.contains("OutOfMemoryError"));
+            } finally {
+                serve.stop();
+            }
+            assertThat(serve.output).as("the server's output").noneMatch(l -> l.contains("OutOfMemoryError"));
+        }
+    }
+
+    private static JsonNode play(GraphServiceClient graph, CallbackReceiver bot, String callId, String uri)
+            throws InterruptedException {
+        PlayPromptOperation op = graph.communications().calls().byCallId(callId).playPrompt()
+                .post(IvrMediaEndToEndTest.play("ctx", prompt(uri)));
+        assertThat(op.getStatus()).isEqualTo(OperationStatus.Running);
+        return bot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + op.getId()), WAIT)
+                .path("resourceData");
+    }
+
+    private static MediaPrompt prompt(String uri) {
+        MediaInfo info = new MediaInfo();
+        info.setUri(uri);
+        MediaPrompt p = new MediaPrompt();
+        p.setMediaInfo(info);
+        return p;
+    }
+
+    /** A sample of the server's Prometheus text ({@code /metrics}). */
+    private static long metric(String baseUrl, String name) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(text);
+        assertThat(m.find()).as(name + " in /metrics").isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    /** {@code serve} in its own JVM with the options the Dockerfile ships (the recommended ones, -Xmx256m). */
+    private record Serve(Process process, String baseUrl, List<String> output, Thread reader) {
+        static Serve start(Path dir) throws Exception {
+            String options = Files.readAllLines(Path.of("Dockerfile")).stream()
+                    .filter(l -> l.startsWith("ENV JDK_JAVA_OPTIONS=")).findFirst().orElseThrow()
+                    .replaceFirst("^ENV JDK_JAVA_OPTIONS=\"", "").replaceFirst("\"$", "");
+            assertThat(options).contains("-Xmx256m");
+            int[] media = MediaPorts.nextRange(10);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(Arrays.asList(options.split(" ")));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+                    "--port", "0", "--https-port", "off", "--webrtc-port", "-1", "--data-dir", dir.resolve("data").toString(),
+                    "--media-ports", media[0] + "-" + media[1]));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            List<String> output = new CopyOnWriteArrayList<>();
+            CompletableFuture<String> listening = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        output.add(line);
+                        Matcher m = Pattern.compile("^Switchboard listening on (http://\\S+)").matcher(line);
+                        if (m.find()) {
+                            listening.complete(m.group(1).replaceFirst("/$", ""));
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // the process ended
+                }
+                listening.completeExceptionally(new IllegalStateException("serve exited:\n" + String.join("\n", output)));
+            }, "prompt-memory-serve-output");
+            reader.start();
+            try {
+                return new Serve(p, listening.get(60, TimeUnit.SECONDS), output, reader);
+            } catch (Exception e) {
+                p.destroyForcibly();
+                throw e;
+            }
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            reader.join(5000);
+        }
+    }
+}
