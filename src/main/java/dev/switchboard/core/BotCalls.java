@@ -140,6 +140,7 @@ public final class BotCalls {
         }
         return access.withCall(callId, app, call -> {
             CallRules.requireGroupCall(call.conference);
+            CallRules.checkRoomForOperation(call);
             placeInDefaultAudio(call.conference, invitees, outsideDefaultAudio);
             Operation op = new Operation(Ids.next(), call.id, OperationKind.INVITE, OperationStatus.RUNNING,
                     clientContext, null, invitees, clock.instant());

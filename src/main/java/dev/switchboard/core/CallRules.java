@@ -6,6 +6,8 @@ import dev.switchboard.error.ErrorCode;
 /** The engine's checks, each failing with the {@link SwitchboardException} the API shows. Stateless. */
 final class CallRules {
     static final int MAX_CLIENT_CONTEXT = 256;
+    /** Operations one call may have running at once (queued prompts and recordings, DTMF sends, invitations). */
+    static final int MAX_RUNNING_OPERATIONS = 100;
 
     private CallRules() {
     }
@@ -37,6 +39,19 @@ final class CallRules {
             throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only participants of the call may follow its roster.");
         }
         return p;
+    }
+
+    /**
+     * A call with {@link #MAX_RUNNING_OPERATIONS} running refuses another with 429 (the Graph SDKs' retry handler
+     * waits the Retry-After and tries again), so a bot in a loop cannot queue without bound.
+     */
+    static void checkRoomForOperation(Call call) {
+        if (call.runningOperations.size() >= MAX_RUNNING_OPERATIONS) {
+            throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "Call '" + call.id + "' has "
+                    + MAX_RUNNING_OPERATIONS + " operations running (queued prompts and recordings, DTMF sends, "
+                    + "invitations), the most a call may have; wait for some to finish, or cancelMediaProcessing.",
+                    java.time.Duration.ofSeconds(1));
+        }
     }
 
     static void requireGroupCall(Conference c) {

@@ -87,6 +87,7 @@ public final class DtmfCalls {
         List<DtmfTone> sequence = List.copyOf(tones);
         int gap = delayMs == null ? DEFAULT_DELAY_MS : delayMs;
         return access.withCall(callId, app, call -> {
+            CallRules.checkRoomForOperation(call);
             List<Participant> receivers = new ArrayList<>();
             for (Participant p : call.conference.participants.values()) {
                 if (!p.id.equals(call.myParticipantId) && p.leg != null && p.leg.receivesDtmf()) {

@@ -71,6 +71,7 @@ public final class IvrCalls {
         }
         return access.withCall(callId, app, call -> {
             IvrChannel ivr = channel(call);
+            checkUris(list);
             Operation op = start(call, OperationKind.PLAY_PROMPT, clientContext);
             List<PromptSlot> slots = slots(call, list);
             ivr.enqueue(new PlayJob(slots, r -> workers.execute(() -> finish(call, op, MediaEndings.play(r)))));
@@ -103,6 +104,7 @@ public final class IvrCalls {
             if (!stops.isEmpty()) {
                 tones.ensureAttached(call.conference); // key presses reach onDigit from now on (RFC 4733, docs/dtmf.md)
             }
+            checkUris(r.prompts());
             Operation op = start(call, OperationKind.RECORD_RESPONSE, r.clientContext());
             RecordJob job = new RecordJob(slots(call, r.prompts()), r.playBeep() == null || r.playBeep() ? BEEP : null,
                     stops.toString(), initial * 1000, silence * 1000, max * 1000, recordings.spool(),
@@ -178,6 +180,9 @@ public final class IvrCalls {
                 throw new SwitchboardException(ErrorCode.CONFLICT, "Participant '" + other + "' is on hold already; "
                         + "only one participant can be on hold at a time (stopHoldMusic first).");
             }
+            if (prompt != null) {
+                checkUris(List.of(prompt));
+            }
             Operation op = start(call, OperationKind.START_HOLD_MUSIC, clientContext);
             PromptSlot music = prompt == null ? PromptSlot.of(PcmClip.HOLD_MUSIC) : prompts.slot(call, prompt);
             ivr.hold(p.id, music, res -> workers.execute(() -> finish(call, op, MediaEndings.hold(res))));
@@ -252,15 +257,17 @@ public final class IvrCalls {
         return ivr;
     }
 
+    /** A new running operation of the call (429 when it has the most it may have). */
     private Operation start(Call call, OperationKind kind, String clientContext) {
+        CallRules.checkRoomForOperation(call);
         Operation op = new Operation(Ids.next(), call.id, kind, OperationStatus.RUNNING, clientContext, null, List.of(),
                 clock.instant());
         call.remember(op, retention);
         return op;
     }
 
-    private List<PromptSlot> slots(Call call, List<MediaPrompt> list) {
-        List<PromptSlot> slots = new ArrayList<>(list.size());
+    /** Every prompt has an http(s) {@code mediaInfo.uri}; checked before anything is started. */
+    private static void checkUris(List<MediaPrompt> list) {
         for (MediaPrompt p : list) {
             if (p == null || p.uri() == null) {
                 throw SwitchboardException.badRequest("Every prompt needs mediaInfo.uri.");
@@ -270,6 +277,11 @@ public final class IvrCalls {
                 throw SwitchboardException.badRequest("mediaInfo.uri must be an absolute http or https URL: '" + p.uri() + "'.");
             }
         }
+    }
+
+    /** The prompts' slots, filling from the cache or the network (after {@link #checkUris}). */
+    private List<PromptSlot> slots(Call call, List<MediaPrompt> list) {
+        List<PromptSlot> slots = new ArrayList<>(list.size());
         for (MediaPrompt p : list) {
             slots.add(prompts.slot(call, p));
         }

@@ -1,0 +1,98 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.graph.communications.calls.item.cancelmediaprocessing.CancelMediaProcessingPostRequestBody;
+import com.microsoft.graph.models.MediaInfo;
+import com.microsoft.graph.models.MediaPrompt;
+import com.microsoft.graph.models.OperationStatus;
+import com.microsoft.graph.models.PlayPromptOperation;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A call has at most 100 operations running (queued prompts and recordings, DTMF sends, invitations): a bot in a loop
+ * gets {@code 429} with {@code Retry-After} instead of growing the server's memory without bound; a request refused
+ * for bad input starts no operation at all (it used to leave one {@code Running} for good).
+ */
+class OperationLimitTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void aCallRunsAtMost100OperationsAndARefusedRequestStartsNone() throws Exception {
+        try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver();
+             PromptServer prompts = new PromptServer()) {
+            prompts.put("/long.wav", PromptServer.toneWav(440, 30.0, 16000));
+            String token = Tokens.devBotToken(server.baseUrl());
+            GraphServiceClient graph = GraphSdk.client(server.baseUrl(), token);
+            String callId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            String playUrl = server.baseUrl() + "/v1.0/communications/calls/" + callId + "/playPrompt";
+
+            for (int i = 0; i < 150; i++) { // a non-http prompt is refused before anything starts
+                HttpResponse<String> refused = post(playUrl, token, body("ftp://127.0.0.1/p" + i + ".wav"));
+                assertThat(refused.statusCode()).isEqualTo(400);
+                assertThat(refused.body()).contains("mediaInfo.uri must be an absolute http or https URL");
+            }
+            List<String> queued = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                PlayPromptOperation op = graph.communications().calls().byCallId(callId).playPrompt()
+                        .post(IvrMediaEndToEndTest.play("q" + i, prompt(prompts.url("/long.wav"))));
+                assertThat(op.getStatus()).as("operation %d of 100 (none left over from the refused ones)", i)
+                        .isEqualTo(OperationStatus.Running);
+                queued.add(op.getId());
+            }
+            HttpResponse<String> full = post(playUrl, token, body(prompts.url("/long.wav")));
+            assertThat(full.statusCode()).isEqualTo(429);
+            assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+            JsonNode error = new ObjectMapper().readTree(full.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("TooManyRequests");
+            assertThat(error.path("message").asText()).contains("has 100 operations running");
+            assertThat(error.path("innerError").path("request-id").asText()).isNotBlank();
+
+            graph.communications().calls().byCallId(callId).cancelMediaProcessing().post(new CancelMediaProcessingPostRequestBody());
+            for (String op : queued) {
+                JsonNode done = bot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + op), WAIT)
+                        .path("resourceData");
+                assertThat(done.path("resultInfo").path("subcode").asInt()).isEqualTo(8508);
+            }
+            await().atMost(WAIT).until(() -> post(playUrl, token, body(prompts.url("/long.wav"))).statusCode() == 200);
+            graph.communications().calls().byCallId(callId).delete();
+        }
+    }
+
+    private static String body(String uri) {
+        return "{\"prompts\":[{\"@odata.type\":\"#microsoft.graph.mediaPrompt\",\"mediaInfo\":{\"uri\":\"" + uri
+                + "\",\"resourceId\":\"long\"}}]}";
+    }
+
+    private static MediaPrompt prompt(String uri) {
+        MediaInfo info = new MediaInfo();
+        info.setUri(uri);
+        info.setResourceId("long");
+        MediaPrompt p = new MediaPrompt();
+        p.setMediaInfo(info);
+        return p;
+    }
+
+    private static HttpResponse<String> post(String url, String token, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
