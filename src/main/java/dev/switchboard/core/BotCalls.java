@@ -30,8 +30,11 @@ public final class BotCalls {
     private Rings rings;
     private java.time.Duration ringFor;
 
+    private final CallCapacity capacity;
+
     BotCalls(CallAccess access, Conferences conferences, Departures departures, Rosters rosters,
-             Invitations invitations, Clock clock, int retention) {
+             Invitations invitations, Clock clock, int retention, CallCapacity capacity) {
+        this.capacity = capacity;
         this.access = access;
         this.conferences = conferences;
         this.departures = departures;
@@ -53,9 +56,10 @@ public final class BotCalls {
      * {@code establishing}; the call becomes {@code established} before this returns, once its media leg exists.
      *
      * @throws SwitchboardException BAD_REQUEST (media offer refused), FORBIDDEN (wrong passcode), CONFLICT (this
-     *                              identity is already in the meeting)
+     *                              identity is already in the meeting), TOO_MANY_REQUESTS (the server's most live calls)
      */
     public CallView create(CreateCallRequest request, Caller app) {
+        capacity.check();
         return conferences.create(request, app);
     }
 

@@ -54,14 +54,16 @@ public final class CallEngine implements AutoCloseable {
         this.departures = new Departures(registry, events, rosters, journaling);
         this.invitations = new Invitations(events, settings.operationRetention());
         Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
-        this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention());
+        CallCapacity capacity = new CallCapacity(registry, settings.maxCalls());
+        this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention(),
+                capacity);
         this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
         Rings rings = new Rings(events);
         ParticipantMoves moves = new ParticipantMoves(registry, departures, rosters, invitations, journaling, events);
         conferences.ringTargets(rings, settings.ringingTimeout());
         bots.ringInvitees(rings, settings.inviteTimeout());
         this.incoming = new IncomingCalls(registry, access, media, clock, events, rosters, departures, journaling, rings,
-                moves);
+                moves, capacity);
         participants.onUserJoined(incoming::userJoined); // a rung user's join answers their ring at once
         this.toneRelay = new ToneRelay(events);
         toneRelay.addHook((call, participantId, tone) -> onDigit(call.id, participantId, tone.symbol())); // stopTones

@@ -10,19 +10,36 @@ import java.time.Duration;
  * @param operationRetention how many finished operations per call stay readable through {@code operations/{id}}
  * @param ringingTimeout     a peer-to-peer call whose callee has not joined after this long ends {@code terminated}
  *                           (resultInfo 408/10057), as an unanswered invitation does after {@code inviteTimeout}
+ * @param maxCalls           the most live calls this server takes; a new one past it is refused with 429
+ *                           ({@link #autoMaxCalls()} by default)
  */
-public record CallSettings(Duration keepAliveTimeout, Duration inviteTimeout, int operationRetention, Duration ringingTimeout) {
+public record CallSettings(Duration keepAliveTimeout, Duration inviteTimeout, int operationRetention, Duration ringingTimeout,
+                           int maxCalls) {
+    /** The heap a live call is given when {@code maxCalls} is derived from it (an idle call takes about 25 KiB). */
+    public static final long HEAP_PER_CALL = 64L << 10;
     public static final CallSettings DEFAULTS = new CallSettings(Duration.ofMinutes(45), Duration.ofSeconds(60), 100,
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), autoMaxCalls());
 
     public CallSettings {
         if (keepAliveTimeout.isNegative() || keepAliveTimeout.isZero() || inviteTimeout.isNegative()
                 || inviteTimeout.isZero() || operationRetention < 1 || ringingTimeout.isNegative() || ringingTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive and retention at least 1");
         }
+        if (maxCalls < 1) {
+            throw new IllegalArgumentException("the most live calls must be at least 1, was " + maxCalls);
+        }
+    }
+
+    /** The heap's maximum over {@link #HEAP_PER_CALL}, 100 to 100,000 (about 3,900 at {@code -Xmx256m}). */
+    public static int autoMaxCalls() {
+        return (int) Math.clamp(Runtime.getRuntime().maxMemory() / HEAP_PER_CALL, 100, 100_000);
     }
 
     public CallSettings withRingingTimeout(Duration timeout) {
-        return new CallSettings(keepAliveTimeout, inviteTimeout, operationRetention, timeout);
+        return new CallSettings(keepAliveTimeout, inviteTimeout, operationRetention, timeout, maxCalls);
+    }
+
+    public CallSettings withMaxCalls(int value) {
+        return new CallSettings(keepAliveTimeout, inviteTimeout, operationRetention, ringingTimeout, value);
     }
 }

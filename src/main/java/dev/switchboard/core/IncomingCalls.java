@@ -33,9 +33,13 @@ public final class IncomingCalls {
     private final DialedCalls dialing;
     private final GroupTransfers groupTransfers;
 
+    private final CallCapacity capacity;
+
     IncomingCalls(CallRegistry registry, CallAccess access, dev.switchboard.media.MediaEngine media, Clock clock, CallEvents events,
-                  Rosters rosters, Departures departures, Journaling journal, Rings rings, ParticipantMoves moves) {
+                  Rosters rosters, Departures departures, Journaling journal, Rings rings, ParticipantMoves moves,
+                  CallCapacity capacity) {
         this.registry = registry;
+        this.capacity = capacity;
         this.access = access;
         this.departures = departures;
         this.rings = rings;
@@ -65,9 +69,11 @@ public final class IncomingCalls {
      * @param callId  the new call's id ({@link CallCommand.Dial#of} makes one)
      * @param window  how long the bot has to answer, reject or redirect
      * @throws SwitchboardException FORBIDDEN (not a user token), ITEM_NOT_FOUND (the bot is not in the caller's
-     *                              tenant), BAD_REQUEST (empty or refused offer)
+     *                              tenant), BAD_REQUEST (empty or refused offer),
+     *                              TOO_MANY_REQUESTS (the server's most live calls)
      */
     public Dialed dial(String callId, Caller user, CallingBot bot, String sdpOffer, InetAddress offeredFrom, Duration window) {
+        capacity.check();
         return dialing.dial(callId, user, bot, sdpOffer, offeredFrom, window);
     }
 

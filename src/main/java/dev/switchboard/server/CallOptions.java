@@ -12,7 +12,12 @@ final class CallOptions {
                     + "number is seconds) (default: 60s).")
     Duration ringingTimeout;
 
+    @Option(names = "--max-calls", defaultValue = "auto", converter = SettingConverters.CallLimitConverter.class,
+            description = {"The most live calls this server takes; a new call or dial past it is 429 (Retry-After 5).",
+                    "Default: auto, the heap's maximum over 64 KiB (about 3,900 at -Xmx256m), 100 to 100,000."})
+    CallLimit maxCalls;
+
     CallSettings settings() {
-        return CallSettings.DEFAULTS.withRingingTimeout(ringingTimeout);
+        return CallSettings.DEFAULTS.withRingingTimeout(ringingTimeout).withMaxCalls(maxCalls.resolve());
     }
 }

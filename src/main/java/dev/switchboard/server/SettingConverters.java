@@ -47,6 +47,18 @@ final class SettingConverters {
         }
     }
 
+    /** {@code auto} or a number of calls ({@link CallLimit}). */
+    static final class CallLimitConverter implements ITypeConverter<CallLimit> {
+        @Override
+        public CallLimit convert(String value) {
+            try {
+                return CallLimit.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' " + e.getMessage());
+            }
+        }
+    }
+
     /** {@code auto} or a size such as {@code 64MiB} ({@link MemorySize}). */
     static final class MemorySizeConverter implements ITypeConverter<MemorySize> {
         @Override

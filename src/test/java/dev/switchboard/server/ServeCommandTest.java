@@ -141,6 +141,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void theMostLiveCallsIsAutoOrANumber() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("maxCalls").asText()).isEqualTo("auto");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--max-calls", "250", "--print-config").out())
+                .get("maxCalls").asText()).isEqualTo("250");
+        for (String bad : List.of("0", "-1", "many", "1e3", "")) {
+            Run refused = serve(Map.of(), "--max-calls", bad, "--print-config");
+            assertThat(refused.exitCode()).as(bad).isEqualTo(2);
+            assertThat(refused.err()).as(bad).contains("must be auto or a number of calls, at least 1");
+        }
+    }
+
+    @Test
     void thePromptMemoryIsAutoOrASizeAndPrintsBackAsItWasGiven() throws Exception {
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("promptMemory").asText()).isEqualTo("auto");
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--prompt-memory", "256mib", "--print-config").out())

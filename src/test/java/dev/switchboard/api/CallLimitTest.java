@@ -1,0 +1,81 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.server.InboundSettings;
+import dev.switchboard.testsupport.FfmpegPeer;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code --max-calls}: a bot's new call, or a user's dial, past the server's most live calls is {@code 429} with
+ * {@code Retry-After} and a message saying what to do, before anything is made; ending a call makes room again.
+ */
+class CallLimitTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void pastTheMostLiveCallsANewCallOrADialIs429UntilOneEnds() throws Exception {
+        try (CallbackReceiver bot = new CallbackReceiver();
+             TestServer server = TestServer.start(c -> c.withCalls(c.calls().withMaxCalls(3))
+                     .withInbound(InboundSettings.DEFAULTS.withWebhook(DevIdentities.DEV_BOT_APP_ID, bot.url())))) {
+            String token = Tokens.devBotToken(server.baseUrl());
+            GraphServiceClient graph = GraphSdk.client(server.baseUrl(), token);
+            List<String> calls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                calls.add(graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                        DevIdentities.BOB_ID)).getId());
+            }
+            String create = "{\"@odata.type\":\"#microsoft.graph.call\",\"callbackUri\":\"" + bot.url() + "\","
+                    + "\"requestedModalities\":[\"audio\"],\"mediaConfig\":{\"@odata.type\":"
+                    + "\"#microsoft.graph.serviceHostedMediaConfig\"},\"targets\":[{\"identity\":{\"user\":{\"id\":\""
+                    + DevIdentities.ALICE_ID + "\"}}},{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.BOB_ID + "\"}}}]}";
+            HttpResponse<String> full = post(server.baseUrl() + "/v1.0/communications/calls", token, "application/json", create);
+            assertThat(full.statusCode()).isEqualTo(429);
+            assertThat(full.headers().firstValue("Retry-After")).hasValue("5");
+            JsonNode error = JSON.readTree(full.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("TooManyRequests");
+            assertThat(error.path("message").asText()).contains("This server has 3 live calls", "--max-calls 3",
+                    "DELETE /communications/calls/{id}");
+            assertThat(error.path("innerError").path("request-id").asText()).isNotBlank();
+
+            HttpResponse<String> dial = dial(server.baseUrl());
+            assertThat(dial.statusCode()).as("a user's dial: " + dial.body()).isEqualTo(429);
+            assertThat(JSON.readTree(dial.body()).path("error").path("code").asText()).isEqualTo("TooManyRequests");
+
+            graph.communications().calls().byCallId(calls.getFirst()).delete();
+            HttpResponse<String> room = post(server.baseUrl() + "/v1.0/communications/calls", token, "application/json", create);
+            assertThat(room.statusCode()).as("one ended: room for one").isEqualTo(201);
+            assertThat(post(server.baseUrl() + "/v1.0/communications/calls", token, "application/json", create).statusCode())
+                    .isEqualTo(429);
+            graph.communications().calls().byCallId(calls.get(1)).delete();
+            assertThat(dial(server.baseUrl()).statusCode()).as("a dial takes the room a call left").isEqualTo(201);
+            assertThat(dial(server.baseUrl()).statusCode()).as("and counts").isEqualTo(429);
+        }
+    }
+
+    private static HttpResponse<String> dial(String baseUrl) throws Exception {
+        return post(baseUrl + "/client/v1/apps/" + DevIdentities.DEV_BOT_APP_ID + "/calls", Tokens.carolToken(baseUrl),
+                "application/sdp", FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(), FfmpegPeer.Codec.PCMU, "sendrecv"));
+    }
+
+    private static HttpResponse<String> post(String url, String token, String type, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
