@@ -190,15 +190,34 @@ final class PromptCache {
     /** Downloads and decodes, holding the body's bytes in {@link #memory} until decoded; the clip's stay taken. */
     private PcmClip fetchAndDecode(MediaPrompt prompt) {
         fetches.incrementAndGet();
-        AtomicLong body = new AtomicLong();
+        Download body = new Download();
         try {
-            byte[] wav = fetcher.fetch(prompt.uri(), n -> {
-                take(n);
-                body.addAndGet(n);
-            });
+            byte[] wav = fetcher.fetch(prompt.uri(), body::take);
             return WavDecoder.decode(wav, this::take);
         } finally {
-            memory.give(body.get());
+            memory.give(body.close());
+        }
+    }
+
+    /**
+     * What one download holds. A download that timed out may still be receiving when its fetch has returned; once
+     * closed, it is refused more (so nothing it takes later is left unaccounted).
+     */
+    private final class Download {
+        private long held;
+        private boolean closed;
+
+        synchronized void take(long n) {
+            if (closed) {
+                throw new IllegalStateException("the download was abandoned");
+            }
+            PromptCache.this.take(n);
+            held += n;
+        }
+
+        synchronized long close() {
+            closed = true;
+            return held;
         }
     }
 

@@ -170,6 +170,22 @@ class PromptCacheTest {
         assertThat(memory.used()).isZero();
     }
 
+    @Test
+    void aDownloadStillReceivingAfterItsFetchGaveUpTakesNothingMore() {
+        PromptMemory memory = new PromptMemory(1 << 20);
+        java.util.concurrent.atomic.AtomicReference<java.util.function.LongConsumer> late = new java.util.concurrent.atomic.AtomicReference<>();
+        PromptCache cache = new PromptCache(1 << 20, memory, (uri, hold) -> {
+            hold.accept(1000);
+            late.set(hold); // the HTTP client's thread goes on receiving after the timeout
+            throw SwitchboardException.badRequest("The media at '" + uri + "' cannot be used: it was not downloaded within 15 s.");
+        }, Runnable::run);
+        PromptSlot slot = cache.slot(call("c", "app"), new MediaPrompt(URI_A, null));
+        assertThat(slot.failure()).contains("within 15 s");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> late.get().accept(5000))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(memory.used()).isZero();
+    }
+
     /**
      * Eight threads play, release and prefetch 40 prompts (half cached) against a memory that fits a few: memory is
      * never over its bound, and once every slot is released only the cached clips are left.
