@@ -51,11 +51,7 @@ final class SettingConverters {
     static final class CallLimitConverter implements ITypeConverter<CallLimit> {
         @Override
         public CallLimit convert(String value) {
-            try {
-                return CallLimit.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("'" + value + "' " + e.getMessage());
-            }
+            return parsed(value, CallLimit::parse);
         }
     }
 
@@ -63,11 +59,16 @@ final class SettingConverters {
     static final class MemorySizeConverter implements ITypeConverter<MemorySize> {
         @Override
         public MemorySize convert(String value) {
-            try {
-                return MemorySize.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("'" + value + "' " + e.getMessage());
-            }
+            return parsed(value, MemorySize::parse);
+        }
+    }
+
+    /** {@code parse(value)}, its refusal ({@code IllegalArgumentException}: "must be ...") naming the value. */
+    private static <T> T parsed(String value, java.util.function.Function<String, T> parse) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("'" + value + "' " + e.getMessage());
         }
     }
 

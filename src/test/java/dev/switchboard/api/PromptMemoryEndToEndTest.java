@@ -11,31 +11,24 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.ivr.PromptMemory;
 import dev.switchboard.media.ivr.RecordingStore;
-import dev.switchboard.server.Main;
 import dev.switchboard.server.MemorySize;
-import dev.switchboard.testsupport.MediaPorts;
+import dev.switchboard.testsupport.ServerProcess;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -89,10 +82,10 @@ class PromptMemoryEndToEndTest {
         try (PromptServer prompts = new PromptServer(); CallbackReceiver bot = new CallbackReceiver()) {
             prompts.put("/long-8k.wav", longest);
             prompts.put("/short.wav", PromptServer.toneWav(440, 0.5, 16000));
-            Serve serve = Serve.start(dir);
-            try {
-                GraphServiceClient graph = GraphSdk.client(serve.baseUrl, Tokens.devBotToken(serve.baseUrl));
-                assertThat(metric(serve.baseUrl, "switchboard_ivr_prompt_memory_limit_bytes")).as("a quarter of the heap's maximum (the serial collector's counts one survivor space less than 256 MiB)")
+            try (ServerProcess serve = ServerProcess.start(dockerfileJvmOptions(), dir.resolve("data"))) {
+                GraphServiceClient graph = GraphSdk.client(serve.baseUrl(), Tokens.devBotToken(serve.baseUrl()));
+                assertThat(metric(serve.baseUrl(), "switchboard_ivr_prompt_memory_limit_bytes"))
+                        .as("a quarter of the heap's maximum (the serial collector's counts one survivor space less than 256 MiB)")
                         .isBetween(48L << 20, 64L << 20);
                 List<String> calls = new ArrayList<>();
                 List<String> operations = new ArrayList<>();
@@ -108,7 +101,7 @@ class PromptMemoryEndToEndTest {
                             .post(IvrMediaEndToEndTest.play("many-" + c, twenty.toArray(Prompt[]::new))).getId());
                 }
                 await().atMost(WAIT).until(() -> prompts.hits("/long-8k.wav") == 40);
-                await().atMost(WAIT).until(() -> metric(serve.baseUrl, "switchboard_ivr_prompt_memory_refusals_total") >= 1);
+                await().atMost(WAIT).until(() -> metric(serve.baseUrl(), "switchboard_ivr_prompt_memory_refusals_total") >= 1);
                 for (String callId : calls) {
                     graph.communications().calls().byCallId(callId).cancelMediaProcessing()
                             .post(new CancelMediaProcessingPostRequestBody());
@@ -121,14 +114,11 @@ class PromptMemoryEndToEndTest {
                     assertThat(done.path("resultInfo").path("subcode").asInt()).as(done.toString()).isIn(8536, 8508);
                 }
                 await().atMost(WAIT).untilAsserted(() ->
-                        assertThat(metric(serve.baseUrl, "switchboard_ivr_prompt_memory_used_bytes")).isZero());
+                        assertThat(metric(serve.baseUrl(), "switchboard_ivr_prompt_memory_used_bytes")).isZero());
                 JsonNode played = play(graph, bot, calls.getFirst(), prompts.url("/short.wav"));
                 assertThat(played.path("status").asText()).as("the server still plays prompts").isEqualTo("Completed");
-                assertThat(serve.output).noneMatch(l -> l.contains("OutOfMemoryError"));
-            } finally {
-                serve.stop();
+                assertThat(serve.output()).as("the server's output").noneMatch(l -> l.contains("OutOfMemoryError"));
             }
-            assertThat(serve.output).as("the server's output").noneMatch(l -> l.contains("OutOfMemoryError"));
         }
     }
 
@@ -158,51 +148,12 @@ class PromptMemoryEndToEndTest {
         return (long) Double.parseDouble(m.group(1));
     }
 
-    /** {@code serve} in its own JVM with the options the Dockerfile ships (the recommended ones, -Xmx256m). */
-    private record Serve(Process process, String baseUrl, List<String> output, Thread reader) {
-        static Serve start(Path dir) throws Exception {
-            String options = Files.readAllLines(Path.of("Dockerfile")).stream()
-                    .filter(l -> l.startsWith("ENV JDK_JAVA_OPTIONS=")).findFirst().orElseThrow()
-                    .replaceFirst("^ENV JDK_JAVA_OPTIONS=\"", "").replaceFirst("\"$", "");
-            assertThat(options).contains("-Xmx256m");
-            int[] media = MediaPorts.nextRange(10);
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(Arrays.asList(options.split(" ")));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                    "--port", "0", "--https-port", "off", "--webrtc-port", "-1", "--data-dir", dir.resolve("data").toString(),
-                    "--media-ports", media[0] + "-" + media[1]));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            List<String> output = new CopyOnWriteArrayList<>();
-            CompletableFuture<String> listening = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        output.add(line);
-                        Matcher m = Pattern.compile("^Switchboard listening on (http://\\S+)").matcher(line);
-                        if (m.find()) {
-                            listening.complete(m.group(1).replaceFirst("/$", ""));
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // the process ended
-                }
-                listening.completeExceptionally(new IllegalStateException("serve exited:\n" + String.join("\n", output)));
-            }, "prompt-memory-serve-output");
-            reader.start();
-            try {
-                return new Serve(p, listening.get(60, TimeUnit.SECONDS), output, reader);
-            } catch (Exception e) {
-                p.destroyForcibly();
-                throw e;
-            }
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            reader.join(5000);
-        }
+    /** The JVM options the Dockerfile ships (the recommended ones, {@code -Xmx256m}). */
+    private static List<String> dockerfileJvmOptions() throws Exception {
+        String options = Files.readAllLines(Path.of("Dockerfile")).stream()
+                .filter(l -> l.startsWith("ENV JDK_JAVA_OPTIONS=")).findFirst().orElseThrow()
+                .replaceFirst("^ENV JDK_JAVA_OPTIONS=\"", "").replaceFirst("\"$", "");
+        assertThat(options).contains("-Xmx256m");
+        return Arrays.asList(options.split(" "));
     }
 }

@@ -23,9 +23,15 @@ public record ServerProcess(Process process, String baseUrl, List<String> output
 
     /** Starts a server on {@code dataDir}; {@code extraArgs} are more {@code serve} flags. */
     public static ServerProcess start(Path dataDir, String... extraArgs) throws Exception {
+        return start(List.of(), dataDir, extraArgs);
+    }
+
+    /** The same in a JVM started with {@code jvmOptions} (e.g. the Dockerfile's). */
+    public static ServerProcess start(List<String> jvmOptions, Path dataDir, String... extraArgs) throws Exception {
         int[] media = MediaPorts.nextRange(20);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
                 "--port", "0", "--https-port", "0", "--webrtc-port", "0",
                 "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1]));
         command.addAll(List.of(extraArgs));
