@@ -37,7 +37,7 @@ class OperationLimitTest {
     void aCallRunsAtMost100OperationsAndARefusedRequestStartsNone() throws Exception {
         try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver();
              PromptServer prompts = new PromptServer()) {
-            prompts.put("/long.wav", PromptServer.toneWav(440, 30.0, 16000));
+            prompts.put("/long.wav", PromptServer.toneWav(440, 120.0, 16000)); // plays long after the 101st request
             String token = Tokens.devBotToken(server.baseUrl());
             GraphServiceClient graph = GraphSdk.client(server.baseUrl(), token);
             String callId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
