@@ -124,11 +124,6 @@ final class PromptCache {
         }
     }
 
-    /** Bytes of prompt audio in memory now: downloads and decoded clips (for metrics and tests). */
-    long memoryUsed() {
-        return memory.used();
-    }
-
     private static Key key(Call call, MediaPrompt prompt) {
         return new Key(call.tenantId, call.appId, prompt.resourceId(), prompt.uri().toString());
     }

@@ -52,7 +52,8 @@ class PromptCacheTest {
     @Test
     void aCachedPromptCostsOneFetchForEveryPlayOfEveryCallOfTheApp() {
         AtomicInteger fetches = new AtomicInteger();
-        PromptCache cache = new PromptCache(1 << 20, new PromptMemory(1 << 20), serving(fetches), Runnable::run);
+        PromptMemory memory = new PromptMemory(1 << 20);
+        PromptCache cache = new PromptCache(1 << 20, memory, serving(fetches), Runnable::run);
         MediaPrompt welcome = new MediaPrompt(URI_A, "welcome-v1");
         cache.prefetch(call("c0", "app"), welcome).join();
         for (int c = 0; c < 200; c++) {
@@ -62,7 +63,7 @@ class PromptCacheTest {
         }
         assertThat(fetches).as("1,000 plays in 200 calls").hasValue(1);
         assertThat(cache.fetches()).isEqualTo(1);
-        assertThat(cache.memoryUsed()).as("one clip however many play it").isEqualTo(CLIP);
+        assertThat(memory.used()).as("one clip however many play it").isEqualTo(CLIP);
         cache.slot(call("other", "another-app"), welcome);
         assertThat(fetches).as("another app's resourceId is its own").hasValue(2);
         cache.slot(call("c0", "app"), new MediaPrompt(URI_A, null));
