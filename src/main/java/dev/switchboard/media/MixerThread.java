@@ -32,6 +32,8 @@ final class MixerThread implements Runnable {
     private final TickPhase phase = new TickPhase(System.nanoTime());
     private final CollectionCount collections = new CollectionCount();
     private final LateTicks late;
+    /** The mixing arrays every room of this thread uses during its tick. */
+    private final dev.switchboard.media.mix.MixBuffers buffers = new dev.switchboard.media.mix.MixBuffers();
     @SuppressWarnings("unchecked")
     private final AtomicReference<TickSlot<RtpRoom>[]> slots = new AtomicReference<>(new TickSlot[0]);
     /** A round's recent wall time (average over ~8 rounds), for {@link #lighterThan}; written by this thread only. */
@@ -68,6 +70,11 @@ final class MixerThread implements Runnable {
             }
             return current;
         });
+    }
+
+    /** The mixing arrays of this thread, for the rooms it ticks (one room at a time). */
+    dev.switchboard.media.mix.MixBuffers buffers() {
+        return buffers;
     }
 
     /** Where its legs' packets arrive in the period (packet threads report to it). */

@@ -2,6 +2,7 @@ package dev.switchboard.media;
 
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.media.mix.AudioMixer;
+import dev.switchboard.media.mix.MixBuffers;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -24,8 +25,14 @@ final class RoutedMix {
     private boolean[] hearsVoice = new boolean[0];
     private boolean[] botHears = new boolean[0];
     private RtpLeg[] defaultLegs = new RtpLeg[0];
-    private final int[] sum = new int[AudioCodec.MIX_FRAME];
-    private final short[] out = new short[AudioCodec.MIX_FRAME];
+    private final int[] sum;
+    private final short[] out;
+
+    /** @param buffers the mixer thread's arrays: a routed mix is made and sent before the next one is made */
+    RoutedMix(MixBuffers buffers) {
+        this.sum = buffers.routedSum();
+        this.out = buffers.frame();
+    }
 
     /**
      * Compiles {@code routes} against {@code ls} unless both are what was compiled last.

@@ -22,7 +22,8 @@ public final class RtpRoom implements MediaRoom {
     private final AudioMixer mixer;
     /** Service-hosted media: prompts, recordings, hold music (mixer hooks marked "ivr" in {@link #tick()}). */
     private final dev.switchboard.media.ivr.IvrChannel ivr = new dev.switchboard.media.ivr.IvrChannel();
-    private final short[] scratch = new short[dev.switchboard.media.codec.AudioCodec.MIX_FRAME];
+    /** A talker's mix-minus before its encode: the mixer thread's array, shared with its other rooms. */
+    private final short[] scratch;
     /** Who is in the room; the tick reads its leg array once per tick. */
     private final RoomLegs legs;
     /** The legs contributing to the current tick (mixer thread only). */
@@ -32,7 +33,7 @@ public final class RtpRoom implements MediaRoom {
     /** Who hears whom beyond the default group (audio routing groups); {@link AudioRoutes#DEFAULT} nearly always. */
     private volatile AudioRoutes routes = AudioRoutes.DEFAULT;
     /** {@link #routes} compiled against the legs, and the routed listeners' mixes (mixer thread only). */
-    private final RoutedMix routed = new RoutedMix();
+    private final RoutedMix routed;
     /** This tick's talkers outside the default group: heard only through routes (mixer thread only). */
     private RtpLeg[] privates = new RtpLeg[0];
     private volatile long tickStarted;
@@ -54,7 +55,9 @@ public final class RtpRoom implements MediaRoom {
         this.callId = callId;
         this.engine = engine;
         this.mixerThread = mixerThread;
-        this.mixer = new AudioMixer(engine.opusEncoder());
+        this.mixer = new AudioMixer(engine.opusEncoder(), mixerThread.buffers());
+        this.scratch = mixerThread.buffers().frame();
+        this.routed = new RoutedMix(mixerThread.buffers());
         this.voices = new LoudestVoices(engine.mixDepth());
         this.legs = new RoomLegs(this, engine);
     }

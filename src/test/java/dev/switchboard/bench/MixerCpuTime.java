@@ -5,6 +5,7 @@ import dev.switchboard.media.codec.FrameDecoder;
 import dev.switchboard.media.codec.FrameEncoder;
 import dev.switchboard.media.codec.OpusEncoderSettings;
 import dev.switchboard.media.mix.AudioMixer;
+import dev.switchboard.media.mix.MixBuffers;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -35,8 +36,9 @@ public final class MixerCpuTime {
         boolean narrow = mode.equals("narrow");
         OpusEncoderSettings opus = codec.narrowband() ? OpusEncoderSettings.SWITCHBOARD : OpusEncoderSettings.preset(mode);
         Room[] r = new Room[rooms];
+        MixBuffers buffers = new MixBuffers(); // one thread ticks every room: one set, as a mixer thread has
         for (int i = 0; i < rooms; i++) {
-            r[i] = new Room(codec, legs, talkers, narrow, opus);
+            r[i] = new Room(codec, legs, talkers, narrow, opus, buffers);
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long ticks = 0;
@@ -72,15 +74,16 @@ public final class MixerCpuTime {
         private final short[][] pcm;
         private final byte[][] payloads;
         private final int[] lengths;
-        private final short[] scratch = new short[AudioCodec.MIX_FRAME];
+        private final short[] scratch;
         private final byte[] out;
         private final int legs;
         private final int talkers;
 
-        Room(AudioCodec codec, int legs, int talkers, boolean narrow, OpusEncoderSettings opus) {
+        Room(AudioCodec codec, int legs, int talkers, boolean narrow, OpusEncoderSettings opus, MixBuffers buffers) {
             this.codec = codec;
             this.narrow = narrow;
-            this.mixer = new AudioMixer(opus);
+            this.mixer = new AudioMixer(opus, buffers);
+            this.scratch = buffers.frame();
             this.legs = legs;
             this.talkers = talkers;
             decoders = new FrameDecoder[talkers];

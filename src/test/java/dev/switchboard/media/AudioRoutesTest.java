@@ -33,7 +33,10 @@ class AudioRoutesTest {
 
     /** c is whispered to a; d hears b alone. */
     private Routed routed(String callId) {
-        MediaRoom room = engine.openRoom(callId);
+        return routed(engine.openRoom(callId));
+    }
+
+    private Routed routed(MediaRoom room) {
         RtpPeer a = rig.peer(), b = rig.peer(), c = rig.peer(), d = rig.peer();
         RtpLeg la = rig.join(room, "a", a), lb = rig.join(room, "b", b), lc = rig.join(room, "c", c);
         rig.join(room, "d", d);
@@ -72,5 +75,36 @@ class AudioRoutesTest {
         awaitHearing(r.b(), 1000);
         rig.expectPackets(r.b(), 30, new double[] {400, 1000}, new double[] {600});
         rig.expectPackets(r.d(), 30, new double[] {400, 600, 1000}, NONE);
+    }
+
+    /**
+     * A mixer thread lends its mixing arrays to every room it ticks, one after the other: a routed room and a plain
+     * room on one thread must each hear only their own voices, in the plain mix, the mix-minus and the routed mixes.
+     */
+    @Test
+    void aRoutedRoomAndAPlainRoomOnOneMixerThreadHearOnlyTheirOwnVoices() {
+        RtpRoom routedRoom = (RtpRoom) engine.openRoom("call-routes-shared");
+        RtpRoom plain = null;
+        for (int i = 0; plain == null; i++) { // idle rooms are spread by count: open rooms until one shares the thread
+            assertThat(i).as("rooms opened to share a mixer thread").isLessThan(8);
+            RtpRoom r = (RtpRoom) engine.openRoom("call-plain-" + i);
+            if (r.mixerThread() == routedRoom.mixerThread()) {
+                plain = r;
+            }
+        }
+        RtpPeer e = rig.peer(), f = rig.peer(), g = rig.peer();
+        RtpLeg le = rig.join(plain, "e", e), lf = rig.join(plain, "f", f);
+        rig.join(plain, "g", g);
+        e.startTone(le.localPort(), 1500, 6000);
+        f.startTone(lf.localPort(), 2000, 6000);
+        Routed r = routed(routedRoom);
+        awaitHearing(g, 2000);
+        double[] routedTones = {400, 600, 1000};
+        double[] plainTones = {1500, 2000};
+        rig.expectPackets(g, 30, plainTones, routedTones);                          // the plain room's shared mix
+        rig.expectPackets(e, 30, new double[] {2000}, new double[] {1500, 400, 600, 1000}); // its mix-minus
+        rig.expectPackets(r.a(), 30, new double[] {600, 1000}, new double[] {400, 1500, 2000}); // routed: minus a, plus c
+        rig.expectPackets(r.d(), 30, new double[] {600}, new double[] {400, 1000, 1500, 2000}); // routed: b alone
+        rig.expectPackets(r.b(), 30, new double[] {400}, new double[] {600, 1000, 1500, 2000}); // mix-minus in routes
     }
 }

@@ -12,14 +12,16 @@ import dev.switchboard.media.codec.OpusEncoderSettings;
  * content of Opus; an Opus leg that starts or stops talking switches between its own encoder and the
  * shared one, which its decoder sees like a speaker switch in an SFU.
  *
- * <p>Not thread-safe: owned by the room's mixer thread. Allocation-free per tick (encoders are
- * created on first use).
+ * <p>Not thread-safe: owned by the room's mixer thread. The sum and the full mix live in that thread's
+ * {@link MixBuffers}, which every room the thread ticks uses in turn: they are valid within a tick only. The shared
+ * encoders (their state runs from tick to tick) are the room's own. Allocation-free per tick (encoders are created on
+ * first use).
  */
 public final class AudioMixer {
     private static final int WIDE = AudioCodec.MIX_FRAME;
     private static final AudioCodec[] CODECS = AudioCodec.values();
-    private final int[] total = new int[WIDE];
-    private final short[] fullMix = new short[WIDE];
+    private final int[] total;
+    private final short[] fullMix;
     /** Samples of this tick's frames: {@link AudioCodec#MIX_FRAME}, or {@link AudioCodec#NARROW_FRAME} at 8 kHz. */
     private int n = WIDE;
     private boolean narrow;
@@ -30,14 +32,19 @@ public final class AudioMixer {
     private boolean fullMixReady;
     private int contributors;
 
-    /** A mixer whose shared Opus encoder uses {@link OpusEncoderSettings#SWITCHBOARD}. */
+    /** A mixer with buffers of its own, whose shared Opus encoder uses {@link OpusEncoderSettings#SWITCHBOARD}. */
     public AudioMixer() {
-        this(OpusEncoderSettings.SWITCHBOARD);
+        this(OpusEncoderSettings.SWITCHBOARD, new MixBuffers());
     }
 
-    /** A mixer whose shared Opus encoder uses {@code opus}. */
-    public AudioMixer(OpusEncoderSettings opus) {
+    /**
+     * A mixer whose shared Opus encoder uses {@code opus} and whose sum and full mix are {@code buffers}' (its mixer
+     * thread's).
+     */
+    public AudioMixer(OpusEncoderSettings opus, MixBuffers buffers) {
         this.opus = java.util.Objects.requireNonNull(opus, "opus");
+        this.total = buffers.total;
+        this.fullMix = buffers.fullMix;
     }
 
     /** Starts a 48 kHz tick: empties the sum and the shared encodings. */
@@ -106,7 +113,10 @@ public final class AudioMixer {
         }
     }
 
-    /** The full mix (every contribution), saturated. Valid until the next {@link #begin()}. */
+    /**
+     * The full mix (every contribution), saturated. Valid until the next {@link #begin()} of any room of this mixer
+     * thread (the array is its {@link MixBuffers}').
+     */
     public short[] fullMix() {
         if (!fullMixReady) {
             for (int i = 0; i < n; i++) {

@@ -1,0 +1,31 @@
+package dev.switchboard.media.mix;
+
+import dev.switchboard.media.codec.AudioCodec;
+
+/**
+ * The working arrays of one 20 ms tick's mixing (11.5 KB): one set per mixer thread, lent to every room that thread
+ * ticks, since a thread ticks one room at a time and no room keeps a sum or a mix from one tick to the next. A room
+ * that owned its own set held them from the call's creation, with nobody talking yet: more than half of what an idle
+ * call costs (docs/benchmarks.md, "Mixing buffers per mixer thread").
+ *
+ * <p>Not thread-safe: used only by the mixer thread that owns it (or by one test or benchmark thread).
+ */
+public final class MixBuffers {
+    final int[] total = new int[AudioCodec.MIX_FRAME];
+    final short[] fullMix = new short[AudioCodec.MIX_FRAME];
+    private final int[] routedSum = new int[AudioCodec.MIX_FRAME];
+    private final short[] frame = new short[AudioCodec.MIX_FRAME];
+
+    /** A sum of some of the tick's voices, for a mix other than the room's own (audio routing groups). */
+    public int[] routedSum() {
+        return routedSum;
+    }
+
+    /**
+     * One listener's 16-bit mix, valid until the next listener's: what a send encodes when the listener hears
+     * something other than the shared full mix.
+     */
+    public short[] frame() {
+        return frame;
+    }
+}
