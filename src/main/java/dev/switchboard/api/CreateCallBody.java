@@ -25,6 +25,12 @@ import java.util.Set;
  */
 final class CreateCallBody {
     private static final Set<String> MODALITIES = Set.of("audio", "video", "videoBasedScreenSharing", "data");
+    /** An identity's id, display name or tenant, and a call's subject: Entra ID's display names stop at 256. */
+    static final int MAX_NAME = 256;
+    /** A callback URL: what browsers and most servers accept. */
+    static final int MAX_URL = 2048;
+    /** Users one new call rings at once (Graph documents no limit; a meeting is joined with meetingInfo instead). */
+    static final int MAX_TARGETS = 100;
 
     private CreateCallBody() {
     }
@@ -50,6 +56,10 @@ final class CreateCallBody {
         ArrayNode targetsJson = Json.optionalArray(body, "targets");
         Invitations invited = Invitations.read(targetsJson, "targets");
         List<ParticipantIdentity> targets = invited.users();
+        if (targets.size() > MAX_TARGETS) {
+            throw SwitchboardException.badRequest("'targets' may list at most " + MAX_TARGETS + " users; this one lists "
+                    + targets.size() + ". To bring more people together, create the call and let them join it.");
+        }
         ObjectNode chatInfo = Json.optionalObject(body, "chatInfo");
         ObjectNode meetingInfo = Json.optionalObject(body, "meetingInfo");
         MeetingCoordinates meeting = meeting(meetingInfo, chatInfo);
@@ -72,18 +82,28 @@ final class CreateCallBody {
             throw SwitchboardException.badRequest("'targets' is required: one target for a peer-to-peer call, two or more for "
                     + "a group call; or give 'meetingInfo'/'chatInfo' to join a meeting.");
         }
-        GraphEcho echo = new GraphEcho(mediaEcho, targetsJson == null ? null : targetsJson.deepCopy(),
-                meetingInfo == null ? null : meetingInfo.deepCopy(), chatInfo == null ? null : chatInfo.deepCopy(),
-                options == null ? null : options.deepCopy());
+        GraphEcho echo = echo(GraphEcho.of(mediaEcho, targetsJson, meetingInfo, chatInfo, options));
         CreateCallRequest request = new CreateCallRequest(callbackUri, modalities, appHosted, offer, targets, meeting,
-                selfUnmute, delta, Json.optionalString(body, "subject"), source(Json.optionalObject(body, "source"), app),
+                selfUnmute, delta, Json.atMost(Json.optionalString(body, "subject"), MAX_NAME, "subject"),
+                source(Json.optionalObject(body, "source"), app),
                 from, echo, invited.outsideDefaultAudio());
         CallKind kind = meetingInfo != null ? CallKind.JOIN_MEETING
                 : request.peerToPeer() ? CallKind.PEER_TO_PEER : CallKind.NEW_GROUP_CALL;
         return new Parsed(request, kind);
     }
 
+    /** {@code echo} unless it is past what a call keeps ({@link GraphEcho#MAX_BYTES}): then a 400 saying so. */
+    static GraphEcho echo(GraphEcho echo) {
+        if (echo.bytes() > GraphEcho.MAX_BYTES) {
+            throw SwitchboardException.badRequest("Switchboard keeps at most " + GraphEcho.MAX_BYTES / 1024 + " KiB of a "
+                    + "call's mediaConfig, targets, meetingInfo, chatInfo and callOptions together, to show them back on "
+                    + "the call; these take " + echo.bytes() + " bytes.");
+        }
+        return echo;
+    }
+
     static URI callbackUri(String value) {
+        Json.atMost(value, MAX_URL, "callbackUri");
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -141,8 +161,10 @@ final class CreateCallBody {
             throw SwitchboardException.badRequest("Each of '" + where + "' must name a user (identity.user.id); phone, "
                     + "application and guest identities are not supported.");
         }
-        return ParticipantIdentity.user(Json.requiredString(user, "id", where + "[].identity.user.id"),
-                Json.optionalString(user, "displayName"), Json.optionalString(user, "tenantId"));
+        String path = where + "[].identity.user.";
+        return ParticipantIdentity.user(Json.atMost(Json.requiredString(user, "id", path + "id"), MAX_NAME, path + "id"),
+                Json.atMost(Json.optionalString(user, "displayName"), MAX_NAME, path + "displayName"),
+                Json.atMost(Json.optionalString(user, "tenantId"), MAX_NAME, path + "tenantId"));
     }
 
     private static MeetingCoordinates meeting(ObjectNode meetingInfo, ObjectNode chatInfo) {
@@ -179,9 +201,11 @@ final class CreateCallBody {
         ObjectNode identity = source == null ? null : Json.optionalObject(source, "identity");
         ObjectNode instance = identity == null ? null : Json.optionalObject(identity, "applicationInstance");
         if (instance != null) {
+            String path = "source.identity.applicationInstance.";
             return new ParticipantIdentity(ParticipantIdentity.Kind.APPLICATION_INSTANCE,
-                    Json.requiredString(instance, "id", "source.identity.applicationInstance.id"),
-                    Json.optionalString(instance, "displayName"), app.tenantId());
+                    Json.atMost(Json.requiredString(instance, "id", path + "id"), MAX_NAME, path + "id"),
+                    Json.atMost(Json.optionalString(instance, "displayName"), MAX_NAME, path + "displayName"),
+                    app.tenantId());
         }
         ObjectNode application = identity == null ? null : Json.optionalObject(identity, "application");
         String displayName = app.displayName();
@@ -190,7 +214,8 @@ final class CreateCallBody {
             if (id != null && !id.equals(app.appId())) {
                 throw SwitchboardException.badRequest("'source.identity.application.id' must be the app id of the access token.");
             }
-            String named = Json.optionalString(application, "displayName");
+            String named = Json.atMost(Json.optionalString(application, "displayName"), MAX_NAME,
+                    "source.identity.application.displayName");
             displayName = named != null ? named : displayName;
         }
         return ParticipantIdentity.application(app.appId(), displayName, app.tenantId());

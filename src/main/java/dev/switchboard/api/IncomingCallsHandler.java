@@ -76,7 +76,7 @@ public final class IncomingCallsHandler {
             callbackCheck.require(callbackUri);
         }
         AnswerRequest answer = new AnswerRequest(callbackUri, modalities, appHosted, offer, GraphRequests.remoteAddress(ctx),
-                delta, new GraphEcho(mediaEcho, null, null, null, options == null ? null : options.deepCopy()));
+                delta, CreateCallBody.echo(GraphEcho.of(mediaEcho, null, null, null, options)));
         var prefetch = IvrBodies.preFetchMedia(media);
         calls.send(new CallCommand.Answer(callId, GraphRequests.caller(app), answer));
         CallsHandler.preFetch(calls, callId, prefetch, GraphRequests.caller(app));

@@ -21,6 +21,15 @@ final class Json {
         return n.asText();
     }
 
+    /** {@code value} (null stays null), unless it is longer than {@code max} characters: then a 400 naming {@code path}. */
+    static String atMost(String value, int max, String path) {
+        if (value != null && value.length() > max) {
+            throw SwitchboardException.badRequest("'" + path + "' may be at most " + max + " characters; this one has "
+                    + value.length() + ".");
+        }
+        return value;
+    }
+
     static String requiredString(ObjectNode o, String field, String path) {
         String s = optionalString(o, field);
         if (s == null || s.isBlank()) {

@@ -174,7 +174,7 @@ public final class CallJson {
      */
     public static ObjectNode call(CallView c, String metadataBase) {
         CreateCallRequest r = c.request();
-        GraphEcho echo = GraphEcho.of(r);
+        GraphEcho.Parts echo = GraphEcho.of(r).parts();
         ObjectNode n = F.objectNode();
         n.put("@odata.type", "#microsoft.graph.call");
         if (metadataBase != null) {
@@ -194,7 +194,7 @@ public final class CallJson {
         if (c.inbound() != null) {
             IncomingCallJson.sourceAndTargets(c, source, n.putArray("targets"));
         } else {
-            n.set("targets", echo.targets() != null ? echo.targets().deepCopy() : F.arrayNode());
+            n.set("targets", echo.targets() != null ? echo.targets() : F.arrayNode());
         }
         ArrayNode modalities = n.putArray("requestedModalities");
         r.requestedModalities().forEach(modalities::add);
@@ -202,8 +202,8 @@ public final class CallJson {
         n.putObject("mediaState").put("audio", c.state() == CallState.TERMINATED || c.state() == CallState.INCOMING
                 ? "inactive" : "active");
         n.set("meetingInfo", meetingInfo(c, echo));
-        n.set("chatInfo", echo.chatInfo() != null ? echo.chatInfo().deepCopy() : F.nullNode());
-        n.set("callOptions", echo.callOptions() != null ? echo.callOptions().deepCopy() : F.nullNode());
+        n.set("chatInfo", echo.chatInfo() != null ? echo.chatInfo() : F.nullNode());
+        n.set("callOptions", echo.callOptions() != null ? echo.callOptions() : F.nullNode());
         n.set("resultInfo", resultInfo(c.resultInfo()));
         n.putNull("toneInfo");
         n.putNull("transcription");
@@ -237,8 +237,8 @@ public final class CallJson {
         return n;
     }
 
-    private static ObjectNode mediaConfig(CallView c, GraphEcho echo) {
-        ObjectNode m = echo.mediaConfig() != null ? echo.mediaConfig().deepCopy() : F.objectNode();
+    private static ObjectNode mediaConfig(CallView c, GraphEcho.Parts echo) {
+        ObjectNode m = echo.mediaConfig() != null ? echo.mediaConfig() : F.objectNode();
         if (c.request().appHostedMedia()) {
             m.put("@odata.type", "#microsoft.graph.appHostedMediaConfig");
             m.put("blob", c.mediaAnswer());
@@ -248,9 +248,9 @@ public final class CallJson {
         return m;
     }
 
-    private static JsonNode meetingInfo(CallView c, GraphEcho echo) {
+    private static JsonNode meetingInfo(CallView c, GraphEcho.Parts echo) {
         if (echo.meetingInfo() != null) {
-            return echo.meetingInfo().deepCopy();
+            return echo.meetingInfo();
         }
         if (c.joinMeetingId() == null) {
             return F.nullNode();

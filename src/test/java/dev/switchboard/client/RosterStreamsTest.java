@@ -90,7 +90,7 @@ class RosterStreamsTest {
                 ParticipantIdentity.user("bob", "Bob", TENANT));
         CreateCallRequest request = new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"),
                 false, null, targets, null, false, false, "test", ParticipantIdentity.application("bot-app", "Bot", TENANT),
-                java.net.InetAddress.getLoopbackAddress(), new GraphEcho(JsonNodeFactory.instance.objectNode()
+                java.net.InetAddress.getLoopbackAddress(), GraphEcho.of(JsonNodeFactory.instance.objectNode()
                         .put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig"), null, null, null, null));
         CallView call = calls.bots().create(request, BOT);
         calls.participants().join(call.id(), ALICE, OFFER, java.net.InetAddress.getLoopbackAddress());

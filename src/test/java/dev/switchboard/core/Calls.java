@@ -46,7 +46,7 @@ final class Calls {
         return new CreateCallRequest(URI.create("https://bot.example/callback"), List.of("audio"), false, null, targets,
                 meeting, allowSelfUnmute, deltaRoster, "test",
                 source != null ? source : ParticipantIdentity.application("bot-app", "Bot", TENANT), FROM,
-                new GraphEcho(media, null, null, null, null));
+                GraphEcho.of(media, null, null, null, null));
     }
 
     static CreateCallRequest appHosted(String offer, String... userIds) {
