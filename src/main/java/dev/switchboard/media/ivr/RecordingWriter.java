@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in a small pool the mixer takes its next chunks from, so recording allocates nothing on the mixer thread once the
  * pool is warm.
  *
- * <p>Thread-safe: {@link #open()} from any thread (it reserves the recording's first chunks there, not on the mixer
+ * <p>Thread-safe: {@link #open()} from any thread (it tops up the pool there for the new recording, not on the mixer
  * thread); the {@link SpooledRecording} hand-offs are lock-free queue inserts. The thread starts with the first
  * recording and stops at {@link #close()} after writing what was handed over.
  */
@@ -23,13 +23,15 @@ public final class RecordingWriter implements AutoCloseable {
      */
     static final int CHUNK = RecordJob.RATE / 5;
     /** Spare chunks kept for reuse (about 6 MiB); more are left to the garbage collector. */
-    private static final int MAX_SPARE = 1024;
+    static final int MAX_SPARE = 1024;
     private static final Runnable STOP = () -> { };
 
     private final Path dir;
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<short[]> spare = new ConcurrentLinkedQueue<>();
     private final AtomicInteger spareCount = new AtomicInteger();
+    /** Recordings opened and not yet finished: the pool is kept at two spare chunks for each. */
+    private final AtomicInteger unfinished = new AtomicInteger();
     private Thread thread;
 
     /** @param dir where recordings' files are made (it exists) */
@@ -37,14 +39,33 @@ public final class RecordingWriter implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** A new recording whose file will be {@code dir/<id>.wav}; no I/O here. Any thread. */
+    /**
+     * A new recording whose file will be {@code dir/<id>.wav}; no I/O here. Any thread. The pool is topped up here,
+     * not on the mixer thread, to two spare chunks for each recording opened and not finished (at most
+     * {@link #MAX_SPARE}): a recording takes its chunks from the pool when it starts, so one queued behind others
+     * holds nothing, and all of them together hold at most the pool.
+     */
     public SpooledRecording open() {
         synchronized (this) {
             if (thread == null) {
                 thread = Thread.ofPlatform().name("switchboard-recording-writer").daemon(true).start(this::run);
             }
         }
-        return new SpooledRecording(this, dir, chunk(), chunk());
+        int want = Math.min(MAX_SPARE, 2 * unfinished.incrementAndGet());
+        while (spareCount.get() < want) {
+            recycle(new short[CHUNK]);
+        }
+        return new SpooledRecording(this, dir);
+    }
+
+    /** A recording {@link #open() opened} here was finished (once each). */
+    void finished() {
+        unfinished.decrementAndGet();
+    }
+
+    /** Spare chunks in the pool now (tests). */
+    int spare() {
+        return spareCount.get();
     }
 
     /** A zeroed-or-reused chunk (its old content is overwritten before it is written). Any thread. */

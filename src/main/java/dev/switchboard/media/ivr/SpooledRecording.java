@@ -27,20 +27,15 @@ public final class SpooledRecording {
     private final String id = UUID.randomUUID().toString();
     private final Path file;
     private final CountDownLatch finished = new CountDownLatch(1);
-    // mixer thread
-    private short[] first;
-    private short[] second;
     // writer thread, published by the latch
     private FileChannel channel;
     private ByteBuffer bytes;
     private IOException failure;
     private long samples;
 
-    SpooledRecording(RecordingWriter writer, Path dir, short[] first, short[] second) {
+    SpooledRecording(RecordingWriter writer, Path dir) {
         this.writer = writer;
         this.file = dir.resolve(id + ".wav");
-        this.first = first;
-        this.second = second;
     }
 
     /** The recording's id (its file is {@code <id>.wav}). */
@@ -48,14 +43,8 @@ public final class SpooledRecording {
         return id;
     }
 
-    /** A chunk to fill: one reserved at open, else the writer's pool. Mixer thread. */
+    /** A chunk to fill, from the writer's pool (topped up when this recording was opened). Mixer thread. */
     short[] chunk() {
-        short[] c = first;
-        if (c != null) {
-            first = second;
-            second = null;
-            return c;
-        }
         return writer.chunk();
     }
 
@@ -69,16 +58,11 @@ public final class SpooledRecording {
      * of the whole recording, and closes the file. Mixer thread (or the closing thread), once.
      */
     void finish(short[] chunk, int count, long keep) {
-        short[] a = first;
-        short[] b = second;
-        first = null;
-        second = null;
+        writer.finished();
         writer.submit(() -> {
             if (chunk != null) {
                 append(chunk, count);
             }
-            writer.recycle(a);
-            writer.recycle(b);
             complete(keep);
         });
     }

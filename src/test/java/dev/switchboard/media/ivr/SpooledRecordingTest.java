@@ -98,4 +98,38 @@ class SpooledRecordingTest {
             assertThat(store.usedBytes()).isZero();
         }
     }
+
+    /**
+     * A recording queued behind others holds no audio chunk of its own: the writer's pool is topped up for it (two
+     * chunks each, on the opening thread), and all recordings together hold at most the pool's bound. Every one still
+     * records all its audio when its turn comes.
+     */
+    @Test
+    void queuedRecordingsHoldNothingOfTheirOwnAndThePoolStaysBounded(@TempDir Path dir) throws Exception {
+        try (RecordingWriter writer = new RecordingWriter(dir)) {
+            List<SpooledRecording> queued = new java.util.ArrayList<>();
+            for (int i = 0; i < 3 * RecordingWriter.MAX_SPARE; i++) {
+                queued.add(writer.open());
+                assertThat(writer.spare()).isEqualTo(Math.min(RecordingWriter.MAX_SPARE, 2 * (i + 1)));
+            }
+            for (int i = 0; i < queued.size(); i++) { // each in turn: 300 ms, a chunk and a half
+                SpooledRecording r = queued.get(i);
+                short[] a = r.chunk();
+                java.util.Arrays.fill(a, (short) i);
+                r.write(a, RecordingWriter.CHUNK);
+                short[] b = r.chunk();
+                java.util.Arrays.fill(b, (short) -i);
+                r.finish(b, RecordingWriter.CHUNK / 2, Long.MAX_VALUE);
+            }
+            for (int i = 0; i < queued.size(); i += 97) {
+                short[] pcm = queued.get(i).readPcm();
+                assertThat(pcm).hasSize(RecordingWriter.CHUNK * 3 / 2);
+                assertThat(pcm[0]).isEqualTo((short) i);
+                assertThat(pcm[pcm.length - 1]).isEqualTo((short) -i);
+            }
+            assertThat(writer.spare()).isLessThanOrEqualTo(RecordingWriter.MAX_SPARE);
+            writer.open(); // every one finished: the next is topped up to two again, the pool never above its bound
+            assertThat(writer.spare()).isBetween(2, RecordingWriter.MAX_SPARE);
+        }
+    }
 }
