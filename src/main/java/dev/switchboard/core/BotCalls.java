@@ -144,7 +144,7 @@ public final class BotCalls {
         }
         return access.withCall(callId, app, call -> {
             CallRules.requireGroupCall(call.conference);
-            CallRules.checkRoomForOperation(call);
+            capacity.checkOperation(call);
             placeInDefaultAudio(call.conference, invitees, outsideDefaultAudio);
             Operation op = new Operation(Ids.next(), call.id, OperationKind.INVITE, OperationStatus.RUNNING,
                     clientContext, null, invitees, clock.instant());

@@ -37,7 +37,7 @@ final class Call {
     long toneSequence;
     /** The bot's audio routing groups by id, in creation order (docs/audio-routing.md). */
     final Map<String, AudioRoutingGroup> routingGroups = new LinkedHashMap<>();
-    /** Running operations (queued media, DTMF sends, invitations); at most {@link CallRules#MAX_RUNNING_OPERATIONS}. */
+    /** Running operations (queued media, DTMF sends, invitations); at most {@link CallRules#MAX_RUNNING_OPERATIONS} ({@link CallCapacity}). */
     final Map<String, Operation> runningOperations = new LinkedHashMap<>();
 
     Call(String id, Conference conference, String tenantId, String appId, CreateCallRequest request,

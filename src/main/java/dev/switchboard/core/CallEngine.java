@@ -33,6 +33,8 @@ public final class CallEngine implements AutoCloseable {
     private final AudioRoutingCalls audioRouting;
     private final CallReplacements replacements;
     private final CallAccess access;
+    /** The most calls, and operations, this server runs. */
+    private final CallCapacity capacity;
     private final CallEvents events;
     private volatile IvrCalls ivr;
     private final CallDirectory directory;
@@ -55,6 +57,7 @@ public final class CallEngine implements AutoCloseable {
         this.invitations = new Invitations(events, settings.operationRetention());
         Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
         CallCapacity capacity = new CallCapacity(registry, settings.maxCalls());
+        this.capacity = capacity;
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention(),
                 capacity);
         this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
@@ -67,7 +70,7 @@ public final class CallEngine implements AutoCloseable {
         participants.onUserJoined(incoming::userJoined); // a rung user's join answers their ring at once
         this.toneRelay = new ToneRelay(events);
         toneRelay.addHook((call, participantId, tone) -> onDigit(call.id, participantId, tone.symbol())); // stopTones
-        this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention());
+        this.dtmf = new DtmfCalls(access, toneRelay, events, clock, settings.operationRetention(), capacity);
         this.recordingStatus = new RecordingStatusCalls(access, rosters, clock, settings.operationRetention());
         this.audioRouting = new AudioRoutingCalls(access);
         this.replacements = new CallReplacements(access, moves, departures, invitations, events, clock,
@@ -112,7 +115,7 @@ public final class CallEngine implements AutoCloseable {
     public IvrCalls startIvr(IvrSettings ivrSettings, PromptFetcher fetcher,
                              dev.switchboard.media.ivr.RecordingStore recordings, java.util.concurrent.Executor workers) {
         ivr = new IvrCalls(access, registry, events, clock, settings.operationRetention(), ivrSettings, fetcher,
-                recordings, workers, toneRelay);
+                recordings, workers, toneRelay, capacity);
         return ivr;
     }
 

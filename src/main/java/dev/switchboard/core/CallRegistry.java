@@ -47,6 +47,18 @@ final class CallRegistry {
         }
     }
 
+    /**
+     * Operations running in the live bot calls, summed without their locks (each call's count as last written; an
+     * ended call's last operations, which end moments later, are not counted).
+     */
+    int runningOperations() {
+        int sum = 0;
+        for (Call c : calls.values()) {
+            sum += c.runningOperations.size();
+        }
+        return sum;
+    }
+
     Call call(String callId) {
         return callId == null ? null : calls.get(callId);
     }

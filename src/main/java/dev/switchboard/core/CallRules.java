@@ -41,19 +41,6 @@ final class CallRules {
         return p;
     }
 
-    /**
-     * A call with {@link #MAX_RUNNING_OPERATIONS} running refuses another with 429 (the Graph SDKs' retry handler
-     * waits the Retry-After and tries again), so a bot in a loop cannot queue without bound.
-     */
-    static void checkRoomForOperation(Call call) {
-        if (call.runningOperations.size() >= MAX_RUNNING_OPERATIONS) {
-            throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "Call '" + call.id + "' has "
-                    + MAX_RUNNING_OPERATIONS + " operations running (queued prompts and recordings, DTMF sends, "
-                    + "invitations), the most a call may have; wait for some to finish, or cancelMediaProcessing.",
-                    java.time.Duration.ofSeconds(1));
-        }
-    }
-
     static void requireGroupCall(Conference c) {
         if (c.peerToPeer) {
             throw new SwitchboardException(ErrorCode.NOT_SUPPORTED_IN_P2P, "Mute, unmute, participant mute and invite are "

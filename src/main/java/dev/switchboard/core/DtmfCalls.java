@@ -39,7 +39,10 @@ public final class DtmfCalls {
     private final Clock clock;
     private final int retention;
 
-    DtmfCalls(CallAccess access, ToneRelay relay, CallEvents events, Clock clock, int retention) {
+    private final CallCapacity capacity;
+
+    DtmfCalls(CallAccess access, ToneRelay relay, CallEvents events, Clock clock, int retention, CallCapacity capacity) {
+        this.capacity = capacity;
         this.access = access;
         this.relay = relay;
         this.events = events;
@@ -87,7 +90,7 @@ public final class DtmfCalls {
         List<DtmfTone> sequence = List.copyOf(tones);
         int gap = delayMs == null ? DEFAULT_DELAY_MS : delayMs;
         return access.withCall(callId, app, call -> {
-            CallRules.checkRoomForOperation(call);
+            capacity.checkOperation(call);
             List<Participant> receivers = new ArrayList<>();
             for (Participant p : call.conference.participants.values()) {
                 if (!p.id.equals(call.myParticipantId) && p.leg != null && p.leg.receivesDtmf()) {

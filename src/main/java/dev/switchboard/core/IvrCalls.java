@@ -47,9 +47,11 @@ public final class IvrCalls {
 
     private final ToneRelay tones;
     private final Rosters rosters;
+    private final CallCapacity capacity;
 
     IvrCalls(CallAccess access, CallRegistry registry, CallEvents events, Clock clock, int retention, IvrSettings settings,
-             PromptFetcher fetcher, RecordingStore recordings, Executor workers, ToneRelay tones) {
+             PromptFetcher fetcher, RecordingStore recordings, Executor workers, ToneRelay tones, CallCapacity capacity) {
+        this.capacity = capacity;
         this.access = access;
         this.tones = tones;
         this.registry = registry;
@@ -259,7 +261,7 @@ public final class IvrCalls {
 
     /** A new running operation of the call (429 when it has the most it may have). */
     private Operation start(Call call, OperationKind kind, String clientContext) {
-        CallRules.checkRoomForOperation(call);
+        capacity.checkOperation(call);
         Operation op = new Operation(Ids.next(), call.id, kind, OperationStatus.RUNNING, clientContext, null, List.of(),
                 clock.instant());
         call.remember(op, retention);

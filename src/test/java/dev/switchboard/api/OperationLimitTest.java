@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A call has at most 100 operations running (queued prompts and recordings, DTMF sends, invitations): a bot in a loop
- * gets {@code 429} with {@code Retry-After} instead of growing the server's memory without bound; a request refused
- * for bad input starts no operation at all (it used to leave one {@code Running} for good).
+ * A call has at most 100 operations running (queued prompts and recordings, DTMF sends, invitations), and the server
+ * at most two for each call it takes: a bot in a loop gets {@code 429} with {@code Retry-After} instead of growing the
+ * server's memory without bound; a request refused for bad input starts no operation at all (it used to leave one
+ * {@code Running} for good).
  */
 class OperationLimitTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -73,6 +74,42 @@ class OperationLimitTest {
             }
             await().atMost(WAIT).until(() -> post(playUrl, token, body(prompts.url("/long.wav"))).statusCode() == 200);
             graph.communications().calls().byCallId(callId).delete();
+        }
+    }
+
+    /**
+     * Across calls, the server runs at most two operations for each call of {@code --max-calls} (at least 100): with
+     * {@code --max-calls 3}, 60 queued in one call and 40 in another fill it, though neither call is full; the next
+     * in either is 429 naming the server's bound, and cancelling one call's makes room in the other.
+     */
+    @Test
+    void theServerRunsAtMostTwoOperationsPerCallItTakesAcrossItsCalls() throws Exception {
+        try (TestServer server = TestServer.start(c -> c.withCalls(c.calls().withMaxCalls(3)));
+             CallbackReceiver bot = new CallbackReceiver(); PromptServer prompts = new PromptServer()) {
+            prompts.put("/long.wav", PromptServer.toneWav(440, 120.0, 16000));
+            String token = Tokens.devBotToken(server.baseUrl());
+            GraphServiceClient graph = GraphSdk.client(server.baseUrl(), token);
+            String a = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            String b = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            String playA = server.baseUrl() + "/v1.0/communications/calls/" + a + "/playPrompt";
+            String playB = server.baseUrl() + "/v1.0/communications/calls/" + b + "/playPrompt";
+            for (int i = 0; i < 100; i++) {
+                HttpResponse<String> r = post(i < 60 ? playA : playB, token, body(prompts.url("/long.wav")));
+                assertThat(r.statusCode()).as("operation %d: %s", i, r.body()).isEqualTo(200);
+            }
+            for (String url : List.of(playA, playB)) {
+                HttpResponse<String> full = post(url, token, body(prompts.url("/long.wav")));
+                assertThat(full.statusCode()).isEqualTo(429);
+                assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(new ObjectMapper().readTree(full.body()).path("error").path("message").asText())
+                        .contains("This server has 100 operations running across its calls", "--max-calls");
+            }
+            graph.communications().calls().byCallId(a).cancelMediaProcessing().post(new CancelMediaProcessingPostRequestBody());
+            await().atMost(WAIT).until(() -> post(playB, token, body(prompts.url("/long.wav"))).statusCode() == 200);
+            graph.communications().calls().byCallId(a).delete();
+            graph.communications().calls().byCallId(b).delete();
         }
     }
 
