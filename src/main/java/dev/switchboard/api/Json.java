@@ -29,6 +29,13 @@ final class Json {
         return s;
     }
 
+    /** A string property's length limit: a 400 naming the property ({@code path}) and the limit past it. */
+    static void checkLength(String s, String path, int max) {
+        if (s.length() > max) {
+            throw SwitchboardException.badRequest("'" + path + "' is longer than " + max + " characters.");
+        }
+    }
+
     static ObjectNode optionalObject(ObjectNode o, String field) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
