@@ -2,6 +2,7 @@ package dev.switchboard.notify;
 
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
+import dev.switchboard.testsupport.StallingHttpServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.switchboard.notify;
+package dev.switchboard.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * says so: the media server a download bound is for. It counts what a client holds: connections accepted, those open
  * now (accepted, and neither closed by the client nor answered and closed by this server) and the most open at once.
  */
-final class StallingHttpServer implements AutoCloseable {
+public final class StallingHttpServer implements AutoCloseable {
     private final ServerSocket socket;
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
@@ -48,24 +48,24 @@ final class StallingHttpServer implements AutoCloseable {
         }
     }
 
-    StallingHttpServer() throws IOException {
+    public StallingHttpServer() throws IOException {
         socket = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
         acceptor = Thread.ofVirtual().start(this::acceptAll);
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + socket.getLocalPort() + path;
     }
 
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
-    int open() {
+    public int open() {
         return open.get();
     }
 
-    int mostOpen() {
+    public int mostOpen() {
         return mostOpen.get();
     }
 
@@ -73,7 +73,7 @@ final class StallingHttpServer implements AutoCloseable {
      * Answers the oldest stalled request with {@code body} (200, {@code Connection: close}) and closes it, waiting up to
      * {@code seconds} for one; false if none came.
      */
-    boolean answerOne(byte[] body, int seconds) throws InterruptedException {
+    public boolean answerOne(byte[] body, int seconds) throws InterruptedException {
         Stalled s = stalled.poll(seconds, TimeUnit.SECONDS);
         if (s == null) {
             return false;
