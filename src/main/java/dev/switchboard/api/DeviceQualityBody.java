@@ -174,7 +174,7 @@ final class DeviceQualityBody {
                     if (!v.isTextual()) {
                         throw SwitchboardException.badRequest("'" + at + "' must be a string.");
                     }
-                    tooLong(v.asText(), at, MAX_SHORT_TEXT);
+                    Json.atMost(v.asText(), MAX_SHORT_TEXT, at);
                 }
             }
             kept.set(p.name(), v);
@@ -230,14 +230,8 @@ final class DeviceQualityBody {
         if (!n.isTextual()) {
             throw SwitchboardException.badRequest("'" + path + "' must be a string.");
         }
-        tooLong(n.asText(), path, max);
+        Json.atMost(n.asText(), max, path);
         return n.asText();
-    }
-
-    private static void tooLong(String s, String path, int max) {
-        if (s.length() > max) {
-            throw SwitchboardException.badRequest("'" + path + "' is longer than " + max + " characters.");
-        }
     }
 
     /** {@link Json#odataType}, with a wrong type of value named by its path. */

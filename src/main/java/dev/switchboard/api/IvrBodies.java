@@ -14,9 +14,22 @@ import java.util.List;
 /**
  * Parses the bodies of the service-hosted media actions into core's values: {@code prompts} / {@code customPrompt}
  * ({@code mediaPrompt} with {@code mediaInfo.uri} and {@code resourceId}) and recordResponse's parameters. Limits
- * (counts, seconds) are the engine's; a wrong shape is a 400 naming the field. Stateless.
+ * (counts, seconds) are the engine's, the lengths of {@code uri} and {@code resourceId} are checked here; a wrong shape
+ * is a 400 naming the field. Stateless.
  */
 final class IvrBodies {
+    /**
+     * The longest {@code mediaInfo.resourceId}, in characters. Graph documents none; a resourceId is a key of the
+     * prompt cache, kept as long as its prompt is cached, so it is bounded: 256 is room for a GUID, a version and a
+     * language several times over.
+     */
+    static final int MAX_RESOURCE_ID = 256;
+    /**
+     * The longest {@code mediaInfo.uri}, in characters. Graph documents none; 2,048 is the length browsers and most
+     * servers have long accepted, ample for a signed storage URL.
+     */
+    static final int MAX_URI = 2048;
+
     private IvrBodies() {
     }
 
@@ -52,19 +65,32 @@ final class IvrBodies {
         if (!(info instanceof ObjectNode mediaInfo)) {
             throw SwitchboardException.badRequest(path + ".mediaInfo is required.");
         }
+        return mediaInfo(mediaInfo, path + ".mediaInfo");
+    }
+
+    /**
+     * One {@code mediaInfo} ({@code path} names it in a 400): {@code uri} required, at most {@value #MAX_URI}
+     * characters; {@code resourceId} optional, at most {@value #MAX_RESOURCE_ID}.
+     */
+    private static MediaPrompt mediaInfo(ObjectNode mediaInfo, String path) {
         JsonNode uri = mediaInfo.get("uri");
         if (uri == null || !uri.isTextual() || uri.asText().isBlank()) {
-            throw SwitchboardException.badRequest(path + ".mediaInfo.uri is required (an http or https URL of a WAV file).");
+            throw SwitchboardException.badRequest(path + ".uri is required (an http or https URL of a WAV file).");
         }
+        String text = uri.asText().trim();
+        Json.atMost(text, MAX_URI, path + ".uri");
         URI parsed;
         try {
-            parsed = new URI(uri.asText().trim());
+            parsed = new URI(text);
         } catch (java.net.URISyntaxException e) {
-            throw SwitchboardException.badRequest(path + ".mediaInfo.uri is not a valid URI.");
+            throw SwitchboardException.badRequest(path + ".uri is not a valid URI.");
         }
         JsonNode id = mediaInfo.get("resourceId");
         if (id != null && !id.isNull() && !id.isTextual()) {
-            throw SwitchboardException.badRequest(path + ".mediaInfo.resourceId must be a string.");
+            throw SwitchboardException.badRequest(path + ".resourceId must be a string.");
+        }
+        if (id != null && id.isTextual()) {
+            Json.atMost(id.asText(), MAX_RESOURCE_ID, path + ".resourceId");
         }
         return new MediaPrompt(parsed, id == null || id.isNull() ? null : id.asText());
     }
@@ -94,9 +120,7 @@ final class IvrBodies {
             if (!(array.get(i) instanceof ObjectNode info)) {
                 throw SwitchboardException.badRequest(path + " must be a mediaInfo object.");
             }
-            ObjectNode wrapped = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            wrapped.set("mediaInfo", info);
-            MediaPrompt p = prompt(wrapped, path);
+            MediaPrompt p = mediaInfo(info, path);
             String scheme = p.uri().getScheme();
             if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
                 throw SwitchboardException.badRequest(path + ".uri must be an absolute http or https URL: '" + p.uri() + "'.");

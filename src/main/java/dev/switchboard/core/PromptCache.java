@@ -25,15 +25,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * as it arrives and gives it back once decoded; a decoded clip is held by the slots that play it, and by the cache
  * while it is cached, and given back when the last of them lets go. When a prompt does not fit, cached clips that
  * nothing plays are evicted to make room; if that is not enough the prompt fails ({@link PromptMemory#full}).
+ *
+ * <p>An entry costs more than its clip: its key (the bot's resourceId and URI) and the objects that keep it. That is
+ * counted too, {@link #entryBytes} per entry, in the prompt memory and in the cache's bound, from the moment the entry
+ * is made (before its download) until it leaves the cache; otherwise prompts of a few bytes under ever new
+ * resourceIds would make millions of entries that no bound sees. Counting bytes, rather than bounding the number of
+ * entries, keeps one bound for everything a prompt holds: tiny prompts fill it as large ones do and are evicted the
+ * same way (idle ones, least recently used, when a prompt needs the room), and there is no second number to choose.
  * Thread-safe.
  */
 final class PromptCache {
+    /**
+     * What an entry holds besides its clip and its key's characters: the key record and its four strings, the entry,
+     * its future, list and counter, the map's node and the clip's object and array headers, about 450 bytes with
+     * compressed references, rounded up.
+     */
+    static final long ENTRY_OVERHEAD = 512;
+
     private record Key(String tenantId, String appId, String resourceId, String uri) {
+        /** {@link #ENTRY_OVERHEAD} and two bytes a character (a string holds one or two). */
+        long bytes() {
+            return ENTRY_OVERHEAD + 2L * (length(tenantId) + length(appId) + length(resourceId) + length(uri));
+        }
+
+        private static int length(String s) {
+            return s == null ? 0 : s.length();
+        }
     }
 
     /** A cached prompt: loading (waiting slots) or loaded (its clip). */
     private final class Entry {
         final Key key;
+        /** {@link Key#bytes()}: taken from the memory before the entry is put in the map, given back when it leaves. */
+        final long cost;
         final CompletableFuture<PcmClip> loaded = new CompletableFuture<>();
         /** Slots asked for while it loads; guarded by {@link #clips}. */
         final List<PromptSlot> waiting = new ArrayList<>();
@@ -44,6 +68,7 @@ final class PromptCache {
 
         Entry(Key key) {
             this.key = key;
+            this.cost = key.bytes();
         }
 
         /** One holder lets go; the last one gives the clip's memory back. Lock-free (a job's end, any thread). */
@@ -60,7 +85,7 @@ final class PromptCache {
     private final Executor workers;
     private final LinkedHashMap<Key, Entry> clips = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong fetches = new AtomicLong();
-    /** Bytes of the loaded clips in {@link #clips}; guarded by it. */
+    /** Bytes of the entries in {@link #clips} (each one's {@link Entry#cost}, and its clip once loaded); guarded by it. */
     private long bytes;
 
     PromptCache(long maxBytes, PromptMemory memory, PromptFetcher fetcher, Executor workers) {
@@ -87,8 +112,13 @@ final class PromptCache {
                 e.waiting.add(slot);
             } else {
                 e = new Entry(key);
+                try {
+                    add(e);
+                } catch (SwitchboardException full) {
+                    slot.failed(full.getMessage());
+                    return slot;
+                }
                 e.waiting.add(slot); // before the load starts: it may run on this thread
-                clips.put(key, e);
                 start(e, prompt);
             }
         }
@@ -105,7 +135,11 @@ final class PromptCache {
             Entry e = clips.get(key);
             if (e == null) {
                 e = new Entry(key);
-                clips.put(key, e);
+                try {
+                    add(e);
+                } catch (SwitchboardException full) {
+                    return CompletableFuture.failedFuture(full);
+                }
                 start(e, prompt);
             }
             return e.loaded;
@@ -117,15 +151,39 @@ final class PromptCache {
         return fetches.get();
     }
 
-    /** Bytes of the clips cached now (for tests). */
+    /** Bytes of the entries cached now, their keys and clips (for tests). */
     long cachedBytes() {
         synchronized (clips) {
             return bytes;
         }
     }
 
+    /** Entries cached now, loaded or loading (for tests). */
+    int entries() {
+        synchronized (clips) {
+            return clips.size();
+        }
+    }
+
+    /** What the entry of {@code prompt} in {@code call} costs besides its clip (for tests). */
+    static long entryBytes(Call call, MediaPrompt prompt) {
+        return key(call, prompt).bytes();
+    }
+
     private static Key key(Call call, MediaPrompt prompt) {
         return new Key(call.tenantId, call.appId, prompt.resourceId(), prompt.uri().toString());
+    }
+
+    /**
+     * Holding {@link #clips}: puts a new entry in, its cost taken from the memory (idle clips evicted for it if need
+     * be).
+     *
+     * @throws SwitchboardException {@link PromptMemory#full} when it does not fit (nothing is taken or put)
+     */
+    private void add(Entry e) {
+        take(e.cost);
+        clips.put(e.key, e);
+        bytes += e.cost;
     }
 
     /** Loads a new entry on a worker. Holding {@link #clips}. */
@@ -153,7 +211,10 @@ final class PromptCache {
         } catch (RuntimeException ex) {
             List<PromptSlot> waiting;
             synchronized (clips) {
-                clips.remove(e.key, e);
+                if (clips.remove(e.key, e)) {
+                    bytes -= e.cost;
+                    memory.give(e.cost);
+                }
                 waiting = List.copyOf(e.waiting);
                 e.waiting.clear();
             }
@@ -241,9 +302,10 @@ final class PromptCache {
         }
     }
 
-    /** Holding {@link #clips}: an entry left the map. */
+    /** Holding {@link #clips}: a loaded entry left the map. */
     private void evicted(Entry e) {
-        bytes -= e.clip.bytes();
+        bytes -= e.cost + e.clip.bytes();
+        memory.give(e.cost);
         e.drop();
     }
 

@@ -21,20 +21,26 @@ import java.util.concurrent.TimeoutException;
  * the URI must pass {@link CallbackUriPolicy}, the connection goes to the address the policy just checked
  * ({@link PinnedTarget}, no second DNS lookup), redirects are not followed, the body is bounded to {@code maxBytes}
  * (refused as soon as it passes) and the whole download to {@code timeout}. A body with a {@code Content-Length} is
- * read into one array of that size; one without is kept in pieces and joined at the end. Thread-safe; {@link #get}
- * blocks the calling thread (a worker, never a request or mixer thread).
+ * read into one array of that size; one without is kept in pieces and joined at the end. At most
+ * {@link DownloadSlots#limit()} downloads are in flight at once (connecting or reading, each with its socket); one
+ * more waits for a slot before it connects, and that wait counts against its {@code timeout}. Thread-safe;
+ * {@link #get} blocks the calling thread (a worker, never a request or mixer thread).
  */
 public final class MediaDownloader implements AutoCloseable {
     private final CallbackUriPolicy policy;
     private final long maxBytes;
     private final Duration timeout;
     private final CallbackClients clients;
+    private final DownloadSlots slots;
     private final boolean hostHeaderAllowed = PinnedTarget.hostHeaderAllowed();
 
-    public MediaDownloader(CallbackUriPolicy policy, long maxBytes, Duration timeout, Executor executor) {
+    /** @param slots the server's bound on downloads in flight (shared by every download this downloader makes) */
+    public MediaDownloader(CallbackUriPolicy policy, long maxBytes, Duration timeout, DownloadSlots slots,
+                           Executor executor) {
         this.policy = policy;
         this.maxBytes = maxBytes;
         this.timeout = timeout;
+        this.slots = slots;
         try {
             this.clients = new CallbackClients(SSLContext.getDefault(), timeout, executor);
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -70,9 +76,35 @@ public final class MediaDownloader implements AutoCloseable {
         if (!verdict.isAllowed()) {
             throw refuse(uri, verdict.message().replace("callbackUri", "the media URI"));
         }
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        try {
+            if (!slots.acquire(deadline)) {
+                throw refuse(uri, "it was not downloaded within " + timeout.toSeconds() + " s: it waited all that time"
+                        + " for a download slot (the server downloads at most " + slots.limit() + " media files at once)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refuse(uri, "the download was interrupted");
+        }
+        long waited = System.nanoTime() - start;
+        try {
+            return download(uri, verdict, hold, waited, deadline);
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** The download itself, holding a slot: connect, send, read, all by {@code deadline}. */
+    private byte[] download(URI uri, CallbackUriPolicy.Verdict verdict, java.util.function.LongConsumer hold,
+                            long waited, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw notInTime(uri, waited);
+        }
         PinnedTarget connect = hostHeaderAllowed && !verdict.addresses().isEmpty()
                 ? PinnedTarget.of(uri, verdict.addresses().getFirst()) : PinnedTarget.unpinned(uri);
-        HttpRequest.Builder builder = HttpRequest.newBuilder(connect.connectUri()).timeout(timeout).GET()
+        HttpRequest.Builder builder = HttpRequest.newBuilder(connect.connectUri()).timeout(Duration.ofNanos(left)).GET()
                 .header("Accept", "audio/wav, audio/x-wav, */*");
         if (connect.pinned()) {
             builder.header("Host", connect.hostHeader());
@@ -83,11 +115,12 @@ public final class MediaDownloader implements AutoCloseable {
                         : HttpResponse.BodySubscribers.replacing(null));
         HttpResponse<byte[]> response;
         try {
-            response = sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            response = sent.get(left, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             sent.cancel(true);
-            throw refuse(uri, "it was not downloaded within " + timeout.toSeconds() + " s");
+            throw notInTime(uri, waited);
         } catch (InterruptedException e) {
+            sent.cancel(true);
             Thread.currentThread().interrupt();
             throw refuse(uri, "the download was interrupted");
         } catch (ExecutionException e) {
@@ -98,6 +131,9 @@ public final class MediaDownloader implements AutoCloseable {
             if (cause instanceof SwitchboardException refused) {
                 throw refused;
             }
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                throw notInTime(uri, waited);
+            }
             throw refuse(uri, cause instanceof TooLarge ? cause.getMessage()
                     : "it could not be downloaded (" + cause.getClass().getSimpleName() + ")");
         }
@@ -105,6 +141,15 @@ public final class MediaDownloader implements AutoCloseable {
             throw refuse(uri, "its server answered " + response.statusCode());
         }
         return response.body();
+    }
+
+    /** The deadline passed after the slot was taken; says how much of it went waiting for the slot when that was some. */
+    private SwitchboardException notInTime(URI uri, long waitedNanos) {
+        String why = "it was not downloaded within " + timeout.toSeconds() + " s";
+        if (waitedNanos >= TimeUnit.MILLISECONDS.toNanos(100)) {
+            why += String.format(java.util.Locale.ROOT, " (%.1f s of them waiting for a download slot)", waitedNanos / 1e9);
+        }
+        return refuse(uri, why);
     }
 
     private static SwitchboardException refuse(URI uri, String why) {

@@ -6,6 +6,7 @@ import dev.switchboard.core.IvrSettings;
 import dev.switchboard.media.ivr.PromptMemory;
 import dev.switchboard.media.ivr.RecordingStore;
 import dev.switchboard.notify.CallbackUriPolicy;
+import dev.switchboard.notify.DownloadSlots;
 import dev.switchboard.notify.MediaDownloader;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,13 +22,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns on service-hosted media: prompts are downloaded under the callback address policy (at most
- * {@link #MAX_PROMPT_BYTES}, within {@link #FETCH_TIMEOUT}; all prompts in memory at once bounded by
- * {@code --prompt-memory}), recordings are kept in {@code <data>/recordings} and
+ * {@link #MAX_PROMPT_BYTES}, within {@link #FETCH_TIMEOUT}, at most {@link #MAX_DOWNLOADS} at once; all prompts in
+ * memory at once bounded by {@code --prompt-memory}), recordings are kept in {@code <data>/recordings} and
  * swept every minute; downloads and the ends of media jobs run on virtual threads (docs/ivr-media.md).
  */
 final class IvrWiring implements AutoCloseable {
     static final long MAX_PROMPT_BYTES = 16L << 20;
     static final Duration FETCH_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * Prompt downloads in flight at once, across calls (more wait for a slot within their {@link #FETCH_TIMEOUT}). Each
+     * holds a socket for up to 15 s against a media server that accepts and stalls; 64 is a small share of the usual
+     * 1,024 open files of a process (the default 1,000 media ports take most of the rest), yet 64 prompts of 16 kHz
+     * (32 KiB a second) from a server that answers at LAN speed arrive in a few milliseconds each: thousands a second.
+     */
+    static final int MAX_DOWNLOADS = 64;
 
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final MediaDownloader downloader;
@@ -35,7 +43,8 @@ final class IvrWiring implements AutoCloseable {
 
     IvrWiring(CallEngine calls, CallbackUriPolicy policy, Path dataDir, MemorySize promptMemory,
               ScheduledExecutorService sweeper, MeterRegistry metrics) {
-        this.downloader = new MediaDownloader(policy, MAX_PROMPT_BYTES, FETCH_TIMEOUT, workers);
+        DownloadSlots slots = new DownloadSlots(MAX_DOWNLOADS);
+        this.downloader = new MediaDownloader(policy, MAX_PROMPT_BYTES, FETCH_TIMEOUT, slots, workers);
         IvrSettings settings = IvrSettings.DEFAULTS.withPromptMemory(promptMemory.orElse(IvrSettings.DEFAULTS.promptMemoryBytes()));
         this.store = new RecordingStore(dataDir.resolve("recordings"), settings.recordingMaxBytes(),
                 settings.recordingTtl(), Clock.systemUTC());
@@ -48,6 +57,12 @@ final class IvrWiring implements AutoCloseable {
                 .description("the bound on prompt audio in memory (--prompt-memory)").register(metrics);
         FunctionCounter.builder("switchboard.ivr.prompt.memory.refusals", memory, PromptMemory::refusals)
                 .description("prompts that failed because the prompt memory was full").register(metrics);
+        Gauge.builder("switchboard.ivr.prompt.downloads.in.flight", slots, DownloadSlots::inFlight)
+                .description("prompt downloads holding a connection now (at most " + MAX_DOWNLOADS + ")").register(metrics);
+        Gauge.builder("switchboard.ivr.prompt.downloads.waiting", slots, DownloadSlots::waiting)
+                .description("prompt downloads waiting for a download slot now").register(metrics);
+        FunctionCounter.builder("switchboard.ivr.prompt.downloads.slot.timeouts", slots, DownloadSlots::gaveUp)
+                .description("prompt downloads that failed because no download slot came free in time").register(metrics);
     }
 
     /** Whether recording {@code id} is kept on this node. */

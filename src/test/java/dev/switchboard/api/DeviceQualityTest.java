@@ -162,9 +162,9 @@ class DeviceQualityTest {
         cases.put("'quality.participantId' is required", q -> q.remove("participantId"));
         cases.put("'quality.deviceName' is required", q -> q.put("deviceName", "  "));
         cases.put("'quality.deviceName' must be a string", q -> q.put("deviceName", true));
-        cases.put("'quality.deviceName' is longer than 256 characters", q -> q.put("deviceName", "x".repeat(257)));
+        cases.put("'quality.deviceName' may be at most 256 characters; this one has 257", q -> q.put("deviceName", "x".repeat(257)));
         cases.put("'quality.deviceDescription' is required", q -> q.remove("deviceDescription"));
-        cases.put("'quality.cloudServiceName' is longer than 256 characters", q -> q.put("cloudServiceName", "c".repeat(300)));
+        cases.put("'quality.cloudServiceName' may be at most 256 characters; this one has 300", q -> q.put("cloudServiceName", "c".repeat(300)));
         cases.put("'quality.cloudServiceDeploymentId' must be a string", q -> q.putArray("cloudServiceDeploymentId"));
         cases.put("'quality.@odata.type' must be #microsoft.graph.teleconferenceDeviceQuality",
                 q -> q.put("@odata.type", "#microsoft.graph.call"));
@@ -194,7 +194,7 @@ class DeviceQualityTest {
                 q -> entry(q, 0).put("maximumOutboundPacketLossRateInPercentage", "0.06"));
         cases.put("'quality.mediaQualityList[1].averageOutboundBitRate' must be a number of at least 0",
                 q -> entry(q, 1).put("averageOutboundBitRate", -1));
-        cases.put("'quality.mediaQualityList[0].remoteIPAddress' is longer than 64 characters",
+        cases.put("'quality.mediaQualityList[0].remoteIPAddress' may be at most 64 characters",
                 q -> entry(q, 0).put("remoteIPAddress", "1".repeat(65)));
         cases.put("'quality.mediaQualityList[0].localIPAddress' must be a string", q -> entry(q, 0).put("localIPAddress", 127));
 

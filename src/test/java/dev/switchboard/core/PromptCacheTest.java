@@ -39,6 +39,11 @@ class PromptCacheTest {
         return RecordingStore.wav(new short[1600], 16000);
     }
 
+    /** What the cache entry of {@code resourceId} at {@link #URI_A} costs besides its clip (in app "app"). */
+    private static long entry(String resourceId) {
+        return PromptCache.entryBytes(call("c", "app"), new MediaPrompt(URI_A, resourceId));
+    }
+
     /** A fetcher that holds the file's size, as the real downloader does for a body with a Content-Length. */
     private static PromptFetcher serving(AtomicInteger fetches) {
         return (uri, hold) -> {
@@ -63,7 +68,7 @@ class PromptCacheTest {
         }
         assertThat(fetches).as("1,000 plays in 200 calls").hasValue(1);
         assertThat(cache.fetches()).isEqualTo(1);
-        assertThat(memory.used()).as("one clip however many play it").isEqualTo(CLIP);
+        assertThat(memory.used()).as("one clip and its entry however many play it").isEqualTo(CLIP + entry("welcome-v1"));
         cache.slot(call("other", "another-app"), welcome);
         assertThat(fetches).as("another app's resourceId is its own").hasValue(2);
         cache.slot(call("c0", "app"), new MediaPrompt(URI_A, null));
@@ -101,7 +106,7 @@ class PromptCacheTest {
         PromptSlot b = cache.slot(call("d", "app"), new MediaPrompt(URI_A, "r"));
         a.release();
         b.release();
-        assertThat(memory.used()).as("still cached").isEqualTo(CLIP);
+        assertThat(memory.used()).as("still cached").isEqualTo(CLIP + entry("r"));
     }
 
     @Test
@@ -124,15 +129,16 @@ class PromptCacheTest {
 
     @Test
     void cachedPromptsNothingPlaysAreEvictedToMakeRoomThoseThatPlayAreNot() {
-        PromptMemory memory = new PromptMemory(3 * CLIP + FILE);
+        long entries = entry("playing") + entry("idle-1") + entry("idle-2");
+        PromptMemory memory = new PromptMemory(3 * CLIP + entries + FILE);
         PromptCache cache = new PromptCache(1 << 20, memory, serving(new AtomicInteger()), Runnable::run);
         PromptSlot playing = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "playing"));
         cache.slot(call("c", "app"), new MediaPrompt(URI_A, "idle-1")).release();
         cache.slot(call("c", "app"), new MediaPrompt(URI_A, "idle-2")).release();
-        assertThat(memory.used()).isEqualTo(3 * CLIP);
+        assertThat(memory.used()).isEqualTo(3 * CLIP + entries);
         PromptSlot fresh = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "fresh"));
         assertThat(fresh.failure()).isNull();
-        assertThat(memory.used()).as("idle-1 made room (idle-2 too, for the file)").isLessThanOrEqualTo(3 * CLIP);
+        assertThat(memory.used()).as("idle-1 made room").isLessThanOrEqualTo(3 * CLIP + entries);
         PromptSlot more = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "more"));
         PromptSlot full = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "full"));
         assertThat(List.of(more, full)).filteredOn(s -> s.failure() != null).as("the playing ones stay").hasSize(1);
@@ -154,7 +160,7 @@ class PromptCacheTest {
         uncached.release(); // the call hung up while both downloaded
         cached.release();
         later.forEach(Runnable::run);
-        assertThat(memory.used()).as("only the cache's own copy").isEqualTo(CLIP);
+        assertThat(memory.used()).as("only the cache's own copy").isEqualTo(CLIP + entry("r"));
     }
 
     @Test
@@ -185,6 +191,73 @@ class PromptCacheTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> late.get().accept(5000))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(memory.used()).isZero();
+    }
+
+    /** A prompt of one sample (2 bytes of audio) under a resourceId of 256 characters, the longest a body may give. */
+    private static MediaPrompt tiny(int i) {
+        return new MediaPrompt(URI.create("https://prompts.example/tiny.wav"), "%0256d".formatted(i));
+    }
+
+    /** A fetcher of {@link #tiny} prompts: a 46-byte WAV, held as the real downloader holds it. */
+    private static PromptFetcher servingTiny(AtomicInteger fetches) {
+        return (uri, hold) -> {
+            fetches.incrementAndGet();
+            byte[] wav = RecordingStore.wav(new short[1], 16000);
+            hold.accept(wav.length);
+            return wav;
+        };
+    }
+
+    /**
+     * 20,000 prompts of 2 bytes of audio under as many resourceIds (preFetchMedia makes 100 a create): their keys and
+     * bookkeeping count, so they fill the prompt memory as bigger prompts would; idle ones are evicted, least recently
+     * used first, and the one still playing is kept. Before, each counted its 2 bytes: all 20,000 stayed, their keys
+     * (half a kilobyte each) seen by no bound.
+     */
+    @Test
+    void tinyPromptsUnderEverNewResourceIdsStayWithinThePromptMemoryIdleOnesEvictedOneInUseKept() {
+        AtomicInteger fetches = new AtomicInteger();
+        PromptMemory memory = new PromptMemory(256 << 10);
+        PromptCache cache = new PromptCache(1 << 30, memory, servingTiny(fetches), Runnable::run);
+        PromptSlot playing = cache.slot(call("c", "app"), tiny(-1));
+        assertThat(playing.failure()).isNull();
+        long perEntry = PromptCache.entryBytes(call("c", "app"), tiny(0));
+        assertThat(perEntry).as("its key and bookkeeping").isGreaterThan(2 * 256 + PromptCache.ENTRY_OVERHEAD);
+
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(cache.prefetch(call("c" + i, "app"), tiny(i))).as("prefetch %d", i).isCompleted()
+                    .isNotCompletedExceptionally();
+            assertThat(memory.used()).isLessThanOrEqualTo(memory.limit());
+        }
+        assertThat(cache.entries()).as("entries cached").isBetween(100, (int) (memory.limit() / perEntry));
+        assertThat(memory.used()).as("the playing one is cached, so counted once").isEqualTo(cache.cachedBytes());
+        assertThat(memory.refusals()).as("idle entries always made room").isZero();
+
+        int before = fetches.get();
+        PromptSlot again = cache.slot(call("c", "app"), tiny(-1));
+        assertThat(again.failure()).isNull();
+        assertThat(fetches.get()).as("the one in use was not evicted: played again without a fetch").isEqualTo(before);
+        cache.slot(call("c", "app"), tiny(19_999)).release();
+        assertThat(fetches.get()).as("the most recent is still cached").isEqualTo(before);
+        cache.slot(call("c", "app"), tiny(0)).release();
+        assertThat(fetches.get()).as("the oldest idle one was evicted").isEqualTo(before + 1);
+        playing.release();
+        again.release();
+        assertThat(memory.used()).isEqualTo(cache.cachedBytes());
+    }
+
+    /** The cache's own bound counts the entries too: 20,000 tiny prompts cached in 64 KiB are a few dozen, not all. */
+    @Test
+    void theCacheBoundCountsEachEntrysKeyAndBookkeeping() {
+        PromptMemory memory = new PromptMemory(1 << 30);
+        PromptCache cache = new PromptCache(64 << 10, memory, servingTiny(new AtomicInteger()), Runnable::run);
+        for (int i = 0; i < 20_000; i++) {
+            cache.prefetch(call("c", "app"), tiny(i)).join();
+        }
+        long perEntry = PromptCache.entryBytes(call("c", "app"), tiny(0));
+        assertThat(cache.cachedBytes()).isLessThanOrEqualTo(64 << 10);
+        assertThat(cache.entries()).isBetween(10, (int) ((64 << 10) / perEntry));
+        assertThat(memory.used()).as("nothing plays: the cache is all there is").isEqualTo(cache.cachedBytes());
     }
 
     /**
