@@ -97,8 +97,7 @@ public final class DialHandler {
     public void ringConnected(io.javalin.websocket.WsConnectContext ctx, RingStreams rings) {
         Caller user = ctx.attribute(RING_USER);
         ctx.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
-        rings.opened(user, ctx.session);
-        ctx.send("{\"type\":\"listening\"}");
+        rings.opened(user, ctx.session); // the stream's first message is {"type":"listening"}
     }
 
     public void ringClosed(io.javalin.websocket.WsCloseContext ctx, RingStreams rings) {

@@ -6,11 +6,11 @@ import dev.switchboard.core.CallEvent;
 import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.Caller;
 import dev.switchboard.graph.CallJson;
-import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,7 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * them ({@code ringing}) and how each ring ended ({@code answered}, {@code cancelled}, {@code declined}), and when a
  * bot moved them into another call ({@code moved}). As a {@link CallEventSink} it hears {@link CallEvent.Ringing},
  * {@link CallEvent.RingEnded} and {@link CallEvent.ParticipantMoved} and writes one small text
- * frame per open stream of that user, asynchronously (Jetty queues the frame; nothing blocks the engine's thread).
+ * frame per open stream of that user, asynchronously (nothing blocks the engine's thread).
+ *
+ * <p>Each stream is a {@link RosterFeed} from {@link RosterStreams#openRingFeed}: one write in flight, the rest waiting in
+ * order, and a reader that does not keep up is closed with 1008 as a roster stream is: when its unwritten messages pass
+ * the roster streams' byte bound ({@code --roster-max-queued-bytes}), or a write stalls past their stall timeout.
  *
  * The same messages also go to every roster stream the rung user has open (on other calls: a user in a call hears
  * that another call rings them), through {@link RosterStreams#toUser}.
@@ -26,36 +30,42 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe: streams open and close on WebSocket callbacks, events arrive on whatever thread changed a call.
  */
 public final class RingStreams implements CallEventSink {
-    private final Map<String, Set<Session>> streams = new ConcurrentHashMap<>();
+    private static final RosterMessage LISTENING = message("{\"type\":\"listening\"}");
+
+    private final Map<String, Map<Session, RosterFeed>> streams = new ConcurrentHashMap<>();
     private final RosterStreams rosterStreams;
 
-    /** @param rosterStreams where the rung user's roster streams are, or null for ring streams only */
+    /** @param rosterStreams where the rung user's roster streams are; it also bounds and watches the ring streams */
     public RingStreams(RosterStreams rosterStreams) {
-        this.rosterStreams = rosterStreams;
+        this.rosterStreams = Objects.requireNonNull(rosterStreams, "rosterStreams");
     }
 
-    /** Ring streams only. */
-    public RingStreams() {
-        this(null);
-    }
-
-    /** A user's stream opened. */
+    /** A user's stream opened: it hears {@code listening}, then the user's rings. */
     void opened(Caller user, Session session) {
-        streams.computeIfAbsent(key(user.tenantId(), user.userId()), k -> ConcurrentHashMap.newKeySet()).add(session);
+        RosterFeed feed = rosterStreams.openRingFeed(new WebSocketRosterChannel(session));
+        feed.sendInOrder(LISTENING); // before the stream is findable: no ring goes out ahead of it
+        streams.compute(key(user.tenantId(), user.userId()), (k, feeds) -> {
+            Map<Session, RosterFeed> all = feeds == null ? new ConcurrentHashMap<>() : feeds;
+            all.put(session, feed); // inside compute: a concurrent last close cannot drop the map it joins
+            return all;
+        });
     }
 
     /** A user's stream closed (either side). */
     void closed(Caller user, Session session) {
-        streams.computeIfPresent(key(user.tenantId(), user.userId()), (k, set) -> {
-            set.remove(session);
-            return set.isEmpty() ? null : set;
+        streams.computeIfPresent(key(user.tenantId(), user.userId()), (k, feeds) -> {
+            RosterFeed feed = feeds.remove(session);
+            if (feed != null) {
+                rosterStreams.closeRingFeed(feed);
+            }
+            return feeds.isEmpty() ? null : feeds;
         });
     }
 
     /** How many ring streams this user has open (a user with none hears no ring). */
     public int open(String tenantId, String userId) {
-        Set<Session> set = streams.get(key(tenantId, userId));
-        return set == null ? 0 : set.size();
+        Map<Session, RosterFeed> feeds = streams.get(key(tenantId, userId));
+        return feeds == null ? 0 : feeds.size();
     }
 
     @Override
@@ -103,18 +113,19 @@ public final class RingStreams implements CallEventSink {
      * of a call on this node, or relayed from another).
      */
     public void deliver(Frame f) {
-        if (rosterStreams != null) {
-            rosterStreams.toUser(f.tenantId(), f.userId(), f.text());
-        }
-        Set<Session> set = streams.get(key(f.tenantId(), f.userId()));
-        if (set == null) {
+        rosterStreams.toUser(f.tenantId(), f.userId(), f.text());
+        Map<Session, RosterFeed> feeds = streams.get(key(f.tenantId(), f.userId()));
+        if (feeds == null) {
             return;
         }
-        for (Session s : set) {
-            if (s.isOpen()) {
-                s.sendText(f.text(), Callback.NOOP);
-            }
+        RosterMessage message = message(f.text()); // one copy of the bytes for all of the user's streams
+        for (RosterFeed feed : feeds.values()) {
+            feed.sendInOrder(message);
         }
+    }
+
+    private static RosterMessage message(String text) {
+        return new RosterMessage(-1, text.getBytes(StandardCharsets.UTF_8), false);
     }
 
     private static String key(String tenantId, String userId) {

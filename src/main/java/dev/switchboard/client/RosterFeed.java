@@ -12,9 +12,12 @@ import java.util.function.LongSupplier;
  * one that cannot even take the close frame is then disconnected. So a reader never holds more than two shared
  * messages and never delays anyone else.
  *
- * <p>Thread-safe and non-blocking: {@link #offer} runs on a roster fan-out thread, write completions on Jetty's
- * threads, {@link #closeIfStalled} on the roster watchdog (see {@code docs/roster-stream.md}). The channel is called
- * outside the lock.
+ * <p>A user's ring stream is a feed of in-order messages only ({@link #sendInOrder}): none is replaced or dropped,
+ * so the byte bound counts every unwritten one, and the same 1008 closes it (docs/inbound-calls.md).
+ *
+ * <p>Thread-safe and non-blocking: {@link #offer} runs on a roster fan-out thread, {@link #sendInOrder} on the thread
+ * that published the ring event, write completions on Jetty's threads, {@link #closeIfStalled} on the roster watchdog
+ * (see {@code docs/roster-stream.md}). The channel is called outside the lock.
  */
 final class RosterFeed {
     static final int SLOW_READER_CLOSE_CODE = 1008;
@@ -28,6 +31,7 @@ final class RosterFeed {
     private enum State { OPEN, FINISHING, CLOSING, CLOSED }
 
     private final RosterChannel channel;
+    private final String kind;
     private final long maxQueuedBytes;
     private final LongSupplier nanoTime;
     private final Consumer<SlowReason> onSlow;
@@ -36,6 +40,7 @@ final class RosterFeed {
     private RosterMessage waiting;
     /** Messages that are not rosters (ring notices): each one goes out, in order, before the waiting roster. */
     private final java.util.ArrayDeque<RosterMessage> aside = new java.util.ArrayDeque<>();
+    private long asideBytes;
     private long lastQueuedSequence = -1;
     private State state = State.OPEN;
     private long closingSince;
@@ -48,10 +53,16 @@ final class RosterFeed {
      * @param onSlow         told once when this stream is closed because its reader is too slow
      */
     RosterFeed(RosterChannel channel, long maxQueuedBytes, LongSupplier nanoTime, Consumer<SlowReason> onSlow) {
+        this(channel, "roster stream", maxQueuedBytes, nanoTime, onSlow);
+    }
+
+    /** @param kind what the stream is, for the close reasons ({@code roster stream}, {@code ring stream}) */
+    RosterFeed(RosterChannel channel, String kind, long maxQueuedBytes, LongSupplier nanoTime, Consumer<SlowReason> onSlow) {
         if (maxQueuedBytes < 1) {
             throw new IllegalArgumentException("maxQueuedBytes must be positive");
         }
         this.channel = channel;
+        this.kind = kind;
         this.maxQueuedBytes = maxQueuedBytes;
         this.nanoTime = nanoTime;
         this.onSlow = onSlow;
@@ -89,12 +100,47 @@ final class RosterFeed {
             }
         }
         if (overBound) {
-            closeSlow(SlowReason.OVER_BOUND, "roster stream over " + maxQueuedBytes + " queued bytes: reader too slow");
+            closeOverBound();
             return false;
         }
         if (start) {
             write(message);
         }
+        return true;
+    }
+
+    /**
+     * Queues a message that must reach the reader as it is (a ring stream's notice): never replaced or dropped, sent
+     * once, in order. When the message in flight, those waiting and this one are over the byte bound, the stream is
+     * closed with 1008 instead, as a roster stream over its bound is.
+     *
+     * @return false when the stream is closed or closing (now or before)
+     */
+    boolean sendInOrder(RosterMessage message) {
+        boolean overBound = false;
+        synchronized (this) {
+            if (state != State.OPEN) {
+                return false;
+            }
+            long queued = (inFlight == null ? 0 : inFlight.size()) + asideBytes
+                    + (waiting == null ? 0 : waiting.size()) + message.size();
+            if (queued > maxQueuedBytes) {
+                beginClose();
+                overBound = true;
+            } else if (inFlight != null) {
+                aside.add(message);
+                asideBytes += message.size();
+                return true;
+            } else {
+                inFlight = message;
+                inFlightSince = nanoTime.getAsLong();
+            }
+        }
+        if (overBound) {
+            closeOverBound();
+            return false;
+        }
+        write(message);
         return true;
     }
 
@@ -111,6 +157,7 @@ final class RosterFeed {
             if (inFlight != null) {
                 if (aside.size() < MAX_ASIDE) {
                     aside.add(message);
+                    asideBytes += message.size();
                 }
                 return;
             }
@@ -176,7 +223,7 @@ final class RosterFeed {
             }
         }
         if (stalled) {
-            closeSlow(SlowReason.STALLED, "roster stream stalled: the reader took nothing for "
+            closeSlow(SlowReason.STALLED, kind + " stalled: the reader took nothing for "
                     + stallNanos / 1_000_000 + " ms");
         } else if (disconnect) {
             channel.disconnect();
@@ -189,6 +236,7 @@ final class RosterFeed {
         inFlight = null;
         waiting = null;
         aside.clear();
+        asideBytes = 0;
     }
 
     synchronized boolean closed() {
@@ -201,6 +249,11 @@ final class RosterFeed {
         closingSince = nanoTime.getAsLong();
         waiting = null;
         aside.clear();
+        asideBytes = 0;
+    }
+
+    private void closeOverBound() {
+        closeSlow(SlowReason.OVER_BOUND, kind + " over " + maxQueuedBytes + " queued bytes: reader too slow");
     }
 
     private void closeSlow(SlowReason reason, String text) {
@@ -243,7 +296,9 @@ final class RosterFeed {
                 return null;
             }
             next = aside.poll();
-            if (next == null) {
+            if (next != null) {
+                asideBytes -= next.size();
+            } else {
                 next = waiting;
                 waiting = null;
             }

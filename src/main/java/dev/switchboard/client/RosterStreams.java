@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * Every call's roster streams, with their limits. As a {@link CallEventSink} of the call engine it hears every
  * roster change ({@link CallEvent.RosterChanged}) and hands it to that call's {@link CallRoster} (a map lookup: no
  * work per stream on the thread that applied the change); fan-out runs on virtual threads, and a watchdog closes
- * streams whose reader stalled. It never calls the engine: the client API hands it the roster snapshots.
+ * streams whose reader stalled. It never calls the engine: the client API hands it the roster snapshots. The users'
+ * ring streams ({@link RingStreams}) get their feeds here too ({@link #openRingFeed}): the same byte bound, and the
+ * same watchdog.
  *
  * <p>Thread-safe. {@link #admit} and {@link #open} run on request threads, the listener on whatever thread changed
  * a roster, the fan-out on the {@code roster-fanout} virtual threads, the stall checks on {@code roster-watchdog}
@@ -48,11 +50,15 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
     private final Executor fanOut;
     private final LongSupplier nanoTime;
     private final ConcurrentMap<String, CallRoster> rosters = new ConcurrentHashMap<>();
+    /** The ring streams' feeds, for the watchdog. */
+    private final java.util.Set<RosterFeed> ringFeeds = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong slotIds = new AtomicLong();
     private final Counter stalled;
     private final Counter overBound;
+    private final Counter ringStalled;
+    private final Counter ringOverBound;
     private final Counter refusedPerUser;
     private final Counter refusedPerCall;
     private final ExecutorService ownFanOut;
@@ -80,6 +86,8 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
                 .register(metrics);
         stalled = closedCounter(metrics, "stalled");
         overBound = closedCounter(metrics, "over_bound");
+        ringStalled = ringClosedCounter(metrics, "stalled");
+        ringOverBound = ringClosedCounter(metrics, "over_bound");
         refusedPerUser = refusedCounter(metrics, "per_user_per_call");
         refusedPerCall = refusedCounter(metrics, "per_call");
         if (ownThreads) {
@@ -176,6 +184,25 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
         }
     }
 
+    /**
+     * A user's ring stream opened on {@code channel}: its feed, under the roster streams' byte bound
+     * ({@link RosterFeed#sendInOrder}) and checked by their watchdog; closed with 1008 like a roster stream when its
+     * reader is too slow (counted apart: {@code switchboard.ring.streams.closed.slow}). Hand it to
+     * {@link #closeRingFeed} when the connection closes.
+     */
+    RosterFeed openRingFeed(RosterChannel channel) {
+        RosterFeed feed = new RosterFeed(channel, "ring stream", settings.maxQueuedBytes(), nanoTime,
+                reason -> (reason == RosterFeed.SlowReason.STALLED ? ringStalled : ringOverBound).increment());
+        ringFeeds.add(feed);
+        return feed;
+    }
+
+    /** A ring stream's connection closed (either side): forget its feed. Harmless twice. */
+    void closeRingFeed(RosterFeed feed) {
+        feed.markClosed();
+        ringFeeds.remove(feed);
+    }
+
     /** One watchdog round: closes streams whose write has been unfinished longer than the stall timeout. */
     void closeStalled() {
         long stall = settings.stallTimeout().toNanos();
@@ -186,6 +213,9 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
                 feed.closeIfStalled(stall, grace);
             }
             roster.expireReservations(now, TimeUnit.SECONDS.toNanos(RESERVATION_SECONDS));
+        }
+        for (RosterFeed feed : ringFeeds) {
+            feed.closeIfStalled(stall, grace);
         }
     }
 
@@ -282,6 +312,11 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
     private static Counter closedCounter(MeterRegistry metrics, String reason) {
         return Counter.builder("switchboard.roster.streams.closed.slow").tag("reason", reason)
                 .description("roster streams closed with 1008 because the reader was too slow").register(metrics);
+    }
+
+    private static Counter ringClosedCounter(MeterRegistry metrics, String reason) {
+        return Counter.builder("switchboard.ring.streams.closed.slow").tag("reason", reason)
+                .description("ring streams closed with 1008 because the reader was too slow").register(metrics);
     }
 
     private static Counter refusedCounter(MeterRegistry metrics, String limit) {

@@ -57,7 +57,9 @@ final class CallQueue {
      *       rosters is dropped (coalesced); else the oldest waiting notification is evicted; when nothing waits
      *       (only the delivery in progress), the offered notification is refused.</li>
      * </ol>
-     * Never reorders: only a roster immediately followed by a newer roster is ever coalesced.
+     * Never reorders: only a roster immediately followed by a newer roster is ever coalesced. A call's last
+     * notification that leaves this way (refused or evicted) ends the call's queue as if it had been delivered: it
+     * retires once nothing waits or is in flight, at once when that is already so ({@link #isRetired()}).
      */
     synchronized Offer offer(Pending p, int perCallLimit, AtomicInteger global, int globalLimit) {
         if (retired) {
@@ -86,9 +88,21 @@ final class CallQueue {
         if (!waiting.isEmpty()) {
             Pending oldest = waiting.pollFirst();
             waiting.addLast(p);
+            endIfLast(oldest);
             return new Offer(Offer.Outcome.EVICTED_OLDEST, startChain(), oldest, reason);
         }
+        endIfLast(p);
+        if (ended && !active && current == null) {
+            retired = true; // nothing waits, nothing in flight: no chain will come by to retire it
+        }
         return new Offer(Offer.Outcome.REFUSED, false, p, reason);
+    }
+
+    /** A call's last notification left the queue undelivered: the queue retires when it is next empty. */
+    private void endIfLast(Pending dropped) {
+        if (dropped.terminal) {
+            ended = true;
+        }
     }
 
     private Offer replaceLast(Pending p) {
@@ -134,7 +148,8 @@ final class CallQueue {
      * {@code maxBytes} of items unless the first alone is larger, all with the same address; an item not rendered yet
      * counts its estimate: nothing is rendered here, under this lock); null when nothing
      * waits, which ends the delivery chain (and retires the queue if its call has ended). Waiting notifications
-     * already past their TTL are moved to {@code expired} instead.
+     * already past their TTL are moved to {@code expired} instead; the call's last one among them ends the call as
+     * its delivery would.
      */
     synchronized Delivery nextDelivery(int maxBatch, long maxBytes, long nowNanos, List<Pending> expired) {
         if (current != null) {
@@ -145,6 +160,7 @@ final class CallQueue {
         while (!waiting.isEmpty() && items.size() < maxBatch) {
             Pending p = waiting.peekFirst();
             if (nowNanos - p.deadlineNanos >= 0) {
+                endIfLast(p);
                 expired.add(waiting.pollFirst());
                 continue;
             }

@@ -28,6 +28,8 @@ final class Delivery {
     private List<Pending> unrenderable = List.of();
     final long sequence;
     final long deadlineNanos;
+    /** Whether it carries the call's last notification (kept when that one leaves it unrendered). */
+    private final boolean terminal;
     private byte[] body;
     private String signature;
     int attempts;
@@ -54,6 +56,7 @@ final class Delivery {
             }
         }
         this.deadlineNanos = deadline;
+        this.terminal = items.stream().anyMatch(p -> p.terminal);
     }
 
     /**
@@ -162,12 +165,8 @@ final class Delivery {
         return first().callbackUri;
     }
 
+    /** Whether it was made with the call's last notification, even if that one could not be rendered. */
     boolean terminal() {
-        for (Pending p : items) {
-            if (p.terminal) {
-                return true;
-            }
-        }
-        return false;
+        return terminal;
     }
 }

@@ -156,6 +156,8 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             }
             if (chains.stopped()) {
                 ledger.dropAll(q); // raced with close(): nothing will deliver it any more
+            } else if (q.isRetired()) {
+                calls.remove(n.callId(), q); // the call's last notification was refused and nothing else waits
             } else if (offer.startChain()) {
                 chains.startChain(q);
             }

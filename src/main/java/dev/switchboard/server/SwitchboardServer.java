@@ -67,6 +67,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final BotDelivery bots;
     private final FileCallJournal journal;
     private final RosterStreams rosterStreams;
+    private final RingStreams ringStreams;
     private final JvmMeters jvmMeters;
     private final PublicOrigins origins;
     private volatile String baseUrl;
@@ -139,7 +140,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 adminConsole);
         // The engine's events go to the bots (rendered, then delivered) and to the participants' roster streams.
         this.rosterStreams = new RosterStreams(config.rosterStreams(), metrics);
-        RingStreams ringStreams = new RingStreams(rosterStreams); // users rung (docs/inbound-calls.md)
+        this.ringStreams = new RingStreams(rosterStreams); // users rung (docs/inbound-calls.md)
         CallEventSink outgoing = bots.events();
         if (cluster != null) {
             outgoing = cluster.build(journal, () -> calls().liveCalls(), bots.events(), rosterStreams, ringStreams);
@@ -199,7 +200,12 @@ public final class SwitchboardServer implements AutoCloseable {
         return calls;
     }
 
-    /** Where requests on calls go. */
+    /** The users' ring streams here (tests hand them rings relayed from other nodes, as cluster mode does). */
+    public RingStreams ringStreams() {
+        return ringStreams;
+    }
+
+        /** Where requests on calls go. */
     public CallRouter router() {
         return router;
     }

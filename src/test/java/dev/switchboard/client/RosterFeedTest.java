@@ -106,6 +106,25 @@ class RosterFeedTest {
     }
 
     @Test
+    void inOrderMessagesAreAllSentInOrderAndPassingTheByteBoundClosesTheStreamWith1008() {
+        FakeChannel ch = new FakeChannel(false);
+        RosterFeed feed = new RosterFeed(ch, "ring stream", 100, clock::get, slow::add);
+        String ring = "x".repeat(30);
+        assertThat(feed.sendInOrder(m(-1, ring + 1))).isTrue(); // in flight
+        assertThat(feed.sendInOrder(m(-1, ring + 2))).isTrue(); // waiting: 62 bytes held
+        ch.completeOne();                                        // 2 in flight: 31 bytes held
+        assertThat(feed.sendInOrder(m(-1, ring + 3))).isTrue();
+        assertThat(feed.sendInOrder(m(-1, ring + 4))).isTrue(); // 93 bytes held
+        assertThat(slow).isEmpty();
+        assertThat(feed.sendInOrder(m(-1, ring + 5))).as("124 bytes: over the bound").isFalse();
+        assertThat(ch.closeCode).isEqualTo(RosterFeed.SLOW_READER_CLOSE_CODE);
+        assertThat(slow).containsExactly(RosterFeed.SlowReason.OVER_BOUND);
+        ch.completeOne();
+        assertThat(ch.sent).containsExactly(ring + 1, ring + 2); // nothing more goes out once it is closing
+        assertThat(feed.sendInOrder(m(-1, ring + 6))).isFalse();
+    }
+
+    @Test
     void aReaderThatFallsBehindSkipsToTheNewestRoster() {
         FakeChannel ch = new FakeChannel(false);
         RosterFeed feed = feed(ch, 1024);

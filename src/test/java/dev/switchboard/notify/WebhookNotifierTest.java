@@ -466,6 +466,59 @@ class WebhookNotifierTest {
         assertThat(meters.find("switchboard.notify.queue.depth").gauge().value()).isEqualTo(2);
     }
 
+    /** Calls with a live delivery queue, as the {@code switchboard.notify.calls} gauge shows them. */
+    private double liveCallQueues() {
+        return meters.find("switchboard.notify.calls").gauge().value();
+    }
+
+    @Test
+    void anEndedCallsQueueIsRetiredWhenItsTerminatedNotificationExpiresWaiting() throws Exception {
+        bot.answer(r -> status(200).setHeadersDelay(3, TimeUnit.SECONDS)); // no answer within the request timeout
+        notifier(fast().withRequestTimeout(Duration.ofSeconds(1)).withTtl(Duration.ofMillis(400)));
+        notifier.enqueue(callState("call-1", callback, 1, "established"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() == 1); // 1 in flight
+        notifier.enqueue(callState("call-1", callback, 2, "terminated"));      // waits behind it, past its TTL
+        assertThat(liveCallQueues()).isEqualTo(1);
+        // 1 times out after its TTL and is given up; 2 expired while it waited: nothing of call-1 is left
+        await().atMost(Duration.ofSeconds(10)).until(() -> giveUps(meters, "ttl_expired") == 2);
+        await().atMost(Duration.ofSeconds(2)).until(() -> liveCallQueues() == 0);
+        assertThat(bot.all()).hasSize(1);
+    }
+
+    @Test
+    void aRefusedTerminatedNotificationRetiresTheQueueOnlyOnceItsUndeliveredWorkEnds() throws Exception {
+        AtomicInteger mode = new AtomicInteger(503);
+        bot.answer(r -> status(mode.get()));
+        notifier(fast().withQueueLimits(2, 2));
+        notifier.enqueue(callState("call-1", callback, 1, "established"));
+        notifier.enqueue(callState("call-2", callback, 2, "established")); // the global budget is spent
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() >= 4); // both are being retried
+        notifier.enqueue(callState("call-1", callback, 3, "terminated"));          // refused: call-1 has nothing waiting
+        assertThat(giveUps(meters, "global_queue_full")).isEqualTo(1);
+        int attempts = bot.all().size();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.all().size() >= attempts + 4);
+        assertThat(liveCallQueues()).isEqualTo(2); // call-1's 1 is still undelivered: its queue stays, retries go on
+        mode.set(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.acceptedMarkers().size() == 2 && notifier.queueDepth() == 0);
+        assertThat(bot.acceptedMarkers()).containsExactlyInAnyOrder(1, 2);
+        await().atMost(Duration.ofSeconds(2)).until(() -> liveCallQueues() == 1); // call-1's is gone, call-2 lives on
+        assertThat(bot.all()).allSatisfy(r -> assertThat(r.sequence()).isEqualTo(1));
+    }
+
+    @Test
+    void aTerminatedNotificationRefusedByTheGlobalLimitRetiresAnIdleQueueAtOnce() throws Exception {
+        URI down = bot.uri("/down");
+        bot.answer(r -> status(r.path().equals("/down") ? 503 : 200));
+        notifier(fast().withQueueLimits(2, 2));
+        notifier.enqueue(callState("call-1", callback, 1, "established"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.acceptedMarkers().equals(List.of(1)) && notifier.queueDepth() == 0);
+        notifier.enqueue(callState("call-2", down, 2, "established"));  // call-2's two take the whole global budget
+        notifier.enqueue(operation("call-2", down, 3));
+        notifier.enqueue(callState("call-1", callback, 4, "terminated")); // refused; call-1 has nothing waiting or in flight
+        assertThat(giveUps(meters, "global_queue_full")).isEqualTo(1);
+        assertThat(liveCallQueues()).isEqualTo(1); // call-2's only
+    }
+
     @Test
     void notificationsThatQueueBehindAnInFlightPostTravelTogetherInOrder() throws Exception {
         CountDownLatch release = holdTheFirstPostUntilReleased(204);

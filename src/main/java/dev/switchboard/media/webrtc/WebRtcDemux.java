@@ -10,17 +10,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * 20–63 DTLS and 128–191 RTP/RTCP, routed by the source address, which must have passed that leg's ICE check.
  * Anything else, and anything from an unchecked address, is dropped and counted.
  *
- * <p>Threads: {@link #onDatagram} on the port's one packet thread (it owns the STUN scratch buffers);
- * {@link #register}/{@link #unregister} from any thread. The RTP path is two hash lookups and no allocation (a
- * STUN check allocates its ufrag String).
+ * <p>A leg's checked addresses are bounded like its ICE candidate pairs: at most {@link IceLiteResponder#MAX_PAIRS},
+ * and a check that passes from a new address when the leg has that many forgets the leg's oldest
+ * ({@link CheckedAddresses}), whose DTLS and SRTP are then dropped as {@code unknown_source}. So a peer holding the
+ * leg's ICE password cannot grow the routing map by checking from many ports, and unregistering a leg removes its
+ * own few addresses, not a scan of every leg's.
+ *
+ * <p>Threads: {@link #onDatagram} on the port's one packet thread (it owns the STUN scratch buffers and each leg's
+ * {@link CheckedAddresses}); {@link #register}/{@link #unregister} from any thread. The RTP path is two hash lookups
+ * and no allocation (a STUN check allocates its ufrag String; a check from a new address, its routing entry).
  */
 public final class WebRtcDemux {
-    private final ConcurrentHashMap<String, WebRtcTransport> byUfrag = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Route> byUfrag = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetSocketAddress, WebRtcTransport> byAddress = new ConcurrentHashMap<>();
     private final WebRtcCounters counters;
     private final StunMessage stun = new StunMessage();
     private final byte[] stunOut = new byte[1500];
     private final ByteBuffer stunOutBuffer = ByteBuffer.wrap(stunOut);
+
+    /** A registered leg and the addresses routed to it. */
+    private record Route(WebRtcTransport transport, CheckedAddresses addresses) {
+    }
 
     public WebRtcDemux(WebRtcCounters counters) {
         this.counters = counters;
@@ -28,15 +38,23 @@ public final class WebRtcDemux {
 
     /** Makes a leg reachable by its ufrag. @throws IllegalStateException if the ufrag is taken */
     public void register(WebRtcTransport transport) {
-        if (byUfrag.putIfAbsent(transport.localUfrag(), transport) != null) {
+        if (byUfrag.putIfAbsent(transport.localUfrag(), new Route(transport, new CheckedAddresses())) != null) {
             throw new IllegalStateException("ICE ufrag already in use");
         }
     }
 
-    /** Forgets a leg: its ufrag and every address that was checked for it. */
+    /** Forgets a leg: its ufrag and every address that was checked for it. Idempotent. */
     public void unregister(WebRtcTransport transport) {
-        byUfrag.remove(transport.localUfrag(), transport);
-        byAddress.values().removeIf(t -> t == transport);
+        Route route = byUfrag.get(transport.localUfrag());
+        if (route == null || route.transport() != transport || !byUfrag.remove(transport.localUfrag(), route)) {
+            return;
+        }
+        route.addresses().forEach(a -> byAddress.remove(a, transport)); // one another leg took over stays its
+    }
+
+    /** Source addresses routed to legs (at most {@link IceLiteResponder#MAX_PAIRS} per leg). */
+    int addresses() {
+        return byAddress.size();
     }
 
     /** Legs registered. */
@@ -81,13 +99,31 @@ public final class WebRtcDemux {
             return; // a keepalive: nothing to do
         }
         String ufrag = stun.localUfrag();
-        WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-        if (t == null) {
+        Route route = ufrag == null ? null : byUfrag.get(ufrag);
+        if (route == null) {
             counters.drop(ufrag == null ? WebRtcDropReason.STUN_UNAUTHENTICATED : WebRtcDropReason.UNKNOWN_UFRAG);
             return;
         }
-        if (t.onStun(buf, length, from, now, stunOut, stunOutBuffer) && byAddress.get(from) != t) {
-            byAddress.put(from, t); // a later leg checked from the same address takes it over
+        if (route.transport().onStun(buf, length, from, now, stunOut, stunOutBuffer)) {
+            routeChecked(ufrag, route, from);
+        }
+    }
+
+    /** {@code from} passed a check of {@code route}'s leg: DTLS and SRTP from it now go to that leg. */
+    private void routeChecked(String ufrag, Route route, InetSocketAddress from) {
+        WebRtcTransport t = route.transport();
+        if (!route.addresses().contains(from)) {
+            InetSocketAddress forgotten = route.addresses().add(from);
+            if (forgotten != null) {
+                byAddress.remove(forgotten, t); // the leg's ICE agent forgot that pair too
+            }
+        } else if (byAddress.get(from) == t) {
+            return;
+        }
+        byAddress.put(from, t); // a later leg checked from the same address takes it over
+        if (byUfrag.get(ufrag) != route) {
+            // unregistered meanwhile: its unregister may have read the addresses before this one was added
+            byAddress.remove(from, t);
         }
     }
 }

@@ -6,6 +6,7 @@
  * WebRtcPort (one DatagramChannel, thread "webrtc-port")
  *   └ WebRtcDemux: first byte (RFC 7983)
  *       0–3    STUN  → by USERNAME's local ufrag → WebRtcTransport.onStun → IceLiteResponder (answer or drop)
+ *              (a passed check routes its source to the leg: at most 8 a leg, oldest forgotten, as the ICE pairs)
  *       20–63  DTLS  → by checked source address  → DtlsSrtpHandshake (Bouncy Castle, virtual thread)
  *       128–191 SRTP → by checked source address  → SrtpContext.unprotect → MediaSink (the leg's ingress pipeline)
  *       else   dropped (unknown_protocol); DTLS/SRTP from an unchecked address: unknown_source

@@ -12,7 +12,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
@@ -95,6 +97,48 @@ class WebRtcPortTest {
         leg.close();
     }
 
+    @Test
+    void aLegRoutesOnlyTheNewestEightAddressesThatPassedItsChecksAsItsIceAgentKeepsPairs() throws Exception {
+        WebRtcTransport leg = leg("srvC", BROWSER.fingerprint());
+        List<DatagramSocket> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) { // one peer with the leg's password, checking from 40 source ports
+                DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                peer.connect(new InetSocketAddress("127.0.0.1", port.localPort()));
+                peer.setSoTimeout(5000);
+                peers.add(peer);
+                iceCheck(peer, "srvC");
+            }
+            sendShortDtls(peers);
+            // the 32 oldest addresses were forgotten: strangers now; the newest 8 still reach the leg
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters.dropped(WebRtcDropReason.UNKNOWN_SOURCE) == 32
+                    && counters.dropped(WebRtcDropReason.DTLS_MALFORMED) == 8);
+            assertThat(demux.addresses()).isEqualTo(IceLiteResponder.MAX_PAIRS);
+
+            iceCheck(peers.getFirst(), "srvC"); // the first port checks again: back in, and the oldest of the 8 is out
+            sendShortDtls(List.of(peers.getFirst(), peers.get(32), peers.get(33)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters.dropped(WebRtcDropReason.UNKNOWN_SOURCE) == 33
+                    && counters.dropped(WebRtcDropReason.DTLS_MALFORMED) == 10);
+            assertThat(demux.addresses()).isEqualTo(IceLiteResponder.MAX_PAIRS);
+
+            demux.unregister(leg);
+            assertThat(demux.addresses()).isZero();
+            sendShortDtls(peers.subList(33, 40));
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters.dropped(WebRtcDropReason.UNKNOWN_SOURCE) == 40);
+        } finally {
+            peers.forEach(DatagramSocket::close);
+            leg.close();
+        }
+    }
+
+    /** A datagram of DTLS's range cut short from each peer: the leg counts it dtls_malformed, the demux a stranger's unknown_source. */
+    private static void sendShortDtls(List<DatagramSocket> peers) throws Exception {
+        byte[] dtls = {22, (byte) 0xFE, (byte) 0xFD, 0, 0};
+        for (DatagramSocket peer : peers) {
+            peer.send(new DatagramPacket(dtls, dtls.length));
+        }
+    }
+
     private WebRtcTransport leg(String ufrag, DtlsFingerprint expected) {
         WebRtcTransport leg = new WebRtcTransport(new IceCredentials(ufrag, "server-password-0123456789"), "brw1",
                 expected, SERVER, ConsentPolicy.DEFAULT, counters, port, new MediaSink() {
@@ -113,6 +157,11 @@ class WebRtcPortTest {
 
     /** A nominating connectivity check, and the server's authenticated answer. */
     private void iceCheck(String serverUfrag) throws Exception {
+        iceCheck(browser, serverUfrag);
+    }
+
+    /** A nominating connectivity check from {@code browser}, and the server's authenticated answer. */
+    private static void iceCheck(DatagramSocket browser, String serverUfrag) throws Exception {
         byte[] check = IceLiteResponderTest.check(serverUfrag + ":brw1", "server-password-0123456789", true);
         browser.send(new DatagramPacket(check, check.length));
         DatagramPacket response = new DatagramPacket(new byte[1500], 1500);
