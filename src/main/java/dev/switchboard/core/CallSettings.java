@@ -15,8 +15,13 @@ import java.time.Duration;
  */
 public record CallSettings(Duration keepAliveTimeout, Duration inviteTimeout, int operationRetention, Duration ringingTimeout,
                            int maxCalls) {
-    /** The heap a live call is given when {@code maxCalls} is derived from it (an idle call takes about 25 KiB). */
-    public static final long HEAP_PER_CALL = 64L << 10;
+    /**
+     * The heap a live call is given when {@code maxCalls} is derived from it: an idle call takes about 11 KiB, one
+     * whose bot used every bound of its request about 44 KiB, and each call may bring two running operations (up to
+     * ~7.5 KiB each) to the server's total; the rest is left for prompts ({@code --prompt-memory}, a quarter of the
+     * heap), recordings and the young generation (docs/operations.md, "What bounds the heap").
+     */
+    public static final long HEAP_PER_CALL = 128L << 10;
     public static final CallSettings DEFAULTS = new CallSettings(Duration.ofMinutes(45), Duration.ofSeconds(60), 100,
             Duration.ofSeconds(60), autoMaxCalls());
 
@@ -30,7 +35,7 @@ public record CallSettings(Duration keepAliveTimeout, Duration inviteTimeout, in
         }
     }
 
-    /** The heap's maximum over {@link #HEAP_PER_CALL}, 100 to 100,000 (about 3,900 at {@code -Xmx256m}). */
+    /** The heap's maximum over {@link #HEAP_PER_CALL}, 100 to 100,000 (about 1,880 at {@code -Xmx256m}). */
     public static int autoMaxCalls() {
         return (int) Math.clamp(Runtime.getRuntime().maxMemory() / HEAP_PER_CALL, 100, 100_000);
     }

@@ -17,10 +17,12 @@ import java.io.IOException;
  */
 public final class GraphEcho implements Echo {
     /**
-     * The most a call keeps of what its bot sent to be shown back (32 KiB): with an idle call's ~13 KiB and an SDP
-     * offer's 16 KiB, a call stays within the 64 KiB that {@code --max-calls auto} budgets for each.
+     * The most a call keeps of what its bot sent to be shown back (16 KiB; a plain call's is a few hundred bytes, 100
+     * targets with names or 100 prefetched prompts about 15 KiB): with an idle call's ~11 KiB, an SDP offer's 16 KiB
+     * and its share of operations, a call stays within what {@code --max-calls auto} budgets for each
+     * ({@code CallSettings.HEAP_PER_CALL}).
      */
-    public static final int MAX_BYTES = 32 * 1024;
+    public static final int MAX_BYTES = 16 * 1024;
     static final GraphEcho NONE = new GraphEcho(new byte[] {'{', '}'});
 
     private final byte[] json;

@@ -14,7 +14,7 @@ final class CallOptions {
 
     @Option(names = "--max-calls", defaultValue = "auto", converter = SettingConverters.CallLimitConverter.class,
             description = {"The most live calls this server takes; a new call or dial past it is 429 (Retry-After 5).",
-                    "Default: auto, the heap's maximum over 64 KiB (about 3,900 at -Xmx256m), 100 to 100,000."})
+                    "Default: auto, the heap's maximum over 128 KiB (about 1,880 at -Xmx256m), 100 to 100,000."})
     CallLimit maxCalls;
 
     CallSettings settings() {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a call keeps of its create (or answer) request is bounded, so a bot cannot make the server hold its 1 MiB
  * bodies for the calls' lives: identity strings and the subject up to 256 characters, the callback URL up to 2,048,
- * up to 100 targets, and up to 32 KiB of the parts shown back on the call (mediaConfig, targets, meetingInfo,
+ * up to 100 targets, and up to 16 KiB of the parts shown back on the call (mediaConfig, targets, meetingInfo,
  * chatInfo, callOptions). Past each bound: a 400 naming it, and no call. Within them, the call shows its parts back.
  */
 class CallRequestLimitsTest {
@@ -99,20 +99,20 @@ class CallRequestLimitsTest {
     }
 
     @Test
-    void aCallKeepsAtMost32KiBToShowBackAndShowsBackWhatItKept() throws Exception {
+    void aCallKeepsAtMost16KiBToShowBackAndShowsBackWhatItKept() throws Exception {
         String padding = "z".repeat(GraphEcho.MAX_BYTES);
         JsonNode e = refused(create(body(target(DevIdentities.ALICE_ID, null, null), "\"s\"",
                 "{\"note\":\"" + padding + "\"}")));
-        assertThat(e.get("message").asText()).contains("32 KiB", "mediaConfig, targets, meetingInfo, chatInfo and callOptions");
-        // the same bound counts every part together: 20 KiB in the targets and 20 KiB in callOptions is past it
-        String half = "h".repeat(20 * 1024);
+        assertThat(e.get("message").asText()).contains("16 KiB", "mediaConfig, targets, meetingInfo, chatInfo and callOptions");
+        // the same bound counts every part together: 10 KiB in the targets and 10 KiB in callOptions is past it
+        String half = "h".repeat(10 * 1024);
         String both = body(target(DevIdentities.ALICE_ID, null, null).replace("\"identity\"", "\"note\":\"" + half
                 + "\",\"identity\""), "\"s\"", "{}").replace("\"requestedModalities\"",
                 "\"callOptions\":{\"@odata.type\":\"#microsoft.graph.outgoingCallOptions\",\"note\":\"" + half
                         + "\"},\"requestedModalities\"");
         refused(create(both));
         // within the bound, GET shows back exactly what was sent
-        String kept = "k".repeat(30 * 1024);
+        String kept = "k".repeat(15 * 1024);
         HttpResponse<String> created = create(body(target(DevIdentities.ALICE_ID, "displayName", "Alice"), "\"s\"",
                 "{\"note\":\"" + kept + "\"}"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

@@ -23,11 +23,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,7 +80,7 @@ class PromptMemoryEndToEndTest {
         try (PromptServer prompts = new PromptServer(); CallbackReceiver bot = new CallbackReceiver()) {
             prompts.put("/long-8k.wav", longest);
             prompts.put("/short.wav", PromptServer.toneWav(440, 0.5, 16000));
-            try (ServerProcess serve = ServerProcess.start(dockerfileJvmOptions(), dir.resolve("data"))) {
+            try (ServerProcess serve = ServerProcess.start(ServerProcess.dockerfileJvmOptions(), dir.resolve("data"))) {
                 GraphServiceClient graph = GraphSdk.client(serve.baseUrl(), Tokens.devBotToken(serve.baseUrl()));
                 assertThat(metric(serve.baseUrl(), "switchboard_ivr_prompt_memory_limit_bytes"))
                         .as("a quarter of the heap's maximum (the serial collector's counts one survivor space less than 256 MiB)")
@@ -146,14 +144,5 @@ class PromptMemoryEndToEndTest {
         Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(text);
         assertThat(m.find()).as(name + " in /metrics").isTrue();
         return (long) Double.parseDouble(m.group(1));
-    }
-
-    /** The JVM options the Dockerfile ships (the recommended ones, {@code -Xmx256m}). */
-    private static List<String> dockerfileJvmOptions() throws Exception {
-        String options = Files.readAllLines(Path.of("Dockerfile")).stream()
-                .filter(l -> l.startsWith("ENV JDK_JAVA_OPTIONS=")).findFirst().orElseThrow()
-                .replaceFirst("^ENV JDK_JAVA_OPTIONS=\"", "").replaceFirst("\"$", "");
-        assertThat(options).contains("-Xmx256m");
-        return Arrays.asList(options.split(" "));
     }
 }

@@ -26,6 +26,17 @@ public record ServerProcess(Process process, String baseUrl, List<String> output
         return start(List.of(), dataDir, extraArgs);
     }
 
+    /** The JVM options the Dockerfile ships (the recommended ones, {@code -Xmx256m}), read from it. */
+    public static List<String> dockerfileJvmOptions() throws java.io.IOException {
+        String options = java.nio.file.Files.readAllLines(Path.of("Dockerfile")).stream()
+                .filter(l -> l.startsWith("ENV JDK_JAVA_OPTIONS=")).findFirst().orElseThrow()
+                .replaceFirst("^ENV JDK_JAVA_OPTIONS=\"", "").replaceFirst("\"$", "");
+        if (!options.contains("-Xmx256m")) {
+            throw new IllegalStateException("the Dockerfile's JVM options no longer say -Xmx256m: " + options);
+        }
+        return List.of(options.split(" "));
+    }
+
     /** The same in a JVM started with {@code jvmOptions} (e.g. the Dockerfile's). */
     public static ServerProcess start(List<String> jvmOptions, Path dataDir, String... extraArgs) throws Exception {
         int[] media = MediaPorts.nextRange(20);
