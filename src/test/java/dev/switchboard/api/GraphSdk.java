@@ -109,6 +109,16 @@ public final class GraphSdk {
         return call;
     }
 
+    /** A mediaPrompt of {@code uri}, with {@code resourceId} (null: none, so it is not cached). */
+    public static com.microsoft.graph.models.MediaPrompt prompt(String uri, String resourceId) {
+        com.microsoft.graph.models.MediaInfo info = new com.microsoft.graph.models.MediaInfo();
+        info.setUri(uri);
+        info.setResourceId(resourceId);
+        com.microsoft.graph.models.MediaPrompt p = new com.microsoft.graph.models.MediaPrompt();
+        p.setMediaInfo(info);
+        return p;
+    }
+
     /** Runs {@code action}, expecting the SDK to throw ODataError with this status and error code; returns it. */
     static ODataError expectError(ThrowableAssert.ThrowingCallable action, int status, String code) {
         ODataError e = catchThrowableOfType(ODataError.class, action);

@@ -3,8 +3,6 @@ package dev.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.graph.communications.calls.item.cancelmediaprocessing.CancelMediaProcessingPostRequestBody;
-import com.microsoft.graph.models.MediaInfo;
-import com.microsoft.graph.models.MediaPrompt;
 import com.microsoft.graph.models.OperationStatus;
 import com.microsoft.graph.models.PlayPromptOperation;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
@@ -53,7 +51,7 @@ class OperationLimitTest {
             List<String> queued = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 PlayPromptOperation op = graph.communications().calls().byCallId(callId).playPrompt()
-                        .post(IvrMediaEndToEndTest.play("q" + i, prompt(prompts.url("/long.wav"))));
+                        .post(IvrMediaEndToEndTest.play("q" + i, GraphSdk.prompt(prompts.url("/long.wav"), "long")));
                 assertThat(op.getStatus()).as("operation %d of 100 (none left over from the refused ones)", i)
                         .isEqualTo(OperationStatus.Running);
                 queued.add(op.getId());
@@ -118,14 +116,6 @@ class OperationLimitTest {
                 + "\",\"resourceId\":\"long\"}}]}";
     }
 
-    private static MediaPrompt prompt(String uri) {
-        MediaInfo info = new MediaInfo();
-        info.setUri(uri);
-        info.setResourceId("long");
-        MediaPrompt p = new MediaPrompt();
-        p.setMediaInfo(info);
-        return p;
-    }
 
     private static HttpResponse<String> post(String url, String token, String json) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)

@@ -1,26 +1,19 @@
 package dev.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.graph.models.MediaInfo;
-import com.microsoft.graph.models.MediaPrompt;
 import com.microsoft.graph.models.Prompt;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.testsupport.Prometheus;
 import dev.switchboard.testsupport.StallingHttpServer;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,7 +25,6 @@ import static org.awaitility.Awaitility.await;
  */
 class PromptDownloadLimitEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void eightyPromptsAgainstAStallingServerOpenSixtyFourConnectionsAndAllPlayOnceItAnswers() throws Exception {
@@ -45,16 +37,16 @@ class PromptDownloadLimitEndToEndTest {
             for (int op = 0; op < 4; op++) {
                 List<Prompt> twenty = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
-                    twenty.add(prompt(media.url("/p" + op + "-" + i + ".wav")));
+                    twenty.add(GraphSdk.prompt(media.url("/p" + op + "-" + i + ".wav"), null));
                 }
                 operations.add(graph.communications().calls().byCallId(callId).playPrompt()
                         .post(IvrMediaEndToEndTest.play("op" + op, twenty.toArray(Prompt[]::new))).getId());
             }
             await().atMost(WAIT).until(() -> media.accepted() == 64
-                    && metric(server.baseUrl(), "switchboard_ivr_prompt_downloads_waiting") == 16);
+                    && Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_waiting") == 16);
             Thread.sleep(500); // long enough for a 65th connection, were it made
             assertThat(media.accepted()).as("connections while every download stalls").isEqualTo(64);
-            assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_downloads_in_flight")).isEqualTo(64);
+            assertThat(Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_in_flight")).isEqualTo(64);
 
             byte[] wav = PromptServer.toneWav(440, 0.02, 16000);
             for (int i = 0; i < 80; i++) {
@@ -67,26 +59,10 @@ class PromptDownloadLimitEndToEndTest {
             }
             assertThat(media.accepted()).isEqualTo(80);
             assertThat(media.mostOpen()).as("connections open at once, ever").isEqualTo(64);
-            assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_downloads_in_flight")).isZero();
-            assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_downloads_waiting")).isZero();
-            assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_downloads_slot_timeouts_total")).isZero();
+            assertThat(Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_in_flight")).isZero();
+            assertThat(Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_waiting")).isZero();
+            assertThat(Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_slot_timeouts_total")).isZero();
             graph.communications().calls().byCallId(callId).delete();
         }
-    }
-
-    private static MediaPrompt prompt(String uri) {
-        MediaInfo info = new MediaInfo();
-        info.setUri(uri);
-        MediaPrompt p = new MediaPrompt();
-        p.setMediaInfo(info);
-        return p;
-    }
-
-    private static long metric(String baseUrl, String name) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(text);
-        assertThat(m.find()).as(name + " in /metrics").isTrue();
-        return (long) Double.parseDouble(m.group(1));
     }
 }

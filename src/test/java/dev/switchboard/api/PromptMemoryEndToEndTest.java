@@ -2,8 +2,6 @@ package dev.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.communications.calls.item.cancelmediaprocessing.CancelMediaProcessingPostRequestBody;
-import com.microsoft.graph.models.MediaInfo;
-import com.microsoft.graph.models.MediaPrompt;
 import com.microsoft.graph.models.OperationStatus;
 import com.microsoft.graph.models.PlayPromptOperation;
 import com.microsoft.graph.models.Prompt;
@@ -12,6 +10,7 @@ import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.ivr.PromptMemory;
 import dev.switchboard.media.ivr.RecordingStore;
 import dev.switchboard.server.MemorySize;
+import dev.switchboard.testsupport.Prometheus;
 import dev.switchboard.testsupport.ServerProcess;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
@@ -19,16 +18,10 @@ import dev.switchboard.tools.CallbackReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +35,6 @@ import static org.awaitility.Awaitility.await;
  */
 class PromptMemoryEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void aPromptThatDoesNotFitFailsWith503AndWhatPlayedIsGivenBack() throws Exception {
@@ -55,7 +47,7 @@ class PromptMemoryEndToEndTest {
             GraphServiceClient graph = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
             String callId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
                     DevIdentities.BOB_ID)).getId();
-            assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_memory_limit_bytes")).isEqualTo(1 << 20);
+            assertThat(Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_memory_limit_bytes")).isEqualTo(1 << 20);
 
             for (String path : List.of("/long.wav", "/chunked/long.wav", "/medium.wav")) {
                 JsonNode done = play(graph, bot, callId, prompts.url(path));
@@ -67,9 +59,9 @@ class PromptMemoryEndToEndTest {
             }
             JsonNode played = play(graph, bot, callId, prompts.url("/short.wav"));
             assertThat(played.path("status").asText()).isEqualTo("Completed");
-            assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_memory_refusals_total")).isEqualTo(3);
+            assertThat(Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_memory_refusals_total")).isEqualTo(3);
             await().atMost(WAIT).untilAsserted(() ->
-                    assertThat(metric(server.baseUrl(), "switchboard_ivr_prompt_memory_used_bytes")).isZero());
+                    assertThat(Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_memory_used_bytes")).isZero());
             graph.communications().calls().byCallId(callId).delete();
         }
     }
@@ -82,7 +74,7 @@ class PromptMemoryEndToEndTest {
             prompts.put("/short.wav", PromptServer.toneWav(440, 0.5, 16000));
             try (ServerProcess serve = ServerProcess.start(ServerProcess.dockerfileJvmOptions(), dir.resolve("data"))) {
                 GraphServiceClient graph = GraphSdk.client(serve.baseUrl(), Tokens.devBotToken(serve.baseUrl()));
-                assertThat(metric(serve.baseUrl(), "switchboard_ivr_prompt_memory_limit_bytes"))
+                assertThat(Prometheus.sample(serve.baseUrl(), "switchboard_ivr_prompt_memory_limit_bytes"))
                         .as("a quarter of the heap's maximum (the serial collector's counts one survivor space less than 256 MiB)")
                         .isBetween(48L << 20, 64L << 20);
                 List<String> calls = new ArrayList<>();
@@ -93,13 +85,13 @@ class PromptMemoryEndToEndTest {
                     calls.add(callId);
                     List<Prompt> twenty = new ArrayList<>();
                     for (int i = 0; i < 20; i++) {
-                        twenty.add(prompt(prompts.url("/long-8k.wav?c=" + c + "&i=" + i)));
+                        twenty.add(GraphSdk.prompt(prompts.url("/long-8k.wav?c=" + c + "&i=" + i), null));
                     }
                     operations.add(graph.communications().calls().byCallId(callId).playPrompt()
                             .post(IvrMediaEndToEndTest.play("many-" + c, twenty.toArray(Prompt[]::new))).getId());
                 }
                 await().atMost(WAIT).until(() -> prompts.hits("/long-8k.wav") == 40);
-                await().atMost(WAIT).until(() -> metric(serve.baseUrl(), "switchboard_ivr_prompt_memory_refusals_total") >= 1);
+                await().atMost(WAIT).until(() -> Prometheus.sample(serve.baseUrl(), "switchboard_ivr_prompt_memory_refusals_total") >= 1);
                 for (String callId : calls) {
                     graph.communications().calls().byCallId(callId).cancelMediaProcessing()
                             .post(new CancelMediaProcessingPostRequestBody());
@@ -112,7 +104,7 @@ class PromptMemoryEndToEndTest {
                     assertThat(done.path("resultInfo").path("subcode").asInt()).as(done.toString()).isIn(8536, 8508);
                 }
                 await().atMost(WAIT).untilAsserted(() ->
-                        assertThat(metric(serve.baseUrl(), "switchboard_ivr_prompt_memory_used_bytes")).isZero());
+                        assertThat(Prometheus.sample(serve.baseUrl(), "switchboard_ivr_prompt_memory_used_bytes")).isZero());
                 JsonNode played = play(graph, bot, calls.getFirst(), prompts.url("/short.wav"));
                 assertThat(played.path("status").asText()).as("the server still plays prompts").isEqualTo("Completed");
                 assertThat(serve.output()).as("the server's output").noneMatch(l -> l.contains("OutOfMemoryError"));
@@ -123,26 +115,9 @@ class PromptMemoryEndToEndTest {
     private static JsonNode play(GraphServiceClient graph, CallbackReceiver bot, String callId, String uri)
             throws InterruptedException {
         PlayPromptOperation op = graph.communications().calls().byCallId(callId).playPrompt()
-                .post(IvrMediaEndToEndTest.play("ctx", prompt(uri)));
+                .post(IvrMediaEndToEndTest.play("ctx", GraphSdk.prompt(uri, null)));
         assertThat(op.getStatus()).isEqualTo(OperationStatus.Running);
         return bot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + op.getId()), WAIT)
                 .path("resourceData");
-    }
-
-    private static MediaPrompt prompt(String uri) {
-        MediaInfo info = new MediaInfo();
-        info.setUri(uri);
-        MediaPrompt p = new MediaPrompt();
-        p.setMediaInfo(info);
-        return p;
-    }
-
-    /** A sample of the server's Prometheus text ({@code /metrics}). */
-    private static long metric(String baseUrl, String name) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(text);
-        assertThat(m.find()).as(name + " in /metrics").isTrue();
-        return (long) Double.parseDouble(m.group(1));
     }
 }
