@@ -17,6 +17,7 @@ import dev.switchboard.api.OperationsHandler;
 import dev.switchboard.api.ParticipantsHandler;
 import dev.switchboard.api.RequestIds;
 import dev.switchboard.api.UnimplementedActions;
+import dev.switchboard.api.UnreadBody;
 import dev.switchboard.auth.AppRegistration;
 import dev.switchboard.auth.EmbeddedAuthority;
 import dev.switchboard.auth.IdentityRoutes;
@@ -59,6 +60,7 @@ record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draini
         cfg.routes.before(RequestIds::assign);
         cfg.routes.beforeMatched(RequestIds::tagCall);
         cfg.routes.after(RequestIds::release);
+        cfg.routes.after(new UnreadBody(HttpListeners.MAX_REQUEST_BYTES)::drain); // the client gets the answer, not a reset
         if (cluster != null) {
             cfg.routes.before(cluster::route); // calls owned elsewhere hop there, before anything else runs here
         }

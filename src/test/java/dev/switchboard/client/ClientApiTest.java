@@ -3,6 +3,7 @@ package dev.switchboard.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.testsupport.RawHttp;
 import dev.switchboard.testsupport.RecordingMediaEngine;
 import dev.switchboard.testsupport.RecordingNotificationSink;
 import dev.switchboard.testsupport.TestServer;
@@ -16,10 +17,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -150,6 +154,47 @@ class ClientApiTest {
         assertThat(JSON.readTree(appToken.body()).at("/error/message").asText()).contains("user token");
         assertThat(joinRaw("no-such-call", aliceToken, "application/sdp", OFFER).statusCode()).isEqualTo(404);
         assertThat(joinRaw(callId, aliceToken, "application/sdp", "").statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * A refusal that needs no body (no Content-Type, no token) is answered before the body is read. The server must
+     * still read the rest of it and keep the connection: if it closed with the body unread, a client still sending
+     * got a reset instead of the answer (a cluster hop under load then said 503 for the owner's 415). Here the body
+     * goes out in pieces while the answer is already written; every piece must be taken, the answer read, and the
+     * same connection must then serve the next request.
+     */
+    @Test
+    void aRefusalAnsweredBeforeTheBodyIsReadLetsTheClientFinishSendingAndKeepsTheConnection() throws Exception {
+        String callId = groupCall();
+        URI base = URI.create(server.baseUrl());
+        byte[] offers = OFFER.repeat(900_000 / OFFER.length()).getBytes(StandardCharsets.UTF_8);
+        byte[] json = ("{\"clientContext\":\"" + "x".repeat(900_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            sendInPieces(socket, "POST /client/v1/calls/" + callId + "/participants HTTP/1.1\r\nHost: " + base.getAuthority()
+                    + "\r\nAuthorization: Bearer " + aliceToken + "\r\nContent-Length: " + offers.length + "\r\n\r\n", offers);
+            RawHttp.Response noType = RawHttp.read(socket.getInputStream());
+            assertThat(noType.status()).as(noType.body()).isEqualTo(415);
+            sendInPieces(socket, "POST /v1.0/communications/calls/" + callId + "/mute HTTP/1.1\r\nHost: " + base.getAuthority()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n", json);
+            RawHttp.Response noToken = RawHttp.read(socket.getInputStream());
+            assertThat(noToken.status()).as(noToken.body()).isEqualTo(401);
+            sendInPieces(socket, "GET /v1.0/communications/calls/" + callId + " HTTP/1.1\r\nHost: " + base.getAuthority()
+                    + "\r\nAuthorization: Bearer " + botToken + "\r\n\r\n", new byte[0]);
+            assertThat(RawHttp.read(socket.getInputStream()).status()).isEqualTo(200);
+        }
+    }
+
+    /** Writes the head, then the body 16 KiB at a time with a short pause between pieces, as a busy sender does. */
+    static void sendInPieces(Socket socket, String head, byte[] body) throws Exception {
+        OutputStream out = socket.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        for (int at = 0; at < body.length; at += 16 * 1024) {
+            Thread.sleep(2);
+            out.write(body, at, Math.min(16 * 1024, body.length - at));
+            out.flush();
+        }
     }
 
     @Test
