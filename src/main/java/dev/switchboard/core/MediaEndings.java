@@ -41,6 +41,7 @@ final class MediaEndings {
                     new MediaOutcome("operationCanceled", "", null));
             case PROMPT_FAILED -> failed(promptCode(r.failure()), 8511, r.failure(), "playPromptFailed");
             case COMPLETED -> done(ResultInfo.SUCCESS, "none");
+            case STORAGE_FULL -> storageFailed(r.failure());
         };
     }
 

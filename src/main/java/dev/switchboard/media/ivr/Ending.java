@@ -13,5 +13,7 @@ public enum Ending {
     STOP_TONE,
     MAX_DURATION,
     INITIAL_SILENCE,
-    MAX_SILENCE
+    MAX_SILENCE,
+    /** The recordings' disk budget refused the recording's next bytes (the failure says how full it is). */
+    STORAGE_FULL
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * is at least {@value #VOICE_RMS} (about −40 dBFS), else silence. No voice within the initial silence timeout ends
  * the recording ({@link Ending#INITIAL_SILENCE}); after voice, an unbroken run of silence as long as the max silence
  * timeout ends it ({@link Ending#MAX_SILENCE}) and that run is trimmed from the file. A stop tone, the max duration,
- * a cancel and the call's end also end it.
+ * a cancel, the call's end and a full recording store ({@link Ending#STORAGE_FULL}) also end it.
  *
  * <p>Mixer thread, apart from construction and {@link #tone}. The audio goes to disk as it is recorded: each full 200 ms
  * chunk is handed to the {@link RecordingWriter}'s thread ({@link SpooledRecording}), so no file work and no copy of
@@ -109,6 +109,11 @@ public final class RecordJob extends MediaJob {
             short[] f = prompt.next();
             recording = prompt.done();
             return f;
+        }
+        String full = spool.fullMessage();
+        if (full != null) {
+            end(Ending.STORAGE_FULL, full);
+            return null;
         }
         boolean voice = store();
         frames++;

@@ -20,20 +20,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The recordings of recordResponse on disk: one 16 kHz mono 16-bit WAV per recording, readable with its own random
- * access token, deleted after {@code ttl} (by {@link #sweep()}) and bounded to {@code maxBytes} in all (a recording
- * that would pass the bound is refused). Files left by an earlier process are deleted at start: their tokens died
- * with it. Recordings reach it through its {@link RecordingWriter} ({@link #spool()}: written while they are
+ * access token, deleted after {@code ttl} (by {@link #sweep()}) and bounded to {@code maxBytes} in all, counting the
+ * recordings still being recorded ({@link DiskBudget}): a recording that would pass the bound is refused, or ends as
+ * it reaches it. Files left by an earlier process are deleted at start: their tokens died with it. Recordings reach it through its {@link RecordingWriter} ({@link #spool()}: written while they are
  * recorded, {@link #adopt adopted} when they end) or whole ({@link #save}). Thread-safe.
  */
 public final class RecordingStore implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Path dir;
-    private final long maxBytes;
+    private final DiskBudget budget;
     private final Duration ttl;
     private final Clock clock;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final RecordingWriter writer;
-    private long usedBytes;
 
     /** A stored recording and how to read it. */
     public record Stored(String id, String token, Instant expiresAt, long bytes, double seconds) {
@@ -44,10 +43,11 @@ public final class RecordingStore implements AutoCloseable {
 
     public RecordingStore(Path dir, long maxBytes, Duration ttl, Clock clock) {
         this.dir = dir;
-        this.maxBytes = maxBytes;
         this.ttl = ttl;
         this.clock = clock;
-        this.writer = new RecordingWriter(dir);
+        this.budget = new DiskBudget(maxBytes, "Download and let older recordings expire (they are deleted "
+                + ttl.toMinutes() + " minutes after they are made).");
+        this.writer = new RecordingWriter(dir, budget);
         try {
             Files.createDirectories(dir);
             try (var old = Files.list(dir)) {
@@ -71,11 +71,8 @@ public final class RecordingStore implements AutoCloseable {
      */
     public Stored save(short[] pcm) {
         byte[] wav = wav(pcm, RecordJob.RATE);
-        synchronized (this) {
-            if (usedBytes + wav.length > maxBytes) {
-                throw full(wav.length);
-            }
-            usedBytes += wav.length;
+        if (!budget.take(wav.length)) {
+            throw full(wav.length);
         }
         String id = java.util.UUID.randomUUID().toString();
         String token = newToken();
@@ -83,7 +80,7 @@ public final class RecordingStore implements AutoCloseable {
         try {
             Files.write(file, wav);
         } catch (IOException e) {
-            release(wav.length);
+            budget.give(wav.length);
             throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "The recording could not be stored: " + e.getMessage());
         }
         Instant expires = clock.instant().plus(ttl);
@@ -97,29 +94,20 @@ public final class RecordingStore implements AutoCloseable {
     }
 
     /**
-     * Keeps a finished spooled recording: waits for its file (the writer is normally milliseconds behind), counts
-     * it against the bound and gives it its token.
+     * Keeps a finished spooled recording: waits for its file (the writer is normally milliseconds behind) and gives
+     * it its token. Its bytes were counted against the bound as they were written.
      *
-     * @throws SwitchboardException SERVICE_UNAVAILABLE when the store is full (the file is deleted) or the disk
-     *                              refused the recording
+     * @throws SwitchboardException SERVICE_UNAVAILABLE when the disk refused the recording (its file is deleted)
      */
     public Stored adopt(SpooledRecording recording) {
         Path file;
-        long bytes;
         try {
             file = recording.awaitFile();
-            bytes = Files.size(file);
         } catch (IOException e) {
             recording.discard();
             throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "The recording could not be stored: " + e.getMessage());
         }
-        synchronized (this) {
-            if (usedBytes + bytes > maxBytes) {
-                recording.discard();
-                throw full(bytes);
-            }
-            usedBytes += bytes;
-        }
+        long bytes = recording.bytes();
         String token = newToken();
         Instant expires = clock.instant().plus(ttl);
         entries.put(recording.id(), new Entry(file, hash(token), expires, bytes));
@@ -139,15 +127,13 @@ public final class RecordingStore implements AutoCloseable {
     }
 
     /** Whether a recording of {@code seconds} would fit now. */
-    public synchronized boolean fits(double seconds) {
-        return usedBytes + 44 + (long) (seconds * RecordJob.RATE * 2) <= maxBytes;
+    public boolean fits(double seconds) {
+        return budget.fits(44 + (long) (seconds * RecordJob.RATE * 2));
     }
 
     /** A message for a bot whose recording does not fit. */
-    public synchronized SwitchboardException full(long wanted) {
-        return new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "Recording storage is full: " + usedBytes
-                + " of " + maxBytes + " bytes in use, " + wanted + " more needed. Download and let older recordings "
-                + "expire (they are deleted " + ttl.toMinutes() + " minutes after they are made).");
+    public SwitchboardException full(long wanted) {
+        return new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, budget.fullMessage(wanted));
     }
 
     /**
@@ -189,9 +175,9 @@ public final class RecordingStore implements AutoCloseable {
         return n;
     }
 
-    /** Bytes on disk now. */
-    public synchronized long usedBytes() {
-        return usedBytes;
+    /** Bytes on disk now: recordings kept and recordings being recorded. */
+    public long usedBytes() {
+        return budget.used();
     }
 
     private void delete(Entry e) {
@@ -200,11 +186,7 @@ public final class RecordingStore implements AutoCloseable {
         } catch (IOException ignored) {
             // counted as released: a file the disk would not delete is gone for readers anyway
         }
-        release(e.bytes);
-    }
-
-    private synchronized void release(long bytes) {
-        usedBytes -= bytes;
+        budget.give(e.bytes);
     }
 
     private static SwitchboardException unauthorized() {

@@ -27,6 +27,7 @@ public final class RecordingWriter implements AutoCloseable {
     private static final Runnable STOP = () -> { };
 
     private final Path dir;
+    private final DiskBudget budget;
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<short[]> spare = new ConcurrentLinkedQueue<>();
     private final AtomicInteger spareCount = new AtomicInteger();
@@ -34,9 +35,17 @@ public final class RecordingWriter implements AutoCloseable {
     private final AtomicInteger unfinished = new AtomicInteger();
     private Thread thread;
 
-    /** @param dir where recordings' files are made (it exists) */
-    public RecordingWriter(Path dir) {
+    /**
+     * @param dir    where recordings' files are made (it exists)
+     * @param budget the disk they may take; each chunk's bytes are taken from it before they are written
+     */
+    public RecordingWriter(Path dir, DiskBudget budget) {
         this.dir = dir;
+        this.budget = budget;
+    }
+
+    DiskBudget budget() {
+        return budget;
     }
 
     /**

@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  * mixer hands it 200 ms chunks. Once {@link #finish finished} (the trailing silence trimmed, the header written, the
  * file closed) it is {@link #awaitFile() awaited} by whoever stores it, or {@link #discard() discarded}.
  *
+ * <p>Its bytes are taken from the writer's {@link DiskBudget} before they are written and given back when the file
+ * shrinks (trailing silence) or is deleted. When the budget refuses a chunk, nothing more is written,
+ * {@link #fullMessage()} says why, and the record job ends at its next frame; the file is deleted when it finishes.
+ *
  * <p>Threads: {@link #chunk}, {@link #write} and {@link #finish} on the mixer thread (or the thread closing the room),
  * in that order, never concurrently; the file work on the writer thread; {@link #awaitFile}, {@link #readPcm} and
  * {@link #discard} from any thread.
@@ -27,11 +31,15 @@ public final class SpooledRecording {
     private final String id = UUID.randomUUID().toString();
     private final Path file;
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Set by the writer thread when the budget refused a chunk; read by the mixer thread. */
+    private volatile String fullMessage;
     // writer thread, published by the latch
     private FileChannel channel;
     private ByteBuffer bytes;
     private IOException failure;
     private long samples;
+    /** Bytes of the file taken from the budget. */
+    private long counted;
 
     SpooledRecording(RecordingWriter writer, Path dir) {
         this.writer = writer;
@@ -41,6 +49,11 @@ public final class SpooledRecording {
     /** The recording's id (its file is {@code <id>.wav}). */
     public String id() {
         return id;
+    }
+
+    /** Why this recording could not go on (the disk budget is spent), or null. Any thread. */
+    String fullMessage() {
+        return fullMessage;
     }
 
     /** A chunk to fill, from the writer's pool (topped up when this recording was opened). Mixer thread. */
@@ -69,8 +82,7 @@ public final class SpooledRecording {
 
     private void append(short[] chunk, int count) {
         try {
-            if (failure == null) {
-                open();
+            if (failure == null && open() && take(2L * count)) {
                 bytes.clear();
                 for (int i = 0; i < count; i++) {
                     bytes.putShort(chunk[i]);
@@ -88,22 +100,41 @@ public final class SpooledRecording {
         }
     }
 
-    private void open() throws IOException {
+    /** Opens the file on the first write, its header's bytes taken from the budget; false if they were refused. */
+    private boolean open() throws IOException {
         if (channel == null) {
+            if (!take(HEADER)) {
+                return false;
+            }
             channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             bytes = ByteBuffer.allocate(2 * RecordingWriter.CHUNK).order(ByteOrder.LITTLE_ENDIAN);
             channel.write(ByteBuffer.allocate(HEADER), 0);
             channel.position(HEADER);
         }
+        return true;
+    }
+
+    /** Takes {@code n} bytes from the budget; when refused, this recording fails as full. Writer thread. */
+    private boolean take(long n) {
+        DiskBudget budget = writer.budget();
+        if (budget.take(n)) {
+            counted += n;
+            return true;
+        }
+        String message = budget.fullMessage(n);
+        failure = new IOException(message);
+        fullMessage = message;
+        return false;
     }
 
     private void complete(long keep) {
         try {
-            if (failure == null) {
-                open();
+            if (failure == null && open()) {
                 samples = Math.max(0, Math.min(samples, keep));
                 channel.truncate(HEADER + 2 * samples);
                 channel.write(header(samples), 0);
+                writer.budget().give(counted - (HEADER + 2 * samples));
+                counted = HEADER + 2 * samples;
             }
         } catch (IOException e) {
             failure = e;
@@ -115,9 +146,23 @@ public final class SpooledRecording {
             } catch (IOException e) {
                 failure = failure == null ? e : failure;
             }
+            if (failure != null) {
+                delete();
+            }
             bytes = null;
             finished.countDown();
         }
+    }
+
+    /** Deletes the file and gives its bytes back. Writer thread. */
+    private void delete() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a file the disk would not delete is swept at the next start; its bytes are given back all the same
+        }
+        writer.budget().give(counted);
+        counted = 0;
     }
 
     private static ByteBuffer header(long samples) {
@@ -134,7 +179,8 @@ public final class SpooledRecording {
      * Waits until the file is complete (normally at once: the writer is milliseconds behind the mixer).
      *
      * @return the WAV file
-     * @throws IOException if the disk refused it (the file is then deleted) or it did not finish within 30 s
+     * @throws IOException if the disk or the budget refused it (the file is then deleted) or it did not finish within
+     *                     30 s
      */
     public Path awaitFile() throws IOException {
         try {
@@ -146,10 +192,14 @@ public final class SpooledRecording {
             throw new IOException("interrupted while waiting for the recording", e);
         }
         if (failure != null) {
-            Files.deleteIfExists(file);
             throw failure;
         }
         return file;
+    }
+
+    /** Bytes of the finished file, counted against the budget until it is deleted. Call after {@link #awaitFile()}. */
+    public long bytes() {
+        return counted;
     }
 
     /** Samples in the finished file. Call after {@link #awaitFile()}. */
@@ -171,14 +221,11 @@ public final class SpooledRecording {
         return out;
     }
 
-    /** Deletes the file once it is finished (a recording nobody keeps: cancelled, failed). Any thread; never throws. */
+    /**
+     * Deletes the file once it is finished (a recording nobody keeps: cancelled, failed) and gives its bytes back.
+     * Any thread; never throws.
+     */
     public void discard() {
-        writer.submit(() -> {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a file the disk would not delete is swept at the next start
-            }
-        });
+        writer.submit(this::delete);
     }
 }

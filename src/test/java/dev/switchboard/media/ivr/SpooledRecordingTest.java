@@ -7,12 +7,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A record job's audio goes to disk off the mixer thread, chunk by chunk, and the file holds every frame recorded
@@ -58,17 +61,13 @@ class SpooledRecordingTest {
     }
 
     @Test
-    void aCancelledRecordingIsDiscardedAndAFullStoreDeletesTheFile(@TempDir Path dir) throws Exception {
-        try (RecordingStore store = new RecordingStore(dir, 10_000, java.time.Duration.ofMinutes(5), java.time.Clock.systemUTC())) {
+    void aCancelledRecordingIsDiscardedAndGivesItsBytesBack(@TempDir Path dir) throws Exception {
+        try (RecordingStore store = new RecordingStore(dir, 1 << 24, java.time.Duration.ofMinutes(5), java.time.Clock.systemUTC())) {
             BlockingQueue<JobResult> ended = new ArrayBlockingQueue<>(2);
             IvrChannel ivr = new IvrChannel();
             ivr.enqueue(new RecordJob(List.of(), null, "", 5000, 5000, 60_000, store.spool(), ended::add));
-            short[] frame = new short[960];
-            java.util.Arrays.fill(frame, (short) 3000);
-            for (int t = 0; t < 60; t++) { // 1.2 s: one chunk handed to the writer
-                ivr.begin();
-                ivr.hear(frame);
-                ivr.voice();
+            for (int t = 0; t < 60; t++) { // 1.2 s: five chunks handed to the writer, the rest handed at the end
+                tick(ivr, (short) 3000);
             }
             ivr.cancelAll();
             ivr.begin();
@@ -76,27 +75,66 @@ class SpooledRecordingTest {
             assertThat(cancelled.ending()).isEqualTo(Ending.CANCELED);
             Path file = cancelled.recording().awaitFile();
             assertThat(file).exists();
+            assertThat(store.usedBytes()).as("a recording counts while it is not kept").isEqualTo(44 + 59 * 640);
             cancelled.recording().discard();
-
-            ivr.enqueue(new RecordJob(List.of(), null, "", 5000, 5000, 1000, store.spool(), ended::add));
-            for (int t = 0; t < 60 && ended.isEmpty(); t++) {
-                ivr.begin();
-                ivr.hear(frame);
-                ivr.voice();
-            }
-            JobResult full = ended.poll(5, TimeUnit.SECONDS);
-            assertThat(full.ending()).isEqualTo(Ending.MAX_DURATION);
-            Path second = full.recording().awaitFile();
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> store.adopt(full.recording())))
-                    .hasMessageContaining("Recording storage is full");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while ((Files.exists(file) || Files.exists(second)) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(file).doesNotExist();
-            assertThat(second).doesNotExist();
-            assertThat(store.usedBytes()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(file) && store.usedBytes() == 0);
         }
+    }
+
+    /**
+     * Recordings count against the store's bound while they are recorded, not only once kept: two calls recording at
+     * once never put more on disk than the bound, each ends as the bound refuses its next chunk (with the store's
+     * message), and their files are deleted. A short recording that fits is then kept.
+     */
+    @Test
+    void recordingsAtOnceStayWithinTheBoundAndEndWhenItIsReached(@TempDir Path dir) throws Exception {
+        try (RecordingStore store = new RecordingStore(dir, 10_000, java.time.Duration.ofMinutes(5), java.time.Clock.systemUTC())) {
+            BlockingQueue<JobResult> ended = new ArrayBlockingQueue<>(2);
+            IvrChannel first = new IvrChannel();
+            IvrChannel second = new IvrChannel();
+            SpooledRecording a = store.spool();
+            SpooledRecording b = store.spool();
+            first.enqueue(new RecordJob(List.of(), null, "", 5000, 5000, 60_000, a, ended::add));
+            second.enqueue(new RecordJob(List.of(), null, "", 5000, 5000, 60_000, b, ended::add));
+            for (int t = 0; t < 21; t++) { // each hands two 6,400-byte chunks to the writer: four will not fit in 10,000
+                tick(first, (short) 3000);
+                tick(second, (short) -3000);
+                assertThat(store.usedBytes()).isLessThanOrEqualTo(10_000);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.fullMessage() != null && b.fullMessage() != null);
+            assertThat(store.usedBytes()).isLessThanOrEqualTo(10_000);
+            tick(first, (short) 3000);
+            tick(second, (short) -3000);
+            for (int i = 0; i < 2; i++) {
+                JobResult r = ended.poll(5, TimeUnit.SECONDS);
+                assertThat(r.ending()).isEqualTo(Ending.STORAGE_FULL);
+                assertThat(r.failure()).contains("Recording storage is full").contains("of 10000 bytes in use")
+                        .contains("being recorded");
+                assertThat(catchThrowable(r.recording()::awaitFile)).hasMessageContaining("Recording storage is full");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.usedBytes() == 0);
+            assertThat(Files.exists(dir.resolve(a.id() + ".wav"))).isFalse();
+            assertThat(Files.exists(dir.resolve(b.id() + ".wav"))).isFalse();
+
+            first.enqueue(new RecordJob(List.of(), null, "", 5000, 5000, 200, store.spool(), ended::add));
+            for (int t = 0; t < 11 && ended.isEmpty(); t++) {
+                tick(first, (short) 3000);
+            }
+            JobResult kept = ended.poll(5, TimeUnit.SECONDS);
+            assertThat(kept.ending()).isEqualTo(Ending.MAX_DURATION);
+            RecordingStore.Stored stored = store.adopt(kept.recording());
+            assertThat(stored.bytes()).isEqualTo(44 + 6400);
+            assertThat(store.usedBytes()).isEqualTo(44 + 6400);
+        }
+    }
+
+    /** One 20 ms tick of a call whose bot hears a constant {@code level}. */
+    private static void tick(IvrChannel ivr, short level) {
+        short[] frame = new short[960];
+        java.util.Arrays.fill(frame, level);
+        ivr.begin();
+        ivr.hear(frame);
+        ivr.voice();
     }
 
     /**
@@ -106,7 +144,7 @@ class SpooledRecordingTest {
      */
     @Test
     void queuedRecordingsHoldNothingOfTheirOwnAndThePoolStaysBounded(@TempDir Path dir) throws Exception {
-        try (RecordingWriter writer = new RecordingWriter(dir)) {
+        try (RecordingWriter writer = new RecordingWriter(dir, new DiskBudget(Long.MAX_VALUE, ""))) {
             List<SpooledRecording> queued = new java.util.ArrayList<>();
             for (int i = 0; i < 3 * RecordingWriter.MAX_SPARE; i++) {
                 queued.add(writer.open());
