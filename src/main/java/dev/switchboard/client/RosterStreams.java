@@ -13,12 +13,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -45,6 +47,8 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
     public static final int LEVELS_PER_SECOND = 5;
     /** Seconds a slot reserved before the upgrade waits to be claimed by the connected socket. */
     static final int RESERVATION_SECONDS = 30;
+    /** Ring notices waiting for the roster streams' pass at most; more are dropped and counted (the ring streams still get them). */
+    static final int MAX_WAITING_NOTICES = 10_000;
 
     private final RosterStreamSettings settings;
     private final Executor fanOut;
@@ -63,6 +67,11 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
     private final Counter refusedPerCall;
     private final ExecutorService ownFanOut;
     private final ScheduledExecutorService watchdog;
+    /** Ring notices for users' roster streams, in the order they came; one pass at a time sends them. */
+    private final ConcurrentLinkedQueue<UserNotice> notices = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger noticesWaiting = new AtomicInteger();
+    private final AtomicBoolean noticesPassing = new AtomicBoolean();
+    private final Counter noticesDropped;
     private ScheduledExecutorService levelsTimer;
 
     /** Production: fan-out on virtual threads, a watchdog thread checking for stalls. Close it with the server. */
@@ -90,6 +99,8 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
         ringOverBound = ringClosedCounter(metrics, "over_bound");
         refusedPerUser = refusedCounter(metrics, "per_user_per_call");
         refusedPerCall = refusedCounter(metrics, "per_call");
+        noticesDropped = Counter.builder("switchboard.roster.ring.notices.dropped")
+                .description("ring notices not sent to roster streams because too many were waiting").register(metrics);
         if (ownThreads) {
             watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "roster-watchdog");
@@ -287,21 +298,54 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
     /**
      * Sends a message that is not a roster (a ring notice, docs/inbound-calls.md) to every roster stream the user has
      * open, on any call, beside the roster messages: never coalesced with them and not counted in their sequence.
-     * Returns at once; the search and the writes run on the fan-out executor. Any thread.
+     * Returns at once; the search and the writes run on the fan-out executor, one notice after another in the order
+     * they came. At most {@value #MAX_WAITING_NOTICES} wait; more are dropped and counted. Any thread.
      */
     public void toUser(String tenantId, String userId, String text) {
         if (closed) {
             return;
         }
-        RosterMessage message = new RosterMessage(-1, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+        if (noticesWaiting.incrementAndGet() > MAX_WAITING_NOTICES) {
+            noticesWaiting.decrementAndGet();
+            noticesDropped.increment();
+            return;
+        }
+        notices.add(new UserNotice(tenantId, userId,
+                new RosterMessage(-1, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), false)));
+        passNoticesSoon();
+    }
+
+    /** A ring notice on its way to one user's roster streams. */
+    private record UserNotice(String tenantId, String userId, RosterMessage message) {
+    }
+
+    /**
+     * Starts the one notice pass unless it runs: notices go out from one task at a time, in the order they came (a
+     * {@code ringing} is never overtaken by its own {@code cancelled}, as it could be with a task per notice).
+     */
+    private void passNoticesSoon() {
+        if (noticesPassing.compareAndSet(false, true)) {
+            try {
+                fanOut.execute(this::passNotices);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                noticesPassing.set(false); // shutting down
+            }
+        }
+    }
+
+    private void passNotices() {
         try {
-            fanOut.execute(() -> {
+            for (UserNotice n; (n = notices.poll()) != null; ) {
+                noticesWaiting.decrementAndGet();
                 for (CallRoster roster : rosters.values()) {
-                    roster.toUser(tenantId, userId, message);
+                    roster.toUser(n.tenantId(), n.userId(), n.message());
                 }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down
+            }
+        } finally {
+            noticesPassing.set(false);
+        }
+        if (!notices.isEmpty()) {
+            passNoticesSoon(); // one came after the last poll, before the flag was cleared
         }
     }
 

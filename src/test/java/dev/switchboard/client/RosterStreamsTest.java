@@ -266,4 +266,33 @@ class RosterStreamsTest {
         fanOut.runAll();
         assertThat(lastSequence(asking)).isEqualTo(calls.participants().roster(callId, ALICE).sequenceNumber());
     }
+
+    /**
+     * Ring notices for a user's roster streams go out in the order they came, however the fan-out runs its tasks:
+     * here the tasks run newest first, which with a task per notice sent a ring's {@code cancelled} before its
+     * {@code ringing}.
+     */
+    @Test
+    void ringNoticesReachARosterStreamInTheOrderTheyCameWhateverOrderTheFanOutRuns() {
+        RosterStreams streams = streams(RosterStreamSettings.DEFAULTS);
+        String callId = groupCallWithAliceAndBob();
+        RosterFeedTest.FakeChannel alice = new RosterFeedTest.FakeChannel(true);
+        open(streams, callId, ALICE, alice);
+        fanOut.runAll();
+        int before = alice.sent.size();
+        for (int i = 0; i < 20; i++) {
+            streams.toUser(TENANT, "alice", "{\"type\":\"" + (i % 2 == 0 ? "ringing" : "cancelled") + "\",\"n\":" + i + "}");
+            streams.toUser(TENANT, "bob", "{\"type\":\"ringing\",\"n\":" + i + "}"); // not alice's
+        }
+        List<Runnable> held = new ArrayList<>(fanOut.tasks);
+        fanOut.tasks.clear();
+        java.util.Collections.reverse(held);
+        held.forEach(Runnable::run);
+        fanOut.runAll();
+        List<String> notices = alice.sent.subList(before, alice.sent.size());
+        assertThat(notices).hasSize(20);
+        for (int i = 0; i < 20; i++) {
+            assertThat(notices.get(i)).contains("\"n\":" + i + "}");
+        }
+    }
 }
