@@ -5,21 +5,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
- * The source addresses that passed one leg's ICE checks, as {@link WebRtcDemux} routes them: at most
- * {@link IceLiteResponder#MAX_PAIRS}, the oldest forgotten first to make room, exactly as the leg's
- * {@link IceLiteResponder} keeps its candidate pairs (both see the same passed checks, so both hold the same addresses).
+ * The source addresses that passed one leg's ICE checks, as {@link WebRtcDemux} routes them: the addresses of the
+ * leg's {@link IceLiteResponder} candidate pairs, at most {@link IceLiteResponder#MAX_PAIRS}. Which one is forgotten
+ * to make room is the responder's choice ({@link IceLiteResponder#takeForgotten}); this only mirrors it.
  *
- * <p>Threads: {@link #contains} and {@link #add} on the WebRTC port's packet thread only; {@link #forEach} from any
- * thread (a leg's unregistration). The slots are volatile so that an unregistration sees every address the packet
- * thread routed before it (the demux's ordering argument). Allocates nothing.
+ * <p>Threads: {@link #contains}, {@link #add} and {@link #remove} on the WebRTC port's packet thread only;
+ * {@link #forEach} from any thread (a leg's unregistration). An address keeps its slot while it is held, and the slots
+ * are volatile, so an unregistration sees every address the packet thread routed before it (the demux's ordering
+ * argument). Allocates nothing.
  */
 final class CheckedAddresses {
     private final AtomicReferenceArray<InetSocketAddress> slots = new AtomicReferenceArray<>(IceLiteResponder.MAX_PAIRS);
-    private int count;
-    private int oldest;
 
     boolean contains(InetSocketAddress address) {
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < slots.length(); i++) {
             if (address.equals(slots.get(i))) {
                 return true;
             }
@@ -30,20 +29,29 @@ final class CheckedAddresses {
     /**
      * Adds an address not {@link #contains contained} yet.
      *
-     * @return the address forgotten to make room for it, or null when there was room
+     * @return false when all slots are taken (never, while this mirrors the responder, which made room first)
      */
-    InetSocketAddress add(InetSocketAddress address) {
-        if (count < IceLiteResponder.MAX_PAIRS) {
-            slots.set(count++, address);
-            return null;
+    boolean add(InetSocketAddress address) {
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) == null) {
+                slots.set(i, address);
+                return true;
+            }
         }
-        InetSocketAddress forgotten = slots.get(oldest);
-        slots.set(oldest, address);
-        oldest = (oldest + 1) % IceLiteResponder.MAX_PAIRS;
-        return forgotten;
+        return false;
     }
 
-    /** Every address held, oldest or not; any thread. */
+    /** Forgets an address (the responder forgot its pair). */
+    void remove(InetSocketAddress address) {
+        for (int i = 0; i < slots.length(); i++) {
+            if (address.equals(slots.get(i))) {
+                slots.set(i, null);
+                return;
+            }
+        }
+    }
+
+    /** Every address held; any thread. */
     void forEach(Consumer<InetSocketAddress> action) {
         for (int i = 0; i < slots.length(); i++) {
             InetSocketAddress a = slots.get(i);

@@ -12,7 +12,9 @@ import java.util.zip.CRC32;
  * this leg's USERNAME ({@code localUfrag:remoteUfrag}), a valid MESSAGE-INTEGRITY under the local password and a
  * valid FINGERPRINT; everything else gets no answer at all. Every address whose check passed becomes a candidate
  * pair; media goes only to the pair the browser nominated (USE-CANDIDATE), or before that to the pair checked
- * last, and only while consent is fresh ({@link ConsentPolicy}).
+ * last, and only while consent is fresh ({@link ConsentPolicy}). At most {@value #MAX_PAIRS} pairs are kept: a check
+ * from a new address when there are that many forgets the pair checked longest ago, never the selected one (a browser
+ * with many candidates, checking them all, must not unseat the pair its media flows on).
  *
  * <p>Threads: {@link #onBindingRequest} and {@link #isValidated} run on the WebRTC port's packet thread only;
  * {@link #sendAddress}, {@link #isNominated} and {@link #isExpired} may be called from any thread (the selected
@@ -42,6 +44,8 @@ public final class IceLiteResponder {
     private final Pair[] pairs = new Pair[MAX_PAIRS];
     private int pairCount;
     private volatile Pair selected;
+    /** The address the last passed check made room by forgetting, until {@link #takeForgotten} (packet thread). */
+    private InetSocketAddress forgotten;
 
     /**
      * @param remoteUfrag the offer's {@code a=ice-ufrag}, or null to accept any sender ufrag
@@ -103,8 +107,7 @@ public final class IceLiteResponder {
         }
         if (pair == null) {
             if (pairCount == MAX_PAIRS) {
-                System.arraycopy(pairs, 1, pairs, 0, MAX_PAIRS - 1); // forget the oldest
-                pairCount--;
+                forget(stalest());
             }
             pair = new Pair(from);
             pairs[pairCount++] = pair;
@@ -117,6 +120,34 @@ public final class IceLiteResponder {
         if (current == null || pair.nominated || !current.nominated) {
             selected = pair;
         }
+    }
+
+    /** The pair checked longest ago that is not the selected one. */
+    private int stalest() {
+        Pair keep = selected;
+        int stalest = -1;
+        for (int i = 0; i < pairCount; i++) {
+            if (pairs[i] != keep && (stalest < 0 || pairs[i].lastCheckNanos - pairs[stalest].lastCheckNanos < 0)) {
+                stalest = i;
+            }
+        }
+        return stalest;
+    }
+
+    private void forget(int i) {
+        forgotten = pairs[i].remote;
+        System.arraycopy(pairs, i + 1, pairs, i, pairCount - i - 1);
+        pairs[--pairCount] = null;
+    }
+
+    /**
+     * The address whose pair the last passed check forgot to make room (its DTLS and SRTP must no longer be routed
+     * here), once; null if none. Packet thread, right after {@link #onBindingRequest}.
+     */
+    public InetSocketAddress takeForgotten() {
+        InetSocketAddress f = forgotten;
+        forgotten = null;
+        return f;
     }
 
     /**

@@ -10,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * 20–63 DTLS and 128–191 RTP/RTCP, routed by the source address, which must have passed that leg's ICE check.
  * Anything else, and anything from an unchecked address, is dropped and counted.
  *
- * <p>A leg's checked addresses are bounded like its ICE candidate pairs: at most {@link IceLiteResponder#MAX_PAIRS},
- * and a check that passes from a new address when the leg has that many forgets the leg's oldest
- * ({@link CheckedAddresses}), whose DTLS and SRTP are then dropped as {@code unknown_source}. So a peer holding the
- * leg's ICE password cannot grow the routing map by checking from many ports, and unregistering a leg removes its
- * own few addresses, not a scan of every leg's.
+ * <p>A leg's checked addresses are its ICE candidate pairs' ({@link CheckedAddresses}): at most
+ * {@link IceLiteResponder#MAX_PAIRS}, and a check that passes from a new address when the leg has that many forgets the
+ * pair its agent chose (checked longest ago, never the selected one), whose DTLS and SRTP are then dropped as
+ * {@code unknown_source}. So a peer holding the leg's ICE password cannot grow the routing map by checking from many
+ * ports, and unregistering a leg removes its own few addresses, not a scan of every leg's.
  *
  * <p>Threads: {@link #onDatagram} on the port's one packet thread (it owns the STUN scratch buffers and each leg's
  * {@link CheckedAddresses}); {@link #register}/{@link #unregister} from any thread. The RTP path is two hash lookups
@@ -112,10 +112,14 @@ public final class WebRtcDemux {
     /** {@code from} passed a check of {@code route}'s leg: DTLS and SRTP from it now go to that leg. */
     private void routeChecked(String ufrag, Route route, InetSocketAddress from) {
         WebRtcTransport t = route.transport();
+        InetSocketAddress forgotten = t.takeForgotten();
+        if (forgotten != null) { // the leg's ICE agent forgot that pair to make room for this one
+            route.addresses().remove(forgotten);
+            byAddress.remove(forgotten, t);
+        }
         if (!route.addresses().contains(from)) {
-            InetSocketAddress forgotten = route.addresses().add(from);
-            if (forgotten != null) {
-                byAddress.remove(forgotten, t); // the leg's ICE agent forgot that pair too
+            if (!route.addresses().add(from)) {
+                return; // cannot happen: the agent made room first
             }
         } else if (byAddress.get(from) == t) {
             return;

@@ -77,6 +77,11 @@ public final class WebRtcTransport {
         return false;
     }
 
+    /** The address this leg's ICE agent forgot at the last passed check ({@link IceLiteResponder#takeForgotten}). */
+    InetSocketAddress takeForgotten() {
+        return ice.takeForgotten();
+    }
+
     /** A DTLS record from a checked address. */
     public void onDtls(byte[] buf, int length) {
         switch (dtls.onDatagram(buf, 0, length)) {

@@ -79,6 +79,36 @@ class IceLiteResponderTest {
         assertThat(ice.sendAddress(3 * S)).as("a later plain check does not unseat the nomination").isEqualTo(BROWSER);
     }
 
+    /**
+     * A browser with many candidates checks them all: the pairs are bounded, and the one forgotten to make room is the
+     * one checked longest ago, never the nominated pair media flows on (before, the oldest went, nominated or not).
+     */
+    @Test
+    void theNominatedPairIsNeverForgottenToMakeRoomForNewCandidates() throws Exception {
+        IceLiteResponder ice = responder();
+        byte[] nominate = check("srv1:brw1", "server-password-22chars", true);
+        assertThat(ice.onBindingRequest(nominate, nominate.length, BROWSER, 1 * S, out)).isPositive();
+        assertThat(ice.takeForgotten()).isNull();
+        java.util.List<InetSocketAddress> others = new java.util.ArrayList<>();
+        for (int i = 0; i < IceLiteResponder.MAX_PAIRS + 3; i++) {
+            InetSocketAddress other = new InetSocketAddress("192.0.2.9", 40000 + i);
+            others.add(other);
+            byte[] plain = check("srv1:brw1", "server-password-22chars", false);
+            assertThat(ice.onBindingRequest(plain, plain.length, other, (2 + i) * S, out)).isPositive();
+            InetSocketAddress forgotten = ice.takeForgotten();
+            // the nominated pair and 7 others fit; from the 8th other on, the other checked longest ago goes
+            int first = i - (IceLiteResponder.MAX_PAIRS - 1);
+            assertThat(forgotten).as("check %d", i).isEqualTo(first < 0 ? null : others.get(first));
+            assertThat(ice.takeForgotten()).as("told once").isNull();
+        }
+        assertThat(ice.isValidated(BROWSER)).isTrue();
+        assertThat(ice.sendAddress((2 + IceLiteResponder.MAX_PAIRS + 2) * S)).isEqualTo(BROWSER);
+        assertThat(ice.isNominated()).isTrue();
+        assertThat(ice.isValidated(others.get(3))).isFalse();
+        assertThat(ice.isValidated(others.get(4))).isTrue();
+        assertThat(ice.isValidated(others.getLast())).isTrue();
+    }
+
     @Test
     void consentLapsesThenTheLegExpires() throws Exception {
         IceLiteResponder ice = responder();

@@ -131,6 +131,35 @@ class WebRtcPortTest {
         }
     }
 
+    /** A browser nominates one address and then checks many more: its nominated address keeps its route. */
+    @Test
+    void theNominatedAddressKeepsItsRouteWhileTheBrowserChecksManyOthers() throws Exception {
+        WebRtcTransport leg = leg("srvD", BROWSER.fingerprint());
+        List<DatagramSocket> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                peer.connect(new InetSocketAddress("127.0.0.1", port.localPort()));
+                peer.setSoTimeout(5000);
+                peers.add(peer);
+                iceCheck(peer, "srvD", i == 0); // the first nominates, the 19 others are plain checks
+            }
+            sendShortDtls(List.of(peers.getFirst()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters.dropped(WebRtcDropReason.DTLS_MALFORMED) == 1);
+            assertThat(counters.dropped(WebRtcDropReason.UNKNOWN_SOURCE)).as("the nominated address still routes").isZero();
+            sendShortDtls(peers.subList(1, peers.size()));
+            // with it, the newest 7 reach the leg; the 12 others were forgotten
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters.dropped(WebRtcDropReason.UNKNOWN_SOURCE) == 12
+                    && counters.dropped(WebRtcDropReason.DTLS_MALFORMED) == 8);
+            assertThat(demux.addresses()).isEqualTo(IceLiteResponder.MAX_PAIRS);
+            demux.unregister(leg);
+            assertThat(demux.addresses()).isZero();
+        } finally {
+            peers.forEach(DatagramSocket::close);
+            leg.close();
+        }
+    }
+
     /** A datagram of DTLS's range cut short from each peer: the leg counts it dtls_malformed, the demux a stranger's unknown_source. */
     private static void sendShortDtls(List<DatagramSocket> peers) throws Exception {
         byte[] dtls = {22, (byte) 0xFE, (byte) 0xFD, 0, 0};
@@ -162,7 +191,12 @@ class WebRtcPortTest {
 
     /** A nominating connectivity check from {@code browser}, and the server's authenticated answer. */
     private static void iceCheck(DatagramSocket browser, String serverUfrag) throws Exception {
-        byte[] check = IceLiteResponderTest.check(serverUfrag + ":brw1", "server-password-0123456789", true);
+        iceCheck(browser, serverUfrag, true);
+    }
+
+    /** A connectivity check from {@code browser}, nominating or not, and the server's authenticated answer. */
+    private static void iceCheck(DatagramSocket browser, String serverUfrag, boolean nominate) throws Exception {
+        byte[] check = IceLiteResponderTest.check(serverUfrag + ":brw1", "server-password-0123456789", nominate);
         browser.send(new DatagramPacket(check, check.length));
         DatagramPacket response = new DatagramPacket(new byte[1500], 1500);
         browser.receive(response);
