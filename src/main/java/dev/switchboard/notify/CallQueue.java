@@ -26,6 +26,7 @@ final class CallQueue {
     private boolean failing;
     private int consecutiveFailures;
     private long nextSequence;
+    private final long firstSequence;
     private URI redirectedFrom;
     private URI redirectedTo;
     private boolean ended;
@@ -40,6 +41,7 @@ final class CallQueue {
     CallQueue(String callId, long nowNanos, long firstSequence) {
         this.callId = callId;
         this.nextSequence = firstSequence;
+        this.firstSequence = firstSequence;
         this.idleSinceNanos = nowNanos;
     }
 
@@ -59,7 +61,9 @@ final class CallQueue {
      * </ol>
      * Never reorders: only a roster immediately followed by a newer roster is ever coalesced. A call's last
      * notification that leaves this way (refused or evicted) ends the call's queue as if it had been delivered: it
-     * retires once nothing waits or is in flight, at once when that is already so ({@link #isRetired()}).
+     * retires once nothing waits or is in flight, at once when that is already so ({@link #isRetired()}). A queue
+     * that has sent nothing yet retires at once when its offer is refused, terminal or not: it has no numbering,
+     * backoff or redirect to keep, and the next notification of the call makes a new one.
      */
     synchronized Offer offer(Pending p, int perCallLimit, AtomicInteger global, int globalLimit) {
         if (retired) {
@@ -92,8 +96,10 @@ final class CallQueue {
             return new Offer(Offer.Outcome.EVICTED_OLDEST, startChain(), oldest, reason);
         }
         endIfLast(p);
-        if (ended && !active && current == null) {
-            retired = true; // nothing waits, nothing in flight: no chain will come by to retire it
+        if (!active && current == null && (ended || nextSequence == firstSequence)) {
+            // nothing waits, nothing in flight: no chain will come by to retire it. A queue that never sent anything
+            // holds nothing worth keeping either (a new one numbers from the same first sequence)
+            retired = true;
         }
         return new Offer(Offer.Outcome.REFUSED, false, p, reason);
     }

@@ -114,6 +114,25 @@ class CallQueueTest {
         assertThat(global.get()).isEqualTo(1);
     }
 
+    /**
+     * A queue whose very first offer is refused (the global budget is spent) has sent nothing: it retires at once
+     * rather than wait 24 hours idle. One that has sent something keeps its numbering and stays.
+     */
+    @Test
+    void aQueueThatHasSentNothingRetiresWhenItsOfferIsRefusedOneThatHasSentStays() {
+        CallQueue fresh = new CallQueue("call-2", 0, 7);
+        CallQueue.Offer refused = fresh.offer(c(1), 10, global, 0);
+        assertThat(refused.outcome()).isEqualTo(CallQueue.Offer.Outcome.REFUSED);
+        assertThat(fresh.isRetired()).isTrue();
+
+        offer(c(1), 10);
+        q.finish(next(1), true);
+        assertThat(q.offer(c(2), 10, global, 0).outcome()).isEqualTo(CallQueue.Offer.Outcome.REFUSED);
+        assertThat(q.isRetired()).as("it numbered a POST: the next continues from 2").isFalse();
+        offer(c(3), 10);
+        assertThat(next(1).sequence).isEqualTo(2);
+    }
+
     @Test
     void anEndedCallRetiresWhenIdleAndRefusesFurtherOffers() {
         offer(pending(Notifications.callState("call-1", CB, 1, "terminated")), 10);

@@ -519,6 +519,28 @@ class WebhookNotifierTest {
         assertThat(liveCallQueues()).isEqualTo(1); // call-2's only
     }
 
+    /** A call whose first notification is refused keeps no queue; its next one starts one, numbered from 1. */
+    @Test
+    void aCallWhoseFirstNotificationIsRefusedKeepsNoQueue() throws Exception {
+        URI down = bot.uri("/down");
+        AtomicInteger downStatus = new AtomicInteger(503);
+        bot.answer(r -> status(r.path().equals("/down") ? downStatus.get() : 200));
+        notifier(fast().withQueueLimits(2, 2));
+        notifier.enqueue(callState("call-2", down, 1, "established")); // call-2's two take the whole global budget
+        notifier.enqueue(operation("call-2", down, 2));
+        for (int i = 0; i < 50; i++) {
+            notifier.enqueue(callState("call-x" + i, callback, 100 + i, "established")); // refused, not terminal
+        }
+        assertThat(giveUps(meters, "global_queue_full")).isEqualTo(50);
+        assertThat(liveCallQueues()).as("only call-2's").isEqualTo(1);
+        downStatus.set(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> notifier.queueDepth() == 0);
+        notifier.enqueue(callState("call-x0", callback, 3, "terminated"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.acceptedMarkers().contains(3));
+        assertThat(bot.accepted()).filteredOn(r -> r.markers().contains(3)).singleElement()
+                .satisfies(r -> assertThat(r.sequence()).isEqualTo(1));
+    }
+
     @Test
     void notificationsThatQueueBehindAnInFlightPostTravelTogetherInOrder() throws Exception {
         CountDownLatch release = holdTheFirstPostUntilReleased(204);
