@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,10 +38,8 @@ public final class WebRtcGateway implements AutoCloseable {
     private final WebRtcPort port;
     private final ScheduledExecutorService sweeper;
     private final ScheduledExecutorService reports;
-    private final Set<Open> open = ConcurrentHashMap.newKeySet();
-
-    private record Open(WebRtcTransport transport, Consumer<WebRtcTransport> onFinished) {
-    }
+    /** Open legs and what to call when each should end (by identity: closing one is a lookup, not a scan). */
+    private final ConcurrentHashMap<WebRtcTransport, Consumer<WebRtcTransport>> open = new ConcurrentHashMap<>();
 
     private WebRtcGateway(InetSocketAddress bind, String advertisedAddress, ConsentPolicy consent) throws IOException {
         this.advertisedAddress = advertisedAddress;
@@ -80,7 +77,7 @@ public final class WebRtcGateway implements AutoCloseable {
                 counters, port, media, random, name, System.nanoTime());
         transport.enableReports(ssrc, offer.codec().clockRate(), "switchboard-" + name);
         demux.register(transport);
-        open.add(new Open(transport, onFinished));
+        open.put(transport, onFinished);
         String answer = new WebRtcAnswer(advertisedAddress, port.localPort(), local.ufrag(), local.password(),
                 certificate.fingerprint(), ssrc & 0xFFFF_FFFFL).render(offer);
         return new Session(transport, answer);
@@ -88,7 +85,7 @@ public final class WebRtcGateway implements AutoCloseable {
 
     /** Ends a leg's transport: it is unreachable and sends nothing more. Idempotent. */
     public void close(WebRtcTransport transport) {
-        open.removeIf(o -> o.transport == transport);
+        open.remove(transport);
         demux.unregister(transport);
         transport.close();
     }
@@ -129,11 +126,11 @@ public final class WebRtcGateway implements AutoCloseable {
 
     private void sweep() {
         long now = System.nanoTime();
-        for (Open o : open) {
-            if (o.transport.isFinished(now) && open.remove(o)) {
+        for (var o : open.entrySet()) {
+            if (o.getKey().isFinished(now) && open.remove(o.getKey(), o.getValue())) {
                 counters.legsEnded.increment();
                 try {
-                    o.onFinished.accept(o.transport);
+                    o.getValue().accept(o.getKey());
                 } catch (RuntimeException e) {
                     log.warn("webrtc leg end handler failed reason={}", e.toString());
                 }
@@ -145,9 +142,9 @@ public final class WebRtcGateway implements AutoCloseable {
     private void report() {
         long now = System.nanoTime();
         long wall = System.currentTimeMillis();
-        for (Open o : open) {
+        for (WebRtcTransport t : open.keySet()) {
             try {
-                o.transport.reportIfDue(now, wall);
+                t.reportIfDue(now, wall);
             } catch (RuntimeException e) {
                 log.warn("webrtc rtcp report failed reason={}", e.toString());
             }
@@ -158,8 +155,8 @@ public final class WebRtcGateway implements AutoCloseable {
     public void close() throws IOException {
         reports.shutdownNow();
         sweeper.shutdownNow();
-        for (Open o : open) {
-            o.transport.close();
+        for (WebRtcTransport t : open.keySet()) {
+            t.close();
         }
         open.clear();
         port.close();
