@@ -1,6 +1,7 @@
 package dev.switchboard.media;
 
 import dev.switchboard.media.mix.AudioMixer;
+import dev.switchboard.media.mix.MixBuffers;
 
 import java.net.InetAddress;
 import java.util.concurrent.locks.LockSupport;
@@ -24,6 +25,8 @@ public final class RtpRoom implements MediaRoom {
     private final dev.switchboard.media.ivr.IvrChannel ivr = new dev.switchboard.media.ivr.IvrChannel();
     /** A talker's mix-minus before its encode: the mixer thread's array, shared with its other rooms. */
     private final short[] scratch;
+    /** The mixer thread's working arrays, lent to this room for each of its ticks. */
+    private final MixBuffers buffers;
     /** Who is in the room; the tick reads its leg array once per tick. */
     private final RoomLegs legs;
     /** The legs contributing to the current tick (mixer thread only). */
@@ -57,6 +60,7 @@ public final class RtpRoom implements MediaRoom {
         this.mixerThread = mixerThread;
         this.mixer = new AudioMixer(engine.opusEncoder(), mixerThread.buffers());
         this.scratch = mixerThread.buffers().frame();
+        this.buffers = mixerThread.buffers();
         this.routed = new RoutedMix(mixerThread.buffers());
         this.voices = new LoudestVoices(engine.mixDepth());
         this.legs = new RoomLegs(this, engine);
@@ -245,7 +249,7 @@ public final class RtpRoom implements MediaRoom {
                 privates = new RtpLeg[ls.length];
             }
             boolean routing = routed.prepare(routes, ls); // false: no audio routing group changes the plain mix
-            ivr.begin();
+            ivr.begin(buffers.heard(), buffers.prompt());
             if (ls.length == 0 && ivr.idle()) {
                 return; // no leg and no prompt, recording or hold: nothing to mix and nobody to send to
             }

@@ -4,14 +4,13 @@ import dev.switchboard.media.codec.AudioCodec;
 
 /**
  * Plays prompt slots one after another in 20 ms frames at the mix rate, waiting (silence) while the next one is still
- * being fetched. Mixer thread only (apart from {@link #release}); one frame buffer per player, nothing allocated per
- * frame.
+ * being fetched. Mixer thread only (apart from {@link #release}); it renders into the frame it is given and allocates
+ * nothing, so a queued job holds no audio buffer of its own.
  */
 final class ClipPlayer {
     private static final int N = AudioCodec.MIX_FRAME;
     private final PromptSlot[] slots;
     private final boolean loop;
-    private final short[] frame = new short[N];
     private int index;
     private long position;
 
@@ -42,8 +41,8 @@ final class ClipPlayer {
         }
     }
 
-    /** The next frame, or null while waiting, failed or done. */
-    short[] next() {
+    /** The next frame, rendered into {@code frame} (of {@link AudioCodec#MIX_FRAME}), or null while waiting, failed or done. */
+    short[] next(short[] frame) {
         if (done()) {
             return null;
         }

@@ -12,6 +12,8 @@ final class HoldLoop {
     final String participantId;
     private final ClipPlayer player;
     private final JobListener listener;
+    /** Its own frame: a held participant's music is sent after the tick's prompt frame was mixed. */
+    private final short[] frame = new short[AudioCodec.MIX_FRAME];
     private final java.util.concurrent.atomic.AtomicBoolean told = new java.util.concurrent.atomic.AtomicBoolean();
     private short[] current = SILENCE;
 
@@ -29,7 +31,7 @@ final class HoldLoop {
             current = SILENCE;
             return;
         }
-        short[] f = player.next();
+        short[] f = player.next(frame);
         if (f != null) {
             tell(Ending.COMPLETED, null);
         }

@@ -24,6 +24,8 @@ public final class IvrChannel {
     // mixer thread only
     private MediaJob current;
     private RecordJob recordingNow;
+    /** The prompt frame lent for this tick ({@link #begin}). */
+    private short[] prompt;
 
     /** Queues a job behind every earlier one. */
     public void enqueue(MediaJob job) {
@@ -107,8 +109,14 @@ public final class IvrChannel {
 
     // ---- mixer thread --------------------------------------------------------------------------------------------
 
-    /** Starts a tick: applies cancels, picks the job at the head, moves hold music on. */
-    public void begin() {
+    /**
+     * Starts a tick: applies cancels, picks the job at the head, moves hold music on.
+     *
+     * @param heard  where what the bot hears is summed this tick (the mixer thread's, lent for the tick)
+     * @param prompt where the bot's prompt frame is rendered this tick (likewise; valid until the tick ends)
+     */
+    public void begin(int[] heard, short[] prompt) {
+        this.prompt = prompt;
         long cancel = cancelUpTo;
         if (current != null && current.sequence <= cancel) {
             current.end(Ending.CANCELED, null);
@@ -119,7 +127,7 @@ public final class IvrChannel {
         }
         recordingNow = current instanceof RecordJob r && r.recording() ? r : null;
         if (recordingNow != null) {
-            recordingNow.beginFrame();
+            recordingNow.beginFrame(heard);
         }
         for (HoldLoop h : holds) {
             h.advance();
@@ -162,7 +170,7 @@ public final class IvrChannel {
         if (j == null) {
             return null;
         }
-        short[] f = j.frame();
+        short[] f = j.frame(prompt);
         if (j.ended()) {
             current = null;
             active = null;

@@ -16,8 +16,11 @@ public abstract sealed class MediaJob permits PlayJob, RecordJob {
         this.listener = listener;
     }
 
-    /** This tick's voice of the job (a prompt frame), or null for silence. May end the job. Mixer thread. */
-    abstract short[] frame();
+    /**
+     * This tick's voice of the job (a prompt frame rendered into {@code out}), or null for silence. May end the job.
+     * Mixer thread.
+     */
+    abstract short[] frame(short[] out);
 
     /** Ends the job with {@code ending} unless it ended already; its prompts' memory is given back. */
     final void end(Ending ending, String failure) {

@@ -17,13 +17,13 @@ public final class PlayJob extends MediaJob {
     }
 
     @Override
-    short[] frame() {
+    short[] frame(short[] out) {
         String failure = player.failure();
         if (failure != null) {
             end(Ending.PROMPT_FAILED, failure);
             return null;
         }
-        short[] f = player.next();
+        short[] f = player.next(out);
         if (player.done()) {
             end(Ending.COMPLETED, null);
         }

@@ -30,7 +30,8 @@ public final class RecordJob extends MediaJob {
     private final int initialSilenceFrames;
     private final int maxSilenceFrames;
     private final int maxFrames;
-    private final int[] heard = new int[AudioCodec.MIX_FRAME];
+    /** This tick's sum of what the bot hears: the mixer thread's array, lent for the tick ({@link #beginFrame}). */
+    private int[] heard;
     private final SpooledRecording spool;
     private short[] chunk;
     private int filled;
@@ -82,8 +83,9 @@ public final class RecordJob extends MediaJob {
         return recording;
     }
 
-    /** Starts this tick's frame of what the bot hears. */
-    void beginFrame() {
+    /** Starts this tick's frame of what the bot hears, summed in {@code heard} (lent for the tick). */
+    void beginFrame(int[] heard) {
+        this.heard = heard;
         java.util.Arrays.fill(heard, 0);
     }
 
@@ -95,7 +97,7 @@ public final class RecordJob extends MediaJob {
     }
 
     @Override
-    short[] frame() {
+    short[] frame(short[] out) {
         if (stopToneHeard) {
             end(Ending.STOP_TONE, null);
             return null;
@@ -106,7 +108,7 @@ public final class RecordJob extends MediaJob {
                 end(Ending.PROMPT_FAILED, failure);
                 return null;
             }
-            short[] f = prompt.next();
+            short[] f = prompt.next(out);
             recording = prompt.done();
             return f;
         }

@@ -22,6 +22,9 @@ import static org.awaitility.Awaitility.await;
  * (trailing silence trimmed) with a correct WAV header; a recording nobody keeps is deleted.
  */
 class SpooledRecordingTest {
+    /** The arrays a mixer thread lends the channel each tick. */
+    private static final int[] HEARD = new int[960];
+    private static final short[] PROMPT = new short[960];
 
     @Test
     void everyRecordedFrameReachesTheFileInOrderAndTheTrailingSilenceIsTrimmed(@TempDir Path dir) throws Exception {
@@ -34,7 +37,7 @@ class SpooledRecordingTest {
             short[] frame = new short[960];
             for (int t = 0; t < 10_000 && ended.isEmpty(); t++) {
                 java.util.Arrays.fill(frame, t < 125 ? (short) (1000 + t) : 0);
-                ivr.begin();
+                ivr.begin(HEARD, PROMPT);
                 ivr.hear(frame);
                 ivr.voice();
             }
@@ -70,7 +73,7 @@ class SpooledRecordingTest {
                 tick(ivr, (short) 3000);
             }
             ivr.cancelAll();
-            ivr.begin();
+            ivr.begin(HEARD, PROMPT);
             JobResult cancelled = ended.poll(5, TimeUnit.SECONDS);
             assertThat(cancelled.ending()).isEqualTo(Ending.CANCELED);
             Path file = cancelled.recording().awaitFile();
@@ -132,7 +135,7 @@ class SpooledRecordingTest {
     private static void tick(IvrChannel ivr, short level) {
         short[] frame = new short[960];
         java.util.Arrays.fill(frame, level);
-        ivr.begin();
+        ivr.begin(HEARD, PROMPT);
         ivr.hear(frame);
         ivr.voice();
     }
