@@ -36,14 +36,22 @@ public final class StallingHttpServer implements AutoCloseable {
             this.connection = connection;
         }
 
-        void close() {
+        /**
+         * No longer counted as open; once. Called before an answer is written: a client that has read the end of its
+         * answer may open its next connection at once, and this one must not count by then.
+         */
+        void release() {
             if (closed.compareAndSet(false, true)) {
-                open.decrementAndGet(); // before the client can see the end of its answer
-                try {
-                    connection.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
+                open.decrementAndGet();
+            }
+        }
+
+        void close() {
+            release();
+            try {
+                connection.close();
+            } catch (IOException ignored) {
+                // closing
             }
         }
     }
@@ -78,6 +86,7 @@ public final class StallingHttpServer implements AutoCloseable {
         if (s == null) {
             return false;
         }
+        s.release();
         try {
             OutputStream out = s.connection.getOutputStream();
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\nContent-Length: " + body.length
