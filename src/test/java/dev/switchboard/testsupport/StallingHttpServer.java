@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback HTTP server that accepts every connection, reads the request and then answers nothing until the test
  * says so: the media server a download bound is for. It counts what a client holds: connections accepted, those open
- * now (accepted, and neither closed by the client nor answered and closed by this server) and the most open at once.
+ * now (accepted, neither closed by the client nor answered: one stops counting as its answer starts) and the most
+ * open at once.
  */
 public final class StallingHttpServer implements AutoCloseable {
     private final ServerSocket socket;
