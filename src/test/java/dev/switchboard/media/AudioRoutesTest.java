@@ -84,14 +84,7 @@ class AudioRoutesTest {
     @Test
     void aRoutedRoomAndAPlainRoomOnOneMixerThreadHearOnlyTheirOwnVoices() {
         RtpRoom routedRoom = (RtpRoom) engine.openRoom("call-routes-shared");
-        RtpRoom plain = null;
-        for (int i = 0; plain == null; i++) { // idle rooms are spread by count: open rooms until one shares the thread
-            assertThat(i).as("rooms opened to share a mixer thread").isLessThan(8);
-            RtpRoom r = (RtpRoom) engine.openRoom("call-plain-" + i);
-            if (r.mixerThread() == routedRoom.mixerThread()) {
-                plain = r;
-            }
-        }
+        RtpRoom plain = rig.roomOnTheMixerThreadOf(routedRoom, "call-plain-");
         RtpPeer e = rig.peer(), f = rig.peer(), g = rig.peer();
         RtpLeg le = rig.join(plain, "e", e), lf = rig.join(plain, "f", f);
         rig.join(plain, "g", g);

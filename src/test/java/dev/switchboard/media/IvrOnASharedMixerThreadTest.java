@@ -40,14 +40,7 @@ class IvrOnASharedMixerThreadTest {
     @Test
     void twoCallsOnOneMixerThreadEachHearAndRecordOnlyTheirOwnPromptAndVoices(@TempDir Path dir) throws Exception {
         RtpRoom a = (RtpRoom) engine.openRoom("call-ivr-a");
-        RtpRoom b = null;
-        for (int i = 0; b == null; i++) { // idle rooms are spread by count: open rooms until one shares the thread
-            assertThat(i).as("rooms opened to share a mixer thread").isLessThan(8);
-            RtpRoom r = (RtpRoom) engine.openRoom("call-ivr-b" + i);
-            if (r.mixerThread() == a.mixerThread()) {
-                b = r;
-            }
-        }
+        RtpRoom b = rig.roomOnTheMixerThreadOf(a, "call-ivr-b");
         RtpPeer talkerA = rig.peer(), listenerA = rig.peer(), talkerB = rig.peer(), listenerB = rig.peer();
         RtpLeg ta = rig.join(a, "ta", talkerA);
         rig.join(a, "la", listenerA);

@@ -37,6 +37,20 @@ final class TonePeers implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A new room on the same mixer thread as {@code first}: idle rooms are spread over the threads by count, so rooms are
+     * opened (ids {@code prefix0}, {@code prefix1}, …) until one lands there.
+     */
+    RtpRoom roomOnTheMixerThreadOf(RtpRoom first, String prefix) {
+        for (int i = 0; ; i++) {
+            assertThat(i).as("rooms opened to share a mixer thread").isLessThan(8);
+            RtpRoom r = (RtpRoom) engine.openRoom(prefix + i);
+            if (r.mixerThread() == first.mixerThread()) {
+                return r;
+            }
+        }
+    }
+
     /** Joins and latches a PCMU leg (the peer's receiver report), so the server sends it its mix. */
     RtpLeg join(MediaRoom room, String id, RtpPeer peer) {
         RtpLeg leg = (RtpLeg) room.addLeg(id, peer.offer("sendrecv"), LOOPBACK);
