@@ -58,10 +58,10 @@ public final class RtpRoom implements MediaRoom {
         this.callId = callId;
         this.engine = engine;
         this.mixerThread = mixerThread;
-        this.mixer = new AudioMixer(engine.opusEncoder(), mixerThread.buffers());
-        this.scratch = mixerThread.buffers().frame();
         this.buffers = mixerThread.buffers();
-        this.routed = new RoutedMix(mixerThread.buffers());
+        this.mixer = new AudioMixer(engine.opusEncoder(), buffers);
+        this.scratch = buffers.frame();
+        this.routed = new RoutedMix(buffers);
         this.voices = new LoudestVoices(engine.mixDepth());
         this.legs = new RoomLegs(this, engine);
     }

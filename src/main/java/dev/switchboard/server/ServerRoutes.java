@@ -60,7 +60,7 @@ record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draini
         cfg.routes.before(RequestIds::assign);
         cfg.routes.beforeMatched(RequestIds::tagCall);
         cfg.routes.after(RequestIds::release);
-        cfg.routes.after(new UnreadBody(HttpListeners.MAX_REQUEST_BYTES)::drain); // the client gets the answer, not a reset
+        cfg.routes.after(new UnreadBody(HttpListeners.MAX_REQUEST_BYTES)::drain); // the answer reaches the client
         if (cluster != null) {
             cfg.routes.before(cluster::route); // calls owned elsewhere hop there, before anything else runs here
         }

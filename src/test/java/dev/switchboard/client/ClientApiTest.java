@@ -169,18 +169,19 @@ class ClientApiTest {
         URI base = URI.create(server.baseUrl());
         byte[] offers = OFFER.repeat(900_000 / OFFER.length()).getBytes(StandardCharsets.UTF_8);
         byte[] json = ("{\"clientContext\":\"" + "x".repeat(900_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        String host = "Host: " + base.getAuthority() + "\r\n";
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(20_000);
-            sendInPieces(socket, "POST /client/v1/calls/" + callId + "/participants HTTP/1.1\r\nHost: " + base.getAuthority()
-                    + "\r\nAuthorization: Bearer " + aliceToken + "\r\nContent-Length: " + offers.length + "\r\n\r\n", offers);
+            sendInPieces(socket, "POST /client/v1/calls/" + callId + "/participants HTTP/1.1\r\n" + host
+                    + "Authorization: Bearer " + aliceToken + "\r\nContent-Length: " + offers.length + "\r\n\r\n", offers);
             RawHttp.Response noType = RawHttp.read(socket.getInputStream());
             assertThat(noType.status()).as(noType.body()).isEqualTo(415);
-            sendInPieces(socket, "POST /v1.0/communications/calls/" + callId + "/mute HTTP/1.1\r\nHost: " + base.getAuthority()
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n", json);
+            sendInPieces(socket, "POST /v1.0/communications/calls/" + callId + "/mute HTTP/1.1\r\n" + host
+                    + "Content-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n", json);
             RawHttp.Response noToken = RawHttp.read(socket.getInputStream());
             assertThat(noToken.status()).as(noToken.body()).isEqualTo(401);
-            sendInPieces(socket, "GET /v1.0/communications/calls/" + callId + " HTTP/1.1\r\nHost: " + base.getAuthority()
-                    + "\r\nAuthorization: Bearer " + botToken + "\r\n\r\n", new byte[0]);
+            sendInPieces(socket, "GET /v1.0/communications/calls/" + callId + " HTTP/1.1\r\n" + host
+                    + "Authorization: Bearer " + botToken + "\r\n\r\n", new byte[0]);
             assertThat(RawHttp.read(socket.getInputStream()).status()).isEqualTo(200);
         }
     }

@@ -281,7 +281,8 @@ class RosterStreamsTest {
         fanOut.runAll();
         int before = alice.sent.size();
         for (int i = 0; i < 20; i++) {
-            streams.toUser(TENANT, "alice", "{\"type\":\"" + (i % 2 == 0 ? "ringing" : "cancelled") + "\",\"n\":" + i + "}");
+            String type = i % 2 == 0 ? "ringing" : "cancelled";
+            streams.toUser(TENANT, "alice", "{\"type\":\"" + type + "\",\"n\":" + i + "}");
             streams.toUser(TENANT, "bob", "{\"type\":\"ringing\",\"n\":" + i + "}"); // not alice's
         }
         List<Runnable> held = new ArrayList<>(fanOut.tasks);

@@ -83,8 +83,9 @@ class AudioRoutesTest {
      */
     @Test
     void aRoutedRoomAndAPlainRoomOnOneMixerThreadHearOnlyTheirOwnVoices() {
-        RtpRoom routedRoom = (RtpRoom) engine.openRoom("call-routes-shared");
-        RtpRoom plain = rig.roomOnTheMixerThreadOf(routedRoom, "call-plain-");
+        RtpRoom[] shared = rig.twoRoomsOnOneMixerThread("call-shared-");
+        RtpRoom routedRoom = shared[0];
+        RtpRoom plain = shared[1];
         RtpPeer e = rig.peer(), f = rig.peer(), g = rig.peer();
         RtpLeg le = rig.join(plain, "e", e), lf = rig.join(plain, "f", f);
         rig.join(plain, "g", g);

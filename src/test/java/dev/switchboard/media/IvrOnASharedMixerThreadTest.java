@@ -30,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IvrOnASharedMixerThreadTest {
     private final TonePeers rig = new TonePeers();
-    private final RtpMediaEngine engine = rig.engine;
 
     @AfterEach
     void close() throws Exception {
@@ -39,8 +38,9 @@ class IvrOnASharedMixerThreadTest {
 
     @Test
     void twoCallsOnOneMixerThreadEachHearAndRecordOnlyTheirOwnPromptAndVoices(@TempDir Path dir) throws Exception {
-        RtpRoom a = (RtpRoom) engine.openRoom("call-ivr-a");
-        RtpRoom b = rig.roomOnTheMixerThreadOf(a, "call-ivr-b");
+        RtpRoom[] shared = rig.twoRoomsOnOneMixerThread("call-ivr-");
+        RtpRoom a = shared[0];
+        RtpRoom b = shared[1];
         RtpPeer talkerA = rig.peer(), listenerA = rig.peer(), talkerB = rig.peer(), listenerB = rig.peer();
         RtpLeg ta = rig.join(a, "ta", talkerA);
         rig.join(a, "la", listenerA);
@@ -52,7 +52,7 @@ class IvrOnASharedMixerThreadTest {
         try (RecordingStore store = new RecordingStore(dir, 1 << 24, Duration.ofMinutes(5), Clock.systemUTC())) {
             BlockingQueue<JobResult> recorded = new ArrayBlockingQueue<>(1);
             a.ivr().enqueue(new PlayJob(List.of(PromptSlot.of(PcmClip.tone(700, 30_000))), r -> { }));
-            // b: a 1200 Hz prompt long enough to check (b is checked first, while it plays), then 3 s of what b's bot hears
+            // b: a 1200 Hz prompt long enough to check (b first, while it plays), then 3 s of what b's bot hears
             b.ivr().enqueue(new RecordJob(List.of(PromptSlot.of(PcmClip.tone(1200, 6_000))), null, "", 5_000, 5_000,
                     3_000, store.spool(), recorded::add));
             TonePeers.awaitHearing(listenerB, 1200);

@@ -38,16 +38,22 @@ final class TonePeers implements AutoCloseable {
     }
 
     /**
-     * A new room on the same mixer thread as {@code first}: idle rooms are spread over the threads by count, so rooms are
-     * opened (ids {@code prefix0}, {@code prefix1}, …) until one lands there.
+     * Two rooms on one mixer thread: rooms are opened (ids {@code prefix0}, {@code prefix1}, …) until two share a
+     * thread. Where a new room goes depends on how long each thread's rounds take, so no one room's thread can be
+     * counted on; but with at most 4 mixer threads, the fifth room shares one with an earlier room whatever the
+     * placement.
      */
-    RtpRoom roomOnTheMixerThreadOf(RtpRoom first, String prefix) {
+    RtpRoom[] twoRoomsOnOneMixerThread(String prefix) {
+        List<RtpRoom> opened = new ArrayList<>();
         for (int i = 0; ; i++) {
-            assertThat(i).as("rooms opened to share a mixer thread").isLessThan(8);
+            assertThat(i).as("rooms opened: more than the mixer threads (at most 4)").isLessThan(5);
             RtpRoom r = (RtpRoom) engine.openRoom(prefix + i);
-            if (r.mixerThread() == first.mixerThread()) {
-                return r;
+            for (RtpRoom o : opened) {
+                if (o.mixerThread() == r.mixerThread()) {
+                    return new RtpRoom[] {o, r};
+                }
             }
+            opened.add(r);
         }
     }
 

@@ -8,7 +8,6 @@ import dev.switchboard.media.codec.AudioCodec;
  * nothing, so a queued job holds no audio buffer of its own.
  */
 final class ClipPlayer {
-    private static final int N = AudioCodec.MIX_FRAME;
     private final PromptSlot[] slots;
     private final boolean loop;
     private int index;
@@ -41,7 +40,10 @@ final class ClipPlayer {
         }
     }
 
-    /** The next frame, rendered into {@code frame} (of {@link AudioCodec#MIX_FRAME}), or null while waiting, failed or done. */
+    /**
+     * The next frame, rendered into {@code frame} (of {@link AudioCodec#MIX_FRAME} samples), or null while waiting,
+     * failed or done.
+     */
     short[] next(short[] frame) {
         if (done()) {
             return null;

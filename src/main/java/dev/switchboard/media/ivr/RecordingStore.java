@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The recordings of recordResponse on disk: one 16 kHz mono 16-bit WAV per recording, readable with its own random
  * access token, deleted after {@code ttl} (by {@link #sweep()}) and bounded to {@code maxBytes} in all, counting the
- * recordings still being recorded ({@link DiskBudget}): a recording that would pass the bound is refused, or ends as
- * it reaches it. Files left by an earlier process are deleted at start: their tokens died with it. Recordings reach it through its {@link RecordingWriter} ({@link #spool()}: written while they are
- * recorded, {@link #adopt adopted} when they end) or whole ({@link #save}). Thread-safe.
+ * recordings still being recorded ({@link DiskBudget}): a recording that would pass the bound is refused, or ends as it
+ * reaches it. Files left by an earlier process are deleted at start: their tokens died with it. Recordings reach it
+ * through its {@link RecordingWriter} ({@link #spool()}: written while they are recorded, {@link #adopt adopted} when
+ * they end) or whole ({@link #save}). Thread-safe.
  */
 public final class RecordingStore implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
