@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * The tests' own reading of RFC 6347 §4.1 (and RFC 9146's content type 25), written apart from {@link DtlsRecords}:
  * records of a known content type and a DTLS version that tile the datagram, each of epoch 1 or later at least
- * {@code shortestProtected} bytes long (the AEAD cipher's explicit nonce and tag).
+ * {@code shortestProtected} bytes long (the AEAD cipher's explicit nonce and tag). The versions: DTLS 1.0
+ * ({@code 0xFEFF}) and 1.2 ({@code 0xFEFD}); {@code 0xFEFE} was never assigned.
  */
 final class DtlsFraming {
     private DtlsFraming() {
@@ -18,13 +19,13 @@ final class DtlsFraming {
                 return false;
             }
             int type = Byte.toUnsignedInt(b.get());
-            int major = Byte.toUnsignedInt(b.get());
-            b.get(); // minor
+            int version = Short.toUnsignedInt(b.getShort());
             int epoch = Short.toUnsignedInt(b.getShort());
             b.position(b.position() + 6); // sequence number
             int length = Short.toUnsignedInt(b.getShort());
             boolean known = type >= 20 && type <= 25;
-            if (!known || major != 0xFE || length > b.remaining() || (epoch != 0 && length < shortestProtected)) {
+            boolean dtls = version == 0xFEFF || version == 0xFEFD;
+            if (!known || !dtls || length > b.remaining() || (epoch != 0 && length < shortestProtected)) {
                 return false;
             }
             b.position(b.position() + length);

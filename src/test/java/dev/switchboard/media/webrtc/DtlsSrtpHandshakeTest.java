@@ -70,6 +70,38 @@ class DtlsSrtpHandshakeTest {
         server.close();
     }
 
+    /**
+     * A record of the never-assigned version {@code {254, 254}} (no DTLS 1.1 exists) from the browser's address: Bouncy
+     * Castle's version parser throws on it and the connection ended with a fatal {@code internal_error}. Found by
+     * {@code DtlsInjectionFuzzTest} (seed 11, 27,345 records): a changed byte of a real datagram's version.
+     */
+    @Test
+    void aRecordOfTheReservedVersionFeFeIsMalformedAndTheConnectionLives() throws Exception {
+        DtlsSrtpClient client = new DtlsSrtpClient(BROWSER, SERVER.fingerprint(), RANDOM, SrtpProfile.AEAD_AES_128_GCM);
+        DTLSTransport dtls = handshake(client, BROWSER.fingerprint());
+        await().atMost(Duration.ofSeconds(5)).until(() -> serverKeys.get() != null);
+        byte[] record = new byte[13 + 24]; // application data, epoch 1, sequence number 100, a GCM-sized body
+        record[0] = 23;
+        record[1] = (byte) 0xFE;
+        record[2] = (byte) 0xFE;
+        record[4] = 1;
+        record[10] = 100;
+        record[12] = 24;
+        for (int i = 13; i < record.length; i++) {
+            record[i] = (byte) i;
+        }
+
+        assertThat(server.onDatagram(record, 0, record.length)).isEqualTo(DtlsSrtpHandshake.Intake.MALFORMED);
+        record[2] = (byte) 0xFD; // the same record as DTLS 1.2: queued, and discarded by Bouncy Castle (it does not decrypt)
+        assertThat(server.onDatagram(record, 0, record.length)).isEqualTo(DtlsSrtpHandshake.Intake.QUEUED);
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        assertThat(closed).as("the connection is open").isFalse();
+
+        dtls.close(); // the browser's close_notify still ends it: it was reading all along
+        await().atMost(Duration.ofSeconds(5)).until(() -> closed);
+        server.close();
+    }
+
     private volatile boolean closed;
 
     /** Wires client and server through two queues and runs the client's handshake on this thread. */

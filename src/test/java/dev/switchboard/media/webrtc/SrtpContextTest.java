@@ -188,6 +188,28 @@ class SrtpContextTest {
         }
     }
 
+    /**
+     * RFC 3711 Appendix A: a packet whose sequence number is more than half the sequence space behind the highest is
+     * taken for the next rollover period's; a replay that old is therefore not found in the replay window but fails
+     * authentication under the guessed index. Dropped either way; WebRtcDemuxFuzzTest's oracle expects it so.
+     */
+    @Test
+    void aReplayHalfTheSequenceSpaceBehindFailsAuthenticationUnderTheNextRolloversIndex() {
+        for (SrtpMasterKeys keys : new SrtpMasterKeys[] {CM_KEYS, GCM_KEYS}) {
+            SrtpContext sender = SrtpContext.create(keys);
+            SrtpContext receiver = SrtpContext.create(keys);
+            byte[] old = protect(sender, 1);
+            byte[] replay = old.clone();
+            for (byte[] p : new byte[][] {old, protect(sender, 20_000), protect(sender, 40_000)}) {
+                assertThat(receiver.unprotectRtp(p, p.length)).isEqualTo(52);
+            }
+            assertThat(receiver.unprotectRtp(replay, replay.length)).as("sequence number 1, highest 40,000")
+                    .isEqualTo(SrtpContext.AUTH_FAILED);
+            byte[] next = protect(sender, 40_001);
+            assertThat(receiver.unprotectRtp(next, next.length)).as("the next real packet").isEqualTo(52);
+        }
+    }
+
     @Test
     void srtcpReplayIsRejected() {
         for (SrtpMasterKeys keys : new SrtpMasterKeys[] {CM_KEYS, GCM_KEYS}) {

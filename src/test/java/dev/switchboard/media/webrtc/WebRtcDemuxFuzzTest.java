@@ -88,6 +88,11 @@ class WebRtcDemuxFuzzTest {
     private final Map<String, Leg> protectedBy = new HashMap<>();
     private final java.util.Set<String> passedOn = new java.util.HashSet<>();
     private final List<String> passedOnInOrder = new ArrayList<>();
+    /** Each SRTP packet's index (its sender's rollover counter and sequence number: {@link #sequence} when made). */
+    private final Map<String, Long> rtpIndex = new HashMap<>();
+    /** Per leg: the SRTP indexes passed on, and the highest (the receiver's s_l and ROC, RFC 3711 §3.3.1). */
+    private final Map<Leg, java.util.Set<Long>> indexesPassedOn = new java.util.IdentityHashMap<>();
+    private final Map<Leg, Long> highestPassedOn = new java.util.IdentityHashMap<>();
     private int sequence = 1;
 
     private record Sent(byte[] data, InetSocketAddress to) {
@@ -228,6 +233,11 @@ class WebRtcDemuxFuzzTest {
                     assertThat(verdict.leg().delivered()).as(context).endsWith(passed.get(0));
                     passedOn.add(HexFormat.of().formatHex(datagram));
                     passedOnInOrder.add(HexFormat.of().formatHex(datagram));
+                    Long index = rtpIndex.get(HexFormat.of().formatHex(datagram));
+                    if (index != null) {
+                        indexesPassedOn.computeIfAbsent(verdict.leg(), l -> new java.util.HashSet<>()).add(index);
+                        highestPassedOn.merge(verdict.leg(), index, Math::max);
+                    }
                 }
                 case IGNORE -> {
                     if (answered != 0 || !counted.isEmpty() || !passed.isEmpty() || !sent.isEmpty()) {
@@ -311,7 +321,38 @@ class WebRtcDemuxFuzzTest {
         if (plain == null || protectedBy.get(hex) != leg) {
             return Verdict.drop(WebRtcDropReason.SRTP_AUTH_FAILED); // changed, or another leg's keys: any SRTP refusal
         }
-        return passedOn.contains(hex) ? Verdict.drop(WebRtcDropReason.SRTP_REPLAY) : new Verdict(Expect.DELIVER, null, leg);
+        if (!passedOn.contains(hex)) {
+            return new Verdict(Expect.DELIVER, null, leg);
+        }
+        Long index = rtpIndex.get(hex);
+        if (index != null) {
+            // a replay 2^15 or more behind is given another rollover period's index (RFC 3711 Appendix A): the
+            // replay window (§3.3.2) judges that index, and if it lets it through, authentication under it fails
+            long highest = highestPassedOn.get(leg);
+            long guessed = guessedIndex(highest, (int) (index & 0xFFFF));
+            boolean windowRefuses = guessed < 0 || (guessed <= highest
+                    && (highest - guessed >= 64 || indexesPassedOn.get(leg).contains(guessed)));
+            if (!windowRefuses) {
+                return Verdict.drop(WebRtcDropReason.SRTP_AUTH_FAILED);
+            }
+        }
+        return Verdict.drop(WebRtcDropReason.SRTP_REPLAY);
+    }
+
+    /**
+     * RFC 3711 §3.3.1 and Appendix A: the index a receiver whose highest index is {@code highest} gives sequence
+     * number {@code seq} (the rollover counter of {@code highest}, or one less or one more when {@code seq} is more
+     * than half the sequence space away from its highest sequence number).
+     */
+    private static long guessedIndex(long highest, int seq) {
+        long roc = highest >>> 16;
+        int highestSeq = (int) (highest & 0xFFFF);
+        if (highestSeq < 32768 && seq - highestSeq > 32768) {
+            roc--;
+        } else if (highestSeq >= 32768 && highestSeq - 32768 > seq) {
+            roc++;
+        }
+        return roc << 16 | seq;
     }
 
     private Verdict judgeStun(byte[] d) {
@@ -606,17 +647,22 @@ class WebRtcDemuxFuzzTest {
         byte[] plain;
         byte[] buf = new byte[200];
         int n;
+        long index = -1;
         if (rtcp) {
             plain = receiverReport();
             System.arraycopy(plain, 0, buf, 0, plain.length);
             n = rtcpSenders.get(leg).protectRtcp(buf, plain.length);
         } else {
+            index = sequence; // the sender's first sequence number is 1 and it never skips 2^15: its index is this
             plain = rtp(sequence++);
             System.arraycopy(plain, 0, buf, 0, plain.length);
             n = rtpSenders.get(leg).protectRtp(buf, plain.length);
         }
         byte[] datagram = Arrays.copyOf(buf, n);
         String hex = HexFormat.of().formatHex(datagram);
+        if (!rtcp) {
+            rtpIndex.put(hex, index);
+        }
         protectedToPlain.put(hex, plain);
         protectedBy.put(hex, leg);
         return datagram;
