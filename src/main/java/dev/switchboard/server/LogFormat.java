@@ -3,11 +3,12 @@ package dev.switchboard.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -20,9 +21,14 @@ public enum LogFormat {
     TEXT,
     JSON;
 
-    /** The text line: time, level, abbreviated logger, message, and the request id when there is one. */
-    static final String TEXT_PATTERN =
-            "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%replace( requestId=%X{requestId}){' requestId=$', ''}%n";
+    /**
+     * The text line: time, level, abbreviated logger, message (on one line, {@link OneLineMessage}), and the request id
+     * when there is one.
+     */
+    static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %oneLineMsg"
+            + "%replace( requestId=%X{requestId}){' requestId=$', ''}%n";
+    /** The conversion word of {@link OneLineMessage} in {@link #TEXT_PATTERN}. */
+    static final String ONE_LINE_MESSAGE = "oneLineMsg";
 
     /** Restores the log level {@link #warningsOnly()} lowered. */
     public interface Quiet extends AutoCloseable {
@@ -62,8 +68,13 @@ public enum LogFormat {
     public void configure(LoggerContext context) {
         Encoder<ILoggingEvent> encoder = switch (this) {
             case TEXT -> {
-                PatternLayoutEncoder e = new PatternLayoutEncoder();
-                e.setPattern(TEXT_PATTERN);
+                PatternLayout layout = new PatternLayout();
+                layout.getInstanceConverterMap().put(ONE_LINE_MESSAGE, OneLineMessage::new);
+                layout.setPattern(TEXT_PATTERN);
+                layout.setContext(context);
+                layout.start();
+                LayoutWrappingEncoder<ILoggingEvent> e = new LayoutWrappingEncoder<>();
+                e.setLayout(layout);
                 yield e;
             }
             case JSON -> {

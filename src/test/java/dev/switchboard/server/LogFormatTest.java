@@ -3,12 +3,13 @@ package dev.switchboard.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,26 @@ class LogFormatTest {
         assertThat(lines.get(1)).endsWith("WARN  d.s.s.SwitchboardServer - no request here\n");
     }
 
+    /**
+     * Text a client chose (a user id, a display name) reaches log messages: a line break in it must not start a line
+     * of its own, nor a control or bidirectional character reorder or hide what is shown.
+     */
+    @Test
+    void aTextLineIsOneLineWhateverTheMessageCarries() {
+        LoggerContext context = configured(LogFormat.TEXT);
+        var appender = (OutputStreamAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        Logger logger = context.getLogger("dev.switchboard.core.CallEngine");
+        LoggingEvent forged = new LoggingEvent("x", logger, Level.INFO, "call transferring to userId={}", null,
+                new Object[] {"eve\r\n12:00:00.000 INFO  d.s.s.SwitchboardServer - admin signed in\u0000\u001b[2J\u202egnp.exe"});
+        forged.setTimeStamp(1_700_000_000_123L);
+        forged.setMDCPropertyMap(Map.of());
+        String line = new String(appender.getEncoder().encode(forged), StandardCharsets.UTF_8);
+        assertThat(line).endsWith("call transferring to userId=eve\\r\\n12:00:00.000 INFO  d.s.s.SwitchboardServer - admin"
+                + " signed in\\u0000\\u001b[2J\\u202egnp.exe\n");
+        assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
+        context.stop();
+    }
+
     @Test
     void jsonLinesAreTheLinesTheFormerXmlWrote() throws Exception {
         assertSameOutput(LogFormat.JSON, "/log/reference-json.xml");
@@ -51,7 +72,8 @@ class LogFormatTest {
         new ContextInitializer(context).autoConfig();
         var appender = (OutputStreamAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
         assertThat(appender).isNotNull();
-        assertThat(((PatternLayoutEncoder) appender.getEncoder()).getPattern()).isEqualTo(LogFormat.TEXT_PATTERN);
+        var encoder = (LayoutWrappingEncoder<ILoggingEvent>) appender.getEncoder();
+        assertThat(((PatternLayout) encoder.getLayout()).getPattern()).isEqualTo(LogFormat.TEXT_PATTERN);
         assertThat(context.getLogger("org.eclipse.jetty.util.HostPort").getEffectiveLevel()).isEqualTo(Level.ERROR);
         context.stop();
     }
