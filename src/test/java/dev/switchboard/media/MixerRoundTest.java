@@ -31,16 +31,9 @@ class MixerRoundTest {
     void aQuietRoomOpenedAfterABusyOneIsTickedBeforeItAndBothKeepTheirAudio() {
         int[] range = MediaPorts.nextRange(40);
         engine = new RtpMediaEngine("127.0.0.1", range[0], range[1], new SimpleMeterRegistry());
-        RtpRoom busy = (RtpRoom) engine.openRoom("busy");
-        // while every room is idle, rooms are spread by count: open rooms until one shares the busy room's thread
-        RtpRoom quiet = null;
-        for (int i = 0; quiet == null; i++) {
-            assertThat(i).as("rooms opened to share a thread").isLessThan(8);
-            RtpRoom r = (RtpRoom) engine.openRoom("quiet-" + i);
-            if (r.mixerThread() == busy.mixerThread()) {
-                quiet = r;
-            }
-        }
+        RtpRoom[] shared = TonePeers.twoRoomsOnOneMixerThread(engine, "room-"); // the busy one opened first
+        RtpRoom busy = shared[0];
+        RtpRoom quiet = shared[1];
         List<RtpLeg> talkers = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             RtpPeer p = new RtpPeer("127.0.0.1");

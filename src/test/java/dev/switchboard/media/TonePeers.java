@@ -44,6 +44,11 @@ final class TonePeers implements AutoCloseable {
      * placement.
      */
     RtpRoom[] twoRoomsOnOneMixerThread(String prefix) {
+        return twoRoomsOnOneMixerThread(engine, prefix);
+    }
+
+    /** {@link #twoRoomsOnOneMixerThread(String)} in any engine; the first of the two was opened first. */
+    static RtpRoom[] twoRoomsOnOneMixerThread(RtpMediaEngine engine, String prefix) {
         List<RtpRoom> opened = new ArrayList<>();
         for (int i = 0; ; i++) {
             assertThat(i).as("rooms opened: more than the mixer threads (at most 4)").isLessThan(5);
