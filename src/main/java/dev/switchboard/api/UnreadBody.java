@@ -12,8 +12,8 @@ import java.io.InputStream;
  * its body then gets a reset instead of the answer: a cluster node forwarding a large join under load reported "did
  * not answer" (503) for the owner's 415. Read, the client gets the answer and keeps its connection.
  *
- * <p>Not read: a body declared larger than {@code maxBytes} (it is refused with 413 and the connection closes, as
- * there is no point in taking a megabyte that will be thrown away), a body the client has not been told to send
+ * <p>Not read: a body declared or found larger than {@code maxBytes} (it is refused with 413 and the connection
+ * closes, as there is no point in taking a megabyte that will be thrown away), a body the client has not been told to send
  * ({@code Expect: 100-continue}), and WebSocket upgrades. A body that ends early or breaks is left to the HTTP layer.
  *
  * @param maxBytes the largest request body the server accepts
@@ -22,8 +22,8 @@ public record UnreadBody(long maxBytes) {
 
     public void drain(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared == 0 || declared > maxBytes || ctx.header("Upgrade") != null || ctx.header("Expect") != null
-                || (declared < 0 && ctx.header("Transfer-Encoding") == null)) {
+        if (declared == 0 || declared > maxBytes || ctx.status().getCode() == 413 || ctx.header("Upgrade") != null
+                || ctx.header("Expect") != null || (declared < 0 && ctx.header("Transfer-Encoding") == null)) {
             return;
         }
         try {
