@@ -99,7 +99,7 @@ public final class IvrCalls {
             stops.append(Character.toUpperCase(t.charAt(0)));
         }
         if (!recordings.fits(max)) {
-            throw recordings.full((long) max * RecordJob.RATE * 2);
+            throw recordings.full(RecordingStore.bytesFor(max));
         }
         return access.withCall(callId, app, call -> {
             IvrChannel ivr = channel(call);

@@ -17,10 +17,16 @@ public record IvrSettings(long promptCacheBytes, Duration recordingTtl, long rec
      * memory a quarter of the heap's maximum, at least 32 MiB and at most 1 GiB (64 MiB at the recommended
      * {@code -Xmx256m}).
      */
-    public static final IvrSettings DEFAULTS = new IvrSettings(64L << 20, Duration.ofHours(1), 512L << 20,
+    /** The recordings' disk by default, in MiB ({@code --recording-storage auto}). */
+    public static final int DEFAULT_RECORDING_MIB = 512;
+    public static final IvrSettings DEFAULTS = new IvrSettings(64L << 20, Duration.ofHours(1), (long) DEFAULT_RECORDING_MIB << 20,
             Math.clamp(Runtime.getRuntime().maxMemory() / 4, 32L << 20, 1L << 30));
 
     public IvrSettings withPromptMemory(long bytes) {
         return new IvrSettings(promptCacheBytes, recordingTtl, recordingMaxBytes, bytes);
+    }
+
+    public IvrSettings withRecordingMaxBytes(long bytes) {
+        return new IvrSettings(promptCacheBytes, recordingTtl, bytes, promptMemoryBytes);
     }
 }

@@ -41,11 +41,13 @@ final class IvrWiring implements AutoCloseable {
     private final MediaDownloader downloader;
     private final RecordingStore store;
 
-    IvrWiring(CallEngine calls, CallbackUriPolicy policy, Path dataDir, MemorySize promptMemory,
+    IvrWiring(CallEngine calls, CallbackUriPolicy policy, Path dataDir, MediaSettings media,
               ScheduledExecutorService sweeper, MeterRegistry metrics) {
         DownloadSlots slots = new DownloadSlots(MAX_DOWNLOADS);
         this.downloader = new MediaDownloader(policy, MAX_PROMPT_BYTES, FETCH_TIMEOUT, slots, workers);
-        IvrSettings settings = IvrSettings.DEFAULTS.withPromptMemory(promptMemory.orElse(IvrSettings.DEFAULTS.promptMemoryBytes()));
+        IvrSettings settings = IvrSettings.DEFAULTS
+                .withPromptMemory(media.promptMemory().orElse(IvrSettings.DEFAULTS.promptMemoryBytes()))
+                .withRecordingMaxBytes(media.recordingStorageBytes());
         this.store = new RecordingStore(dataDir.resolve("recordings"), settings.recordingMaxBytes(),
                 settings.recordingTtl(), Clock.systemUTC());
         IvrCalls ivr = calls.startIvr(settings, downloader::get, store, workers);
@@ -57,6 +59,10 @@ final class IvrWiring implements AutoCloseable {
                 .description("the bound on prompt audio in memory (--prompt-memory)").register(metrics);
         FunctionCounter.builder("switchboard.ivr.prompt.memory.refusals", memory, PromptMemory::refusals)
                 .description("prompts that failed because the prompt memory was full").register(metrics);
+        Gauge.builder("switchboard.ivr.recordings.storage.used", store, RecordingStore::usedBytes).baseUnit("bytes")
+                .description("disk the recordings take: those kept and those being recorded").register(metrics);
+        Gauge.builder("switchboard.ivr.recordings.storage.limit", store, RecordingStore::maxBytes).baseUnit("bytes")
+                .description("the bound on the recordings' disk (--recording-storage)").register(metrics);
         Gauge.builder("switchboard.ivr.prompt.downloads.in.flight", slots, DownloadSlots::inFlight)
                 .description("prompt downloads holding a connection now (at most " + MAX_DOWNLOADS + ")").register(metrics);
         Gauge.builder("switchboard.ivr.prompt.downloads.waiting", slots, DownloadSlots::waiting)

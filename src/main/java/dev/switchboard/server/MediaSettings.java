@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.core.IvrSettings;
 import dev.switchboard.media.MediaAllowList;
 import dev.switchboard.media.RtpMediaEngine;
 import picocli.CommandLine.Option;
@@ -19,17 +20,21 @@ import picocli.CommandLine.Option;
  *                0 mixes everyone (docs/media.md, "Mix depth")
  * @param promptMemory how much prompt audio may be in memory at once, across calls ({@code --prompt-memory};
  *                docs/ivr-media.md, "Prompt memory"): {@link MemorySize#AUTO} for a quarter of the heap's maximum
+ * @param recordingStorage how much disk the recordings may take, those kept and those being recorded
+ *                ({@code --recording-storage}; docs/ivr-media.md, "Files"): {@link MemorySize#AUTO} for
+ *                {@value IvrSettings#DEFAULT_RECORDING_MIB} MiB
  */
 public record MediaSettings(PortRange ports, String address, MediaAllowList allow, int webrtcPort, int mixDepth,
-                            MemorySize promptMemory) {
+                            MemorySize promptMemory, MemorySize recordingStorage) {
     public static final int DEFAULT_WEBRTC_PORT = 10000;
     public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null, MediaAllowList.loopback(), -1,
-            RtpMediaEngine.DEFAULT_MIX_DEPTH, MemorySize.AUTO);
+            RtpMediaEngine.DEFAULT_MIX_DEPTH, MemorySize.AUTO, MemorySize.AUTO);
 
     public MediaSettings {
         java.util.Objects.requireNonNull(ports, "ports");
         java.util.Objects.requireNonNull(allow, "allow");
         java.util.Objects.requireNonNull(promptMemory, "promptMemory");
+        java.util.Objects.requireNonNull(recordingStorage, "recordingStorage");
         if (webrtcPort < -1 || webrtcPort > 65535) {
             throw new IllegalArgumentException("the WebRTC port must be 0-65535, or -1 for none; was " + webrtcPort);
         }
@@ -42,21 +47,31 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
     public static final int MAX_MIX_DEPTH = 1000;
 
     public MediaSettings withPorts(PortRange value) {
-        return new MediaSettings(value, address, allow, webrtcPort, mixDepth, promptMemory);
+        return new MediaSettings(value, address, allow, webrtcPort, mixDepth, promptMemory, recordingStorage);
     }
 
     public MediaSettings withAllow(MediaAllowList value) {
-        return new MediaSettings(ports, address, value, webrtcPort, mixDepth, promptMemory);
+        return new MediaSettings(ports, address, value, webrtcPort, mixDepth, promptMemory, recordingStorage);
     }
 
     /** With WebRTC on {@code port} (0: any free port; -1: off). */
     public MediaSettings withWebRtcPort(int port) {
-        return new MediaSettings(ports, address, allow, port, mixDepth, promptMemory);
+        return new MediaSettings(ports, address, allow, port, mixDepth, promptMemory, recordingStorage);
     }
 
     /** With {@code value} of prompt memory. */
     public MediaSettings withPromptMemory(MemorySize value) {
-        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, value);
+        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, value, recordingStorage);
+    }
+
+    /** With {@code value} of disk for recordings. */
+    public MediaSettings withRecordingStorage(MemorySize value) {
+        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory, value);
+    }
+
+    /** The recordings' disk in bytes ({@code auto}: {@value IvrSettings#DEFAULT_RECORDING_MIB} MiB). */
+    public long recordingStorageBytes() {
+        return recordingStorage.orElse(IvrSettings.DEFAULTS.recordingMaxBytes());
     }
 
     /** An inclusive UDP port range within 1024-65535. */
@@ -117,8 +132,14 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
                         "E.g. 256MiB."})
         MemorySize promptMemory;
 
+        @Option(names = "--recording-storage", defaultValue = "auto", converter = SettingConverters.MemorySizeConverter.class,
+                description = {"Disk the recordings may take in all, those kept for download and those being recorded;",
+                        "a recording past it fails (507/8516). Default: auto, " + IvrSettings.DEFAULT_RECORDING_MIB
+                                + "MiB. E.g. 4GiB."})
+        MemorySize recordingStorage;
+
         MediaSettings settings() {
-            return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory);
+            return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory, recordingStorage);
         }
     }
 }

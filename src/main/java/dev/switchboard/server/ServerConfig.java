@@ -115,7 +115,7 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
 
     public ServerConfig withMediaAddress(String address) {
         return withMedia(new MediaSettings(media.ports(), address, media.allow(), media.webrtcPort(), media.mixDepth(),
-                media.promptMemory()));
+                media.promptMemory(), media.recordingStorage()));
     }
 
     public ServerConfig withMediaAllow(String commaSeparated) {

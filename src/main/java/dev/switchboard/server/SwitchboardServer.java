@@ -150,7 +150,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 adminConsole.events());
         this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(),
                 cluster == null ? journal : cluster.journal());
-        this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), config.media().promptMemory(),
+        this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), config.media(),
                 sweeper.executor(), metrics);
         if (cluster != null) {
             cluster.endFencedCallsOn(calls);

@@ -172,6 +172,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void theRecordingStorageIsAutoOrASizeFromFlagOrEnvironment() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("recordingStorage").asText())
+                .isEqualTo("auto");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--recording-storage", "4gib", "--print-config").out())
+                .get("recordingStorage").asText()).isEqualTo("4GiB");
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_RECORDING_STORAGE", "64m"), "--print-config").out())
+                .get("recordingStorage").asText()).isEqualTo("64MiB");
+        Run refused = serve(Map.of(), "--recording-storage", "plenty", "--print-config");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--recording-storage").contains("must be auto or a size such as 64MiB");
+    }
+
+    @Test
     void theHeaderTimeoutComesFromFlagOrEnvironmentAndDefaultsToTenSeconds() throws Exception {
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("headerTimeout").asText())
                 .isEqualTo("10000ms");

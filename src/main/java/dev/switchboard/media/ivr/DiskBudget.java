@@ -48,6 +48,10 @@ public final class DiskBudget {
         return used.get();
     }
 
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     /** What a bot is told when {@code wanted} more bytes do not fit. */
     public String fullMessage(long wanted) {
         return "Recording storage is full: " + used.get() + " of " + maxBytes + " bytes in use (recordings kept and "

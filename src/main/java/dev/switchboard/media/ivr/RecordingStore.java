@@ -129,7 +129,12 @@ public final class RecordingStore implements AutoCloseable {
 
     /** Whether a recording of {@code seconds} would fit now. */
     public boolean fits(double seconds) {
-        return budget.fits(44 + (long) (seconds * RecordJob.RATE * 2));
+        return budget.fits(bytesFor(seconds));
+    }
+
+    /** The size of a recording of {@code seconds}: its samples and its WAV header. */
+    public static long bytesFor(double seconds) {
+        return 44 + (long) (seconds * RecordJob.RATE * 2);
     }
 
     /** A message for a bot whose recording does not fit. */
@@ -174,6 +179,11 @@ public final class RecordingStore implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** The bound on {@link #usedBytes()}. */
+    public long maxBytes() {
+        return budget.maxBytes();
     }
 
     /** Bytes on disk now: recordings kept and recordings being recorded. */
