@@ -13,8 +13,8 @@ import java.io.InputStream;
  * not answer" (503) for the owner's 415. Read, the client gets the answer and keeps its connection.
  *
  * <p>Not read: a body declared or found larger than {@code maxBytes} (it is refused with 413 and the connection
- * closes, as there is no point in taking a megabyte that will be thrown away), a body the client has not been told to send
- * ({@code Expect: 100-continue}), and WebSocket upgrades. A body that ends early or breaks is left to the HTTP layer.
+ * closes, as there is no point in taking a megabyte that will be thrown away), a body the client has not been told to
+ * send ({@code Expect: 100-continue}), and WebSocket upgrades. A body that ends early or breaks is left to the HTTP layer.
  *
  * @param maxBytes the largest request body the server accepts
  */

@@ -47,7 +47,7 @@ public final class RosterStreams implements CallEventSink, AutoCloseable {
     public static final int LEVELS_PER_SECOND = 5;
     /** Seconds a slot reserved before the upgrade waits to be claimed by the connected socket. */
     static final int RESERVATION_SECONDS = 30;
-    /** Ring notices waiting for the roster streams' pass at most; more are dropped and counted (ring streams get them). */
+    /** Ring notices waiting for the roster streams' pass at most; more are dropped and counted. */
     static final int MAX_WAITING_NOTICES = 10_000;
 
     private final RosterStreamSettings settings;
