@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Prompts fetched and decoded once per resourceId: the first play of a {@code (app, resourceId, uri)} fetches and
  * decodes on a worker, every later play (and every play while that fetch runs) reuses the decoded clip without disk
- * or network. A prompt without a resourceId is fetched each time. Failures are not cached. Least recently used clips
- * are evicted past the byte bound.
+ * or network. A prompt without a resourceId is fetched each time. Failures are not cached. Past the byte bound, the
+ * least recently used clips that nothing plays are evicted (one that plays stays: its slot holds the clip anyway).
  *
  * <p>Every download and every decoded clip is counted in {@link PromptMemory}: a download takes what its body needs
  * as it arrives and gives it back once decoded; a decoded clip is held by the slots that play it, and by the cache
@@ -234,8 +234,8 @@ final class PromptCache {
             Iterator<Entry> it = clips.values().iterator();
             while (bytes > maxBytes && it.hasNext()) {
                 Entry old = it.next();
-                if (old.clip != null) {
-                    it.remove();
+                if (old.clip != null && old.holders.get() == 1) { // one that plays stays: evicting it frees nothing
+                    it.remove();                                  // and its next play would fetch it again
                     evicted(old);
                 }
             }

@@ -150,6 +150,26 @@ class PromptCacheTest {
         assertThat(afterwards.failure()).isNull();
     }
 
+    /**
+     * Past the cache's own bound, the least recently used idle prompts go; one that plays stays cached (evicting it
+     * would free nothing, since its slot holds the clip, and its next play would fetch it again).
+     */
+    @Test
+    void theCacheBoundEvictsIdlePromptsNotOneThatPlays() {
+        AtomicInteger fetches = new AtomicInteger();
+        long bound = 2 * (CLIP + entry("playing"));
+        PromptCache cache = new PromptCache(bound, new PromptMemory(1 << 20), serving(fetches), Runnable::run);
+        PromptSlot playing = cache.slot(call("c", "app"), new MediaPrompt(URI_A, "playing"));
+        cache.slot(call("c", "app"), new MediaPrompt(URI_A, "idle-1")).release();
+        cache.slot(call("c", "app"), new MediaPrompt(URI_A, "idle-2")).release(); // past the bound: idle-1 goes
+        assertThat(fetches).hasValue(3);
+        cache.slot(call("c", "app"), new MediaPrompt(URI_A, "playing")).release();
+        assertThat(fetches).as("the playing one was kept").hasValue(3);
+        cache.slot(call("c", "app"), new MediaPrompt(URI_A, "idle-1")).release();
+        assertThat(fetches).as("the idle one was evicted").hasValue(4);
+        playing.release();
+    }
+
     @Test
     void aSlotReleasedBeforeItsClipCameGivesTheClipBackAtOnce() {
         PromptMemory memory = new PromptMemory(1 << 20);
