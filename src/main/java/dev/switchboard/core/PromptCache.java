@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Prompts fetched and decoded once per resourceId: the first play of a {@code (app, resourceId, uri)} fetches and
  * decodes on a worker, every later play (and every play while that fetch runs) reuses the decoded clip without disk
  * or network. A prompt without a resourceId is fetched each time. Failures are not cached. Past the byte bound, the
- * least recently used clips that nothing plays are evicted (one that plays stays: its slot holds the clip anyway).
+ * least recently used clips that nothing plays are evicted (one that plays stays: its slot holds the clip anyway); a
+ * cache left over its bound by clips that played is trimmed back as they stop playing.
  *
  * <p>Every download and every decoded clip is counted in {@link PromptMemory}: a download takes what its body needs
  * as it arrives and gives it back once decoded; a decoded clip is held by the slots that play it, and by the cache
@@ -71,10 +74,17 @@ final class PromptCache {
             this.cost = key.bytes();
         }
 
-        /** One holder lets go; the last one gives the clip's memory back. Lock-free (a job's end, any thread). */
+        /**
+         * One holder lets go; the last one gives the clip's memory back. When only the cache is left holding it and
+         * the cache is over its bound (it kept clips that played), a trim is queued on a worker. Lock-free (a job's
+         * end, any thread, the mixer's too).
+         */
         void drop() {
-            if (holders.decrementAndGet() == 0) {
+            int left = holders.decrementAndGet();
+            if (left == 0) {
                 memory.give(clip.bytes());
+            } else if (left == 1 && bytes > maxBytes) {
+                queueTrim();
             }
         }
     }
@@ -85,8 +95,13 @@ final class PromptCache {
     private final Executor workers;
     private final LinkedHashMap<Key, Entry> clips = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong fetches = new AtomicLong();
-    /** Bytes of the entries in {@link #clips} (each one's {@link Entry#cost}, and its clip once loaded); guarded by it. */
-    private long bytes;
+    /**
+     * Bytes of the entries in {@link #clips} (each one's {@link Entry#cost}, and its clip once loaded); written only
+     * holding it, volatile so that a slot's release can see the cache is over its bound without taking the lock.
+     */
+    private volatile long bytes;
+    /** A trim is queued on a worker and has not started yet. */
+    private final AtomicBoolean trimQueued = new AtomicBoolean();
 
     PromptCache(long maxBytes, PromptMemory memory, PromptFetcher fetcher, Executor workers) {
         this.maxBytes = maxBytes;
@@ -231,16 +246,42 @@ final class PromptCache {
             }
             e.waiting.clear();
             bytes += clip.bytes();
-            Iterator<Entry> it = clips.values().iterator();
-            while (bytes > maxBytes && it.hasNext()) {
-                Entry old = it.next();
-                if (old.clip != null && old.holders.get() == 1) { // one that plays stays: evicting it frees nothing
-                    it.remove();                                  // and its next play would fetch it again
-                    evicted(old);
-                }
-            }
+            trimIdle();
         }
         e.loaded.complete(clip);
+    }
+
+    /**
+     * Holding {@link #clips}: evicts idle clips, least recently used first, until the cache is within its bound. One
+     * that plays stays (evicting it frees nothing and its next play would fetch it again); the cache may so stay over
+     * its bound while prompts play, and is trimmed again as their slots let go ({@link Entry#drop}).
+     */
+    private void trimIdle() {
+        Iterator<Entry> it = clips.values().iterator();
+        while (bytes > maxBytes && it.hasNext()) {
+            Entry old = it.next();
+            if (old.clip != null && old.holders.get() == 1) {
+                it.remove();
+                evicted(old);
+            }
+        }
+    }
+
+    /** Queues one trim on a worker unless one is queued already; none once the workers are shut down. */
+    private void queueTrim() {
+        if (!trimQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                trimQueued.set(false); // before the scan: a clip let go after this queues the next trim
+                synchronized (clips) {
+                    trimIdle();
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            trimQueued.set(false); // the server is stopping: its cache goes with it
+        }
     }
 
     /** Downloads and decodes, holding the body's bytes in {@link #memory} until decoded; the clip's stay taken. */

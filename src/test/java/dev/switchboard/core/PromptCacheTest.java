@@ -170,6 +170,37 @@ class PromptCacheTest {
         playing.release();
     }
 
+    /** Prompts that all play leave the cache over its bound; once they stop, it is trimmed back to it. */
+    @Test
+    void aCacheLeftOverItsBoundByPlayingPromptsIsTrimmedWhenTheyStop() {
+        AtomicInteger fetches = new AtomicInteger();
+        PromptMemory memory = new PromptMemory(1 << 20);
+        long bound = 2 * (CLIP + entry("p0"));
+        ConcurrentLinkedQueue<Runnable> later = new ConcurrentLinkedQueue<>();
+        PromptCache cache = new PromptCache(bound, memory, serving(fetches), later::add);
+        List<PromptSlot> playing = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            playing.add(cache.slot(call("c", "app"), new MediaPrompt(URI_A, "p" + i)));
+            runAll(later);
+        }
+        assertThat(cache.cachedBytes()).as("four play: none can go").isEqualTo(4 * (CLIP + entry("p0")));
+        playing.remove(0).release();
+        runAll(later);
+        assertThat(cache.cachedBytes()).as("p0 stopped: evicted").isEqualTo(3 * (CLIP + entry("p0")));
+        playing.forEach(PromptSlot::release);
+        runAll(later);
+        assertThat(cache.cachedBytes()).as("all stopped: back within the bound").isLessThanOrEqualTo(bound);
+        assertThat(memory.used()).isEqualTo(cache.cachedBytes());
+        cache.slot(call("c", "app"), new MediaPrompt(URI_A, "p3")).release();
+        assertThat(fetches).as("the most recently used one stayed cached").hasValue(4);
+    }
+
+    private static void runAll(ConcurrentLinkedQueue<Runnable> tasks) {
+        for (Runnable r; (r = tasks.poll()) != null; ) {
+            r.run();
+        }
+    }
+
     @Test
     void aSlotReleasedBeforeItsClipCameGivesTheClipBackAtOnce() {
         PromptMemory memory = new PromptMemory(1 << 20);
