@@ -14,6 +14,7 @@ import dev.switchboard.notify.SequenceStore;
 import dev.switchboard.notify.WebhookNotifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -55,13 +56,21 @@ final class BotDelivery implements AutoCloseable {
     }
 
     /**
-     * Tells the bots of the calls a crash ended; each stays in the journal until its bot heard it, so a second crash
-     * announces it again.
+     * Tells the bots of {@code tell}, the calls a crash ended that nobody else told them about; each stays in the
+     * journal until its bot heard it, so a second crash announces it again. The journal's other orphans (in a
+     * cluster, the ones it told their bots about) leave the journal now.
      */
-    void announceLost(FileCallJournal journal) {
-        new LostCalls(events).announce(journal.orphans());
-        for (JournaledCall lost : journal.orphans()) {
+    void announceLost(FileCallJournal journal, List<JournaledCall> tell) {
+        new LostCalls(events).announce(tell);
+        java.util.Set<String> told = new java.util.HashSet<>();
+        for (JournaledCall lost : tell) {
+            told.add(lost.callId());
             sink.whenSettled(lost.callId(), () -> journal.callEnded(lost.callId()));
+        }
+        for (JournaledCall other : journal.orphans()) {
+            if (!told.contains(other.callId())) {
+                journal.callEnded(other.callId());
+            }
         }
     }
 
