@@ -56,21 +56,14 @@ final class BotDelivery implements AutoCloseable {
     }
 
     /**
-     * Tells the bots of {@code tell}, the calls a crash ended that nobody else told them about; each stays in the
-     * journal until its bot heard it, so a second crash announces it again. The journal's other orphans (in a
-     * cluster, the ones it told their bots about) leave the journal now.
+     * Tells the bots of {@code tell}, the calls a crash ended that nobody else tells them about (in a cluster, the
+     * cluster tells the others, or told them already). Every call the crash ended stays in the journal until nothing
+     * about it is left to deliver, so a second crash announces again what its bot may not have heard.
      */
     void announceLost(FileCallJournal journal, List<JournaledCall> tell) {
         new LostCalls(events).announce(tell);
-        java.util.Set<String> told = new java.util.HashSet<>();
-        for (JournaledCall lost : tell) {
-            told.add(lost.callId());
+        for (JournaledCall lost : journal.orphans()) {
             sink.whenSettled(lost.callId(), () -> journal.callEnded(lost.callId()));
-        }
-        for (JournaledCall other : journal.orphans()) {
-            if (!told.contains(other.callId())) {
-                journal.callEnded(other.callId());
-            }
         }
     }
 
