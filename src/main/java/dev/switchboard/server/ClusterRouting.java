@@ -182,7 +182,7 @@ final class ClusterRouting {
     private void answerTerminated(Context ctx, JournaledCall call, boolean isGet) {
         Principal p = authenticator.authenticate(ctx.header("Authorization"));
         if (!isGet || !call.appId().equals(p.appId()) || !call.tenantId().equals(p.tenantId())) {
-            throw SwitchboardException.notFound("call " + call.callId());
+            throw SwitchboardException.callNotFound(call.callId()); // as for an unknown id: nothing leaks to other apps
         }
         ObjectNode n = CallJson.callState(call.callId(), call.callChainId(), call.myParticipantId(), CallState.TERMINATED,
                 ResultInfo.NODE_LOST);

@@ -91,6 +91,12 @@ class ClusterNodeRestartTest {
             assertThat(cluster.jedis.smembers("sb:nodecalls:" + ownerId)).doesNotContain(call.getId());
             assertThat(GraphSdk.client(other.baseUrl(), botToken).communications().calls().byCallId(call.getId()).get()
                     .getState().getValue()).as("GET through the other node").isEqualTo("terminated");
+            String otherApp = Tokens.otherTenantBotToken(other.baseUrl());
+            String unknown = java.util.UUID.randomUUID().toString();
+            assertThat(notFoundMessage(other, otherApp, "GET", call.getId())).as("another app learns nothing of the call")
+                    .isEqualTo(notFoundMessage(other, otherApp, "GET", unknown).replace(unknown, call.getId()));
+            assertThat(notFoundMessage(other, botToken, "DELETE", call.getId())).as("its own app's DELETE: an ended call")
+                    .isEqualTo(notFoundMessage(other, botToken, "DELETE", unknown).replace(unknown, call.getId()));
         }
     }
 
@@ -103,6 +109,16 @@ class ClusterNodeRestartTest {
         List<Long> numbers = ClusterNodeDeathTest.awaitSettledSequences(bot, callId);
         assertThat(numbers.size()).as("the owner numbered the call's POSTs").isGreaterThanOrEqualTo(3);
         return numbers;
+    }
+
+    /** The message of the 404 {@code node} answers to {@code method} on call {@code callId} with {@code token}. */
+    static String notFoundMessage(ServerProcess node, String token, String method, String callId) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(node.baseUrl() + "/v1.0/communications/calls/" + callId))
+                .header("Authorization", "Bearer " + token).method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method + " " + callId + ": " + r.body()).isEqualTo(404);
+        return GraphHttp.JSON.readTree(r.body()).at("/error/message").asText();
     }
 
     static boolean isEnd(JsonNode item, String callId) {
