@@ -135,6 +135,9 @@ public final class ClientHandler {
     public void rosterConnected(WsConnectContext ctx) {
         RosterSlot slot = ctx.attribute(SLOT);
         WebSocketRosterChannel channel = new WebSocketRosterChannel(ctx.session);
+        // a call where nothing changes sends nothing (no levels on a node that does not hold the call): pings keep
+        // the stream past the HTTP server's idle timeout (30 s), as on the ring stream
+        ctx.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
         try {
             rosterStreams.open(slot, channel, () -> calls.send(new CallCommand.GetRoster(slot.callId(), slot.user())));
         } catch (SwitchboardException e) {

@@ -73,7 +73,7 @@ public final class ClusterCallRouter implements CallRouter {
         return switch (r.status()) {
             case 200 -> rosterCodec.apply(new String(r.body(), StandardCharsets.UTF_8));
             case 403 -> throw new SwitchboardException(ErrorCode.FORBIDDEN, "You are not a participant of this call.");
-            case 404 -> throw SwitchboardException.notFound("call " + callId);
+            case 404 -> throw SwitchboardException.callNotFound(callId);
             default -> throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE,
                     "The node that holds this call did not answer; retry shortly.", Redis.RETRY_AFTER);
         };

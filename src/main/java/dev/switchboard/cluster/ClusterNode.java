@@ -264,6 +264,21 @@ public final class ClusterNode implements AutoCloseable {
         healthySince = -1;
     }
 
+    /** This node's current run id (a new one after a fence). */
+    public String run() {
+        return boot;
+    }
+
+    /**
+     * Before this node serves after a crash: the calls of its crash journal ({@code journaled}, of run
+     * {@code previousRun}, null when unknown) are ended for the cluster once ({@link Takeover#succeed}).
+     *
+     * @return the ones nobody in the cluster told their bots about: this node tells them from its journal
+     */
+    public List<JournaledCall> succeed(String previousRun, List<JournaledCall> journaled) {
+        return takeover.succeed(nodeId, previousRun, CallRecord.ownerToken(nodeId, boot), sequences, journaled);
+    }
+
     /** Whether this node owns the call (no Redis round trip). */
     public boolean owns(String callId) {
         return directory.ownsLocally(callId);

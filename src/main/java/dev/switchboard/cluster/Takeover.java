@@ -21,7 +21,8 @@ import java.util.function.BiConsumer;
  * roster streams, then remove the node from the registry. Each {@code terminated} POST is numbered after the
  * last webhook sequence number the dead owner reserved ({@link WebhookSequences}). The dead run's aliases and moves
  * ({@link CallRoutes}) are removed too, and the roster streams of conferences known only by an alias are ended as
- * well. Runs on the heartbeat thread.
+ * well. Runs on the heartbeat thread. A node restarted after a crash does the same for its own previous run, unless
+ * a survivor did ({@link #succeed}, on the thread that builds the server).
  */
 public final class Takeover {
     private static final Logger log = LoggerFactory.getLogger(Takeover.class);
@@ -34,6 +35,9 @@ public final class Takeover {
     private static final String END = "if redis.call('hget', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
             + "redis.call('hset', KEYS[1], 'owner', ARGV[2], 'state', 'terminated') "
             + "redis.call('pexpire', KEYS[1], ARGV[3]) return 1";
+    /** Claims this node's own previous run for its successor: only while no survivor has (again after an interrupted claim). */
+    private static final String SUCCEED = "local cur = redis.call('get', KEYS[1]) if cur == ARGV[1] then return 1 end "
+            + "if cur then return 0 end redis.call('set', KEYS[1], ARGV[1], 'EX', 86400) return 1";
     private static final String FORGET = "if redis.call('hget', KEYS[1], ARGV[1]) == ARGV[2] then "
             + "redis.call('hdel', KEYS[1], ARGV[1]) end redis.call('del', KEYS[2]) return 1";
 
@@ -62,38 +66,80 @@ public final class Takeover {
             if (!Long.valueOf(1).equals(claimed)) {
                 return; // another survivor has it, or the node came back
             }
-            String deadOwner = CallRecord.ownerToken(deadId, deadBoot);
-            Set<String> callIds = redis.call(j -> j.smembers(Keys.nodeCalls(deadId)));
-            List<JournaledCall> ended = new ArrayList<>();
-            for (String callId : callIds) {
-                CallRecord r = CallRecord.of(callId, redis.call(j -> j.hgetAll(Keys.call(callId))));
-                if (r == null || !r.owner().equals(deadOwner) || !CallRecord.LIVE.equals(r.state())) {
-                    continue;
-                }
-                Object done = redis.call(j -> j.eval(END, List.of(Keys.call(callId)),
-                        List.of(deadOwner, survivor, Long.toString(retention.toMillis()))));
-                if (Long.valueOf(1).equals(done)) {
-                    ended.add(r.call());
-                    sequences.continueAfter(callId, r.lastSequence());
-                }
-            }
-            Map<String, String> aliases = CallRoutes.bury(redis, deadId, deadOwner);
+            List<JournaledCall> ended = endRun(deadId, deadBoot, survivor, sequences);
             log.warn("cluster: node {} (run {}) died; took over {} calls and ended them", deadId, deadBoot, ended.size());
-            bots.announce(ended, ResultInfo.NODE_LOST);
-            Set<String> chains = new HashSet<>();
-            for (JournaledCall c : ended) {
-                if (chains.add(c.callChainId())) {
-                    rosterEnd.accept(c.callId(), c.callChainId());
-                }
-            }
-            aliases.forEach((callId, chain) -> {
-                if (chains.add(chain)) {
-                    rosterEnd.accept(callId, chain); // a conference whose bots had all left, or had none
-                }
-            });
-            redis.call(j -> j.eval(FORGET, List.of(Keys.NODES, Keys.nodeCalls(deadId)), List.of(deadId, deadBoot)));
         } catch (SwitchboardException e) {
             log.warn("cluster: burying node {} interrupted by Redis; the next heartbeat tries again", deadId);
         }
+    }
+
+    /**
+     * A node restarted on its data directory after a crash, before it serves: its previous run's calls (the ones its
+     * crash journal lists) are the cluster's to end, once. When a survivor already claimed that run, the survivor told
+     * their bots: nothing more is said. Otherwise this node claims the run as a survivor would and ends its calls the
+     * same way ({@link ResultInfo#NODE_LOST}, numbering continued, aliases and roster streams too).
+     *
+     * @param previousRun the run the journal's calls belonged to ({@link RunFile}), or null when unknown
+     * @param successor   this run's owner token
+     * @return the journal's calls nobody in the cluster told their bots about (Redis no longer knows them, or the
+     * previous run is unknown): the node tells those itself, as a single server does
+     */
+    List<JournaledCall> succeed(String nodeId, String previousRun, String successor, WebhookSequences sequences,
+                                List<JournaledCall> journaled) {
+        if (journaled.isEmpty() || previousRun == null) {
+            return journaled;
+        }
+        try {
+            Object claimed = redis.call(j -> j.eval(SUCCEED, List.of(Keys.takeover(nodeId, previousRun)), List.of(successor)));
+            if (!Long.valueOf(1).equals(claimed)) {
+                log.info("cluster: this node's previous run {} was taken over by a survivor, which told the bots; "
+                        + "its {} journaled calls are not announced again", previousRun, journaled.size());
+                return List.of();
+            }
+            Set<String> ended = new HashSet<>();
+            for (JournaledCall c : endRun(nodeId, previousRun, successor, sequences)) {
+                ended.add(c.callId());
+            }
+            log.warn("cluster: this node's previous run {} ended by a crash; ended its {} calls for the cluster",
+                    previousRun, ended.size());
+            return journaled.stream().filter(c -> !ended.contains(c.callId())).toList();
+        } catch (SwitchboardException e) {
+            log.warn("cluster: Redis failed while ending the previous run {}; its bots are told from the journal", previousRun);
+            return journaled;
+        }
+    }
+
+    /** Ends the live calls of a claimed run: records, bots, aliases and moves, roster streams; then forgets the run. */
+    private List<JournaledCall> endRun(String deadId, String deadBoot, String survivor, WebhookSequences sequences) {
+        String deadOwner = CallRecord.ownerToken(deadId, deadBoot);
+        Set<String> callIds = redis.call(j -> j.smembers(Keys.nodeCalls(deadId)));
+        List<JournaledCall> ended = new ArrayList<>();
+        for (String callId : callIds) {
+            CallRecord r = CallRecord.of(callId, redis.call(j -> j.hgetAll(Keys.call(callId))));
+            if (r == null || !r.owner().equals(deadOwner) || !CallRecord.LIVE.equals(r.state())) {
+                continue;
+            }
+            Object done = redis.call(j -> j.eval(END, List.of(Keys.call(callId)),
+                    List.of(deadOwner, survivor, Long.toString(retention.toMillis()))));
+            if (Long.valueOf(1).equals(done)) {
+                ended.add(r.call());
+                sequences.continueAfter(callId, r.lastSequence());
+            }
+        }
+        Map<String, String> aliases = CallRoutes.bury(redis, deadId, deadOwner);
+        bots.announce(ended, ResultInfo.NODE_LOST);
+        Set<String> chains = new HashSet<>();
+        for (JournaledCall c : ended) {
+            if (chains.add(c.callChainId())) {
+                rosterEnd.accept(c.callId(), c.callChainId());
+            }
+        }
+        aliases.forEach((callId, chain) -> {
+            if (chains.add(chain)) {
+                rosterEnd.accept(callId, chain); // a conference whose bots had all left, or had none
+            }
+        });
+        redis.call(j -> j.eval(FORGET, List.of(Keys.NODES, Keys.nodeCalls(deadId)), List.of(deadId, deadBoot)));
+        return ended;
     }
 }

@@ -13,7 +13,7 @@ final class CallRules {
     }
 
     static SwitchboardException callNotFound(String callId) {
-        return SwitchboardException.notFound("Call '" + callId + "'");
+        return SwitchboardException.callNotFound(callId);
     }
 
     static Participant participantOf(Conference c, String participantId) {

@@ -35,6 +35,11 @@ public final class SwitchboardException extends RuntimeException {
         return new SwitchboardException(ErrorCode.ITEM_NOT_FOUND, what + " was not found.");
     }
 
+    /** No such call for the asker: the one answer for an unknown id, another app's call and a call that ended. */
+    public static SwitchboardException callNotFound(String callId) {
+        return notFound("Call '" + callId + "'");
+    }
+
     public static SwitchboardException badRequest(String message) {
         return new SwitchboardException(ErrorCode.BAD_REQUEST, message);
     }

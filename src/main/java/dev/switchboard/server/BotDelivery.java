@@ -14,6 +14,7 @@ import dev.switchboard.notify.SequenceStore;
 import dev.switchboard.notify.WebhookNotifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -55,11 +56,12 @@ final class BotDelivery implements AutoCloseable {
     }
 
     /**
-     * Tells the bots of the calls a crash ended; each stays in the journal until its bot heard it, so a second crash
-     * announces it again.
+     * Tells the bots of {@code tell}, the calls a crash ended that nobody else tells them about (in a cluster, the
+     * cluster tells the others, or told them already). Every call the crash ended stays in the journal until nothing
+     * about it is left to deliver, so a second crash announces again what its bot may not have heard.
      */
-    void announceLost(FileCallJournal journal) {
-        new LostCalls(events).announce(journal.orphans());
+    void announceLost(FileCallJournal journal, List<JournaledCall> tell) {
+        new LostCalls(events).announce(tell);
         for (JournaledCall lost : journal.orphans()) {
             sink.whenSettled(lost.callId(), () -> journal.callEnded(lost.callId()));
         }

@@ -13,6 +13,7 @@ import dev.switchboard.cluster.FencedCalls;
 import dev.switchboard.cluster.KeyRotation;
 import dev.switchboard.cluster.NodeHop;
 import dev.switchboard.cluster.Redis;
+import dev.switchboard.cluster.RunFile;
 import dev.switchboard.cluster.SharedIdentity;
 import dev.switchboard.cluster.Takeover;
 import dev.switchboard.core.CallEngine;
@@ -21,12 +22,14 @@ import dev.switchboard.core.Caller;
 import dev.switchboard.core.LostCalls;
 import dev.switchboard.core.ResultInfo;
 import dev.switchboard.journal.CallJournal;
+import dev.switchboard.journal.JournaledCall;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -41,6 +44,9 @@ final class ClusterMode implements AutoCloseable {
     private final Redis redis;
     private final String nodeId;
     private final NodeHop hop;
+    private final RunFile runFile;
+    /** The run this node's data directory last served as (its crash journal's calls are that run's), or null. */
+    private final String previousRun;
     private ClusterNode node;
     private FencedCalls fenced;
     private ClusterRouting routing;
@@ -49,18 +55,21 @@ final class ClusterMode implements AutoCloseable {
     private Path authDir;
     private java.util.concurrent.ScheduledExecutorService rotationTimer;
 
-    private ClusterMode(ClusterSettings settings, Redis redis, String nodeId, NodeHop hop) {
+    private ClusterMode(ClusterSettings settings, Redis redis, String nodeId, NodeHop hop, RunFile runFile) {
         this.settings = settings;
         this.redis = redis;
         this.nodeId = nodeId;
         this.hop = hop;
+        this.runFile = runFile;
+        this.previousRun = runFile.read();
     }
 
     /** Connects to Redis (failing fast when it does not answer) and takes the cluster's node-to-node secret. */
     static ClusterMode open(ClusterSettings settings, Path dataDir) {
         Redis redis = Redis.connect(settings.redis());
         try {
-            return new ClusterMode(settings, redis, settings.resolveNodeId(dataDir), new NodeHop(NodeHop.sharedSecret(redis)));
+            return new ClusterMode(settings, redis, settings.resolveNodeId(dataDir), new NodeHop(NodeHop.sharedSecret(redis)),
+                    new RunFile(dataDir));
         } catch (RuntimeException e) {
             redis.close();
             throw new IllegalStateException("cluster mode: Redis at " + redis + " is not usable: " + e.getMessage(), e);
@@ -85,6 +94,7 @@ final class ClusterMode implements AutoCloseable {
         node = new ClusterNode(redis, nodeId, settings.nodeTtl(), local, liveCalls,
                 new Takeover(redis, new LostCalls(toBots), (callId, chain) -> relay[0].ended(callId, chain),
                         settings.terminatedRetention()));
+        runFile.write(node.run());
         this.relay = relay[0] = new RosterRelay(node, rosterStreams, redis);
         this.rings = new RingRelay(nodeId, ringStreams, redis);
         fenced = new FencedCalls(CallEventSink.all(java.util.List.of(toBots, this.relay, rings)));
@@ -109,6 +119,16 @@ final class ClusterMode implements AutoCloseable {
         });
     }
 
+    /**
+     * The calls the node's crash journal lists ({@code journaled}, its previous run's) are the cluster's to end, once:
+     * a survivor may have told their bots already, else this node ends them as a survivor would (docs/cluster.md).
+     *
+     * @return the ones whose bots this node must tell from its journal (Redis no longer knows them)
+     */
+    List<JournaledCall> lostInCrash(List<JournaledCall> journaled) {
+        return node.succeed(previousRun, journaled);
+    }
+
     CallJournal journal() {
         return node.journal();
     }
@@ -120,6 +140,7 @@ final class ClusterMode implements AutoCloseable {
      */
     void endFencedCallsOn(CallEngine engine) {
         node.onFenced(lost -> {
+            runFile.write(node.run()); // rejoins as a new run
             fenced.fence(lost.allCallIds());
             for (String callId : lost.allCallIds()) {
                 if (!engine.directory().endConference(callId, ResultInfo.NODE_LOST)) {

@@ -138,8 +138,21 @@ final class ClusterRouting {
     private NodeHop.Request request(Context ctx) {
         String query = ctx.queryString();
         return new NodeHop.Request(ctx.method().name(),
-                ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query), headers(ctx), ctx.bodyAsBytes(),
+                ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query), headers(ctx), hopBody(ctx),
                 ctx.req().getRemoteAddr());
+    }
+
+    /**
+     * The body to hop: as it came, or, past the server's request limit, its first limit + 1 bytes. The owner then
+     * answers exactly as it answers the whole body (a refusal that names the limit, or the route's answer when it
+     * ignores bodies), and this node never holds more than that.
+     */
+    private static byte[] hopBody(Context ctx) {
+        try {
+            return ctx.req().getInputStream().readNBytes((int) HttpListeners.MAX_REQUEST_BYTES + 1);
+        } catch (java.io.IOException e) {
+            throw SwitchboardException.badRequest("The request body could not be read.");
+        }
     }
 
     private void forward(Context ctx, NodeInfo target) {
@@ -169,7 +182,7 @@ final class ClusterRouting {
     private void answerTerminated(Context ctx, JournaledCall call, boolean isGet) {
         Principal p = authenticator.authenticate(ctx.header("Authorization"));
         if (!isGet || !call.appId().equals(p.appId()) || !call.tenantId().equals(p.tenantId())) {
-            throw SwitchboardException.notFound("call " + call.callId());
+            throw SwitchboardException.callNotFound(call.callId()); // as for an unknown id: nothing leaks to other apps
         }
         ObjectNode n = CallJson.callState(call.callId(), call.callChainId(), call.myParticipantId(), CallState.TERMINATED,
                 ResultInfo.NODE_LOST);

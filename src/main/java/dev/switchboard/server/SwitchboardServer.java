@@ -157,7 +157,8 @@ public final class SwitchboardServer implements AutoCloseable {
             cluster.routes(authority.authenticator());
             cluster.recordingsHere(ivr::hasRecording); // a recording made elsewhere is fetched from its node
         }
-        bots.announceLost(journal); // a crash ended them: their bots hear it now
+        // a crash ended them: their bots hear it now (in a cluster, unless a survivor told them or the cluster does)
+        bots.announceLost(journal, cluster == null ? journal.orphans() : cluster.lostInCrash(journal.orphans()));
         this.router = cluster == null ? new LocalCallRouter(calls) : cluster.router(calls);
         rosterStreams.sendLevels(new ParticipantLevels(calls.directory(), // join page meters (docs/roster-stream.md)
                 media instanceof RtpMediaEngine rtp ? rtp : null));

@@ -160,6 +160,43 @@ class ClusterInputFuzzTest {
         }
     }
 
+    /**
+     * A body past the server's 1 MiB request limit, sent through the other node: the owner's own answer, whatever
+     * the route does with a body (a GET ignores it, a POST refuses it with the limit in the message), not one the
+     * entry node makes up because it had to read the body to hop it.
+     */
+    @Test
+    void anOversizedBodyThroughTheOtherNodeGetsTheOwnersAnswer() throws Exception {
+        Scene scene = build();
+        try {
+            String call = CALLS + "/" + scene.built().callId();
+            String alice = call + "/participants/" + scene.built().alice().participantId();
+            byte[] big = ("{\"clientContext\":\"" + "a".repeat(1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+            for (String[] request : List.of(new String[] {"GET", call}, new String[] {"GET", alice},
+                    new String[] {"GET", call + "/participants/unknown"}, new String[] {"POST", call + "/mute"},
+                    new String[] {"POST", alice + "/mute"}, new String[] {"DELETE", call + "/participants/unknown"})) {
+                String context = request[0] + " " + request[1] + " with a body of " + big.length + " bytes";
+                String before = snapshot(scene);
+                HttpResponse<String> routed = raw(scene.other(), request[0], request[1], big);
+                HttpResponse<String> direct = raw(scene.owner(), request[0], request[1], big);
+                assertThat(routed.statusCode()).as(context + ": through the other node " + routed.body()
+                        + ", from the owner " + direct.body()).isEqualTo(direct.statusCode());
+                if (direct.statusCode() >= 400) {
+                    assertSameRefusal(routed, direct, context);
+                }
+                assertThat(snapshot(scene)).as(context + " changes nothing").isEqualTo(before);
+            }
+        } finally {
+            tearDown(scene);
+        }
+    }
+
+    static HttpResponse<String> raw(ServerProcess node, String method, String path, byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).header("Authorization", "Bearer " + botToken)
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The owner's answer to the same bytes is the routed refusal: same status, error code and message. */
     static void assertSameRefusal(HttpResponse<String> routed, HttpResponse<String> direct, String context)
             throws Exception {

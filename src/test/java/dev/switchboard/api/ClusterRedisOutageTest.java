@@ -60,6 +60,9 @@ class ClusterRedisOutageTest {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(tookMillis).as("never hangs").isLessThan(10_000);
             assertThat(get(owner, call.getId(), botToken).statusCode()).as("the owner answers from memory").isEqualTo(200);
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(other.baseUrl() + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("readiness stays (docs/operations.md, Health): the node still serves its own calls").isEqualTo(200);
             assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(5)))
                     .as("the call's audio flows with Redis down").isTrue();
 

@@ -1,0 +1,131 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.models.Call;
+import dev.switchboard.testsupport.RedisServer;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.ServerProcess;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A node killed with {@code kill -9} and restarted on its data directory (what a service manager does): the calls
+ * its crash journal still lists are told to their bots once in the cluster, never twice, and their webhook sequence
+ * numbers go on without a repeat (docs/cluster.md, "Failure semantics") — whether a survivor ended them before the
+ * restart or the restarted node comes back before any survivor noticed the death.
+ */
+class ClusterNodeRestartTest {
+
+    @Test
+    void aRestartedNodeDoesNotTellTheBotsAgainWhatASurvivorToldThem(@TempDir Path dir) throws Exception {
+        RedisServer.requireOrSkip();
+        try (ClusterFixture cluster = new ClusterFixture(dir);
+             CallbackReceiver bot = new CallbackReceiver();
+             RtpPeer botPeer = new RtpPeer("127.0.0.1")) {
+            String[] flags = {"--terminated-retention", "2s"};
+            ServerProcess a = cluster.start("a", flags);
+            cluster.start("b", flags);
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            String ownerId = cluster.ownerOf(call.getId());
+            ServerProcess other = cluster.node(ownerId.equals("a") ? "b" : "a");
+            List<Long> beforeKill = someWebhooks(other, botToken, bot, call.getId());
+
+            cluster.node(ownerId).kill();
+            bot.awaitItem(i -> isEnd(i, call.getId()), Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(60)).until(() -> !cluster.jedis.exists("sb:call:" + call.getId()));
+
+            ServerProcess restarted = cluster.start(ownerId, flags); // the same node id and data directory
+            cluster.awaitNodes("a", "b");
+            List<Long> sequences = ClusterNodeDeathTest.awaitSettledSequences(bot, call.getId());
+
+            assertThat(ends(bot, call.getId())).as("the bot is told once that the call ended").hasSize(1);
+            assertThat(sequences).as("no sequence number twice")
+                    .isEqualTo(LongStream.rangeClosed(1, beforeKill.size() + 1L).boxed().toList());
+            assertThat(restarted.output()).as("the restart says what it did with its journal's calls")
+                    .anyMatch(l -> l.contains("previous run") && l.contains("survivor"));
+        }
+    }
+
+    @Test
+    void aNodeRestartedBeforeAnySurvivorNoticedEndsItsCallsForTheCluster(@TempDir Path dir) throws Exception {
+        RedisServer.requireOrSkip();
+        try (ClusterFixture cluster = new ClusterFixture(dir);
+             CallbackReceiver bot = new CallbackReceiver();
+             RtpPeer botPeer = new RtpPeer("127.0.0.1")) {
+            String[] flags = {"--node-ttl", "60s", "--terminated-retention", "30s"}; // the restart comes first
+            ServerProcess a = cluster.start("a", flags);
+            cluster.start("b", flags);
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            String ownerId = cluster.ownerOf(call.getId());
+            ServerProcess other = cluster.node(ownerId.equals("a") ? "b" : "a");
+            List<Long> beforeKill = someWebhooks(other, botToken, bot, call.getId());
+
+            cluster.node(ownerId).kill();
+            cluster.start(ownerId, flags);
+            JsonNode end = bot.awaitItem(i -> isEnd(i, call.getId()), Duration.ofSeconds(60));
+            List<Long> sequences = ClusterNodeDeathTest.awaitSettledSequences(bot, call.getId());
+
+            assertThat(end.at("/resourceData/resultInfo/code").asInt()).isEqualTo(503);
+            assertThat(end.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9002);
+            assertThat(ends(bot, call.getId())).as("the bot is told once that the call ended").hasSize(1);
+            assertThat(sequences).as("the end is numbered right after the dead run's last POST")
+                    .isEqualTo(LongStream.rangeClosed(1, beforeKill.size() + 1L).boxed().toList());
+            assertThat(cluster.jedis.hget("sb:call:" + call.getId(), "state")).as("the cluster knows the call ended")
+                    .isEqualTo("terminated");
+            assertThat(cluster.jedis.pttl("sb:call:" + call.getId())).as("its record expires after the retention")
+                    .isPositive();
+            assertThat(cluster.jedis.smembers("sb:nodecalls:" + ownerId)).doesNotContain(call.getId());
+            assertThat(GraphSdk.client(other.baseUrl(), botToken).communications().calls().byCallId(call.getId()).get()
+                    .getState().getValue()).as("GET through the other node").isEqualTo("terminated");
+            String otherApp = Tokens.otherTenantBotToken(other.baseUrl());
+            String unknown = java.util.UUID.randomUUID().toString();
+            assertThat(notFoundMessage(other, otherApp, "GET", call.getId())).as("another app learns nothing of the call")
+                    .isEqualTo(notFoundMessage(other, otherApp, "GET", unknown).replace(unknown, call.getId()));
+            assertThat(notFoundMessage(other, botToken, "DELETE", call.getId())).as("its own app's DELETE: an ended call")
+                    .isEqualTo(notFoundMessage(other, botToken, "DELETE", unknown).replace(unknown, call.getId()));
+        }
+    }
+
+    /** Mutes and unmutes the bot through {@code via}: roster webhooks numbered by the owner; returns their numbers. */
+    static List<Long> someWebhooks(ServerProcess via, String botToken, CallbackReceiver bot, String callId)
+            throws InterruptedException {
+        var call = GraphSdk.client(via.baseUrl(), botToken).communications().calls().byCallId(callId);
+        call.mute().post(new com.microsoft.graph.communications.calls.item.mute.MutePostRequestBody());
+        call.unmute().post(new com.microsoft.graph.communications.calls.item.unmute.UnmutePostRequestBody());
+        List<Long> numbers = ClusterNodeDeathTest.awaitSettledSequences(bot, callId);
+        assertThat(numbers.size()).as("the owner numbered the call's POSTs").isGreaterThanOrEqualTo(3);
+        return numbers;
+    }
+
+    /** The message of the 404 {@code node} answers to {@code method} on call {@code callId} with {@code token}. */
+    static String notFoundMessage(ServerProcess node, String token, String method, String callId) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(node.baseUrl() + "/v1.0/communications/calls/" + callId))
+                .header("Authorization", "Bearer " + token).method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method + " " + callId + ": " + r.body()).isEqualTo(404);
+        return GraphHttp.JSON.readTree(r.body()).at("/error/message").asText();
+    }
+
+    static boolean isEnd(JsonNode item, String callId) {
+        return item.path("resourceUrl").asText().endsWith("/calls/" + callId) && item.path("changeType").asText().equals("deleted");
+    }
+
+    static List<JsonNode> ends(CallbackReceiver bot, String callId) {
+        return bot.items().stream().filter(i -> isEnd(i, callId)).toList();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.switchboard.api;
+
+import com.microsoft.graph.communications.calls.item.participants.item.mute.MutePostRequestBody;
+import com.microsoft.graph.models.Call;
+import dev.switchboard.testsupport.RedisServer;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.ServerProcess;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.RosterWatcher;
+import dev.switchboard.tools.ServerHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A roster stream opened on the node that does not hold the call gets no levels (docs/roster-stream.md) and, in a
+ * call where nothing changes, no message at all for a long while. It must stay open through that silence (longer
+ * than the HTTP server's 30 s idle timeout) and still carry the next change: a participant following the roster
+ * through any node is not cut off because the call was quiet.
+ */
+class ClusterQuietRosterStreamTest {
+    /** Longer than Jetty's default WebSocket idle timeout (30 s), which closed quiet streams with 1001. */
+    static final Duration QUIET = Duration.ofSeconds(45);
+
+    @Test
+    void aRosterStreamOnTheOtherNodeOutlastsAQuietSpellAndCarriesTheNextChange(@TempDir Path dir) throws Exception {
+        RedisServer.requireOrSkip();
+        try (ClusterFixture cluster = new ClusterFixture(dir);
+             CallbackReceiver bot = new CallbackReceiver();
+             RtpPeer botPeer = new RtpPeer("127.0.0.1");
+             RtpPeer alicePeer = new RtpPeer("127.0.0.1")) {
+            ServerProcess a = cluster.start("a");
+            ServerProcess b = cluster.start("b");
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            ServerProcess owner = cluster.node(cluster.ownerOf(call.getId()));
+            ServerProcess other = owner == a ? b : a;
+            ClientApi alice = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.aliceToken(a.baseUrl()));
+            ClientApi.Joined joined = alice.join(call.getId(), alicePeer.offer("sendrecv"));
+
+            try (RosterWatcher onOther = RosterWatcher.connect(HttpClient.newHttpClient(), alice, call.getId(), m -> { })) {
+                onOther.await(m -> m.path("participants").size() == 2, Duration.ofSeconds(15));
+                Thread.sleep(QUIET.toMillis()); // nothing changes in the call meanwhile
+
+                GraphSdk.client(owner.baseUrl(), botToken).communications().calls().byCallId(call.getId()).participants()
+                        .byParticipantId(joined.participantId()).mute().post(new MutePostRequestBody());
+                assertThat(onOther.await(m -> RosterStreamSdkTest.serverMuted(m, joined.participantId()),
+                        Duration.ofSeconds(15))).as("the stream on the other node still carries the mute").isNotNull();
+            }
+        }
+    }
+}
