@@ -76,7 +76,8 @@ public final class Takeover {
     /**
      * A node restarted on its data directory after a crash, before it serves: its previous run's calls (the ones its
      * crash journal lists) are the cluster's to end, once. When a survivor already claimed that run, the survivor told
-     * their bots: nothing more is said. Otherwise this node claims the run as a survivor would and ends its calls the
+     * the bots of the calls it ended, and the journal says nothing more; any call it left live (its takeover cut short
+     * by Redis: it does not try again once the node runs anew) is ended here, as the survivor would have. Otherwise this node claims the run as a survivor would and ends its calls the
      * same way ({@link ResultInfo#NODE_LOST}, numbering continued, aliases and roster streams too).
      *
      * @param previousRun the run the journal's calls belonged to ({@link RunFile}), or null when unknown
@@ -92,8 +93,13 @@ public final class Takeover {
         try {
             Object claimed = redis.call(j -> j.eval(SUCCEED, List.of(Keys.takeover(nodeId, previousRun)), List.of(successor)));
             if (!Long.valueOf(1).equals(claimed)) {
+                // a survivor claimed the run: it told the bots of the calls it ended. One whose takeover Redis cut short
+                // does not try again (the run is no longer the registered one): what it left live is ended here, each
+                // call once (END checks its owner), so nothing stays live for ever
+                int left = endRun(nodeId, previousRun, successor, sequences).size();
                 log.info("cluster: this node's previous run {} was taken over by a survivor, which told the bots; "
-                        + "its {} journaled calls are not announced again", previousRun, journaled.size());
+                        + "its {} journaled calls are not announced again ({} the survivor had left live ended now)",
+                        previousRun, journaled.size(), left);
                 return List.of();
             }
             Set<String> ended = new HashSet<>();

@@ -100,6 +100,40 @@ class ClusterNodeRestartTest {
         }
     }
 
+    /**
+     * A survivor claimed the dead run, then Redis cut its takeover short, and the node came back before it tried again
+     * (it then never does: the node runs anew). The restarted node ends what the survivor left live, once.
+     */
+    @Test
+    void aRestartAfterASurvivorsTakeoverWasCutShortEndsWhatItLeftLive(@TempDir Path dir) throws Exception {
+        RedisServer.requireOrSkip();
+        try (ClusterFixture cluster = new ClusterFixture(dir);
+             CallbackReceiver bot = new CallbackReceiver();
+             RtpPeer botPeer = new RtpPeer("127.0.0.1")) {
+            String[] flags = {"--node-ttl", "60s", "--terminated-retention", "30s"}; // no survivor notices by itself
+            ServerProcess a = cluster.start("a", flags);
+            cluster.start("b", flags);
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            String ownerId = cluster.ownerOf(call.getId());
+            String deadRun = cluster.jedis.hget("sb:nodes", ownerId);
+            List<Long> beforeKill = someWebhooks(cluster.node(ownerId.equals("a") ? "b" : "a"), botToken, bot, call.getId());
+
+            cluster.node(ownerId).kill();
+            cluster.jedis.set("sb:takeover:" + ownerId + ":" + deadRun, "b/a-survivor-cut-short"); // claimed, ended nothing
+            ServerProcess restarted = cluster.start(ownerId, flags);
+            JsonNode end = bot.awaitItem(i -> isEnd(i, call.getId()), Duration.ofSeconds(60));
+            List<Long> sequences = ClusterNodeDeathTest.awaitSettledSequences(bot, call.getId());
+
+            assertThat(end.at("/resourceData/resultInfo/subcode").asInt()).isEqualTo(9002);
+            assertThat(ends(bot, call.getId())).as("the bot is told once that the call ended").hasSize(1);
+            assertThat(sequences).isEqualTo(LongStream.rangeClosed(1, beforeKill.size() + 1L).boxed().toList());
+            assertThat(cluster.jedis.hget("sb:call:" + call.getId(), "state")).isEqualTo("terminated");
+            assertThat(restarted.output()).anyMatch(l -> l.contains("1 the survivor had left live ended now"));
+        }
+    }
+
     /** Mutes and unmutes the bot through {@code via}: roster webhooks numbered by the owner; returns their numbers. */
     static List<Long> someWebhooks(ServerProcess via, String botToken, CallbackReceiver bot, String callId)
             throws InterruptedException {
