@@ -232,6 +232,23 @@ class InboundCallsEndToEndTest {
         graph.communications().calls().byCallId(leg.callId()).delete();
     }
 
+    @Test
+    void aRedirectTimeoutThatIsNotAWholeNumberOfSecondsIsRefusedAndTheCallStillRings() throws Exception {
+        ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(),
+                Codec.PCMU, "sendrecv"));
+        webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId()), WAIT);
+        String target = "{\"targets\":[{\"identity\":{\"application\":{\"id\":\"" + DevIdentities.P2P_BOT_APP_ID + "\"}}}]";
+        for (String timeout : List.of("20.5", "\"20\"", "true")) {
+            HttpResponse<String> r = post("/v1.0/communications/calls/" + leg.callId() + "/redirect",
+                    Tokens.devBotToken(server.baseUrl()), target + ",\"timeout\":" + timeout + "}");
+            assertThat(r.statusCode()).as(timeout + " → " + r.body()).isEqualTo(400);
+            assertThat(r.body()).contains("BadRequest", "'timeout'");
+            assertThat(graph.communications().calls().byCallId(leg.callId()).get().getState())
+                    .as("a refused redirect leaves the call ringing").isEqualTo(CallState.Incoming);
+        }
+        graph.communications().calls().byCallId(leg.callId()).reject().post(new RejectPostRequestBody());
+    }
+
     @ParameterizedTest
     @CsvSource({"Busy, busy, 486", "Forbidden, forbidden, 403", "None, none, 603"})
     void aRejectEndsTheCallerLegWithTheReason(RejectReason reason, String wire, int code) throws Exception {
