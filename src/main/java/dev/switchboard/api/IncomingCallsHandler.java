@@ -119,7 +119,8 @@ public final class IncomingCallsHandler {
         int seconds = DEFAULT_REDIRECT_SECONDS;
         JsonNode timeout = body.get("timeout");
         if (timeout != null && !timeout.isNull()) {
-            if (!timeout.isIntegralNumber() || !timeout.canConvertToInt() || timeout.asInt() < MIN_REDIRECT_SECONDS || timeout.asInt() > MAX_REDIRECT_SECONDS) {
+            if (!timeout.isIntegralNumber() || !timeout.canConvertToInt()
+                    || timeout.asInt() < MIN_REDIRECT_SECONDS || timeout.asInt() > MAX_REDIRECT_SECONDS) {
                 throw SwitchboardException.badRequest("'timeout' must be a whole number of seconds from " + MIN_REDIRECT_SECONDS
                         + " to " + MAX_REDIRECT_SECONDS + ".");
             }
