@@ -175,6 +175,9 @@ final class ServeCommand implements Callable<Integer> {
                 case Boolean b -> o.put(key, b);
                 case Enum<?> e -> o.put(key, e.name().toLowerCase(Locale.ROOT));
                 case java.time.Duration d -> o.put(key, d.toMillis() + "ms");
+                // a repeatable flag (--calling-webhook): comma-separated, as the file and the variable write it
+                case java.util.Collection<?> many -> o.put(key, many.stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",")));
                 default -> o.put(key, value.toString());
             }
         }
