@@ -1,6 +1,8 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.notify.CallbackUriPolicy;
+import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.tools.ToolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,6 +87,7 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println(describe(config));
             return 0;
         }
+        checkCallingWebhooks(config);
         config.log().format().apply();
         try {
             dev.switchboard.media.codec.OpusCodecs.select(config.opus().library()); // --opus-library libopus without it
@@ -136,6 +139,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "or --dev-identities to allow them anyway");
         }
         return config;
+    }
+
+    /** Before anything listens: each calling webhook names a registered app and passes the callbackUri rules (exit 2). */
+    private static void checkCallingWebhooks(ServerConfig config) {
+        try {
+            config.inbound().bots(config.identity().identities().directory(),
+                    new CallbackUriPolicy(NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts())));
+        } catch (IllegalArgumentException e) {
+            throw new ToolException(ToolException.USAGE, e.getMessage());
+        }
     }
 
     /**
