@@ -66,7 +66,15 @@ public final class IncomingCallsHandler {
         ObjectNode mediaEcho = media.deepCopy();
         mediaEcho.remove("blob");
         ObjectNode options = Json.optionalObject(body, "callOptions");
+        String optionsType = options == null ? null : Json.odataType(options);
+        if (optionsType != null && !optionsType.equals("incomingcalloptions") && !optionsType.equals("outgoingcalloptions")) {
+            throw SwitchboardException.badRequest("callOptions '@odata.type' must be #microsoft.graph.incomingCallOptions.");
+        }
         boolean delta = options != null && Json.optionalBoolean(options, "isDeltaRosterEnabled");
+        JsonNode capacity = body.get("participantCapacity"); // Graph's policy-recording hint: checked, not used
+        if (capacity != null && !capacity.isNull() && !(capacity.isIntegralNumber() && capacity.canConvertToInt())) {
+            throw SwitchboardException.badRequest("'participantCapacity' must be an integer (Int32).");
+        }
         CallsPermission.checkAnswer(app, appHosted);
         String callId = ctx.pathParam("callId");
         if (callbackUri == null) {
@@ -111,8 +119,9 @@ public final class IncomingCallsHandler {
         int seconds = DEFAULT_REDIRECT_SECONDS;
         JsonNode timeout = body.get("timeout");
         if (timeout != null && !timeout.isNull()) {
-            if (!timeout.canConvertToInt() || timeout.asInt() < MIN_REDIRECT_SECONDS || timeout.asInt() > MAX_REDIRECT_SECONDS) {
-                throw SwitchboardException.badRequest("'timeout' must be a number of seconds from " + MIN_REDIRECT_SECONDS
+            if (!timeout.isIntegralNumber() || !timeout.canConvertToInt()
+                    || timeout.asInt() < MIN_REDIRECT_SECONDS || timeout.asInt() > MAX_REDIRECT_SECONDS) {
+                throw SwitchboardException.badRequest("'timeout' must be a whole number of seconds from " + MIN_REDIRECT_SECONDS
                         + " to " + MAX_REDIRECT_SECONDS + ".");
             }
             seconds = timeout.asInt();

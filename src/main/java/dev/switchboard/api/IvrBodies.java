@@ -74,6 +74,9 @@ final class IvrBodies {
      */
     private static MediaPrompt mediaInfo(ObjectNode mediaInfo, String path) {
         JsonNode uri = mediaInfo.get("uri");
+        if (uri != null && !uri.isNull() && !uri.isTextual()) {
+            throw SwitchboardException.badRequest(path + ".uri must be a string: an http or https URL of a WAV file.");
+        }
         if (uri == null || !uri.isTextual() || uri.asText().isBlank()) {
             throw SwitchboardException.badRequest(path + ".uri is required (an http or https URL of a WAV file).");
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.auth.BearerAuthenticator;
@@ -68,18 +69,36 @@ public final class DialHandler {
         ctx.status(200).contentType("application/json").result(GraphWire.bytes(out));
     }
 
-    /** {@code POST /client/v1/calls/{callId}/decline}: a rung user declines ({@code {"reason":"busy"}} optional); 204. */
+    /**
+     * {@code POST /client/v1/calls/{callId}/decline}: a rung user declines ({@code {"reason":"busy"}} optional); 204.
+     *
+     * @throws SwitchboardException 415 for a body that is not JSON, 400 for one that is not an object with a string
+     *                              {@code reason} (nothing is declined then)
+     */
     public void decline(Context ctx) {
         Caller user = user(ctx);
         String reason = null;
         String body = ctx.body();
         if (!body.isBlank()) {
+            String contentType = ctx.contentType();
+            if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "The decline body must be JSON with Content-Type: application/json.");
+            }
+            JsonNode json;
             try {
-                com.fasterxml.jackson.databind.JsonNode json = GraphWire.JSON.readTree(body);
-                reason = json.hasNonNull("reason") ? json.get("reason").asText() : null;
+                json = GraphWire.JSON.readTree(body);
             } catch (java.io.IOException e) {
                 throw SwitchboardException.badRequest("The decline body must be JSON like {\"reason\":\"busy\"}.");
             }
+            if (json == null || !json.isObject()) {
+                throw SwitchboardException.badRequest("The decline body must be a JSON object like {\"reason\":\"busy\"}.");
+            }
+            JsonNode r = json.get("reason");
+            if (r != null && !r.isNull() && !r.isTextual()) {
+                throw SwitchboardException.badRequest("'reason' must be a string: none, busy or forbidden.");
+            }
+            reason = r == null || r.isNull() ? null : r.asText();
         }
         calls.send(new CallCommand.Decline(ctx.pathParam("callId"), user, dev.switchboard.core.RejectReason.parse(reason)));
         ctx.status(204);

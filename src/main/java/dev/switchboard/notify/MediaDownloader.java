@@ -74,7 +74,7 @@ public final class MediaDownloader implements AutoCloseable {
     public byte[] get(URI uri, java.util.function.LongConsumer hold) {
         CallbackUriPolicy.Verdict verdict = policy.evaluate(uri);
         if (!verdict.isAllowed()) {
-            throw refuse(uri, verdict.message().replace("callbackUri", "the media URI"));
+            throw refuse(uri, mediaRefusal(verdict.message()));
         }
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
@@ -152,8 +152,16 @@ public final class MediaDownloader implements AutoCloseable {
         return refuse(uri, why);
     }
 
+    /** The address policy's refusal, which speaks of a callbackUri and notifications, said of a media URI. */
+    private static String mediaRefusal(String callbackMessage) {
+        return callbackMessage.replace("callbackUri", "the media URI")
+                .replace("notifications are not sent to", "media is not fetched from")
+                .replace("the server's notification settings", "--callback-allow");
+    }
+
     private static SwitchboardException refuse(URI uri, String why) {
-        return SwitchboardException.badRequest("The media at '" + uri + "' cannot be used: " + why + ".");
+        String sentence = why.endsWith(".") ? why.substring(0, why.length() - 1) : why;
+        return SwitchboardException.badRequest("The media at '" + uri + "' cannot be used: " + sentence + ".");
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.notify.CallbackUriPolicy;
+import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.tools.ToolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,6 +87,7 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println(describe(config));
             return 0;
         }
+        checkCallingWebhooks(config);
         config.log().format().apply();
         try {
             dev.switchboard.media.codec.OpusCodecs.select(config.opus().library()); // --opus-library libopus without it
@@ -138,6 +141,16 @@ final class ServeCommand implements Callable<Integer> {
         return config;
     }
 
+    /** Before anything listens: each calling webhook names a registered app and passes the callbackUri rules (exit 2). */
+    private static void checkCallingWebhooks(ServerConfig config) {
+        try {
+            config.inbound().bots(config.identity().identities().directory(),
+                    new CallbackUriPolicy(NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts())));
+        } catch (IllegalArgumentException e) {
+            throw new ToolException(ToolException.USAGE, e.getMessage());
+        }
+    }
+
     /**
      * The configuration file ({@code --config}, else {@code SWITCHBOARD_CONFIG}), read once and checked against the
      * settings' names; null when there is none. Called while options are parsed, so errors are parameter errors.
@@ -175,6 +188,9 @@ final class ServeCommand implements Callable<Integer> {
                 case Boolean b -> o.put(key, b);
                 case Enum<?> e -> o.put(key, e.name().toLowerCase(Locale.ROOT));
                 case java.time.Duration d -> o.put(key, d.toMillis() + "ms");
+                // a repeatable flag (--calling-webhook): comma-separated, as the file and the variable write it
+                case java.util.Collection<?> many -> o.put(key, many.stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",")));
                 default -> o.put(key, value.toString());
             }
         }

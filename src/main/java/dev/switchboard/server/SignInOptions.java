@@ -29,14 +29,14 @@ final class SignInOptions {
      * An app, its secret and the tenant to ask: a development app by short name or id, or any app id with
      * {@code --secret} and {@code --tenant}.
      *
-     * @throws ToolException 65 when no secret is known, 2 when no tenant is known
+     * @throws ToolException 2 (bad usage) when no secret or no tenant is known
      */
     CliValues.App app(String nameOrId) {
         CliValues.App dev = CliValues.devApp(nameOrId);
         String appId = dev != null ? dev.appId() : nameOrId;
         String appSecret = secret != null ? secret : dev != null ? dev.secret() : null;
         if (appSecret == null) {
-            throw new ToolException(ToolException.REFUSED, "--secret is required for app " + appId);
+            throw new ToolException(ToolException.USAGE, "--secret is required for app " + appId);
         }
         String appTenant = tenant != null ? tenant : dev != null ? dev.tenantId() : null;
         if (appTenant == null) {

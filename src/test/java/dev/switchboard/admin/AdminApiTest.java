@@ -153,6 +153,28 @@ class AdminApiTest {
         }
     }
 
+    @Test
+    void emptyFiltersMatchEveryCallAndAnUnknownStateIsABadRequest() throws Exception {
+        try (TestServer server = TestServer.start(); BotReceiver bot = new BotReceiver()) {
+            AdminHttp http = new AdminHttp(server.baseUrl());
+            String admin = http.signIn("admin", "admin");
+            String callId = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl())).communications().calls()
+                    .post(GraphSdk.call(bot.uri("/callback").toString(), DevIdentities.ALICE_ID, DevIdentities.BOB_ID)).getId();
+
+            // the form the docs show, as a page's empty filter fields send it: no filter at all
+            AdminHttp.Answer empty = http.get("/admin/v1/calls?app=&tenant=&state=", admin);
+            assertThat(empty.status()).isEqualTo(200);
+            find(empty.json().path("value"), callId);
+            find(http.get("/admin/v1/calls?state=ESTABLISHED", admin).json().path("value"), callId);
+
+            AdminHttp.Answer bogus = http.get("/admin/v1/calls?state=bogus", admin);
+            assertThat(bogus.status()).isEqualTo(400);
+            assertThat(bogus.json().path("error").path("code").asText()).isEqualTo("BadRequest");
+            assertThat(bogus.json().path("error").path("message").asText()).contains("'state'", "live", "terminated", "bogus");
+            assertThat(bogus.json().path("error").path("innerError").path("request-id").asText()).isNotBlank();
+        }
+    }
+
     static JsonNode find(JsonNode list, String callId) {
         return StreamSupport.stream(list.spliterator(), false).filter(n -> n.path("id").asText().equals(callId)).findFirst()
                 .orElseThrow(() -> new AssertionError("call " + callId + " not in " + list));

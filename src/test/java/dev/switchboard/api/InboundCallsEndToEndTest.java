@@ -1,6 +1,7 @@
 package dev.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.graph.communications.calls.item.answer.AnswerPostRequestBody;
 import com.microsoft.graph.communications.calls.item.redirect.RedirectPostRequestBody;
 import com.microsoft.graph.communications.calls.item.reject.RejectPostRequestBody;
@@ -203,6 +204,49 @@ class InboundCallsEndToEndTest {
                 409, "Conflict");
         graph.communications().calls().byCallId(leg.callId()).delete();
         assertThat(alice.legStatus(leg).path("endReason").path("subcode").asInt()).isEqualTo(5001);
+    }
+
+    @Test
+    void anAnswerWithAMistypedParticipantCapacityOrAnUnknownCallOptionsTypeIsRefusedAndTheCallStillRings() throws Exception {
+        ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(),
+                Codec.PCMU, "sendrecv"));
+        webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId()), WAIT);
+        String token = Tokens.devBotToken(server.baseUrl());
+        String path = "/v1.0/communications/calls/" + leg.callId() + "/answer";
+        String media = "\"mediaConfig\":{\"@odata.type\":\"#microsoft.graph.serviceHostedMediaConfig\"}";
+        for (String[] refused : new String[][] {
+                {"{" + media + ",\"participantCapacity\":\"x\"}", "'participantCapacity'"},
+                {"{" + media + ",\"participantCapacity\":2.5}", "'participantCapacity'"},
+                {"{" + media + ",\"callOptions\":{\"@odata.type\":\"#microsoft.graph.bogus\"}}", "callOptions"}}) {
+            HttpResponse<String> r = post(path, token, refused[0]);
+            assertThat(r.statusCode()).as(refused[0] + " → " + r.body()).isEqualTo(400);
+            JsonNode error = new ObjectMapper().readTree(r.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("BadRequest");
+            assertThat(error.path("message").asText()).contains(refused[1]);
+            assertThat(graph.communications().calls().byCallId(leg.callId()).get().getState())
+                    .as("a refused answer leaves the call ringing").isEqualTo(CallState.Incoming);
+        }
+        HttpResponse<String> answered = post(path, token, "{" + media + ",\"participantCapacity\":200,"
+                + "\"callOptions\":{\"@odata.type\":\"#microsoft.graph.incomingCallOptions\"}}");
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(202);
+        graph.communications().calls().byCallId(leg.callId()).delete();
+    }
+
+    @Test
+    void aRedirectTimeoutThatIsNotAWholeNumberOfSecondsIsRefusedAndTheCallStillRings() throws Exception {
+        ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, FfmpegPeer.offer(FfmpegPeer.freeEvenPortPair(),
+                Codec.PCMU, "sendrecv"));
+        webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId()), WAIT);
+        String target = "{\"targets\":[{\"identity\":{\"application\":{\"id\":\"" + DevIdentities.P2P_BOT_APP_ID + "\"}}}]";
+        for (String timeout : List.of("20.5", "\"20\"", "true")) {
+            HttpResponse<String> r = post("/v1.0/communications/calls/" + leg.callId() + "/redirect",
+                    Tokens.devBotToken(server.baseUrl()), target + ",\"timeout\":" + timeout + "}");
+            assertThat(r.statusCode()).as(timeout + " → " + r.body()).isEqualTo(400);
+            assertThat(r.body()).contains("BadRequest", "'timeout'");
+            assertThat(graph.communications().calls().byCallId(leg.callId()).get().getState())
+                    .as("a refused redirect leaves the call ringing").isEqualTo(CallState.Incoming);
+        }
+        graph.communications().calls().byCallId(leg.callId()).reject().post(new RejectPostRequestBody());
     }
 
     @ParameterizedTest

@@ -300,7 +300,8 @@ class IvrMediaEndToEndTest {
                 new Bad(prompts.url("/missing.wav"), 8536, "answered 404"),
                 new Bad(prompts.url("/text.txt"), 8535, "not a RIFF/WAVE file"),
                 new Bad(prompts.url("/huge.wav"), 8536, "larger than"),
-                new Bad("http://10.255.255.1/prompt.wav", 8536, "cannot be used"));
+                new Bad("http://10.255.255.1/prompt.wav", 8536, "cannot be used: the media URI must use https"),
+                new Bad("https://169.254.169.254/prompt.wav", 8536, "a cloud metadata address"));
         for (Bad b : bad) {
             MediaPrompt p = new MediaPrompt();
             MediaInfo info = new MediaInfo();
@@ -310,7 +311,8 @@ class IvrMediaEndToEndTest {
             JsonNode done = awaitOperation(op.getId());
             assertThat(done.path("status").asText()).as(b.uri()).isEqualTo("Failed");
             assertThat(done.path("resultInfo").path("subcode").asInt()).as(b.uri()).isEqualTo(b.subcode());
-            assertThat(done.path("resultInfo").path("message").asText()).as(b.uri()).contains(b.says());
+            assertThat(done.path("resultInfo").path("message").asText()).as(b.uri()).contains(b.says())
+                    .as("one sentence about the media, not the notifications' policy").doesNotContain("..", "notification");
         }
         // shape errors are 400 at once
         MediaPrompt noUri = new MediaPrompt();

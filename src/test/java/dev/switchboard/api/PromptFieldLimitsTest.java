@@ -71,6 +71,24 @@ class PromptFieldLimitsTest {
         }
     }
 
+    @Test
+    void aUriThatIsNotAStringIsA400SayingSoNotThatItIsMissing() throws Exception {
+        try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver()) {
+            String token = Tokens.devBotToken(server.baseUrl());
+            GraphHttp http = new GraphHttp(server.baseUrl());
+            String calls = "/v1.0/communications/calls";
+            String callId = GraphSdk.client(server.baseUrl(), token).communications().calls().post(GraphSdk.call(bot.url(),
+                    DevIdentities.ALICE_ID, DevIdentities.BOB_ID)).getId();
+            assertThat(message(http.post(calls + "/" + callId + "/playPrompt", token, "{\"prompts\":[{\"mediaInfo\":{\"uri\":5}}]}")))
+                    .isEqualTo("prompts[0].mediaInfo.uri must be a string: an http or https URL of a WAV file.");
+            assertThat(message(http.post(calls + "/" + callId + "/participants/any/startHoldMusic", token,
+                    "{\"customPrompt\":{\"mediaInfo\":{\"uri\":[\"http://127.0.0.1/a.wav\"]}}}")))
+                    .isEqualTo("customPrompt.mediaInfo.uri must be a string: an http or https URL of a WAV file.");
+            assertThat(message(http.post(calls + "/" + callId + "/playPrompt", token, "{\"prompts\":[{\"mediaInfo\":{}}]}")))
+                    .isEqualTo("prompts[0].mediaInfo.uri is required (an http or https URL of a WAV file).");
+        }
+    }
+
     private static String message(HttpResponse<String> r) throws Exception {
         return GraphHttp.graphError(r, 400, "BadRequest").path("message").asText();
     }

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +109,29 @@ class RingingUsersEndToEndTest {
         JsonNode cancelled = bobRings.await(m -> m.path("type").asText().equals("cancelled")
                 && m.path("callId").asText().equals(call.getId()), WAIT);
         assertThat(cancelled.path("reason").path("code").asInt()).isEqualTo(486);
+    }
+
+    @Test
+    void aDeclineWhoseBodyIsNotAReasonObjectIsRefusedAndTheCallStillRings() throws Exception {
+        Call call = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.BOB_ID));
+        bobRings.await(m -> m.path("type").asText().equals("ringing") && m.path("callId").asText().equals(call.getId()), WAIT);
+        String bobToken = Tokens.bobToken(server.baseUrl());
+        String path = "/client/v1/calls/" + call.getId() + "/decline";
+        GraphHttp http = new GraphHttp(server.baseUrl());
+        for (String body : List.of("[]", "\"busy\"", "null", "{\"reason\":5}", "{\"reason\":\"busy\"} x")) {
+            JsonNode error = GraphHttp.graphError(http.post(path, bobToken, body), 400, "BadRequest");
+            assertThat(error.path("message").asText()).as(body).isNotBlank();
+            assertThat(graph.communications().calls().byCallId(call.getId()).get().getState())
+                    .as("a refused decline (" + body + ") leaves the call ringing").isEqualTo(CallState.Establishing);
+        }
+        HttpResponse<String> form = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Authorization", "Bearer " + bobToken).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"busy\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        GraphHttp.graphError(form, 415, "UnsupportedMediaType");
+        assertThat(graph.communications().calls().byCallId(call.getId()).get().getState()).isEqualTo(CallState.Establishing);
+        bob.decline(call.getId(), "busy");
+        webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(call.getId())
+                && i.path("resourceData").path("state").asText().equals("terminated"), WAIT);
     }
 
     @Test

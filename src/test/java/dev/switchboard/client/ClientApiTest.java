@@ -246,6 +246,19 @@ class ClientApiTest {
     }
 
     @Test
+    void aPlainGetOfTheRosterOrRingStreamSaysItIsAWebSocket() throws Exception {
+        String callId = groupCall();
+        for (String path : new String[] {"/client/v1/calls/" + callId + "/roster", "/client/v1/ring"}) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                    .header("Authorization", "Bearer " + aliceToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path + " → " + r.body()).isEqualTo(400);
+            JsonNode error = JSON.readTree(r.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("BadRequest");
+            assertThat(error.path("message").asText()).as("not 'the method GET is not allowed'").contains("WebSocket");
+        }
+    }
+
+    @Test
     void theRosterStreamEndsWhenTheCallEnds() throws Exception {
         String callId = groupCall();
         ClientApi alice = new ClientApi(new ServerHttp(server.baseUrl()), aliceToken);

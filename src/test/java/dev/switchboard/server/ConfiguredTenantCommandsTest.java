@@ -84,6 +84,14 @@ class ConfiguredTenantCommandsTest {
     }
 
     @Test
+    void aConfiguredAppWithoutItsSecretIsBadUsageNotARefusal() {
+        // no request is made: exit 2 (bad usage) as README's exit codes say, not 65 (the server refused)
+        Cli.Result r = run("token", "--app", APP, "--tenant", TENANT, "--url", server.baseUrl());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("switchboard: --secret is required for app " + APP);
+    }
+
+    @Test
     void theParticipantHelpSaysWhatTheDefaultsAre() {
         picocli.CommandLine cl = Main.commandLine();
         java.io.StringWriter help = new java.io.StringWriter();

@@ -56,6 +56,36 @@ class ServeCommandTest {
     }
 
     @Test
+    void printedCallingWebhooksPasteBackAsTheConfigFilesServerObject(@TempDir Path dir) throws Exception {
+        String a = "00000000-0000-4000-8000-00000000b071=http://127.0.0.1:9000/a";
+        String b = "00000000-0000-4000-8000-00000000b072=http://127.0.0.1:9000/b";
+        Run first = serve(Map.of(), "--calling-webhook", a, "--calling-webhook", b, "--print-config");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        JsonNode printed = new ObjectMapper().readTree(first.out());
+        assertThat(printed.get("callingWebhook").asText()).as("the flag's and the file's own form").isEqualTo(a + "," + b);
+        Path file = dir.resolve("switchboard.json");
+        Files.writeString(file, "{\"server\":" + first.out() + "}");
+        Run second = serve(Map.of(), "--config", file.toString(), "--print-config");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(new ObjectMapper().readTree(second.out())).isEqualTo(printed);
+    }
+
+    @Test
+    void aCallingWebhookOfAnUnknownAppOrARefusedUrlIsBadUsageInOneLine() {
+        // checked before anything listens: exit 2 and the reason, not "unexpected error: java.lang.…" and exit 70
+        Run unknown = serve(Map.of(), "--port", "0", "--https-port", "off", "--webrtc-port", "-1",
+                "--calling-webhook", "11111111-1111-4111-8111-111111111111=http://127.0.0.1:9000/a");
+        assertThat(unknown.exitCode()).as(unknown.err()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("switchboard: calling webhook for app 11111111-1111-4111-8111-111111111111:"
+                + " no tenant registers this app");
+        Run refused = serve(Map.of(), "--port", "0", "--https-port", "off", "--webrtc-port", "-1",
+                "--calling-webhook", "00000000-0000-4000-8000-00000000b071=http://8.8.8.8/calling");
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+        assertThat(refused.err().strip()).startsWith("switchboard: calling webhook of app 00000000-0000-4000-8000-00000000b071:")
+                .contains("https").doesNotContain("Exception").hasLineCount(1);
+    }
+
+    @Test
     void theWebRtcPortIsASettingLikeTheOthers() throws Exception {
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--webrtc-port", "0", "--print-config").out()).get("webrtcPort").asInt()).isZero();
         assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_WEBRTC_PORT", "-1"), "--print-config").out()).get("webrtcPort").asInt()).isEqualTo(-1);

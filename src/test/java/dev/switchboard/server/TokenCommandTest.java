@@ -79,7 +79,7 @@ class TokenCommandTest {
     @Test
     void unknownAppNeedsASecret() {
         Cli.Result r = run("token", "--app", "some-app-id", "--url", server.baseUrl());
-        assertThat(r.code()).isEqualTo(65);
+        assertThat(r.code()).as("bad usage: no request is made").isEqualTo(2);
         assertThat(r.err()).contains("--secret is required");
     }
 
