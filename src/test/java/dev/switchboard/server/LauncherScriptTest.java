@@ -120,6 +120,42 @@ class LauncherScriptTest {
         assertThat(launch(project, Map.of(), "demo")).doesNotContain("training").doesNotContain("AOTCache").contains("echo demo");
     }
 
+    /**
+     * A rebuild rewrites {@code target/switchboard.jar}; a server started earlier must not be running from it (it
+     * would fail to load its classes). Each build is run from its own copy, which no later build touches.
+     */
+    @Test
+    void aRebuildLeavesTheJarThatARunningServerUsesAlone(@TempDir Path dir) throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.copy(Path.of("switchboard"), project.resolve("switchboard"));
+        Files.createDirectories(project.resolve("bin"));
+        for (String f : new String[] {"find-jdk.sh", "maven.sh"}) {
+            Files.copy(Path.of("bin", f), project.resolve("bin").resolve(f));
+        }
+        Path jar = fakeJar(Files.createDirectories(project.resolve("target")).resolve("switchboard.jar"));
+        Files.writeString(project.resolve("pom.xml"), "<project/>");
+        Files.createDirectories(project.resolve("src/main"));
+        for (Path source : new Path[] {project.resolve("pom.xml"), project.resolve("src/main")}) { // the jar is up to date
+            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        }
+        Path first = runJar(launch(project, Map.of("SWITCHBOARD_AOT", "off"), "demo"));
+        byte[] firstBytes = Files.readAllBytes(first);
+        assertThat(first).as("not the jar a build writes").isNotEqualTo(jar).startsWith(project.resolve("target/run"));
+        assertThat(runJar(launch(project, Map.of("SWITCHBOARD_AOT", "off"), "demo"))).as("one copy per build").isEqualTo(first);
+
+        fakeJar(jar, "rebuilt.txt"); // what the next build writes
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        Path second = runJar(launch(project, Map.of("SWITCHBOARD_AOT", "off"), "demo"));
+        assertThat(second).isNotEqualTo(first);
+        assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(jar));
+        assertThat(first).as("the earlier run's jar is left as it was").exists();
+        assertThat(Files.readAllBytes(first)).isEqualTo(firstBytes).isNotEqualTo(Files.readAllBytes(jar));
+    }
+
+    private static Path runJar(String echoed) {
+        return echoed.lines().filter(l -> l.startsWith("jar ")).map(l -> Path.of(l.substring(4))).findFirst().orElseThrow();
+    }
+
     private static String launch(Path project, Map<String, String> env, String command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(project.resolve("switchboard").toString(), command).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -134,7 +170,7 @@ class LauncherScriptTest {
         return out;
     }
 
-    private static Path fakeJar(Path jar) throws IOException {
+    private static Path fakeJar(Path jar, String... extraEntries) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, EchoMain.class.getName());
@@ -145,6 +181,10 @@ class LauncherScriptTest {
                 in.transferTo(out);
             }
             out.closeEntry();
+            for (String extra : extraEntries) {
+                out.putNextEntry(new JarEntry(extra));
+                out.closeEntry();
+            }
         }
         return jar;
     }

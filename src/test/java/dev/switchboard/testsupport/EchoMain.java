@@ -9,6 +9,7 @@ public final class EchoMain {
         System.out.println("echo " + String.join(" ", args));
         if (System.getenv("ECHO_JVM_OPTIONS") != null) {
             System.out.println("jvm " + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            System.out.println("jar " + System.getProperty("java.class.path"));
         }
     }
 }
