@@ -40,6 +40,8 @@ public final class TerminalParticipant {
 
     private final Options options;
     private final PrintStream out;
+    /** The call ended under this participant (not a move): there is nothing to leave. */
+    private final java.util.concurrent.atomic.AtomicBoolean callEnded = new java.util.concurrent.atomic.AtomicBoolean();
 
     public TerminalParticipant(Options options, PrintStream out) {
         this.options = options;
@@ -83,11 +85,13 @@ public final class TerminalParticipant {
                     out.printf("moved to call %s (participant %s, the same media)%n", next, here.participantId());
                 }
             } finally {
-                try {
-                    options.api().leave(here);
-                    out.println("left the call");
-                } catch (ToolException e) {
-                    out.println("leaving: " + e.getMessage());
+                if (!callEnded.get()) { // an ended call has no participant left to remove (it would answer 404)
+                    try {
+                        options.api().leave(here);
+                        out.println("left the call");
+                    } catch (ToolException e) {
+                        out.println("leaving: " + e.getMessage());
+                    }
                 }
             }
             if (options.record() != null) {
@@ -117,6 +121,7 @@ public final class TerminalParticipant {
                         out.printf("call ended: %d/%d %s%n", why.path("code").asInt(), why.path("subcode").asInt(),
                                 why.path("message").asText());
                     }
+                    callEnded.set(true);
                 }
                 ended.set(true);
             } else if (movedOut(message, joined.participantId()) != null) {

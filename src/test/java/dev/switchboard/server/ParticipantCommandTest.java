@@ -90,6 +90,29 @@ class ParticipantCommandTest {
         }
     }
 
+    @Test
+    void aCallThatEndsUnderTheParticipantIsReportedAndNotLeftAgain() throws Exception {
+        String callId = groupCall();
+        var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> run("participant", "--call", callId,
+                "--user", "alice", "--duration", "60s", "--url", server.baseUrl()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> rosterSize(callId) == 2); // the bot and alice
+        // the bot hanging up leaves the conference to alice; an operator ends it for everyone (the admin API)
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> signIn = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/v1/signin"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"admin\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String admin = new ObjectMapper().readTree(signIn.body()).path("access_token").asText();
+        HttpResponse<String> end = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/v1/calls/"
+                + callId + "/end")).header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(end.statusCode()).as(signIn.body() + " " + end.body()).isEqualTo(204);
+        Cli.Result r = running.get(90, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("joined call " + callId).contains("call ended: ")
+                .doesNotContain("leaving:").doesNotContain("left the call");
+    }
+
     static int rosterSize(String callId) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl()
                 + "/v1.0/communications/calls/" + callId + "/participants")).header("Authorization", "Bearer "
