@@ -154,17 +154,22 @@ final class CreateCallBody {
         };
     }
 
-    /** The user of an identitySet; other identity kinds (phone, application, guest) are not supported here. */
-    static ParticipantIdentity user(ObjectNode identitySet, String where) {
-        ObjectNode user = Json.optionalObject(identitySet, "user");
+    /**
+     * The user of an identitySet; other identity kinds (phone, application, guest) are not supported here.
+     *
+     * @param where the list it is in ({@code targets}), for the 400 that it names no user
+     * @param at    where it is, for 400s naming a property ({@code targets[1].identity})
+     */
+    static ParticipantIdentity user(ObjectNode identitySet, String where, String at) {
+        ObjectNode user = Json.optionalObject(identitySet, "user", at + ".user");
         if (user == null) {
             throw SwitchboardException.badRequest("Each of '" + where + "' must name a user (identity.user.id); phone, "
                     + "application and guest identities are not supported.");
         }
-        String path = where + "[].identity.user.";
+        String path = at + ".user.";
         return ParticipantIdentity.user(Json.atMost(Json.requiredString(user, "id", path + "id"), MAX_NAME, path + "id"),
-                Json.atMost(Json.optionalString(user, "displayName"), MAX_NAME, path + "displayName"),
-                Json.atMost(Json.optionalString(user, "tenantId"), MAX_NAME, path + "tenantId"));
+                Json.atMost(Json.optionalString(user, "displayName", path + "displayName"), MAX_NAME, path + "displayName"),
+                Json.atMost(Json.optionalString(user, "tenantId", path + "tenantId"), MAX_NAME, path + "tenantId"));
     }
 
     private static MeetingCoordinates meeting(ObjectNode meetingInfo, ObjectNode chatInfo) {

@@ -243,8 +243,8 @@ public final class IncomingCallsHandler {
         if (!info.isObject()) {
             throw SwitchboardException.badRequest("'" + where + "' must hold invitationParticipantInfo objects.");
         }
-        ObjectNode identity = Json.requiredObject((ObjectNode) info, "identity");
-        ObjectNode application = Json.optionalObject(identity, "application");
+        ObjectNode identity = Json.requiredObject((ObjectNode) info, "identity", where + ".identity");
+        ObjectNode application = Json.optionalObject(identity, "application", where + ".identity.application");
         if (application != null) {
             return new Target(bots.require(Json.requiredString(application, "id", where + ".identity.application.id"),
                     app.tenantId()), null);
@@ -258,7 +258,7 @@ public final class IncomingCallsHandler {
                     + "(identity.user.id) or a bot (identity.application.id); phones and application instances are not "
                     + "implemented.");
         }
-        return new Target(null, CreateCallBody.user(identity, where));
+        return new Target(null, CreateCallBody.user(identity, where, where + ".identity"));
     }
 
     private URI callback(ObjectNode body) {

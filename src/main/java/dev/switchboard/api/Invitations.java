@@ -35,7 +35,8 @@ record Invitations(List<ParticipantIdentity> users, Set<String> outsideDefaultAu
                         + "' must be an invitationParticipantInfo object.");
             }
             ObjectNode info = (ObjectNode) n;
-            ParticipantIdentity who = CreateCallBody.user(Json.requiredObject(info, "identity"), where);
+            String at = where + "[" + i + "].identity";
+            ParticipantIdentity who = CreateCallBody.user(Json.requiredObject(info, "identity", at), where, at);
             users.add(who);
             if (Json.optionalBoolean(info, "removeFromDefaultAudioRoutingGroup",
                     where + "[" + i + "].removeFromDefaultAudioRoutingGroup")) {

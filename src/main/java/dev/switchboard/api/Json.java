@@ -11,12 +11,17 @@ final class Json {
     }
 
     static String optionalString(ObjectNode o, String field) {
+        return optionalString(o, field, field);
+    }
+
+    /** {@code path}: how the 400 names the property, e.g. {@code targets[0].identity.user.id}. */
+    static String optionalString(ObjectNode o, String field, String path) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isTextual()) {
-            throw SwitchboardException.badRequest("'" + field + "' must be a string.");
+            throw SwitchboardException.badRequest("'" + path + "' must be a string.");
         }
         return n.asText();
     }
@@ -31,7 +36,7 @@ final class Json {
     }
 
     static String requiredString(ObjectNode o, String field, String path) {
-        String s = optionalString(o, field);
+        String s = optionalString(o, field, path);
         if (s == null || s.isBlank()) {
             throw SwitchboardException.badRequest("'" + path + "' is required.");
         }
@@ -39,20 +44,30 @@ final class Json {
     }
 
     static ObjectNode optionalObject(ObjectNode o, String field) {
+        return optionalObject(o, field, field);
+    }
+
+    /** {@code path}: how the 400 names the property, e.g. {@code targets[0].identity}. */
+    static ObjectNode optionalObject(ObjectNode o, String field, String path) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isObject()) {
-            throw SwitchboardException.badRequest("'" + field + "' must be an object.");
+            throw SwitchboardException.badRequest("'" + path + "' must be an object.");
         }
         return (ObjectNode) n;
     }
 
     static ObjectNode requiredObject(ObjectNode o, String field) {
-        ObjectNode n = optionalObject(o, field);
+        return requiredObject(o, field, field);
+    }
+
+    /** {@code path}: how the 400 names the property, e.g. {@code targets[0].identity}. */
+    static ObjectNode requiredObject(ObjectNode o, String field, String path) {
+        ObjectNode n = optionalObject(o, field, path);
         if (n == null) {
-            throw SwitchboardException.badRequest("'" + field + "' is required.");
+            throw SwitchboardException.badRequest("'" + path + "' is required.");
         }
         return n;
     }

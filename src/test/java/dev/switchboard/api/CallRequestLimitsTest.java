@@ -53,7 +53,7 @@ class CallRequestLimitsTest {
         for (String field : List.of("id", "displayName", "tenantId")) {
             String over = body(target(DevIdentities.ALICE_ID, field, "x".repeat(257)), "\"s\"", "{}");
             JsonNode e = refused(create(over));
-            assertThat(e.get("message").asText()).contains("'targets[].identity.user." + field + "'", "256", "257");
+            assertThat(e.get("message").asText()).contains("'targets[0].identity.user." + field + "'", "256", "257");
         }
         String exactly = body(target(DevIdentities.ALICE_ID, "displayName", "y".repeat(256)), "\"s\"", "{}");
         assertThat(create(exactly).statusCode()).isEqualTo(201);
@@ -122,6 +122,28 @@ class CallRequestLimitsTest {
         assertThat(call.get("mediaConfig").get("note").asText()).isEqualTo(kept);
         assertThat(call.get("targets").get(0).get("identity").get("user").get("displayName").asText()).isEqualTo("Alice");
         assertThat(call.get("subject").asText()).isEqualTo("s");
+    }
+
+    /** A mistyped or missing part of the second target is named by its place, not only by its property's name. */
+    @Test
+    void aBadTargetIsNamedByItsPlaceInTheList() throws Exception {
+        String good = target(DevIdentities.ALICE_ID, null, null);
+        String[][] cases = {
+                {"{\"identity\":{\"user\":{\"id\":5}}}", "'targets[1].identity.user.id' must be a string."},
+                {"{\"identity\":{\"user\":{\"id\":\"" + DevIdentities.BOB_ID + "\",\"displayName\":[]}}}",
+                        "'targets[1].identity.user.displayName' must be a string."},
+                {"{\"identity\":{\"user\":\"bob\"}}", "'targets[1].identity.user' must be an object."},
+                {"{\"identity\":\"bob\"}", "'targets[1].identity' must be an object."},
+                {"{\"identity\":null}", "'targets[1].identity' is required."},
+                {"{\"identity\":{\"user\":{}}}", "'targets[1].identity.user.id' is required."},
+        };
+        for (String[] c : cases) {
+            String body = """
+                    {"callbackUri":"%s","requestedModalities":["audio"],
+                     "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
+                     "targets":[%s, %s]}""".formatted(CALLBACK, good, c[0]);
+            assertThat(refused(create(body)).get("message").asText()).as(c[0]).isEqualTo(c[1]);
+        }
     }
 
     private static JsonNode refused(HttpResponse<String> r) throws Exception {
