@@ -32,6 +32,8 @@ public final class NodeHop {
     /** The original client's address, trusted only on a hop whose HMAC verifies. */
     public static final String CLIENT_HEADER = "X-Switchboard-Client-Address";
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Bodies larger than this are sent only once the owner asks for them ({@code Expect: 100-continue}). */
+    static final int EXPECT_CONTINUE_OVER = 64 * 1024;
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer", "http2-settings", HEADER.toLowerCase(Locale.ROOT),
             CLIENT_HEADER.toLowerCase(Locale.ROOT));
@@ -84,6 +86,13 @@ public final class NodeHop {
                 }
             }
         });
+        if (request.body().length > EXPECT_CONTINUE_OVER) {
+            // the owner may answer before it reads the body (a 404, a 415, a 413 past its limit) and then closes the
+            // connection on the rest: sent meanwhile, the body met a reset that hid the answer (a 503 here). Asked
+            // first, the owner's "100 Continue" comes only once its handler reads the body, and an early answer
+            // arrives with no body sent
+            b.expectContinue(true);
+        }
         b.header(HEADER, sign(request.method(), pathOnly(request.pathAndQuery())));
         if (request.clientAddress() != null) {
             b.header(CLIENT_HEADER, request.clientAddress());

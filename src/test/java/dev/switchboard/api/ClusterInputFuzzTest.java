@@ -172,29 +172,36 @@ class ClusterInputFuzzTest {
             String call = CALLS + "/" + scene.built().callId();
             String alice = call + "/participants/" + scene.built().alice().participantId();
             byte[] big = ("{\"clientContext\":\"" + "a".repeat(1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
-            for (String[] request : List.of(new String[] {"GET", call}, new String[] {"GET", alice},
-                    new String[] {"GET", call + "/participants/unknown"}, new String[] {"POST", call + "/mute"},
-                    new String[] {"POST", alice + "/mute"}, new String[] {"DELETE", call + "/participants/unknown"})) {
-                String context = request[0] + " " + request[1] + " with a body of " + big.length + " bytes";
-                String before = snapshot(scene);
-                HttpResponse<String> routed = raw(scene.other(), request[0], request[1], big);
-                HttpResponse<String> direct = raw(scene.owner(), request[0], request[1], big);
-                assertThat(routed.statusCode()).as(context + ": through the other node " + routed.body()
-                        + ", from the owner " + direct.body()).isEqualTo(direct.statusCode());
-                if (direct.statusCode() >= 400) {
-                    assertSameRefusal(routed, direct, context);
+            for (int round = 0; round < 10; round++) { // the race an early answer meets shows once in dozens
+                for (String[] request : List.of(new String[] {"GET", call}, new String[] {"GET", alice},
+                        new String[] {"GET", call + "/participants/unknown"}, new String[] {"POST", call + "/mute"},
+                        new String[] {"POST", alice + "/mute"}, new String[] {"DELETE", call + "/participants/unknown"})) {
+                    String context = request[0] + " " + request[1] + " with a body of " + big.length + " bytes";
+                    String before = snapshot(scene);
+                    HttpResponse<String> routed = raw(scene.other(), request[0], request[1], big);
+                    HttpResponse<String> direct = raw(scene.owner(), request[0], request[1], big);
+                    assertThat(routed.statusCode()).as(context + ": through the other node " + routed.body()
+                            + ", from the owner " + direct.body()).isEqualTo(direct.statusCode());
+                    if (direct.statusCode() >= 400) {
+                        assertSameRefusal(routed, direct, context);
+                    }
+                    assertThat(snapshot(scene)).as(context + " changes nothing").isEqualTo(before);
                 }
-                assertThat(snapshot(scene)).as(context + " changes nothing").isEqualTo(before);
             }
         } finally {
             tearDown(scene);
         }
     }
 
+    /**
+     * The request as a careful client sends a large body: past 64 KiB it asks first ({@code Expect: 100-continue}, as
+     * curl does past 1 MiB), so an answer given without reading the body (a 404, the 413 of a body over the server's
+     * 1 MiB, which it does not read) is not lost to a reset while the body is still being sent.
+     */
     static HttpResponse<String> raw(ServerProcess node, String method, String path, byte[] body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).header("Authorization", "Bearer " + botToken)
                 .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .expectContinue(body.length > 64 * 1024).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The owner's answer to the same bytes is the routed refusal: same status, error code and message. */
