@@ -33,14 +33,10 @@ class ClusterNodeRestartTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1")) {
             String[] flags = {"--terminated-retention", "2s"};
-            ServerProcess a = cluster.start("a", flags);
-            cluster.start("b", flags);
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            String ownerId = cluster.ownerOf(call.getId());
-            ServerProcess other = cluster.node(ownerId.equals("a") ? "b" : "a");
-            List<Long> beforeKill = someWebhooks(other, botToken, bot, call.getId());
+            Scene scene = Scene.start(cluster, bot, botPeer, flags);
+            Call call = scene.call();
+            String ownerId = scene.ownerId();
+            List<Long> beforeKill = scene.beforeKill();
 
             cluster.node(ownerId).kill();
             bot.awaitItem(i -> isEnd(i, call.getId()), Duration.ofSeconds(60));
@@ -65,14 +61,12 @@ class ClusterNodeRestartTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1")) {
             String[] flags = {"--node-ttl", "60s", "--terminated-retention", "30s"}; // the restart comes first
-            ServerProcess a = cluster.start("a", flags);
-            cluster.start("b", flags);
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            String ownerId = cluster.ownerOf(call.getId());
-            ServerProcess other = cluster.node(ownerId.equals("a") ? "b" : "a");
-            List<Long> beforeKill = someWebhooks(other, botToken, bot, call.getId());
+            Scene scene = Scene.start(cluster, bot, botPeer, flags);
+            String botToken = scene.botToken();
+            Call call = scene.call();
+            String ownerId = scene.ownerId();
+            ServerProcess other = scene.other();
+            List<Long> beforeKill = scene.beforeKill();
 
             cluster.node(ownerId).kill();
             cluster.start(ownerId, flags);
@@ -111,14 +105,11 @@ class ClusterNodeRestartTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1")) {
             String[] flags = {"--node-ttl", "60s", "--terminated-retention", "30s"}; // no survivor notices by itself
-            ServerProcess a = cluster.start("a", flags);
-            cluster.start("b", flags);
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            String ownerId = cluster.ownerOf(call.getId());
+            Scene scene = Scene.start(cluster, bot, botPeer, flags);
+            Call call = scene.call();
+            String ownerId = scene.ownerId();
             String deadRun = cluster.jedis.hget("sb:nodes", ownerId);
-            List<Long> beforeKill = someWebhooks(cluster.node(ownerId.equals("a") ? "b" : "a"), botToken, bot, call.getId());
+            List<Long> beforeKill = scene.beforeKill();
 
             cluster.node(ownerId).kill();
             cluster.jedis.set("sb:takeover:" + ownerId + ":" + deadRun, "b/a-survivor-cut-short"); // claimed, ended nothing
@@ -131,6 +122,24 @@ class ClusterNodeRestartTest {
             assertThat(sequences).isEqualTo(LongStream.rangeClosed(1, beforeKill.size() + 1L).boxed().toList());
             assertThat(cluster.jedis.hget("sb:call:" + call.getId(), "state")).isEqualTo("terminated");
             assertThat(restarted.output()).anyMatch(l -> l.contains("1 the survivor had left live ended now"));
+        }
+    }
+
+    /**
+     * Nodes a and b with {@code flags}, a call created through a, and the webhooks of a mute and an unmute made
+     * through the node that does not hold it ({@code beforeKill}: their sequence numbers).
+     */
+    record Scene(String botToken, Call call, String ownerId, ServerProcess other, List<Long> beforeKill) {
+        static Scene start(ClusterFixture cluster, CallbackReceiver bot, RtpPeer botPeer, String... flags)
+                throws Exception {
+            ServerProcess a = cluster.start("a", flags);
+            cluster.start("b", flags);
+            cluster.awaitNodes("a", "b");
+            String botToken = Tokens.devBotToken(a.baseUrl());
+            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
+            String ownerId = cluster.ownerOf(call.getId());
+            ServerProcess other = cluster.node(ownerId.equals("a") ? "b" : "a");
+            return new Scene(botToken, call, ownerId, other, someWebhooks(other, botToken, bot, call.getId()));
         }
     }
 

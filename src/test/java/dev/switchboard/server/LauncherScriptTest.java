@@ -29,12 +29,7 @@ class LauncherScriptTest {
 
     @Test
     void theFirstRunSaysItIsBuildingAndPrintsNoWarningsOrEscapeCodes(@TempDir Path dir) throws Exception {
-        Path project = Files.createDirectories(dir.resolve("project"));
-        Files.copy(Path.of("switchboard"), project.resolve("switchboard"));
-        Files.createDirectories(project.resolve("bin"));
-        for (String f : new String[] {"find-jdk.sh", "maven.sh"}) {
-            Files.copy(Path.of("bin", f), project.resolve("bin").resolve(f));
-        }
+        Path project = project(dir);
         Files.writeString(project.resolve("pom.xml"), "<project/>");
         Files.createDirectories(project.resolve("src/main"));
         Path fakeJar = fakeJar(dir.resolve("fake.jar"));
@@ -88,19 +83,10 @@ class LauncherScriptTest {
     @Test
     void serveMakesAnAotCacheOnceForTheJarAndOptionsAndUsesIt(@TempDir Path dir) throws Exception {
         assumeTrue(Runtime.version().feature() >= 25, "AOT caches need JDK 25");
-        Path project = Files.createDirectories(dir.resolve("project"));
-        Files.copy(Path.of("switchboard"), project.resolve("switchboard"));
-        Files.createDirectories(project.resolve("bin"));
-        for (String f : new String[] {"find-jdk.sh", "maven.sh"}) {
-            Files.copy(Path.of("bin", f), project.resolve("bin").resolve(f));
-        }
+        Path project = project(dir);
         Files.createDirectories(project.resolve("target"));
         fakeJar(project.resolve("target/switchboard.jar"));
-        Files.writeString(project.resolve("pom.xml"), "<project/>");
-        Files.createDirectories(project.resolve("src/main"));
-        for (Path source : new Path[] {project.resolve("pom.xml"), project.resolve("src/main")}) { // the jar is up to date
-            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-        }
+        sourcesOlderThanTheJar(project);
         Path cache = project.resolve("target/switchboard.aot");
 
         String first = launch(project, Map.of(), "serve");
@@ -126,18 +112,9 @@ class LauncherScriptTest {
      */
     @Test
     void aRebuildLeavesTheJarThatARunningServerUsesAlone(@TempDir Path dir) throws Exception {
-        Path project = Files.createDirectories(dir.resolve("project"));
-        Files.copy(Path.of("switchboard"), project.resolve("switchboard"));
-        Files.createDirectories(project.resolve("bin"));
-        for (String f : new String[] {"find-jdk.sh", "maven.sh"}) {
-            Files.copy(Path.of("bin", f), project.resolve("bin").resolve(f));
-        }
+        Path project = project(dir);
         Path jar = fakeJar(Files.createDirectories(project.resolve("target")).resolve("switchboard.jar"));
-        Files.writeString(project.resolve("pom.xml"), "<project/>");
-        Files.createDirectories(project.resolve("src/main"));
-        for (Path source : new Path[] {project.resolve("pom.xml"), project.resolve("src/main")}) { // the jar is up to date
-            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-        }
+        sourcesOlderThanTheJar(project);
         Path first = runJar(launch(project, Map.of("SWITCHBOARD_AOT", "off"), "demo"));
         byte[] firstBytes = Files.readAllBytes(first);
         assertThat(first).as("not the jar a build writes").isNotEqualTo(jar).startsWith(project.resolve("target/run"));
@@ -154,6 +131,26 @@ class LauncherScriptTest {
 
     private static Path runJar(String echoed) {
         return echoed.lines().filter(l -> l.startsWith("jar ")).map(l -> Path.of(l.substring(4))).findFirst().orElseThrow();
+    }
+
+    /** A project directory with the launcher and its scripts, and nothing else yet. */
+    private static Path project(Path dir) throws IOException {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.copy(Path.of("switchboard"), project.resolve("switchboard"));
+        Files.createDirectories(project.resolve("bin"));
+        for (String f : new String[] {"find-jdk.sh", "maven.sh"}) {
+            Files.copy(Path.of("bin", f), project.resolve("bin").resolve(f));
+        }
+        return project;
+    }
+
+    /** A pom and sources a minute older than the jar: the launcher does not build. */
+    private static void sourcesOlderThanTheJar(Path project) throws IOException {
+        Files.writeString(project.resolve("pom.xml"), "<project/>");
+        Files.createDirectories(project.resolve("src/main"));
+        for (Path source : new Path[] {project.resolve("pom.xml"), project.resolve("src/main")}) {
+            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        }
     }
 
     private static String launch(Path project, Map<String, String> env, String command) throws Exception {

@@ -48,8 +48,13 @@ class ServeCommandTest {
         JsonNode printed = new ObjectMapper().readTree(first.out());
         assertThat(printed.has("config")).as("the file is not a setting of itself").isFalse();
         printed.fields().forEachRemaining(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isFalse());
+        assertPastesBack(printed, first.out(), dir);
+    }
+
+    /** {@code out}, the printed config, pasted as a config file's server object, prints the same again. */
+    private static void assertPastesBack(JsonNode printed, String out, Path dir) throws Exception {
         Path file = dir.resolve("switchboard.json");
-        Files.writeString(file, "{\"server\":" + first.out() + "}");
+        Files.writeString(file, "{\"server\":" + out + "}");
         Run second = serve(Map.of(), "--config", file.toString(), "--print-config");
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(new ObjectMapper().readTree(second.out())).isEqualTo(printed);
@@ -63,11 +68,7 @@ class ServeCommandTest {
         assertThat(first.exitCode()).as(first.err()).isZero();
         JsonNode printed = new ObjectMapper().readTree(first.out());
         assertThat(printed.get("callingWebhook").asText()).as("the flag's and the file's own form").isEqualTo(a + "," + b);
-        Path file = dir.resolve("switchboard.json");
-        Files.writeString(file, "{\"server\":" + first.out() + "}");
-        Run second = serve(Map.of(), "--config", file.toString(), "--print-config");
-        assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(new ObjectMapper().readTree(second.out())).isEqualTo(printed);
+        assertPastesBack(printed, first.out(), dir);
     }
 
     @Test
