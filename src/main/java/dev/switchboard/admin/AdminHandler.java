@@ -64,7 +64,7 @@ public final class AdminHandler {
 
     public void calls(Context ctx) {
         AdminAccess.Admin admin = admin(ctx);
-        json(ctx, 200, view.calls(admin, new AdminView.Filter(ctx.queryParam("app"), ctx.queryParam("tenant"),
+        json(ctx, 200, view.calls(admin, new CallsFilter(ctx.queryParam("app"), ctx.queryParam("tenant"),
                 ctx.queryParam("state"))));
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.CallDirectory;
 import dev.switchboard.core.CallSnapshot;
-import dev.switchboard.core.CallState;
 import dev.switchboard.core.Operation;
 import dev.switchboard.core.ParticipantIdentity;
 import dev.switchboard.core.ParticipantView;
@@ -21,13 +20,11 @@ import dev.switchboard.notify.DeliveryReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * What the admin API shows, as JSON trees (docs/admin-api.md): the calls list, one call (roster with legs, operations,
@@ -54,40 +51,8 @@ final class AdminView {
         this.clock = clock;
     }
 
-    /**
-     * A filter of the calls list; null or blank fields match everything (a page's empty filter fields).
-     * {@code state} is a call state or {@code live}, in any casing.
-     *
-     * @throws SwitchboardException BAD_REQUEST for any other {@code state}
-     */
-    record Filter(String appId, String tenantId, String state) {
-        Filter {
-            appId = blankToNull(appId);
-            tenantId = blankToNull(tenantId);
-            state = blankToNull(state);
-            if (state != null && !state.equalsIgnoreCase("live") && !isCallState(state)) {
-                throw SwitchboardException.badRequest("'state' must be a call state ("
-                        + Arrays.stream(CallState.values()).map(CallState::wireName).collect(Collectors.joining(", "))
-                        + ") or live, not '" + state + "'.");
-            }
-        }
-
-        private static boolean isCallState(String name) {
-            return Arrays.stream(CallState.values()).anyMatch(s -> s.wireName().equalsIgnoreCase(name));
-        }
-
-        private static String blankToNull(String value) {
-            return value == null || value.isBlank() ? null : value.trim();
-        }
-
-        boolean matches(String app, String tenant, String callState, boolean live) {
-            return (appId == null || appId.equalsIgnoreCase(app)) && (tenantId == null || tenantId.equalsIgnoreCase(tenant))
-                    && (state == null || state.equalsIgnoreCase(callState) || (live && state.equalsIgnoreCase("live")));
-        }
-    }
-
     /** The live calls, then the ended ones still kept. */
-    ObjectNode calls(AdminAccess.Admin admin, Filter filter) {
+    ObjectNode calls(AdminAccess.Admin admin, CallsFilter filter) {
         List<CallSnapshot> live = directory.liveCalls();
         ended.seen(live);
         ArrayNode value = F.arrayNode();
