@@ -2,7 +2,6 @@ package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.notify.CallbackUriPolicy;
-import dev.switchboard.notify.NotifierSettings;
 import dev.switchboard.tools.ToolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -145,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
     private static void checkCallingWebhooks(ServerConfig config) {
         try {
             config.inbound().bots(config.identity().identities().directory(),
-                    new CallbackUriPolicy(NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts())));
+                    new CallbackUriPolicy(config.notifierSettings())); // as the server will
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, e.getMessage());
         }

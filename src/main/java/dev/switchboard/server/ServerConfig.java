@@ -175,6 +175,11 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
         return Set.copyOf(callbacks.allow().hosts());
     }
 
+    /** How webhooks go out, and which callback addresses are allowed ({@code --callback-allow}). */
+    public dev.switchboard.notify.NotifierSettings notifierSettings() {
+        return dev.switchboard.notify.NotifierSettings.defaults().withAllowedHosts(callbackAllowedHosts());
+    }
+
     /** The address media legs advertise in SDP answers. */
     public String advertisedMediaAddress() {
         return media.address() != null ? media.address() : http.host();

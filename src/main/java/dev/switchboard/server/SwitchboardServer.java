@@ -118,7 +118,7 @@ public final class SwitchboardServer implements AutoCloseable {
             throw e;
         }
         try {
-            notifierSettings = NotifierSettings.defaults().withAllowedHosts(config.callbackAllowedHosts());
+            notifierSettings = config.notifierSettings();
             callbackPolicy = new CallbackUriPolicy(notifierSettings);
             callingBots = config.inbound().bots(config.identity().identities().directory(), callbackPolicy);
             this.journal = FileCallJournal.open(config.dataDir().resolve(JOURNAL_FILE));
