@@ -35,19 +35,13 @@ class ClusterRedisOutageTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
-            ServerProcess a = cluster.start("a");
-            ServerProcess b = cluster.start("b");
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            ServerProcess owner = cluster.node(cluster.ownerOf(call.getId()));
-            ServerProcess other = owner == a ? b : a;
-            ClientApi bob = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.bobToken(a.baseUrl()));
-            ClientApi.Joined bobJoined = bob.join(call.getId(), bobPeer.offer("recvonly"));
-            bobPeer.sendReceiverReport(MuteEndToEndTest.audioPort(bobJoined.sdpAnswer()));
-            botPeer.startTone(MuteEndToEndTest.audioPort(
-                    ((com.microsoft.graph.models.AppHostedMediaConfig) call.getMediaConfig()).getBlob()), BOT_HZ);
-            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15))).isTrue();
+            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer);
+            String botToken = on.botToken();
+            Call call = on.call();
+            ServerProcess owner = on.owner();
+            ServerProcess other = on.other();
+            ClientApi bob = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.bobToken(on.a().baseUrl()));
+            ClusterFixture.joinHearingTheBot(bob, bobPeer, on, botPeer, BOT_HZ);
 
             cluster.redis.stop();
             long t0 = System.nanoTime();
