@@ -53,6 +53,9 @@ class ClusterRedisOutageTest {
             assertThat(refused.body()).contains("serviceNotAvailable");
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(tookMillis).as("never hangs").isLessThan(10_000);
+            assertThat(get(other, call.getId(), null).statusCode()).as("no token: 401, as on any node, Redis or not")
+                    .isEqualTo(401);
+            assertThat(get(other, call.getId(), "not-a-token").statusCode()).as("a bad token: 401").isEqualTo(401);
             assertThat(get(owner, call.getId(), botToken).statusCode()).as("the owner answers from memory").isEqualTo(200);
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(other.baseUrl() + "/readyz")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode())
@@ -86,9 +89,13 @@ class ClusterRedisOutageTest {
         }
     }
 
+    /** GET of the call through {@code node}, with {@code token} (null: no Authorization header). */
     static HttpResponse<String> get(ServerProcess node, String callId, String token) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl()
-                        + "/v1.0/communications/calls/" + callId)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1.0/communications/calls/" + callId))
+                .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
