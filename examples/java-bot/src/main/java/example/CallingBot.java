@@ -3,7 +3,6 @@ package example;
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
-import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.graph.models.Call;
 import com.microsoft.graph.models.IdentitySet;
 import com.microsoft.graph.models.Identity;
@@ -43,8 +42,6 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * A minimal calling bot on the official Java SDKs, pointed at Switchboard: only the authority and the Graph base URL
@@ -53,7 +50,7 @@ import java.util.function.Supplier;
  *   <li>a webhook receiver that verifies every notification with Nimbus (RS256 key from the Bot Framework-style
  *       JWKS, issuer, audience = this bot, expiry; each reused token checked once; the body by its HMAC under the
  *       app's notification key) and refuses the rest with 401;</li>
- *   <li>an app token with msal4j (client credentials), kept until five minutes before it expires;</li>
+ *   <li>an app token with msal4j (client credentials), from MSAL's cache after the first;</li>
  *   <li>a group call created with the Graph SDK, inviting two users;</li>
  *   <li>waits for a participant (a roster notification), mutes it, waits until Graph shows it muted;</li>
  *   <li>hangs up.</li>
@@ -101,25 +98,15 @@ public final class CallingBot {
         Duration timeout = Duration.ofSeconds(Long.parseLong(env("TIMEOUT_SECONDS", "300")));
 
         // ---- a token: Switchboard's authority, no instance discovery at Microsoft ----
+        // oidcAuthority, not authority(...).instanceDiscovery(false): msal4j's token cache never hits with an authority
+        // whose URL names a port (it stores the token under "localhost", looks under "localhost:8443"; msal4j issue
+        // 529), so each acquireToken would fetch a new token; the OIDC authority reads the server's discovery document
+        // once (no instance discovery at Microsoft) and its cache works
         ConfidentialClientApplication app = ConfidentialClientApplication.builder(botId,
                         ClientCredentialFactory.createFromSecret(botSecret))
-                .authority(base + "/" + tenant + "/")
-                .instanceDiscovery(false)
+                .oidcAuthority(base + "/" + tenant + "/v2.0")
                 .build();
         ClientCredentialParameters scope = ClientCredentialParameters.builder(Set.of("https://graph.microsoft.com/.default")).build();
-        // msal4j's cache never hits when the authority names a port (it stores the token under "localhost" and looks
-        // for "localhost:8443"; msal4j issue #529), so every acquireToken would ask the server again: keep the token
-        // here and ask MSAL for a new one only five minutes before it expires
-        AtomicReference<IAuthenticationResult> held = new AtomicReference<>();
-        Supplier<String> appToken = () -> {
-            synchronized (held) {
-                IAuthenticationResult t = held.get();
-                if (t == null || t.expiresOnDate().getTime() - System.currentTimeMillis() < 300_000) {
-                    held.set(t = app.acquireToken(scope).join());
-                }
-                return t.accessToken();
-            }
-        };
 
         // ---- 1. webhooks, verified as a Bot Framework bot verifies Graph's ----
         JWKSource<SecurityContext> keys = JWKSourceBuilder.create(new URL(base + "/botframework/v1/.well-known/keys")).build();
@@ -158,7 +145,7 @@ public final class CallingBot {
                 if (key == null) { // fetched with the app's own token
                     java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
                             java.net.http.HttpRequest.newBuilder(URI.create(base + "/" + tenant + "/switchboard/v1/notification-keys"))
-                                    .header("Authorization", "Bearer " + appToken.get()).build(),
+                                    .header("Authorization", "Bearer " + app.acquireToken(scope).join().accessToken()).build(),
                             java.net.http.HttpResponse.BodyHandlers.ofString());
                     for (JsonElement k : JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("keys")) {
                         notificationKeys.put(k.getAsJsonObject().get("kid").getAsString(),
@@ -197,7 +184,7 @@ public final class CallingBot {
         AccessTokenProvider tokenProvider = new AccessTokenProvider() {
             @Override
             public String getAuthorizationToken(URI uri, Map<String, Object> context) {
-                return hosts.isUrlHostValid(uri) ? appToken.get() : "";
+                return hosts.isUrlHostValid(uri) ? app.acquireToken(scope).join().accessToken() : "";
             }
 
             @Override
