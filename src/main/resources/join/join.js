@@ -194,9 +194,9 @@ function rosterChanged(participants, ended, movedTo, changed) {
   page.serverMuted = !!(me && me.serverMuted);
   $('server-muted').hidden = !page.serverMuted;
   if (ended) {
-    finish('The call has ended.');
+    finish('The call has ended.', false); // joining it again could only fail
   } else if (page.phase === 'joined' && page.participantId && !me && page.roster.length > 0) {
-    finish('You were removed from the call.');
+    finish('You were removed from the call.', true);
   }
 }
 
@@ -265,12 +265,14 @@ async function toggleMute() {
   }
 }
 
-function finish(message) {
+/** Out of the call for the reason in {@code message} (the status line says it); Join again only where it can work. */
+function finish(message, canRejoin) {
   leaving = true;
   if (roster) roster.close();
   roster = null;
   if (leg) leg.close();
   leg = null;
+  $('rejoin').hidden = !canRejoin;
   show('left-panel');
   status(message, 'left');
   leaving = false;
@@ -283,6 +285,7 @@ async function leave() {
   const l = leg;
   leg = null;
   if (l) await l.leave();
+  $('rejoin').hidden = false;
   show('left-panel');
   status('You left the call.', 'left');
   leaving = false;
