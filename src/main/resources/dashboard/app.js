@@ -199,7 +199,7 @@ function renderCall(callId) {
   };
 
   main.replaceChildren(el('p', {}, el('a', { href: '#/' }, '← calls')), head,
-    el('div', { class: 'actions' }, endButton, ' ',
+    el('div', { class: 'actions', id: 'call-actions' }, endButton, ' ',
       el('a', { href: '/join/' + encodeURIComponent(callId), target: '_blank', id: 'join-link' }, 'Join as a user')),
     el('h2', {}, 'Roster'),
     el('table', {}, el('thead', {}, el('tr', {}, ...['participant', 'identity', 'leg', 'codec', 'mute', 'level', 'in', 'out',
@@ -221,6 +221,7 @@ function renderCall(callId) {
           c.mediaMode || '', ' · tenant ', short(c.tenantId), ' · app ', short(c.appId), ' · ',
           el('span', { id: 'call-age' }, age(ageOf(c))),
           c.resultInfo ? el('span', { id: 'call-result' }, ' · ended: ' + resultInfo(c.resultInfo)) : ''));
+      document.getElementById('call-actions').hidden = c.state === 'terminated'; // an ended call can be neither ended nor joined
     }
     const participants = c.participants || [];
     const structure = participants.map((p) => [p.id, p.displayName, p.identityKind, p.legType, p.codec, p.serverMuted, p.clientMuted, p.isBot]);
