@@ -199,7 +199,7 @@ function renderCall(callId) {
   };
 
   main.replaceChildren(el('p', {}, el('a', { href: '#/' }, '← calls')), head,
-    el('div', { class: 'actions', id: 'call-actions' }, endButton, ' ',
+    el('div', { class: 'actions', id: 'call-actions', hidden: true }, endButton, ' ', // shown once the call is known live
       el('a', { href: '/join/' + encodeURIComponent(callId), target: '_blank', id: 'join-link' }, 'Join as a user')),
     el('h2', {}, 'Roster'),
     el('table', {}, el('thead', {}, el('tr', {}, ...['participant', 'identity', 'leg', 'codec', 'mute', 'level', 'in', 'out',
@@ -290,7 +290,10 @@ function renderCall(callId) {
     } else if (name === 'levels') {
       apply(levels, data);
       drawLevels(data.reset ? levels.values() : data.upsert);
-    } else if (name === 'gone') showError('The call is no longer live and not among the ended calls kept.');
+    } else if (name === 'gone') {
+      document.getElementById('call-actions').hidden = true;
+      showError('The call is no longer live and not among the ended calls kept.');
+    }
   }, tick: () => {
     const span = document.getElementById('call-age');
     if (span && state.createdAt) span.textContent = age(ageOf(state));

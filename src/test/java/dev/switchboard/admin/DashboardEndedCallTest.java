@@ -16,8 +16,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * An operator ends a call from its dashboard page (headless Chromium, a real server and bot): the page shows it
- * terminated and then offers nothing that only a live call can take (End call, Join as a user), and the page logged
- * no console error (a missing favicon counted as one). Screenshot {@code target/dashboard/call-ended.png}.
+ * terminated and then offers nothing that only a live call can take (End call, Join as a user), nor does the page of
+ * a call the server does not have; the page logged no console error (a missing favicon counted as one). Screenshot {@code target/dashboard/call-ended.png}.
  */
 class DashboardEndedCallTest {
     private static final Duration CEILING = Duration.ofSeconds(30);
@@ -48,6 +48,11 @@ class DashboardEndedCallTest {
             assertThat(visible(page, "#end-call")).as("End call on an ended call").isFalse();
             assertThat(visible(page, "#join-link")).as("Join as a user on an ended call").isFalse();
             assertThat(text(page, "#error")).isEmpty();
+
+            page.open(server.baseUrl() + "/dashboard#/call/no-such-call"); // a call the server never had: "gone"
+            await().atMost(CEILING).ignoreExceptions().until(() -> text(page, "#error").contains("no longer live"));
+            assertThat(visible(page, "#end-call")).as("End call on a call that does not exist").isFalse();
+            assertThat(visible(page, "#join-link")).isFalse();
             assertThat(page.consoleErrors()).isEmpty();
         }
     }
