@@ -21,6 +21,7 @@ let meetingCallId = null; // the call a /join?meeting= link resolved to
 let movedCallId = null;   // the call this participant was moved to (a consultative transfer, a replacing invitation)
 let rosterRetry = null;   // the timer that opens a dropped roster stream again
 let rosterDelay = 1000;   // how long until then: doubles per failed try, up to 15 s; back to 1 s once a roster comes
+let joining = false;      // a join is under way: another click (a double click) must not start a second one
 let rosterLost = false;   // the roster stream dropped and the page says so until a roster comes again
 const rosterHandlers = {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed, moved: followMove};
 
@@ -113,8 +114,20 @@ async function ready(token) {
 }
 
 async function join() {
+  if (joining || leg) return; // one leg and one roster stream at a time; Reconnect drops the old leg first
   const token = currentToken();
   if (!token) return signedOut();
+  joining = true;
+  for (const id of ['join', 'rejoin', 'retry']) $(id).disabled = true;
+  try {
+    await joinWith(token);
+  } finally {
+    joining = false;
+    for (const id of ['join', 'rejoin', 'retry']) $(id).disabled = false;
+  }
+}
+
+async function joinWith(token) {
   error(null);
   status('Opening the microphone…', 'joining');
   try {
