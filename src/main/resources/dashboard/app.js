@@ -42,7 +42,21 @@ function startFeed(callId) {
     if (data.at && !data.reset) skew = Date.parse(data.at) - Date.now(); // a reset frame may be older than its state
     if (name === 'server') serverValues = merge(data.reset ? {} : serverValues, data.values);
     if (page) page.update(name, data);
-  }, (on) => live.classList.toggle('on', on), refused);
+  }, feedState, refused);
+}
+
+let feedProblem = null; // the message shown while the feed is refused (e.g. 503: too many feeds)
+
+/** The live dot, and why the feed is down when the server said so; the message goes once the feed is back. */
+function feedState(on, problem) {
+  live.classList.toggle('on', on);
+  if (problem) {
+    feedProblem = 'Live feed unavailable: ' + problem.message + ' Trying again.';
+    showError(feedProblem);
+  } else if (on && feedProblem) {
+    if (errorBox.textContent === feedProblem) showError('');
+    feedProblem = null;
+  }
 }
 
 /** Applies a FIELDS frame's values to an object: a null value removes the field. */
