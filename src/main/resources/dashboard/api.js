@@ -40,7 +40,8 @@ export async function signIn(username, password) {
 
 /**
  * Holds the live feed (Server-Sent Events read with fetch, so the token goes in the Authorization header) and hands
- * each event to onEvent(name, data). Reconnects after a second when the stream ends; stops on 401/403 (onRefused).
+ * each event to onEvent(name, data). Reconnects after a second when the stream ends, or after the Retry-After of a
+ * refusal such as 503 (onState(false, error) says why); stops on 401/403 (onRefused).
  */
 export class Feed {
   constructor(callId, onEvent, onState, onRefused) {
@@ -57,6 +58,7 @@ export class Feed {
   async run() {
     while (!this.stopped) {
       this.controller = new AbortController();
+      let wait = 1000, problem = null;
       try {
         const q = this.callId ? '?callId=' + encodeURIComponent(this.callId) : '';
         const res = await fetch('/admin/v1/feed' + q, {
@@ -64,14 +66,18 @@ export class Feed {
           signal: this.controller.signal,
         });
         if (res.status === 401 || res.status === 403) { this.onRefused(await failure(res)); return; }
-        if (!res.ok) throw await failure(res);
-        this.onState(true);
-        await this.read(res.body.getReader());
+        if (res.ok) {
+          this.onState(true, null);
+          await this.read(res.body.getReader());
+        } else { // e.g. 503: too many feeds are open; try again when the server asks
+          problem = await failure(res);
+          wait = 1000 * Math.max(1, Number(res.headers.get('Retry-After')) || 1);
+        }
       } catch (e) {
         if (this.stopped) return;
       }
-      this.onState(false);
-      await new Promise((r) => setTimeout(r, 1000));
+      this.onState(false, problem);
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
 

@@ -42,7 +42,21 @@ function startFeed(callId) {
     if (data.at && !data.reset) skew = Date.parse(data.at) - Date.now(); // a reset frame may be older than its state
     if (name === 'server') serverValues = merge(data.reset ? {} : serverValues, data.values);
     if (page) page.update(name, data);
-  }, (on) => live.classList.toggle('on', on), refused);
+  }, feedState, refused);
+}
+
+let feedProblem = null; // the message shown while the feed is refused (e.g. 503: too many feeds)
+
+/** The live dot, and why the feed is down when the server said so; the message goes once the feed is back. */
+function feedState(on, problem) {
+  live.classList.toggle('on', on);
+  if (problem) {
+    feedProblem = 'Live feed unavailable: ' + problem.message + ' Trying again.';
+    showError(feedProblem);
+  } else if (on && feedProblem) {
+    if (errorBox.textContent === feedProblem) showError('');
+    feedProblem = null;
+  }
 }
 
 /** Applies a FIELDS frame's values to an object: a null value removes the field. */
@@ -199,7 +213,7 @@ function renderCall(callId) {
   };
 
   main.replaceChildren(el('p', {}, el('a', { href: '#/' }, '← calls')), head,
-    el('div', { class: 'actions' }, endButton, ' ',
+    el('div', { class: 'actions', id: 'call-actions', hidden: true }, endButton, ' ', // shown once the call is known live
       el('a', { href: '/join/' + encodeURIComponent(callId), target: '_blank', id: 'join-link' }, 'Join as a user')),
     el('h2', {}, 'Roster'),
     el('table', {}, el('thead', {}, el('tr', {}, ...['participant', 'identity', 'leg', 'codec', 'mute', 'level', 'in', 'out',
@@ -221,6 +235,7 @@ function renderCall(callId) {
           c.mediaMode || '', ' · tenant ', short(c.tenantId), ' · app ', short(c.appId), ' · ',
           el('span', { id: 'call-age' }, age(ageOf(c))),
           c.resultInfo ? el('span', { id: 'call-result' }, ' · ended: ' + resultInfo(c.resultInfo)) : ''));
+      document.getElementById('call-actions').hidden = c.state === 'terminated'; // an ended call can be neither ended nor joined
     }
     const participants = c.participants || [];
     const structure = participants.map((p) => [p.id, p.displayName, p.identityKind, p.legType, p.codec, p.serverMuted, p.clientMuted, p.isBot]);
@@ -289,7 +304,10 @@ function renderCall(callId) {
     } else if (name === 'levels') {
       apply(levels, data);
       drawLevels(data.reset ? levels.values() : data.upsert);
-    } else if (name === 'gone') showError('The call is no longer live and not among the ended calls kept.');
+    } else if (name === 'gone') {
+      document.getElementById('call-actions').hidden = true;
+      showError('The call is no longer live and not among the ended calls kept.');
+    }
   }, tick: () => {
     const span = document.getElementById('call-age');
     if (span && state.createdAt) span.textContent = age(ageOf(state));

@@ -19,6 +19,11 @@ let meterTimer = null;
 let leaving = false;
 let meetingCallId = null; // the call a /join?meeting= link resolved to
 let movedCallId = null;   // the call this participant was moved to (a consultative transfer, a replacing invitation)
+let rosterRetry = null;   // the timer that opens a dropped roster stream again
+let rosterDelay = 1000;   // how long until then: doubles per failed try, up to 15 s; back to 1 s once a roster comes
+let joining = false;      // a join is under way: another click (a double click) must not start a second one
+let rosterLost = false;   // the roster stream dropped and the page says so until a roster comes again
+const rosterHandlers = {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed, moved: followMove};
 
 function show(panel) {
   for (const id of ['signin-panel', 'join-panel', 'call-panel', 'left-panel']) $(id).hidden = id !== panel;
@@ -109,8 +114,20 @@ async function ready(token) {
 }
 
 async function join() {
+  if (joining || leg) return; // one leg and one roster stream at a time; Reconnect drops the old leg first
   const token = currentToken();
   if (!token) return signedOut();
+  joining = true;
+  for (const id of ['join', 'rejoin', 'retry']) $(id).disabled = true;
+  try {
+    await joinWith(token);
+  } finally {
+    joining = false;
+    for (const id of ['join', 'rejoin', 'retry']) $(id).disabled = false;
+  }
+}
+
+async function joinWith(token) {
   error(null);
   status('Opening the microphone…', 'joining');
   try {
@@ -127,7 +144,7 @@ async function join() {
     $('mute').textContent = 'Mute';
     $('mute').setAttribute('aria-pressed', 'false');
     show('call-panel');
-    roster = openRoster(callId(), token.accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed, moved: followMove});
+    roster = openRoster(callId(), token.accessToken, rosterHandlers);
     meterTimer = meterTimer || setInterval(meters, 100);
   } catch (e) {
     leg = null;
@@ -158,6 +175,7 @@ function connection(state) {
     error(null);
     $('retry').hidden = true;
     status('In the call.', 'joined');
+    if (rosterLost && !roster && !rosterRetry) reopenRoster(); // it dropped while the connection was down
   } else if ((state === 'failed' || state === 'disconnected') && !leaving) {
     error('The connection was lost.');
     $('retry').hidden = false;
@@ -166,6 +184,11 @@ function connection(state) {
 }
 
 function rosterChanged(participants, ended, movedTo, changed) {
+  rosterDelay = 1000;
+  if (rosterLost) {
+    rosterLost = false;
+    error(null);
+  }
   if (ended && movedTo) return moved(movedTo);
   const mine = (changed || []).find(c => c.id === page.participantId && c.movedTo);
   if (mine) return moved(mine.movedTo);   // transferred out of a call that goes on
@@ -194,9 +217,9 @@ function rosterChanged(participants, ended, movedTo, changed) {
   page.serverMuted = !!(me && me.serverMuted);
   $('server-muted').hidden = !page.serverMuted;
   if (ended) {
-    finish('The call has ended.');
+    finish('The call has ended.', false); // joining it again could only fail
   } else if (page.phase === 'joined' && page.participantId && !me && page.roster.length > 0) {
-    finish('You were removed from the call.');
+    finish('You were removed from the call.', true);
   }
 }
 
@@ -212,7 +235,7 @@ function moved(id) {
   leg.movedTo(id);
   $('call-line').textContent = 'Call ' + id + ' (moved)';
   const old = roster;
-  roster = openRoster(id, currentToken().accessToken, {roster: rosterChanged, levels: levelsChanged, closed: rosterClosed, moved: followMove});
+  roster = openRoster(id, currentToken().accessToken, rosterHandlers);
   if (old) { // its close is the move, not a problem; a call that goes on would keep sending its roster
     old.onclose = null;
     old.onmessage = null;
@@ -239,10 +262,30 @@ function shown(level) {
   return level > 0 ? Math.max(0, 1 + 20 * Math.log10(level) / 60) : 0;
 }
 
-function rosterClosed(code) {
-  if (leg && !leaving && page.phase !== 'left') {
-    error('The roster stream closed (' + code + ').');
+/**
+ * The roster stream closed without the call ending (a network blip, a proxy, a reader too slow): while in the call,
+ * open it again after a pause (each roster message is the whole roster, so nothing is lost). A close the page asked for
+ * (leave, reconnect, a move) is of a socket that is no longer {@code roster}, and is ignored.
+ */
+function rosterClosed(code, ws) {
+  if (ws !== roster || !leg || leaving || page.phase === 'left') return;
+  roster = null;
+  rosterLost = true;
+  error('The roster stream closed (' + code + '); opening it again…');
+  clearTimeout(rosterRetry);
+  rosterRetry = setTimeout(reopenRoster, rosterDelay);
+  rosterDelay = Math.min(rosterDelay * 2, 15000);
+}
+
+function reopenRoster() {
+  rosterRetry = null;
+  if (!leg || roster || page.phase !== 'joined') return; // left, or Reconnect opens it with the new leg
+  const token = currentToken();
+  if (!token) {
+    error('Your sign-in has expired: the roster no longer changes. Leave, sign in again and join.');
+    return;
   }
+  roster = openRoster(callId(), token.accessToken, rosterHandlers);
 }
 
 function meters() {
@@ -265,12 +308,14 @@ async function toggleMute() {
   }
 }
 
-function finish(message) {
+/** Out of the call for the reason in {@code message} (the status line says it); Join again only where it can work. */
+function finish(message, canRejoin) {
   leaving = true;
   if (roster) roster.close();
   roster = null;
   if (leg) leg.close();
   leg = null;
+  $('rejoin').hidden = !canRejoin;
   show('left-panel');
   status(message, 'left');
   leaving = false;
@@ -283,6 +328,7 @@ async function leave() {
   const l = leg;
   leg = null;
   if (l) await l.leave();
+  $('rejoin').hidden = false;
   show('left-panel');
   status('You left the call.', 'left');
   leaving = false;

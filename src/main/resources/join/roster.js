@@ -23,7 +23,7 @@ export function openRoster(callId, token, handlers) {
     if (m.type !== 'roster' && m.type !== 'ended') return; // the user's other ring-stream messages: not this roster
     handlers.roster(m.participants || [], m.type === 'ended', m.movedTo || null, m.changed || []);
   };
-  ws.onclose = e => handlers.closed(e.code);
+  ws.onclose = e => handlers.closed(e.code, ws);
   return ws;
 }
 

@@ -225,6 +225,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
             case DevIdentities.ALICE_USERNAME -> DevIdentities.ALICE_PASSWORD;
             case DevIdentities.BOB_USERNAME -> DevIdentities.BOB_PASSWORD;
             case DevIdentities.CAROL_USERNAME -> DevIdentities.CAROL_PASSWORD;
+            case DevIdentities.ADMIN_USERNAME -> DevIdentities.ADMIN_PASSWORD;
             default -> "?";
         };
     }

@@ -86,6 +86,16 @@ class ConfiguredServerTest {
         }
     }
 
+    /** The dashboard's development administrator (docs/admin-api.md: admin / admin), not "password=?". */
+    @Test
+    void theDevAdministratorIsDescribedWithItsPassword() {
+        try (TestServer server = TestServer.start()) {
+            assertThat(server.server().authority().describe())
+                    .contains("user " + DevIdentities.ADMIN_ID + "  " + DevIdentities.ADMIN_USERNAME + "  password=" + DevIdentities.ADMIN_PASSWORD)
+                    .doesNotContain("password=?");
+        }
+    }
+
     @Test
     void aBrokenConfigFileStopsTheStartWithItsReason() throws Exception {
         Path config = tmp.resolve("broken.json");

@@ -70,7 +70,7 @@ public final class Chromium implements AutoCloseable {
         args.addAll(extraArgs);
         Map<String, Object> options = Map.of("binary", BROWSER.toString(), "args", args);
         JsonNode created = call("POST", "/session", Map.of("capabilities", Map.of("alwaysMatch",
-                Map.of("browserName", "chrome", "goog:chromeOptions", options))));
+                Map.of("browserName", "chrome", "goog:chromeOptions", options, "goog:loggingPrefs", Map.of("browser", "ALL")))));
         session = created.path("value").path("sessionId").asText();
     }
 
@@ -85,6 +85,20 @@ public final class Chromium implements AutoCloseable {
 
     public JsonNode execute(String script, Object... args) throws IOException, InterruptedException {
         return call("POST", "/session/" + session + "/execute/sync", Map.of("script", script, "args", List.of(args))).path("value");
+    }
+
+    /**
+     * The page's console entries of level SEVERE since the last call (script errors, and resources that failed to
+     * load: a 404 for the favicon shows up here too), each as "source: message".
+     */
+    public List<String> consoleErrors() throws IOException, InterruptedException {
+        List<String> errors = new java.util.ArrayList<>();
+        for (JsonNode entry : call("POST", "/session/" + session + "/se/log", Map.of("type", "browser")).path("value")) {
+            if (entry.path("level").asText().equals("SEVERE")) {
+                errors.add(entry.path("source").asText() + ": " + entry.path("message").asText());
+            }
+        }
+        return errors;
     }
 
     public void screenshot(Path png) throws IOException, InterruptedException {
