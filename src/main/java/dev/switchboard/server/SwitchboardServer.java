@@ -66,6 +66,8 @@ public final class SwitchboardServer implements AutoCloseable {
     private final IvrWiring ivr;
     private final BotDelivery bots;
     private final FileCallJournal journal;
+    /** This server's hold on its data directory, from before the journal is read until it stopped. */
+    private final DataDirLock dataDirLock;
     private final RosterStreams rosterStreams;
     private final RingStreams ringStreams;
     private final JvmMeters jvmMeters;
@@ -102,7 +104,9 @@ public final class SwitchboardServer implements AutoCloseable {
         CallbackUriPolicy callbackPolicy; // immutable: shared by its users
         CallingBots callingBots;
         ClusterMode clusterMode = null;
+        DataDirLock lock = null;
         try {
+            lock = DataDirLock.acquire(config.dataDir()); // first: before anything reads or writes the directory
             clusterMode = config.cluster().enabled() ? ClusterMode.open(config.cluster(), config.dataDir()) : null;
             this.origins = new PublicOrigins(config.publicBaseUrl(), config.https().trustedProxies(), this::baseUrl);
             certificate = config.https().enabled() ? ServerCertificates.resolve(config) : null;
@@ -110,6 +114,9 @@ public final class SwitchboardServer implements AutoCloseable {
         } catch (RuntimeException e) {
             if (clusterMode != null) {
                 clusterMode.close();
+            }
+            if (lock != null) {
+                lock.close();
             }
             // a bad identity config or key file: release what is already running (media ports and threads)
             sweeper.shutdownNow();
@@ -130,8 +137,10 @@ public final class SwitchboardServer implements AutoCloseable {
             if (clusterMode != null) {
                 clusterMode.close();
             }
+            lock.close();
             throw e;
         }
+        this.dataDirLock = lock;
         this.cluster = clusterMode;
         // bots' logTeleconferenceDeviceQuality reports, the latest 1,000, read through the admin API
         DeviceQualityLog deviceQuality = new DeviceQualityLog(DeviceQualityLog.DEFAULT_CAPACITY);
@@ -312,6 +321,7 @@ public final class SwitchboardServer implements AutoCloseable {
         authority.close();
         jvmMeters.close();
         metrics.close();
+        dataDirLock.close(); // last: the directory is free for the next server
         log.info("switchboard stopped");
     }
 }

@@ -182,4 +182,39 @@ class CrashRecoveryEndToEndTest {
             }
         }
     }
+
+    /**
+     * A second server started on a running one's data directory would read its live calls from the journal as lost
+     * in a crash and end them for their bots: it is refused (exit 74, naming the holder), and the first server's
+     * call and bot are untouched. In-process too: the server is not built at all.
+     */
+    @Test
+    void aSecondServerOnARunningServersDataDirectoryIsRefusedAndItsBotsHearNothing(@TempDir Path dataDir)
+            throws Exception {
+        try (CallbackReceiver bot = new CallbackReceiver();
+             ServerProcess first = ServerProcess.start(dataDir)) {
+            GraphServiceClient graph = GraphSdk.client(first.baseUrl(), Tokens.devBotToken(first.baseUrl()));
+            String callId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            bot.awaitItem(i -> isCall(i, callId) && i.at("/resourceData/state").asText().equals("established"),
+                    Duration.ofSeconds(10));
+
+            ServerProcess.Exited second = ServerProcess.run(dataDir);
+            assertThat(second.exitCode()).as(second.output()).isEqualTo(74);
+            assertThat(second.output()).contains("in use by another running server (pid " + first.process().pid() + ")");
+            assertThat(second.output()).doesNotContain("Switchboard listening");
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SwitchboardServer(
+                            dev.switchboard.server.ServerConfig.defaults(dataDir).withPort(0),
+                            new dev.switchboard.testsupport.RecordingMediaEngine(), null))
+                    .isInstanceOf(dev.switchboard.tools.ToolException.class).hasMessageContaining("in use");
+
+            Thread.sleep(1000); // what a wrongly started second server would have sent by now
+            assertThat(bot.items()).as("the bot hears nothing of its call's end")
+                    .noneMatch(i -> isCall(i, callId) && i.path("changeType").asText().equals("deleted"));
+            assertThat(graph.communications().calls().byCallId(callId).get().getState().getValue()).isEqualTo("established");
+            assertThat(FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE))).singleElement()
+                    .satisfies(c -> assertThat(c.callId()).isEqualTo(callId));
+        }
+    }
 }

@@ -39,14 +39,7 @@ public record ServerProcess(Process process, String baseUrl, List<String> output
 
     /** The same in a JVM started with {@code jvmOptions} (e.g. the Dockerfile's). */
     public static ServerProcess start(List<String> jvmOptions, Path dataDir, String... extraArgs) throws Exception {
-        int[] media = MediaPorts.nextRange(20);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                "--port", "0", "--https-port", "0", "--webrtc-port", "0",
-                "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1]));
-        command.addAll(List.of(extraArgs));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command(jvmOptions, dataDir, extraArgs)).redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();
         CompletableFuture<String> url = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -70,6 +63,31 @@ public record ServerProcess(Process process, String baseUrl, List<String> output
             p.destroyForcibly();
             throw e;
         }
+    }
+
+    /** What a {@code serve} that ends by itself (refused at start) printed, and its exit code. */
+    public record Exited(int exitCode, String output) {
+    }
+
+    /** Runs {@code serve} on {@code dataDir} expecting it to end by itself within 60 s (e.g. refused at start). */
+    public static Exited run(Path dataDir, String... extraArgs) throws Exception {
+        Process p = new ProcessBuilder(command(List.of(), dataDir, extraArgs)).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the server did not end by itself");
+        }
+        return new Exited(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static List<String> command(List<String> jvmOptions, Path dataDir, String... extraArgs) {
+        int[] media = MediaPorts.nextRange(20);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+                "--port", "0", "--https-port", "0", "--webrtc-port", "0",
+                "--data-dir", dataDir.toString(), "--media-ports", media[0] + "-" + media[1]));
+        command.addAll(List.of(extraArgs));
+        return command;
     }
 
     /** SIGKILL: no shutdown hook, no graceful end of calls; returns once the process and its output are gone. */
