@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +102,40 @@ class IvrCallEndEndToEndTest {
             assertThat(done.path("status").asText()).as("%s", done).isEqualTo("Failed");
             assertThat(done.path("resultInfo").path("subcode").asInt()).isEqualTo(8501);
             assertThat(done.path("recordingLocation").asText()).isEmpty();
+        }
+    }
+
+    @Test
+    void theJobsAHangUpEndsAreNotifiedInTheirQueueOrder() throws Exception {
+        for (int round = 0; round < 4; round++) {
+            try (RtpPeer caller = new RtpPeer("127.0.0.1")) {
+                String callId = answeredCall(caller);
+                var calls = graph.communications().calls().byCallId(callId);
+                RecordResponsePostRequestBody message = new RecordResponsePostRequestBody();
+                message.setPlayBeep(false);
+                message.setMaxRecordDurationInSeconds(60);
+                message.setMaxSilenceTimeoutInSeconds(60);
+                List<String> queue = new ArrayList<>();
+                queue.add(calls.recordResponse().post(message).getId());
+                for (int i = 0; i < 8; i++) {
+                    queue.add(calls.playPrompt().post(play(prompt("/greeting.wav"))).getId());
+                }
+                Thread.sleep(1500); // the caller's message is being recorded (the plays wait behind it)
+
+                alice.leave(callerLeg);
+
+                for (String op : queue) {
+                    awaitOperation(op);
+                }
+                List<String> notified = webhook.items().stream()
+                        .map(i -> i.path("resourceUrl").asText())
+                        .filter(u -> u.startsWith("/communications/calls/" + callId + "/operations/"))
+                        .map(u -> u.substring(u.lastIndexOf('/') + 1))
+                        .toList();
+                assertThat(notified).as("round %d: the record (kept, 8513) then the eight plays (410)", round)
+                        .containsExactlyElementsOf(queue);
+                assertThat(awaitOperation(queue.getFirst()).path("resultInfo").path("subcode").asInt()).isEqualTo(8513);
+            }
         }
     }
 
