@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.communications.calls.item.answer.AnswerPostRequestBody;
 import com.microsoft.graph.communications.calls.item.playprompt.PlayPromptPostRequestBody;
 import com.microsoft.graph.communications.calls.item.recordresponse.RecordResponsePostRequestBody;
+import com.microsoft.graph.communications.calls.item.senddtmftones.SendDtmfTonesPostRequestBody;
 import com.microsoft.graph.models.MediaInfo;
 import com.microsoft.graph.models.MediaPrompt;
 import com.microsoft.graph.models.Modality;
 import com.microsoft.graph.models.ServiceHostedMediaConfig;
+import com.microsoft.graph.models.Tone;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.media.sdp.SdpOffer;
@@ -139,6 +141,29 @@ class IvrCallEndEndToEndTest {
         }
     }
 
+    @Test
+    void dtmfTonesTheBotWasSendingEndWith410WhenTheCallerHangsUp() throws Exception {
+        try (RtpPeer caller = new RtpPeer("127.0.0.1")) {
+            String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=caller\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio " + caller.port() + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                    + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\na=sendrecv\r\n";
+            String callId = answeredCall(caller, offer);
+            SendDtmfTonesPostRequestBody body = new SendDtmfTonesPostRequestBody();
+            body.setTones(java.util.Collections.nCopies(20, Tone.Tone1));
+            body.setDelayBetweenTonesMs(400);
+            String op = graph.communications().calls().byCallId(callId).sendDtmfTones().post(body).getId();
+            awaitTelephoneEvent(caller);
+
+            alice.leave(callerLeg);
+
+            JsonNode done = awaitOperation(op);
+            assertThat(done.path("@odata.type").asText()).isEqualTo("#microsoft.graph.sendDtmfTonesOperation");
+            assertThat(done.path("status").asText()).isEqualTo("Completed");
+            assertThat(done.path("completionReason").asText()).isEqualTo("unknown");
+            assertThat(done.path("resultInfo").path("code").asInt()).isEqualTo(410);
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     /** Set by {@link #answeredCall}: the caller's leg (its Location hangs up). */
@@ -146,7 +171,11 @@ class IvrCallEndEndToEndTest {
 
     /** The caller dials the bot (PCMU over UDP, talking 660 Hz); the bot answers with service-hosted media. */
     private String answeredCall(RtpPeer caller) throws Exception {
-        ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, caller.offer("sendrecv"));
+        return answeredCall(caller, caller.offer("sendrecv"));
+    }
+
+    private String answeredCall(RtpPeer caller, String offer) throws Exception {
+        ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, offer);
         callerLeg = leg;
         caller.startTone(SdpOffer.parse(leg.sdpAnswer()).media().get(0).port(), 660);
         webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId())
@@ -171,6 +200,18 @@ class IvrCallEndEndToEndTest {
             }
         }
         throw new AssertionError("the caller never heard the prompt");
+    }
+
+    /** Waits until the caller receives an RFC 4733 packet (PT 101) from the bot. */
+    private static void awaitTelephoneEvent(RtpPeer caller) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            RtpPeer.Packet p = caller.receive(200);
+            if (p != null && p.payloadType() == 101) {
+                return;
+            }
+        }
+        throw new AssertionError("the caller never received a telephone-event");
     }
 
     static MediaPrompt prompt(String path) {
