@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a webhook receiver that verifies every notification with Nimbus (RS256 key from the Bot Framework-style
  *       JWKS, issuer, audience = this bot, expiry; each reused token checked once; the body by its HMAC under the
  *       app's notification key) and refuses the rest with 401;</li>
- *   <li>an app token with msal4j (client credentials);</li>
+ *   <li>an app token with msal4j (client credentials), from MSAL's cache after the first;</li>
  *   <li>a group call created with the Graph SDK, inviting two users;</li>
  *   <li>waits for a participant (a roster notification), mutes it, waits until Graph shows it muted;</li>
  *   <li>hangs up.</li>
@@ -98,10 +98,13 @@ public final class CallingBot {
         Duration timeout = Duration.ofSeconds(Long.parseLong(env("TIMEOUT_SECONDS", "300")));
 
         // ---- a token: Switchboard's authority, no instance discovery at Microsoft ----
+        // oidcAuthority, not authority(...).instanceDiscovery(false): msal4j's token cache never hits with an authority
+        // whose URL names a port (it stores the token under "localhost", looks under "localhost:8443"; msal4j issue
+        // 529), so each acquireToken would fetch a new token; the OIDC authority reads the server's discovery document
+        // once (no instance discovery at Microsoft) and its cache works
         ConfidentialClientApplication app = ConfidentialClientApplication.builder(botId,
                         ClientCredentialFactory.createFromSecret(botSecret))
-                .authority(base + "/" + tenant + "/")
-                .instanceDiscovery(false)
+                .oidcAuthority(base + "/" + tenant + "/v2.0")
                 .build();
         ClientCredentialParameters scope = ClientCredentialParameters.builder(Set.of("https://graph.microsoft.com/.default")).build();
 

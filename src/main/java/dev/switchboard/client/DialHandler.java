@@ -57,7 +57,10 @@ public final class DialHandler {
         ctx.result(dialed.sdpAnswer());
     }
 
-    /** {@code GET /client/v1/calls/{callId}/participants/{participantId}}: the caller's leg, {@code state} and {@code endReason}. */
+    /**
+     * {@code GET /client/v1/calls/{callId}/participants/{participantId}}: the user's own leg (a dialed call's or a
+     * join's), {@code state} and {@code endReason}.
+     */
     public void legStatus(Context ctx) {
         LegStatus s = calls.send(new CallCommand.GetLegStatus(ctx.pathParam("callId"), ctx.pathParam("participantId"),
                 user(ctx)));

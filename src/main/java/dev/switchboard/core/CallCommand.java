@@ -269,7 +269,8 @@ public sealed interface CallCommand<R> {
 
     record GetLegStatus(String callId, String participantId, Caller user) implements CallCommand<LegStatus> {
         public LegStatus runOn(CallEngine e) {
-            return e.incoming().legStatus(callId, participantId, user);
+            return e.incoming().isDialed(callId) ? e.incoming().legStatus(callId, participantId, user)
+                    : e.participants().ownLeg(callId, participantId, user);
         }
     }
 

@@ -94,6 +94,13 @@ final class DialedCalls {
         }
     }
 
+    /** Whether {@code callId} is a call a user dialed (live or among the last ones ended). */
+    boolean knows(String callId) {
+        synchronized (dialed) {
+            return dialed.containsKey(callId);
+        }
+    }
+
     /** {@link IncomingCalls#legStatus}: the contract is stated there. */
     LegStatus legStatus(String callId, String participantId, Caller user) {
         CallRules.requireUser(user);

@@ -245,6 +245,11 @@ public final class IncomingCalls {
         return dialing.legStatus(callId, participantId, user);
     }
 
+    /** Whether {@code callId} is a call a user dialed (else a join's leg is read with {@link ParticipantCalls#ownLeg}). */
+    public boolean isDialed(String callId) {
+        return dialing.knows(callId);
+    }
+
     /**
      * Ends the ringing calls whose window closed: a dialed call with 408/1106, a redirected one with 408/10057; a
      * transfer's target call ends alone and the transferring call goes back to {@code established}. Cheap (only

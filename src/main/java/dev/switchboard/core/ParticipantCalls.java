@@ -111,6 +111,21 @@ public final class ParticipantCalls {
     }
 
     /**
+     * A user's view of their own leg in a group call, what {@code GET} on a join's {@code Location} shows:
+     * {@code connected} while it is in the call (a leg that left, and a call that ended, are gone: 404, as for
+     * {@code DELETE}).
+     *
+     * @throws SwitchboardException ITEM_NOT_FOUND (no such live call, or no such participant), FORBIDDEN (another's leg)
+     */
+    public LegStatus ownLeg(String callId, String participantId, Caller user) {
+        CallRules.requireUser(user);
+        return access.withConference(callId, user, c -> {
+            CallRules.ownParticipant(c, participantId, user);
+            return new LegStatus(callId, participantId, LegStatus.CONNECTED, null);
+        });
+    }
+
+    /**
      * The participant's own (client) mute. A client unmute never lifts a server mute unless the call was created
      * with {@code callOptions.allowSelfUnmute: true}. Changes the roster only when something changed.
      */

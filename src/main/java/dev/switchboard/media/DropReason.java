@@ -1,6 +1,9 @@
 package dev.switchboard.media;
 
-/** Why a received packet (or a buffered frame) was not mixed; the {@code reason} tag of the drop counter. */
+/**
+ * Why a received packet (or a buffered frame) was not mixed, or a key press not passed on; the {@code reason} tag
+ * of the drop counter.
+ */
 public enum DropReason {
     /** The leg is server-muted: dropped at ingress, or buffered before the mute and discarded by it. */
     SERVER_MUTED("server_muted"),
@@ -20,7 +23,12 @@ public enum DropReason {
      * Buffered, not yet played, when the sender restarted its stream (a packet of another SSRC, or a sequence jump of
      * more than 200): the old stream's frames are discarded.
      */
-    STREAM_RESTART("stream_restart");
+    STREAM_RESTART("stream_restart"),
+    /**
+     * An RFC 4733 key press over its leg's key-press budget (bursts of 20, then 25 a second): the packet that began
+     * it is dropped, and the event's later packets are ignored with it. No keypad presses keys that fast.
+     */
+    KEY_PRESS_RATE("key_press_rate");
 
     private final String tag;
 

@@ -18,7 +18,7 @@ import java.net.InetSocketAddress;
  *       (a NAT rebinding);</li>
  *   <li>the leg is muted → {@code server_muted} / {@code client_muted}; the peer's SDP says it does not send →
  *       {@code client_muted};</li>
- *   <li>over the leg's {@link PacketBudget} → {@code queue_full}.</li>
+ *   <li>over the leg's {@link RateBudget} → {@code queue_full}.</li>
  * </ol>
  * The first valid RTP or RTCP packet from the offer's address also runs the latch action: the leg's sender sends
  * nothing before it, so an offer cannot point the server's audio at an address that never asked for it.
@@ -36,7 +36,7 @@ public final class IngressFilter {
     private final boolean acceptsMedia;
     private final MuteState mute;
     private final Runnable onLatch;
-    private final PacketBudget budget = new PacketBudget();
+    private final RateBudget budget = RateBudget.packets();
     private boolean latched;
     private int latchedPort;
     private long latchedSeenNanos;

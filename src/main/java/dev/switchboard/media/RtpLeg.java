@@ -49,6 +49,8 @@ public final class RtpLeg implements MediaLeg {
     private final int dtmfPayloadType;
     /** Turns received telephone-events into key presses for the room's listeners; null without telephone-event. */
     private final DtmfReceiver dtmfIn;
+    /** Packet thread only, like {@link #dtmfIn}. */
+    private final RateBudget keyPresses = RateBudget.keyPresses();
     private volatile boolean closed;
     /** Set by {@link #close()} before it asks the room: a leg closed while it moves between rooms is released on arrival. */
     private volatile boolean closeRequested;
@@ -380,8 +382,15 @@ public final class RtpLeg implements MediaLeg {
         }
     }
 
-    /** A key press recognised on the packet thread: counted, then handed to the DTMF thread. */
+    /**
+     * A key press recognised on the packet thread: counted, then handed to the DTMF thread, unless the peer presses
+     * keys faster than any keypad (its {@link RateBudget#keyPresses()}).
+     */
     private void digit(DtmfTone tone) {
+        if (!keyPresses.take(System.nanoTime())) {
+            stats.drop(DropReason.KEY_PRESS_RATE, 1);
+            return;
+        }
         stats.dtmfDigitIn();
         room.digitReceived(participantId, tone);
     }

@@ -9,6 +9,7 @@ import dev.switchboard.cluster.NodeInfo;
 import dev.switchboard.cluster.Route;
 import dev.switchboard.core.CallState;
 import dev.switchboard.core.ResultInfo;
+import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.graph.CallJson;
 import dev.switchboard.graph.GraphWire;
@@ -56,7 +57,22 @@ final class ClusterRouting {
         this.recordingHere = here;
     }
 
+    /**
+     * Routes the request (see the class). When routing fails for want of Redis or of the owner (503), a request with
+     * no valid token is answered here instead, 401 as on any node: the token is checked only then, since otherwise
+     * the node that runs the request checks it.
+     */
     void route(Context ctx) {
+        try {
+            routeOrThrow(ctx);
+        } catch (SwitchboardException e) {
+            if (e.code() != ErrorCode.SERVICE_UNAVAILABLE || authenticates(ctx)) {
+                throw e;
+            }
+        }
+    }
+
+    private void routeOrThrow(Context ctx) {
         String path = ctx.path();
         String method = ctx.method().name();
         if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
@@ -99,6 +115,15 @@ final class ClusterRouting {
             case Route.Unknown u -> { }
             case Route.Remote r -> forward(ctx, r.owner());
             case Route.Terminated t -> answerTerminated(ctx, t.call(), "GET".equals(method) && GET_CALL.matcher(path).matches());
+        }
+    }
+
+    private boolean authenticates(Context ctx) {
+        try {
+            authenticator.authenticate(ctx.header("Authorization"));
+            return true;
+        } catch (SwitchboardException e) {
+            return false;
         }
     }
 

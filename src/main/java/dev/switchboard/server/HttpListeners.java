@@ -69,6 +69,7 @@ final class HttpListeners {
         cfg.jetty.modifyServletContextHandler(context -> {
             context.getServletHandler().setFilterChainsCached(false); // its per-path cache missed on every call id
             context.setErrorHandler(GraphErrorPages.forServlets());
+            context.addFilter(new Http2HeaderLimit(), "/*", EnumSet.of(DispatcherType.REQUEST));
             context.addFilter(new NoMethodOverride(), "/*", EnumSet.of(DispatcherType.REQUEST));
         });
     }

@@ -43,7 +43,11 @@ final class TlsConnector {
         secure.setSniHostCheck(false); // clients reach a dev box by IP, by localhost or by a name not in the certificate
         https.addCustomizer(secure);
         HttpConnectionFactory http1 = new HttpConnectionFactory(https);
-        HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
+        // HTTP/2 header blocks are decoded up to a larger bound, and Http2HeaderLimit answers those past HTTP/1.1's
+        // limit with a Graph 414/431: past Jetty's HPACK bound the whole connection ends with GOAWAY instead
+        HttpConfiguration h2 = new HttpConfiguration(https);
+        h2.setRequestHeaderSize(Http2HeaderLimit.HTTP2_DECODE_LIMIT);
+        HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(h2);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(http1.getProtocol());
         SslConnectionFactory tls = new SslConnectionFactory(sslContext(certificate), alpn.getProtocol());

@@ -4,7 +4,6 @@ import com.microsoft.graph.models.Call;
 import dev.switchboard.testsupport.RedisServer;
 import dev.switchboard.testsupport.RtpPeer;
 import dev.switchboard.testsupport.ServerProcess;
-import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,14 +28,12 @@ class ClusterDrainTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer secondPeer = new RtpPeer("127.0.0.1")) {
-            ServerProcess a = cluster.start("a", "--drain-timeout", "120s");
-            ServerProcess b = cluster.start("b", "--drain-timeout", "120s");
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            String ownerId = cluster.ownerOf(call.getId());
-            ServerProcess owner = cluster.node(ownerId);
-            ServerProcess other = owner == a ? b : a;
+            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer, "--drain-timeout", "120s");
+            String botToken = on.botToken();
+            Call call = on.call();
+            String ownerId = on.ownerId();
+            ServerProcess owner = on.owner();
+            ServerProcess other = on.other();
 
             owner.terminate();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -48,7 +45,7 @@ class ClusterDrainTest {
 
             Call second = ClusterFixture.createCall(owner, botToken, bot.url(), secondPeer);
             assertThat(cluster.ownerOf(second.getId())).as("a create sent to the draining node is placed elsewhere")
-                    .isEqualTo(other == a ? "a" : "b");
+                    .isEqualTo(ownerId.equals("a") ? "b" : "a");
             assertThat(GraphSdk.client(other.baseUrl(), botToken).communications().calls().byCallId(call.getId()).get()
                     .getState().getValue()).as("the draining node's call goes on").isEqualTo("established");
             assertThat(owner.process().isAlive()).isTrue();

@@ -1,8 +1,13 @@
 package dev.switchboard.api;
 
+import com.microsoft.graph.models.AppHostedMediaConfig;
+import com.microsoft.graph.models.Call;
+import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.testsupport.RedisServer;
 import dev.switchboard.testsupport.RtpPeer;
 import dev.switchboard.testsupport.ServerProcess;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.ClientApi;
 import redis.clients.jedis.RedisClient;
 
 import java.nio.file.Path;
@@ -62,11 +67,56 @@ final class ClusterFixture implements AutoCloseable {
         throw new AssertionError("nodes " + List.of(ids) + " did not register: " + jedis.hgetAll("sb:nodes"));
     }
 
+    /**
+     * Nodes a and b started with {@code flags} and seen by each other, a dev bot token of a's authority (valid on
+     * every node), and a group call created through a whose bot media is {@code botPeer}.
+     */
+    record CallOnTwoNodes(ServerProcess a, ServerProcess b, String botToken, Call call, ServerProcess owner) {
+        /** The node that does not hold the call. */
+        ServerProcess other() {
+            return owner == a ? b : a;
+        }
+
+        /** The owner's node id. */
+        String ownerId() {
+            return owner == a ? "a" : "b";
+        }
+
+        /** The bot's media port in the call's answer. */
+        int botMediaPort() {
+            return MuteEndToEndTest.audioPort(((AppHostedMediaConfig) call.getMediaConfig()).getBlob());
+        }
+    }
+
+    /** Starts nodes a and b with {@code flags} and creates a call through a (see {@link CallOnTwoNodes}). */
+    CallOnTwoNodes callOnTwoNodes(String callbackUrl, RtpPeer botPeer, String... flags) throws Exception {
+        ServerProcess a = start("a", flags);
+        ServerProcess b = start("b", flags);
+        awaitNodes("a", "b");
+        String botToken = Tokens.devBotToken(a.baseUrl());
+        Call call = createCall(a, botToken, callbackUrl, botPeer);
+        return new CallOnTwoNodes(a, b, botToken, call, node(ownerOf(call.getId())));
+    }
+
+    /**
+     * {@code user} joins the call listening only ({@code ear}), the bot's peer plays {@code hz}, and the user hears it
+     * (fails the test otherwise); returns the user's leg.
+     */
+    static ClientApi.Joined joinHearingTheBot(ClientApi user, RtpPeer ear, CallOnTwoNodes on, RtpPeer botPeer, double hz)
+            throws Exception {
+        ClientApi.Joined joined = user.join(on.call().getId(), ear.offer("recvonly"));
+        ear.sendReceiverReport(MuteEndToEndTest.audioPort(joined.sdpAnswer()));
+        botPeer.startTone(on.botMediaPort(), hz);
+        if (!awaitTone(ear, hz, true, Duration.ofSeconds(15))) {
+            throw new AssertionError("the user does not hear the bot's " + hz + " Hz tone");
+        }
+        return joined;
+    }
+
     /** Creates a group call through {@code via} whose bot media is {@code botPeer} (sendrecv); returns it. */
-    static com.microsoft.graph.models.Call createCall(ServerProcess via, String botToken, String callbackUrl, RtpPeer botPeer) {
-        com.microsoft.graph.models.Call body = GraphSdk.call(callbackUrl, dev.switchboard.auth.DevIdentities.ALICE_ID,
-                dev.switchboard.auth.DevIdentities.BOB_ID);
-        com.microsoft.graph.models.AppHostedMediaConfig media = new com.microsoft.graph.models.AppHostedMediaConfig();
+    static Call createCall(ServerProcess via, String botToken, String callbackUrl, RtpPeer botPeer) {
+        Call body = GraphSdk.call(callbackUrl, DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
+        AppHostedMediaConfig media = new AppHostedMediaConfig();
         media.setBlob(botPeer.offer("sendrecv"));
         body.setMediaConfig(media);
         return GraphSdk.client(via.baseUrl(), botToken).communications().calls().post(body);

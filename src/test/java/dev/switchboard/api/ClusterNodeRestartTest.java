@@ -132,14 +132,9 @@ class ClusterNodeRestartTest {
     record Scene(String botToken, Call call, String ownerId, ServerProcess other, List<Long> beforeKill) {
         static Scene start(ClusterFixture cluster, CallbackReceiver bot, RtpPeer botPeer, String... flags)
                 throws Exception {
-            ServerProcess a = cluster.start("a", flags);
-            cluster.start("b", flags);
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            String ownerId = cluster.ownerOf(call.getId());
-            ServerProcess other = cluster.node(ownerId.equals("a") ? "b" : "a");
-            return new Scene(botToken, call, ownerId, other, someWebhooks(other, botToken, bot, call.getId()));
+            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer, flags);
+            return new Scene(on.botToken(), on.call(), on.ownerId(), on.other(),
+                    someWebhooks(on.other(), on.botToken(), bot, on.call().getId()));
         }
     }
 

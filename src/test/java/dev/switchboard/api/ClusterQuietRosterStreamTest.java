@@ -36,14 +36,11 @@ class ClusterQuietRosterStreamTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer alicePeer = new RtpPeer("127.0.0.1")) {
-            ServerProcess a = cluster.start("a");
-            ServerProcess b = cluster.start("b");
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            ServerProcess owner = cluster.node(cluster.ownerOf(call.getId()));
-            ServerProcess other = owner == a ? b : a;
-            ClientApi alice = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.aliceToken(a.baseUrl()));
+            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer);
+            String botToken = on.botToken();
+            Call call = on.call();
+            ServerProcess owner = on.owner();
+            ClientApi alice = new ClientApi(new ServerHttp(on.other().baseUrl()), Tokens.aliceToken(on.a().baseUrl()));
             ClientApi.Joined joined = alice.join(call.getId(), alicePeer.offer("sendrecv"));
 
             try (RosterWatcher onOther = RosterWatcher.connect(HttpClient.newHttpClient(), alice, call.getId(), m -> { })) {

@@ -35,19 +35,13 @@ class ClusterRedisOutageTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
-            ServerProcess a = cluster.start("a");
-            ServerProcess b = cluster.start("b");
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            ServerProcess owner = cluster.node(cluster.ownerOf(call.getId()));
-            ServerProcess other = owner == a ? b : a;
-            ClientApi bob = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.bobToken(a.baseUrl()));
-            ClientApi.Joined bobJoined = bob.join(call.getId(), bobPeer.offer("recvonly"));
-            bobPeer.sendReceiverReport(MuteEndToEndTest.audioPort(bobJoined.sdpAnswer()));
-            botPeer.startTone(MuteEndToEndTest.audioPort(
-                    ((com.microsoft.graph.models.AppHostedMediaConfig) call.getMediaConfig()).getBlob()), BOT_HZ);
-            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15))).isTrue();
+            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer);
+            String botToken = on.botToken();
+            Call call = on.call();
+            ServerProcess owner = on.owner();
+            ServerProcess other = on.other();
+            ClientApi bob = new ClientApi(new ServerHttp(other.baseUrl()), Tokens.bobToken(on.a().baseUrl()));
+            ClusterFixture.joinHearingTheBot(bob, bobPeer, on, botPeer, BOT_HZ);
 
             cluster.redis.stop();
             long t0 = System.nanoTime();
@@ -59,6 +53,9 @@ class ClusterRedisOutageTest {
             assertThat(refused.body()).contains("serviceNotAvailable");
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(tookMillis).as("never hangs").isLessThan(10_000);
+            assertThat(get(other, call.getId(), null).statusCode()).as("no token: 401, as on any node, Redis or not")
+                    .isEqualTo(401);
+            assertThat(get(other, call.getId(), "not-a-token").statusCode()).as("a bad token: 401").isEqualTo(401);
             assertThat(get(owner, call.getId(), botToken).statusCode()).as("the owner answers from memory").isEqualTo(200);
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(other.baseUrl() + "/readyz")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode())
@@ -92,9 +89,13 @@ class ClusterRedisOutageTest {
         }
     }
 
+    /** GET of the call through {@code node}, with {@code token} (null: no Authorization header). */
     static HttpResponse<String> get(ServerProcess node, String callId, String token) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl()
-                        + "/v1.0/communications/calls/" + callId)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1.0/communications/calls/" + callId))
+                .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -34,7 +34,7 @@ class ClusterSplitBrainTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
-            CallOnTwoNodes on = CallOnTwoNodes.start(cluster, bot, botPeer);
+            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer);
             ServerProcess a = on.a();
             String botToken = on.botToken();
             Call call = on.call();
@@ -42,11 +42,7 @@ class ClusterSplitBrainTest {
             ServerProcess survivor = owner == a ? on.b() : a;
 
             ClientApi bob = new ClientApi(new ServerHttp(survivor.baseUrl()), Tokens.bobToken(a.baseUrl()));
-            ClientApi.Joined bobJoined = bob.join(call.getId(), bobPeer.offer("recvonly"));
-            bobPeer.sendReceiverReport(MuteEndToEndTest.audioPort(bobJoined.sdpAnswer()));
-            botPeer.startTone(MuteEndToEndTest.audioPort(
-                    ((com.microsoft.graph.models.AppHostedMediaConfig) call.getMediaConfig()).getBlob()), BOT_HZ);
-            assertThat(ClusterFixture.awaitTone(bobPeer, BOT_HZ, true, Duration.ofSeconds(15))).isTrue();
+            ClusterFixture.joinHearingTheBot(bob, bobPeer, on, botPeer, BOT_HZ);
 
             ClusterFixture.signal(owner, "STOP");
             try {
@@ -92,7 +88,7 @@ class ClusterSplitBrainTest {
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer alicePeer = new RtpPeer("127.0.0.1");
              RtpPeer bobPeer = new RtpPeer("127.0.0.1")) {
-            CallOnTwoNodes on = CallOnTwoNodes.start(cluster, bot, botPeer);
+            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer);
             ServerProcess a = on.a();
             String botToken = on.botToken();
             Call call = on.call();
@@ -120,18 +116,6 @@ class ClusterSplitBrainTest {
             }
             awaitNothingReaches(bobPeer);
             assertThat(owner.output()).anyMatch(l -> l.contains("was taken over by a survivor"));
-        }
-    }
-
-    /** Two nodes, and a group call the bot created through node a (app-hosted media on {@code botPeer}). */
-    private record CallOnTwoNodes(ServerProcess a, ServerProcess b, String botToken, Call call, ServerProcess owner) {
-        static CallOnTwoNodes start(ClusterFixture cluster, CallbackReceiver bot, RtpPeer botPeer) throws Exception {
-            ServerProcess a = cluster.start("a");
-            ServerProcess b = cluster.start("b");
-            cluster.awaitNodes("a", "b");
-            String botToken = Tokens.devBotToken(a.baseUrl());
-            Call call = ClusterFixture.createCall(a, botToken, bot.url(), botPeer);
-            return new CallOnTwoNodes(a, b, botToken, call, cluster.node(cluster.ownerOf(call.getId())));
         }
     }
 

@@ -238,6 +238,71 @@ class DtmfEndToEndTest {
         }
     }
 
+    /**
+     * A peer that sends a new key press every 10 ms (100 a second: no keypad does; within the packet budget) makes
+     * the bot hear at most its key-press budget (bursts of 20, then 25 a second): the rest are dropped and counted as
+     * {@code key_press_rate}, every one accounted for. Keys pressed at a human pace afterwards all arrive, in order.
+     */
+    @Test
+    void aPeerPressingKeysFasterThanAnyKeypadIsHeardAtTheKeyPressBudgetAndHumanPressesStillArrive() throws Exception {
+        String callId = groupCall();
+        subscribe(callId);
+        try (RtpPeer peer = new RtpPeer("127.0.0.1")) {
+            String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=flood\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio " + peer.port() + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                    + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n";
+            ClientApi.Joined joined = bob.join(callId, offer);
+            int port = MuteEndToEndTest.audioPort(joined.sdpAnswer());
+            int ssrc = 0x0D7F0002;
+            int flood = 150;
+            for (int i = 0; i < flood; i++) { // one packet per key press: its end, with a timestamp of its own
+                byte[] payload = {(byte) (i % 10), (byte) 0x8A, 0, (byte) 160};
+                peer.sendRaw(port, RtpPeer.rtp(101, 7000 + i, 320_000 + i * 160, ssrc, payload));
+                Thread.sleep(10);
+            }
+            dev.switchboard.media.RtpMediaEngine media = (dev.switchboard.media.RtpMediaEngine) server.server().media();
+            await().atMost(PATIENCE).until(() -> {
+                var stats = media.legStats(callId, joined.participantId()).orElseThrow();
+                return media.room(callId).leg(joined.participantId()).dtmfDigitsReceived()
+                        + stats.dropped(dev.switchboard.media.DropReason.KEY_PRESS_RATE)
+                        + stats.dropped(dev.switchboard.media.DropReason.QUEUE_FULL) == flood;
+            });
+            long passed = media.room(callId).leg(joined.participantId()).dtmfDigitsReceived();
+            long cut = media.legStats(callId, joined.participantId()).orElseThrow()
+                    .dropped(dev.switchboard.media.DropReason.KEY_PRESS_RATE);
+            System.out.println("dtmf flood: " + flood + " key presses sent, " + passed + " passed on, " + cut + " cut");
+            assertThat(cut).as("key presses beyond the budget are dropped and counted").isPositive();
+            assertThat(passed).as("at least the burst").isGreaterThanOrEqualTo(20).isLessThan(flood);
+            await().atMost(PATIENCE).until(() -> toneUpdates(callId).size() >= passed);
+
+            Thread.sleep(1000); // the budget refills (25 a second)
+            int seq = 8000;
+            int ts = 900_000;
+            for (int key : new int[] {1, 2, 3}) {
+                for (byte[] p : press(ssrc, seq, ts, key)) {
+                    peer.sendRaw(port, p);
+                    Thread.sleep(20);
+                }
+                seq += 6;
+                ts += 1600;
+            }
+            await().atMost(PATIENCE).until(() -> toneUpdates(callId).size() >= passed + 3);
+            Thread.sleep(500);
+            List<Call> updates = toneUpdates(callId);
+            assertThat(updates).as("one toneInfo per key press passed on").hasSize((int) passed + 3);
+            for (int i = 0; i < updates.size(); i++) {
+                assertThat(updates.get(i).getToneInfo().getSequenceId()).isEqualTo(i + 1L);
+            }
+            assertThat(updates.subList(updates.size() - 3, updates.size()).stream().map(c -> c.getToneInfo().getTone()))
+                    .containsExactly(Tone.Tone1, Tone.Tone2, Tone.Tone3);
+            assertThat(metric("switchboard_media_dropped_packets_total\\{reason=\"key_press_rate\"}"))
+                    .as("the engine's counter").isGreaterThanOrEqualTo(cut);
+            bob.leave(joined);
+        } finally {
+            graph.communications().calls().byCallId(callId).delete();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = AudioCodec.class, names = {"PCMU", "OPUS"})
     void sendDtmfTonesReachesEveryOtherParticipantAndCompletes(AudioCodec codec) throws Exception {

@@ -4,6 +4,7 @@ import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.server.HttpsSettings;
 import dev.switchboard.testsupport.LocalTls;
 import dev.switchboard.testsupport.NpmPackages;
+import dev.switchboard.testsupport.Prometheus;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.ClientApi;
@@ -33,12 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code examples/js-bot} with {@code node} (its locked packages, {@code npm ci}) and {@code examples/java-bot}
  * compiled from its source against the SDK versions its pom names (the ones this build's tests use) and started in
  * its own JVM trusting the local CA's truststore. Each creates a group call and prints its id; alice joins through
- * the client API; the bot sees her in a verified roster notification, mutes her, sees her muted, hangs up.
+ * the client API; the bot sees her in a verified roster notification, mutes her, sees her muted, hangs up, having
+ * asked the server for one app token only.
  */
 class ExampleBotsTest {
     private static final Path JS_BOT = Path.of("examples/js-bot");
     private static final Path JAVA_BOT = Path.of("examples/java-bot");
     private static final Pattern CALL = Pattern.compile("\\] call (\\S+)");
+    private static final String CLIENT_CREDENTIAL_TOKENS = "switchboard_auth_tokens_issued_total{grant=\"client_credentials\"}";
     private static final String OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
 
@@ -87,6 +90,7 @@ class ExampleBotsTest {
         env.put("BOT_SECRET", DevIdentities.DEV_BOT_SECRET);
         env.put("INVITE_USER_IDS", DevIdentities.ALICE_ID + "," + DevIdentities.BOB_ID);
         env.put("TIMEOUT_SECONDS", "120");
+        long tokensBefore = Prometheus.counter(server.baseUrl(), CLIENT_CREDENTIAL_TOKENS);
         Process p = bot.redirectErrorStream(true).start();
         StringBuffer out = new StringBuffer();
         CompletableFuture<String> callId = new CompletableFuture<>();
@@ -115,6 +119,9 @@ class ExampleBotsTest {
             Matcher verified = Pattern.compile("notifications verified: (\\d+)").matcher(out);
             assertThat(verified.find()).as(out.toString()).isTrue();
             assertThat(Integer.parseInt(verified.group(1))).as("notifications the bot verified").isGreaterThan(0);
+            // MSAL's token cache (or the bot's own, where msal4j's misses) serves every request after the first
+            assertThat(Prometheus.counter(server.baseUrl(), CLIENT_CREDENTIAL_TOKENS) - tokensBefore)
+                    .as("app tokens the bot asked for:\n%s", out).isEqualTo(1);
         } finally {
             p.destroyForcibly();
         }

@@ -141,6 +141,44 @@ class ClientApiTest {
         assertThatThrownBy(() -> alice.leave(joined)).isInstanceOf(ToolException.class).hasMessageContaining("404");
     }
 
+    /**
+     * GET on a join's Location reads the user's own leg, as for a call the user dialed (docs/api.md): connected while
+     * it is in the call; someone else's leg is 403; an unknown participant and a leg that left are the 404 a DELETE of
+     * the same path gets, worded alike.
+     */
+    @Test
+    void theLocationOfAJoinReadsAsTheUsersOwnLeg() throws Exception {
+        String callId = groupCall();
+        HttpResponse<String> joined = joinRaw(callId, aliceToken, "application/sdp", OFFER);
+        String location = joined.headers().firstValue("Location").orElseThrow();
+        String participantId = location.substring(location.lastIndexOf('/') + 1);
+
+        HttpResponse<String> leg = client("GET", location, aliceToken);
+        assertThat(leg.statusCode()).as(leg.body()).isEqualTo(200);
+        JsonNode status = JSON.readTree(leg.body());
+        assertThat(status.path("callId").asText()).isEqualTo(callId);
+        assertThat(status.path("participantId").asText()).isEqualTo(participantId);
+        assertThat(status.path("state").asText()).isEqualTo("connected");
+        assertThat(status.get("endReason").isNull()).isTrue();
+
+        assertThat(client("GET", location, bobToken).statusCode()).as("another user's leg").isEqualTo(403);
+        String unknown = "/client/v1/calls/" + callId + "/participants/no-such-participant";
+        HttpResponse<String> getUnknown = client("GET", unknown, aliceToken);
+        HttpResponse<String> deleteUnknown = client("DELETE", unknown, aliceToken);
+        assertThat(getUnknown.statusCode()).isEqualTo(404);
+        assertThat(deleteUnknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(getUnknown.body()).at("/error/message").asText())
+                .isEqualTo(JSON.readTree(deleteUnknown.body()).at("/error/message").asText());
+
+        assertThat(client("DELETE", location, aliceToken).statusCode()).isEqualTo(204);
+        assertThat(client("GET", location, aliceToken).statusCode()).as("a leg that left").isEqualTo(404);
+    }
+
+    static HttpResponse<String> client(String method, String path, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void badJoinsGetGraphErrors() throws Exception {
         String callId = groupCall();

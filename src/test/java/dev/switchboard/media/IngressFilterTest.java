@@ -111,8 +111,8 @@ class IngressFilterTest {
             }
         }
         assertThat(talkerAdmitted).as("every 20 ms packet of the other leg").isEqualTo(50);
-        assertThat(admitted).as("the flooder gets its burst and its rate").isBetween(PacketBudget.BURST + PacketBudget.RATE_PER_SECOND - 2,
-                PacketBudget.BURST + PacketBudget.RATE_PER_SECOND + 2);
+        assertThat(admitted).as("the flooder gets its burst and its rate").isBetween(RateBudget.PACKET_BURST + RateBudget.PACKETS_PER_SECOND - 2,
+                RateBudget.PACKET_BURST + RateBudget.PACKETS_PER_SECOND + 2);
         assertThat(dropped).isEqualTo(100_000 - admitted);
     }
 

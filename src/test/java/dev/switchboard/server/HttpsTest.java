@@ -121,6 +121,31 @@ class HttpsTest {
     }
 
     @Test
+    void overHttp2AUrlOrHeadersPastTheHttp11LimitAreGraphErrorsNotAClosedConnection() throws Exception {
+        String token = token(https, base);
+        String calls = base + "/v1.0/communications/calls/";
+        h2Error(calls + "a".repeat(9_000), token, "", 414, "UriTooLong");
+        h2Error(calls + "a".repeat(7_000), token, "", 431, "RequestHeaderFieldsTooLarge");
+        h2Error(calls + "x", token, "b".repeat(20_000), 431, "RequestHeaderFieldsTooLarge");
+        h2Error(calls + "a".repeat(6_000), token, "", 404, "itemNotFound"); // below the limit: the route answers
+    }
+
+    private static void h2Error(String url, String token, String extraHeader, int status, String code) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(20));
+        if (!extraHeader.isEmpty()) {
+            b.header("X-Large", extraHeader);
+        }
+        HttpResponse<String> r = https.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        JsonNode error = JSON.readTree(r.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo(code);
+        assertThat(r.headers().firstValue("request-id")).contains(error.get("innerError").get("request-id").asText());
+    }
+
+    @Test
     void keepAliveAnswers200WithNoBodyAndNoContentType() throws Exception {
         String token = token(https, base);
         String id = JSON.readTree(post(https, base + "/v1.0/communications/calls", "application/json", callBody(),

@@ -18,10 +18,20 @@ public final class Prometheus {
 
     /** The first sample of {@code name} (any labels), asserted to be there. */
     public static long sample(String baseUrl, String name) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? (\\S+)$").matcher(text);
+        Matcher m = find(baseUrl, name);
         assertThat(m.find()).as(name + " in /metrics").isTrue();
         return (long) Double.parseDouble(m.group(1));
+    }
+
+    /** A counter's first sample, 0 while it has none (a labelled counter appears with its first increment). */
+    public static long counter(String baseUrl, String name) throws Exception {
+        Matcher m = find(baseUrl, name);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static Matcher find(String baseUrl, String name) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? (\\S+)$").matcher(text);
     }
 }
