@@ -39,6 +39,8 @@ final class Call {
     final Map<String, AudioRoutingGroup> routingGroups = new LinkedHashMap<>();
     /** Running operations (queued media, DTMF sends, invitations); at most {@link CallRules#MAX_RUNNING_OPERATIONS} ({@link CallCapacity}). */
     final Map<String, Operation> runningOperations = new LinkedHashMap<>();
+    /** Where its media jobs' endings are finished, one at a time in queue order; made by its first job ({@link IvrCalls}). */
+    InOrder mediaEndings;
 
     Call(String id, Conference conference, String tenantId, String appId, CreateCallRequest request,
          ParticipantIdentity source, String myParticipantId, Instant now) {

@@ -124,14 +124,18 @@ public final class DtmfCalls {
         });
     }
 
-    /** Every receiver is done (on the media's DTMF thread): the operation completes and the bot hears it. */
+    /**
+     * Every receiver is done (on the media's DTMF thread): the operation completes and the bot hears it — also when
+     * the call ended meanwhile (its legs closed: 410/0 after the call's {@code terminated}), as a play or a recording
+     * the call's end stops does, so no operation the bot started is left running.
+     */
     private void finished(Call call, String opId, boolean allSent) {
         Conference c = call.conference;
         c.lock.lock();
         try {
             Operation running = call.runningOperations.get(opId);
-            if (running == null || !call.live()) {
-                return; // the call ended meanwhile: its end is the bot's news
+            if (running == null) {
+                return;
             }
             Operation done = running.finish(OperationStatus.COMPLETED, allSent ? ResultInfo.SUCCESS : NOT_ALL_SENT,
                     allSent ? COMPLETED_SUCCESSFULLY : UNKNOWN);

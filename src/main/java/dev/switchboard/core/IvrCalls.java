@@ -23,7 +23,8 @@ import java.util.concurrent.Executor;
  * What a bot with service-hosted media asks of the media plane: playPrompt, recordResponse, cancelMediaProcessing,
  * and a participant's hold music. Actions validate, queue the job on the call's {@link IvrChannel} and answer a
  * {@code running} operation; the job's end comes back from the mixer thread, is handed to a worker and finishes the
- * operation under the conference lock (stored, then published as {@link CallEvent.OperationFinished}).
+ * operation under the conference lock (stored, then published as {@link CallEvent.OperationFinished}); one call's
+ * endings are finished one at a time in the order they ended ({@link InOrder}).
  * How endings map to Graph's status, resultInfo and completionReason: {@link MediaEndings}.
  *
  * <p>Thread-safe: request threads, IVR workers (prompt downloads, job endings) and the DTMF path call in.
@@ -76,7 +77,8 @@ public final class IvrCalls {
             checkUris(list);
             Operation op = start(call, OperationKind.PLAY_PROMPT, clientContext);
             List<PromptSlot> slots = slots(call, list);
-            ivr.enqueue(new PlayJob(slots, r -> workers.execute(() -> finish(call, op, MediaEndings.play(r)))));
+            InOrder endings = endings(call);
+            ivr.enqueue(new PlayJob(slots, r -> endings.execute(() -> finish(call, op, MediaEndings.play(r)))));
             return op;
         });
     }
@@ -108,9 +110,10 @@ public final class IvrCalls {
             }
             checkUris(r.prompts());
             Operation op = start(call, OperationKind.RECORD_RESPONSE, r.clientContext());
+            InOrder endings = endings(call);
             RecordJob job = new RecordJob(slots(call, r.prompts()), r.playBeep() == null || r.playBeep() ? BEEP : null,
                     stops.toString(), initial * 1000, silence * 1000, max * 1000, recordings.spool(),
-                    result -> workers.execute(() -> finishRecording(call, op, result, r.downloadBase())));
+                    result -> endings.execute(() -> finishRecording(call, op, result, r.downloadBase())));
             if (r.bargeInAllowed()) {
                 ivr.enqueueBargingIn(job);
             } else {
@@ -187,7 +190,8 @@ public final class IvrCalls {
             }
             Operation op = start(call, OperationKind.START_HOLD_MUSIC, clientContext);
             PromptSlot music = prompt == null ? PromptSlot.of(PcmClip.HOLD_MUSIC) : prompts.slot(call, prompt);
-            ivr.hold(p.id, music, res -> workers.execute(() -> finish(call, op, MediaEndings.hold(res))));
+            InOrder endings = endings(call);
+            ivr.hold(p.id, music, res -> endings.execute(() -> finish(call, op, MediaEndings.hold(res))));
             if (!p.onHold) { // the roster shows it (docs/ivr-media.md, "Hold music")
                 p.onHold = true;
                 rosters.changed(call.conference, List.of(p), List.of());
@@ -257,6 +261,17 @@ public final class IvrCalls {
             throw new SwitchboardException(ErrorCode.NOT_IMPLEMENTED, "This server's media plane has no service-hosted media.");
         }
         return ivr;
+    }
+
+    /**
+     * Where the call's job endings are finished: one at a time, in the order the mixer thread ends them (queue order),
+     * so a cancel or a hang-up that ends several jobs in one tick notifies the bot in that order. Conference lock held.
+     */
+    private InOrder endings(Call call) {
+        if (call.mediaEndings == null) {
+            call.mediaEndings = new InOrder(workers);
+        }
+        return call.mediaEndings;
     }
 
     /** A new running operation of the call (429 when it has the most it may have). */

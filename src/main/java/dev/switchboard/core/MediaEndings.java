@@ -36,7 +36,10 @@ final class MediaEndings {
             case MAX_SILENCE -> done(new ResultInfo(200, 8509, "Action completed, silence after speech reached the max silence timeout."), "maxSilenceTimeout");
             case INITIAL_SILENCE -> done(new ResultInfo(200, 8510, "Action completed, no speech before the initial silence timeout."), "initialSilenceTimeout");
             case STOP_TONE -> done(new ResultInfo(200, 8514, "Action completed, a stop tone was detected."), "stopToneDetected");
-            case HANG_UP -> done(new ResultInfo(200, 8513, "Action completed, the call ended while recording."), "mediaReceiveTimeout");
+            case HANG_UP -> r.recording() == null
+                    ? new Finished(OperationStatus.FAILED, new ResultInfo(410, 8501, "The call ended before the recording started."),
+                            new MediaOutcome("mediaReceiveTimeout", "", null))
+                    : done(new ResultInfo(200, 8513, "Action completed, the call ended while recording."), "mediaReceiveTimeout");
             case CANCELED -> new Finished(OperationStatus.FAILED, new ResultInfo(400, 8508, "Action failed, the operation was cancelled."),
                     new MediaOutcome("operationCanceled", "", null));
             case PROMPT_FAILED -> failed(promptCode(r.failure()), 8511, r.failure(), "playPromptFailed");

@@ -12,6 +12,11 @@ import java.util.function.Consumer;
  * are the same event and report nothing. A packet whose timestamp is older than the last event's (a late
  * retransmission) is ignored too. A new SSRC (the peer restarted its stream) starts afresh.
  *
+ * <p>A key held longer than the 16-bit duration field can say (0xFFFF clock units: 8.2 s at 8 kHz, only 1.37 s with
+ * {@code telephone-event/48000}) is sent in segments (§2.5.1.3): each further segment has a new timestamp, the previous
+ * one plus its duration, and no marker bit, and the segment before it had no end bit. Such a packet continues the key
+ * press (§2.5.2.3) and reports nothing.
+ *
  * <p>Threads: the packet thread only, one instance per leg; no locks, no allocation (the sink decides what a key
  * press costs).
  */
@@ -28,10 +33,18 @@ public final class DtmfReceiver {
         MALFORMED
     }
 
+    /** The longest an event segment may last, in clock units (the duration field's maximum). */
+    static final int MAX_SEGMENT = 0xFFFF;
+    /** How far a next segment's timestamp may be from the previous one's plus {@link #MAX_SEGMENT} (a 48 kHz frame and more). */
+    private static final int SEGMENT_SLACK = 2000;
+
     private final Consumer<DtmfTone> sink;
     private boolean started;
     private int ssrc;
     private int timestamp;
+    /** The current event's code, and whether an end packet of it was seen. */
+    private int event;
+    private boolean ended;
 
     /** @param sink hears each key press; called on the packet thread, so it must only hand the digit on */
     public DtmfReceiver(Consumer<DtmfTone> sink) {
@@ -44,18 +57,38 @@ public final class DtmfReceiver {
             return Verdict.MALFORMED;
         }
         int off = packet.payloadOffset();
-        DtmfTone tone = DtmfTone.ofCode(TelephoneEvent.event(buf, off));
+        int code = TelephoneEvent.event(buf, off);
+        boolean end = TelephoneEvent.end(buf, off);
         int ts = packet.timestamp();
-        if (started && packet.ssrc() == ssrc && ts - timestamp <= 0) {
-            return Verdict.REPEAT; // the same event (equal timestamp) or an older one arriving late
+        if (started && packet.ssrc() == ssrc) {
+            if (ts == timestamp) {
+                ended |= end;
+                return Verdict.REPEAT; // the same event: an update, an end packet, a duplicate
+            }
+            if (ts - timestamp < 0) {
+                return Verdict.REPEAT; // an older event arriving late
+            }
+            if (code == event && !ended && !packet.marker() && nextSegment(ts - timestamp)) {
+                timestamp = ts; // the same key, still held: its next segment
+                ended = end;
+                return Verdict.REPEAT;
+            }
         }
+        DtmfTone tone = DtmfTone.ofCode(code);
         if (tone == null) {
             return Verdict.NOT_DTMF;
         }
         started = true;
         ssrc = packet.ssrc();
         timestamp = ts;
+        event = code;
+        ended = end;
         sink.accept(tone);
         return Verdict.DIGIT;
+    }
+
+    /** Whether a timestamp this far after the current event's is where its next segment starts. */
+    private static boolean nextSegment(int distance) {
+        return Math.abs(distance - MAX_SEGMENT) <= SEGMENT_SLACK;
     }
 }

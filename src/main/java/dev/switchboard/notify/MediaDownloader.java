@@ -138,9 +138,21 @@ public final class MediaDownloader implements AutoCloseable {
                     : "it could not be downloaded (" + cause.getClass().getSimpleName() + ")");
         }
         if (response.statusCode() != 200) {
-            throw refuse(uri, "its server answered " + response.statusCode());
+            throw refuse(uri, "its server answered " + response.statusCode() + redirect(response));
         }
         return response.body();
+    }
+
+    /** For a 3xx: where it pointed and that redirects are not followed (a CDN's redirect puzzles a bot otherwise). */
+    private static String redirect(HttpResponse<?> response) {
+        int status = response.statusCode();
+        if (status < 300 || status > 399) {
+            return "";
+        }
+        String to = response.headers().firstValue("Location")
+                .map(l -> ", a redirect to '" + (l.length() > 300 ? l.substring(0, 300) + "…" : l) + "'")
+                .orElse(", a redirect");
+        return to + "; redirects are not followed: give the media's final URL";
     }
 
     /** The deadline passed after the slot was taken; says how much of it went waiting for the slot when that was some. */

@@ -299,6 +299,8 @@ class IvrMediaEndToEndTest {
         List<Bad> bad = List.of(
                 new Bad(prompts.url("/missing.wav"), 8536, "answered 404"),
                 new Bad(prompts.url("/text.txt"), 8535, "not a RIFF/WAVE file"),
+                new Bad(prompts.url("/moved/short.wav"), 8536, "answered 302, a redirect to '" + prompts.url("/short.wav")
+                        + "'; redirects are not followed"),
                 new Bad(prompts.url("/huge.wav"), 8536, "larger than"),
                 new Bad("http://10.255.255.1/prompt.wav", 8536, "cannot be used: the media URI must use https"),
                 new Bad("https://169.254.169.254/prompt.wav", 8536, "a cloud metadata address"));

@@ -31,6 +31,11 @@ final class PromptServer implements AutoCloseable {
                     huge(exchange);
                     return;
                 }
+                if (path.startsWith("/moved/")) { // a CDN-style redirect to the file without the prefix
+                    exchange.getResponseHeaders().add("Location", url(path.substring("/moved".length())));
+                    exchange.sendResponseHeaders(302, -1);
+                    return;
+                }
                 boolean chunked = path.startsWith("/chunked/"); // no Content-Length: the body in chunks
                 byte[] body = files.get(chunked ? path.substring("/chunked".length()) : path);
                 if (body == null) {

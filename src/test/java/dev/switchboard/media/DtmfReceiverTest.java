@@ -85,6 +85,33 @@ class DtmfReceiverTest {
     }
 
     @Test
+    void aKeyHeldPastTheDurationFieldIsOnePressAcrossItsSegments() {
+        int seq = 1;
+        int ts = 40_000;
+        // RFC 4733 §2.5.1.3: segment 1 runs to the duration field's maximum without an end bit ...
+        assertThat(feed(event(seq++, ts, 0, false, 160, true))).isEqualTo(DtmfReceiver.Verdict.DIGIT);
+        feed(event(seq++, ts, 0, false, 32_000, false));
+        feed(event(seq++, ts, 0, false, 0xFFFF, false));
+        // ... segment 2 has the next timestamp, no marker bit; sent as the RFC says (+0xFFFF) ...
+        assertThat(feed(event(seq++, ts + 0xFFFF, 0, false, 160, false))).isEqualTo(DtmfReceiver.Verdict.REPEAT);
+        feed(event(seq++, ts + 0xFFFF, 0, false, 0xFFFF, false));
+        // ... segment 3 as libwebrtc sends it (the next 20 ms frame's timestamp, 410 frames of 160 later)
+        int third = ts + 0xFFFF + 410 * 160;
+        assertThat(feed(event(seq++, third, 0, false, 320, false))).isEqualTo(DtmfReceiver.Verdict.REPEAT);
+        for (int i = 0; i < 3; i++) {
+            assertThat(feed(event(seq++, third, 0, true, 1600, false))).isEqualTo(DtmfReceiver.Verdict.REPEAT);
+        }
+        assertThat(heard).as("one 17 s press of 0").containsExactly(DtmfTone.TONE0);
+
+        // the same key again, just as far on: a new press (its start has the marker; or the previous one had ended)
+        int next = third + 0xFFFF;
+        assertThat(feed(event(seq++, next, 0, false, 0xFFFF, false))).as("after an end packet").isEqualTo(DtmfReceiver.Verdict.DIGIT);
+        assertThat(feed(event(seq++, next + 0xFFFF, 0, false, 160, true))).as("a start packet").isEqualTo(DtmfReceiver.Verdict.DIGIT);
+        assertThat(feed(event(seq++, next + 2 * 0xFFFF, 5, false, 160, false))).as("another key").isEqualTo(DtmfReceiver.Verdict.DIGIT);
+        assertThat(heard).containsExactly(DtmfTone.TONE0, DtmfTone.TONE0, DtmfTone.TONE0, DtmfTone.TONE5);
+    }
+
+    @Test
     void aNewSsrcStartsAfreshAndNonDtmfEventsAndShortPayloadsAreNotDigits() {
         feed(event(1, 1_000_000, 9, true, 800, true));
         assertThat(feed(event(1, 500, 0x7777, 9, true, 800, true))).isEqualTo(DtmfReceiver.Verdict.DIGIT);

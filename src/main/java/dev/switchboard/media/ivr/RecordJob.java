@@ -157,12 +157,20 @@ public final class RecordJob extends MediaJob {
         return energy >= (long) VOICE_RMS * VOICE_RMS * FRAME;
     }
 
+    /**
+     * What was recorded; null when the call ended before the recording began (the job was still queued, or its prompt
+     * or beep still played): there is nothing to keep, and the file is discarded.
+     */
     @Override
     SpooledRecording recording(Ending ending) {
         int keep = frames - (ending == Ending.MAX_SILENCE ? silentRun : 0);
         spool.finish(chunk, filled, (long) Math.max(0, keep) * FRAME);
         chunk = null;
         filled = 0;
+        if (ending == Ending.HANG_UP && !recording) {
+            spool.discard();
+            return null;
+        }
         return spool;
     }
 }
