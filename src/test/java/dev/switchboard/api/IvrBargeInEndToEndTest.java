@@ -73,7 +73,8 @@ class IvrBargeInEndToEndTest {
                 .isGreaterThan(ToneAnalysis.PRESENT_DBFS);
         assertThat(o.heardAfter()).as("alice hears no prompt after the barge-in (%.1f dBFS)", o.heardAfter())
                 .isLessThan(ToneAnalysis.ABSENT_DBFS);
-        assertThat(o.recordedVoice()).as("the recording holds the caller's voice from its start").isGreaterThan(1.8);
+        // of its 2 s: on a loaded machine ffmpeg's sender may miss a few of its 20 ms frames (1.78 s seen at load 8.5)
+        assertThat(o.recordedVoice()).as("the recording holds the caller's voice from its start").isGreaterThan(1.5);
     }
 
     @ParameterizedTest
@@ -87,7 +88,8 @@ class IvrBargeInEndToEndTest {
                 .isGreaterThan(ToneAnalysis.PRESENT_DBFS);
         assertThat(o.heardAfter()).as("alice still hears the prompt after the record request (%.1f dBFS)", o.heardAfter())
                 .isGreaterThan(ToneAnalysis.PRESENT_DBFS);
-        assertThat(o.recordedVoice()).as("the recording (after the prompt) holds the caller's voice").isGreaterThan(1.8);
+        // of its 2 s: on a loaded machine ffmpeg's sender may miss a few of its 20 ms frames (1.78 s seen at load 8.5)
+        assertThat(o.recordedVoice()).as("the recording (after the prompt) holds the caller's voice").isGreaterThan(1.5);
     }
 
     /**

@@ -178,8 +178,10 @@ class IvrMediaEndToEndTest {
         assertThat(s.rate()).isEqualTo(16000);
         double voiced = presentSeconds(s, 660);
         assertThat(mixedSeconds).as("the caller's 2 s answer reached the mix (%s)", codec).isBetween(1.0, 2.4);
+        // the recording holds the answer and nothing the caller did not say; on a loaded machine the prompt and beep
+        // may end after the 0.9 s wait above, and the answer's first frames are then mixed before the recording began
         assertThat(voiced).as("the answer is in the recording (%s, %.2f s long, %.2f s mixed)", codec, s.seconds(), mixedSeconds)
-                .isCloseTo(mixedSeconds, org.assertj.core.data.Offset.offset(0.25));
+                .isGreaterThanOrEqualTo(1.0).isLessThanOrEqualTo(mixedSeconds + 0.25);
         assertThat(s.seconds() - voiced).as("the silence that ended it is trimmed; what is left is the wait before the answer")
                 .isLessThan(3.0);
         assertThat(get(location, null).statusCode()).as("no token").isEqualTo(401);
