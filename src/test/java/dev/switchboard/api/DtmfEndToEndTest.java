@@ -168,6 +168,13 @@ class DtmfEndToEndTest {
     }
 
     /** One key press as RFC 4733 §2.5 has it sent: start (marker), two updates, three end packets. */
+    /** An offer of PCMU with telephone-event/8000 as payload type 101, from {@code port} on loopback. */
+    static String pcmuWithTelephoneEvents(int port) {
+        return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=rfc4733\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio " + port + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n";
+    }
+
     static List<byte[]> press(int ssrc, int seq, int timestamp, int event) {
         List<byte[]> packets = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -195,10 +202,7 @@ class DtmfEndToEndTest {
                 assertThat(l).endsWith("/communications/calls/" + callId + "/operations/" + op.path("id").asText()));
         double packetsBefore = metric("switchboard_media_dtmf_packets_in_total");
         try (RtpPeer peer = new RtpPeer("127.0.0.1")) {
-            String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=rfc4733\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                    + "m=audio " + peer.port() + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
-                    + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n";
-            ClientApi.Joined joined = bob.join(callId, offer);
+            ClientApi.Joined joined = bob.join(callId, pcmuWithTelephoneEvents(peer.port()));
             int port = MuteEndToEndTest.audioPort(joined.sdpAnswer());
             int ssrc = 0x0D7F0001;
             int seq = 4000;
@@ -248,10 +252,7 @@ class DtmfEndToEndTest {
         String callId = groupCall();
         subscribe(callId);
         try (RtpPeer peer = new RtpPeer("127.0.0.1")) {
-            String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=flood\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                    + "m=audio " + peer.port() + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
-                    + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n";
-            ClientApi.Joined joined = bob.join(callId, offer);
+            ClientApi.Joined joined = bob.join(callId, pcmuWithTelephoneEvents(peer.port()));
             int port = MuteEndToEndTest.audioPort(joined.sdpAnswer());
             int ssrc = 0x0D7F0002;
             int flood = 150;
