@@ -95,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         SwitchboardServer server = new SwitchboardServer(config).start();
         System.out.println("Switchboard listening on " + server.baseUrl()
-                + (server.httpsBaseUrl() != null ? " and " + server.httpsBaseUrl() : ""));
+                + (server.httpsBaseUrl() != null ? " and " + server.httpsBaseUrl() : "")
+                + (config.publicBaseUrl() != null ? " (bound to " + server.boundAddress() + ")" : ""));
         String api = server.httpsBaseUrl() != null ? server.httpsBaseUrl() : server.baseUrl();
         System.out.println("  Graph API:  " + api + "/v1.0/communications/calls");
         System.out.println("  Opus:       " + dev.switchboard.media.codec.OpusCodecs.current().describe());

@@ -238,9 +238,15 @@ public final class SwitchboardServer implements AutoCloseable {
                 throw e;
             }
         }
-        log.info("switchboard listening url={} httpsUrl={} dataDir={} mediaPorts={}-{}", baseUrl, httpsBaseUrl(),
-                config.dataDir(), config.mediaPortLow(), config.mediaPortHigh());
+        log.info("switchboard listening url={} httpsUrl={} bound={} dataDir={} mediaPorts={}-{}", baseUrl, httpsBaseUrl(),
+                boundAddress(), config.dataDir(), config.mediaPortLow(), config.mediaPortHigh());
         return this;
+    }
+
+    /** Where the plain http listener is bound, {@code host:port} (what a {@code --public-url} stands in front of). */
+    public String boundAddress() {
+        String host = config.host();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     /** The plain http port. */

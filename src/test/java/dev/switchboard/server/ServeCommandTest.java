@@ -359,4 +359,22 @@ class ServeCommandTest {
         cl.parseArgs(all);
         return ((ServeCommand) serve.getCommand()).config().opus().encoder();
     }
+
+    /**
+     * Behind a {@code --public-url} the banner and the log still say where the server is really bound: an operator
+     * checking a proxy's upstream needs the port (with {@code --port 0}, the one picked).
+     */
+    @Test
+    void behindAPublicUrlTheBannerAndTheLogSayWhereTheServerIsBound(@TempDir Path dir) throws Exception {
+        try (dev.switchboard.testsupport.ServerProcess server = dev.switchboard.testsupport.ServerProcess.start(dir,
+                "--public-url", "http://calls.example.test")) {
+            assertThat(server.baseUrl()).isEqualTo("http://calls.example.test");
+            String banner = server.output().stream().filter(l -> l.startsWith("Switchboard listening on")).findFirst()
+                    .orElseThrow();
+            assertThat(banner).matches("Switchboard listening on http://calls\\.example\\.test.* \\(bound to 127\\.0\\.0\\.1:[1-9][0-9]*\\)");
+            String port = banner.replaceAll(".*:([0-9]+)\\)$", "$1");
+            assertThat(server.output()).anyMatch(l -> l.contains("switchboard listening url=http://calls.example.test")
+                    && l.contains("bound=127.0.0.1:" + port + " "));
+        }
+    }
 }
