@@ -148,15 +148,16 @@ async function joinWith(token) {
     meterTimer = meterTimer || setInterval(meters, 100);
   } catch (e) {
     leg = null;
-    error(e.message);
-    status(e instanceof CallError && e.status === 401 ? 'Not signed in.' : 'Not in the call.', 'failed');
     if (e.status === 401) {
+      error(e.message);
+      status('Not signed in.', 'failed');
       signOut();
       signedOut();
-    } else {
-      ready(token);
-      page.phase = 'failed';
+      return;
     }
+    await ready(token); // the Join button again, to try once more; the status says why it is there
+    error(e.message);
+    status('Not in the call.', 'failed');
   }
 }
 

@@ -20,6 +20,13 @@ final class JoinPageDriver {
 
     /** Opens the link, signs in on the authority's page, joins with the microphone; returns once connected. */
     void signInAndJoin(String link, String username, String password) throws IOException, InterruptedException {
+        signIn(link, username, password);
+        click("join");
+        awaitJoined();
+    }
+
+    /** Opens the link and signs in on the authority's page; returns once the page offers Join. */
+    void signIn(String link, String username, String password) throws IOException, InterruptedException {
         chromium.open(link);
         await().atMost(Duration.ofSeconds(15)).until(() -> phase().equals("signed-out"));
         click("signin");
@@ -33,8 +40,6 @@ final class JoinPageDriver {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("not ready after sign-in: " + state(), e);
         }
-        click("join");
-        awaitJoined();
     }
 
     /** Waits (generously: a loaded machine) until the page says it is in the call; fails with what the page shows. */

@@ -67,6 +67,27 @@ class JoinPageEndsTest {
         }
     }
 
+    /** A join that fails (the call ended before the click) says so, and offers Join again, not "Ready to join.". */
+    @Test
+    void aFailedJoinSaysItIsNotInTheCall() throws Exception {
+        Chromium.requireOrSkip();
+        try (CallbackReceiver bot = new CallbackReceiver();
+             TestServer server = TestServer.start(cfg -> cfg.withMedia(cfg.media().withWebRtcPort(0)));
+             Chromium chromium = new Chromium(JoinPageBrowserTest.microphone660().toAbsolutePath(), JoinPageBrowserTest.DIR)) {
+            String botToken = Tokens.devBotToken(server.baseUrl());
+            String callId = server.groupCall(bot.url(), botToken);
+            JoinPageDriver page = new JoinPageDriver(chromium);
+            page.signIn(JoinPage.link(server.baseUrl(), callId), DevIdentities.ALICE_USERNAME, DevIdentities.ALICE_PASSWORD);
+            assertThat(graph(server, botToken, "DELETE", callId, null).statusCode()).isEqualTo(204);
+
+            page.click("join");
+            await().atMost(Duration.ofSeconds(15)).until(() -> page.phase().equals("failed"));
+            assertThat(page.state().path("status").asText()).isEqualTo("Not in the call.");
+            assertThat(page.state().path("error").asText()).contains("not found");
+            assertThat(page.visible("join")).as("Join, to try again").isTrue();
+        }
+    }
+
     /** A peer-to-peer call from the P2P bot to alice; its id. */
     private static String peerToPeerCall(TestServer server, String callbackUri, String botToken) throws Exception {
         String body = """
