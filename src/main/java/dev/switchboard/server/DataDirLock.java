@@ -1,6 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.tools.ToolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Threads: acquired and closed once, by the thread building and closing the server.
  */
 final class DataDirLock implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DataDirLock.class);
     static final String FILE = "lock";
     /**
      * Directories this JVM holds. Checked before the file is opened: on Linux, closing any descriptor of a file
@@ -33,6 +36,7 @@ final class DataDirLock implements AutoCloseable {
 
     private final Path key;
     private final FileChannel channel;
+    /** Null on a file system that has no locks. */
     private final FileLock lock;
 
     private DataDirLock(Path key, FileChannel channel, FileLock lock) {
@@ -61,6 +65,10 @@ final class DataDirLock implements AutoCloseable {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException notExpected) {
                 lock = null;
+            } catch (IOException unsupported) { // a file system without locks (ENOLCK): serve, unguarded, and say so
+                log.warn("cannot lock the data directory {} ({}): nothing stops a second server from using it too",
+                        dataDir, unsupported.getMessage());
+                return new DataDirLock(key, channel, null);
             }
             if (lock == null) {
                 String holder = holder(channel);
@@ -108,7 +116,9 @@ final class DataDirLock implements AutoCloseable {
     @Override
     public void close() {
         try {
-            lock.release();
+            if (lock != null) {
+                lock.release();
+            }
         } catch (IOException ignored) {
             // closing the channel releases it too
         }
