@@ -8,7 +8,9 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const crypto = require('node:crypto');
-const { Client, ResponseType, GraphError } = require('@microsoft/microsoft-graph-client');
+const {
+  Client, ResponseType, GraphError, BatchRequestContent, BatchResponseContent,
+} = require('@microsoft/microsoft-graph-client');
 const msal = require('@azure/msal-node');
 const jwt = require('jsonwebtoken');
 const jwksRsa = require('jwks-rsa');
@@ -249,4 +251,42 @@ test('every notification verifies with jsonwebtoken + jwks-rsa (RS256 only) and 
   const botTokens = new Set(received.filter((r) => jwt.decode(r.authorization.slice(7)).aud === BOT_ID).map((r) => r.authorization));
   assert.ok(botTokens.size < received.filter((r) => jwt.decode(r.authorization.slice(7)).aud === BOT_ID).length || botTokens.size === 1,
     `tokens reused: ${botTokens.size} distinct`);
+});
+
+test('a JSON batch from the v3 client: absolute request URLs, dependsOn, and each answer as a Response', async () => {
+  const client = graph(await appToken(BOT_ID, env('SWITCHBOARD_BOT_SECRET')));
+  const call = await groupCall(client);
+  const on = `${BASE}/v1.0/communications/calls/${call.id}`;
+  const batch = new BatchRequestContent([
+    {
+      id: 'mute',
+      request: new Request(`${on}/mute`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ clientContext: 'js-batch' }),
+      }),
+    },
+    { id: 'list', request: new Request(`${on}/participants`, { method: 'GET' }), dependsOn: ['mute'] },
+    {
+      id: 'missing',
+      request: new Request(`${BASE}/v1.0/communications/calls/00000000-0000-0000-0000-000000000000`),
+      dependsOn: ['mute'], // the client allows parallel, serial, or all on the same request
+    },
+  ]);
+  const answer = new BatchResponseContent(await client.api('/$batch').post(await batch.getContent()));
+
+  const mute = answer.getResponseById('mute');
+  assert.equal(mute.status, 200);
+  assert.ok(mute.headers.get('location').startsWith(`${on}/operations/`), mute.headers.get('location'));
+  const operation = await mute.json();
+  assert.equal(operation.clientContext, 'js-batch');
+  assert.equal(operation.status, 'Completed');
+
+  const list = answer.getResponseById('list');
+  assert.equal(list.status, 200);
+  const bot = (await list.json()).value.find((p) => p.info.identity.application && p.info.identity.application.id === BOT_ID);
+  assert.equal(bot.isMuted, true, 'the list ran after the mute it depends on');
+
+  const missing = answer.getResponseById('missing');
+  assert.equal(missing.status, 404);
+  assert.equal((await missing.json()).error.code, 'itemNotFound');
+  await client.api(`/communications/calls/${call.id}`).delete();
 });

@@ -96,6 +96,11 @@ public final class GraphRoutes {
         }
     }
 
+    /** JSON batching (docs/api.md#json-batching): its requests run under {@code /v1.0}, on either root. */
+    public static void registerBatch(RoutesConfig routes, BatchHandler batch) {
+        routes.post("/v1.0/$batch", batch::post);
+    }
+
     /** A POST action under its short name and its qualified name. */
     private static void action(RoutesConfig routes, String on, String name, Handler handler) {
         routes.post(on + "/" + name, handler);

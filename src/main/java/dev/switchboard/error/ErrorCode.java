@@ -18,11 +18,15 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413, "RequestEntityTooLarge"),
     URI_TOO_LONG(414, "UriTooLong"),
     UNSUPPORTED_MEDIA_TYPE(415, "UnsupportedMediaType"),
+    /** A request of a JSON batch not run because one it depends on failed. */
+    FAILED_DEPENDENCY(424, "FailedDependency"),
     TOO_MANY_REQUESTS(429, "TooManyRequests"),
     HEADERS_TOO_LARGE(431, "RequestHeaderFieldsTooLarge"),
     INTERNAL(500, "generalException"),
     NOT_IMPLEMENTED(501, "NotImplemented"),
-    SERVICE_UNAVAILABLE(503, "serviceNotAvailable");
+    SERVICE_UNAVAILABLE(503, "serviceNotAvailable"),
+    /** A request of a JSON batch that ran but was not answered in time. */
+    GATEWAY_TIMEOUT(504, "GatewayTimeout");
 
     private final int httpStatus;
     private final String graphCode;

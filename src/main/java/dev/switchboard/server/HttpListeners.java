@@ -4,16 +4,19 @@ import dev.switchboard.auth.PublicOrigins;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.util.EnumSet;
 
 /**
- * The server's HTTP listeners on Jetty: the plain http connector on the configured host and port and, with a
- * certificate, the https one; Graph-style error pages; no method override; the Javalin settings every surface relies
+ * The server's HTTP listeners on Jetty: the plain http connector on the configured host and port, with a
+ * certificate the https one, and an in-memory one for the requests of JSON batches ({@link LocalDispatch}); Graph-style error pages; no method override; the Javalin settings every surface relies
  * on (virtual threads, request size limit, 405 over 404, case-insensitive routes without trailing slashes).
  *
  * <p>Threads: {@link #configure} runs once while the server is built; Jetty hands its server and connectors over on
@@ -28,6 +31,7 @@ final class HttpListeners {
     private volatile Server jetty;
     private volatile ServerConnector httpsConnector;
     private volatile ServerConnector httpConnector;
+    private volatile LocalConnector localConnector;
 
     /** @param certificate the https certificate, or null for http only */
     HttpListeners(ServerConfig config, LocalCa.ServerCertificate certificate) {
@@ -50,17 +54,18 @@ final class HttpListeners {
         cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         cfg.jetty.host = config.host();
         cfg.jetty.port = config.port();
+        // Javalin adds its own http connector only when none is added: add them all, http first (Javalin's port())
+        cfg.jetty.addConnector((server, httpConfig) -> {
+            ServerConnector plain = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+            plain.setHost(config.host());
+            plain.setPort(config.port());
+            return httpConnector = plain;
+        });
         if (certificate != null) {
-            // Javalin adds its own http connector only when none is added: add both, http first (Javalin's port())
-            cfg.jetty.addConnector((server, httpConfig) -> {
-                ServerConnector plain = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-                plain.setHost(config.host());
-                plain.setPort(config.port());
-                return httpConnector = plain;
-            });
             cfg.jetty.addConnector((server, httpConfig) ->
                     httpsConnector = TlsConnector.create(server, httpConfig, config.host(), config.https().port(), certificate));
         }
+        cfg.jetty.addConnector((server, httpConfig) -> localConnector = inMemory(server, httpConfig));
         cfg.jetty.modifyServer(server -> {
             server.setErrorHandler(GraphErrorPages.forServer());
             server.setHandler((Handler) null); // Javalin's StatisticsHandler: nothing reads it (issue 17)
@@ -72,6 +77,24 @@ final class HttpListeners {
             context.addFilter(new Http2HeaderLimit(), "/*", EnumSet.of(DispatcherType.REQUEST));
             context.addFilter(new NoMethodOverride(), "/*", EnumSet.of(DispatcherType.REQUEST));
         });
+    }
+
+    /**
+     * The in-memory connector a JSON batch's requests run through ({@link LocalDispatch}). Only the server writes to
+     * it, so there, and only there, the forwarding headers it sets (scheme, host, the batch's client address) are
+     * trusted.
+     */
+    private static LocalConnector inMemory(Server server, HttpConfiguration shared) {
+        HttpConfiguration http = new HttpConfiguration(shared);
+        http.addCustomizer(new ForwardedRequestCustomizer());
+        LocalConnector local = new LocalConnector(server, new HttpConnectionFactory(http));
+        local.setIdleTimeout(LocalDispatch.TIMEOUT.plusSeconds(5).toMillis());
+        return local;
+    }
+
+    /** The in-memory connector once the server is being started, else null. */
+    LocalConnector localConnector() {
+        return localConnector;
     }
 
     /** Tells {@code origins} every port {@code http} (the Javalin configured here) listens on, once it started. */

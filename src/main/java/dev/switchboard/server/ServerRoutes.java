@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.admin.AdminConsole;
 import dev.switchboard.api.AudioRoutingHandler;
+import dev.switchboard.api.BatchHandler;
 import dev.switchboard.api.CallbackCheck;
 import dev.switchboard.api.CallsHandler;
 import dev.switchboard.api.ContentSharingSessionsHandler;
@@ -48,12 +49,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * @param deviceQuality the bots' {@code logTeleconferenceDeviceQuality} reports (written by the Graph API, read by the
  *                      admin API)
  * @param cluster       cluster mode's parts, or null without {@code --redis}
+ * @param batches       runs the requests of JSON batches through the server's own HTTP stack
  */
 record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draining draining, EmbeddedAuthority authority,
                     PublicOrigins origins, CallEngine calls, CallRouter router, MediaEngine media,
                     CallbackUriPolicy callbackPolicy, CallingBots callingBots, RosterStreams rosterStreams,
                     RingStreams ringStreams, AdminConsole adminConsole, DeviceQualityLog deviceQuality,
-                    ClusterMode cluster) {
+                    ClusterMode cluster, BatchHandler.Dispatch batches) {
 
     /** Registers every route and filter on the configuration of the server's one Javalin. */
     void register(JavalinConfig cfg) {
@@ -74,6 +76,7 @@ record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draini
                 new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                 new UnimplementedActions(router, requests));
         GraphRoutes.registerDtmf(cfg.routes, new DtmfHandler(router, requests));
+        GraphRoutes.registerBatch(cfg.routes, new BatchHandler(requests, batches));
         GraphRoutes.registerAudioRouting(cfg.routes, new AudioRoutingHandler(router, requests));
         GraphRoutes.registerSharingAndDeviceQuality(cfg.routes, new ContentSharingSessionsHandler(router, requests),
                 new DeviceQualityHandler(requests, deviceQuality, java.time.Clock.systemUTC()));

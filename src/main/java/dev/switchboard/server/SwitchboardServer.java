@@ -180,7 +180,8 @@ public final class SwitchboardServer implements AutoCloseable {
                 .register(metrics);
         this.listeners = new HttpListeners(config, certificate);
         ServerRoutes routes = new ServerRoutes(config, metrics, draining, authority, origins, calls, router, media,
-                callbackPolicy, callingBots, rosterStreams, ringStreams, adminConsole, deviceQuality, cluster);
+                callbackPolicy, callingBots, rosterStreams, ringStreams, adminConsole, deviceQuality, cluster,
+                new LocalDispatch(listeners::localConnector));
         this.http = Javalin.create(cfg -> {
             listeners.configure(cfg);
             routes.register(cfg);

@@ -96,6 +96,22 @@ class ClusterThreeNodesTest {
             assertThat(answers).as("GET via a, b, c").containsOnly(answers.get(0));
             assertThat(answers.get(0)).endsWith("3 muted=true");
 
+            // a JSON batch sent to a node that does not hold the call: each request is routed as it would be alone
+            ServerProcess notOwner = cluster.ownerOf(callId).equals("a") ? b : a;
+            GraphServiceClient viaNotOwner = GraphSdk.client(notOwner.baseUrl(), botToken);
+            var batch = new com.microsoft.graph.core.content.BatchRequestContent(viaNotOwner);
+            String read = batch.addBatchRequestStep(viaNotOwner.communications().calls().byCallId(callId).participants()
+                    .byParticipantId(aliceJoined.participantId()).toGetRequestInformation());
+            String create = batch.addBatchRequestStep(viaNotOwner.communications().calls()
+                    .toPostRequestInformation(GraphSdk.call(bot.url(), DevIdentities.CAROL_ID)));
+            var batched = viaNotOwner.getBatchRequestBuilder().post(batch, null);
+            assertThat(batched.getResponsesStatusCode()).containsEntry(read, 200).containsEntry(create, 201);
+            assertThat(batched.getResponseById(read, Participant::createFromDiscriminatorValue).getIsMuted()).isTrue();
+            Call created = batched.getResponseById(create, Call::createFromDiscriminatorValue);
+            assertThat(cluster.ownerOf(created.getId())).isIn("a", "b", "c");
+            assertThat(batched.getResponseById(create).header("Location"))
+                    .isEqualTo(notOwner.baseUrl() + "/v1.0/communications/calls/" + created.getId());
+
             // an audio routing group made through c is the same group read through every node
             com.microsoft.graph.models.AudioRoutingGroup whisper = new com.microsoft.graph.models.AudioRoutingGroup();
             whisper.setId("whisper");

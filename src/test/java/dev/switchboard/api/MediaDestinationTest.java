@@ -93,4 +93,24 @@ class MediaDestinationTest {
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
         assertThat(ok.body()).contains("m=audio");
     }
+
+    @Test
+    void aBotsOfferInAJsonBatchIsCheckedAgainstTheBatchsClientAddress() throws Exception {
+        com.microsoft.graph.core.content.BatchRequestContent batch = new com.microsoft.graph.core.content.BatchRequestContent(graph);
+        String own = batch.addBatchRequestStep(graph.communications().calls().toPostRequestInformation(appHostedBody("127.0.0.1")));
+        String other = batch.addBatchRequestStep(graph.communications().calls().toPostRequestInformation(appHostedBody("198.51.100.7")));
+        com.microsoft.graph.core.content.BatchResponseContent answer = graph.getBatchRequestBuilder().post(batch, null);
+        assertThat(answer.getResponsesStatusCode().get(own)).as("the batch came from 127.0.0.1").isEqualTo(201);
+        assertThat(answer.getResponsesStatusCode().get(other)).isEqualTo(400);
+        JsonNode error = JSON.readTree(answer.getResponseById(other).body().string()).get("error");
+        assertThat(error.get("message").asText()).contains("198.51.100.7").contains("127.0.0.1");
+    }
+
+    private static Call appHostedBody(String mediaAddress) {
+        Call body = GraphSdk.call(bot.url(), DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
+        AppHostedMediaConfig media = new AppHostedMediaConfig();
+        media.setBlob(offerAt(mediaAddress));
+        body.setMediaConfig(media);
+        return body;
+    }
 }

@@ -1,0 +1,161 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.graph.GraphWire;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code POST /v1.0/$batch}: Graph's JSON batching (docs/api.md#json-batching). The batch's token is checked first
+ * (401/403 as for any request, before anything runs); its body is read and checked ({@link BatchSteps}, 400 for the
+ * whole batch); then each request runs exactly as the same request sent alone would, through the server's own HTTP
+ * stack ({@link Dispatch}) with the batch's token, scheme, host and client address, so that routing, limits, errors
+ * and URLs in answers ({@code Location}) are those of a request sent alone. Requests without {@code dependsOn} run
+ * at the same time; one with {@code dependsOn} runs after those it names, and only if each of them answered 2xx
+ * (else it is answered {@code 424 FailedDependency} without running). The answer is 200 with every request's status,
+ * headers and body, in the order the requests were sent. Request threads (virtual); each request runs on a virtual
+ * thread of its own.
+ */
+public final class BatchHandler {
+    /** Response headers that describe the inner exchange's framing, not the request's answer. */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "connection",
+            "keep-alive", "date", "server");
+
+    /** Runs one request of a batch through the server's HTTP stack, as if a client had sent it. */
+    @FunctionalInterface
+    public interface Dispatch {
+        /** The server's answer to {@code request}; never throws (a request not answered in time is a 504). */
+        SubResponse send(SubRequest request);
+    }
+
+    private final GraphRequests requests;
+    private final Dispatch dispatch;
+
+    public BatchHandler(GraphRequests requests, Dispatch dispatch) {
+        this.requests = requests;
+        this.dispatch = dispatch;
+    }
+
+    public void post(Context ctx) {
+        requests.appPrincipal(ctx); // 401 or 403 for the batch as a whole, before anything runs
+        List<BatchStep> steps = BatchSteps.parse(requests.requiredBody(ctx));
+        List<BatchStep> order = BatchSteps.runOrder(steps);
+        List<Map.Entry<String, String>> common = commonHeaders(ctx);
+        Map<String, CompletableFuture<SubResponse>> answers = new HashMap<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (BatchStep step : order) {
+                List<CompletableFuture<SubResponse>> before = step.dependsOn().stream().map(answers::get).toList();
+                answers.put(step.id(), CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+                        .thenApplyAsync(done -> run(step, common, before), threads));
+            }
+            CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).join(); // before the pool closes
+        }
+        ObjectNode root = GraphWire.JSON.createObjectNode();
+        ArrayNode out = root.putArray("responses");
+        for (BatchStep step : steps) {
+            write(out.addObject(), step.id(), answers.get(step.id()).join());
+        }
+        ctx.status(200).contentType("application/json").result(GraphWire.bytes(root));
+    }
+
+    private SubResponse run(BatchStep step, List<Map.Entry<String, String>> common,
+                            List<CompletableFuture<SubResponse>> before) {
+        for (int i = 0; i < before.size(); i++) {
+            int status = before.get(i).join().status();
+            if (status < 200 || status > 299) {
+                return failedDependency(step, step.dependsOn().get(i), status);
+            }
+        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>(common);
+        headers.addAll(step.headers().entrySet());
+        try {
+            return dispatch.send(new SubRequest(step.method(), step.target(), headers, step.body()));
+        } catch (RuntimeException e) {
+            return error(step, ErrorCode.INTERNAL, "Request '" + step.id() + "' of the batch could not be run.");
+        }
+    }
+
+    /** What every request of the batch carries from the batch: its token, and how the client reached the server. */
+    private List<Map.Entry<String, String>> commonHeaders(Context ctx) {
+        URI base = URI.create(requests.base(ctx));
+        List<Map.Entry<String, String>> h = new ArrayList<>();
+        h.add(Map.entry("Authorization", ctx.header("Authorization")));
+        h.add(Map.entry("Host", base.getRawAuthority()));
+        h.add(Map.entry("X-Forwarded-Proto", base.getScheme()));
+        h.add(Map.entry("X-Forwarded-Host", base.getRawAuthority()));
+        String client = ctx.req().getRemoteAddr();
+        if (client != null && GraphRequests.ipLiteral(client) != null) {
+            h.add(Map.entry("X-Forwarded-For", client.contains(":") ? "[" + client + "]" : client));
+        }
+        return h;
+    }
+
+    private static SubResponse failedDependency(BatchStep step, String failed, int status) {
+        return error(step, ErrorCode.FAILED_DEPENDENCY, "Request '" + step.id() + "' was not run: request '" + failed
+                + "', which it depends on, failed with status " + status + ".");
+    }
+
+    private static SubResponse error(BatchStep step, ErrorCode code, String message) {
+        String requestId = RequestIds.newRequestId();
+        String clientRequestId = RequestIds.clientRequestId(header(step, "client-request-id"), requestId);
+        return new SubResponse(code.httpStatus(), List.of(Map.entry("Content-Type", "application/json"),
+                Map.entry("request-id", requestId), Map.entry("client-request-id", clientRequestId)),
+                GraphErrors.body(code, message, requestId, clientRequestId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String header(BatchStep step, String name) {
+        return step.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    /** One entry of {@code responses}: id, status, headers, and the body as JSON (or base64 when it is not JSON). */
+    private static void write(ObjectNode o, String id, SubResponse r) {
+        o.put("id", id);
+        o.put("status", r.status());
+        Map<String, String> headers = new LinkedHashMap<>();
+        String type = null;
+        for (Map.Entry<String, String> h : r.headers()) {
+            if (FRAMING.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
+            if (h.getKey().equalsIgnoreCase("Content-Type")) {
+                type = h.getValue();
+            }
+        }
+        ObjectNode ho = o.putObject("headers");
+        headers.forEach(ho::put);
+        if (r.body().length == 0) {
+            return;
+        }
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            try {
+                JsonNode json = GraphWire.JSON.readTree(r.body());
+                if (json != null && !json.isMissingNode()) {
+                    o.set("body", json);
+                    return;
+                }
+            } catch (IOException notJson) {
+                // sent as bytes below
+            }
+        }
+        o.put("body", Base64.getEncoder().encodeToString(r.body()));
+    }
+}
