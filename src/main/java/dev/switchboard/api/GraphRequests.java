@@ -73,8 +73,14 @@ public final class GraphRequests {
         return ipLiteral(ctx.req().getRemoteAddr());
     }
 
-    /** An IP literal as an address, without a name lookup; null for anything else. */
+    /**
+     * An IP literal as an address, without a name lookup; null for anything else. An IPv6 literal may come in
+     * brackets (as a forwarded client address does: a JSON batch's requests, {@link BatchHandler}).
+     */
     static java.net.InetAddress ipLiteral(String text) {
+        if (text != null && text.length() > 2 && text.startsWith("[") && text.endsWith("]")) {
+            text = text.substring(1, text.length() - 1);
+        }
         if (text == null || text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
             return null;
         }

@@ -226,6 +226,14 @@ class JsonBatchingTest {
         assertThat(one.at("/headers/request-id").asText()).isNotBlank();
     }
 
+    @Test
+    void aForwardedIpv6ClientAddressInBracketsIsStillAnAddress() {
+        // Jetty gives a forwarded IPv6 client address (a batch's requests carry the batch's) in brackets
+        assertThat(GraphRequests.ipLiteral("[2001:db8::5]")).isEqualTo(GraphRequests.ipLiteral("2001:db8::5")).isNotNull();
+        assertThat(GraphRequests.ipLiteral("[]")).isNull();
+        assertThat(GraphRequests.ipLiteral("[example.org]")).isNull();
+    }
+
     static Map<String, JsonNode> responses(HttpResponse<String> r) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
