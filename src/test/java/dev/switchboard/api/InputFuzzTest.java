@@ -204,7 +204,11 @@ class InputFuzzTest {
                 new Endpoint("POST", CALLS + "/" + c + "/transfer", Scene.P2P, "{\"transferTarget\":" + carol + "}"),
                 new Endpoint("POST", "/client/v1/calls/" + c + "/decline", Scene.GROUP, "{\"reason\":\"busy\"}", true),
                 new Endpoint("POST", CALLS + "/logTeleconferenceDeviceQuality", Scene.NONE,
-                        DeviceQualityTest.valid(q -> { }).toString()));
+                        DeviceQualityTest.valid(q -> { }).toString()),
+                new Endpoint("POST", "/v1.0/$batch", Scene.GROUP, """
+                        {"requests":[{"id":"1","method":"POST","url":"/communications/calls/{call}/participants/{alice}/mute",
+                          "headers":{"Content-Type":"application/json"},"body":{"clientContext":"c-13"}},
+                         {"id":"2","method":"GET","url":"/communications/calls/{call}/participants","dependsOn":["1"]}]}"""));
     }
 
     @Test
@@ -244,6 +248,7 @@ class InputFuzzTest {
                         assertThat(snapshot(scene)).as("a refused request changes nothing: " + context).isEqualTo(before);
                     } else {
                         counts[0]++;
+                        assertBatchAnswers(r, context);
                         endCreated(r);
                         tearDown(scene);
                         scene = build(endpoint.scene());
@@ -489,6 +494,21 @@ class InputFuzzTest {
     static String read(String path) throws Exception {
         HttpResponse<String> r = graph.get(path, botToken);
         return r.statusCode() + " " + r.body();
+    }
+
+    /** A batch that ran: no request of it was a server error, and each refusal in it is a Graph error. */
+    static void assertBatchAnswers(HttpResponse<String> r, String context) throws Exception {
+        if (!r.request().uri().getPath().endsWith("/$batch")) {
+            return;
+        }
+        for (JsonNode answer : GraphHttp.JSON.readTree(r.body()).path("responses")) {
+            assertThat(answer.path("status").asInt()).as("no request of the batch failed on the server: " + context
+                    + " → " + answer).isBetween(200, 499);
+            if (answer.path("status").asInt() >= 400) {
+                assertThat(answer.at("/body/error/code").asText()).as("a Graph error: " + context + " → " + answer)
+                        .isNotBlank();
+            }
+        }
     }
 
     static void assertGraphError(HttpResponse<String> r, String context) throws Exception {
