@@ -38,6 +38,11 @@ final class Conference {
     final java.util.Set<String> ringingUsers = new java.util.HashSet<>();
     /** Users the last invitation naming them asked to keep out of the default audio routing group. */
     final java.util.Set<String> usersOutsideDefaultAudio = new java.util.HashSet<>();
+    /**
+     * Users who left while server-muted: they come back server-muted (a reload of the join page, a new leg, must not
+     * lift a mute only the bot may lift). Taken out when they join again.
+     */
+    final java.util.Set<String> serverMutedUsersWhoLeft = new java.util.HashSet<>();
     /** The {@link CallRegistry} keys of users moved into this call out of a replaced one (forgotten with it). */
     final List<String> movedInKeys = new ArrayList<>();
     /** The call its user moved to when another call replaced this one; set just before it ends, else null. */

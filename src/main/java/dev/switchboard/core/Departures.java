@@ -136,9 +136,15 @@ final class Departures {
         log.info("transfer completed callId={}", transferor.id);
     }
 
-    /** A user leaves or is removed; {@code p2pReason} ends a peer-to-peer call. */
+    /**
+     * A user leaves or is removed; {@code p2pReason} ends a peer-to-peer call. A user who was server-muted is
+     * remembered, to be server-muted again on joining again.
+     */
     void userLeave(Conference c, Participant p, ResultInfo p2pReason) {
         c.participants.remove(p.id);
+        if (p.serverMuted && p.identity.kind() == ParticipantIdentity.Kind.USER) {
+            c.serverMutedUsersWhoLeft.add(p.identity.id()); // they come back muted
+        }
         closeLeg(p);
         if (c.peerToPeer) {
             endConference(c, p2pReason);

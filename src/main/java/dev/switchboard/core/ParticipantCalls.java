@@ -40,7 +40,7 @@ public final class ParticipantCalls {
     /**
      * A user joins with an SDP offer. A peer-to-peer call accepts only its target; a group call any user of its
      * tenant. A user already in the call keeps their participant id and mute state, and gets a new leg in place
-     * of the old one. Completes the invitations waiting for this user; the target joining a peer-to-peer call answers
+     * of the old one; a user who left while server-muted joins server-muted. Completes the invitations waiting for this user; the target joining a peer-to-peer call answers
      * it (the bot's call, {@code establishing} until then, becomes {@code established}).
      *
      * @param offeredFrom the address the offer came from (the HTTP request's remote address); media goes only there
@@ -64,8 +64,13 @@ public final class ParticipantCalls {
             }
             String pid = Ids.next();
             MediaLeg leg = c.room.addLeg(pid, sdpOffer, offeredFrom);
+            boolean stillMuted = c.serverMutedUsersWhoLeft.remove(user.userId());
+            if (stillMuted) {
+                leg.setServerMuted(true); // before the answer reaches them: a server mute outlives leaving and rejoining
+            }
             ParticipantIdentity who = ParticipantIdentity.user(user.userId(), user.displayName(), user.tenantId());
             Participant p = new Participant(pid, who, Integer.toString(c.nextSourceId++), null, leg);
+            p.serverMuted = stillMuted;
             c.participants.put(pid, p);
             if (c.usersOutsideDefaultAudio.contains(user.userId())) {
                 p.outsideDefaultAudio = true; // invited with removeFromDefaultAudioRoutingGroup

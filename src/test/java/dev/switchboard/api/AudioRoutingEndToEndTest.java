@@ -2,7 +2,9 @@ package dev.switchboard.api;
 
 import com.microsoft.graph.communications.calls.item.participants.invite.InvitePostRequestBody;
 import com.microsoft.graph.models.AudioRoutingGroup;
+import com.microsoft.graph.communications.calls.item.participants.item.mute.MutePostRequestBody;
 import com.microsoft.graph.models.Call;
+import com.microsoft.graph.models.Participant;
 import com.microsoft.graph.models.Identity;
 import com.microsoft.graph.models.IdentitySet;
 import com.microsoft.graph.models.InvitationParticipantInfo;
@@ -30,12 +32,13 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Audio routing groups end to end: the official SDK invites carol out of the default group and whispers her to alice;
  * alice, bob and carol are plain-RTP peers through the participants' client API, and what each really receives is
  * judged by Goertzel per packet (present ≥ −30 dBFS, absent ≤ −45 dBFS). Alice talks at 400 Hz, bob at 600, carol at
- * 1,000.
+ * 1,000. A server mute outlives the participant's leaving and joining again.
  */
 class AudioRoutingEndToEndTest {
     static final double ALICE_HZ = 400;
@@ -89,6 +92,47 @@ class AudioRoutingEndToEndTest {
             bot.communications().calls().byCallId(call.getId()).audioRoutingGroups().byAudioRoutingGroupId("whisper").delete();
             assertThat(ClusterFixture.awaitTone(alice, CAROL_HZ, false, Duration.ofSeconds(10))).isTrue(); // from the next tick
             expectPackets(call, alice, new double[] {BOB_HZ}, new double[] {CAROL_HZ});
+            bot.communications().calls().byCallId(call.getId()).delete();
+        }
+    }
+
+    /** A server mute is the bot's to lift: leaving and joining again (a reload of the join page) does not. */
+    @Test
+    void aServerMutedUserWhoLeavesAndJoinsAgainIsStillMutedUntilTheBotUnmutesThem() throws Exception {
+        try (RtpPeer alice = new RtpPeer("127.0.0.1"); RtpPeer aliceAgain = new RtpPeer("127.0.0.1");
+             RtpPeer bob = new RtpPeer("127.0.0.1")) {
+            Call call = bot.communications().calls().post(GraphSdk.call(callbacks.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID));
+            var participants = bot.communications().calls().byCallId(call.getId()).participants();
+            ClientApi aliceApi = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.aliceToken(server.baseUrl()));
+            ClientApi.Joined first = aliceApi.join(call.getId(), alice.offer("sendrecv"));
+            int port = MuteEndToEndTest.audioPort(first.sdpAnswer());
+            alice.sendReceiverReport(port);
+            alice.startTone(port, ALICE_HZ, 6000);
+            join(call, Tokens.bobToken(server.baseUrl()), bob, BOB_HZ);
+            awaitHearing(bob, ALICE_HZ);
+            participants.byParticipantId(first.participantId()).mute().post(new MutePostRequestBody());
+            assertThat(ClusterFixture.awaitTone(bob, ALICE_HZ, false, Duration.ofSeconds(10))).isTrue();
+
+            alice.stopTone();
+            aliceApi.leave(first);
+            ClientApi.Joined again = aliceApi.join(call.getId(), aliceAgain.offer("sendrecv"));
+            assertThat(again.participantId()).as("a new participant").isNotEqualTo(first.participantId());
+            JOINED.add(again.participantId());
+            int againPort = MuteEndToEndTest.audioPort(again.sdpAnswer());
+            aliceAgain.sendReceiverReport(againPort);
+            aliceAgain.startTone(againPort, ALICE_HZ, 6000);
+            Participant read = participants.byParticipantId(again.participantId()).get();
+            assertThat(read.getIsMuted()).isTrue();
+            assertThat(read.getMediaStreams()).anySatisfy(m -> assertThat(m.getServerMuted()).isTrue());
+            RtpLeg leg = ((RtpMediaEngine) server.server().media()).room(call.getId()).leg(again.participantId());
+            await().atMost(Duration.ofSeconds(10)).until(() -> leg.stats().packetsIn() > 50); // her tone reaches the server
+            expectPackets(call, bob, new double[] {}, new double[] {ALICE_HZ});
+
+            assertThat(new GraphHttp(server.baseUrl()).post("/v1.0/communications/calls/" + call.getId() + "/participants/"
+                    + again.participantId() + "/unmute", Tokens.devBotToken(server.baseUrl()), "{}").statusCode())
+                    .isEqualTo(200); // the Switchboard extension (Graph v1.0 has no participant unmute)
+            awaitHearing(bob, ALICE_HZ);
             bot.communications().calls().byCallId(call.getId()).delete();
         }
     }
