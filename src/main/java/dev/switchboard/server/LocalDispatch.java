@@ -44,6 +44,7 @@ final class LocalDispatch implements BatchHandler.Dispatch {
             return error(ErrorCode.SERVICE_UNAVAILABLE, "The server is stopping; the request was not run.");
         }
         LocalConnector.LocalEndPoint endpoint = local.connect();
+        boolean answered = false;
         try {
             endpoint.addInputAndExecute(ByteBuffer.wrap(encode(request)));
             ByteBuffer answer = endpoint.waitForResponse(false, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -55,6 +56,7 @@ final class LocalDispatch implements BatchHandler.Dispatch {
             if (parsed == null) {
                 return error(ErrorCode.INTERNAL, "The request's answer could not be read.");
             }
+            answered = true;
             List<Map.Entry<String, String>> headers = new ArrayList<>();
             for (HttpField f : parsed) {
                 headers.add(Map.entry(f.getName(), f.getValue()));
@@ -67,7 +69,11 @@ final class LocalDispatch implements BatchHandler.Dispatch {
             }
             return error(ErrorCode.INTERNAL, "The request could not be run.");
         } finally {
-            endpoint.close();
+            // An answered exchange is closed by the server (Connection: close) once its write completed: closing it
+            // here could fail a write whose bytes were already read (the handler would see "the client went away").
+            if (!answered) {
+                endpoint.close();
+            }
         }
     }
 

@@ -242,6 +242,8 @@ class InputFuzzTest {
                     HttpResponse<String> r = send(endpoint.method(), scene.fill(endpoint.path()), bearer, m.contentType(),
                             m.body());
                     assertThat(r.statusCode()).as("never a server error: " + context + " → " + r.body()).isLessThan(500);
+                    assertThat(logs.list).as("no stack trace logged at ERROR: " + context + " → " + r.body())
+                            .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR) && e.getThrowableProxy() != null);
                     if (r.statusCode() >= 400) {
                         counts[1]++;
                         assertGraphError(r, context);

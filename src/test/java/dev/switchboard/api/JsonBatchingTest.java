@@ -227,6 +227,39 @@ class JsonBatchingTest {
     }
 
     @Test
+    void twentyRequestsAtOnceAreAllAnsweredWholeAndNoneOfThemFailsOnTheServer() throws Exception {
+        Call call = groupCall();
+        StringBuilder batch = new StringBuilder("{\"requests\":[");
+        for (int i = 1; i <= 20; i++) {
+            String step = i % 2 == 0
+                    ? "{\"id\":\"%d\",\"method\":\"GET\",\"url\":\"/communications/calls/%s/participants\"}"
+                    : "{\"id\":\"%d\",\"method\":\"POST\",\"url\":\"/communications/calls/%s/keepAlive\"}";
+            batch.append(i > 1 ? "," : "").append(step.formatted(i, call.getId()));
+        }
+        String body = batch.append("]}").toString();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        InputFuzzTest.root().addAppender(logs);
+        try {
+            for (int round = 0; round < 15; round++) {
+                Map<String, JsonNode> byId = responses(post(server.baseUrl(), body, token));
+                assertThat(byId).hasSize(20);
+                byId.forEach((id, r) -> {
+                    assertThat(r.get("status").asInt()).as(id).isEqualTo(200);
+                    if (Integer.parseInt(id) % 2 == 0) {
+                        assertThat(r.at("/body/value").size()).as(id).isPositive();
+                    }
+                });
+            }
+            // an exchange is closed by the server once its write completed, never under a write still finishing
+            assertThat(logs.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR));
+        } finally {
+            InputFuzzTest.root().detachAppender(logs);
+        }
+    }
+
+    @Test
     void aForwardedIpv6ClientAddressInBracketsIsStillAnAddress() {
         // Jetty gives a forwarded IPv6 client address (a batch's requests carry the batch's) in brackets
         assertThat(GraphRequests.ipLiteral("[2001:db8::5]")).isEqualTo(GraphRequests.ipLiteral("2001:db8::5")).isNotNull();
