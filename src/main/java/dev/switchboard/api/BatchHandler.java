@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.graph.GraphWire;
 import io.javalin.http.Context;
 
@@ -35,6 +36,8 @@ import java.util.concurrent.Executors;
  */
 public final class BatchHandler {
     /** Response headers that describe the inner exchange's framing, not the request's answer. */
+    /** Marks a batch's own requests (a request's {@code X-Switchboard-*} headers are ignored, so only here). */
+    static final String STEP_HEADER = "X-Switchboard-Batch-Step";
     private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "date", "server");
 
@@ -55,6 +58,9 @@ public final class BatchHandler {
 
     public void post(Context ctx) {
         requests.appPrincipal(ctx); // 401 or 403 for the batch as a whole, before anything runs
+        if (ctx.header(STEP_HEADER) != null) { // however its URL was spelled (BatchSteps refuses the plain ones)
+            throw SwitchboardException.badRequest("A request of a batch cannot be a batch; batches cannot be nested.");
+        }
         List<BatchStep> steps = BatchSteps.parse(requests.requiredBody(ctx));
         List<BatchStep> order = BatchSteps.runOrder(steps);
         List<Map.Entry<String, String>> common = commonHeaders(ctx);
@@ -100,6 +106,7 @@ public final class BatchHandler {
         h.add(Map.entry("Host", base.getRawAuthority()));
         h.add(Map.entry("X-Forwarded-Proto", base.getScheme()));
         h.add(Map.entry("X-Forwarded-Host", base.getRawAuthority()));
+        h.add(Map.entry(STEP_HEADER, "1"));
         String client = ctx.req().getRemoteAddr();
         if (client != null && GraphRequests.ipLiteral(client) != null) {
             h.add(Map.entry("X-Forwarded-For", client.contains(":") ? "[" + client + "]" : client));

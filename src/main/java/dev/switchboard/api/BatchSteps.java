@@ -162,15 +162,25 @@ final class BatchSteps {
             u = u.startsWith("/") ? u : "/" + u;
         }
         String path = u.split("\\?", 2)[0];
+        String decoded = decoded(path, where).toLowerCase(Locale.ROOT); // what the router will match
         String lower = path.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")
-                || ("/" + path + "/").contains("/./") || ("/" + path + "/").contains("/../")) {
-            throw SwitchboardException.badRequest(where + " has a 'url' with dot segments or encoded '.', '/' or '\\'.");
+        if (lower.contains("%2f") || lower.contains("%5c") || decoded.indexOf(';') >= 0 || decoded.indexOf('\\') >= 0
+                || ("/" + decoded + "/").contains("/./") || ("/" + decoded + "/").contains("/../")) {
+            throw SwitchboardException.badRequest(where + " has a 'url' with dot segments, ';', or an encoded '/' or '\\'.");
         }
-        if (lower.equals("/$batch") || lower.equals("/$batch/")) {
+        if (decoded.equals("/$batch") || decoded.equals("/$batch/")) {
             throw SwitchboardException.badRequest(where + " is itself a batch; batches cannot be nested.");
         }
         return "/v1.0" + u;
+    }
+
+    /** The path with its percent-escapes decoded (UTF-8), as the server will route it. */
+    private static String decoded(String path, String where) {
+        try {
+            return java.net.URLDecoder.decode(path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw SwitchboardException.badRequest(where + " has a 'url' with a malformed percent-escape.");
+        }
     }
 
     private static Map<String, String> headers(JsonNode h, String where) {

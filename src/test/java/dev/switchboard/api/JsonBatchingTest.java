@@ -193,6 +193,9 @@ class JsonBatchingTest {
         cases.put("{\"requests\":[{\"id\":\"enc\",\"method\":\"GET\",\"url\":\"/communications/%2e%2e/%2e%2e/metrics\"}]}", "dot segments");
         cases.put("{\"requests\":[{\"id\":\"sp\",\"method\":\"GET\",\"url\":\"/x HTTP/1.1\\r\\nHost: evil\"}]}", "spaces");
         cases.put("{\"requests\":[{\"id\":\"nest\",\"method\":\"POST\",\"url\":\"/$batch\"}]}", "nested");
+        cases.put("{\"requests\":[{\"id\":\"nest2\",\"method\":\"POST\",\"url\":\"/%24B%61tch\"}]}", "nested");
+        cases.put("{\"requests\":[{\"id\":\"semi\",\"method\":\"GET\",\"url\":\"/communications/..;/..;/metrics\"}]}", "';'");
+        cases.put("{\"requests\":[{\"id\":\"pct\",\"method\":\"GET\",\"url\":\"/communications/calls/%zz\"}]}", "percent-escape");
         cases.put("{\"requests\":[{\"id\":\"h\",\"method\":\"GET\",\"url\":\"/x\",\"headers\":{\"X-A\":\"1\\r\\nX-B: 2\"}}]}", "header 'X-A'");
         cases.put("{\"requests\":[{\"id\":\"ct\",\"method\":\"POST\",\"url\":\"/x\",\"body\":{}}]}", "no Content-Type");
         cases.put("{\"requests\":[{\"id\":\"b64\",\"method\":\"POST\",\"url\":\"/x\",\"headers\":{\"Content-Type\":\"application/json\"},\"body\":\"***\"}]}", "not base64");
@@ -208,6 +211,12 @@ class JsonBatchingTest {
             assertThat(error.get("message").asText()).as(c.getKey()).contains(c.getValue());
             assertThat(error.at("/innerError/request-id").asText()).isNotBlank();
         }
+        HttpResponse<String> marked = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/$batch"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header(BatchHandler.STEP_HEADER, "1").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"requests\":[" + get.formatted("1") + "]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(marked.statusCode()).as("a batch reached as a batch's request, however spelled").isEqualTo(400);
+        assertThat(marked.body()).contains("cannot be nested");
         HttpResponse<String> notJson = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/$batch"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("requests")).build(), HttpResponse.BodyHandlers.ofString());
