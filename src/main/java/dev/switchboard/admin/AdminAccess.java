@@ -86,10 +86,13 @@ public final class AdminAccess {
         }
         UserAccount user = null;
         for (UserAccount u : candidates) {
-            if (u.password() != null && u.password().matches(password)) {
+            if (directory.passwordMatches(u, password)) {
                 user = u;
                 break;
             }
+        }
+        if (candidates.isEmpty()) {
+            directory.passwordMatches(null, password); // an unknown name takes as long as a wrong password
         }
         if (user == null) {
             signIns.failed(username, address);

@@ -66,7 +66,7 @@ final class AuthorizeEndpoint {
             page(ctx, p, SignInThrottle.lockedMessage(wait));
             return;
         }
-        if (user == null || password == null || !user.password().matches(password)) {
+        if (password == null || !authority.directory().passwordMatches(user, password)) {
             if (guarded) {
                 signIns.failed(username, address);
             }

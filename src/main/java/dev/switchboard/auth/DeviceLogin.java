@@ -62,7 +62,7 @@ final class DeviceLogin {
             page(ctx, SignInThrottle.lockedMessage(wait), userCode);
             return;
         }
-        if (user == null || password == null || !user.password().matches(password)) {
+        if (password == null || !authority.directory().passwordMatches(user, password)) {
             if (guarded) {
                 signIns.failed(username, address);
             }

@@ -16,6 +16,8 @@ public final class IdentityDirectory {
     private final Map<String, String> tenantsByLowerCase = new HashMap<>();
     private final Map<String, AppRegistration> appsByKey = new HashMap<>();
     private final Map<String, UserAccount> usersByKey = new HashMap<>();
+    private final SecretHash appSecretDecoy;
+    private final SecretHash passwordDecoy;
 
     /**
      * @throws IllegalArgumentException on duplicate tenant ids, app ids within a tenant or user names within a tenant
@@ -44,6 +46,24 @@ public final class IdentityDirectory {
                 }
             }
         }
+        appSecretDecoy = SecretHash.decoyFor(appsByKey.values().stream().map(AppRegistration::secret).toList());
+        passwordDecoy = SecretHash.decoyFor(usersByKey.values().stream().map(UserAccount::password).toList());
+    }
+
+    /**
+     * Whether {@code secret} is the client secret of {@code app}; for no app (an unknown client id) or an app without a
+     * secret it is false after the same work as checking the costliest secret here, so the time of a refusal does not
+     * tell which client ids exist (docs/identity.md).
+     */
+    public boolean clientSecretMatches(AppRegistration app, String secret) {
+        SecretHash stored = app == null || app.secret() == null ? appSecretDecoy : app.secret();
+        return stored.matches(secret) && stored != appSecretDecoy;
+    }
+
+    /** As {@link #clientSecretMatches}, for a user's password: a refusal takes as long for an unknown user name. */
+    public boolean passwordMatches(UserAccount user, String password) {
+        SecretHash stored = user == null || user.password() == null ? passwordDecoy : user.password();
+        return stored.matches(password) && stored != passwordDecoy;
     }
 
     public List<TenantEntry> tenants() {

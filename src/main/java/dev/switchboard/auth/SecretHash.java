@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collection;
 
 /**
  * A client secret or password as the authority stores it: either plain (development identities, or a
@@ -68,6 +69,28 @@ public final class SecretHash {
             throw new IllegalArgumentException("a hashed secret needs a salt of at least 8 bytes and a 32-byte hash");
         }
         return new SecretHash(null, salt, hash, iterations);
+    }
+
+    /**
+     * A secret nothing matches that costs what checking the costliest of {@code stored} costs: hashed with their
+     * highest iteration count when any is hashed, else plain. Checked in place of a secret that is not there (an
+     * unknown client or user name), so a refusal takes as long for a name that does not exist as for a wrong secret.
+     */
+    static SecretHash decoyFor(Collection<SecretHash> stored) {
+        byte[] random = new byte[HASH_BYTES];
+        new SecureRandom().nextBytes(random);
+        int iterations = 0;
+        for (SecretHash s : stored) {
+            if (s != null && s.isHashed()) {
+                iterations = Math.max(iterations, s.iterations);
+            }
+        }
+        if (iterations == 0) {
+            return new SecretHash(Base64.getEncoder().encode(random), null, null, 0);
+        }
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return new SecretHash(null, salt, random, iterations);
     }
 
     /** Hashes a secret with a fresh 16-byte salt and {@link #DEFAULT_ITERATIONS}; returns the encoded form. */

@@ -141,7 +141,7 @@ public final class TokenEndpoint {
             throw new OAuthError(400, "invalid_grant", 50053, "Your account is locked because you've tried to sign in too many"
                     + " times with an incorrect user ID or password. " + SignInThrottle.lockedMessage(wait), wait);
         }
-        if (user == null || !user.password().matches(password)) {
+        if (!directory.passwordMatches(user, password)) {
             if (guarded) {
                 signIns.failed(username, remoteAddress);
             }
@@ -300,7 +300,7 @@ public final class TokenEndpoint {
             throw new OAuthError(401, "invalid_client", 700025,
                     "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
         }
-        if (app == null || !app.secret().matches(secret)) {
+        if (!directory.clientSecretMatches(app, secret)) {
             throw new OAuthError(401, "invalid_client", 7000215,
                     "Invalid client secret provided, or the application '" + safe(clientId) + "' is not registered in this tenant.");
         }

@@ -35,7 +35,7 @@ public final class ClientRoutes {
         routes.get(PARTICIPANT, handler::legStatus);
         routes.post(CALL + "/decline", handler::decline);
         routes.get("/client/v1/ring", ClientRoutes::notAnUpgrade);
-        routes.wsBeforeUpgrade("/client/v1/ring", handler::beforeRingUpgrade);
+        routes.wsBeforeUpgrade("/client/v1/ring", ctx -> handler.beforeRingUpgrade(ctx, rings));
         routes.ws("/client/v1/ring", ws -> {
             ws.onConnect(ctx -> handler.ringConnected(ctx, rings));
             ws.onClose(ctx -> handler.ringClosed(ctx, rings));

@@ -107,13 +107,18 @@ public final class DialHandler {
         ctx.status(204);
     }
 
-    /** Before the ring WebSocket upgrade: a user token, in the header or an {@code access_token} query parameter. */
-    public void beforeRingUpgrade(Context ctx) {
+    /**
+     * Before the ring WebSocket upgrade: a user token, in the header or an {@code access_token} query parameter, of a
+     * user below the ring stream limit ({@link RingStreams#admit}).
+     */
+    public void beforeRingUpgrade(Context ctx, RingStreams rings) {
         String header = ctx.header("Authorization");
         String token = ctx.queryParam("access_token");
         Principal p = authenticator.authenticate(header == null && token != null ? "Bearer " + token : header);
         CallsPermission.requireUser(p);
-        ctx.attribute(RING_USER, Caller.user(p.tenantId(), p.appId(), p.userId(), p.displayName()));
+        Caller user = Caller.user(p.tenantId(), p.appId(), p.userId(), p.displayName());
+        rings.admit(user);
+        ctx.attribute(RING_USER, user);
     }
 
     public void ringConnected(io.javalin.websocket.WsConnectContext ctx, RingStreams rings) {

@@ -8,7 +8,12 @@ import dev.switchboard.core.Caller;
 import dev.switchboard.graph.CallJson;
 import org.eclipse.jetty.websocket.api.Session;
 
+import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.SwitchboardException;
+
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,28 +32,83 @@ import java.util.concurrent.ConcurrentHashMap;
  * The same messages also go to every roster stream the rung user has open (on other calls: a user in a call hears
  * that another call rings them), through {@link RosterStreams#toUser}.
  *
+ * <p>A user may hold at most {@code --roster-max-per-user} ring streams open here ({@link #admit} before the upgrade
+ * answers 429 beyond it; a stream that still gets past it in a race is closed with 1008 as it connects), so one user
+ * cannot hold sockets and feeds without bound.
+ *
  * <p>Thread-safe: streams open and close on WebSocket callbacks, events arrive on whatever thread changed a call.
  */
 public final class RingStreams implements CallEventSink {
     private static final RosterMessage LISTENING = message("{\"type\":\"listening\"}");
+    private static final int POLICY_VIOLATION = 1008;
+    static final int RESERVATION_SECONDS = 30;
+    private static final long RESERVATION_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(RESERVATION_SECONDS);
 
     private final Map<String, Map<Session, RosterFeed>> streams = new ConcurrentHashMap<>();
     private final RosterStreams rosterStreams;
+    /** Per user: when each place reserved before an upgrade and not yet taken by its stream was reserved (nanoTime). */
+    private final Map<String, ArrayDeque<Long>> reserved = new ConcurrentHashMap<>();
 
     /** @param rosterStreams where the rung user's roster streams are; it also bounds and watches the ring streams */
     public RingStreams(RosterStreams rosterStreams) {
         this.rosterStreams = Objects.requireNonNull(rosterStreams, "rosterStreams");
     }
 
-    /** A user's stream opened: it hears {@code listening}, then the user's rings. */
-    void opened(Caller user, Session session) {
-        RosterFeed feed = rosterStreams.openRingFeed(new WebSocketRosterChannel(session));
-        feed.sendInOrder(LISTENING); // before the stream is findable: no ring goes out ahead of it
-        streams.compute(key(user.tenantId(), user.userId()), (k, feeds) -> {
-            Map<Session, RosterFeed> all = feeds == null ? new ConcurrentHashMap<>() : feeds;
-            all.put(session, feed); // inside compute: a concurrent last close cannot drop the map it joins
+    /**
+     * Before the upgrade: reserves a place for one more ring stream of {@code user}, which {@link #opened} takes; a
+     * place never taken (the upgrade failed) is given back after {@value #RESERVATION_SECONDS} s.
+     *
+     * @throws SwitchboardException TOO_MANY_REQUESTS (429, {@code Retry-After}) when the user's open streams and
+     *                              reserved places reach {@code --roster-max-per-user}
+     */
+    void admit(Caller user) {
+        String key = key(user.tenantId(), user.userId());
+        long now = System.nanoTime();
+        reserved.compute(key, (k, places) -> {
+            ArrayDeque<Long> all = places == null ? new ArrayDeque<>() : places;
+            while (!all.isEmpty() && now - all.peekFirst() > RESERVATION_NANOS) {
+                all.removeFirst();
+            }
+            if (open(user.tenantId(), user.userId()) + all.size() >= limit()) {
+                throw tooMany();
+            }
+            all.addLast(now);
             return all;
         });
+    }
+
+    /** A user's stream opened: it hears {@code listening}, then the user's rings; closed with 1008 over the limit. */
+    void opened(Caller user, Session session) {
+        reserved.computeIfPresent(key(user.tenantId(), user.userId()), (k, places) -> {
+            places.pollFirst(); // the place admit reserved for this stream
+            return places.isEmpty() ? null : places;
+        });
+        WebSocketRosterChannel channel = new WebSocketRosterChannel(session);
+        RosterFeed feed = rosterStreams.openRingFeed(channel);
+        feed.sendInOrder(LISTENING); // before the stream is findable: no ring goes out ahead of it
+        boolean[] added = new boolean[1];
+        streams.compute(key(user.tenantId(), user.userId()), (k, feeds) -> {
+            Map<Session, RosterFeed> all = feeds == null ? new ConcurrentHashMap<>() : feeds;
+            if (all.size() < limit()) {
+                all.put(session, feed); // inside compute: a concurrent last close cannot drop the map it joins
+                added[0] = true;
+            }
+            return all.isEmpty() ? null : all;
+        });
+        if (!added[0]) { // admitted together with others past the limit
+            rosterStreams.closeRingFeed(feed);
+            channel.close(POLICY_VIOLATION, tooMany().getMessage());
+        }
+    }
+
+    private int limit() {
+        return rosterStreams.settings().maxPerUserPerCall();
+    }
+
+    private SwitchboardException tooMany() {
+        return new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "At most " + limit()
+                + " ring streams per user are allowed; close one first.",
+                Duration.ofSeconds(RosterStreams.RETRY_AFTER_SECONDS));
     }
 
     /** A user's stream closed (either side). */

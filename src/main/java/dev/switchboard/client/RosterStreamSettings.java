@@ -9,7 +9,8 @@ import java.time.Duration;
  *                          waiting); a stream over it is closed with 1008. Must hold two roster messages.
  * @param stallTimeout      how long one write may stay unfinished (the reader takes nothing) before the stream is
  *                          closed with 1008
- * @param maxPerUserPerCall roster streams one user may hold open on one call; more are refused with 429
+ * @param maxPerUserPerCall roster streams one user may hold open on one call, and ring streams one user may hold
+ *                          open; more are refused with 429
  * @param maxPerCall        roster streams one call may have open; more are refused with 429
  */
 public record RosterStreamSettings(long maxQueuedBytes, Duration stallTimeout, int maxPerUserPerCall, int maxPerCall) {

@@ -17,7 +17,8 @@ import java.util.Locale;
  * {@code https} and no address the host resolves to may be unspecified, loopback, private (RFC 1918,
  * IPv6 unique-local), link-local, carrier-grade NAT, multicast, reserved, documentation or a cloud
  * metadata address (169.254.169.254, fd00:ec2::254, 100.100.100.200, 192.0.0.192). IPv6 forms that
- * embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by the embedded address.
+ * embed an IPv4 address (mapped, SIIT-translated, compatible, NAT64, 6to4) are judged by the embedded address;
+ * the local-use translation prefix 64:ff9b:1::/48 (RFC 8215), which may carry any IPv4 address, is refused.
  *
  * <p>The API layer applies it at call creation (refusing the request); {@link WebhookNotifier} applies it again
  * before every attempt and every redirect hop, because DNS can change, and connects to an address this check
@@ -135,6 +136,12 @@ public final class CallbackUriPolicy {
         }
         if (b0 == 0x00 && b1 == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && isZero(b, 4, 12)) {
             return embedded(b, 12);                                         // 64:ff9b::/96 (NAT64)
+        }
+        if (isZero(b, 0, 8) && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && isZero(b, 10, 12)) {
+            return embedded(b, 12);                                         // ::ffff:0:a.b.c.d (SIIT, translated)
+        }
+        if (b0 == 0x00 && b1 == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0 && b[5] == 1) {
+            return "reserved (local-use IPv4/IPv6 translation)";          // 64:ff9b:1::/48 (RFC 8215): any IPv4 inside
         }
         if (b0 == 0x20 && b1 == 0x02) {
             return embedded(b, 2);                                          // 2002::/16 (6to4)

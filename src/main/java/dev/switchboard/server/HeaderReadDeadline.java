@@ -22,18 +22,27 @@ import java.util.function.Supplier;
  * Disconnects an HTTP/1 connection whose request line and headers take longer than the deadline to arrive, counted
  * from the request's first byte (slow-loris: a client trickling header bytes keeps Jetty's idle timeout from ever
  * firing). Jetty has no such setting; this sweeps the connected endpoints instead and reads each parser's state.
+ * A request whose body is still arriving {@link #BODY_FACTOR} deadlines after its first byte is disconnected too (slow
+ * POST: a body trickled a byte at a time keeps the idle timeout from firing as well). Jetty's own minimum request data
+ * rate does not fit: it counts the bytes the application has read, so a handler that spends a second (a PBKDF2 secret)
+ * before its last read of a body that arrived at once got a 408.
  * <p>
  * Threads: {@link #sweep()} runs on one scheduler thread only (it owns {@code marks}). It reads parser state that
  * Jetty's threads write without synchronisation; a stale read only delays a cut-off to the next sweep, because a
  * connection is cut only when two sweeps saw the same request begin and that begin is older than the deadline.
- * Requests being answered, idle keep-alive connections and upgraded (WebSocket) connections are never touched.
+ * Requests being answered (their body read whole), idle keep-alive connections and upgraded (WebSocket) connections
+ * are never touched.
  */
 final class HeaderReadDeadline {
     private static final Logger log = LoggerFactory.getLogger(HeaderReadDeadline.class);
 
+    /** A whole request (head and body) must arrive within this many header deadlines: 60 s at the default 10 s. */
+    static final int BODY_FACTOR = 6;
+
     private final long timeoutNanos;
     private final Supplier<Server> server;
     private final Counter cutOff;
+    private final Counter bodyCutOff;
     /** Endpoint -> the begin time of the request head it was reading at the last sweep. */
     private Map<EndPoint, Long> marks = new HashMap<>();
 
@@ -45,6 +54,10 @@ final class HeaderReadDeadline {
         this.server = server;
         this.cutOff = Counter.builder("switchboard.http.header.timeouts")
                 .description("connections closed because their request headers did not arrive within the deadline")
+                .register(metrics);
+        this.bodyCutOff = Counter.builder("switchboard.http.body.timeouts")
+                .description("connections closed because a request (head and body) did not arrive within "
+                        + BODY_FACTOR + " times the header deadline")
                 .register(metrics);
     }
 
@@ -76,15 +89,20 @@ final class HeaderReadDeadline {
 
     private void check(EndPoint endPoint, long now, Map<EndPoint, Long> seen) {
         HttpParser parser = parser(endPoint.getConnection());
-        if (parser == null || parser.isStart() || !parser.inHeaderState()) {
+        if (parser == null || parser.isStart()) {
             return;
         }
+        boolean head = parser.inHeaderState();
+        if (!head && !parser.inContentState()) {
+            return;
+        }
+        long limit = head ? timeoutNanos : timeoutNanos * BODY_FACTOR;
         long begin = parser.getBeginNanoTime();
         Long previous = marks.get(endPoint);
-        if (previous != null && previous == begin && NanoTime.elapsed(begin, now) > timeoutNanos) {
-            cutOff.increment();
-            log.info("request headers too slow, connection closed remote={} timeoutMs={}",
-                    endPoint.getRemoteSocketAddress(), timeoutNanos / 1_000_000);
+        if (previous != null && previous == begin && NanoTime.elapsed(begin, now) > limit) {
+            (head ? cutOff : bodyCutOff).increment();
+            log.info("request {} too slow, connection closed remote={} timeoutMs={}", head ? "headers" : "body",
+                    endPoint.getRemoteSocketAddress(), limit / 1_000_000);
             endPoint.close();
         } else {
             seen.put(endPoint, begin);

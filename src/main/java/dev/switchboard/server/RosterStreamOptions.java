@@ -8,7 +8,7 @@ import java.time.Duration;
 /** The {@code serve} flags of the roster streams' limits (a picocli mixin); see {@code docs/roster-stream.md}. */
 final class RosterStreamOptions {
     @Option(names = "--roster-max-per-user", defaultValue = "4",
-            description = "Roster WebSockets one user may hold open on one call; more get 429 (default: 4).")
+            description = "Roster WebSockets one user may hold open on one call, and ring WebSockets one user may hold open; more get 429 (default: 4).")
     int maxPerUser;
 
     @Option(names = "--roster-max-per-call", defaultValue = "1000",

@@ -75,6 +75,50 @@ class ConfiguredServerTest {
         }
     }
 
+    /**
+     * An unknown client id or user name is refused after the same PBKDF2 work as a wrong secret of a known one, so the
+     * answer's time does not tell which exist (the bodies are alike already). Secrets costly enough (2,000,000
+     * iterations, about a second) that skipping the work (a few milliseconds) is told apart from doing it on any machine.
+     */
+    @Test
+    void anUnknownClientOrUserIsRefusedAfterAsMuchWorkAsAWrongSecretOfAKnownOne() throws Exception {
+        String plainApp = "33333333-3333-4333-8333-333333333333";
+        Path config = tmp.resolve("switchboard.json");
+        Files.writeString(config, """
+                { "tenants": [ { "id": "%s",
+                    "apps": [ { "appId": "%s", "secretHash": "%s", "roles": ["Calls.Initiate.All"] },
+                              { "appId": "%s", "secret": "plain-secret", "delegatedScopes": ["User.Read"] } ],
+                    "users": [ { "id": "%s", "username": "dana@contoso.test", "passwordHash": "%s" } ] } ] }
+                """.formatted(TENANT, APP, SecretHash.pbkdf2("contoso-secret", 2_000_000), plainApp, USER,
+                SecretHash.pbkdf2("dana-pw", 2_000_000)));
+        try (TestServer server = TestServer.start(cfg -> cfg.withConfigFile(config))) {
+            String scope = "&scope=" + Tokens.enc(Tokens.GRAPH_DEFAULT_SCOPE);
+            String unknownApp = "55555555-5555-4555-8555-555555555555";
+            long wrongSecret = fastestRefusal(server, 401, "grant_type=client_credentials&client_id=" + APP + "&client_secret=wrong" + scope);
+            long unknownClient = fastestRefusal(server, 401, "grant_type=client_credentials&client_id=" + unknownApp + "&client_secret=wrong" + scope);
+            assertThat(unknownClient).as("ms to refuse an unknown client, against %d ms for a wrong secret", wrongSecret)
+                    .isGreaterThan(wrongSecret / 4);
+
+            String password = "grant_type=password&client_id=" + plainApp + "&client_secret=plain-secret" + scope + "&password=wrong&username=";
+            long wrongPassword = fastestRefusal(server, 400, password + "dana%40contoso.test");
+            long unknownUser = fastestRefusal(server, 400, password + "nobody%40contoso.test");
+            assertThat(unknownUser).as("ms to refuse an unknown user, against %d ms for a wrong password", wrongPassword)
+                    .isGreaterThan(wrongPassword / 4);
+        }
+    }
+
+    /** The quicker of two refusals of {@code form} by the token endpoint, in milliseconds. */
+    private static long fastestRefusal(TestServer server, int status, String form) throws Exception {
+        long fastest = Long.MAX_VALUE;
+        for (int i = 0; i < 2; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> answer = Tokens.post(server.baseUrl(), TENANT, form);
+            fastest = Math.min(fastest, (System.nanoTime() - start) / 1_000_000);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        }
+        return fastest;
+    }
+
     @Test
     void devIdentitiesAreDescribedWithTheirSecrets() {
         try (TestServer server = TestServer.start()) {

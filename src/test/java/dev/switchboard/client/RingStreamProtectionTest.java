@@ -72,6 +72,42 @@ class RingStreamProtectionTest {
         }
     }
 
+    @Test
+    void ringStreamsOverThePerUserLimitAreRefusedWith429BeforeTheUpgrade() throws Exception {
+        try (TestServer server = TestServer.start(cfg -> cfg.withRosterStreams(RosterStreamSettings.DEFAULTS.withLimits(2, 1000)))) {
+            String aliceToken = Tokens.aliceToken(server.baseUrl());
+            List<RawWebSocket> open = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    open.add(RawWebSocket.open(server.baseUrl(), "/client/v1/ring", aliceToken, 0));
+                    assertThat(open.getLast().status()).isEqualTo(101);
+                }
+                RawWebSocket third = RawWebSocket.open(server.baseUrl(), "/client/v1/ring", aliceToken, 0);
+                open.add(third);
+                assertThat(third.status()).as("a user's third ring stream over a limit of 2").isEqualTo(429);
+                assertThat(third.header("Retry-After")).isEqualTo("5");
+                var error = JSON.readTree(third.body()).get("error");
+                assertThat(error).as("%s %s", third.headers(), third.body()).isNotNull();
+                assertThat(error.get("code").asText()).isEqualTo("TooManyRequests");
+                assertThat(error.get("message").asText()).contains("ring streams per user");
+                assertThat(server.server().ringStreams().open(DevIdentities.TENANT_ID, DevIdentities.ALICE_ID)).isEqualTo(2);
+
+                RawWebSocket bobs = RawWebSocket.open(server.baseUrl(), "/client/v1/ring", Tokens.bobToken(server.baseUrl()), 0);
+                open.add(bobs);
+                assertThat(bobs.status()).as("another user's ring stream").isEqualTo(101);
+
+                open.removeFirst().close(); // a place frees once the server sees the socket gone
+                await().atMost(Duration.ofSeconds(15)).until(() -> {
+                    RawWebSocket again = RawWebSocket.open(server.baseUrl(), "/client/v1/ring", aliceToken, 0);
+                    open.add(again);
+                    return again.status() == 101;
+                });
+            } finally {
+                open.forEach(RawWebSocket::close);
+            }
+        }
+    }
+
     /** A bot's peer-to-peer call to Alice (it rings her), hung up at once (the ring is cancelled); its id. */
     static String ringAndHangUp(TestServer server, String botToken, String callbackUri) throws Exception {
         String body = """

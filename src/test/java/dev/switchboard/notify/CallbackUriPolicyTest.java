@@ -109,7 +109,8 @@ class CallbackUriPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://[::ffff:10.0.0.1]/", "https://[64:ff9b::a9fe:a9fe]/", "https://[2002:a00:1::1]/", "https://[::127.0.0.1]/"})
+    @ValueSource(strings = {"https://[::ffff:10.0.0.1]/", "https://[64:ff9b::a9fe:a9fe]/", "https://[2002:a00:1::1]/", "https://[::127.0.0.1]/",
+            "https://[::ffff:0:127.0.0.1]/", "https://[::ffff:0:a9fe:a9fe]/", "https://[64:ff9b:1::a9fe:a9fe]/", "https://[64:ff9b:1:2::7f00:1]/"})
     void ipv6FormsEmbeddingAForbiddenIpv4AreRefused(String uri) {
         refused(STRICT, uri, "address");
     }

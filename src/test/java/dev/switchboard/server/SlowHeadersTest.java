@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Slow-loris: a client that trickles header bytes (each one resetting the idle timeout) is disconnected once its
- * request head has taken longer than the header deadline ({@code --header-timeout}); a connection resting between
- * requests is not.
+ * request head has taken longer than the header deadline ({@code --header-timeout}), and one that trickles a body once
+ * the request has taken six deadlines; a connection resting between requests is not.
  */
 class SlowHeadersTest {
     static final Duration DEADLINE = Duration.ofMillis(400);
@@ -62,6 +62,33 @@ class SlowHeadersTest {
             assertThat(sent).as("header lines trickled before the server closed").isLessThan(MAX_TRICKLES);
         }
         assertThat(MetricsTest.scrape(server)).containsPattern("switchboard_http_header_timeouts_total(\\{[^}]*})? [1-9]");
+    }
+
+    @Test
+    void aClientTricklingItsBodyIsCutOff() throws Exception {
+        URI base = URI.create(server.baseUrl());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(60_000);
+            CompletableFuture<Integer> closed = CompletableFuture.supplyAsync(() -> readUntilClosed(socket));
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /00000000-0000-4000-8000-000000000001/oauth2/v2.0/token HTTP/1.1\r\nHost: " + base.getHost()
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            int sent = 0;
+            try { // one byte every 100 ms: each resets the idle timeout, and the head arrived long ago
+                while (sent < MAX_TRICKLES && !closed.isDone()) {
+                    out.write('a');
+                    out.flush();
+                    sent++;
+                    Thread.sleep(100);
+                }
+            } catch (IOException cutOff) {
+                // the server closed the connection under us: what this test wants
+            }
+            assertThat(closed.get(30, TimeUnit.SECONDS)).as("bytes of a response before the close").isZero();
+            assertThat(sent).as("body bytes trickled before the server closed").isLessThan(MAX_TRICKLES);
+        }
+        assertThat(MetricsTest.scrape(server)).containsPattern("switchboard_http_body_timeouts_total(\\{[^}]*})? [1-9]");
     }
 
     @Test
