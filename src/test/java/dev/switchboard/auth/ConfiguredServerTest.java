@@ -78,7 +78,8 @@ class ConfiguredServerTest {
     /**
      * An unknown client id or user name is refused after the same PBKDF2 work as a wrong secret of a known one, so the
      * answer's time does not tell which exist (the bodies are alike already). Secrets costly enough (2,000,000
-     * iterations, about a second) that skipping the work (a few milliseconds) is told apart from doing it on any machine.
+     * iterations, about a second) that skipping the work (a few milliseconds: 80 times less before the decoy) is told apart
+     * from doing it on any machine; the margin (10 times) leaves room for a loaded machine slowing one side.
      */
     @Test
     void anUnknownClientOrUserIsRefusedAfterAsMuchWorkAsAWrongSecretOfAKnownOne() throws Exception {
@@ -97,13 +98,13 @@ class ConfiguredServerTest {
             long wrongSecret = fastestRefusal(server, 401, "grant_type=client_credentials&client_id=" + APP + "&client_secret=wrong" + scope);
             long unknownClient = fastestRefusal(server, 401, "grant_type=client_credentials&client_id=" + unknownApp + "&client_secret=wrong" + scope);
             assertThat(unknownClient).as("ms to refuse an unknown client, against %d ms for a wrong secret", wrongSecret)
-                    .isGreaterThan(wrongSecret / 4);
+                    .isGreaterThan(wrongSecret / 10);
 
             String password = "grant_type=password&client_id=" + plainApp + "&client_secret=plain-secret" + scope + "&password=wrong&username=";
             long wrongPassword = fastestRefusal(server, 400, password + "dana%40contoso.test");
             long unknownUser = fastestRefusal(server, 400, password + "nobody%40contoso.test");
             assertThat(unknownUser).as("ms to refuse an unknown user, against %d ms for a wrong password", wrongPassword)
-                    .isGreaterThan(wrongPassword / 4);
+                    .isGreaterThan(wrongPassword / 10);
         }
     }
 
