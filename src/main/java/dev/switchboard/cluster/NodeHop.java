@@ -23,8 +23,10 @@ import java.util.Set;
 /**
  * The node-to-node hop: a request for a call owned elsewhere is sent, as it came (method, path, query, headers,
  * body; the client's own {@code Authorization} included), to the owner's URL, and the owner's answer is returned
- * unchanged. The hop is marked with {@value #HEADER}, an HMAC of method and path under the cluster's shared secret:
- * the owner then runs it itself and never hops again, and may trust the client address the hop carries.
+ * unchanged. The hop is marked with {@value #HEADER}, {@code <unix seconds>.<HMAC-SHA256>} under the cluster's
+ * shared secret over the time, method, path and the client address it carries: the owner then runs it itself and never
+ * hops again, and may trust that client address. A mark more than {@link #MAX_AGE} from the owner's clock is refused,
+ * so an observed mark cannot be replayed later, nor with another client address.
  * Thread-safe (one HTTP/1.1 client with its connection pool).
  */
 public final class NodeHop {
@@ -32,6 +34,8 @@ public final class NodeHop {
     /** The original client's address, trusted only on a hop whose HMAC verifies. */
     public static final String CLIENT_HEADER = "X-Switchboard-Client-Address";
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How far a hop's time may be from the receiving node's clock (transit, and clocks apart). */
+    static final Duration MAX_AGE = Duration.ofSeconds(60);
     /** Bodies larger than this are sent only once the owner asks for them ({@code Expect: 100-continue}). */
     static final int EXPECT_CONTINUE_OVER = 64 * 1024;
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect", "upgrade",
@@ -52,9 +56,15 @@ public final class NodeHop {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
     private final byte[] secret;
+    private final java.time.Clock clock;
 
     public NodeHop(byte[] secret) {
+        this(secret, java.time.Clock.systemUTC());
+    }
+
+    NodeHop(byte[] secret, java.time.Clock clock) {
         this.secret = secret.clone();
+        this.clock = clock;
     }
 
     /** The cluster's node-to-node secret: created once (SET NX) by the first node, read by every other. */
@@ -93,7 +103,7 @@ public final class NodeHop {
             // arrives with no body sent
             b.expectContinue(true);
         }
-        b.header(HEADER, sign(request.method(), pathOnly(request.pathAndQuery())));
+        b.header(HEADER, mark(request.method(), pathOnly(request.pathAndQuery()), request.clientAddress()));
         if (request.clientAddress() != null) {
             b.header(CLIENT_HEADER, request.clientAddress());
         }
@@ -115,21 +125,42 @@ public final class NodeHop {
         }
     }
 
-    /** Whether {@code hopHeader} is a valid hop mark for this request (then it runs here, never hops again). */
-    public boolean verify(String hopHeader, String method, String path) {
+    /** The hop mark of a request sent now: {@code <unix seconds>.<HMAC>}. */
+    String mark(String method, String path, String clientAddress) {
+        long now = clock.instant().getEpochSecond();
+        return now + "." + sign(now, method, path, clientAddress);
+    }
+
+    /**
+     * Whether {@code hopHeader} is a valid hop mark for this request, made within {@link #MAX_AGE} of now for this
+     * method, path and client address (the {@value #CLIENT_HEADER} it came with, or null): then it runs here and never
+     * hops again.
+     */
+    public boolean verify(String hopHeader, String method, String path, String clientAddress) {
         if (hopHeader == null) {
             return false;
         }
-        return MessageDigest.isEqual(hopHeader.getBytes(StandardCharsets.US_ASCII),
-                sign(method, path).getBytes(StandardCharsets.US_ASCII));
+        int dot = hopHeader.indexOf('.');
+        long at;
+        try {
+            at = Long.parseLong(hopHeader.substring(0, Math.max(dot, 0)));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (Math.abs(clock.instant().getEpochSecond() - at) > MAX_AGE.toSeconds()) {
+            return false;
+        }
+        return MessageDigest.isEqual(hopHeader.substring(dot + 1).getBytes(StandardCharsets.US_ASCII),
+                sign(at, method, path, clientAddress).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private String sign(String method, String path) {
+    private String sign(long at, String method, String path, String clientAddress) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal((method.toUpperCase(Locale.ROOT) + " " + path)
-                    .getBytes(StandardCharsets.UTF_8)));
+            String signed = at + " " + method.toUpperCase(Locale.ROOT) + " " + path + " "
+                    + (clientAddress == null ? "" : clientAddress);
+            return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 missing", e);
         }

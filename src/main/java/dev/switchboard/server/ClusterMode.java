@@ -109,7 +109,7 @@ final class ClusterMode implements AutoCloseable {
     /** The owner's side of {@link ClusterCallRouter}'s roster snapshot (a hop from another node only). */
     void registerInternalRoutes(io.javalin.config.RoutesConfig routes, CallRouter router) {
         routes.get(ClusterCallRouter.ROSTER_PATH + "{callId}/{tenant}/{app}/{user}", ctx -> {
-            if (!hop.verify(ctx.header(NodeHop.HEADER), "GET", ctx.path())) {
+            if (!hop.verify(ctx.header(NodeHop.HEADER), "GET", ctx.path(), ctx.header(NodeHop.CLIENT_HEADER))) {
                 throw SwitchboardException.notFound("resource");
             }
             Caller user = Caller.user(ctx.pathParam("tenant"), ctx.pathParam("app"), ctx.pathParam("user"),

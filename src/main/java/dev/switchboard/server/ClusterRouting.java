@@ -78,8 +78,8 @@ final class ClusterRouting {
         if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
             return; // roster streams are served here (fed through Redis)
         }
-        if (hop.verify(ctx.header(NodeHop.HEADER), method, path)) {
-            String client = ctx.header(NodeHop.CLIENT_HEADER);
+        String client = ctx.header(NodeHop.CLIENT_HEADER);
+        if (hop.verify(ctx.header(NodeHop.HEADER), method, path, client)) {
             if (client != null) {
                 ctx.attribute(dev.switchboard.client.ClientHandler.HOPPED_CLIENT_ADDRESS, client); // the join's media check
             }
