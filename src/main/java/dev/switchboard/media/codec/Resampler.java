@@ -86,8 +86,8 @@ final class Resampler {
 
     /** Rounded and saturated to 16 bits. */
     static short toShort(float v) {
-        int r = Math.round(v);
-        return (short) (r > Short.MAX_VALUE ? Short.MAX_VALUE : Math.max(r, Short.MIN_VALUE));
+        float c = Math.min(Math.max(v, -32768f), 32767f);
+        return (short) ((int) (c + 32768.5f) - 32768); // positive before the cast, so the cast floors: half rounds up
     }
 
     /** The symmetric 21 taps of {@link #A}. */
