@@ -54,34 +54,63 @@ final class Resampler {
         // 8 → 16 kHz (half-band, gain 2): u[2n+1] is the frame's sample n-12, u[2n] the point between n-13 and n-12;
         // u[j] holds the 16 kHz sample j-6 of this frame, from -6 (the ×3 stage's history) to 319
         int h = UP_HISTORY;
-        for (int n = -3; n < AudioCodec.NARROW_FRAME; n++) {
-            float acc = 0;
+        u[0] = between(in, h - 3); // n = -3
+        u[1] = in[h - 15];
+        for (int n = -2; n < AudioCodec.NARROW_FRAME; n += 2) { // two points at a time: independent sums
+            int newer = h + n - 12;
+            int older = h + n - 13;
+            float s0 = 0;
+            float s1 = 0;
             for (int i = 0; i < B.length; i++) {
-                acc += B[i] * (in[h + n - 12 + i] + in[h + n - 13 - i]);
+                float c = B[i];
+                s0 += c * (in[newer + i] + in[older - i]);
+                s1 += c * (in[newer + 1 + i] + in[older + 1 - i]);
             }
-            u[2 * n + 6] = 2 * acc;
-            u[2 * n + 7] = in[h + n - 12];
+            u[2 * n + 6] = 2 * s0;
+            u[2 * n + 7] = in[newer];
+            u[2 * n + 8] = 2 * s1;
+            u[2 * n + 9] = in[newer + 1];
         }
         // 16 → 48 kHz (gain 3): out[3m+p] = sum over t of 3*A[p+3t] * u[m-t]
         float[] p0 = UP_PHASES[0];
         float[] p1 = UP_PHASES[1];
         float[] p2 = UP_PHASES[2];
         int o = 0;
-        for (int m = 0; m < 2 * AudioCodec.NARROW_FRAME; m++) {
+        for (int m = 0; m < 2 * AudioCodec.NARROW_FRAME; m += 2) { // two instants, three phases: six independent sums
             int j = m + 6;
-            float a = 0;
-            float b = 0;
-            float c = 0;
+            float a0 = 0;
+            float b0 = 0;
+            float c0 = 0;
+            float a1 = 0;
+            float b1 = 0;
+            float c1 = 0;
             for (int t = 0; t < 7; t++) {
                 float s = u[j - t];
-                a += p0[t] * s;
-                b += p1[t] * s;
-                c += p2[t] * s;
+                float s1 = u[j + 1 - t];
+                a0 += p0[t] * s;
+                b0 += p1[t] * s;
+                c0 += p2[t] * s;
+                a1 += p0[t] * s1;
+                b1 += p1[t] * s1;
+                c1 += p2[t] * s1;
             }
-            out[o++] = toShort(a);
-            out[o++] = toShort(b);
-            out[o++] = toShort(c);
+            out[o] = toShort(a0);
+            out[o + 1] = toShort(b0);
+            out[o + 2] = toShort(c0);
+            out[o + 3] = toShort(a1);
+            out[o + 4] = toShort(b1);
+            out[o + 5] = toShort(c1);
+            o += 6;
         }
+    }
+
+    /** The half-band point between {@code in[at - 13]} and {@code in[at - 12]}, times 2 (the interpolator's gain). */
+    private static float between(short[] in, int at) {
+        float s = 0;
+        for (int i = 0; i < B.length; i++) {
+            s += B[i] * (in[at - 12 + i] + in[at - 13 - i]);
+        }
+        return 2 * s;
     }
 
     /** Rounded and saturated to 16 bits. */
