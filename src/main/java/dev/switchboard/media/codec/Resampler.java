@@ -5,10 +5,12 @@ package dev.switchboard.media.codec;
  * a half-band filter between 8 and 16 kHz (51 taps, 26 of them non-zero: flat to 3.5 kHz within 0.01 dB, at least
  * 58 dB down from 4.5 kHz) and a 21-tap filter between 16 and 48 kHz (flat to 3.5 kHz, at least 75 dB down from
  * 11.5 kHz). Down ({@link Decimator}, one per encoder: it keeps the stream's history) the chain removes what would
- * fold into the telephone band: a 4.5–24 kHz tone reaches the 8 kHz stream at least 58 dB down, against 9–23 dB
- * with the 6-sample average this replaced. Up ({@link #up}) it removes the images of the 8 kHz stream: at least 58 dB
- * down, against 10–30 dB for linear interpolation. Group delay: 80 samples at 48 kHz (1.67 ms) down, 85 (1.77 ms) up.
- * Nothing is allocated per frame; the frame-sized working arrays are the calling thread's ({@link #scratch()}).
+ * fold into the telephone band: a 4.5–24 kHz tone reaches the 8 kHz stream at least 58 dB down (5 dB at 4.5 kHz with
+ * the 6-sample average this replaced). Up ({@link #up}) it removes the images of the 8 kHz stream above 4.5 kHz: at
+ * least 59 dB down (10 dB for the linear interpolation it replaced). Both are flat to 3.4 kHz within 0.15 dB through
+ * µ-law (the average lost 2.7 dB at 3.4 kHz, linear interpolation 5.3). Group delay: 80 samples at 48 kHz (1.67 ms)
+ * down, 85 (1.77 ms) up. Nothing is allocated per frame; the frame-sized working arrays are the calling thread's
+ * ({@link #scratch()}). Measured in {@code G711ResamplingTest}; cost in docs/benchmarks.md (session 22).
  */
 final class Resampler {
     static final int FACTOR = 6;
