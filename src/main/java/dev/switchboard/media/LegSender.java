@@ -37,6 +37,9 @@ final class LegSender {
      */
     private final ByteBuffer outBuffer;
     private FrameEncoder encoder;
+    /** The mixer and tick of {@link #encoder}'s last 48 kHz frame: its stream continues only into the next tick. */
+    private AudioMixer encodedBy;
+    private long encodedTick;
     private final OpusEncoderSettings opus;
     /** A WebRTC leg's transport: RTP goes out SRTP-protected through it instead of {@link #channel}. */
     private WebRtcTransport webRtc;
@@ -103,15 +106,28 @@ final class LegSender {
         return true;
     }
 
-    /** Sends this leg its own mix-minus, encoded with its own encoder; {@code narrow}: 160 samples at 8 kHz. */
-    void sendOwn(short[] mix, boolean narrow) {
+    /**
+     * Sends this leg a mix of its own (its mix-minus, hold music, a routed mix) of {@code mixer}'s tick, encoded with its
+     * own encoder, at the tick's rate ({@link AudioMixer#narrow()}: 160 samples at 8 kHz).
+     */
+    void sendOwn(short[] mix, AudioMixer mixer) {
         if (sentEvent()) {
             return;
         }
         if (encoder == null) {
             encoder = codec.newEncoder(opus);
         }
-        int n = narrow ? encoder.encodeNarrow(mix, out, RtpPacket.HEADER_BYTES) : encoder.encode(mix, out, RtpPacket.HEADER_BYTES);
+        int n;
+        if (mixer.narrow()) {
+            n = encoder.encodeNarrow(mix, out, RtpPacket.HEADER_BYTES);
+        } else {
+            if (encodedBy != mixer || encodedTick != mixer.tick() - 1) {
+                encoder.discontinuity(); // the last frame came from the shared encoder, at 8 kHz, or ticks ago
+            }
+            encodedBy = mixer;
+            encodedTick = mixer.tick();
+            n = encoder.encode(mix, out, RtpPacket.HEADER_BYTES);
+        }
         if (n < 0) {
             writer.skipFrame();
             return;

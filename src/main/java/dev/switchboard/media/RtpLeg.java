@@ -395,15 +395,15 @@ public final class RtpLeg implements MediaLeg {
         room.digitReceived(participantId, tone);
     }
 
-    /** Sends this leg a mix of its own (hold music, a routed mix) at the tick's rate ({@code narrow}: 8 kHz). */
-    void sendOwn(short[] mix, boolean narrow) {
-        sender.sendOwn(mix, narrow);
+    /** Sends this leg a mix of its own (hold music, a routed mix) of {@code mixer}'s tick, at the tick's rate. */
+    void sendOwn(short[] mix, AudioMixer mixer) {
+        sender.sendOwn(mix, mixer);
     }
 
     /** Sends this leg its own mix-minus of the mixer's tick, at the tick's rate. */
     void sendOwn(AudioMixer mixer, short[] scratch) {
         mixer.mixMinus(pcm(), scratch);
-        sender.sendOwn(scratch, mixer.narrow());
+        sender.sendOwn(scratch, mixer);
     }
 
     /** Sends this leg the room's shared encoding of the full mix. */

@@ -303,9 +303,9 @@ public final class RtpRoom implements MediaRoom {
                     }
                     short[] hold = ivr.holdFrame(l.participantId());
                     if (hold != null) {
-                        l.sendOwn(hold, mixer.narrow()); // ivr: a held participant hears its music instead of the call
+                        l.sendOwn(hold, mixer); // ivr: a held participant hears its music instead of the call
                     } else if (routing && routed.custom(i)) {
-                        l.sendOwn(routed.mix(i, mixer, voice), mixer.narrow()); // routed: a mix of its own
+                        l.sendOwn(routed.mix(i, mixer, voice), mixer); // routed: a mix of its own
                     } else if (l.contributing()) {
                         l.sendOwn(mixer, scratch);
                     } else {

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The CPU work of one room's 20 ms tick without I/O, as {@code RtpRoom.tick} does it: decode each talker's
  * frame, sum, encode a mix-minus per talker, and one shared encoding for all listeners. The budget is
  * 20 ms per tick for all rooms of a mixer thread, so (legs / tick time) × 20 ms = legs per core for mixing.
+ * {@code resampler}: {@code fir} is the server's G.711 codec; {@code linear} the 6-sample average and linear
+ * interpolation it had until session 22 ({@link LegacyG711}), for a comparison in one run (PCMU only; Opus ignores it).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,6 +33,8 @@ public class MixerTickBenchmark {
     /** Talkers among the legs; -1 = everyone. */
     @Param({"-1", "2"})
     public int talkers;
+    @Param({"fir"})
+    public String resampler;
 
     private final AudioMixer mixer = new AudioMixer();
     private FrameDecoder[] decoders;
@@ -41,6 +45,7 @@ public class MixerTickBenchmark {
     private final short[] scratch = new short[AudioCodec.MIX_FRAME];
     private byte[] out;
     private int talking;
+    private FrameEncoder legacyShared;
 
     @Setup
     public void setUp() {
@@ -50,10 +55,12 @@ public class MixerTickBenchmark {
         pcm = new short[legs][AudioCodec.MIX_FRAME];
         FrameEncoder source = codec.newEncoder();
         out = new byte[source.maxPayloadBytes()];
+        boolean legacy = resampler.equals("linear") && codec == AudioCodec.PCMU;
         for (int l = 0; l < legs; l++) {
-            decoders[l] = codec.newDecoder();
-            encoders[l] = codec.newEncoder();
+            decoders[l] = legacy ? new LegacyG711.Decoder() : codec.newDecoder();
+            encoders[l] = legacy ? new LegacyG711.Encoder() : codec.newEncoder();
         }
+        legacyShared = legacy ? new LegacyG711.Encoder() : null;
         EncodedTones tones = EncodedTones.of(codec, legs);
         payloads = tones.payloads();
         lengths = tones.lengths();
@@ -72,7 +79,8 @@ public class MixerTickBenchmark {
             bytes += encoders[l].encode(scratch, out, 0);
         }
         if (talking < legs) {
-            bytes += mixer.encodeShared(codec) * (legs - talking);
+            int shared = legacyShared != null ? legacyShared.encode(mixer.fullMix(), out, 0) : mixer.encodeShared(codec);
+            bytes += shared * (legs - talking);
         }
         return bytes;
     }

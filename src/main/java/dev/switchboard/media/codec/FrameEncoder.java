@@ -1,7 +1,7 @@
 package dev.switchboard.media.codec;
 
 /**
- * Turns 20 ms of 48 kHz mono PCM into one RTP payload. Stateful (Opus), one per outgoing stream;
+ * Turns 20 ms of 48 kHz mono PCM into one RTP payload. Stateful (Opus; G.711's resampling filter), one per outgoing stream;
  * used by one thread at a time (the mixer thread). Never allocates per frame.
  */
 public interface FrameEncoder {
@@ -23,6 +23,15 @@ public interface FrameEncoder {
      */
     default int encodeNarrow(short[] pcm, byte[] out, int offset) {
         throw new UnsupportedOperationException("not a narrowband codec");
+    }
+
+    /**
+     * The next {@link #encode} does not continue the last one: the frames in between went out from another encoder
+     * (the room's shared one, a leg's own), at 8 kHz ({@link #encodeNarrow}), as key-press events, or not at all. A
+     * G.711 encoder then starts its resampling filter afresh from that frame instead of from the stale samples it
+     * kept; Opus ignores it (its decoder sees a switch of encoder as an SFU's speaker switch).
+     */
+    default void discontinuity() {
     }
 
     /**

@@ -28,6 +28,10 @@ public final class AudioMixer {
     private final FrameEncoder[] sharedEncoders = new FrameEncoder[CODECS.length];
     private final byte[][] sharedPayloads = new byte[CODECS.length][];
     private final int[] sharedLengths = new int[CODECS.length];
+    /** The tick each shared encoder last encoded at 48 kHz (a G.711 encoder's filter continues only from the last tick). */
+    private final long[] sharedWideTicks = new long[CODECS.length];
+    /** Ticks begun, this one included. */
+    private long ticks;
     private final OpusEncoderSettings opus;
     private boolean fullMixReady;
     private int contributors;
@@ -59,6 +63,7 @@ public final class AudioMixer {
     public void begin(boolean narrow) {
         this.narrow = narrow;
         this.n = narrow ? AudioCodec.NARROW_FRAME : WIDE;
+        ticks++;
         java.util.Arrays.fill(total, 0, n, 0);
         for (int i = 0; i < CODECS.length; i++) {
             sharedLengths[i] = -2;
@@ -93,6 +98,11 @@ public final class AudioMixer {
     /** True if this tick mixes at 8 kHz. */
     public boolean narrow() {
         return narrow;
+    }
+
+    /** The number of the current tick (1 for the first {@link #begin()}): a stream's encoder continues from tick - 1. */
+    public long tick() {
+        return ticks;
     }
 
     public int contributors() {
@@ -140,8 +150,17 @@ public final class AudioMixer {
                 sharedEncoders[c] = codec.newEncoder(opus);
                 sharedPayloads[c] = new byte[sharedEncoders[c].maxPayloadBytes()];
             }
-            sharedLengths[c] = narrow ? sharedEncoders[c].encodeNarrow(fullMix(), sharedPayloads[c], 0)
-                    : sharedEncoders[c].encode(fullMix(), sharedPayloads[c], 0);
+            FrameEncoder e = sharedEncoders[c];
+            if (narrow) {
+                sharedLengths[c] = e.encodeNarrow(fullMix(), sharedPayloads[c], 0);
+                sharedWideTicks[c] = 0;
+            } else {
+                if (sharedWideTicks[c] != ticks - 1) {
+                    e.discontinuity(); // skipped ticks, came from 8 kHz, or re-encoded in this tick after a remove
+                }
+                sharedLengths[c] = e.encode(fullMix(), sharedPayloads[c], 0);
+                sharedWideTicks[c] = ticks;
+            }
         }
         return sharedLengths[c];
     }

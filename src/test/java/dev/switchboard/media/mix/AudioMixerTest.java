@@ -101,4 +101,32 @@ class AudioMixerTest {
         mixer.begin();
         assertThat(mixer.narrow()).isFalse();
     }
+
+    @Test
+    void theSharedG711EncoderStartsAfreshWhenItsStreamDidNotRunLastTick() {
+        // tick 1: a loud full mix; tick 2: the room mixed at 8 kHz; tick 3: a quiet one at 48 kHz again. The shared
+        // encoder's resampling filter must not replay tick 1's last 1.7 ms at the start of tick 3, nor after a remove
+        mixer.begin();
+        mixer.add(constant(20000));
+        mixer.encodeShared(AudioCodec.PCMU);
+        mixer.begin(true);
+        mixer.add(constant(100));
+        mixer.encodeShared(AudioCodec.PCMU);
+        mixer.begin();
+        mixer.add(constant(300));
+        mixer.encodeShared(AudioCodec.PCMU);
+        for (byte b : mixer.sharedPayload(AudioCodec.PCMU)) {
+            assertThat(G711.ulawToLinear(b)).as("after an 8 kHz tick").isBetween((short) 290, (short) 310);
+        }
+        mixer.begin();
+        short[] loud = constant(20000);
+        mixer.add(loud);
+        mixer.add(constant(300));
+        mixer.encodeShared(AudioCodec.PCMU);
+        mixer.remove(loud); // muted mid-tick: re-encoded in the same tick
+        mixer.encodeShared(AudioCodec.PCMU);
+        for (byte b : mixer.sharedPayload(AudioCodec.PCMU)) {
+            assertThat(G711.ulawToLinear(b)).as("re-encoded after a remove").isBetween((short) 290, (short) 310);
+        }
+    }
 }
