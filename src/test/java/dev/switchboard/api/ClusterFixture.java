@@ -55,13 +55,20 @@ final class ClusterFixture implements AutoCloseable {
      * {@code switchboard_cluster_nodes}) holds at least as many live nodes.
      */
     void awaitNodes(String... ids) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long start = System.nanoTime();
+        long registered = -1;
+        long deadline = start + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             boolean all = true;
             for (String id : ids) {
                 all &= jedis.exists("sb:node:" + id);
             }
+            if (all && registered < 0) {
+                registered = System.nanoTime();
+            }
             if (all && seenByAll(ids)) {
+                System.out.println("cluster: nodes " + List.of(ids) + " registered after " + (registered - start) / 1_000_000
+                        + " ms, seen by each other " + (System.nanoTime() - registered) / 1_000_000 + " ms later");
                 return;
             }
             Thread.sleep(100);
