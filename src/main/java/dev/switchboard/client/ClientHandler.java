@@ -34,11 +34,15 @@ public final class ClientHandler {
     private final CallRouter calls;
     private final BearerAuthenticator authenticator;
     private final RosterStreams rosterStreams;
+    private final java.time.Duration pingPeriod;
 
-    public ClientHandler(CallRouter calls, BearerAuthenticator authenticator, RosterStreams rosterStreams) {
+    /** @param pingPeriod how often a roster stream is pinged: within the WebSocket idle timeout (half of it) */
+    public ClientHandler(CallRouter calls, BearerAuthenticator authenticator, RosterStreams rosterStreams,
+                         java.time.Duration pingPeriod) {
         this.calls = calls;
         this.authenticator = authenticator;
         this.rosterStreams = rosterStreams;
+        this.pingPeriod = pingPeriod;
     }
 
     /** {@code POST /client/v1/calls/{callId}/participants}: 201, Location, the SDP answer. */
@@ -136,8 +140,8 @@ public final class ClientHandler {
         RosterSlot slot = ctx.attribute(SLOT);
         WebSocketRosterChannel channel = new WebSocketRosterChannel(ctx.session);
         // a call where nothing changes sends nothing (no levels on a node that does not hold the call): pings keep
-        // the stream past the HTTP server's idle timeout (30 s), as on the ring stream
-        ctx.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
+        // the stream past the WebSocket idle timeout (--websocket-idle-timeout), as on the ring stream
+        ctx.enableAutomaticPings(pingPeriod.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             rosterStreams.open(slot, channel, () -> calls.send(new CallCommand.GetRoster(slot.callId(), slot.user())));
         } catch (SwitchboardException e) {

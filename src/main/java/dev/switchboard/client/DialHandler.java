@@ -33,12 +33,16 @@ public final class DialHandler {
     private final BearerAuthenticator authenticator;
     private final CallingBots bots;
     private final Duration answerWindow;
+    private final Duration pingPeriod;
 
-    public DialHandler(CallRouter calls, BearerAuthenticator authenticator, CallingBots bots, Duration answerWindow) {
+    /** @param pingPeriod how often a ring stream is pinged: within the WebSocket idle timeout (half of it) */
+    public DialHandler(CallRouter calls, BearerAuthenticator authenticator, CallingBots bots, Duration answerWindow,
+                       Duration pingPeriod) {
         this.calls = calls;
         this.authenticator = authenticator;
         this.bots = bots;
         this.answerWindow = answerWindow;
+        this.pingPeriod = pingPeriod;
     }
 
     /** {@code POST /client/v1/apps/{appId}/calls}: 201, Location, the SDP answer; the bot's webhook hears the call. */
@@ -123,7 +127,7 @@ public final class DialHandler {
 
     public void ringConnected(io.javalin.websocket.WsConnectContext ctx, RingStreams rings) {
         Caller user = ctx.attribute(RING_USER);
-        ctx.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
+        ctx.enableAutomaticPings(pingPeriod.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         rings.opened(user, ctx.session); // the stream's first message is {"type":"listening"}
     }
 

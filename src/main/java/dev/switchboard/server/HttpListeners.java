@@ -52,6 +52,8 @@ final class HttpListeners {
         // default and keeps the cached text for a matched prefix: a token differing from an earlier line only in the case
         // of its letters was read as that line (KeepAliveHeadersTest). Header values must reach us byte for byte.
         cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+        // roster and ring streams: the handlers ping every half of it (HttpSettings#websocketPingPeriod)
+        cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setIdleTimeout(config.websocketIdleTimeout()));
         cfg.jetty.host = config.host();
         cfg.jetty.port = config.port();
         // Javalin adds its own http connector only when none is added: add them all, http first (Javalin's port())

@@ -13,11 +13,15 @@ import java.time.Duration;
  *                  null to derive it when the server starts (see {@link ServerConfig#urlHost()})
  * @param headerTimeout the longest a client may take to send a request's line and headers, from its first byte; a
  *                  slower client is disconnected (slow-loris)
+ * @param websocketIdleTimeout how long a WebSocket (roster and ring streams) may carry nothing before it is closed;
+ *                  the server pings each stream every half of it, so only a connection that went dark is closed
  */
-public record HttpSettings(String host, int port, String publicUrl, Duration headerTimeout) {
+public record HttpSettings(String host, int port, String publicUrl, Duration headerTimeout, Duration websocketIdleTimeout) {
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
-    public static final HttpSettings DEFAULTS = new HttpSettings("127.0.0.1", DEFAULT_PORT, null, DEFAULT_HEADER_TIMEOUT);
+    public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final HttpSettings DEFAULTS = new HttpSettings("127.0.0.1", DEFAULT_PORT, null, DEFAULT_HEADER_TIMEOUT,
+            DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
 
     public HttpSettings {
         java.util.Objects.requireNonNull(host, "host");
@@ -31,22 +35,35 @@ public record HttpSettings(String host, int port, String publicUrl, Duration hea
         if (headerTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("header timeout must be at least 1 ms, was " + headerTimeout);
         }
+        java.util.Objects.requireNonNull(websocketIdleTimeout, "websocketIdleTimeout");
+        if (websocketIdleTimeout.toMillis() < 1000) {
+            throw new IllegalArgumentException("--websocket-idle-timeout must be at least 1s, was " + websocketIdleTimeout);
+        }
+    }
+
+    /** How often the server pings a WebSocket stream: every half of the idle timeout. */
+    public Duration websocketPingPeriod() {
+        return websocketIdleTimeout.dividedBy(2);
     }
 
     public HttpSettings withHost(String value) {
-        return new HttpSettings(value, port, publicUrl, headerTimeout);
+        return new HttpSettings(value, port, publicUrl, headerTimeout, websocketIdleTimeout);
     }
 
     public HttpSettings withPort(int value) {
-        return new HttpSettings(host, value, publicUrl, headerTimeout);
+        return new HttpSettings(host, value, publicUrl, headerTimeout, websocketIdleTimeout);
     }
 
     public HttpSettings withPublicUrl(String value) {
-        return new HttpSettings(host, port, value, headerTimeout);
+        return new HttpSettings(host, port, value, headerTimeout, websocketIdleTimeout);
     }
 
     public HttpSettings withHeaderTimeout(Duration value) {
-        return new HttpSettings(host, port, publicUrl, value);
+        return new HttpSettings(host, port, publicUrl, value, websocketIdleTimeout);
+    }
+
+    public HttpSettings withWebsocketIdleTimeout(Duration value) {
+        return new HttpSettings(host, port, publicUrl, headerTimeout, value);
     }
 
     /** The {@code serve} flags of this part (a picocli mixin). */
@@ -71,8 +88,13 @@ public record HttpSettings(String host, int port, String publicUrl, Duration hea
                         + "number is seconds); a slower client is disconnected (default: 10s).")
         Duration headerTimeout;
 
+        @Option(names = "--websocket-idle-timeout", defaultValue = "30s", converter = SettingConverters.DurationConverter.class,
+                description = "How long a roster or ring stream (WebSocket) may carry nothing before it is closed, at "
+                        + "least 1s; the server pings each stream every half of it, so only a dead connection is cut (default: 30s).")
+        Duration websocketIdleTimeout;
+
         HttpSettings settings() {
-            return new HttpSettings(host, port, publicUrl, headerTimeout);
+            return new HttpSettings(host, port, publicUrl, headerTimeout, websocketIdleTimeout);
         }
     }
 }

@@ -154,6 +154,10 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
         return http.headerTimeout();
     }
 
+    public java.time.Duration websocketIdleTimeout() {
+        return http.websocketIdleTimeout();
+    }
+
     public Path dataDir() {
         return storage.dataDir();
     }

@@ -80,12 +80,13 @@ record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draini
         GraphRoutes.registerAudioRouting(cfg.routes, new AudioRoutingHandler(router, requests));
         GraphRoutes.registerSharingAndDeviceQuality(cfg.routes, new ContentSharingSessionsHandler(router, requests),
                 new DeviceQualityHandler(requests, deviceQuality, java.time.Clock.systemUTC()));
-        ClientRoutes.register(cfg.routes, new ClientHandler(router, authority.authenticator(), rosterStreams));
+        ClientRoutes.register(cfg.routes, new ClientHandler(router, authority.authenticator(), rosterStreams,
+                config.http().websocketPingPeriod()));
         // people call bots (docs/inbound-calls.md)
         GraphRoutes.registerIncoming(cfg.routes, new IncomingCallsHandler(router, requests,
                 new CallbackCheck(callbackPolicy), callingBots, config.inbound().answerWindow()));
         ClientRoutes.registerDial(cfg.routes, new DialHandler(router, authority.authenticator(),
-                callingBots, config.inbound().answerWindow()), ringStreams);
+                callingBots, config.inbound().answerWindow(), config.http().websocketPingPeriod()), ringStreams);
         IvrRoutes.register(cfg.routes, new IvrHandler(router, requests, calls));
         JoinPage.register(cfg.routes, new JoinPage(joinSignIn(authority)));
         adminConsole.register(cfg.routes, calls.directory(), router, authority.authenticator(), authority.directory(),

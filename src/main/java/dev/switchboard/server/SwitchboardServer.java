@@ -154,6 +154,9 @@ public final class SwitchboardServer implements AutoCloseable {
         if (cluster != null) {
             outgoing = cluster.build(journal, () -> calls().liveCalls(), bots.events(), rosterStreams, ringStreams);
             bots.numberFrom(cluster.node().webhookSequences()); // a survivor continues a dead owner's numbering
+            Gauge.builder("switchboard.cluster.nodes", cluster.node(), n -> n.nodes().size())
+                    .description("live nodes of the cluster (this one included) in this node's view, refreshed each second")
+                    .register(metrics);
         }
         List<CallEventSink> all = List.of(outgoing, rosterStreams, ringStreams, new JoinLinks(this::baseUrl),
                 adminConsole.events());

@@ -37,7 +37,8 @@ class DashboardFeedBusyTest {
         Path wav = dir.resolve("tone-440.wav");
         ChromiumWebRtcTest.writeTone(wav, 440, 1);
         List<InputStream> feeds = new ArrayList<>();
-        try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver();
+        // the bot outlives the server: the live call's last notifications arrive at once (not retried for the 10 s drain)
+        try (CallbackReceiver bot = new CallbackReceiver(); TestServer server = TestServer.start();
              Chromium page = new Chromium(wav.toAbsolutePath(), dir)) {
             String admin = adminToken(server);
             for (int i = 0; i < 64; i++) {

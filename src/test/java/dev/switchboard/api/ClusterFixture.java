@@ -50,21 +50,41 @@ final class ClusterFixture implements AutoCloseable {
         return nodes.get(id);
     }
 
-    /** Waits until {@code ids} are registered and every node has seen every other (one view refresh). */
-    void awaitNodes(String... ids) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    /**
+     * Waits until {@code ids} are registered and every one of them has seen them all: its view (refreshed each second,
+     * {@code switchboard_cluster_nodes}) holds at least as many live nodes.
+     */
+    void awaitNodes(String... ids) throws Exception {
+        long start = System.nanoTime();
+        long registered = -1;
+        long deadline = start + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             boolean all = true;
             for (String id : ids) {
                 all &= jedis.exists("sb:node:" + id);
             }
-            if (all) {
-                Thread.sleep(2500); // every node refreshes its view each second
+            if (all && registered < 0) {
+                registered = System.nanoTime();
+            }
+            if (all && seenByAll(ids)) {
+                System.out.println("cluster: nodes " + List.of(ids) + " registered after " + (registered - start) / 1_000_000
+                        + " ms, seen by each other " + (System.nanoTime() - registered) / 1_000_000 + " ms later");
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("nodes " + List.of(ids) + " did not register: " + jedis.hgetAll("sb:nodes"));
+        throw new AssertionError("nodes " + List.of(ids) + " did not register or see each other: " + jedis.hgetAll("sb:nodes"));
+    }
+
+    private boolean seenByAll(String... ids) throws Exception {
+        for (String id : ids) {
+            ServerProcess p = nodes.get(id);
+            if (p == null || !p.process().isAlive()
+                    || dev.switchboard.testsupport.Prometheus.sample(p.baseUrl(), "switchboard_cluster_nodes") < ids.length) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A roster stream opened on the node that does not hold the call gets no levels (docs/roster-stream.md) and, in a
  * call where nothing changes, no message at all for a long while. It must stay open through that silence (longer
  * than the HTTP server's 30 s idle timeout) and still carry the next change: a participant following the roster
- * through any node is not cut off because the call was quiet.
+ * through any node is not cut off because the call was quiet. The nodes run with a short WebSocket idle timeout
+ * (the production 30 s is ServeCommandTest's) and the quiet spell lasts three of them.
  */
 class ClusterQuietRosterStreamTest {
-    /** Longer than Jetty's default WebSocket idle timeout (30 s), which closed quiet streams with 1001. */
-    static final Duration QUIET = Duration.ofSeconds(45);
+    /** The nodes' {@code --websocket-idle-timeout}: without pings a quiet stream closed with 1001 after this. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration QUIET = IDLE_TIMEOUT.multipliedBy(3);
 
     @Test
     void aRosterStreamOnTheOtherNodeOutlastsAQuietSpellAndCarriesTheNextChange(@TempDir Path dir) throws Exception {
@@ -36,7 +38,8 @@ class ClusterQuietRosterStreamTest {
              CallbackReceiver bot = new CallbackReceiver();
              RtpPeer botPeer = new RtpPeer("127.0.0.1");
              RtpPeer alicePeer = new RtpPeer("127.0.0.1")) {
-            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer);
+            ClusterFixture.CallOnTwoNodes on = cluster.callOnTwoNodes(bot.url(), botPeer,
+                    "--websocket-idle-timeout", IDLE_TIMEOUT.toMillis() + "ms");
             String botToken = on.botToken();
             Call call = on.call();
             ServerProcess owner = on.owner();

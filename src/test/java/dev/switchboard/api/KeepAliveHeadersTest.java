@@ -30,16 +30,21 @@ class KeepAliveHeadersTest {
     static String token;
     static String callId;
 
+    /** Listens until the server has stopped: its last notifications arrive at once, not retried for its 10 s drain. */
+    static dev.switchboard.tools.CallbackReceiver bot;
+
     @BeforeAll
     static void start() throws Exception {
+        bot = new dev.switchboard.tools.CallbackReceiver();
         server = TestServer.start();
         token = Tokens.devBotToken(server.baseUrl());
-        callId = server.groupCall("http://127.0.0.1:9/cb", token);
+        callId = server.groupCall(bot.url(), token);
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        bot.close();
     }
 
     @Test

@@ -52,6 +52,12 @@ class WebhookNotifierTest {
         bot.close();
     }
 
+    /**
+     * The drain timeout of a test whose bot still answers 503 when it ends: the close in {@link #stop()} gives up
+     * what is left after this rather than after fast()'s 5 s (closing under an outage has tests of its own).
+     */
+    private static final Duration NEVER_RECOVERS_DRAIN = Duration.ofMillis(200);
+
     private WebhookNotifier notifier(NotifierSettings settings) {
         notifier = new WebhookNotifier(settings, signer, meters);
         return notifier;
@@ -186,7 +192,9 @@ class WebhookNotifierTest {
 
     @Test
     void anOutageOf503ThenRecoveryDeliversEverythingInOrderAndEachOnceAccepted() throws Exception {
-        long outageMs = Long.getLong("switchboard.test.outageMs", 30_000); // the 30 s; -D to shorten locally
+        // the outage was 30 s; against fast()'s 200 ms retry cap, 5 s is already ~25 capped retries of the same
+        // POST behind which the other 20 changes pile up, the same behaviour in a sixth of the time (-D for a longer one)
+        long outageMs = Long.getLong("switchboard.test.outageMs", 5_000);
         notifier(fast());
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(outageMs);
         bot.answer(r -> System.nanoTime() < until ? status(503) : status(200));
@@ -455,7 +463,7 @@ class WebhookNotifierTest {
     @Test
     void theGlobalLimitRefusesANewNotificationOfACallWithNothingWaiting() throws Exception {
         bot.answer(r -> status(503));
-        notifier(fast().withQueueLimits(2, 2));
+        notifier(fast().withQueueLimits(2, 2).withDrainTimeout(NEVER_RECOVERS_DRAIN));
         notifier.enqueue(callState("call-1", callback, 1, "established"));
         notifier.enqueue(callState("call-2", callback, 2, "established"));
         notifier.enqueue(callState("call-3", callback, 3, "established")); // nothing of call-3 to evict: refused
@@ -509,7 +517,7 @@ class WebhookNotifierTest {
     void aTerminatedNotificationRefusedByTheGlobalLimitRetiresAnIdleQueueAtOnce() throws Exception {
         URI down = bot.uri("/down");
         bot.answer(r -> status(r.path().equals("/down") ? 503 : 200));
-        notifier(fast().withQueueLimits(2, 2));
+        notifier(fast().withQueueLimits(2, 2).withDrainTimeout(NEVER_RECOVERS_DRAIN));
         notifier.enqueue(callState("call-1", callback, 1, "established"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.acceptedMarkers().equals(List.of(1)) && notifier.queueDepth() == 0);
         notifier.enqueue(callState("call-2", down, 2, "established"));  // call-2's two take the whole global budget

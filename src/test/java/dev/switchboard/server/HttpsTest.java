@@ -36,8 +36,15 @@ class HttpsTest {
     static HttpClient https;
     static String base;
 
+    /**
+     * The calls' webhook, listening until every server of the class has stopped: a server stopping with a live call
+     * delivers its last notifications at once, where an address nobody listens on kept it retrying for its 10 s drain.
+     */
+    static dev.switchboard.tools.CallbackReceiver bot;
+
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        bot = new dev.switchboard.tools.CallbackReceiver();
         server = TestServer.start(cfg -> cfg.withHttps(new HttpsSettings(0, null, null, List.of())));
         https = LocalTls.client(server.dataDir());
         base = "https://localhost:" + server.server().httpsPort();
@@ -46,6 +53,7 @@ class HttpsTest {
     @AfterAll
     static void stop() {
         server.close();
+        bot.close();
     }
 
     static String form(String... kv) {
@@ -75,10 +83,10 @@ class HttpsTest {
 
     static String callBody() {
         return """
-                {"callbackUri":"http://127.0.0.1:9/callback","requestedModalities":["audio"],
+                {"callbackUri":"%s","requestedModalities":["audio"],
                  "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
                  "targets":[{"identity":{"user":{"id":"%s"}}},{"identity":{"user":{"id":"%s"}}}]}"""
-                .formatted(DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
+                .formatted(bot.url(), DevIdentities.ALICE_ID, DevIdentities.BOB_ID);
     }
 
     @Test

@@ -29,7 +29,8 @@ class MetricsTest {
 
     @Test
     void aMutedCallShowsUpInEveryMetricFamily() throws Exception {
-        try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver();
+        // the bot outlives the server: the live call's last notifications arrive at once (not retried for the 10 s drain)
+        try (CallbackReceiver bot = new CallbackReceiver(); TestServer server = TestServer.start();
              Softphone alicePhone = new Softphone("127.0.0.1", AudioCodec.PCMU, new ToneSource(660, AudioCodec.MIX_RATE))) {
             String token = Tokens.devBotToken(server.baseUrl());
             String callId = createGroupCall(server.baseUrl(), token, bot.url());

@@ -228,6 +228,20 @@ class ServeCommandTest {
         assertThat(bad.err()).contains("--header-timeout").contains("'0s' is not a positive duration");
     }
 
+    /** The production value docs/operations.md and docs/roster-stream.md give; the tests of quiet streams run shorter. */
+    @Test
+    void theWebsocketIdleTimeoutComesFromFlagOrEnvironmentAndDefaultsToThirtySeconds() throws Exception {
+        assertThat(HttpSettings.DEFAULTS.websocketIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(HttpSettings.DEFAULTS.websocketPingPeriod()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("websocketIdleTimeout").asText())
+                .isEqualTo("30000ms");
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_WEBSOCKET_IDLE_TIMEOUT", "2s"), "--print-config")
+                .out()).get("websocketIdleTimeout").asText()).isEqualTo("2000ms");
+        Run bad = serve(Map.of(), "--websocket-idle-timeout", "500ms", "--print-config");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--websocket-idle-timeout").contains("at least 1s");
+    }
+
     @Test
     void badSettingsGiveOneClearLineAndUsageExitCode(@TempDir Path dir) throws Exception {
         assertThat(serve(Map.of(), "--port", "70000", "--print-config").err()).contains("--port").contains("'70000' is not a port");
