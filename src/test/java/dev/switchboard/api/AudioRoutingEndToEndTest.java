@@ -105,10 +105,7 @@ class AudioRoutingEndToEndTest {
                     DevIdentities.BOB_ID));
             var participants = bot.communications().calls().byCallId(call.getId()).participants();
             ClientApi aliceApi = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.aliceToken(server.baseUrl()));
-            ClientApi.Joined first = aliceApi.join(call.getId(), alice.offer("sendrecv"));
-            int port = MuteEndToEndTest.audioPort(first.sdpAnswer());
-            alice.sendReceiverReport(port);
-            alice.startTone(port, ALICE_HZ, 6000);
+            ClientApi.Joined first = join(aliceApi, call, alice, ALICE_HZ);
             join(call, Tokens.bobToken(server.baseUrl()), bob, BOB_HZ);
             awaitHearing(bob, ALICE_HZ);
             participants.byParticipantId(first.participantId()).mute().post(new MutePostRequestBody());
@@ -116,12 +113,8 @@ class AudioRoutingEndToEndTest {
 
             alice.stopTone();
             aliceApi.leave(first);
-            ClientApi.Joined again = aliceApi.join(call.getId(), aliceAgain.offer("sendrecv"));
+            ClientApi.Joined again = join(aliceApi, call, aliceAgain, ALICE_HZ);
             assertThat(again.participantId()).as("a new participant").isNotEqualTo(first.participantId());
-            JOINED.add(again.participantId());
-            int againPort = MuteEndToEndTest.audioPort(again.sdpAnswer());
-            aliceAgain.sendReceiverReport(againPort);
-            aliceAgain.startTone(againPort, ALICE_HZ, 6000);
             Participant read = participants.byParticipantId(again.participantId()).get();
             assertThat(read.getIsMuted()).isTrue();
             assertThat(read.getMediaStreams()).anySatisfy(m -> assertThat(m.getServerMuted()).isTrue());
@@ -152,13 +145,17 @@ class AudioRoutingEndToEndTest {
 
     /** Joins through the client API, latches the leg and starts the peer's tone; the participant id. */
     static String join(Call call, String userToken, RtpPeer peer, double hz) throws Exception {
-        ClientApi client = new ClientApi(new ServerHttp(server.baseUrl()), userToken);
+        return join(new ClientApi(new ServerHttp(server.baseUrl()), userToken), call, peer, hz).participantId();
+    }
+
+    /** {@link #join(Call, String, RtpPeer, double)} as {@code client}; the leg (to leave it). */
+    static ClientApi.Joined join(ClientApi client, Call call, RtpPeer peer, double hz) throws Exception {
         ClientApi.Joined joined = client.join(call.getId(), peer.offer("sendrecv"));
         int port = MuteEndToEndTest.audioPort(joined.sdpAnswer());
         peer.sendReceiverReport(port);
         peer.startTone(port, hz, 6000);
         JOINED.add(joined.participantId());
-        return joined.participantId();
+        return joined;
     }
 
     static void awaitHearing(RtpPeer ear, double hz) {
