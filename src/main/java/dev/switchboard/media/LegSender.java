@@ -121,8 +121,8 @@ final class LegSender {
         if (mixer.narrow()) {
             n = encoder.encodeNarrow(mix, out, RtpPacket.HEADER_BYTES);
         } else {
-            if (encodedBy != mixer || encodedTick != mixer.tick() - 1) {
-                encoder.discontinuity(); // the last frame came from the shared encoder, at 8 kHz, or ticks ago
+            if (encodedBy != mixer || encodedTick != mixer.tick() - 1 || mixer.restartsEncoders()) {
+                encoder.discontinuity(); // the last frame came from the shared encoder, at 8 kHz, ticks ago, or a mute came
             }
             encodedBy = mixer;
             encodedTick = mixer.tick();

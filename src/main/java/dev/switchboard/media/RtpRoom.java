@@ -241,7 +241,9 @@ public final class RtpRoom implements MediaRoom {
         int n = 0;
         int p = 0;
         long lastSend = 0;
-        mutesSeen = mutes.get(); // frames pulled below are checked against the flags under the playout lock
+        long announced = mutes.get();
+        boolean muteSinceLastTick = announced != mutesSeen;
+        mutesSeen = announced; // frames pulled below are checked against the flags under the playout lock
         try {
             RtpLeg[] ls = legs.current();
             if (talkers.length < ls.length) {
@@ -255,6 +257,9 @@ public final class RtpRoom implements MediaRoom {
             }
             boolean narrow = ivr.idle() && allNarrowband(ls); // 8 kHz mix: no 48 kHz round trip (docs/media.md)
             mixer.begin(narrow);
+            if (muteSinceLastTick) {
+                mixer.restartEncoders(); // the encoders' filter history may hold the muted leg's last 2 ms
+            }
             for (int i = 0; i < ls.length; i++) {
                 RtpLeg l = ls[i];
                 if (l.pullFrame(narrow)) {
@@ -300,6 +305,7 @@ public final class RtpRoom implements MediaRoom {
                         mutesSeen = m;
                         n = withdrawMuted(n);
                         p = withdrawMutedPrivates(p);
+                        mixer.restartEncoders(); // no filter history of a muted leg in this send or later ones
                     }
                     short[] hold = ivr.holdFrame(l.participantId());
                     if (hold != null) {

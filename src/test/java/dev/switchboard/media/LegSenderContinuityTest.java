@@ -54,6 +54,41 @@ class LegSenderContinuityTest {
         }
     }
 
+    /**
+     * After a mute (the room calls {@link AudioMixer#restartEncoders()} when one was announced), no encoder's filter
+     * history carries the muted audio into a later packet: the first frame of silence is heard as digital silence.
+     * {@code MediaFuzzTest} checks the same through a real room.
+     */
+    @Test
+    void aMuteRestartsTheSharedAndTheOwnEncodersSoNoHistoryOfTheMutedAudioIsSent() throws Exception {
+        try (DatagramSocket ear = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket ownEar = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramChannel channel = DatagramChannel.open()) {
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ear.setSoTimeout(15_000);
+            ownEar.setSoTimeout(15_000);
+            LegCounters counters = new LegCounters(new MediaCounters(new SimpleMeterRegistry(), () -> 0, () -> 0, () -> 0));
+            LegSender shared = new LegSender(channel, new InetSocketAddress(InetAddress.getLoopbackAddress(), ear.getLocalPort()),
+                    AudioCodec.PCMU, 0, counters);
+            LegSender own = new LegSender(channel, new InetSocketAddress(InetAddress.getLoopbackAddress(), ownEar.getLocalPort()),
+                    AudioCodec.PCMU, 0, counters);
+            AudioMixer mixer = new AudioMixer();
+            short[] loud = constant(20000);
+            mixer.begin(); // tick 1: a talker is heard, through the shared encoder and through an own one
+            mixer.add(loud);
+            shared.sendShared(mixer);
+            own.sendOwn(loud, mixer);
+            receive(ear);
+            receive(ownEar);
+            mixer.begin(); // tick 2: the talker was muted since: nothing to mix, and the room says a mute came
+            mixer.restartEncoders();
+            shared.sendShared(mixer);
+            own.sendOwn(constant(0), mixer);
+            assertThat(range(receive(ear))).as("the shared encoder's first frame after the mute").containsExactly(0, 0);
+            assertThat(range(receive(ownEar))).as("an own encoder's first frame after the mute").containsExactly(0, 0);
+        }
+    }
+
     private static short[] constant(int v) {
         short[] s = new short[AudioCodec.MIX_FRAME];
         Arrays.fill(s, (short) v);

@@ -32,6 +32,8 @@ public final class AudioMixer {
     private final long[] sharedWideTicks = new long[CODECS.length];
     /** Ticks begun, this one included. */
     private long ticks;
+    /** The tick in which a mute was announced ({@link #restartEncoders()}); its encodes start their filters afresh. */
+    private long restartTick = -1;
     private final OpusEncoderSettings opus;
     private boolean fullMixReady;
     private int contributors;
@@ -95,6 +97,24 @@ public final class AudioMixer {
         }
     }
 
+    /**
+     * A mute was announced since the last send: from the next encode of this tick on, every encoder starts its filters
+     * afresh instead of from its history, which may hold the last 2 ms of the muted leg's audio (a G.711 listener's
+     * resampler delay), and shared encodings made so far are dropped and re-encoded on demand. No packet sent after a
+     * mute carries any of the muted audio, not even from before it (docs/media.md, "G.711 resampling").
+     */
+    public void restartEncoders() {
+        restartTick = ticks;
+        for (int i = 0; i < CODECS.length; i++) {
+            sharedLengths[i] = -2;
+        }
+    }
+
+    /** True once {@link #restartEncoders()} was called in this tick: a leg's own encoder starts afresh too. */
+    public boolean restartsEncoders() {
+        return restartTick == ticks;
+    }
+
     /** True if this tick mixes at 8 kHz. */
     public boolean narrow() {
         return narrow;
@@ -155,8 +175,8 @@ public final class AudioMixer {
                 sharedLengths[c] = e.encodeNarrow(fullMix(), sharedPayloads[c], 0);
                 sharedWideTicks[c] = 0;
             } else {
-                if (sharedWideTicks[c] != ticks - 1) {
-                    e.discontinuity(); // skipped ticks, came from 8 kHz, or re-encoded in this tick after a remove
+                if (sharedWideTicks[c] != ticks - 1 || restartTick == ticks) {
+                    e.discontinuity(); // skipped ticks, came from 8 kHz, re-encoded after a remove, or after a mute
                 }
                 sharedLengths[c] = e.encode(fullMix(), sharedPayloads[c], 0);
                 sharedWideTicks[c] = ticks;
