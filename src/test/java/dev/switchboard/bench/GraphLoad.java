@@ -43,7 +43,10 @@ import java.util.regex.Pattern;
  * give-ups plus gaps in each call's {@code X-Switchboard-Sequence} at the bot. A {@code SUMMARY} line, and at the
  * issue's rates a {@code TARGET MET}/{@code TARGET MISSED} verdict, end the output.
  *
- * <p>Usage: {@code GraphLoad BASE_URL [--mode serve|engine] [--calls 1000] [--connections 32] [--rate R] [--warmup 5] [--seconds 20] [--server-pid PID]}
+ * <p>With {@code --batch N} (2 to 20) each request is a JSON batch of N mutes and unmutes ({@code POST /v1.0/$batch}):
+ * ops count mutes, latency is per batch.
+ *
+ * <p>Usage: {@code GraphLoad BASE_URL [--mode serve|engine] [--calls 1000] [--connections 32] [--rate R] [--batch N] [--warmup 5] [--seconds 20] [--server-pid PID]}
  */
 public final class GraphLoad {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
@@ -54,6 +57,8 @@ public final class GraphLoad {
     private final URI base;
     private final String token;
     private final int rate;
+    /** Mutes per request: 1 sends each alone; more sends them as one JSON batch ({@code POST /v1.0/$batch}). */
+    private int batch = 1;
     /** Set only for the measured run when {@code --tail-log} is given. */
     private volatile TailTimeline timeline;
 
@@ -113,6 +118,7 @@ public final class GraphLoad {
         try {
             String token = fetchToken(base);
             GraphLoad load = new GraphLoad(base, token, rate);
+            load.batch = Math.clamp(intArg(args, "--batch", 1), 1, 20);
             long t0 = System.nanoTime();
             List<String> callIds = load.createCalls(calls, callback, Math.min(connections, 8));
             System.out.printf("created %d calls in %.1f s%n", callIds.size(), (System.nanoTime() - t0) / 1e9);
@@ -325,10 +331,13 @@ public final class GraphLoad {
                         c = new Connection(base);
                     }
                     long sent = System.nanoTime();
-                    Response r = c.send("POST", "/v1.0/communications/calls/" + callId + "/" + action, token,
-                            "application/json", body);
+                    Response r = batch == 1
+                            ? c.send("POST", "/v1.0/communications/calls/" + callId + "/" + action, token,
+                                    "application/json", body)
+                            : c.send("POST", "/v1.0/$batch", token, "application/json", batchBody(callIds, rnd));
                     long now = System.nanoTime();
-                    if (r.status != 200 || !r.body.contains("\"status\":\"Completed\"")) {
+                    if (r.status != 200 || !r.body.contains("\"status\":\"Completed\"")
+                            || batch > 1 && count(r.body, "\"status\":\"Completed\"") != batch) {
                         error("HTTP " + r.status + " " + r.body);
                     } else {
                         latency.record(now - t);
@@ -338,7 +347,7 @@ public final class GraphLoad {
                         if (tl != null) {
                             tl.record(t, sent, now);
                         }
-                        count++;
+                        count += batch;
                     }
                 } catch (IOException e) {
                     error(e.toString());
@@ -356,6 +365,27 @@ public final class GraphLoad {
                 firstError = what;
             }
         }
+    }
+
+    /** A JSON batch of {@link #batch} mutes and unmutes of random calls, each with its own clientContext. */
+    private String batchBody(List<String> callIds, ThreadLocalRandom rnd) {
+        StringBuilder b = new StringBuilder(160 * batch).append("{\"requests\":[");
+        for (int i = 0; i < batch; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"id\":\"").append(i).append("\",\"method\":\"POST\",\"url\":")
+                    .append("\"/communications/calls/").append(callIds.get(rnd.nextInt(callIds.size())))
+                    .append(rnd.nextBoolean() ? "/mute" : "/unmute").append("\",\"headers\":{\"Content-Type\":")
+                    .append("\"application/json\"},\"body\":{\"clientContext\":\"load-").append(rnd.nextInt(1_000_000))
+                    .append("\"}}");
+        }
+        return b.append("]}").toString();
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static final class Result {
