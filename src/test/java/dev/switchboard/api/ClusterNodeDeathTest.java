@@ -68,7 +68,9 @@ class ClusterNodeDeathTest {
                 doomedViaSurvivor.unmute().post(new com.microsoft.graph.communications.calls.item.unmute.UnmutePostRequestBody());
             }
             List<Long> beforeKill = awaitSettledSequences(bot, doomed.getId());
-            assertThat(beforeKill.size()).as("the owner numbered the doomed call's POSTs").isGreaterThanOrEqualTo(5);
+            // changes pending together share a POST, so how many POSTs the 5 changes made depends on delivery timing
+            assertThat(beforeKill).as("the owner numbered the doomed call's POSTs 1, 2, …").hasSizeGreaterThanOrEqualTo(2)
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(1, beforeKill.size()).boxed().toList());
 
             CompletableFuture<Long> gap = CompletableFuture.supplyAsync(() ->
                     ClusterFixture.longestGapMillis(bobPeer, BOT_HZ, Duration.ofSeconds(12)));
