@@ -10,7 +10,6 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -120,11 +119,7 @@ public final class BatchHandler {
     }
 
     private static SubResponse error(BatchStep step, ErrorCode code, String message) {
-        String requestId = RequestIds.newRequestId();
-        String clientRequestId = RequestIds.clientRequestId(header(step, "client-request-id"), requestId);
-        return new SubResponse(code.httpStatus(), List.of(Map.entry("Content-Type", "application/json"),
-                Map.entry("request-id", requestId), Map.entry("client-request-id", clientRequestId)),
-                GraphErrors.body(code, message, requestId, clientRequestId).getBytes(StandardCharsets.UTF_8));
+        return SubResponse.error(code, message, header(step, "client-request-id"));
     }
 
     private static String header(BatchStep step, String name) {

@@ -39,8 +39,7 @@ final class BatchSteps {
      * {@link #IGNORED_PREFIXES}.
      */
     static final Set<String> IGNORED_HEADERS = Set.of("authorization", "host", "content-length", "transfer-encoding",
-            "connection", "keep-alive", "upgrade", "te", "trailer", "expect", "proxy-connection", "forwarded",
-            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-server",
+            "connection", "keep-alive", "upgrade", "te", "trailer", "expect", "forwarded",
             "x-http-method-override", "x-http-method", "x-method-override");
     /** Prefixes of ignored headers: the cluster's own, and every kind of forwarding header a proxy may set. */
     static final List<String> IGNORED_PREFIXES = List.of("x-switchboard-", "x-forwarded-", "x-proxied-", "proxy-");

@@ -1,7 +1,6 @@
 package dev.switchboard.server;
 
 import dev.switchboard.api.BatchHandler;
-import dev.switchboard.api.GraphErrors;
 import dev.switchboard.api.SubRequest;
 import dev.switchboard.api.SubResponse;
 import dev.switchboard.error.ErrorCode;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -96,9 +94,6 @@ final class LocalDispatch implements BatchHandler.Dispatch {
     }
 
     private static SubResponse error(ErrorCode code, String message) {
-        String id = UUID.randomUUID().toString();
-        return new SubResponse(code.httpStatus(), List.of(Map.entry("Content-Type", "application/json"),
-                Map.entry("request-id", id), Map.entry("client-request-id", id)),
-                GraphErrors.body(code, message, id, id).getBytes(StandardCharsets.UTF_8));
+        return SubResponse.error(code, message, null);
     }
 }
