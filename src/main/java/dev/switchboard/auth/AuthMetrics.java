@@ -1,6 +1,7 @@
 package dev.switchboard.auth;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.EnumMap;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * The identity part's counters: {@code switchboard.auth.tokens.issued{grant}},
  * {@code switchboard.auth.token.requests.refused{error}} (OAuth error of the token endpoint) and
- * {@code switchboard.auth.bearer.rejected{reason}} (bearer tokens refused by the verifier). Thread-safe.
+ * {@code switchboard.auth.bearer.rejected{reason}} (bearer tokens refused by the verifier), and
+ * {@code switchboard.auth.secret.hash.iterations} (PBKDF2 work checking secrets). Thread-safe.
  */
 public final class AuthMetrics {
     private static final AuthMetrics NONE = new AuthMetrics(null);
@@ -25,6 +27,15 @@ public final class AuthMetrics {
                         .description("Bearer tokens refused, by reason").tag("reason", r.name().toLowerCase(java.util.Locale.ROOT))
                         .register(registry));
             }
+        }
+    }
+
+    /** Counts {@code switchboard.auth.secret.hash.iterations}: the PBKDF2 work of checking secrets in {@code directory}. */
+    void hashing(IdentityDirectory directory) {
+        if (registry != null) {
+            FunctionCounter.builder("switchboard.auth.secret.hash.iterations", directory, IdentityDirectory::hashIterations)
+                    .description("PBKDF2 iterations run checking client secrets and passwords, decoys for unknown names included")
+                    .register(registry);
         }
     }
 

@@ -57,6 +57,7 @@ public final class EmbeddedAuthority implements AutoCloseable {
         this.config = config;
         this.origins = origins;
         this.metrics = metrics;
+        metrics.hashing(config.directory());
         this.development = development;
         TokenSettings t = config.tokens();
         this.urls = new IssuerUrls(origins::fallback, origins::isOwn);

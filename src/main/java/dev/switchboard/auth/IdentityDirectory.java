@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The tenants, apps and users the embedded authority knows. Immutable and thread-safe.
+ * The tenants, apps and users the embedded authority knows. Immutable (but for a count of the hashing work done) and
+ * thread-safe.
  */
 public final class IdentityDirectory {
     private final List<TenantEntry> tenants;
@@ -18,6 +20,7 @@ public final class IdentityDirectory {
     private final Map<String, UserAccount> usersByKey = new HashMap<>();
     private final SecretHash appSecretDecoy;
     private final SecretHash passwordDecoy;
+    private final LongAdder hashIterations = new LongAdder();
 
     /**
      * @throws IllegalArgumentException on duplicate tenant ids, app ids within a tenant or user names within a tenant
@@ -57,13 +60,22 @@ public final class IdentityDirectory {
      */
     public boolean clientSecretMatches(AppRegistration app, String secret) {
         SecretHash stored = app == null || app.secret() == null ? appSecretDecoy : app.secret();
-        return stored.matches(secret) && stored != appSecretDecoy;
+        return stored.matches(secret, hashIterations) && stored != appSecretDecoy;
     }
 
     /** As {@link #clientSecretMatches}, for a user's password: a refusal takes as long for an unknown user name. */
     public boolean passwordMatches(UserAccount user, String password) {
         SecretHash stored = user == null || user.password() == null ? passwordDecoy : user.password();
-        return stored.matches(password) && stored != passwordDecoy;
+        return stored.matches(password, hashIterations) && stored != passwordDecoy;
+    }
+
+    /**
+     * The PBKDF2 iterations run so far checking client secrets and passwords, decoys included
+     * ({@code switchboard_auth_secret_hash_iterations_total}): what sign-ins cost, and that a refusal of an unknown name
+     * costs what a wrong secret does.
+     */
+    public long hashIterations() {
+        return hashIterations.sum();
     }
 
     public List<TenantEntry> tenants() {

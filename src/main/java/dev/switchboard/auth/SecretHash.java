@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A client secret or password as the authority stores it: either plain (development identities, or a
@@ -108,13 +109,22 @@ public final class SecretHash {
 
     /** @return whether {@code candidate} is this secret; false for null */
     public boolean matches(String candidate) {
+        return matches(candidate, null);
+    }
+
+    /** As {@link #matches(String)}, adding the PBKDF2 iterations it runs (none for a plain secret) to {@code work}. */
+    boolean matches(String candidate, LongAdder work) {
         if (candidate == null) {
             return false;
         }
         if (plain != null) {
             return MessageDigest.isEqual(plain, candidate.getBytes(StandardCharsets.UTF_8));
         }
-        return MessageDigest.isEqual(hash, derive(candidate, salt, iterations));
+        byte[] derived = derive(candidate, salt, iterations);
+        if (work != null) {
+            work.add(iterations);
+        }
+        return MessageDigest.isEqual(hash, derived);
     }
 
     public boolean isHashed() {
