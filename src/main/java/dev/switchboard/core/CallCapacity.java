@@ -15,17 +15,26 @@ import java.time.Duration;
  * ({@link #maxOperations()}: a queued prompt holds ~4 KiB, so 100 in each of the most calls would not fit the heap the
  * calls were sized by). Stateless.
  */
-record CallCapacity(CallRegistry registry, int max) {
+record CallCapacity(CallRegistry registry, int max, int maxPerTenant) {
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     static final Duration OPERATION_RETRY_AFTER = Duration.ofSeconds(1);
 
-    /** @throws SwitchboardException TOO_MANY_REQUESTS (Retry-After 5 s) when the server has its most live calls */
-    void check() {
+    /**
+     * @throws SwitchboardException TOO_MANY_REQUESTS (Retry-After 5 s) when the server has its most live calls, or
+     *                              {@code tenantId} has the most a tenant may have
+     */
+    void check(String tenantId) {
         int live = registry.size();
         if (live >= max) {
             throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "This server has " + live + " live calls, the "
                     + "most it takes (--max-calls " + max + "). End calls you no longer need (DELETE "
                     + "/communications/calls/{id}), or try again later.", RETRY_AFTER);
+        }
+        int ours = registry.size(tenantId);
+        if (ours >= maxPerTenant) {
+            throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "Your tenant has " + ours + " live calls on this "
+                    + "server, the most one tenant may have (--max-calls-per-tenant " + maxPerTenant + "). End calls you "
+                    + "no longer need (DELETE /communications/calls/{id}), or try again later.", RETRY_AFTER);
         }
     }
 

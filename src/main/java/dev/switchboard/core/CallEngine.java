@@ -56,7 +56,7 @@ public final class CallEngine implements AutoCloseable {
         this.departures = new Departures(registry, events, rosters, journaling);
         this.invitations = new Invitations(events, settings.operationRetention());
         Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
-        CallCapacity capacity = new CallCapacity(registry, settings.maxCalls());
+        CallCapacity capacity = new CallCapacity(registry, settings.maxCalls(), settings.maxCallsPerTenant());
         this.capacity = capacity;
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention(),
                 capacity);
