@@ -60,7 +60,8 @@ public final class CallEngine implements AutoCloseable {
         this.capacity = capacity;
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention(),
                 capacity);
-        this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
+        this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events,
+                new MeetingLookupLimit(clock));
         Rings rings = new Rings(events);
         ParticipantMoves moves = new ParticipantMoves(registry, departures, rosters, invitations, journaling, events);
         conferences.ringTargets(rings, settings.ringingTimeout());

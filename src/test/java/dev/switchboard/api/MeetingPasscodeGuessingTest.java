@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Guessing a meeting's passcode over real HTTP with real tokens (docs/compatibility.md, "Meeting passcodes"): a bot
  * joining by {@code joinMeetingIdMeetingInfo} and a user looking the meeting up for the join page get five wrong tries a
  * minute, then {@code 429} with {@code Retry-After} without the passcode being checked; twenty wrong tries a minute from
- * anyone stop everyone who already failed; someone who has not failed still gets in with the right passcode.
+ * anyone stop everyone who already failed; someone who has not failed still gets in with the right passcode. A user
+ * whose lookups find nothing 30 times a minute is stopped at every meeting.
  */
 class MeetingPasscodeGuessingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,22 +115,55 @@ class MeetingPasscodeGuessingTest {
         assertThat(join(bot, meeting, PASSCODE, "second").statusCode()).isEqualTo(201);
     }
 
+    @Test
+    void aUserWalkingMeetingIdsIsStoppedAfterThirtyMissesAMinute() throws Exception {
+        TestServer own = TestServer.start();
+        try {
+            String botToken = Tokens.devBotToken(own.baseUrl());
+            String walker = Tokens.bobToken(own.baseUrl());
+            String other = Tokens.carolToken(own.baseUrl());
+            String meeting = "4200000099";
+            HttpResponse<String> open = join(own, botToken, meeting, null, "first");
+            assertThat(open.statusCode()).as(open.body()).isEqualTo(201);
+            for (int i = 0; i < 30; i++) {
+                assertThat(find(own, walker, "43000000" + String.format("%02d", i), null).statusCode()).isEqualTo(404);
+            }
+            HttpResponse<String> refused = find(own, walker, meeting, null);
+            assertThat(error(refused, 429, "TooManyRequests").get("message").asText()).contains("no meeting");
+            // someone else of the tenant finds it
+            assertThat(find(own, other, meeting, null).statusCode()).isEqualTo(200);
+        } finally {
+            own.close();
+        }
+    }
+
     private static HttpResponse<String> join(String token, String joinMeetingId, String passcode, String instance)
             throws Exception {
+        return join(server, token, joinMeetingId, passcode, instance);
+    }
+
+    private static HttpResponse<String> join(TestServer server, String token, String joinMeetingId, String passcode,
+                                             String instance) throws Exception {
         String body = """
                 {"@odata.type":"#microsoft.graph.call","callbackUri":"http://127.0.0.1:9/cb","requestedModalities":["audio"],
                  "mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},
                  "source":{"identity":{"applicationInstance":{"id":"%s","displayName":"%s"}}},
-                 "meetingInfo":{"@odata.type":"#microsoft.graph.joinMeetingIdMeetingInfo","joinMeetingId":"%s","passcode":"%s"},
-                 "tenantId":"%s"}""".formatted(instance, instance, joinMeetingId, passcode, DevIdentities.TENANT_ID);
+                 "meetingInfo":{"@odata.type":"#microsoft.graph.joinMeetingIdMeetingInfo","joinMeetingId":"%s","passcode":%s},
+                 "tenantId":"%s"}""".formatted(instance, instance, joinMeetingId, passcode == null ? "null" : "\"" + passcode + "\"",
+                        DevIdentities.TENANT_ID);
         return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/communications/calls"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> find(String token, String joinMeetingId, String passcode) throws Exception {
+        return find(server, token, joinMeetingId, passcode);
+    }
+
+    private static HttpResponse<String> find(TestServer server, String token, String joinMeetingId, String passcode)
+            throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/client/v1/meetings/" + joinMeetingId
-                        + "?passcode=" + passcode)).header("Authorization", "Bearer " + token).GET().build(),
+                        + (passcode == null ? "" : "?passcode=" + passcode))).header("Authorization", "Bearer " + token).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
