@@ -67,6 +67,17 @@ final class CallRegistry {
         return sum;
     }
 
+    /** As {@link #runningOperations()}, for the live bot calls of {@code tenantId} only. */
+    int runningOperations(String tenantId) {
+        int sum = 0;
+        for (Call c : calls.values()) {
+            if (c.tenantId.equals(tenantId)) {
+                sum += c.runningOperations.size();
+            }
+        }
+        return sum;
+    }
+
     Call call(String callId) {
         return callId == null ? null : calls.get(callId);
     }
