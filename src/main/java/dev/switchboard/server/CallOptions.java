@@ -20,6 +20,7 @@ final class CallOptions {
     @Option(names = "--max-calls-per-tenant", defaultValue = "off", converter = SettingConverters.TenantCallLimitConverter.class,
             description = {"The most live calls one tenant may have on this server, so that one tenant cannot take all of "
                     + "--max-calls; a new call or dial past it is 429 (Retry-After 5).",
+                    "It also bounds a tenant's running operations at twice it (at least 100).",
                     "Default: off (a tenant may take all of --max-calls); set it on a server several tenants share."})
     Integer maxCallsPerTenant;
 
