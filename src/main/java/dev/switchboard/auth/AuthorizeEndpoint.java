@@ -57,26 +57,21 @@ final class AuthorizeEndpoint {
         String username = fields.get("username");
         String password = fields.get("password");
         UserAccount user = username == null ? null : authority.directory().user(target.tenantId, username.strip()).orElse(null);
-        SignInThrottle signIns = authority.tokenEndpoint().signIns();
+        SignInLimits signIns = authority.tokenEndpoint().signInLimits();
         String address = ctx.req().getRemoteAddr();
-        boolean guarded = SignInThrottle.guards(user); // an administrator: failed guesses are limited
-        java.time.Duration wait = guarded ? signIns.blocked(username, address, "authorize") : null;
+        java.time.Duration wait = signIns.blocked(user, username, address, "authorize");
         if (wait != null) {
             ctx.status(429).header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
             page(ctx, p, SignInThrottle.lockedMessage(wait));
             return;
         }
         if (password == null || !authority.directory().passwordMatches(user, password)) {
-            if (guarded) {
-                signIns.failed(username, address);
-            }
+            signIns.failed(user, username, address);
             ctx.status(200);
             page(ctx, p, "Your account or password is incorrect.");
             return;
         }
-        if (guarded) {
-            signIns.succeeded(username, address);
-        }
+        signIns.succeeded(user, username, address);
         Set<String> scopes;
         try {
             scopes = authority.tokenEndpoint().delegatedScopes(target.app, Arrays.asList(p.getOrDefault("scope", "").strip().split("\\s+")));

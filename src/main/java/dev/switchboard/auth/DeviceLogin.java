@@ -53,25 +53,20 @@ final class DeviceLogin {
         String username = form.get("username");
         String password = form.get("password");
         UserAccount user = tenant == null || username == null ? null : authority.directory().user(tenant, username.strip()).orElse(null);
-        SignInThrottle signIns = authority.tokenEndpoint().signIns();
+        SignInLimits signIns = authority.tokenEndpoint().signInLimits();
         String address = ctx.req().getRemoteAddr();
-        boolean guarded = SignInThrottle.guards(user); // an administrator: failed guesses are limited
-        java.time.Duration wait = guarded ? signIns.blocked(username, address, "devicelogin") : null;
+        java.time.Duration wait = signIns.blocked(user, username, address, "devicelogin");
         if (wait != null) {
             ctx.status(429).header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
             page(ctx, SignInThrottle.lockedMessage(wait), userCode);
             return;
         }
         if (password == null || !authority.directory().passwordMatches(user, password)) {
-            if (guarded) {
-                signIns.failed(username, address);
-            }
+            signIns.failed(user, username, address);
             page(ctx, "Your account or password is incorrect.", userCode);
             return;
         }
-        if (guarded) {
-            signIns.succeeded(username, address);
-        }
+        signIns.succeeded(user, username, address);
         if (!authority.tokenEndpoint().grants().approve(userCode, tenant, user.userId())) {
             page(ctx, "That code didn't work. Check the code and try again.", null);
             return;

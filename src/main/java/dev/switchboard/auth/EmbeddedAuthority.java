@@ -63,7 +63,8 @@ public final class EmbeddedAuthority implements AutoCloseable {
         this.urls = new IssuerUrls(origins::fallback, origins::isOwn);
         this.keys = new SigningKeys(dataDir.resolve("auth"), clock, t.accessTokenLifetime().plus(t.clockSkew()), t.signingKeyMaxAge());
         this.issuer = new TokenIssuer(keys, urls, clock, t.accessTokenLifetime());
-        this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer, new GrantStore(clock), new SignInThrottle(clock));
+        this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer, new GrantStore(clock),
+                new SignInLimits(new SignInThrottle(clock), new UserSignInThrottle(clock)));
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         List<TrustedIssuer> trusted = new ArrayList<>();

@@ -27,18 +27,19 @@ public final class TokenEndpoint {
     private final IdentityDirectory directory;
     private final TokenIssuer issuer;
     private final GrantStore grants;
-    private final SignInThrottle signIns;
+    private final SignInLimits signIns;
 
     public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer) {
         this(directory, issuer, new GrantStore(java.time.Clock.systemUTC()));
     }
 
     public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer, GrantStore grants) {
-        this(directory, issuer, grants, new SignInThrottle(java.time.Clock.systemUTC()));
+        this(directory, issuer, grants, new SignInLimits(new SignInThrottle(java.time.Clock.systemUTC()),
+                new UserSignInThrottle(java.time.Clock.systemUTC())));
     }
 
-    /** @param signIns the limit on administrators' failed password sign-ins, shared with the other sign-in paths */
-    public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer, GrantStore grants, SignInThrottle signIns) {
+    /** @param signIns the limits on failed password sign-ins, shared with the other sign-in paths */
+    public TokenEndpoint(IdentityDirectory directory, TokenIssuer issuer, GrantStore grants, SignInLimits signIns) {
         this.directory = directory;
         this.issuer = issuer;
         this.grants = grants;
@@ -47,6 +48,11 @@ public final class TokenEndpoint {
 
     /** The limit on administrators' failed sign-ins (every sign-in path of the server shares it). */
     public SignInThrottle signIns() {
+        return signIns.admins();
+    }
+
+    /** The limits on every user's failed password sign-ins (the OAuth sign-in paths share them). */
+    public SignInLimits signInLimits() {
         return signIns;
     }
 
@@ -82,7 +88,7 @@ public final class TokenEndpoint {
     }
 
     /**
-     * @param remoteAddress the client's address (the per-address limit on administrators' failed sign-ins), or null
+     * @param remoteAddress the client's address (for the sign-in limits: {@link SignInLimits}), or null
      * @throws OAuthError for every failure
      */
     public Grant handle(IssuerUrls at, String tenantInPath, Map<String, String> form, String remoteAddress) {
@@ -135,21 +141,16 @@ public final class TokenEndpoint {
         AppRegistration app = authenticateClient(tenantId, form);
         Set<String> granted = delegatedScopes(app, scopes);
         UserAccount user = directory.user(tenantId, username).orElse(null);
-        boolean guarded = SignInThrottle.guards(user); // an administrator: failed guesses are limited
-        java.time.Duration wait = guarded ? signIns.blocked(username, remoteAddress, "token") : null;
+        java.time.Duration wait = signIns.blocked(user, username, remoteAddress, "token");
         if (wait != null) {
             throw new OAuthError(400, "invalid_grant", 50053, "Your account is locked because you've tried to sign in too many"
                     + " times with an incorrect user ID or password. " + SignInThrottle.lockedMessage(wait), wait);
         }
         if (!directory.passwordMatches(user, password)) {
-            if (guarded) {
-                signIns.failed(username, remoteAddress);
-            }
+            signIns.failed(user, username, remoteAddress);
             throw new OAuthError(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
         }
-        if (guarded) {
-            signIns.succeeded(username, remoteAddress);
-        }
+        signIns.succeeded(user, username, remoteAddress);
         List<String> reported = granted.stream().map(p -> GraphAudience.URI + "/" + p).toList();
         return new Grant(at == null ? issuer.userToken(app, user, granted) : issuer.userToken(at, app, user, granted), String.join(" ", reported));
     }

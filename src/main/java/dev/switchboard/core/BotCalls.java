@@ -56,10 +56,11 @@ public final class BotCalls {
      * {@code establishing}; the call becomes {@code established} before this returns, once its media leg exists.
      *
      * @throws SwitchboardException BAD_REQUEST (media offer refused), FORBIDDEN (wrong passcode), CONFLICT (this
-     *                              identity is already in the meeting), TOO_MANY_REQUESTS (the server's most live calls)
+     *                              identity is already in the meeting), TOO_MANY_REQUESTS (the server's or the tenant's most live calls, or
+     *                              too many wrong passcodes for the meeting: {@link PasscodeGuard})
      */
     public CallView create(CreateCallRequest request, Caller app) {
-        capacity.check();
+        capacity.check(app.tenantId());
         return conferences.create(request, app);
     }
 

@@ -74,12 +74,13 @@ final class CallAccess {
     /**
      * Runs {@code action} on the live group call of the user's tenant whose {@code joinMeetingId} this is, lock held. A
      * meeting with a passcode is found only with it. Anything else (no such meeting here, another tenant, ended, a
-     * wrong passcode) is the same {@code itemNotFound}.
+     * wrong passcode) is the same {@code itemNotFound}; too many wrong passcodes are {@code TooManyRequests}
+     * ({@link PasscodeGuard}).
      */
     <T> T withMeeting(String joinMeetingId, String passcode, Caller user, Function<Conference, T> action) {
         Conference c = registry.meetings().get(new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, joinMeetingId, null)
                 .key(user.tenantId()));
-        if (c == null || !c.tenantId.equals(user.tenantId()) || (c.passcode != null && !c.passcode.equals(passcode))) {
+        if (c == null || !c.tenantId.equals(user.tenantId()) || (c.passcode != null && !c.passcode.admits(passcode, user, joinMeetingId))) {
             throw SwitchboardException.notFound("Meeting '" + joinMeetingId + "'");
         }
         c.lock.lock();

@@ -56,11 +56,12 @@ public final class CallEngine implements AutoCloseable {
         this.departures = new Departures(registry, events, rosters, journaling);
         this.invitations = new Invitations(events, settings.operationRetention());
         Conferences conferences = new Conferences(registry, media, clock, events, rosters, journaling);
-        CallCapacity capacity = new CallCapacity(registry, settings.maxCalls());
+        CallCapacity capacity = new CallCapacity(registry, settings.maxCalls(), settings.maxCallsPerTenant());
         this.capacity = capacity;
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention(),
                 capacity);
-        this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events);
+        this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events,
+                new MeetingLookupLimit(clock));
         Rings rings = new Rings(events);
         ParticipantMoves moves = new ParticipantMoves(registry, departures, rosters, invitations, journaling, events);
         conferences.ringTargets(rings, settings.ringingTimeout());

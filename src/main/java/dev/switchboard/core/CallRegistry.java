@@ -20,8 +20,13 @@ final class CallRegistry {
      */
     private final ConcurrentHashMap<String, Conference> movedUsers = new ConcurrentHashMap<>();
 
+    /** Live bot calls per tenant (a tenant without any is absent). */
+    private final ConcurrentHashMap<String, Integer> liveByTenant = new ConcurrentHashMap<>();
+
     void register(Call call) {
-        calls.put(call.id, call);
+        if (calls.put(call.id, call) == null) {
+            liveByTenant.merge(call.tenantId, 1, Integer::sum);
+        }
         conferencesByCallId.put(call.id, call.conference);
     }
 
@@ -32,7 +37,10 @@ final class CallRegistry {
 
     /** The bot call ended; its id still leads participants to the conference while it lasts. */
     void forget(Call call) {
-        calls.remove(call.id);
+        Call removed = calls.remove(call.id);
+        if (removed != null) {
+            liveByTenant.computeIfPresent(removed.tenantId, (t, n) -> n > 1 ? n - 1 : null);
+        }
     }
 
     void forget(Conference c) {
@@ -55,6 +63,17 @@ final class CallRegistry {
         int sum = 0;
         for (Call c : calls.values()) {
             sum += c.runningOperations.size();
+        }
+        return sum;
+    }
+
+    /** As {@link #runningOperations()}, for the live bot calls of {@code tenantId} only. */
+    int runningOperations(String tenantId) {
+        int sum = 0;
+        for (Call c : calls.values()) {
+            if (c.tenantId.equals(tenantId)) {
+                sum += c.runningOperations.size();
+            }
         }
         return sum;
     }
@@ -93,5 +112,10 @@ final class CallRegistry {
 
     int size() {
         return calls.size();
+    }
+
+    /** The live bot calls of {@code tenantId}. */
+    int size(String tenantId) {
+        return liveByTenant.getOrDefault(tenantId, 0);
     }
 }

@@ -20,7 +20,8 @@ final class Conference {
     /** For a peer-to-peer call, the only user who may join; else null. */
     final String peerUserId;
     final String joinMeetingId;
-    final String passcode;
+    /** The meeting's passcode and its guessing limit, or null when it has none. */
+    final PasscodeGuard passcode;
     final boolean allowSelfUnmute;
     final MediaRoom room;
     final ReentrantLock lock = new ReentrantLock();
@@ -50,7 +51,7 @@ final class Conference {
     /** Why the call ended (set with {@link #ended}); what a caller's leg reports after the end. */
     ResultInfo endReason;
 
-    Conference(String id, String tenantId, boolean peerToPeer, String peerUserId, String joinMeetingId, String passcode,
+    Conference(String id, String tenantId, boolean peerToPeer, String peerUserId, String joinMeetingId, PasscodeGuard passcode,
                boolean allowSelfUnmute, MediaRoom room) {
         this.id = id;
         this.tenantId = tenantId;

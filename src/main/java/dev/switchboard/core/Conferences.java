@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Creating calls: finds or opens the conference a create-call request lands in, and puts the bot in it.
@@ -54,7 +53,7 @@ final class Conferences {
         }
         String callId = Ids.next();
         while (true) {
-            Conference c = request.meeting() != null ? meeting(request, app.tenantId(), callId) : fresh(request, app.tenantId(), callId);
+            Conference c = request.meeting() != null ? meeting(request, app, callId) : fresh(request, app.tenantId(), callId);
             c.lock.lock();
             try {
                 if (c.ended) {
@@ -83,18 +82,20 @@ final class Conferences {
         return c;
     }
 
-    private Conference meeting(CreateCallRequest request, String tenantId, String callId) {
+    private Conference meeting(CreateCallRequest request, Caller app, String callId) {
+        String tenantId = app.tenantId();
         MeetingCoordinates m = request.meeting();
         String key = m.key(tenantId);
         Conference c = registry.meetings().computeIfAbsent(key, k -> {
             String joinId = m.kind().equals(MeetingCoordinates.JOIN_MEETING_ID) ? m.value() : Ids.meetingId();
-            Conference created = new Conference(Ids.next(), tenantId, false, null, joinId, m.passcode(),
+            Conference created = new Conference(Ids.next(), tenantId, false, null, joinId,
+                    m.passcode() == null ? null : new PasscodeGuard(m.passcode(), clock),
                     request.allowSelfUnmute(), media.openRoom(callId));
             created.meetingKeys.add(k);
             log.info("meeting opened callChainId={} joinMeetingId={}", created.id, joinId);
             return created;
         });
-        if (c.passcode != null && !Objects.equals(c.passcode, m.passcode())) {
+        if (c.passcode != null && !c.passcode.admits(m.passcode(), app, c.joinMeetingId)) {
             throw new SwitchboardException(ErrorCode.FORBIDDEN, "The meeting passcode does not match.");
         }
         String idKey = new MeetingCoordinates(MeetingCoordinates.JOIN_MEETING_ID, c.joinMeetingId, null).key(tenantId);

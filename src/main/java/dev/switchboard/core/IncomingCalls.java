@@ -70,10 +70,10 @@ public final class IncomingCalls {
      * @param window  how long the bot has to answer, reject or redirect
      * @throws SwitchboardException FORBIDDEN (not a user token), ITEM_NOT_FOUND (the bot is not in the caller's
      *                              tenant), BAD_REQUEST (empty or refused offer),
-     *                              TOO_MANY_REQUESTS (the server's most live calls)
+     *                              TOO_MANY_REQUESTS (the server's or the tenant's most live calls)
      */
     public Dialed dial(String callId, Caller user, CallingBot bot, String sdpOffer, InetAddress offeredFrom, Duration window) {
-        capacity.check();
+        capacity.check(user.tenantId());
         return dialing.dial(callId, user, bot, sdpOffer, offeredFrom, window);
     }
 

@@ -24,12 +24,14 @@ public final class ParticipantCalls {
     private final Invitations invitations;
     private final Journaling journal;
     private final CallEvents events;
+    private final MeetingLookupLimit lookups;
     /** Told (lock held) when a user joined, so their ring is answered at once; set once while the engine is built. */
     private java.util.function.BiConsumer<Conference, String> userJoined = (c, userId) -> { };
 
     ParticipantCalls(CallAccess access, Departures departures, Rosters rosters, Invitations invitations,
-                     Journaling journal, CallEvents events) {
+                     Journaling journal, CallEvents events, MeetingLookupLimit lookups) {
         this.access = access;
+        this.lookups = lookups;
         this.events = events;
         this.departures = departures;
         this.rosters = rosters;
@@ -175,11 +177,21 @@ public final class ParticipantCalls {
      * then join is the join's decision.
      *
      * @param passcode the meeting's passcode, or null (a meeting with one is found only with it)
-     * @throws SwitchboardException ITEM_NOT_FOUND (no live meeting with that id here), FORBIDDEN (an app)
+     * @throws SwitchboardException ITEM_NOT_FOUND (no live meeting with that id here), FORBIDDEN (an app),
+     *                              TOO_MANY_REQUESTS (too many wrong passcodes for the meeting, {@link PasscodeGuard}; or
+     *                              too many lookups by this user that found nothing, {@link MeetingLookupLimit})
      */
     public String findMeeting(String joinMeetingId, String passcode, Caller user) {
         CallRules.requireUser(user);
-        return access.withMeeting(joinMeetingId, passcode, user, c -> c.aliases.getFirst());
+        lookups.check(user, joinMeetingId);
+        try {
+            return access.withMeeting(joinMeetingId, passcode, user, c -> c.aliases.getFirst());
+        } catch (SwitchboardException e) {
+            if (e.code() == ErrorCode.ITEM_NOT_FOUND) {
+                lookups.missed(user);
+            }
+            throw e;
+        }
     }
 
     private JoinResult rejoin(Conference c, Participant p, String sdpOffer, java.net.InetAddress offeredFrom) {

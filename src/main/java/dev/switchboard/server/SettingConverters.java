@@ -55,6 +55,21 @@ final class SettingConverters {
         }
     }
 
+    /** {@code off} (null: no limit of its own) or a number of calls, at least 1. */
+    static final class TenantCallLimitConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String v = value.trim();
+            if (v.equalsIgnoreCase("off")) {
+                return null;
+            }
+            if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(Character::isDigit) && Integer.parseInt(v) >= 1) {
+                return Integer.parseInt(v);
+            }
+            throw new TypeConversionException("'" + value + "' must be off or a number of calls, at least 1");
+        }
+    }
+
     /** {@code auto} or a size such as {@code 64MiB} ({@link MemorySize}). */
     static final class MemorySizeConverter implements ITypeConverter<MemorySize> {
         @Override

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Repeated failed sign-ins of an administrator are refused for a while (docs/admin-api.md, "Sign-in limits"), over
  * HTTP against a real server: the admin API's sign-in answers a Graph-style 429 with Retry-After after 5 failures in a
  * minute, even for the right password; the token endpoint's password grant of an admin shares the count and answers
- * Entra's lockout (AADSTS50053) with Retry-After; other users' failures on the token endpoint are not limited; a
+ * Entra's lockout (AADSTS50053) with Retry-After; other users' failures do not count toward it (theirs: UserSignInLimitTest); a
  * success clears the count; refusals are audited.
  */
 class AdminSignInLimitTest {
@@ -83,7 +83,7 @@ class AdminSignInLimitTest {
     }
 
     @Test
-    void otherUsersFailuresOnTheTokenEndpointAreNotLimited() throws Exception {
+    void otherUsersFailuresDoNotCountTowardTheAdministratorsLimit() throws Exception { // theirs: UserSignInLimitTest
         try (TestServer server = TestServer.start()) {
             for (int i = 0; i < SignInThrottle.MAX_FAILURES + 2; i++) {
                 HttpResponse<String> r = passwordGrant(server.baseUrl(), DevIdentities.ALICE_USERNAME, "wrong");

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code --max-calls}: a bot's new call, or a user's dial, past the server's most live calls is {@code 429} with
- * {@code Retry-After} and a message saying what to do, before anything is made; ending a call makes room again.
+ * {@code Retry-After} and a message saying what to do, before anything is made; ending a call makes room again. With
+ * {@code --max-calls-per-tenant} one tenant at its most leaves room for the others.
  */
 class CallLimitTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -65,6 +66,45 @@ class CallLimitTest {
             graph.communications().calls().byCallId(calls.get(1)).delete();
             assertThat(dial(server.baseUrl()).statusCode()).as("a dial takes the room a call left").isEqualTo(201);
             assertThat(dial(server.baseUrl()).statusCode()).as("and counts").isEqualTo(429);
+        }
+    }
+
+    @Test
+    void oneTenantAtItsMostLiveCallsLeavesRoomForAnother() throws Exception {
+        try (CallbackReceiver bot = new CallbackReceiver();
+             TestServer server = TestServer.start(c -> c.withCalls(c.calls().withMaxCalls(4).withMaxCallsPerTenant(2))
+                     .withInbound(InboundSettings.DEFAULTS.withWebhook(DevIdentities.DEV_BOT_APP_ID, bot.url())))) {
+            String ours = Tokens.devBotToken(server.baseUrl());
+            String theirs = Tokens.otherTenantBotToken(server.baseUrl());
+            String create = "{\"@odata.type\":\"#microsoft.graph.call\",\"callbackUri\":\"" + bot.url() + "\","
+                    + "\"requestedModalities\":[\"audio\"],\"mediaConfig\":{\"@odata.type\":"
+                    + "\"#microsoft.graph.serviceHostedMediaConfig\"},\"targets\":[{\"identity\":{\"user\":{\"id\":\"a\"}}},"
+                    + "{\"identity\":{\"user\":{\"id\":\"b\"}}}]}";
+            String url = server.baseUrl() + "/v1.0/communications/calls";
+            List<String> calls = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> r = post(url, ours, "application/json", create);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                calls.add(JSON.readTree(r.body()).path("id").asText());
+            }
+            HttpResponse<String> full = post(url, ours, "application/json", create);
+            assertThat(full.statusCode()).as(full.body()).isEqualTo(429);
+            assertThat(full.headers().firstValue("Retry-After")).hasValue("5");
+            JsonNode error = JSON.readTree(full.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("TooManyRequests");
+            assertThat(error.path("message").asText()).contains("Your tenant has 2 live calls", "--max-calls-per-tenant 2");
+            assertThat(dial(server.baseUrl()).statusCode()).as("a user's dial counts for the user's tenant").isEqualTo(429);
+            // the other tenant still has room, up to its own share
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> r = post(url, theirs, "application/json", create);
+                assertThat(r.statusCode()).as("the other tenant: " + r.body()).isEqualTo(201);
+            }
+            assertThat(post(url, theirs, "application/json", create).statusCode()).isEqualTo(429);
+            // an ended call makes room for its own tenant again
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/" + calls.getFirst()))
+                    .header("Authorization", "Bearer " + ours).DELETE().build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(204);
+            assertThat(post(url, ours, "application/json", create).statusCode()).isEqualTo(201);
         }
     }
 

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * A call has at most 100 operations running (queued prompts and recordings, DTMF sends, invitations), and the server
  * at most two for each call it takes: a bot in a loop gets {@code 429} with {@code Retry-After} instead of growing the
  * server's memory without bound; a request refused for bad input starts no operation at all (it used to leave one
- * {@code Running} for good).
+ * {@code Running} for good). With {@code --max-calls-per-tenant}, one tenant runs at most two for each call it may have.
  */
 class OperationLimitTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -108,6 +108,46 @@ class OperationLimitTest {
             await().atMost(WAIT).until(() -> post(playB, token, body(prompts.url("/long.wav"))).statusCode() == 200);
             graph.communications().calls().byCallId(a).delete();
             graph.communications().calls().byCallId(b).delete();
+        }
+    }
+
+    /**
+     * With {@code --max-calls-per-tenant 50} (of 200), one tenant runs at most 100 operations across its calls (two for
+     * each call it may have) though the server takes 400: the next is 429 naming the tenant's bound, and another
+     * tenant's call still starts one.
+     */
+    @Test
+    void oneTenantRunsAtMostTwoOperationsPerCallItMayHave() throws Exception {
+        try (TestServer server = TestServer.start(c -> c.withCalls(c.calls().withMaxCalls(200).withMaxCallsPerTenant(50)));
+             CallbackReceiver bot = new CallbackReceiver(); PromptServer prompts = new PromptServer()) {
+            prompts.put("/long.wav", PromptServer.toneWav(440, 120.0, 16000));
+            String token = Tokens.devBotToken(server.baseUrl());
+            GraphServiceClient graph = GraphSdk.client(server.baseUrl(), token);
+            String a = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            String b = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            String playA = server.baseUrl() + "/v1.0/communications/calls/" + a + "/playPrompt";
+            String playB = server.baseUrl() + "/v1.0/communications/calls/" + b + "/playPrompt";
+            for (int i = 0; i < 100; i++) {
+                HttpResponse<String> r = post(i < 60 ? playA : playB, token, body(prompts.url("/long.wav")));
+                assertThat(r.statusCode()).as("operation %d: %s", i, r.body()).isEqualTo(200);
+            }
+            HttpResponse<String> full = post(playB, token, body(prompts.url("/long.wav")));
+            assertThat(full.statusCode()).isEqualTo(429);
+            assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(new ObjectMapper().readTree(full.body()).path("error").path("message").asText())
+                    .contains("Your tenant has 100 operations running", "--max-calls-per-tenant");
+            String other = Tokens.otherTenantBotToken(server.baseUrl());
+            GraphServiceClient theirs = GraphSdk.client(server.baseUrl(), other);
+            String c = theirs.communications().calls().post(GraphSdk.call(bot.url(), "u1", "u2")).getId();
+            HttpResponse<String> room = post(server.baseUrl() + "/v1.0/communications/calls/" + c + "/playPrompt", other,
+                    body(prompts.url("/long.wav")));
+            assertThat(room.statusCode()).as("another tenant: " + room.body()).isEqualTo(200);
+            for (String id : List.of(a, b)) {
+                graph.communications().calls().byCallId(id).delete();
+            }
+            theirs.communications().calls().byCallId(c).delete();
         }
     }
 

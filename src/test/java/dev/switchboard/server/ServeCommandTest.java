@@ -184,6 +184,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void theMostLiveCallsOfATenantIsOffOrANumber() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("maxCallsPerTenant").asText())
+                .isEqualTo("off");
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_MAX_CALLS_PER_TENANT", "40"), "--print-config").out())
+                .get("maxCallsPerTenant").asText()).isEqualTo("40");
+        for (String bad : List.of("0", "-1", "auto", "")) {
+            Run refused = serve(Map.of(), "--max-calls-per-tenant", bad, "--print-config");
+            assertThat(refused.exitCode()).as(bad).isEqualTo(2);
+            assertThat(refused.err()).as(bad).contains("must be off or a number of calls, at least 1");
+        }
+    }
+
+    @Test
     void thePromptMemoryIsAutoOrASizeAndPrintsBackAsItWasGiven() throws Exception {
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("promptMemory").asText()).isEqualTo("auto");
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--prompt-memory", "256mib", "--print-config").out())
