@@ -2,7 +2,6 @@ package dev.switchboard.media;
 
 import dev.switchboard.media.codec.AudioCodec;
 import dev.switchboard.media.codec.FrameDecoder;
-import dev.switchboard.media.codec.FrameEncoder;
 import dev.switchboard.media.codec.OpusCodecs;
 import dev.switchboard.media.codec.OpusEncoderSettings;
 import dev.switchboard.media.codec.OpusLibrary;
@@ -35,7 +34,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * between ticks or between two sends of a tick is up to the mixer thread here; {@code MuteRestartTest} makes each happen.
  */
 class OpusZeroLeakTest {
-    private static final int OPUS_PT = 111;
     private final OpusLibrary before = OpusCodecs.current().requested();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private RtpMediaEngine engine;
@@ -72,7 +70,8 @@ class OpusZeroLeakTest {
         RtpPeer talker2 = peer();
         RtpLeg muted2 = join(ownRoom, "talker", talker2, talker2.offer("sendrecv"));
         Collector other = collector(ownRoom, "other-talker");
-        OpusTalker quiet = new OpusTalker(other.peer, other.leg.localPort()); // −30 dBFS at 300 Hz: it talks, so it hears its own mix
+        // −30 dBFS at 300 Hz: it talks, so it hears its own mix
+        OpusTalker quiet = new OpusTalker(other.peer, other.leg.localPort(), OpusEncoderSettings.SWITCHBOARD, 1_000, 300);
         closeables.add(quiet);
 
         talker1.startTone(muted1.localPort(), 1000, 20_000);
@@ -114,9 +113,7 @@ class OpusZeroLeakTest {
         RtpPeer p = peer();
         Collector c = new Collector(p);
         closeables.add(c);
-        String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=leak\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                + "m=audio " + p.port() + " RTP/AVP " + OPUS_PT + "\r\na=rtpmap:111 opus/48000/2\r\na=ptime:20\r\na=sendrecv\r\n";
-        c.leg = join(room, id, p, sdp);
+        c.leg = join(room, id, p, OpusTalker.offer(p));
         return c;
     }
 
@@ -175,40 +172,6 @@ class OpusZeroLeakTest {
             fresh.close();
             assertThat(peaks).as("%s: each packet's peak after the mute, decoded from scratch (of 32767)", what)
                     .allMatch(p -> p <= MuteRestartTest.SILENT_PEAK);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.join(2_000);
-        }
-    }
-
-    /** Sends a −30 dBFS 300 Hz tone as Opus every 20 ms, from a thread. */
-    private static final class OpusTalker implements AutoCloseable {
-        private volatile boolean running = true;
-        private final Thread thread;
-
-        OpusTalker(RtpPeer peer, int toPort) {
-            FrameEncoder encoder = AudioCodec.OPUS.newEncoder();
-            this.thread = Thread.ofPlatform().daemon(true).name("leak-opus-talker").start(() -> {
-                byte[] out = new byte[encoder.maxPayloadBytes()];
-                short[] pcm = new short[AudioCodec.MIX_FRAME];
-                long next = System.nanoTime();
-                for (int frame = 0; running; frame++) {
-                    for (int i = 0; i < pcm.length; i++) {
-                        pcm[i] = (short) Math.round(1_000 * Math.sin(2 * Math.PI * 300 * (frame * pcm.length + i) / AudioCodec.MIX_RATE));
-                    }
-                    int n = encoder.encode(pcm, out, 0);
-                    peer.sendRaw(toPort, RtpPeer.rtp(OPUS_PT, frame & 0xFFFF, frame * AudioCodec.MIX_FRAME, 0x0B05, java.util.Arrays.copyOf(out, n)));
-                    next += 20_000_000L;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
-                }
-                encoder.close();
-            });
         }
 
         @Override
