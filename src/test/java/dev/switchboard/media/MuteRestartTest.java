@@ -232,7 +232,7 @@ class MuteRestartTest {
         return new Ear(socket, sender);
     }
 
-    /** A 1 kHz tone at −4 dBFS, phase-continuous over ticks. */
+    /** A tone of {@code hz} at −4 dBFS, phase-continuous over ticks. */
     static short[] tone(int tick, double hz) {
         short[] s = new short[AudioCodec.MIX_FRAME];
         for (int i = 0; i < s.length; i++) {
