@@ -40,6 +40,8 @@ final class LegSender {
     /** The mixer and tick of {@link #encoder}'s last 48 kHz frame: its stream continues only into the next tick. */
     private AudioMixer encodedBy;
     private long encodedTick;
+    /** {@link AudioMixer#restarts()} at that frame: a mute since, and the encoder restarts. */
+    private long encodedRestarts;
     private final OpusEncoderSettings opus;
     /** A WebRTC leg's transport: RTP goes out SRTP-protected through it instead of {@link #channel}. */
     private WebRtcTransport webRtc;
@@ -121,11 +123,14 @@ final class LegSender {
         if (mixer.narrow()) {
             n = encoder.encodeNarrow(mix, out, RtpPacket.HEADER_BYTES);
         } else {
-            if (encodedBy != mixer || encodedTick != mixer.tick() - 1 || mixer.restartsEncoders()) {
-                encoder.discontinuity(); // the last frame came from the shared encoder, at 8 kHz, ticks ago, or a mute came
+            if (encodedBy != mixer || encodedRestarts != mixer.restarts()) {
+                encoder.restart(); // first frame, another room's history, or a mute came since (in this tick or before)
+            } else if (encodedTick != mixer.tick() - 1) {
+                encoder.discontinuity(); // the last frame came from the shared encoder, at 8 kHz, or ticks ago
             }
             encodedBy = mixer;
             encodedTick = mixer.tick();
+            encodedRestarts = mixer.restarts();
             n = encoder.encode(mix, out, RtpPacket.HEADER_BYTES);
         }
         if (n < 0) {

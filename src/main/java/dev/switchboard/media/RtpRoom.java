@@ -258,7 +258,7 @@ public final class RtpRoom implements MediaRoom {
             boolean narrow = ivr.idle() && allNarrowband(ls); // 8 kHz mix: no 48 kHz round trip (docs/media.md)
             mixer.begin(narrow);
             if (muteSinceLastTick) {
-                mixer.restartEncoders(); // the encoders' filter history may hold the muted leg's last 2 ms
+                mixer.restartEncoders(); // every encoder's history may hold the muted leg's last milliseconds
             }
             for (int i = 0; i < ls.length; i++) {
                 RtpLeg l = ls[i];
@@ -305,7 +305,7 @@ public final class RtpRoom implements MediaRoom {
                         mutesSeen = m;
                         n = withdrawMuted(n);
                         p = withdrawMutedPrivates(p);
-                        mixer.restartEncoders(); // no filter history of a muted leg in this send or later ones
+                        mixer.restartEncoders(); // no encoder history of a muted leg in this send or later ones
                     }
                     short[] hold = ivr.holdFrame(l.participantId());
                     if (hold != null) {

@@ -35,6 +35,17 @@ public interface FrameEncoder {
     }
 
     /**
+     * Forgets everything encoded so far (a mute: docs/media.md, "The zero-leak rule"): the next {@link #encode} starts
+     * as a new encoder's first would, so no payload from then on carries any of the audio given before. G.711 starts
+     * its resampling filter afresh as after {@link #discontinuity()}; Opus resets its state (CELT's overlap,
+     * pre-emphasis and pitch pre-filter memory, the delay-compensation buffer, SILK's), keeping its settings. Not per
+     * frame: only when a mute was announced.
+     */
+    default void restart() {
+        discontinuity();
+    }
+
+    /**
      * Frees what the encoder holds outside the heap (libopus' native state) now rather than when it is collected.
      * Idempotent; after it {@link #encode} returns -1. Safe to call from another thread (a concurrent encode either
      * completes or fails cleanly; the state is then freed when the encoder is collected).

@@ -60,4 +60,10 @@ final class OpusFrameEncoder implements FrameEncoder {
             return -1;
         }
     }
+
+    /** Concentus' {@code resetState()}: what libopus' {@code OPUS_RESET_STATE} does; the settings stay. */
+    @Override
+    public void restart() {
+        encoder.resetState();
+    }
 }

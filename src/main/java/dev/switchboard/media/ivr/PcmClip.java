@@ -4,15 +4,14 @@ import dev.switchboard.media.codec.AudioCodec;
 
 /**
  * A decoded prompt: mono 16-bit PCM kept at the rate it came in (a 16 kHz prompt takes a third of the memory it would
- * at the mix rate) and rendered at the mix rate, 20 ms at a time, by linear interpolation. Immutable once made.
+ * at the mix rate) and rendered at the mix rate, 20 ms at a time, by a polyphase windowed-sinc filter
+ * ({@link ClipUpsampler}). Immutable once made.
  *
  * @param samples the audio at {@code rate}; never written after creation
  * @param rate    samples per second, {@value WavDecoder#MIN_RATE} to {@value WavDecoder#MAX_RATE}
  */
 public record PcmClip(short[] samples, int rate) {
     private static final int MIX = AudioCodec.MIX_RATE;
-    /** 2^56 / MIX, rounded up: {@code (frac * WEIGHT) >>> 32} is {@code frac / MIX} in 2^-24ths. */
-    private static final long WEIGHT = ((1L << 56) + MIX - 1) / MIX;
     /** The built-in hold music (no customPrompt): a soft 4-note arpeggio, 2 s, looped. */
     public static final PcmClip HOLD_MUSIC = arpeggio(new int[] {523, 659, 784, 659}, 500);
 
@@ -44,36 +43,15 @@ public record PcmClip(short[] samples, int rate) {
 
     /**
      * Writes the mix-rate samples from {@code position} on into {@code frame} (zeros past the end) and returns how
-     * many were the clip's. Sample {@code i} at the mix rate is taken at {@code x = i * rate / mix} between the
-     * samples around it (weights in 2^-24ths, rounded half up: within 0.51 of exact); nothing is allocated, no division per sample.
+     * many were the clip's. A clip at another rate is interpolated by {@link ClipUpsampler}'s polyphase filter (its
+     * images at least 70 dB down); nothing is allocated.
      */
     public int render(long position, short[] frame) {
         int n = (int) Math.max(0, Math.min(frame.length, length() - position));
         if (rate == MIX) {
             System.arraycopy(samples, (int) position, frame, 0, n);
         } else {
-            int last = samples.length - 1;
-            long x = position * rate;
-            int j = (int) (x / MIX);
-            int frac = (int) (x - (long) j * MIX); // x = j * MIX + frac: sample i sits frac/MIX of the way to j + 1
-            for (int i = 0; i < n; i++) {
-                int a;
-                int c;
-                if (j < last) {
-                    a = samples[j];
-                    c = samples[j + 1];
-                } else { // past the last sample: it is held
-                    a = samples[last];
-                    c = a;
-                }
-                long w = (frac * WEIGHT) >>> 32; // frac / MIX in 2^-24ths
-                frame[i] = (short) (a + (((c - a) * w + (1 << 23)) >> 24));
-                frac += rate;
-                if (frac >= MIX) { // rate <= MIX: at most one step a sample
-                    frac -= MIX;
-                    j++;
-                }
-            }
+            ClipUpsampler.render(samples, rate, position, frame, n);
         }
         java.util.Arrays.fill(frame, n, frame.length, (short) 0);
         return n;

@@ -33,6 +33,8 @@ public final class RecordJob extends MediaJob {
     /** This tick's sum of what the bot hears: the mixer thread's array, lent for the tick ({@link #beginFrame}). */
     private int[] heard;
     private final SpooledRecording spool;
+    /** 48 → 16 kHz without aliasing; keeps the recording's last 2 ms at 48 kHz. */
+    private final RecordingDecimator decimator = new RecordingDecimator();
     private short[] chunk;
     private int filled;
     private volatile boolean stopToneHeard;
@@ -135,19 +137,12 @@ public final class RecordJob extends MediaJob {
         return null;
     }
 
-    /** Appends this tick's frame at 16 kHz (3-sample average of the 48 kHz mix, saturated); true if it is voice. */
+    /** Appends this tick's frame at 16 kHz (the 48 kHz mix low-passed and decimated, saturated); true if it is voice. */
     private boolean store() {
         if (chunk == null) {
             chunk = spool.chunk();
         }
-        int at = filled;
-        long energy = 0;
-        for (int i = 0; i < FRAME; i++) {
-            int v = (heard[3 * i] + heard[3 * i + 1] + heard[3 * i + 2]) / 3;
-            v = Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
-            chunk[at + i] = (short) v;
-            energy += (long) v * v;
-        }
+        long energy = decimator.down(heard, chunk, filled);
         filled += FRAME;
         if (filled == CHUNK) {
             spool.write(chunk, CHUNK);

@@ -32,8 +32,13 @@ public final class AudioMixer {
     private final long[] sharedWideTicks = new long[CODECS.length];
     /** Ticks begun, this one included. */
     private long ticks;
-    /** The tick in which a mute was announced ({@link #restartEncoders()}); its encodes start their filters afresh. */
-    private long restartTick = -1;
+    /**
+     * Mutes announced so far ({@link #restartEncoders()}): an encoder whose last frame was encoded at another count may
+     * hold audio from before a mute, and restarts before its next frame.
+     */
+    private long restarts;
+    /** {@link #restarts} at each shared encoder's last 48 kHz frame. */
+    private final long[] sharedRestarts = new long[CODECS.length];
     private final OpusEncoderSettings opus;
     private boolean fullMixReady;
     private int contributors;
@@ -98,21 +103,26 @@ public final class AudioMixer {
     }
 
     /**
-     * A mute was announced since the last send: from the next encode of this tick on, every encoder starts its filters
-     * afresh instead of from its history, which may hold the last 2 ms of the muted leg's audio (a G.711 listener's
-     * resampler delay), and shared encodings made so far are dropped and re-encoded on demand. No packet sent after a
-     * mute carries any of the muted audio, not even from before it (docs/media.md, "G.711 resampling").
+     * A mute was announced since the last send: every encoder of this room, the shared ones and the legs' own, restarts
+     * ({@link FrameEncoder#restart()}) before its next frame, whether that comes in this tick or ticks later, instead of
+     * going on from its history, which may hold the muted leg's last milliseconds (a G.711 listener's resampler: 1.7
+     * ms; Opus: CELT's overlap, the encoder's delay compensation, SILK's state); shared encodings made so far are
+     * dropped and re-encoded on demand. No packet sent after a mute carries any of the muted audio, not even from
+     * before it (docs/media.md, "The zero-leak rule").
      */
     public void restartEncoders() {
-        restartTick = ticks;
+        restarts++;
         for (int i = 0; i < CODECS.length; i++) {
             sharedLengths[i] = -2;
         }
     }
 
-    /** True once {@link #restartEncoders()} was called in this tick: a leg's own encoder starts afresh too. */
-    public boolean restartsEncoders() {
-        return restartTick == ticks;
+    /**
+     * How many times {@link #restartEncoders()} was called: an encoder whose last frame of this mixer was encoded at
+     * another count restarts before its next one.
+     */
+    public long restarts() {
+        return restarts;
     }
 
     /** True if this tick mixes at 8 kHz. */
@@ -169,14 +179,18 @@ public final class AudioMixer {
             if (sharedEncoders[c] == null) {
                 sharedEncoders[c] = codec.newEncoder(opus);
                 sharedPayloads[c] = new byte[sharedEncoders[c].maxPayloadBytes()];
+                sharedRestarts[c] = restarts; // new: no history
             }
             FrameEncoder e = sharedEncoders[c];
             if (narrow) {
                 sharedLengths[c] = e.encodeNarrow(fullMix(), sharedPayloads[c], 0);
                 sharedWideTicks[c] = 0;
             } else {
-                if (sharedWideTicks[c] != ticks - 1 || restartTick == ticks) {
-                    e.discontinuity(); // skipped ticks, came from 8 kHz, re-encoded after a remove, or after a mute
+                if (sharedRestarts[c] != restarts) {
+                    e.restart(); // a mute since its last frame (this tick or earlier): forget all of it
+                    sharedRestarts[c] = restarts;
+                } else if (sharedWideTicks[c] != ticks - 1) {
+                    e.discontinuity(); // skipped ticks or came from 8 kHz
                 }
                 sharedLengths[c] = e.encode(fullMix(), sharedPayloads[c], 0);
                 sharedWideTicks[c] = ticks;

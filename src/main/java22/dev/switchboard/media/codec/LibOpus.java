@@ -38,6 +38,7 @@ final class LibOpus {
     static final MethodHandle ENCODER_CREATE;
     static final MethodHandle ENCODE;
     static final MethodHandle ENCODER_CTL_INT;
+    static final MethodHandle ENCODER_CTL;
     static final MethodHandle ENCODER_DESTROY;
     static final MethodHandle DECODER_CREATE;
     static final MethodHandle DECODE;
@@ -46,7 +47,7 @@ final class LibOpus {
     static final MethodHandle STRERROR;
 
     static {
-        MethodHandle[] h = new MethodHandle[9];
+        MethodHandle[] h = new MethodHandle[10];
         String unavailable = null;
         String version = null;
         try {
@@ -56,6 +57,9 @@ final class LibOpus {
             h[1] = bind(linker, lib, "opus_encode", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
             // int opus_encoder_ctl(OpusEncoder *st, int request, ...): every request we send takes one int
             h[2] = linker.downcallHandle(find(lib, "opus_encoder_ctl"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                    Linker.Option.firstVariadicArg(2));
+            // the same function for OPUS_RESET_STATE, which takes no argument
+            h[9] = linker.downcallHandle(find(lib, "opus_encoder_ctl"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
                     Linker.Option.firstVariadicArg(2));
             h[3] = bind(linker, lib, "opus_encoder_destroy", FunctionDescriptor.ofVoid(ADDRESS));
             h[4] = bind(linker, lib, "opus_decoder_create", FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
@@ -77,6 +81,7 @@ final class LibOpus {
         ENCODER_CREATE = h[0];
         ENCODE = h[1];
         ENCODER_CTL_INT = h[2];
+        ENCODER_CTL = h[9];
         ENCODER_DESTROY = h[3];
         DECODER_CREATE = h[4];
         DECODE = h[5];

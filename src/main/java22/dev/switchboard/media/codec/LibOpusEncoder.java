@@ -89,6 +89,16 @@ final class LibOpusEncoder implements FrameEncoder {
         }
     }
 
+    /** {@code opus_encoder_ctl(OPUS_RESET_STATE)}: the state as {@code opus_encoder_create} left it, the settings kept. */
+    @Override
+    public void restart() {
+        try {
+            int ignored = (int) LibOpus.ENCODER_CTL.invokeExact(state, LibOpus.RESET_STATE);
+        } catch (Throwable e) {
+            // closed: nothing is encoded any more
+        }
+    }
+
     @Override
     public void close() {
         memory.close();
