@@ -9,6 +9,8 @@ import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.graph.GraphWire;
 import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -49,6 +51,8 @@ public final class BatchHandler {
         /** The server's answer to {@code request}; never throws (a request not answered in time is a 504). */
         SubResponse send(SubRequest request);
     }
+
+    private static final Logger log = LoggerFactory.getLogger(BatchHandler.class);
 
     private final GraphRequests requests;
     private final Dispatch dispatch;
@@ -96,6 +100,8 @@ public final class BatchHandler {
         try {
             return dispatch.send(new SubRequest(step.method(), step.target(), headers, step.body()));
         } catch (RuntimeException e) {
+            log.error("unhandled error running request '{}' of a batch method={} path={}", step.id(), step.method(),
+                    step.target().split("\\?", 2)[0], e);
             return error(step, ErrorCode.INTERNAL, "Request '" + step.id() + "' of the batch could not be run.");
         }
     }

@@ -10,6 +10,8 @@ import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.util.BufferUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -32,6 +34,8 @@ final class LocalDispatch implements BatchHandler.Dispatch {
     /** How long one request of a batch may take: longer than a cluster hop's own timeout (10 s). */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    private static final Logger log = LoggerFactory.getLogger(LocalDispatch.class);
+
     private final Supplier<LocalConnector> connector;
     private final LocalConnections connections = new LocalConnections();
 
@@ -52,6 +56,8 @@ final class LocalDispatch implements BatchHandler.Dispatch {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            log.error("unhandled error running a request of a batch method={} path={}", request.method(),
+                    request.target().split("\\?", 2)[0], e);
             return error(ErrorCode.INTERNAL, "The request could not be run.");
         }
     }
