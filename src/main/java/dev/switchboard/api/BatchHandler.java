@@ -1,15 +1,20 @@
 package dev.switchboard.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.graph.GraphWire;
 import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -46,6 +51,8 @@ public final class BatchHandler {
         /** The server's answer to {@code request}; never throws (a request not answered in time is a 504). */
         SubResponse send(SubRequest request);
     }
+
+    private static final Logger log = LoggerFactory.getLogger(BatchHandler.class);
 
     private final GraphRequests requests;
     private final Dispatch dispatch;
@@ -93,6 +100,8 @@ public final class BatchHandler {
         try {
             return dispatch.send(new SubRequest(step.method(), step.target(), headers, step.body()));
         } catch (RuntimeException e) {
+            log.error("unhandled error running request '{}' of a batch method={} path={}", step.id(), step.method(),
+                    step.target().split("\\?", 2)[0], e);
             return error(step, ErrorCode.INTERNAL, "Request '" + step.id() + "' of the batch could not be run.");
         }
     }
@@ -147,17 +156,40 @@ public final class BatchHandler {
         if (r.body().length == 0) {
             return;
         }
-        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            try {
-                JsonNode json = GraphWire.JSON.readTree(r.body());
-                if (json != null && !json.isMissingNode()) {
-                    o.set("body", json);
-                    return;
-                }
-            } catch (IOException notJson) {
-                // sent as bytes below
-            }
+        String json = type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json") ? oneJsonValue(r.body())
+                : null;
+        if (json != null) {
+            o.putRawValue("body", new RawValue(json)); // as the server wrote it, not read into a tree and written again
+            return;
         }
         o.put("body", Base64.getEncoder().encodeToString(r.body()));
+    }
+
+    /**
+     * The one JSON value {@code body} holds, as written (without white space around it), or null when reading it into a
+     * tree would not find exactly one (strict: nothing after it but white space, the wire's nesting and number limits,
+     * strings decoded); without building the tree.
+     */
+    static String oneJsonValue(byte[] body) {
+        try (JsonParser p = GraphWire.JSON.createParser(body)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return null;
+            }
+            int start = Math.toIntExact(p.currentTokenLocation().getByteOffset());
+            while (t != null) {
+                if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) {
+                    p.getTextCharacters(); // decodes it (malformed UTF-8 is an error), as the tree would
+                }
+                if (p.getParsingContext().inRoot()) {
+                    int end = Math.toIntExact(p.currentLocation().getByteOffset());
+                    return p.nextToken() == null ? new String(body, start, end - start, StandardCharsets.UTF_8) : null;
+                }
+                t = p.nextToken();
+            }
+            return null;
+        } catch (IOException notJson) {
+            return null;
+        }
     }
 }
