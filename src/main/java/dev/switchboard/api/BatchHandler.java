@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,8 +25,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * {@code POST /v1.0/$batch}: Graph's JSON batching (docs/api.md#json-batching). The batch's token is checked first
@@ -36,12 +38,20 @@ import java.util.concurrent.Executors;
  * at the same time; one with {@code dependsOn} runs after those it names, and only if each of them answered 2xx
  * (else it is answered {@code 424 FailedDependency} without running). The answer is 200 with every request's status,
  * headers and body, in the order the requests were sent. Request threads (virtual); each request runs on a virtual
- * thread of its own.
+ * thread of its own, and one not answered within {@link #REQUEST_TIMEOUT} is {@code 504 GatewayTimeout} (it may have
+ * run), whatever holds it up.
  */
 public final class BatchHandler {
-    /** Response headers that describe the inner exchange's framing, not the request's answer. */
+    /**
+     * How long one request of a batch may run before it is answered {@code 504 GatewayTimeout} (it may still run, and
+     * may have had its effect): longer than any route takes (a cluster hop gives up after 10 s).
+     */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Marks a batch's own requests (a request's {@code X-Switchboard-*} headers are ignored, so only here). */
     static final String STEP_HEADER = "X-Switchboard-Batch-Step";
+    /** Each request of a batch runs on a virtual thread of its own, which nothing waits to end (a late one is a 504). */
+    private static final Executor STEP_THREADS = r -> Thread.ofVirtual().name("batch-request").start(r);
+    /** Response headers that describe the inner exchange's framing, not the request's answer. */
     private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "date", "server");
 
@@ -70,31 +80,41 @@ public final class BatchHandler {
         List<BatchStep> steps = BatchSteps.parse(requests.requiredBody(ctx));
         List<BatchStep> order = BatchSteps.runOrder(steps);
         List<Map.Entry<String, String>> common = commonHeaders(ctx);
-        Map<String, CompletableFuture<SubResponse>> answers = new HashMap<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (BatchStep step : order) {
-                List<CompletableFuture<SubResponse>> before = step.dependsOn().stream().map(answers::get).toList();
-                answers.put(step.id(), CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
-                        .thenApplyAsync(done -> run(step, common, before), threads));
-            }
-            CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).join(); // before the pool closes
-        }
+        Map<String, SubResponse> answers = answers(order, step -> send(step, common), REQUEST_TIMEOUT);
         ObjectNode root = GraphWire.JSON.createObjectNode();
         ArrayNode out = root.putArray("responses");
         for (BatchStep step : steps) {
-            write(out.addObject(), step.id(), answers.get(step.id()).join());
+            write(out.addObject(), step.id(), answers.get(step.id()));
         }
         ctx.status(200).contentType("application/json").result(GraphWire.bytes(root));
     }
 
-    private SubResponse run(BatchStep step, List<Map.Entry<String, String>> common,
-                            List<CompletableFuture<SubResponse>> before) {
-        for (int i = 0; i < before.size(); i++) {
-            int status = before.get(i).join().status();
-            if (status < 200 || status > 299) {
-                return failedDependency(step, step.dependsOn().get(i), status);
-            }
+    /**
+     * Every request's answer, by id: each {@code send} on a virtual thread of its own once the requests it depends on
+     * answered 2xx ({@code 424} without running otherwise), and {@code 504} for one that has not answered
+     * {@code timeout} after it started (its thread is left to finish; nothing waits for it).
+     *
+     * @param order the requests, each after those it depends on ({@link BatchSteps#runOrder})
+     */
+    static Map<String, SubResponse> answers(List<BatchStep> order, Function<BatchStep, SubResponse> send, Duration timeout) {
+        Map<String, CompletableFuture<SubResponse>> answers = new HashMap<>();
+        for (BatchStep step : order) {
+            List<CompletableFuture<SubResponse>> before = step.dependsOn().stream().map(answers::get).toList();
+            answers.put(step.id(), CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+                    .thenCompose(done -> {
+                        SubResponse failed = failedDependency(step, before);
+                        return failed != null ? CompletableFuture.completedFuture(failed)
+                                : CompletableFuture.supplyAsync(() -> send.apply(step), STEP_THREADS)
+                                        .completeOnTimeout(timedOut(step, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    }));
         }
+        Map<String, SubResponse> done = new HashMap<>();
+        answers.forEach((id, answer) -> done.put(id, answer.join()));
+        return done;
+    }
+
+    /** Runs one request through {@link Dispatch}; an unexpected failure is logged and answered 500. */
+    private SubResponse send(BatchStep step, List<Map.Entry<String, String>> common) {
         List<Map.Entry<String, String>> headers = new ArrayList<>(common);
         headers.addAll(step.headers().entrySet());
         try {
@@ -104,6 +124,22 @@ public final class BatchHandler {
                     step.target().split("\\?", 2)[0], e);
             return error(step, ErrorCode.INTERNAL, "Request '" + step.id() + "' of the batch could not be run.");
         }
+    }
+
+    /** {@code 424} naming the first request {@code step} depends on that did not answer 2xx, or null when all did. */
+    private static SubResponse failedDependency(BatchStep step, List<CompletableFuture<SubResponse>> before) {
+        for (int i = 0; i < before.size(); i++) {
+            int status = before.get(i).join().status();
+            if (status < 200 || status > 299) {
+                return failedDependency(step, step.dependsOn().get(i), status);
+            }
+        }
+        return null;
+    }
+
+    private static SubResponse timedOut(BatchStep step, Duration timeout) {
+        return error(step, ErrorCode.GATEWAY_TIMEOUT, "Request '" + step.id() + "' was not answered within "
+                + timeout.toSeconds() + " s; it may have run.");
     }
 
     /** What every request of the batch carries from the batch: its token, and how the client reached the server. */

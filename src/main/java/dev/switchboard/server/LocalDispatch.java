@@ -27,13 +27,14 @@ import java.util.function.Supplier;
  * Runs a JSON batch's requests through the server's whole HTTP stack in memory: each is written as an HTTP/1.1 request
  * to Jetty's {@link LocalConnector} (no socket; only this class writes to it, so its forwarding headers are trusted
  * there and nowhere else, see {@link HttpListeners}), and its answer is read back. On a connection waiting for a
- * request (a kept one) the request runs on the calling thread, so the timeout cannot cut it short (every route ends
- * well within it); a request run on another thread and not answered within the timeout is a 504 (it may have run). Thread-safe; each call uses a connection no other call uses at the same time,
- * kept open for later calls ({@link LocalConnections}).
+ * request (a kept one) the request runs on the calling thread (no hand-over), else on a request thread, and is then
+ * awaited here up to {@link #TIMEOUT} (a 504). Either way {@link BatchHandler} answers a request still running after
+ * {@link BatchHandler#REQUEST_TIMEOUT} with a 504 without waiting for it. Thread-safe; each call uses a connection no
+ * other call uses at the same time, kept open for later calls ({@link LocalConnections}).
  */
 final class LocalDispatch implements BatchHandler.Dispatch {
     /** How long one request of a batch may take: longer than a cluster hop's own timeout (10 s). */
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final Duration TIMEOUT = BatchHandler.REQUEST_TIMEOUT;
 
     private static final Logger log = LoggerFactory.getLogger(LocalDispatch.class);
 
