@@ -79,21 +79,26 @@ public final class RingStreams implements CallEventSink {
 
     /** A user's stream opened: it hears {@code listening}, then the user's rings; closed with 1008 over the limit. */
     void opened(Caller user, Session session) {
-        reserved.computeIfPresent(key(user.tenantId(), user.userId()), (k, places) -> {
-            places.pollFirst(); // the place admit reserved for this stream
-            return places.isEmpty() ? null : places;
-        });
         WebSocketRosterChannel channel = new WebSocketRosterChannel(session);
         RosterFeed feed = rosterStreams.openRingFeed(channel);
         feed.sendInOrder(LISTENING); // before the stream is findable: no ring goes out ahead of it
         boolean[] added = new boolean[1];
-        streams.compute(key(user.tenantId(), user.userId()), (k, feeds) -> {
-            Map<Session, RosterFeed> all = feeds == null ? new ConcurrentHashMap<>() : feeds;
-            if (all.size() < limit()) {
-                all.put(session, feed); // inside compute: a concurrent last close cannot drop the map it joins
-                added[0] = true;
+        String key = key(user.tenantId(), user.userId());
+        // The stream takes its place and gives back admit's reservation in one step under the reservations' lock of
+        // this user, which admit holds too: an admit in between would count neither and let one more stream past.
+        reserved.compute(key, (k, places) -> {
+            streams.compute(key, (k2, feeds) -> {
+                Map<Session, RosterFeed> all = feeds == null ? new ConcurrentHashMap<>() : feeds;
+                if (all.size() < limit()) {
+                    all.put(session, feed); // inside compute: a concurrent last close cannot drop the map it joins
+                    added[0] = true;
+                }
+                return all.isEmpty() ? null : all;
+            });
+            if (places != null) {
+                places.pollFirst(); // the place admit reserved for this stream
             }
-            return all.isEmpty() ? null : all;
+            return places == null || places.isEmpty() ? null : places;
         });
         if (!added[0]) { // admitted together with others past the limit
             rosterStreams.closeRingFeed(feed);
