@@ -16,6 +16,17 @@ public final class SignInLimits {
         this.users = users;
     }
 
+    /** The users' limit (no administrators). */
+    public UserSignInThrottle users() {
+        return users;
+    }
+
+    /** Writes every limit's pending summaries of refusals (on shutdown). */
+    public void flush() {
+        admins.refusals().flush();
+        users.refusals().flush();
+    }
+
     /** The administrators' limit, shared with the admin API's sign-in. */
     public SignInThrottle admins() {
         return admins;

@@ -1,7 +1,8 @@
 package dev.switchboard.auth;
 
-import org.slf4j.Logger;
+import dev.switchboard.error.RefusalLog;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import java.util.Locale;
  * </ul>
  * So a guesser gets about 10 quick guesses and then some 12 an hour per user name; the user still signs in at once
  * from a familiar address, and from a new one after at most {@link #MAX_DELAY}. Refusals go to the
- * {@code switchboard.audit} log.
+ * {@code switchboard.audit} log, a few lines a minute per name, address and path at most ({@link RefusalLog}).
  *
  * <p>Thread-safe: one monitor, held for a few map operations, never across I/O. Memory is bounded: at most
  * {@link #MAX_KEYS} counts (quiet ones go first, then those under {@link #FREE_FAILURES}, then the least recently used,
@@ -39,9 +40,10 @@ public final class UserSignInThrottle {
     public static final Duration QUIET = Duration.ofHours(1);
     public static final Duration FAMILIAR_FOR = Duration.ofDays(30);
     static final int MAX_KEYS = 10_000;
-    private static final Logger audit = LoggerFactory.getLogger("switchboard.audit");
 
     private final Clock clock;
+    private final RefusalLog audit = new RefusalLog(LoggerFactory.getLogger("switchboard.audit"), Level.WARN,
+            "sign-in throttled");
     /** "u:name" (unfamiliar addresses) or "f:name|address" → its failures; access-ordered for eviction. */
     private final LinkedHashMap<String, Failures> failures = new LinkedHashMap<>(64, 0.75f, true);
     /** "name|address" → the last successful sign-in there; access-ordered for eviction. */
@@ -54,6 +56,11 @@ public final class UserSignInThrottle {
 
     public UserSignInThrottle(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The refusals' audit lines, bounded per name, address and path ({@link RefusalLog}). */
+    public RefusalLog refusals() {
+        return audit;
     }
 
     /**
@@ -72,8 +79,8 @@ public final class UserSignInThrottle {
             wait = f == null ? null : waitFor(key, f, now);
         }
         if (wait != null) {
-            audit.warn("sign-in throttled actor={} address={} path={} retryAfterSeconds={}", safe(username), address, path,
-                    SignInThrottle.seconds(wait));
+            audit.refused("actor=" + safe(username) + " address=" + address + " path=" + path,
+                    "retryAfterSeconds=" + SignInThrottle.seconds(wait));
         }
         return wait;
     }
