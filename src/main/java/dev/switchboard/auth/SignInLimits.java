@@ -5,15 +5,28 @@ import java.time.Duration;
 /**
  * The limit on password guessing where the OAuth sign-ins check a password (token endpoint password grant, authorize
  * page, device-code page): administrators by the stricter {@link SignInThrottle} (shared with the admin API), every
- * other user name, known or not, by {@link UserSignInThrottle}. Thread-safe as both are.
+ * other user name, known or not, by {@link UserSignInThrottle}; and the limit on client secrets, per client id, by
+ * another {@link UserSignInThrottle}. Thread-safe as they are.
  */
 public final class SignInLimits {
     private final SignInThrottle admins;
     private final UserSignInThrottle users;
+    private final UserSignInThrottle clients;
 
     public SignInLimits(SignInThrottle admins, UserSignInThrottle users) {
+        this(admins, users, clientLimit(java.time.Clock.systemUTC()));
+    }
+
+    /** @param clients the limit on client secrets, per client id ({@link #clientLimit}) */
+    public SignInLimits(SignInThrottle admins, UserSignInThrottle users, UserSignInThrottle clients) {
         this.admins = admins;
         this.users = users;
+        this.clients = clients;
+    }
+
+    /** The limit on guessing client secrets: the users' limit, counted per client id (docs/identity.md). */
+    public static UserSignInThrottle clientLimit(java.time.Clock clock) {
+        return new UserSignInThrottle(clock, "client secret throttled", "clientId");
     }
 
     /** The users' limit (no administrators). */
@@ -21,10 +34,16 @@ public final class SignInLimits {
         return users;
     }
 
+    /** The limit on client secrets, per client id, wherever the token endpoint checks one. */
+    public UserSignInThrottle clients() {
+        return clients;
+    }
+
     /** Writes every limit's pending summaries of refusals (on shutdown). */
     public void flush() {
         admins.refusals().flush();
         users.refusals().flush();
+        clients.refusals().flush();
     }
 
     /** The administrators' limit, shared with the admin API's sign-in. */

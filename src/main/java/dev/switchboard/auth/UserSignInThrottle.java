@@ -26,7 +26,8 @@ import java.util.Locale;
  * </ul>
  * So a guesser gets about 10 quick guesses and then some 12 an hour per user name; the user still signs in at once
  * from a familiar address, and from a new one after at most {@link #MAX_DELAY}. Refusals go to the
- * {@code switchboard.audit} log, a few lines a minute per name, address and path at most ({@link RefusalLog}).
+ * {@code switchboard.audit} log, a few lines a minute per name, address and path at most ({@link RefusalLog}). The same
+ * limit guards client secrets, per client id ({@link SignInLimits#clientLimit}).
  *
  * <p>Thread-safe: one monitor, held for a few map operations, never across I/O. Memory is bounded: at most
  * {@link #MAX_KEYS} counts (quiet ones go first, then those under {@link #FREE_FAILURES}, then the least recently used,
@@ -42,8 +43,8 @@ public final class UserSignInThrottle {
     static final int MAX_KEYS = 10_000;
 
     private final Clock clock;
-    private final RefusalLog audit = new RefusalLog(LoggerFactory.getLogger("switchboard.audit"), Level.WARN,
-            "sign-in throttled");
+    private final RefusalLog audit;
+    private final String subject;
     /** "u:name" (unfamiliar addresses) or "f:name|address" → its failures; access-ordered for eviction. */
     private final LinkedHashMap<String, Failures> failures = new LinkedHashMap<>(64, 0.75f, true);
     /** "name|address" → the last successful sign-in there; access-ordered for eviction. */
@@ -55,7 +56,19 @@ public final class UserSignInThrottle {
     }
 
     public UserSignInThrottle(Clock clock) {
+        this(clock, "sign-in throttled", "actor");
+    }
+
+    /**
+     * The same limit for another secret than a user's password (a client secret: {@link SignInLimits#clientLimit}).
+     *
+     * @param what    how its audit lines start
+     * @param subject the field naming what is guessed in its audit lines ({@code actor}, {@code clientId})
+     */
+    public UserSignInThrottle(Clock clock, String what, String subject) {
         this.clock = clock;
+        this.audit = new RefusalLog(LoggerFactory.getLogger("switchboard.audit"), Level.WARN, what);
+        this.subject = subject;
     }
 
     /** The refusals' audit lines, bounded per name, address and path ({@link RefusalLog}). */
@@ -79,7 +92,7 @@ public final class UserSignInThrottle {
             wait = f == null ? null : waitFor(key, f, now);
         }
         if (wait != null) {
-            audit.refused("actor=" + safe(username) + " address=" + address + " path=" + path,
+            audit.refused(subject + "=" + safe(username) + " address=" + address + " path=" + path,
                     "retryAfterSeconds=" + SignInThrottle.seconds(wait));
         }
         return wait;
