@@ -70,10 +70,11 @@ public final class EmbeddedAuthority implements AutoCloseable {
         this.keys = new SigningKeys(dataDir.resolve("auth"), clock, t.accessTokenLifetime().plus(t.clockSkew()), t.signingKeyMaxAge());
         this.issuer = new TokenIssuer(keys, urls, clock, t.accessTokenLifetime());
         SignInLimits limits = new SignInLimits(new SignInThrottle(clock), new UserSignInThrottle(clock),
-                SignInLimits.clientLimit(clock));
+                SignInLimits.clientLimit(clock), new PasswordSprayLimit(clock));
         metrics.guessing("admin_sign_in", limits.admins().refusals());
         metrics.guessing("user_sign_in", limits.users().refusals());
         metrics.guessing("client_secret", limits.clients().refusals());
+        metrics.guessing("password_spray", limits.spray().refusals());
         this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer, new GrantStore(clock), limits);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();

@@ -141,6 +141,11 @@ public final class UserSignInThrottle {
         }
     }
 
+    /** Whether {@code username} signed in with the right secret from {@code address} in the last {@link #FAMILIAR_FOR}. */
+    public synchronized boolean familiar(String username, String address) {
+        return address != null && key(username, address, clock.instant()).startsWith("f:");
+    }
+
     private Duration waitFor(String key, Failures f, Instant now) {
         if (!f.last.plus(QUIET).isAfter(now)) {
             failures.remove(key);
