@@ -168,7 +168,7 @@ class MeetingPasscodeGuessingTest {
             ((Logger) LoggerFactory.getLogger("switchboard.audit")).detachAppender(audit);
         }
         java.util.List<String> lines;
-        synchronized (audit.list) {
+        synchronized (audit) {
             lines = audit.list.stream().map(ILoggingEvent::getFormattedMessage)
                     .filter(l -> l.startsWith("meeting passcode throttled") || l.startsWith("meeting lookup throttled")).toList();
         }

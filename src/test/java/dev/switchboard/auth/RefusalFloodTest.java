@@ -79,7 +79,7 @@ class RefusalFloodTest {
     }
 
     private static List<String> messages(ListAppender<ILoggingEvent> appender) {
-        synchronized (appender.list) {
+        synchronized (appender) { // AppenderBase appends under its own lock
             return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
     }

@@ -39,7 +39,7 @@ class RefusalLogTest {
     }
 
     private List<String> messages() {
-        synchronized (lines.list) { // the summaries come from the timer's thread
+        synchronized (lines) { // the summaries come from the timer's thread (the appender appends under its own lock)
             return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
