@@ -8,6 +8,7 @@ import dev.switchboard.core.CallCommand;
 import dev.switchboard.core.CallSnapshot;
 import dev.switchboard.core.MuteTarget;
 import dev.switchboard.core.Operation;
+import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.graph.GraphWire;
 import io.javalin.http.Context;
@@ -45,7 +46,9 @@ public final class AdminHandler {
         try {
             in = access.signIn(text(body, "tenantId"), username, text(body, "password"), ctx.req().getRemoteAddr());
         } catch (SwitchboardException e) {
-            audit.signIn(username, e.code().graphCode());
+            if (e.code() != ErrorCode.TOO_MANY_REQUESTS) { // the limit's own line, bounded, records those (RefusalLog)
+                audit.signIn(username, e.code().graphCode());
+            }
             throw e;
         }
         audit.signIn(username, "ok");

@@ -39,6 +39,15 @@ public final class AuthMetrics {
         }
     }
 
+    /** Counts {@code switchboard.guesses.refused{limit}}: the refusals of a guessing limit. */
+    void guessing(String limit, dev.switchboard.error.RefusalLog refusals) {
+        if (registry != null) {
+            FunctionCounter.builder("switchboard.guesses.refused", refusals, dev.switchboard.error.RefusalLog::refused)
+                    .description("Attempts refused by a guessing limit, whether their log line was written or summarised")
+                    .tag("limit", limit).register(registry);
+        }
+    }
+
     public static AuthMetrics none() {
         return NONE;
     }

@@ -21,7 +21,8 @@ final class DeviceLogin {
 
     /** The device's request; the caller wraps it in the OAuth error shape. */
     static void start(Context ctx, EmbeddedAuthority authority, java.util.Map<String, String> form) {
-        TokenEndpoint.DeviceStart started = authority.tokenEndpoint().startDevice(ctx.pathParam("tenant"), form);
+        TokenEndpoint.DeviceStart started = authority.tokenEndpoint().startDevice(ctx.pathParam("tenant"), form,
+                ctx.req().getRemoteAddr());
         String uri = IdentityRoutes.urls(ctx, authority).base() + "/" + started.device().tenantId() + "/oauth2/v2.0/devicelogin";
         ObjectNode body = JSON.createObjectNode();
         body.put("device_code", started.deviceCode());

@@ -1,6 +1,9 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.error.RefusalLog;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -30,6 +33,9 @@ public final class EmbeddedAuthority implements AutoCloseable {
     private final HttpClient http;
     private final AuthMetrics metrics;
     private final PublicOrigins origins;
+    /** The INFO lines of refused token requests, bounded per tenant and error (docs/identity.md). */
+    private final RefusalLog tokenRefusals = new RefusalLog(LoggerFactory.getLogger(IdentityRoutes.class), Level.INFO,
+            "token request refused");
 
     /**
      * @param config      the identities and settings
@@ -63,8 +69,13 @@ public final class EmbeddedAuthority implements AutoCloseable {
         this.urls = new IssuerUrls(origins::fallback, origins::isOwn);
         this.keys = new SigningKeys(dataDir.resolve("auth"), clock, t.accessTokenLifetime().plus(t.clockSkew()), t.signingKeyMaxAge());
         this.issuer = new TokenIssuer(keys, urls, clock, t.accessTokenLifetime());
-        this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer, new GrantStore(clock),
-                new SignInLimits(new SignInThrottle(clock), new UserSignInThrottle(clock)));
+        SignInLimits limits = new SignInLimits(new SignInThrottle(clock), new UserSignInThrottle(clock),
+                SignInLimits.clientLimit(clock), new PasswordSprayLimit(clock));
+        metrics.guessing("admin_sign_in", limits.admins().refusals());
+        metrics.guessing("user_sign_in", limits.users().refusals());
+        metrics.guessing("client_secret", limits.clients().refusals());
+        metrics.guessing("password_spray", limits.spray().refusals());
+        this.tokenEndpoint = new TokenEndpoint(config.directory(), issuer, new GrantStore(clock), limits);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         List<TrustedIssuer> trusted = new ArrayList<>();
@@ -232,8 +243,15 @@ public final class EmbeddedAuthority implements AutoCloseable {
         };
     }
 
+    /** Where refused token requests are logged, a few lines a minute per tenant and error at most. */
+    RefusalLog tokenRefusals() {
+        return tokenRefusals;
+    }
+
     @Override
     public void close() {
+        tokenEndpoint.signInLimits().flush();
+        tokenRefusals.flush();
         http.close();
     }
 }

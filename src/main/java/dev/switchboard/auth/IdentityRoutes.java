@@ -297,8 +297,8 @@ public final class IdentityRoutes {
             }
             ctx.header("Cache-Control", "no-store, no-cache");
             ctx.status(e.status()).contentType("application/json; charset=utf-8").result(body.toString());
-            log.info("token request refused tenant={} error={} code=AADSTS{}", TokenEndpoint.safe(ctx.pathParam("tenant")),
-                    e.error(), e.aadstsCode());
+            authority.tokenRefusals().refused("tenant=" + TokenEndpoint.safe(ctx.pathParam("tenant")) + " error=" + e.error()
+                    + " code=AADSTS" + e.aadstsCode(), "");
         }
     }
 }

@@ -1,7 +1,8 @@
 package dev.switchboard.auth;
 
-import org.slf4j.Logger;
+import dev.switchboard.error.RefusalLog;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import java.util.Map;
  * {@link #MAX_FAILURES} failed sign-ins within {@link #WINDOW} for one user name, or from one remote address, further
  * sign-ins of that name or from that address are refused without checking the password until the oldest of those
  * failures is a {@link #WINDOW} old; the refusal says how long ({@code Retry-After}). A successful sign-in clears the
- * failures of its user name and its address. Every refusal is written to the {@code switchboard.audit} log.
+ * failures of its user name and its address. Every refusal is written to the {@code switchboard.audit} log, a
+ * few lines a minute per user name, address and path at most ({@link RefusalLog}).
  *
  * <p>Guarded: every sign-in of the admin API ({@code POST /admin/v1/signin}), and the password sign-ins of users with an
  * admin role ({@link #guards}) on the token endpoint (password grant), the authorize page and the device-code page.
@@ -30,14 +32,20 @@ public final class SignInThrottle {
     public static final int MAX_FAILURES = 5;
     public static final Duration WINDOW = Duration.ofMinutes(1);
     static final int MAX_KEYS = 10_000;
-    private static final Logger audit = LoggerFactory.getLogger("switchboard.audit");
 
     private final Clock clock;
+    private final RefusalLog audit = new RefusalLog(LoggerFactory.getLogger("switchboard.audit"), Level.WARN,
+            "sign-in throttled");
     /** "u:name" or "a:address" → times of recent failures, oldest first; access-ordered for eviction. */
     private final LinkedHashMap<String, ArrayDeque<Instant>> failures = new LinkedHashMap<>(64, 0.75f, true);
 
     public SignInThrottle(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The refusals' audit lines, bounded per user name, address and path ({@link RefusalLog}). */
+    public RefusalLog refusals() {
+        return audit;
     }
 
     /** Whether the password sign-ins of {@code user} are counted on the OAuth paths: users with an admin role. */
@@ -59,8 +67,8 @@ public final class SignInThrottle {
             wait = longer(waitFor(userKey(username), now), address == null ? null : waitFor("a:" + address, now));
         }
         if (wait != null) {
-            audit.warn("sign-in throttled actor={} address={} path={} retryAfterSeconds={}", safe(username), address, path,
-                    seconds(wait));
+            audit.refused("actor=" + safe(username) + " address=" + address + " path=" + path,
+                    "retryAfterSeconds=" + seconds(wait));
         }
         return wait;
     }

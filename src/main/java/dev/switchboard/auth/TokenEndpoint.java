@@ -99,19 +99,19 @@ public final class TokenEndpoint {
             throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'grant_type'.");
         }
         return switch (grantType) {
-            case "client_credentials" -> clientCredentials(at, tenantId, form);
+            case "client_credentials" -> clientCredentials(at, tenantId, form, remoteAddress);
             case "password" -> password(at, tenantId, form, remoteAddress);
-            case "authorization_code" -> authorizationCode(at == null ? issuer.urls() : at, tenantId, form);
-            case "refresh_token" -> refreshToken(at == null ? issuer.urls() : at, tenantId, form);
-            case DEVICE_CODE_GRANT, "device_code" -> deviceCode(at == null ? issuer.urls() : at, tenantId, form);
+            case "authorization_code" -> authorizationCode(at == null ? issuer.urls() : at, tenantId, form, remoteAddress);
+            case "refresh_token" -> refreshToken(at == null ? issuer.urls() : at, tenantId, form, remoteAddress);
+            case DEVICE_CODE_GRANT, "device_code" -> deviceCode(at == null ? issuer.urls() : at, tenantId, form, remoteAddress);
             default -> throw new OAuthError(400, "unsupported_grant_type", 70003,
                     "The app requested an unsupported grant type '" + safe(grantType) + "'; supported: client_credentials, password, authorization_code, refresh_token, device_code.");
         };
     }
 
-    private Grant clientCredentials(IssuerUrls at, String tenantId, Map<String, String> form) {
+    private Grant clientCredentials(IssuerUrls at, String tenantId, Map<String, String> form, String remoteAddress) {
         List<String> scopes = scopes(form);
-        AppRegistration app = authenticateClient(tenantId, form);
+        AppRegistration app = authenticateClient(tenantId, form, remoteAddress);
         boolean graphDefault = false;
         for (String s : scopes) {
             if (GraphAudience.isGraphScope(s) && GraphAudience.permissionOf(s).equals(".default")) {
@@ -138,7 +138,7 @@ public final class TokenEndpoint {
         if (password == null) {
             throw OAuthError.invalidRequest(900144, "The request body must contain the following parameter: 'password'.");
         }
-        AppRegistration app = authenticateClient(tenantId, form);
+        AppRegistration app = authenticateClient(tenantId, form, remoteAddress);
         Set<String> granted = delegatedScopes(app, scopes);
         UserAccount user = directory.user(tenantId, username).orElse(null);
         java.time.Duration wait = signIns.blocked(user, username, remoteAddress, "token");
@@ -184,8 +184,8 @@ public final class TokenEndpoint {
         return granted;
     }
 
-    private Grant authorizationCode(IssuerUrls at, String tenantId, Map<String, String> form) {
-        AppRegistration app = client(tenantId, form);
+    private Grant authorizationCode(IssuerUrls at, String tenantId, Map<String, String> form, String remoteAddress) {
+        AppRegistration app = client(tenantId, form, remoteAddress);
         String code = require(form, "code");
         String redirectUri = require(form, "redirect_uri");
         GrantStore.Code c = grants.redeemCode(code).orElseThrow(() -> new OAuthError(400, "invalid_grant", 70008,
@@ -207,9 +207,14 @@ public final class TokenEndpoint {
 
     /** {@code POST /{tenant}/oauth2/v2.0/devicecode}: starts a device authorization for a (public) client. */
     public DeviceStart startDevice(String tenantInPath, Map<String, String> form) {
+        return startDevice(tenantInPath, form, null);
+    }
+
+    /** As above; {@code remoteAddress} (or null) for the limit on client secrets. */
+    public DeviceStart startDevice(String tenantInPath, Map<String, String> form, String remoteAddress) {
         String tenantId = directory.canonicalTenantId(tenantInPath).orElseThrow(() -> new OAuthError(400, "invalid_tenant", 90002,
                 "Tenant '" + safe(tenantInPath) + "' not found. Check the tenant id in the URL."));
-        AppRegistration app = client(tenantId, form);
+        AppRegistration app = client(tenantId, form, remoteAddress);
         Set<String> scopes = delegatedScopes(app, scopes(form));
         String deviceCode = grants.startDevice(tenantId, app.appId(), scopes);
         return new DeviceStart(deviceCode, grants.device(deviceCode).orElseThrow());
@@ -219,8 +224,8 @@ public final class TokenEndpoint {
     public record DeviceStart(String deviceCode, GrantStore.Device device) {
     }
 
-    private Grant deviceCode(IssuerUrls at, String tenantId, Map<String, String> form) {
-        AppRegistration app = client(tenantId, form);
+    private Grant deviceCode(IssuerUrls at, String tenantId, Map<String, String> form, String remoteAddress) {
+        AppRegistration app = client(tenantId, form, remoteAddress);
         String deviceCode = require(form, "device_code");
         GrantStore.Device d = grants.device(deviceCode).orElseThrow(() -> new OAuthError(400, "expired_token", 70020,
                 "The provided device code has expired or is unknown."));
@@ -237,8 +242,8 @@ public final class TokenEndpoint {
         return userGrant(at, app, tenantId, d.userId(), d.scopes(), null);
     }
 
-    private Grant refreshToken(IssuerUrls at, String tenantId, Map<String, String> form) {
-        AppRegistration app = client(tenantId, form);
+    private Grant refreshToken(IssuerUrls at, String tenantId, Map<String, String> form, String remoteAddress) {
+        AppRegistration app = client(tenantId, form, remoteAddress);
         GrantStore.Refresh r = grants.redeemRefreshToken(require(form, "refresh_token")).orElseThrow(() ->
                 new OAuthError(400, "invalid_grant", 70008, "The provided authorization code or refresh token has expired or was already used."));
         if (!r.clientId().equals(app.appId()) || !r.tenantId().equals(tenantId)) {
@@ -267,11 +272,11 @@ public final class TokenEndpoint {
     }
 
     /** The requesting client: a public client by its id alone, a confidential one by its secret too. */
-    private AppRegistration client(String tenantId, Map<String, String> form) {
+    private AppRegistration client(String tenantId, Map<String, String> form, String remoteAddress) {
         String clientId = require(form, "client_id");
         AppRegistration app = directory.app(tenantId, clientId).orElseThrow(() -> new OAuthError(400, "unauthorized_client", 700016,
                 "Application with identifier '" + safe(clientId) + "' was not found in the directory '" + safe(tenantId) + "'."));
-        return app.publicClient() ? app : authenticateClient(tenantId, form);
+        return app.publicClient() ? app : authenticateClient(tenantId, form, remoteAddress);
     }
 
     private static String require(Map<String, String> form, String name) {
@@ -282,7 +287,12 @@ public final class TokenEndpoint {
         return v;
     }
 
-    private AppRegistration authenticateClient(String tenantId, Map<String, String> form) {
+    /**
+     * The confidential client of the request, by its secret. Failures are limited per client id as users' passwords
+     * are per name ({@link SignInLimits#clients()}): past the limit the secret is not checked and the answer is
+     * {@code 429 invalid_client} {@code AADSTS50053} with {@code Retry-After} (docs/identity.md, "Client secrets").
+     */
+    private AppRegistration authenticateClient(String tenantId, Map<String, String> form, String remoteAddress) {
         String clientId = form.get("client_id");
         String secret = form.get("client_secret");
         if (clientId == null || clientId.isBlank()) {
@@ -301,10 +311,18 @@ public final class TokenEndpoint {
             throw new OAuthError(401, "invalid_client", 700025,
                     "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
         }
+        UserSignInThrottle clients = signIns.clients();
+        java.time.Duration wait = clients.blocked(clientId, remoteAddress, "token");
+        if (wait != null) {
+            throw new OAuthError(429, "invalid_client", 50053, "The client is locked because its secret was wrong too many"
+                    + " times; try again in " + SignInThrottle.seconds(wait) + " seconds.", wait);
+        }
         if (!directory.clientSecretMatches(app, secret)) {
+            clients.failed(clientId, remoteAddress);
             throw new OAuthError(401, "invalid_client", 7000215,
                     "Invalid client secret provided, or the application '" + safe(clientId) + "' is not registered in this tenant.");
         }
+        clients.succeeded(clientId, remoteAddress);
         return app;
     }
 

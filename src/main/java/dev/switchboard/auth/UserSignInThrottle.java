@@ -1,7 +1,8 @@
 package dev.switchboard.auth;
 
-import org.slf4j.Logger;
+import dev.switchboard.error.RefusalLog;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import java.util.Locale;
  * </ul>
  * So a guesser gets about 10 quick guesses and then some 12 an hour per user name; the user still signs in at once
  * from a familiar address, and from a new one after at most {@link #MAX_DELAY}. Refusals go to the
- * {@code switchboard.audit} log.
+ * {@code switchboard.audit} log, a few lines a minute per name, address and path at most ({@link RefusalLog}). The same
+ * limit guards client secrets, per client id ({@link SignInLimits#clientLimit}).
  *
  * <p>Thread-safe: one monitor, held for a few map operations, never across I/O. Memory is bounded: at most
  * {@link #MAX_KEYS} counts (quiet ones go first, then those under {@link #FREE_FAILURES}, then the least recently used,
@@ -39,9 +41,10 @@ public final class UserSignInThrottle {
     public static final Duration QUIET = Duration.ofHours(1);
     public static final Duration FAMILIAR_FOR = Duration.ofDays(30);
     static final int MAX_KEYS = 10_000;
-    private static final Logger audit = LoggerFactory.getLogger("switchboard.audit");
 
     private final Clock clock;
+    private final RefusalLog audit;
+    private final String subject;
     /** "u:name" (unfamiliar addresses) or "f:name|address" → its failures; access-ordered for eviction. */
     private final LinkedHashMap<String, Failures> failures = new LinkedHashMap<>(64, 0.75f, true);
     /** "name|address" → the last successful sign-in there; access-ordered for eviction. */
@@ -53,7 +56,24 @@ public final class UserSignInThrottle {
     }
 
     public UserSignInThrottle(Clock clock) {
+        this(clock, "sign-in throttled", "actor");
+    }
+
+    /**
+     * The same limit for another secret than a user's password (a client secret: {@link SignInLimits#clientLimit}).
+     *
+     * @param what    how its audit lines start
+     * @param subject the field naming what is guessed in its audit lines ({@code actor}, {@code clientId})
+     */
+    public UserSignInThrottle(Clock clock, String what, String subject) {
         this.clock = clock;
+        this.audit = new RefusalLog(LoggerFactory.getLogger("switchboard.audit"), Level.WARN, what);
+        this.subject = subject;
+    }
+
+    /** The refusals' audit lines, bounded per name, address and path ({@link RefusalLog}). */
+    public RefusalLog refusals() {
+        return audit;
     }
 
     /**
@@ -72,8 +92,8 @@ public final class UserSignInThrottle {
             wait = f == null ? null : waitFor(key, f, now);
         }
         if (wait != null) {
-            audit.warn("sign-in throttled actor={} address={} path={} retryAfterSeconds={}", safe(username), address, path,
-                    SignInThrottle.seconds(wait));
+            audit.refused(subject + "=" + safe(username) + " address=" + address + " path=" + path,
+                    "retryAfterSeconds=" + SignInThrottle.seconds(wait));
         }
         return wait;
     }
@@ -119,6 +139,11 @@ public final class UserSignInThrottle {
         if (familiar.size() > MAX_KEYS) {
             evict(familiar, now, FAMILIAR_FOR, value -> value);
         }
+    }
+
+    /** Whether {@code username} signed in with the right secret from {@code address} in the last {@link #FAMILIAR_FOR}. */
+    public synchronized boolean familiar(String username, String address) {
+        return address != null && key(username, address, clock.instant()).startsWith("f:");
     }
 
     private Duration waitFor(String key, Failures f, Instant now) {

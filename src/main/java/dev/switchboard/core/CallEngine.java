@@ -38,6 +38,7 @@ public final class CallEngine implements AutoCloseable {
     private final CallEvents events;
     private volatile IvrCalls ivr;
     private final CallDirectory directory;
+    private final java.util.Map<String, dev.switchboard.error.RefusalLog> refusals;
 
     public CallEngine(MediaEngine media, CallEventSink sink, Clock clock, CallSettings settings) {
         this(media, sink, clock, settings, CallJournal.NONE);
@@ -60,8 +61,9 @@ public final class CallEngine implements AutoCloseable {
         this.capacity = capacity;
         this.bots = new BotCalls(access, conferences, departures, rosters, invitations, clock, settings.operationRetention(),
                 capacity);
-        this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events,
-                new MeetingLookupLimit(clock));
+        MeetingLookupLimit lookups = new MeetingLookupLimit(clock);
+        this.refusals = java.util.Map.of("meeting_passcode", conferences.passcodeRefusals(), "meeting_lookup", lookups.refusals());
+        this.participants = new ParticipantCalls(access, departures, rosters, invitations, journaling, events, lookups);
         Rings rings = new Rings(events);
         ParticipantMoves moves = new ParticipantMoves(registry, departures, rosters, invitations, journaling, events);
         conferences.ringTargets(rings, settings.ringingTimeout());
@@ -146,6 +148,14 @@ public final class CallEngine implements AutoCloseable {
         return participants;
     }
 
+    /**
+     * The refusals of the guessing limits of calls, by limit ({@code meeting_passcode}, {@code meeting_lookup}): their
+     * counts for {@code switchboard_guesses_refused_total{limit}}, and their summaries to write on shutdown.
+     */
+    public java.util.Map<String, dev.switchboard.error.RefusalLog> refusals() {
+        return refusals;
+    }
+
     /** Every live call, for operators (the dashboard). */
     public CallDirectory directory() {
         return directory;
@@ -196,6 +206,7 @@ public final class CallEngine implements AutoCloseable {
     /** Ends every call (the bots hear {@code terminated}) and closes every media room. */
     @Override
     public void close() {
+        refusals.values().forEach(dev.switchboard.error.RefusalLog::flush); // no refusal goes uncounted in the log
         for (Conference c : registry.conferences()) {
             c.lock.lock();
             try {

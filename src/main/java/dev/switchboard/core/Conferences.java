@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.error.RefusalLog;
 import dev.switchboard.error.SwitchboardException;
 import dev.switchboard.error.ErrorCode;
 
@@ -24,11 +25,17 @@ final class Conferences {
     private final CallRegistry registry;
     private final MediaEngine media;
     private final Clock clock;
+    private final RefusalLog passcodeRefusals = PasscodeGuard.newAudit();
     private final CallEvents events;
     private final Rosters rosters;
     private final Journaling journal;
     private Rings rings;
     private java.time.Duration ringFor;
+
+    /** The audit lines of refused meeting passcodes, one bound for every meeting of the server. */
+    RefusalLog passcodeRefusals() {
+        return passcodeRefusals;
+    }
 
     Conferences(CallRegistry registry, MediaEngine media, Clock clock, CallEvents events, Rosters rosters,
                 Journaling journal) {
@@ -89,7 +96,7 @@ final class Conferences {
         Conference c = registry.meetings().computeIfAbsent(key, k -> {
             String joinId = m.kind().equals(MeetingCoordinates.JOIN_MEETING_ID) ? m.value() : Ids.meetingId();
             Conference created = new Conference(Ids.next(), tenantId, false, null, joinId,
-                    m.passcode() == null ? null : new PasscodeGuard(m.passcode(), clock),
+                    m.passcode() == null ? null : new PasscodeGuard(m.passcode(), clock, passcodeRefusals),
                     request.allowSelfUnmute(), media.openRoom(callId));
             created.meetingKeys.add(k);
             log.info("meeting opened callChainId={} joinMeetingId={}", created.id, joinId);

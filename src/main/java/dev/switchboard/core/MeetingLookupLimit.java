@@ -2,8 +2,9 @@ package dev.switchboard.core;
 
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
-import org.slf4j.Logger;
+import dev.switchboard.error.RefusalLog;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.util.LinkedHashMap;
  * one-minute windows from the user's first miss; past it, every lookup of that user is refused with 429 until the window
  * ends. It keeps a user from walking the 10-digit meeting ids to find the tenant's meetings without a passcode, and
  * from spreading passcode guesses over many meetings ({@link PasscodeGuard} bounds each meeting). A refusal is written
- * to the {@code switchboard.audit} log.
+ * to the {@code switchboard.audit} log (a few lines a minute per user at most: {@link RefusalLog}).
  *
  * <p>Thread-safe: one monitor, held for a map operation, never across I/O or a conference lock. Memory is bounded: at
  * most {@link #MAX_USERS} users (ended windows go first, then the least recently missed).
@@ -26,9 +27,10 @@ final class MeetingLookupLimit {
     static final int MAX_MISSES = 30;
     static final Duration WINDOW = Duration.ofMinutes(1);
     static final int MAX_USERS = 10_000;
-    private static final Logger audit = LoggerFactory.getLogger("switchboard.audit");
 
     private final Clock clock;
+    private final RefusalLog audit = new RefusalLog(LoggerFactory.getLogger("switchboard.audit"), Level.WARN,
+            "meeting lookup throttled");
     /** tenant|user → its window; access-ordered for eviction. */
     private final LinkedHashMap<String, Misses> misses = new LinkedHashMap<>(64, 0.75f, true);
 
@@ -45,6 +47,11 @@ final class MeetingLookupLimit {
         this.clock = clock;
     }
 
+    /** The refusals' audit lines, bounded per user ({@link RefusalLog}). */
+    RefusalLog refusals() {
+        return audit;
+    }
+
     /** @throws SwitchboardException TOO_MANY_REQUESTS (with the wait) when the user's misses of this minute are used up */
     void check(Caller user, String joinMeetingId) {
         Instant now = clock.instant();
@@ -57,8 +64,9 @@ final class MeetingLookupLimit {
         }
         if (wait != null) {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            audit.warn("meeting lookup throttled joinMeetingId={} tenantId={} userId={} retryAfterSeconds={}",
-                    joinMeetingId, user.tenantId(), user.userId(), seconds);
+            // per user: the meeting ids a walker tries would make every line a first
+            audit.refused("tenantId=" + user.tenantId() + " userId=" + user.userId(),
+                    "joinMeetingId=" + joinMeetingId + " retryAfterSeconds=" + seconds);
             throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "Too many meeting ids or passcodes that led to "
                     + "no meeting; try again in " + seconds + " seconds.", wait);
         }

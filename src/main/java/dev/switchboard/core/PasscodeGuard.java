@@ -2,8 +2,9 @@ package dev.switchboard.core;
 
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
-import org.slf4j.Logger;
+import dev.switchboard.error.RefusalLog;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,7 +29,8 @@ import java.util.Map;
  *       hard someone else guesses.</li>
  * </ul>
  * So at most {@link #PER_MEETING} guesses, plus one per other identity the guesser holds in the tenant, are checked per
- * window. A refusal is {@code 429 TooManyRequests} with the wait, and is written to the {@code switchboard.audit} log.
+ * window. A refusal is {@code 429 TooManyRequests} with the wait, and is written to the {@code switchboard.audit} log
+ * (a few lines a minute per meeting and caller at most: {@link RefusalLog}).
  * Passcodes are compared as SHA-256 digests in constant time.
  *
  * <p>Thread-safe: one monitor, held for a few collection operations, never across I/O or a conference lock. Memory is
@@ -39,10 +41,10 @@ final class PasscodeGuard {
     static final int PER_CALLER = 5;
     static final int PER_MEETING = 20;
     static final int MAX_CALLERS = 256;
-    private static final Logger audit = LoggerFactory.getLogger("switchboard.audit");
 
     private final byte[] digest;
     private final Clock clock;
+    private final RefusalLog audit;
     /** Failed attempts of the whole meeting, oldest first (the last {@link #PER_MEETING}). */
     private final ArrayDeque<Instant> meetingFailures = new ArrayDeque<>();
     /** Caller key → its failed attempts, oldest first (the last {@link #PER_CALLER}). */
@@ -50,8 +52,19 @@ final class PasscodeGuard {
 
     /** @param passcode the meeting's passcode; never null */
     PasscodeGuard(String passcode, Clock clock) {
+        this(passcode, clock, newAudit());
+    }
+
+    /** @param audit where its refusals are written; one for every meeting of the server ({@link #newAudit()}) */
+    PasscodeGuard(String passcode, Clock clock, RefusalLog audit) {
         this.digest = sha256(passcode);
         this.clock = clock;
+        this.audit = audit;
+    }
+
+    /** The audit lines of refused passcodes, bounded per meeting and caller ({@link RefusalLog}). */
+    static RefusalLog newAudit() {
+        return new RefusalLog(LoggerFactory.getLogger("switchboard.audit"), Level.WARN, "meeting passcode throttled");
     }
 
     /**
@@ -75,8 +88,8 @@ final class PasscodeGuard {
                 return right;
             }
         }
-        audit.warn("meeting passcode throttled joinMeetingId={} tenantId={} appId={} userId={} retryAfterSeconds={}",
-                joinMeetingId, caller.tenantId(), caller.appId(), caller.userId(), Math.max(1, (wait.toMillis() + 999) / 1000));
+        audit.refused("joinMeetingId=" + joinMeetingId + " tenantId=" + caller.tenantId() + " appId=" + caller.appId()
+                + " userId=" + caller.userId(), "retryAfterSeconds=" + Math.max(1, (wait.toMillis() + 999) / 1000));
         throw new SwitchboardException(ErrorCode.TOO_MANY_REQUESTS, "Too many wrong passcodes for this meeting; try again in "
                 + Math.max(1, (wait.toMillis() + 999) / 1000) + " seconds.", wait);
     }

@@ -176,6 +176,10 @@ public final class SwitchboardServer implements AutoCloseable {
                 media instanceof RtpMediaEngine rtp ? rtp : null));
         Gauge.builder("switchboard.calls.active", calls, CallEngine::liveCalls)
                 .description("calls in progress").register(metrics);
+        calls.refusals().forEach((limit, refusals) -> FunctionCounter.builder("switchboard.guesses.refused", refusals,
+                        dev.switchboard.error.RefusalLog::refused)
+                .description("Attempts refused by a guessing limit, whether their log line was written or summarised")
+                .tag("limit", limit).register(metrics));
         FunctionCounter.builder("switchboard.device.quality.reports", deviceQuality, DeviceQualityLog::received)
                 .description("logTeleconferenceDeviceQuality reports received and kept").register(metrics);
         FunctionCounter.builder("switchboard.device.quality.reports.dropped", deviceQuality, DeviceQualityLog::dropped)

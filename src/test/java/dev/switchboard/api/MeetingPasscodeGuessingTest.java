@@ -137,6 +137,50 @@ class MeetingPasscodeGuessingTest {
         }
     }
 
+    @Test
+    void fiveHundredRefusedGuessesMakeAFewAuditLinesThatCountThemAll() throws Exception { // docs/operations.md
+        ListAppender<ILoggingEvent> audit = new ListAppender<>();
+        audit.start();
+        ((Logger) LoggerFactory.getLogger("switchboard.audit")).addAppender(audit);
+        int refused = 0;
+        TestServer own = TestServer.start();
+        try {
+            String meeting = "4200000077";
+            assertThat(join(own, Tokens.devBotToken(own.baseUrl()), meeting, PASSCODE, "first").statusCode()).isEqualTo(201);
+            String guesser = Tokens.bobToken(own.baseUrl());
+            for (int i = 0; i < 500; i++) {
+                HttpResponse<String> r = find(own, guesser, meeting, String.format("%06d", i));
+                assertThat(r.statusCode()).as(r.body()).isIn(404, 429);
+                refused += r.statusCode() == 429 ? 1 : 0;
+            }
+            assertThat(refused).isGreaterThan(400);
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(own.baseUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher counted = java.util.regex.Pattern.compile(
+                    "switchboard_guesses_refused_total\\{limit=\"meeting_(passcode|lookup)\"\\} (\\d+)").matcher(metrics);
+            long total = 0;
+            while (counted.find()) {
+                total += Long.parseLong(counted.group(2));
+            }
+            assertThat(total).isEqualTo(refused);
+        } finally {
+            own.close(); // writes the pending summaries
+            ((Logger) LoggerFactory.getLogger("switchboard.audit")).detachAppender(audit);
+        }
+        java.util.List<String> lines;
+        synchronized (audit) {
+            lines = audit.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(l -> l.startsWith("meeting passcode throttled") || l.startsWith("meeting lookup throttled")).toList();
+        }
+        assertThat(lines).hasSizeBetween(2, 8);
+        long accounted = 0;
+        for (String l : lines) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(" refused (\\d+) more times in \\d+ s$").matcher(l);
+            accounted += m.find() ? Long.parseLong(m.group(1)) : 1;
+        }
+        assertThat(accounted).as(String.join("\n", lines)).isEqualTo(refused);
+    }
+
     private static HttpResponse<String> join(String token, String joinMeetingId, String passcode, String instance)
             throws Exception {
         return join(server, token, joinMeetingId, passcode, instance);
