@@ -46,7 +46,8 @@ class IvrFilterEquivalenceTest {
                 assertThat(Math.abs(a[k] - b[k])).as("%s: frame %d, sample %d", what, f, k).isLessThanOrEqualTo(1);
                 differing += a[k] != b[k] ? 1 : 0;
             }
-            assertThat((double) ea).as("%s: frame %d's energy", what, f).isCloseTo(eb, org.assertj.core.data.Offset.offset(320 * 65536.0 + 1));
+            assertThat((double) ea).as("%s: frame %d's energy", what, f)
+                    .isCloseTo(eb, org.assertj.core.data.Offset.offset(320 * 65536.0 + 1));
         }
         System.out.printf("recording decimator, %s: %d of %d samples one step apart%n", what, differing, FRAMES * 320);
     }

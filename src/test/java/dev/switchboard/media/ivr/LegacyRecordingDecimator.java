@@ -3,9 +3,10 @@ package dev.switchboard.media.ivr;
 import dev.switchboard.media.codec.AudioCodec;
 
 /**
- * The code of session 23's start, kept only so that benchmarks ({@code RecordingDecimatorBenchmark}, {@code PromptUpsampleBenchmark}, {@code G711FilterBenchmark}) can run it beside
- * the faster code that replaced it in session 23 (same filter, same outputs within float rounding:
- * {@code FilterEquivalenceTest}). Not for the server.
+ * The code of session 23's start, kept only so that benchmarks ({@code RecordingDecimatorBenchmark},
+ * {@code PromptUpsampleBenchmark}, {@code G711FilterBenchmark}) can run it beside the faster code that replaced it in
+ * session 23 (same filter, same outputs within float rounding: {@code IvrFilterEquivalenceTest},
+ * {@code G711FilterEquivalenceTest}). Not for the server.
  *
  * <p>Its original description:
  *
