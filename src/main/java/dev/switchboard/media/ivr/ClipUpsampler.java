@@ -38,6 +38,8 @@ final class ClipUpsampler {
     private static final ThreadLocal<short[]> SHORT_WINDOW = ThreadLocal.withInitial(() -> new short[WINDOW_LENGTH]);
     /** One phase's sums of a frame ({@link #byPhase}): each thread's, made once. */
     private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[AudioCodec.MIX_FRAME]);
+    /** The same, rounded to 16 bits: each thread's, made once. */
+    private static final ThreadLocal<short[]> ROUNDED = ThreadLocal.withInitial(() -> new short[AudioCodec.MIX_FRAME]);
 
     private ClipUpsampler() {
     }
@@ -126,6 +128,7 @@ final class ClipUpsampler {
      */
     private static void byPhase(float[] taps, int up, int p0, short[] w, short[] frame, int offset, int n) {
         float[] acc = ACC.get();
+        short[] rounded = ROUNDED.get();
         for (int q = 0; q < up; q++) {
             int t0 = (q - p0 + up) % up; // the frame's first output of phase q
             if (t0 >= n) {
@@ -136,16 +139,22 @@ final class ClipUpsampler {
             java.util.Arrays.fill(acc, 0, count, 0f);
             int row = q * TAPS;
             for (int k = 0; k < TAPS; k++) {
-                float c = taps[row + k];
-                int from = b0 + k;
-                for (int m = 0; m < count; m++) {
-                    acc[m] += c * w[from + m];
-                }
+                addTap(acc, count, taps[row + k], w, b0 + k);
+            }
+            for (int m = 0; m < count; m++) { // rounded in one (vectorised) pass, then spread: rounding at a stride cost more
+                float c = Math.min(Math.max(acc[m], -32768f), 32767f);
+                rounded[m] = (short) ((int) (c + 32768.5f) - 32768);
             }
             for (int m = 0; m < count; m++) {
-                float c = Math.min(Math.max(acc[m], -32768f), 32767f);
-                frame[offset + t0 + m * up] = (short) ((int) (c + 32768.5f) - 32768);
+                frame[offset + t0 + m * up] = rounded[m];
             }
+        }
+    }
+
+    /** Adds {@code c} times {@code w[from + m]} to {@code acc[m]}, m below {@code count}. */
+    private static void addTap(float[] acc, int count, float c, short[] w, int from) {
+        for (int m = 0; m < count; m++) {
+            acc[m] += c * w[from + m];
         }
     }
 
