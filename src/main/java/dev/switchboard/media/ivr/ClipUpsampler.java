@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * hears) are at least 75 dB down. Measured in {@code PromptResamplingTest} and {@code PromptImagesEndToEndTest}.
  *
  * <p>It runs as the prompt plays, rather than once when the prompt is loaded, so that a prompt stays at its own rate in
- * memory (a 16 kHz prompt a third of its size at 48 kHz; docs/ivr-media.md, "Prompt memory"). Cost: about 15 µs of
- * thread CPU time a 20 ms frame for a rate that divides 48 kHz (8, 12, 16, 24 kHz: computed phase by phase in loops the
- * compiler vectorises), about 21 µs for others, against about 2 µs for linear interpolation (measured on the shared
- * 2-core test machine under load).
+ * memory (a 16 kHz prompt a third of its size at 48 kHz; docs/ivr-media.md, "Prompt memory"). Cost on the shared 2-core
+ * test machine (docs/benchmarks.md, "Session 23: filter speed"): about 6–7 µs a 20 ms frame for a rate that divides
+ * 48 kHz (8, 12, 16, 24 kHz: computed phase by phase in loops the compiler vectorises; 15 µs before session 23 made them
+ * actually vectorise), 21–31 µs for others (summed output by output), against about 2 µs for linear interpolation.
  *
  * <p>Output sample {@code i} sits at {@code i · rate / 48000} prompt samples; its phase (the fraction of a prompt
  * sample) picks one row of taps. A rate whose phases repeat within 1,024 (8, 11.025, 12, 16, 22.05, 24, 32, 44.1 kHz:
@@ -124,7 +124,7 @@ final class ClipUpsampler {
      * times the window to all of them (no sum across taps in the inner loop, so the compiler can use vector
      * instructions: about twice as fast). The window is read as shorts: a loop that stores floats while reading floats of
      * another array at a varying offset is not vectorised (the JIT cannot rule out that both are one array), one
-     * reading shorts is (session 23: several times faster again).
+     * reading shorts is (session 23: about 2.5× faster again).
      */
     private static void byPhase(float[] taps, int up, int p0, short[] w, short[] frame, int offset, int n) {
         float[] acc = ACC.get();
