@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * hears) are at least 75 dB down. Measured in {@code PromptResamplingTest} and {@code PromptImagesEndToEndTest}.
  *
  * <p>It runs as the prompt plays, rather than once when the prompt is loaded, so that a prompt stays at its own rate in
- * memory (a 16 kHz prompt a third of its size at 48 kHz; docs/ivr-media.md, "Prompt memory"). Cost: about 15 µs of
- * thread CPU time a 20 ms frame for a rate that divides 48 kHz (8, 12, 16, 24 kHz: computed phase by phase in loops the
- * compiler vectorises), about 21 µs for others, against about 2 µs for linear interpolation (measured on the shared
- * 2-core test machine under load).
+ * memory (a 16 kHz prompt a third of its size at 48 kHz; docs/ivr-media.md, "Prompt memory"). Cost on the shared 2-core
+ * test machine (docs/benchmarks.md, "Session 23: filter speed"): about 6–7 µs a 20 ms frame for a rate that divides
+ * 48 kHz (8, 12, 16, 24 kHz: computed phase by phase in loops the compiler vectorises; 15 µs before session 23 made them
+ * actually vectorise), 21–31 µs for others (summed output by output), against about 2 µs for linear interpolation.
  *
  * <p>Output sample {@code i} sits at {@code i · rate / 48000} prompt samples; its phase (the fraction of a prompt
  * sample) picks one row of taps. A rate whose phases repeat within 1,024 (8, 11.025, 12, 16, 22.05, 24, 32, 44.1 kHz:
@@ -34,8 +34,12 @@ final class ClipUpsampler {
     /** The prompt samples one frame reads (at most a frame's worth at 48 kHz, plus the taps): each thread's, made once. */
     private static final int WINDOW_LENGTH = AudioCodec.MIX_FRAME + TAPS + 2;
     private static final ThreadLocal<float[]> WINDOW = ThreadLocal.withInitial(() -> new float[WINDOW_LENGTH]);
+    /** The same samples as shorts, for {@link #byPhase}: each thread's, made once. */
+    private static final ThreadLocal<short[]> SHORT_WINDOW = ThreadLocal.withInitial(() -> new short[WINDOW_LENGTH]);
     /** One phase's sums of a frame ({@link #byPhase}): each thread's, made once. */
     private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[AudioCodec.MIX_FRAME]);
+    /** The same, rounded to 16 bits: each thread's, made once. */
+    private static final ThreadLocal<short[]> ROUNDED = ThreadLocal.withInitial(() -> new short[AudioCodec.MIX_FRAME]);
 
     private ClipUpsampler() {
     }
@@ -60,18 +64,27 @@ final class ClipUpsampler {
         long x = position * down;
         long j = x / up; // the prompt sample at or before output sample position
         int p = (int) (x - j * up); // its phase, in 1/up of a sample
-        // the prompt samples this frame reads, as floats (silence outside the prompt): j - HALF + 1 on
-        float[] w = WINDOW.get();
+        // the prompt samples this frame reads (silence outside the prompt): j - HALF + 1 on
         long first = j - HALF + 1;
         int span = (int) ((position + n) * down / up - j) + TAPS + 1;
         int last = samples.length - 1;
+        if (down == 1) { // a rate that divides 48 kHz (8, 12, 16, 24 kHz): phase by phase, in vector-friendly loops
+            short[] sw = SHORT_WINDOW.get();
+            if (first >= 0 && first + span - 1 <= last) { // inside the prompt: one copy
+                System.arraycopy(samples, (int) first, sw, 0, span);
+            } else {
+                for (int k = 0; k < span; k++) {
+                    long at = first + k;
+                    sw[k] = at >= 0 && at <= last ? samples[(int) at] : 0;
+                }
+            }
+            byPhase(taps, up, p, sw, frame, offset, n);
+            return;
+        }
+        float[] w = WINDOW.get();
         for (int k = 0; k < span; k++) {
             long at = first + k;
             w[k] = at >= 0 && at <= last ? samples[(int) at] : 0f;
-        }
-        if (down == 1) { // a rate that divides 48 kHz (8, 12, 16, 24 kHz): phase by phase, in vector-friendly loops
-            byPhase(taps, up, p, w, frame, offset, n);
-            return;
         }
         boolean exact = phases == up;
         int b = 0;
@@ -109,10 +122,13 @@ final class ClipUpsampler {
     /**
      * The outputs of one phase are every {@code up}-th, and read consecutive windows: for each tap, one pass adds that tap
      * times the window to all of them (no sum across taps in the inner loop, so the compiler can use vector
-     * instructions: about twice as fast).
+     * instructions: about twice as fast). The window is read as shorts: a loop that stores floats while reading floats of
+     * another array at a varying offset is not vectorised (the JIT cannot rule out that both are one array), one
+     * reading shorts is (session 23: about 2.5× faster again).
      */
-    private static void byPhase(float[] taps, int up, int p0, float[] w, short[] frame, int offset, int n) {
+    private static void byPhase(float[] taps, int up, int p0, short[] w, short[] frame, int offset, int n) {
         float[] acc = ACC.get();
+        short[] rounded = ROUNDED.get();
         for (int q = 0; q < up; q++) {
             int t0 = (q - p0 + up) % up; // the frame's first output of phase q
             if (t0 >= n) {
@@ -123,16 +139,22 @@ final class ClipUpsampler {
             java.util.Arrays.fill(acc, 0, count, 0f);
             int row = q * TAPS;
             for (int k = 0; k < TAPS; k++) {
-                float c = taps[row + k];
-                int from = b0 + k;
-                for (int m = 0; m < count; m++) {
-                    acc[m] += c * w[from + m];
-                }
+                addTap(acc, count, taps[row + k], w, b0 + k);
+            }
+            for (int m = 0; m < count; m++) { // rounded in one (vectorised) pass, then spread: rounding at a stride cost more
+                float c = Math.min(Math.max(acc[m], -32768f), 32767f);
+                rounded[m] = (short) ((int) (c + 32768.5f) - 32768);
             }
             for (int m = 0; m < count; m++) {
-                float c = Math.min(Math.max(acc[m], -32768f), 32767f);
-                frame[offset + t0 + m * up] = (short) ((int) (c + 32768.5f) - 32768);
+                frame[offset + t0 + m * up] = rounded[m];
             }
+        }
+    }
+
+    /** Adds {@code c} times {@code w[from + m]} to {@code acc[m]}, m below {@code count}. */
+    private static void addTap(float[] acc, int count, float c, short[] w, int from) {
+        for (int m = 0; m < count; m++) {
+            acc[m] += c * w[from + m];
         }
     }
 
