@@ -34,7 +34,7 @@ class OperationLimitTest {
 
     @Test
     void aCallRunsAtMost100OperationsAndARefusedRequestStartsNone() throws Exception {
-        try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver();
+        try (CallbackReceiver bot = new CallbackReceiver(); TestServer server = TestServer.start();
              PromptServer prompts = new PromptServer()) {
             prompts.put("/long.wav", PromptServer.toneWav(440, 120.0, 16000)); // plays long after the 101st request
             String token = Tokens.devBotToken(server.baseUrl());
@@ -82,8 +82,9 @@ class OperationLimitTest {
      */
     @Test
     void theServerRunsAtMostTwoOperationsPerCallItTakesAcrossItsCalls() throws Exception {
-        try (TestServer server = TestServer.start(c -> c.withCalls(c.calls().withMaxCalls(3)));
-             CallbackReceiver bot = new CallbackReceiver(); PromptServer prompts = new PromptServer()) {
+        try (CallbackReceiver bot = new CallbackReceiver(); // outlives the server: its last notifications arrive at once
+             TestServer server = TestServer.start(c -> c.withCalls(c.calls().withMaxCalls(3)));
+             PromptServer prompts = new PromptServer()) {
             prompts.put("/long.wav", PromptServer.toneWav(440, 120.0, 16000));
             String token = Tokens.devBotToken(server.baseUrl());
             GraphServiceClient graph = GraphSdk.client(server.baseUrl(), token);
@@ -118,8 +119,9 @@ class OperationLimitTest {
      */
     @Test
     void oneTenantRunsAtMostTwoOperationsPerCallItMayHave() throws Exception {
-        try (TestServer server = TestServer.start(c -> c.withCalls(c.calls().withMaxCalls(200).withMaxCallsPerTenant(50)));
-             CallbackReceiver bot = new CallbackReceiver(); PromptServer prompts = new PromptServer()) {
+        try (CallbackReceiver bot = new CallbackReceiver(); // outlives the server: its last notifications arrive at once
+             TestServer server = TestServer.start(c -> c.withCalls(c.calls().withMaxCalls(200).withMaxCallsPerTenant(50)));
+             PromptServer prompts = new PromptServer()) {
             prompts.put("/long.wav", PromptServer.toneWav(440, 120.0, 16000));
             String token = Tokens.devBotToken(server.baseUrl());
             GraphServiceClient graph = GraphSdk.client(server.baseUrl(), token);
