@@ -96,12 +96,15 @@ final class AuthorizeEndpoint {
         }
         String clientId = p.get("client_id");
         AppRegistration app = clientId == null ? null : authority.directory().app(tenant, clientId).orElse(null);
-        if (app == null) {
+        String redirectUri = p.get("redirect_uri");
+        if (app == null || !app.publicClient() && !app.allowsRedirect(redirectUri)) {
+            // an unknown id and a confidential client's id with a redirect URI not its own get one answer, so this
+            // page does not tell which confidential client ids exist (a public client's id is public by nature)
             errorPage(ctx, "AADSTS700016: Application with identifier '" + TokenEndpoint.safe(clientId)
-                    + "' was not found in the directory.");
+                    + "' was not found in the directory, or '" + TokenEndpoint.safe(redirectUri)
+                    + "' is not one of its redirect URIs.");
             return null;
         }
-        String redirectUri = p.get("redirect_uri");
         if (!app.allowsRedirect(redirectUri)) {
             errorPage(ctx, "AADSTS50011: The redirect URI '" + TokenEndpoint.safe(redirectUri)
                     + "' specified in the request does not match the redirect URIs configured for the application '"

@@ -271,12 +271,16 @@ public final class TokenEndpoint {
                 issuer.idToken(at, app, user, nonce), grants.issueRefreshToken(tenantId, app.appId(), userId, scopes), clientInfo);
     }
 
-    /** The requesting client: a public client by its id alone, a confidential one by its secret too. */
+    /**
+     * The requesting client: a public client by its id alone, a confidential one by its secret too. An id that is not
+     * a public client's is authenticated as a confidential client's, so an unknown id is answered as a confidential
+     * client without its secret (or with a wrong one, after the same hashing work) is: these grants do not tell which
+     * confidential client ids exist, as the client credentials grant does not.
+     */
     private AppRegistration client(String tenantId, Map<String, String> form, String remoteAddress) {
         String clientId = require(form, "client_id");
-        AppRegistration app = directory.app(tenantId, clientId).orElseThrow(() -> new OAuthError(400, "unauthorized_client", 700016,
-                "Application with identifier '" + safe(clientId) + "' was not found in the directory '" + safe(tenantId) + "'."));
-        return app.publicClient() ? app : authenticateClient(tenantId, form, remoteAddress);
+        AppRegistration app = directory.app(tenantId, clientId).orElse(null);
+        return app != null && app.publicClient() ? app : authenticateClient(tenantId, form, remoteAddress);
     }
 
     private static String require(Map<String, String> form, String name) {
@@ -304,7 +308,8 @@ public final class TokenEndpoint {
         }
         if (secret == null || secret.isEmpty()) {
             throw new OAuthError(401, "invalid_client", 7000218,
-                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'"
+                            + " (only a public client, which '" + safe(clientId) + "' is not in this tenant, needs neither).");
         }
         AppRegistration app = directory.app(tenantId, clientId).orElse(null);
         if (app != null && app.publicClient()) {
