@@ -58,9 +58,9 @@ public record CallbackSettings(HostList allow, CallbackAlgorithm signing) {
     /** The {@code serve} flags of this part (a picocli mixin). */
     static final class Options {
         @Option(names = "--callback-allow", defaultValue = "localhost,127.0.0.0/8,::1/128",
-                converter = SettingConverters.HostListConverter.class, description = {
-                "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private",
-                "addresses (default: localhost,127.0.0.0/8,::1/128)."})
+                converter = SettingConverters.HostListConverter.class, description =
+                "Comma-separated hosts, IPs or CIDR ranges a bot's callbackUri may use over http or on private"
+                + " addresses (default: localhost,127.0.0.0/8,::1/128).")
         HostList allow;
 
         @Option(names = "--callback-signing", defaultValue = "rs256", converter = SigningConverter.class,

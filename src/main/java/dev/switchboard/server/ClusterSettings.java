@@ -76,18 +76,18 @@ public record ClusterSettings(String redis, String nodeId, String nodeUrl, Durat
 
     /** The {@code serve} flags of this part (a picocli mixin). */
     static final class Options {
-        @Option(names = "--redis", description = {
-                "Cluster mode: the Redis every node shares, redis://[user:password@]host:port[/db], rediss://… (TLS) or",
-                "redis-sentinel://host:port[,host:port]/primaryName[/db] (the primary its Sentinels name; docs/cluster.md).",
-                "Without it the server runs alone, as always."})
+        @Option(names = "--redis", description =
+                "Cluster mode: the Redis every node shares, redis://[user:password@]host:port[/db], rediss://… (TLS) or"
+                + " redis-sentinel://host:port[,host:port]/primaryName[/db] (the primary its Sentinels name; docs/cluster.md)."
+                + " Without it the server runs alone, as always.")
         String redis;
 
         @Option(names = "--node-id", description = "This node's id in the cluster (default: generated once and kept in DATA_DIR/node-id).")
         String nodeId;
 
-        @Option(names = "--node-url", converter = SettingConverters.BaseUrl.class, description = {
-                "Base URL the other nodes reach this node at (node-to-node hops), when it differs from what it binds",
-                "(default: http://HOST:PORT as bound). --public-url may then be the cluster's load balancer."})
+        @Option(names = "--node-url", converter = SettingConverters.BaseUrl.class, description =
+                "Base URL the other nodes reach this node at (node-to-node hops), when it differs from what it binds"
+                + " (default: http://HOST:PORT as bound). --public-url may then be the cluster's load balancer.")
         String nodeUrl;
 
         @Option(names = "--node-ttl", defaultValue = "3s", converter = SettingConverters.DurationConverter.class,

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a real group call end to end and check that every mute really silences.",
-                "A Graph bot with real RTP audio and two participants; mutes and unmutes, with the roster notifications",
-                "the bot receives and the tone levels each listener measures. Exit 0 only if every step behaved.",
+                "A Graph bot with real RTP audio and two participants; mutes and unmutes, with the roster notifications"
+                        + " the bot receives and the tone levels each listener measures. Exit 0 only if every step behaved.",
                 "The in-process server's log shows warnings and errors only (on stderr)."})
 final class DemoCommand implements Callable<Integer> {
 

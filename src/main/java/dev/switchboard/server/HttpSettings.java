@@ -68,19 +68,19 @@ public record HttpSettings(String host, int port, String publicUrl, Duration hea
 
     /** The {@code serve} flags of this part (a picocli mixin). */
     static final class Options {
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = {
-                "Bind address of HTTP and of the media legs' UDP ports (default: 127.0.0.1, this machine only).",
-                "0.0.0.0 listens on every interface; it then needs --media-address, and the development identities",
-                "are refused unless --dev-identities or --config replaces them."})
+        @Option(names = "--host", defaultValue = "127.0.0.1", description =
+                "Bind address of HTTP and of the media legs' UDP ports (default: 127.0.0.1, this machine only)."
+                + " 0.0.0.0 listens on every interface; it then needs --media-address, and the development identities"
+                + " are refused unless --dev-identities or --config replaces them.")
         String host;
 
         @Option(names = "--port", defaultValue = "" + DEFAULT_PORT, converter = SettingConverters.Port.class,
                 description = "HTTP port; 0 picks a free one, printed at start (default: 8080).")
         int port;
 
-        @Option(names = "--public-url", converter = SettingConverters.BaseUrl.class, description = {
-                "Base URL clients use to reach this server, e.g. https://calls.example.com (token issuer, Location",
-                "headers). Default: http://HOST:PORT, where HOST is --host, or --media-address when --host is 0.0.0.0."})
+        @Option(names = "--public-url", converter = SettingConverters.BaseUrl.class, description =
+                "Base URL clients use to reach this server, e.g. https://calls.example.com (token issuer, Location"
+                + " headers). Default: http://HOST:PORT, where HOST is --host, or --media-address when --host is 0.0.0.0.")
         String publicUrl;
 
         @Option(names = "--header-timeout", defaultValue = "10s", converter = SettingConverters.DurationConverter.class,

@@ -46,9 +46,9 @@ public record HttpsSettings(Integer port, Path certFile, Path keyFile, List<Stri
                 description = "HTTPS port (HTTP/2 and HTTP/1.1, TLS 1.2+); 0 picks a free one; off for none (default: 8443).")
         Integer port;
 
-        @Option(names = "--tls-cert", description = {
-                "PEM certificate chain for https (default: one issued by the local development CA in the data dir;",
-                "see 'switchboard ca')."})
+        @Option(names = "--tls-cert", description =
+                "PEM certificate chain for https (default: one issued by the local development CA in the data dir;"
+                + " see 'switchboard ca').")
         Path certFile;
 
         @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")

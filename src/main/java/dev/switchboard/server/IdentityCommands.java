@@ -25,8 +25,8 @@ final class IdentityCommands {
     /** {@code switchboard rotate-keys}: makes a fresh signing key active; the old one keeps verifying until its tokens expire. */
     @Command(name = "rotate-keys", mixinStandardHelpOptions = true,
             description = {"Rotate the token signing key in the data directory (run while the server is stopped, then start it).",
-                    "With --redis: rotate the key of a running cluster; every node publishes the new key before any signs with it",
-                    "(docs/cluster.md)."})
+                    "With --redis: rotate the key of a running cluster; every node publishes the new key before any signs with it"
+                            + " (docs/cluster.md)."})
     static final class RotateKeys implements Callable<Integer> {
         @Option(names = "--redis", description = "The cluster's Redis (as given to serve --redis): rotate the running cluster's key instead.")
         String redis;

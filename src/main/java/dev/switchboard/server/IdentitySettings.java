@@ -36,14 +36,14 @@ public record IdentitySettings(Path configFile, IdentityConfig identities, boole
 
     /** The {@code serve} flags of this part (a picocli mixin). */
     static final class Options {
-        @Option(names = "--config", description = {
-                "Configuration file (JSON: tenants, apps, users, trusted issuers, tokens, and a \"server\" object with",
-                "these settings); its tenants replace the development identities (default: none)."})
+        @Option(names = "--config", description =
+                "Configuration file (JSON: tenants, apps, users, trusted issuers, tokens, and a \"server\" object with"
+                + " these settings); its tenants replace the development identities (default: none).")
         Path configFile;
 
-        @Option(names = "--dev-identities", arity = "0..1", fallbackValue = "true", defaultValue = "false", description = {
-                "Allow the development identities, whose secrets are published, on a non-loopback --host",
-                "(default: false; on loopback they are always used when there is no --config)."})
+        @Option(names = "--dev-identities", arity = "0..1", fallbackValue = "true", defaultValue = "false", description =
+                "Allow the development identities, whose secrets are published, on a non-loopback --host"
+                + " (default: false; on loopback they are always used when there is no --config).")
         boolean devIdentities;
 
         /** @param file the configuration file already read, or null */

@@ -103,9 +103,9 @@ public record InboundSettings(Map<String, URI> callingWebhooks, Duration answerW
 
     /** The {@code serve} flags of this part (a picocli mixin). */
     static final class Options {
-        @Option(names = "--calling-webhook", split = ",", paramLabel = "appId=url", description = {
-                "A bot users can call, and the URL its incoming calls ring at (Graph's calling webhook); repeatable.",
-                "Also the \"callingWebhook\" field of an app in the config file. Same rules as callbackUri (default: none)."})
+        @Option(names = "--calling-webhook", split = ",", paramLabel = "appId=url", description =
+                "A bot users can call, and the URL its incoming calls ring at (Graph's calling webhook); repeatable."
+                + " Also the \"callingWebhook\" field of an app in the config file. Same rules as callbackUri (default: none).")
         List<String> callingWebhooks;
 
         @Option(names = "--answer-window", defaultValue = "15s", converter = SettingConverters.DurationConverter.class,

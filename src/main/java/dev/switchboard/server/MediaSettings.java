@@ -107,35 +107,35 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
                 description = "UDP port range for media legs, LOW-HIGH (default: 31000-31999).")
         PortRange ports;
 
-        @Option(names = "--media-address", description = {
-                "The address written into SDP answers for media (default: --host); required when --host is 0.0.0.0."})
+        @Option(names = "--media-address", description =
+                "The address written into SDP answers for media (default: --host); required when --host is 0.0.0.0.")
         String address;
 
         @Option(names = "--media-allow", defaultValue = MediaAllowList.DEFAULT, converter = SettingConverters.MediaAllowConverter.class,
-                description = {"Comma-separated IPs or CIDR ranges an SDP offer's media address may name besides the",
-                        "joining client's own address (default: " + MediaAllowList.DEFAULT + ")."})
+                description = "Comma-separated IPs or CIDR ranges an SDP offer's media address may name besides the"
+                        + " joining client's own address (default: " + MediaAllowList.DEFAULT + ").")
         MediaAllowList allow;
 
         @Option(names = "--webrtc-port", defaultValue = "" + DEFAULT_WEBRTC_PORT,
-                description = {"The one UDP port browsers' WebRTC legs share (ICE-lite, DTLS-SRTP; default: "
-                        + DEFAULT_WEBRTC_PORT + "); 0 for any free port, -1 for no WebRTC."})
+                description = "The one UDP port browsers' WebRTC legs share (ICE-lite, DTLS-SRTP; default: "
+                        + DEFAULT_WEBRTC_PORT + "); 0 for any free port, -1 for no WebRTC.")
         int webrtcPort;
 
-        @Option(names = "--mix-depth", defaultValue = "" + RtpMediaEngine.DEFAULT_MIX_DEPTH, description = {
+        @Option(names = "--mix-depth", defaultValue = "" + RtpMediaEngine.DEFAULT_MIX_DEPTH, description =
                 "How many voices a room mixes at most when more talk at once: the loudest (default: "
-                        + RtpMediaEngine.DEFAULT_MIX_DEPTH + "); 0 mixes everyone."})
+                        + RtpMediaEngine.DEFAULT_MIX_DEPTH + "); 0 mixes everyone.")
         int mixDepth;
 
         @Option(names = "--prompt-memory", defaultValue = "auto", converter = SettingConverters.MemorySizeConverter.class,
-                description = {"Prompt audio held in memory at once, across calls: downloads and decoded prompts;",
-                        "a prompt past it fails (503). Default: auto, a quarter of the heap's maximum (32MiB-1GiB).",
-                        "E.g. 256MiB."})
+                description = "Prompt audio held in memory at once, across calls: downloads and decoded prompts;"
+                        + " a prompt past it fails (503). Default: auto, a quarter of the heap's maximum (32MiB-1GiB)."
+                        + " E.g. 256MiB.")
         MemorySize promptMemory;
 
         @Option(names = "--recording-storage", defaultValue = "auto", converter = SettingConverters.MemorySizeConverter.class,
-                description = {"Disk the recordings may take in all, those kept for download and those being recorded;",
-                        "a recording past it fails (507/8516). Default: auto, " + IvrSettings.DEFAULT_RECORDING_MIB
-                                + "MiB. E.g. 4GiB."})
+                description = "Disk the recordings may take in all, those kept for download and those being recorded;"
+                        + " a recording past it fails (507/8516). Default: auto, " + IvrSettings.DEFAULT_RECORDING_MIB
+                                + "MiB. E.g. 4GiB.")
         MemorySize recordingStorage;
 
         MediaSettings settings() {

@@ -30,9 +30,9 @@ public record OpusSettings(OpusEncoderSettings encoder, OpusLibrary library) {
 
     /** The {@code serve} flags of this part (a picocli mixin). An override left unset takes the preset's value. */
     static final class Options {
-        @Option(names = "--opus-preset", defaultValue = "switchboard", description = {
-                "Opus encoder preset: switchboard (CELT-only, complexity 0, 32 kbit/s, wideband; the default) or",
-                "janus (Janus AudioBridge's defaults: voip, complexity 4, auto bitrate, fullband)."})
+        @Option(names = "--opus-preset", defaultValue = "switchboard", description =
+                "Opus encoder preset: switchboard (CELT-only, complexity 0, 32 kbit/s, wideband; the default) or"
+                + " janus (Janus AudioBridge's defaults: voip, complexity 4, auto bitrate, fullband).")
         String preset;
 
         @Option(names = "--opus-complexity", description = "Opus encoder complexity 0-10 (default: the preset's).")
@@ -42,19 +42,19 @@ public record OpusSettings(OpusEncoderSettings encoder, OpusLibrary library) {
                 description = "Opus bitrate in bit/s, 6000-510000, or auto (default: the preset's).")
         Integer bitrate;
 
-        @Option(names = "--opus-bandwidth", converter = BandwidthConverter.class, description = {
-                "Widest band the Opus encoder codes: narrowband, mediumband, wideband, superwideband or fullband",
-                "(default: the preset's)."})
+        @Option(names = "--opus-bandwidth", converter = BandwidthConverter.class, description =
+                "Widest band the Opus encoder codes: narrowband, mediumband, wideband, superwideband or fullband"
+                + " (default: the preset's).")
         OpusEncoderSettings.Bandwidth bandwidth;
 
-        @Option(names = "--opus-application", converter = ApplicationConverter.class, description = {
-                "Opus application: voip (SILK/hybrid for speech), audio or restricted_lowdelay (CELT only)",
-                "(default: the preset's)."})
+        @Option(names = "--opus-application", converter = ApplicationConverter.class, description =
+                "Opus application: voip (SILK/hybrid for speech), audio or restricted_lowdelay (CELT only)"
+                + " (default: the preset's).")
         OpusEncoderSettings.Application application;
 
-        @Option(names = "--opus-library", defaultValue = "auto", converter = LibraryConverter.class, description = {
-                "Opus implementation: auto (the C libopus, libopus.so.0, through the FFM API on JDK 22+, else",
-                "Concentus; the default), libopus (fail to start without it) or concentus (pure Java)."})
+        @Option(names = "--opus-library", defaultValue = "auto", converter = LibraryConverter.class, description =
+                "Opus implementation: auto (the C libopus, libopus.so.0, through the FFM API on JDK 22+, else"
+                + " Concentus; the default), libopus (fail to start without it) or concentus (pure Java).")
         OpusLibrary library;
 
         OpusSettings settings() {

@@ -25,8 +25,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = SettingSources.class,
         description = {"Run the server (embedded defaults: loopback HTTP on 8080, in-memory state, embedded authority).",
                 "It also listens for HTTPS on 8443 with a certificate of the local development CA (--https-port off: none).",
-                "Every setting may also come from an environment variable SWITCHBOARD_<FLAG> (e.g. SWITCHBOARD_PORT)",
-                "or from the \"server\" object of the --config file (e.g. \"mediaPorts\": \"31000-31999\")."})
+                "Every setting may also come from an environment variable SWITCHBOARD_<FLAG> (such as SWITCHBOARD_PORT)"
+                        + " or from the \"server\" object of the --config file (e.g. \"mediaPorts\": \"31000-31999\")."})
 final class ServeCommand implements Callable<Integer> {
 
     @Spec

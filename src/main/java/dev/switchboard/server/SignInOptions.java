@@ -10,16 +10,16 @@ import picocli.CommandLine.Option;
  * identities need none of these; any other app or user needs them.
  */
 final class SignInOptions {
-    @Option(names = "--tenant", description = {"The tenant to sign in to (default: the tenant of the development app used;",
-            "required with any other app)."})
+    @Option(names = "--tenant", description = "The tenant to sign in to (default: the tenant of the development app used;"
+            + " required with any other app).")
     String tenant;
 
-    @Option(names = "--client-id", description = {"With a user: the app the user signs in through, an app id or dev-bot |",
-            "p2p-bot | other-tenant-bot (default: dev-bot, the Dev Bot)."})
+    @Option(names = "--client-id", description = "With a user: the app the user signs in through, an app id or dev-bot |"
+            + " p2p-bot | other-tenant-bot (default: dev-bot, the Dev Bot).")
     String clientId;
 
-    @Option(names = "--secret", description = {"The client secret of --app or --client-id (default: the published secret",
-            "of a development app; required with any other app)."})
+    @Option(names = "--secret", description = "The client secret of the app that signs in (default: the published secret"
+            + " of a development app; required with any other app).")
     String secret;
 
     @Option(names = "--password", description = "The user's password (not needed for alice, bob and carol).")

@@ -28,8 +28,8 @@ import java.util.stream.Stream;
         description = {"Run a short representative workload in this process (for a JDK 25 AOT cache).",
                 "  java -XX:AOTCacheOutput=switchboard.aot <JVM options> -jar switchboard.jar train",
                 "  java -XX:AOTCache=switchboard.aot <the same JVM options> -jar switchboard.jar serve ...",
-                "Group calls with talking RTP legs (rooms of 3, a big PCMU and a big Opus room), Graph mutes and unmutes",
-                "with signed webhooks; about 30 s on 2 cores."})
+                "Group calls with talking RTP legs (rooms of 3, a big PCMU and a big Opus room), Graph mutes and unmutes"
+                        + " with signed webhooks; about 30 s on 2 cores."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--rooms", defaultValue = "4", description = "PCMU rooms of 3 talking legs (one Opus room is added). Default: ${DEFAULT-VALUE}.")

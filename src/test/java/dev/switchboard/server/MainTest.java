@@ -46,6 +46,25 @@ class MainTest {
                 .contains("demo Run a real group call end to end and check that every mute really silences.");
     }
 
+    /**
+     * picocli starts a new line for each element of a description, so a sentence split over two elements is wrapped
+     * raggedly in {@code --help} (as {@code --config}'s "…a \"server\" object with" / "these settings…" was): each
+     * option's description is one paragraph, and each paragraph of a command's description
+     * (but a command line's example) ends a sentence.
+     */
+    @Test
+    void everyOptionsHelpIsOneParagraphAndEveryCommandParagraphEndsASentence() {
+        Main.commandLine().getSubcommands().forEach((name, sub) -> {
+            sub.getCommandSpec().options().forEach(option -> assertThat(option.description())
+                    .as(name + " " + option.longestName() + "'s help").hasSizeLessThanOrEqualTo(1));
+            for (String paragraph : sub.getCommandSpec().usageMessage().description()) {
+                if (!paragraph.startsWith(" ") && !paragraph.contains(" --")) { // examples of command lines aside
+                    assertThat(paragraph).as(name + "'s description").matches("(?s).*[.:]$");
+                }
+            }
+        });
+    }
+
     @Test
     void unknownCommandIsExitCode2() {
         assertThat(run("fly").code()).isEqualTo(2);
