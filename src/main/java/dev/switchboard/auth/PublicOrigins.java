@@ -23,8 +23,14 @@ public final class PublicOrigins {
     private static final Pattern SAFE_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
     private static final int MAX_REMEMBERED = 64;
 
+    /**
+     * Request attribute: the address of the trusted proxy a request came through, when the client's address was taken
+     * from its {@code X-Forwarded-For} ({@link TrustedProxies#clientOf}).
+     */
+    public static final String PROXY_PEER = "switchboard.proxyPeer";
+
     private final String publicUrl;
-    private final List<AddressRange> trustedProxies;
+    private final TrustedProxies trustedProxies;
     private final Supplier<String> fallback;
     private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
     private final Set<String> forwarded = ConcurrentHashMap.newKeySet();
@@ -38,7 +44,7 @@ public final class PublicOrigins {
      */
     public PublicOrigins(String publicUrl, List<String> trustedProxies, Supplier<String> fallback) {
         this.publicUrl = publicUrl == null ? null : strip(publicUrl);
-        this.trustedProxies = trustedProxies.stream().map(AddressRange::parse).toList();
+        this.trustedProxies = new TrustedProxies(trustedProxies);
         this.fallback = fallback;
     }
 
@@ -74,7 +80,9 @@ public final class PublicOrigins {
             host = name == null ? null : (name.contains(":") && !name.startsWith("[") ? "[" + name + "]" : name)
                     + ":" + ctx.req().getServerPort();
         }
-        boolean viaProxy = fromTrustedProxy(ctx.req().getRemoteAddr());
+        // the connection's peer: the server's connectors put the client of X-Forwarded-For in the remote address
+        // (server.ForwardedClient) and keep the proxy's in this attribute
+        boolean viaProxy = ctx.req().getAttribute(PROXY_PEER) != null || trustedProxies.contains(ctx.req().getRemoteAddr());
         if (viaProxy) {
             String fProto = first(ctx.header("X-Forwarded-Proto"));
             String fHost = first(ctx.header("X-Forwarded-Host"));
@@ -121,16 +129,9 @@ public final class PublicOrigins {
         }
     }
 
-    private boolean fromTrustedProxy(String remote) {
-        if (trustedProxies.isEmpty() || remote == null) {
-            return false;
-        }
-        try {
-            byte[] address = InetAddress.getByName(remote).getAddress();
-            return trustedProxies.stream().anyMatch(r -> r.contains(address));
-        } catch (UnknownHostException e) {
-            return false;
-        }
+    /** The proxies of {@code --trusted-proxies}: their forwarded headers count, and they say who the client is. */
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
     }
 
     private static String first(String header) {

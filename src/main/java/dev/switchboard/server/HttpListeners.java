@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.auth.PublicOrigins;
+import dev.switchboard.auth.TrustedProxies;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import jakarta.servlet.DispatcherType;
@@ -28,15 +29,20 @@ final class HttpListeners {
 
     private final ServerConfig config;
     private final LocalCa.ServerCertificate certificate;
+    private final TrustedProxies trustedProxies;
     private volatile Server jetty;
     private volatile ServerConnector httpsConnector;
     private volatile ServerConnector httpConnector;
     private volatile LocalConnector localConnector;
 
-    /** @param certificate the https certificate, or null for http only */
-    HttpListeners(ServerConfig config, LocalCa.ServerCertificate certificate) {
+    /**
+     * @param certificate    the https certificate, or null for http only
+     * @param trustedProxies whose {@code X-Forwarded-For} names the client ({@link ForwardedClient})
+     */
+    HttpListeners(ServerConfig config, LocalCa.ServerCertificate certificate, TrustedProxies trustedProxies) {
         this.config = config;
         this.certificate = certificate;
+        this.trustedProxies = trustedProxies;
     }
 
     /** Applies the listeners and the Javalin settings to the configuration of the server's one Javalin. */
@@ -51,7 +57,10 @@ final class HttpListeners {
         // Jetty's per-connection cache of header lines (Authorization, Cookie, Accept, ...) matches ignoring case by
         // default and keeps the cached text for a matched prefix: a token differing from an earlier line only in the case
         // of its letters was read as that line (KeepAliveHeadersTest). Header values must reach us byte for byte.
-        cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+        cfg.jetty.modifyHttpConfiguration(http -> {
+            http.setHeaderCacheCaseSensitive(true);
+            http.addCustomizer(new ForwardedClient(trustedProxies)); // the in-memory connector's requests it leaves alone
+        });
         // roster and ring streams: the handlers ping every half of it (HttpSettings#websocketPingPeriod)
         cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setIdleTimeout(config.websocketIdleTimeout()));
         cfg.jetty.host = config.host();

@@ -55,7 +55,8 @@ public record HttpsSettings(Integer port, Path certFile, Path keyFile, List<Stri
         Path keyFile;
 
         @Option(names = "--trusted-proxies", defaultValue = "", converter = SettingConverters.HostListConverter.class,
-                description = "Comma-separated addresses or CIDR ranges whose X-Forwarded-Proto/X-Forwarded-Host are honoured (default: none).")
+                description = "Comma-separated addresses or CIDR ranges of reverse proxies: their X-Forwarded-Proto/X-Forwarded-Host"
+                        + " are honoured, and their X-Forwarded-For names the client (default: none).")
         CallbackSettings.HostList trustedProxies;
 
         HttpsSettings settings() {

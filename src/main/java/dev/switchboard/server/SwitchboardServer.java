@@ -185,7 +185,7 @@ public final class SwitchboardServer implements AutoCloseable {
         FunctionCounter.builder("switchboard.device.quality.reports.dropped", deviceQuality, DeviceQualityLog::dropped)
                 .description("device quality reports dropped from the admin API's log to make room for newer ones")
                 .register(metrics);
-        this.listeners = new HttpListeners(config, certificate);
+        this.listeners = new HttpListeners(config, certificate, origins.trustedProxies());
         ServerRoutes routes = new ServerRoutes(config, metrics, draining, authority, origins, calls, router, media,
                 callbackPolicy, callingBots, rosterStreams, ringStreams, adminConsole, deviceQuality, cluster,
                 new LocalDispatch(listeners::localConnector));
