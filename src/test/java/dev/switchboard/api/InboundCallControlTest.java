@@ -1,0 +1,185 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.communications.calls.item.cancelmediaprocessing.CancelMediaProcessingPostRequestBody;
+import com.microsoft.graph.communications.calls.item.participants.item.startholdmusic.StartHoldMusicPostRequestBody;
+import com.microsoft.graph.communications.calls.item.participants.item.stopholdmusic.StopHoldMusicPostRequestBody;
+import com.microsoft.graph.communications.calls.item.recordresponse.RecordResponsePostRequestBody;
+import com.microsoft.graph.communications.calls.item.senddtmftones.SendDtmfTonesPostRequestBody;
+import com.microsoft.graph.communications.calls.item.subscribetotone.SubscribeToTonePostRequestBody;
+import com.microsoft.graph.communications.calls.item.updaterecordingstatus.UpdateRecordingStatusPostRequestBody;
+import com.microsoft.graph.models.CallState;
+import com.microsoft.graph.models.MediaInfo;
+import com.microsoft.graph.models.MediaPrompt;
+import com.microsoft.graph.models.PlayPromptOperation;
+import com.microsoft.graph.models.RecordingStatus;
+import com.microsoft.graph.models.Tone;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.graph.communications.calls.item.playprompt.PlayPromptPostRequestBody;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.server.InboundSettings;
+import dev.switchboard.testsupport.RtpPeer;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.ServerHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Call control of an incoming call from the outside (docs/inbound-calls.md): the caller is a real RTP peer (a UDP
+ * socket speaking PCMU), the bots use the official Graph Java SDK, prompts come from a real HTTP server. What the caller
+ * hears is judged per packet (Goertzel on each 20 ms PCMU frame).
+ */
+class InboundCallControlTest {
+    static final Duration WAIT = Duration.ofSeconds(15);
+    static final int PROMPT_HZ = 440;
+
+    static TestServer server;
+    static CallbackReceiver webhook;
+    static CallbackReceiver secondWebhook;
+    static GraphServiceClient graph;
+    static GraphServiceClient secondBot;
+    static ClientApi alice;
+    static PromptServer prompts;
+
+    @BeforeAll
+    static void start() throws Exception {
+        webhook = new CallbackReceiver();
+        secondWebhook = new CallbackReceiver();
+        server = TestServer.start(cfg -> cfg.withInbound(InboundSettings.DEFAULTS
+                .withWebhook(DevIdentities.DEV_BOT_APP_ID, webhook.url())
+                .withWebhook(DevIdentities.P2P_BOT_APP_ID, secondWebhook.url())));
+        graph = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
+        secondBot = GraphSdk.client(server.baseUrl(), Tokens.p2pBotToken(server.baseUrl()));
+        alice = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.aliceToken(server.baseUrl()));
+        prompts = new PromptServer();
+        prompts.put("/long440.wav", PromptServer.toneWav(PROMPT_HZ, 8.0, 16000));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        for (AutoCloseable c : new AutoCloseable[] {webhook, secondWebhook, prompts}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // closing
+            }
+        }
+    }
+
+    @Test
+    void mediaActionsOnARingingCallAreRefusedAndTheCallerHearsSilenceUntilTheAnswer() throws Exception {
+        try (RtpPeer caller = new RtpPeer("127.0.0.1")) {
+            ClientApi.Joined leg = dial(caller);
+            String callId = leg.callId();
+            var call = graph.communications().calls().byCallId(callId);
+
+            List<Runnable> actions = List.of(
+                    () -> call.playPrompt().post(play("ringing-play")),
+                    () -> call.recordResponse().post(new RecordResponsePostRequestBody()),
+                    () -> call.participants().byParticipantId(leg.participantId()).startHoldMusic()
+                            .post(new StartHoldMusicPostRequestBody()),
+                    () -> call.participants().byParticipantId(leg.participantId()).stopHoldMusic()
+                            .post(new StopHoldMusicPostRequestBody()),
+                    () -> call.cancelMediaProcessing().post(new CancelMediaProcessingPostRequestBody()),
+                    () -> call.subscribeToTone().post(new SubscribeToTonePostRequestBody()),
+                    () -> call.sendDtmfTones().post(dtmf()),
+                    () -> call.updateRecordingStatus().post(recording()));
+            for (Runnable action : actions) {
+                var error = GraphSdk.expectError(action::run, 409, "Conflict");
+                assertThat(error.getError().getMessage()).contains("ringing", "answer");
+                assertThat(call.get().getState()).as("a refused action leaves the call ringing")
+                        .isEqualTo(CallState.Incoming);
+            }
+            assertThat(loudestHeard(caller, Duration.ofMillis(1500))).as("the caller hears only silence before the answer")
+                    .isLessThan(-60);
+
+            call.answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
+            webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+            call.playPrompt().post(play("answered-play"));
+            assertThat(loudestHeard(caller, Duration.ofSeconds(3))).as("once answered, the bot's prompt is heard")
+                    .isGreaterThan(-30);
+            call.delete();
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    /** Alice dials the Dev Bot from {@code caller}'s port and latches it; returns once the bot's webhook heard it. */
+    private static ClientApi.Joined dial(RtpPeer caller) throws InterruptedException {
+        ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, caller.offer("sendrecv"));
+        caller.sendReceiverReport(MuteEndToEndTest.audioPort(leg.sdpAnswer()));
+        webhook.awaitItem(i -> isState(i, leg.callId(), "incoming"), WAIT);
+        return leg;
+    }
+
+    /** The peak (dBFS) of the loudest frame the caller receives within {@code d}, after dropping what was queued. */
+    private static double loudestHeard(RtpPeer caller, Duration d) {
+        caller.drain();
+        long end = System.nanoTime() + d.toNanos();
+        double loudest = -200;
+        int packets = 0;
+        while (System.nanoTime() < end) {
+            RtpPeer.Packet p = caller.receive(100);
+            if (p != null && p.payloadType() == 0) {
+                packets++;
+                loudest = Math.max(loudest, 20 * Math.log10(Math.max(p.pcmuPeak(), 1e-10)));
+            }
+        }
+        assertThat(packets).as("the caller receives its 20 ms frames").isGreaterThan(10);
+        return loudest;
+    }
+
+    private static String awaitTargetCall(ClientApi.Joined leg) throws InterruptedException {
+        JsonNode item = secondWebhook.awaitItem(i -> i.path("changeType").asText().equals("created")
+                && i.path("resourceData").path("incomingContext").path("sourceParticipantId").asText()
+                .equals(leg.participantId()), WAIT);
+        return item.path("resourceData").path("id").asText();
+    }
+
+    private static boolean isState(JsonNode item, String callId, String state) {
+        return item.path("resourceUrl").asText().equals("/communications/calls/" + callId)
+                && item.path("resourceData").path("state").asText().equals(state);
+    }
+
+    private static MediaPrompt prompt() {
+        MediaInfo info = new MediaInfo();
+        info.setUri(prompts.url("/long440.wav"));
+        info.setResourceId("long440");
+        MediaPrompt p = new MediaPrompt();
+        p.setMediaInfo(info);
+        return p;
+    }
+
+    private static PlayPromptPostRequestBody play(String clientContext) {
+        PlayPromptPostRequestBody body = new PlayPromptPostRequestBody();
+        body.setPrompts(List.of(prompt()));
+        body.setClientContext(clientContext);
+        return body;
+    }
+
+    private static SendDtmfTonesPostRequestBody dtmf() {
+        SendDtmfTonesPostRequestBody body = new SendDtmfTonesPostRequestBody();
+        body.setTones(List.of(Tone.Tone1));
+        return body;
+    }
+
+    private static UpdateRecordingStatusPostRequestBody recording() {
+        UpdateRecordingStatusPostRequestBody body = new UpdateRecordingStatusPostRequestBody();
+        body.setStatus(RecordingStatus.Recording);
+        return body;
+    }
+}
