@@ -11,6 +11,7 @@ import com.microsoft.graph.communications.calls.item.updaterecordingstatus.Updat
 import com.microsoft.graph.models.CallState;
 import com.microsoft.graph.models.MediaInfo;
 import com.microsoft.graph.models.MediaPrompt;
+import com.microsoft.graph.models.Participant;
 import com.microsoft.graph.models.PlayPromptOperation;
 import com.microsoft.graph.models.RecordingStatus;
 import com.microsoft.graph.models.Tone;
@@ -113,6 +114,82 @@ class InboundCallControlTest {
             assertThat(loudestHeard(caller, Duration.ofSeconds(3))).as("once answered, the bot's prompt is heard")
                     .isGreaterThan(-30);
             call.delete();
+        }
+    }
+
+    @Test
+    void whenATransferCompletesTheTransferringBotsPromptStopsAndItsOperationEndsWithTheCall() throws Exception {
+        try (RtpPeer caller = new RtpPeer("127.0.0.1")) {
+            ClientApi.Joined leg = dial(caller);
+            String callId = leg.callId();
+            var call = graph.communications().calls().byCallId(callId);
+            call.answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
+            webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+            PlayPromptOperation playing = call.playPrompt().post(play("playing-at-transfer"));
+            assertThat(loudestHeard(caller, Duration.ofSeconds(3))).as("the prompt plays").isGreaterThan(-30);
+
+            call.transfer().post(InboundCallsEndToEndTest.transferTo(DevIdentities.P2P_BOT_APP_ID));
+            String target = awaitTargetCall(leg);
+            secondBot.communications().calls().byCallId(target).answer()
+                    .post(InboundCallsEndToEndTest.serviceHosted(secondWebhook.url()));
+            webhook.awaitItem(i -> isState(i, callId, "terminated"), WAIT);
+
+            JsonNode ended = webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + playing.getId()), WAIT);
+            assertThat(ended.path("resourceData").path("status").asText()).isEqualTo("Failed");
+            assertThat(ended.path("resourceData").path("resultInfo").path("code").asInt()).isEqualTo(410);
+            assertThat(ended.path("resourceData").path("resultInfo").path("subcode").asInt()).isEqualTo(8501);
+            assertThat(loudestHeard(caller, Duration.ofSeconds(2))).as("the bot that left is no longer heard")
+                    .isLessThan(-60);
+            secondBot.communications().calls().byCallId(target).delete();
+        }
+    }
+
+    @Test
+    void aCallerOnHoldWhenTheTransferCompletesIsBackInTheCallAtTheTarget() throws Exception {
+        try (RtpPeer caller = new RtpPeer("127.0.0.1")) {
+            ClientApi.Joined leg = dial(caller);
+            String callId = leg.callId();
+            var call = graph.communications().calls().byCallId(callId);
+            call.answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
+            webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+            StartHoldMusicPostRequestBody hold = new StartHoldMusicPostRequestBody();
+            hold.setCustomPrompt(prompt());
+            call.participants().byParticipantId(leg.participantId()).startHoldMusic().post(hold);
+            assertThat(loudestHeard(caller, Duration.ofSeconds(3))).as("the hold music plays").isGreaterThan(-30);
+
+            call.transfer().post(InboundCallsEndToEndTest.transferTo(DevIdentities.P2P_BOT_APP_ID));
+            String target = awaitTargetCall(leg);
+            var targetCall = secondBot.communications().calls().byCallId(target);
+            targetCall.answer().post(InboundCallsEndToEndTest.serviceHosted(secondWebhook.url()));
+            webhook.awaitItem(i -> isState(i, callId, "terminated"), WAIT);
+
+            assertThat(loudestHeard(caller, Duration.ofSeconds(2))).as("no more hold music from the bot that left")
+                    .isLessThan(-60);
+            Participant aliceThere = targetCall.participants().byParticipantId(leg.participantId()).get();
+            assertThat(aliceThere.getMediaStreams().get(0).getDirection().getValue()).as("not held at the target")
+                    .isEqualTo("sendReceive");
+            targetCall.delete();
+        }
+    }
+
+    @Test
+    void aBotThatHangsUpOnAGroupCallThatGoesOnIsNoLongerHeard() throws Exception {
+        try (RtpPeer ear = new RtpPeer("127.0.0.1")) {
+            String callId = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            ClientApi.Joined joined = alice.join(callId, ear.offer("sendrecv"));
+            ear.sendReceiverReport(MuteEndToEndTest.audioPort(joined.sdpAnswer()));
+            var call = graph.communications().calls().byCallId(callId);
+            PlayPromptOperation playing = call.playPrompt().post(play("playing-at-hang-up"));
+            assertThat(loudestHeard(ear, Duration.ofSeconds(2))).as("the prompt plays").isGreaterThan(-30);
+
+            call.delete(); // the bot leaves; alice stays in the group call
+            JsonNode ended = webhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + playing.getId()), WAIT);
+            assertThat(ended.path("resourceData").path("status").asText()).isEqualTo("Failed");
+            assertThat(ended.path("resourceData").path("resultInfo").path("subcode").asInt()).isEqualTo(8501);
+            assertThat(loudestHeard(ear, Duration.ofSeconds(2))).as("the bot that left is no longer heard")
+                    .isLessThan(-60);
+            alice.leave(joined);
         }
     }
 

@@ -17,6 +17,8 @@ public final class IvrChannel {
     private final AtomicLong sequence = new AtomicLong();
     /** Every job queued at or before this position is to be cancelled. */
     private volatile long cancelUpTo;
+    /** Every job queued at or before this position is to end as if the call had ended ({@link #endAll}). */
+    private volatile long endUpTo;
     private volatile HoldLoop[] holds = new HoldLoop[0];
     /** The job at the head, published for digits (written by the mixer thread). */
     private volatile MediaJob active;
@@ -54,6 +56,25 @@ public final class IvrChannel {
     public void cancelAll() {
         synchronized (sequence) {
             cancelUpTo = sequence.get();
+        }
+    }
+
+    /**
+     * The bot this media speaks for left while the call goes on (its call was transferred away): every job queued or
+     * playing now ends with {@link Ending#HANG_UP}, as if the call had ended for it, and every participant on hold is
+     * released (their holds end likewise); jobs queued later are not affected. Any thread.
+     */
+    public void endAll() {
+        synchronized (sequence) {
+            endUpTo = sequence.get();
+        }
+        HoldLoop[] released;
+        synchronized (this) {
+            released = holds;
+            holds = new HoldLoop[0];
+        }
+        for (HoldLoop h : released) {
+            h.stop(Ending.HANG_UP);
         }
     }
 
@@ -117,12 +138,13 @@ public final class IvrChannel {
      */
     public void begin(int[] heard, short[] prompt) {
         this.prompt = prompt;
-        long cancel = cancelUpTo;
+        long ended = endUpTo;
+        long cancel = Math.max(cancelUpTo, ended);
         if (current != null && current.sequence <= cancel) {
-            current.end(Ending.CANCELED, null);
+            current.end(current.sequence <= ended ? Ending.HANG_UP : Ending.CANCELED, null);
         }
         if (current == null || current.ended()) {
-            current = next(cancel);
+            current = next(cancel, ended);
             active = current;
         }
         recordingNow = current instanceof RecordJob r && r.recording() ? r : null;
@@ -134,11 +156,11 @@ public final class IvrChannel {
         }
     }
 
-    private MediaJob next(long cancel) {
+    private MediaJob next(long cancel, long ended) {
         MediaJob j;
         while ((j = queue.peek()) != null && j.sequence <= cancel) {
             queue.poll();
-            j.end(Ending.CANCELED, null);
+            j.end(j.sequence <= ended ? Ending.HANG_UP : Ending.CANCELED, null);
         }
         return queue.poll();
     }
