@@ -5,6 +5,8 @@ import com.microsoft.graph.communications.calls.item.cancelmediaprocessing.Cance
 import com.microsoft.graph.communications.calls.item.participants.item.startholdmusic.StartHoldMusicPostRequestBody;
 import com.microsoft.graph.communications.calls.item.participants.item.stopholdmusic.StopHoldMusicPostRequestBody;
 import com.microsoft.graph.communications.calls.item.recordresponse.RecordResponsePostRequestBody;
+import com.microsoft.graph.communications.calls.item.redirect.RedirectPostRequestBody;
+import com.microsoft.graph.communications.calls.item.reject.RejectPostRequestBody;
 import com.microsoft.graph.communications.calls.item.senddtmftones.SendDtmfTonesPostRequestBody;
 import com.microsoft.graph.communications.calls.item.subscribetotone.SubscribeToTonePostRequestBody;
 import com.microsoft.graph.communications.calls.item.updaterecordingstatus.UpdateRecordingStatusPostRequestBody;
@@ -14,6 +16,7 @@ import com.microsoft.graph.models.MediaPrompt;
 import com.microsoft.graph.models.Participant;
 import com.microsoft.graph.models.PlayPromptOperation;
 import com.microsoft.graph.models.RecordingStatus;
+import com.microsoft.graph.models.RejectReason;
 import com.microsoft.graph.models.Tone;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.communications.calls.item.playprompt.PlayPromptPostRequestBody;
@@ -190,6 +193,26 @@ class InboundCallControlTest {
             assertThat(loudestHeard(ear, Duration.ofSeconds(2))).as("the bot that left is no longer heard")
                     .isLessThan(-60);
             alice.leave(joined);
+        }
+    }
+
+    @Test
+    void aRedirectToTheCallerIsRefusedAndTheCallStillRings() throws Exception {
+        try (RtpPeer caller = new RtpPeer("127.0.0.1")) {
+            ClientApi.Joined leg = dial(caller);
+            var call = graph.communications().calls().byCallId(leg.callId());
+            for (List<String> targets : List.of(List.of(DevIdentities.ALICE_ID),
+                    List.of(DevIdentities.BOB_ID, DevIdentities.ALICE_ID))) {
+                RedirectPostRequestBody redirect = new RedirectPostRequestBody();
+                redirect.setTargets(targets.stream().map(GraphSdk::target).toList());
+                var error = GraphSdk.expectError(() -> call.redirect().post(redirect), 400, "BadRequest");
+                assertThat(error.getError().getMessage()).as(targets.toString()).contains("caller");
+                assertThat(call.get().getState()).as("a refused redirect leaves the call ringing").isEqualTo(CallState.Incoming);
+            }
+            RejectPostRequestBody reject = new RejectPostRequestBody();
+            reject.setReason(RejectReason.Busy);
+            call.reject().post(reject);
+            assertThat(alice.legStatus(leg).path("endReason").path("code").asInt()).isEqualTo(486);
         }
     }
 
