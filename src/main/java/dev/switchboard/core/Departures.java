@@ -144,6 +144,7 @@ final class Departures {
      */
     void userLeave(Conference c, Participant p, ResultInfo p2pReason) {
         c.participants.remove(p.id);
+        releaseHold(c, p);
         if (p.serverMuted && p.identity.kind() == ParticipantIdentity.Kind.USER) {
             c.serverMutedUsersWhoLeft.add(p.identity.id()); // they come back muted
         }
@@ -236,6 +237,18 @@ final class Departures {
             }
         }
         return released;
+    }
+
+    /**
+     * User {@code p} leaves {@code c}'s room (left, removed, or moved to another call): a hold of theirs ends with them,
+     * else it would keep the call's one hold slot (docs/ivr-media.md) for someone no longer there. Lock held.
+     */
+    static void releaseHold(Conference c, Participant p) {
+        dev.switchboard.media.ivr.IvrChannel ivr = c.room == null ? null : c.room.ivr();
+        if (ivr != null) {
+            ivr.release(p.id);
+        }
+        p.onHold = false;
     }
 
     static void closeLeg(Participant p) {

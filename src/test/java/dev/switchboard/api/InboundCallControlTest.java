@@ -216,6 +216,30 @@ class InboundCallControlTest {
         }
     }
 
+    @Test
+    void aHeldParticipantWhoLeavesNoLongerBlocksHoldingAnother() throws Exception {
+        try (RtpPeer aliceEar = new RtpPeer("127.0.0.1"); RtpPeer bobEar = new RtpPeer("127.0.0.1")) {
+            ClientApi bob = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));
+            String callId = graph.communications().calls().post(GraphSdk.call(webhook.url(), DevIdentities.ALICE_ID,
+                    DevIdentities.BOB_ID)).getId();
+            ClientApi.Joined aliceLeg = alice.join(callId, aliceEar.offer("sendrecv"));
+            ClientApi.Joined bobLeg = bob.join(callId, bobEar.offer("sendrecv"));
+            bobEar.sendReceiverReport(MuteEndToEndTest.audioPort(bobLeg.sdpAnswer()));
+            var call = graph.communications().calls().byCallId(callId);
+            call.participants().byParticipantId(aliceLeg.participantId()).startHoldMusic()
+                    .post(new StartHoldMusicPostRequestBody());
+            alice.leave(aliceLeg); // while on hold
+
+            call.participants().byParticipantId(bobLeg.participantId()).startHoldMusic()
+                    .post(new StartHoldMusicPostRequestBody());
+            assertThat(loudestHeard(bobEar, Duration.ofSeconds(2))).as("bob hears the hold music").isGreaterThan(-30);
+            call.participants().byParticipantId(bobLeg.participantId()).stopHoldMusic()
+                    .post(new StopHoldMusicPostRequestBody());
+            assertThat(loudestHeard(bobEar, Duration.ofSeconds(2))).as("bob is back in the call").isLessThan(-60);
+            call.delete();
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     /** Alice dials the Dev Bot from {@code caller}'s port and latches it; returns once the bot's webhook heard it. */

@@ -99,13 +99,25 @@ public final class IvrChannel {
 
     /** Takes a participant off hold; false if it was not held. */
     public boolean unhold(String participantId) {
+        return stopHold(participantId, Ending.CANCELED);
+    }
+
+    /**
+     * The participant left the call (or moved out of it): its hold, if any, ends as at a hang-up and no longer takes
+     * the call's hold slot. Any thread.
+     */
+    public void release(String participantId) {
+        stopHold(participantId, Ending.HANG_UP);
+    }
+
+    private boolean stopHold(String participantId, Ending why) {
         HoldLoop removed;
         synchronized (this) {
             removed = find(holds, participantId);
             holds = without(holds, participantId);
         }
         if (removed != null) {
-            removed.stop(Ending.CANCELED);
+            removed.stop(why);
         }
         return removed != null;
     }
