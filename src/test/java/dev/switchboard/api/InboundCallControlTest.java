@@ -240,6 +240,32 @@ class InboundCallControlTest {
         }
     }
 
+    /**
+     * Graph's SimpleIvrBot and VoiceRecorderAndPlaybackBot samples start their first prompt on an {@code updated} call
+     * notification with {@code state: established} and {@code mediaState.audio == active}; a bot written that way must
+     * get there.
+     */
+    @Test
+    void theStateNotificationsCarryTheMediaStateSampleBotsWaitFor() throws Exception {
+        try (RtpPeer caller = new RtpPeer("127.0.0.1")) {
+            ClientApi.Joined leg = dial(caller);
+            String callId = leg.callId();
+            var call = graph.communications().calls().byCallId(callId);
+            call.answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
+            JsonNode established = webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+            var parsed = new com.microsoft.kiota.serialization.JsonParseNodeFactory()
+                    .getParseNode("application/json", new java.io.ByteArrayInputStream(
+                            established.path("resourceData").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .getObjectValue(com.microsoft.graph.models.Call::createFromDiscriminatorValue);
+            assertThat(parsed.getState()).isEqualTo(CallState.Established);
+            assertThat(parsed.getMediaState()).as("mediaState in the established notification").isNotNull();
+            assertThat(parsed.getMediaState().getAudio()).isEqualTo(com.microsoft.graph.models.MediaState.Active);
+            call.delete();
+            JsonNode terminated = webhook.awaitItem(i -> isState(i, callId, "terminated"), WAIT);
+            assertThat(terminated.path("resourceData").path("mediaState").path("audio").asText()).isEqualTo("inactive");
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     /** Alice dials the Dev Bot from {@code caller}'s port and latches it; returns once the bot's webhook heard it. */
