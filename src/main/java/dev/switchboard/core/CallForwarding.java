@@ -63,7 +63,9 @@ final class CallForwarding {
     /** {@link IncomingCalls#redirectToUser}: the contract is stated there. */
     void redirectToUser(String callId, Caller app, ParticipantIdentity user, Duration timeout, java.net.URI callbackUri) {
         access.withCall(callId, app, call -> {
-            requireRinging(call, "redirected", callbackUri);
+            ringing.requireRinging(call, "redirected");
+            requireNotCaller(call, List.of(user));
+            moveCallback(call, callbackUri);
             Conference c = call.conference;
             Call.Inbound was = call.inbound;
             ringing.redirected(call);
@@ -79,6 +81,7 @@ final class CallForwarding {
                               Duration timeout, java.net.URI callbackUri) {
         access.withCall(callId, app, call -> {
             ringing.requireRinging(call, "redirected");
+            requireNotCaller(call, users);
             Conference c = call.conference;
             for (CallingBot target : bots) {
                 if (!target.tenantId().equals(c.tenantId)) {
@@ -145,6 +148,19 @@ final class CallForwarding {
             log.info("call transferring callId={} to callId={} appId={}", call.id, next.id, target.appId());
             return null;
         });
+    }
+
+    /**
+     * A redirect cannot ring the caller: they are in the call already, so their ring would count as answered at once
+     * and leave them alone in a call that nobody else can join. Lock held.
+     */
+    private static void requireNotCaller(Call call, List<ParticipantIdentity> users) {
+        for (ParticipantIdentity user : users) {
+            if (user.id().equals(call.inbound.caller.id())) {
+                throw SwitchboardException.badRequest("'targets' names the caller (user '" + user.id() + "'): a call "
+                        + "cannot be redirected to the person calling.");
+            }
+        }
     }
 
     /** The user on the other side of an established peer-to-peer call; lock held. */

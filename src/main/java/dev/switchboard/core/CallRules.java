@@ -12,6 +12,17 @@ final class CallRules {
     private CallRules() {
     }
 
+    /**
+     * The bot's media and recording actions need the bot in the call: refused ({@code 409}) while its incoming call
+     * still rings, so the caller hears nothing of the bot before the answer (docs/inbound-calls.md). Lock held.
+     */
+    static void requireAnswered(Call call) {
+        if (call.state == CallState.INCOMING) {
+            throw new SwitchboardException(ErrorCode.CONFLICT, "The call is still ringing (state incoming): answer it "
+                    + "first; media, tone and recording actions need the bot in the call.");
+        }
+    }
+
     static SwitchboardException callNotFound(String callId) {
         return SwitchboardException.callNotFound(callId);
     }

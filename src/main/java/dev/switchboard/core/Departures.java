@@ -45,7 +45,8 @@ final class Departures {
         if (ends) {
             endConference(c, why);
         } else if (p != null) {
-            rosters.changed(c, List.of(), List.of(p));
+            List<Participant> released = c.botCalls.isEmpty() ? endMediaWork(c) : List.of(); // its media goes with it
+            rosters.changed(c, released, List.of(p));
             journal.participantsChanged(c, null);
         }
     }
@@ -129,8 +130,9 @@ final class Departures {
         transferor.resultInfo = ResultInfo.TRANSFER_COMPLETED;
         events.callState(transferor);
         journal.left(transferor); // the transferred call goes on without its bot, by the same id
-        if (p != null) {
-            rosters.changed(c, List.of(), List.of(p));
+        List<Participant> released = endMediaWork(c);
+        if (p != null || !released.isEmpty()) {
+            rosters.changed(c, released, p == null ? List.of() : List.of(p));
             journal.participantsChanged(c, null);
         }
         log.info("transfer completed callId={}", transferor.id);
@@ -142,6 +144,7 @@ final class Departures {
      */
     void userLeave(Conference c, Participant p, ResultInfo p2pReason) {
         c.participants.remove(p.id);
+        releaseHold(c, p);
         if (p.serverMuted && p.identity.kind() == ParticipantIdentity.Kind.USER) {
             c.serverMutedUsersWhoLeft.add(p.identity.id()); // they come back muted
         }
@@ -211,6 +214,41 @@ final class Departures {
             log.warn("media room did not close cleanly callChainId={}", c.id, e);
         }
         log.info("call ended callChainId={} code={} subcode={}", c.id, why.code(), why.subcode());
+    }
+
+    /**
+     * The last bot left a call that goes on (a transfer completed, or it hung up on a group call): what it asked of
+     * the service-hosted media ends with it (its prompts and recordings end as at a hang-up, 410/8501; a participant
+     * it held is back in the call), so nobody hears a bot that left. The media queue is the room's, so this waits for
+     * the last bot: in a peer-to-peer transfer the transferring bot is the only one whose media work can be there (a
+     * target bot cannot play before it answers). Returns the participants taken off hold. Lock held.
+     */
+    private static List<Participant> endMediaWork(Conference c) {
+        dev.switchboard.media.ivr.IvrChannel ivr = c.room == null ? null : c.room.ivr();
+        if (ivr == null) {
+            return List.of();
+        }
+        ivr.endAll();
+        List<Participant> released = new ArrayList<>();
+        for (Participant held : c.participants.values()) {
+            if (held.onHold) {
+                held.onHold = false;
+                released.add(held);
+            }
+        }
+        return released;
+    }
+
+    /**
+     * User {@code p} leaves {@code c}'s room (left, removed, or moved to another call): a hold of theirs ends with them,
+     * else it would keep the call's one hold slot (docs/ivr-media.md) for someone no longer there. Lock held.
+     */
+    static void releaseHold(Conference c, Participant p) {
+        dev.switchboard.media.ivr.IvrChannel ivr = c.room == null ? null : c.room.ivr();
+        if (ivr != null) {
+            ivr.release(p.id);
+        }
+        p.onHold = false;
     }
 
     static void closeLeg(Participant p) {

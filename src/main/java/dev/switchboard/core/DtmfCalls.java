@@ -57,6 +57,7 @@ public final class DtmfCalls {
     public Operation subscribeToTone(String callId, Caller app, String clientContext) {
         CallRules.checkClientContext(clientContext);
         return access.withCall(callId, app, call -> {
+            CallRules.requireAnswered(call);
             if (call.request.appHostedMedia()) {
                 throw dev.switchboard.error.SwitchboardException.badRequest("subscribeToTone is for calls with "
                         + "service-hosted media; this call has app-hosted media.");
@@ -90,6 +91,7 @@ public final class DtmfCalls {
         List<DtmfTone> sequence = List.copyOf(tones);
         int gap = delayMs == null ? DEFAULT_DELAY_MS : delayMs;
         return access.withCall(callId, app, call -> {
+            CallRules.requireAnswered(call);
             capacity.checkOperation(call);
             List<Participant> receivers = new ArrayList<>();
             for (Participant p : call.conference.participants.values()) {

@@ -252,6 +252,7 @@ public final class IvrCalls {
     }
 
     private static IvrChannel channel(Call call) {
+        CallRules.requireAnswered(call);
         if (call.request.appHostedMedia()) {
             throw SwitchboardException.badRequest("This action is supported only for calls with serviceHostedMediaConfig; "
                     + "this call has app-hosted media.");

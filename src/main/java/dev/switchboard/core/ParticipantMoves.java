@@ -43,6 +43,7 @@ final class ParticipantMoves {
             return null;
         }
         c.participants.remove(p.id);
+        Departures.releaseHold(c, p);
         return new Moving(p, p.leg, fromCallId);
     }
 

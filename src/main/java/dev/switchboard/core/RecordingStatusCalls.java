@@ -24,6 +24,7 @@ public final class RecordingStatusCalls {
     public Operation update(String callId, RecordingStatus status, Caller app, String clientContext) {
         CallRules.checkClientContext(clientContext);
         return access.withCall(callId, app, call -> {
+            CallRules.requireAnswered(call);
             Conference c = call.conference;
             Participant bot = CallRules.participantOf(c, call.myParticipantId);
             if (bot.recordingStatus != status) {

@@ -199,8 +199,7 @@ public final class CallJson {
         ArrayNode modalities = n.putArray("requestedModalities");
         r.requestedModalities().forEach(modalities::add);
         n.set("mediaConfig", c.state() == CallState.INCOMING ? F.nullNode() : mediaConfig(c, echo));
-        n.putObject("mediaState").put("audio", c.state() == CallState.TERMINATED || c.state() == CallState.INCOMING
-                ? "inactive" : "active");
+        n.set("mediaState", mediaState(c.state()));
         n.set("meetingInfo", meetingInfo(c, echo));
         n.set("chatInfo", echo.chatInfo() != null ? echo.chatInfo() : F.nullNode());
         n.set("callOptions", echo.callOptions() != null ? echo.callOptions() : F.nullNode());
@@ -231,10 +230,23 @@ public final class CallJson {
         n.put("state", state.wireName());
         n.put("callChainId", callChainId);
         n.put("myParticipantId", myParticipantId);
+        n.set("mediaState", mediaState(state));
         if (result != null) {
             n.set("resultInfo", resultInfo(result));
         }
         return n;
+    }
+
+    /**
+     * {@code mediaState}: the bot's audio is {@code active} from the answer (or the create) until the call ends, and
+     * {@code inactive} while it rings or ends. On every state notification too: Graph's IVR samples start their first
+     * prompt on {@code established} with {@code mediaState.audio == active}.
+     */
+    private static ObjectNode mediaState(CallState state) {
+        boolean inactive = state == CallState.INCOMING || state == CallState.TERMINATING || state == CallState.TERMINATED;
+        ObjectNode m = F.objectNode();
+        m.put("audio", inactive ? "inactive" : "active");
+        return m;
     }
 
     private static ObjectNode mediaConfig(CallView c, GraphEcho.Parts echo) {

@@ -17,6 +17,8 @@ public final class IvrChannel {
     private final AtomicLong sequence = new AtomicLong();
     /** Every job queued at or before this position is to be cancelled. */
     private volatile long cancelUpTo;
+    /** Every job queued at or before this position is to end as if the call had ended ({@link #endAll}). */
+    private volatile long endUpTo;
     private volatile HoldLoop[] holds = new HoldLoop[0];
     /** The job at the head, published for digits (written by the mixer thread). */
     private volatile MediaJob active;
@@ -57,6 +59,25 @@ public final class IvrChannel {
         }
     }
 
+    /**
+     * The bot this media speaks for left while the call goes on (its call was transferred away): every job queued or
+     * playing now ends with {@link Ending#HANG_UP}, as if the call had ended for it, and every participant on hold is
+     * released (their holds end likewise); jobs queued later are not affected. Any thread.
+     */
+    public void endAll() {
+        synchronized (sequence) {
+            endUpTo = sequence.get();
+        }
+        HoldLoop[] released;
+        synchronized (this) {
+            released = holds;
+            holds = new HoldLoop[0];
+        }
+        for (HoldLoop h : released) {
+            h.stop(Ending.HANG_UP);
+        }
+    }
+
     /** Puts a participant on hold with {@code music} looping (replacing any music it had). */
     public void hold(String participantId, PromptSlot music, JobListener listener) {
         HoldLoop loop = new HoldLoop(participantId, music, listener);
@@ -78,13 +99,25 @@ public final class IvrChannel {
 
     /** Takes a participant off hold; false if it was not held. */
     public boolean unhold(String participantId) {
+        return stopHold(participantId, Ending.CANCELED);
+    }
+
+    /**
+     * The participant left the call (or moved out of it): its hold, if any, ends as at a hang-up and no longer takes
+     * the call's hold slot. Any thread.
+     */
+    public void release(String participantId) {
+        stopHold(participantId, Ending.HANG_UP);
+    }
+
+    private boolean stopHold(String participantId, Ending why) {
         HoldLoop removed;
         synchronized (this) {
             removed = find(holds, participantId);
             holds = without(holds, participantId);
         }
         if (removed != null) {
-            removed.stop(Ending.CANCELED);
+            removed.stop(why);
         }
         return removed != null;
     }
@@ -117,12 +150,13 @@ public final class IvrChannel {
      */
     public void begin(int[] heard, short[] prompt) {
         this.prompt = prompt;
-        long cancel = cancelUpTo;
+        long ended = endUpTo;
+        long cancel = Math.max(cancelUpTo, ended);
         if (current != null && current.sequence <= cancel) {
-            current.end(Ending.CANCELED, null);
+            current.end(current.sequence <= ended ? Ending.HANG_UP : Ending.CANCELED, null);
         }
         if (current == null || current.ended()) {
-            current = next(cancel);
+            current = next(cancel, ended);
             active = current;
         }
         recordingNow = current instanceof RecordJob r && r.recording() ? r : null;
@@ -134,11 +168,11 @@ public final class IvrChannel {
         }
     }
 
-    private MediaJob next(long cancel) {
+    private MediaJob next(long cancel, long ended) {
         MediaJob j;
         while ((j = queue.peek()) != null && j.sequence <= cancel) {
             queue.poll();
-            j.end(Ending.CANCELED, null);
+            j.end(j.sequence <= ended ? Ending.HANG_UP : Ending.CANCELED, null);
         }
         return queue.poll();
     }
