@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link WebhookNotifier#enqueue}); a tenant alone on the server has the whole budget as before.
  *
  * <p>A place is held from {@link #tryAcquire} (or {@link #take} of a place already counted) until {@link #release}.
- * Each tenant's count changes under the lock of the call queue that holds the notification, so a count never goes
- * below zero; a tenant holding nothing has no entry. Thread-safe: enqueueing threads, delivery chains, close().
+ * A notification's place is counted for its tenant inside the lock of the call queue it joins, before any delivery
+ * chain can see it, so the release that ends it always comes after and a count never goes below zero; a tenant
+ * holding nothing has no entry. Thread-safe: enqueueing threads, delivery chains, close().
  */
 final class QueueBudget {
     private final int limit;
