@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code GET /admin/v1/feed[?callId=...]}: the dashboard's live feed as Server-Sent Events ({@code text/event-stream}),
@@ -28,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each feed holds its request (virtual) thread, which only writes the frames the hub hands it. Nothing is read or
  * rendered while no feed is open, and nothing of the packet path changes when one is. At most {@link #MAX_FEEDS}
- * feeds at once (503 beyond). A feed ends when the client goes away (a write fails; a comment line is written after
+ * feeds at once (503 beyond), shared fairly between the administrators' tenants ({@link FeedShares}: a tenant holding
+ * fewer takes the place of the oldest feed of the tenant holding the most, which ends within a second). A feed ends
+ * when the client goes away (a write fails; a comment line is written after
  * {@link #KEEPALIVE} of silence), when it falls {@link FeedHub#VIEWER_QUEUE} frames behind, after
  * {@link #MAX_FEED_TIME} (the page reconnects), or when the token's administrator changes (checked once a second).
  */
@@ -44,7 +45,7 @@ final class LiveFeed {
     private final AdminHandler admin;
     private final AdminView view;
     private final FeedHub hub;
-    private final AtomicInteger open = new AtomicInteger();
+    private final FeedShares places = new FeedShares(MAX_FEEDS);
 
     LiveFeed(AdminHandler admin, AdminView view, Clock clock) {
         this.admin = admin;
@@ -54,7 +55,7 @@ final class LiveFeed {
 
     /** Feeds open now. */
     int open() {
-        return open.get();
+        return places.open();
     }
 
     /** The shared topics (for tests: none are rendered while no feed is open). */
@@ -65,8 +66,8 @@ final class LiveFeed {
     void serve(Context ctx) {
         AdminAccess.Admin who = admin.admin(ctx);
         String callId = ctx.queryParam("callId");
-        if (open.incrementAndGet() > MAX_FEEDS) {
-            open.decrementAndGet();
+        FeedShares.Place place = places.open(who.tenantId());
+        if (place == null) {
             throw new SwitchboardException(ErrorCode.SERVICE_UNAVAILABLE, "Too many live feeds are open.", Duration.ofSeconds(10));
         }
         FeedHub.Viewer viewer = null;
@@ -94,7 +95,7 @@ final class LiveFeed {
             }
             out.flush();
             viewer = hub.subscribe(wants);
-            pump(ctx, who, viewer, out);
+            pump(ctx, who, place, viewer, out);
         } catch (IOException | java.io.UncheckedIOException e) {
             log.debug("live feed closed by the client callId={}", callId);
         } catch (InterruptedException e) {
@@ -105,17 +106,17 @@ final class LiveFeed {
             if (viewer != null) {
                 hub.unsubscribe(viewer);
             }
-            open.decrementAndGet();
+            places.close(place);
         }
     }
 
     /** Writes the viewer's frames as they come until the feed ends. */
-    private void pump(Context ctx, AdminAccess.Admin who, FeedHub.Viewer viewer, OutputStream out)
+    private void pump(Context ctx, AdminAccess.Admin who, FeedShares.Place place, FeedHub.Viewer viewer, OutputStream out)
             throws IOException, InterruptedException {
         long start = System.nanoTime();
         long lastWrite = start;
         long lastCheck = start;
-        while (System.nanoTime() - start < MAX_FEED_TIME.toNanos() && !viewer.overflowed()) {
+        while (System.nanoTime() - start < MAX_FEED_TIME.toNanos() && !viewer.overflowed() && !place.ended()) {
             byte[] frame = viewer.next(Duration.ofSeconds(1));
             long now = System.nanoTime();
             if (frame != null) {

@@ -100,7 +100,7 @@ public final class IvrCalls {
             }
             stops.append(Character.toUpperCase(t.charAt(0)));
         }
-        if (!recordings.fits(max)) {
+        if (!recordings.fits(app.tenantId(), max)) {
             throw recordings.full(RecordingStore.bytesFor(max));
         }
         return access.withCall(callId, app, call -> {
@@ -112,7 +112,7 @@ public final class IvrCalls {
             Operation op = start(call, OperationKind.RECORD_RESPONSE, r.clientContext());
             InOrder endings = endings(call);
             RecordJob job = new RecordJob(slots(call, r.prompts()), r.playBeep() == null || r.playBeep() ? BEEP : null,
-                    stops.toString(), initial * 1000, silence * 1000, max * 1000, recordings.spool(),
+                    stops.toString(), initial * 1000, silence * 1000, max * 1000, recordings.spool(call.tenantId),
                     result -> endings.execute(() -> finishRecording(call, op, result, r.downloadBase())));
             if (r.bargeInAllowed()) {
                 ivr.enqueueBargingIn(job);

@@ -114,7 +114,7 @@ final class PromptCache {
     PromptSlot slot(Call call, MediaPrompt prompt) {
         PromptSlot slot = new PromptSlot();
         if (prompt.resourceId() == null || prompt.resourceId().isEmpty()) {
-            workers.execute(() -> fill(slot, prompt));
+            workers.execute(() -> fill(slot, call.tenantId, prompt));
             return slot;
         }
         synchronized (clips) {
@@ -207,10 +207,10 @@ final class PromptCache {
     }
 
     /** Worker: a prompt played without a resourceId, for its one slot. */
-    private void fill(PromptSlot slot, MediaPrompt prompt) {
+    private void fill(PromptSlot slot, String tenantId, MediaPrompt prompt) {
         PcmClip clip;
         try {
-            clip = fetchAndDecode(prompt);
+            clip = fetchAndDecode(tenantId, prompt);
         } catch (RuntimeException e) {
             slot.failed(message(e));
             return;
@@ -222,7 +222,7 @@ final class PromptCache {
     private void load(Entry e, MediaPrompt prompt) {
         PcmClip clip;
         try {
-            clip = fetchAndDecode(prompt);
+            clip = fetchAndDecode(e.key.tenantId(), prompt);
         } catch (RuntimeException ex) {
             List<PromptSlot> waiting;
             synchronized (clips) {
@@ -285,11 +285,11 @@ final class PromptCache {
     }
 
     /** Downloads and decodes, holding the body's bytes in {@link #memory} until decoded; the clip's stay taken. */
-    private PcmClip fetchAndDecode(MediaPrompt prompt) {
+    private PcmClip fetchAndDecode(String tenantId, MediaPrompt prompt) {
         fetches.incrementAndGet();
         Download body = new Download();
         try {
-            byte[] wav = fetcher.fetch(prompt.uri(), body::take);
+            byte[] wav = fetcher.fetch(tenantId, prompt.uri(), body::take);
             return WavDecoder.decode(wav, this::take);
         } finally {
             memory.give(body.close());

@@ -10,9 +10,10 @@ import java.util.function.LongConsumer;
 @FunctionalInterface
 public interface PromptFetcher {
     /**
+     * @param tenantId the tenant of the call the prompt is for: downloads in flight are shared fairly between tenants
      * @param hold told the size of every array the download keeps, before it is made; it throws to refuse (the
      *             download stops and its exception is thrown here)
      * @throws dev.switchboard.error.SwitchboardException with a message for the bot when the URI cannot be used
      */
-    byte[] fetch(URI uri, LongConsumer hold);
+    byte[] fetch(String tenantId, URI uri, LongConsumer hold);
 }

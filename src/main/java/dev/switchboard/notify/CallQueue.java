@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The serial queue of one call: at most one {@link Delivery} (one POST of up to {@code maxBatch} consecutive
@@ -54,7 +53,9 @@ final class CallQueue {
      * Adds {@code p} at the tail, under the limits.
      * <ol>
      *   <li>While the call's deliveries are failing, a roster replaces a roster waiting right before it.</li>
-     *   <li>Otherwise it is queued when the call has fewer than {@code perCallLimit} and the global budget has room.</li>
+     *   <li>Otherwise it is queued when the call has fewer than {@code perCallLimit} and the global budget has room
+     *       (or {@code placeTaken}: the caller already holds a place of the budget for it, see
+     *       {@link #yieldPlace}; that place is used only when the outcome is {@code QUEUED}).</li>
      *   <li>When full: a roster replaces a roster waiting right before it; else the first of two adjacent waiting
      *       rosters is dropped (coalesced); else the oldest waiting notification is evicted; when nothing waits
      *       (only the delivery in progress), the offered notification is refused.</li>
@@ -65,7 +66,7 @@ final class CallQueue {
      * that has sent nothing yet retires at once when its offer is refused, terminal or not: it has no numbering,
      * backoff or redirect to keep, and the next notification of the call makes a new one.
      */
-    synchronized Offer offer(Pending p, int perCallLimit, AtomicInteger global, int globalLimit) {
+    synchronized Offer offer(Pending p, int perCallLimit, QueueBudget budget, boolean placeTaken) {
         if (retired) {
             return new Offer(Offer.Outcome.RETIRED, false, null, null);
         }
@@ -75,7 +76,10 @@ final class CallQueue {
         }
         int size = waiting.size() + (current == null ? 0 : current.items.size());
         boolean callFull = size >= perCallLimit;
-        if (!callFull && tryAcquire(global, globalLimit)) {
+        if (!callFull && (placeTaken || budget.tryAcquire(p.tenantId))) {
+            if (placeTaken) {
+                budget.take(p.tenantId);
+            }
             waiting.addLast(p);
             return new Offer(Offer.Outcome.QUEUED, startChain(), null, null);
         }
@@ -137,16 +141,41 @@ final class CallQueue {
         return null;
     }
 
-    private static boolean tryAcquire(AtomicInteger global, int limit) {
-        while (true) {
-            int n = global.get();
-            if (n >= limit) {
-                return false;
-            }
-            if (global.compareAndSet(n, n + 1)) {
-                return true;
-            }
+    /**
+     * Whether {@link #offer} of {@code p} would now take a place of the global budget: not when it would replace a
+     * roster (the call's deliveries are failing) or when the call's own queue is full. A hint; it may change at once.
+     */
+    synchronized boolean wouldTakePlace(Pending p, int perCallLimit) {
+        if (retired) {
+            return false;
         }
+        Pending last = waiting.peekLast();
+        if (failing && p.isRoster() && last != null && last.isRoster()) {
+            return false;
+        }
+        return waiting.size() + (current == null ? 0 : current.items.size()) < perCallLimit;
+    }
+
+    /** What {@link #yieldPlace} took out: {@code superseded} when a newer roster right after it says everything. */
+    record Yielded(Pending pending, boolean superseded) { }
+
+    /**
+     * Takes one waiting notification of {@code tenant} out of this queue so that another tenant may have its place in
+     * the global budget (which stays counted; the caller passes it on or frees it): the first roster followed by a
+     * newer roster if there is one (nothing is lost), else the oldest waiting one. Never the delivery in progress,
+     * never reorders. Null when nothing of {@code tenant} waits here.
+     */
+    synchronized Yielded yieldPlace(String tenant, QueueBudget budget) {
+        Pending first = waiting.peekFirst();
+        if (retired || first == null || !first.tenantId.equals(tenant)) {
+            return null;
+        }
+        Pending olderRoster = firstRosterFollowedByRoster();
+        Pending out = olderRoster != null ? olderRoster : first;
+        waiting.removeFirstOccurrence(out);
+        endIfLast(out); // a chain is active while anything waits: it retires the queue when it finds it empty
+        budget.leave(tenant);
+        return new Yielded(out, olderRoster != null);
     }
 
     /**

@@ -8,12 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * The notifier's account of how each notification ends, so that none is lost silently: the count of undelivered
- * notifications (the global queue limit and {@link WebhookNotifier#close()}'s drain wait on it), the meters
+ * notifications, in all and per tenant ({@link QueueBudget}: the global queue limit and {@link WebhookNotifier#close()}'s
+ * drain wait on it), the meters
  * ({@link NotifyMetrics}), the give-up log (every give-up is counted and logged with callId and notificationId) and
  * the {@link DeliveryObserver}'s reports. Thread-safe: called from enqueueing threads, chains and close().
  */
@@ -24,19 +24,23 @@ final class DeliveryLedger {
     private static final String[] KIND_NAMES = java.util.Arrays.stream(NotificationKind.values())
             .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
 
-    private final AtomicInteger pending = new AtomicInteger();
+    private final QueueBudget pending;
     private final NotifyMetrics metrics;
     private final Object drained = new Object();
     private volatile boolean draining;
     private volatile DeliveryObserver observer = DeliveryObserver.NONE;
 
-    /** @param calls how many calls have a live delivery queue (a gauge) */
-    DeliveryLedger(MeterRegistry meters, Supplier<Number> calls) {
-        this.metrics = new NotifyMetrics(meters, pending::get, calls);
+    /**
+     * @param globalLimit undelivered notifications over all calls
+     * @param calls       how many calls have a live delivery queue (a gauge)
+     */
+    DeliveryLedger(MeterRegistry meters, int globalLimit, Supplier<Number> calls) {
+        this.pending = new QueueBudget(globalLimit);
+        this.metrics = new NotifyMetrics(meters, pending::total, calls);
     }
 
     /** The undelivered count itself, which {@link CallQueue#offer} reserves from against the global limit. */
-    AtomicInteger pending() {
+    QueueBudget pending() {
         return pending;
     }
 
@@ -48,7 +52,7 @@ final class DeliveryLedger {
     void delivered(Delivery d) {
         long now = System.nanoTime();
         for (Pending p : d.items) {
-            pending.decrementAndGet();
+            pending.release(p.tenantId);
             metrics.delivered(now - p.enqueuedNanos);
         }
         metrics.posted(d.items.size());
@@ -64,7 +68,7 @@ final class DeliveryLedger {
     /** Every notification of {@code d} is given up (and its queue took it as finished). */
     void gaveUp(Delivery d, String reason, String detail) {
         for (Pending p : d.items) {
-            pending.decrementAndGet();
+            pending.release(p.tenantId);
             logGiveUp(p, d, reason, detail);
         }
         report(d, DeliveryReport.State.GAVE_UP, reason + ": " + detail, null);
@@ -72,7 +76,7 @@ final class DeliveryLedger {
 
     /** A queued notification is given up on its own; {@code d} is its POST, null if it never had one. */
     void dropped(Pending p, Delivery d, String reason, String detail) {
-        pending.decrementAndGet();
+        pending.release(p.tenantId);
         logGiveUp(p, d, reason, detail);
     }
 
@@ -125,7 +129,7 @@ final class DeliveryLedger {
 
     /** Wakes {@link #awaitDrained} when the last undelivered notification has ended; a no-op until it waits. */
     void signalIfDrained() {
-        if (draining && pending.get() == 0) {
+        if (draining && pending.total() == 0) {
             synchronized (drained) {
                 drained.notifyAll();
             }
@@ -137,7 +141,7 @@ final class DeliveryLedger {
         draining = true;
         synchronized (drained) {
             long left;
-            while (pending.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+            while (pending.total() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
                 try {
                     TimeUnit.NANOSECONDS.timedWait(drained, left);
                 } catch (InterruptedException e) {

@@ -72,6 +72,14 @@ public final class MediaDownloader implements AutoCloseable {
      *                              other than 200, a body over the limit; or what {@code hold} threw
      */
     public byte[] get(URI uri, java.util.function.LongConsumer hold) {
+        return get(DownloadSlots.NO_TENANT, uri, hold);
+    }
+
+    /**
+     * As {@link #get(URI, java.util.function.LongConsumer)}, for a download of {@code tenantId}: while downloads wait
+     * for a slot, a freed slot goes to the tenant holding the fewest ({@link DownloadSlots}).
+     */
+    public byte[] get(String tenantId, URI uri, java.util.function.LongConsumer hold) {
         CallbackUriPolicy.Verdict verdict = policy.evaluate(uri);
         if (!verdict.isAllowed()) {
             throw refuse(uri, mediaRefusal(verdict.message()));
@@ -79,7 +87,7 @@ public final class MediaDownloader implements AutoCloseable {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         try {
-            if (!slots.acquire(deadline)) {
+            if (!slots.acquire(tenantId, deadline)) {
                 throw refuse(uri, "it was not downloaded within " + timeout.toSeconds() + " s: it waited all that time"
                         + " for a download slot (the server downloads at most " + slots.limit() + " media files at once)");
             }
@@ -91,7 +99,7 @@ public final class MediaDownloader implements AutoCloseable {
         try {
             return download(uri, verdict, hold, waited, deadline);
         } finally {
-            slots.release();
+            slots.release(tenantId);
         }
     }
 

@@ -59,7 +59,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.credentials = new CallbackCredentials(Objects.requireNonNull(signer, "signer"), java.time.Clock.systemUTC());
         Objects.requireNonNull(policy, "policy");
-        this.ledger = new DeliveryLedger(meters, calls::size);
+        this.ledger = new DeliveryLedger(meters, settings.globalQueueLimit(), calls::size);
         AtomicInteger threadNo = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "notify-worker-" + threadNo.incrementAndGet()),
@@ -136,18 +136,29 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             ledger.gaveUpUnqueued(p, "closed", "the notifier is shut down");
             return;
         }
+        QueueBudget budget = ledger.pending();
+        boolean placeTaken = false; // a place a larger tenant gave up for p, counted in the budget
         while (true) {
             CallQueue q = calls.computeIfAbsent(n.callId(),
                     id -> new CallQueue(id, System.nanoTime(), chains.sequences().firstSequence(id)));
-            CallQueue.Offer offer = q.offer(p, settings.perCallQueueLimit(), ledger.pending(), settings.globalQueueLimit());
+            if (!placeTaken && budget.isSpent() && q.wouldTakePlace(p, settings.perCallQueueLimit())) {
+                placeTaken = takePlaceFromLargerTenant(n.tenantId(), budget);
+            }
+            CallQueue.Offer offer = q.offer(p, settings.perCallQueueLimit(), budget, placeTaken);
+            if (offer.outcome() == CallQueue.Offer.Outcome.RETIRED) {
+                calls.remove(n.callId(), q);
+                if (!chains.stopped()) {
+                    continue; // a new queue for the call; a place taken stays p's
+                }
+            }
+            if (placeTaken && offer.outcome() != CallQueue.Offer.Outcome.QUEUED) {
+                budget.releaseUnused(); // p did not need it after all (or the notifier stopped)
+                ledger.signalIfDrained();
+            }
             switch (offer.outcome()) {
                 case RETIRED -> {
-                    calls.remove(n.callId(), q);
-                    if (chains.stopped()) {
-                        ledger.gaveUpUnqueued(p, "closed", "the notifier is shut down");
-                        return;
-                    }
-                    continue;
+                    ledger.gaveUpUnqueued(p, "closed", "the notifier is shut down");
+                    return;
                 }
                 case COALESCED -> ledger.coalesced();
                 case EVICTED_OLDEST -> ledger.gaveUpUnqueued(offer.dropped(), offer.dropReason(), "evicted by a newer notification");
@@ -163,6 +174,36 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
             }
             return;
         }
+    }
+
+    /**
+     * The global budget is spent and {@code tenant} needs a place: when another tenant holds more (at least two more),
+     * one waiting notification of that tenant gives its place up (a roster a newer one supersedes, else the oldest
+     * waiting of one of its calls: give-up {@code global_queue_full}), so that a tenant whose bot takes nothing
+     * cannot keep the others' notifications out. A tenant alone never finds a larger one: its own call evicts, as
+     * {@link CallQueue#offer} says. Locks one call queue at a time, briefly.
+     *
+     * @return true when a place was freed and is now the caller's to pass on ({@link CallQueue#offer}) or free
+     */
+    private boolean takePlaceFromLargerTenant(String tenant, QueueBudget budget) {
+        String larger = budget.largerThan(tenant);
+        if (larger == null) {
+            return false;
+        }
+        for (CallQueue other : calls.values()) {
+            CallQueue.Yielded yielded = other.yieldPlace(larger, budget);
+            if (yielded != null) {
+                if (yielded.superseded()) {
+                    ledger.coalesced();
+                } else {
+                    ledger.gaveUpUnqueued(yielded.pending(), "global_queue_full",
+                            "evicted to make room for another tenant's notification: this tenant held the most of the server's "
+                                    + settings.globalQueueLimit());
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -183,7 +224,7 @@ public final class WebhookNotifier implements NotificationSink, AutoCloseable {
 
     /** Undelivered notifications over all calls. */
     int queueDepth() {
-        return ledger.pending().get();
+        return ledger.pending().total();
     }
 
     /**

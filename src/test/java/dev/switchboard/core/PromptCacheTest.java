@@ -46,7 +46,7 @@ class PromptCacheTest {
 
     /** A fetcher that holds the file's size, as the real downloader does for a body with a Content-Length. */
     private static PromptFetcher serving(AtomicInteger fetches) {
-        return (uri, hold) -> {
+        return (tenant, uri, hold) -> {
             fetches.incrementAndGet();
             byte[] wav = wav();
             hold.accept(wav.length);
@@ -79,7 +79,7 @@ class PromptCacheTest {
     @Test
     void aFailedPrefetchIsNotKeptSoTheNextPlayFetchesAgain() {
         AtomicInteger fetches = new AtomicInteger();
-        PromptCache cache = new PromptCache(1 << 20, new PromptMemory(1 << 20), (uri, hold) -> {
+        PromptCache cache = new PromptCache(1 << 20, new PromptMemory(1 << 20), (tenant, uri, hold) -> {
             if (fetches.incrementAndGet() == 1) {
                 throw SwitchboardException.badRequest("its server answered 404.");
             }
@@ -217,7 +217,7 @@ class PromptCacheTest {
     @Test
     void aDownloadRefusedHalfWayGivesBackWhatItTook() {
         PromptMemory memory = new PromptMemory(10_000);
-        PromptCache cache = new PromptCache(1 << 20, memory, (uri, hold) -> {
+        PromptCache cache = new PromptCache(1 << 20, memory, (tenant, uri, hold) -> {
             for (int piece = 0; piece < 100; piece++) {
                 hold.accept(1000); // a body without a Content-Length, in pieces
             }
@@ -232,7 +232,7 @@ class PromptCacheTest {
     void aDownloadStillReceivingAfterItsFetchGaveUpTakesNothingMore() {
         PromptMemory memory = new PromptMemory(1 << 20);
         java.util.concurrent.atomic.AtomicReference<java.util.function.LongConsumer> late = new java.util.concurrent.atomic.AtomicReference<>();
-        PromptCache cache = new PromptCache(1 << 20, memory, (uri, hold) -> {
+        PromptCache cache = new PromptCache(1 << 20, memory, (tenant, uri, hold) -> {
             hold.accept(1000);
             late.set(hold); // the HTTP client's thread goes on receiving after the timeout
             throw SwitchboardException.badRequest("The media at '" + uri + "' cannot be used: it was not downloaded within 15 s.");
@@ -251,7 +251,7 @@ class PromptCacheTest {
 
     /** A fetcher of {@link #tiny} prompts: a 46-byte WAV, held as the real downloader holds it. */
     private static PromptFetcher servingTiny(AtomicInteger fetches) {
-        return (uri, hold) -> {
+        return (tenant, uri, hold) -> {
             fetches.incrementAndGet();
             byte[] wav = RecordingStore.wav(new short[1], 16000);
             hold.accept(wav.length);
@@ -319,7 +319,7 @@ class PromptCacheTest {
     void underConcurrentPlaysTheMemoryIsNeverOverItsBoundAndComesBack() throws Exception {
         PromptMemory memory = new PromptMemory(12 * CLIP);
         AtomicLong over = new AtomicLong();
-        PromptFetcher fetcher = (uri, hold) -> {
+        PromptFetcher fetcher = (tenant, uri, hold) -> {
             byte[] wav = wav();
             hold.accept(wav.length);
             if (memory.used() > memory.limit()) {

@@ -5,13 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CallQueueTest {
     private static final URI CB = URI.create("https://bot.contoso.com/cb");
-    private final AtomicInteger global = new AtomicInteger();
+    private final QueueBudget global = new QueueBudget(1000);
     private final CallQueue q = new CallQueue("call-1", 0);
 
     private static Pending pending(OutboundNotification n) {
@@ -43,7 +42,7 @@ class CallQueueTest {
     }
 
     private CallQueue.Offer offer(Pending p, int limit) {
-        return q.offer(p, limit, global, 1000);
+        return q.offer(p, limit, global, false);
     }
 
     @Test
@@ -51,7 +50,7 @@ class CallQueueTest {
         assertThat(offer(c(1), 10).startChain()).isTrue();
         assertThat(offer(r(2), 10).startChain()).isFalse();
         assertThat(offer(c(3), 10).startChain()).isFalse();
-        assertThat(global.get()).isEqualTo(3);
+        assertThat(global.total()).isEqualTo(3);
         assertThat(deliverAll()).containsExactly("id-1", "id-2", "id-3");
         assertThat(offer(c(4), 10).startChain()).as("a new chain once the queue went idle").isTrue();
     }
@@ -100,18 +99,19 @@ class CallQueueTest {
         assertThat(o.outcome()).isEqualTo(CallQueue.Offer.Outcome.EVICTED_OLDEST);
         assertThat(o.dropped().resourceUrl).isEqualTo("id-2");
         assertThat(o.dropReason()).isEqualTo("call_queue_full");
-        assertThat(global.get()).isEqualTo(3);
+        assertThat(global.total()).isEqualTo(3);
         assertThat(deliverAll()).containsExactly("id-1", "id-3", "id-4");
     }
 
     @Test
     void whenOnlyTheHeadIsThereAndTheGlobalBudgetIsGoneTheNewOneIsRefused() {
-        q.offer(c(1), 10, global, 1);
+        QueueBudget one = new QueueBudget(1);
+        q.offer(c(1), 10, one, false);
         next(1);
-        CallQueue.Offer o = q.offer(c(2), 10, global, 1);
+        CallQueue.Offer o = q.offer(c(2), 10, one, false);
         assertThat(o.outcome()).isEqualTo(CallQueue.Offer.Outcome.REFUSED);
         assertThat(o.dropReason()).isEqualTo("global_queue_full");
-        assertThat(global.get()).isEqualTo(1);
+        assertThat(one.total()).isEqualTo(1);
     }
 
     /**
@@ -121,13 +121,13 @@ class CallQueueTest {
     @Test
     void aQueueThatHasSentNothingRetiresWhenItsOfferIsRefusedOneThatHasSentStays() {
         CallQueue fresh = new CallQueue("call-2", 0, 7);
-        CallQueue.Offer refused = fresh.offer(c(1), 10, global, 0);
+        CallQueue.Offer refused = fresh.offer(c(1), 10, new QueueBudget(0), false);
         assertThat(refused.outcome()).isEqualTo(CallQueue.Offer.Outcome.REFUSED);
         assertThat(fresh.isRetired()).isTrue();
 
         offer(c(1), 10);
         q.finish(next(1), true);
-        assertThat(q.offer(c(2), 10, global, 0).outcome()).isEqualTo(CallQueue.Offer.Outcome.REFUSED);
+        assertThat(q.offer(c(2), 10, new QueueBudget(0), false).outcome()).isEqualTo(CallQueue.Offer.Outcome.REFUSED);
         assertThat(q.isRetired()).as("it numbered a POST: the next continues from 2").isFalse();
         offer(c(3), 10);
         assertThat(next(1).sequence).isEqualTo(2);

@@ -94,6 +94,11 @@ public final class RecordingStore implements AutoCloseable {
         return writer.open();
     }
 
+    /** As {@link #spool()}, for a recording of {@code tenant} (the store's room is shared fairly between tenants). */
+    public SpooledRecording spool(String tenant) {
+        return writer.open(tenant);
+    }
+
     /**
      * Keeps a finished spooled recording: waits for its file (the writer is normally milliseconds behind) and gives
      * it its token. Its bytes were counted against the bound as they were written.
@@ -130,6 +135,16 @@ public final class RecordingStore implements AutoCloseable {
     /** Whether a recording of {@code seconds} would fit now. */
     public boolean fits(double seconds) {
         return budget.fits(bytesFor(seconds));
+    }
+
+    /**
+     * Whether a recording of {@code tenant} of {@code seconds} would fit now, or could be given room by another
+     * tenant whose running recordings hold more than {@code tenant}'s would with it (one of them gives way as it
+     * writes).
+     */
+    public boolean fits(String tenant, double seconds) {
+        long wanted = bytesFor(seconds);
+        return budget.fits(wanted) || writer.running().couldMakeRoomFor(tenant, wanted);
     }
 
     /** The size of a recording of {@code seconds}: its samples and its WAV header. */

@@ -25,6 +25,8 @@ public final class RecordingWriter implements AutoCloseable {
     /** Spare chunks kept for reuse (about 6 MiB); more are left to the garbage collector. */
     static final int MAX_SPARE = 1024;
     private static final Runnable STOP = () -> { };
+    /** The tenant of a recording that names none (tools and tests): one more tenant among the others. */
+    public static final String NO_TENANT = "";
 
     private final Path dir;
     private final DiskBudget budget;
@@ -33,6 +35,7 @@ public final class RecordingWriter implements AutoCloseable {
     private final AtomicInteger spareCount = new AtomicInteger();
     /** Recordings opened and not yet finished: the pool is kept at two spare chunks for each. */
     private final AtomicInteger unfinished = new AtomicInteger();
+    private final RunningRecordings running = new RunningRecordings();
     private Thread thread;
 
     /**
@@ -48,6 +51,11 @@ public final class RecordingWriter implements AutoCloseable {
         return budget;
     }
 
+    /** The recordings being written and each tenant's share of them (tenant fairness of the budget). */
+    RunningRecordings running() {
+        return running;
+    }
+
     /**
      * A new recording whose file will be {@code dir/<id>.wav}; no I/O here. Any thread. The pool is topped up here,
      * not on the mixer thread, to two spare chunks for each recording opened and not finished (at most
@@ -55,6 +63,14 @@ public final class RecordingWriter implements AutoCloseable {
      * holds nothing, and all of them together hold at most the pool.
      */
     public SpooledRecording open() {
+        return open(NO_TENANT);
+    }
+
+    /**
+     * As {@link #open()}, for a recording of {@code tenant}: when the budget is spent, a running recording of a
+     * tenant whose running recordings hold more gives way to it ({@link RunningRecordings}).
+     */
+    public SpooledRecording open(String tenant) {
         synchronized (this) {
             if (thread == null) {
                 thread = Thread.ofPlatform().name("switchboard-recording-writer").daemon(true).start(this::run);
@@ -64,7 +80,7 @@ public final class RecordingWriter implements AutoCloseable {
         while (spareCount.get() < want) {
             recycle(new short[CHUNK]);
         }
-        return new SpooledRecording(this, dir);
+        return new SpooledRecording(this, dir, tenant);
     }
 
     /** A recording {@link #open() opened} here was finished (once each). */

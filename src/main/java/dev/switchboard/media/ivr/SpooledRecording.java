@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class SpooledRecording {
     private static final int HEADER = 44;
     private final RecordingWriter writer;
+    private final String tenant;
     private final String id = UUID.randomUUID().toString();
     private final Path file;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -41,14 +42,25 @@ public final class SpooledRecording {
     /** Bytes of the file taken from the budget. */
     private long counted;
 
-    SpooledRecording(RecordingWriter writer, Path dir) {
+    SpooledRecording(RecordingWriter writer, Path dir, String tenant) {
         this.writer = writer;
+        this.tenant = tenant;
         this.file = dir.resolve(id + ".wav");
     }
 
     /** The recording's id (its file is {@code <id>.wav}). */
     public String id() {
         return id;
+    }
+
+    /** The tenant whose recording this is. */
+    String tenant() {
+        return tenant;
+    }
+
+    /** Bytes taken from the budget so far. Writer thread. */
+    long counted() {
+        return counted;
     }
 
     /** Why this recording could not go on (the disk budget is spent), or null. Any thread. */
@@ -117,17 +129,45 @@ public final class SpooledRecording {
     /** Takes {@code n} bytes from the budget; when refused, this recording fails as full. Writer thread. */
     private boolean take(long n) {
         DiskBudget budget = writer.budget();
-        if (budget.take(n)) {
-            counted += n;
-            return true;
+        RunningRecordings running = writer.running();
+        while (!budget.take(n)) {
+            SpooledRecording larger = running.toGiveWayFor(this, n);
+            if (larger == null) {
+                String message = budget.fullMessage(n);
+                failure = new IOException(message);
+                fullMessage = message;
+                running.ended(this, counted);
+                return false;
+            }
+            larger.giveWay(budget.fullMessage(n) + " This recording ended to make room for another tenant's: its"
+                    + " tenant's recordings being recorded held the most of the storage.");
         }
-        String message = budget.fullMessage(n);
+        counted += n;
+        running.grew(this, n);
+        return true;
+    }
+
+    /**
+     * Ends this recording to make room for another tenant's ({@link RunningRecordings}): nothing more is written, the
+     * file is deleted and its bytes given back now; {@code message} is why, and the record job ends at its next frame.
+     * Writer thread.
+     */
+    private void giveWay(String message) {
         failure = new IOException(message);
         fullMessage = message;
-        return false;
+        writer.running().ended(this, counted);
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // it is deleted below all the same
+        }
+        delete();
     }
 
     private void complete(long keep) {
+        writer.running().ended(this, counted); // recorded: kept or deleted from now on, never made to give way
         try {
             if (failure == null && open()) {
                 samples = Math.max(0, Math.min(samples, keep));

@@ -1,0 +1,69 @@
+package dev.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.models.Prompt;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.testsupport.Prometheus;
+import dev.switchboard.testsupport.StallingHttpServer;
+import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.testsupport.Tokens;
+import dev.switchboard.tools.CallbackReceiver;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The server downloads at most 64 prompts at once. One tenant's bot queues 100 prompts against a media server that
+ * accepts and stalls: 64 hold the slots, 36 wait. Another tenant's bot then plays one prompt from a media server that
+ * answers. When one slot frees, it must go to the other tenant's prompt, which plays while the first tenant's downloads
+ * still stall. It used to go to the first tenant's oldest waiting download (one queue for all), so the other tenant's
+ * prompt waited behind all 36 of them until the stalled downloads timed out, 15 s later.
+ */
+class TenantPromptIsolationTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Test
+    void aFreedDownloadSlotGoesToTheTenantHoldingFewestNotToTheQueueOfAnotherTenant() throws Exception {
+        try (CallbackReceiver noisyBot = new CallbackReceiver(); CallbackReceiver quietBot = new CallbackReceiver();
+             StallingHttpServer stalling = new StallingHttpServer(); PromptServer answering = new PromptServer()) {
+            answering.put("/welcome.wav", PromptServer.toneWav(440, 0.02, 16000));
+            try (TestServer server = TestServer.start()) {
+                GraphServiceClient noisy = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
+                String noisyCall = noisy.communications().calls().post(GraphSdk.call(noisyBot.url(), DevIdentities.ALICE_ID,
+                        DevIdentities.BOB_ID)).getId();
+                for (int op = 0; op < 5; op++) {
+                    List<Prompt> twenty = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        twenty.add(GraphSdk.prompt(stalling.url("/p" + op + "-" + i + ".wav"), null));
+                    }
+                    noisy.communications().calls().byCallId(noisyCall).playPrompt()
+                            .post(IvrMediaEndToEndTest.play("noisy" + op, twenty.toArray(Prompt[]::new)));
+                }
+                await().atMost(WAIT).until(() -> stalling.accepted() == 64
+                        && Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_waiting") == 36);
+
+                GraphServiceClient quiet = GraphSdk.client(server.baseUrl(), Tokens.otherTenantBotToken(server.baseUrl()));
+                String quietCall = quiet.communications().calls().post(GraphSdk.call(quietBot.url(), DevIdentities.ALICE_ID,
+                        DevIdentities.BOB_ID)).getId();
+                String quietOp = quiet.communications().calls().byCallId(quietCall).playPrompt()
+                        .post(IvrMediaEndToEndTest.play("quiet", GraphSdk.prompt(answering.url("/welcome.wav"), null))).getId();
+                await().atMost(WAIT).until(() ->
+                        Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_waiting") == 37);
+
+                assertThat(stalling.answerOne(PromptServer.toneWav(440, 0.02, 16000), 30)).isTrue(); // one slot frees
+                JsonNode done = quietBot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + quietOp), WAIT)
+                        .path("resourceData");
+                assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("Completed");
+                assertThat(noisyBot.items()).as("the other tenant's prompt played while every download of the first"
+                                + " tenant still stalled or waited: none of its plays has ended")
+                        .noneMatch(i -> i.path("resourceUrl").asText().contains("/operations/"));
+            }
+        }
+    }
+}

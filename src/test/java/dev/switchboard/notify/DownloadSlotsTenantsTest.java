@@ -1,0 +1,76 @@
+package dev.switchboard.notify;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Who gets a freed download slot: among one tenant's waiting downloads the first that came (as the fair semaphore
+ * did); between tenants, the tenant holding the fewest slots, whatever came first.
+ */
+class DownloadSlotsTenantsTest {
+    private static final long LONG = TimeUnit.SECONDS.toNanos(30);
+
+    @Test
+    void aFreedSlotGoesToTheTenantHoldingFewestAndWithinATenantToTheFirstWaiting() throws Exception {
+        DownloadSlots slots = new DownloadSlots(2);
+        assertThat(slots.acquire("a", System.nanoTime() + LONG)).isTrue();
+        assertThat(slots.acquire("a", System.nanoTime() + LONG)).isTrue();
+        List<String> granted = new CopyOnWriteArrayList<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String who : List.of("a1", "a2", "a3")) { // three more of tenant a wait, in this order
+                threads.submit(() -> take(slots, "a", who, granted));
+                await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == who.charAt(1) - '0');
+            }
+            threads.submit(() -> take(slots, "b", "b1", granted)); // tenant b comes last
+            await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 4);
+
+            slots.release("a");
+            await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == 1);
+            assertThat(granted).as("b holds none, a holds one: b's download goes first").containsExactly("b1");
+            slots.release("a");
+            slots.release("b");
+            await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == 3);
+            assertThat(granted).as("a's own in the order they came").containsExactly("b1", "a1", "a2");
+            assertThat(slots.heldBy("a")).isEqualTo(2);
+            assertThat(slots.waiting()).isEqualTo(1);
+            slots.release("a");
+            await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == 4);
+        }
+    }
+
+    @Test
+    void aDownloadThatGetsNoSlotInTimeGivesUpAndIsCounted() throws Exception {
+        DownloadSlots slots = new DownloadSlots(1);
+        assertThat(slots.acquire("a", System.nanoTime() + LONG)).isTrue();
+        assertThat(slots.acquire("b", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200))).isFalse();
+        assertThat(slots.gaveUp()).isEqualTo(1);
+        assertThat(slots.waiting()).isZero();
+        slots.release("a");
+        assertThat(slots.inFlight()).isZero();
+        assertThat(CompletableFuture.supplyAsync(() -> acquire(slots, "b")).get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static Void take(DownloadSlots slots, String tenant, String who, List<String> granted) throws InterruptedException {
+        if (slots.acquire(tenant, System.nanoTime() + LONG)) {
+            granted.add(who);
+        }
+        return null;
+    }
+
+    private static boolean acquire(DownloadSlots slots, String tenant) {
+        try {
+            return slots.acquire(tenant, System.nanoTime() + LONG);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
