@@ -36,7 +36,7 @@ class LegMoveTest {
         b.startTone(lb.localPort(), 600, 6000);
         c.startTone(lc.localPort(), 1000, 6000);
         awaitHearing(b, 400);
-        RtpPeer.Packet before = b.receive(1000);
+        RtpPeer.Packet before = b.receive(10_000);
         int port = lb.localPort();
         int legs = engine.stats().legs();
 
@@ -48,7 +48,7 @@ class LegMoveTest {
         rig.expectPackets(b, 30, new double[] {1000}, new double[] {400});  // the new room, not the old one
         rig.expectPackets(c, 30, new double[] {600}, NONE);                   // heard in the new room
         rig.expectPackets(a, 30, NONE, new double[] {600, 1000});             // gone from the old one
-        RtpPeer.Packet after = b.receive(1000);
+        RtpPeer.Packet after = b.receive(10_000);
         assertThat(after.ssrc()).as("the same outgoing stream").isEqualTo(before.ssrc());
         assertThat((after.sequence() - before.sequence()) & 0xffff).as("sequence numbers go on").isBetween(1, 1000);
         assertThat(lb.localPort()).isEqualTo(port);
