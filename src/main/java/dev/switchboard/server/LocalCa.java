@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.error.DataFileException;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -78,7 +79,7 @@ public final class LocalCa {
             Path cert = dir.resolve("ca.pem");
             Path key = dir.resolve("ca-key.pem");
             if (Files.exists(cert) && Files.exists(key)) {
-                LocalCa ca = new LocalCa(dir, clock, Pem.readCertificates(cert).get(0), Pem.readPrivateKey(key));
+                LocalCa ca = new LocalCa(dir, clock, readCaCertificate(cert), readCaKey(key));
                 if (!Files.exists(ca.truststore())) {
                     ca.writeTruststore();
                 }
@@ -108,6 +109,29 @@ public final class LocalCa {
         }
     }
 
+    private static X509Certificate readCaCertificate(Path cert) {
+        try {
+            return Pem.readCertificates(cert).get(0);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw unusableCa(cert, e);
+        }
+    }
+
+    private static PrivateKey readCaKey(Path key) {
+        try {
+            return Pem.readPrivateKey(key);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw unusableCa(key, e);
+        }
+    }
+
+    /** The CA is what clients trust: never replaced behind their back, so its damage stops the start. */
+    private static DataFileException unusableCa(Path file, Exception e) {
+        return new DataFileException(file, "cannot be read as the local development CA (" + e.getMessage() + ")",
+                "restore it from a backup, or move the directory " + file.getParent() + " away to make a new CA "
+                        + "(clients must then trust the new ca.pem: switchboard ca --install; docs/https.md)");
+    }
+
     public Path certificate() {
         return dir.resolve("ca.pem");
     }
@@ -135,9 +159,13 @@ public final class LocalCa {
         Path keyFile = dir.resolve("localhost-key.pem");
         try {
             if (Files.exists(certFile) && Files.exists(keyFile)) {
-                List<X509Certificate> chain = Pem.readCertificates(certFile);
-                if (stillGood(chain.get(0), wanted)) {
-                    return new ServerCertificate(chain, Pem.readPrivateKey(keyFile));
+                try {
+                    List<X509Certificate> chain = Pem.readCertificates(certFile);
+                    if (stillGood(chain.get(0), wanted)) {
+                        return new ServerCertificate(chain, Pem.readPrivateKey(keyFile));
+                    }
+                } catch (IOException | GeneralSecurityException | RuntimeException e) { // the CA issues another
+                    log.warn("server certificate unreadable, issuing a new one file={} error={}", certFile, e.getMessage());
                 }
             }
             KeyPair pair = newKeyPair();
