@@ -188,6 +188,10 @@ public final class TerminalParticipant {
                     out.printf("ringing: call %s, answering%n", callId);
                     return callId;
                 }
+                if (rings.endedBy() != null) { // nothing would ever ring here again
+                    throw new ToolException(ToolException.UNAVAILABLE, "the ring stream was " + rings.endedBy()
+                            + ": the server went away");
+                }
             }
             return null;
         }

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code switchboard participant} in a call whose server is killed ({@code kill -9}): its roster stream is cut without
- * a close frame, and it says so and ends (exit 69) instead of metering silence until Ctrl-C, as it did.
+ * a close frame, and it says so and ends (exit 69) instead of metering silence until Ctrl-C, as it did; the same for
+ * one waiting on its ring stream ({@code --answer}), which waited for a ring that could never come.
  */
 class ParticipantServerCrashTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +63,20 @@ class ParticipantServerCrashTest {
             assertThat(r.out()).contains("the roster stream was cut without a close frame")
                     .contains("the call is over");
             assertThat(r.err()).contains("the server went away");
+        }
+    }
+
+    @Test
+    void aParticipantWaitingForARingWhoseServerDiesSaysSoAndEnds(@TempDir Path dataDir) throws Exception {
+        try (ServerProcess server = ServerProcess.start(dataDir)) {
+            CompletableFuture<Cli.Result> waiting = CompletableFuture.supplyAsync(() -> Cli.run(Main::commandLine,
+                    "participant", "--answer", "--user", "bob", "--duration", "120s", "--url", server.baseUrl()));
+            Thread.sleep(3000); // the ring stream is open by now
+            server.kill();
+            Cli.Result r = waiting.get(30, TimeUnit.SECONDS);
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(69);
+            assertThat(r.out()).contains("waiting for a call (ring stream open)");
+            assertThat(r.err()).contains("the ring stream was cut without a close frame").contains("the server went away");
         }
     }
 }
