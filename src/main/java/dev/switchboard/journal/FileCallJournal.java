@@ -86,9 +86,10 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             JournalFile.Contents contents = JournalFile.read(file);
-            if (contents.tornTail()) {
-                log.warn("call journal had a torn or corrupt tail, dropped file={} keptBytes={} droppedBytes={}",
-                        file, contents.validLength(), contents.fileLength() - contents.validLength());
+            if (contents.tornTail()) { // the rewrite below drops it: a copy keeps what it held for the operator
+                log.warn("call journal had a torn or corrupt tail, dropped file={} keptBytes={} droppedBytes={} copy={}",
+                        file, contents.validLength(), contents.fileLength() - contents.validLength(),
+                        JournalFile.keepDamaged(file));
             }
             FileCallJournal journal = new FileCallJournal(file, compactAtBytes, replay(contents.records()));
             journal.rewrite();

@@ -99,6 +99,16 @@ final class JournalFile {
         }
     }
 
+    /**
+     * Copies {@code file}, whose tail is about to be dropped, to {@code <file>.damaged} (replacing an older copy), so
+     * that what the dropped bytes held is not lost with them; returns the copy.
+     */
+    static Path keepDamaged(Path file) throws IOException {
+        Path copy = file.resolveSibling(file.getFileName() + ".damaged");
+        Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+        return copy;
+    }
+
     /** One framed record, ready to append. */
     static ByteBuffer frame(JournalRecord record) {
         byte[] payload = record.encode();

@@ -173,6 +173,9 @@ class FileCallJournalTest {
         all[bFrame + 4] ^= 0x10; // b's CRC field
         Files.write(file(), all);
         assertThat(orphanIds(file())).containsExactly("a");
+        FileCallJournal.open(file()).close();
+        assertThat(file().resolveSibling("calls.journal.damaged")).as("what the dropped tail held is kept for the operator")
+                .hasBinaryContent(all);
     }
 
     @Test
