@@ -80,7 +80,7 @@ public final class LocalCa {
             Path key = dir.resolve("ca-key.pem");
             if (Files.exists(cert) && Files.exists(key)) {
                 LocalCa ca = new LocalCa(dir, clock, readCaCertificate(cert), readCaKey(key));
-                if (!Files.exists(ca.truststore())) {
+                if (!ca.truststoreHoldsTheCa()) { // made from ca.pem: missing or damaged, it is written again
                     ca.writeTruststore();
                 }
                 return ca;
@@ -222,6 +222,23 @@ public final class LocalCa {
                 .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert))
                 .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
         return sign(b, caKey);
+    }
+
+    private boolean truststoreHoldsTheCa() {
+        if (!Files.exists(truststore())) {
+            return false;
+        }
+        try (var in = Files.newInputStream(truststore())) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, TRUSTSTORE_PASSWORD.toCharArray());
+            if (caCert.equals(ks.getCertificate("switchboard-dev-ca"))) {
+                return true;
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            log.debug("truststore unreadable file={} error={}", truststore(), e.toString());
+        }
+        log.warn("local CA truststore damaged or not of this CA, writing it again file={}", truststore());
+        return false;
     }
 
     private void writeTruststore() throws IOException, GeneralSecurityException {
