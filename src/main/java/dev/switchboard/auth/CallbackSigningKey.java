@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.switchboard.error.DataFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +68,7 @@ public final class CallbackSigningKey {
                 boolean fits = rsa ? loaded instanceof RSAKey r && r.size() >= 2048
                         : loaded instanceof ECKey ec && Curve.P_256.equals(ec.getCurve());
                 if (!loaded.isPrivate() || !fits) {
-                    throw new IllegalStateException("callback signing key file " + file + " holds no private "
-                            + (rsa ? "RSA 2048" : "P-256") + " key");
+                    throw corrupt(file, "holds no private " + (rsa ? "RSA 2048" : "P-256") + " key");
                 }
                 return new CallbackSigningKey(loaded, alg);
             }
@@ -82,8 +82,13 @@ public final class CallbackSigningKey {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the callback signing key " + file, e);
         } catch (ParseException | JOSEException e) {
-            throw new IllegalStateException("callback signing key file " + file + " is not a valid key: " + e.getMessage());
+            throw corrupt(file, "is not a valid key (" + e.getMessage() + ")");
         }
+    }
+
+    private static DataFileException corrupt(Path file, String problem) {
+        return new DataFileException(file, "is corrupt: it " + problem, "restore it from a backup, or move it away to "
+                + "start with a new callback signing key (bots that cached the old public key fetch the JWKS again)");
     }
 
     JWSSigner signer() {
@@ -120,12 +125,13 @@ public final class CallbackSigningKey {
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system
             }
-            Files.writeString(tmp, json);
+            DurableFiles.write(tmp, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file);
             }
+            DurableFiles.forceDirectory(file.getParent());
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +11,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.switchboard.error.DataFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +75,8 @@ public final class SigningKeys {
      * @param clock          the time source
      * @param keepRetiredFor how long a retired key keeps verifying (token lifetime + clock skew)
      * @param maxAge         the age after which the active key is rotated automatically; null for never
-     * @throws UncheckedIOException if the file cannot be read or written
-     * @throws IllegalStateException if the file is corrupt (it is never overwritten then)
+     * @throws UncheckedIOException if the file cannot be written
+     * @throws DataFileException if the file cannot be read or is corrupt (it is never overwritten then)
      */
     public SigningKeys(Path dir, Clock clock, Duration keepRetiredFor, Duration maxAge) {
         this.file = dir.resolve(FILE_NAME);
@@ -268,25 +270,45 @@ public final class SigningKeys {
         }
     }
 
+    /**
+     * The keys of {@code file}: every key file this class writes holds at least one, so a file without any (empty,
+     * cut short, {@code {}}) is corrupt, never "no keys yet": replacing it would silently invalidate every token.
+     *
+     * @throws DataFileException when the file cannot be read or is corrupt (it is left as it is)
+     */
     private static List<Entry> read(Path file) {
         try {
             JsonNode root = JSON.readTree(file.toFile());
+            JsonNode keys = root == null ? null : root.get("keys");
+            if (keys == null || !keys.isArray() || keys.isEmpty()) {
+                throw corrupt(file, "holds no signing key (" + Files.size(file) + " bytes)");
+            }
             List<Entry> entries = new ArrayList<>();
-            for (JsonNode n : root.path("keys")) {
+            for (JsonNode n : keys) {
                 RSAKey key = RSAKey.parse(n.get("jwk").toString());
                 if (!key.isPrivate()) {
-                    throw new IllegalStateException("signing key file " + file + " holds a key without its private part");
+                    throw corrupt(file, "holds a key without its private part");
                 }
                 Instant created = Instant.parse(n.get("createdAt").asText());
                 Instant retired = n.hasNonNull("retiredAt") ? Instant.parse(n.get("retiredAt").asText()) : null;
                 entries.add(new Entry(key, created, retired));
             }
             return entries;
+        } catch (DataFileException e) {
+            throw e;
+        } catch (JsonProcessingException e) {
+            throw corrupt(file, "is not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read signing keys from " + file, e);
+            throw new DataFileException(file, "cannot be read (" + e + ")",
+                    "check its permissions and the disk, and start again");
         } catch (ParseException | RuntimeException e) {
-            throw new IllegalStateException("signing key file " + file + " is corrupt; move it away to start with a new key", e);
+            throw corrupt(file, "holds an unusable key (" + e.getMessage() + ")");
         }
+    }
+
+    private static DataFileException corrupt(Path file, String problem) {
+        return new DataFileException(file, "is corrupt: it " + problem, "restore it from a backup, or move it away to "
+                + "start with a new signing key (tokens signed with the old keys then stop verifying)");
     }
 
     private void write(List<Entry> entries) {
@@ -306,12 +328,13 @@ public final class SigningKeys {
             Path tmp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
             try {
                 restrictToOwner(tmp);
-                Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+                DurableFiles.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
                 try {
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
                 }
+                DurableFiles.forceDirectory(file.getParent()); // the rename too outlives a power loss
             } finally {
                 Files.deleteIfExists(tmp);
             }

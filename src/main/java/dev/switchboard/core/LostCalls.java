@@ -28,7 +28,7 @@ public final class LostCalls {
     /** Queues the {@code terminated} notification of every call in {@code lost}, ended for {@code why}. */
     public void announce(List<JournaledCall> lost, ResultInfo why) {
         for (JournaledCall c : lost) {
-            log.warn("call lost in a crash, telling the bot callId={} callChainId={} appId={} tenantId={} participantIds={}",
+            log.warn("call lost in a crash (or ended before its bot heard it), telling the bot callId={} callChainId={} appId={} tenantId={} participantIds={}",
                     c.callId(), c.callChainId(), c.appId(), c.tenantId(), c.participantIds());
             sink.publish(new CallEvent.CallStateChanged(
                     new CallEvent.BotAddress(c.callId(), c.tenantId(), c.appId(), c.callbackUri(), false),

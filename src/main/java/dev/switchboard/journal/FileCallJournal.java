@@ -1,5 +1,6 @@
 package dev.switchboard.journal;
 
+import dev.switchboard.error.DataFileException;
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
 import org.slf4j.Logger;
@@ -79,23 +80,27 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
      * Opens (or creates) the journal at {@code file}: reads its intact prefix, logs and drops a torn tail, and
      * rewrites the file compactly. Called once, at start, before any call exists.
      *
-     * @throws SwitchboardException INTERNAL when the file cannot be read or written, or is not a journal
+     * @throws DataFileException when the file cannot be read or written, or is not a journal (it is left as it is)
      */
     public static FileCallJournal open(Path file, long compactAtBytes) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             JournalFile.Contents contents = JournalFile.read(file);
-            if (contents.tornTail()) {
-                log.warn("call journal had a torn or corrupt tail, dropped file={} keptBytes={} droppedBytes={}",
-                        file, contents.validLength(), contents.fileLength() - contents.validLength());
+            if (contents.tornTail()) { // the rewrite below drops it: a copy keeps what it held for the operator
+                log.warn("call journal had a torn or corrupt tail, dropped file={} keptBytes={} droppedBytes={} copy={}",
+                        file, contents.validLength(), contents.fileLength() - contents.validLength(),
+                        JournalFile.keepDamaged(file));
             }
             FileCallJournal journal = new FileCallJournal(file, compactAtBytes, replay(contents.records()));
             journal.rewrite();
             return journal;
+        } catch (JournalFile.ForeignFile e) {
+            throw new DataFileException(file, "is not a Switchboard call journal (version " + JournalFile.VERSION
+                    + ") and is left as it is", "if another program or a newer Switchboard wrote it, move it away and start "
+                    + "again (with no journal the server cannot tell the bots of calls a crash took: docs/durability.md)");
         } catch (IOException e) {
-            log.error("call journal unusable file={} error={}", file, e.toString());
-            throw new SwitchboardException(ErrorCode.INTERNAL, "The call journal " + file + " cannot be used: "
-                    + e.getMessage());
+            throw new DataFileException(file, "cannot be used as the call journal (" + e + ")", "the server must read "
+                    + "and write it: check that it is a file, its permissions and the disk, and start again");
         }
     }
 

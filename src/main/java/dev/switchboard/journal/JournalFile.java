@@ -50,9 +50,10 @@ final class JournalFile {
     }
 
     /**
-     * Reads the intact prefix; a missing file is an empty journal.
+     * Reads the intact prefix; a missing or empty (0 bytes) file is an empty journal.
      *
-     * @throws IOException when the file cannot be read, or it is not a journal (wrong header or version)
+     * @throws ForeignFile  when the file is not a journal (wrong header or version)
+     * @throws IOException when the file cannot be read
      */
     static Contents read(Path file) throws IOException {
         byte[] all;
@@ -61,9 +62,12 @@ final class JournalFile {
         } catch (NoSuchFileException e) {
             return new Contents(List.of(), 0, 0);
         }
+        if (all.length == 0) {
+            return new Contents(List.of(), 0, 0); // holds nothing: refusing it would save nothing
+        }
         ByteBuffer buf = ByteBuffer.wrap(all);
         if (all.length < HEADER_BYTES || buf.getInt() != MAGIC || buf.getInt() != VERSION) {
-            throw new IOException("not a Switchboard call journal (version " + VERSION + "): " + file);
+            throw new ForeignFile(file, all.length);
         }
         List<JournalRecord> records = new ArrayList<>();
         long valid = HEADER_BYTES;
@@ -86,6 +90,23 @@ final class JournalFile {
             valid = buf.position();
         }
         return new Contents(records, valid, all.length);
+    }
+
+    /** The file is not a version-1 journal (its header says otherwise): another program's, a newer version's, or damaged. */
+    static final class ForeignFile extends IOException {
+        ForeignFile(Path file, long length) {
+            super("not a Switchboard call journal (version " + VERSION + "): " + file + " (" + length + " bytes)");
+        }
+    }
+
+    /**
+     * Copies {@code file}, whose tail is about to be dropped, to {@code <file>.damaged} (replacing an older copy), so
+     * that what the dropped bytes held is not lost with them; returns the copy.
+     */
+    static Path keepDamaged(Path file) throws IOException {
+        Path copy = file.resolveSibling(file.getFileName() + ".damaged");
+        Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+        return copy;
     }
 
     /** One framed record, ready to append. */

@@ -4,6 +4,7 @@ import dev.switchboard.admin.AdminConsole;
 import dev.switchboard.core.CallEventSink;
 import dev.switchboard.core.LostCalls;
 import dev.switchboard.graph.BotNotifications;
+import dev.switchboard.journal.CallJournal;
 import dev.switchboard.journal.FileCallJournal;
 import dev.switchboard.journal.JournaledCall;
 import dev.switchboard.notify.CallbackTokenSigner;
@@ -65,6 +66,14 @@ final class BotDelivery implements AutoCloseable {
         for (JournaledCall lost : journal.orphans()) {
             sink.whenSettled(lost.callId(), () -> journal.callEnded(lost.callId()));
         }
+    }
+
+    /**
+     * {@code journal}, writing a call's end only once its bot heard everything about the call ({@link EndsOnceHeard}),
+     * so that a crash before that announces the call at the next start.
+     */
+    CallJournal endsOnceHeard(CallJournal journal) {
+        return new EndsOnceHeard(journal, sink);
     }
 
     /** Stops webhook delivery after a bounded time for the queued notifications; a given sink is left alone. */

@@ -51,9 +51,14 @@ final class DataDirLock implements AutoCloseable {
      * @throws ToolException {@link ToolException#LOCAL} when another running server holds it, or it cannot be written
      */
     static DataDirLock acquire(Path dataDir) {
+        return acquire(dataDir, "stop it, or give this one its own --data-dir");
+    }
+
+    /** As {@link #acquire(Path)}, for a tool that changes the directory: {@code advice} says what to do when it is in use. */
+    static DataDirLock acquire(Path dataDir, String advice) {
         Path key = dataDir.toAbsolutePath().normalize();
         if (!HELD_HERE.add(key)) {
-            throw inUse(dataDir, Long.toString(ProcessHandle.current().pid()));
+            throw inUse(dataDir, Long.toString(ProcessHandle.current().pid()), advice);
         }
         FileChannel channel = null;
         try {
@@ -74,7 +79,7 @@ final class DataDirLock implements AutoCloseable {
                 String holder = holder(channel);
                 closeQuietly(channel);
                 HELD_HERE.remove(key);
-                throw inUse(dataDir, holder);
+                throw inUse(dataDir, holder, advice);
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
@@ -86,9 +91,9 @@ final class DataDirLock implements AutoCloseable {
         }
     }
 
-    private static ToolException inUse(Path dataDir, String holder) {
+    private static ToolException inUse(Path dataDir, String holder, String advice) {
         return new ToolException(ToolException.LOCAL, "the data directory " + dataDir + " is in use by another running "
-                + "server" + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; stop it, or give this one its own --data-dir");
+                + "server" + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; " + advice);
     }
 
     /** The pid the holder wrote, or "" when it cannot be read. */

@@ -51,8 +51,11 @@ final class IdentityCommands {
                 if (redis != null) {
                     return rotateCluster(t);
                 }
-                keys = new SigningKeys(dataDir.resolve("auth"), Clock.systemUTC(), t.accessTokenLifetime().plus(t.clockSkew()), null);
-                fresh = keys.rotate();
+                // a running server would go on signing with the key this retires, and write its own key file over it
+                try (DataDirLock stopped = DataDirLock.acquire(dataDir, "stop it first, then rotate and start it again")) {
+                    keys = new SigningKeys(dataDir.resolve("auth"), Clock.systemUTC(), t.accessTokenLifetime().plus(t.clockSkew()), null);
+                    fresh = keys.rotate();
+                }
             } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
                 throw new ToolException(ToolException.LOCAL, e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.error.DataFileException;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -78,8 +79,8 @@ public final class LocalCa {
             Path cert = dir.resolve("ca.pem");
             Path key = dir.resolve("ca-key.pem");
             if (Files.exists(cert) && Files.exists(key)) {
-                LocalCa ca = new LocalCa(dir, clock, Pem.readCertificates(cert).get(0), Pem.readPrivateKey(key));
-                if (!Files.exists(ca.truststore())) {
+                LocalCa ca = new LocalCa(dir, clock, readCaCertificate(cert), readCaKey(key));
+                if (!ca.truststoreHoldsTheCa()) { // made from ca.pem: missing or damaged, it is written again
                     ca.writeTruststore();
                 }
                 return ca;
@@ -106,6 +107,29 @@ public final class LocalCa {
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot create or load the local CA in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static X509Certificate readCaCertificate(Path cert) {
+        try {
+            return Pem.readCertificates(cert).get(0);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw unusableCa(cert, e);
+        }
+    }
+
+    private static PrivateKey readCaKey(Path key) {
+        try {
+            return Pem.readPrivateKey(key);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw unusableCa(key, e);
+        }
+    }
+
+    /** The CA is what clients trust: never replaced behind their back, so its damage stops the start. */
+    private static DataFileException unusableCa(Path file, Exception e) {
+        return new DataFileException(file, "cannot be read as the local development CA (" + e.getMessage() + ")",
+                "restore it from a backup, or move the directory " + file.getParent() + " away to make a new CA "
+                        + "(clients must then trust the new ca.pem: switchboard ca --install; docs/https.md)");
     }
 
     public Path certificate() {
@@ -135,9 +159,13 @@ public final class LocalCa {
         Path keyFile = dir.resolve("localhost-key.pem");
         try {
             if (Files.exists(certFile) && Files.exists(keyFile)) {
-                List<X509Certificate> chain = Pem.readCertificates(certFile);
-                if (stillGood(chain.get(0), wanted)) {
-                    return new ServerCertificate(chain, Pem.readPrivateKey(keyFile));
+                try {
+                    List<X509Certificate> chain = Pem.readCertificates(certFile);
+                    if (stillGood(chain.get(0), wanted)) {
+                        return new ServerCertificate(chain, Pem.readPrivateKey(keyFile));
+                    }
+                } catch (IOException | GeneralSecurityException | RuntimeException e) { // the CA issues another
+                    log.warn("server certificate unreadable, issuing a new one file={} error={}", certFile, e.getMessage());
                 }
             }
             KeyPair pair = newKeyPair();
@@ -194,6 +222,23 @@ public final class LocalCa {
                 .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert))
                 .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
         return sign(b, caKey);
+    }
+
+    private boolean truststoreHoldsTheCa() {
+        if (!Files.exists(truststore())) {
+            return false;
+        }
+        try (var in = Files.newInputStream(truststore())) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, TRUSTSTORE_PASSWORD.toCharArray());
+            if (caCert.equals(ks.getCertificate("switchboard-dev-ca"))) {
+                return true;
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            log.debug("truststore unreadable file={} error={}", truststore(), e.toString());
+        }
+        log.warn("local CA truststore damaged or not of this CA, writing it again file={}", truststore());
+        return false;
     }
 
     private void writeTruststore() throws IOException, GeneralSecurityException {

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.error.DataFileException;
 import dev.switchboard.tools.ToolException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +45,10 @@ public final class Main implements Runnable {
             if (ex instanceof ToolException tool) {
                 err.println("switchboard: " + tool.getMessage());
                 return tool.exitCode();
+            }
+            if (ex instanceof DataFileException unusable) { // a corrupt file of the data directory
+                err.println("switchboard: " + unusable.getMessage());
+                return ToolException.LOCAL;
             }
             if (ex instanceof io.javalin.util.JavalinBindException || ex instanceof java.net.BindException) {
                 err.println("switchboard: cannot listen: " + ex.getMessage());

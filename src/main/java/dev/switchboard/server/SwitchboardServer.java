@@ -161,7 +161,7 @@ public final class SwitchboardServer implements AutoCloseable {
         List<CallEventSink> all = List.of(outgoing, rosterStreams, ringStreams, new JoinLinks(this::baseUrl),
                 adminConsole.events());
         this.calls = new CallEngine(media, CallEventSink.all(all), Clock.systemUTC(), config.calls(),
-                cluster == null ? journal : cluster.journal());
+                cluster == null ? bots.endsOnceHeard(journal) : cluster.journal());
         this.ivr = new IvrWiring(calls, callbackPolicy, config.dataDir(), config.media(),
                 sweeper.executor(), metrics);
         if (cluster != null) {
@@ -324,8 +324,8 @@ public final class SwitchboardServer implements AutoCloseable {
         sweeper.shutdownNow();
         calls.close();
         ivr.close();
+        bots.close(); // before the journal: the ends its bots heard while it drained are written down
         journal.close();
-        bots.close();
         rosterStreams.close(); // after the calls ended: their last roster messages are handed to the sockets
         if (cluster != null) {
             cluster.close(); // after the calls ended: their records are gone, the node leaves the registry

@@ -16,10 +16,12 @@ import java.util.function.Predicate;
 public final class RosterWatcher implements AutoCloseable {
     private final WebSocket socket;
     private final List<JsonNode> messages;
+    private final CompletableFuture<String> ended;
 
-    private RosterWatcher(WebSocket socket, List<JsonNode> messages) {
+    private RosterWatcher(WebSocket socket, List<JsonNode> messages, CompletableFuture<String> ended) {
         this.socket = socket;
         this.messages = messages;
+        this.ended = ended;
     }
 
     /** Connects to a call's roster stream with a user token; {@code onMessage} sees each roster as it arrives. */
@@ -38,7 +40,20 @@ public final class RosterWatcher implements AutoCloseable {
     private static RosterWatcher open(HttpClient client, ClientApi api, java.net.URI uri, String what,
                                       Consumer<JsonNode> onMessage) {
         List<JsonNode> sink = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> ended = new CompletableFuture<>();
         WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                ended.complete(statusCode == 1006 ? "cut without a close frame (1006)" // the server died
+                        : "closed by the server (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) { // e.g. the server died: no close frame (1006)
+                ended.complete("cut without a close frame (" + error + ")");
+            }
+
             private final StringBuilder partial = new StringBuilder();
 
             @Override
@@ -59,7 +74,7 @@ public final class RosterWatcher implements AutoCloseable {
                     .header("Authorization", "Bearer " + api.userToken())
                     .connectTimeout(Duration.ofSeconds(5))
                     .buildAsync(uri, listener).get();
-            return new RosterWatcher(ws, sink);
+            return new RosterWatcher(ws, sink, ended);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
                 java.net.http.HttpResponse<?> response = refused.getResponse();
@@ -72,6 +87,11 @@ public final class RosterWatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ToolException(ToolException.UNAVAILABLE, "interrupted");
         }
+    }
+
+    /** How the stream ended (closed by the server, or cut: the server went away), once it has; else null. */
+    public String endedBy() {
+        return ended.getNow(null);
     }
 
     public List<JsonNode> messages() {

@@ -42,13 +42,20 @@ public final class TerminalParticipant {
     private final PrintStream out;
     /** The call ended under this participant (not a move): there is nothing to leave. */
     private final java.util.concurrent.atomic.AtomicBoolean callEnded = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The roster stream ended without the call's {@code ended}: the server went away. */
+    private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
 
     public TerminalParticipant(Options options, PrintStream out) {
         this.options = options;
         this.out = out;
     }
 
-    /** Runs until {@code stop} is counted down or the duration passes; then leaves and saves the recording. */
+    /**
+     * Runs until {@code stop} is counted down, the duration passes or the call ends; then leaves and saves the
+     * recording.
+     *
+     * @throws ToolException UNAVAILABLE when the roster stream was cut without the call's end (the server went away)
+     */
     public void run(CountDownLatch stop, java.net.http.HttpClient http) throws IOException, InterruptedException {
         boolean sendsDtmf = options.dtmf() != null || options.keypad();
         try (Softphone phone = new Softphone("127.0.0.1", options.codec(), options.source(), sendsDtmf)) {
@@ -99,6 +106,9 @@ public final class TerminalParticipant {
                 out.printf(Locale.ROOT, "recorded %.1f s of what was heard to %s%n",
                         phone.recording().length() / (double) phone.recording().sampleRate(), options.record());
             }
+            if (lost.get()) {
+                throw new ToolException(ToolException.UNAVAILABLE, "the call's roster stream was cut: the server went away");
+            }
         }
     }
 
@@ -131,10 +141,16 @@ public final class TerminalParticipant {
                 out.println(describe(message, joined.participantId()));
             } // else: the user's ring-stream messages, relayed to the roster stream; "moved" is handled above
         })) {
-            while (System.nanoTime() < deadline && !ended.get() && !stop.await(Math.min(1000, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
+            while (System.nanoTime() < deadline && !ended.get() && roster.endedBy() == null
+                    && !stop.await(Math.min(1000, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
                 out.printf(Locale.ROOT, "level %6.1f dBFS  %s  (sent %d, received %d packets)%n",
                         phone.recording().recentRmsDbfs(1000), meter(phone.recording().recentRmsDbfs(1000)),
                         phone.packetsSent(), phone.packetsReceived());
+            }
+            if (!ended.get() && roster.endedBy() != null) { // a crashed server sends no "ended": the call is gone
+                out.println("the roster stream was " + roster.endedBy() + ": the call is over (a server that crashed "
+                        + "or stopped has ended it)");
+                lost.set(true);
             }
         }
         return movedTo.get();
@@ -171,6 +187,10 @@ public final class TerminalParticipant {
                 if (callId != null) {
                     out.printf("ringing: call %s, answering%n", callId);
                     return callId;
+                }
+                if (rings.endedBy() != null) { // nothing would ever ring here again
+                    throw new ToolException(ToolException.UNAVAILABLE, "the ring stream was " + rings.endedBy()
+                            + ": the server went away");
                 }
             }
             return null;

@@ -184,6 +184,88 @@ class CrashRecoveryEndToEndTest {
     }
 
     /**
+     * A peer-to-peer call ends (its user hangs up) while the bot's webhook is down, and the server crashes before the
+     * bot heard the end: the restarted server tells the bot, as for a call that was live, so no bot keeps a call it
+     * believes live. It used to write the call's end into the journal at once, and the news died with the process.
+     */
+    @Test
+    void aCallThatEndedBeforeItsBotHeardItIsAnnouncedAfterACrash(@TempDir Path dataDir) throws Exception {
+        String callId;
+        try (CallbackReceiver bot = new CallbackReceiver()) {
+            try (ServerProcess first = ServerProcess.start(dataDir)) {
+                GraphServiceClient graph = GraphSdk.client(first.baseUrl(), Tokens.p2pBotToken(first.baseUrl()));
+                callId = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.BOB_ID)).getId();
+                ClientApi bob = new ClientApi(new ServerHttp(first.baseUrl()), Tokens.bobToken(first.baseUrl()));
+                ClientApi.Joined joined = bob.join(callId, OFFER);
+                bot.awaitItem(i -> isCall(i, callId) && i.at("/resourceData/state").asText().equals("established"),
+                        Duration.ofSeconds(10));
+                bot.answerWith(503); // the bot's webhook goes down
+                bob.leave(joined);
+                HttpClient http = HttpClient.newHttpClient();
+                HttpRequest get = HttpRequest.newBuilder(URI.create(first.baseUrl() + "/v1.0/communications/calls/" + callId))
+                        .header("Authorization", "Bearer " + Tokens.p2pBotToken(first.baseUrl())).build();
+                org.awaitility.Awaitility.await("the call ended on the server").atMost(Duration.ofSeconds(10))
+                        .until(() -> http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode() == 404);
+                first.kill(); // every POST since bob left was answered 503: the bot accepted none
+            }
+            bot.answerWith(202);
+            int beforeRestart = bot.received().size();
+            try (ServerProcess second = ServerProcess.start(dataDir)) {
+                org.awaitility.Awaitility.await("the restarted server tells the bot its call is over")
+                        .atMost(Duration.ofSeconds(15)).until(() -> bot.received().stream().skip(beforeRestart)
+                                .flatMap(r -> r.json().path("value").valueStream())
+                                .anyMatch(i -> isCall(i, callId) && i.at("/resourceData/state").asText().equals("terminated")));
+                org.awaitility.Awaitility.await("after its bot heard it, the journal forgets the call")
+                        .atMost(Duration.ofSeconds(15))
+                        .until(() -> FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)).isEmpty());
+            }
+        }
+    }
+
+    /**
+     * SIGTERM ends every call and delivers for up to 10 s: a bot whose webhook was down all that time did not hear its
+     * call end, so the next start tells it (500/9001); a bot that heard it is not told again.
+     */
+    @Test
+    void aGracefulStopWhoseEndABotDidNotHearIsAnnouncedAtTheNextStart(@TempDir Path dataDir) throws Exception {
+        String unheard;
+        String heard;
+        try (CallbackReceiver down = new CallbackReceiver(); CallbackReceiver up = new CallbackReceiver()) {
+            try (ServerProcess first = ServerProcess.start(dataDir)) {
+                GraphServiceClient graph = GraphSdk.client(first.baseUrl(), Tokens.devBotToken(first.baseUrl()));
+                unheard = graph.communications().calls().post(GraphSdk.call(down.url(), DevIdentities.ALICE_ID,
+                        DevIdentities.BOB_ID)).getId();
+                heard = graph.communications().calls().post(GraphSdk.call(up.url(), DevIdentities.ALICE_ID,
+                        DevIdentities.BOB_ID)).getId();
+                down.awaitItem(i -> isCall(i, unheard) && i.at("/resourceData/state").asText().equals("established"),
+                        Duration.ofSeconds(10));
+                up.awaitItem(i -> isCall(i, heard) && i.at("/resourceData/state").asText().equals("established"),
+                        Duration.ofSeconds(10));
+                down.answerWith(503);
+                first.terminate();
+                assertThat(first.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(first.process().exitValue()).isZero();
+                assertThat(up.items()).anyMatch(i -> isCall(i, heard)
+                        && i.at("/resourceData/resultInfo/code").asInt() == 503);
+            }
+            down.answerWith(202);
+            int downBefore = down.received().size();
+            int upBefore = up.received().size();
+            try (ServerProcess second = ServerProcess.start(dataDir)) {
+                JsonNode terminated = down.awaitItem(i -> isCall(i, unheard) && i.path("changeType").asText().equals("deleted")
+                        && i.at("/resourceData/resultInfo/subcode").asInt() == 9001, Duration.ofSeconds(15));
+                assertThat(terminated.at("/resourceData/state").asText()).isEqualTo("terminated");
+                assertThat(second.output()).filteredOn(l -> l.contains("call lost in a crash")).singleElement()
+                        .satisfies(l -> assertThat(l).contains("callId=" + unheard));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                        .until(() -> FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)).isEmpty());
+                assertThat(up.received()).as("the bot that heard its call end is not told again").hasSize(upBefore);
+                assertThat(down.received().size()).isGreaterThan(downBefore);
+            }
+        }
+    }
+
+    /**
      * A second server started on a running one's data directory would read its live calls from the journal as lost
      * in a crash and end them for their bots: it is refused (exit 74, naming the holder), and the first server's
      * call and bot are untouched. In-process too: the server is not built at all.

@@ -1,6 +1,7 @@
 package dev.switchboard.journal;
 
 import dev.switchboard.error.ErrorCode;
+import dev.switchboard.error.DataFileException;
 import dev.switchboard.error.SwitchboardException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,14 +173,27 @@ class FileCallJournalTest {
         all[bFrame + 4] ^= 0x10; // b's CRC field
         Files.write(file(), all);
         assertThat(orphanIds(file())).containsExactly("a");
+        FileCallJournal.open(file()).close();
+        assertThat(file().resolveSibling("calls.journal.damaged")).as("what the dropped tail held is kept for the operator")
+                .hasBinaryContent(all);
     }
 
     @Test
     void aFileThatIsNotAJournalIsRefusedNotOverwritten() throws IOException {
         Files.writeString(file(), "{\"keys\":[]}");
-        assertThatThrownBy(() -> FileCallJournal.open(file())).isInstanceOf(SwitchboardException.class)
-                .satisfies(e -> assertThat(((SwitchboardException) e).code()).isEqualTo(ErrorCode.INTERNAL));
+        assertThatThrownBy(() -> FileCallJournal.open(file())).isInstanceOf(DataFileException.class)
+                .hasMessageContaining(file().toString()).hasMessageContaining("move it away");
         assertThat(Files.readString(file())).isEqualTo("{\"keys\":[]}");
+    }
+
+    @Test
+    void anEmptyFileIsAnEmptyJournal() throws IOException {
+        Files.write(file(), new byte[0]);
+        try (FileCallJournal j = FileCallJournal.open(file())) {
+            assertThat(j.orphans()).isEmpty();
+            j.callCreated(call("a"));
+        }
+        assertThat(orphanIds(file())).containsExactly("a");
     }
 
     @Test

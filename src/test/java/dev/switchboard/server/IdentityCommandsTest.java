@@ -46,6 +46,24 @@ class IdentityCommandsTest {
         assertThat(out).contains("active signing key: " + after.active().kid()).contains(oldKid);
     }
 
+    /**
+     * rotate-keys on a running server's data directory: refused, the key file untouched. It used to rotate under the
+     * server, which went on signing with the key it retired (and whose own later writes would replace the file).
+     */
+    @Test
+    void rotateKeysOnARunningServersDataDirectoryIsRefused(@TempDir Path running) throws Exception {
+        try (dev.switchboard.testsupport.ServerProcess server = dev.switchboard.testsupport.ServerProcess.start(running)) {
+            Path keys = running.resolve("auth").resolve("signing-keys.json");
+            byte[] before = java.nio.file.Files.readAllBytes(keys);
+            dev.switchboard.testsupport.Cli.Result r = dev.switchboard.testsupport.Cli.run(Main::commandLine,
+                    "rotate-keys", "--data-dir", running.toString());
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(74);
+            assertThat(r.err()).contains("in use by another running server (pid " + server.process().pid() + ")")
+                    .contains("stop it first");
+            assertThat(java.nio.file.Files.readAllBytes(keys)).isEqualTo(before);
+        }
+    }
+
     @Test
     void rotateKeysOnACorruptKeyFileFailsWithALocalProblem() throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("auth"));

@@ -42,6 +42,20 @@ class LocalCaTest {
         assertThat(ts.getCertificate("switchboard-dev-ca")).isEqualTo(ca.caCertificate());
     }
 
+    /** The truststore is made from ca.pem: a damaged one (cut short by a full disk, say) is written again at start. */
+    @Test
+    void aDamagedTruststoreIsWrittenAgain() throws Exception {
+        LocalCa ca = LocalCa.loadOrCreate(dir, Clock.systemUTC());
+        byte[] whole = Files.readAllBytes(ca.truststore());
+        Files.write(ca.truststore(), java.util.Arrays.copyOf(whole, 50));
+        LocalCa again = LocalCa.loadOrCreate(dir, Clock.systemUTC());
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(again.truststore())) {
+            ts.load(in, LocalCa.TRUSTSTORE_PASSWORD.toCharArray());
+        }
+        assertThat(ts.getCertificate("switchboard-dev-ca")).isEqualTo(ca.caCertificate());
+    }
+
     @Test
     void theLeafCoversLoopbackAndConfiguredNamesAndIsReusedWhileGood() throws Exception {
         LocalCa ca = LocalCa.loadOrCreate(dir, Clock.systemUTC());

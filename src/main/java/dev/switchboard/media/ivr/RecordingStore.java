@@ -1,10 +1,10 @@
 package dev.switchboard.media.ivr;
 
+import dev.switchboard.error.DataFileException;
 import dev.switchboard.error.ErrorCode;
 import dev.switchboard.error.SwitchboardException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -57,7 +57,8 @@ public final class RecordingStore implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("recordings directory " + dir, e);
+            throw new DataFileException(dir, "cannot be used for recordings (" + e + ")", "it must be a directory the "
+                    + "server can write: move what is there away, or fix its permissions, and start again");
         }
     }
 
