@@ -36,14 +36,25 @@ final class SettingConverters {
             String v = value.trim().toLowerCase(java.util.Locale.ROOT);
             try {
                 java.time.Duration d = v.endsWith("ms") ? java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()))
+                        : v.endsWith("h") ? fractional(v, 3_600_000)
+                        : v.endsWith("m") ? fractional(v, 60_000)
                         : java.time.Duration.ofMillis(Math.round(Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1).trim() : v) * 1000));
                 if (d.toMillis() >= 1) {
                     return d;
                 }
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException | ArithmeticException e) {
                 // below
             }
-            throw new TypeConversionException("'" + value + "' is not a positive duration (e.g. 10s or 500ms)");
+            throw new TypeConversionException("'" + value + "' is not a positive duration (e.g. 10s, 500ms, 5m or 1h)");
+        }
+
+        /** {@code 1.5m} with {@code unitMillis} 60,000: 90 s. */
+        private static java.time.Duration fractional(String v, long unitMillis) {
+            double n = Double.parseDouble(v.substring(0, v.length() - 1).trim());
+            if (!Double.isFinite(n) || n * unitMillis > Long.MAX_VALUE / 2) {
+                throw new NumberFormatException(v);
+            }
+            return java.time.Duration.ofMillis(Math.round(n * unitMillis));
         }
     }
 

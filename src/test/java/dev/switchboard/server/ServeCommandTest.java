@@ -236,9 +236,43 @@ class ServeCommandTest {
                 .get("headerTimeout").asText()).isEqualTo("500ms");
         assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_HEADER_TIMEOUT", "3"), "--print-config").out())
                 .get("headerTimeout").asText()).isEqualTo("3000ms");
+        // minutes and hours, as participant --duration reads them
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--terminated-retention", "5m", "--drain-timeout", "1.5m",
+                "--print-config").out()).get("terminatedRetention").asText()).isEqualTo("300000ms");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--drain-timeout", "1h", "--print-config").out())
+                .get("drainTimeout").asText()).isEqualTo("3600000ms");
         Run bad = serve(Map.of(), "--header-timeout", "0s", "--print-config");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--header-timeout").contains("'0s' is not a positive duration");
+    }
+
+    /**
+     * docs/operations.md says its table holds every option of {@code serve} with its environment variable and config
+     * key: each option {@code serve --help} shows (help and version aside) has its row, naming its variable and, for
+     * a setting {@code --print-config} prints, its key (14 were missing before session 24).
+     */
+    @Test
+    void everyServeOptionHasItsRowInTheOperationsTable() throws Exception {
+        java.util.List<String> rows = Files.readAllLines(Path.of("docs/operations.md")).stream()
+                .filter(line -> line.startsWith("| `--")).toList();
+        JsonNode printed = new ObjectMapper().readTree(serve(Map.of(), "--print-config").out());
+        for (picocli.CommandLine.Model.OptionSpec option : Main.commandLine().getSubcommands().get("serve").getCommandSpec().options()) {
+            String flag = option.longestName();
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String row = rows.stream().filter(r -> r.substring(0, r.indexOf(" | ")).matches(".*`" + flag + "`.*")).findFirst()
+                    .orElseThrow(() -> new AssertionError("docs/operations.md has no row for " + flag));
+            if (!flag.equals("--print-config") && !flag.equals("--config")) {
+                assertThat(row).as(flag).contains("SWITCHBOARD_" + flag.substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            }
+            printed.fieldNames().forEachRemaining(key -> {
+                String asFlag = "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+                if (asFlag.equals(flag)) {
+                    assertThat(row).as(flag + "'s config key").contains("`" + key + "`");
+                }
+            });
+        }
     }
 
     /** The production value docs/operations.md and docs/roster-stream.md give; the tests of quiet streams run shorter. */
