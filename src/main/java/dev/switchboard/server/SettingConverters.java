@@ -29,7 +29,7 @@ final class SettingConverters {
         }
     }
 
-    /** {@code 500ms}, {@code 10s} or a bare number of seconds; positive. */
+    /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or a bare number of seconds; positive. */
     static final class DurationConverter implements ITypeConverter<java.time.Duration> {
         @Override
         public java.time.Duration convert(String value) {
