@@ -111,8 +111,7 @@ class InboundCallControlTest {
             assertThat(loudestHeard(caller, Duration.ofMillis(1500))).as("the caller hears only silence before the answer")
                     .isLessThan(-60);
 
-            call.answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
-            webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+            answer(callId);
             call.playPrompt().post(play("answered-play"));
             assertThat(loudestHeard(caller, Duration.ofSeconds(3))).as("once answered, the bot's prompt is heard")
                     .isGreaterThan(-30);
@@ -126,8 +125,7 @@ class InboundCallControlTest {
             ClientApi.Joined leg = dial(caller);
             String callId = leg.callId();
             var call = graph.communications().calls().byCallId(callId);
-            call.answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
-            webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+            answer(callId);
             PlayPromptOperation playing = call.playPrompt().post(play("playing-at-transfer"));
             assertThat(loudestHeard(caller, Duration.ofSeconds(3))).as("the prompt plays").isGreaterThan(-30);
 
@@ -153,8 +151,7 @@ class InboundCallControlTest {
             ClientApi.Joined leg = dial(caller);
             String callId = leg.callId();
             var call = graph.communications().calls().byCallId(callId);
-            call.answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
-            webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+            answer(callId);
             StartHoldMusicPostRequestBody hold = new StartHoldMusicPostRequestBody();
             hold.setCustomPrompt(prompt());
             call.participants().byParticipantId(leg.participantId()).startHoldMusic().post(hold);
@@ -251,8 +248,7 @@ class InboundCallControlTest {
             ClientApi.Joined leg = dial(caller);
             String callId = leg.callId();
             var call = graph.communications().calls().byCallId(callId);
-            call.answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
-            JsonNode established = webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+            JsonNode established = answer(callId);
             var parsed = new com.microsoft.kiota.serialization.JsonParseNodeFactory()
                     .getParseNode("application/json", new java.io.ByteArrayInputStream(
                             established.path("resourceData").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
@@ -269,6 +265,12 @@ class InboundCallControlTest {
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     /** Alice dials the Dev Bot from {@code caller}'s port and latches it; returns once the bot's webhook heard it. */
+    /** The bot answers the dialed call (service-hosted media); its {@code established} notification, once it arrived. */
+    private static JsonNode answer(String callId) throws InterruptedException {
+        graph.communications().calls().byCallId(callId).answer().post(InboundCallsEndToEndTest.serviceHosted(webhook.url()));
+        return webhook.awaitItem(i -> isState(i, callId, "established"), WAIT);
+    }
+
     private static ClientApi.Joined dial(RtpPeer caller) throws InterruptedException {
         ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, caller.offer("sendrecv"));
         caller.sendReceiverReport(MuteEndToEndTest.audioPort(leg.sdpAnswer()));
