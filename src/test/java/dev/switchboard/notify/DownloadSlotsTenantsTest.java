@@ -36,7 +36,9 @@ class DownloadSlotsTenantsTest {
             slots.release("a");
             await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == 1);
             assertThat(granted).as("b holds none, a holds one: b's download goes first").containsExactly("b1");
+            // one slot at a time: two woken at once would record their grants in either order
             slots.release("a");
+            await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == 2);
             slots.release("b");
             await().atMost(Duration.ofSeconds(10)).until(() -> granted.size() == 3);
             assertThat(granted).as("a's own in the order they came").containsExactly("b1", "a1", "a2");
