@@ -44,10 +44,12 @@ final class Departures {
         log.info("call terminated callId={} code={} subcode={}", call.id, why.code(), why.subcode());
         if (ends) {
             endConference(c, why);
-        } else if (p != null) {
-            List<Participant> released = c.botCalls.isEmpty() ? endMediaWork(c) : List.of(); // its media goes with it
-            rosters.changed(c, released, List.of(p));
-            journal.participantsChanged(c, null);
+        } else {
+            List<Participant> released = endMediaWork(c, call.id); // its media goes with it, another bot's stays
+            if (p != null || !released.isEmpty()) {
+                rosters.changed(c, released, p == null ? List.of() : List.of(p));
+                journal.participantsChanged(c, null);
+            }
         }
     }
 
@@ -130,7 +132,7 @@ final class Departures {
         transferor.resultInfo = ResultInfo.TRANSFER_COMPLETED;
         events.callState(transferor);
         journal.left(transferor); // the transferred call goes on without its bot, by the same id
-        List<Participant> released = endMediaWork(c);
+        List<Participant> released = endMediaWork(c, transferor.id);
         if (p != null || !released.isEmpty()) {
             rosters.changed(c, released, p == null ? List.of() : List.of(p));
             journal.participantsChanged(c, null);
@@ -217,21 +219,20 @@ final class Departures {
     }
 
     /**
-     * The last bot left a call that goes on (a transfer completed, or it hung up on a group call): what it asked of
-     * the service-hosted media ends with it (its prompts and recordings end as at a hang-up, 410/8501; a participant
-     * it held is back in the call), so nobody hears a bot that left. The media queue is the room's, so this waits for
-     * the last bot: in a peer-to-peer transfer the transferring bot is the only one whose media work can be there (a
-     * target bot cannot play before it answers). Returns the participants taken off hold. Lock held.
+     * Bot {@code botCallId} left a call that goes on (a transfer completed, or it hung up on a group call): what it
+     * asked of the service-hosted media ends with it (its prompts and recordings end as at a hang-up, 410/8501; a
+     * participant it held is back in the call), so nobody hears a bot that left. Another bot's prompts, recordings and
+     * holds in the same call go on. Returns the participants taken off hold. Lock held.
      */
-    private static List<Participant> endMediaWork(Conference c) {
+    private static List<Participant> endMediaWork(Conference c, String botCallId) {
         dev.switchboard.media.ivr.IvrChannel ivr = c.room == null ? null : c.room.ivr();
         if (ivr == null) {
             return List.of();
         }
-        ivr.endAll();
         List<Participant> released = new ArrayList<>();
-        for (Participant held : c.participants.values()) {
-            if (held.onHold) {
+        for (String id : ivr.endAll(botCallId)) {
+            Participant held = c.participants.get(id);
+            if (held != null && held.onHold) {
                 held.onHold = false;
                 released.add(held);
             }

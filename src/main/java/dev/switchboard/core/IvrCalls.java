@@ -21,7 +21,8 @@ import java.util.concurrent.Executor;
 
 /**
  * What a bot with service-hosted media asks of the media plane: playPrompt, recordResponse, cancelMediaProcessing,
- * and a participant's hold music. Actions validate, queue the job on the call's {@link IvrChannel} and answer a
+ * and a participant's hold music. Actions validate, queue the job on the call's {@link IvrChannel} as the asking bot's
+ * (its call's id: a bot cancels or takes with it only its own, docs/ivr-media.md) and answer a
  * {@code running} operation; the job's end comes back from the mixer thread, is handed to a worker and finishes the
  * operation under the conference lock (stored, then published as {@link CallEvent.OperationFinished}); one call's
  * endings are finished one at a time in the order they ended ({@link InOrder}).
@@ -78,7 +79,7 @@ public final class IvrCalls {
             Operation op = start(call, OperationKind.PLAY_PROMPT, clientContext);
             List<PromptSlot> slots = slots(call, list);
             InOrder endings = endings(call);
-            ivr.enqueue(new PlayJob(slots, r -> endings.execute(() -> finish(call, op, MediaEndings.play(r)))));
+            ivr.enqueue(call.id, new PlayJob(slots, r -> endings.execute(() -> finish(call, op, MediaEndings.play(r)))));
             return op;
         });
     }
@@ -115,9 +116,9 @@ public final class IvrCalls {
                     stops.toString(), initial * 1000, silence * 1000, max * 1000, recordings.spool(call.tenantId),
                     result -> endings.execute(() -> finishRecording(call, op, result, r.downloadBase())));
             if (r.bargeInAllowed()) {
-                ivr.enqueueBargingIn(job);
+                ivr.enqueueBargingIn(call.id, job);
             } else {
-                ivr.enqueue(job);
+                ivr.enqueue(call.id, job);
             }
             return op;
         });
@@ -154,11 +155,14 @@ public final class IvrCalls {
         });
     }
 
-    /** {@code call: cancelMediaProcessing}: every queued and playing prompt and recording ends as cancelled. */
+    /**
+     * {@code call: cancelMediaProcessing}: every prompt and recording this bot queued or is playing ends as cancelled;
+     * another bot's in the same group call go on.
+     */
     public Operation cancelMediaProcessing(String callId, Caller app, String clientContext) {
         CallRules.checkClientContext(clientContext);
         return access.withCall(callId, app, call -> {
-            channel(call).cancelAll();
+            channel(call).cancel(call.id);
             Operation op = new Operation(Ids.next(), call.id, OperationKind.CANCEL_MEDIA_PROCESSING,
                     OperationStatus.COMPLETED, clientContext, ResultInfo.SUCCESS, List.of(), clock.instant());
             call.remember(op, retention);
@@ -191,7 +195,7 @@ public final class IvrCalls {
             Operation op = start(call, OperationKind.START_HOLD_MUSIC, clientContext);
             PromptSlot music = prompt == null ? PromptSlot.of(PcmClip.HOLD_MUSIC) : prompts.slot(call, prompt);
             InOrder endings = endings(call);
-            ivr.hold(p.id, music, res -> endings.execute(() -> finish(call, op, MediaEndings.hold(res))));
+            ivr.hold(call.id, p.id, music, res -> endings.execute(() -> finish(call, op, MediaEndings.hold(res))));
             if (!p.onHold) { // the roster shows it (docs/ivr-media.md, "Hold music")
                 p.onHold = true;
                 rosters.changed(call.conference, List.of(p), List.of());

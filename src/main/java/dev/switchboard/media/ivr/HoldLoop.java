@@ -10,6 +10,8 @@ import dev.switchboard.media.codec.AudioCodec;
 final class HoldLoop {
     private static final short[] SILENCE = new short[AudioCodec.MIX_FRAME];
     final String participantId;
+    /** The bot that put the participant on hold (its call's id; null: the call's only one). */
+    private final String owner;
     private final ClipPlayer player;
     private final JobListener listener;
     /** Its own frame: a held participant's music is sent after the tick's prompt frame was mixed. */
@@ -17,7 +19,8 @@ final class HoldLoop {
     private final java.util.concurrent.atomic.AtomicBoolean told = new java.util.concurrent.atomic.AtomicBoolean();
     private short[] current = SILENCE;
 
-    HoldLoop(String participantId, PromptSlot prompt, JobListener listener) {
+    HoldLoop(String owner, String participantId, PromptSlot prompt, JobListener listener) {
+        this.owner = owner;
         this.participantId = participantId;
         this.player = new ClipPlayer(new PromptSlot[] {prompt}, true);
         this.listener = listener;
@@ -36,6 +39,10 @@ final class HoldLoop {
             tell(Ending.COMPLETED, null);
         }
         current = f == null ? SILENCE : f;
+    }
+
+    boolean ownedBy(String bot) {
+        return java.util.Objects.equals(owner, bot);
     }
 
     short[] frame() {

@@ -1,12 +1,18 @@
 package dev.switchboard.media.ivr;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service-hosted media of one call: a FIFO queue of prompt and record jobs (the bot's voice, mixed so every
  * participant hears it) and the participants on hold (each hears its music instead of the call, and nobody hears it).
+ * Every job and hold has an owner, the bot that asked for it (its call's id): a cancel, a barge-in and a bot's
+ * departure end only that bot's jobs, so two bots in one group call do not end each other's work. The queue itself is
+ * the call's: one job plays at a time, the bots' jobs in the order they were asked for.
  *
  * <p>Threads: requests queue, cancel, hold and deliver digits from any thread (lock-free hand-offs); the room's
  * mixer thread calls {@link #begin}, {@link #held}, {@link #hear}, {@link #voice} and {@link #holdFrame} in that
@@ -15,10 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IvrChannel {
     private final ConcurrentLinkedQueue<MediaJob> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong sequence = new AtomicLong();
-    /** Every job queued at or before this position is to be cancelled. */
-    private volatile long cancelUpTo;
-    /** Every job queued at or before this position is to end as if the call had ended ({@link #endAll}). */
-    private volatile long endUpTo;
+    /** Jobs to end, handed to the mixer thread (applied at the next {@link #begin}). */
+    private final ConcurrentLinkedQueue<Stop> stops = new ConcurrentLinkedQueue<>();
     private volatile HoldLoop[] holds = new HoldLoop[0];
     /** The job at the head, published for digits (written by the mixer thread). */
     private volatile MediaJob active;
@@ -29,8 +33,14 @@ public final class IvrChannel {
     /** The prompt frame lent for this tick ({@link #begin}). */
     private short[] prompt;
 
-    /** Queues a job behind every earlier one. */
+    /** Queues a job of no particular bot (the call's only one) behind every earlier one. */
     public void enqueue(MediaJob job) {
+        enqueue(null, job);
+    }
+
+    /** Queues {@code owner}'s job behind every earlier one, whichever bot asked for those. */
+    public void enqueue(String owner, MediaJob job) {
+        job.owner = owner;
         synchronized (sequence) { // sequence order = queue order
             job.sequence = sequence.incrementAndGet();
             queue.add(job);
@@ -40,11 +50,15 @@ public final class IvrChannel {
         }
     }
 
-    /** Queues {@code job} and cancels everything queued or playing before it (a barge-in record). */
-    public void enqueueBargingIn(MediaJob job) {
+    /**
+     * Queues {@code owner}'s {@code job} and cancels everything that owner queued or is playing before it (a barge-in
+     * record); another bot's jobs are not touched.
+     */
+    public void enqueueBargingIn(String owner, MediaJob job) {
+        job.owner = owner;
         synchronized (sequence) {
             job.sequence = sequence.incrementAndGet();
-            cancelUpTo = job.sequence - 1;
+            stops.add(new Stop(owner, job.sequence - 1, Ending.CANCELED));
             queue.add(job);
         }
         if (closed) {
@@ -52,35 +66,55 @@ public final class IvrChannel {
         }
     }
 
-    /** Cancels every job queued or playing now; jobs queued later are not affected. */
+    /** Cancels every job queued or playing now, whoever asked for it; jobs queued later are not affected. */
     public void cancelAll() {
-        synchronized (sequence) {
-            cancelUpTo = sequence.get();
-        }
+        stopUpToNow(null, Ending.CANCELED);
+    }
+
+    /** Cancels every job {@code owner} queued or is playing now; other bots' jobs and later ones are not affected. */
+    public void cancel(String owner) {
+        stopUpToNow(owner, Ending.CANCELED);
     }
 
     /**
-     * The bot this media speaks for left while the call goes on (its call was transferred away): every job queued or
-     * playing now ends with {@link Ending#HANG_UP}, as if the call had ended for it, and every participant on hold is
-     * released (their holds end likewise); jobs queued later are not affected. Any thread.
+     * Bot {@code owner} left while the call goes on (its call was transferred away, or it hung up on a group call):
+     * every job of its queued or playing now ends with {@link Ending#HANG_UP}, as if the call had ended for it, and
+     * every participant it put on hold is released (their holds end likewise). Other bots' jobs and holds go on.
+     * Returns the participants released. Any thread.
      */
-    public void endAll() {
-        synchronized (sequence) {
-            endUpTo = sequence.get();
-        }
-        HoldLoop[] released;
+    public List<String> endAll(String owner) {
+        stopUpToNow(owner, Ending.HANG_UP);
+        List<HoldLoop> released = new ArrayList<>();
         synchronized (this) {
-            released = holds;
-            holds = new HoldLoop[0];
+            for (HoldLoop h : holds) {
+                if (h.ownedBy(owner)) {
+                    released.add(h);
+                }
+            }
+            holds = Arrays.stream(holds).filter(h -> !h.ownedBy(owner)).toArray(HoldLoop[]::new);
         }
+        List<String> ids = new ArrayList<>(released.size());
         for (HoldLoop h : released) {
             h.stop(Ending.HANG_UP);
+            ids.add(h.participantId);
+        }
+        return ids;
+    }
+
+    private void stopUpToNow(String owner, Ending why) {
+        synchronized (sequence) {
+            stops.add(new Stop(owner, sequence.get(), why));
         }
     }
 
-    /** Puts a participant on hold with {@code music} looping (replacing any music it had). */
+    /** Puts a participant on hold with {@code music} looping (replacing any music it had); of no particular bot. */
     public void hold(String participantId, PromptSlot music, JobListener listener) {
-        HoldLoop loop = new HoldLoop(participantId, music, listener);
+        hold(null, participantId, music, listener);
+    }
+
+    /** Bot {@code owner} puts a participant on hold with {@code music} looping (replacing any music it had). */
+    public void hold(String owner, String participantId, PromptSlot music, JobListener listener) {
+        HoldLoop loop = new HoldLoop(owner, participantId, music, listener);
         HoldLoop replaced;
         synchronized (this) {
             replaced = find(holds, participantId);
@@ -150,13 +184,12 @@ public final class IvrChannel {
      */
     public void begin(int[] heard, short[] prompt) {
         this.prompt = prompt;
-        long ended = endUpTo;
-        long cancel = Math.max(cancelUpTo, ended);
-        if (current != null && current.sequence <= cancel) {
-            current.end(current.sequence <= ended ? Ending.HANG_UP : Ending.CANCELED, null);
+        Stop stop;
+        while ((stop = stops.poll()) != null) {
+            apply(stop);
         }
         if (current == null || current.ended()) {
-            current = next(cancel, ended);
+            current = queue.poll();
             active = current;
         }
         recordingNow = current instanceof RecordJob r && r.recording() ? r : null;
@@ -168,13 +201,18 @@ public final class IvrChannel {
         }
     }
 
-    private MediaJob next(long cancel, long ended) {
-        MediaJob j;
-        while ((j = queue.peek()) != null && j.sequence <= cancel) {
-            queue.poll();
-            j.end(j.sequence <= ended ? Ending.HANG_UP : Ending.CANCELED, null);
+    /** Ends the jobs a stop names: the playing one first, then the queued ones in queue order. Mixer thread. */
+    private void apply(Stop stop) {
+        if (current != null && stop.covers(current)) {
+            current.end(stop.ending(), null);
         }
-        return queue.poll();
+        for (Iterator<MediaJob> it = queue.iterator(); it.hasNext(); ) {
+            MediaJob j = it.next();
+            if (stop.covers(j)) {
+                it.remove();
+                j.end(stop.ending(), null);
+            }
+        }
     }
 
     /**
@@ -225,6 +263,7 @@ public final class IvrChannel {
     /** The call's media ended: every job and hold ends with {@link Ending#HANG_UP}. Once no tick runs. */
     public void close() {
         closed = true;
+        stops.clear();
         MediaJob c = current;
         current = null;
         active = null;
@@ -246,6 +285,13 @@ public final class IvrChannel {
         MediaJob j;
         while ((j = queue.poll()) != null) {
             j.end(why, null);
+        }
+    }
+
+    /** End {@code owner}'s jobs (null: everyone's) queued at or before position {@code upTo} with {@code ending}. */
+    private record Stop(String owner, long upTo, Ending ending) {
+        boolean covers(MediaJob j) {
+            return j.sequence <= upTo && (owner == null || owner.equals(j.owner));
         }
     }
 

@@ -11,6 +11,8 @@ public abstract sealed class MediaJob permits PlayJob, RecordJob {
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Position in the call's queue (set when queued); cancel requests cancel every job up to a position. */
     long sequence;
+    /** The bot that asked for it (its call's id; null: the call's only one), set when queued. */
+    String owner;
 
     MediaJob(JobListener listener) {
         this.listener = listener;
