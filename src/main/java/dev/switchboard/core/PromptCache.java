@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every download and every decoded clip is counted in {@link PromptMemory}: a download takes what its body needs
  * as it arrives and gives it back once decoded; a decoded clip is held by the slots that play it, and by the cache
  * while it is cached, and given back when the last of them lets go. When a prompt does not fit, cached clips that
- * nothing plays are evicted to make room; if that is not enough the prompt fails ({@link PromptMemory#full}).
+ * nothing plays are evicted to make room; then, if another tenant holds more than the prompt's tenant would with it,
+ * that tenant gives way: its largest decoded prompt that nothing plays yet (queued behind a playing one, or cached)
+ * gives its memory back, as long as the tenant still holds at least as much as the asking one after ({@link
+ * HeldPrompts}); if that is not enough the prompt fails ({@link PromptMemory#full}). A tenant alone, or holding the
+ * most, never finds a larger one: it is refused as before.
  *
  * <p>An entry costs more than its clip: its key (the bot's resourceId and URI) and the objects that keep it. That is
  * counted too, {@link #entryBytes} per entry, in the prompt memory and in the cache's bound, from the moment the entry
@@ -57,7 +63,7 @@ final class PromptCache {
     }
 
     /** A cached prompt: loading (waiting slots) or loaded (its clip). */
-    private final class Entry {
+    private final class Entry implements HeldPrompts.Held {
         final Key key;
         /** {@link Key#bytes()}: taken from the memory before the entry is put in the map, given back when it leaves. */
         final long cost;
@@ -68,6 +74,8 @@ final class PromptCache {
         PcmClip clip;
         /** The slots holding the clip, plus one while it is cached; taken only under {@link #clips}. */
         final AtomicInteger holders = new AtomicInteger();
+        /** The slots holding the clip (added under {@link #clips}, removed as they let go). */
+        final Set<PromptSlot> slots = ConcurrentHashMap.newKeySet();
 
         Entry(Key key) {
             this.key = key;
@@ -82,15 +90,56 @@ final class PromptCache {
         void drop() {
             int left = holders.decrementAndGet();
             if (left == 0) {
-                memory.give(clip.bytes());
+                held.remove(key.tenantId(), this);
+                memory.give(key.tenantId(), clip.bytes());
             } else if (left == 1 && bytes > maxBytes) {
                 queueTrim();
             }
+        }
+
+        /** A slot holding the clip; its release lets go. Holding {@link #clips}. */
+        void hold(PromptSlot slot) {
+            holders.incrementAndGet();
+            slots.add(slot);
+            slot.ready(clip, () -> {
+                slots.remove(slot);
+                drop();
+            });
+        }
+
+        @Override
+        public long bytes() {
+            return clip.bytes();
+        }
+
+        @Override
+        public boolean queued() {
+            for (PromptSlot s : slots) {
+                if (!s.queued()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Leaves the cache and every slot holding it gives way (the last to let go gives the memory back). */
+        @Override
+        public boolean giveWay(String why) {
+            synchronized (clips) {
+                if (clips.remove(key, this)) {
+                    evicted(this);
+                }
+                for (PromptSlot s : slots) {
+                    s.giveWay(why);
+                }
+            }
+            return true;
         }
     }
 
     private final long maxBytes;
     private final PromptMemory memory;
+    private final HeldPrompts held;
     private final PromptFetcher fetcher;
     private final Executor workers;
     private final LinkedHashMap<Key, Entry> clips = new LinkedHashMap<>(16, 0.75f, true);
@@ -106,6 +155,7 @@ final class PromptCache {
     PromptCache(long maxBytes, PromptMemory memory, PromptFetcher fetcher, Executor workers) {
         this.maxBytes = maxBytes;
         this.memory = memory;
+        this.held = new HeldPrompts(memory);
         this.fetcher = fetcher;
         this.workers = workers;
     }
@@ -121,8 +171,7 @@ final class PromptCache {
             Key key = key(call, prompt);
             Entry e = clips.get(key);
             if (e != null && e.clip != null) {
-                e.holders.incrementAndGet();
-                slot.ready(e.clip, e::drop);
+                e.hold(slot);
             } else if (e != null) {
                 e.waiting.add(slot);
             } else {
@@ -196,7 +245,7 @@ final class PromptCache {
      * @throws SwitchboardException {@link PromptMemory#full} when it does not fit (nothing is taken or put)
      */
     private void add(Entry e) {
-        take(e.cost);
+        take(e.key.tenantId(), e.cost);
         clips.put(e.key, e);
         bytes += e.cost;
     }
@@ -215,7 +264,12 @@ final class PromptCache {
             slot.failed(message(e));
             return;
         }
-        slot.ready(clip, () -> memory.give(clip.bytes()));
+        HeldPrompts.OwnClip own = new HeldPrompts.OwnClip(slot, clip.bytes());
+        held.add(tenantId, own);
+        slot.ready(clip, () -> {
+            held.remove(tenantId, own);
+            memory.give(tenantId, own.bytes());
+        });
     }
 
     /** Worker: a cached prompt, for the slots waiting for it and later plays. */
@@ -228,7 +282,7 @@ final class PromptCache {
             synchronized (clips) {
                 if (clips.remove(e.key, e)) {
                     bytes -= e.cost;
-                    memory.give(e.cost);
+                    memory.give(e.key.tenantId(), e.cost);
                 }
                 waiting = List.copyOf(e.waiting);
                 e.waiting.clear();
@@ -240,11 +294,12 @@ final class PromptCache {
         }
         synchronized (clips) {
             e.clip = clip;
-            e.holders.set(1 + e.waiting.size()); // the cache's own, and each waiting slot's
+            e.holders.set(1); // the cache's own
             for (PromptSlot s : e.waiting) {
-                s.ready(clip, e::drop);
+                e.hold(s);
             }
             e.waiting.clear();
+            held.add(e.key.tenantId(), e);
             bytes += clip.bytes();
             trimIdle();
         }
@@ -287,41 +342,22 @@ final class PromptCache {
     /** Downloads and decodes, holding the body's bytes in {@link #memory} until decoded; the clip's stay taken. */
     private PcmClip fetchAndDecode(String tenantId, MediaPrompt prompt) {
         fetches.incrementAndGet();
-        Download body = new Download();
+        PromptDownload body = new PromptDownload(n -> take(tenantId, n));
         try {
             byte[] wav = fetcher.fetch(tenantId, prompt.uri(), body::take);
-            return WavDecoder.decode(wav, this::take);
+            return WavDecoder.decode(wav, n -> take(tenantId, n));
         } finally {
-            memory.give(body.close());
+            memory.give(tenantId, body.close());
         }
     }
 
     /**
-     * What one download holds. A download that timed out may still be receiving when its fetch has returned; once
-     * closed, it is refused more (so nothing it takes later is left unaccounted).
+     * Takes {@code n} bytes of prompt memory for {@code tenant}, evicting cached clips nothing plays if need be, then
+     * making a larger tenant give way, or throws full.
      */
-    private final class Download {
-        private long held;
-        private boolean closed;
-
-        synchronized void take(long n) {
-            if (closed) {
-                throw new IllegalStateException("the download was abandoned");
-            }
-            PromptCache.this.take(n);
-            held += n;
-        }
-
-        synchronized long close() {
-            closed = true;
-            return held;
-        }
-    }
-
-    /** Takes {@code n} bytes of prompt memory, evicting cached clips nothing plays if need be, or throws full. */
-    private void take(long n) {
-        while (!memory.tryTake(n)) {
-            if (!evictOneIdle()) {
+    private void take(String tenant, long n) {
+        while (!memory.tryTake(tenant, n)) {
+            if (!evictOneIdle() && !held.giveWayTo(tenant, n)) {
                 throw memory.full(n);
             }
         }
@@ -346,7 +382,7 @@ final class PromptCache {
     /** Holding {@link #clips}: a loaded entry left the map. */
     private void evicted(Entry e) {
         bytes -= e.cost + e.clip.bytes();
-        memory.give(e.cost);
+        memory.give(e.key.tenantId(), e.cost);
         e.drop();
     }
 

@@ -361,4 +361,39 @@ class PromptCacheTest {
         assertThat(memory.used()).as("every slot released: the cached clips alone").isEqualTo(cache.cachedBytes())
                 .isLessThanOrEqualTo(6 * CLIP);
     }
+
+    @Test
+    void aTenantHoldingMoreGivesWayWithAQueuedPromptOnlyWhileItStillHoldsAtLeastAsMuchAfter() {
+        for (int held = 3; held <= 4; held++) {
+            PromptMemory memory = new PromptMemory(held * CLIP + FILE);
+            PromptCache cache = new PromptCache(1 << 20, memory, serving(new AtomicInteger()), Runnable::run);
+            List<PromptSlot> queued = new ArrayList<>();
+            for (int i = 0; i <= held; i++) {
+                queued.add(cache.slot(tenantCall("a"), new MediaPrompt(URI_A, null)));
+            }
+            assertThat(queued.getLast().failure()).as("a's own prompt past the memory").startsWith(PromptMemory.FULL)
+                    .doesNotContain("gave");
+            assertThat(memory.heldBy("a")).isEqualTo(held * CLIP);
+
+            PromptSlot b = cache.slot(tenantCall("b"), new MediaPrompt(URI_A, null));
+            if (held == 3) {
+                assertThat(b.failure()).as("a (9,600) giving a clip would hold less than b (6,444): b is refused")
+                        .startsWith(PromptMemory.FULL).doesNotContain("gave");
+                assertThat(queued.subList(0, held)).allMatch(s -> s.failure() == null);
+            } else {
+                assertThat(b.failure()).as("a holds 12,800: one clip gives way, a keeps 9,600 >= b's 6,444").isNull();
+                assertThat(queued.subList(0, held)).filteredOn(s -> s.failure() != null).hasSize(1)
+                        .allMatch(s -> PromptMemory.GAVE_WAY.equals(s.failure()));
+                assertThat(memory.heldBy("a")).isEqualTo((held - 1) * CLIP);
+                assertThat(memory.heldBy("b")).isEqualTo(CLIP);
+            }
+            queued.forEach(PromptSlot::release);
+            b.release();
+            assertThat(memory.used()).isZero();
+        }
+    }
+
+    private static Call tenantCall(String tenant) {
+        return new Call("c-" + tenant, null, tenant, "app", null, null, null, Instant.EPOCH);
+    }
 }

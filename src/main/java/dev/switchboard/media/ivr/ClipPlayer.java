@@ -48,8 +48,9 @@ final class ClipPlayer {
         if (done()) {
             return null;
         }
-        PcmClip clip = slots[index].clip();
-        if (clip == null) {
+        PromptSlot slot = slots[index];
+        PcmClip clip = slot.clip();
+        if (clip == null || !slot.play()) { // still coming, or it gave way (its failure ends the job)
             return null;
         }
         position += clip.render(position, frame);
