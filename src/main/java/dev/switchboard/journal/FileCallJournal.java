@@ -91,7 +91,7 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
                         file, contents.validLength(), contents.fileLength() - contents.validLength(),
                         JournalFile.keepDamaged(file));
             }
-            FileCallJournal journal = new FileCallJournal(file, compactAtBytes, replay(contents.records()));
+            FileCallJournal journal = new FileCallJournal(file, compactAtBytes, contents.liveCalls());
             journal.rewrite();
             return journal;
         } catch (JournalFile.ForeignFile e) {
@@ -111,21 +111,7 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
      * @throws IOException when the file cannot be read or is not a journal
      */
     public static List<JournaledCall> read(Path file) throws IOException {
-        return replay(JournalFile.read(file).records());
-    }
-
-    /** The live calls the records describe, in the order they were created. */
-    static List<JournaledCall> replay(List<JournalRecord> records) {
-        LinkedHashMap<String, JournaledCall> calls = new LinkedHashMap<>();
-        for (JournalRecord r : records) {
-            switch (r) {
-                case JournalRecord.Opened(JournaledCall c) -> calls.put(c.callId(), c);
-                case JournalRecord.Participants(String id, List<String> ids) -> calls.computeIfPresent(id,
-                        (k, c) -> c.withParticipants(ids));
-                case JournalRecord.Ended(String id) -> calls.remove(id);
-            }
-        }
-        return new ArrayList<>(calls.values());
+        return JournalFile.read(file).liveCalls();
     }
 
     /** The calls that were live when the previous process stopped without ending them, as found by {@link #open}. */

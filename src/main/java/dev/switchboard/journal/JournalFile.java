@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.zip.CRC32;
 
@@ -46,6 +47,20 @@ final class JournalFile {
     record Contents(List<JournalRecord> records, long validLength, long fileLength) {
         boolean tornTail() {
             return fileLength > validLength;
+        }
+
+        /** The live calls the records describe, in the order they were created. */
+        List<JournaledCall> liveCalls() {
+            LinkedHashMap<String, JournaledCall> calls = new LinkedHashMap<>();
+            for (JournalRecord r : records) {
+                switch (r) {
+                    case JournalRecord.Opened(JournaledCall c) -> calls.put(c.callId(), c);
+                    case JournalRecord.Participants(String id, List<String> ids) -> calls.computeIfPresent(id,
+                            (k, c) -> c.withParticipants(ids));
+                    case JournalRecord.Ended(String id) -> calls.remove(id);
+                }
+            }
+            return new ArrayList<>(calls.values());
         }
     }
 
