@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.media.ivr.IvrChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,7 +226,7 @@ final class Departures {
      * holds in the same call go on. Returns the participants taken off hold. Lock held.
      */
     private static List<Participant> endMediaWork(Conference c, String botCallId) {
-        dev.switchboard.media.ivr.IvrChannel ivr = c.room == null ? null : c.room.ivr();
+        IvrChannel ivr = c.room == null ? null : c.room.ivr();
         if (ivr == null) {
             return List.of();
         }
@@ -245,7 +246,7 @@ final class Departures {
      * else it would keep the call's one hold slot (docs/ivr-media.md) for someone no longer there. Lock held.
      */
     static void releaseHold(Conference c, Participant p) {
-        dev.switchboard.media.ivr.IvrChannel ivr = c.room == null ? null : c.room.ivr();
+        IvrChannel ivr = c.room == null ? null : c.room.ivr();
         if (ivr != null) {
             ivr.release(p.id);
         }
