@@ -57,12 +57,15 @@ class CrashRecoveryEndToEndTest {
                 bot.awaitItem(i -> isCall(i, endedId) && i.path("changeType").asText().equals("deleted"), Duration.ofSeconds(10));
                 bot.awaitItem(i -> isCall(i, liveId) && i.at("/resourceData/state").asText().equals("established"),
                         Duration.ofSeconds(10));
-                assertThat(FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)))
-                        .as("the journal holds the live call with its participants, not the ended one")
-                        .singleElement().satisfies(c -> {
-                            assertThat(c.callId()).isEqualTo(liveId);
-                            assertThat(c.participantIds()).containsExactly(live.getMyParticipantId(), alice.participantId());
-                        });
+                // the ended call's end is written once the server has its bot's answer to the terminated, which may
+                // come just after the bot received it (docs/durability.md)
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                        assertThat(FileCallJournal.read(dataDir.resolve(SwitchboardServer.JOURNAL_FILE)))
+                                .as("the journal holds the live call with its participants, not the ended one")
+                                .singleElement().satisfies(c -> {
+                                    assertThat(c.callId()).isEqualTo(liveId);
+                                    assertThat(c.participantIds()).containsExactly(live.getMyParticipantId(), alice.participantId());
+                                }));
 
                 first.kill();
                 assertThat(first.output()).noneMatch(l -> l.contains("Switchboard stopped"));
