@@ -15,6 +15,7 @@ import com.microsoft.graph.models.UnmuteParticipantOperation;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.server.HttpsSettings;
+import dev.switchboard.tools.CallbackReceiver;
 import dev.switchboard.testsupport.LocalTls;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
@@ -39,14 +40,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JsonBatchingTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String CALLBACK = "http://127.0.0.1:9/callback";
+    /** A live bot endpoint: calls left at the end are announced to it, so the server stops without waiting. */
+    static CallbackReceiver receiver;
+    static String CALLBACK;
     static TestServer server;
     static String token;
     static GraphServiceClient bot;
     static HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
+        receiver = new CallbackReceiver();
+        CALLBACK = receiver.url();
         server = TestServer.start(cfg -> cfg.withHttps(new HttpsSettings(0, null, null, List.of())));
         token = Tokens.devBotToken(server.baseUrl());
         bot = GraphSdk.client(server.baseUrl(), token);
@@ -55,6 +60,7 @@ class JsonBatchingTest {
     @AfterAll
     static void stop() {
         server.close();
+        receiver.close();
     }
 
     static Call groupCall() {
