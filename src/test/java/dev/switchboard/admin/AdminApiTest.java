@@ -60,7 +60,7 @@ class AdminApiTest {
         ListAppender<ILoggingEvent> audit = new ListAppender<>();
         audit.start();
         ((Logger) LoggerFactory.getLogger("switchboard.audit")).addAppender(audit);
-        try (TestServer server = TestServer.start(); BotReceiver bot = new BotReceiver()) {
+        try (BotReceiver bot = new BotReceiver(); TestServer server = TestServer.start()) {
             AdminHttp http = new AdminHttp(server.baseUrl());
             String admin = http.signIn("admin", "admin");
             GraphServiceClient graph = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
@@ -134,7 +134,7 @@ class AdminApiTest {
                   {"id":"22222222-2222-4222-8222-222222222222","apps":[{"appId":"22222222-2222-4222-8222-0000000000a2",
                     "secret":"b-secret","roles":["Calls.Initiate.All","Calls.InitiateGroupCall.All","Calls.JoinGroupCall.All","Calls.AccessMedia.All"]}],
                    "users":[]}]}""");
-        try (TestServer server = TestServer.start(cfg -> cfg.withConfigFile(config)); BotReceiver bot = new BotReceiver()) {
+        try (BotReceiver bot = new BotReceiver(); TestServer server = TestServer.start(cfg -> cfg.withConfigFile(config))) {
             AdminHttp http = new AdminHttp(server.baseUrl());
             String a = Tokens.appToken(server.baseUrl(), "11111111-1111-4111-8111-111111111111", "11111111-1111-4111-8111-0000000000a1", "a-secret");
             String b = Tokens.appToken(server.baseUrl(), "22222222-2222-4222-8222-222222222222", "22222222-2222-4222-8222-0000000000a2", "b-secret");
@@ -155,7 +155,7 @@ class AdminApiTest {
 
     @Test
     void emptyFiltersMatchEveryCallAndAnUnknownStateIsABadRequest() throws Exception {
-        try (TestServer server = TestServer.start(); BotReceiver bot = new BotReceiver()) {
+        try (BotReceiver bot = new BotReceiver(); TestServer server = TestServer.start()) {
             AdminHttp http = new AdminHttp(server.baseUrl());
             String admin = http.signIn("admin", "admin");
             String callId = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl())).communications().calls()

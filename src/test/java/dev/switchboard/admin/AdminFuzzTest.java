@@ -55,7 +55,7 @@ class AdminFuzzTest {
                    "users":[{"id":"11111111-1111-4111-8111-0000000000ad","username":"ops-a","password":"pw-a","roles":["Switchboard.TenantAdmin"]}]},
                   {"id":"%s","apps":[{"appId":"%s","secret":"b-secret","roles":["Calls.Initiate.All","Calls.InitiateGroupCall.All","Calls.JoinGroupCall.All","Calls.AccessMedia.All"]}],
                    "users":[]}]}""".formatted(TENANT_A, APP_A, TENANT_B, APP_B));
-        try (TestServer server = TestServer.start(cfg -> cfg.withConfigFile(config)); BotReceiver bot = new BotReceiver()) {
+        try (BotReceiver bot = new BotReceiver(); TestServer server = TestServer.start(cfg -> cfg.withConfigFile(config))) {
             AdminHttp http = new AdminHttp(server.baseUrl());
             String a = Tokens.appToken(server.baseUrl(), TENANT_A, APP_A, "a-secret");
             String b = Tokens.appToken(server.baseUrl(), TENANT_B, APP_B, "b-secret");

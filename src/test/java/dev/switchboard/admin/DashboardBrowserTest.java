@@ -43,7 +43,7 @@ class DashboardBrowserTest {
         Path wav = dir.resolve("silence.wav");
         ChromiumWebRtcTest.writeTone(wav, 440, 1);
         AtomicBoolean refuse = new AtomicBoolean();
-        try (TestServer server = TestServer.start(); BotReceiver bot = new BotReceiver(); RtpPeer alice = new RtpPeer("127.0.0.1");
+        try (BotReceiver bot = new BotReceiver(); TestServer server = TestServer.start(); RtpPeer alice = new RtpPeer("127.0.0.1");
              Chromium page = new Chromium(wav.toAbsolutePath(), dir)) {
             String base = server.baseUrl();
             bot.answer(r -> BotReceiver.status(refuse.get() ? 503 : 200));

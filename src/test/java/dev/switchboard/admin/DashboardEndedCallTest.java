@@ -28,7 +28,7 @@ class DashboardEndedCallTest {
         Path dir = Files.createDirectories(Path.of("target/dashboard"));
         Path wav = dir.resolve("tone-440.wav");
         ChromiumWebRtcTest.writeTone(wav, 440, 1);
-        try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver();
+        try (CallbackReceiver bot = new CallbackReceiver(); TestServer server = TestServer.start();
              Chromium page = new Chromium(wav.toAbsolutePath(), dir)) {
             String callId = server.groupCall(bot.url(), Tokens.devBotToken(server.baseUrl()));
             page.windowSize(1400, 1000);

@@ -36,7 +36,7 @@ class DashboardFirefoxTest {
     void theDashboardWorksInFirefox() throws Exception {
         Firefox.requireOrSkip();
         Path dir = Files.createDirectories(Path.of("target/dashboard"));
-        try (TestServer server = TestServer.start(); BotReceiver bot = new BotReceiver(); RtpPeer alice = new RtpPeer("127.0.0.1");
+        try (BotReceiver bot = new BotReceiver(); TestServer server = TestServer.start(); RtpPeer alice = new RtpPeer("127.0.0.1");
              Firefox page = new Firefox(dir)) {
             String base = server.baseUrl();
             page.windowSize(1400, 1000);

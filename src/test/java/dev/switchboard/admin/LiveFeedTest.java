@@ -33,7 +33,7 @@ class LiveFeedTest {
 
     @Test
     void theListIsSentWholeOnceThenOnlyWhatChangedAndNothingRunsWithoutAFeed() throws Exception {
-        try (TestServer server = TestServer.start(); BotReceiver bot = new BotReceiver()) {
+        try (BotReceiver bot = new BotReceiver(); TestServer server = TestServer.start()) {
             String base = server.baseUrl();
             AdminHttp http = new AdminHttp(base);
             String admin = http.signIn("admin", "admin");
@@ -83,7 +83,7 @@ class LiveFeedTest {
 
     @Test
     void aCallsLevelsAreRenderedOnceForAllItsViewersAndOnlyForThatCall() throws Exception {
-        try (TestServer server = TestServer.start(); BotReceiver bot = new BotReceiver(); RtpPeer alice = new RtpPeer("127.0.0.1")) {
+        try (BotReceiver bot = new BotReceiver(); TestServer server = TestServer.start(); RtpPeer alice = new RtpPeer("127.0.0.1")) {
             String base = server.baseUrl();
             AdminHttp http = new AdminHttp(base);
             String admin = http.signIn("admin", "admin");

@@ -20,7 +20,7 @@ class GraphWebhooksEndToEndTest {
 
     @Test
     void aMuteReachesTheBotsCallbackAsOneRosterUpdateAfterTheCallStates() throws Exception {
-        try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver()) {
+        try (CallbackReceiver bot = new CallbackReceiver(); TestServer server = TestServer.start()) {
             GraphServiceClient graph = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
             Call call = graph.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID, DevIdentities.BOB_ID));
             String callUrl = "/communications/calls/" + call.getId();

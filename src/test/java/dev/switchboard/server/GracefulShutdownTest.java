@@ -85,7 +85,7 @@ class GracefulShutdownTest {
 
     @Test
     void whileDrainingReadinessFailsAndNewCallsAreRefusedButLiveOnesGoOn() throws Exception {
-        try (TestServer server = TestServer.start(); CallbackReceiver bot = new CallbackReceiver()) {
+        try (CallbackReceiver bot = new CallbackReceiver(); TestServer server = TestServer.start()) {
             String token = Tokens.devBotToken(server.baseUrl());
             HttpResponse<String> live = createCall(server.baseUrl(), token, bot.url());
             assertThat(live.statusCode()).isEqualTo(201);
