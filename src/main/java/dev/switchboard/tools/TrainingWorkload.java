@@ -5,6 +5,7 @@ import dev.switchboard.media.codec.AudioCodec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -121,11 +122,32 @@ public final class TrainingWorkload {
             for (String[] call : calls) {
                 bot.graph("DELETE", "/v1.0/communications/calls/" + call[0], null);
             }
+            awaitTerminated(callback, calls);
             out.printf("training: %d mute/unmute pairs in %.1f s, %d webhooks received%n", mutes,
                     (System.nanoTime() - t0) / 1e9, webhooks + callback.forget());
         } finally {
             for (Softphone p : phones) {
                 p.close();
+            }
+        }
+    }
+
+    /**
+     * Waits (10 s at most) until the bot heard every call's end: closing the receiver first would leave the server's
+     * last notifications undelivered, and its stop would wait out the delivery drain for them.
+     */
+    private static void awaitTerminated(CallbackReceiver callback, List<String[]> calls) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (String[] call : calls) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                callback.awaitItem(i -> i.path("changeType").asText().equals("deleted")
+                        && i.path("resourceUrl").asText().endsWith("/calls/" + call[0]), Duration.ofNanos(left));
+            } catch (IllegalStateException notHeard) {
+                return; // the server's own stop delivers what is left
             }
         }
     }
