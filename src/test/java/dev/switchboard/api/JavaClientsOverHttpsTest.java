@@ -114,8 +114,8 @@ class JavaClientsOverHttpsTest {
 
     @Test
     void msal4jClientCredentialsOverHttpsThenTheGraphSdkAndRs256CallbacksFromTheBotFrameworkDocument() throws Exception {
-        try (TestServer server = TestServer.start(cfg -> cfg.withHttps(new HttpsSettings(0, null, null, List.of())));
-             Callback bot = Callback.start()) {
+        try (Callback bot = Callback.start();
+             TestServer server = TestServer.start(cfg -> cfg.withHttps(new HttpsSettings(0, null, null, List.of())))) {
             String base = "https://localhost:" + server.server().httpsPort();
             java.nio.file.Path truststore = LocalTls.truststore(server.dataDir());
             SSLContext ssl = LocalTls.trusting(truststore);
@@ -163,8 +163,8 @@ class JavaClientsOverHttpsTest {
 
     @Test
     void es256CallbacksWhenConfigured() throws Exception {
-        try (TestServer server = TestServer.start(cfg -> cfg.withCallbackSigning(CallbackAlgorithm.ES256));
-             Callback bot = Callback.start()) {
+        try (Callback bot = Callback.start();
+             TestServer server = TestServer.start(cfg -> cfg.withCallbackSigning(CallbackAlgorithm.ES256))) {
             String token = dev.switchboard.testsupport.Tokens.devBotToken(server.baseUrl());
             HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                     HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1.0/communications/calls"))

@@ -38,8 +38,8 @@ class PromptMemoryEndToEndTest {
 
     @Test
     void aPromptThatDoesNotFitFailsWith503AndWhatPlayedIsGivenBack() throws Exception {
-        try (TestServer server = TestServer.start(c -> c.withMedia(c.media().withPromptMemory(new MemorySize(1 << 20))));
-             CallbackReceiver bot = new CallbackReceiver();
+        try (CallbackReceiver bot = new CallbackReceiver();
+             TestServer server = TestServer.start(c -> c.withMedia(c.media().withPromptMemory(new MemorySize(1 << 20))));
              PromptServer prompts = new PromptServer()) {
             prompts.put("/long.wav", PromptServer.toneWav(440, 12.0, 48000)); // 1.15 MB: more than the whole 1 MiB
             prompts.put("/medium.wav", PromptServer.toneWav(440, 6.5, 48000)); // 624 kB: fits, but not with its decode

@@ -34,8 +34,8 @@ class ParticipantMoveCommandTest {
 
     @Test
     void theTerminalParticipantFollowsItsMoveIntoAnotherCall() throws Exception {
-        try (TestServer server = TestServer.start();
-             CallbackReceiver bot = new CallbackReceiver();
+        try (CallbackReceiver bot = new CallbackReceiver();
+             TestServer server = TestServer.start();
              RtpPeer bob = new RtpPeer("127.0.0.1")) {
             String token = Tokens.devBotToken(server.baseUrl());
             String a = create(server, token, bot.url(), DevIdentities.ALICE_ID);
