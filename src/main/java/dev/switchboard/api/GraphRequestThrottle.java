@@ -92,12 +92,12 @@ public final class GraphRequestThrottle {
             long start = state >>> COUNT_BITS;
             long count = state & COUNT_MASK;
             long elapsed = now - start;
-            if (elapsed >= windowMillis) {
+            if (elapsed >= windowMillis || elapsed < 0) { // ended, or the clock was set back: a new window from now
                 if (window.compareAndSet(state, now << COUNT_BITS | 1)) {
                     return 0;
                 }
             } else if (count >= limit) {
-                return Math.max(1, Math.min(windowMillis, windowMillis - elapsed)); // a clock gone back: at most a window
+                return Math.max(1, windowMillis - elapsed);
             } else if (window.compareAndSet(state, state + 1)) {
                 return 0;
             }

@@ -39,6 +39,17 @@ class GraphRequestThrottleTest {
     }
 
     @Test
+    void aClockSetBackOpensANewWindowInsteadOfLockingTheKeyOut() {
+        GraphRequestThrottle throttle = new GraphRequestThrottle(new GraphRequestLimit(1, Duration.ofSeconds(10)), clock);
+        clock.advance(Duration.ofHours(2));
+        assertThat(throttle.admit("t1", "a1")).isZero();
+        assertThat(throttle.admit("t1", "a1")).isEqualTo(10_000);
+        clock.advance(Duration.ofHours(-1)); // the wall clock corrected by an hour
+        assertThat(throttle.admit("t1", "a1")).isZero();
+        assertThat(throttle.admit("t1", "a1")).isEqualTo(10_000);
+    }
+
+    @Test
     void eachAppOfEachTenantIsCountedApart() {
         GraphRequestThrottle throttle = new GraphRequestThrottle(new GraphRequestLimit(1, Duration.ofSeconds(15)), clock);
         assertThat(throttle.admit("t1", "a1")).isZero();
