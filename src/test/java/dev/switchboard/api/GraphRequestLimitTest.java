@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.communications.calls.item.mute.MutePostRequestBody;
 import com.microsoft.graph.models.MuteParticipantOperation;
 import com.microsoft.graph.models.OperationStatus;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.testsupport.Prometheus;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * {@code --graph-request-limit}: Graph's request throttling per app and tenant, against the real server with a small
@@ -45,6 +48,17 @@ class GraphRequestLimitTest {
             assertThat(op.getStatus()).isEqualTo(OperationStatus.Completed);
             assertThat(op.getClientContext()).isEqualTo("after-the-wait");
             assertThat(Prometheus.counter(server.baseUrl(), THROTTLED)).as("refused once, then let through").isEqualTo(1);
+
+            // the retry opened a new window (1 of 3): two more, then one with the retry handler off sees the 429 itself
+            mute(graph, callId, "fifth");
+            mute(graph, callId, "sixth");
+            MutePostRequestBody body = new MutePostRequestBody();
+            ODataError refused = catchThrowableOfType(ODataError.class, () -> graph.communications().calls().byCallId(callId)
+                    .mute().post(body, cfg -> cfg.options.add(new RetryHandlerOption(null, 0, 0))));
+            assertThat(refused.getResponseStatusCode()).isEqualTo(429);
+            assertThat(refused.getError().getCode()).isEqualTo("TooManyRequests");
+            assertThat(refused.getResponseHeaders().get("Retry-After")).singleElement()
+                    .satisfies(s -> assertThat(Long.parseLong(s)).isBetween(1L, 6L));
         }
     }
 
