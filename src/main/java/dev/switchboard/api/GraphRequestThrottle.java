@@ -33,6 +33,7 @@ public final class GraphRequestThrottle {
     private static final int COUNT_BITS = 24; // GraphRequestLimit.MAX_REQUESTS fits
     private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     private static final long SWEEP_INTERVAL_MILLIS = 1000;
+    private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[^A-Za-z0-9@._-]");
 
     private final int limit;
     private final long windowMillis;
@@ -156,8 +157,18 @@ public final class GraphRequestThrottle {
         return keys.get() < MAX_KEYS;
     }
 
-    private static String safe(String s) {
+    /** An id as written in a log line: at most 64 characters, anything but letters, digits and {@code @._-} as {@code ?}. */
+    static String safe(String s) {
         String t = s.length() > 64 ? s.substring(0, 64) : s;
-        return t.replaceAll("[^\\p{Alnum}@._\\-]", "?");
+        for (int i = 0; i < t.length(); i++) {
+            if (!plain(t.charAt(i))) {
+                return UNSAFE.matcher(t).replaceAll("?");
+            }
+        }
+        return t; // a GUID, as ids almost always are: no copy
+    }
+
+    private static boolean plain(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '@' || c == '.' || c == '_' || c == '-');
     }
 }

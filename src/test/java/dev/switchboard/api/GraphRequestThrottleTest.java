@@ -73,6 +73,13 @@ class GraphRequestThrottleTest {
     }
 
     @Test
+    void idsInTheLogLineAreCutAndCleaned() {
+        assertThat(GraphRequestThrottle.safe("00000000-0000-4000-8000-000000000001")).isEqualTo("00000000-0000-4000-8000-000000000001");
+        assertThat(GraphRequestThrottle.safe("bot\nrefused x=1 é")).isEqualTo("bot?refused?x?1??");
+        assertThat(GraphRequestThrottle.safe("a".repeat(100))).hasSize(64);
+    }
+
+    @Test
     void offCountsNothing() {
         GraphRequestThrottle throttle = GraphRequestThrottle.off();
         Principal bot = Principal.app("t1", "a1", "Bot", Set.of());
