@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Graph's request throttling (docs/compatibility.md, "Request throttling"): each (app, tenant) may send at most
  * {@link GraphRequestLimit#requests()} Graph API requests in a window of {@link GraphRequestLimit#window()}. A window
  * opens with the (app, tenant)'s first request after its previous window ended (a fixed window per key, so at most twice
- * the limit can pass in any span of one window, across the end of one window and the start of the next). A request
+ * the limit can pass in any span of one window, across the end of one window and the start of the next; a wall clock
+ * set back opens a new window). A request
  * past the limit is refused, not counted: {@code 429 TooManyRequests} with {@code Retry-After} the whole seconds until
  * the window ends. Refusals are INFO lines {@code graph requests throttled tenantId=… appId=…}, bounded per key
  * ({@link RefusalLog}), and counted ({@link #refusals()}).
