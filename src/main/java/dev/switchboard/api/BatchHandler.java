@@ -73,7 +73,9 @@ public final class BatchHandler {
     }
 
     public void post(Context ctx) {
-        requests.appPrincipal(ctx); // 401 or 403 for the batch as a whole, before anything runs
+        // 401 or 403 for the batch as a whole, before anything runs; each request is counted against the app's
+        // --graph-request-limit when it runs, not the batch
+        requests.uncountedAppPrincipal(ctx);
         if (ctx.header(STEP_HEADER) != null) { // however its URL was spelled (BatchSteps refuses the plain ones)
             throw SwitchboardException.badRequest("A request of a batch cannot be a batch; batches cannot be nested.");
         }

@@ -44,20 +44,37 @@ public final class GraphRequests {
     private final BearerAuthenticator authenticator;
     private final PublicOrigins origins;
     private final int maxBodyBytes;
+    private final GraphRequestThrottle throttle;
 
     /**
      * @param authenticator verifies bearer tokens
      * @param origins       the base URL each client used (for {@code Location})
      * @param maxBodyBytes  the largest request body accepted (413 above)
+     * @param throttle      counts each request of an app for a tenant ({@code --graph-request-limit})
      */
-    public GraphRequests(BearerAuthenticator authenticator, PublicOrigins origins, int maxBodyBytes) {
+    public GraphRequests(BearerAuthenticator authenticator, PublicOrigins origins, int maxBodyBytes,
+                         GraphRequestThrottle throttle) {
         this.authenticator = authenticator;
         this.origins = origins;
         this.maxBodyBytes = maxBodyBytes;
+        this.throttle = throttle;
     }
 
-    /** The verified app principal of the request (401 for a bad token, 403 for a user token). */
+    /**
+     * The verified app principal of the request (401 for a bad token, 403 for a user token), the request counted
+     * against its app's and tenant's limit (429 past it). Every Graph route calls this (or {@link #app}) once, first.
+     */
     Principal appPrincipal(Context ctx) {
+        Principal p = uncountedAppPrincipal(ctx);
+        throttle.count(p);
+        return p;
+    }
+
+    /**
+     * {@link #appPrincipal} without counting the request: a JSON batch, whose requests are each counted when they run
+     * (as Graph evaluates them one by one).
+     */
+    Principal uncountedAppPrincipal(Context ctx) {
         Principal p = authenticator.authenticate(ctx.header("Authorization"));
         CallsPermission.requireApp(p);
         return p;

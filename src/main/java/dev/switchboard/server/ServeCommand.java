@@ -68,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     OpusSettings.Options opus;
 
+    @Mixin
+    GraphRequestOptions graphRequests;
+
     @Option(names = "--print-config", description = "Print the resolved settings as JSON (the form of the config file's \"server\" object) and exit.")
     boolean printConfig;
 
@@ -125,7 +128,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = new ServerConfig(http.settings(), https.settings(), storage.settings(), media.settings(),
                     identity.settings(configFile), callbacks.settings(), calls.settings(), log.settings(), roster.settings(),
-                    inbound.settings(configFile), cluster.settings(), opus.settings());
+                    inbound.settings(configFile), cluster.settings(), opus.settings(),
+                    graphRequests.settings());
         } catch (IllegalArgumentException e) {
             throw new ToolException(ToolException.USAGE, e.getMessage());
         }

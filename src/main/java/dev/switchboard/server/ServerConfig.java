@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.api.GraphRequestLimit;
 import dev.switchboard.auth.CallbackAlgorithm;
 import dev.switchboard.client.RosterStreamSettings;
 import dev.switchboard.core.CallSettings;
@@ -25,7 +26,7 @@ import java.util.Set;
 public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettings storage, MediaSettings media,
                            IdentitySettings identity, CallbackSettings callbacks, CallSettings calls, LogSettings log,
                            RosterStreamSettings rosterStreams, InboundSettings inbound, ClusterSettings cluster,
-                           OpusSettings opus) {
+                           OpusSettings opus, GraphRequestLimit graphRequests) {
 
     public ServerConfig {
         java.util.Objects.requireNonNull(http, "http");
@@ -40,6 +41,7 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
         java.util.Objects.requireNonNull(inbound, "inbound");
         java.util.Objects.requireNonNull(cluster, "cluster");
         java.util.Objects.requireNonNull(opus, "opus");
+        java.util.Objects.requireNonNull(graphRequests, "graphRequests");
     }
 
     /**
@@ -49,47 +51,53 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(HttpSettings.DEFAULTS, HttpsSettings.OFF, new StorageSettings(dataDir), MediaSettings.DEFAULTS,
                 IdentitySettings.DEVELOPMENT, CallbackSettings.DEFAULTS, CallSettings.DEFAULTS, LogSettings.DEFAULTS,
-                RosterStreamSettings.DEFAULTS, InboundSettings.DEFAULTS, ClusterSettings.OFF, OpusSettings.DEFAULTS);
+                RosterStreamSettings.DEFAULTS, InboundSettings.DEFAULTS, ClusterSettings.OFF, OpusSettings.DEFAULTS,
+                GraphRequestLimit.GRAPH);
     }
 
     public ServerConfig withHttp(HttpSettings value) {
-        return new ServerConfig(value, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus);
+        return new ServerConfig(value, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus, graphRequests);
     }
 
     public ServerConfig withMedia(MediaSettings value) {
-        return new ServerConfig(http, https, storage, value, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus);
+        return new ServerConfig(http, https, storage, value, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus, graphRequests);
     }
 
     public ServerConfig withIdentity(IdentitySettings value) {
-        return new ServerConfig(http, https, storage, media, value, callbacks, calls, log, rosterStreams, inbound, cluster, opus);
+        return new ServerConfig(http, https, storage, media, value, callbacks, calls, log, rosterStreams, inbound, cluster, opus, graphRequests);
     }
 
     public ServerConfig withCallbacks(CallbackSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, value, calls, log, rosterStreams, inbound, cluster, opus);
+        return new ServerConfig(http, https, storage, media, identity, value, calls, log, rosterStreams, inbound, cluster, opus, graphRequests);
     }
 
     public ServerConfig withHttps(HttpsSettings value) {
-        return new ServerConfig(http, value, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus);
+        return new ServerConfig(http, value, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus, graphRequests);
     }
 
     public ServerConfig withCalls(CallSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, value, log, rosterStreams, inbound, cluster, opus);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, value, log, rosterStreams, inbound, cluster, opus, graphRequests);
     }
 
     public ServerConfig withRosterStreams(RosterStreamSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, value, inbound, cluster, opus);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, value, inbound, cluster, opus, graphRequests);
     }
 
     public ServerConfig withInbound(InboundSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, value, cluster, opus);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, value, cluster, opus, graphRequests);
     }
 
     public ServerConfig withCluster(ClusterSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, value, opus);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, value, opus, graphRequests);
+    }
+
+    /** How many Graph API requests one app may send for one tenant in a window ({@code --graph-request-limit}). */
+    public ServerConfig withGraphRequests(GraphRequestLimit value) {
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, opus, value);
     }
 
     public ServerConfig withOpus(OpusSettings value) {
-        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, value);
+        return new ServerConfig(http, https, storage, media, identity, callbacks, calls, log, rosterStreams, inbound, cluster, value, graphRequests);
     }
 
     /** For tests and the in-process demo: any free HTTP port. */

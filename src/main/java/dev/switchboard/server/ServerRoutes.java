@@ -9,6 +9,7 @@ import dev.switchboard.api.ContentSharingSessionsHandler;
 import dev.switchboard.api.DeviceQualityHandler;
 import dev.switchboard.api.DtmfHandler;
 import dev.switchboard.api.GraphErrors;
+import dev.switchboard.api.GraphRequestThrottle;
 import dev.switchboard.api.GraphRequests;
 import dev.switchboard.api.GraphRoutes;
 import dev.switchboard.api.IncomingCallsHandler;
@@ -50,12 +51,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *                      admin API)
  * @param cluster       cluster mode's parts, or null without {@code --redis}
  * @param batches       runs the requests of JSON batches through the server's own HTTP stack
+ * @param graphThrottle counts the Graph API requests of each app for each tenant ({@code --graph-request-limit})
  */
 record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draining draining, EmbeddedAuthority authority,
                     PublicOrigins origins, CallEngine calls, CallRouter router, MediaEngine media,
                     CallbackUriPolicy callbackPolicy, CallingBots callingBots, RosterStreams rosterStreams,
                     RingStreams ringStreams, AdminConsole adminConsole, DeviceQualityLog deviceQuality,
-                    ClusterMode cluster, BatchHandler.Dispatch batches) {
+                    ClusterMode cluster, BatchHandler.Dispatch batches, GraphRequestThrottle graphThrottle) {
 
     /** Registers every route and filter on the configuration of the server's one Javalin. */
     void register(JavalinConfig cfg) {
@@ -71,7 +73,8 @@ record ServerRoutes(ServerConfig config, PrometheusMeterRegistry metrics, Draini
         GraphErrors.register(cfg.routes);
         OpsRoutes.register(cfg.routes, metrics, draining::ready);
         IdentityRoutes.register(cfg.routes, authority);
-        GraphRequests requests = new GraphRequests(authority.authenticator(), origins, (int) HttpListeners.MAX_REQUEST_BYTES);
+        GraphRequests requests = new GraphRequests(authority.authenticator(), origins, (int) HttpListeners.MAX_REQUEST_BYTES,
+                graphThrottle);
         GraphRoutes.register(cfg.routes, new CallsHandler(router, requests, new CallbackCheck(callbackPolicy)),
                 new ParticipantsHandler(router, requests), new OperationsHandler(router, requests),
                 new UnimplementedActions(router, requests));

@@ -81,6 +81,30 @@ final class SettingConverters {
         }
     }
 
+    /** {@code off} (null: no limit) or {@code REQUESTS/WINDOW}, e.g. {@code 50000/15s} ({@link dev.switchboard.api.GraphRequestLimit}). */
+    static final class GraphRequestLimitConverter implements ITypeConverter<dev.switchboard.api.GraphRequestLimit> {
+        @Override
+        public dev.switchboard.api.GraphRequestLimit convert(String value) {
+            String v = value.trim();
+            if (v.equalsIgnoreCase("off")) {
+                return null;
+            }
+            String[] parts = v.split("/", -1);
+            String shape = "'" + value + "' must be off or REQUESTS/WINDOW, e.g. 50000/15s: 1 to "
+                    + dev.switchboard.api.GraphRequestLimit.MAX_REQUESTS + " requests in whole seconds from 1s to 1h";
+            if (parts.length != 2 || parts[0].isBlank() || parts[0].trim().length() > 9
+                    || !parts[0].trim().chars().allMatch(Character::isDigit)) {
+                throw new TypeConversionException(shape);
+            }
+            try {
+                return new dev.switchboard.api.GraphRequestLimit(Integer.parseInt(parts[0].trim()),
+                        new DurationConverter().convert(parts[1]));
+            } catch (IllegalArgumentException | TypeConversionException e) {
+                throw new TypeConversionException(shape);
+            }
+        }
+    }
+
     /** {@code auto} or a size such as {@code 64MiB} ({@link MemorySize}). */
     static final class MemorySizeConverter implements ITypeConverter<MemorySize> {
         @Override

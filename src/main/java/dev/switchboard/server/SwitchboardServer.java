@@ -72,6 +72,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final RingStreams ringStreams;
     private final JvmMeters jvmMeters;
     private final PublicOrigins origins;
+    private final dev.switchboard.api.GraphRequestThrottle graphThrottle;
     private volatile String baseUrl;
     /** Cluster mode's parts, or null without {@code --redis} (docs/cluster.md). */
     private final ClusterMode cluster;
@@ -185,10 +186,14 @@ public final class SwitchboardServer implements AutoCloseable {
         FunctionCounter.builder("switchboard.device.quality.reports.dropped", deviceQuality, DeviceQualityLog::dropped)
                 .description("device quality reports dropped from the admin API's log to make room for newer ones")
                 .register(metrics);
+        this.graphThrottle = new dev.switchboard.api.GraphRequestThrottle(config.graphRequests(), Clock.systemUTC());
+        FunctionCounter.builder("switchboard.graph.requests.throttled", graphThrottle.refusals(),
+                        dev.switchboard.error.RefusalLog::refused)
+                .description("Graph API requests refused with 429 past --graph-request-limit").register(metrics);
         this.listeners = new HttpListeners(config, certificate, origins.trustedProxies());
         ServerRoutes routes = new ServerRoutes(config, metrics, draining, authority, origins, calls, router, media,
                 callbackPolicy, callingBots, rosterStreams, ringStreams, adminConsole, deviceQuality, cluster,
-                new LocalDispatch(listeners::localConnector));
+                new LocalDispatch(listeners::localConnector), graphThrottle);
         this.http = Javalin.create(cfg -> {
             listeners.configure(cfg);
             routes.register(cfg);
@@ -331,6 +336,7 @@ public final class SwitchboardServer implements AutoCloseable {
             cluster.close(); // after the calls ended: their records are gone, the node leaves the registry
         }
         http.stop();
+        graphThrottle.refusals().flush();
         media.close();
         authority.close();
         jvmMeters.close();

@@ -148,7 +148,8 @@ public final class InboundLoad {
         ServerConfig config = ServerConfig.defaults(Files.createTempDirectory("inbound-load")).withPort(0)
                 .withMediaPorts(42000, 47999)
                 .withInbound(InboundSettings.DEFAULTS.withWebhook(DevIdentities.DEV_BOT_APP_ID, webhook))
-                .withCallbackSigning(signing);
+                .withCallbackSigning(signing)
+                .withGraphRequests(dev.switchboard.api.GraphRequestLimit.OFF); // a load test: Graph's request limit off
         try (SwitchboardServer server = new SwitchboardServer(config).start()) {
             base = server.baseUrl();
             botToken = Tokens.devBotToken(base);
