@@ -65,15 +65,7 @@ public final class PromptMemory {
      * A tenant alone never finds one.
      */
     public String largerThan(String tenant, long bytes) {
-        long most = heldBy(tenant) + bytes;
-        String larger = null;
-        for (Map.Entry<String, Long> e : held.entrySet()) {
-            if (e.getValue() > most && !e.getKey().equals(tenant)) {
-                larger = e.getKey();
-                most = e.getValue();
-            }
-        }
-        return larger;
+        return TenantBytes.holdingMoreThan(held, tenant, heldBy(tenant) + bytes);
     }
 
     public long used() {

@@ -59,15 +59,6 @@ final class RunningRecordings {
     }
 
     private String largerTenantThan(String tenant, long n) {
-        long mine = bytesByTenant.getOrDefault(tenant, 0L) + n;
-        String larger = null;
-        long most = mine;
-        for (Map.Entry<String, Long> e : bytesByTenant.entrySet()) {
-            if (e.getValue() > most && !e.getKey().equals(tenant)) {
-                larger = e.getKey();
-                most = e.getValue();
-            }
-        }
-        return larger;
+        return TenantBytes.holdingMoreThan(bytesByTenant, tenant, bytesByTenant.getOrDefault(tenant, 0L) + n);
     }
 }
