@@ -6,6 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 
 /**
  * The {@code switchboard} command. Exit codes: 0 success, 1 a demo check failed, 2 bad usage,
@@ -50,7 +52,8 @@ public final class Main implements Runnable {
                 err.println("switchboard: " + unusable.getMessage());
                 return ToolException.LOCAL;
             }
-            if (ex instanceof io.javalin.util.JavalinBindException || ex instanceof java.net.BindException) {
+            if (ex instanceof io.javalin.util.JavalinBindException || ex instanceof BindException
+                    || ex instanceof UncheckedIOException && ex.getCause() instanceof BindException) { // the WebRTC port
                 err.println("switchboard: cannot listen: " + ex.getMessage());
                 return ToolException.LOCAL;
             }

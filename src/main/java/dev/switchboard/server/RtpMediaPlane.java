@@ -32,7 +32,8 @@ final class RtpMediaPlane {
                 engine.enableWebRtc(new InetSocketAddress(config.host(), webrtcPort), ConsentPolicy.DEFAULT, metrics);
             } catch (IOException e) {
                 engine.close();
-                throw new UncheckedIOException("cannot bind the WebRTC port " + config.host() + ":" + webrtcPort, e);
+                throw new UncheckedIOException("cannot bind the WebRTC port " + config.host() + ":" + webrtcPort
+                        + " (" + e.getMessage() + "); choose another with --webrtc-port, or -1 for no WebRTC", e);
             }
         }
         return engine;

@@ -74,9 +74,23 @@ class MainTest {
     void portInUseIsALocalProblem() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Result r = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--https-port", "0",
-                    "--data-dir", Files.createTempDirectory("sb").toString());
+                    "--webrtc-port", "-1", "--data-dir", Files.createTempDirectory("sb").toString());
             assertThat(r.code()).isEqualTo(74);
             assertThat(r.err()).contains("switchboard: cannot listen").contains(Integer.toString(taken.getLocalPort()));
+            assertThat(Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                    .map(Thread::getName).filter(n -> n.startsWith("switchboard-media-")))
+                    .as("the failed start released the media engine").isEmpty();
+        }
+    }
+
+    @Test
+    void webRtcPortInUseIsALocalProblemNamingItsOption() throws Exception {
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Result r = run("serve", "--port", "0", "--https-port", "0", "--webrtc-port",
+                    Integer.toString(taken.getLocalPort()), "--data-dir", Files.createTempDirectory("sb").toString());
+            assertThat(r.code()).as(r.err()).isEqualTo(74);
+            assertThat(r.err()).contains("switchboard: cannot listen: cannot bind the WebRTC port")
+                    .contains(Integer.toString(taken.getLocalPort())).contains("--webrtc-port").doesNotContain("unexpected");
             assertThat(Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                     .map(Thread::getName).filter(n -> n.startsWith("switchboard-media-")))
                     .as("the failed start released the media engine").isEmpty();
