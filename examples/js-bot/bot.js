@@ -151,8 +151,12 @@ async function main() {
   await mutedSeen;
   log('muted', joined.id);
 
-  // ---- 5. hang up ----
+  // ---- 5. hang up, and hear the call end (a bot that leaves at once may miss its last notification) ----
+  const ended = next((n) => (n.changeType === 'deleted' && String(n.resourceUrl).endsWith(`/calls/${call.id}`)
+    ? n : undefined), 'the call terminated');
   await graph.api(`/communications/calls/${call.id}`).delete();
+  await ended;
+  log('terminated', call.id);
   log('done; notifications verified:', verified);
 }
 

@@ -83,6 +83,18 @@ public final class CallingBot {
         return null;
     }
 
+    /** Whether a notification body ({@code commsNotifications}) tells that call {@code callId} ended. */
+    static boolean terminated(String notifications, String callId) {
+        for (JsonElement n : JsonParser.parseString(notifications).getAsJsonObject().getAsJsonArray("value")) {
+            JsonObject o = n.getAsJsonObject();
+            if (o.get("changeType").getAsString().equals("deleted")
+                    && o.get("resourceUrl").getAsString().endsWith("/calls/" + callId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String env(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v;
@@ -240,8 +252,18 @@ public final class CallingBot {
         }
         System.out.println("[java-bot] muted " + participantId);
 
-        // ---- 5. hang up ----
+        // ---- 5. hang up, and hear the call end (a bot that leaves at once may miss its last notification) ----
         graph.communications().calls().byCallId(created.getId()).delete();
+        while (true) {
+            String n = notifications.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (n == null) {
+                throw new IllegalStateException("timed out waiting for the call to end");
+            }
+            if (terminated(n, created.getId())) {
+                break;
+            }
+        }
+        System.out.println("[java-bot] terminated " + created.getId());
         System.out.println("[java-bot] done; notifications verified: " + verified.get());
         receiver.stop(0);
         System.exit(0);

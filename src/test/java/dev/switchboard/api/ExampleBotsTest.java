@@ -115,7 +115,8 @@ class ExampleBotsTest {
             assertThat(p.waitFor(150, TimeUnit.SECONDS)).as("the bot finished:\n%s", out).isTrue();
             reader.join(5_000);
             assertThat(p.exitValue()).as("the bot's exit status:\n%s", out).isZero();
-            assertThat(out.toString()).contains("] muted " + joined.participantId()).doesNotContain("refused a notification");
+            assertThat(out.toString()).contains("] muted " + joined.participantId()).doesNotContain("refused a notification")
+                    .as("the bot heard its call end before it left").contains("] terminated ");
             Matcher verified = Pattern.compile("notifications verified: (\\d+)").matcher(out);
             assertThat(verified.find()).as(out.toString()).isTrue();
             assertThat(Integer.parseInt(verified.group(1))).as("notifications the bot verified").isGreaterThan(0);
