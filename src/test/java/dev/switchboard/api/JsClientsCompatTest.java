@@ -4,6 +4,7 @@ import dev.switchboard.auth.DevIdentities;
 import dev.switchboard.server.HttpsSettings;
 import dev.switchboard.testsupport.NpmPackages;
 import dev.switchboard.testsupport.TestServer;
+import dev.switchboard.tools.CallbackReceiver;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -32,8 +33,9 @@ class JsClientsCompatTest {
     @Test
     void theOfficialJavaScriptClientsWorkOverHttpsWithOnlyTheBaseUrlAndAuthorityChanged() throws Exception {
         ensureInstalled();
-        try (TestServer server = TestServer.start(cfg -> cfg.withHttps(new HttpsSettings(0, null, null, List.of())))) {
-            runNode(server, "test/", Map.of());
+        try (CallbackReceiver bot = new CallbackReceiver();
+             TestServer server = TestServer.start(cfg -> cfg.withHttps(new HttpsSettings(0, null, null, List.of())))) {
+            runNode(server, "test/", Map.of("SWITCHBOARD_CALLBACK_URL", bot.url()));
         }
     }
 
@@ -41,9 +43,11 @@ class JsClientsCompatTest {
     @Test
     void theJavaScriptClientsRetryHandlerWaitsOutTheGraphRequestLimit() throws Exception {
         ensureInstalled();
-        try (TestServer server = TestServer.start(cfg -> cfg.withHttps(new HttpsSettings(0, null, null, List.of()))
+        try (CallbackReceiver bot = new CallbackReceiver();
+             TestServer server = TestServer.start(cfg -> cfg.withHttps(new HttpsSettings(0, null, null, List.of()))
                 .withGraphRequests(new GraphRequestLimit(3, java.time.Duration.ofSeconds(6))))) {
-            runNode(server, "throttling/", Map.of("SWITCHBOARD_GRAPH_LIMIT", "3", "SWITCHBOARD_GRAPH_WINDOW", "6"));
+            runNode(server, "throttling/", Map.of("SWITCHBOARD_GRAPH_LIMIT", "3", "SWITCHBOARD_GRAPH_WINDOW", "6",
+                    "SWITCHBOARD_CALLBACK_URL", bot.url()));
         }
     }
 
