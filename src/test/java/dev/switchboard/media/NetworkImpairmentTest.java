@@ -76,6 +76,19 @@ class NetworkImpairmentTest {
     }
 
     @Test
+    void aNatRebindingMidCallKeepsTheTalkerHeard() {
+        talker.startTone(relay.port(), 400);
+        TonePeers.awaitHearing(listener, 400);
+
+        relay.rebind(); // the talker's packets now come from another port, as after a NAT rebinding
+        long in = leg.stats().packetsIn();
+        await().atMost(Duration.ofSeconds(15)).until(() -> leg.stats().packetsIn() >= in + 25);
+        assertThat(leg.stats().dropped(DropReason.UNEXPECTED_SOURCE))
+                .as("packets of the talker's own stream refused after the rebinding (half a second of them)").isZero();
+        TonePeers.awaitHearing(listener, 400);
+    }
+
+    @Test
     void audioSaidWhileMutedNeverPlaysAfterTheUnmuteHoweverLateItArrives() {
         talker.startTone(relay.port(), 400);
         TonePeers.awaitHearing(listener, 400);
