@@ -28,6 +28,8 @@ public final class JitterBuffer {
      * to the prefill's within half a second.
      */
     public static final int DEPTH_WINDOW = 25;
+    /** Ticks after a restart during which packets of the stream before it are stragglers, not a switch back. */
+    static final int STRAGGLER_TICKS = 10;
     /** A sequence jump larger than this is a restarted stream, not a burst. */
     static final int RESYNC_GAP = 200;
     /** Largest payload any buffer keeps (an Opus packet is at most 1275 bytes). */
@@ -65,6 +67,11 @@ public final class JitterBuffer {
     private final long[] slotPlayed = new long[CAPACITY];
     /** Nothing at or before this extended sequence number plays: the stream's newest frame when it was muted, or -1. */
     private long floor = -1;
+    /** The stream before the last restart (its SSRC and newest sequence number): its stragglers must not restart again. */
+    private boolean hasPrevious;
+    private int previousSsrc;
+    private int previousSeq;
+    private int ticksSinceRestart;
     /** Ticks of the current depth window, and the fewest frames waiting at any of them. */
     private int windowTicks;
     private int windowMinDepth = Integer.MAX_VALUE;
@@ -94,6 +101,9 @@ public final class JitterBuffer {
             return Insert.TOO_LARGE;
         }
         long ext = extend(sequence, packetSsrc);
+        if (ext < 0) {
+            return Insert.LATE; // a straggler of the stream before the restart
+        }
         if (ext <= floor) {
             return Insert.LATE; // sent before the stream was muted or while it was: never played after the unmute
         }
@@ -130,7 +140,9 @@ public final class JitterBuffer {
 
     /**
      * The extended sequence number of {@code sequence} in the stream of {@code packetSsrc}; a packet of another SSRC or
-     * a jump of more than {@link #RESYNC_GAP} starts a new stream (the old one's buffered frames are discarded).
+     * a jump of more than {@link #RESYNC_GAP} starts a new stream (the old one's buffered frames are discarded), except
+     * a packet of the stream before the last restart near its numbers within {@link #STRAGGLER_TICKS} ticks of it
+     * (reordered across the sender's switch), which gives -1; later, that stream coming back is a restart again.
      */
     private long extend(int sequence, int packetSsrc) {
         if (hasSsrc && packetSsrc == ssrc) {
@@ -141,6 +153,18 @@ public final class JitterBuffer {
                 }
                 return ext;
             }
+        }
+        if (hasPrevious && packetSsrc == previousSsrc && ticksSinceRestart < STRAGGLER_TICKS) {
+            int ahead = (short) (sequence - previousSeq);
+            if (ahead >= -RESYNC_GAP && ahead <= CAPACITY) {
+                return -1;
+            }
+        }
+        if (hasSsrc) {
+            hasPrevious = true;
+            previousSsrc = ssrc;
+            previousSeq = (int) (highest & 0xFFFF);
+            ticksSinceRestart = 0;
         }
         restartDiscards += clear();
         floor = -1;
@@ -178,6 +202,9 @@ public final class JitterBuffer {
      * @return the payload length, {@link #LOST} (conceal one frame) or {@link #NOTHING} (not playing)
      */
     public int pop(byte[] dst) {
+        if (ticksSinceRestart < STRAGGLER_TICKS) {
+            ticksSinceRestart++;
+        }
         if (!started) {
             if (buffered < prefill) {
                 return NOTHING;

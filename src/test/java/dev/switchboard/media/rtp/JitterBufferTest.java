@@ -210,6 +210,27 @@ class JitterBufferTest {
     }
 
     @Test
+    void aStragglerOfTheStreamBeforeARestartDoesNotRestartItAgain() {
+        put(10, 1);
+        put(11, 1);
+        assertThat(pop()).isEqualTo(10);
+        put(5000, 2); // the sender switched to a new SSRC (11 is discarded)
+        put(5001, 2);
+        assertThat(put(12, 1)).as("a packet of the old SSRC, reordered across the switch").isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(jb.restartDiscards()).isEqualTo(1);
+        assertThat(pop()).isEqualTo(5000);
+        assertThat(pop()).isEqualTo(5001);
+        put(30_000, 2); // a jump: the stream restarts with the same SSRC
+        put(30_001, 2);
+        assertThat(put(5002, 2)).as("a straggler of the numbers before the jump").isEqualTo(JitterBuffer.Insert.LATE);
+        for (int i = 0; i < JitterBuffer.STRAGGLER_TICKS; i++) {
+            jb.pop(out);
+        }
+        assertThat(put(5003, 2)).as("the numbers before the jump, 200 ms on: the sender went back to them")
+                .isEqualTo(JitterBuffer.Insert.ACCEPTED);
+    }
+
+    @Test
     void aDelayThatOutgrewTheJitterIsWonBackWithinADepthWindow() {
         int seq = 0;
         put(seq++, 1);
