@@ -14,8 +14,9 @@ import java.net.InetSocketAddress;
  *   <li>RTCP from that address (any port) → accepted (the caller reads {@link RtpPacket#kind()} and ignores it);</li>
  *   <li>an RTP payload type that was not negotiated → {@code malformed};</li>
  *   <li>RTP from another port than the latched one while that port is active → {@code unexpected_source}: the first
- *       valid RTP packet latches its source port; another port takes over after {@link #RELATCH_NANOS} of silence
- *       (a NAT rebinding);</li>
+ *       valid RTP packet latches its source port; another port takes over after {@link #RELATCH_NANOS} of silence,
+ *       or at once with a packet that continues the latched stream (its SSRC, a sequence number at most
+ *       {@link #REBIND_GAP} past the newest: a NAT rebinding, which moves the stream, not its numbers);</li>
  *   <li>the leg is muted → {@code server_muted} / {@code client_muted}; the peer's SDP says it does not send →
  *       {@code client_muted};</li>
  *   <li>over the leg's {@link RateBudget} → {@code queue_full}.</li>
@@ -28,6 +29,8 @@ import java.net.InetSocketAddress;
 public final class IngressFilter {
     /** How long the latched source port must be silent before another port of the same address takes over. */
     public static final long RELATCH_NANOS = 2_000_000_000L;
+    /** How far past the latched stream's newest sequence number a packet from another port may be and still continue it. */
+    public static final int REBIND_GAP = 50;
 
     private final InetAddress remoteIp;
     private final int payloadType;
@@ -40,6 +43,10 @@ public final class IngressFilter {
     private boolean latched;
     private int latchedPort;
     private long latchedSeenNanos;
+    /** The SSRC and newest sequence number of the RTP stream from the latched port (valid once {@link #streamKnown}). */
+    private boolean streamKnown;
+    private int streamSsrc;
+    private int streamSeq;
 
     /**
      * @param remoteIp     the offer's media address: the only source accepted
@@ -91,12 +98,13 @@ public final class IngressFilter {
         }
         int port = source.getPort();
         if (port != latchedPort) {
-            if (latchedPort != 0 && now - latchedSeenNanos < RELATCH_NANOS) {
+            if (latchedPort != 0 && now - latchedSeenNanos < RELATCH_NANOS && !continuesStream(packet)) {
                 return DropReason.UNEXPECTED_SOURCE;
             }
             latchedPort = port;
         }
         latchedSeenNanos = now;
+        follow(packet);
         latch();
         if (event) {
             return !acceptsMedia ? DropReason.CLIENT_MUTED : budget.take(now) ? null : DropReason.QUEUE_FULL;
@@ -109,6 +117,20 @@ public final class IngressFilter {
             return DropReason.CLIENT_MUTED;
         }
         return budget.take(now) ? null : DropReason.QUEUE_FULL;
+    }
+
+    /** True if {@code packet} carries the latched stream's next numbers (a rebinding moved it to another port). */
+    private boolean continuesStream(RtpPacket packet) {
+        int ahead = (short) (packet.sequence() - streamSeq);
+        return streamKnown && packet.ssrc() == streamSsrc && ahead > 0 && ahead <= REBIND_GAP;
+    }
+
+    private void follow(RtpPacket packet) {
+        if (!streamKnown || packet.ssrc() != streamSsrc || (short) (packet.sequence() - streamSeq) > 0) {
+            streamKnown = true;
+            streamSsrc = packet.ssrc();
+            streamSeq = packet.sequence();
+        }
     }
 
     private void latch() {

@@ -62,28 +62,47 @@ public final class Playout {
      * @return null if buffered, else why not (muted, duplicate, late, or too large = malformed)
      */
     public DropReason insert(RtpPacket packet, byte[] buf, MuteState mute) {
-        JitterBuffer.Insert result;
+        JitterBuffer.Insert result = null;
+        DropReason muted;
         long trimmed;
         long restarted;
         synchronized (lock) {
-            DropReason muted = mute.reason();
-            if (muted != null) {
-                return muted;
-            }
             long before = jitter.trimmed();
             long restartsBefore = jitter.restartDiscards();
-            result = jitter.insert(packet.sequence(), packet.ssrc(), buf, packet.payloadOffset(), packet.payloadLength());
+            muted = mute.reason();
+            if (muted != null) {
+                jitter.refuse(packet.sequence(), packet.ssrc());
+            } else {
+                result = jitter.insert(packet.sequence(), packet.ssrc(), buf, packet.payloadOffset(), packet.payloadLength());
+            }
             trimmed = jitter.trimmed() - before;
             restarted = jitter.restartDiscards() - restartsBefore;
         }
         drops.drop(DropReason.QUEUE_FULL, trimmed);
         drops.drop(DropReason.STREAM_RESTART, restarted);
+        if (muted != null) {
+            return muted;
+        }
         return switch (result) {
             case DUPLICATE -> DropReason.DUPLICATE;
             case LATE -> DropReason.LATE;
             case TOO_LARGE -> DropReason.MALFORMED;
             case ACCEPTED -> null;
         };
+    }
+
+    /**
+     * Notes an RTP audio packet the leg refused because it is muted (parsed in {@code packet}): after the unmute, no
+     * frame sent before it plays, however late a reordered or duplicated copy arrives. Packet thread.
+     */
+    public void refuseMuted(RtpPacket packet) {
+        long restarted;
+        synchronized (lock) {
+            long before = jitter.restartDiscards();
+            jitter.refuse(packet.sequence(), packet.ssrc());
+            restarted = jitter.restartDiscards() - before;
+        }
+        drops.drop(DropReason.STREAM_RESTART, restarted);
     }
 
     /**

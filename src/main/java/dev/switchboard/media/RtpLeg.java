@@ -322,6 +322,9 @@ public final class RtpLeg implements MediaLeg {
             if (verdict == null) {
                 room.audioArrived(now);
             }
+        } else if ((verdict == DropReason.SERVER_MUTED || verdict == DropReason.CLIENT_MUTED)
+                && packet.payloadType() != dtmfPayloadType) {
+            playout.refuseMuted(packet); // nothing sent up to it may play after the unmute, however late it comes
         }
         if (verdict != null) {
             stats.drop(verdict, 1);

@@ -62,11 +62,29 @@ class IngressFilterTest {
 
     @Test
     void anotherPortIsRefusedWhileTheLatchedPortIsActiveAndTakesOverAfterSilence() {
-        InetSocketAddress rebound = new InetSocketAddress(PEER.getAddress(), 6000);
+        InetSocketAddress other = new InetSocketAddress(PEER.getAddress(), 6000);
         assertThat(admit(next(), PEER, T0)).isNull();
-        assertThat(admit(next(), rebound, T0 + FRAME)).isEqualTo(DropReason.UNEXPECTED_SOURCE);
-        assertThat(admit(next(), rebound, T0 + IngressFilter.RELATCH_NANOS)).as("NAT rebinding").isNull();
+        byte[] anotherStream = RtpPeer.rtp(0, seq, seq * 160, 8, new byte[160]);
+        assertThat(admit(anotherStream, other, T0 + FRAME)).isEqualTo(DropReason.UNEXPECTED_SOURCE);
+        assertThat(admit(anotherStream, other, T0 + IngressFilter.RELATCH_NANOS)).as("after silence").isNull();
         assertThat(admit(next(), PEER, T0 + IngressFilter.RELATCH_NANOS + FRAME)).isEqualTo(DropReason.UNEXPECTED_SOURCE);
+    }
+
+    @Test
+    void theLatchedStreamContinuingFromAnotherPortTakesItOverAtOnce() {
+        InetSocketAddress rebound = new InetSocketAddress(PEER.getAddress(), 6000);
+        for (int i = 0; i < 5; i++) {
+            assertThat(admit(next(), PEER, T0 + i * FRAME)).isNull();
+        }
+        byte[] stale = RtpPeer.rtp(0, seq - 2, 0, 7, new byte[160]);
+        seq += 3; // three packets lost in the rebinding
+        assertThat(admit(next(), rebound, T0 + 5 * FRAME)).as("a NAT rebinding: the same stream, its next numbers").isNull();
+        assertThat(admit(next(), rebound, T0 + 6 * FRAME)).isNull();
+        assertThat(admit(stale, PEER, T0 + 6 * FRAME)).as("a late packet from the old port").isEqualTo(DropReason.UNEXPECTED_SOURCE);
+        byte[] farAhead = RtpPeer.rtp(0, seq + IngressFilter.REBIND_GAP + 1, 0, 7, new byte[160]);
+        assertThat(admit(farAhead, PEER, T0 + 7 * FRAME)).as("not numbers that continue the stream").isEqualTo(DropReason.UNEXPECTED_SOURCE);
+        byte[] otherSsrc = RtpPeer.rtp(0, seq, 0, 9, new byte[160]);
+        assertThat(admit(otherSsrc, PEER, T0 + 7 * FRAME)).isEqualTo(DropReason.UNEXPECTED_SOURCE);
     }
 
     @Test

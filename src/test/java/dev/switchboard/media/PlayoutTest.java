@@ -75,6 +75,7 @@ class PlayoutTest {
         assertThat(insert(1, 0)).isNull();
         assertThat(playout.pull(mute)).as("a silent frame").isFalse();
         playout.pull(mute);
-        assertThat(insert(0, 440)).isEqualTo(DropReason.LATE);
+        assertThat(insert(0, 440)).as("a copy of a frame already played").isEqualTo(DropReason.DUPLICATE);
+        assertThat(insert(65535, 440)).isEqualTo(DropReason.LATE);
     }
 }

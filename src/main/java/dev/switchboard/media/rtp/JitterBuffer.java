@@ -21,6 +21,15 @@ public final class JitterBuffer {
     public static final int MAX_DEPTH = 8;
     /** Ticks of concealment before playout stops. */
     public static final int MAX_CONCEAL = 5;
+    /**
+     * Ticks over which the buffer's depth is watched while playing: if more than {@link #PREFILL} frames waited at every
+     * tick of such a window, the delay has grown beyond what the stream's jitter needs (the backlog of a delay spike, a
+     * burst, or a sender whose clock runs fast) and the oldest frames beyond the prefill are dropped: the delay is back
+     * to the prefill's within half a second.
+     */
+    public static final int DEPTH_WINDOW = 25;
+    /** Ticks after a restart during which packets of the stream before it are stragglers, not a switch back. */
+    static final int STRAGGLER_TICKS = 10;
     /** A sequence jump larger than this is a restarted stream, not a burst. */
     static final int RESYNC_GAP = 200;
     /** Largest payload any buffer keeps (an Opus packet is at most 1275 bytes). */
@@ -54,6 +63,18 @@ public final class JitterBuffer {
     private int prefill = PREFILL;
     /** Underruns that may still hold the playout point (to win back the delay an early start skipped). */
     private int stallsLeft;
+    /** The extended sequence number each slot last played, to tell a duplicate of a played frame from a late one. */
+    private final long[] slotPlayed = new long[CAPACITY];
+    /** Nothing at or before this extended sequence number plays: the stream's newest frame when it was muted, or -1. */
+    private long floor = -1;
+    /** The stream before the last restart (its SSRC and newest sequence number): its stragglers must not restart again. */
+    private boolean hasPrevious;
+    private int previousSsrc;
+    private int previousSeq;
+    private int ticksSinceRestart;
+    /** Ticks of the current depth window, and the fewest frames waiting at any of them. */
+    private int windowTicks;
+    private int windowMinDepth = Integer.MAX_VALUE;
 
     /** @param maxPayload the largest payload kept (larger ones are refused as {@code TOO_LARGE}) */
     public JitterBuffer(int maxPayload) {
@@ -63,6 +84,7 @@ public final class JitterBuffer {
         this.maxPayload = maxPayload;
         this.payloads = new byte[CAPACITY][maxPayload];
         Arrays.fill(slotSeq, -1);
+        Arrays.fill(slotPlayed, -1);
     }
 
     /**
@@ -78,27 +100,17 @@ public final class JitterBuffer {
         if (length > maxPayload) {
             return Insert.TOO_LARGE;
         }
-        long ext;
-        if (!hasSsrc || packetSsrc != ssrc) {
-            restartDiscards += clear();
-            hasSsrc = true;
-            ssrc = packetSsrc;
-            ext = BASE + sequence;
-            highest = ext;
-            playout = ext;
-        } else {
-            ext = highest + (short) (sequence - (int) (highest & 0xFFFF));
-            if (Math.abs(ext - highest) > RESYNC_GAP) {
-                restartDiscards += clear();
-                hasSsrc = true;
-                ext = BASE + sequence;
-                highest = ext;
-                playout = ext;
-            } else if (ext > highest) {
-                highest = ext;
-            }
+        long ext = extend(sequence, packetSsrc);
+        if (ext < 0) {
+            return Insert.LATE; // a straggler of the stream before the restart
+        }
+        if (ext <= floor) {
+            return Insert.LATE; // sent before the stream was muted or while it was: never played after the unmute
         }
         if (ext < playout) {
+            if (slotPlayed[(int) (ext & (CAPACITY - 1))] == ext) {
+                return Insert.DUPLICATE; // a copy of a frame already played
+            }
             // Between talk spurts the playout point may move back to the next spurt's first frame (a sender that
             // paused goes on from the next sequence number), but never to a frame older than one already played.
             if (started || ext <= lastPlayed || buffered > 0 && highest - ext >= CAPACITY) {
@@ -126,6 +138,55 @@ public final class JitterBuffer {
         return Insert.ACCEPTED;
     }
 
+    /**
+     * The extended sequence number of {@code sequence} in the stream of {@code packetSsrc}; a packet of another SSRC or
+     * a jump of more than {@link #RESYNC_GAP} starts a new stream (the old one's buffered frames are discarded), except
+     * a packet of the stream before the last restart near its numbers within {@link #STRAGGLER_TICKS} ticks of it
+     * (reordered across the sender's switch), which gives -1; later, that stream coming back is a restart again.
+     */
+    private long extend(int sequence, int packetSsrc) {
+        if (hasSsrc && packetSsrc == ssrc) {
+            long ext = highest + (short) (sequence - (int) (highest & 0xFFFF));
+            if (Math.abs(ext - highest) <= RESYNC_GAP) {
+                if (ext > highest) {
+                    highest = ext;
+                }
+                return ext;
+            }
+        }
+        if (hasPrevious && packetSsrc == previousSsrc && ticksSinceRestart < STRAGGLER_TICKS) {
+            int ahead = (short) (sequence - previousSeq);
+            if (ahead >= -RESYNC_GAP && ahead <= CAPACITY) {
+                return -1;
+            }
+        }
+        if (hasSsrc) {
+            hasPrevious = true;
+            previousSsrc = ssrc;
+            previousSeq = (int) (highest & 0xFFFF);
+            ticksSinceRestart = 0;
+        }
+        restartDiscards += clear();
+        floor = -1;
+        Arrays.fill(slotPlayed, -1);
+        hasSsrc = true;
+        ssrc = packetSsrc;
+        highest = BASE + sequence;
+        playout = highest;
+        return highest;
+    }
+
+    /**
+     * A packet of the stream that was not offered because the leg is muted: it moves the floor, so that after the
+     * unmute no frame sent before it (a late, reordered or duplicated packet of the muted time) is played.
+     */
+    public void refuse(int sequence, int packetSsrc) {
+        long ext = extend(sequence, packetSsrc);
+        if (ext > floor) {
+            floor = ext;
+        }
+    }
+
     private void dropSlot(long seq) {
         int i = (int) (seq & (CAPACITY - 1));
         if (slotSeq[i] == seq) {
@@ -141,6 +202,9 @@ public final class JitterBuffer {
      * @return the payload length, {@link #LOST} (conceal one frame) or {@link #NOTHING} (not playing)
      */
     public int pop(byte[] dst) {
+        if (ticksSinceRestart < STRAGGLER_TICKS) {
+            ticksSinceRestart++;
+        }
         if (!started) {
             if (buffered < prefill) {
                 return NOTHING;
@@ -148,16 +212,32 @@ public final class JitterBuffer {
             started = true;
             emptyTicks = 0;
             stallsLeft = PREFILL - prefill;
+            // A talk spurt starts on its oldest frame received, not on the numbers lost before it (after a gap the
+            // first packet may have pushed the playout point back by up to the window: that would be delay for good).
+            while (slotSeq[(int) (playout & (CAPACITY - 1))] != playout) {
+                playout++;
+            }
             prefill = PREFILL;
+            windowTicks = 0;
+            windowMinDepth = Integer.MAX_VALUE;
         }
         while (buffered > MAX_DEPTH) {
             dropSlot(playout++);
+        }
+        windowMinDepth = Math.min(windowMinDepth, buffered);
+        if (++windowTicks == DEPTH_WINDOW) {
+            for (int excess = windowMinDepth - PREFILL; excess > 0; excess--) {
+                dropSlot(playout++); // the delay outgrew the jitter all window long: win it back
+            }
+            windowTicks = 0;
+            windowMinDepth = Integer.MAX_VALUE;
         }
         int i = (int) (playout & (CAPACITY - 1));
         if (slotSeq[i] == playout) {
             int n = lengths[i];
             System.arraycopy(payloads[i], 0, dst, 0, n);
             slotSeq[i] = -1;
+            slotPlayed[i] = playout;
             buffered--;
             lastPlayed = playout++;
             emptyTicks = 0;
@@ -176,13 +256,19 @@ public final class JitterBuffer {
         return LOST;
     }
 
-    /** Discards every buffered frame and forgets the stream (next packet starts afresh). */
+    /**
+     * Discards every buffered frame, for a mute: nothing of the stream up to its newest frame so far plays afterwards
+     * (and, through {@link #refuse}, nothing up to the newest packet refused while muted); a new SSRC or a sequence
+     * jump starts afresh.
+     */
     public int clear() {
         int dropped = buffered;
         Arrays.fill(slotSeq, -1);
         buffered = 0;
         started = false;
-        hasSsrc = false;
+        if (hasSsrc) {
+            floor = Math.max(floor, highest);
+        }
         lastPlayed = -1;
         emptyTicks = 0;
         stallsLeft = 0;

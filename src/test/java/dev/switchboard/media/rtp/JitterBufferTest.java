@@ -64,7 +64,7 @@ class JitterBufferTest {
         assertThat(put(10, 1)).isEqualTo(JitterBuffer.Insert.DUPLICATE);
         put(11, 1);
         assertThat(pop()).isEqualTo(10);
-        assertThat(put(10, 1)).isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(put(10, 1)).as("a copy of a frame already played").isEqualTo(JitterBuffer.Insert.DUPLICATE);
         assertThat(put(9, 1)).isEqualTo(JitterBuffer.Insert.LATE);
     }
 
@@ -79,7 +79,7 @@ class JitterBufferTest {
         }
         assertThat(jb.playing()).isFalse();
         assertThat(put(9, 1)).as("older than a frame already played").isEqualTo(JitterBuffer.Insert.LATE);
-        assertThat(put(11, 1)).isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(put(11, 1)).as("played already").isEqualTo(JitterBuffer.Insert.DUPLICATE);
         assertThat(put(12, 1)).as("a sender that paused goes on from the next number").isEqualTo(JitterBuffer.Insert.ACCEPTED);
         put(13, 1);
         assertThat(pop()).isEqualTo(12);
@@ -113,7 +113,8 @@ class JitterBufferTest {
         assertThat(pop()).isEqualTo(65535);
         assertThat(pop()).isEqualTo(0);
         assertThat(pop()).isEqualTo(1);
-        assertThat(put(65535, 1)).isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(put(65535, 1)).as("played already").isEqualTo(JitterBuffer.Insert.DUPLICATE);
+        assertThat(put(65533, 1)).isEqualTo(JitterBuffer.Insert.LATE);
     }
 
     @Test
@@ -208,6 +209,96 @@ class JitterBufferTest {
         assertThat(pop()).isEqualTo(20);
     }
 
+    @Test
+    void aStragglerOfTheStreamBeforeARestartDoesNotRestartItAgain() {
+        put(10, 1);
+        put(11, 1);
+        assertThat(pop()).isEqualTo(10);
+        put(5000, 2); // the sender switched to a new SSRC (11 is discarded)
+        put(5001, 2);
+        assertThat(put(12, 1)).as("a packet of the old SSRC, reordered across the switch").isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(jb.restartDiscards()).isEqualTo(1);
+        assertThat(pop()).isEqualTo(5000);
+        assertThat(pop()).isEqualTo(5001);
+        put(30_000, 2); // a jump: the stream restarts with the same SSRC
+        put(30_001, 2);
+        assertThat(put(5002, 2)).as("a straggler of the numbers before the jump").isEqualTo(JitterBuffer.Insert.LATE);
+        for (int i = 0; i < JitterBuffer.STRAGGLER_TICKS; i++) {
+            jb.pop(out);
+        }
+        assertThat(put(5003, 2)).as("the numbers before the jump, 200 ms on: the sender went back to them")
+                .isEqualTo(JitterBuffer.Insert.ACCEPTED);
+    }
+
+    @Test
+    void aDelayThatOutgrewTheJitterIsWonBackWithinADepthWindow() {
+        int seq = 0;
+        put(seq++, 1);
+        put(seq++, 1);
+        for (int i = 0; i < 6; i++) {
+            put(seq++, 1); // a backlog: six frames more than the prefill wait
+        }
+        int first = pop();
+        int last = first;
+        for (int tick = 1; tick < 3 * JitterBuffer.DEPTH_WINDOW; tick++) {
+            put(seq++, 1); // then one frame a tick, as sent
+            last = pop();
+        }
+        assertThat(seq - 1 - last).as("frames between the newest received and the one playing")
+                .isLessThanOrEqualTo(JitterBuffer.PREFILL);
+        assertThat(jb.trimmed()).isEqualTo(6);
+    }
+
+    @Test
+    void aSenderWhoseClockRunsFastDoesNotAddDelay() {
+        int seq = 0;
+        put(seq++, 1);
+        put(seq++, 1);
+        int last = pop();
+        for (int tick = 1; tick < 2000; tick++) {
+            put(seq++, 1);
+            if (tick % 200 == 0) {
+                put(seq++, 1); // 0.5 % fast: one frame more every 200 ticks
+            }
+            last = pop();
+        }
+        assertThat(seq - 1 - last).isLessThanOrEqualTo(JitterBuffer.PREFILL);
+        assertThat(jb.trimmed()).as("the extra frames").isBetween(8L, 10L);
+    }
+
+    @Test
+    void aSpurtAfterAGapStartsOnItsFirstFrameNotOnTheNumbersLostBeforeIt() {
+        put(10, 1);
+        put(11, 1);
+        assertThat(pop()).isEqualTo(10);
+        assertThat(pop()).isEqualTo(11);
+        for (int i = 0; i <= JitterBuffer.MAX_CONCEAL; i++) {
+            jb.pop(out);
+        }
+        put(111, 1); // 100 numbers on (two seconds lost, e.g. from another port the leg did not take yet)
+        put(112, 1);
+        assertThat(pop()).as("not 15 ticks of nothing first").isEqualTo(111);
+        assertThat(pop()).isEqualTo(112);
+    }
+
+    @Test
+    void afterAnUnmuteNothingSentBeforeOrDuringTheMutePlays() {
+        put(10, 1);
+        put(11, 1);
+        assertThat(pop()).isEqualTo(10);
+        put(12, 1);
+        jb.clear(); // the mute: 11 and 12 are discarded
+        jb.refuse(14, 1); // refused while muted; 13 is late
+        jb.refuse(15, 1);
+        jb.clearForUnmute();
+        assertThat(put(13, 1)).as("said while muted, arriving after the unmute").isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(put(12, 1)).isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(put(15, 1)).isEqualTo(JitterBuffer.Insert.LATE);
+        assertThat(put(16, 1)).isEqualTo(JitterBuffer.Insert.ACCEPTED);
+        assertThat(pop()).as("the unmute is heard from its first frame").isEqualTo(16);
+        assertThat(put(5000, 2)).as("a new stream starts afresh").isEqualTo(JitterBuffer.Insert.ACCEPTED);
+    }
+
     /**
      * Seeded random streams: reordering, duplicates, losses, bursts past the window, sequence wrap, new SSRCs, big
      * sequence jumps, payloads too large, mutes ({@code clear}), unmutes, pops at any rate. Every frame the buffer
@@ -242,6 +333,8 @@ class JitterBufferTest {
             } else if (roll < 16) {
                 cleared += buffer.clearForUnmute();
                 epoch++;
+            } else if (roll < 18) {
+                buffer.refuse((int) (position++ & 0xFFFF), ssrc); // refused while muted: never played later
             } else if (roll < 20) {
                 position += random.nextInt(17, 60); // a burst of loss, longer than the window
             }
