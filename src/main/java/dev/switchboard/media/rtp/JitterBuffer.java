@@ -214,8 +214,8 @@ public final class JitterBuffer {
             stallsLeft = PREFILL - prefill;
             // A talk spurt starts on its oldest frame received, not on the numbers lost before it (after a gap the
             // first packet may have pushed the playout point back by up to the window: that would be delay for good).
-            while (slotSeq[(int) (playout & (CAPACITY - 1))] != playout) {
-                playout++;
+            for (int k = 0; k < CAPACITY && slotSeq[(int) (playout & (CAPACITY - 1))] != playout; k++) {
+                playout++; // bounded: a buffered frame lies within CAPACITY of the playout point (insert keeps it so)
             }
             prefill = PREFILL;
             windowTicks = 0;
