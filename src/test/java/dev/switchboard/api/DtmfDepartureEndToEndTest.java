@@ -2,6 +2,7 @@ package dev.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.communications.calls.item.senddtmftones.SendDtmfTonesPostRequestBody;
+import com.microsoft.graph.communications.calls.item.transfer.TransferPostRequestBody;
 import com.microsoft.graph.models.Call;
 import com.microsoft.graph.models.CommsOperation;
 import com.microsoft.graph.models.JoinMeetingIdMeetingInfo;
@@ -11,16 +12,19 @@ import com.microsoft.graph.models.SendDtmfTonesOperation;
 import com.microsoft.graph.models.Tone;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.switchboard.auth.DevIdentities;
+import dev.switchboard.server.InboundSettings;
 import dev.switchboard.testsupport.RtpPeer;
 import dev.switchboard.testsupport.TestServer;
 import dev.switchboard.testsupport.Tokens;
 import dev.switchboard.tools.CallbackReceiver;
 import dev.switchboard.tools.ClientApi;
+import dev.switchboard.tools.RosterWatcher;
 import dev.switchboard.tools.ServerHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,18 +49,27 @@ class DtmfDepartureEndToEndTest {
     static CallbackReceiver secondWebhook;
     static GraphServiceClient bots;
     static ClientApi alice;
+    static ClientApi bob;
+    static RosterWatcher bobRings;
 
     @BeforeAll
     static void start() throws Exception {
         firstWebhook = new CallbackReceiver();
         secondWebhook = new CallbackReceiver();
-        server = TestServer.start();
+        server = TestServer.start(cfg -> cfg.withInbound(InboundSettings.DEFAULTS
+                .withWebhook(DevIdentities.DEV_BOT_APP_ID, firstWebhook.url())));
         bots = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
         alice = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.aliceToken(server.baseUrl()));
+        bob = new ClientApi(new ServerHttp(server.baseUrl()), Tokens.bobToken(server.baseUrl()));
+        bobRings = RosterWatcher.ringStream(HttpClient.newHttpClient(), bob, m -> { });
+        bobRings.await(m -> m.path("type").asText().equals("listening"), WAIT);
     }
 
     @AfterAll
     static void stop() {
+        if (bobRings != null) {
+            bobRings.close();
+        }
         if (server != null) {
             server.close();
         }
@@ -125,6 +138,53 @@ class DtmfDepartureEndToEndTest {
             } finally {
                 listener.interrupt();
                 bots.communications().calls().byCallId(created.getId()).delete();
+            }
+        }
+    }
+
+    /**
+     * Alice calls the bot, which sends her tones, then transfers her to Bob: once Bob answers (his join's 201) the bot's
+     * call is over (0/7015) and its tones stop, while Alice's call with Bob goes on.
+     */
+    @Test
+    void aCompletedTransferStopsTheTransferringBotsTones() throws Exception {
+        try (RtpPeer ear = new RtpPeer("127.0.0.1")) {
+            ClientApi.Joined leg = alice.dial(DevIdentities.DEV_BOT_APP_ID, offerWithDtmf(ear));
+            assertThat(leg.sdpAnswer()).contains("telephone-event/8000");
+            firstWebhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId()), WAIT);
+            bots.communications().calls().byCallId(leg.callId()).answer().post(GraphSdk.answerServiceHosted(firstWebhook.url()));
+            firstWebhook.awaitItem(i -> i.path("resourceUrl").asText().endsWith(leg.callId())
+                    && i.path("resourceData").path("state").asText().equals("established"), WAIT);
+            ear.sendReceiverReport(MuteEndToEndTest.audioPort(leg.sdpAnswer()));
+            List<Event> events = Collections.synchronizedList(new ArrayList<>());
+            Thread listener = Thread.ofVirtual().start(() -> listen(ear, events));
+            try {
+                SendDtmfTonesOperation sending = bots.communications().calls().byCallId(leg.callId()).sendDtmfTones()
+                        .post(tones(Collections.nCopies(30, Tone.Tone5), "transferring"));
+                await().atMost(WAIT).until(() -> begun(events, 0).size() >= 2);
+
+                TransferPostRequestBody transfer = new TransferPostRequestBody();
+                transfer.setTransferTarget(GraphSdk.target(DevIdentities.BOB_ID));
+                bots.communications().calls().byCallId(leg.callId()).transfer().post(transfer);
+                bobRings.await(m -> m.path("type").asText().equals("ringing") && m.path("callId").asText().equals(leg.callId()), WAIT);
+                ClientApi.Joined bobLeg = bob.join(leg.callId(), CrashRecoveryEndToEndTest.OFFER); // the transfer completes
+                long departed = System.nanoTime();
+
+                JsonNode stopped = awaitOperation(firstWebhook, sending.getId());
+                CommsOperation op = DtmfEndToEndTest.parse(stopped.get("resourceData"), CommsOperation::createFromDiscriminatorValue);
+                assertThat(((SendDtmfTonesOperation) op).getCompletionReason()).isEqualTo(SendDtmfCompletionReason.MediaOperationCanceled);
+                assertThat(op.getResultInfo().getSubcode()).isEqualTo(8501);
+                Thread.sleep(1000); // tones would go on for seconds more
+                assertThat(begun(events, departed).size()).as("at most the tone already on its way begins after the"
+                        + " transfer completed").isLessThanOrEqualTo(1);
+                synchronized (events) {
+                    long starts = events.stream().filter(Event::begins).count();
+                    long ends = events.stream().filter(Event::end).count();
+                    assertThat(ends).as("every begun tone ends with three end packets").isEqualTo(3 * starts);
+                }
+                bob.leave(bobLeg);
+            } finally {
+                listener.interrupt();
             }
         }
     }
