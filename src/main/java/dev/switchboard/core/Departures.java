@@ -221,11 +221,16 @@ final class Departures {
 
     /**
      * Bot {@code botCallId} left a call that goes on (a transfer completed, or it hung up on a group call): what it
-     * asked of the service-hosted media ends with it (its prompts and recordings end as at a hang-up, 410/8501; a
-     * participant it held is back in the call), so nobody hears a bot that left. Another bot's prompts, recordings and
+     * asked of the service-hosted media ends with it (its prompts and recordings end as at a hang-up, 410/8501; its
+     * tones being sent stop, docs/dtmf.md; a participant it held is back in the call), so nobody hears a bot that left. Another bot's prompts, recordings and
      * holds in the same call go on. Returns the participants taken off hold. Lock held.
      */
     private static List<Participant> endMediaWork(Conference c, String botCallId) {
+        for (Participant p : c.participants.values()) {
+            if (p.leg != null) {
+                p.leg.stopDtmf(botCallId); // its sendDtmfTones end too (end packets first), another bot's go on
+            }
+        }
         IvrChannel ivr = c.room == null ? null : c.room.ivr();
         if (ivr == null) {
             return List.of();

@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.media.DtmfSender;
 import dev.switchboard.media.DtmfTone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,8 +8,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What bots do with DTMF (docs/dtmf.md): {@code subscribeToTone} (from then on every key a participant presses reaches
@@ -32,6 +33,9 @@ public final class DtmfCalls {
             + "telephone-event; no tone was sent.");
     static final ResultInfo NOT_ALL_SENT = new ResultInfo(410, 0, "A participant's media closed before every tone "
             + "was sent to it.");
+
+    static final String CANCELED = "mediaOperationCanceled";
+    static final ResultInfo BOT_LEFT = new ResultInfo(410, 8501, "The bot left the call before every tone was sent.");
 
     private final CallAccess access;
     private final ToneRelay relay;
@@ -109,14 +113,12 @@ public final class DtmfCalls {
             call.remember(op, retention);
             String opId = op.id();
             AtomicInteger pending = new AtomicInteger(receivers.size());
-            AtomicBoolean allSent = new AtomicBoolean(true);
+            AtomicReference<DtmfSender.Outcome> worst = new AtomicReference<>(DtmfSender.Outcome.SENT);
             for (Participant p : receivers) {
-                p.leg.sendDtmf(sequence, gap, sent -> {
-                    if (!sent) {
-                        allSent.set(false);
-                    }
+                p.leg.sendDtmf(call.id, sequence, gap, outcome -> {
+                    worst.accumulateAndGet(outcome, (a, b) -> a.ordinal() >= b.ordinal() ? a : b);
                     if (pending.decrementAndGet() == 0) {
-                        finished(call, opId, allSent.get());
+                        finished(call, opId, worst.get());
                     }
                 });
             }
@@ -128,10 +130,13 @@ public final class DtmfCalls {
 
     /**
      * Every receiver is done (on the media's DTMF thread): the operation completes and the bot hears it — also when
-     * the call ended meanwhile (its legs closed: 410/0 after the call's {@code terminated}), as a play or a recording
-     * the call's end stops does, so no operation the bot started is left running.
+     * the call ended meanwhile (its legs closed: 410/0 after the call's {@code terminated}), or the bot left a call
+     * that goes on (its tones stopped: {@code mediaOperationCanceled}, 410/8501, as its prompts end), as a play or a
+     * recording the call's end stops does, so no operation the bot started is left running.
+     *
+     * @param worst {@code STOPPED} if any receiver's tones were stopped, else {@code CLOSED} if any leg closed first
      */
-    private void finished(Call call, String opId, boolean allSent) {
+    private void finished(Call call, String opId, DtmfSender.Outcome worst) {
         Conference c = call.conference;
         c.lock.lock();
         try {
@@ -139,8 +144,11 @@ public final class DtmfCalls {
             if (running == null) {
                 return;
             }
-            Operation done = running.finish(OperationStatus.COMPLETED, allSent ? ResultInfo.SUCCESS : NOT_ALL_SENT,
-                    allSent ? COMPLETED_SUCCESSFULLY : UNKNOWN);
+            Operation done = switch (worst) {
+                case SENT -> running.finish(OperationStatus.COMPLETED, ResultInfo.SUCCESS, COMPLETED_SUCCESSFULLY);
+                case CLOSED -> running.finish(OperationStatus.COMPLETED, NOT_ALL_SENT, UNKNOWN);
+                case STOPPED -> running.finish(OperationStatus.COMPLETED, BOT_LEFT, CANCELED);
+            };
             call.remember(done, retention);
             events.operationFinished(call, done);
         } finally {

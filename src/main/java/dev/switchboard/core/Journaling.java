@@ -2,6 +2,7 @@ package dev.switchboard.core;
 
 import dev.switchboard.journal.CallJournal;
 import dev.switchboard.journal.JournaledCall;
+import dev.switchboard.journal.JournaledEnd;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +48,24 @@ final class Journaling {
         }
     }
 
+    /** The bot's call ended (its {@code resultInfo} set): a journal still holding it keeps why, for a restart. */
     void ended(Call call) {
         journal.callEnded(call.id);
+        finished(call);
     }
 
     /** The bot's call ended but its conference goes on: its users still address it by the call's id. */
     void left(Call call) {
         journal.callLeft(call.id, call.conference.id);
+        finished(call);
+    }
+
+    private void finished(Call call) {
+        ResultInfo why = call.resultInfo;
+        if (why != null) {
+            journal.callFinished(call.id, new JournaledEnd(why.code(), why.subcode(),
+                    why.message() == null ? "" : why.message()));
+        }
     }
 
     /**

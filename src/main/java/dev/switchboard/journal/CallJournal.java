@@ -8,7 +8,7 @@ import java.util.List;
  * Where the call engine writes down its live calls, so that a restart after a crash can tell their bots that
  * they are gone. The engine calls it at exactly three points, with the call's conference lock held (so one
  * call's records are in order): a call was created (before its {@code 201}), the participants of a live call
- * changed (join, leave, another bot in or out; never mute), a call ended.
+ * changed (join, leave, another bot in or out; never mute), a call ended (and why).
  *
  * <p>Besides, where else a conference is found by call id, for an implementation that keeps calls findable across
  * processes (the cluster's call directory; docs/cluster.md): an id users reach a conference by with no bot call of
@@ -82,6 +82,14 @@ public interface CallJournal {
 
     /** The call ended and its bot was told; a restart must not announce it. Never throws; a failure is logged. */
     void callEnded(String callId);
+
+    /**
+     * The call ended for {@code why} (called right after {@link #callEnded} or {@link #callLeft}, lock held): a journal
+     * that still holds the call because its bot has not heard the end yet keeps the reason, so a restart announces
+     * {@code why} instead of "lost"; a call it no longer holds is ignored. Not forced to disk. Never throws.
+     */
+    default void callFinished(String callId, JournaledEnd why) {
+    }
 
     /**
      * Users reach the live conference {@code conferenceId} by {@code callId}, an id with no bot call of its own (the

@@ -95,8 +95,8 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
             journal.rewrite();
             return journal;
         } catch (JournalFile.ForeignFile e) {
-            throw new DataFileException(file, "is not a Switchboard call journal (version " + JournalFile.VERSION
-                    + ") and is left as it is", "if another program or a newer Switchboard wrote it, move it away and start "
+            throw new DataFileException(file, "is not a Switchboard call journal (version " + JournalFile.OLDEST_VERSION
+                    + " to " + JournalFile.VERSION + ") and is left as it is", "if another program or a newer Switchboard wrote it, move it away and start "
                     + "again (with no journal the server cannot tell the bots of calls a crash took: docs/durability.md)");
         } catch (IOException e) {
             throw new DataFileException(file, "cannot be used as the call journal (" + e + ")", "the server must read "
@@ -211,6 +211,24 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
             }
             append(new JournalRecord.Ended(callId));
             maybeCompact();
+        } catch (IOException e) {
+            // logged by append
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Appends the call's {@code finished} record if the journal still holds it (its bot has not heard yet). */
+    @Override
+    public void callFinished(String callId, JournaledEnd why) {
+        appendLock.lock();
+        try {
+            JournaledCall c = live.get(callId);
+            if (c == null || broken || why.equals(c.endedWith())) {
+                return;
+            }
+            append(new JournalRecord.Finished(callId, why));
+            live.put(callId, c.endedWith(why));
         } catch (IOException e) {
             // logged by append
         } finally {
@@ -352,18 +370,27 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
 
     private long liveBytes() {
         long bytes = JournalFile.HEADER_BYTES;
-        for (JournaledCall c : live.values()) {
-            bytes += JournalFile.frame(new JournalRecord.Opened(c)).remaining();
+        for (JournalRecord r : liveRecords()) {
+            bytes += JournalFile.frame(r).remaining();
         }
         return bytes;
     }
 
-    /** Replaces the file with the live calls only, forced, and appends to the new one. Append lock held (or open). */
-    private void rewrite() throws IOException {
+    /** What the live calls need: each one's {@code opened}, and {@code finished} for one that ended unheard. */
+    private List<JournalRecord> liveRecords() {
         List<JournalRecord> records = new ArrayList<>(live.size());
         for (JournaledCall c : live.values()) {
             records.add(new JournalRecord.Opened(c));
+            if (c.endedWith() != null) {
+                records.add(new JournalRecord.Finished(c.callId(), c.endedWith()));
+            }
         }
+        return records;
+    }
+
+    /** Replaces the file with the live calls only, forced, and appends to the new one. Append lock held (or open). */
+    private void rewrite() throws IOException {
+        List<JournalRecord> records = liveRecords();
         long length = JournalFile.replace(file, records);
         FileChannel old = channel;
         try {

@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * The journal's on-disk format: an 8-byte header ({@code "SBJ1"} and a 4-byte version, 1), then frames of
+ * The journal's on-disk format: an 8-byte header ({@code "SBJ1"} and a 4-byte version), then frames of
  * {@code [4-byte payload length][4-byte CRC32 of the payload][payload]}, big-endian, each payload a
- * {@link JournalRecord}.
+ * {@link JournalRecord}. Version 2 (written since the {@code finished} record, type 4) differs from version 1 only by
+ * that record type: both are read, and a file is written (rewritten at open) as version 2, so a server older than
+ * version 2 refuses the file (its header) instead of cutting it at the first record it does not know.
  *
  * <p>Reading stops at the first frame that is short, has an impossible length, a CRC that does not match or a
  * payload that does not decode: a crash can only tear the tail of an append-only file, so everything before that
@@ -28,7 +30,10 @@ import java.util.zip.CRC32;
  */
 final class JournalFile {
     static final int MAGIC = 0x53424A31; // "SBJ1"
-    static final int VERSION = 1;
+    /** The version written. */
+    static final int VERSION = 2;
+    /** The oldest version read. */
+    static final int OLDEST_VERSION = 1;
     static final int HEADER_BYTES = 8;
     static final int FRAME_OVERHEAD = 8;
     /** No real record comes near this; a larger length is a torn or corrupt frame. */
@@ -58,6 +63,8 @@ final class JournalFile {
                     case JournalRecord.Participants(String id, List<String> ids) -> calls.computeIfPresent(id,
                             (k, c) -> c.withParticipants(ids));
                     case JournalRecord.Ended(String id) -> calls.remove(id);
+                    case JournalRecord.Finished(String id, JournaledEnd why) -> calls.computeIfPresent(id,
+                            (k, c) -> c.endedWith(why));
                 }
             }
             return new ArrayList<>(calls.values());
@@ -81,7 +88,11 @@ final class JournalFile {
             return new Contents(List.of(), 0, 0); // holds nothing: refusing it would save nothing
         }
         ByteBuffer buf = ByteBuffer.wrap(all);
-        if (all.length < HEADER_BYTES || buf.getInt() != MAGIC || buf.getInt() != VERSION) {
+        if (all.length < HEADER_BYTES || buf.getInt() != MAGIC) {
+            throw new ForeignFile(file, all.length);
+        }
+        int version = buf.getInt();
+        if (version < OLDEST_VERSION || version > VERSION) {
             throw new ForeignFile(file, all.length);
         }
         List<JournalRecord> records = new ArrayList<>();
@@ -107,10 +118,14 @@ final class JournalFile {
         return new Contents(records, valid, all.length);
     }
 
-    /** The file is not a version-1 journal (its header says otherwise): another program's, a newer version's, or damaged. */
+    /**
+     * The file is not a journal of a version this server reads (its header says otherwise): another program's, a newer
+     * version's, or damaged.
+     */
     static final class ForeignFile extends IOException {
         ForeignFile(Path file, long length) {
-            super("not a Switchboard call journal (version " + VERSION + "): " + file + " (" + length + " bytes)");
+            super("not a Switchboard call journal (version " + OLDEST_VERSION + " to " + VERSION + "): " + file
+                    + " (" + length + " bytes)");
         }
     }
 

@@ -14,12 +14,15 @@ import java.util.List;
 
 /**
  * One entry of the journal, and its payload encoding: a type byte, then strings as a 4-byte big-endian length and
- * UTF-8 bytes, lists as a 4-byte count and strings. Framing (length, CRC) is {@link JournalFile}'s business.
+ * UTF-8 bytes, lists as a 4-byte count and strings, numbers as 4 bytes. Types 1–3 are version 1's; version 2 adds
+ * type 4 ({@link Finished}). Framing (length, CRC) is {@link JournalFile}'s business.
  */
 sealed interface JournalRecord {
     byte OPENED = 1;
     byte PARTICIPANTS = 2;
     byte ENDED = 3;
+    /** Version 2 on: the call ended for a reason its bot has not heard yet. */
+    byte FINISHED = 4;
     /** No string or list in a record may be longer than this (a payload is bounded by {@link JournalFile#MAX_PAYLOAD}). */
     int MAX_ITEMS = 10_000;
 
@@ -31,8 +34,12 @@ sealed interface JournalRecord {
     record Participants(String callId, List<String> participantIds) implements JournalRecord {
     }
 
-    /** A call ended. */
+    /** A call ended and its bot heard so: the journal forgets it. */
     record Ended(String callId) implements JournalRecord {
+    }
+
+    /** A call ended for {@code why}, which its bot has not heard yet: a restart announces that reason. */
+    record Finished(String callId, JournaledEnd why) implements JournalRecord {
     }
 
     default byte[] encode() {
@@ -55,6 +62,13 @@ sealed interface JournalRecord {
                 case Ended(String callId) -> {
                     out.writeByte(ENDED);
                     writeString(out, callId);
+                }
+                case Finished(String callId, JournaledEnd why) -> {
+                    out.writeByte(FINISHED);
+                    writeString(out, callId);
+                    out.writeInt(why.code());
+                    out.writeInt(why.subcode());
+                    writeString(out, why.message());
                 }
             }
         } catch (IOException e) {
@@ -83,6 +97,12 @@ sealed interface JournalRecord {
             }
             case PARTICIPANTS -> new Participants(readString(in), readList(in));
             case ENDED -> new Ended(readString(in));
+            case FINISHED -> {
+                String callId = readString(in);
+                int code = in.readInt();
+                int subcode = in.readInt();
+                yield new Finished(callId, new JournaledEnd(code, subcode, readString(in)));
+            }
             default -> throw new IOException("unknown record type");
         };
         if (in.available() != 0) {

@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param callbackUri     where the bot's notifications go
  * @param myParticipantId the bot's own participant id
  * @param participantIds  every participant's id in the call, the bot's included, in join order
+ * @param endedWith       why the call ended, if it ended before its bot heard so ({@link CallJournal#callFinished});
+ *                        null while it is live
  */
 public record JournaledCall(String callId, String callChainId, String tenantId, String appId, URI callbackUri,
-                            String myParticipantId, List<String> participantIds) {
+                            String myParticipantId, List<String> participantIds, JournaledEnd endedWith) {
+    /** A live call. */
+    public JournaledCall(String callId, String callChainId, String tenantId, String appId, URI callbackUri,
+                         String myParticipantId, List<String> participantIds) {
+        this(callId, callChainId, tenantId, appId, callbackUri, myParticipantId, participantIds, null);
+    }
+
     public JournaledCall {
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(callChainId, "callChainId");
@@ -30,6 +38,11 @@ public record JournaledCall(String callId, String callChainId, String tenantId, 
 
     /** The same call with another set of participants. */
     public JournaledCall withParticipants(List<String> ids) {
-        return new JournaledCall(callId, callChainId, tenantId, appId, callbackUri, myParticipantId, ids);
+        return new JournaledCall(callId, callChainId, tenantId, appId, callbackUri, myParticipantId, ids, endedWith);
+    }
+
+    /** The same call, ended for {@code why} before its bot heard so. */
+    public JournaledCall endedWith(JournaledEnd why) {
+        return new JournaledCall(callId, callChainId, tenantId, appId, callbackUri, myParticipantId, participantIds, why);
     }
 }

@@ -15,9 +15,15 @@ import java.util.function.Consumer;
  * a start packet (marker set) and updates with a growing duration, all with the event's start timestamp, then
  * {@link #END_REPEATS} identical end packets (§2.5.1.4); then the gap the sender asked for, in whole frames.
  *
- * <p>Threads: {@link #enqueue} and {@link #cancel} from any thread (lock-free queue); {@link #nextPacket} and
- * {@link #skipFrame} on the stream's sending thread (the room's mixer thread) only, allocating nothing. Completions
- * run on the given executor, never on the sending thread's call stack when that is the mixer.
+ * <p>Every sequence has an owner (the bot call that asked for it): {@link #stop} ends one owner's sequences and
+ * leaves the others' queued, so a bot that leaves a call takes its tones with it while another bot's go on. A tone
+ * under way when its sequence is stopped is not cut off mid-event: its end packets go out at once (with the duration
+ * sent so far, §2.5.1.4), so the peer never hears a key held down.
+ *
+ * <p>Threads: {@link #enqueue}, {@link #stop} and {@link #cancel} from any thread (lock-free queues; a stop is applied
+ * by the sending thread at its next frame); {@link #nextPacket} and {@link #skipFrame} on the stream's sending thread
+ * (the room's mixer thread) only, allocating nothing. Completions run on the given executor, never on the sending
+ * thread's call stack when that is the mixer.
  */
 public final class DtmfSender {
     /** Frames per tone before the end packets: 5 × 20 ms = 100 ms of tone, then the end packets. */
@@ -25,13 +31,28 @@ public final class DtmfSender {
     /** How many times the end packet is sent (RFC 4733 §2.5.1.4 recommends three). */
     public static final int END_REPEATS = 3;
 
-    private record Job(DtmfTone[] tones, int gapFrames, Consumer<Boolean> whenDone) {
+    /** How a sequence ended, declared from best to worst (a sequence sent to several legs takes its worst). */
+    public enum Outcome {
+        /** The last tone's end packets went out. */
+        SENT,
+        /** The stream closed first. */
+        CLOSED,
+        /** Its owner's sequences were stopped ({@link #stop}) first. */
+        STOPPED
+    }
+
+    private record Job(String owner, DtmfTone[] tones, int gapFrames, Consumer<Outcome> whenDone) {
+        boolean ownedBy(String who) {
+            return owner != null && owner.equals(who);
+        }
     }
 
     private final int payloadType;
     private final int samplesPerFrame;
     private final Executor completions;
     private final ConcurrentLinkedQueue<Job> queue = new ConcurrentLinkedQueue<>();
+    /** Owners whose sequences end, handed to the sending thread (applied at its next frame). */
+    private final ConcurrentLinkedQueue<String> stops = new ConcurrentLinkedQueue<>();
     private volatile boolean cancelled;
     // sending thread only
     private Job job;
@@ -40,6 +61,10 @@ public final class DtmfSender {
     private int frame;
     private int gapLeft;
     private int eventTimestamp;
+    /** Frames of the current tone before its end packets: {@link #TONE_FRAMES}, fewer once it was stopped. */
+    private int toneFrames = TONE_FRAMES;
+    /** The current sequence was stopped: it ends after the current tone's end packets. */
+    private boolean stopping;
 
     /**
      * @param payloadType     the negotiated telephone-event payload type
@@ -53,14 +78,24 @@ public final class DtmfSender {
     }
 
     /**
-     * Queues tones to send, after any queued before, with {@code gapMillis} of audio between two tones.
-     * {@code whenDone} hears true once the last end packet went out, false if the stream closed first.
+     * Queues {@code owner}'s tones (owner may be null: no particular bot) to send, after any queued before, with
+     * {@code gapMillis} of audio between two tones. {@code whenDone} hears how the sequence ended, once.
      */
-    public void enqueue(List<DtmfTone> tones, int gapMillis, Consumer<Boolean> whenDone) {
+    public void enqueue(String owner, List<DtmfTone> tones, int gapMillis, Consumer<Outcome> whenDone) {
         int gap = Math.max(0, (gapMillis + 19) / 20);
-        queue.add(new Job(tones.toArray(new DtmfTone[0]), gap, whenDone));
+        queue.add(new Job(owner, tones.toArray(new DtmfTone[0]), gap, whenDone));
         if (cancelled) {
             cancel();
+        }
+    }
+
+    /**
+     * Ends every sequence {@code owner} queued so far (they hear {@link Outcome#STOPPED}); other owners' sequences go
+     * on. Applied at the sending thread's next frame: a tone under way sends its end packets first. Any thread.
+     */
+    public void stop(String owner) {
+        if (owner != null) {
+            stops.add(owner);
         }
     }
 
@@ -82,7 +117,7 @@ public final class DtmfSender {
             eventTimestamp = writer.nextTimestamp();
         }
         boolean end = step == 2;
-        int duration = Math.min(frame, TONE_FRAMES) * samplesPerFrame;
+        int duration = Math.min(frame, toneFrames) * samplesPerFrame;
         writer.writeHeader(buf, payloadType, eventTimestamp, frame == 1);
         TelephoneEvent.write(buf, RtpPacket.HEADER_BYTES, job.tones()[toneIndex].code(), end,
                 TelephoneEvent.SEND_VOLUME, duration);
@@ -97,22 +132,50 @@ public final class DtmfSender {
         }
     }
 
-    /** The stream closed: every queued and unfinished sequence hears false. Any thread, after the last frame. */
+    /** The stream closed: every queued and unfinished sequence hears CLOSED. Any thread, after the last frame. */
     public void cancel() {
         cancelled = true;
+        stops.clear();
         Job j;
         while ((j = queue.poll()) != null) {
-            finish(j, false);
+            finish(j, Outcome.CLOSED);
         }
         Job current = job;
         job = null;
         if (current != null) {
-            finish(current, false);
+            finish(current, Outcome.CLOSED);
+        }
+    }
+
+    /** Applies the stops handed over since the last frame. Sending thread. */
+    private void applyStops() {
+        String owner;
+        while ((owner = stops.poll()) != null) {
+            for (java.util.Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+                Job j = it.next();
+                if (j.ownedBy(owner)) {
+                    it.remove();
+                    finish(j, Outcome.STOPPED);
+                }
+            }
+            if (job != null && job.ownedBy(owner) && !stopping) {
+                if (frame == 0 || gapLeft > 0) {
+                    Job done = job;
+                    job = null;
+                    finish(done, Outcome.STOPPED);
+                } else {
+                    stopping = true;
+                    toneFrames = Math.min(toneFrames, frame + 1); // the next packet is the first end packet
+                }
+            }
         }
     }
 
     /** What this frame is: 0 audio (idle or gap), 1 a tone packet, 2 an end packet. Advances {@link #frame}. */
     private int step() {
+        if (!stops.isEmpty()) {
+            applyStops();
+        }
         if (job == null) {
             job = queue.poll();
             if (job == null) {
@@ -121,6 +184,8 @@ public final class DtmfSender {
             toneIndex = 0;
             frame = 0;
             gapLeft = 0;
+            toneFrames = TONE_FRAMES;
+            stopping = false;
             if (job.tones().length == 0) {
                 finishCurrent();
                 return 0;
@@ -131,16 +196,22 @@ public final class DtmfSender {
             return 0;
         }
         frame++;
-        return frame < TONE_FRAMES ? 1 : 2;
+        return frame < toneFrames ? 1 : 2;
     }
 
     private void afterFrame() {
-        if (frame < TONE_FRAMES - 1 + END_REPEATS) {
+        if (frame < toneFrames - 1 + END_REPEATS) {
             return;
         }
         frame = 0;
+        toneFrames = TONE_FRAMES;
         toneIndex++;
-        if (toneIndex < job.tones().length) {
+        if (stopping) {
+            stopping = false;
+            Job done = job;
+            job = null;
+            finish(done, Outcome.STOPPED);
+        } else if (toneIndex < job.tones().length) {
             gapLeft = job.gapFrames();
         } else {
             finishCurrent();
@@ -150,10 +221,10 @@ public final class DtmfSender {
     private void finishCurrent() {
         Job done = job;
         job = null;
-        finish(done, true);
+        finish(done, Outcome.SENT);
     }
 
-    private void finish(Job j, boolean sent) {
-        completions.execute(() -> j.whenDone().accept(sent));
+    private void finish(Job j, Outcome outcome) {
+        completions.execute(() -> j.whenDone().accept(outcome));
     }
 }

@@ -33,12 +33,22 @@ public interface MediaLeg extends AutoCloseable {
     }
 
     /**
-     * Sends key presses to the leg's peer as RFC 4733 telephone-events, after any queued before, with
-     * {@code gapMillis} between two tones; returns at once. {@code whenDone} hears (on the media's DTMF thread) true
-     * once the last end packet went out, false if nothing could be sent (no telephone-event negotiated, leg closed).
+     * Sends {@code owner}'s key presses (owner: the bot call that asked) to the leg's peer as RFC 4733
+     * telephone-events, after any queued before, with {@code gapMillis} between two tones; returns at once.
+     * {@code whenDone} hears (on the media's DTMF thread) {@link DtmfSender.Outcome#SENT} once the last end packet went
+     * out, {@code CLOSED} if nothing more could be sent (no telephone-event negotiated, leg closed), {@code STOPPED}
+     * after {@link #stopDtmf} for its owner.
      */
-    default void sendDtmf(java.util.List<DtmfTone> tones, int gapMillis, java.util.function.Consumer<Boolean> whenDone) {
-        whenDone.accept(false);
+    default void sendDtmf(String owner, java.util.List<DtmfTone> tones, int gapMillis,
+                          java.util.function.Consumer<DtmfSender.Outcome> whenDone) {
+        whenDone.accept(DtmfSender.Outcome.CLOSED);
+    }
+
+    /**
+     * Ends the sequences {@code owner} queued on this leg (a tone under way sends its end packets first); other
+     * owners' sequences go on. Returns at once; any thread.
+     */
+    default void stopDtmf(String owner) {
     }
 
     /**

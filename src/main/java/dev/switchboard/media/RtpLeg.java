@@ -202,15 +202,24 @@ public final class RtpLeg implements MediaLeg {
     }
 
     @Override
-    public void sendDtmf(java.util.List<DtmfTone> tones, int gapMillis, java.util.function.Consumer<Boolean> whenDone) {
+    public void sendDtmf(String owner, java.util.List<DtmfTone> tones, int gapMillis,
+                         java.util.function.Consumer<DtmfSender.Outcome> whenDone) {
         DtmfSender out = sender == null ? null : sender.dtmf();
         if (out == null || closed) {
-            room.dtmfTask(() -> whenDone.accept(false));
+            room.dtmfTask(() -> whenDone.accept(DtmfSender.Outcome.CLOSED));
             return;
         }
-        out.enqueue(tones, gapMillis, whenDone);
+        out.enqueue(owner, tones, gapMillis, whenDone);
         if (closed) {
             out.cancel(); // released while we queued: nobody will send it
+        }
+    }
+
+    @Override
+    public void stopDtmf(String owner) {
+        DtmfSender out = sender == null ? null : sender.dtmf();
+        if (out != null) {
+            out.stop(owner);
         }
     }
 

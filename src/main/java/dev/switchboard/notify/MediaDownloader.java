@@ -86,26 +86,43 @@ public final class MediaDownloader implements AutoCloseable {
         }
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
+        while (true) { // again when its slot was taken back for another tenant (DownloadSlots)
+            DownloadSlots.Slot slot = slot(tenantId, uri, deadline);
+            long waited = System.nanoTime() - start;
+            try {
+                return download(uri, verdict, hold, waited, deadline, slot);
+            } catch (java.util.concurrent.CancellationException taken) {
+                if (!slot.revoked()) {
+                    throw refuse(uri, "the download was interrupted");
+                }
+            } finally {
+                slots.release(slot);
+            }
+        }
+    }
+
+    /** A download slot by {@code deadline}. @throws SwitchboardException BAD_REQUEST when none came free in time */
+    private DownloadSlots.Slot slot(String tenantId, URI uri, long deadline) {
         try {
-            if (!slots.acquire(tenantId, deadline)) {
+            DownloadSlots.Slot slot = slots.acquireSlot(tenantId, deadline);
+            if (slot == null) {
                 throw refuse(uri, "it was not downloaded within " + timeout.toSeconds() + " s: it waited all that time"
                         + " for a download slot (the server downloads at most " + slots.limit() + " media files at once)");
             }
+            return slot;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw refuse(uri, "the download was interrupted");
         }
-        long waited = System.nanoTime() - start;
-        try {
-            return download(uri, verdict, hold, waited, deadline);
-        } finally {
-            slots.release(tenantId);
-        }
     }
 
-    /** The download itself, holding a slot: connect, send, read, all by {@code deadline}. */
+    /**
+     * The download itself, holding {@code slot}: connect, send, read, all by {@code deadline}.
+     *
+     * @throws java.util.concurrent.CancellationException when the slot was taken back before the server answered
+     */
     private byte[] download(URI uri, CallbackUriPolicy.Verdict verdict, java.util.function.LongConsumer hold,
-                            long waited, long deadline) {
+                            long waited, long deadline, DownloadSlots.Slot slot) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw notInTime(uri, waited);
@@ -118,12 +135,18 @@ public final class MediaDownloader implements AutoCloseable {
             builder.header("Host", connect.hostHeader());
         }
         CompletableFuture<HttpResponse<byte[]>> sent = clients.forAttempt(connect, uri.getHost())
-                .sendAsync(builder.build(), info -> info.statusCode() == 200
-                        ? new LimitedBody(maxBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1), hold)
-                        : HttpResponse.BodySubscribers.replacing(null));
+                .sendAsync(builder.build(), info -> {
+                    slot.answered();
+                    return info.statusCode() == 200
+                            ? new LimitedBody(maxBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1), hold)
+                            : HttpResponse.BodySubscribers.replacing(null);
+                });
+        slot.cancelWith(() -> sent.cancel(true));
         HttpResponse<byte[]> response;
         try {
             response = sent.get(left, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e; // its slot was taken back: get() queues it again
         } catch (TimeoutException e) {
             sent.cancel(true);
             throw notInTime(uri, waited);
@@ -132,6 +155,9 @@ public final class MediaDownloader implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw refuse(uri, "the download was interrupted");
         } catch (ExecutionException e) {
+            if (slot.revoked()) { // the client may fail the exchange it was told to cancel
+                throw new java.util.concurrent.CancellationException("download slot taken back");
+            }
             Throwable cause = e.getCause();
             while (cause.getCause() != null && !(cause instanceof TooLarge) && !(cause instanceof SwitchboardException)) {
                 cause = cause.getCause();

@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * The node's call journal, with one change: a call's end is written only once its bot heard everything about the
  * call (its {@code terminated} delivered, or given up after its TTL). Until then a crash, or a stop whose 10 s of
- * delivery ran out, leaves the call in the journal and the next start tells the bot the call is over (500/9001), as
- * for a call that was live: the bot hears of the end at least once. The engine calls it, like any journal, with the
+ * delivery ran out, leaves the call in the journal, with the reason it ended ({@link #callFinished}), and the next
+ * start tells the bot the call is over with that reason (a call that was live: 500/9001): the bot hears of the end at
+ * least once. The engine calls it, like any journal, with the
  * call's conference lock held and after the {@code terminated} was queued; the end is then appended at once (nothing
  * left to deliver) or later on a notifier thread. See docs/durability.md.
  */
@@ -46,6 +47,12 @@ final class EndsOnceHeard implements CallJournal {
     @Override
     public void callEnded(String callId) {
         bots.whenSettled(callId, () -> journal.callEnded(callId));
+    }
+
+    /** Kept until the bot heard the end ({@link #callEnded} above writes it then); a restart announces {@code why}. */
+    @Override
+    public void callFinished(String callId, dev.switchboard.journal.JournaledEnd why) {
+        journal.callFinished(callId, why);
     }
 
     @Override

@@ -69,6 +69,9 @@ final class IvrWiring implements AutoCloseable {
                 .description("prompt downloads waiting for a download slot now").register(metrics);
         FunctionCounter.builder("switchboard.ivr.prompt.downloads.slot.timeouts", slots, DownloadSlots::gaveUp)
                 .description("prompt downloads that failed because no download slot came free in time").register(metrics);
+        FunctionCounter.builder("switchboard.ivr.prompt.downloads.slots.taken.back", slots, DownloadSlots::takenBack)
+                .description("download slots taken back from a stalled download for another tenant's (docs/ivr-media.md)")
+                .register(metrics);
     }
 
     /** Whether recording {@code id} is kept on this node. */

@@ -268,7 +268,7 @@ public final class Softphone implements AutoCloseable {
         if (dtmf == null) {
             throw new IllegalStateException("the server's SDP answer has no telephone-event: DTMF cannot be sent");
         }
-        dtmf.enqueue(tones, gapMillis, whenSent);
+        dtmf.enqueue(null, tones, gapMillis, outcome -> whenSent.accept(outcome == DtmfSender.Outcome.SENT));
     }
 
     /** The DTMF keys of a string such as {@code 1234#}. */

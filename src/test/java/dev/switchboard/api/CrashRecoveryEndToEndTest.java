@@ -227,7 +227,8 @@ class CrashRecoveryEndToEndTest {
 
     /**
      * SIGTERM ends every call and delivers for up to 10 s: a bot whose webhook was down all that time did not hear its
-     * call end, so the next start tells it (500/9001); a bot that heard it is not told again.
+     * call end, so the next start tells it, with the reason the call ended with (503/0, the stop); a bot that heard it
+     * is not told again.
      */
     @Test
     void aGracefulStopWhoseEndABotDidNotHearIsAnnouncedAtTheNextStart(@TempDir Path dataDir) throws Exception {
@@ -255,9 +256,14 @@ class CrashRecoveryEndToEndTest {
             int downBefore = down.received().size();
             int upBefore = up.received().size();
             try (ServerProcess second = ServerProcess.start(dataDir)) {
-                JsonNode terminated = down.awaitItem(i -> isCall(i, unheard) && i.path("changeType").asText().equals("deleted")
-                        && i.at("/resourceData/resultInfo/subcode").asInt() == 9001, Duration.ofSeconds(15));
+                org.awaitility.Awaitility.await("the restarted server tells the bot its call ended")
+                        .atMost(Duration.ofSeconds(15)).until(() -> down.received().size() > downBefore);
+                JsonNode terminated = down.received().get(downBefore).json().path("value").get(0);
+                assertThat(isCall(terminated, unheard)).isTrue();
                 assertThat(terminated.at("/resourceData/state").asText()).isEqualTo("terminated");
+                assertThat(terminated.at("/resourceData/resultInfo/code").asInt())
+                        .as("the reason it ended with (the stop), kept in the journal").isEqualTo(503);
+                assertThat(terminated.at("/resourceData/resultInfo/subcode").asInt()).isZero();
                 assertThat(second.output()).filteredOn(l -> l.contains("call lost in a crash")).singleElement()
                         .satisfies(l -> assertThat(l).contains("callId=" + unheard));
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))

@@ -125,8 +125,8 @@ class DtmfReceiverTest {
     void theSenderWritesRfc4733PacketsThatTheReceiverDecodesOncePerTone() {
         RtpStreamWriter stream = new RtpStreamWriter(0, 160);
         DtmfSender sender = new DtmfSender(PT, 160, Runnable::run);
-        List<Boolean> done = new ArrayList<>();
-        sender.enqueue(List.of(DtmfTone.TONE1, DtmfTone.STAR, DtmfTone.D), 40, done::add);
+        List<DtmfSender.Outcome> done = new ArrayList<>();
+        sender.enqueue(null, List.of(DtmfTone.TONE1, DtmfTone.STAR, DtmfTone.D), 40, done::add);
         byte[] buf = new byte[200];
         List<byte[]> sent = new ArrayList<>();
         int audioFrames = 0;
@@ -142,7 +142,7 @@ class DtmfReceiverTest {
         }
         int perTone = DtmfSender.TONE_FRAMES - 1 + DtmfSender.END_REPEATS;
         assertThat(sent).hasSize(3 * perTone);
-        assertThat(done).containsExactly(true);
+        assertThat(done).containsExactly(DtmfSender.Outcome.SENT);
         assertThat(audioFrames).as("two 40 ms gaps plus the frames after the last tone").isEqualTo(40 - 3 * perTone);
         int previousSeq = -1;
         for (int t = 0; t < 3; t++) {
@@ -178,13 +178,53 @@ class DtmfReceiverTest {
     @Test
     void aCancelledSenderTellsEverySequenceItWasNotSent() {
         DtmfSender sender = new DtmfSender(PT, 960, Runnable::run);
-        List<Boolean> done = new ArrayList<>();
-        sender.enqueue(List.of(DtmfTone.TONE0), 0, done::add);
-        sender.enqueue(List.of(DtmfTone.TONE9), 0, done::add);
+        List<DtmfSender.Outcome> done = new ArrayList<>();
+        sender.enqueue(null, List.of(DtmfTone.TONE0), 0, done::add);
+        sender.enqueue(null, List.of(DtmfTone.TONE9), 0, done::add);
         sender.nextPacket(new byte[64], new RtpStreamWriter(111, 960));
         sender.cancel();
-        assertThat(done).containsExactly(false, false);
-        sender.enqueue(List.of(DtmfTone.A), 0, done::add);
-        assertThat(done).containsExactly(false, false, false);
+        assertThat(done).containsExactly(DtmfSender.Outcome.CLOSED, DtmfSender.Outcome.CLOSED);
+        sender.enqueue(null, List.of(DtmfTone.A), 0, done::add);
+        assertThat(done).containsExactly(DtmfSender.Outcome.CLOSED, DtmfSender.Outcome.CLOSED, DtmfSender.Outcome.CLOSED);
+    }
+
+    @Test
+    void stoppingOneOwnerEndsItsToneWithEndPacketsAndTheOtherOwnersTonesFollow() {
+        RtpStreamWriter stream = new RtpStreamWriter(0, 160);
+        DtmfSender sender = new DtmfSender(PT, 160, Runnable::run);
+        List<String> done = new ArrayList<>();
+        sender.enqueue("leaving-bot", List.of(DtmfTone.TONE1, DtmfTone.TONE2, DtmfTone.TONE3), 0, o -> done.add("leaving " + o));
+        sender.enqueue("staying-bot", List.of(DtmfTone.TONE9), 0, o -> done.add("staying " + o));
+        sender.enqueue("leaving-bot", List.of(DtmfTone.TONE4), 0, o -> done.add("leaving-queued " + o));
+        byte[] buf = new byte[200];
+        List<byte[]> sent = new ArrayList<>();
+        for (int frame = 0; frame < 2; frame++) { // two frames of tone1: start and one update
+            sent.add(java.util.Arrays.copyOf(buf, sender.nextPacket(buf, stream)));
+        }
+        sender.stop("leaving-bot");
+        for (int frame = 0; frame < 30; frame++) {
+            int n = sender.nextPacket(buf, stream);
+            if (n == 0) {
+                stream.writeNextHeader(buf);
+                continue;
+            }
+            sent.add(java.util.Arrays.copyOf(buf, n));
+        }
+        int perTone = DtmfSender.TONE_FRAMES - 1 + DtmfSender.END_REPEATS;
+        assertThat(sent).as("tone1 cut short: 2 tone packets + 3 end packets, then tone9 whole").hasSize(2 + 3 + perTone);
+        for (int i = 0; i < 5; i++) {
+            byte[] p = sent.get(i);
+            assertThat(TelephoneEvent.event(p, 12)).isEqualTo(1);
+            assertThat(TelephoneEvent.end(p, 12)).isEqualTo(i >= 2);
+            assertThat(TelephoneEvent.duration(p, 12)).isEqualTo(Math.min(i + 1, 3) * 160);
+        }
+        for (int i = 5; i < sent.size(); i++) {
+            assertThat(TelephoneEvent.event(sent.get(i), 12)).as("the other owner's tone").isEqualTo(9);
+        }
+        assertThat(done).containsExactly("leaving-queued STOPPED", "leaving STOPPED", "staying SENT");
+        for (byte[] p : sent) {
+            feed(p);
+        }
+        assertThat(heard).containsExactly(DtmfTone.TONE1, DtmfTone.TONE9);
     }
 }

@@ -14,7 +14,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Who gets a freed download slot: among one tenant's waiting downloads the first that came (as the fair semaphore
- * did); between tenants, the tenant holding the fewest slots, whatever came first.
+ * did); between tenants, the tenant holding the fewest slots, whatever came first. And which slot is taken back from
+ * a stalled download for a tenant holding two fewer.
  */
 class DownloadSlotsTenantsTest {
     private static final long LONG = TimeUnit.SECONDS.toNanos(30);
@@ -74,5 +75,48 @@ class DownloadSlotsTenantsTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void theNewestStalledSlotOfTheLargestHolderIsTakenBackForATenantHoldingTwoFewerButNotAnAnsweredOne() throws Exception {
+        DownloadSlots slots = new DownloadSlots(3);
+        List<String> cancelled = new CopyOnWriteArrayList<>();
+        DownloadSlots.Slot oldest = slots.acquireSlot("a", System.nanoTime() + LONG);
+        DownloadSlots.Slot middle = slots.acquireSlot("a", System.nanoTime() + LONG);
+        DownloadSlots.Slot answered = slots.acquireSlot("a", System.nanoTime() + LONG);
+        oldest.cancelWith(() -> cancelled.add("oldest"));
+        middle.cancelWith(() -> cancelled.add("middle"));
+        answered.cancelWith(() -> cancelled.add("answered"));
+        answered.answered(); // its server answered: reading its body, never taken back
+
+        CompletableFuture<DownloadSlots.Slot> b = CompletableFuture.supplyAsync(() -> {
+            try {
+                return slots.acquireSlot("b", System.nanoTime() + LONG);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !cancelled.isEmpty());
+        assertThat(cancelled).containsExactly("middle");
+        assertThat(middle.revoked()).isTrue();
+        assertThat(slots.takenBack()).isEqualTo(1);
+        assertThat(b).as("b waits until the download gives its slot back").isNotDone();
+        slots.release(middle);
+        DownloadSlots.Slot bs = b.get(10, TimeUnit.SECONDS);
+        assertThat(slots.heldBy("b")).isEqualTo(1);
+
+        // a now holds 2 (oldest stalled, answered), b 1, c none: a's stalled one is taken back for c
+        CompletableFuture<Boolean> c = CompletableFuture.supplyAsync(() -> acquire(slots, "c"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.size() == 2);
+        assertThat(cancelled).containsExactly("middle", "oldest");
+        slots.release(oldest);
+        assertThat(c.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(slots.takenBack()).isEqualTo(2);
+
+        // now a 1 (answered), b 1, c 1: nothing is taken back for another b
+        assertThat(slots.acquireSlot("b", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500))).isNull();
+        assertThat(cancelled).hasSize(2);
+        slots.release(bs);
+        slots.release(answered);
     }
 }
