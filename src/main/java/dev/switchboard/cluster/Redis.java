@@ -13,6 +13,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,14 +54,11 @@ public final class Redis implements AutoCloseable {
      * primary's; the Sentinels are asked without one).
      */
     public static Redis connect(String uri) {
+        check(uri);
         if (uri.startsWith(SENTINEL_SCHEME + "://")) {
             return connectSentinels(uri);
         }
         URI u = URI.create(uri);
-        if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme()) || u.getHost() == null) {
-            throw new IllegalArgumentException("--redis must be redis://host:port[/db], rediss://… or "
-                    + SENTINEL_SCHEME + "://host:port[,host:port]/primaryName[/db], not " + uri);
-        }
         DefaultJedisClientConfig.Builder config = clientConfig().ssl("rediss".equals(u.getScheme()));
         credentials(config, u.getRawUserInfo());
         String path = u.getPath();
@@ -77,14 +75,73 @@ public final class Redis implements AutoCloseable {
         }
     }
 
-    private static Redis connectSentinels(String uri) {
+    /**
+     * Checks the form of a {@code --redis} URI without connecting; the message of the {@link IllegalArgumentException}
+     * it throws names the URI with its credentials written {@code ***} ({@link #redacted}).
+     */
+    public static void check(String uri) {
+        if (uri.startsWith(SENTINEL_SCHEME + "://")) {
+            checkSentinels(uri);
+            return;
+        }
+        URI u;
+        try {
+            u = new URI(uri);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("--redis is not a valid URI (" + e.getReason() + "): " + redacted(uri));
+        }
+        if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException("--redis must be redis://host:port[/db], rediss://… or "
+                    + SENTINEL_SCHEME + "://host:port[,host:port]/primaryName[/db], not " + redacted(uri));
+        }
+        String path = u.getPath();
+        if (path != null && path.length() > 1) {
+            checkDatabase(path.substring(1), uri);
+        }
+    }
+
+    private static void checkSentinels(String uri) {
         String rest = uri.substring(SENTINEL_SCHEME.length() + 3);
-        int slash = rest.indexOf('/');
+        int slash = rest.indexOf('/', Math.max(0, rest.lastIndexOf('@')));
         String authority = slash < 0 ? rest : rest.substring(0, slash);
         String[] path = slash < 0 ? new String[0] : rest.substring(slash + 1).split("/");
         if (path.length < 1 || path.length > 2 || path[0].isEmpty()) {
-            throw new IllegalArgumentException("--redis " + SENTINEL_SCHEME + "://host:port[,host:port]/primaryName[/db] names no primary: " + uri);
+            throw new IllegalArgumentException("--redis " + SENTINEL_SCHEME + "://host:port[,host:port]/primaryName[/db] names no primary: "
+                    + redacted(uri));
         }
+        if (path.length == 2 && !path[1].isEmpty()) {
+            checkDatabase(path[1], uri);
+        }
+        String hosts = authority.substring(authority.lastIndexOf('@') + 1);
+        for (String hp : hosts.split(",")) {
+            int colon = hp.lastIndexOf(':');
+            if (colon >= 0 && !hp.substring(colon + 1).matches("[0-9]{1,5}")) {
+                throw new IllegalArgumentException("--redis names a Sentinel with a bad port: " + redacted(uri));
+            }
+        }
+        if (hosts.isBlank()) {
+            throw new IllegalArgumentException("--redis " + SENTINEL_SCHEME + "://… names no Sentinel: " + redacted(uri));
+        }
+    }
+
+    private static void checkDatabase(String db, String uri) {
+        if (!db.matches("[0-9]{1,5}")) {
+            throw new IllegalArgumentException("--redis names a database that is not a number: " + redacted(uri));
+        }
+    }
+
+    /** The URI with its user and password, if it has any, written {@code ***}: for messages and logs. */
+    public static String redacted(String uri) {
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        return scheme < 0 || at < scheme ? uri : uri.substring(0, scheme + 3) + "***" + uri.substring(at);
+    }
+
+    private static Redis connectSentinels(String uri) {
+        String rest = uri.substring(SENTINEL_SCHEME.length() + 3);
+        int slash = rest.indexOf('/', Math.max(0, rest.lastIndexOf('@')));
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String[] path = slash < 0 ? new String[0] : rest.substring(slash + 1).split("/");
         DefaultJedisClientConfig.Builder config = clientConfig();
         int at = authority.lastIndexOf('@');
         if (at >= 0) {
@@ -104,7 +161,7 @@ public final class Redis implements AutoCloseable {
                     : new HostAndPort(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1))));
         }
         if (sentinels.isEmpty()) {
-            throw new IllegalArgumentException("--redis " + SENTINEL_SCHEME + "://… names no Sentinel: " + uri);
+            throw new IllegalArgumentException("--redis " + SENTINEL_SCHEME + "://… names no Sentinel: " + redacted(uri));
         }
         String primary = decode(path[0]);
         String display = "primary " + primary + " via Sentinels " + sentinels;

@@ -184,7 +184,7 @@ public final class MediaDownloader implements AutoCloseable {
             return "";
         }
         String to = response.headers().firstValue("Location")
-                .map(l -> ", a redirect to '" + (l.length() > 300 ? l.substring(0, 300) + "…" : l) + "'")
+                .map(l -> ", a redirect to '" + shown(l) + "'")
                 .orElse(", a redirect");
         return to + "; redirects are not followed: give the media's final URL";
     }
@@ -207,7 +207,27 @@ public final class MediaDownloader implements AutoCloseable {
 
     private static SwitchboardException refuse(URI uri, String why) {
         String sentence = why.endsWith(".") ? why.substring(0, why.length() - 1) : why;
-        return SwitchboardException.badRequest("The media at '" + uri + "' cannot be used: " + sentence + ".");
+        return SwitchboardException.badRequest("The media at '" + shown(uri.toString()) + "' cannot be used: " + sentence + ".");
+    }
+
+    /**
+     * A media URL as messages show it (the operation's resultInfo, the bot's notification, the dashboard): without its
+     * user and password and with its query written {@code ?…}, for a prompt's URL often carries its credentials there
+     * (a storage SAS token's {@code sig=}, a presigned URL's signature); at most 300 characters.
+     */
+    static String shown(String url) {
+        String shown = url;
+        int query = shown.indexOf('?');
+        if (query >= 0) {
+            shown = shown.substring(0, query) + "?…";
+        }
+        int scheme = shown.indexOf("://");
+        int authorityEnd = scheme < 0 ? -1 : shown.indexOf('/', scheme + 3);
+        int at = scheme < 0 ? -1 : shown.lastIndexOf('@', authorityEnd < 0 ? shown.length() : authorityEnd);
+        if (at > scheme) {
+            shown = shown.substring(0, scheme + 3) + "***" + shown.substring(at);
+        }
+        return shown.length() > 300 ? shown.substring(0, 300) + "…" : shown;
     }
 
     @Override

@@ -36,6 +36,9 @@ public record ClusterSettings(String redis, String nodeId, String nodeUrl, Durat
         if (terminatedRetention == null || terminatedRetention.toMillis() < 1000) {
             throw new IllegalArgumentException("--terminated-retention must be at least 1s");
         }
+        if (redis != null && !redis.isBlank()) {
+            dev.switchboard.cluster.Redis.check(redis); // its form, now: a bad one is a usage error, its password unechoed
+        }
         if (nodeId != null && !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("--node-id must be 1-64 of A-Z a-z 0-9 . _ -, was " + nodeId);
         }

@@ -30,7 +30,7 @@ final class HttpMetrics {
 
     /** A Javalin request logger: called once per request when it completes, with its duration in ms. */
     void record(Context ctx, Float millis) {
-        timers.computeIfAbsent(new Series(ctx.method().name(), route(ctx), ctx.statusCode()), this::register)
+        timers.computeIfAbsent(new Series(method(ctx), route(ctx), ctx.statusCode()), this::register)
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 
@@ -46,6 +46,15 @@ final class HttpMetrics {
                 .tag("status", Integer.toString(s.status()))
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
+    }
+
+    /** The methods HTTP defines (RFC 9110, and PATCH); any other, which a client may make up, is {@code other}. */
+    private static final java.util.Set<String> METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
+    private static String method(Context ctx) {
+        String method = ctx.method().name();
+        return METHODS.contains(method) ? method : "other";
     }
 
     private static String route(Context ctx) {

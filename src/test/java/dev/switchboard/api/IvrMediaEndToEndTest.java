@@ -302,6 +302,8 @@ class IvrMediaEndToEndTest {
         }
         List<Bad> bad = List.of(
                 new Bad(prompts.url("/missing.wav"), 8536, "answered 404"),
+                new Bad(prompts.url("/missing.wav") + "?sv=2024-08-04&sig=Sup3rSecretSig", 8536, "/missing.wav?…' cannot be used"),
+                new Bad("http://bot:Sup3rSecretSig@10.255.255.1/prompt.wav", 8536, "'http://***@10.255.255.1/prompt.wav'"),
                 new Bad(prompts.url("/text.txt"), 8535, "not a RIFF/WAVE file"),
                 new Bad(prompts.url("/moved/short.wav"), 8536, "answered 302, a redirect to '" + prompts.url("/short.wav")
                         + "'; redirects are not followed"),
@@ -318,7 +320,8 @@ class IvrMediaEndToEndTest {
             assertThat(done.path("status").asText()).as(b.uri()).isEqualTo("Failed");
             assertThat(done.path("resultInfo").path("subcode").asInt()).as(b.uri()).isEqualTo(b.subcode());
             assertThat(done.path("resultInfo").path("message").asText()).as(b.uri()).contains(b.says())
-                    .as("one sentence about the media, not the notifications' policy").doesNotContain("..", "notification");
+                    .as("one sentence about the media, not the notifications' policy").doesNotContain("..", "notification")
+                    .as("a URL's credentials (a SAS token's sig, a password) are not echoed").doesNotContain("Sup3rSecretSig");
         }
         // shape errors are 400 at once
         MediaPrompt noUri = new MediaPrompt();

@@ -38,6 +38,17 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void aBadRedisUriIsAUsageErrorThatNeverEchoesItsPassword() {
+        for (String uri : java.util.List.of("redis-sentinel://:Sup3rPw@127.0.0.1:26379", "http://:Sup3rPw@127.0.0.1:1",
+                "redis://:Sup3r Pw@127.0.0.1:1", "redis://:Sup3rPw@127.0.0.1:1/x", "redis://user:Sup3rPw@/0")) {
+            ServeCommandTest.Run run = ServeCommandTest.serve(Map.of(), "--redis", uri, "--print-config");
+            assertThat(run.exitCode()).as(uri).isEqualTo(2);
+            assertThat(run.err()).as(uri).contains("--redis").contains("***").doesNotContain("Sup3r");
+            assertThat(run.out()).as(uri).doesNotContain("Sup3r");
+        }
+    }
+
+    @Test
     void aGeneratedNodeIdIsKeptInTheDataDirectory(@TempDir Path dir) throws Exception {
         ClusterSettings settings = ClusterSettings.OFF.withRedis("redis://127.0.0.1:1");
         String first = settings.resolveNodeId(dir);

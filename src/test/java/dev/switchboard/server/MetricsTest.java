@@ -87,6 +87,26 @@ class MetricsTest {
         }
     }
 
+    /** A request line's method is the client's choice: ones HTTP does not define share one series, {@code other}. */
+    @Test
+    void madeUpMethodsDoNotGrowTheRequestSeries() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            for (int i = 0; i < 30; i++) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + (i % 2 == 0 ? "/metrics" : "/nope")))
+                        .method("GUESS" + i, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isBetween(400, 499);
+            }
+            String m = scrape(server);
+            assertThat(m).doesNotContain("method=\"GUESS");
+            double other = 0;
+            Matcher counts = Pattern.compile("(?m)^http_server_requests_seconds_count\\{method=\"other\",[^}]*} ([0-9.]+)$").matcher(m);
+            while (counts.find()) {
+                other += Double.parseDouble(counts.group(1));
+            }
+            assertThat(other).as("every made-up method counted, as other").isEqualTo(30);
+        }
+    }
+
     @Test
     void jvmGarbageCollectionIsMeasured() throws Exception {
         try (TestServer server = TestServer.start()) {
