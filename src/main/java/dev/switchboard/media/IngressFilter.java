@@ -40,6 +40,8 @@ public final class IngressFilter {
     private boolean latched;
     private int latchedPort;
     private long latchedSeenNanos;
+    /** When the peer's address last sent valid RTP or RTCP (0: never); read by {@link SilentLegs}. */
+    private volatile long heardNanos;
 
     /**
      * @param remoteIp     the offer's media address: the only source accepted
@@ -82,6 +84,7 @@ public final class IngressFilter {
             return DropReason.UNEXPECTED_SOURCE;
         }
         if (kind == RtpPacket.Kind.RTCP) {
+            heardNanos = now;
             latch();
             return null;
         }
@@ -97,6 +100,7 @@ public final class IngressFilter {
             latchedPort = port;
         }
         latchedSeenNanos = now;
+        heardNanos = now;
         latch();
         if (event) {
             return !acceptsMedia ? DropReason.CLIENT_MUTED : budget.take(now) ? null : DropReason.QUEUE_FULL;
@@ -109,6 +113,14 @@ public final class IngressFilter {
             return DropReason.CLIENT_MUTED;
         }
         return budget.take(now) ? null : DropReason.QUEUE_FULL;
+    }
+
+    /**
+     * When the peer last sent valid RTP or RTCP from its address (muted, over budget or not), as {@link System#nanoTime()};
+     * 0 if it never did. Any thread.
+     */
+    long heardNanos() {
+        return heardNanos;
     }
 
     private void latch() {
