@@ -47,6 +47,8 @@ public final class IngressFilter {
     private boolean streamKnown;
     private int streamSsrc;
     private int streamSeq;
+    /** When the peer's address last sent valid RTP or RTCP (0: never); read by {@link SilentLegs}. */
+    private volatile long heardNanos;
 
     /**
      * @param remoteIp     the offer's media address: the only source accepted
@@ -89,6 +91,7 @@ public final class IngressFilter {
             return DropReason.UNEXPECTED_SOURCE;
         }
         if (kind == RtpPacket.Kind.RTCP) {
+            heardNanos = now;
             latch();
             return null;
         }
@@ -104,6 +107,7 @@ public final class IngressFilter {
             latchedPort = port;
         }
         latchedSeenNanos = now;
+        heardNanos = now;
         follow(packet);
         latch();
         if (event) {
@@ -131,6 +135,14 @@ public final class IngressFilter {
             streamSsrc = packet.ssrc();
             streamSeq = packet.sequence();
         }
+    }
+
+    /**
+     * When the peer last sent valid RTP or RTCP from its address (muted, over budget or not), as {@link System#nanoTime()};
+     * 0 if it never did. Any thread.
+     */
+    long heardNanos() {
+        return heardNanos;
     }
 
     private void latch() {

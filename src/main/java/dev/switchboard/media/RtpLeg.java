@@ -54,6 +54,8 @@ public final class RtpLeg implements MediaLeg {
     private volatile boolean closed;
     /** Set by {@link #close()} before it asks the room: a leg closed while it moves between rooms is released on arrival. */
     private volatile boolean closeRequested;
+    /** When the leg was made: a plain RTP peer that never sends is silent from then ({@link #silentNanos}). */
+    private final long createdNanos = System.nanoTime();
     private static final MuteState.Side[] MUTE_SIDES = MuteState.Side.values();
 
     /**
@@ -275,8 +277,29 @@ public final class RtpLeg implements MediaLeg {
 
     /** The WebRTC transport died (sweeper thread): the leg leaves the mix, then its owner is told. */
     private void transportEnded(WebRtcTransport transport) {
-        boolean wasOpen = !closed;
-        String reason = transport.finishReason(System.nanoTime()); // before close(), which makes it "closed"
+        // the reason before close(), which makes it "closed"
+        endedBy(!closed, transport.finishReason(System.nanoTime()));
+    }
+
+    /**
+     * How long the peer of a plain RTP leg has sent no valid RTP or RTCP from its address, at {@code now}
+     * ({@link System#nanoTime()}), counted from the leg's creation if it never did; 0 for a WebRTC leg (its ICE consent
+     * ends it) and for a leg being closed. Any thread; reads two volatile fields.
+     */
+    long silentNanos(long now) {
+        if (webRtc != null || closeRequested || closed) {
+            return 0;
+        }
+        long heard = filter.heardNanos();
+        return now - (heard == 0 ? createdNanos : heard);
+    }
+
+    /** The peer went silent past the media timeout ({@link SilentLegs}' thread): the leg leaves, its owner is told. */
+    void silenced() {
+        endedBy(!closed && !closeRequested, SilentLegs.REASON);
+    }
+
+    private void endedBy(boolean wasOpen, String reason) {
         close();
         LegEndListener listener = endListener;
         if (wasOpen && listener != null) {

@@ -43,6 +43,8 @@ public final class RtpMediaEngine implements MediaEngine {
     private volatile boolean closed;
     private volatile WebRtcGateway webRtc;
     private volatile Runnable unbindWebRtcMeters = () -> { };
+    /** Ends plain RTP legs whose peer went silent ({@link #useMediaTimeout}); null: none are ended. */
+    private SilentLegs silentLegs;
     /** The mix depth of {@code serve} and of an engine nobody configured: the five loudest voices. */
     public static final int DEFAULT_MIX_DEPTH = 5;
     private volatile int mixDepth = DEFAULT_MIX_DEPTH;
@@ -198,6 +200,21 @@ public final class RtpMediaEngine implements MediaEngine {
         this.mixDepth = depth;
     }
 
+    /**
+     * Ends every plain RTP leg whose peer sends no valid RTP or RTCP for {@code timeout} ({@code --media-timeout},
+     * docs/media.md): the leg leaves its room and its {@link LegEndListener} hears {@value SilentLegs#REASON}.
+     * Null: legs end only when closed (the engine's default, as WebRTC legs' consent still ends them).
+     */
+    public synchronized void useMediaTimeout(java.time.Duration timeout) {
+        if (silentLegs != null) {
+            silentLegs.close();
+            silentLegs = null;
+        }
+        if (timeout != null && !closed) {
+            silentLegs = new SilentLegs(timeout, rooms::values);
+        }
+    }
+
     /** The mix depth new rooms take (0: everyone). Any thread. */
     public int mixDepth() {
         return mixDepth;
@@ -236,6 +253,7 @@ public final class RtpMediaEngine implements MediaEngine {
             return;
         }
         closed = true;
+        useMediaTimeout(null);
         for (RtpRoom room : rooms.values()) {
             room.close();
         }

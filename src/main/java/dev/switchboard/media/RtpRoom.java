@@ -155,6 +155,11 @@ public final class RtpRoom implements MediaRoom {
         return legs.leg(participantId);
     }
 
+    /** The legs in the room now (a snapshot of the copy-on-write array; do not change it). Any thread. */
+    RtpLeg[] legsNow() {
+        return legs.current();
+    }
+
     public int legCount() {
         return legs.current().length;
     }

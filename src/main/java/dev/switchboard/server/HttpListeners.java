@@ -87,7 +87,25 @@ final class HttpListeners {
             context.setErrorHandler(GraphErrorPages.forServlets());
             context.addFilter(new Http2HeaderLimit(), "/*", EnumSet.of(DispatcherType.REQUEST));
             context.addFilter(new NoMethodOverride(), "/*", EnumSet.of(DispatcherType.REQUEST));
+            keepNoSessions(context.getSessionHandler());
         });
+    }
+
+    /**
+     * The server uses no HTTP sessions, but Javalin reads the session's attributes at every WebSocket upgrade (refused
+     * ones too), which creates one, and Jetty keeps a session for ever by default: one more for every roster or ring
+     * stream, and for every upgrade anyone without a token sent (HttpSessionsTest). A session now lives only as long as
+     * the request that made it, and no cookie names it.
+     */
+    private static void keepNoSessions(org.eclipse.jetty.ee10.servlet.SessionHandler sessions) {
+        if (sessions == null) {
+            return;
+        }
+        sessions.setUsingCookies(false);
+        org.eclipse.jetty.session.DefaultSessionCache cache = new org.eclipse.jetty.session.DefaultSessionCache(sessions);
+        cache.setEvictionPolicy(org.eclipse.jetty.session.SessionCache.EVICT_ON_SESSION_EXIT);
+        cache.setSessionDataStore(new org.eclipse.jetty.session.NullSessionDataStore());
+        sessions.setSessionCache(cache);
     }
 
     /**

@@ -23,12 +23,17 @@ import picocli.CommandLine.Option;
  * @param recordingStorage how much disk the recordings may take, those kept and those being recorded
  *                ({@code --recording-storage}; docs/ivr-media.md, "Files"): {@link MemorySize#AUTO} for
  *                {@value IvrSettings#DEFAULT_RECORDING_MIB} MiB
+ * @param mediaTimeout how long a plain RTP leg's peer may send nothing (no RTP, no RTCP) before its participant is
+ *                taken out of the call ({@code --media-timeout}; docs/media.md, "When a peer goes away"), or null for
+ *                never; {@code serve} defaults to {@value #DEFAULT_MEDIA_TIMEOUT}, embedded servers and tests to null
  */
 public record MediaSettings(PortRange ports, String address, MediaAllowList allow, int webrtcPort, int mixDepth,
-                            MemorySize promptMemory, MemorySize recordingStorage) {
+                            MemorySize promptMemory, MemorySize recordingStorage, java.time.Duration mediaTimeout) {
     public static final int DEFAULT_WEBRTC_PORT = 10000;
+    /** {@code serve}'s {@code --media-timeout}. */
+    public static final String DEFAULT_MEDIA_TIMEOUT = "60s";
     public static final MediaSettings DEFAULTS = new MediaSettings(new PortRange(31000, 31999), null, MediaAllowList.loopback(), -1,
-            RtpMediaEngine.DEFAULT_MIX_DEPTH, MemorySize.AUTO, MemorySize.AUTO);
+            RtpMediaEngine.DEFAULT_MIX_DEPTH, MemorySize.AUTO, MemorySize.AUTO, null);
 
     public MediaSettings {
         java.util.Objects.requireNonNull(ports, "ports");
@@ -41,32 +46,40 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
         if (mixDepth < 0 || mixDepth > MAX_MIX_DEPTH) {
             throw new IllegalArgumentException("the mix depth must be 0 (everyone) to " + MAX_MIX_DEPTH + ", was " + mixDepth);
         }
+        if (mediaTimeout != null && (mediaTimeout.isNegative() || mediaTimeout.isZero())) {
+            throw new IllegalArgumentException("the media timeout must be positive or off, was " + mediaTimeout);
+        }
     }
 
     /** The largest mix depth accepted: past this, 0 (everyone) says it better. */
     public static final int MAX_MIX_DEPTH = 1000;
 
     public MediaSettings withPorts(PortRange value) {
-        return new MediaSettings(value, address, allow, webrtcPort, mixDepth, promptMemory, recordingStorage);
+        return new MediaSettings(value, address, allow, webrtcPort, mixDepth, promptMemory, recordingStorage, mediaTimeout);
     }
 
     public MediaSettings withAllow(MediaAllowList value) {
-        return new MediaSettings(ports, address, value, webrtcPort, mixDepth, promptMemory, recordingStorage);
+        return new MediaSettings(ports, address, value, webrtcPort, mixDepth, promptMemory, recordingStorage, mediaTimeout);
     }
 
     /** With WebRTC on {@code port} (0: any free port; -1: off). */
     public MediaSettings withWebRtcPort(int port) {
-        return new MediaSettings(ports, address, allow, port, mixDepth, promptMemory, recordingStorage);
+        return new MediaSettings(ports, address, allow, port, mixDepth, promptMemory, recordingStorage, mediaTimeout);
     }
 
     /** With {@code value} of prompt memory. */
     public MediaSettings withPromptMemory(MemorySize value) {
-        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, value, recordingStorage);
+        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, value, recordingStorage, mediaTimeout);
+    }
+
+    /** With plain RTP legs whose peer sent nothing for {@code value} taken out of their call; null: never. */
+    public MediaSettings withMediaTimeout(java.time.Duration value) {
+        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory, recordingStorage, value);
     }
 
     /** With {@code value} of disk for recordings. */
     public MediaSettings withRecordingStorage(MemorySize value) {
-        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory, value);
+        return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory, value, mediaTimeout);
     }
 
     /** The recordings' disk in bytes ({@code auto}: {@value IvrSettings#DEFAULT_RECORDING_MIB} MiB). */
@@ -138,8 +151,15 @@ public record MediaSettings(PortRange ports, String address, MediaAllowList allo
                                 + "MiB. E.g. 4GiB.")
         MemorySize recordingStorage;
 
+        @Option(names = "--media-timeout", defaultValue = DEFAULT_MEDIA_TIMEOUT,
+                converter = SettingConverters.DurationOrOffConverter.class,
+                description = "How long a participant's plain RTP peer may send nothing, neither RTP nor RTCP, before"
+                        + " it is taken out of the call as if it had left (default: " + DEFAULT_MEDIA_TIMEOUT
+                        + "); off to keep such legs until they leave.")
+        java.time.Duration mediaTimeout;
+
         MediaSettings settings() {
-            return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory, recordingStorage);
+            return new MediaSettings(ports, address, allow, webrtcPort, mixDepth, promptMemory, recordingStorage, mediaTimeout);
         }
     }
 }

@@ -25,6 +25,7 @@ final class RtpMediaPlane {
                 config.mediaPortHigh(), config.media().allow(), metrics);
         engine.useOpusEncoder(config.opus().encoder());
         engine.useMixDepth(config.media().mixDepth());
+        engine.useMediaTimeout(config.media().mediaTimeout());
         OpusLibraryMetrics.register(OpusCodecs.use(config.opus().library()), metrics);
         int webrtcPort = config.media().webrtcPort();
         if (webrtcPort >= 0) {

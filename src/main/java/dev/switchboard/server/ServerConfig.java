@@ -123,7 +123,12 @@ public record ServerConfig(HttpSettings http, HttpsSettings https, StorageSettin
 
     public ServerConfig withMediaAddress(String address) {
         return withMedia(new MediaSettings(media.ports(), address, media.allow(), media.webrtcPort(), media.mixDepth(),
-                media.promptMemory(), media.recordingStorage()));
+                media.promptMemory(), media.recordingStorage(), media.mediaTimeout()));
+    }
+
+    /** Plain RTP legs whose peer sent nothing for {@code timeout} are taken out of their call; null: never. */
+    public ServerConfig withMediaTimeout(java.time.Duration timeout) {
+        return withMedia(media.withMediaTimeout(timeout));
     }
 
     public ServerConfig withMediaAllow(String commaSeparated) {

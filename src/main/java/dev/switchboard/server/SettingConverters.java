@@ -58,6 +58,21 @@ final class SettingConverters {
         }
     }
 
+    /** {@code off} (null) or a positive duration, as {@link DurationConverter} reads it. */
+    static final class DurationOrOffConverter implements ITypeConverter<java.time.Duration> {
+        @Override
+        public java.time.Duration convert(String value) {
+            if (value.trim().equalsIgnoreCase("off")) {
+                return null;
+            }
+            try {
+                return new DurationConverter().convert(value);
+            } catch (TypeConversionException e) {
+                throw new TypeConversionException("'" + value + "' is not off or a positive duration (e.g. 60s, 500ms, 5m)");
+            }
+        }
+    }
+
     /** {@code auto} or a number of calls ({@link CallLimit}). */
     static final class CallLimitConverter implements ITypeConverter<CallLimit> {
         @Override

@@ -300,6 +300,11 @@ public final class SwitchboardServer implements AutoCloseable {
         return authority;
     }
 
+    /** Jetty's server once started (tests look at what it holds). */
+    org.eclipse.jetty.server.Server jetty() {
+        return listeners.jetty();
+    }
+
     public ServerConfig config() {
         return config;
     }

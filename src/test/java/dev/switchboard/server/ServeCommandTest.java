@@ -172,6 +172,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void theMediaTimeoutIsSixtySecondsADurationOrOff() throws Exception {
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("mediaTimeout").asText())
+                .isEqualTo("60000ms");
+        assertThat(new ObjectMapper().readTree(serve(Map.of(), "--media-timeout", "off", "--print-config").out())
+                .get("mediaTimeout").asText()).isEqualTo("off");
+        assertThat(new ObjectMapper().readTree(serve(Map.of("SWITCHBOARD_MEDIA_TIMEOUT", "2m"), "--print-config").out())
+                .get("mediaTimeout").asText()).isEqualTo("120000ms");
+        Run bad = serve(Map.of(), "--media-timeout", "soon", "--print-config");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("'soon' is not off or a positive duration");
+    }
+
+    @Test
     void theMostLiveCallsIsAutoOrANumber() throws Exception {
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--print-config").out()).get("maxCalls").asText()).isEqualTo("auto");
         assertThat(new ObjectMapper().readTree(serve(Map.of(), "--max-calls", "250", "--print-config").out())
