@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +34,27 @@ final class DialedCalls {
     private final Clock clock;
     private final Rosters rosters;
     private final RingingCalls ringing;
-    /** The conferences callers dialed, by call id, kept a while after they end so a caller can read why. */
-    private final Map<String, Conference> dialed = new LinkedHashMap<>(16, 0.75f, false) {
+    /** Fewest conferences in {@link #dialed} before ended ones are moved to {@link #ended}. */
+    private static final int SWEEP_MIN = 64;
+
+    /**
+     * The conferences callers dialed, by call id, while live (and until the next sweep after they end). Guards itself
+     * and {@link #ended}.
+     */
+    private final Map<String, Conference> dialed = new HashMap<>();
+    /** Why the last {@value #ENDED_MEMORY} ended dialed calls ended, eldest first: a record each, not the conference. */
+    private final Map<String, Ended> ended = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Conference> eldest) {
-            return size() > ENDED_MEMORY && eldest.getValue().ended;
+        protected boolean removeEldestEntry(Map.Entry<String, Ended> eldest) {
+            return size() > ENDED_MEMORY;
         }
     };
+    /** {@link #dialed}'s size at which the next dial sweeps it (twice what the last sweep left: amortized O(1)). */
+    private int sweepAt = SWEEP_MIN;
+
+    /** What a caller may still read of a dialed call that ended: whose it was and why it ended. */
+    private record Ended(String tenantId, String callerId, ResultInfo reason) {
+    }
 
     DialedCalls(MediaEngine media, Clock clock, Rosters rosters, RingingCalls ringing) {
         this.media = media;
@@ -56,6 +72,7 @@ final class DialedCalls {
         if (!bot.tenantId().equals(user.tenantId())) {
             throw SwitchboardException.notFound("Bot '" + bot.appId() + "'");
         }
+        sweepEnded();
         MediaRoom room = media.openRoom(callId);
         Conference c = new Conference(Ids.next(), user.tenantId(), true, user.userId(), null, null, false, room);
         c.lock.lock();
@@ -94,10 +111,40 @@ final class DialedCalls {
         }
     }
 
+    /**
+     * Moves the dialed calls that ended from {@link #dialed} to {@link #ended}, once {@link #dialed} has grown to
+     * {@link #sweepAt}: so a long-lived call never keeps the ended ones behind it, and an ended call keeps a small
+     * record rather than its whole conference (room, mixer buffers, roster). Holds no conference lock when called; a
+     * conference whose lock is busy is left for the next sweep.
+     */
+    private void sweepEnded() {
+        synchronized (dialed) {
+            if (dialed.size() < sweepAt) {
+                return;
+            }
+            for (Iterator<Map.Entry<String, Conference>> it = dialed.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Conference> e = it.next();
+                Conference c = e.getValue();
+                if (!c.lock.tryLock()) {
+                    continue;
+                }
+                try {
+                    if (c.ended) {
+                        ended.put(e.getKey(), new Ended(c.tenantId, c.peerUserId, c.endReason));
+                        it.remove();
+                    }
+                } finally {
+                    c.lock.unlock();
+                }
+            }
+            sweepAt = Math.max(SWEEP_MIN, 2 * dialed.size());
+        }
+    }
+
     /** Whether {@code callId} is a call a user dialed (live or among the last ones ended). */
     boolean knows(String callId) {
         synchronized (dialed) {
-            return dialed.containsKey(callId);
+            return dialed.containsKey(callId) || ended.containsKey(callId);
         }
     }
 
@@ -105,8 +152,19 @@ final class DialedCalls {
     LegStatus legStatus(String callId, String participantId, Caller user) {
         CallRules.requireUser(user);
         Conference c;
+        Ended gone;
         synchronized (dialed) {
             c = dialed.get(callId);
+            gone = c == null ? ended.get(callId) : null;
+        }
+        if (gone != null) {
+            if (!gone.tenantId().equals(user.tenantId())) {
+                throw CallRules.callNotFound(callId);
+            }
+            if (!user.userId().equals(gone.callerId())) {
+                throw new SwitchboardException(ErrorCode.FORBIDDEN, "Only the caller may read the caller's leg.");
+            }
+            return new LegStatus(callId, participantId, LegStatus.ENDED, gone.reason());
         }
         if (c == null || !c.tenantId.equals(user.tenantId())) {
             throw CallRules.callNotFound(callId);
