@@ -24,8 +24,8 @@ import java.nio.channels.DatagramChannel;
  * send methods on the room's mixer thread; the mute setters, {@link #stats()} and {@link #close()} on any thread.
  *
  * <p>Over 400 lines because it is where a leg's stages meet (two constructors, plain RTP and WebRTC, and the entry
- * points of the packet, mixer and control threads, DTMF included, and its move between rooms); each stage's logic
- * lives in its own class.
+ * points of the packet, mixer and control threads, DTMF included, its move between rooms, and its end when the peer
+ * is gone: WebRTC consent or {@link SilentLegs}); each stage's logic lives in its own class.
  */
 public final class RtpLeg implements MediaLeg {
     /** The room the leg is in; changes only when the leg moves to another room of its engine ({@link RoomLegs#adopt}). */
