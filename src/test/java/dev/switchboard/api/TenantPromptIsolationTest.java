@@ -35,33 +35,14 @@ class TenantPromptIsolationTest {
              StallingHttpServer stalling = new StallingHttpServer(); PromptServer answering = new PromptServer()) {
             answering.put("/welcome.wav", PromptServer.toneWav(440, 0.02, 16000));
             try (TestServer server = TestServer.start()) {
-                GraphServiceClient noisy = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
-                String noisyCall = noisy.communications().calls().post(GraphSdk.call(noisyBot.url(), DevIdentities.ALICE_ID,
-                        DevIdentities.BOB_ID)).getId();
-                for (int op = 0; op < 5; op++) {
-                    List<Prompt> twenty = new ArrayList<>();
-                    for (int i = 0; i < 20; i++) {
-                        twenty.add(GraphSdk.prompt(stalling.url("/p" + op + "-" + i + ".wav"), null));
-                    }
-                    noisy.communications().calls().byCallId(noisyCall).playPrompt()
-                            .post(IvrMediaEndToEndTest.play("noisy" + op, twenty.toArray(Prompt[]::new)));
-                }
+                stallPrompts(server, noisyBot, stalling, 5, 20);
                 await().atMost(WAIT).until(() -> stalling.accepted() == 64
                         && Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_waiting") == 36);
 
-                GraphServiceClient quiet = GraphSdk.client(server.baseUrl(), Tokens.otherTenantBotToken(server.baseUrl()));
-                String quietCall = quiet.communications().calls().post(GraphSdk.call(quietBot.url(), DevIdentities.ALICE_ID,
-                        DevIdentities.BOB_ID)).getId();
-                String quietOp = quiet.communications().calls().byCallId(quietCall).playPrompt()
-                        .post(IvrMediaEndToEndTest.play("quiet", GraphSdk.prompt(answering.url("/welcome.wav"), null))).getId();
+                String quietOp = playQuietly(server, quietBot, answering);
                 // it waits, or already took a slot taken back from a stalled download (the next test): either way
                 assertThat(stalling.answerOne(PromptServer.toneWav(440, 0.02, 16000), 30)).isTrue(); // one slot frees
-                JsonNode done = quietBot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + quietOp), WAIT)
-                        .path("resourceData");
-                assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("Completed");
-                assertThat(noisyBot.items()).as("the other tenant's prompt played while every download of the first"
-                                + " tenant still stalled or waited: none of its plays has ended")
-                        .noneMatch(i -> i.path("resourceUrl").asText().contains("/operations/"));
+                assertPlayedWhileTheOtherStalled(quietBot, quietOp, noisyBot);
             }
         }
     }
@@ -78,32 +59,12 @@ class TenantPromptIsolationTest {
              StallingHttpServer stalling = new StallingHttpServer(); PromptServer answering = new PromptServer()) {
             answering.put("/welcome.wav", PromptServer.toneWav(440, 0.02, 16000));
             try (TestServer server = TestServer.start()) {
-                GraphServiceClient noisy = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
-                String noisyCall = noisy.communications().calls().post(GraphSdk.call(noisyBot.url(), DevIdentities.ALICE_ID,
-                        DevIdentities.BOB_ID)).getId();
-                for (int op = 0; op < 4; op++) {
-                    List<Prompt> sixteen = new ArrayList<>();
-                    for (int i = 0; i < 16; i++) {
-                        sixteen.add(GraphSdk.prompt(stalling.url("/p" + op + "-" + i + ".wav"), null));
-                    }
-                    noisy.communications().calls().byCallId(noisyCall).playPrompt()
-                            .post(IvrMediaEndToEndTest.play("noisy" + op, sixteen.toArray(Prompt[]::new)));
-                }
+                stallPrompts(server, noisyBot, stalling, 4, 16);
                 await().atMost(WAIT).until(() -> stalling.accepted() == 64
                         && Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_in_flight") == 64);
 
-                GraphServiceClient quiet = GraphSdk.client(server.baseUrl(), Tokens.otherTenantBotToken(server.baseUrl()));
-                String quietCall = quiet.communications().calls().post(GraphSdk.call(quietBot.url(), DevIdentities.ALICE_ID,
-                        DevIdentities.BOB_ID)).getId();
-                String quietOp = quiet.communications().calls().byCallId(quietCall).playPrompt()
-                        .post(IvrMediaEndToEndTest.play("quiet", GraphSdk.prompt(answering.url("/welcome.wav"), null))).getId();
-
-                JsonNode done = quietBot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + quietOp), WAIT)
-                        .path("resourceData");
-                assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("Completed");
-                assertThat(noisyBot.items()).as("the other tenant's prompt played while every download of the first"
-                                + " tenant still stalled or waited: none of its plays has ended")
-                        .noneMatch(i -> i.path("resourceUrl").asText().contains("/operations/"));
+                String quietOp = playQuietly(server, quietBot, answering);
+                assertPlayedWhileTheOtherStalled(quietBot, quietOp, noisyBot);
                 assertThat(Prometheus.sample(server.baseUrl(), "switchboard_ivr_prompt_downloads_slots_taken_back_total"))
                         .isEqualTo(1);
                 await("the download whose slot was taken back goes again, in the slot the other tenant freed")
@@ -111,5 +72,39 @@ class TenantPromptIsolationTest {
                 assertThat(stalling.mostOpen()).as("never more than 64 connections at once").isLessThanOrEqualTo(64);
             }
         }
+    }
+    /** The first tenant's bot plays {@code ops} operations of {@code perOp} prompts each, every one from the stalling server. */
+    private static void stallPrompts(TestServer server, CallbackReceiver bot, StallingHttpServer stalling, int ops, int perOp) {
+        GraphServiceClient noisy = GraphSdk.client(server.baseUrl(), Tokens.devBotToken(server.baseUrl()));
+        String call = noisy.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                DevIdentities.BOB_ID)).getId();
+        for (int op = 0; op < ops; op++) {
+            List<Prompt> prompts = new ArrayList<>();
+            for (int i = 0; i < perOp; i++) {
+                prompts.add(GraphSdk.prompt(stalling.url("/p" + op + "-" + i + ".wav"), null));
+            }
+            noisy.communications().calls().byCallId(call).playPrompt()
+                    .post(IvrMediaEndToEndTest.play("noisy" + op, prompts.toArray(Prompt[]::new)));
+        }
+    }
+
+    /** The other tenant's bot plays one prompt from the answering server; returns its operation's id. */
+    private static String playQuietly(TestServer server, CallbackReceiver bot, PromptServer answering) {
+        GraphServiceClient quiet = GraphSdk.client(server.baseUrl(), Tokens.otherTenantBotToken(server.baseUrl()));
+        String call = quiet.communications().calls().post(GraphSdk.call(bot.url(), DevIdentities.ALICE_ID,
+                DevIdentities.BOB_ID)).getId();
+        return quiet.communications().calls().byCallId(call).playPrompt()
+                .post(IvrMediaEndToEndTest.play("quiet", GraphSdk.prompt(answering.url("/welcome.wav"), null))).getId();
+    }
+
+    /** The other tenant's play completed while none of the first tenant's plays had ended. */
+    private static void assertPlayedWhileTheOtherStalled(CallbackReceiver quietBot, String quietOp, CallbackReceiver noisyBot)
+            throws InterruptedException {
+        JsonNode done = quietBot.awaitItem(i -> i.path("resourceUrl").asText().endsWith("/operations/" + quietOp), WAIT)
+                .path("resourceData");
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("Completed");
+        assertThat(noisyBot.items()).as("the other tenant's prompt played while every download of the first"
+                        + " tenant still stalled or waited: none of its plays has ended")
+                .noneMatch(i -> i.path("resourceUrl").asText().contains("/operations/"));
     }
 }
