@@ -13,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -369,29 +368,12 @@ public final class FileCallJournal implements CallJournal, AutoCloseable {
     }
 
     private long liveBytes() {
-        long bytes = JournalFile.HEADER_BYTES;
-        for (JournalRecord r : liveRecords()) {
-            bytes += JournalFile.frame(r).remaining();
-        }
-        return bytes;
-    }
-
-    /** What the live calls need: each one's {@code opened}, and {@code finished} for one that ended unheard. */
-    private List<JournalRecord> liveRecords() {
-        List<JournalRecord> records = new ArrayList<>(live.size());
-        for (JournaledCall c : live.values()) {
-            records.add(new JournalRecord.Opened(c));
-            if (c.endedWith() != null) {
-                records.add(new JournalRecord.Finished(c.callId(), c.endedWith()));
-            }
-        }
-        return records;
+        return JournalFile.sizeOf(JournalFile.recordsOf(live.values()));
     }
 
     /** Replaces the file with the live calls only, forced, and appends to the new one. Append lock held (or open). */
     private void rewrite() throws IOException {
-        List<JournalRecord> records = liveRecords();
-        long length = JournalFile.replace(file, records);
+        long length = JournalFile.replace(file, JournalFile.recordsOf(live.values()));
         FileChannel old = channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.WRITE);

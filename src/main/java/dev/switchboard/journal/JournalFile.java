@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -140,6 +141,27 @@ final class JournalFile {
     }
 
     /** One framed record, ready to append. */
+    /** What {@code calls} need in a rewritten file: each one's {@code opened}, and {@code finished} for one that ended unheard. */
+    static List<JournalRecord> recordsOf(Collection<JournaledCall> calls) {
+        List<JournalRecord> records = new ArrayList<>(calls.size());
+        for (JournaledCall c : calls) {
+            records.add(new JournalRecord.Opened(c));
+            if (c.endedWith() != null) {
+                records.add(new JournalRecord.Finished(c.callId(), c.endedWith()));
+            }
+        }
+        return records;
+    }
+
+    /** The size of a file holding {@code records}: the header and each one's frame. */
+    static long sizeOf(List<JournalRecord> records) {
+        long bytes = HEADER_BYTES;
+        for (JournalRecord r : records) {
+            bytes += frame(r).remaining();
+        }
+        return bytes;
+    }
+
     static ByteBuffer frame(JournalRecord record) {
         byte[] payload = record.encode();
         if (payload.length > MAX_PAYLOAD) {
